@@ -1,0 +1,94 @@
+//! Field-by-field validation errors. Each error is a stable code plus arguments, so the web layer
+//! can word it in the reader's language (Fluent message `field-error-<code>`).
+
+use std::collections::BTreeMap;
+
+/// One thing wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldError {
+    Required,
+    TooLong { max: usize },
+    NotText,
+    NotBoolean,
+    NotCount,
+    InvalidDateTime,
+    InFuture,
+    TooOld,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidChoice { allowed: &'static [&'static str] },
+    MustBeConfirmed,
+    NotAllowedForKind,
+    UnknownField,
+    InvalidSlug,
+    InvalidTimeZone,
+}
+
+impl FieldError {
+    /// Stable machine code; also the suffix of the Fluent message id.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooLong { .. } => "too-long",
+            Self::NotText => "not-text",
+            Self::NotBoolean => "not-boolean",
+            Self::NotCount => "not-count",
+            Self::InvalidDateTime => "invalid-datetime",
+            Self::InFuture => "in-future",
+            Self::TooOld => "too-old",
+            Self::InvalidEmail => "invalid-email",
+            Self::InvalidPhone => "invalid-phone",
+            Self::InvalidChoice { .. } => "invalid-choice",
+            Self::MustBeConfirmed => "must-be-confirmed",
+            Self::NotAllowedForKind => "not-allowed-for-kind",
+            Self::UnknownField => "unknown-field",
+            Self::InvalidSlug => "invalid-slug",
+            Self::InvalidTimeZone => "invalid-time-zone",
+        }
+    }
+
+    /// Arguments for the message, as (name, value) pairs.
+    #[must_use]
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Self::TooLong { max } => vec![("max", max.to_string())],
+            Self::InvalidChoice { allowed } => vec![("allowed", allowed.join(", "))],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Errors keyed by field name, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<String, Vec<FieldError>>);
+
+impl FieldErrors {
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, error: FieldError) {
+        self.0.entry(field.to_owned()).or_default().push(error);
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    #[must_use]
+    pub fn get(&self, field: &str) -> Option<&[FieldError]> {
+        self.0.get(field).map(Vec::as_slice)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[FieldError])> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// `Ok(value)` when nothing was added, otherwise the errors.
+    pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Self> {
+        if self.is_empty() { Ok(value()) } else { Err(self) }
+    }
+}

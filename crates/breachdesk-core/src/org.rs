@@ -1,0 +1,66 @@
+//! Controller organisations.
+
+use std::fmt;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::errors::FieldError;
+
+/// The URL name of an organisation: 2–40 characters of `a-z`, `0-9` and inner hyphens.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OrgSlug(String);
+
+impl TryFrom<&str> for OrgSlug {
+    type Error = FieldError;
+
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        let ok = (2..=40).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !s.starts_with('-')
+            && !s.ends_with('-');
+        if ok { Ok(Self(s.to_owned())) } else { Err(FieldError::InvalidSlug) }
+    }
+}
+
+impl OrgSlug {
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Default prefix of case references: the slug in capitals without hyphens, at most 10 letters.
+    #[must_use]
+    pub fn default_ref_prefix(&self) -> String {
+        self.0.chars().filter(char::is_ascii_alphanumeric).take(10).collect::<String>().to_ascii_uppercase()
+    }
+}
+
+impl fmt::Display for OrgSlug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A controller organisation as stored. Contact details of the DPO are public by nature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub slug: OrgSlug,
+    pub name: String,
+    pub ref_prefix: String,
+    pub dpo_name: Option<String>,
+    pub dpo_email: Option<String>,
+    pub dpo_phone: Option<String>,
+}
+
+/// What `org create` supplies.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub slug: OrgSlug,
+    pub name: String,
+    pub dpo_name: Option<String>,
+    pub dpo_email: Option<String>,
+    pub dpo_phone: Option<String>,
+}

@@ -1,0 +1,265 @@
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use breachdesk_core::ports::{Aad, CaseCipher, CryptoError, Keyring, WrappedKey};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use rand::RngCore;
+use uuid::Uuid;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+const NONCE_LEN: usize = 24;
+const KEY_LEN: usize = 32;
+/// Version byte in front of every sealed value so the format can change without guessing.
+const FORMAT_V1: u8 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MasterKeyError {
+    #[error("master key must be {KEY_LEN} bytes encoded as base64 (got {0} bytes)")]
+    WrongLength(usize),
+    #[error("master key is not valid base64")]
+    NotBase64,
+    #[error("master key file {path} is readable by group or others (mode {mode:o}); run chmod 600")]
+    Permissions { path: String, mode: u32 },
+    #[error("master key file {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+/// The installation's key-encryption key.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct MasterKey([u8; KEY_LEN]);
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey(…)")
+    }
+}
+
+impl MasterKey {
+    /// A fresh random key.
+    #[must_use]
+    pub fn generate() -> Self {
+        let mut k = [0u8; KEY_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut k);
+        Self(k)
+    }
+
+    /// Parses the base64 text form (as in the key file or `BREACHDESK_MASTER_KEY`).
+    pub fn from_base64(text: &str) -> Result<Self, MasterKeyError> {
+        let mut bytes = Zeroizing::new(STANDARD.decode(text.trim()).map_err(|_| MasterKeyError::NotBase64)?);
+        if bytes.len() != KEY_LEN {
+            return Err(MasterKeyError::WrongLength(bytes.len()));
+        }
+        let mut k = [0u8; KEY_LEN];
+        k.copy_from_slice(&bytes);
+        bytes.zeroize();
+        Ok(Self(k))
+    }
+
+    /// Reads a key file, refusing one that others can read.
+    pub fn read_file(path: &Path) -> Result<Self, MasterKeyError> {
+        let io = |source| MasterKeyError::Io { path: path.display().to_string(), source };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map_err(io)?.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(MasterKeyError::Permissions { path: path.display().to_string(), mode });
+            }
+        }
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(io)?);
+        Self::from_base64(&text)
+    }
+
+    /// Reads the key file, or creates it with mode 0600 if it does not exist yet.
+    pub fn load_or_create(path: &Path) -> Result<(Self, bool), MasterKeyError> {
+        if path.exists() {
+            return Self::read_file(path).map(|k| (k, false));
+        }
+        let io = |source| MasterKeyError::Io { path: path.display().to_string(), source };
+        let key = Self::generate();
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut file = opts.open(path).map_err(io)?;
+        let text = Zeroizing::new(STANDARD.encode(key.0));
+        file.write_all(text.as_bytes()).map_err(io)?;
+        file.write_all(b"\n").map_err(io)?;
+        file.sync_all().map_err(io)?;
+        Ok((key, true))
+    }
+
+    /// The base64 text form, for backing up the key. Never log it.
+    #[must_use]
+    pub fn expose_base64(&self) -> Zeroizing<String> {
+        Zeroizing::new(STANDARD.encode(self.0))
+    }
+}
+
+fn seal_with(cipher: &XChaCha20Poly1305, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let ct = cipher
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        // Encryption only fails for plaintexts beyond 256 GiB.
+        .unwrap_or_default();
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
+    out.push(FORMAT_V1);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&ct);
+    out
+}
+
+fn open_with(cipher: &XChaCha20Poly1305, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    if sealed.len() < 1 + NONCE_LEN + 16 || sealed[0] != FORMAT_V1 {
+        return Err(CryptoError::Malformed);
+    }
+    let (nonce, ct) = sealed[1..].split_at(NONCE_LEN);
+    cipher
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad })
+        .map(Zeroizing::new)
+        .map_err(|_| CryptoError::Authentication)
+}
+
+/// The keyring of an installation: wraps and unwraps case keys under the master key.
+pub struct MasterKeyring {
+    cipher: XChaCha20Poly1305,
+}
+
+impl fmt::Debug for MasterKeyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKeyring(…)")
+    }
+}
+
+impl MasterKeyring {
+    #[must_use]
+    pub fn new(master: &MasterKey) -> Self {
+        Self { cipher: XChaCha20Poly1305::new(Key::from_slice(&master.0)) }
+    }
+
+    fn wrap_aad(case_id: Uuid) -> Vec<u8> {
+        Aad { table: "cases", column: "data_key", row: case_id }.to_bytes()
+    }
+}
+
+impl Keyring for MasterKeyring {
+    type CaseKey = CaseKey;
+
+    fn new_case_key(&self, case_id: Uuid) -> (CaseKey, WrappedKey) {
+        let mut raw = Zeroizing::new([0u8; KEY_LEN]);
+        rand::rngs::OsRng.fill_bytes(raw.as_mut());
+        let wrapped = seal_with(&self.cipher, &Self::wrap_aad(case_id), raw.as_ref());
+        (CaseKey::from_raw(raw.as_ref()), WrappedKey(wrapped))
+    }
+
+    fn unwrap_case_key(&self, case_id: Uuid, wrapped: &WrappedKey) -> Result<CaseKey, CryptoError> {
+        let raw = open_with(&self.cipher, &Self::wrap_aad(case_id), &wrapped.0)?;
+        if raw.len() != KEY_LEN {
+            return Err(CryptoError::Malformed);
+        }
+        Ok(CaseKey::from_raw(&raw))
+    }
+}
+
+/// The data key of one case. Dropping it forgets the key (the cipher zeroizes its key schedule).
+pub struct CaseKey {
+    cipher: XChaCha20Poly1305,
+}
+
+impl CaseKey {
+    fn from_raw(raw: &[u8]) -> Self {
+        Self { cipher: XChaCha20Poly1305::new(Key::from_slice(raw)) }
+    }
+}
+
+impl fmt::Debug for CaseKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CaseKey(…)")
+    }
+}
+
+impl CaseCipher for CaseKey {
+    fn seal(&self, aad: &Aad, plaintext: &[u8]) -> Vec<u8> {
+        seal_with(&self.cipher, &aad.to_bytes(), plaintext)
+    }
+
+    fn open(&self, aad: &Aad, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        open_with(&self.cipher, &aad.to_bytes(), sealed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aad(column: &'static str, row: Uuid) -> Aad {
+        Aad { table: "reports", column, row }
+    }
+
+    #[test]
+    fn a_sealed_value_opens_only_with_its_own_key_table_column_and_row() {
+        let ring = MasterKeyring::new(&MasterKey::generate());
+        let case = Uuid::new_v4();
+        let row = Uuid::new_v4();
+        let (key, wrapped) = ring.new_case_key(case);
+        let sealed = key.seal(&aad("body", row), b"the grades list leaked");
+        assert!(!sealed.windows(6).any(|w| w == b"grades"));
+
+        let again = ring.unwrap_case_key(case, &wrapped).unwrap();
+        assert_eq!(again.open(&aad("body", row), &sealed).unwrap().as_slice(), b"the grades list leaked");
+        assert!(matches!(again.open(&aad("contact", row), &sealed), Err(CryptoError::Authentication)));
+        assert!(matches!(again.open(&aad("body", Uuid::new_v4()), &sealed), Err(CryptoError::Authentication)));
+        let (other, _) = ring.new_case_key(case);
+        assert!(other.open(&aad("body", row), &sealed).is_err());
+    }
+
+    #[test]
+    fn a_wrapped_key_does_not_unwrap_for_another_case_or_master_key() {
+        let master = MasterKey::generate();
+        let ring = MasterKeyring::new(&master);
+        let case = Uuid::new_v4();
+        let (_, wrapped) = ring.new_case_key(case);
+        assert!(ring.unwrap_case_key(Uuid::new_v4(), &wrapped).is_err());
+        assert!(MasterKeyring::new(&MasterKey::generate()).unwrap_case_key(case, &wrapped).is_err());
+        let same = MasterKey::from_base64(&master.expose_base64()).unwrap();
+        assert!(MasterKeyring::new(&same).unwrap_case_key(case, &wrapped).is_ok());
+    }
+
+    #[test]
+    fn debug_output_reveals_no_key_material() {
+        let master = MasterKey::generate();
+        let b64 = master.expose_base64();
+        assert_eq!(format!("{master:?}"), "MasterKey(…)");
+        assert!(!format!("{:?}", MasterKeyring::new(&master)).contains(b64.as_str()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_key_file_is_created_private_and_a_readable_one_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("master.key");
+        let (first, created) = MasterKey::load_or_create(&path).unwrap();
+        assert!(created);
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let (second, created) = MasterKey::load_or_create(&path).unwrap();
+        assert!(!created);
+        assert_eq!(first.expose_base64(), second.expose_base64());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(MasterKey::read_file(&path), Err(MasterKeyError::Permissions { .. })));
+    }
+
+    #[test]
+    fn keys_of_the_wrong_size_or_encoding_are_refused() {
+        assert!(matches!(MasterKey::from_base64("AAAA"), Err(MasterKeyError::WrongLength(3))));
+        assert!(matches!(MasterKey::from_base64("not base64!"), Err(MasterKeyError::NotBase64)));
+    }
+}

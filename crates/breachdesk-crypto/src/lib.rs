@@ -1,0 +1,20 @@
+//! Envelope encryption of case data and slow hashing of secrets.
+//!
+//! * [`MasterKey`] — the installation's key-encryption key, read from a 0600 file or the
+//!   environment; it never leaves memory and is zeroized on drop.
+//! * [`MasterKeyring`] — the [`Keyring`] port: one random 256-bit data key per case, wrapped with
+//!   XChaCha20-Poly1305 under the master key, the wrap bound to the case id. Destroying the wrapped
+//!   key makes every copy of the case's data unreadable (crypto-shredding).
+//! * [`CaseKey`] — seals values with XChaCha20-Poly1305 and a random 192-bit nonce; the associated
+//!   data binds each ciphertext to table, column and row.
+//! * [`Argon2Hasher`] — the [`SecretHasher`] port for receipt codes and passwords.
+//!
+//! None of the key types derive `Clone`, `Serialize` or a revealing `Debug`.
+
+mod hasher;
+mod keys;
+
+pub use hasher::{Argon2Hasher, HashCost, token_digest};
+pub use keys::{CaseKey, MasterKey, MasterKeyError, MasterKeyring};
+
+pub use breachdesk_core::ports::{Aad, CaseCipher, CryptoError, Keyring, SecretHasher, WrappedKey};

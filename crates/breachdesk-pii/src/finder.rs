@@ -1,0 +1,117 @@
+//! Finds validated protected identifiers in free text.
+//!
+//! Candidates come from one regex set pass; each candidate is then confirmed by its validator, so
+//! order numbers, reference numbers and dates that merely look like identifiers are not reported.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::{is_valid_iban, is_valid_payment_card, parse_hetu};
+
+/// Which kind of protected identifier was found. The ids match the scanner's category ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IdentifierKind {
+    NationalId,
+    PaymentCard,
+    Iban,
+}
+
+impl IdentifierKind {
+    /// The stable category id of DESIGN.md.
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::NationalId => "national_id",
+            Self::PaymentCard => "payment_card",
+            Self::Iban => "iban",
+        }
+    }
+}
+
+/// A validated identifier and its byte range in the text. It deliberately holds no copy of the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: IdentifierKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+static HETU: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b").expect("static regex")
+});
+// 12–19 digits, optionally grouped by single spaces or hyphens (as people type card numbers).
+static CARD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d(?:[ -]?\d){11,18}\b").expect("static regex"));
+// Country code, check digits, then groups of up to 4 alphanumerics optionally separated by a space.
+static IBAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}\b").expect("static regex")
+});
+
+fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// All validated protected identifiers in `text`, in order of appearance.
+#[must_use]
+pub fn find_protected(text: &str) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for m in HETU.find_iter(text) {
+        if parse_hetu(&m.as_str().to_ascii_uppercase()).is_some() {
+            found.push(Finding { kind: IdentifierKind::NationalId, start: m.start(), end: m.end() });
+        }
+    }
+    for m in CARD.find_iter(text) {
+        if is_valid_payment_card(&compact(m.as_str())) {
+            found.push(Finding { kind: IdentifierKind::PaymentCard, start: m.start(), end: m.end() });
+        }
+    }
+    for m in IBAN.find_iter(text) {
+        // The regex is greedy over following words ("FI21 1234 5600 0007 85 and"), so try the
+        // longest prefix of groups that validates.
+        let raw = m.as_str();
+        let mut end = raw.len();
+        loop {
+            if is_valid_iban(&compact(&raw[..end])) {
+                found.push(Finding { kind: IdentifierKind::Iban, start: m.start(), end: m.start() + end });
+                break;
+            }
+            match raw[..end].rfind(' ') {
+                Some(space) if space > 4 => end = space,
+                _ => break,
+            }
+        }
+    }
+    found.sort_by_key(|f| f.start);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<IdentifierKind> {
+        find_protected(text).into_iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn identifiers_in_running_text_are_found_with_their_spans() {
+        let text = "Asiakkaan hetu on 131052-308T ja tili FI21 1234 5600 0007 85, kortti 5555-5555-5555-4444.";
+        let found = find_protected(text);
+        let values: Vec<_> = found.iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(values, ["131052-308T", "FI21 1234 5600 0007 85", "5555-5555-5555-4444"]);
+        assert_eq!(kinds("lower case 010101a123n too"), [IdentifierKind::NationalId]);
+    }
+
+    #[test]
+    fn look_alikes_are_not_reported() {
+        // Order number, invoice reference, EAN-13, a timestamp, a date range, a UUID, a wrong checksum.
+        let text = "order 100000000000000008, ref 1234561, EAN 6417700050012, at 20261122120000, \
+                    2026-11-22 to 2026-11-23, id 123e4567-e89b-12d3-a456-426614174000, \
+                    hetu 131052-308U, IBAN FI2112345600000786";
+        assert_eq!(kinds(text), []);
+    }
+}

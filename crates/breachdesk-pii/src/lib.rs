@@ -1,0 +1,23 @@
+//! Validators for protected identifiers and a finder that spots them in free text.
+//!
+//! The validators are the single source of truth for "is this really a henkilötunnus / card / IBAN":
+//! intake uses them to warn a reporter who pastes leaked data into a report, and the leak scanner
+//! uses them to confirm candidates found by its automaton. Nothing here allocates on the happy
+//! path of a validator, reads a clock or touches IO.
+//!
+//! ```
+//! use breachdesk_pii::{find_protected, IdentifierKind};
+//! let hits = find_protected("customer 131052-308T called about card 4111 1111 1111 1111");
+//! let kinds: Vec<_> = hits.iter().map(|h| h.kind).collect();
+//! assert_eq!(kinds, [IdentifierKind::NationalId, IdentifierKind::PaymentCard]);
+//! ```
+
+mod card;
+mod finder;
+mod hetu;
+mod iban;
+
+pub use card::{is_valid_payment_card, luhn_valid};
+pub use finder::{Finding, IdentifierKind, find_protected};
+pub use hetu::{Hetu, parse_hetu};
+pub use iban::is_valid_iban;
