@@ -1,0 +1,479 @@
+//! The SQLite backend: one writer connection (SQLite has one writer anyway; queueing in the pool
+//! is cheaper than busy-waiting on the file lock) and a small pool of readers, WAL journal, and
+//! `synchronous = FULL` so that a returned commit has been fsynced and survives a crash or power
+//! loss.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use breachdesk_core::case::{CaseStatus, CaseSummary};
+use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
+use breachdesk_core::ports::{
+    CaseRecord, NewCase, NewReport, NewSupplement, NewUser, Page, ReceiptRecord, ReportRecord, Store, StoreError,
+    SupplementRecord, WrappedKey,
+};
+use breachdesk_core::report::{Language, ReportKind};
+use breachdesk_core::user::{Membership, Principal, Role};
+use jiff::Timestamp;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row, SqlitePool};
+use uuid::Uuid;
+
+use crate::time::{from_text, to_text};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    write: SqlitePool,
+    read: SqlitePool,
+}
+
+fn other(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Other(Box::new(e))
+}
+
+/// Maps a unique-constraint violation to a named conflict; the name is the rule, never the value.
+fn map_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        let msg = db.message();
+        for (column, name) in [
+            ("organisations.slug", "organisation slug"),
+            ("users.email", "user email"),
+            ("reports.receipt_locator", "receipt locator"),
+            ("cases.reference", "case reference"),
+            ("api_tokens.token_hash", "token"),
+            ("memberships.", "membership"),
+        ] {
+            if msg.contains(column) {
+                return StoreError::Conflict(name);
+            }
+        }
+        return StoreError::Conflict("unique");
+    }
+    other(e)
+}
+
+fn uuid(row: &SqliteRow, col: &str) -> Result<Uuid, StoreError> {
+    let s: String = row.try_get(col).map_err(other)?;
+    Uuid::parse_str(&s).map_err(other)
+}
+
+fn ts(row: &SqliteRow, col: &str) -> Result<Timestamp, StoreError> {
+    let s: String = row.try_get(col).map_err(other)?;
+    from_text(&s)
+}
+
+fn opt_ts(row: &SqliteRow, col: &str) -> Result<Option<Timestamp>, StoreError> {
+    let s: Option<String> = row.try_get(col).map_err(other)?;
+    s.as_deref().map(from_text).transpose()
+}
+
+fn kind(s: &str) -> Result<ReportKind, StoreError> {
+    s.parse::<ReportKind>().map_err(|_| StoreError::Other(format!("unknown report kind {s:?} in database").into()))
+}
+
+fn language(s: &str) -> Language {
+    Language::parse(s).unwrap_or_default()
+}
+
+fn org_from_row(row: &SqliteRow) -> Result<Organisation, StoreError> {
+    let slug: String = row.try_get("slug").map_err(other)?;
+    Ok(Organisation {
+        id: uuid(row, "id")?,
+        slug: OrgSlug::try_from(slug.as_str()).map_err(|_| StoreError::Other("invalid slug in database".into()))?,
+        name: row.try_get("name").map_err(other)?,
+        ref_prefix: row.try_get("ref_prefix").map_err(other)?,
+        dpo_name: row.try_get("dpo_name").map_err(other)?,
+        dpo_email: row.try_get("dpo_email").map_err(other)?,
+        dpo_phone: row.try_get("dpo_phone").map_err(other)?,
+    })
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    /// Opens a `sqlite:` URL.
+    pub async fn open_url(url: &str) -> Result<Self, StoreError> {
+        Self::open_with(SqliteConnectOptions::from_str(url).map_err(other)?).await
+    }
+
+    async fn open_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(other)?;
+        MIGRATOR.run(&write).await.map_err(other)?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(other)?;
+        Ok(Self { write, read })
+    }
+
+    /// Closes both pools, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.read).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn create_org(&self, org: &NewOrganisation, id: Uuid, ref_prefix: &str, now: Timestamp) -> Result<Organisation, StoreError> {
+        sqlx::query(
+            "INSERT INTO organisations (id, slug, name, ref_prefix, dpo_name, dpo_email, dpo_phone, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(org.slug.as_str())
+        .bind(&org.name)
+        .bind(ref_prefix)
+        .bind(&org.dpo_name)
+        .bind(&org.dpo_email)
+        .bind(&org.dpo_phone)
+        .bind(to_text(now))
+        .execute(&self.write)
+        .await
+        .map_err(map_err)?;
+        Ok(Organisation {
+            id,
+            slug: org.slug.clone(),
+            name: org.name.clone(),
+            ref_prefix: ref_prefix.to_owned(),
+            dpo_name: org.dpo_name.clone(),
+            dpo_email: org.dpo_email.clone(),
+            dpo_phone: org.dpo_phone.clone(),
+        })
+    }
+
+    async fn org_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StoreError> {
+        sqlx::query("SELECT * FROM organisations WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(other)?
+            .as_ref()
+            .map(org_from_row)
+            .transpose()
+    }
+
+    async fn ensure_user(&self, user: &NewUser) -> Result<(Uuid, bool), StoreError> {
+        let mut tx = self.write.begin().await.map_err(other)?;
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(user.id.to_string())
+        .bind(&user.email)
+        .bind(&user.password_hash)
+        .bind(to_text(user.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .rows_affected()
+            == 1;
+        let row = sqlx::query("SELECT id FROM users WHERE email = ?")
+            .bind(&user.email)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok((uuid(&row, "id")?, inserted))
+    }
+
+    async fn user_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError> {
+        sqlx::query("SELECT id FROM users WHERE email = ? AND disabled_at IS NULL")
+            .bind(email)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(other)?
+            .map(|r| uuid(&r, "id"))
+            .transpose()
+    }
+
+    async fn add_membership(&self, user_id: Uuid, org_id: Uuid, role: Role, now: Timestamp) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(user_id.to_string())
+            .bind(org_id.to_string())
+            .bind(role.as_str())
+            .bind(to_text(now))
+            .execute(&self.write)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn create_token(&self, id: Uuid, user_id: Uuid, token_hash: &[u8], now: Timestamp) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)")
+            .bind(id.to_string())
+            .bind(user_id.to_string())
+            .bind(token_hash)
+            .bind(to_text(now))
+            .execute(&self.write)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn principal_by_token(&self, token_hash: &[u8]) -> Result<Option<Principal>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT u.id FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        let user_id = uuid(&row, "id")?;
+        let memberships = sqlx::query("SELECT org_id, role FROM memberships WHERE user_id = ?")
+            .bind(user_id.to_string())
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(|r| {
+                let role: String = r.try_get("role").map_err(other)?;
+                Ok(Membership { org_id: uuid(r, "org_id")?, role: role.parse().map_err(other)? })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Some(Principal { user_id, memberships }))
+    }
+
+    async fn insert_intake(&self, case: &NewCase, report: &NewReport, year: i16) -> Result<String, StoreError> {
+        let mut tx = self.write.begin().await.map_err(other)?;
+        // The counter row is the first write, so the transaction holds the write lock from here on.
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO case_counters (org_id, year, last) VALUES (?, ?, 1)
+             ON CONFLICT (org_id, year) DO UPDATE SET last = last + 1 RETURNING last",
+        )
+        .bind(case.org_id.to_string())
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let prefix: String = sqlx::query_scalar("SELECT ref_prefix FROM organisations WHERE id = ?")
+            .bind(case.org_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(other)?
+            .ok_or(StoreError::NotFound)?;
+        let reference = breachdesk_core::case::format_reference(&prefix, year, number);
+        let created = to_text(case.created_at);
+        sqlx::query("INSERT INTO cases (id, org_id, reference, status, created_at, updated_at, data_key) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(case.id.to_string())
+            .bind(case.org_id.to_string())
+            .bind(&reference)
+            .bind(CaseStatus::Received.as_str())
+            .bind(&created)
+            .bind(&created)
+            .bind(&case.wrapped_key.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(report.id.to_string())
+        .bind(report.case_id.to_string())
+        .bind(report.kind.as_str())
+        .bind(report.language.as_str())
+        .bind(to_text(report.created_at))
+        .bind(&report.receipt_locator)
+        .bind(&report.receipt_hash)
+        .bind(&report.body)
+        .bind(&report.contact)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(other)?;
+        Ok(reference)
+    }
+
+    async fn list_cases(&self, org_ids: &[Uuid], page: Page) -> Result<Vec<CaseSummary>, StoreError> {
+        if org_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::new(
+            "SELECT c.id, c.org_id, o.slug, c.reference, c.status, c.created_at, c.updated_at,
+                    (SELECT COUNT(*) FROM reports r WHERE r.case_id = c.id) AS report_count,
+                    (SELECT r.kind FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at LIMIT 1) AS first_kind
+             FROM cases c JOIN organisations o ON o.id = c.org_id WHERE c.org_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for id in org_ids {
+            sep.push_bind(id.to_string());
+        }
+        q.push(") ORDER BY c.created_at DESC, c.id DESC LIMIT ").push_bind(page.limit).push(" OFFSET ").push_bind(page.offset);
+        q.build()
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(|r| {
+                let status: String = r.try_get("status").map_err(other)?;
+                let first_kind: String = r.try_get("first_kind").map_err(other)?;
+                Ok(CaseSummary {
+                    id: uuid(r, "id")?,
+                    org_id: uuid(r, "org_id")?,
+                    org_slug: r.try_get("slug").map_err(other)?,
+                    reference: r.try_get("reference").map_err(other)?,
+                    status: status.parse().map_err(other)?,
+                    created_at: ts(r, "created_at")?,
+                    updated_at: ts(r, "updated_at")?,
+                    report_count: r.try_get("report_count").map_err(other)?,
+                    first_kind: kind(&first_kind)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
+        let Some(r) = sqlx::query("SELECT * FROM cases WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        let status: String = r.try_get("status").map_err(other)?;
+        let key: Option<Vec<u8>> = r.try_get("data_key").map_err(other)?;
+        Ok(Some(CaseRecord {
+            id: uuid(&r, "id")?,
+            org_id: uuid(&r, "org_id")?,
+            reference: r.try_get("reference").map_err(other)?,
+            status: status.parse().map_err(other)?,
+            created_at: ts(&r, "created_at")?,
+            updated_at: ts(&r, "updated_at")?,
+            wrapped_key: WrappedKey(key.unwrap_or_default()),
+        }))
+    }
+
+    async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
+        sqlx::query("SELECT id, case_id, kind, language, created_at, body, contact FROM reports WHERE case_id = ? ORDER BY created_at, id")
+            .bind(case_id.to_string())
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(|r| {
+                let k: String = r.try_get("kind").map_err(other)?;
+                let l: String = r.try_get("language").map_err(other)?;
+                Ok(ReportRecord {
+                    id: uuid(r, "id")?,
+                    case_id: uuid(r, "case_id")?,
+                    kind: kind(&k)?,
+                    created_at: ts(r, "created_at")?,
+                    language: language(&l),
+                    body: r.try_get("body").map_err(other)?,
+                    contact: r.try_get("contact").map_err(other)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn receipt_by_locator(&self, locator: &str) -> Result<Option<ReceiptRecord>, StoreError> {
+        sqlx::query("SELECT id, case_id, receipt_hash, receipt_failures, receipt_locked_until FROM reports WHERE receipt_locator = ?")
+            .bind(locator)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(other)?
+            .map(|r| {
+                Ok(ReceiptRecord {
+                    report_id: uuid(&r, "id")?,
+                    case_id: uuid(&r, "case_id")?,
+                    receipt_hash: r.try_get("receipt_hash").map_err(other)?,
+                    failed_attempts: r.try_get("receipt_failures").map_err(other)?,
+                    locked_until: opt_ts(&r, "receipt_locked_until")?,
+                })
+            })
+            .transpose()
+    }
+
+    async fn record_receipt_failure(&self, report_id: Uuid, max: i64, lock_until: Timestamp) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE reports SET receipt_failures = receipt_failures + 1,
+                receipt_locked_until = CASE WHEN receipt_failures + 1 >= ? THEN ? ELSE receipt_locked_until END
+             WHERE id = ?",
+        )
+        .bind(max)
+        .bind(to_text(lock_until))
+        .bind(report_id.to_string())
+        .execute(&self.write)
+        .await
+        .map_err(other)?;
+        Ok(())
+    }
+
+    async fn reset_receipt_failures(&self, report_id: Uuid) -> Result<(), StoreError> {
+        sqlx::query("UPDATE reports SET receipt_failures = 0, receipt_locked_until = NULL WHERE id = ? AND receipt_failures > 0")
+            .bind(report_id.to_string())
+            .execute(&self.write)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn insert_supplement(&self, s: &NewSupplement) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await.map_err(other)?;
+        sqlx::query("INSERT INTO supplements (id, report_id, created_at, body) VALUES (?, ?, ?, ?)")
+            .bind(s.id.to_string())
+            .bind(s.report_id.to_string())
+            .bind(to_text(s.created_at))
+            .bind(&s.body)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        sqlx::query("UPDATE cases SET updated_at = ? WHERE id = (SELECT case_id FROM reports WHERE id = ?)")
+            .bind(to_text(s.created_at))
+            .bind(s.report_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn supplements_of_report(&self, report_id: Uuid) -> Result<Vec<SupplementRecord>, StoreError> {
+        sqlx::query("SELECT id, report_id, created_at, body FROM supplements WHERE report_id = ? ORDER BY created_at, id")
+            .bind(report_id.to_string())
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(|r| {
+                Ok(SupplementRecord {
+                    id: uuid(r, "id")?,
+                    report_id: uuid(r, "report_id")?,
+                    created_at: ts(r, "created_at")?,
+                    body: r.try_get("body").map_err(other)?,
+                })
+            })
+            .collect()
+    }
+}
