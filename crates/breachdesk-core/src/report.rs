@@ -64,7 +64,16 @@ pub enum Phase {
 impl Phase {
     pub const NAMES: &'static [&'static str] = &["initial", "supplementary", "final"];
 
-    fn parse(s: &str) -> Result<Self, FieldError> {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Supplementary => "supplementary",
+            Self::Final => "final",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, FieldError> {
         match s {
             "initial" => Ok(Self::Initial),
             "supplementary" => Ok(Self::Supplementary),
@@ -221,6 +230,16 @@ const FREE_TEXT: &[&str] = &[
     "likely_consequences",
     "measures",
 ];
+
+/// Every field a report of `kind` may carry, as named in the API (besides `kind` and `language`).
+#[must_use]
+pub fn fields_of(kind: ReportKind) -> Vec<&'static str> {
+    match kind {
+        ReportKind::Breach => [BREACH_FIELDS, CONTACT_FIELDS].concat(),
+        ReportKind::Anonymous => BREACH_FIELDS.to_vec(),
+        ReportKind::Processor => PROCESSOR_FIELDS.to_vec(),
+    }
+}
 
 /// Reads fields one by one, collecting every error rather than stopping at the first.
 struct Reader<'a, I: Input> {

@@ -1,0 +1,277 @@
+//! The JSON API under `/api/v1`: public intake and follow-up, and the case register for handlers.
+
+pub mod error;
+pub mod extract;
+pub mod schema;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use breachdesk_core::input::JsonInput;
+use breachdesk_core::intake::{open_report, open_supplement};
+use breachdesk_core::ports::{Keyring, Page};
+use breachdesk_core::report::{Language, Warning, protected_data_warnings, supplement_warnings, validate_report, validate_supplement};
+use utoipa::OpenApi;
+use uuid::Uuid;
+
+use self::error::{ApiError, ErrorBody, ValidationErrors};
+use self::extract::{Handler, JsonObject};
+use self::schema::{
+    CaseDetail, CaseList, CaseListItem, FollowUpStatus, ListParams, ReportAccepted, ReportDto, SupplementAccepted, SupplementDto,
+    SupplementSummary, WarningDto,
+};
+use crate::client::ClientIp;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/orgs/{slug}/reports", post(create_report))
+        .route("/api/v1/follow-up", post(follow_up))
+        .route("/api/v1/follow-up/supplements", post(create_supplement))
+        .route("/api/v1/cases", get(list_cases))
+        .route("/api/v1/cases/{id}", get(get_case))
+        .route("/api/v1/openapi.json", get(openapi))
+}
+
+fn warnings(state: &AppState, list: Vec<Warning>) -> Vec<WarningDto> {
+    list.into_iter()
+        .map(|w| WarningDto {
+            field: w.field,
+            category: w.category,
+            message: format!(
+                "{} seems to contain {}. Report the fact of the breach, not the leaked data itself.",
+                w.field,
+                state.0.i18n.message(Language::En, &format!("category-{}", w.category), &[])
+            ),
+        })
+        .collect()
+}
+
+fn ts(t: jiff::Timestamp) -> String {
+    t.to_string()
+}
+
+/// Submit a report.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/reports",
+    tag = "intake",
+    params(("slug" = String, Path, description = "The organisation's slug, e.g. `uni`")),
+    request_body(content = schema::ReportRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored durably; the receipt code is shown only now", body = ReportAccepted),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 404, description = "Unknown organisation", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ValidationErrors),
+        (status = 429, description = "Too many reports from this address", body = ErrorBody),
+    )
+)]
+async fn create_report(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(slug): Path<String>,
+    JsonObject(body): JsonObject,
+) -> Result<(StatusCode, Json<ReportAccepted>), ApiError> {
+    let org = state.org(&slug).await?;
+    let input = JsonInput(&body);
+    let report = validate_report(&input, state.now()).map_err(|e| ApiError::invalid(&state.0.i18n, &e))?;
+    let warnings = warnings(&state, protected_data_warnings(&input));
+    state.check_intake_rate(ip)?;
+    let accepted = state.submit_report(&org, report).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ReportAccepted {
+            id: accepted.report_id,
+            case_id: accepted.case_id,
+            reference: accepted.reference,
+            receipt_code: format!("{}{}", accepted.receipt.locator(), accepted.receipt.expose_secret()),
+            warnings,
+        }),
+    ))
+}
+
+fn receipt_code_of(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, ApiError> {
+    match body.get("receipt_code") {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(serde_json::Value::String(_)) | None | Some(serde_json::Value::Null) => Err(ApiError::field("receipt_code", "This field is required.")),
+        Some(_) => Err(ApiError::field("receipt_code", "Must be text.")),
+    }
+}
+
+/// A reporter's view of their report, by receipt code.
+#[utoipa::path(
+    post,
+    path = "/api/v1/follow-up",
+    tag = "intake",
+    request_body(content = schema::FollowUpRequest, content_type = "application/json"),
+    responses(
+        (status = 200, body = FollowUpStatus),
+        (status = 403, description = "Locked after too many wrong codes", body = ErrorBody),
+        (status = 422, description = "Receipt code missing or not valid", body = ValidationErrors),
+        (status = 429, description = "Too many attempts from this address", body = ErrorBody),
+    )
+)]
+async fn follow_up(State(state): State<AppState>, ClientIp(ip): ClientIp, JsonObject(body): JsonObject) -> Result<Json<FollowUpStatus>, ApiError> {
+    if let Some(extra) = body.keys().find(|k| *k != "receipt_code") {
+        return Err(ApiError::field(extra, "Is not a known field."));
+    }
+    let receipt = state.verify_receipt(ip, &receipt_code_of(&body)?).await?;
+    let view = state.follow_up_status(&receipt).await?;
+    Ok(Json(FollowUpStatus {
+        reference: view.reference,
+        status: view.status.as_str(),
+        kind: view.kind.as_str(),
+        received_at: ts(view.received_at),
+        supplements: view.supplements.into_iter().map(|(t, p)| SupplementSummary { created_at: ts(t), phase: p.map(|p| p.as_str()) }).collect(),
+    }))
+}
+
+/// Add information to a report, by receipt code — how processors deliver later phases.
+#[utoipa::path(
+    post,
+    path = "/api/v1/follow-up/supplements",
+    tag = "intake",
+    request_body(content = schema::SupplementRequest, content_type = "application/json"),
+    responses(
+        (status = 201, body = SupplementAccepted),
+        (status = 403, description = "Locked after too many wrong codes", body = ErrorBody),
+        (status = 422, body = ValidationErrors),
+        (status = 429, body = ErrorBody),
+    )
+)]
+async fn create_supplement(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonObject(body): JsonObject,
+) -> Result<(StatusCode, Json<SupplementAccepted>), ApiError> {
+    let input = JsonInput(&body);
+    let supplement = validate_supplement(&input).map_err(|e| ApiError::invalid(&state.0.i18n, &e));
+    let code = receipt_code_of(&body);
+    // Report every field problem at once before spending a receipt attempt.
+    let (supplement, code) = match (supplement, code) {
+        (Ok(s), Ok(c)) => (s, c),
+        (Err(ApiError::Invalid(mut a)), Err(ApiError::Invalid(b))) => {
+            a.extend(b);
+            return Err(ApiError::Invalid(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let receipt = state.verify_receipt(ip, &code).await?;
+    let id = state.add_supplement(&receipt, &supplement).await?;
+    Ok((StatusCode::CREATED, Json(SupplementAccepted { id, warnings: warnings(&state, supplement_warnings(&input)) })))
+}
+
+/// The cases of the caller's organisations, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "cases",
+    params(ListParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = CaseList), (status = 401, body = ErrorBody))
+)]
+async fn list_cases(State(state): State<AppState>, Handler(principal): Handler, Query(params): Query<ListParams>) -> Result<Json<CaseList>, ApiError> {
+    let page = Page { limit: params.limit.unwrap_or(50).clamp(1, 200), offset: params.offset.unwrap_or(0).max(0) };
+    let cases = state
+        .0
+        .store
+        .list_cases(&principal.readable_orgs(), page)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
+    Ok(Json(CaseList {
+        cases: cases
+            .into_iter()
+            .map(|c| CaseListItem {
+                id: c.id,
+                reference: c.reference,
+                organisation: c.org_slug,
+                status: c.status.as_str(),
+                kind: c.first_kind.as_str(),
+                report_count: c.report_count,
+                created_at: ts(c.created_at),
+                updated_at: ts(c.updated_at),
+            })
+            .collect(),
+    }))
+}
+
+/// One case with its reports and supplements, decrypted.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    tag = "cases",
+    params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = CaseDetail),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such case, or not one of the caller's organisations", body = ErrorBody),
+    )
+)]
+async fn get_case(State(state): State<AppState>, Handler(principal): Handler, Path(id): Path<String>) -> Result<Json<CaseDetail>, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let store = &state.0.store;
+    let case = store.case_by_id(id).await.map_err(crate::service::ServiceError::from)?.ok_or(ApiError::NotFound)?;
+    // Another organisation's case does not exist for this caller.
+    if !principal.readable_orgs().contains(&case.org_id) {
+        return Err(ApiError::NotFound);
+    }
+    let key = state.0.keyring.unwrap_case_key(case.id, &case.wrapped_key).map_err(crate::service::ServiceError::from)?;
+    let mut reports = Vec::new();
+    for r in store.reports_of_case(case.id).await.map_err(crate::service::ServiceError::from)? {
+        let opened = open_report(&key, &r).map_err(crate::service::ServiceError::from)?;
+        let mut supplements = Vec::new();
+        for s in store.supplements_of_report(r.id).await.map_err(crate::service::ServiceError::from)? {
+            let body = open_supplement(&key, &s).map_err(crate::service::ServiceError::from)?;
+            supplements.push(SupplementDto { id: s.id, created_at: ts(s.created_at), text: body.text, phase: body.phase.map(|p| p.as_str()) });
+        }
+        reports.push(ReportDto {
+            id: r.id,
+            kind: r.kind.as_str(),
+            language: r.language.as_str(),
+            created_at: ts(r.created_at),
+            body: serde_json::to_value(&opened.body).unwrap_or_default(),
+            contact: opened.contact.map(|c| serde_json::to_value(c).unwrap_or_default()),
+            supplements,
+        });
+    }
+    tracing::info!(case_id = %case.id, user_id = %principal.user_id, "case read");
+    Ok(Json(CaseDetail {
+        id: case.id,
+        org_id: case.org_id,
+        reference: case.reference,
+        status: case.status.as_str(),
+        created_at: ts(case.created_at),
+        updated_at: ts(case.updated_at),
+        reports,
+    }))
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "BreachDesk API", description = "Personal data breach intake and case register."),
+    paths(create_report, follow_up, create_supplement, list_cases, get_case),
+    modifiers(&BearerAuth),
+    tags((name = "intake", description = "Public: report a breach, follow it up with the receipt code"),
+         (name = "cases", description = "Handlers: the case register"))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,180 @@
+//! The use cases behind both the JSON API and the HTML pages: submit a report, verify a receipt
+//! code, show a report's status, add a supplement. Handlers only translate HTTP to these calls.
+
+use std::net::IpAddr;
+
+use breachdesk_core::case::CaseStatus;
+use breachdesk_core::intake::{open_supplement, renew_receipt, seal_intake, seal_supplement};
+use breachdesk_core::org::Organisation;
+use breachdesk_core::ports::{Keyring, ReceiptRecord, SecretHasher, StoreError};
+use breachdesk_core::receipt::ReceiptCode;
+use breachdesk_core::report::{Phase, ReportKind, SupplementBody, ValidReport};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// Why a use case did not succeed, in terms the HTTP layer maps to statuses.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("not found")]
+    NotFound,
+    #[error("too many requests")]
+    RateLimited,
+    #[error("receipt code not valid")]
+    ReceiptInvalid,
+    #[error("report locked after too many wrong receipt codes")]
+    ReceiptLocked,
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("background task failed")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("stored data could not be opened")]
+    Crypto(#[from] breachdesk_core::ports::CryptoError),
+}
+
+/// What the reporter gets back once the report is durable.
+#[derive(Debug)]
+pub struct Accepted {
+    pub report_id: Uuid,
+    pub case_id: Uuid,
+    pub reference: String,
+    pub receipt: ReceiptCode,
+}
+
+/// The zone in which a case reference's year is counted.
+fn reference_year(now: Timestamp) -> i16 {
+    let tz = TimeZone::get("Europe/Helsinki").unwrap_or(TimeZone::UTC);
+    now.to_zoned(tz).year()
+}
+
+impl AppState {
+    pub(crate) fn now(&self) -> Timestamp {
+        self.0.clock.now()
+    }
+
+    pub(crate) fn check_intake_rate(&self, ip: IpAddr) -> Result<(), ServiceError> {
+        match &self.0.intake_limiter {
+            Some(l) if l.check_key(&ip).is_err() => Err(ServiceError::RateLimited),
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) async fn org(&self, slug: &str) -> Result<Organisation, ServiceError> {
+        // Only plausible slugs reach the database.
+        if breachdesk_core::org::OrgSlug::try_from(slug).is_err() {
+            return Err(ServiceError::NotFound);
+        }
+        self.0.store.org_by_slug(slug).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Seals and stores a new report as a new case; returns only after the commit is durable.
+    #[tracing::instrument(skip_all, fields(org_id = %org.id))]
+    pub(crate) async fn submit_report(&self, org: &Organisation, report: ValidReport) -> Result<Accepted, ServiceError> {
+        let now = self.now();
+        let inner = self.0.clone();
+        let org_id = org.id;
+        // Argon2 and the AEAD are CPU-bound: off the async workers.
+        let mut sealed = tokio::task::spawn_blocking(move || seal_intake(&*inner.keyring, &*inner.hasher, org_id, &report, now)).await?;
+        let mut attempts = 0;
+        loop {
+            match self.0.store.insert_intake(&sealed.case, &sealed.report, reference_year(now)).await {
+                Ok(reference) => {
+                    tracing::info!(case_id = %sealed.case.id, report_id = %sealed.report.id, kind = sealed.report.kind.as_str(), "report received");
+                    return Ok(Accepted { report_id: sealed.report.id, case_id: sealed.case.id, reference, receipt: sealed.receipt });
+                }
+                // 10^8 locators: a collision is rare but possible; draw a new code.
+                Err(StoreError::Conflict("receipt locator")) if attempts < 5 => {
+                    attempts += 1;
+                    let inner = self.0.clone();
+                    sealed = tokio::task::spawn_blocking(move || {
+                        renew_receipt(&*inner.hasher, &mut sealed);
+                        sealed
+                    })
+                    .await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Checks a typed receipt code: per-IP rate limit, per-report lockout, Argon2 verification.
+    /// Unknown and wrong codes fail alike and take equally long.
+    pub(crate) async fn verify_receipt(&self, ip: IpAddr, typed: &str) -> Result<ReceiptRecord, ServiceError> {
+        if let Some(l) = &self.0.follow_up_limiter
+            && l.check_key(&ip).is_err()
+        {
+            return Err(ServiceError::RateLimited);
+        }
+        let code = ReceiptCode::parse(typed).ok_or(ServiceError::ReceiptInvalid)?;
+        let now = self.now();
+        let record = self.0.store.receipt_by_locator(code.locator()).await?;
+        if let Some(r) = &record
+            && r.locked_until.is_some_and(|until| until > now)
+        {
+            return Err(ServiceError::ReceiptLocked);
+        }
+        let hash = record.as_ref().map_or_else(|| self.0.dummy_receipt_hash.clone(), |r| r.receipt_hash.clone());
+        let inner = self.0.clone();
+        let ok = tokio::task::spawn_blocking(move || inner.hasher.verify(code.expose_secret(), &hash)).await?;
+        match record {
+            Some(r) if ok => {
+                if r.failed_attempts > 0 {
+                    self.0.store.reset_receipt_failures(r.report_id).await?;
+                }
+                Ok(r)
+            }
+            Some(r) => {
+                let limits = &self.0.limits;
+                self.0.store.record_receipt_failure(r.report_id, limits.max_receipt_failures, now + limits.receipt_lockout).await?;
+                tracing::warn!(report_id = %r.report_id, "wrong receipt code");
+                Err(ServiceError::ReceiptInvalid)
+            }
+            None => Err(ServiceError::ReceiptInvalid),
+        }
+    }
+
+    /// What a reporter may see of their own report.
+    pub(crate) async fn follow_up_status(&self, receipt: &ReceiptRecord) -> Result<ReporterView, ServiceError> {
+        let case = self.0.store.case_by_id(receipt.case_id).await?.ok_or(ServiceError::NotFound)?;
+        let reports = self.0.store.reports_of_case(case.id).await?;
+        let report = reports.iter().find(|r| r.id == receipt.report_id).ok_or(ServiceError::NotFound)?;
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let supplements = self
+            .0
+            .store
+            .supplements_of_report(receipt.report_id)
+            .await?
+            .iter()
+            .map(|s| Ok((s.created_at, open_supplement(&key, s)?.phase)))
+            .collect::<Result<_, ServiceError>>()?;
+        Ok(ReporterView {
+            reference: case.reference,
+            status: case.status,
+            kind: report.kind,
+            received_at: report.created_at,
+            supplements,
+        })
+    }
+
+    pub(crate) async fn add_supplement(&self, receipt: &ReceiptRecord, body: &SupplementBody) -> Result<Uuid, ServiceError> {
+        let case = self.0.store.case_by_id(receipt.case_id).await?.ok_or(ServiceError::NotFound)?;
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let new = seal_supplement(&key, receipt.report_id, body, self.now());
+        self.0.store.insert_supplement(&new).await?;
+        tracing::info!(case_id = %case.id, supplement_id = %new.id, "supplement received");
+        Ok(new.id)
+    }
+}
+
+/// The reporter's view: status and dates only, never the content (a leaked code must not leak
+/// the report).
+#[derive(Debug)]
+pub struct ReporterView {
+    pub reference: String,
+    pub status: CaseStatus,
+    pub kind: ReportKind,
+    pub received_at: Timestamp,
+    pub supplements: Vec<(Timestamp, Option<Phase>)>,
+}

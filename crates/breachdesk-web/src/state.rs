@@ -1,0 +1,106 @@
+//! What every handler shares: the store, the keyring, the hasher, the clock, translations and
+//! the rate limiters.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use breachdesk_core::clock::Clock;
+use breachdesk_core::ports::Store;
+use breachdesk_crypto::{Argon2Hasher, MasterKeyring};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use jiff::SignedDuration;
+
+use crate::i18n::I18n;
+
+/// Abuse limits of the public endpoints. Each is a configuration key of `breachdesk serve`.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Reports accepted per client IP address and minute; 0 switches the limit off (benchmarks,
+    /// or when a proxy in front already limits).
+    pub intake_per_minute: u32,
+    /// Receipt-code attempts per client IP address and minute.
+    pub follow_up_per_minute: u32,
+    /// Wrong receipt codes for one report before it is locked.
+    pub max_receipt_failures: i64,
+    /// How long a report stays locked for follow-up after too many wrong codes.
+    pub receipt_lockout: SignedDuration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest time a request may take before it is answered with 408.
+    pub request_timeout: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            intake_per_minute: 30,
+            follow_up_per_minute: 10,
+            max_receipt_failures: 5,
+            receipt_lockout: SignedDuration::from_hours(1),
+            max_body_bytes: 256 * 1024,
+            request_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+pub(crate) type IpLimiter = DefaultKeyedRateLimiter<IpAddr>;
+
+fn limiter(per_minute: u32) -> Option<IpLimiter> {
+    NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)))
+}
+
+pub(crate) struct Inner {
+    pub store: Arc<dyn Store>,
+    pub keyring: Arc<MasterKeyring>,
+    pub hasher: Arc<Argon2Hasher>,
+    pub clock: Arc<dyn Clock>,
+    pub i18n: I18n,
+    pub limits: Limits,
+    pub intake_limiter: Option<IpLimiter>,
+    pub follow_up_limiter: Option<IpLimiter>,
+    /// Verified against when a receipt locator is unknown, so both failures take equally long.
+    pub dummy_receipt_hash: String,
+}
+
+/// Cheap to clone; one per server.
+#[derive(Clone)]
+pub struct AppState(pub(crate) Arc<Inner>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("store", &self.0.store).field("limits", &self.0.limits).finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    #[must_use]
+    pub fn new(
+        store: Arc<dyn Store>,
+        keyring: MasterKeyring,
+        hasher: Argon2Hasher,
+        clock: Arc<dyn Clock>,
+        limits: Limits,
+    ) -> Self {
+        let dummy_receipt_hash = breachdesk_core::ports::SecretHasher::hash(&hasher, "0000000000000000");
+        Self(Arc::new(Inner {
+            dummy_receipt_hash,
+            store,
+            keyring: Arc::new(keyring),
+            hasher: Arc::new(hasher),
+            clock,
+            i18n: I18n::load(),
+            intake_limiter: limiter(limits.intake_per_minute),
+            follow_up_limiter: limiter(limits.follow_up_per_minute),
+            limits,
+        }))
+    }
+
+    /// Forgets rate-limit state of clients that have been quiet, so memory stays bounded.
+    pub fn prune_rate_limiters(&self) {
+        for l in [&self.0.intake_limiter, &self.0.follow_up_limiter].into_iter().flatten() {
+            l.retain_recent();
+            l.shrink_to_fit();
+        }
+    }
+}
