@@ -1,0 +1,114 @@
+//! Command-line interface (the interface contract of DESIGN.md).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "breachdesk", version, about = "Personal data breach intake, investigation and register")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Directory for the SQLite database and the master key file; created on first start.
+    #[arg(long, global = true, env = "BREACHDESK_DATA_DIR", default_value = "./breachdesk-data")]
+    pub data_dir: PathBuf,
+    /// Database URL instead of the SQLite file in the data dir (`sqlite:…`; `postgres://…` later).
+    #[arg(long, global = true, env = "BREACHDESK_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Manage organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Manage handler accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on stdout).
+    #[arg(long, env = "BREACHDESK_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// File holding the base64 master key (mode 0600). Default: `master.key` in the data dir,
+    /// created on first start. `BREACHDESK_MASTER_KEY` may hold the key itself instead.
+    #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
+    /// Reports accepted per client address and minute (0 = no limit).
+    #[arg(long, env = "BREACHDESK_INTAKE_PER_MINUTE", default_value_t = 30)]
+    pub intake_per_minute: u32,
+    /// Receipt-code attempts per client address and minute (0 = no limit).
+    #[arg(long, env = "BREACHDESK_FOLLOW_UP_PER_MINUTE", default_value_t = 10)]
+    pub follow_up_per_minute: u32,
+    /// Wrong receipt codes before a report is locked for follow-up.
+    #[arg(long, env = "BREACHDESK_MAX_RECEIPT_FAILURES", default_value_t = 5)]
+    pub max_receipt_failures: i64,
+    /// Minutes a report stays locked after too many wrong receipt codes.
+    #[arg(long, env = "BREACHDESK_RECEIPT_LOCKOUT_MINUTES", default_value_t = 60)]
+    pub receipt_lockout_minutes: i64,
+    /// Largest accepted request body in KiB.
+    #[arg(long, env = "BREACHDESK_MAX_BODY_KIB", default_value_t = 256)]
+    pub max_body_kib: usize,
+    /// Seconds before a request is answered with 408.
+    #[arg(long, env = "BREACHDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation that receives reports at /report/SLUG.
+    Create {
+        /// Lower-case letters, digits and hyphens, e.g. `uni`.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// Case reference prefix (default: the slug in capitals, e.g. `UNI`).
+        #[arg(long)]
+        ref_prefix: Option<String>,
+        #[arg(long)]
+        dpo_name: Option<String>,
+        #[arg(long)]
+        dpo_email: Option<String>,
+        #[arg(long)]
+        dpo_phone: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a handler (or give an existing one a role in another organisation); prints a
+    /// one-time password for a new account.
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// dpo | security_manager | privacy_team | security_team | auditor | admin
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer API token for a user and print it (shown only once).
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+}

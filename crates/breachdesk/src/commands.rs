@@ -1,0 +1,163 @@
+//! The subcommands.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use breachdesk_core::clock::{Clock, SystemClock};
+use breachdesk_core::org::{NewOrganisation, OrgSlug};
+use breachdesk_core::ports::{NewUser, SecretHasher, Store, StoreError};
+use breachdesk_core::report::is_plausible_email;
+use breachdesk_core::user::Role;
+use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring, token_digest};
+use rand::RngCore;
+use uuid::Uuid;
+
+use crate::cli::{Command, OrgCommand, ServeArgs, TokenCommand, UserCommand};
+
+/// Creates the data dir (mode 0700) if it does not exist.
+pub fn init_data_dir(dir: &Path) -> anyhow::Result<PathBuf> {
+    if !dir.exists() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).context("creating the data dir")?;
+        tracing::info!(path = %dir.display(), "initialised a new data dir");
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// Prints a line on stdout for the operator (or the test that started us).
+fn say(line: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    Ok(())
+}
+
+pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => serve(args, data_dir, store).await,
+        Command::Org(OrgCommand::Create { slug, name, ref_prefix, dpo_name, dpo_email, dpo_phone }) => {
+            let slug = OrgSlug::try_from(slug.as_str())
+                .map_err(|_| anyhow::anyhow!("--slug: use 2–40 characters: lower-case letters, digits and inner hyphens"))?;
+            if name.trim().is_empty() {
+                bail!("--name must not be empty");
+            }
+            if let Some(e) = &dpo_email
+                && !is_plausible_email(e)
+            {
+                bail!("--dpo-email is not a valid e-mail address");
+            }
+            let prefix = ref_prefix.unwrap_or_else(|| slug.default_ref_prefix());
+            if prefix.is_empty() || prefix.len() > 12 || !prefix.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                bail!("--ref-prefix: use 1–12 capital letters or digits");
+            }
+            let org = NewOrganisation { slug, name: name.trim().to_owned(), dpo_name, dpo_email, dpo_phone };
+            match store.create_org(&org, Uuid::now_v7(), &prefix, SystemClock.now()).await {
+                Ok(o) => say(&format!("created organisation {} ({}); report form at /report/{}", o.slug, o.ref_prefix, o.slug)),
+                Err(StoreError::Conflict(_)) => bail!("an organisation with slug {} already exists", org.slug),
+                Err(e) => Err(e).context("creating the organisation"),
+            }
+        }
+        Command::User(UserCommand::Create { org, email, role }) => {
+            let role: Role = role.parse().map_err(|_| anyhow::anyhow!("--role must be one of {}", Role::ALL.map(Role::as_str).join(", ")))?;
+            let email = email.trim().to_lowercase();
+            if !is_plausible_email(&email) {
+                bail!("--email is not a valid e-mail address");
+            }
+            let org = store.org_by_slug(&org).await?.with_context(|| format!("no organisation with slug {org}"))?;
+            let mut password = [0u8; 18];
+            rand::rngs::OsRng.fill_bytes(&mut password);
+            let password = URL_SAFE_NO_PAD.encode(password);
+            let hash = tokio::task::spawn_blocking({
+                let p = password.clone();
+                move || Argon2Hasher::new(HashCost::Owasp).hash(&p)
+            })
+            .await?;
+            let now = SystemClock.now();
+            let (id, created) = store.ensure_user(&NewUser { id: Uuid::now_v7(), email: email.clone(), password_hash: hash, created_at: now }).await?;
+            store.add_membership(id, org.id, role, now).await?;
+            if created {
+                say(&format!("created user {email} with role {role} in {}", org.slug))?;
+                say(&format!("one-time password: {password}"))
+            } else {
+                say(&format!("user {email} already existed; role {role} in {} added", org.slug))
+            }
+        }
+        Command::Token(TokenCommand::Create { email }) => {
+            let email = email.trim().to_lowercase();
+            let user = store.user_id_by_email(&email).await?.with_context(|| format!("no active user with e-mail {email}"))?;
+            let mut raw = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut raw);
+            let token = format!("bd_{}", URL_SAFE_NO_PAD.encode(raw));
+            store.create_token(Uuid::now_v7(), user, &token_digest(&token), SystemClock.now()).await?;
+            say(&token)
+        }
+    }
+}
+
+fn master_key(args: &ServeArgs, data_dir: &Path) -> anyhow::Result<MasterKey> {
+    if let Ok(text) = std::env::var("BREACHDESK_MASTER_KEY") {
+        return MasterKey::from_base64(&text).context("BREACHDESK_MASTER_KEY");
+    }
+    if let Some(path) = &args.master_key_file {
+        return MasterKey::read_file(path).context("--master-key-file");
+    }
+    let path = data_dir.join("master.key");
+    let (key, created) = MasterKey::load_or_create(&path)?;
+    if created {
+        tracing::warn!(path = %path.display(), "created a new master key; back it up: without it no report can be read");
+    }
+    Ok(key)
+}
+
+async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let key = master_key(&args, data_dir)?;
+    let limits = breachdesk_web::Limits {
+        intake_per_minute: args.intake_per_minute,
+        follow_up_per_minute: args.follow_up_per_minute,
+        max_receipt_failures: args.max_receipt_failures.max(1),
+        receipt_lockout: jiff::SignedDuration::from_mins(args.receipt_lockout_minutes.max(1)),
+        max_body_bytes: args.max_body_kib.max(1) * 1024,
+        request_timeout: std::time::Duration::from_secs(args.request_timeout_secs.max(1)),
+    };
+    let state = breachdesk_web::AppState::new(store, MasterKeyring::new(&key), Argon2Hasher::new(HashCost::Owasp), Arc::new(SystemClock), limits);
+    drop(key);
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "serving");
+    say(&format!("listening on http://{addr}"))?;
+    breachdesk_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
