@@ -1,0 +1,6 @@
+//! Integration tests of the web crate: a real server on 127.0.0.1:0 over a fresh SQLite data
+//! dir, driven over HTTP (issue #2).
+
+mod api;
+mod helpers;
+mod pages;
