@@ -12,6 +12,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BREACHDESK_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
         )

@@ -1,0 +1,236 @@
+//! End-to-end tests of the `breachdesk` binary: real processes, real signals (issue #2).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_breachdesk"));
+    c.env_remove("BREACHDESK_MASTER_KEY").env_remove("BREACHDESK_DATABASE_URL").env("BREACHDESK_LOG", "warn");
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().arg("--data-dir").arg(dir).args(args).output().unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `serve` on a free port and waits for the line that names it (no sleeping).
+fn serve(dir: &Path) -> Server {
+    let mut child = bin()
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--intake-per-minute", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
+    Server { child, base }
+}
+
+fn setup(dir: &Path) -> String {
+    ok(dir, &["org", "create", "--slug", "uni", "--name", "University of Example", "--dpo-email", "dpo@uni.example"]);
+    let user = ok(dir, &["user", "create", "--org", "uni", "--email", "dpo@uni.example", "--role", "dpo"]);
+    assert!(user.contains("one-time password: "), "{user}");
+    ok(dir, &["token", "create", "--email", "dpo@uni.example"]).trim().to_owned()
+}
+
+fn report(i: usize) -> Value {
+    json!({
+        "kind": "breach",
+        "how_noticed": format!("Burst report number {i}"),
+        "noticed_at": "2026-01-05T09:15:00+02:00",
+        "what_happened": format!("Unique event text {i} for the durability test"),
+        "system": "Sisu",
+        "reporter_email": format!("reporter{i}@uni.example"),
+    })
+}
+
+#[test]
+fn first_start_initialises_the_data_dir_and_the_contract_commands_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("fresh");
+    let token = setup(&dir);
+    assert!(token.starts_with("bd_") && token.len() > 40);
+    let server = serve(&dir);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("master.key")).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        assert_eq!(http.get(format!("{}/healthz", server.base)).send().await.unwrap().status(), 200);
+        let r = http.post(format!("{}/api/v1/orgs/uni/reports", server.base)).json(&report(1)).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let list: Value = http.get(format!("{}/api/v1/cases", server.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(list["cases"][0]["reference"], format!("UNI-{}-0001", list["cases"][0]["created_at"].as_str().unwrap()[..4].to_owned()));
+        let doc: Value = http.get(format!("{}/api/v1/openapi.json", server.base)).send().await.unwrap().json().await.unwrap();
+        assert!(doc["paths"]["/api/v1/cases/{id}"].is_object());
+    });
+}
+
+#[test]
+fn bad_command_lines_fail_with_a_clear_message_and_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = run(dir, &["org", "create", "--slug", "Bad Slug!", "--name", "X"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--slug"));
+    ok(dir, &["org", "create", "--slug", "uni", "--name", "University"]);
+    let out = run(dir, &["org", "create", "--slug", "uni", "--name", "Again"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    let out = run(dir, &["user", "create", "--org", "uni", "--email", "a@uni.example", "--role", "boss"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--role must be one of dpo, security_manager"));
+    let out = run(dir, &["user", "create", "--org", "nope", "--email", "a@uni.example", "--role", "dpo"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no organisation with slug nope"));
+    let out = run(dir, &["token", "create", "--email", "ghost@uni.example"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no active user"));
+}
+
+#[test]
+fn a_master_key_file_readable_by_others_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("key");
+    std::fs::write(&key, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = bin()
+            .arg("--data-dir")
+            .arg(tmp.path().join("d"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--master-key-file"])
+            .arg(&key)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 600"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_gracefully() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = serve(tmp.path());
+    let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
+
+/// Every report answered 201 survives SIGKILL, exactly once and readable.
+#[test]
+fn reports_acknowledged_before_a_sigkill_are_all_there_after_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let token = setup(dir);
+    let mut server = serve(dir);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let accepted: Vec<(usize, Value)> = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let url = format!("{}/api/v1/orgs/uni/reports", server.base);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, Value)>();
+        let mut tasks = Vec::new();
+        // 16 clients, each sending until the server dies.
+        for client in 0..16 {
+            let (http, url, tx) = (http.clone(), url.clone(), tx.clone());
+            tasks.push(tokio::spawn(async move {
+                for n in 0..1000 {
+                    let i = client * 1000 + n;
+                    match http.post(&url).json(&report(i)).send().await {
+                        Ok(r) if r.status() == 201 => match r.json::<Value>().await {
+                            Ok(v) => {
+                                let _ = tx.send((i, v));
+                            }
+                            Err(_) => break,
+                        },
+                        Ok(r) => panic!("unexpected status {}", r.status()),
+                        Err(_) => break,
+                    }
+                }
+            }));
+        }
+        drop(tx);
+        let mut got = Vec::new();
+        // Kill mid-burst, after a good number of acknowledgements.
+        while let Some(item) = rx.recv().await {
+            got.push(item);
+            if got.len() == 60 {
+                server.child.kill().unwrap();
+            }
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        got
+    });
+    assert!(accepted.len() >= 60, "{}", accepted.len());
+    let _ = server.child.wait();
+    drop(server);
+
+    let server = serve(dir);
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let list: Value = http
+            .get(format!("{}/api/v1/cases?limit=200", server.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let cases = list["cases"].as_array().unwrap();
+        let mut references: Vec<&str> = cases.iter().map(|c| c["reference"].as_str().unwrap()).collect();
+        references.sort_unstable();
+        references.dedup();
+        assert_eq!(references.len(), cases.len(), "references are unique");
+        for (i, ack) in &accepted {
+            let case_id = ack["case_id"].as_str().unwrap();
+            assert_eq!(cases.iter().filter(|c| c["id"] == *case_id).count(), 1, "case of report {i} exactly once");
+            let case: Value = http
+                .get(format!("{}/api/v1/cases/{case_id}", server.base))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(case["reference"], ack["reference"]);
+            let reports = case["reports"].as_array().unwrap();
+            assert_eq!(reports.len(), 1);
+            assert_eq!(reports[0]["id"], ack["id"]);
+            assert_eq!(reports[0]["body"]["what_happened"], format!("Unique event text {i} for the durability test"));
+            assert_eq!(reports[0]["contact"]["email"], format!("reporter{i}@uni.example"));
+        }
+    });
+}
