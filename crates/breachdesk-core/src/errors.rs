@@ -89,6 +89,10 @@ impl FieldErrors {
 
     /// `Ok(value)` when nothing was added, otherwise the errors.
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Self> {
-        if self.is_empty() { Ok(value()) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
     }
 }

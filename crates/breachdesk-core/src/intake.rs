@@ -4,7 +4,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::ports::{Aad, CaseCipher, CryptoError, Keyring, NewCase, NewReport, NewSupplement, ReportRecord, SecretHasher, SupplementRecord};
+use crate::ports::{
+    Aad, CaseCipher, CryptoError, Keyring, NewCase, NewReport, NewSupplement, ReportRecord,
+    SecretHasher, SupplementRecord,
+};
 use crate::receipt::ReceiptCode;
 use crate::report::{Contact, ReportBody, SupplementBody, ValidReport};
 
@@ -12,13 +15,25 @@ pub const REPORTS: &str = "reports";
 pub const SUPPLEMENTS: &str = "supplements";
 
 fn body_aad(report_id: Uuid) -> Aad {
-    Aad { table: REPORTS, column: "body", row: report_id }
+    Aad {
+        table: REPORTS,
+        column: "body",
+        row: report_id,
+    }
 }
 fn contact_aad(report_id: Uuid) -> Aad {
-    Aad { table: REPORTS, column: "contact", row: report_id }
+    Aad {
+        table: REPORTS,
+        column: "contact",
+        row: report_id,
+    }
 }
 fn supplement_aad(id: Uuid) -> Aad {
-    Aad { table: SUPPLEMENTS, column: "body", row: id }
+    Aad {
+        table: SUPPLEMENTS,
+        column: "body",
+        row: id,
+    }
 }
 
 fn to_json<T: Serialize>(v: &T) -> zeroize::Zeroizing<Vec<u8>> {
@@ -49,9 +64,17 @@ pub fn seal_intake<K: Keyring, H: SecretHasher>(
     let receipt = ReceiptCode::generate();
     let receipt_hash = hasher.hash(receipt.expose_secret());
     let body = key.seal(&body_aad(report_id), &to_json(&report.body));
-    let contact = report.contact.as_ref().map(|c| key.seal(&contact_aad(report_id), &to_json(c)));
+    let contact = report
+        .contact
+        .as_ref()
+        .map(|c| key.seal(&contact_aad(report_id), &to_json(c)));
     SealedIntake {
-        case: NewCase { id: case_id, org_id, created_at: now, wrapped_key },
+        case: NewCase {
+            id: case_id,
+            org_id,
+            created_at: now,
+            wrapped_key,
+        },
         report: NewReport {
             id: report_id,
             case_id,
@@ -85,7 +108,10 @@ fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, CryptoEr
     serde_json::from_slice(bytes).map_err(|_| CryptoError::Malformed)
 }
 
-pub fn open_report<C: CaseCipher>(key: &C, record: &ReportRecord) -> Result<OpenedReport, CryptoError> {
+pub fn open_report<C: CaseCipher>(
+    key: &C,
+    record: &ReportRecord,
+) -> Result<OpenedReport, CryptoError> {
     let body = from_json(&key.open(&body_aad(record.id), &record.body)?)?;
     let contact = match &record.contact {
         Some(ct) => Some(from_json(&key.open(&contact_aad(record.id), ct)?)?),
@@ -94,11 +120,24 @@ pub fn open_report<C: CaseCipher>(key: &C, record: &ReportRecord) -> Result<Open
     Ok(OpenedReport { body, contact })
 }
 
-pub fn seal_supplement<C: CaseCipher>(key: &C, report_id: Uuid, body: &SupplementBody, now: Timestamp) -> NewSupplement {
+pub fn seal_supplement<C: CaseCipher>(
+    key: &C,
+    report_id: Uuid,
+    body: &SupplementBody,
+    now: Timestamp,
+) -> NewSupplement {
     let id = Uuid::now_v7();
-    NewSupplement { id, report_id, created_at: now, body: key.seal(&supplement_aad(id), &to_json(body)) }
+    NewSupplement {
+        id,
+        report_id,
+        created_at: now,
+        body: key.seal(&supplement_aad(id), &to_json(body)),
+    }
 }
 
-pub fn open_supplement<C: CaseCipher>(key: &C, record: &SupplementRecord) -> Result<SupplementBody, CryptoError> {
+pub fn open_supplement<C: CaseCipher>(
+    key: &C,
+    record: &SupplementRecord,
+) -> Result<SupplementBody, CryptoError> {
     from_json(&key.open(&supplement_aad(record.id), &record.body)?)
 }

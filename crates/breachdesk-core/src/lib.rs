@@ -1,4 +1,4 @@
-//! The BreachDesk domain: organisations, handlers, reports, cases and the rules between them.
+//! The `BreachDesk` domain: organisations, handlers, reports, cases and the rules between them.
 //!
 //! Everything here is plain data and pure functions plus the *ports* through which the outside
 //! world is reached ([`ports::Store`], [`ports::Keyring`], [`ports::SecretHasher`],

@@ -17,10 +17,15 @@ impl TryFrom<&str> for OrgSlug {
 
     fn try_from(s: &str) -> Result<Self, Self::Error> {
         let ok = (2..=40).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-');
-        if ok { Ok(Self(s.to_owned())) } else { Err(FieldError::InvalidSlug) }
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(FieldError::InvalidSlug)
+        }
     }
 }
 
@@ -33,7 +38,12 @@ impl OrgSlug {
     /// Default prefix of case references: the slug in capitals without hyphens, at most 10 letters.
     #[must_use]
     pub fn default_ref_prefix(&self) -> String {
-        self.0.chars().filter(char::is_ascii_alphanumeric).take(10).collect::<String>().to_ascii_uppercase()
+        self.0
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(10)
+            .collect::<String>()
+            .to_ascii_uppercase()
     }
 }
 

@@ -61,7 +61,11 @@ pub trait Keyring: Send + Sync + fmt::Debug {
     type CaseKey: CaseCipher;
 
     fn new_case_key(&self, case_id: Uuid) -> (Self::CaseKey, WrappedKey);
-    fn unwrap_case_key(&self, case_id: Uuid, wrapped: &WrappedKey) -> Result<Self::CaseKey, CryptoError>;
+    fn unwrap_case_key(
+        &self,
+        case_id: Uuid,
+        wrapped: &WrappedKey,
+    ) -> Result<Self::CaseKey, CryptoError>;
 }
 
 /// Slow, salted hashing for low-entropy secrets (receipt codes, passwords).
@@ -178,27 +182,62 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Does the database answer?
     async fn ping(&self) -> Result<(), StoreError>;
 
-    async fn create_org(&self, org: &NewOrganisation, id: Uuid, ref_prefix: &str, now: Timestamp) -> Result<Organisation, StoreError>;
+    async fn create_org(
+        &self,
+        org: &NewOrganisation,
+        id: Uuid,
+        ref_prefix: &str,
+        now: Timestamp,
+    ) -> Result<Organisation, StoreError>;
     async fn org_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StoreError>;
 
     /// Creates the user, or returns the existing id if the e-mail is known (`false` = existed).
     async fn ensure_user(&self, user: &NewUser) -> Result<(Uuid, bool), StoreError>;
     async fn user_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError>;
-    async fn add_membership(&self, user_id: Uuid, org_id: Uuid, role: Role, now: Timestamp) -> Result<(), StoreError>;
-    async fn create_token(&self, id: Uuid, user_id: Uuid, token_hash: &[u8], now: Timestamp) -> Result<(), StoreError>;
+    async fn add_membership(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn create_token(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     async fn principal_by_token(&self, token_hash: &[u8]) -> Result<Option<Principal>, StoreError>;
 
     /// Creates the case with the next reference number of its organisation and year, and its
     /// first report, in one durable transaction. Returns the case reference.
-    async fn insert_intake(&self, case: &NewCase, report: &NewReport, year: i16) -> Result<String, StoreError>;
-    async fn list_cases(&self, org_ids: &[Uuid], page: Page) -> Result<Vec<CaseSummary>, StoreError>;
+    async fn insert_intake(
+        &self,
+        case: &NewCase,
+        report: &NewReport,
+        year: i16,
+    ) -> Result<String, StoreError>;
+    async fn list_cases(
+        &self,
+        org_ids: &[Uuid],
+        page: Page,
+    ) -> Result<Vec<CaseSummary>, StoreError>;
     async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError>;
     async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError>;
 
     async fn receipt_by_locator(&self, locator: &str) -> Result<Option<ReceiptRecord>, StoreError>;
     /// Counts a wrong code; locks the report for follow-up until `lock_until` once `max` is reached.
-    async fn record_receipt_failure(&self, report_id: Uuid, max: i64, lock_until: Timestamp) -> Result<(), StoreError>;
+    async fn record_receipt_failure(
+        &self,
+        report_id: Uuid,
+        max: i64,
+        lock_until: Timestamp,
+    ) -> Result<(), StoreError>;
     async fn reset_receipt_failures(&self, report_id: Uuid) -> Result<(), StoreError>;
     async fn insert_supplement(&self, supplement: &NewSupplement) -> Result<(), StoreError>;
-    async fn supplements_of_report(&self, report_id: Uuid) -> Result<Vec<SupplementRecord>, StoreError>;
+    async fn supplements_of_report(
+        &self,
+        report_id: Uuid,
+    ) -> Result<Vec<SupplementRecord>, StoreError>;
 }

@@ -92,6 +92,9 @@ mod tests {
 
     #[test]
     fn two_generated_codes_differ() {
-        assert_ne!(ReceiptCode::generate().expose_secret(), ReceiptCode::generate().expose_secret());
+        assert_ne!(
+            ReceiptCode::generate().expose_secret(),
+            ReceiptCode::generate().expose_secret()
+        );
     }
 }

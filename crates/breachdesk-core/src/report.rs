@@ -47,7 +47,9 @@ impl FromStr for ReportKind {
             "breach" => Ok(Self::Breach),
             "processor" => Ok(Self::Processor),
             "anonymous" => Ok(Self::Anonymous),
-            _ => Err(FieldError::InvalidChoice { allowed: Self::NAMES }),
+            _ => Err(FieldError::InvalidChoice {
+                allowed: Self::NAMES,
+            }),
         }
     }
 }
@@ -78,7 +80,9 @@ impl Phase {
             "initial" => Ok(Self::Initial),
             "supplementary" => Ok(Self::Supplementary),
             "final" => Ok(Self::Final),
-            _ => Err(FieldError::InvalidChoice { allowed: Self::NAMES }),
+            _ => Err(FieldError::InvalidChoice {
+                allowed: Self::NAMES,
+            }),
         }
     }
 }
@@ -335,7 +339,8 @@ pub fn parse_rfc3339(s: &str) -> Result<Timestamp, FieldError> {
     if !has_offset || !s.contains('T') && !s.contains('t') {
         return Err(FieldError::InvalidDateTime);
     }
-    s.parse::<Timestamp>().map_err(|_| FieldError::InvalidDateTime)
+    s.parse::<Timestamp>()
+        .map_err(|_| FieldError::InvalidDateTime)
 }
 
 /// Syntax check only: one `@`, a dotted domain, no spaces or control characters.
@@ -350,8 +355,12 @@ pub fn is_plausible_email(s: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
-        && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@' || c == '<' || c == '>')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        && !local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '@' || c == '<' || c == '>')
 }
 
 /// International or national phone number: optional `+`, 6–15 digits, spaces, hyphens, brackets.
@@ -360,12 +369,17 @@ pub fn is_plausible_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     let body = s.strip_prefix('+').unwrap_or(s);
     (6..=15).contains(&digits)
-        && body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'))
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'))
 }
 
 /// Validates a report of any kind; `now` bounds the time it was noticed.
 pub fn validate_report<I: Input>(input: &I, now: Timestamp) -> Result<ValidReport, FieldErrors> {
-    let mut r = Reader { input, errors: FieldErrors::new() };
+    let mut r = Reader {
+        input,
+        errors: FieldErrors::new(),
+    };
     let kind = match input.text("kind") {
         Ok(Some(k)) => match k.parse::<ReportKind>() {
             Ok(k) => Some(k),
@@ -386,7 +400,12 @@ pub fn validate_report<I: Input>(input: &I, now: Timestamp) -> Result<ValidRepor
     let language = match r.optional("language", 8) {
         None => Language::default(),
         Some(l) => Language::parse(&l).unwrap_or_else(|| {
-            r.errors.add("language", FieldError::InvalidChoice { allowed: Language::NAMES });
+            r.errors.add(
+                "language",
+                FieldError::InvalidChoice {
+                    allowed: Language::NAMES,
+                },
+            );
             Language::default()
         }),
     };
@@ -409,18 +428,27 @@ pub fn validate_report<I: Input>(input: &I, now: Timestamp) -> Result<ValidRepor
                     email: r.email("reporter_email"),
                 };
                 let contact = (!contact.is_empty()).then_some(contact);
-                (ReportBody::Breach(facts), contact, &[COMMON_FIELDS, BREACH_FIELDS, CONTACT_FIELDS])
+                (
+                    ReportBody::Breach(facts),
+                    contact,
+                    &[COMMON_FIELDS, BREACH_FIELDS, CONTACT_FIELDS],
+                )
             } else {
                 // An anonymous report must not carry anything that identifies the reporter.
                 r.reject_present(CONTACT_FIELDS);
-                (ReportBody::Anonymous(facts), None, &[COMMON_FIELDS, BREACH_FIELDS, CONTACT_FIELDS])
+                (
+                    ReportBody::Anonymous(facts),
+                    None,
+                    &[COMMON_FIELDS, BREACH_FIELDS, CONTACT_FIELDS],
+                )
             }
         }
         ReportKind::Processor => {
             let confirmed = match input.boolean("breach_confirmed") {
                 Ok(Some(true)) => true,
                 Ok(Some(false) | None) => {
-                    r.errors.add("breach_confirmed", FieldError::MustBeConfirmed);
+                    r.errors
+                        .add("breach_confirmed", FieldError::MustBeConfirmed);
                     false
                 }
                 Err(e) => {
@@ -467,10 +495,18 @@ pub fn validate_report<I: Input>(input: &I, now: Timestamp) -> Result<ValidRepor
                 phone: r.phone("processor_phone"),
                 email: r.email("processor_email"),
             };
-            if contact.phone.is_none() && contact.email.is_none() && r.errors.get("processor_email").is_none() && r.errors.get("processor_phone").is_none() {
+            if contact.phone.is_none()
+                && contact.email.is_none()
+                && r.errors.get("processor_email").is_none()
+                && r.errors.get("processor_phone").is_none()
+            {
                 r.errors.add("processor_email", FieldError::Required);
             }
-            (ReportBody::Processor(facts), Some(contact), &[COMMON_FIELDS, PROCESSOR_FIELDS])
+            (
+                ReportBody::Processor(facts),
+                Some(contact),
+                &[COMMON_FIELDS, PROCESSOR_FIELDS],
+            )
         }
     };
 
@@ -481,7 +517,11 @@ pub fn validate_report<I: Input>(input: &I, now: Timestamp) -> Result<ValidRepor
             }
         }
     }
-    r.errors.into_result(|| ValidReport { body, contact, language })
+    r.errors.into_result(|| ValidReport {
+        body,
+        contact,
+        language,
+    })
 }
 
 /// Which free-text fields seem to contain protected identifiers themselves.
@@ -512,11 +552,14 @@ pub struct SupplementBody {
 }
 
 pub fn validate_supplement<I: Input>(input: &I) -> Result<SupplementBody, FieldErrors> {
-    let mut r = Reader { input, errors: FieldErrors::new() };
+    let mut r = Reader {
+        input,
+        errors: FieldErrors::new(),
+    };
     let text = r.required("text", MAX_LONG);
-    let phase = r.optional("phase", 32).and_then(|p| {
-        Phase::parse(&p).map_err(|e| r.errors.add("phase", e)).ok()
-    });
+    let phase = r
+        .optional("phase", 32)
+        .and_then(|p| Phase::parse(&p).map_err(|e| r.errors.add("phase", e)).ok());
     if input.strict() {
         for name in input.names() {
             if !["text", "phase", "receipt_code"].contains(&name) {
@@ -534,7 +577,10 @@ pub fn supplement_warnings<I: Input>(input: &I) -> Vec<Warning> {
             let mut out: Vec<Warning> = Vec::new();
             for f in breachdesk_pii::find_protected(&text) {
                 if !out.iter().any(|w| w.category == f.kind.id()) {
-                    out.push(Warning { field: "text", category: f.kind.id() });
+                    out.push(Warning {
+                        field: "text",
+                        category: f.kind.id(),
+                    });
                 }
             }
             out
@@ -554,12 +600,17 @@ mod tests {
         "2026-11-22T12:00:00Z".parse().unwrap()
     }
 
+    #[allow(clippy::needless_pass_by_value)]
     fn check(v: serde_json::Value) -> Result<ValidReport, FieldErrors> {
         validate_report(&JsonInput(v.as_object().unwrap()), now())
     }
 
     fn codes(e: &FieldErrors, field: &str) -> Vec<&'static str> {
-        e.get(field).unwrap_or_default().iter().map(FieldError::code).collect()
+        e.get(field)
+            .unwrap_or_default()
+            .iter()
+            .map(FieldError::code)
+            .collect()
     }
 
     #[test]
@@ -571,7 +622,10 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(r.body.kind(), ReportKind::Breach);
-        assert_eq!(r.contact.unwrap().email.as_deref(), Some("maija@example.fi"));
+        assert_eq!(
+            r.contact.unwrap().email.as_deref(),
+            Some("maija@example.fi")
+        );
         assert_eq!(r.language, Language::Sv);
     }
 
@@ -585,7 +639,8 @@ mod tests {
 
     #[test]
     fn a_time_without_offset_or_in_the_future_is_rejected() {
-        let base = json!({"kind": "anonymous", "how_noticed": "x", "what_happened": "y", "system": "z"});
+        let base =
+            json!({"kind": "anonymous", "how_noticed": "x", "what_happened": "y", "system": "z"});
         for (t, code) in [
             ("2026-11-22T09:15:00", "invalid-datetime"),
             ("22.11.2026 9:15", "invalid-datetime"),
@@ -600,8 +655,10 @@ mod tests {
 
     #[test]
     fn an_anonymous_report_with_contact_data_is_refused() {
-        let e = check(json!({"kind": "anonymous", "how_noticed": "x", "noticed_at": "2026-11-22T09:15:00Z",
-            "what_happened": "y", "system": "z", "reporter_email": "a@b.fi"}))
+        let e = check(
+            json!({"kind": "anonymous", "how_noticed": "x", "noticed_at": "2026-11-22T09:15:00Z",
+            "what_happened": "y", "system": "z", "reporter_email": "a@b.fi"}),
+        )
         .unwrap_err();
         assert_eq!(codes(&e, "reporter_email"), ["not-allowed-for-kind"]);
     }
@@ -641,8 +698,14 @@ mod tests {
         assert_eq!(
             w,
             [
-                Warning { field: "what_happened", category: "national_id" },
-                Warning { field: "system", category: "iban" }
+                Warning {
+                    field: "what_happened",
+                    category: "national_id"
+                },
+                Warning {
+                    field: "system",
+                    category: "iban"
+                }
             ]
         );
     }

@@ -53,7 +53,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown role {0:?}; expected one of dpo, security_manager, privacy_team, security_team, auditor, admin")]
+#[error(
+    "unknown role {0:?}; expected one of dpo, security_manager, privacy_team, security_team, auditor, admin"
+)]
 pub struct UnknownRole(String);
 
 impl FromStr for Role {

@@ -20,7 +20,9 @@ pub struct Argon2Hasher {
 
 impl fmt::Debug for Argon2Hasher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Argon2Hasher").field("params", self.argon.params()).finish()
+        f.debug_struct("Argon2Hasher")
+            .field("params", self.argon.params())
+            .finish()
     }
 }
 
@@ -32,7 +34,9 @@ impl Argon2Hasher {
             HashCost::Test => Params::new(256, 1, 1, None),
         }
         .unwrap_or_default();
-        Self { argon: Argon2::new(Algorithm::Argon2id, Version::V0x13, params) }
+        Self {
+            argon: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
+        }
     }
 }
 
@@ -49,7 +53,8 @@ impl SecretHasher for Argon2Hasher {
     fn verify(&self, secret: &str, phc: &str) -> bool {
         // Verification uses the parameters recorded in the hash, so raising the cost later keeps
         // old hashes valid.
-        PasswordHash::new(phc).is_ok_and(|h| self.argon.verify_password(secret.as_bytes(), &h).is_ok())
+        PasswordHash::new(phc)
+            .is_ok_and(|h| self.argon.verify_password(secret.as_bytes(), &h).is_ok())
     }
 }
 

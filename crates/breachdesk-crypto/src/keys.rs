@@ -25,7 +25,10 @@ pub enum MasterKeyError {
     #[error("master key file {path} is readable by group or others (mode {mode:o}); run chmod 600")]
     Permissions { path: String, mode: u32 },
     #[error("master key file {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// The installation's key-encryption key.
@@ -49,7 +52,11 @@ impl MasterKey {
 
     /// Parses the base64 text form (as in the key file or `BREACHDESK_MASTER_KEY`).
     pub fn from_base64(text: &str) -> Result<Self, MasterKeyError> {
-        let mut bytes = Zeroizing::new(STANDARD.decode(text.trim()).map_err(|_| MasterKeyError::NotBase64)?);
+        let mut bytes = Zeroizing::new(
+            STANDARD
+                .decode(text.trim())
+                .map_err(|_| MasterKeyError::NotBase64)?,
+        );
         if bytes.len() != KEY_LEN {
             return Err(MasterKeyError::WrongLength(bytes.len()));
         }
@@ -61,13 +68,19 @@ impl MasterKey {
 
     /// Reads a key file, refusing one that others can read.
     pub fn read_file(path: &Path) -> Result<Self, MasterKeyError> {
-        let io = |source| MasterKeyError::Io { path: path.display().to_string(), source };
+        let io = |source| MasterKeyError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(path).map_err(io)?.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
-                return Err(MasterKeyError::Permissions { path: path.display().to_string(), mode });
+                return Err(MasterKeyError::Permissions {
+                    path: path.display().to_string(),
+                    mode,
+                });
             }
         }
         let text = Zeroizing::new(std::fs::read_to_string(path).map_err(io)?);
@@ -79,7 +92,10 @@ impl MasterKey {
         if path.exists() {
             return Self::read_file(path).map(|k| (k, false));
         }
-        let io = |source| MasterKeyError::Io { path: path.display().to_string(), source };
+        let io = |source| MasterKeyError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         let key = Self::generate();
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
@@ -107,7 +123,13 @@ fn seal_with(cipher: &XChaCha20Poly1305, aad: &[u8], plaintext: &[u8]) -> Vec<u8
     let mut nonce = [0u8; NONCE_LEN];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let ct = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         // Encryption only fails for plaintexts beyond 256 GiB.
         .unwrap_or_default();
     let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
@@ -117,7 +139,11 @@ fn seal_with(cipher: &XChaCha20Poly1305, aad: &[u8], plaintext: &[u8]) -> Vec<u8
     out
 }
 
-fn open_with(cipher: &XChaCha20Poly1305, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+fn open_with(
+    cipher: &XChaCha20Poly1305,
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     if sealed.len() < 1 + NONCE_LEN + 16 || sealed[0] != FORMAT_V1 {
         return Err(CryptoError::Malformed);
     }
@@ -142,11 +168,18 @@ impl fmt::Debug for MasterKeyring {
 impl MasterKeyring {
     #[must_use]
     pub fn new(master: &MasterKey) -> Self {
-        Self { cipher: XChaCha20Poly1305::new(Key::from_slice(&master.0)) }
+        Self {
+            cipher: XChaCha20Poly1305::new(Key::from_slice(&master.0)),
+        }
     }
 
     fn wrap_aad(case_id: Uuid) -> Vec<u8> {
-        Aad { table: "cases", column: "data_key", row: case_id }.to_bytes()
+        Aad {
+            table: "cases",
+            column: "data_key",
+            row: case_id,
+        }
+        .to_bytes()
     }
 }
 
@@ -176,7 +209,9 @@ pub struct CaseKey {
 
 impl CaseKey {
     fn from_raw(raw: &[u8]) -> Self {
-        Self { cipher: XChaCha20Poly1305::new(Key::from_slice(raw)) }
+        Self {
+            cipher: XChaCha20Poly1305::new(Key::from_slice(raw)),
+        }
     }
 }
 
@@ -201,7 +236,11 @@ mod tests {
     use super::*;
 
     fn aad(column: &'static str, row: Uuid) -> Aad {
-        Aad { table: "reports", column, row }
+        Aad {
+            table: "reports",
+            column,
+            row,
+        }
     }
 
     #[test]
@@ -214,9 +253,18 @@ mod tests {
         assert!(!sealed.windows(6).any(|w| w == b"grades"));
 
         let again = ring.unwrap_case_key(case, &wrapped).unwrap();
-        assert_eq!(again.open(&aad("body", row), &sealed).unwrap().as_slice(), b"the grades list leaked");
-        assert!(matches!(again.open(&aad("contact", row), &sealed), Err(CryptoError::Authentication)));
-        assert!(matches!(again.open(&aad("body", Uuid::new_v4()), &sealed), Err(CryptoError::Authentication)));
+        assert_eq!(
+            again.open(&aad("body", row), &sealed).unwrap().as_slice(),
+            b"the grades list leaked"
+        );
+        assert!(matches!(
+            again.open(&aad("contact", row), &sealed),
+            Err(CryptoError::Authentication)
+        ));
+        assert!(matches!(
+            again.open(&aad("body", Uuid::new_v4()), &sealed),
+            Err(CryptoError::Authentication)
+        ));
         let (other, _) = ring.new_case_key(case);
         assert!(other.open(&aad("body", row), &sealed).is_err());
     }
@@ -228,9 +276,17 @@ mod tests {
         let case = Uuid::new_v4();
         let (_, wrapped) = ring.new_case_key(case);
         assert!(ring.unwrap_case_key(Uuid::new_v4(), &wrapped).is_err());
-        assert!(MasterKeyring::new(&MasterKey::generate()).unwrap_case_key(case, &wrapped).is_err());
+        assert!(
+            MasterKeyring::new(&MasterKey::generate())
+                .unwrap_case_key(case, &wrapped)
+                .is_err()
+        );
         let same = MasterKey::from_base64(&master.expose_base64()).unwrap();
-        assert!(MasterKeyring::new(&same).unwrap_case_key(case, &wrapped).is_ok());
+        assert!(
+            MasterKeyring::new(&same)
+                .unwrap_case_key(case, &wrapped)
+                .is_ok()
+        );
     }
 
     #[test]
@@ -249,17 +305,29 @@ mod tests {
         let path = dir.path().join("master.key");
         let (first, created) = MasterKey::load_or_create(&path).unwrap();
         assert!(created);
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let (second, created) = MasterKey::load_or_create(&path).unwrap();
         assert!(!created);
         assert_eq!(first.expose_base64(), second.expose_base64());
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(matches!(MasterKey::read_file(&path), Err(MasterKeyError::Permissions { .. })));
+        assert!(matches!(
+            MasterKey::read_file(&path),
+            Err(MasterKeyError::Permissions { .. })
+        ));
     }
 
     #[test]
     fn keys_of_the_wrong_size_or_encoding_are_refused() {
-        assert!(matches!(MasterKey::from_base64("AAAA"), Err(MasterKeyError::WrongLength(3))));
-        assert!(matches!(MasterKey::from_base64("not base64!"), Err(MasterKeyError::NotBase64)));
+        assert!(matches!(
+            MasterKey::from_base64("AAAA"),
+            Err(MasterKeyError::WrongLength(3))
+        ));
+        assert!(matches!(
+            MasterKey::from_base64("not base64!"),
+            Err(MasterKeyError::NotBase64)
+        ));
     }
 }

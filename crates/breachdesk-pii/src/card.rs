@@ -17,7 +17,7 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
         }
         sum += d;
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 fn prefix(digits: &[u8], n: usize) -> u32 {
@@ -46,7 +46,11 @@ fn issuer_accepts(d: &[u8]) -> bool {
             (14..=19).contains(&len)
         }
         // Discover
-        () if p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622_126..=622_925).contains(&p6) => {
+        () if p4 == 6011
+            || p2 == 65
+            || (644..=649).contains(&p3)
+            || (622_126..=622_925).contains(&p6) =>
+        {
             (16..=19).contains(&len)
         }
         // JCB

@@ -37,9 +37,8 @@ pub struct Finding {
     pub end: usize,
 }
 
-static HETU: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b").expect("static regex")
-});
+static HETU: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b").expect("static regex"));
 // 12–19 digits, optionally grouped by single spaces or hyphens (as people type card numbers).
 static CARD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d(?:[ -]?\d){11,18}\b").expect("static regex"));
@@ -61,12 +60,20 @@ pub fn find_protected(text: &str) -> Vec<Finding> {
     let mut found = Vec::new();
     for m in HETU.find_iter(text) {
         if parse_hetu(&m.as_str().to_ascii_uppercase()).is_some() {
-            found.push(Finding { kind: IdentifierKind::NationalId, start: m.start(), end: m.end() });
+            found.push(Finding {
+                kind: IdentifierKind::NationalId,
+                start: m.start(),
+                end: m.end(),
+            });
         }
     }
     for m in CARD.find_iter(text) {
         if is_valid_payment_card(&compact(m.as_str())) {
-            found.push(Finding { kind: IdentifierKind::PaymentCard, start: m.start(), end: m.end() });
+            found.push(Finding {
+                kind: IdentifierKind::PaymentCard,
+                start: m.start(),
+                end: m.end(),
+            });
         }
     }
     for m in IBAN.find_iter(text) {
@@ -76,7 +83,11 @@ pub fn find_protected(text: &str) -> Vec<Finding> {
         let mut end = raw.len();
         loop {
             if is_valid_iban(&compact(&raw[..end])) {
-                found.push(Finding { kind: IdentifierKind::Iban, start: m.start(), end: m.start() + end });
+                found.push(Finding {
+                    kind: IdentifierKind::Iban,
+                    start: m.start(),
+                    end: m.start() + end,
+                });
                 break;
             }
             match raw[..end].rfind(' ') {
@@ -102,8 +113,18 @@ mod tests {
         let text = "Asiakkaan hetu on 131052-308T ja tili FI21 1234 5600 0007 85, kortti 5555-5555-5555-4444.";
         let found = find_protected(text);
         let values: Vec<_> = found.iter().map(|f| &text[f.start..f.end]).collect();
-        assert_eq!(values, ["131052-308T", "FI21 1234 5600 0007 85", "5555-5555-5555-4444"]);
-        assert_eq!(kinds("lower case 010101a123n too"), [IdentifierKind::NationalId]);
+        assert_eq!(
+            values,
+            [
+                "131052-308T",
+                "FI21 1234 5600 0007 85",
+                "5555-5555-5555-4444"
+            ]
+        );
+        assert_eq!(
+            kinds("lower case 010101a123n too"),
+            [IdentifierKind::NationalId]
+        );
     }
 
     #[test]

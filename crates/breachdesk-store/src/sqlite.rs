@@ -1,4 +1,4 @@
-//! The SQLite backend: one writer connection (SQLite has one writer anyway; queueing in the pool
+//! The `SQLite` backend: one writer connection (`SQLite` has one writer anyway; queueing in the pool
 //! is cheaper than busy-waiting on the file lock) and a small pool of readers, WAL journal, and
 //! `synchronous = FULL` so that a returned commit has been fsynced and survives a crash or power
 //! loss.
@@ -11,13 +11,15 @@ use async_trait::async_trait;
 use breachdesk_core::case::{CaseStatus, CaseSummary};
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
 use breachdesk_core::ports::{
-    CaseRecord, NewCase, NewReport, NewSupplement, NewUser, Page, ReceiptRecord, ReportRecord, Store, StoreError,
-    SupplementRecord, WrappedKey,
+    CaseRecord, NewCase, NewReport, NewSupplement, NewUser, Page, ReceiptRecord, ReportRecord,
+    Store, StoreError, SupplementRecord, WrappedKey,
 };
 use breachdesk_core::report::{Language, ReportKind};
 use breachdesk_core::user::{Membership, Principal, Role};
 use jiff::Timestamp;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
@@ -74,7 +76,8 @@ fn opt_ts(row: &SqliteRow, col: &str) -> Result<Option<Timestamp>, StoreError> {
 }
 
 fn kind(s: &str) -> Result<ReportKind, StoreError> {
-    s.parse::<ReportKind>().map_err(|_| StoreError::Other(format!("unknown report kind {s:?} in database").into()))
+    s.parse::<ReportKind>()
+        .map_err(|_| StoreError::Other(format!("unknown report kind {s:?} in database").into()))
 }
 
 fn language(s: &str) -> Language {
@@ -85,7 +88,8 @@ fn org_from_row(row: &SqliteRow) -> Result<Organisation, StoreError> {
     let slug: String = row.try_get("slug").map_err(other)?;
     Ok(Organisation {
         id: uuid(row, "id")?,
-        slug: OrgSlug::try_from(slug.as_str()).map_err(|_| StoreError::Other("invalid slug in database".into()))?,
+        slug: OrgSlug::try_from(slug.as_str())
+            .map_err(|_| StoreError::Other("invalid slug in database".into()))?,
         name: row.try_get("name").map_err(other)?,
         ref_prefix: row.try_get("ref_prefix").map_err(other)?,
         dpo_name: row.try_get("dpo_name").map_err(other)?,
@@ -136,11 +140,20 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.read).await.map_err(other)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
-    async fn create_org(&self, org: &NewOrganisation, id: Uuid, ref_prefix: &str, now: Timestamp) -> Result<Organisation, StoreError> {
+    async fn create_org(
+        &self,
+        org: &NewOrganisation,
+        id: Uuid,
+        ref_prefix: &str,
+        now: Timestamp,
+    ) -> Result<Organisation, StoreError> {
         sqlx::query(
             "INSERT INTO organisations (id, slug, name, ref_prefix, dpo_name, dpo_email, dpo_phone, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -212,7 +225,13 @@ impl Store for SqliteStore {
             .transpose()
     }
 
-    async fn add_membership(&self, user_id: Uuid, org_id: Uuid, role: Role, now: Timestamp) -> Result<(), StoreError> {
+    async fn add_membership(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(user_id.to_string())
             .bind(org_id.to_string())
@@ -224,15 +243,23 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn create_token(&self, id: Uuid, user_id: Uuid, token_hash: &[u8], now: Timestamp) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)")
-            .bind(id.to_string())
-            .bind(user_id.to_string())
-            .bind(token_hash)
-            .bind(to_text(now))
-            .execute(&self.write)
-            .await
-            .map_err(map_err)?;
+    async fn create_token(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(user_id.to_string())
+        .bind(token_hash)
+        .bind(to_text(now))
+        .execute(&self.write)
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 
@@ -257,13 +284,24 @@ impl Store for SqliteStore {
             .iter()
             .map(|r| {
                 let role: String = r.try_get("role").map_err(other)?;
-                Ok(Membership { org_id: uuid(r, "org_id")?, role: role.parse().map_err(other)? })
+                Ok(Membership {
+                    org_id: uuid(r, "org_id")?,
+                    role: role.parse().map_err(other)?,
+                })
             })
             .collect::<Result<_, StoreError>>()?;
-        Ok(Some(Principal { user_id, memberships }))
+        Ok(Some(Principal {
+            user_id,
+            memberships,
+        }))
     }
 
-    async fn insert_intake(&self, case: &NewCase, report: &NewReport, year: i16) -> Result<String, StoreError> {
+    async fn insert_intake(
+        &self,
+        case: &NewCase,
+        report: &NewReport,
+        year: i16,
+    ) -> Result<String, StoreError> {
         let mut tx = self.write.begin().await.map_err(other)?;
         // The counter row is the first write, so the transaction holds the write lock from here on.
         let number: i64 = sqlx::query_scalar(
@@ -275,12 +313,13 @@ impl Store for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        let prefix: String = sqlx::query_scalar("SELECT ref_prefix FROM organisations WHERE id = ?")
-            .bind(case.org_id.to_string())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(other)?
-            .ok_or(StoreError::NotFound)?;
+        let prefix: String =
+            sqlx::query_scalar("SELECT ref_prefix FROM organisations WHERE id = ?")
+                .bind(case.org_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?
+                .ok_or(StoreError::NotFound)?;
         let reference = breachdesk_core::case::format_reference(&prefix, year, number);
         let created = to_text(case.created_at);
         sqlx::query("INSERT INTO cases (id, org_id, reference, status, created_at, updated_at, data_key) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -314,7 +353,11 @@ impl Store for SqliteStore {
         Ok(reference)
     }
 
-    async fn list_cases(&self, org_ids: &[Uuid], page: Page) -> Result<Vec<CaseSummary>, StoreError> {
+    async fn list_cases(
+        &self,
+        org_ids: &[Uuid],
+        page: Page,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
         if org_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -328,7 +371,10 @@ impl Store for SqliteStore {
         for id in org_ids {
             sep.push_bind(id.to_string());
         }
-        q.push(") ORDER BY c.created_at DESC, c.id DESC LIMIT ").push_bind(page.limit).push(" OFFSET ").push_bind(page.offset);
+        q.push(") ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+            .push_bind(page.limit)
+            .push(" OFFSET ")
+            .push_bind(page.offset);
         q.build()
             .fetch_all(&self.read)
             .await
@@ -415,7 +461,12 @@ impl Store for SqliteStore {
             .transpose()
     }
 
-    async fn record_receipt_failure(&self, report_id: Uuid, max: i64, lock_until: Timestamp) -> Result<(), StoreError> {
+    async fn record_receipt_failure(
+        &self,
+        report_id: Uuid,
+        max: i64,
+        lock_until: Timestamp,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE reports SET receipt_failures = receipt_failures + 1,
                 receipt_locked_until = CASE WHEN receipt_failures + 1 >= ? THEN ? ELSE receipt_locked_until END
@@ -441,25 +492,32 @@ impl Store for SqliteStore {
 
     async fn insert_supplement(&self, s: &NewSupplement) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await.map_err(other)?;
-        sqlx::query("INSERT INTO supplements (id, report_id, created_at, body) VALUES (?, ?, ?, ?)")
-            .bind(s.id.to_string())
-            .bind(s.report_id.to_string())
-            .bind(to_text(s.created_at))
-            .bind(&s.body)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        sqlx::query("UPDATE cases SET updated_at = ? WHERE id = (SELECT case_id FROM reports WHERE id = ?)")
-            .bind(to_text(s.created_at))
-            .bind(s.report_id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
+        sqlx::query(
+            "INSERT INTO supplements (id, report_id, created_at, body) VALUES (?, ?, ?, ?)",
+        )
+        .bind(s.id.to_string())
+        .bind(s.report_id.to_string())
+        .bind(to_text(s.created_at))
+        .bind(&s.body)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query(
+            "UPDATE cases SET updated_at = ? WHERE id = (SELECT case_id FROM reports WHERE id = ?)",
+        )
+        .bind(to_text(s.created_at))
+        .bind(s.report_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
         tx.commit().await.map_err(other)?;
         Ok(())
     }
 
-    async fn supplements_of_report(&self, report_id: Uuid) -> Result<Vec<SupplementRecord>, StoreError> {
+    async fn supplements_of_report(
+        &self,
+        report_id: Uuid,
+    ) -> Result<Vec<SupplementRecord>, StoreError> {
         sqlx::query("SELECT id, report_id, created_at, body FROM supplements WHERE report_id = ? ORDER BY created_at, id")
             .bind(report_id.to_string())
             .fetch_all(&self.read)

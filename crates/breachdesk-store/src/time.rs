@@ -8,7 +8,9 @@ pub fn to_text(t: Timestamp) -> String {
 }
 
 pub fn from_text(s: &str) -> Result<Timestamp, StoreError> {
-    s.parse().map_err(|e: jiff::Error| StoreError::Other(format!("bad timestamp in database: {e}").into()))
+    s.parse().map_err(|e: jiff::Error| {
+        StoreError::Other(format!("bad timestamp in database: {e}").into())
+    })
 }
 
 #[cfg(test)]

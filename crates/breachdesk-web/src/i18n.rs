@@ -32,8 +32,9 @@ impl I18n {
         let bundles = SOURCES
             .into_iter()
             .map(|(lang, src)| {
-                let res = FluentResource::try_new(src.to_owned())
-                    .unwrap_or_else(|(_, errs)| panic!("locales/{}/main.ftl: {errs:?}", lang.as_str()));
+                let res = FluentResource::try_new(src.to_owned()).unwrap_or_else(|(_, errs)| {
+                    panic!("locales/{}/main.ftl: {errs:?}", lang.as_str())
+                });
                 let id = lang.as_str().parse().unwrap_or_default();
                 let mut bundle = FluentBundle::new_concurrent(vec![id]);
                 // Unicode isolation marks would end up inside HTML attributes and e-mail subjects.
@@ -89,7 +90,11 @@ impl I18n {
     /// Message ids of one language, for the completeness test.
     #[cfg(test)]
     fn ids(lang: Language) -> Vec<String> {
-        let src = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or_default();
+        let src = SOURCES
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, s)| *s)
+            .unwrap_or_default();
         src.lines()
             .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" = "))
             .filter_map(|l| l.split(" = ").next().map(str::to_owned))
@@ -110,10 +115,16 @@ pub fn negotiate(accept_language: Option<&str>) -> Language {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next()?.trim().to_ascii_lowercase();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let primary = tag.split('-').next()?;
-            Language::parse(primary).filter(|_| q > 0.0).map(|l| (q, i, l))
+            Language::parse(primary)
+                .filter(|_| q > 0.0)
+                .map(|l| (q, i, l))
         })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -131,7 +142,12 @@ mod tests {
         assert!(en.len() > 100, "{}", en.len());
         for lang in [Language::Fi, Language::Sv] {
             let ids = I18n::ids(lang);
-            assert_eq!(ids, en, "{} must have the same messages in the same order as en", lang.as_str());
+            assert_eq!(
+                ids,
+                en,
+                "{} must have the same messages in the same order as en",
+                lang.as_str()
+            );
         }
         for lang in [Language::Fi, Language::Sv, Language::En] {
             for id in &en {

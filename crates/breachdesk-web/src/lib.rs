@@ -1,8 +1,8 @@
-//! The HTTP face of BreachDesk (axum).
+//! The HTTP face of `BreachDesk` (axum).
 //!
 //! * `pages` — the public report form `/report/{slug}` and `/follow-up`, in fi/sv/en, no
 //!   JavaScript, CSRF-protected;
-//! * `api` — the JSON API under `/api/v1` with its OpenAPI document;
+//! * `api` — the JSON API under `/api/v1` with its `OpenAPI` document;
 //! * `service` — the use cases both of them call;
 //! * this module — the router, security headers, limits, timeouts, tracing and graceful serve.
 //!
@@ -18,11 +18,11 @@ mod state;
 use std::future::Future;
 use std::net::SocketAddr;
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -31,8 +31,7 @@ pub use crate::state::{AppState, Limits};
 
 /// Content Security Policy of every response: our own stylesheet and forms, nothing else — no
 /// scripts at all, no framing.
-pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -42,9 +41,18 @@ pub fn router(state: AppState) -> Router {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
-        (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
     ];
     let mut app = Router::new()
         .route("/healthz", get(healthz))
@@ -54,17 +62,29 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         // Pages and answers carry personal data or receipt codes: never cache them.
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     for (name, value) in headers {
-        app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
     }
-    app.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
-        // Spans carry the method and the route template, never the path, query, client address
-        // or user agent.
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
-            tracing::info_span!("http", method = %req.method(), route = %route)
-        }))
+    app.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        limits.request_timeout,
+    ))
+    // Spans carry the method and the route template, never the path, query, client address
+    // or user agent.
+    .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+        let route = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or("unmatched", MatchedPath::as_str);
+        tracing::info_span!("http", method = %req.method(), route = %route)
+    }))
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -81,18 +101,26 @@ async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         api::error::ApiError::NotFound.into_response()
     } else {
-        (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not found / Sivua ei löydy / Sidan hittades inte\n")
+        (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Not found / Sivua ei löydy / Sidan hittades inte\n",
+        )
             .into_response()
     }
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight. Binds nothing
 /// itself: the caller passes a listener (tests use port 0).
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let pruner = {
         let state = state.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            let mut tick = tokio::time::interval(std::time::Duration::from_mins(1));
             loop {
                 tick.tick().await;
                 state.prune_rate_limiters();
@@ -100,7 +128,9 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown:
         })
     };
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     pruner.abort();
     result
 }

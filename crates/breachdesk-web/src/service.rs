@@ -66,23 +66,44 @@ impl AppState {
         if breachdesk_core::org::OrgSlug::try_from(slug).is_err() {
             return Err(ServiceError::NotFound);
         }
-        self.0.store.org_by_slug(slug).await?.ok_or(ServiceError::NotFound)
+        self.0
+            .store
+            .org_by_slug(slug)
+            .await?
+            .ok_or(ServiceError::NotFound)
     }
 
     /// Seals and stores a new report as a new case; returns only after the commit is durable.
     #[tracing::instrument(skip_all, fields(org_id = %org.id))]
-    pub(crate) async fn submit_report(&self, org: &Organisation, report: ValidReport) -> Result<Accepted, ServiceError> {
+    pub(crate) async fn submit_report(
+        &self,
+        org: &Organisation,
+        report: ValidReport,
+    ) -> Result<Accepted, ServiceError> {
         let now = self.now();
         let inner = self.0.clone();
         let org_id = org.id;
         // Argon2 and the AEAD are CPU-bound: off the async workers.
-        let mut sealed = tokio::task::spawn_blocking(move || seal_intake(&*inner.keyring, &*inner.hasher, org_id, &report, now)).await?;
+        let mut sealed = tokio::task::spawn_blocking(move || {
+            seal_intake(&*inner.keyring, &*inner.hasher, org_id, &report, now)
+        })
+        .await?;
         let mut attempts = 0;
         loop {
-            match self.0.store.insert_intake(&sealed.case, &sealed.report, reference_year(now)).await {
+            match self
+                .0
+                .store
+                .insert_intake(&sealed.case, &sealed.report, reference_year(now))
+                .await
+            {
                 Ok(reference) => {
                     tracing::info!(case_id = %sealed.case.id, report_id = %sealed.report.id, kind = sealed.report.kind.as_str(), "report received");
-                    return Ok(Accepted { report_id: sealed.report.id, case_id: sealed.case.id, reference, receipt: sealed.receipt });
+                    return Ok(Accepted {
+                        report_id: sealed.report.id,
+                        case_id: sealed.case.id,
+                        reference,
+                        receipt: sealed.receipt,
+                    });
                 }
                 // 10^8 locators: a collision is rare but possible; draw a new code.
                 Err(StoreError::Conflict("receipt locator")) if attempts < 5 => {
@@ -101,7 +122,11 @@ impl AppState {
 
     /// Checks a typed receipt code: per-IP rate limit, per-report lockout, Argon2 verification.
     /// Unknown and wrong codes fail alike and take equally long.
-    pub(crate) async fn verify_receipt(&self, ip: IpAddr, typed: &str) -> Result<ReceiptRecord, ServiceError> {
+    pub(crate) async fn verify_receipt(
+        &self,
+        ip: IpAddr,
+        typed: &str,
+    ) -> Result<ReceiptRecord, ServiceError> {
         if let Some(l) = &self.0.follow_up_limiter
             && l.check_key(&ip).is_err()
         {
@@ -115,9 +140,14 @@ impl AppState {
         {
             return Err(ServiceError::ReceiptLocked);
         }
-        let hash = record.as_ref().map_or_else(|| self.0.dummy_receipt_hash.clone(), |r| r.receipt_hash.clone());
+        let hash = record.as_ref().map_or_else(
+            || self.0.dummy_receipt_hash.clone(),
+            |r| r.receipt_hash.clone(),
+        );
         let inner = self.0.clone();
-        let ok = tokio::task::spawn_blocking(move || inner.hasher.verify(code.expose_secret(), &hash)).await?;
+        let ok =
+            tokio::task::spawn_blocking(move || inner.hasher.verify(code.expose_secret(), &hash))
+                .await?;
         match record {
             Some(r) if ok => {
                 if r.failed_attempts > 0 {
@@ -127,7 +157,14 @@ impl AppState {
             }
             Some(r) => {
                 let limits = &self.0.limits;
-                self.0.store.record_receipt_failure(r.report_id, limits.max_receipt_failures, now + limits.receipt_lockout).await?;
+                self.0
+                    .store
+                    .record_receipt_failure(
+                        r.report_id,
+                        limits.max_receipt_failures,
+                        now + limits.receipt_lockout,
+                    )
+                    .await?;
                 tracing::warn!(report_id = %r.report_id, "wrong receipt code");
                 Err(ServiceError::ReceiptInvalid)
             }
@@ -136,10 +173,21 @@ impl AppState {
     }
 
     /// What a reporter may see of their own report.
-    pub(crate) async fn follow_up_status(&self, receipt: &ReceiptRecord) -> Result<ReporterView, ServiceError> {
-        let case = self.0.store.case_by_id(receipt.case_id).await?.ok_or(ServiceError::NotFound)?;
+    pub(crate) async fn follow_up_status(
+        &self,
+        receipt: &ReceiptRecord,
+    ) -> Result<ReporterView, ServiceError> {
+        let case = self
+            .0
+            .store
+            .case_by_id(receipt.case_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let reports = self.0.store.reports_of_case(case.id).await?;
-        let report = reports.iter().find(|r| r.id == receipt.report_id).ok_or(ServiceError::NotFound)?;
+        let report = reports
+            .iter()
+            .find(|r| r.id == receipt.report_id)
+            .ok_or(ServiceError::NotFound)?;
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let supplements = self
             .0
@@ -158,8 +206,17 @@ impl AppState {
         })
     }
 
-    pub(crate) async fn add_supplement(&self, receipt: &ReceiptRecord, body: &SupplementBody) -> Result<Uuid, ServiceError> {
-        let case = self.0.store.case_by_id(receipt.case_id).await?.ok_or(ServiceError::NotFound)?;
+    pub(crate) async fn add_supplement(
+        &self,
+        receipt: &ReceiptRecord,
+        body: &SupplementBody,
+    ) -> Result<Uuid, ServiceError> {
+        let case = self
+            .0
+            .store
+            .case_by_id(receipt.case_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let new = seal_supplement(&key, receipt.report_id, body, self.now());
         self.0.store.insert_supplement(&new).await?;

@@ -69,7 +69,10 @@ pub struct AppState(pub(crate) Arc<Inner>);
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("store", &self.0.store).field("limits", &self.0.limits).finish_non_exhaustive()
+        f.debug_struct("AppState")
+            .field("store", &self.0.store)
+            .field("limits", &self.0.limits)
+            .finish_non_exhaustive()
     }
 }
 
@@ -82,7 +85,8 @@ impl AppState {
         clock: Arc<dyn Clock>,
         limits: Limits,
     ) -> Self {
-        let dummy_receipt_hash = breachdesk_core::ports::SecretHasher::hash(&hasher, "0000000000000000");
+        let dummy_receipt_hash =
+            breachdesk_core::ports::SecretHasher::hash(&hasher, "0000000000000000");
         Self(Arc::new(Inner {
             dummy_receipt_hash,
             store,
@@ -98,7 +102,10 @@ impl AppState {
 
     /// Forgets rate-limit state of clients that have been quiet, so memory stays bounded.
     pub fn prune_rate_limiters(&self) {
-        for l in [&self.0.intake_limiter, &self.0.follow_up_limiter].into_iter().flatten() {
+        for l in [&self.0.intake_limiter, &self.0.follow_up_limiter]
+            .into_iter()
+            .flatten()
+        {
             l.retain_recent();
             l.shrink_to_fit();
         }

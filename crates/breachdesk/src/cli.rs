@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "breachdesk", version, about = "Personal data breach intake, investigation and register")]
+#[command(
+    name = "breachdesk",
+    version,
+    about = "Personal data breach intake, investigation and register"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -16,11 +20,21 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Directory for the SQLite database and the master key file; created on first start.
-    #[arg(long, global = true, env = "BREACHDESK_DATA_DIR", default_value = "./breachdesk-data")]
+    /// Directory for the `SQLite` database and the master key file; created on first start.
+    #[arg(
+        long,
+        global = true,
+        env = "BREACHDESK_DATA_DIR",
+        default_value = "./breachdesk-data"
+    )]
     pub data_dir: PathBuf,
-    /// Database URL instead of the SQLite file in the data dir (`sqlite:…`; `postgres://…` later).
-    #[arg(long, global = true, env = "BREACHDESK_DATABASE_URL", hide_env_values = true)]
+    /// Database URL instead of the `SQLite` file in the data dir (`sqlite:…`; `postgres://…` later).
+    #[arg(
+        long,
+        global = true,
+        env = "BREACHDESK_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 }
 
@@ -98,7 +112,7 @@ pub enum UserCommand {
         org: String,
         #[arg(long)]
         email: String,
-        /// dpo | security_manager | privacy_team | security_team | auditor | admin
+        /// dpo | `security_manager` | `privacy_team` | `security_team` | auditor | admin
         #[arg(long)]
         role: String,
     },

@@ -45,9 +45,19 @@ fn say(line: &str) -> anyhow::Result<()> {
 pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve(args, data_dir, store).await,
-        Command::Org(OrgCommand::Create { slug, name, ref_prefix, dpo_name, dpo_email, dpo_phone }) => {
-            let slug = OrgSlug::try_from(slug.as_str())
-                .map_err(|_| anyhow::anyhow!("--slug: use 2–40 characters: lower-case letters, digits and inner hyphens"))?;
+        Command::Org(OrgCommand::Create {
+            slug,
+            name,
+            ref_prefix,
+            dpo_name,
+            dpo_email,
+            dpo_phone,
+        }) => {
+            let slug = OrgSlug::try_from(slug.as_str()).map_err(|_| {
+                anyhow::anyhow!(
+                    "--slug: use 2–40 characters: lower-case letters, digits and inner hyphens"
+                )
+            })?;
             if name.trim().is_empty() {
                 bail!("--name must not be empty");
             }
@@ -57,23 +67,50 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
                 bail!("--dpo-email is not a valid e-mail address");
             }
             let prefix = ref_prefix.unwrap_or_else(|| slug.default_ref_prefix());
-            if prefix.is_empty() || prefix.len() > 12 || !prefix.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+            if prefix.is_empty()
+                || prefix.len() > 12
+                || !prefix
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            {
                 bail!("--ref-prefix: use 1–12 capital letters or digits");
             }
-            let org = NewOrganisation { slug, name: name.trim().to_owned(), dpo_name, dpo_email, dpo_phone };
-            match store.create_org(&org, Uuid::now_v7(), &prefix, SystemClock.now()).await {
-                Ok(o) => say(&format!("created organisation {} ({}); report form at /report/{}", o.slug, o.ref_prefix, o.slug)),
-                Err(StoreError::Conflict(_)) => bail!("an organisation with slug {} already exists", org.slug),
+            let org = NewOrganisation {
+                slug,
+                name: name.trim().to_owned(),
+                dpo_name,
+                dpo_email,
+                dpo_phone,
+            };
+            match store
+                .create_org(&org, Uuid::now_v7(), &prefix, SystemClock.now())
+                .await
+            {
+                Ok(o) => say(&format!(
+                    "created organisation {} ({}); report form at /report/{}",
+                    o.slug, o.ref_prefix, o.slug
+                )),
+                Err(StoreError::Conflict(_)) => {
+                    bail!("an organisation with slug {} already exists", org.slug)
+                }
                 Err(e) => Err(e).context("creating the organisation"),
             }
         }
         Command::User(UserCommand::Create { org, email, role }) => {
-            let role: Role = role.parse().map_err(|_| anyhow::anyhow!("--role must be one of {}", Role::ALL.map(Role::as_str).join(", ")))?;
+            let role: Role = role.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "--role must be one of {}",
+                    Role::ALL.map(Role::as_str).join(", ")
+                )
+            })?;
             let email = email.trim().to_lowercase();
             if !is_plausible_email(&email) {
                 bail!("--email is not a valid e-mail address");
             }
-            let org = store.org_by_slug(&org).await?.with_context(|| format!("no organisation with slug {org}"))?;
+            let org = store
+                .org_by_slug(&org)
+                .await?
+                .with_context(|| format!("no organisation with slug {org}"))?;
             let mut password = [0u8; 18];
             rand::rngs::OsRng.fill_bytes(&mut password);
             let password = URL_SAFE_NO_PAD.encode(password);
@@ -83,22 +120,45 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
             })
             .await?;
             let now = SystemClock.now();
-            let (id, created) = store.ensure_user(&NewUser { id: Uuid::now_v7(), email: email.clone(), password_hash: hash, created_at: now }).await?;
+            let (id, created) = store
+                .ensure_user(&NewUser {
+                    id: Uuid::now_v7(),
+                    email: email.clone(),
+                    password_hash: hash,
+                    created_at: now,
+                })
+                .await?;
             store.add_membership(id, org.id, role, now).await?;
             if created {
-                say(&format!("created user {email} with role {role} in {}", org.slug))?;
+                say(&format!(
+                    "created user {email} with role {role} in {}",
+                    org.slug
+                ))?;
                 say(&format!("one-time password: {password}"))
             } else {
-                say(&format!("user {email} already existed; role {role} in {} added", org.slug))
+                say(&format!(
+                    "user {email} already existed; role {role} in {} added",
+                    org.slug
+                ))
             }
         }
         Command::Token(TokenCommand::Create { email }) => {
             let email = email.trim().to_lowercase();
-            let user = store.user_id_by_email(&email).await?.with_context(|| format!("no active user with e-mail {email}"))?;
+            let user = store
+                .user_id_by_email(&email)
+                .await?
+                .with_context(|| format!("no active user with e-mail {email}"))?;
             let mut raw = [0u8; 32];
             rand::rngs::OsRng.fill_bytes(&mut raw);
             let token = format!("bd_{}", URL_SAFE_NO_PAD.encode(raw));
-            store.create_token(Uuid::now_v7(), user, &token_digest(&token), SystemClock.now()).await?;
+            store
+                .create_token(
+                    Uuid::now_v7(),
+                    user,
+                    &token_digest(&token),
+                    SystemClock.now(),
+                )
+                .await?;
             say(&token)
         }
     }
@@ -129,9 +189,17 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         max_body_bytes: args.max_body_kib.max(1) * 1024,
         request_timeout: std::time::Duration::from_secs(args.request_timeout_secs.max(1)),
     };
-    let state = breachdesk_web::AppState::new(store, MasterKeyring::new(&key), Argon2Hasher::new(HashCost::Owasp), Arc::new(SystemClock), limits);
+    let state = breachdesk_web::AppState::new(
+        store,
+        MasterKeyring::new(&key),
+        Argon2Hasher::new(HashCost::Owasp),
+        Arc::new(SystemClock),
+        limits,
+    );
     drop(key);
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     say(&format!("listening on http://{addr}"))?;

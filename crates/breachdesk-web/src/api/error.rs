@@ -63,18 +63,30 @@ pub struct ValidationErrors {
 
 impl ApiError {
     /// Field errors worded in English (the API's language).
+    #[must_use]
     pub fn invalid(i18n: &I18n, errors: &FieldErrors) -> Self {
         Self::Invalid(
             errors
                 .iter()
-                .map(|(field, errs)| (field.to_owned(), errs.iter().map(|e| i18n.field_error(Language::En, e)).collect()))
+                .map(|(field, errs)| {
+                    (
+                        field.to_owned(),
+                        errs.iter()
+                            .map(|e| i18n.field_error(Language::En, e))
+                            .collect(),
+                    )
+                })
                 .collect(),
         )
     }
 
     /// One field's single error, e.g. for a malformed receipt code.
+    #[must_use]
     pub fn field(field: &str, message: &str) -> Self {
-        Self::Invalid(BTreeMap::from([(field.to_owned(), vec![message.to_owned()])]))
+        Self::Invalid(BTreeMap::from([(
+            field.to_owned(),
+            vec![message.to_owned()],
+        )]))
     }
 
     const fn status_and_code(&self) -> (StatusCode, &'static str) {
@@ -83,7 +95,9 @@ impl ApiError {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            Self::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             Self::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             Self::ReceiptLocked => (StatusCode::FORBIDDEN, "receipt_locked"),
             Self::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
@@ -97,7 +111,9 @@ impl From<ServiceError> for ApiError {
         match e {
             ServiceError::NotFound => Self::NotFound,
             ServiceError::RateLimited => Self::RateLimited,
-            ServiceError::ReceiptInvalid => Self::field("receipt_code", "The receipt code is not valid."),
+            ServiceError::ReceiptInvalid => {
+                Self::field("receipt_code", "The receipt code is not valid.")
+            }
             ServiceError::ReceiptLocked => Self::ReceiptLocked,
             e @ (ServiceError::Store(_) | ServiceError::Task(_) | ServiceError::Crypto(_)) => {
                 // The store and crypto errors carry no personal data, only causes.
@@ -113,13 +129,24 @@ impl IntoResponse for ApiError {
         let (status, code) = self.status_and_code();
         let mut response = match self {
             Self::Invalid(errors) => (status, Json(ValidationErrors { errors })).into_response(),
-            other => (status, Json(ErrorBody { error: code, message: other.to_string() })).into_response(),
+            other => (
+                status,
+                Json(ErrorBody {
+                    error: code,
+                    message: other.to_string(),
+                }),
+            )
+                .into_response(),
         };
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if status == StatusCode::TOO_MANY_REQUESTS {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         }
         response
     }

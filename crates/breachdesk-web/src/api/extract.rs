@@ -37,7 +37,9 @@ impl FromRequest<AppState> for JsonObject {
         })?;
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(map)) => Ok(Self(map)),
-            Ok(_) => Err(ApiError::MalformedJson("the body must be a JSON object".into())),
+            Ok(_) => Err(ApiError::MalformedJson(
+                "the body must be a JSON object".into(),
+            )),
             // serde_json's message names line and column, never the input itself.
             Err(e) => Err(ApiError::MalformedJson(format!("malformed JSON: {e}"))),
         }
@@ -51,7 +53,10 @@ pub struct Handler(pub Principal);
 impl FromRequestParts<AppState> for Handler {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)

@@ -11,15 +11,18 @@ use axum::{Json, Router};
 use breachdesk_core::input::JsonInput;
 use breachdesk_core::intake::{open_report, open_supplement};
 use breachdesk_core::ports::{Keyring, Page};
-use breachdesk_core::report::{Language, Warning, protected_data_warnings, supplement_warnings, validate_report, validate_supplement};
+use breachdesk_core::report::{
+    Language, Warning, protected_data_warnings, supplement_warnings, validate_report,
+    validate_supplement,
+};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
 use self::error::{ApiError, ErrorBody, ValidationErrors};
 use self::extract::{Handler, JsonObject};
 use self::schema::{
-    CaseDetail, CaseList, CaseListItem, FollowUpStatus, ListParams, ReportAccepted, ReportDto, SupplementAccepted, SupplementDto,
-    SupplementSummary, WarningDto,
+    CaseDetail, CaseList, CaseListItem, FollowUpStatus, ListParams, ReportAccepted, ReportDto,
+    SupplementAccepted, SupplementDto, SupplementSummary, WarningDto,
 };
 use crate::client::ClientIp;
 use crate::state::AppState;
@@ -77,7 +80,8 @@ async fn create_report(
 ) -> Result<(StatusCode, Json<ReportAccepted>), ApiError> {
     let org = state.org(&slug).await?;
     let input = JsonInput(&body);
-    let report = validate_report(&input, state.now()).map_err(|e| ApiError::invalid(&state.0.i18n, &e))?;
+    let report =
+        validate_report(&input, state.now()).map_err(|e| ApiError::invalid(&state.0.i18n, &e))?;
     let warnings = warnings(&state, protected_data_warnings(&input));
     state.check_intake_rate(ip)?;
     let accepted = state.submit_report(&org, report).await?;
@@ -87,7 +91,11 @@ async fn create_report(
             id: accepted.report_id,
             case_id: accepted.case_id,
             reference: accepted.reference,
-            receipt_code: format!("{}{}", accepted.receipt.locator(), accepted.receipt.expose_secret()),
+            receipt_code: format!(
+                "{}{}",
+                accepted.receipt.locator(),
+                accepted.receipt.expose_secret()
+            ),
             warnings,
         }),
     ))
@@ -96,7 +104,9 @@ async fn create_report(
 fn receipt_code_of(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, ApiError> {
     match body.get("receipt_code") {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-        Some(serde_json::Value::String(_)) | None | Some(serde_json::Value::Null) => Err(ApiError::field("receipt_code", "This field is required.")),
+        Some(serde_json::Value::String(_) | serde_json::Value::Null) | None => {
+            Err(ApiError::field("receipt_code", "This field is required."))
+        }
         Some(_) => Err(ApiError::field("receipt_code", "Must be text.")),
     }
 }
@@ -114,7 +124,11 @@ fn receipt_code_of(body: &serde_json::Map<String, serde_json::Value>) -> Result<
         (status = 429, description = "Too many attempts from this address", body = ErrorBody),
     )
 )]
-async fn follow_up(State(state): State<AppState>, ClientIp(ip): ClientIp, JsonObject(body): JsonObject) -> Result<Json<FollowUpStatus>, ApiError> {
+async fn follow_up(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonObject(body): JsonObject,
+) -> Result<Json<FollowUpStatus>, ApiError> {
     if let Some(extra) = body.keys().find(|k| *k != "receipt_code") {
         return Err(ApiError::field(extra, "Is not a known field."));
     }
@@ -125,7 +139,14 @@ async fn follow_up(State(state): State<AppState>, ClientIp(ip): ClientIp, JsonOb
         status: view.status.as_str(),
         kind: view.kind.as_str(),
         received_at: ts(view.received_at),
-        supplements: view.supplements.into_iter().map(|(t, p)| SupplementSummary { created_at: ts(t), phase: p.map(|p| p.as_str()) }).collect(),
+        supplements: view
+            .supplements
+            .into_iter()
+            .map(|(t, p)| SupplementSummary {
+                created_at: ts(t),
+                phase: p.map(breachdesk_core::report::Phase::as_str),
+            })
+            .collect(),
     }))
 }
 
@@ -161,7 +182,13 @@ async fn create_supplement(
     };
     let receipt = state.verify_receipt(ip, &code).await?;
     let id = state.add_supplement(&receipt, &supplement).await?;
-    Ok((StatusCode::CREATED, Json(SupplementAccepted { id, warnings: warnings(&state, supplement_warnings(&input)) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(SupplementAccepted {
+            id,
+            warnings: warnings(&state, supplement_warnings(&input)),
+        }),
+    ))
 }
 
 /// The cases of the caller's organisations, newest first.
@@ -173,8 +200,15 @@ async fn create_supplement(
     security(("bearer" = [])),
     responses((status = 200, body = CaseList), (status = 401, body = ErrorBody))
 )]
-async fn list_cases(State(state): State<AppState>, Handler(principal): Handler, Query(params): Query<ListParams>) -> Result<Json<CaseList>, ApiError> {
-    let page = Page { limit: params.limit.unwrap_or(50).clamp(1, 200), offset: params.offset.unwrap_or(0).max(0) };
+async fn list_cases(
+    State(state): State<AppState>,
+    Handler(principal): Handler,
+    Query(params): Query<ListParams>,
+) -> Result<Json<CaseList>, ApiError> {
+    let page = Page {
+        limit: params.limit.unwrap_or(50).clamp(1, 200),
+        offset: params.offset.unwrap_or(0).max(0),
+    };
     let cases = state
         .0
         .store
@@ -211,22 +245,47 @@ async fn list_cases(State(state): State<AppState>, Handler(principal): Handler, 
         (status = 404, description = "No such case, or not one of the caller's organisations", body = ErrorBody),
     )
 )]
-async fn get_case(State(state): State<AppState>, Handler(principal): Handler, Path(id): Path<String>) -> Result<Json<CaseDetail>, ApiError> {
+async fn get_case(
+    State(state): State<AppState>,
+    Handler(principal): Handler,
+    Path(id): Path<String>,
+) -> Result<Json<CaseDetail>, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let store = &state.0.store;
-    let case = store.case_by_id(id).await.map_err(crate::service::ServiceError::from)?.ok_or(ApiError::NotFound)?;
+    let case = store
+        .case_by_id(id)
+        .await
+        .map_err(crate::service::ServiceError::from)?
+        .ok_or(ApiError::NotFound)?;
     // Another organisation's case does not exist for this caller.
     if !principal.readable_orgs().contains(&case.org_id) {
         return Err(ApiError::NotFound);
     }
-    let key = state.0.keyring.unwrap_case_key(case.id, &case.wrapped_key).map_err(crate::service::ServiceError::from)?;
+    let key = state
+        .0
+        .keyring
+        .unwrap_case_key(case.id, &case.wrapped_key)
+        .map_err(crate::service::ServiceError::from)?;
     let mut reports = Vec::new();
-    for r in store.reports_of_case(case.id).await.map_err(crate::service::ServiceError::from)? {
+    for r in store
+        .reports_of_case(case.id)
+        .await
+        .map_err(crate::service::ServiceError::from)?
+    {
         let opened = open_report(&key, &r).map_err(crate::service::ServiceError::from)?;
         let mut supplements = Vec::new();
-        for s in store.supplements_of_report(r.id).await.map_err(crate::service::ServiceError::from)? {
+        for s in store
+            .supplements_of_report(r.id)
+            .await
+            .map_err(crate::service::ServiceError::from)?
+        {
             let body = open_supplement(&key, &s).map_err(crate::service::ServiceError::from)?;
-            supplements.push(SupplementDto { id: s.id, created_at: ts(s.created_at), text: body.text, phase: body.phase.map(|p| p.as_str()) });
+            supplements.push(SupplementDto {
+                id: s.id,
+                created_at: ts(s.created_at),
+                text: body.text,
+                phase: body.phase.map(breachdesk_core::report::Phase::as_str),
+            });
         }
         reports.push(ReportDto {
             id: r.id,
@@ -234,7 +293,9 @@ async fn get_case(State(state): State<AppState>, Handler(principal): Handler, Pa
             language: r.language.as_str(),
             created_at: ts(r.created_at),
             body: serde_json::to_value(&opened.body).unwrap_or_default(),
-            contact: opened.contact.map(|c| serde_json::to_value(c).unwrap_or_default()),
+            contact: opened
+                .contact
+                .map(|c| serde_json::to_value(c).unwrap_or_default()),
             supplements,
         });
     }
@@ -258,7 +319,10 @@ impl utoipa::Modify for BearerAuth {
         openapi
             .components
             .get_or_insert_with(Default::default)
-            .add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
     }
 }
 

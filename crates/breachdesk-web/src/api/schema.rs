@@ -1,4 +1,4 @@
-//! Request and response shapes of the JSON API, as documented in the OpenAPI document.
+//! Request and response shapes of the JSON API, as documented in the `OpenAPI` document.
 //!
 //! Reports are validated field by field by `breachdesk_core::report::validate_report` (so that
 //! every error is reported, not just the first), so the request types below describe the body

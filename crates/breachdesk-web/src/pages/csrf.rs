@@ -20,7 +20,11 @@ fn cookie_value(headers: &HeaderMap) -> Option<String> {
         .filter_map(|c| c.trim().split_once('='))
         .find(|(k, _)| *k == COOKIE)
         .map(|(_, v)| v.to_owned())
-        .filter(|v| v.len() == 43 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|v| {
+            v.len() == 43
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// The token for a page: the visitor's existing one, or a new one with its `Set-Cookie` header.
@@ -31,7 +35,8 @@ pub fn token(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let t = URL_SAFE_NO_PAD.encode(bytes);
-    let cookie = HeaderValue::from_str(&format!("{COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict")).ok();
+    let cookie =
+        HeaderValue::from_str(&format!("{COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict")).ok();
     (t, cookie)
 }
 

@@ -15,14 +15,16 @@ use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::input::FormInput;
 use breachdesk_core::org::Organisation;
 use breachdesk_core::report::{
-    Language, MAX_LONG, MAX_MEDIUM, MAX_SHORT, Phase, ReportKind, Warning, parse_rfc3339, protected_data_warnings, supplement_warnings,
-    validate_report, validate_supplement,
+    Language, MAX_LONG, MAX_MEDIUM, MAX_SHORT, Phase, ReportKind, Warning, parse_rfc3339,
+    protected_data_warnings, supplement_warnings, validate_report, validate_supplement,
 };
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use self::view::{FieldView, LangLink, Spec, SummaryItem, Tr, Values, build_fields, language_links, warning_items};
+use self::view::{
+    FieldView, LangLink, Spec, SummaryItem, Tr, Values, build_fields, language_links, warning_items,
+};
 use crate::client::ClientIp;
 use crate::service::{ReporterView, ServiceError};
 use crate::state::AppState;
@@ -31,13 +33,25 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/report/{slug}", get(report_page).post(report_submit))
         .route("/follow-up", get(follow_up_page).post(follow_up_submit))
-        .route("/follow-up/supplement", axum::routing::post(supplement_submit))
+        .route(
+            "/follow-up/supplement",
+            axum::routing::post(supplement_submit),
+        )
         .route("/static/style.css", get(stylesheet))
 }
 
 /// Time zones offered for "when did you notice it"; the reporter's local time is kept with its
 /// offset.
-const TIME_ZONES: &[&str] = &["Europe/Helsinki", "Europe/Stockholm", "Europe/Tallinn", "Europe/Oslo", "Europe/Copenhagen", "Europe/Berlin", "Europe/London", "UTC"];
+const TIME_ZONES: &[&str] = &[
+    "Europe/Helsinki",
+    "Europe/Stockholm",
+    "Europe/Tallinn",
+    "Europe/Oslo",
+    "Europe/Copenhagen",
+    "Europe/Berlin",
+    "Europe/London",
+    "UTC",
+];
 const DISPLAY_ZONE: &str = "Europe/Helsinki";
 
 #[derive(Debug, Deserialize)]
@@ -48,14 +62,23 @@ struct PageQuery {
 
 fn language_of(explicit: Option<&str>, headers: &HeaderMap) -> Language {
     explicit.and_then(Language::parse).unwrap_or_else(|| {
-        crate::i18n::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+        crate::i18n::negotiate(
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        )
     })
 }
 
 fn html(status: StatusCode, page: &impl Template, cookie: Option<HeaderValue>) -> Response {
     match page.render() {
         Ok(body) => {
-            let mut r = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+            let mut r = (
+                status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                body,
+            )
+                .into_response();
             if let Some(c) = cookie {
                 r.headers_mut().append(header::SET_COOKIE, c);
             }
@@ -77,19 +100,51 @@ struct MessagePage<'a> {
     text: String,
 }
 
-fn message(state: &AppState, lang: Language, status: StatusCode, title: &str, text: &str) -> Response {
-    let tr = Tr { i18n: &state.0.i18n, language: lang };
-    let page = MessagePage { tr, switch: Vec::new(), title: tr.t(title), text: tr.t(text) };
+fn message(
+    state: &AppState,
+    lang: Language,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: lang,
+    };
+    let page = MessagePage {
+        tr,
+        switch: Vec::new(),
+        title: tr.t(title),
+        text: tr.t(text),
+    };
     html(status, &page, None)
 }
 
 fn service_error_page(state: &AppState, lang: Language, e: &ServiceError) -> Response {
     match e {
-        ServiceError::NotFound => message(state, lang, StatusCode::NOT_FOUND, "not-found-title", "not-found-text"),
-        ServiceError::RateLimited => message(state, lang, StatusCode::TOO_MANY_REQUESTS, "error-title", "follow-up-rate-limited"),
+        ServiceError::NotFound => message(
+            state,
+            lang,
+            StatusCode::NOT_FOUND,
+            "not-found-title",
+            "not-found-text",
+        ),
+        ServiceError::RateLimited => message(
+            state,
+            lang,
+            StatusCode::TOO_MANY_REQUESTS,
+            "error-title",
+            "follow-up-rate-limited",
+        ),
         _ => {
             tracing::error!(error = %e, "page request failed");
-            message(state, lang, StatusCode::INTERNAL_SERVER_ERROR, "error-title", "error-text")
+            message(
+                state,
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-title",
+                "error-text",
+            )
         }
     }
 }
@@ -97,9 +152,22 @@ fn service_error_page(state: &AppState, lang: Language, e: &ServiceError) -> Res
 fn form_rejection_page(state: &AppState, lang: Language, rejection: &FormRejection) -> Response {
     let status = rejection.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        let tr = Tr { i18n: &state.0.i18n, language: lang };
-        let text = tr.i18n.field_error(lang, &FieldError::TooLong { max: state.0.limits.max_body_bytes });
-        let page = MessagePage { tr, switch: Vec::new(), title: tr.t("error-summary-title"), text };
+        let tr = Tr {
+            i18n: &state.0.i18n,
+            language: lang,
+        };
+        let text = tr.i18n.field_error(
+            lang,
+            &FieldError::TooLong {
+                max: state.0.limits.max_body_bytes,
+            },
+        );
+        let page = MessagePage {
+            tr,
+            switch: Vec::new(),
+            title: tr.t("error-summary-title"),
+            text,
+        };
         return html(status, &page, None);
     }
     message(state, lang, status, "error-title", "error-text")
@@ -159,7 +227,9 @@ fn report_specs(kind: ReportKind) -> Vec<Spec> {
     ];
     match kind {
         ReportKind::Breach | ReportKind::Anonymous => {
-            let mut v = vec![Spec::new("how_noticed", "textarea", true, MAX_MEDIUM).hint("hint-how_noticed")];
+            let mut v = vec![
+                Spec::new("how_noticed", "textarea", true, MAX_MEDIUM).hint("hint-how_noticed"),
+            ];
             v.extend(noticed);
             v.extend([
                 Spec::new("what_happened", "textarea", true, MAX_LONG).hint("hint-what_happened"),
@@ -167,7 +237,9 @@ fn report_specs(kind: ReportKind) -> Vec<Spec> {
             ]);
             if kind == ReportKind::Breach {
                 v.extend([
-                    Spec::new("reporter_name", "text", false, 200).autocomplete("name").hint("hint-contact"),
+                    Spec::new("reporter_name", "text", false, 200)
+                        .autocomplete("name")
+                        .hint("hint-contact"),
                     Spec::new("reporter_phone", "tel", false, 32).autocomplete("tel"),
                     Spec::new("reporter_email", "email", false, 254).autocomplete("email"),
                 ]);
@@ -178,7 +250,9 @@ fn report_specs(kind: ReportKind) -> Vec<Spec> {
             let mut v = vec![
                 Spec::new("processor_name", "text", true, MAX_SHORT).autocomplete("organization"),
                 Spec::new("processor_contact_name", "text", false, 200).autocomplete("name"),
-                Spec::new("processor_email", "email", false, 254).autocomplete("email").hint("hint-processor_contact"),
+                Spec::new("processor_email", "email", false, 254)
+                    .autocomplete("email")
+                    .hint("hint-processor_contact"),
                 Spec::new("processor_phone", "tel", false, 32).autocomplete("tel"),
                 Spec::new("breach_confirmed", "checkbox", true, 0),
             ];
@@ -192,7 +266,8 @@ fn report_specs(kind: ReportKind) -> Vec<Spec> {
                 Spec::new("approx_records", "number", false, 20),
                 Spec::new("system", "text", false, MAX_SHORT * 2),
                 Spec::new("contact_point", "textarea", true, MAX_MEDIUM),
-                Spec::new("likely_consequences", "textarea", false, MAX_LONG).hint("hint-final-required"),
+                Spec::new("likely_consequences", "textarea", false, MAX_LONG)
+                    .hint("hint-final-required"),
                 Spec::new("measures", "textarea", false, MAX_LONG).hint("hint-final-required"),
             ]);
             v
@@ -202,9 +277,16 @@ fn report_specs(kind: ReportKind) -> Vec<Spec> {
 
 fn options(tr: Tr<'_>) -> impl Fn(&'static str) -> Vec<(String, String)> + '_ {
     move |name| match name {
-        "noticed_tz" => TIME_ZONES.iter().map(|z| ((*z).to_owned(), (*z).to_owned())).collect(),
+        "noticed_tz" => TIME_ZONES
+            .iter()
+            .map(|z| ((*z).to_owned(), (*z).to_owned()))
+            .collect(),
         "phase" => std::iter::once((String::new(), tr.t("choice-none")))
-            .chain(Phase::NAMES.iter().map(|p| ((*p).to_owned(), tr.t(&format!("phase-{p}")))))
+            .chain(
+                Phase::NAMES
+                    .iter()
+                    .map(|p| ((*p).to_owned(), tr.t(&format!("phase-{p}")))),
+            )
             .collect(),
         _ => Vec::new(),
     }
@@ -214,20 +296,37 @@ fn options(tr: Tr<'_>) -> impl Fn(&'static str) -> Vec<(String, String)> + '_ {
 /// RFC 3339 with the reporter's offset. A value that already carries an offset is kept as is.
 fn with_zoned_time(values: &Values, errors: &mut FieldErrors) -> Values {
     let mut out = values.clone();
-    let Some(raw) = values.get("noticed_at").map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+    let Some(raw) = values
+        .get("noticed_at")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    else {
         return out;
     };
     if parse_rfc3339(raw).is_ok() {
         return out;
     }
-    let tz_name = values.get("noticed_tz").map_or(DISPLAY_ZONE, String::as_str);
-    let Some(tz) = TIME_ZONES.contains(&tz_name).then(|| TimeZone::get(tz_name).ok()).flatten() else {
+    let tz_name = values
+        .get("noticed_tz")
+        .map_or(DISPLAY_ZONE, String::as_str);
+    let Some(tz) = TIME_ZONES
+        .contains(&tz_name)
+        .then(|| TimeZone::get(tz_name).ok())
+        .flatten()
+    else {
         errors.add("noticed_tz", FieldError::InvalidTimeZone);
         return out;
     };
-    match raw.parse::<jiff::civil::DateTime>().ok().and_then(|dt| dt.to_zoned(tz).ok()) {
+    match raw
+        .parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|dt| dt.to_zoned(tz).ok())
+    {
         Some(z) => {
-            out.insert("noticed_at".into(), z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string());
+            out.insert(
+                "noticed_at".into(),
+                z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            );
         }
         None => errors.add("noticed_at", FieldError::InvalidDateTime),
     }
@@ -235,12 +334,19 @@ fn with_zoned_time(values: &Values, errors: &mut FieldErrors) -> Values {
 }
 
 fn org_intro(tr: Tr<'_>, org: &Organisation) -> (String, Option<String>) {
-    let dpo = [org.dpo_name.as_deref(), org.dpo_email.as_deref(), org.dpo_phone.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-    (tr.t1("report-intro", "org", &org.name), (!dpo.is_empty()).then(|| tr.t1("dpo-contact", "contact", &dpo)))
+    let dpo = [
+        org.dpo_name.as_deref(),
+        org.dpo_email.as_deref(),
+        org.dpo_phone.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    (
+        tr.t1("report-intro", "org", &org.name),
+        (!dpo.is_empty()).then(|| tr.t1("dpo-contact", "contact", &dpo)),
+    )
 }
 
 /// What a re-rendered form shows besides its fields.
@@ -261,23 +367,46 @@ fn render_form(
     csrf: (String, Option<HeaderValue>),
     status: StatusCode,
 ) -> Response {
-    let FormState { values, errors, warnings, top } = *form;
-    let tr = Tr { i18n: &state.0.i18n, language: lang };
+    let FormState {
+        values,
+        errors,
+        warnings,
+        top,
+    } = *form;
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: lang,
+    };
     let mut specs = report_specs(kind);
     if !warnings.is_empty() {
-        specs.push(Spec::new("acknowledge_warnings", "checkbox", false, 0).hint("hint-acknowledge_warnings"));
+        specs.push(
+            Spec::new("acknowledge_warnings", "checkbox", false, 0)
+                .hint("hint-acknowledge_warnings"),
+        );
     }
     let mut values = values.clone();
-    values.entry("noticed_tz".into()).or_insert_with(|| DISPLAY_ZONE.into());
+    values
+        .entry("noticed_tz".into())
+        .or_insert_with(|| DISPLAY_ZONE.into());
     let opts = options(tr);
     let (fields, mut summary) = build_fields(tr, &specs, &values, errors, &opts);
     if let Some(id) = top {
-        summary.insert(0, SummaryItem { target: "content".into(), text: tr.t(id) });
+        summary.insert(
+            0,
+            SummaryItem {
+                target: "content".into(),
+                text: tr.t(id),
+            },
+        );
     }
     let base = format!("/report/{}", org.slug);
     let page = ReportFormPage {
         tr,
-        switch: language_links(&state.0.i18n, lang, &format!("{base}?kind={}", kind.as_str())),
+        switch: language_links(
+            &state.0.i18n,
+            lang,
+            &format!("{base}?kind={}", kind.as_str()),
+        ),
         title: tr.t(&format!("report-form-title-{}", kind.as_str())),
         intro: org_intro(tr, org).0,
         kind: kind.as_str(),
@@ -291,7 +420,12 @@ fn render_form(
     html(status, &page, csrf.1)
 }
 
-async fn report_page(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
+async fn report_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = language_of(q.lang.as_deref(), &headers);
     let org = match state.org(&slug).await {
         Ok(o) => o,
@@ -299,20 +433,32 @@ async fn report_page(State(state): State<AppState>, Path(slug): Path<String>, Qu
     };
     let csrf = csrf::token(&headers);
     if let Some(kind) = q.kind.as_deref().and_then(|k| k.parse::<ReportKind>().ok()) {
-        let form = FormState { values: &Values::new(), errors: &FieldErrors::new(), warnings: &[], top: None };
+        let form = FormState {
+            values: &Values::new(),
+            errors: &FieldErrors::new(),
+            warnings: &[],
+            top: None,
+        };
         return render_form(&state, &org, lang, kind, &form, csrf, StatusCode::OK);
     }
-    let tr = Tr { i18n: &state.0.i18n, language: lang };
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: lang,
+    };
     let (intro, dpo) = org_intro(tr, &org);
     let base = format!("/report/{}", org.slug);
-    let choices = [ReportKind::Breach, ReportKind::Processor, ReportKind::Anonymous]
-        .into_iter()
-        .map(|k| Choice {
-            href: format!("{base}?kind={}&lang={}", k.as_str(), lang.as_str()),
-            title: tr.t(&format!("kind-{}", k.as_str())),
-            description: tr.t1(&format!("kind-{}-desc", k.as_str()), "org", &org.name),
-        })
-        .collect();
+    let choices = [
+        ReportKind::Breach,
+        ReportKind::Processor,
+        ReportKind::Anonymous,
+    ]
+    .into_iter()
+    .map(|k| Choice {
+        href: format!("{base}?kind={}&lang={}", k.as_str(), lang.as_str()),
+        title: tr.t(&format!("kind-{}", k.as_str())),
+        description: tr.t1(&format!("kind-{}-desc", k.as_str()), "org", &org.name),
+    })
+    .collect();
     let page = ChoosePage {
         tr,
         switch: language_links(&state.0.i18n, lang, &base),
@@ -341,8 +487,20 @@ async fn report_submit(
         Ok(o) => o,
         Err(e) => return service_error_page(&state, lang, &e),
     };
-    let Some(kind) = values.get("kind").and_then(|k| k.parse::<ReportKind>().ok()) else {
-        return report_page(State(state), Path(slug), Query(PageQuery { lang: Some(lang.as_str().into()), kind: None }), headers).await;
+    let Some(kind) = values
+        .get("kind")
+        .and_then(|k| k.parse::<ReportKind>().ok())
+    else {
+        return report_page(
+            State(state),
+            Path(slug),
+            Query(PageQuery {
+                lang: Some(lang.as_str().into()),
+                kind: None,
+            }),
+            headers,
+        )
+        .await;
     };
     // What the reporter typed is shown again as typed; the validator sees the zoned time.
     let mut shown = values.clone();
@@ -351,7 +509,12 @@ async fn report_submit(
     if !csrf::verify(&headers, values.get(csrf::FIELD)) {
         tracing::info!("report form with a missing or stale CSRF token");
         let csrf = csrf::token(&HeaderMap::new());
-        let form = FormState { values: &shown, errors: &FieldErrors::new(), warnings: &[], top: Some("form-expired") };
+        let form = FormState {
+            values: &shown,
+            errors: &FieldErrors::new(),
+            warnings: &[],
+            top: Some("form-expired"),
+        };
         return render_form(&state, &org, lang, kind, &form, csrf, StatusCode::FORBIDDEN);
     }
     let mut errors = FieldErrors::new();
@@ -361,8 +524,21 @@ async fn report_submit(
     let report = match validate_report(&input, state.now()) {
         Ok(r) if errors.is_empty() => r,
         Ok(_) => {
-            let form = FormState { values: &shown, errors: &errors, warnings: &[], top: None };
-            return render_form(&state, &org, lang, kind, &form, csrf::token(&headers), StatusCode::UNPROCESSABLE_ENTITY);
+            let form = FormState {
+                values: &shown,
+                errors: &errors,
+                warnings: &[],
+                top: None,
+            };
+            return render_form(
+                &state,
+                &org,
+                lang,
+                kind,
+                &form,
+                csrf::token(&headers),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
         Err(mut e) => {
             for (field, errs) in errors.iter() {
@@ -370,22 +546,53 @@ async fn report_submit(
                     e.add(field, err.clone());
                 }
             }
-            let form = FormState { values: &shown, errors: &e, warnings: &[], top: None };
-            return render_form(&state, &org, lang, kind, &form, csrf::token(&headers), StatusCode::UNPROCESSABLE_ENTITY);
+            let form = FormState {
+                values: &shown,
+                errors: &e,
+                warnings: &[],
+                top: None,
+            };
+            return render_form(
+                &state,
+                &org,
+                lang,
+                kind,
+                &form,
+                csrf::token(&headers),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
     };
     let warnings = protected_data_warnings(&input);
-    let acknowledged = values.get("acknowledge_warnings").is_some_and(|v| v == "on");
+    let acknowledged = values
+        .get("acknowledge_warnings")
+        .is_some_and(|v| v == "on");
     if !warnings.is_empty() && !acknowledged {
-        let form = FormState { values: &shown, errors: &FieldErrors::new(), warnings: &warnings, top: None };
-        return render_form(&state, &org, lang, kind, &form, csrf::token(&headers), StatusCode::OK);
+        let form = FormState {
+            values: &shown,
+            errors: &FieldErrors::new(),
+            warnings: &warnings,
+            top: None,
+        };
+        return render_form(
+            &state,
+            &org,
+            lang,
+            kind,
+            &form,
+            csrf::token(&headers),
+            StatusCode::OK,
+        );
     }
     if let Err(e) = state.check_intake_rate(ip) {
         return service_error_page(&state, lang, &e);
     }
     match state.submit_report(&org, report).await {
         Ok(accepted) => {
-            let tr = Tr { i18n: &state.0.i18n, language: lang };
+            let tr = Tr {
+                i18n: &state.0.i18n,
+                language: lang,
+            };
             let page = ReceiptPage {
                 tr,
                 switch: Vec::new(),
@@ -435,20 +642,48 @@ fn local_time(t: Timestamp) -> String {
     t.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z").to_string()
 }
 
-fn render_follow_up(state: &AppState, lang: Language, errors: &FieldErrors, extra: Option<(&str, &str)>, csrf: (String, Option<HeaderValue>), status: StatusCode) -> Response {
-    let tr = Tr { i18n: &state.0.i18n, language: lang };
-    let specs = [Spec::new("receipt_code", "text", true, 40).autocomplete("off").hint("hint-receipt_code")];
-    let (mut fields, mut summary) = build_fields(tr, &specs, &Values::new(), errors, &|_| Vec::new());
+fn render_follow_up(
+    state: &AppState,
+    lang: Language,
+    errors: &FieldErrors,
+    extra: Option<(&str, &str)>,
+    csrf: (String, Option<HeaderValue>),
+    status: StatusCode,
+) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: lang,
+    };
+    let specs = [Spec::new("receipt_code", "text", true, 40)
+        .autocomplete("off")
+        .hint("hint-receipt_code")];
+    let (mut fields, mut summary) =
+        build_fields(tr, &specs, &Values::new(), errors, &|_| Vec::new());
     // Errors about the code as a whole (not valid, locked, too many attempts) are worded here.
     if let Some((field, id)) = extra {
         let text = tr.t(id);
         if let Some(f) = fields.iter_mut().find(|f| f.name == field) {
             f.errors.push(text.clone());
-            f.describedby = format!("{} f-{field}-error-1", f.describedby).trim().to_owned();
+            if !f.describedby.is_empty() {
+                f.describedby.push(' ');
+            }
+            f.describedby.push_str("f-");
+            f.describedby.push_str(field);
+            f.describedby.push_str("-error-1");
         }
-        summary.push(SummaryItem { target: format!("f-{field}"), text });
+        summary.push(SummaryItem {
+            target: format!("f-{field}"),
+            text,
+        });
     }
-    let page = FollowUpPage { tr, switch: language_links(&state.0.i18n, lang, "/follow-up"), csrf: csrf.0, fields, summary, warnings: Vec::new() };
+    let page = FollowUpPage {
+        tr,
+        switch: language_links(&state.0.i18n, lang, "/follow-up"),
+        csrf: csrf.0,
+        fields,
+        summary,
+        warnings: Vec::new(),
+    };
     html(status, &page, csrf.1)
 }
 
@@ -465,13 +700,19 @@ fn render_status(
     csrf: (String, Option<HeaderValue>),
     status: StatusCode,
 ) -> Response {
-    let tr = Tr { i18n: &state.0.i18n, language: lang };
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: lang,
+    };
     let mut specs = vec![Spec::new("text", "textarea", true, MAX_LONG).hint("hint-text")];
     if view.kind == ReportKind::Processor {
         specs.push(Spec::new("phase", "select", false, 0).hint("hint-phase"));
     }
     if !warnings.is_empty() {
-        specs.push(Spec::new("acknowledge_warnings", "checkbox", false, 0).hint("hint-acknowledge_warnings"));
+        specs.push(
+            Spec::new("acknowledge_warnings", "checkbox", false, 0)
+                .hint("hint-acknowledge_warnings"),
+        );
     }
     let opts = options(tr);
     let (fields, summary) = build_fields(tr, &specs, values, errors, &opts);
@@ -481,13 +722,26 @@ fn render_status(
         notice: notice.map(|n| tr.t(n)),
         reference_line: tr.t1("receipt-reference", "reference", &view.reference),
         received_line: tr.t1("follow-up-received", "date", &local_time(view.received_at)),
-        status_line: tr.t1("follow-up-status", "status", &tr.t(&format!("status-{}", view.status.as_str()))),
+        status_line: tr.t1(
+            "follow-up-status",
+            "status",
+            &tr.t(&format!("status-{}", view.status.as_str())),
+        ),
         supplements: view
             .supplements
             .iter()
             .map(|(t, p)| {
-                let phase = p.map(|p| tr.t(&format!("phase-{}", p.as_str()))).unwrap_or_default();
-                tr.i18n.message(lang, "follow-up-supplement-item", &[("date", &local_time(*t)), ("phase", &phase)]).trim().to_owned()
+                let phase = p
+                    .map(|p| tr.t(&format!("phase-{}", p.as_str())))
+                    .unwrap_or_default();
+                tr.i18n
+                    .message(
+                        lang,
+                        "follow-up-supplement-item",
+                        &[("date", &local_time(*t)), ("phase", &phase)],
+                    )
+                    .trim()
+                    .to_owned()
             })
             .collect(),
         csrf: csrf.0,
@@ -499,35 +753,97 @@ fn render_status(
     html(status, &page, csrf.1)
 }
 
-async fn follow_up_page(State(state): State<AppState>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
+async fn follow_up_page(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = language_of(q.lang.as_deref(), &headers);
-    render_follow_up(&state, lang, &FieldErrors::new(), None, csrf::token(&headers), StatusCode::OK)
+    render_follow_up(
+        &state,
+        lang,
+        &FieldErrors::new(),
+        None,
+        csrf::token(&headers),
+        StatusCode::OK,
+    )
 }
 
 /// Verifies the code of a follow-up form; on failure, the response to send.
-async fn check_code(state: &AppState, ip: std::net::IpAddr, lang: Language, headers: &HeaderMap, values: &Values) -> Result<(breachdesk_core::ports::ReceiptRecord, String), Response> {
+async fn check_code(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    lang: Language,
+    headers: &HeaderMap,
+    values: &Values,
+) -> Result<(breachdesk_core::ports::ReceiptRecord, String), Response> {
     if !csrf::verify(headers, values.get(csrf::FIELD)) {
-        return Err(render_follow_up(state, lang, &FieldErrors::new(), Some(("receipt_code", "form-expired")), csrf::token(&HeaderMap::new()), StatusCode::FORBIDDEN));
+        return Err(render_follow_up(
+            state,
+            lang,
+            &FieldErrors::new(),
+            Some(("receipt_code", "form-expired")),
+            csrf::token(&HeaderMap::new()),
+            StatusCode::FORBIDDEN,
+        ));
     }
-    let code = values.get("receipt_code").map(|s| s.trim().to_owned()).unwrap_or_default();
+    let code = values
+        .get("receipt_code")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
     if code.is_empty() {
         let mut e = FieldErrors::new();
         e.add("receipt_code", FieldError::Required);
-        return Err(render_follow_up(state, lang, &e, None, csrf::token(headers), StatusCode::UNPROCESSABLE_ENTITY));
+        return Err(render_follow_up(
+            state,
+            lang,
+            &e,
+            None,
+            csrf::token(headers),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     match state.verify_receipt(ip, &code).await {
         Ok(r) => Ok((r, code)),
-        Err(ServiceError::ReceiptInvalid) => Err(render_follow_up(state, lang, &FieldErrors::new(), Some(("receipt_code", "follow-up-invalid")), csrf::token(headers), StatusCode::UNPROCESSABLE_ENTITY)),
-        Err(ServiceError::ReceiptLocked) => Err(render_follow_up(state, lang, &FieldErrors::new(), Some(("receipt_code", "follow-up-locked")), csrf::token(headers), StatusCode::FORBIDDEN)),
-        Err(ServiceError::RateLimited) => Err(render_follow_up(state, lang, &FieldErrors::new(), Some(("receipt_code", "follow-up-rate-limited")), csrf::token(headers), StatusCode::TOO_MANY_REQUESTS)),
+        Err(ServiceError::ReceiptInvalid) => Err(render_follow_up(
+            state,
+            lang,
+            &FieldErrors::new(),
+            Some(("receipt_code", "follow-up-invalid")),
+            csrf::token(headers),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(ServiceError::ReceiptLocked) => Err(render_follow_up(
+            state,
+            lang,
+            &FieldErrors::new(),
+            Some(("receipt_code", "follow-up-locked")),
+            csrf::token(headers),
+            StatusCode::FORBIDDEN,
+        )),
+        Err(ServiceError::RateLimited) => Err(render_follow_up(
+            state,
+            lang,
+            &FieldErrors::new(),
+            Some(("receipt_code", "follow-up-rate-limited")),
+            csrf::token(headers),
+            StatusCode::TOO_MANY_REQUESTS,
+        )),
         Err(e) => Err(service_error_page(state, lang, &e)),
     }
 }
 
-async fn follow_up_submit(State(state): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, form: Result<Form<Values>, FormRejection>) -> Response {
+async fn follow_up_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<Form<Values>, FormRejection>,
+) -> Response {
     let values = match form {
         Ok(Form(v)) => v,
-        Err(rejection) => return form_rejection_page(&state, language_of(None, &headers), &rejection),
+        Err(rejection) => {
+            return form_rejection_page(&state, language_of(None, &headers), &rejection);
+        }
     };
     let lang = language_of(values.get("language").map(String::as_str), &headers);
     let (receipt, code) = match check_code(&state, ip, lang, &headers, &values).await {
@@ -535,15 +851,33 @@ async fn follow_up_submit(State(state): State<AppState>, ClientIp(ip): ClientIp,
         Err(page) => return page,
     };
     match state.follow_up_status(&receipt).await {
-        Ok(view) => render_status(&state, lang, &view, &code, &Values::new(), &FieldErrors::new(), &[], None, csrf::token(&headers), StatusCode::OK),
+        Ok(view) => render_status(
+            &state,
+            lang,
+            &view,
+            &code,
+            &Values::new(),
+            &FieldErrors::new(),
+            &[],
+            None,
+            csrf::token(&headers),
+            StatusCode::OK,
+        ),
         Err(e) => service_error_page(&state, lang, &e),
     }
 }
 
-async fn supplement_submit(State(state): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, form: Result<Form<Values>, FormRejection>) -> Response {
+async fn supplement_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<Form<Values>, FormRejection>,
+) -> Response {
     let values = match form {
         Ok(Form(v)) => v,
-        Err(rejection) => return form_rejection_page(&state, language_of(None, &headers), &rejection),
+        Err(rejection) => {
+            return form_rejection_page(&state, language_of(None, &headers), &rejection);
+        }
     };
     let lang = language_of(values.get("language").map(String::as_str), &headers);
     let (receipt, code) = match check_code(&state, ip, lang, &headers, &values).await {
@@ -559,24 +893,62 @@ async fn supplement_submit(State(state): State<AppState>, ClientIp(ip): ClientIp
     let input = FormInput(&shown);
     let body = match validate_supplement(&input) {
         Ok(b) => b,
-        Err(e) => return render_status(&state, lang, &view, &code, &shown, &e, &[], None, csrf::token(&headers), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => {
+            return render_status(
+                &state,
+                lang,
+                &view,
+                &code,
+                &shown,
+                &e,
+                &[],
+                None,
+                csrf::token(&headers),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
     let warnings = supplement_warnings(&input);
     if !warnings.is_empty() && values.get("acknowledge_warnings").is_none_or(|v| v != "on") {
-        return render_status(&state, lang, &view, &code, &shown, &FieldErrors::new(), &warnings, None, csrf::token(&headers), StatusCode::OK);
+        return render_status(
+            &state,
+            lang,
+            &view,
+            &code,
+            &shown,
+            &FieldErrors::new(),
+            &warnings,
+            None,
+            csrf::token(&headers),
+            StatusCode::OK,
+        );
     }
     if let Err(e) = state.add_supplement(&receipt, &body).await {
         return service_error_page(&state, lang, &e);
     }
     match state.follow_up_status(&receipt).await {
-        Ok(view) => render_status(&state, lang, &view, &code, &Values::new(), &FieldErrors::new(), &[], Some("supplement-added"), csrf::token(&headers), StatusCode::CREATED),
+        Ok(view) => render_status(
+            &state,
+            lang,
+            &view,
+            &code,
+            &Values::new(),
+            &FieldErrors::new(),
+            &[],
+            Some("supplement-added"),
+            csrf::token(&headers),
+            StatusCode::CREATED,
+        ),
         Err(e) => service_error_page(&state, lang, &e),
     }
 }
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../static/style.css"),
     )
 }

@@ -94,8 +94,20 @@ pub struct Spec {
 }
 
 impl Spec {
-    pub const fn new(name: &'static str, widget: &'static str, required: bool, maxlength: usize) -> Self {
-        Self { name, widget, required, maxlength, autocomplete: "", hint: None }
+    pub const fn new(
+        name: &'static str,
+        widget: &'static str,
+        required: bool,
+        maxlength: usize,
+    ) -> Self {
+        Self {
+            name,
+            widget,
+            required,
+            maxlength,
+            autocomplete: "",
+            hint: None,
+        }
     }
 
     pub const fn hint(mut self, id: &'static str) -> Self {
@@ -132,7 +144,10 @@ pub fn build_fields(
                 .map(|e| tr.i18n.field_error(tr.language, e))
                 .collect();
             for e in &errs {
-                summary.push(SummaryItem { target: format!("f-{}", s.name), text: format!("{label}: {e}") });
+                summary.push(SummaryItem {
+                    target: format!("f-{}", s.name),
+                    text: format!("{label}: {e}"),
+                });
             }
             let value = values.get(s.name).cloned().unwrap_or_default();
             let mut describedby: Vec<String> = Vec::new();
@@ -143,7 +158,11 @@ pub fn build_fields(
             let opts = if s.widget == "select" {
                 options(s.name)
                     .into_iter()
-                    .map(|(v, l)| OptionView { selected: v == value, value: v, label: l })
+                    .map(|(v, l)| OptionView {
+                        selected: v == value,
+                        value: v,
+                        label: l,
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -153,7 +172,8 @@ pub fn build_fields(
                 label,
                 hint: s.hint.map(|h| tr.t(h)),
                 widget: s.widget,
-                checked: s.widget == "checkbox" && matches!(value.as_str(), "on" | "true" | "yes" | "1"),
+                checked: s.widget == "checkbox"
+                    && matches!(value.as_str(), "on" | "true" | "yes" | "1"),
                 value,
                 required: s.required,
                 maxlength: s.maxlength,
@@ -176,7 +196,10 @@ pub fn warning_items(tr: Tr<'_>, warnings: &[Warning]) -> Vec<SummaryItem> {
             text: tr.i18n.message(
                 tr.language,
                 "warning-item",
-                &[("field", &tr.t(&format!("field-{}", w.field))), ("category", &tr.t(&format!("category-{}", w.category)))],
+                &[
+                    ("field", &tr.t(&format!("field-{}", w.field))),
+                    ("category", &tr.t(&format!("category-{}", w.category))),
+                ],
             ),
         })
         .collect()

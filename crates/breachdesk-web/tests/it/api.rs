@@ -1,4 +1,4 @@
-//! The JSON API: intake, validation, case register, follow-up, OpenAPI.
+//! The JSON API: intake, validation, case register, follow-up, `OpenAPI`.
 
 use breachdesk_core::report::{ReportKind, fields_of};
 use breachdesk_core::user::Role;
@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 use crate::helpers::{anonymous, breach, processor, spawn, spawn_with};
 
 const SECURITY_HEADERS: [(&str, &str); 4] = [
-    ("content-security-policy", breachdesk_web::CONTENT_SECURITY_POLICY),
+    (
+        "content-security-policy",
+        breachdesk_web::CONTENT_SECURITY_POLICY,
+    ),
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "no-referrer"),
     ("x-frame-options", "DENY"),
@@ -19,19 +22,42 @@ async fn every_kind_of_response_carries_the_security_headers() {
     let app = spawn().await;
     let responses = [
         app.http.get(app.url("/healthz")).send().await.unwrap(),
-        app.http.get(app.url("/api/v1/nothing")).send().await.unwrap(),
+        app.http
+            .get(app.url("/api/v1/nothing"))
+            .send()
+            .await
+            .unwrap(),
         app.http.get(app.url("/report/uni")).send().await.unwrap(),
         app.post_report("uni", &json!({"kind": "breach"})).await,
         app.http.get(app.url("/no/such/page")).send().await.unwrap(),
     ];
     for r in responses {
         for (name, value) in SECURITY_HEADERS {
-            assert_eq!(r.headers().get(name).and_then(|v| v.to_str().ok()), Some(value), "{name} on {}", r.url());
+            assert_eq!(
+                r.headers().get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{name} on {}",
+                r.url()
+            );
         }
-        assert!(!r.headers()["content-security-policy"].to_str().unwrap().contains("script-src"), "no scripts allowed at all");
+        assert!(
+            !r.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("script-src"),
+            "no scripts allowed at all"
+        );
         assert_eq!(r.headers()["cache-control"], "no-store");
     }
-    assert_eq!(app.http.get(app.url("/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        app.http
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -54,7 +80,12 @@ async fn a_breach_report_opens_a_case_that_its_organisations_handler_reads_decry
     assert_eq!(list["cases"][0]["status"], "received");
     assert_eq!(list["cases"][0]["kind"], "breach");
 
-    let (status, case) = app.get_json(&format!("/api/v1/cases/{}", created["case_id"].as_str().unwrap()), &token).await;
+    let (status, case) = app
+        .get_json(
+            &format!("/api/v1/cases/{}", created["case_id"].as_str().unwrap()),
+            &token,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(case["reference"], "UNI-2026-0001");
     let report = &case["reports"][0];
@@ -66,24 +97,46 @@ async fn a_breach_report_opens_a_case_that_its_organisations_handler_reads_decry
     assert_eq!(report["contact"]["name"], "Maija Meikäläinen");
 
     // References count on per organisation.
-    let second: Value = app.post_report("uni", &anonymous()).await.json().await.unwrap();
+    let second: Value = app
+        .post_report("uni", &anonymous())
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(second["reference"], "UNI-2026-0002");
-    let museum: Value = app.post_report("museum", &anonymous()).await.json().await.unwrap();
+    let museum: Value = app
+        .post_report("museum", &anonymous())
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(museum["reference"], "MUSEUM-2026-0001");
 }
 
 #[tokio::test]
 async fn processor_notifications_need_confirmation_and_a_complete_final_phase() {
     let app = spawn().await;
-    assert_eq!(app.post_report("uni", &processor("initial")).await.status(), 201);
+    assert_eq!(
+        app.post_report("uni", &processor("initial")).await.status(),
+        201
+    );
     let mut unconfirmed = processor("final");
     unconfirmed["breach_confirmed"] = json!(false);
-    unconfirmed.as_object_mut().unwrap().remove("processor_email");
+    unconfirmed
+        .as_object_mut()
+        .unwrap()
+        .remove("processor_email");
     let r = app.post_report("uni", &unconfirmed).await;
     assert_eq!(r.status(), 422);
     let e: Value = r.json().await.unwrap();
-    assert_eq!(e["errors"]["breach_confirmed"][0], "Must be confirmed: a processor notifies confirmed breaches.");
-    assert_eq!(e["errors"]["likely_consequences"][0], "This field is required.");
+    assert_eq!(
+        e["errors"]["breach_confirmed"][0],
+        "Must be confirmed: a processor notifies confirmed breaches."
+    );
+    assert_eq!(
+        e["errors"]["likely_consequences"][0],
+        "This field is required."
+    );
     assert_eq!(e["errors"]["measures"][0], "This field is required.");
     assert_eq!(e["errors"]["processor_email"][0], "This field is required.");
     let mut complete = processor("final");
@@ -101,11 +154,24 @@ async fn an_anonymous_report_with_contact_data_is_refused_and_nothing_is_stored(
     let r = app.post_report("uni", &body).await;
     assert_eq!(r.status(), 422);
     let e: Value = r.json().await.unwrap();
-    assert_eq!(e["errors"]["reporter_email"][0], "Is not allowed in this kind of report.");
+    assert_eq!(
+        e["errors"]["reporter_email"][0],
+        "Is not allowed in this kind of report."
+    );
     assert_eq!(app.case_count().await, 0);
-    let ok: Value = app.post_report("uni", &anonymous()).await.json().await.unwrap();
+    let ok: Value = app
+        .post_report("uni", &anonymous())
+        .await
+        .json()
+        .await
+        .unwrap();
     let token = app.token(&app.uni, "dpo@uni.example", Role::Dpo).await;
-    let (_, case) = app.get_json(&format!("/api/v1/cases/{}", ok["case_id"].as_str().unwrap()), &token).await;
+    let (_, case) = app
+        .get_json(
+            &format!("/api/v1/cases/{}", ok["case_id"].as_str().unwrap()),
+            &token,
+        )
+        .await;
     assert_eq!(case["reports"][0]["contact"], Value::Null);
     assert_eq!(case["reports"][0]["kind"], "anonymous");
 }
@@ -114,20 +180,54 @@ async fn an_anonymous_report_with_contact_data_is_refused_and_nothing_is_stored(
 async fn bad_requests_get_specific_errors_and_change_nothing() {
     let app = spawn().await;
     let url = app.url("/api/v1/orgs/uni/reports");
-    let text = app.http.post(&url).header("content-type", "text/plain").body(breach().to_string()).send().await.unwrap();
+    let text = app
+        .http
+        .post(&url)
+        .header("content-type", "text/plain")
+        .body(breach().to_string())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(text.status(), 415);
-    assert_eq!(text.json::<Value>().await.unwrap()["error"], "unsupported_media_type");
-    let malformed = app.http.post(&url).header("content-type", "application/json").body("{\"kind\": ").send().await.unwrap();
+    assert_eq!(
+        text.json::<Value>().await.unwrap()["error"],
+        "unsupported_media_type"
+    );
+    let malformed = app
+        .http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"kind\": ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(malformed.status(), 400);
-    assert!(malformed.json::<Value>().await.unwrap()["message"].as_str().unwrap().starts_with("malformed JSON"));
-    let array = app.http.post(&url).json(&json!([1, 2])).send().await.unwrap();
+    assert!(
+        malformed.json::<Value>().await.unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("malformed JSON")
+    );
+    let array = app
+        .http
+        .post(&url)
+        .json(&json!([1, 2]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(array.status(), 400);
     let mut huge = breach();
     huge["what_happened"] = json!("x".repeat(300 * 1024));
     let big = app.http.post(&url).json(&huge).send().await.unwrap();
     assert_eq!(big.status(), 413);
-    assert_eq!(big.json::<Value>().await.unwrap()["error"], "payload_too_large");
-    assert_eq!(app.post_report("no-such-org", &breach()).await.status(), 404);
+    assert_eq!(
+        big.json::<Value>().await.unwrap()["error"],
+        "payload_too_large"
+    );
+    assert_eq!(
+        app.post_report("no-such-org", &breach()).await.status(),
+        404
+    );
     assert_eq!(app.post_report("Not A Slug", &breach()).await.status(), 404);
 
     let mut bad = breach();
@@ -152,17 +252,35 @@ async fn bad_requests_get_specific_errors_and_change_nothing() {
     let mut no_zone = breach();
     no_zone["noticed_at"] = json!("2026-11-22 09:15");
     let e: Value = app.post_report("uni", &no_zone).await.json().await.unwrap();
-    assert!(e["errors"]["noticed_at"][0].as_str().unwrap().contains("time zone offset"));
-    let e: Value = app.post_report("uni", &json!({"kind": "complaint"})).await.json().await.unwrap();
-    assert_eq!(e["errors"]["kind"][0], "Must be one of: breach, processor, anonymous.");
-    assert_eq!(app.case_count().await, 0, "no bad request may create anything");
+    assert!(
+        e["errors"]["noticed_at"][0]
+            .as_str()
+            .unwrap()
+            .contains("time zone offset")
+    );
+    let e: Value = app
+        .post_report("uni", &json!({"kind": "complaint"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        e["errors"]["kind"][0],
+        "Must be one of: breach, processor, anonymous."
+    );
+    assert_eq!(
+        app.case_count().await,
+        0,
+        "no bad request may create anything"
+    );
 }
 
 #[tokio::test]
 async fn pasted_identity_codes_cards_and_ibans_produce_warnings_but_the_report_is_kept() {
     let app = spawn().await;
     let mut body = breach();
-    body["what_happened"] = json!("List with 131052-308T and 010594Y9032 and card 4111 1111 1111 1111 was sent out");
+    body["what_happened"] =
+        json!("List with 131052-308T and 010594Y9032 and card 4111 1111 1111 1111 was sent out");
     body["system"] = json!("Payroll FI21 1234 5600 0007 85");
     let r = app.post_report("uni", &body).await;
     assert_eq!(r.status(), 201);
@@ -171,7 +289,12 @@ async fn pasted_identity_codes_cards_and_ibans_produce_warnings_but_the_report_i
         .as_array()
         .unwrap()
         .iter()
-        .map(|w| (w["field"].as_str().unwrap().to_owned(), w["category"].as_str().unwrap().to_owned()))
+        .map(|w| {
+            (
+                w["field"].as_str().unwrap().to_owned(),
+                w["category"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -181,7 +304,12 @@ async fn pasted_identity_codes_cards_and_ibans_produce_warnings_but_the_report_i
             ("system".to_owned(), "iban".to_owned())
         ]
     );
-    assert!(v["warnings"][0]["message"].as_str().unwrap().contains("not the leaked data"));
+    assert!(
+        v["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not the leaked data")
+    );
     // A checksum-invalid code is not a warning.
     let mut fine = breach();
     fine["what_happened"] = json!("Reference 131052-308U is not an identity code");
@@ -192,10 +320,22 @@ async fn pasted_identity_codes_cards_and_ibans_produce_warnings_but_the_report_i
 #[tokio::test]
 async fn handlers_need_a_token_and_see_only_their_own_organisations_cases() {
     let app = spawn().await;
-    let uni_case: Value = app.post_report("uni", &breach()).await.json().await.unwrap();
-    let museum_case: Value = app.post_report("museum", &anonymous()).await.json().await.unwrap();
+    let uni_case: Value = app
+        .post_report("uni", &breach())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let museum_case: Value = app
+        .post_report("museum", &anonymous())
+        .await
+        .json()
+        .await
+        .unwrap();
     let uni_dpo = app.token(&app.uni, "dpo@uni.example", Role::Dpo).await;
-    let museum_team = app.token(&app.museum, "team@museum.example", Role::PrivacyTeam).await;
+    let museum_team = app
+        .token(&app.museum, "team@museum.example", Role::PrivacyTeam)
+        .await;
     let uni_admin = app.token(&app.uni, "admin@uni.example", Role::Admin).await;
     let uni_path = format!("/api/v1/cases/{}", uni_case["case_id"].as_str().unwrap());
     let museum_path = format!("/api/v1/cases/{}", museum_case["case_id"].as_str().unwrap());
@@ -204,35 +344,70 @@ async fn handlers_need_a_token_and_see_only_their_own_organisations_cases() {
         let r = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 401);
         assert_eq!(r.headers()["www-authenticate"], "Bearer");
-        let r = app.http.get(app.url(path)).bearer_auth("bd_forged").send().await.unwrap();
+        let r = app
+            .http
+            .get(app.url(path))
+            .bearer_auth("bd_forged")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 401);
     }
     assert_eq!(app.get_json(&uni_path, &uni_dpo).await.0, 200);
-    assert_eq!(app.get_json(&museum_path, &uni_dpo).await.0, 404, "another organisation's case does not exist");
+    assert_eq!(
+        app.get_json(&museum_path, &uni_dpo).await.0,
+        404,
+        "another organisation's case does not exist"
+    );
     assert_eq!(app.get_json(&uni_path, &museum_team).await.0, 404);
     assert_eq!(app.get_json(&museum_path, &museum_team).await.0, 200);
-    assert_eq!(app.get_json("/api/v1/cases/not-a-uuid", &uni_dpo).await.0, 404);
+    assert_eq!(
+        app.get_json("/api/v1/cases/not-a-uuid", &uni_dpo).await.0,
+        404
+    );
     let (_, list) = app.get_json("/api/v1/cases", &museum_team).await;
     assert_eq!(list["cases"].as_array().unwrap().len(), 1);
     assert_eq!(list["cases"][0]["organisation"], "museum");
     // Administrators manage accounts; they read no case content.
     assert_eq!(app.get_json(&uni_path, &uni_admin).await.0, 404);
-    assert_eq!(app.get_json("/api/v1/cases", &uni_admin).await.1["cases"], json!([]));
+    assert_eq!(
+        app.get_json("/api/v1/cases", &uni_admin).await.1["cases"],
+        json!([])
+    );
 }
 
 #[tokio::test]
 async fn the_receipt_code_shows_the_status_and_adds_supplements_that_handlers_read() {
     let app = spawn().await;
-    let created: Value = app.post_report("uni", &processor("initial")).await.json().await.unwrap();
+    let created: Value = app
+        .post_report("uni", &processor("initial"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let code = created["receipt_code"].as_str().unwrap();
-    let spaced = code.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(" ");
-    let r = app.http.post(app.url("/api/v1/follow-up")).json(&json!({"receipt_code": spaced})).send().await.unwrap();
+    let spaced = code
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let r = app
+        .http
+        .post(app.url("/api/v1/follow-up"))
+        .json(&json!({"receipt_code": spaced}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let status: Value = r.json().await.unwrap();
     assert_eq!(status["reference"], "UNI-2026-0001");
     assert_eq!(status["status"], "received");
     assert_eq!(status["supplements"], json!([]));
-    assert!(status.get("body").is_none(), "the reporter's view holds no content");
+    assert!(
+        status.get("body").is_none(),
+        "the reporter's view holds no content"
+    );
 
     let r = app
         .http
@@ -242,45 +417,107 @@ async fn the_receipt_code_shows_the_status_and_adds_supplements_that_handlers_re
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let status: Value = app.http.post(app.url("/api/v1/follow-up")).json(&json!({"receipt_code": code})).send().await.unwrap().json().await.unwrap();
+    let status: Value = app
+        .http
+        .post(app.url("/api/v1/follow-up"))
+        .json(&json!({"receipt_code": code}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status["supplements"][0]["phase"], "final");
 
     let token = app.token(&app.uni, "dpo@uni.example", Role::Dpo).await;
-    let (_, case) = app.get_json(&format!("/api/v1/cases/{}", created["case_id"].as_str().unwrap()), &token).await;
-    assert_eq!(case["reports"][0]["supplements"][0]["text"], "Final: 1250 students; bucket closed on 21 Nov.");
+    let (_, case) = app
+        .get_json(
+            &format!("/api/v1/cases/{}", created["case_id"].as_str().unwrap()),
+            &token,
+        )
+        .await;
+    assert_eq!(
+        case["reports"][0]["supplements"][0]["text"],
+        "Final: 1250 students; bucket closed on 21 Nov."
+    );
 
-    let e: Value = app.http.post(app.url("/api/v1/follow-up/supplements")).json(&json!({"text": ""})).send().await.unwrap().json().await.unwrap();
+    let e: Value = app
+        .http
+        .post(app.url("/api/v1/follow-up/supplements"))
+        .json(&json!({"text": ""}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(e["errors"]["text"][0], "This field is required.");
     assert_eq!(e["errors"]["receipt_code"][0], "This field is required.");
 }
 
 #[tokio::test]
 async fn wrong_receipt_codes_lock_the_report_and_are_rate_limited_per_address() {
-    let app = spawn_with(Limits { intake_per_minute: 0, follow_up_per_minute: 0, max_receipt_failures: 3, ..Limits::default() }).await;
-    let created: Value = app.post_report("uni", &breach()).await.json().await.unwrap();
+    let app = spawn_with(Limits {
+        intake_per_minute: 0,
+        follow_up_per_minute: 0,
+        max_receipt_failures: 3,
+        ..Limits::default()
+    })
+    .await;
+    let created: Value = app
+        .post_report("uni", &breach())
+        .await
+        .json()
+        .await
+        .unwrap();
     let code = created["receipt_code"].as_str().unwrap().to_owned();
     let last = code.chars().last().unwrap().to_digit(10).unwrap();
     let wrong = format!("{}{}", &code[..23], (last + 1) % 10);
     let follow = |c: String| {
         let app = &app;
-        async move { app.http.post(app.url("/api/v1/follow-up")).json(&json!({"receipt_code": c})).send().await.unwrap() }
+        async move {
+            app.http
+                .post(app.url("/api/v1/follow-up"))
+                .json(&json!({"receipt_code": c}))
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let r = follow("12345".into()).await;
     assert_eq!(r.status(), 422, "malformed code");
     for _ in 0..3 {
         let r = follow(wrong.clone()).await;
         assert_eq!(r.status(), 422);
-        assert_eq!(r.json::<Value>().await.unwrap()["errors"]["receipt_code"][0], "The receipt code is not valid.");
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["errors"]["receipt_code"][0],
+            "The receipt code is not valid."
+        );
     }
     let r = follow(code.clone()).await;
     assert_eq!(r.status(), 403, "locked even for the right code");
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "receipt_locked");
 
-    let limited = spawn_with(Limits { intake_per_minute: 0, follow_up_per_minute: 2, ..Limits::default() }).await;
+    let limited = spawn_with(Limits {
+        intake_per_minute: 0,
+        follow_up_per_minute: 2,
+        ..Limits::default()
+    })
+    .await;
     let statuses = {
         let mut v = Vec::new();
         for _ in 0..3 {
-            v.push(limited.http.post(limited.url("/api/v1/follow-up")).json(&json!({"receipt_code": "1".repeat(24)})).send().await.unwrap().status().as_u16());
+            v.push(
+                limited
+                    .http
+                    .post(limited.url("/api/v1/follow-up"))
+                    .json(&json!({"receipt_code": "1".repeat(24)}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16(),
+            );
         }
         v
     };
@@ -289,7 +526,11 @@ async fn wrong_receipt_codes_lock_the_report_and_are_rate_limited_per_address() 
 
 #[tokio::test]
 async fn intake_is_rate_limited_per_address() {
-    let app = spawn_with(Limits { intake_per_minute: 2, ..Limits::default() }).await;
+    let app = spawn_with(Limits {
+        intake_per_minute: 2,
+        ..Limits::default()
+    })
+    .await;
     let mut statuses = Vec::new();
     for _ in 0..3 {
         statuses.push(app.post_report("uni", &anonymous()).await.status().as_u16());
@@ -301,15 +542,38 @@ async fn intake_is_rate_limited_per_address() {
 #[tokio::test]
 async fn the_openapi_document_describes_every_endpoint_and_exactly_the_accepted_fields() {
     let app = spawn().await;
-    let doc: Value = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: Value = app
+        .http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/orgs/{slug}/reports", "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/follow-up", "/api/v1/follow-up/supplements"] {
+    for path in [
+        "/api/v1/orgs/{slug}/reports",
+        "/api/v1/cases",
+        "/api/v1/cases/{id}",
+        "/api/v1/follow-up",
+        "/api/v1/follow-up/supplements",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
     assert!(doc["paths"]["/api/v1/cases"]["get"]["security"].is_array());
     let schemas = &doc["components"]["schemas"];
-    for (schema, kind) in [("BreachReport", ReportKind::Breach), ("AnonymousReport", ReportKind::Anonymous), ("ProcessorReport", ReportKind::Processor)] {
-        let mut documented: Vec<&str> = schemas[schema]["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+    for (schema, kind) in [
+        ("BreachReport", ReportKind::Breach),
+        ("AnonymousReport", ReportKind::Anonymous),
+        ("ProcessorReport", ReportKind::Processor),
+    ] {
+        let mut documented: Vec<&str> = schemas[schema]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         documented.retain(|f| *f != "language");
         documented.sort_unstable();
         let mut accepted = fields_of(kind);

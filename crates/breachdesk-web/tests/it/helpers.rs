@@ -31,7 +31,12 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn() -> TestApp {
-    spawn_with(Limits { intake_per_minute: 0, follow_up_per_minute: 0, ..Limits::default() }).await
+    spawn_with(Limits {
+        intake_per_minute: 0,
+        follow_up_per_minute: 0,
+        ..Limits::default()
+    })
+    .await
 }
 
 pub async fn spawn_with(limits: Limits) -> TestApp {
@@ -53,8 +58,19 @@ pub async fn spawn_with(limits: Limits) -> TestApp {
     tokio::spawn(breachdesk_web::serve(listener, state, async move {
         let _ = rx.await;
     }));
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base, http, store, dir, uni, museum, shutdown: Some(tx) }
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base,
+        http,
+        store,
+        dir,
+        uni,
+        museum,
+        shutdown: Some(tx),
+    }
 }
 
 async fn org(store: &dyn Store, slug: &str, name: &str) -> Organisation {
@@ -66,7 +82,10 @@ async fn org(store: &dyn Store, slug: &str, name: &str) -> Organisation {
         dpo_phone: None,
     };
     let prefix = new.slug.default_ref_prefix();
-    store.create_org(&new, Uuid::now_v7(), &prefix, Timestamp::UNIX_EPOCH).await.unwrap()
+    store
+        .create_org(&new, Uuid::now_v7(), &prefix, Timestamp::UNIX_EPOCH)
+        .await
+        .unwrap()
 }
 
 impl TestApp {
@@ -78,27 +97,64 @@ impl TestApp {
     pub async fn token(&self, org: &Organisation, email: &str, role: Role) -> String {
         let (id, _) = self
             .store
-            .ensure_user(&NewUser { id: Uuid::now_v7(), email: email.into(), password_hash: "x".into(), created_at: Timestamp::UNIX_EPOCH })
+            .ensure_user(&NewUser {
+                id: Uuid::now_v7(),
+                email: email.into(),
+                password_hash: "x".into(),
+                created_at: Timestamp::UNIX_EPOCH,
+            })
             .await
             .unwrap();
-        self.store.add_membership(id, org.id, role, Timestamp::UNIX_EPOCH).await.unwrap();
+        self.store
+            .add_membership(id, org.id, role, Timestamp::UNIX_EPOCH)
+            .await
+            .unwrap();
         let token = format!("bd_test_{}", Uuid::new_v4().simple());
-        self.store.create_token(Uuid::now_v7(), id, &token_digest(&token), Timestamp::UNIX_EPOCH).await.unwrap();
+        self.store
+            .create_token(
+                Uuid::now_v7(),
+                id,
+                &token_digest(&token),
+                Timestamp::UNIX_EPOCH,
+            )
+            .await
+            .unwrap();
         token
     }
 
     pub async fn post_report(&self, slug: &str, body: &Value) -> reqwest::Response {
-        self.http.post(self.url(&format!("/api/v1/orgs/{slug}/reports"))).json(body).send().await.unwrap()
+        self.http
+            .post(self.url(&format!("/api/v1/orgs/{slug}/reports")))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get_json(&self, path: &str, token: &str) -> (u16, Value) {
-        let r = self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap();
+        let r = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn case_count(&self) -> usize {
-        self.store.list_cases(&[self.uni.id, self.museum.id], breachdesk_core::ports::Page { limit: 1000, offset: 0 }).await.unwrap().len()
+        self.store
+            .list_cases(
+                &[self.uni.id, self.museum.id],
+                breachdesk_core::ports::Page {
+                    limit: 1000,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap()
+            .len()
     }
 }
 

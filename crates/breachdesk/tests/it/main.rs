@@ -1,5 +1,8 @@
 //! End-to-end tests of the `breachdesk` binary: real processes, real signals (issue #2).
 
+// Test helpers state expectations with unwrap; a panic there is a failing test.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -8,17 +11,28 @@ use serde_json::{Value, json};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_breachdesk"));
-    c.env_remove("BREACHDESK_MASTER_KEY").env_remove("BREACHDESK_DATABASE_URL").env("BREACHDESK_LOG", "warn");
+    c.env_remove("BREACHDESK_MASTER_KEY")
+        .env_remove("BREACHDESK_DATABASE_URL")
+        .env("BREACHDESK_LOG", "warn");
     c
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().arg("--data-dir").arg(dir).args(args).output().unwrap()
+    bin()
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = run(dir, args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -39,22 +53,60 @@ fn serve(dir: &Path) -> Server {
     let mut child = bin()
         .arg("--data-dir")
         .arg(dir)
-        .args(["serve", "--listen", "127.0.0.1:0", "--intake-per-minute", "0"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--intake-per-minute",
+            "0",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
     Server { child, base }
 }
 
 fn setup(dir: &Path) -> String {
-    ok(dir, &["org", "create", "--slug", "uni", "--name", "University of Example", "--dpo-email", "dpo@uni.example"]);
-    let user = ok(dir, &["user", "create", "--org", "uni", "--email", "dpo@uni.example", "--role", "dpo"]);
+    ok(
+        dir,
+        &[
+            "org",
+            "create",
+            "--slug",
+            "uni",
+            "--name",
+            "University of Example",
+            "--dpo-email",
+            "dpo@uni.example",
+        ],
+    );
+    let user = ok(
+        dir,
+        &[
+            "user",
+            "create",
+            "--org",
+            "uni",
+            "--email",
+            "dpo@uni.example",
+            "--role",
+            "dpo",
+        ],
+    );
     assert!(user.contains("one-time password: "), "{user}");
-    ok(dir, &["token", "create", "--email", "dpo@uni.example"]).trim().to_owned()
+    ok(dir, &["token", "create", "--email", "dpo@uni.example"])
+        .trim()
+        .to_owned()
 }
 
 fn report(i: usize) -> Value {
@@ -78,19 +130,59 @@ fn first_start_initialises_the_data_dir_and_the_contract_commands_work() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.join("master.key")).unwrap().permissions().mode() & 0o777;
+        let mode = std::fs::metadata(dir.join("master.key"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, 0o600);
-        assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let http = reqwest::Client::new();
-        assert_eq!(http.get(format!("{}/healthz", server.base)).send().await.unwrap().status(), 200);
-        let r = http.post(format!("{}/api/v1/orgs/uni/reports", server.base)).json(&report(1)).send().await.unwrap();
+        assert_eq!(
+            http.get(format!("{}/healthz", server.base))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let r = http
+            .post(format!("{}/api/v1/orgs/uni/reports", server.base))
+            .json(&report(1))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 201);
-        let list: Value = http.get(format!("{}/api/v1/cases", server.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-        assert_eq!(list["cases"][0]["reference"], format!("UNI-{}-0001", list["cases"][0]["created_at"].as_str().unwrap()[..4].to_owned()));
-        let doc: Value = http.get(format!("{}/api/v1/openapi.json", server.base)).send().await.unwrap().json().await.unwrap();
+        let list: Value = http
+            .get(format!("{}/api/v1/cases", server.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            list["cases"][0]["reference"],
+            format!(
+                "UNI-{}-0001",
+                list["cases"][0]["created_at"].as_str().unwrap()[..4].to_owned()
+            )
+        );
+        let doc: Value = http
+            .get(format!("{}/api/v1/openapi.json", server.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert!(doc["paths"]["/api/v1/cases/{id}"].is_object());
     });
 }
@@ -99,15 +191,48 @@ fn first_start_initialises_the_data_dir_and_the_contract_commands_work() {
 fn bad_command_lines_fail_with_a_clear_message_and_change_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let out = run(dir, &["org", "create", "--slug", "Bad Slug!", "--name", "X"]);
+    let out = run(
+        dir,
+        &["org", "create", "--slug", "Bad Slug!", "--name", "X"],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--slug"));
-    ok(dir, &["org", "create", "--slug", "uni", "--name", "University"]);
+    ok(
+        dir,
+        &["org", "create", "--slug", "uni", "--name", "University"],
+    );
     let out = run(dir, &["org", "create", "--slug", "uni", "--name", "Again"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
-    let out = run(dir, &["user", "create", "--org", "uni", "--email", "a@uni.example", "--role", "boss"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--role must be one of dpo, security_manager"));
-    let out = run(dir, &["user", "create", "--org", "nope", "--email", "a@uni.example", "--role", "dpo"]);
+    let out = run(
+        dir,
+        &[
+            "user",
+            "create",
+            "--org",
+            "uni",
+            "--email",
+            "a@uni.example",
+            "--role",
+            "boss",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--role must be one of dpo, security_manager")
+    );
+    let out = run(
+        dir,
+        &[
+            "user",
+            "create",
+            "--org",
+            "nope",
+            "--email",
+            "a@uni.example",
+            "--role",
+            "dpo",
+        ],
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no organisation with slug nope"));
     let out = run(dir, &["token", "create", "--email", "ghost@uni.example"]);
     assert!(!out.status.success());
@@ -140,7 +265,10 @@ fn a_master_key_file_readable_by_others_is_refused() {
 fn sigterm_stops_the_server_gracefully() {
     let tmp = tempfile::tempdir().unwrap();
     let mut server = serve(tmp.path());
-    let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let exit = server.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
@@ -209,13 +337,20 @@ fn reports_acknowledged_before_a_sigkill_are_all_there_after_restart() {
             .await
             .unwrap();
         let cases = list["cases"].as_array().unwrap();
-        let mut references: Vec<&str> = cases.iter().map(|c| c["reference"].as_str().unwrap()).collect();
+        let mut references: Vec<&str> = cases
+            .iter()
+            .map(|c| c["reference"].as_str().unwrap())
+            .collect();
         references.sort_unstable();
         references.dedup();
         assert_eq!(references.len(), cases.len(), "references are unique");
         for (i, ack) in &accepted {
             let case_id = ack["case_id"].as_str().unwrap();
-            assert_eq!(cases.iter().filter(|c| c["id"] == *case_id).count(), 1, "case of report {i} exactly once");
+            assert_eq!(
+                cases.iter().filter(|c| c["id"] == *case_id).count(),
+                1,
+                "case of report {i} exactly once"
+            );
             let case: Value = http
                 .get(format!("{}/api/v1/cases/{case_id}", server.base))
                 .bearer_auth(&token)
@@ -229,8 +364,14 @@ fn reports_acknowledged_before_a_sigkill_are_all_there_after_restart() {
             let reports = case["reports"].as_array().unwrap();
             assert_eq!(reports.len(), 1);
             assert_eq!(reports[0]["id"], ack["id"]);
-            assert_eq!(reports[0]["body"]["what_happened"], format!("Unique event text {i} for the durability test"));
-            assert_eq!(reports[0]["contact"]["email"], format!("reporter{i}@uni.example"));
+            assert_eq!(
+                reports[0]["body"]["what_happened"],
+                format!("Unique event text {i} for the durability test")
+            );
+            assert_eq!(
+                reports[0]["contact"]["email"],
+                format!("reporter{i}@uni.example")
+            );
         }
     });
 }
