@@ -1,0 +1,200 @@
+//! Intake benchmark (issue #2): encrypted reports over HTTP into SQLite, every accepted report
+//! durable, receipt codes hashed with Argon2id at OWASP parameters. Not a test.
+//!
+//! `cargo bench -p breachdesk --bench intake` — environment: `BENCH_CLIENTS` (32),
+//! `BENCH_REPORTS` (1200), `BENCH_DIR` (a directory on the disk to measure; default: a temp dir).
+//!
+//! Prints, in this order: the cost of each part of an intake measured alone (Argon2id hash, AEAD
+//! sealing, durable commit through the store, raw fsync rate of the disk), then the end-to-end
+//! figures at N concurrent HTTP clients (throughput, latency percentiles).
+
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use breachdesk_core::clock::{Clock, SystemClock};
+use breachdesk_core::input::JsonInput;
+use breachdesk_core::intake::seal_intake;
+use breachdesk_core::org::{NewOrganisation, OrgSlug};
+use breachdesk_core::ports::{Keyring, SecretHasher, Store};
+use breachdesk_core::report::validate_report;
+use breachdesk_crypto::{Argon2Hasher, CaseCipher, HashCost, MasterKey, MasterKeyring};
+use breachdesk_web::{AppState, Limits};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn report(i: usize) -> Value {
+    json!({
+        "kind": "breach",
+        "how_noticed": format!("Noticed in the weekly access log review, item {i}"),
+        "noticed_at": "2026-11-20T09:15:00+02:00",
+        "what_happened": "An export of the course enrolment list was attached to a public forum post and stayed visible for about three hours before it was removed by a moderator. The list held names, student numbers and e-mail addresses of roughly 240 students.",
+        "system": "Course enrolment (Sisu), forum",
+        "reporter_name": "Maija Meikäläinen",
+        "reporter_email": format!("reporter{i}@uni.example"),
+        "reporter_phone": "+358 40 123 4567",
+    })
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let clients = env("BENCH_CLIENTS", 32);
+    let total = env("BENCH_REPORTS", 1200);
+    let tmp = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| std::env::temp_dir().display().to_string())).unwrap();
+    println!("# BreachDesk intake benchmark");
+    println!("cores: {}, data dir: {}", std::thread::available_parallelism().map_or(0, std::num::NonZero::get), tmp.path().display());
+
+    // 1. Argon2id alone.
+    let hasher = Argon2Hasher::new(HashCost::Owasp);
+    let n = 40;
+    let t = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(hasher.hash("1234567890123456"));
+    }
+    let argon_one = t.elapsed() / n;
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                for _ in 0..n {
+                    std::hint::black_box(hasher.hash("1234567890123456"));
+                }
+            });
+        }
+    });
+    let argon_rate = f64::from(2 * n) / t.elapsed().as_secs_f64();
+    println!("argon2id (m=19456 KiB, t=2, p=1): {:.1} ms per hash on one core; {argon_rate:.0} hashes/s on 2 threads", ms(argon_one));
+
+    // 2. Sealing alone (case key, wrap, body + contact AEAD), without the hash.
+    let keyring = MasterKeyring::new(&MasterKey::generate());
+    let body = serde_json::to_vec(&report(0)).unwrap();
+    let n = 20_000u32;
+    let t = Instant::now();
+    for _ in 0..n {
+        let id = Uuid::now_v7();
+        let (key, wrapped) = keyring.new_case_key(id);
+        let aad = breachdesk_core::ports::Aad { table: "reports", column: "body", row: id };
+        std::hint::black_box((key.seal(&aad, &body), key.seal(&aad, b"contact"), wrapped));
+    }
+    println!("sealing (new case key + wrap + 2 AEAD seals of a {}-byte report): {:.1} µs", body.len(), t.elapsed().as_secs_f64() * 1e6 / f64::from(n));
+
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+
+    // 3. Durable commits through the store (pre-sealed intakes, one writer, synchronous=FULL).
+    let commit_dir = tempfile::tempdir_in(tmp.path()).unwrap();
+    let (commit_rate, commit_mean) = rt.block_on(async {
+        let store = breachdesk_store::connect(None, commit_dir.path()).await.unwrap();
+        let org = new_org(&*store).await;
+        let fast = Argon2Hasher::new(HashCost::Test);
+        let now = SystemClock.now();
+        let sealed: Vec<_> = (0..500)
+            .map(|i| {
+                let v = report(i);
+                let valid = validate_report(&JsonInput(v.as_object().unwrap()), now).unwrap();
+                seal_intake(&keyring, &fast, org, &valid, now)
+            })
+            .collect();
+        let t = Instant::now();
+        for s in &sealed {
+            store.insert_intake(&s.case, &s.report, 2026).await.unwrap();
+        }
+        let e = t.elapsed();
+        (sealed.len() as f64 / e.as_secs_f64(), e / sealed.len() as u32)
+    });
+    println!("durable intake commits through the store (sequential): {commit_rate:.0} commits/s, {:.2} ms each", ms(commit_mean));
+
+    // 4. The disk's raw durable write rate: append 4 KiB + fdatasync, as a WAL commit does.
+    let path = tmp.path().join("fsync-probe");
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).unwrap();
+    let block = [0u8; 4096];
+    let n = 500u32;
+    let t = Instant::now();
+    for _ in 0..n {
+        f.write_all(&block).unwrap();
+        f.sync_data().unwrap();
+    }
+    let fsync_rate = f64::from(n) / t.elapsed().as_secs_f64();
+    println!("disk: {fsync_rate:.0} durable 4 KiB appends/s (write + fdatasync)");
+
+    // 5. End to end over HTTP.
+    let serve_dir = tempfile::tempdir_in(tmp.path()).unwrap();
+    let (base, store) = rt.block_on(async {
+        let store = breachdesk_store::connect(None, serve_dir.path()).await.unwrap();
+        new_org(&*store).await;
+        let state = AppState::new(
+            store.clone(),
+            MasterKeyring::new(&MasterKey::generate()),
+            Argon2Hasher::new(HashCost::Owasp),
+            Arc::new(SystemClock),
+            Limits { intake_per_minute: 0, ..Limits::default() },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(breachdesk_web::serve(listener, state, std::future::pending()));
+        (base, store)
+    });
+    let client_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let (elapsed, mut latencies) = client_rt.block_on(async {
+        let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap();
+        let url = format!("{base}/api/v1/orgs/uni/reports");
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let t = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..clients {
+            let (http, url, next) = (http.clone(), url.clone(), next.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= total {
+                        break;
+                    }
+                    let start = Instant::now();
+                    let r = http.post(&url).json(&report(i)).send().await.unwrap();
+                    assert_eq!(r.status(), 201);
+                    r.bytes().await.unwrap();
+                    lat.push(start.elapsed());
+                }
+                lat
+            }));
+        }
+        let mut all = Vec::new();
+        for task in tasks {
+            all.extend(task.await.unwrap());
+        }
+        (t.elapsed(), all)
+    });
+    latencies.sort_unstable();
+    let stored = rt.block_on(async {
+        let org = store.org_by_slug("uni").await.unwrap().unwrap();
+        store.list_cases(&[org.id], breachdesk_core::ports::Page { limit: 100_000, offset: 0 }).await.unwrap().len()
+    });
+    assert_eq!(stored, total, "every accepted report is stored");
+    println!(
+        "HTTP intake, {clients} clients, {total} reports: {:.0} reports/s; latency p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        total as f64 / elapsed.as_secs_f64(),
+        ms(pct(&latencies, 0.50)),
+        ms(pct(&latencies, 0.95)),
+        ms(pct(&latencies, 0.99)),
+        ms(*latencies.last().unwrap()),
+    );
+}
+
+async fn new_org(store: &dyn Store) -> Uuid {
+    let new = NewOrganisation { slug: OrgSlug::try_from("uni").unwrap(), name: "University".into(), dpo_name: None, dpo_email: None, dpo_phone: None };
+    store.create_org(&new, Uuid::now_v7(), "UNI", jiff::Timestamp::UNIX_EPOCH).await.unwrap().id
+}
