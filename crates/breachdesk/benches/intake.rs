@@ -8,7 +8,16 @@
 //! sealing, durable commit through the store, raw fsync rate of the disk), then the end-to-end
 //! figures at N concurrent HTTP clients (throughput, latency percentiles).
 
-#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+// A measuring program: it prints, panics on surprises and rounds figures.
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::many_single_char_names,
+    clippy::doc_markdown
+)]
 
 use std::io::Write;
 use std::sync::Arc;
@@ -26,7 +35,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn report(i: usize) -> Value {
@@ -54,9 +66,16 @@ fn ms(d: Duration) -> f64 {
 fn main() {
     let clients = env("BENCH_CLIENTS", 32);
     let total = env("BENCH_REPORTS", 1200);
-    let tmp = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| std::env::temp_dir().display().to_string())).unwrap();
+    let tmp = tempfile::tempdir_in(
+        std::env::var("BENCH_DIR").unwrap_or_else(|_| std::env::temp_dir().display().to_string()),
+    )
+    .unwrap();
     println!("# BreachDesk intake benchmark");
-    println!("cores: {}, data dir: {}", std::thread::available_parallelism().map_or(0, std::num::NonZero::get), tmp.path().display());
+    println!(
+        "cores: {}, data dir: {}",
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+        tmp.path().display()
+    );
 
     // 1. Argon2id alone.
     let hasher = Argon2Hasher::new(HashCost::Owasp);
@@ -77,7 +96,10 @@ fn main() {
         }
     });
     let argon_rate = f64::from(2 * n) / t.elapsed().as_secs_f64();
-    println!("argon2id (m=19456 KiB, t=2, p=1): {:.1} ms per hash on one core; {argon_rate:.0} hashes/s on 2 threads", ms(argon_one));
+    println!(
+        "argon2id (m=19456 KiB, t=2, p=1): {:.1} ms per hash on one core; {argon_rate:.0} hashes/s on 2 threads",
+        ms(argon_one)
+    );
 
     // 2. Sealing alone (case key, wrap, body + contact AEAD), without the hash.
     let keyring = MasterKeyring::new(&MasterKey::generate());
@@ -87,17 +109,31 @@ fn main() {
     for _ in 0..n {
         let id = Uuid::now_v7();
         let (key, wrapped) = keyring.new_case_key(id);
-        let aad = breachdesk_core::ports::Aad { table: "reports", column: "body", row: id };
+        let aad = breachdesk_core::ports::Aad {
+            table: "reports",
+            column: "body",
+            row: id,
+        };
         std::hint::black_box((key.seal(&aad, &body), key.seal(&aad, b"contact"), wrapped));
     }
-    println!("sealing (new case key + wrap + 2 AEAD seals of a {}-byte report): {:.1} µs", body.len(), t.elapsed().as_secs_f64() * 1e6 / f64::from(n));
+    println!(
+        "sealing (new case key + wrap + 2 AEAD seals of a {}-byte report): {:.1} µs",
+        body.len(),
+        t.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+    );
 
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
 
     // 3. Durable commits through the store (pre-sealed intakes, one writer, synchronous=FULL).
     let commit_dir = tempfile::tempdir_in(tmp.path()).unwrap();
     let (commit_rate, commit_mean) = rt.block_on(async {
-        let store = breachdesk_store::connect(None, commit_dir.path()).await.unwrap();
+        let store = breachdesk_store::connect(None, commit_dir.path())
+            .await
+            .unwrap();
         let org = new_org(&*store).await;
         let fast = Argon2Hasher::new(HashCost::Test);
         let now = SystemClock.now();
@@ -113,13 +149,23 @@ fn main() {
             store.insert_intake(&s.case, &s.report, 2026).await.unwrap();
         }
         let e = t.elapsed();
-        (sealed.len() as f64 / e.as_secs_f64(), e / sealed.len() as u32)
+        (
+            sealed.len() as f64 / e.as_secs_f64(),
+            e / sealed.len() as u32,
+        )
     });
-    println!("durable intake commits through the store (sequential): {commit_rate:.0} commits/s, {:.2} ms each", ms(commit_mean));
+    println!(
+        "durable intake commits through the store (sequential): {commit_rate:.0} commits/s, {:.2} ms each",
+        ms(commit_mean)
+    );
 
     // 4. The disk's raw durable write rate: append 4 KiB + fdatasync, as a WAL commit does.
     let path = tmp.path().join("fsync-probe");
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap();
     let block = [0u8; 4096];
     let n = 500u32;
     let t = Instant::now();
@@ -133,23 +179,39 @@ fn main() {
     // 5. End to end over HTTP.
     let serve_dir = tempfile::tempdir_in(tmp.path()).unwrap();
     let (base, store) = rt.block_on(async {
-        let store = breachdesk_store::connect(None, serve_dir.path()).await.unwrap();
+        let store = breachdesk_store::connect(None, serve_dir.path())
+            .await
+            .unwrap();
         new_org(&*store).await;
         let state = AppState::new(
             store.clone(),
             MasterKeyring::new(&MasterKey::generate()),
             Argon2Hasher::new(HashCost::Owasp),
             Arc::new(SystemClock),
-            Limits { intake_per_minute: 0, ..Limits::default() },
+            Limits {
+                intake_per_minute: 0,
+                ..Limits::default()
+            },
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(breachdesk_web::serve(listener, state, std::future::pending()));
+        tokio::spawn(breachdesk_web::serve(
+            listener,
+            state,
+            std::future::pending(),
+        ));
         (base, store)
     });
-    let client_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let (elapsed, mut latencies) = client_rt.block_on(async {
-        let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap();
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(clients)
+            .build()
+            .unwrap();
         let url = format!("{base}/api/v1/orgs/uni/reports");
         let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let t = Instant::now();
@@ -181,7 +243,17 @@ fn main() {
     latencies.sort_unstable();
     let stored = rt.block_on(async {
         let org = store.org_by_slug("uni").await.unwrap().unwrap();
-        store.list_cases(&[org.id], breachdesk_core::ports::Page { limit: 100_000, offset: 0 }).await.unwrap().len()
+        store
+            .list_cases(
+                &[org.id],
+                breachdesk_core::ports::Page {
+                    limit: 100_000,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap()
+            .len()
     });
     assert_eq!(stored, total, "every accepted report is stored");
     println!(
@@ -195,6 +267,16 @@ fn main() {
 }
 
 async fn new_org(store: &dyn Store) -> Uuid {
-    let new = NewOrganisation { slug: OrgSlug::try_from("uni").unwrap(), name: "University".into(), dpo_name: None, dpo_email: None, dpo_phone: None };
-    store.create_org(&new, Uuid::now_v7(), "UNI", jiff::Timestamp::UNIX_EPOCH).await.unwrap().id
+    let new = NewOrganisation {
+        slug: OrgSlug::try_from("uni").unwrap(),
+        name: "University".into(),
+        dpo_name: None,
+        dpo_email: None,
+        dpo_phone: None,
+    };
+    store
+        .create_org(&new, Uuid::now_v7(), "UNI", jiff::Timestamp::UNIX_EPOCH)
+        .await
+        .unwrap()
+        .id
 }
