@@ -41,6 +41,31 @@ fn to_json<T: Serialize>(v: &T) -> zeroize::Zeroizing<Vec<u8>> {
     zeroize::Zeroizing::new(serde_json::to_vec(v).unwrap_or_default())
 }
 
+/// A receipt code with its Argon2id hash, ready to hand out. Making one is the expensive part
+/// of an intake, so the web layer may make them ahead of time (see its receipt pool).
+pub struct IssuedReceipt {
+    pub code: ReceiptCode,
+    pub hash: String,
+}
+
+impl IssuedReceipt {
+    /// A fresh random code and its hash. CPU-heavy: run it on a blocking thread.
+    #[must_use]
+    pub fn new<H: SecretHasher + ?Sized>(hasher: &H) -> Self {
+        let code = ReceiptCode::generate();
+        let hash = hasher.hash(code.expose_secret());
+        Self { code, hash }
+    }
+}
+
+impl std::fmt::Debug for IssuedReceipt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedReceipt")
+            .field("code", &self.code)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A new case and its first report, sealed, plus the receipt code to show the reporter once.
 #[derive(Debug)]
 pub struct SealedIntake {
@@ -49,25 +74,24 @@ pub struct SealedIntake {
     pub receipt: ReceiptCode,
 }
 
-/// Generates the case key, receipt code and ids, and seals the report. CPU-heavy (Argon2):
-/// callers on an async runtime run it on a blocking thread.
-pub fn seal_intake<K: Keyring, H: SecretHasher>(
+/// Generates the case key and ids and seals the report under it; the receipt's hash goes into
+/// the report record, the code itself only to the reporter.
+pub fn seal_intake<K: Keyring>(
     keyring: &K,
-    hasher: &H,
     org_id: Uuid,
     report: &ValidReport,
+    receipt: IssuedReceipt,
     now: Timestamp,
 ) -> SealedIntake {
     let case_id = Uuid::now_v7();
     let report_id = Uuid::now_v7();
     let (key, wrapped_key) = keyring.new_case_key(case_id);
-    let receipt = ReceiptCode::generate();
-    let receipt_hash = hasher.hash(receipt.expose_secret());
     let body = key.seal(&body_aad(report_id), &to_json(&report.body));
     let contact = report
         .contact
         .as_ref()
         .map(|c| key.seal(&contact_aad(report_id), &to_json(c)));
+    let IssuedReceipt { code, hash } = receipt;
     SealedIntake {
         case: NewCase {
             id: case_id,
@@ -81,20 +105,21 @@ pub fn seal_intake<K: Keyring, H: SecretHasher>(
             kind: report.body.kind(),
             created_at: now,
             language: report.language,
-            receipt_locator: receipt.locator().to_owned(),
-            receipt_hash,
+            receipt_locator: code.locator().to_owned(),
+            receipt_hash: hash,
             body,
             contact,
         },
-        receipt,
+        receipt: code,
     }
 }
 
 /// Replaces the receipt code of a sealed intake (after a locator collision).
-pub fn renew_receipt<H: SecretHasher>(hasher: &H, sealed: &mut SealedIntake) {
-    sealed.receipt = ReceiptCode::generate();
-    sealed.report.receipt_locator = sealed.receipt.locator().to_owned();
-    sealed.report.receipt_hash = hasher.hash(sealed.receipt.expose_secret());
+pub fn renew_receipt(sealed: &mut SealedIntake, receipt: IssuedReceipt) {
+    let IssuedReceipt { code, hash } = receipt;
+    sealed.report.receipt_locator = code.locator().to_owned();
+    sealed.report.receipt_hash = hash;
+    sealed.receipt = code;
 }
 
 /// A report opened for a reader with the right to see it.

@@ -12,6 +12,7 @@ pub mod api;
 mod client;
 pub mod i18n;
 mod pages;
+mod receipts;
 mod service;
 mod state;
 

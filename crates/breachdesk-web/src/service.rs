@@ -4,7 +4,9 @@
 use std::net::IpAddr;
 
 use breachdesk_core::case::CaseStatus;
-use breachdesk_core::intake::{open_supplement, renew_receipt, seal_intake, seal_supplement};
+use breachdesk_core::intake::{
+    IssuedReceipt, open_supplement, renew_receipt, seal_intake, seal_supplement,
+};
 use breachdesk_core::org::Organisation;
 use breachdesk_core::ports::{Keyring, ReceiptRecord, SecretHasher, StoreError};
 use breachdesk_core::receipt::ReceiptCode;
@@ -13,6 +15,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use uuid::Uuid;
 
+use crate::receipts::ReceiptPool;
 use crate::state::AppState;
 
 /// Why a use case did not succeed, in terms the HTTP layer maps to statuses.
@@ -81,13 +84,20 @@ impl AppState {
         report: ValidReport,
     ) -> Result<Accepted, ServiceError> {
         let now = self.now();
-        let inner = self.0.clone();
-        let org_id = org.id;
-        // Argon2 and the AEAD are CPU-bound: off the async workers.
-        let mut sealed = tokio::task::spawn_blocking(move || {
-            seal_intake(&*inner.keyring, &*inner.hasher, org_id, &report, now)
-        })
-        .await?;
+        let pooled = self.0.receipt_pool.as_ref().and_then(ReceiptPool::take);
+        let mut sealed = if let Some(receipt) = pooled {
+            // Sealing alone takes microseconds.
+            seal_intake(&*self.0.keyring, org.id, &report, receipt, now)
+        } else {
+            let inner = self.0.clone();
+            let org_id = org.id;
+            // Argon2 is CPU-bound: off the async workers.
+            tokio::task::spawn_blocking(move || {
+                let receipt = IssuedReceipt::new(&*inner.hasher);
+                seal_intake(&*inner.keyring, org_id, &report, receipt, now)
+            })
+            .await?
+        };
         let mut attempts = 0;
         loop {
             match self
@@ -109,11 +119,10 @@ impl AppState {
                 Err(StoreError::Conflict("receipt locator")) if attempts < 5 => {
                     attempts += 1;
                     let inner = self.0.clone();
-                    sealed = tokio::task::spawn_blocking(move || {
-                        renew_receipt(&*inner.hasher, &mut sealed);
-                        sealed
-                    })
-                    .await?;
+                    let receipt =
+                        tokio::task::spawn_blocking(move || IssuedReceipt::new(&*inner.hasher))
+                            .await?;
+                    renew_receipt(&mut sealed, receipt);
                 }
                 Err(e) => return Err(e.into()),
             }

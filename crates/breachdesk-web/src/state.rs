@@ -12,6 +12,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::SignedDuration;
 
 use crate::i18n::I18n;
+use crate::receipts::ReceiptPool;
 
 /// Abuse limits of the public endpoints. Each is a configuration key of `breachdesk serve`.
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Longest time a request may take before it is answered with 408.
     pub request_timeout: std::time::Duration,
+    /// Receipt codes hashed ahead of time, to absorb bursts of reports (0 = hash each inline).
+    pub receipt_pool: usize,
 }
 
 impl Default for Limits {
@@ -40,6 +43,7 @@ impl Default for Limits {
             receipt_lockout: SignedDuration::from_hours(1),
             max_body_bytes: 256 * 1024,
             request_timeout: std::time::Duration::from_secs(30),
+            receipt_pool: 256,
         }
     }
 }
@@ -61,6 +65,7 @@ pub(crate) struct Inner {
     pub follow_up_limiter: Option<IpLimiter>,
     /// Verified against when a receipt locator is unknown, so both failures take equally long.
     pub dummy_receipt_hash: String,
+    pub receipt_pool: Option<ReceiptPool>,
 }
 
 /// Cheap to clone; one per server.
@@ -87,11 +92,13 @@ impl AppState {
     ) -> Self {
         let dummy_receipt_hash =
             breachdesk_core::ports::SecretHasher::hash(&hasher, "0000000000000000");
+        let hasher = Arc::new(hasher);
         Self(Arc::new(Inner {
             dummy_receipt_hash,
+            receipt_pool: ReceiptPool::start(hasher.clone(), limits.receipt_pool),
             store,
             keyring: Arc::new(keyring),
-            hasher: Arc::new(hasher),
+            hasher,
             clock,
             i18n: I18n::load(),
             intake_limiter: limiter(limits.intake_per_minute),

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use breachdesk_core::clock::{Clock, SystemClock};
 use breachdesk_core::input::JsonInput;
-use breachdesk_core::intake::seal_intake;
+use breachdesk_core::intake::{IssuedReceipt, seal_intake};
 use breachdesk_core::org::{NewOrganisation, OrgSlug};
 use breachdesk_core::ports::{Keyring, SecretHasher, Store};
 use breachdesk_core::report::validate_report;
@@ -141,7 +141,7 @@ fn main() {
             .map(|i| {
                 let v = report(i);
                 let valid = validate_report(&JsonInput(v.as_object().unwrap()), now).unwrap();
-                seal_intake(&keyring, &fast, org, &valid, now)
+                seal_intake(&keyring, org, &valid, IssuedReceipt::new(&fast), now)
             })
             .collect();
         let t = Instant::now();

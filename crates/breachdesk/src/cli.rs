@@ -77,6 +77,10 @@ pub struct ServeArgs {
     /// Largest accepted request body in KiB.
     #[arg(long, env = "BREACHDESK_MAX_BODY_KIB", default_value_t = 256)]
     pub max_body_kib: usize,
+    /// Receipt codes hashed ahead of time by a background thread, so that bursts of reports do
+    /// not wait for Argon2 (0 = hash each code when its report arrives).
+    #[arg(long, env = "BREACHDESK_RECEIPT_POOL", default_value_t = 256)]
+    pub receipt_pool: usize,
     /// Seconds before a request is answered with 408.
     #[arg(long, env = "BREACHDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,

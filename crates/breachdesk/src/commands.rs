@@ -188,6 +188,7 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         receipt_lockout: jiff::SignedDuration::from_mins(args.receipt_lockout_minutes.max(1)),
         max_body_bytes: args.max_body_kib.max(1) * 1024,
         request_timeout: std::time::Duration::from_secs(args.request_timeout_secs.max(1)),
+        receipt_pool: args.receipt_pool,
     };
     let state = breachdesk_web::AppState::new(
         store,

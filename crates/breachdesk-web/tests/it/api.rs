@@ -581,3 +581,39 @@ async fn the_openapi_document_describes_every_endpoint_and_exactly_the_accepted_
         assert_eq!(documented, accepted, "{schema}");
     }
 }
+
+#[tokio::test]
+async fn receipt_codes_work_whether_pooled_or_hashed_on_arrival() {
+    for pool in [0, 8] {
+        let app = spawn_with(Limits {
+            intake_per_minute: 0,
+            follow_up_per_minute: 0,
+            receipt_pool: pool,
+            ..Limits::default()
+        })
+        .await;
+        let mut codes = Vec::new();
+        for _ in 0..12 {
+            let created: Value = app
+                .post_report("uni", &anonymous())
+                .await
+                .json()
+                .await
+                .unwrap();
+            codes.push(created["receipt_code"].as_str().unwrap().to_owned());
+        }
+        for code in &codes {
+            let r = app
+                .http
+                .post(app.url("/api/v1/follow-up"))
+                .json(&json!({"receipt_code": code}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "pool {pool}");
+        }
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), 12, "every code is different (pool {pool})");
+    }
+}
