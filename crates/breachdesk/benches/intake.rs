@@ -176,9 +176,43 @@ fn main() {
     let fsync_rate = f64::from(n) / t.elapsed().as_secs_f64();
     println!("disk: {fsync_rate:.0} durable 4 KiB appends/s (write + fdatasync)");
 
-    // 5. End to end over HTTP.
-    let serve_dir = tempfile::tempdir_in(tmp.path()).unwrap();
-    let (base, store) = rt.block_on(async {
+    // 5. End to end over HTTP: sustained (every code hashed on arrival), then a burst that the
+    // receipt pool, filled while the server was idle, absorbs.
+    let argon_per_hash = argon_one;
+    http_phase(
+        &rt,
+        tmp.path(),
+        clients,
+        total,
+        0,
+        Duration::ZERO,
+        "sustained, receipt pool off",
+    );
+    let warmup = argon_per_hash * u32::try_from(total).unwrap() * 3 / 2;
+    http_phase(
+        &rt,
+        tmp.path(),
+        clients,
+        total,
+        total,
+        warmup,
+        "burst into a full receipt pool",
+    );
+}
+
+/// Serves on a fresh data dir and sends `total` reports from `clients` concurrent clients.
+#[allow(clippy::too_many_arguments)]
+fn http_phase(
+    rt: &tokio::runtime::Runtime,
+    dir: &std::path::Path,
+    clients: usize,
+    total: usize,
+    pool: usize,
+    warmup: Duration,
+    label: &str,
+) {
+    let serve_dir = tempfile::tempdir_in(dir).unwrap();
+    let (base, store, shutdown) = rt.block_on(async {
         let store = breachdesk_store::connect(None, serve_dir.path())
             .await
             .unwrap();
@@ -190,18 +224,20 @@ fn main() {
             Arc::new(SystemClock),
             Limits {
                 intake_per_minute: 0,
+                receipt_pool: pool,
                 ..Limits::default()
             },
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(breachdesk_web::serve(
-            listener,
-            state,
-            std::future::pending(),
-        ));
-        (base, store)
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(breachdesk_web::serve(listener, state, async move {
+            let _ = rx.await;
+        }));
+        (base, store, tx)
     });
+    // Let the pool fill as it would while the server waits for reports.
+    std::thread::sleep(warmup);
     let client_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -256,8 +292,9 @@ fn main() {
             .len()
     });
     assert_eq!(stored, total, "every accepted report is stored");
+    let _ = shutdown.send(());
     println!(
-        "HTTP intake, {clients} clients, {total} reports: {:.0} reports/s; latency p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        "HTTP intake ({label}), {clients} clients, {total} reports: {:.0} reports/s; latency p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         total as f64 / elapsed.as_secs_f64(),
         ms(pct(&latencies, 0.50)),
         ms(pct(&latencies, 0.95)),
