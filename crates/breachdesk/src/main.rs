@@ -7,16 +7,24 @@ mod commands;
 use anyhow::Context;
 use clap::Parser;
 
+/// `BREACHDESK_LOG` (default `info,sqlx=warn,tower_http=warn`), with one rule no setting can
+/// lift: axum's connection tracing names client addresses, which are personal data.
+fn log_filter() -> tracing_subscriber::EnvFilter {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BREACHDESK_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
+    match "axum::serve=warn".parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BREACHDESK_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
-        )
+        .with_env_filter(log_filter())
         .init();
     let data_dir = commands::init_data_dir(&cli.global.data_dir)
         .with_context(|| format!("data dir {}", cli.global.data_dir.display()))?;

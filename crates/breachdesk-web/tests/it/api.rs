@@ -617,3 +617,27 @@ async fn receipt_codes_work_whether_pooled_or_hashed_on_arrival() {
         assert_eq!(codes.len(), 12, "every code is different (pool {pool})");
     }
 }
+
+#[tokio::test]
+async fn a_request_that_stalls_is_answered_with_408_after_the_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_with(Limits {
+        request_timeout: std::time::Duration::from_millis(300),
+        ..Limits::default()
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // Announce a body and never finish it.
+    tcp.write_all(b"POST /api/v1/orgs/uni/reports HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"kind\":")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 1024];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut buf))
+        .await
+        .expect("answered before 10 s")
+        .unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]);
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    assert_eq!(app.case_count().await, 0);
+}

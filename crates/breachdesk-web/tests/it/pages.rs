@@ -319,7 +319,17 @@ async fn the_database_file_and_its_wal_hold_no_report_text_or_contact_data() {
     let email = "unique.reporter.91c2@uni.example";
     body["what_happened"] = serde_json::json!(secret_text);
     body["reporter_email"] = serde_json::json!(email);
-    let created: Value = app.post_report("uni", &body).await.json().await.unwrap();
+    let created: Value = app
+        .http
+        .post(app.url("/api/v1/orgs/uni/reports"))
+        .header("user-agent", "Distinctive-Agent/9.9")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let code = created["receipt_code"].as_str().unwrap();
     let supplement = "Supplement-phrase-5d1e that must be encrypted too";
     let r = app
@@ -337,7 +347,15 @@ async fn the_database_file_and_its_wal_hold_no_report_text_or_contact_data() {
             continue;
         };
         checked += bytes.len();
-        for needle in [secret_text, email, supplement, "Maija", &code[8..]] {
+        for needle in [
+            secret_text,
+            email,
+            supplement,
+            "Maija",
+            &code[8..],
+            "Distinctive-Agent",
+            "127.0.0.1",
+        ] {
             assert!(
                 !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
                 "{needle:?} found in {name}"

@@ -50,7 +50,11 @@ impl Drop for Server {
 
 /// Starts `serve` on a free port and waits for the line that names it (no sleeping).
 fn serve(dir: &Path) -> Server {
-    let mut child = bin()
+    serve_with(dir, bin(), Stdio::inherit())
+}
+
+fn serve_with(dir: &Path, mut cmd: Command, stderr: Stdio) -> Server {
+    let mut child = cmd
         .arg("--data-dir")
         .arg(dir)
         .args([
@@ -61,7 +65,7 @@ fn serve(dir: &Path) -> Server {
             "0",
         ])
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -374,4 +378,104 @@ fn reports_acknowledged_before_a_sigkill_are_all_there_after_restart() {
             );
         }
     });
+}
+
+/// Logs at the most verbose level carry no report text, contact data, receipt code, address or
+/// user agent — only ids.
+#[test]
+fn the_log_holds_no_personal_data_even_at_trace_level() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let token = setup(&dir);
+    let log_path = tmp.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut cmd = bin();
+    cmd.env("BREACHDESK_LOG", "trace");
+    let mut server = serve_with(&dir, cmd, Stdio::from(log));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let code = rt.block_on(async {
+        let http = reqwest::Client::builder().user_agent("Distinctive-Agent/9.9").build().unwrap();
+        let r = http.post(format!("{}/api/v1/orgs/uni/reports", server.base)).json(&report(4242)).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let v: Value = r.json().await.unwrap();
+        let case = http
+            .get(format!("{}/api/v1/cases/{}", server.base, v["case_id"].as_str().unwrap()))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(case.status(), 200);
+        let bad = http
+            .post(format!("{}/api/v1/orgs/uni/reports", server.base))
+            .json(&json!({"kind": "breach", "what_happened": "Secret-in-bad-request 77", "reporter_email": "bad@@x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 422);
+        v["receipt_code"].as_str().unwrap().to_owned()
+    });
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    server.child.wait().unwrap();
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("report received"),
+        "the log is written at all:\n{log}"
+    );
+    // The server names its own address once; the clients' addresses appear nowhere.
+    let addresses: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("127.0.0.1:") && !l.contains("serving addr="))
+        .collect();
+    assert!(
+        addresses.is_empty(),
+        "client addresses in the log: {addresses:?}"
+    );
+    for needle in [
+        "Unique event text 4242",
+        "Burst report number 4242",
+        "reporter4242@uni.example",
+        "Secret-in-bad-request",
+        "bad@@x",
+        &code[8..],
+        token.as_str(),
+        "Distinctive-Agent",
+    ] {
+        assert!(
+            !log.contains(needle),
+            "{needle:?} in the log:\n{}",
+            log.lines()
+                .filter(|l| l.contains(needle))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
+#[test]
+fn a_master_key_from_the_environment_is_used_and_no_key_file_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let mut cmd = bin();
+    cmd.env(
+        "BREACHDESK_MASTER_KEY",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    );
+    let server = serve_with(&dir, cmd, Stdio::inherit());
+    assert!(server.base.starts_with("http://127.0.0.1:"));
+    assert!(!dir.join("master.key").exists());
+    drop(server);
+    let mut cmd = bin();
+    cmd.env("BREACHDESK_MASTER_KEY", "too-short");
+    let out = cmd
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("BREACHDESK_MASTER_KEY"));
 }
