@@ -117,7 +117,8 @@ pub fn seal_intake<K: Keyring>(
 /// Replaces the receipt code of a sealed intake (after a locator collision).
 pub fn renew_receipt(sealed: &mut SealedIntake, receipt: IssuedReceipt) {
     let IssuedReceipt { code, hash } = receipt;
-    code.locator().clone_into(&mut sealed.report.receipt_locator);
+    code.locator()
+        .clone_into(&mut sealed.report.receipt_locator);
     sealed.report.receipt_hash = hash;
     sealed.receipt = code;
 }
