@@ -9,6 +9,7 @@
 //! ([`org::OrgSlug`], [`report::ValidReport`], [`receipt::ReceiptCode`]); bad input yields
 //! [`errors::FieldErrors`] that name each field and what is wrong with it.
 
+pub mod assessment;
 pub mod case;
 pub mod clock;
 pub mod errors;

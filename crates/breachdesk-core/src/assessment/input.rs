@@ -1,0 +1,324 @@
+//! What the assessment engine reads: the scope of a breach and the answers of the questionnaire.
+//! Every answer that can change the outcome is an `Option`: absent means "not known yet", and the
+//! engine then says which answers it needs instead of assuming one.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A category of personal data, by the ids of the case scope and the scanner, plus the special
+/// categories of Art. 9 and 10 GDPR and the broad categories of the ENISA method.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DataCategory {
+    PersonName,
+    PostalAddress,
+    Phone,
+    Email,
+    DateOfBirth,
+    NationalId,
+    CustomerNumber,
+    Photo,
+    Education,
+    Employment,
+    Family,
+    IpAddress,
+    Location,
+    Behaviour,
+    Iban,
+    PaymentCard,
+    Financial,
+    /// Passwords, password hashes, API keys: scored by what they give access to.
+    Credential,
+    Health,
+    RacialOrEthnicOrigin,
+    PoliticalOpinions,
+    ReligiousOrPhilosophicalBeliefs,
+    TradeUnionMembership,
+    Genetic,
+    Biometric,
+    SexLifeOrOrientation,
+    /// Art. 10: criminal convictions and offences.
+    CriminalConvictions,
+}
+
+/// The four data types of ENISA's Data Processing Context, with their basic scores.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EnisaDataType {
+    /// Basic score 1: biographical data, contact details, names, education, family, work.
+    Simple,
+    /// Basic score 2: location, traffic, preferences and habits.
+    Behavioural,
+    /// Basic score 3: income, transactions, bank statements, cards, invoices, social welfare.
+    Financial,
+    /// Basic score 4: special categories (Art. 9 and 10 GDPR).
+    Sensitive,
+}
+
+impl EnisaDataType {
+    #[must_use]
+    pub const fn basic_score(self) -> i8 {
+        match self {
+            Self::Simple => 1,
+            Self::Behavioural => 2,
+            Self::Financial => 3,
+            Self::Sensitive => 4,
+        }
+    }
+
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::Simple => "simple",
+            Self::Behavioural => "behavioural",
+            Self::Financial => "financial",
+            Self::Sensitive => "sensitive",
+        }
+    }
+}
+
+impl DataCategory {
+    /// The ENISA data type of a category; `None` for credentials, which ENISA scores by the data
+    /// they give access to.
+    #[must_use]
+    pub const fn enisa_type(self) -> Option<EnisaDataType> {
+        use DataCategory::{
+            Behaviour, Biometric, Credential, CriminalConvictions, CustomerNumber, DateOfBirth,
+            Education, Email, Employment, Family, Financial, Genetic, Health, Iban, IpAddress,
+            Location, NationalId, PaymentCard, PersonName, Phone, Photo, PoliticalOpinions,
+            PostalAddress, RacialOrEthnicOrigin, ReligiousOrPhilosophicalBeliefs,
+            SexLifeOrOrientation, TradeUnionMembership,
+        };
+        match self {
+            PersonName | PostalAddress | Phone | Email | DateOfBirth | NationalId
+            | CustomerNumber | Photo | Education | Employment | Family => {
+                Some(EnisaDataType::Simple)
+            }
+            IpAddress | Location | Behaviour => Some(EnisaDataType::Behavioural),
+            Iban | PaymentCard | Financial => Some(EnisaDataType::Financial),
+            Health
+            | RacialOrEthnicOrigin
+            | PoliticalOpinions
+            | ReligiousOrPhilosophicalBeliefs
+            | TradeUnionMembership
+            | Genetic
+            | Biometric
+            | SexLifeOrOrientation
+            | CriminalConvictions => Some(EnisaDataType::Sensitive),
+            Credential => None,
+        }
+    }
+
+    /// The id used in JSON and messages.
+    #[must_use]
+    pub fn id(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// A context factor of ENISA Annex 1 A2 that moves the DPC by whole steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextFactor {
+    /// Increasing: much data about the same person, in time or in content.
+    Volume,
+    /// Increasing: the controller's field reveals more (an online pharmacy's customer list).
+    ControllerSector,
+    /// Increasing: minors or other vulnerable people, or people at particular risk.
+    VulnerableSubjects,
+    /// Increasing: the data allow a profile of everyday life or of sensitive traits.
+    Profiling,
+    /// Decreasing: the data were public before the breach or easily collected from public sources.
+    PubliclyAvailable,
+    /// Decreasing: the data are known for certain to be invalid or inaccurate.
+    InaccurateData,
+    /// Decreasing, with great care: the nature of the data gives no real insight.
+    NatureOfData,
+}
+
+impl ContextFactor {
+    #[must_use]
+    pub const fn increases(self) -> bool {
+        matches!(
+            self,
+            Self::Volume | Self::ControllerSector | Self::VulnerableSubjects | Self::Profiling
+        )
+    }
+
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::Volume => "volume",
+            Self::ControllerSector => "controller_sector",
+            Self::VulnerableSubjects => "vulnerable_subjects",
+            Self::Profiling => "profiling",
+            Self::PubliclyAvailable => "publicly_available",
+            Self::InaccurateData => "inaccurate_data",
+            Self::NatureOfData => "nature_of_data",
+        }
+    }
+}
+
+/// One whole-step change of the DPC, with the reason that ENISA requires for any change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DpcAdjustment {
+    pub factor: ContextFactor,
+    /// Whole steps: 1–3 for increasing factors (positive), 1–3 for decreasing ones (negative).
+    pub steps: i8,
+    /// Why this factor applies here. Required.
+    pub justification: String,
+}
+
+/// ENISA Ease of Identification.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Identification {
+    /// 0.25: matching the data to a person is extremely difficult.
+    Negligible,
+    /// 0.5
+    Limited,
+    /// 0.75
+    Significant,
+    /// 1: the data identify people directly (names, identity codes).
+    Maximum,
+}
+
+impl Identification {
+    #[must_use]
+    pub const fn score(self) -> f64 {
+        match self {
+            Self::Negligible => 0.25,
+            Self::Limited => 0.5,
+            Self::Significant => 0.75,
+            Self::Maximum => 1.0,
+        }
+    }
+
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::Negligible => "negligible",
+            Self::Limited => "limited",
+            Self::Significant => "significant",
+            Self::Maximum => "maximum",
+        }
+    }
+}
+
+/// Loss of confidentiality (ENISA Annex 3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidentiality {
+    /// Not a confidentiality breach.
+    None,
+    /// Exposed to a risk, but no evidence of illegal processing (lost file or laptop). 0.
+    ExposedNoEvidence,
+    /// Disclosed to a number of known recipients (e-mail to the wrong known people). +0.25.
+    KnownRecipients,
+    /// Disclosed to an unknown number of recipients (published, sold, hacked). +0.5.
+    UnknownRecipients,
+}
+
+/// Loss of integrity (ENISA Annex 3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Integrity {
+    None,
+    /// Altered, but no incorrect or illegal use identified. 0.
+    AlteredNotUsed,
+    /// Altered and possibly misused, recoverable. +0.25.
+    Recoverable,
+    /// Altered and possibly misused, not recoverable. +0.5.
+    NotRecoverable,
+}
+
+/// Loss of availability (ENISA Annex 3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    None,
+    /// Recoverable without difficulty (copies exist). 0.
+    RecoverableEasily,
+    /// Temporarily unavailable. +0.25.
+    Temporary,
+    /// Fully unavailable, no backup. +0.5.
+    Full,
+}
+
+/// How many people (or records): exact, approximate or unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Count {
+    Exact(u64),
+    Approximate(u64),
+    Unknown,
+}
+
+/// Whether the data were unintelligible to whoever got them (Art. 34(3)(a)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Unintelligibility {
+    /// State-of-the-art encryption (or equivalent) protected the data.
+    pub strongly_encrypted: bool,
+    /// The key or password may be in the wrong hands too.
+    pub key_compromised: bool,
+}
+
+/// Which supervisory authority's policy applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// The GDPR text and EDPB guidelines as they stand.
+    #[default]
+    Edpb,
+    /// Finland (Tietosuojavaltuutetun toimisto): people are informed whenever the risk was high,
+    /// even if later measures lowered it.
+    Fi,
+}
+
+/// A case description for the engine. The JSON form is documented in
+/// `docs/assessment-input.schema.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentInput {
+    /// Categories of personal data affected.
+    #[serde(default)]
+    pub data_categories: Vec<DataCategory>,
+    /// For credentials: the ENISA data type of what they give access to.
+    pub credentials_give_access_to: Option<EnisaDataType>,
+    /// Context factors that move the DPC, each with its justification.
+    #[serde(default)]
+    pub dpc_adjustments: Vec<DpcAdjustment>,
+    pub identification: Option<Identification>,
+    pub confidentiality: Option<Confidentiality>,
+    pub integrity: Option<Integrity>,
+    pub availability: Option<Availability>,
+    /// Was the breach caused on purpose (theft, hacking, an insider selling data)?
+    pub malicious: Option<bool>,
+    pub data_subjects: Option<Count>,
+    pub unintelligible: Option<Unintelligibility>,
+    /// Art. 34(3)(b): measures taken since ensure the high risk is no longer likely to materialise.
+    pub subsequent_measures_remove_high_risk: Option<bool>,
+    /// Art. 34(3)(c): telling each person would involve disproportionate effort.
+    pub disproportionate_effort: Option<bool>,
+    /// Are there joint controllers of the processing (Art. 26)?
+    pub joint_controllers: Option<bool>,
+    /// Did the breach happen at a processor of ours?
+    pub at_processor: Option<bool>,
+    #[serde(default)]
+    pub policy: Policy,
+}
