@@ -28,9 +28,13 @@ pub enum InvalidInput {
     #[error("dpc_adjustments[{0}]: a justification is required for every change of the DPC")]
     MissingJustification(usize),
     #[error(
-        "dpc_adjustments[{0}]: steps must be 1 to 3 for an increasing factor and -1 to -3 for a decreasing one"
+        "dpc_adjustments[{0}]: steps must be 1 to 3 for an increasing factor, -1 to -3 for a decreasing one, and not 0 for the nature of the data"
     )]
     WrongSteps(usize),
+    #[error(
+        "mitigations: {0} only applies to a disclosure to known recipients (confidentiality: known_recipients)"
+    )]
+    MitigationDoesNotApply(&'static str),
 }
 
 /// ENISA severity levels.
@@ -153,14 +157,15 @@ pub fn assess(input: &AssessmentInput) -> Result<Assessment, InvalidInput> {
         if adj.justification.trim().is_empty() {
             return Err(InvalidInput::MissingJustification(i));
         }
-        let ok = if adj.factor.increases() {
-            (1..=3).contains(&adj.steps)
-        } else {
-            (-3..=-1).contains(&adj.steps)
-        };
-        if !ok {
+        if !adj.factor.allows(adj.steps) {
             return Err(InvalidInput::WrongSteps(i));
         }
+    }
+
+    if let Some(m) = input.mitigations.first()
+        && input.confidentiality != Some(Confidentiality::KnownRecipients)
+    {
+        return Err(InvalidInput::MitigationDoesNotApply(m.id()));
     }
 
     let mut missing = Vec::new();
@@ -297,6 +302,14 @@ pub fn assess(input: &AssessmentInput) -> Result<Assessment, InvalidInput> {
     };
     let conf_points = if unintelligible && conf_points > 0.0 {
         reasons.push(reason("cb-confidentiality-unintelligible", &[]));
+        0.0
+    } else if !input.mitigations.is_empty() {
+        for m in &input.mitigations {
+            reasons.push(reason(
+                "cb-confidentiality-mitigated",
+                &[("mitigation", m.id().into())],
+            ));
+        }
         0.0
     } else {
         conf_points
@@ -632,6 +645,7 @@ mod tests {
             (ContextFactor::Volume, 4),
             (ContextFactor::PubliclyAvailable, 1),
             (ContextFactor::NatureOfData, 0),
+            (ContextFactor::NatureOfData, 4),
         ] {
             let input = AssessmentInput {
                 dpc_adjustments: vec![adj(ContextFactor::Volume, 1), adj(factor, steps)],
@@ -919,6 +933,37 @@ mod tests {
             ..high
         };
         assert!(matches!(assess(&fi).unwrap(), Assessment::Assessed { .. }));
+    }
+
+    #[test]
+    fn a_trusted_recipient_neutralises_a_disclosure_to_known_recipients_only() {
+        use crate::assessment::input::Mitigation;
+        let sent = AssessmentInput {
+            confidentiality: Some(Confidentiality::KnownRecipients),
+            ..base()
+        };
+        assert!((assessed(&sent).0.cb - 0.25).abs() < 1e-9);
+        let deleted = AssessmentInput {
+            mitigations: vec![Mitigation::RecipientConfirmedDeletion],
+            ..sent
+        };
+        let (sev, _, _, _, reasons) = assessed(&deleted);
+        assert!(sev.cb.abs() < 1e-9);
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.code == "cb-confidentiality-mitigated")
+        );
+        let published = AssessmentInput {
+            confidentiality: Some(Confidentiality::UnknownRecipients),
+            ..deleted
+        };
+        assert_eq!(
+            assess(&published),
+            Err(InvalidInput::MitigationDoesNotApply(
+                "recipient_confirmed_deletion"
+            ))
+        );
     }
 
     #[test]

@@ -25,7 +25,14 @@ const SOURCES: [(Language, &str); 3] = [
 ];
 
 /// Arguments whose values are ids with a translated term (`assess-term-<id>`).
-const TERMS: &[&str] = &["category", "type", "factor", "element", "level"];
+const TERMS: &[&str] = &[
+    "category",
+    "type",
+    "factor",
+    "element",
+    "level",
+    "mitigation",
+];
 
 static BUNDLES: LazyLock<Vec<(Language, FluentBundle<FluentResource>)>> = LazyLock::new(|| {
     SOURCES

@@ -139,17 +139,24 @@ pub enum ContextFactor {
     PubliclyAvailable,
     /// Decreasing: the data are known for certain to be invalid or inaccurate.
     InaccurateData,
-    /// Decreasing, with great care: the nature of the data gives no real insight.
+    /// Either way, with great care: what the data themselves reveal. ENISA Table 1 moves it both
+    /// ways: full card data that enable fraud +1 on financial data; a certificate saying only that
+    /// a person is in good health -3 on sensitive data.
     NatureOfData,
 }
 
 impl ContextFactor {
     #[must_use]
-    pub const fn increases(self) -> bool {
-        matches!(
-            self,
-            Self::Volume | Self::ControllerSector | Self::VulnerableSubjects | Self::Profiling
-        )
+    /// The whole steps this factor may move the DPC: up, down, or (for the nature of the data)
+    /// either way. Zero is never a step.
+    pub fn allows(self, steps: i8) -> bool {
+        match self {
+            Self::Volume | Self::ControllerSector | Self::VulnerableSubjects | Self::Profiling => {
+                (1..=3).contains(&steps)
+            }
+            Self::PubliclyAvailable | Self::InaccurateData => (-3..=-1).contains(&steps),
+            Self::NatureOfData => steps != 0 && (-3..=3).contains(&steps),
+        }
     }
 
     #[must_use]
@@ -174,6 +181,28 @@ pub struct DpcAdjustment {
     pub steps: i8,
     /// Why this factor applies here. Required.
     pub justification: String,
+}
+
+/// A mitigating circumstance that neutralises a loss of confidentiality to known recipients
+/// (ENISA Annex 3 and the EDPB examples of a trusted recipient).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mitigation {
+    /// The known, trusted recipient confirmed in writing that the data were deleted unread or
+    /// unused.
+    RecipientConfirmedDeletion,
+    /// The known recipients are bound by professional secrecy or a legal duty of confidentiality.
+    RecipientBoundBySecrecy,
+}
+
+impl Mitigation {
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::RecipientConfirmedDeletion => "recipient_confirmed_deletion",
+            Self::RecipientBoundBySecrecy => "recipient_bound_by_secrecy",
+        }
+    }
 }
 
 /// ENISA Ease of Identification.
@@ -307,6 +336,10 @@ pub struct AssessmentInput {
     pub confidentiality: Option<Confidentiality>,
     pub integrity: Option<Integrity>,
     pub availability: Option<Availability>,
+    /// Circumstances that neutralise a disclosure to known recipients. Only valid with
+    /// `confidentiality: known_recipients`. Absent means none is claimed.
+    #[serde(default)]
+    pub mitigations: Vec<Mitigation>,
     /// Was the breach caused on purpose (theft, hacking, an insider selling data)?
     pub malicious: Option<bool>,
     pub data_subjects: Option<Count>,

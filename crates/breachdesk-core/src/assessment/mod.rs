@@ -17,7 +17,7 @@ pub use engine::{
 pub use explain::{explain, explain_reason};
 pub use input::{
     AssessmentInput, Availability, Confidentiality, ContextFactor, Count, DataCategory,
-    DpcAdjustment, EnisaDataType, Identification, Integrity, Policy, Unintelligibility,
+    DpcAdjustment, EnisaDataType, Identification, Integrity, Mitigation, Policy, Unintelligibility,
 };
 
 /// The JSON Schema of [`AssessmentInput`], as published in `docs/assessment-input.schema.json`.
