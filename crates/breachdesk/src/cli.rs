@@ -51,6 +51,22 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Assess a breach described in a JSON file (the input of docs/assessment-input.schema.json)
+    /// and print the severity, the decisions and the reasoning as JSON. Needs no data dir.
+    Assess(AssessArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// The case description; `-` reads standard input.
+    #[arg(required_unless_present = "schema")]
+    pub file: Option<PathBuf>,
+    /// Language of the explanation: fi, sv or en.
+    #[arg(long, default_value = "en", value_parser = ["fi", "sv", "en"])]
+    pub lang: String,
+    /// Print the JSON Schema of the input instead.
+    #[arg(long, conflicts_with = "file")]
+    pub schema: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,7 @@ use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring, token_
 use rand::RngCore;
 use uuid::Uuid;
 
-use crate::cli::{Command, OrgCommand, ServeArgs, TokenCommand, UserCommand};
+use crate::cli::{AssessArgs, Command, OrgCommand, ServeArgs, TokenCommand, UserCommand};
 
 /// Creates the data dir (mode 0700) if it does not exist.
 pub fn init_data_dir(dir: &Path) -> anyhow::Result<PathBuf> {
@@ -45,6 +45,7 @@ fn say(line: &str) -> anyhow::Result<()> {
 pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve(args, data_dir, store).await,
+        Command::Assess(args) => assess(&args),
         Command::Org(OrgCommand::Create {
             slug,
             name,
@@ -229,4 +230,38 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down: finishing requests in flight");
     })
+}
+
+/// `breachdesk assess FILE`: the engine on a case description, the result and its reasoning as
+/// JSON on stdout. Malformed input is refused with the place of the error and nothing printed on
+/// stdout.
+pub fn assess(args: &AssessArgs) -> anyhow::Result<()> {
+    use breachdesk_core::assessment;
+    use breachdesk_core::report::Language;
+
+    if args.schema {
+        return say(&serde_json::to_string_pretty(&assessment::input_schema())?);
+    }
+    let Some(file) = &args.file else {
+        bail!("give the FILE to assess, or --schema");
+    };
+    let text = if file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("reading standard input")?;
+        text
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?
+    };
+    let input: assessment::AssessmentInput = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not a valid case description: {e}", file.display()))?;
+    let result =
+        assessment::assess(&input).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let lang = Language::parse(&args.lang).unwrap_or(Language::En);
+    let out = serde_json::json!({
+        "language": lang.as_str(),
+        "result": result,
+        "explanation": assessment::explain(lang, &result),
+    });
+    say(&serde_json::to_string_pretty(&out)?)
 }

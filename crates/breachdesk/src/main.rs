@@ -26,6 +26,10 @@ async fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(log_filter())
         .init();
+    // Commands that touch no data come first: they must not create a data dir.
+    if let cli::Command::Assess(args) = &cli.command {
+        return commands::assess(args);
+    }
     let data_dir = commands::init_data_dir(&cli.global.data_dir)
         .with_context(|| format!("data dir {}", cli.global.data_dir.display()))?;
     let store = breachdesk_store::connect(cli.global.database_url.as_deref(), &data_dir)

@@ -112,6 +112,10 @@ pub enum SubjectCommunication {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is a separate yes/no decision of the law"
+)]
 pub struct Decisions {
     pub notify_authority: bool,
     pub communicate_to_subjects: SubjectCommunication,
@@ -358,7 +362,7 @@ pub fn assess(input: &AssessmentInput) -> Result<Assessment, InvalidInput> {
     match subjects {
         Count::Exact(n) => reasons.push(reason("subjects-exact", &[("count", n.to_string())])),
         Count::Approximate(n) => {
-            reasons.push(reason("subjects-approximate", &[("count", n.to_string())]))
+            reasons.push(reason("subjects-approximate", &[("count", n.to_string())]));
         }
         Count::Unknown => reasons.push(reason("flag-subjects-unknown", &[])),
     }

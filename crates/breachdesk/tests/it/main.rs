@@ -479,3 +479,117 @@ fn a_master_key_from_the_environment_is_used_and_no_key_file_is_written() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("BREACHDESK_MASTER_KEY"));
 }
+
+/// `breachdesk assess` gives the engine's result for the documented example, explains it in the
+/// language asked for, refuses malformed or invalid input on stderr with nothing on stdout, and
+/// never creates a data dir.
+#[test]
+fn assess_prints_the_engines_result_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples/assessment-hospital-ransomware.json");
+    let example = example.to_str().unwrap();
+
+    let out: Value =
+        serde_json::from_str(&ok(&data, &["assess", example, "--lang", "sv"])).unwrap();
+    let input: breachdesk_core::assessment::AssessmentInput =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    let engine =
+        serde_json::to_value(breachdesk_core::assessment::assess(&input).unwrap()).unwrap();
+    assert_eq!(out["result"], engine, "the CLI gives the engine's answer");
+    assert_eq!(out["result"]["outcome"], "assessed");
+    assert_eq!(out["result"]["severity"]["level"], "very_high");
+    assert_eq!(
+        out["result"]["decisions"]["communicate_to_subjects"],
+        "individual"
+    );
+    assert_eq!(out["language"], "sv");
+    let explanation = out["explanation"].as_array().unwrap();
+    assert!(
+        explanation
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("artikel 34.1")),
+        "{explanation:?}"
+    );
+
+    // The same input on stdin.
+    let mut child = bin()
+        .args(["assess", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        std::fs::read(example).unwrap().as_slice(),
+    )
+    .unwrap();
+    let piped = child.wait_with_output().unwrap();
+    let piped: Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_eq!(piped["result"], engine);
+
+    // Missing answers are named, not assumed.
+    let partial = dir.path().join("partial.json");
+    std::fs::write(
+        &partial,
+        r#"{"data_categories": ["email"], "identification": "maximum"}"#,
+    )
+    .unwrap();
+    let out: Value =
+        serde_json::from_str(&ok(&data, &["assess", partial.to_str().unwrap()])).unwrap();
+    assert_eq!(out["result"]["outcome"], "needs_more_information");
+    assert_eq!(
+        out["result"]["missing"],
+        json!([
+            "confidentiality",
+            "integrity",
+            "availability",
+            "malicious",
+            "data_subjects",
+            "unintelligible"
+        ])
+    );
+
+    for (body, says) in [
+        (
+            r#"{"data_categories": ["emial"]}"#,
+            "unknown variant `emial`",
+        ),
+        (
+            r#"{"data_categories": ["email"], "colour": "red"}"#,
+            "unknown field `colour`",
+        ),
+        (r#"{"data_categories": "#, "EOF while parsing"),
+        (
+            r#"{"data_categories": ["email"], "dpc_adjustments": [{"factor": "volume", "steps": 1, "justification": ""}]}"#,
+            "a justification is required",
+        ),
+    ] {
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, body).unwrap();
+        let out = run(&data, &["assess", bad.to_str().unwrap()]);
+        assert!(!out.status.success(), "{body}");
+        assert!(out.stdout.is_empty(), "{body}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(says) && stderr.contains("bad.json"),
+            "{body}: {stderr}"
+        );
+    }
+    let out = run(&data, &["assess", "/nonexistent/case.json"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/case.json"));
+
+    // The published schema is the one the binary prints.
+    let schema: Value = serde_json::from_str(&ok(&data, &["assess", "--schema"])).unwrap();
+    let published: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/assessment-input.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(schema, published);
+    assert!(!data.exists(), "assess needs no data dir and makes none");
+}
