@@ -10,8 +10,10 @@
 //! [`errors::FieldErrors`] that name each field and what is wrong with it.
 
 pub mod assessment;
+pub mod audit;
 pub mod case;
 pub mod clock;
+pub mod deadline;
 pub mod errors;
 pub mod input;
 pub mod intake;
@@ -20,3 +22,4 @@ pub mod ports;
 pub mod receipt;
 pub mod report;
 pub mod user;
+pub mod workflow;
