@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use crate::audit::{AuditEvent, AuditRecord};
 use crate::case::{CaseStatus, CaseSummary};
 use crate::org::{NewOrganisation, Organisation};
 use crate::report::{Language, ReportKind};
@@ -122,6 +123,17 @@ pub struct CaseRecord {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub wrapped_key: WrappedKey,
+    /// When the controller became aware of the breach: starts the 72-hour clock.
+    pub awareness_at: Option<Timestamp>,
+    /// When the supervisory authority was notified.
+    pub notified_at: Option<Timestamp>,
+    /// `Some(false)` once decided that the authority need not be notified.
+    pub notification_required: Option<bool>,
+    /// Category ids of the current scope (ids only; the scope itself is sealed).
+    pub categories: Vec<String>,
+    pub merged_into: Option<Uuid>,
+    pub assignees: Vec<Uuid>,
+    pub shared_with: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +179,153 @@ pub struct NewUser {
     pub email: String,
     pub password_hash: String,
     pub created_at: Timestamp,
+}
+
+/// A change to a case, applied in one transaction together with its audit entry. Only the
+/// fields that are `Some` change.
+#[derive(Debug, Clone, Default)]
+pub struct CaseChange {
+    pub case_id: Uuid,
+    /// The status the change was decided on: if another handler moved the case meanwhile, the
+    /// change is refused with `Conflict("case status")` and nothing is written.
+    pub expected_status: Option<CaseStatus>,
+    pub status: Option<CaseStatus>,
+    pub awareness_at: Option<Timestamp>,
+    pub notified_at: Option<Timestamp>,
+    pub notification_required: Option<bool>,
+    pub categories: Option<Vec<String>>,
+    pub merged_into: Option<Uuid>,
+    pub add_assignee: Option<Uuid>,
+    pub remove_assignee: Option<Uuid>,
+    pub add_share: Option<(Uuid, Uuid)>,
+    pub remove_share: Option<Uuid>,
+    /// An entry of the investigation record to append.
+    pub entry: Option<NewCaseEntry>,
+    /// Sealed attachment content stored with the entry.
+    pub attachment: Option<NewAttachment>,
+}
+
+/// An entry of the investigation record (timeline event, task, meeting, …), sealed.
+#[derive(Debug, Clone)]
+pub struct NewCaseEntry {
+    pub id: Uuid,
+    pub kind: &'static str,
+    pub created_by: Option<Uuid>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseEntryRecord {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub kind: String,
+    pub created_at: Timestamp,
+    pub created_by: Option<Uuid>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub id: Uuid,
+    pub size: i64,
+    pub body: Vec<u8>,
+}
+
+/// Filters of the case register; `None` = any.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub created_from: Option<Timestamp>,
+    pub created_to: Option<Timestamp>,
+    pub category: Option<String>,
+    /// Only cases assigned to or shared with this user, in addition to the organisations' own.
+    pub shared_with: Option<Uuid>,
+}
+
+/// What sign-in needs to know about an account.
+#[derive(Debug, Clone)]
+pub struct UserAuth {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub password_hash: String,
+    pub installation_admin: bool,
+    /// Sealed with the master key (AAD `users.totp_secret/<id>`).
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_last_step: Option<i64>,
+    pub failed_logins: i64,
+    pub locked_until: Option<Timestamp>,
+    pub disabled: bool,
+    pub language: Language,
+}
+
+/// How far a session has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// The password was right; the second factor is still to come.
+    Password,
+    /// The password was right and the account has no second factor yet: enrolment only.
+    Enrol,
+    /// Signed in.
+    Full,
+}
+
+impl SessionStage {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Enrol => "enrol",
+            Self::Full => "full",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Password, Self::Enrol, Self::Full]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub id_hash: Vec<u8>,
+    pub user_id: Uuid,
+    pub stage: SessionStage,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub ended: bool,
+}
+
+/// What a one-time setup link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupPurpose {
+    /// The first administrator of an empty installation.
+    FirstAdmin,
+    /// A new account sets its password.
+    Account,
+}
+
+impl SetupPurpose {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::FirstAdmin => "first_admin",
+            Self::Account => "account",
+        }
+    }
+}
+
+/// A member of an organisation, for assignment and sharing lists.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub org_id: Uuid,
+    pub role: Role,
 }
 
 /// Which page of the register to return.
@@ -240,4 +399,98 @@ pub trait Store: Send + Sync + fmt::Debug {
         &self,
         report_id: Uuid,
     ) -> Result<Vec<SupplementRecord>, StoreError>;
+
+    // -- Case handling -----------------------------------------------------------------------
+
+    /// Cases of the given organisations, plus those shared with `filter.shared_with`.
+    async fn find_cases(
+        &self,
+        org_ids: &[Uuid],
+        filter: &CaseFilter,
+    ) -> Result<Vec<CaseRecord>, StoreError>;
+    /// Applies a change and appends its audit entry, atomically and durably.
+    async fn change_case(
+        &self,
+        change: &CaseChange,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError>;
+    async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Records a reminder as sent; `false` if it already was (each goes once).
+    async fn mark_reminder_sent(
+        &self,
+        case_id: Uuid,
+        hours: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError>;
+
+    // -- Audit trail -------------------------------------------------------------------------
+
+    /// Appends entries (reads of case content, sign-ins) to the chain.
+    async fn append_audit(&self, events: &[AuditEvent], now: Timestamp) -> Result<(), StoreError>;
+    /// The whole trail (`case_id: None`) or one case's entries, in sequence order.
+    async fn audit_trail(&self, case_id: Option<Uuid>) -> Result<Vec<AuditRecord>, StoreError>;
+
+    // -- Accounts and sessions ---------------------------------------------------------------
+
+    async fn count_users(&self) -> Result<i64, StoreError>;
+    async fn user_auth_by_email(&self, email: &str) -> Result<Option<UserAuth>, StoreError>;
+    async fn user_auth_by_id(&self, id: Uuid) -> Result<Option<UserAuth>, StoreError>;
+    async fn principal_by_user(&self, user_id: Uuid) -> Result<Option<Principal>, StoreError>;
+    async fn set_installation_admin(&self, user_id: Uuid) -> Result<(), StoreError>;
+    async fn set_password(&self, user_id: Uuid, phc: &str) -> Result<(), StoreError>;
+    async fn set_display_name(&self, user_id: Uuid, name: &str) -> Result<(), StoreError>;
+    /// Counts a failed sign-in; locks the account until `lock_until` once `max` is reached.
+    async fn record_login_failure(
+        &self,
+        user_id: Uuid,
+        max: i64,
+        lock_until: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn reset_login_failures(&self, user_id: Uuid) -> Result<(), StoreError>;
+    /// Stores the sealed TOTP secret and replaces the recovery codes (Argon2 PHC strings).
+    async fn enrol_totp(
+        &self,
+        user_id: Uuid,
+        sealed_secret: &[u8],
+        recovery_hashes: &[String],
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Accepts a TOTP time step only if it is newer than the last one accepted.
+    async fn accept_totp_step(&self, user_id: Uuid, step: i64) -> Result<bool, StoreError>;
+    /// Unused recovery codes: (row, PHC).
+    async fn recovery_codes(&self, user_id: Uuid) -> Result<Vec<(i64, String)>, StoreError>;
+    /// Marks a recovery code used; `false` if it already was.
+    async fn use_recovery_code(&self, row: i64, now: Timestamp) -> Result<bool, StoreError>;
+    async fn create_setup_token(
+        &self,
+        token_hash: &[u8],
+        user_id: Option<Uuid>,
+        purpose: SetupPurpose,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The user the link is for (`None` for the first administrator), if valid and unused.
+    async fn peek_setup_token(
+        &self,
+        token_hash: &[u8],
+        purpose: SetupPurpose,
+        now: Timestamp,
+    ) -> Result<Option<Option<Uuid>>, StoreError>;
+    /// Marks the link used; `false` if it already was or has expired.
+    async fn take_setup_token(&self, token_hash: &[u8], now: Timestamp)
+    -> Result<bool, StoreError>;
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+    async fn session(&self, id_hash: &[u8]) -> Result<Option<SessionRecord>, StoreError>;
+    async fn touch_session(
+        &self,
+        id_hash: &[u8],
+        stage: SessionStage,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn end_session(&self, id_hash: &[u8], now: Timestamp) -> Result<(), StoreError>;
+    /// Members of the organisations, for assignment and sharing lists.
+    async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError>;
 }

@@ -8,11 +8,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use breachdesk_core::audit::{AuditEvent, AuditRecord};
 use breachdesk_core::case::{CaseStatus, CaseSummary};
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
 use breachdesk_core::ports::{
-    CaseRecord, NewCase, NewReport, NewSupplement, NewUser, Page, ReceiptRecord, ReportRecord,
-    Store, StoreError, SupplementRecord, WrappedKey,
+    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, Member, NewCase, NewReport, NewSupplement,
+    NewUser, Page, ReceiptRecord, ReportRecord, SessionRecord, SessionStage, SetupPurpose, Store,
+    StoreError, SupplementRecord, UserAuth,
 };
 use breachdesk_core::report::{Language, ReportKind};
 use breachdesk_core::user::{Membership, Principal, Role};
@@ -24,6 +26,8 @@ use sqlx::{QueryBuilder, Row, SqlitePool};
 use uuid::Uuid;
 
 use crate::time::{from_text, to_text};
+
+mod handling;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -349,6 +353,14 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
+        let event = AuditEvent {
+            actor: None,
+            org_id: Some(case.org_id),
+            case_id: Some(case.id),
+            action: "report.received",
+            detail: format!("report={} kind={}", report.id, report.kind.as_str()),
+        };
+        handling::append_audit_tx(&mut tx, &[event], report.created_at).await?;
         tx.commit().await.map_err(other)?;
         Ok(reference)
     }
@@ -407,17 +419,7 @@ impl Store for SqliteStore {
         else {
             return Ok(None);
         };
-        let status: String = r.try_get("status").map_err(other)?;
-        let key: Option<Vec<u8>> = r.try_get("data_key").map_err(other)?;
-        Ok(Some(CaseRecord {
-            id: uuid(&r, "id")?,
-            org_id: uuid(&r, "org_id")?,
-            reference: r.try_get("reference").map_err(other)?,
-            status: status.parse().map_err(other)?,
-            created_at: ts(&r, "created_at")?,
-            updated_at: ts(&r, "updated_at")?,
-            wrapped_key: WrappedKey(key.unwrap_or_default()),
-        }))
+        Ok(Some(self.case_from_row(&r).await?))
     }
 
     async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
@@ -510,6 +512,20 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
+        let case_id: Option<String> =
+            sqlx::query_scalar("SELECT case_id FROM reports WHERE id = ?")
+                .bind(s.report_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?;
+        let event = AuditEvent {
+            actor: None,
+            org_id: None,
+            case_id: case_id.as_deref().and_then(|c| Uuid::parse_str(c).ok()),
+            action: "report.supplemented",
+            detail: format!("report={} supplement={}", s.report_id, s.id),
+        };
+        handling::append_audit_tx(&mut tx, &[event], s.created_at).await?;
         tx.commit().await.map_err(other)?;
         Ok(())
     }
@@ -533,5 +549,200 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn find_cases(
+        &self,
+        org_ids: &[Uuid],
+        filter: &CaseFilter,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        self.find_cases_impl(org_ids, filter).await
+    }
+
+    async fn change_case(
+        &self,
+        change: &CaseChange,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.change_case_impl(change, audit, now).await
+    }
+
+    async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError> {
+        self.case_entries_impl(case_id).await
+    }
+
+    async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
+        self.attachment_impl(case_id, id).await
+    }
+
+    async fn mark_reminder_sent(
+        &self,
+        case_id: Uuid,
+        hours: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.mark_reminder_sent_impl(case_id, hours, now).await
+    }
+
+    async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError> {
+        self.reminders_sent_impl(case_id).await
+    }
+
+    async fn append_audit(&self, events: &[AuditEvent], now: Timestamp) -> Result<(), StoreError> {
+        self.append_audit_impl(events, now).await
+    }
+
+    async fn audit_trail(&self, case_id: Option<Uuid>) -> Result<Vec<AuditRecord>, StoreError> {
+        self.audit_trail_impl(case_id).await
+    }
+
+    async fn count_users(&self) -> Result<i64, StoreError> {
+        self.count_users_impl().await
+    }
+
+    async fn user_auth_by_email(&self, email: &str) -> Result<Option<UserAuth>, StoreError> {
+        self.user_auth_impl("email", email).await
+    }
+
+    async fn user_auth_by_id(&self, id: Uuid) -> Result<Option<UserAuth>, StoreError> {
+        self.user_auth_impl("id", &id.to_string()).await
+    }
+
+    async fn principal_by_user(&self, user_id: Uuid) -> Result<Option<Principal>, StoreError> {
+        self.principal_by_user_impl(user_id).await
+    }
+
+    async fn set_installation_admin(&self, user_id: Uuid) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET installation_admin = 1 WHERE id = ?",
+            &[Some(user_id.to_string())],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn set_password(&self, user_id: Uuid, phc: &str) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET password_hash = ? WHERE id = ?",
+            &[Some(phc.to_owned()), Some(user_id.to_string())],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn set_display_name(&self, user_id: Uuid, name: &str) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET display_name = ? WHERE id = ?",
+            &[Some(name.to_owned()), Some(user_id.to_string())],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn record_login_failure(
+        &self,
+        user_id: Uuid,
+        max: i64,
+        lock_until: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE users SET locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END,
+                 failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END
+             WHERE id = ?3",
+        )
+        .bind(max)
+        .bind(to_text(lock_until))
+        .bind(user_id.to_string())
+        .execute(&self.write)
+        .await
+        .map_err(other)?;
+        Ok(())
+    }
+
+    async fn reset_login_failures(&self, user_id: Uuid) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+            &[Some(user_id.to_string())],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn enrol_totp(
+        &self,
+        user_id: Uuid,
+        sealed_secret: &[u8],
+        recovery_hashes: &[String],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.enrol_totp_impl(user_id, sealed_secret, recovery_hashes, now)
+            .await
+    }
+
+    async fn accept_totp_step(&self, user_id: Uuid, step: i64) -> Result<bool, StoreError> {
+        self.accept_totp_step_impl(user_id, step).await
+    }
+
+    async fn recovery_codes(&self, user_id: Uuid) -> Result<Vec<(i64, String)>, StoreError> {
+        self.recovery_codes_impl(user_id).await
+    }
+
+    async fn use_recovery_code(&self, row: i64, now: Timestamp) -> Result<bool, StoreError> {
+        self.use_recovery_code_impl(row, now).await
+    }
+
+    async fn create_setup_token(
+        &self,
+        token_hash: &[u8],
+        user_id: Option<Uuid>,
+        purpose: SetupPurpose,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.create_setup_token_impl(token_hash, user_id, purpose, now, expires)
+            .await
+    }
+
+    async fn peek_setup_token(
+        &self,
+        token_hash: &[u8],
+        purpose: SetupPurpose,
+        now: Timestamp,
+    ) -> Result<Option<Option<Uuid>>, StoreError> {
+        self.peek_setup_token_impl(token_hash, purpose, now).await
+    }
+
+    async fn take_setup_token(
+        &self,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.take_setup_token_impl(token_hash, now).await
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.create_session_impl(session).await
+    }
+
+    async fn session(&self, id_hash: &[u8]) -> Result<Option<SessionRecord>, StoreError> {
+        self.session_impl(id_hash).await
+    }
+
+    async fn touch_session(
+        &self,
+        id_hash: &[u8],
+        stage: SessionStage,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.touch_session_impl(id_hash, stage, now).await
+    }
+
+    async fn end_session(&self, id_hash: &[u8], now: Timestamp) -> Result<(), StoreError> {
+        self.end_session_impl(id_hash, now).await
+    }
+
+    async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
+        self.members_impl(org_ids).await
     }
 }

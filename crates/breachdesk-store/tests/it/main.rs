@@ -381,3 +381,410 @@ async fn data_survives_reopening_the_file() {
         "UNI-2026-0001"
     );
 }
+
+mod handling {
+    use breachdesk_core::audit::{AuditEvent, verify};
+    use breachdesk_core::ports::{
+        CaseChange, CaseFilter, NewCaseEntry, SessionRecord, SessionStage, SetupPurpose,
+    };
+
+    use super::*;
+
+    fn event(case_id: Uuid, action: &'static str) -> AuditEvent {
+        AuditEvent {
+            actor: None,
+            org_id: None,
+            case_id: Some(case_id),
+            action,
+            detail: String::new(),
+        }
+    }
+
+    async fn user(store: &dyn Store, email: &str) -> Uuid {
+        let new = NewUser {
+            id: Uuid::now_v7(),
+            email: email.into(),
+            password_hash: "$argon2id$fake".into(),
+            created_at: at("2026-01-01T00:00:00Z"),
+        };
+        store.ensure_user(&new).await.unwrap().0
+    }
+
+    #[tokio::test]
+    async fn a_case_change_is_applied_with_its_audit_entry_or_not_at_all() {
+        let db = sqlite().await;
+        let uni = org(&*db.store, "uni").await;
+        let now = at("2026-11-20T08:00:00Z");
+        let (case, report) = intake(uni.id, "00000001", now);
+        db.store.insert_intake(&case, &report, 2026).await.unwrap();
+        let dpo = user(&*db.store, "dpo@uni.example").await;
+
+        let change = CaseChange {
+            case_id: case.id,
+            expected_status: Some(CaseStatus::Received),
+            status: Some(CaseStatus::Triage),
+            awareness_at: Some(at("2026-11-20T07:30:00Z")),
+            categories: Some(vec!["email".into(), "health".into()]),
+            add_assignee: Some(dpo),
+            entry: Some(NewCaseEntry {
+                id: Uuid::now_v7(),
+                kind: "status",
+                created_by: Some(dpo),
+                body: b"sealed".to_vec(),
+            }),
+            ..CaseChange::default()
+        };
+        db.store
+            .change_case(&change, &event(case.id, "case.status"), now)
+            .await
+            .unwrap();
+        let c = db.store.case_by_id(case.id).await.unwrap().unwrap();
+        assert_eq!(c.status, CaseStatus::Triage);
+        assert_eq!(c.awareness_at, Some(at("2026-11-20T07:30:00Z")));
+        assert_eq!(c.categories, vec!["email", "health"]);
+        assert_eq!(c.assignees, vec![dpo]);
+        assert_eq!(c.updated_at, now);
+        let entries = db.store.case_entries(case.id).await.unwrap();
+        assert_eq!(
+            (
+                entries.len(),
+                entries[0].kind.as_str(),
+                entries[0].body.as_slice()
+            ),
+            (1, "status", &b"sealed"[..])
+        );
+
+        // Decided on a stale status: refused, and neither the case, the record nor the trail moves.
+        let stale = CaseChange {
+            case_id: case.id,
+            expected_status: Some(CaseStatus::Received),
+            status: Some(CaseStatus::Unfounded),
+            entry: Some(NewCaseEntry {
+                id: Uuid::now_v7(),
+                kind: "status",
+                created_by: None,
+                body: vec![1],
+            }),
+            ..CaseChange::default()
+        };
+        let err = db
+            .store
+            .change_case(&stale, &event(case.id, "case.status"), now)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict("case status")),
+            "{err:?}"
+        );
+        assert_eq!(
+            db.store.case_by_id(case.id).await.unwrap().unwrap().status,
+            CaseStatus::Triage
+        );
+        assert_eq!(db.store.case_entries(case.id).await.unwrap().len(), 1);
+        let trail = db.store.audit_trail(Some(case.id)).await.unwrap();
+        assert_eq!(
+            trail.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+            vec!["report.received", "case.status"],
+            "the intake and the one accepted change"
+        );
+
+        // Unknown case.
+        let missing = CaseChange {
+            case_id: Uuid::now_v7(),
+            ..CaseChange::default()
+        };
+        assert!(matches!(
+            db.store
+                .change_case(&missing, &event(case.id, "x"), now)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        // Filters.
+        let all = db
+            .store
+            .find_cases(&[uni.id], &CaseFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        let health = CaseFilter {
+            category: Some("health".into()),
+            ..CaseFilter::default()
+        };
+        assert_eq!(
+            db.store.find_cases(&[uni.id], &health).await.unwrap().len(),
+            1
+        );
+        let hea = CaseFilter {
+            category: Some("heal".into()),
+            ..CaseFilter::default()
+        };
+        assert!(
+            db.store
+                .find_cases(&[uni.id], &hea)
+                .await
+                .unwrap()
+                .is_empty(),
+            "whole ids only"
+        );
+        let closed = CaseFilter {
+            status: Some(CaseStatus::Closed),
+            ..CaseFilter::default()
+        };
+        assert!(
+            db.store
+                .find_cases(&[uni.id], &closed)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let later = CaseFilter {
+            created_from: Some(at("2026-11-21T00:00:00Z")),
+            ..CaseFilter::default()
+        };
+        assert!(
+            db.store
+                .find_cases(&[uni.id], &later)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            db.store
+                .find_cases(&[], &CaseFilter::default())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Shares reach exactly the named handler of the other organisation.
+        let museum = org(&*db.store, "museum").await;
+        let partner = user(&*db.store, "partner@museum.example").await;
+        let share = CaseChange {
+            case_id: case.id,
+            add_share: Some((partner, dpo)),
+            ..CaseChange::default()
+        };
+        db.store
+            .change_case(&share, &event(case.id, "case.share"), now)
+            .await
+            .unwrap();
+        let theirs = CaseFilter {
+            shared_with: Some(partner),
+            ..CaseFilter::default()
+        };
+        assert_eq!(
+            db.store
+                .find_cases(&[museum.id], &theirs)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            db.store
+                .find_cases(&[museum.id], &CaseFilter::default())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            db.store
+                .case_by_id(case.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .shared_with,
+            vec![partner]
+        );
+
+        assert!(verify(&db.store.audit_trail(None).await.unwrap()).is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_audit_trail_chains_across_writers_and_reminders_go_once() {
+        let db = sqlite().await;
+        let uni = org(&*db.store, "uni").await;
+        let now = at("2026-11-20T08:00:00Z");
+        let (case, report) = intake(uni.id, "00000002", now);
+        db.store.insert_intake(&case, &report, 2026).await.unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..20 {
+            let store = db.store.clone();
+            tasks.push(tokio::spawn(async move {
+                if i % 2 == 0 {
+                    store
+                        .append_audit(
+                            &[event(case.id, "case.read"), event(case.id, "case.read")],
+                            now,
+                        )
+                        .await
+                } else {
+                    let c = CaseChange {
+                        case_id: case.id,
+                        ..CaseChange::default()
+                    };
+                    store
+                        .change_case(&c, &event(case.id, "case.touch"), now)
+                        .await
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let trail = db.store.audit_trail(None).await.unwrap();
+        assert_eq!(trail.len(), 31, "the intake and 30 entries");
+        assert!(verify(&trail).is_empty());
+        assert_eq!(
+            trail.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            (1..=31).collect::<Vec<_>>()
+        );
+
+        assert!(db.store.mark_reminder_sent(case.id, 24, now).await.unwrap());
+        assert!(!db.store.mark_reminder_sent(case.id, 24, now).await.unwrap());
+        assert!(db.store.mark_reminder_sent(case.id, 48, now).await.unwrap());
+        assert_eq!(
+            db.store.reminders_sent(case.id).await.unwrap(),
+            vec![24, 48]
+        );
+    }
+
+    #[tokio::test]
+    async fn second_factor_setup_links_and_sessions() {
+        let db = sqlite().await;
+        let now = at("2026-11-20T08:00:00Z");
+        assert_eq!(db.store.count_users().await.unwrap(), 0);
+        let u = user(&*db.store, "dpo@uni.example").await;
+        assert_eq!(db.store.count_users().await.unwrap(), 1);
+        let auth = db
+            .store
+            .user_auth_by_email("dpo@uni.example")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (auth.id, auth.totp_secret.is_none(), auth.installation_admin),
+            (u, true, false)
+        );
+        db.store.set_installation_admin(u).await.unwrap();
+        assert!(
+            db.store
+                .user_auth_by_id(u)
+                .await
+                .unwrap()
+                .unwrap()
+                .installation_admin
+        );
+
+        // Lock-out after the third failure, and a reset.
+        let until = at("2026-11-20T09:00:00Z");
+        for _ in 0..2 {
+            db.store.record_login_failure(u, 3, until).await.unwrap();
+        }
+        let a = db.store.user_auth_by_id(u).await.unwrap().unwrap();
+        assert_eq!((a.failed_logins, a.locked_until), (2, None));
+        db.store.record_login_failure(u, 3, until).await.unwrap();
+        assert_eq!(
+            db.store
+                .user_auth_by_id(u)
+                .await
+                .unwrap()
+                .unwrap()
+                .locked_until,
+            Some(until)
+        );
+        db.store.reset_login_failures(u).await.unwrap();
+        let a = db.store.user_auth_by_id(u).await.unwrap().unwrap();
+        assert_eq!((a.failed_logins, a.locked_until), (0, None));
+
+        // TOTP: enrolment replaces recovery codes; a time step is accepted once.
+        db.store
+            .enrol_totp(u, b"sealed secret", &["h1".into(), "h2".into()], now)
+            .await
+            .unwrap();
+        assert_eq!(
+            db.store
+                .user_auth_by_id(u)
+                .await
+                .unwrap()
+                .unwrap()
+                .totp_secret
+                .as_deref(),
+            Some(&b"sealed secret"[..])
+        );
+        assert!(db.store.accept_totp_step(u, 100).await.unwrap());
+        assert!(!db.store.accept_totp_step(u, 100).await.unwrap(), "replay");
+        assert!(!db.store.accept_totp_step(u, 99).await.unwrap(), "older");
+        assert!(db.store.accept_totp_step(u, 101).await.unwrap());
+        let codes = db.store.recovery_codes(u).await.unwrap();
+        assert_eq!(
+            codes.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(),
+            vec!["h1", "h2"]
+        );
+        assert!(db.store.use_recovery_code(codes[0].0, now).await.unwrap());
+        assert!(!db.store.use_recovery_code(codes[0].0, now).await.unwrap());
+        assert_eq!(db.store.recovery_codes(u).await.unwrap().len(), 1);
+
+        // One-time links.
+        db.store
+            .create_setup_token(b"hash-1", None, SetupPurpose::FirstAdmin, now, until)
+            .await
+            .unwrap();
+        assert_eq!(
+            db.store
+                .peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, now)
+                .await
+                .unwrap(),
+            Some(None)
+        );
+        assert_eq!(
+            db.store
+                .peek_setup_token(b"hash-1", SetupPurpose::Account, now)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            db.store
+                .peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, until)
+                .await
+                .unwrap(),
+            None,
+            "expired"
+        );
+        assert!(db.store.take_setup_token(b"hash-1", now).await.unwrap());
+        assert!(!db.store.take_setup_token(b"hash-1", now).await.unwrap());
+        assert_eq!(
+            db.store
+                .peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, now)
+                .await
+                .unwrap(),
+            None
+        );
+
+        // Sessions.
+        let s = SessionRecord {
+            id_hash: vec![1; 32],
+            user_id: u,
+            stage: SessionStage::Password,
+            csrf_token: "csrf".into(),
+            created_at: now,
+            last_seen_at: now,
+            ended: false,
+        };
+        db.store.create_session(&s).await.unwrap();
+        db.store
+            .touch_session(&s.id_hash, SessionStage::Full, until)
+            .await
+            .unwrap();
+        let back = db.store.session(&s.id_hash).await.unwrap().unwrap();
+        assert_eq!(
+            (back.stage, back.last_seen_at, back.ended),
+            (SessionStage::Full, until, false)
+        );
+        db.store.end_session(&s.id_hash, until).await.unwrap();
+        assert!(db.store.session(&s.id_hash).await.unwrap().unwrap().ended);
+        assert!(db.store.session(&[2; 32]).await.unwrap().is_none());
+    }
+}
