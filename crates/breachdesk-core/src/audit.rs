@@ -78,6 +78,8 @@ impl AuditRecord {
     /// The entry that follows `prev` (its seq and hash) for `event` at `at`.
     #[must_use]
     pub fn next(prev_seq: i64, prev_hash: [u8; 32], at: Timestamp, event: &AuditEvent) -> Self {
+        // Stores keep microseconds: hash what will be read back.
+        let at = Timestamp::from_microsecond(at.as_microsecond()).unwrap_or(at);
         let hash = entry_hash(
             &prev_hash,
             at,
@@ -196,6 +198,25 @@ mod tests {
             ));
         }
         out
+    }
+
+    #[test]
+    fn times_are_hashed_at_the_precision_stores_keep() {
+        let at: Timestamp = "2026-11-22T10:00:00.123456789Z".parse().unwrap();
+        let event = AuditEvent {
+            actor: None,
+            org_id: None,
+            case_id: None,
+            action: "x",
+            detail: String::new(),
+        };
+        let mut r = AuditRecord::next(0, GENESIS, at, &event);
+        assert_eq!(
+            r.at,
+            "2026-11-22T10:00:00.123456Z".parse::<Timestamp>().unwrap()
+        );
+        r.at = Timestamp::from_microsecond(r.at.as_microsecond()).unwrap();
+        assert!(verify(&[r]).is_empty());
     }
 
     #[test]

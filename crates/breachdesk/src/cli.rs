@@ -54,6 +54,17 @@ pub enum Command {
     /// Assess a breach described in a JSON file (the input of docs/assessment-input.schema.json)
     /// and print the severity, the decisions and the reasoning as JSON. Needs no data dir.
     Assess(AssessArgs),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify the hash chain of the audit trail: reports every edited, deleted or reordered entry
+    /// and where, and prints the head (last sequence number and hash) to keep elsewhere. Exit
+    /// status 0 when intact, 1 when not.
+    Verify,
 }
 
 #[derive(Debug, Args)]

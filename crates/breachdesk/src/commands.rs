@@ -16,7 +16,9 @@ use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring, token_
 use rand::RngCore;
 use uuid::Uuid;
 
-use crate::cli::{AssessArgs, Command, OrgCommand, ServeArgs, TokenCommand, UserCommand};
+use crate::cli::{
+    AssessArgs, AuditCommand, Command, OrgCommand, ServeArgs, TokenCommand, UserCommand,
+};
 
 /// Creates the data dir (mode 0700) if it does not exist.
 pub fn init_data_dir(dir: &Path) -> anyhow::Result<PathBuf> {
@@ -46,6 +48,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
     match command {
         Command::Serve(args) => serve(args, data_dir, store).await,
         Command::Assess(args) => assess(&args),
+        Command::Audit(AuditCommand::Verify) => audit_verify(&*store).await,
         Command::Org(OrgCommand::Create {
             slug,
             name,
@@ -264,4 +267,41 @@ pub fn assess(args: &AssessArgs) -> anyhow::Result<()> {
         "explanation": assessment::explain(lang, &result),
     });
     say(&serde_json::to_string_pretty(&out)?)
+}
+
+/// `breachdesk audit verify`: the whole chain, every break named by its sequence number.
+async fn audit_verify(store: &dyn Store) -> anyhow::Result<()> {
+    let trail = store
+        .audit_trail(None)
+        .await
+        .context("reading the audit trail")?;
+    let problems = breachdesk_core::audit::verify(&trail);
+    for p in &problems {
+        say(&format!("BROKEN: {p}"))?;
+    }
+    let head = trail.last().map_or_else(
+        || "empty".to_owned(),
+        |r| {
+            use std::fmt::Write as _;
+            let mut hex = String::with_capacity(64);
+            for b in r.hash {
+                let _ = write!(hex, "{b:02x}");
+            }
+            format!("seq {} hash {hex}", r.seq)
+        },
+    );
+    if problems.is_empty() {
+        say(&format!(
+            "audit trail intact: {} entries; head {head}",
+            trail.len()
+        ))?;
+        Ok(())
+    } else {
+        say(&format!(
+            "audit trail BROKEN: {} problem(s) in {} entries; head {head}",
+            problems.len(),
+            trail.len()
+        ))?;
+        std::process::exit(1);
+    }
 }

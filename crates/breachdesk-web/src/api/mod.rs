@@ -299,6 +299,18 @@ async fn get_case(
             supplements,
         });
     }
+    // No read of case content without its entry in the audit trail.
+    let read = breachdesk_core::audit::AuditEvent {
+        actor: Some(principal.user_id),
+        org_id: Some(case.org_id),
+        case_id: Some(case.id),
+        action: "case.read",
+        detail: "api".into(),
+    };
+    store
+        .append_audit(&[read], state.0.clock.now())
+        .await
+        .map_err(crate::service::ServiceError::from)?;
     tracing::info!(case_id = %case.id, user_id = %principal.user_id, "case read");
     Ok(Json(CaseDetail {
         id: case.id,

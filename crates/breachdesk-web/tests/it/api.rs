@@ -4,6 +4,7 @@ use breachdesk_core::report::{ReportKind, fields_of};
 use breachdesk_core::user::Role;
 use breachdesk_web::Limits;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use crate::helpers::{anonymous, breach, processor, spawn, spawn_with};
 
@@ -374,6 +375,18 @@ async fn handlers_need_a_token_and_see_only_their_own_organisations_cases() {
         app.get_json("/api/v1/cases", &uni_admin).await.1["cases"],
         json!([])
     );
+
+    // Every read of content is in the audit trail; refused reads read nothing and leave none.
+    let uni_id = Uuid::parse_str(uni_case["case_id"].as_str().unwrap()).unwrap();
+    let trail = app.store.audit_trail(Some(uni_id)).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec!["report.received", "case.read"],
+        "one successful read of the uni case"
+    );
+    assert!(trail[1].actor.is_some());
+    assert!(breachdesk_core::audit::verify(&app.store.audit_trail(None).await.unwrap()).is_empty());
 }
 
 #[tokio::test]
