@@ -13,8 +13,10 @@
 
 mod hasher;
 mod keys;
+mod totp;
 
 pub use hasher::{Argon2Hasher, HashCost, token_digest};
 pub use keys::{CaseKey, MasterKey, MasterKeyError, MasterKeyring};
+pub use totp::{BadTotpSecret, STEP as TOTP_STEP, TotpSecret, qr_svg};
 
 pub use breachdesk_core::ports::{Aad, CaseCipher, CryptoError, Keyring, SecretHasher, WrappedKey};
