@@ -17,7 +17,7 @@ use breachdesk_core::ports::{
     StoreError, SupplementRecord, UserAuth,
 };
 use breachdesk_core::report::{Language, ReportKind};
-use breachdesk_core::user::{Membership, Principal, Role};
+use breachdesk_core::user::{Principal, Role};
 use jiff::Timestamp;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -280,23 +280,9 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let user_id = uuid(&row, "id")?;
-        let memberships = sqlx::query("SELECT org_id, role FROM memberships WHERE user_id = ?")
-            .bind(user_id.to_string())
-            .fetch_all(&self.read)
-            .await
-            .map_err(other)?
-            .iter()
-            .map(|r| {
-                let role: String = r.try_get("role").map_err(other)?;
-                Ok(Membership {
-                    org_id: uuid(r, "org_id")?,
-                    role: role.parse().map_err(other)?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
         Ok(Some(Principal {
             user_id,
-            memberships,
+            memberships: self.memberships_of(user_id).await?,
         }))
     }
 
