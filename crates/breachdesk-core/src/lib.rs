@@ -17,6 +17,7 @@ pub mod deadline;
 pub mod errors;
 pub mod input;
 pub mod intake;
+pub mod investigation;
 pub mod org;
 pub mod ports;
 pub mod receipt;

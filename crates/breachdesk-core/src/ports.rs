@@ -349,6 +349,8 @@ pub trait Store: Send + Sync + fmt::Debug {
         now: Timestamp,
     ) -> Result<Organisation, StoreError>;
     async fn org_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StoreError>;
+    /// Every organisation of the installation, by name.
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
 
     /// Creates the user, or returns the existing id if the e-mail is known (`false` = existed).
     async fn ensure_user(&self, user: &NewUser) -> Result<(Uuid, bool), StoreError>;

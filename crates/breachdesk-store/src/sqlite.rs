@@ -195,6 +195,16 @@ impl Store for SqliteStore {
             .transpose()
     }
 
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        sqlx::query("SELECT * FROM organisations ORDER BY name, slug")
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(org_from_row)
+            .collect()
+    }
+
     async fn ensure_user(&self, user: &NewUser) -> Result<(Uuid, bool), StoreError> {
         let mut tx = self.write.begin().await.map_err(other)?;
         let inserted = sqlx::query(

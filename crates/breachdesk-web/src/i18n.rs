@@ -7,10 +7,29 @@ use breachdesk_core::report::Language;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 
-const SOURCES: [(Language, &str); 3] = [
-    (Language::Fi, include_str!("../locales/fi/main.ftl")),
-    (Language::Sv, include_str!("../locales/sv/main.ftl")),
-    (Language::En, include_str!("../locales/en/main.ftl")),
+/// Per language: the public pages (`main.ftl`) and the handlers' desk (`desk.ftl`).
+const SOURCES: [(Language, [&str; 2]); 3] = [
+    (
+        Language::Fi,
+        [
+            include_str!("../locales/fi/main.ftl"),
+            include_str!("../locales/fi/desk.ftl"),
+        ],
+    ),
+    (
+        Language::Sv,
+        [
+            include_str!("../locales/sv/main.ftl"),
+            include_str!("../locales/sv/desk.ftl"),
+        ],
+    ),
+    (
+        Language::En,
+        [
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/en/desk.ftl"),
+        ],
+    ),
 ];
 
 /// All bundles, loaded once at start-up.
@@ -31,17 +50,18 @@ impl I18n {
     pub fn load() -> Self {
         let bundles = SOURCES
             .into_iter()
-            .map(|(lang, src)| {
-                let res = FluentResource::try_new(src.to_owned()).unwrap_or_else(|(_, errs)| {
-                    panic!("locales/{}/main.ftl: {errs:?}", lang.as_str())
-                });
+            .map(|(lang, sources)| {
                 let id = lang.as_str().parse().unwrap_or_default();
                 let mut bundle = FluentBundle::new_concurrent(vec![id]);
                 // Unicode isolation marks would end up inside HTML attributes and e-mail subjects.
                 bundle.set_use_isolating(false);
-                bundle
-                    .add_resource(res)
-                    .unwrap_or_else(|errs| panic!("locales/{}/main.ftl: {errs:?}", lang.as_str()));
+                for src in sources {
+                    let res = FluentResource::try_new(src.to_owned())
+                        .unwrap_or_else(|(_, errs)| panic!("locales/{}: {errs:?}", lang.as_str()));
+                    bundle
+                        .add_resource(res)
+                        .unwrap_or_else(|errs| panic!("locales/{}: {errs:?}", lang.as_str()));
+                }
                 (lang, bundle)
             })
             .collect();
@@ -93,7 +113,7 @@ impl I18n {
         let src = SOURCES
             .iter()
             .find(|(l, _)| *l == lang)
-            .map(|(_, s)| *s)
+            .map(|(_, s)| s.join("\n"))
             .unwrap_or_default();
         src.lines()
             .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" = "))

@@ -10,6 +10,8 @@
 
 pub mod api;
 mod client;
+mod desk;
+mod handling;
 pub mod i18n;
 mod pages;
 mod receipts;
@@ -59,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(desk::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

@@ -32,6 +32,19 @@ pub struct Limits {
     pub request_timeout: std::time::Duration,
     /// Receipt codes hashed ahead of time, to absorb bursts of reports (0 = hash each inline).
     pub receipt_pool: usize,
+    /// Sign-in attempts (password, code) per client IP address and minute.
+    pub sign_in_per_minute: u32,
+    /// Wrong passwords or codes for one account before it is locked.
+    pub max_login_failures: i64,
+    /// How long an account stays locked after too many failures.
+    pub login_lockout: SignedDuration,
+    /// A session unused this long ends.
+    pub session_idle: SignedDuration,
+    /// A session ends this long after sign-in, however busy.
+    pub session_absolute: SignedDuration,
+    /// Mark session cookies `Secure` (only ever sent over HTTPS; browsers also accept them from
+    /// `http://localhost`). Switch off only behind a TLS-terminating proxy on a trusted network.
+    pub secure_cookies: bool,
 }
 
 impl Default for Limits {
@@ -44,6 +57,12 @@ impl Default for Limits {
             max_body_bytes: 256 * 1024,
             request_timeout: std::time::Duration::from_secs(30),
             receipt_pool: 256,
+            sign_in_per_minute: 10,
+            max_login_failures: 5,
+            login_lockout: SignedDuration::from_mins(15),
+            session_idle: SignedDuration::from_mins(30),
+            session_absolute: SignedDuration::from_hours(12),
+            secure_cookies: true,
         }
     }
 }
@@ -63,8 +82,11 @@ pub(crate) struct Inner {
     pub limits: Limits,
     pub intake_limiter: Option<IpLimiter>,
     pub follow_up_limiter: Option<IpLimiter>,
+    pub sign_in_limiter: Option<IpLimiter>,
     /// Verified against when a receipt locator is unknown, so both failures take equally long.
     pub dummy_receipt_hash: String,
+    /// Verified against when an e-mail address is unknown at sign-in, for the same reason.
+    pub dummy_password_hash: String,
     pub receipt_pool: Option<ReceiptPool>,
 }
 
@@ -92,9 +114,12 @@ impl AppState {
     ) -> Self {
         let dummy_receipt_hash =
             breachdesk_core::ports::SecretHasher::hash(&hasher, "0000000000000000");
+        let dummy_password_hash =
+            breachdesk_core::ports::SecretHasher::hash(&hasher, "not a password of anyone at all");
         let hasher = Arc::new(hasher);
         Self(Arc::new(Inner {
             dummy_receipt_hash,
+            dummy_password_hash,
             receipt_pool: ReceiptPool::start(hasher.clone(), limits.receipt_pool),
             store,
             keyring: Arc::new(keyring),
@@ -103,15 +128,20 @@ impl AppState {
             i18n: I18n::load(),
             intake_limiter: limiter(limits.intake_per_minute),
             follow_up_limiter: limiter(limits.follow_up_per_minute),
+            sign_in_limiter: limiter(limits.sign_in_per_minute),
             limits,
         }))
     }
 
     /// Forgets rate-limit state of clients that have been quiet, so memory stays bounded.
     pub fn prune_rate_limiters(&self) {
-        for l in [&self.0.intake_limiter, &self.0.follow_up_limiter]
-            .into_iter()
-            .flatten()
+        for l in [
+            &self.0.intake_limiter,
+            &self.0.follow_up_limiter,
+            &self.0.sign_in_limiter,
+        ]
+        .into_iter()
+        .flatten()
         {
             l.retain_recent();
             l.shrink_to_fit();

@@ -111,6 +111,30 @@ pub struct ServeArgs {
     /// Seconds before a request is answered with 408.
     #[arg(long, env = "BREACHDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Sign-in attempts per client address and minute (0 = no limit).
+    #[arg(long, env = "BREACHDESK_SIGN_IN_PER_MINUTE", default_value_t = 10)]
+    pub sign_in_per_minute: u32,
+    /// Wrong passwords or codes before a handler account is locked.
+    #[arg(long, env = "BREACHDESK_MAX_LOGIN_FAILURES", default_value_t = 5)]
+    pub max_login_failures: i64,
+    /// Minutes an account stays locked after too many failures.
+    #[arg(long, env = "BREACHDESK_LOGIN_LOCKOUT_MINUTES", default_value_t = 15)]
+    pub login_lockout_minutes: i64,
+    /// Minutes without activity after which a handler session ends.
+    #[arg(long, env = "BREACHDESK_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+    /// Hours after sign-in after which a handler session ends, however busy.
+    #[arg(long, env = "BREACHDESK_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: i64,
+    /// Send session cookies without the `Secure` flag. Only for a plain-HTTP deployment behind
+    /// a TLS-terminating proxy on a trusted network; browsers accept `Secure` cookies from
+    /// `http://localhost` anyway.
+    #[arg(long, env = "BREACHDESK_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+    /// The address handlers reach this server at, for links printed on the console and sent by
+    /// e-mail (default: `http://` and the listening address).
+    #[arg(long, env = "BREACHDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -193,6 +193,12 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         max_body_bytes: args.max_body_kib.max(1) * 1024,
         request_timeout: std::time::Duration::from_secs(args.request_timeout_secs.max(1)),
         receipt_pool: args.receipt_pool,
+        sign_in_per_minute: args.sign_in_per_minute,
+        max_login_failures: args.max_login_failures.max(1),
+        login_lockout: jiff::SignedDuration::from_mins(args.login_lockout_minutes.max(1)),
+        session_idle: jiff::SignedDuration::from_mins(args.session_idle_minutes.max(1)),
+        session_absolute: jiff::SignedDuration::from_hours(args.session_max_hours.max(1)),
+        secure_cookies: !args.insecure_cookies,
     };
     let state = breachdesk_web::AppState::new(
         store,
@@ -208,7 +214,20 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     let shutdown = shutdown_signal()?;
-    say(&format!("listening on http://{addr}"))?;
+    let base = args.public_url.as_deref().map_or_else(
+        || format!("http://{addr}"),
+        |u| u.trim_end_matches('/').to_owned(),
+    );
+    let mut announcement = format!("listening on http://{addr}");
+    // An installation without accounts: one link, valid for a day, creates the first
+    // administrator. It goes to the console only, never to the log. (One write with the
+    // listening line, so that a supervisor reading only the first line does not break it.)
+    if let Some(token) = state.first_admin_setup_token().await? {
+        announcement.push_str(&format!(
+            "\nno accounts yet: create the first administrator at {base}/setup/{token} (valid for 24 hours, once)"
+        ));
+    }
+    say(&announcement)?;
     breachdesk_web::serve(listener, state, shutdown).await?;
     tracing::info!("stopped");
     Ok(())

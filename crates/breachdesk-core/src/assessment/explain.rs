@@ -66,6 +66,12 @@ fn message(lang: Language, id: &str, args: &[(&str, String)]) -> String {
         .into_owned()
 }
 
+/// A term of the method (a data category, a level, a factor) in words.
+#[must_use]
+pub fn term(lang: Language, id: &str) -> String {
+    message(lang, &format!("assess-term-{id}"), &[])
+}
+
 /// One reason in words.
 #[must_use]
 pub fn explain_reason(lang: Language, r: &Reason) -> String {

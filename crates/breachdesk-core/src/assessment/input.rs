@@ -113,6 +113,41 @@ impl DataCategory {
         }
     }
 
+    /// Every category, in the order forms list them.
+    pub const ALL: [DataCategory; 27] = {
+        #[allow(clippy::enum_glob_use)]
+        use DataCategory::*;
+        [
+            PersonName,
+            PostalAddress,
+            Phone,
+            Email,
+            DateOfBirth,
+            NationalId,
+            CustomerNumber,
+            Photo,
+            Education,
+            Employment,
+            Family,
+            IpAddress,
+            Location,
+            Behaviour,
+            Iban,
+            PaymentCard,
+            Financial,
+            Credential,
+            Health,
+            RacialOrEthnicOrigin,
+            PoliticalOpinions,
+            ReligiousOrPhilosophicalBeliefs,
+            TradeUnionMembership,
+            Genetic,
+            Biometric,
+            SexLifeOrOrientation,
+            CriminalConvictions,
+        ]
+    };
+
     /// The id used in JSON and messages.
     #[must_use]
     pub fn id(self) -> String {

@@ -14,7 +14,7 @@ pub use engine::{
     Assessment, Decisions, Flags, InvalidInput, Level, Reason, Risk, Severity,
     SubjectCommunication, assess,
 };
-pub use explain::{explain, explain_reason};
+pub use explain::{explain, explain_reason, term};
 pub use input::{
     AssessmentInput, Availability, Confidentiality, ContextFactor, Count, DataCategory,
     DpcAdjustment, EnisaDataType, Identification, Integrity, Mitigation, Policy, Unintelligibility,

@@ -1,8 +1,8 @@
 //! Public HTML pages: the report form at `/report/{slug}` and the follow-up at `/follow-up`.
 //! Plain forms, no JavaScript; every page in Finnish, Swedish and English.
 
-mod csrf;
-mod view;
+pub(crate) mod csrf;
+pub(crate) mod view;
 
 use askama::Template;
 use axum::extract::rejection::FormRejection;
@@ -42,7 +42,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Time zones offered for "when did you notice it"; the reporter's local time is kept with its
 /// offset.
-const TIME_ZONES: &[&str] = &[
+pub(crate) const TIME_ZONES: &[&str] = &[
     "Europe/Helsinki",
     "Europe/Stockholm",
     "Europe/Tallinn",
@@ -70,7 +70,11 @@ fn language_of(explicit: Option<&str>, headers: &HeaderMap) -> Language {
     })
 }
 
-fn html(status: StatusCode, page: &impl Template, cookie: Option<HeaderValue>) -> Response {
+pub(crate) fn html(
+    status: StatusCode,
+    page: &impl Template,
+    cookie: Option<HeaderValue>,
+) -> Response {
     match page.render() {
         Ok(body) => {
             let mut r = (
@@ -100,7 +104,7 @@ struct MessagePage<'a> {
     text: String,
 }
 
-fn message(
+pub(crate) fn message(
     state: &AppState,
     lang: Language,
     status: StatusCode,

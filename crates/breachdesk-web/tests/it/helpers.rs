@@ -19,6 +19,10 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     pub uni: Organisation,
     pub museum: Organisation,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    /// The same master key as the server's, to seal what tests put in the store directly.
+    pub keyring: MasterKeyring,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -34,6 +38,7 @@ pub async fn spawn() -> TestApp {
     spawn_with(Limits {
         intake_per_minute: 0,
         follow_up_per_minute: 0,
+        sign_in_per_minute: 0,
         ..Limits::default()
     })
     .await
@@ -45,17 +50,18 @@ pub async fn spawn_with(limits: Limits) -> TestApp {
     let clock = Arc::new(ManualClock::new(NOW.parse().unwrap()));
     let uni = org(&*store, "uni", "University of Example").await;
     let museum = org(&*store, "museum", "City Museum").await;
+    let master = MasterKey::generate();
     let state = AppState::new(
         store.clone(),
-        MasterKeyring::new(&MasterKey::generate()),
+        MasterKeyring::new(&master),
         Argon2Hasher::new(HashCost::Test),
-        clock,
+        clock.clone(),
         limits,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(breachdesk_web::serve(listener, state, async move {
+    tokio::spawn(breachdesk_web::serve(listener, state.clone(), async move {
         let _ = rx.await;
     }));
     let http = reqwest::Client::builder()
@@ -69,6 +75,9 @@ pub async fn spawn_with(limits: Limits) -> TestApp {
         dir,
         uni,
         museum,
+        state,
+        clock,
+        keyring: MasterKeyring::new(&master),
         shutdown: Some(tx),
     }
 }

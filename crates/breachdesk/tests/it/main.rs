@@ -39,6 +39,8 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 struct Server {
     child: Child,
     base: String,
+    /// What the server printed with its first line (one write), e.g. the setup link.
+    rest: String,
 }
 
 impl Drop for Server {
@@ -69,15 +71,15 @@ fn serve_with(dir: &Path, mut cmd: Command, stderr: Stdio) -> Server {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    reader.read_line(&mut line).unwrap();
+    let rest = String::from_utf8_lossy(reader.buffer()).into_owned();
     let base = line
         .trim()
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_owned();
-    Server { child, base }
+    Server { child, base, rest }
 }
 
 fn setup(dir: &Path) -> String {
@@ -262,6 +264,31 @@ fn a_master_key_file_readable_by_others_is_refused() {
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 600"));
     }
+}
+
+#[test]
+fn serve_on_an_empty_data_dir_prints_a_one_time_setup_link_for_the_first_administrator() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = serve(tmp.path());
+    let link = server
+        .rest
+        .split_whitespace()
+        .find(|w| w.contains("/setup/"))
+        .unwrap_or_else(|| panic!("no setup link in {:?}", server.rest))
+        .to_owned();
+    assert!(
+        link.starts_with(&format!("{}/setup/", server.base)),
+        "{link}"
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async { reqwest::get(&link).await.unwrap().status().as_u16() });
+    assert_eq!(status, 200);
+    drop(server);
+    // Once an account exists, no link is printed.
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let server = serve(dir.path());
+    assert!(!server.rest.contains("/setup/"), "{}", server.rest);
 }
 
 #[cfg(unix)]

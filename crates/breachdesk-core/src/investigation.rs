@@ -1,0 +1,204 @@
+//! The investigation record of a case: what the handlers found and decided, entry by entry.
+//!
+//! Every entry is sealed with the case key (AAD `case_entries/body/<entry id>`) and stored with
+//! the change that made it, so the record and the audit trail never disagree. The store sees only
+//! the entry's kind; everything a person wrote stays ciphertext at rest.
+
+use jiff::{Timestamp, Zoned};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::case::CaseStatus;
+use crate::errors::{FieldError, FieldErrors};
+use crate::ports::{Aad, CaseCipher, CaseEntryRecord, CryptoError, NewCaseEntry};
+
+/// Longest description, reason or minutes text.
+pub const MAX_TEXT: usize = 20_000;
+/// Longest source or title.
+pub const MAX_LINE: usize = 300;
+
+/// One entry of the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    /// Something that happened, when and where it was seen (log, reporter, supplier…).
+    TimelineEvent {
+        /// With its zone, as the source gave it (RFC 9557, e.g. `2026-11-20T09:15:00+02:00[Europe/Helsinki]`).
+        at: String,
+        source: String,
+        description: String,
+    },
+    /// The case moved.
+    StatusChange {
+        from: String,
+        to: String,
+        reason: Option<String>,
+    },
+    /// The awareness time was set or changed (Art. 33(1)).
+    Awareness {
+        at: Timestamp,
+        previous: Option<Timestamp>,
+        reason: Option<String>,
+    },
+}
+
+impl Entry {
+    /// The kind as stored in the clear (no content).
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::TimelineEvent { .. } => "timeline_event",
+            Self::StatusChange { .. } => "status_change",
+            Self::Awareness { .. } => "awareness",
+        }
+    }
+
+    #[must_use]
+    pub fn status_change(from: CaseStatus, to: CaseStatus, reason: Option<&str>) -> Self {
+        Self::StatusChange {
+            from: from.as_str().to_owned(),
+            to: to.as_str().to_owned(),
+            reason: reason
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+        }
+    }
+}
+
+fn aad(id: Uuid) -> Aad {
+    Aad {
+        table: "case_entries",
+        column: "body",
+        row: id,
+    }
+}
+
+/// Seals an entry for storage.
+#[must_use]
+pub fn seal_entry<C: CaseCipher>(key: &C, entry: &Entry, created_by: Option<Uuid>) -> NewCaseEntry {
+    let id = Uuid::now_v7();
+    let json = serde_json::to_vec(entry).expect("entries serialise");
+    NewCaseEntry {
+        id,
+        kind: entry.kind(),
+        created_by,
+        body: key.seal(&aad(id), &json),
+    }
+}
+
+/// Opens a stored entry.
+pub fn open_entry<C: CaseCipher>(key: &C, record: &CaseEntryRecord) -> Result<Entry, CryptoError> {
+    let plain = key.open(&aad(record.id), &record.body)?;
+    serde_json::from_slice(&plain).map_err(|_| CryptoError::Malformed)
+}
+
+fn text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.add(field, FieldError::Required);
+        None
+    } else if v.chars().count() > max {
+        errors.add(field, FieldError::TooLong { max });
+        None
+    } else {
+        Some(v.to_owned())
+    }
+}
+
+/// Parses a local date-time typed in a form (`2026-11-20T09:15`) in the named zone. Gaps and
+/// folds of daylight saving are resolved the way a person means them (the earlier instant).
+pub fn parse_local(local: &str, zone: &str) -> Result<Zoned, FieldError> {
+    let tz = jiff::tz::TimeZone::get(zone).map_err(|_| FieldError::InvalidTimeZone)?;
+    let dt: jiff::civil::DateTime = local
+        .trim()
+        .parse()
+        .map_err(|_| FieldError::InvalidDateTime)?;
+    dt.to_zoned(tz).map_err(|_| FieldError::InvalidDateTime)
+}
+
+/// Validates a timeline event from a form: the time (local, with its zone) may not be in the
+/// future; source and description are required.
+pub fn timeline_event(
+    local: &str,
+    zone: &str,
+    source: &str,
+    description: &str,
+    now: Timestamp,
+) -> Result<Entry, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let at = match parse_local(local, zone) {
+        Ok(z) if z.timestamp() > now => {
+            errors.add("at", FieldError::InFuture);
+            None
+        }
+        Ok(z) => Some(z),
+        Err(_) if local.trim().is_empty() => {
+            errors.add("at", FieldError::Required);
+            None
+        }
+        Err(e) => {
+            errors.add(
+                if e == FieldError::InvalidTimeZone {
+                    "zone"
+                } else {
+                    "at"
+                },
+                e,
+            );
+            None
+        }
+    };
+    let source = text(&mut errors, "source", source, MAX_LINE);
+    let description = text(&mut errors, "description", description, MAX_TEXT);
+    match (at, source, description) {
+        (Some(at), Some(source), Some(description)) if errors.is_empty() => {
+            Ok(Entry::TimelineEvent {
+                at: at.to_string(),
+                source,
+                description,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeline_event_keeps_its_zone_and_refuses_the_future() {
+        let now: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        let e = timeline_event(
+            "2026-11-20T09:15",
+            "Europe/Helsinki",
+            "firewall log",
+            "first exfiltration",
+            now,
+        )
+        .unwrap();
+        match &e {
+            Entry::TimelineEvent { at, .. } => {
+                assert_eq!(at, "2026-11-20T09:15:00+02:00[Europe/Helsinki]");
+            }
+            other => panic!("{other:?}"),
+        }
+        let codes = |e: FieldErrors| {
+            e.iter()
+                .flat_map(|(f, es)| es.iter().map(move |e| format!("{f}:{}", e.code())))
+                .collect::<Vec<_>>()
+        };
+        let err = timeline_event("2026-11-23T09:15", "UTC", "x", "y", now).unwrap_err();
+        assert_eq!(codes(err), ["at:in-future"]);
+        let err = timeline_event("", "UTC", " ", "", now).unwrap_err();
+        assert_eq!(
+            codes(err),
+            ["at:required", "description:required", "source:required"]
+        );
+        let err = timeline_event("yesterday", "UTC", "x", "y", now).unwrap_err();
+        assert_eq!(codes(err), ["at:invalid-datetime"]);
+        let err = timeline_event("2026-11-20T09:15", "Mars/Olympus", "x", "y", now).unwrap_err();
+        assert_eq!(codes(err), ["zone:invalid-time-zone"]);
+    }
+}

@@ -1,0 +1,937 @@
+//! The dashboard, the case page and its forms, the case history.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use breachdesk_core::case::CaseStatus;
+use breachdesk_core::deadline::{self, DeadlineState};
+use breachdesk_core::errors::FieldErrors;
+use breachdesk_core::investigation::{self, Entry};
+use breachdesk_core::org::Organisation;
+use breachdesk_core::ports::{CaseFilter, CaseRecord};
+use breachdesk_core::workflow::{Action, TransitionError};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::session::{self, Desk};
+use crate::handling::{Access, HandlingError, OpenedCase};
+use crate::pages::view::{LangLink, OptionView, Tr, language_links};
+use crate::service::ServiceError;
+use crate::state::AppState;
+
+/// The zone times are shown in, and the default of the time-zone choices.
+const DISPLAY_ZONE: &str = "Europe/Helsinki";
+
+fn internal(e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "desk request failed");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+fn local(t: Timestamp) -> String {
+    let tz = TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC);
+    t.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+/// The value of a `datetime-local` input for a time.
+fn local_input(t: Timestamp) -> String {
+    let tz = TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC);
+    t.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+fn not_required(case: &CaseRecord) -> bool {
+    case.status == CaseStatus::Unfounded || case.notification_required == Some(false)
+}
+
+fn deadline_of(case: &CaseRecord, now: Timestamp) -> DeadlineState {
+    deadline::state(case.awareness_at, case.notified_at, not_required(case), now)
+}
+
+/// The deadline in words, and its CSS class.
+#[derive(Debug, Clone)]
+pub struct DeadlineView {
+    pub state: &'static str,
+    pub text: String,
+    pub due: Option<String>,
+}
+
+fn deadline_view(tr: Tr<'_>, case: &CaseRecord, now: Timestamp) -> DeadlineView {
+    let st = deadline_of(case, now);
+    let text = match st {
+        DeadlineState::Running { left } | DeadlineState::Approaching { left } => {
+            tr.t1("desk-deadline-left", "time", &deadline::human(left))
+        }
+        DeadlineState::Overdue { by } => {
+            tr.t1("desk-deadline-overdue", "time", &deadline::human(by))
+        }
+        DeadlineState::MetLate { by } => {
+            tr.t1("desk-deadline-met-late", "time", &deadline::human(by))
+        }
+        other => tr.t(&format!("desk-deadline-{}", other.id())),
+    };
+    DeadlineView {
+        state: st.id(),
+        text,
+        due: case.awareness_at.map(|a| local(deadline::due_at(a))),
+    }
+}
+
+fn status_label(tr: Tr<'_>, s: CaseStatus) -> String {
+    tr.t(&format!("status-{}", s.as_str()))
+}
+
+fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
+    Layout {
+        user: desk
+            .user
+            .display_name
+            .clone()
+            .unwrap_or_else(|| desk.user.email.clone()),
+        csrf: desk.session.csrf_token.clone(),
+        switch: language_links(&state.0.i18n, desk.lang, base),
+    }
+}
+
+/// What every desk page shows around its content.
+#[derive(Debug)]
+pub struct Layout {
+    pub user: String,
+    pub csrf: String,
+    pub switch: Vec<LangLink>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DashQuery {
+    status: Option<String>,
+    org: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    category: Option<String>,
+    deadline: Option<String>,
+    q: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Row {
+    id: Uuid,
+    reference: String,
+    org: String,
+    status: String,
+    deadline: DeadlineView,
+    received: String,
+}
+
+#[derive(Template)]
+#[template(path = "desk/dashboard.html")]
+struct DashboardPage<'a> {
+    tr: Tr<'a>,
+    layout: Layout,
+    rows: Vec<Row>,
+    statuses: Vec<OptionView>,
+    orgs: Vec<OptionView>,
+    deadlines: Vec<OptionView>,
+    categories: Vec<OptionView>,
+    from: String,
+    to: String,
+    q: String,
+    errors: Vec<String>,
+    reads_nothing: bool,
+    administers: bool,
+}
+
+/// Category ids a filter can ask for: the assessment engine's.
+fn category_ids() -> Vec<String> {
+    breachdesk_core::assessment::DataCategory::ALL
+        .iter()
+        .map(|c| c.id())
+        .collect()
+}
+
+fn date_bound(s: Option<&str>, end_of_day: bool) -> Result<Option<Timestamp>, ()> {
+    let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let d: jiff::civil::Date = s.parse().map_err(|_| ())?;
+    let tz = TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC);
+    let z = if end_of_day {
+        d.tomorrow().map_err(|_| ())?.to_zoned(tz)
+    } else {
+        d.to_zoned(tz)
+    };
+    z.map(|z| Some(z.timestamp())).map_err(|_| ())
+}
+
+/// Ordering of the dashboard: running clocks by deadline (overdue first), then cases whose
+/// clock has not started (oldest first, they wait for triage), then the rest.
+fn sort_key(case: &CaseRecord, now: Timestamp) -> (u8, Timestamp) {
+    match deadline_of(case, now) {
+        DeadlineState::Overdue { .. }
+        | DeadlineState::Approaching { .. }
+        | DeadlineState::Running { .. } => (
+            0,
+            case.awareness_at.map_or(case.created_at, deadline::due_at),
+        ),
+        DeadlineState::NotStarted => (1, case.created_at),
+        _ => (2, case.created_at),
+    }
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    desk: Desk,
+    Query(q): Query<DashQuery>,
+) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let now = state.now();
+    let mut errors = Vec::new();
+    let status_filter = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("open");
+    let status = match status_filter {
+        "open" | "all" => None,
+        s => {
+            let parsed = s.parse::<CaseStatus>().ok();
+            if parsed.is_none() {
+                errors.push(tr.t("desk-filter-invalid-status"));
+            }
+            parsed
+        }
+    };
+    let from = date_bound(q.from.as_deref(), false).unwrap_or_else(|()| {
+        errors.push(tr.t("desk-filter-invalid-date"));
+        None
+    });
+    let to = date_bound(q.to.as_deref(), true).unwrap_or_else(|()| {
+        errors.push(tr.t("desk-filter-invalid-date"));
+        None
+    });
+    let categories = category_ids();
+    let category = q
+        .category
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .and_then(|c| {
+            if categories.iter().any(|x| x == c) {
+                Some(c.to_owned())
+            } else {
+                errors.push(tr.t("desk-filter-invalid-category"));
+                None
+            }
+        });
+    let deadline_states = [
+        "overdue",
+        "approaching",
+        "running",
+        "not_started",
+        "met",
+        "met_late",
+        "not_required",
+    ];
+    let deadline_filter = q.deadline.as_deref().filter(|d| !d.is_empty());
+    if deadline_filter.is_some_and(|d| !deadline_states.contains(&d)) {
+        errors.push(tr.t("desk-filter-invalid-deadline"));
+    }
+    let readable = desk.principal.readable_orgs();
+    let all_orgs = match state.0.store.organisations().await {
+        Ok(o) => o,
+        Err(e) => return internal(&e),
+    };
+    let org_names: HashMap<Uuid, &Organisation> = all_orgs.iter().map(|o| (o.id, o)).collect();
+    let org_filter = q.org.as_deref().filter(|o| !o.is_empty()).and_then(|slug| {
+        all_orgs
+            .iter()
+            .find(|o| o.slug.as_str() == slug)
+            .map(|o| o.id)
+    });
+    let filter = CaseFilter {
+        status,
+        created_from: from,
+        created_to: to,
+        category: category.clone(),
+        shared_with: Some(desk.user.id),
+    };
+    let mut cases = match state.0.store.find_cases(&readable, &filter).await {
+        Ok(c) => c,
+        Err(e) => return internal(&e),
+    };
+    let search =
+        q.q.as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_uppercase();
+    cases.retain(|c| {
+        (status_filter != "open" || !matches!(c.status, CaseStatus::Closed | CaseStatus::Unfounded))
+            && c.merged_into.is_none()
+            && org_filter.is_none_or(|o| c.org_id == o)
+            && deadline_filter.is_none_or(|d| deadline_of(c, now).id() == d)
+            && (search.is_empty() || c.reference.contains(&search))
+    });
+    cases.sort_by_key(|c| sort_key(c, now));
+    let rows = cases
+        .iter()
+        .map(|c| Row {
+            id: c.id,
+            reference: c.reference.clone(),
+            org: org_names
+                .get(&c.org_id)
+                .map_or_else(String::new, |o| o.name.clone()),
+            status: status_label(tr, c.status),
+            deadline: deadline_view(tr, c, now),
+            received: local(c.created_at),
+        })
+        .collect();
+    let opt = |value: &str, label: String, current: Option<&str>| OptionView {
+        value: value.to_owned(),
+        label,
+        selected: current == Some(value),
+    };
+    let mut statuses = vec![
+        opt("open", tr.t("desk-filter-open"), Some(status_filter)),
+        opt("all", tr.t("desk-filter-all"), Some(status_filter)),
+    ];
+    statuses.extend(
+        CaseStatus::ALL
+            .iter()
+            .map(|s| opt(s.as_str(), status_label(tr, *s), Some(status_filter))),
+    );
+    let mut orgs = vec![opt("", tr.t("desk-filter-any"), q.org.as_deref())];
+    orgs.extend(
+        all_orgs
+            .iter()
+            .filter(|o| readable.contains(&o.id))
+            .map(|o| opt(o.slug.as_str(), o.name.clone(), q.org.as_deref())),
+    );
+    let mut deadlines = vec![opt("", tr.t("desk-filter-any"), deadline_filter)];
+    deadlines.extend(deadline_states.iter().map(|d| {
+        opt(
+            d,
+            tr.t(&format!("desk-deadline-state-{d}")),
+            deadline_filter,
+        )
+    }));
+    let mut category_options = vec![opt("", tr.t("desk-filter-any"), category.as_deref())];
+    category_options.extend(categories.iter().map(|c| {
+        opt(
+            c,
+            breachdesk_core::assessment::term(desk.lang, c),
+            category.as_deref(),
+        )
+    }));
+    let page = DashboardPage {
+        tr,
+        layout: layout(&state, &desk, "/desk"),
+        rows,
+        statuses,
+        orgs,
+        deadlines,
+        categories: category_options,
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
+        q: q.q.clone().unwrap_or_default(),
+        reads_nothing: readable.is_empty() && !desk.principal.memberships.is_empty()
+            || desk.principal.memberships.is_empty(),
+        administers: desk.administers(),
+        errors: errors.clone(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    crate::pages::html(status, &page, None)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case page
+
+#[derive(Debug)]
+pub struct Field {
+    label: String,
+    value: String,
+}
+
+#[derive(Debug)]
+pub struct ReportView {
+    kind: String,
+    received: String,
+    fields: Vec<Field>,
+    supplements: Vec<Field>,
+}
+
+#[derive(Debug)]
+pub struct EventView {
+    at: String,
+    source: String,
+    description: String,
+}
+
+/// Errors and submitted values of the form that failed, to show it again.
+#[derive(Debug, Default)]
+pub struct FormState {
+    form: &'static str,
+    errors: Vec<String>,
+    values: HashMap<&'static str, String>,
+}
+
+impl FormState {
+    fn value(&self, form: &str, field: &str) -> String {
+        if self.form == form {
+            self.values.get(field).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+
+    fn errors_of(&self, form: &str) -> Vec<String> {
+        if self.form == form {
+            self.errors.clone()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "desk/case.html")]
+struct CasePage<'a> {
+    tr: Tr<'a>,
+    layout: Layout,
+    id: Uuid,
+    reference: String,
+    org: String,
+    status: String,
+    deadline: DeadlineView,
+    awareness: Option<String>,
+    awareness_value: String,
+    notified: Option<String>,
+    next: Vec<OptionView>,
+    zones: Vec<OptionView>,
+    may_status: bool,
+    may_awareness: bool,
+    may_record: bool,
+    timeline: Vec<EventView>,
+    reports: Vec<ReportView>,
+    status_errors: Vec<String>,
+    status_reason: String,
+    awareness_errors: Vec<String>,
+    awareness_reason: String,
+    timeline_errors: Vec<String>,
+    timeline_at: String,
+    timeline_source: String,
+    timeline_description: String,
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(json_text).collect::<Vec<_>>().join(", "),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn fields_of(tr: Tr<'_>, v: &serde_json::Value) -> Vec<Field> {
+    let serde_json::Value::Object(map) = v else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(k, v)| *k != "kind" && !v.is_null())
+        .map(|(k, v)| Field {
+            label: tr.t(&format!("field-{k}")),
+            value: json_text(v),
+        })
+        .collect()
+}
+
+fn zone_options(selected: &str) -> Vec<OptionView> {
+    crate::pages::TIME_ZONES
+        .iter()
+        .map(|z| OptionView {
+            value: (*z).to_owned(),
+            label: (*z).to_owned(),
+            selected: *z == selected,
+        })
+        .collect()
+}
+
+async fn render_case(
+    state: &AppState,
+    desk: &Desk,
+    access: &Access,
+    form: &FormState,
+    status: StatusCode,
+) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let opened: OpenedCase = match state.open_case(access, desk.user.id, "page").await {
+        Ok(o) => o,
+        Err(e) => return internal(&e),
+    };
+    let case = &access.case;
+    let now = state.now();
+    let org = match state.0.store.organisations().await {
+        Ok(orgs) => orgs
+            .into_iter()
+            .find(|o| o.id == case.org_id)
+            .map_or_else(String::new, |o| o.name),
+        Err(e) => return internal(&e),
+    };
+    let mut timeline: Vec<(Timestamp, EventView)> = opened
+        .entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Entry::TimelineEvent {
+                at,
+                source,
+                description,
+            } => {
+                let z: jiff::Zoned = at.parse().ok()?;
+                Some((
+                    z.timestamp(),
+                    EventView {
+                        at: z.strftime("%Y-%m-%d %H:%M %Z").to_string(),
+                        source: source.clone(),
+                        description: description.clone(),
+                    },
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    timeline.sort_by_key(|(t, _)| *t);
+    let reports = opened
+        .reports
+        .iter()
+        .map(|(r, o, sups)| {
+            let mut fields = fields_of(tr, &serde_json::to_value(&o.body).unwrap_or_default());
+            if let Some(c) = &o.contact {
+                fields.extend(fields_of(
+                    tr,
+                    &serde_json::json!({
+                        "reporter_name": c.name,
+                        "reporter_phone": c.phone,
+                        "reporter_email": c.email,
+                    }),
+                ));
+            }
+            ReportView {
+                kind: tr.t(&format!("kind-{}", r.kind.as_str())),
+                received: local(r.created_at),
+                fields,
+                supplements: sups
+                    .iter()
+                    .map(|(at, s)| Field {
+                        label: local(*at),
+                        value: s.text.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let next_selected = form.value("status", "to");
+    let next = access
+        .next_statuses()
+        .into_iter()
+        .map(|s| OptionView {
+            value: s.as_str().to_owned(),
+            label: status_label(tr, s),
+            selected: s.as_str() == next_selected,
+        })
+        .collect::<Vec<_>>();
+    let zone = form.value("timeline", "zone");
+    let zone = if zone.is_empty() {
+        DISPLAY_ZONE.to_owned()
+    } else {
+        zone
+    };
+    let page = CasePage {
+        tr,
+        layout: layout(state, desk, &format!("/desk/cases/{}", case.id)),
+        id: case.id,
+        reference: case.reference.clone(),
+        org,
+        status: status_label(tr, case.status),
+        deadline: deadline_view(tr, case, now),
+        awareness: case.awareness_at.map(local),
+        awareness_value: {
+            let v = form.value("awareness", "at");
+            if v.is_empty() {
+                case.awareness_at.map(local_input).unwrap_or_default()
+            } else {
+                v
+            }
+        },
+        notified: case.notified_at.map(local),
+        may_status: !next.is_empty(),
+        next,
+        zones: zone_options(&zone),
+        may_awareness: access.may(Action::SetAwareness),
+        may_record: access.may(Action::EditInvestigation),
+        timeline: timeline.into_iter().map(|(_, v)| v).collect(),
+        reports,
+        status_errors: form.errors_of("status"),
+        status_reason: form.value("status", "reason"),
+        awareness_errors: form.errors_of("awareness"),
+        awareness_reason: form.value("awareness", "reason"),
+        timeline_errors: form.errors_of("timeline"),
+        timeline_at: form.value("timeline", "at"),
+        timeline_source: form.value("timeline", "source"),
+        timeline_description: form.value("timeline", "description"),
+    };
+    crate::pages::html(status, &page, None)
+}
+
+async fn access_or_404(state: &AppState, desk: &Desk, id: &str) -> Result<Access, Response> {
+    let Ok(id) = Uuid::parse_str(id) else {
+        return Err(super::not_found(state, desk.lang));
+    };
+    match state.access(&desk.principal, id).await {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Err(super::not_found(state, desk.lang)),
+        Err(e) => Err(internal(&e)),
+    }
+}
+
+pub async fn case_page(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Response {
+    match access_or_404(&state, &desk, &id).await {
+        Ok(access) => {
+            render_case(
+                &state,
+                &desk,
+                &access,
+                &FormState::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(r) => r,
+    }
+}
+
+fn field_errors_text(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
+    errors
+        .iter()
+        .flat_map(|(field, es)| {
+            es.iter().map(move |e| {
+                format!(
+                    "{}: {}",
+                    tr.t(&format!("desk-field-{field}")),
+                    tr.i18n.field_error(tr.language, e)
+                )
+            })
+        })
+        .collect()
+}
+
+/// Turns a refused step into the case page with the form's errors, or the right status.
+async fn refused(
+    state: &AppState,
+    desk: &Desk,
+    access: &Access,
+    form: &'static str,
+    values: HashMap<&'static str, String>,
+    e: HandlingError,
+) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let (status, errors) = match e {
+        HandlingError::Forbidden | HandlingError::Transition(TransitionError::Forbidden { .. }) => {
+            return super::forbidden(state, desk.lang);
+        }
+        HandlingError::Transition(t) => {
+            let id = match t {
+                TransitionError::NotAllowed { .. } => "desk-transition-not-allowed",
+                TransitionError::AwarenessRequired => "desk-transition-awareness-required",
+                TransitionError::ReasonRequired => "desk-transition-reason-required",
+                TransitionError::Forbidden { .. } => "desk-forbidden-text",
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![tr.t(id)])
+        }
+        HandlingError::Invalid(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field_errors_text(tr, &errors),
+        ),
+        HandlingError::Stale => (StatusCode::CONFLICT, vec![tr.t("desk-stale")]),
+        HandlingError::Service(e) => return internal(&e),
+    };
+    // The page shows the case as it is now.
+    let fresh = match state.access(&desk.principal, access.case.id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return super::not_found(state, desk.lang),
+        Err(e) => return internal(&e),
+    };
+    let form = FormState {
+        form,
+        errors,
+        values,
+    };
+    render_case(state, desk, &fresh, &form, status).await
+}
+
+fn done(id: Uuid, anchor: &str) -> Response {
+    Redirect::to(&format!("/desk/cases/{id}#{anchor}")).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn change_status(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    let access = match access_or_404(&state, &desk, &id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
+        return super::forbidden(&state, desk.lang);
+    }
+    let values = HashMap::from([("to", form.to.clone()), ("reason", form.reason.clone())]);
+    let Ok(to) = form.to.parse::<CaseStatus>() else {
+        let e = TransitionError::NotAllowed {
+            from: access.case.status,
+            to: access.case.status,
+        };
+        return refused(&state, &desk, &access, "status", values, e.into()).await;
+    };
+    let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
+    match state.move_case(&access, desk.user.id, to, reason).await {
+        Ok(()) => done(access.case.id, "status"),
+        Err(e) => refused(&state, &desk, &access, "status", values, e).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AwarenessForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    zone: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn set_awareness(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<AwarenessForm>,
+) -> Response {
+    let access = match access_or_404(&state, &desk, &id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
+        return super::forbidden(&state, desk.lang);
+    }
+    if !access.may(Action::SetAwareness) {
+        return super::forbidden(&state, desk.lang);
+    }
+    let values = HashMap::from([
+        ("at", form.at.clone()),
+        ("zone", form.zone.clone()),
+        ("reason", form.reason.clone()),
+    ]);
+    let zone = if form.zone.is_empty() {
+        DISPLAY_ZONE
+    } else {
+        form.zone.as_str()
+    };
+    let at = match investigation::parse_local(&form.at, zone) {
+        Ok(z) => z.timestamp(),
+        Err(e) => {
+            let mut errors = FieldErrors::new();
+            let e = if form.at.trim().is_empty() {
+                breachdesk_core::errors::FieldError::Required
+            } else {
+                e
+            };
+            errors.add("awareness_at", e);
+            return refused(
+                &state,
+                &desk,
+                &access,
+                "awareness",
+                values,
+                HandlingError::Invalid(errors),
+            )
+            .await;
+        }
+    };
+    let reason = Some(form.reason.as_str());
+    match state.set_awareness(&access, desk.user.id, at, reason).await {
+        Ok(()) => done(access.case.id, "deadline"),
+        Err(e) => refused(&state, &desk, &access, "awareness", values, e).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TimelineForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    zone: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn add_timeline_event(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<TimelineForm>,
+) -> Response {
+    let access = match access_or_404(&state, &desk, &id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
+        return super::forbidden(&state, desk.lang);
+    }
+    if !access.may(Action::EditInvestigation) {
+        return super::forbidden(&state, desk.lang);
+    }
+    let values = HashMap::from([
+        ("at", form.at.clone()),
+        ("zone", form.zone.clone()),
+        ("source", form.source.clone()),
+        ("description", form.description.clone()),
+    ]);
+    let entry = match investigation::timeline_event(
+        &form.at,
+        &form.zone,
+        &form.source,
+        &form.description,
+        state.now(),
+    ) {
+        Ok(e) => e,
+        Err(errors) => {
+            return refused(
+                &state,
+                &desk,
+                &access,
+                "timeline",
+                values,
+                HandlingError::Invalid(errors),
+            )
+            .await;
+        }
+    };
+    match state.add_entry(&access, desk.user.id, &entry).await {
+        Ok(()) => done(access.case.id, "timeline"),
+        Err(e) => refused(&state, &desk, &access, "timeline", values, e).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+#[derive(Debug)]
+pub struct HistoryRow {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "desk/history.html")]
+struct HistoryPage<'a> {
+    tr: Tr<'a>,
+    layout: Layout,
+    id: Uuid,
+    reference: String,
+    rows: Vec<HistoryRow>,
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Response {
+    let access = match access_or_404(&state, &desk, &id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let result: Result<_, ServiceError> = async {
+        let trail = state.0.store.audit_trail(Some(access.case.id)).await?;
+        let members = state.0.store.members(&[access.case.org_id]).await?;
+        Ok((trail, members))
+    }
+    .await;
+    let (trail, members) = match result {
+        Ok(x) => x,
+        Err(e) => return internal(&e),
+    };
+    let names: HashMap<Uuid, String> = members
+        .into_iter()
+        .map(|m| (m.user_id, m.display_name.unwrap_or(m.email)))
+        .collect();
+    let rows = trail
+        .into_iter()
+        .rev()
+        .map(|r| HistoryRow {
+            seq: r.seq,
+            at: local(r.at),
+            actor: r.actor.map_or_else(
+                || tr.t("desk-history-reporter"),
+                |a| names.get(&a).cloned().unwrap_or_else(|| a.to_string()),
+            ),
+            action: tr.t(&format!("audit-{}", r.action.replace('.', "-"))),
+            detail: r.detail,
+        })
+        .collect();
+    let page = HistoryPage {
+        tr,
+        layout: layout(
+            &state,
+            &desk,
+            &format!("/desk/cases/{}/history", access.case.id),
+        ),
+        id: access.case.id,
+        reference: access.case.reference.clone(),
+        rows,
+    };
+    crate::pages::html(StatusCode::OK, &page, None)
+}

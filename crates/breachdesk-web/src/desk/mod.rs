@@ -1,0 +1,66 @@
+//! The handlers' desk: sign-in, the dashboard of open cases by deadline, the case page with its
+//! workflow, awareness time and investigation record, and the case history. Server-rendered
+//! forms, no JavaScript; every page in Finnish, Swedish and English.
+//!
+//! Every handler takes a [`session::Desk`] (signed in with both factors) and asks
+//! `workflow::may` before it shows or changes anything; a case the user may not read does not
+//! exist for them (404).
+
+pub mod auth;
+mod cases;
+pub mod session;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use breachdesk_core::report::Language;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/setup/{token}",
+            get(auth::setup_page).post(auth::setup_submit),
+        )
+        .route(
+            "/sign-in",
+            get(auth::sign_in_page).post(auth::sign_in_submit),
+        )
+        .route(
+            "/sign-in/code",
+            get(auth::code_page).post(auth::code_submit),
+        )
+        .route(
+            "/sign-in/enrol",
+            get(auth::enrol_page_get).post(auth::enrol_submit),
+        )
+        .route("/sign-out", post(auth::sign_out))
+        .route("/desk", get(cases::dashboard))
+        .route("/desk/cases/{id}", get(cases::case_page))
+        .route("/desk/cases/{id}/status", post(cases::change_status))
+        .route("/desk/cases/{id}/awareness", post(cases::set_awareness))
+        .route("/desk/cases/{id}/timeline", post(cases::add_timeline_event))
+        .route("/desk/cases/{id}/history", get(cases::history))
+}
+
+pub(crate) fn forbidden(state: &AppState, lang: Language) -> Response {
+    crate::pages::message(
+        state,
+        lang,
+        StatusCode::FORBIDDEN,
+        "desk-forbidden-title",
+        "desk-forbidden-text",
+    )
+}
+
+pub(crate) fn not_found(state: &AppState, lang: Language) -> Response {
+    crate::pages::message(
+        state,
+        lang,
+        StatusCode::NOT_FOUND,
+        "not-found-title",
+        "not-found-text",
+    )
+}

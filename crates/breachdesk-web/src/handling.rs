@@ -1,0 +1,321 @@
+//! The use cases of case handling, shared by the desk pages (and, as it grows, the API): who
+//! stands where to a case, opening its content (audited), moving it through the workflow,
+//! setting the awareness time, adding to the investigation record.
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::case::CaseStatus;
+use breachdesk_core::errors::FieldErrors;
+use breachdesk_core::intake::{OpenedReport, open_report, open_supplement};
+use breachdesk_core::investigation::{Entry, open_entry, seal_entry};
+use breachdesk_core::ports::{CaseChange, CaseRecord, Keyring, StoreError};
+use breachdesk_core::report::SupplementBody;
+use breachdesk_core::user::{Principal, Role};
+use breachdesk_core::workflow::{self, Action, Standing, TransitionError};
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::service::ServiceError;
+use crate::state::AppState;
+
+/// Why a handling step was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlingError {
+    /// The user may see the case but not do this.
+    #[error("not permitted")]
+    Forbidden,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// Someone else changed the case since the page was loaded.
+    #[error("the case changed meanwhile")]
+    Stale,
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<StoreError> for HandlingError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict("case status") => Self::Stale,
+            e => Self::Service(e.into()),
+        }
+    }
+}
+
+/// A case and how the user stands to it.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub case: CaseRecord,
+    pub roles: Vec<Role>,
+    pub shared: bool,
+}
+
+impl Access {
+    fn standings(&self) -> impl Iterator<Item = Standing> + '_ {
+        self.roles
+            .iter()
+            .map(|r| Standing::Member(*r))
+            .chain(self.shared.then_some(Standing::SharedWith))
+    }
+
+    /// May the user do this to the case?
+    #[must_use]
+    pub fn may(&self, action: Action) -> bool {
+        self.standings().any(|s| workflow::may(s, action))
+    }
+
+    /// The statuses this user may move the case to now (ignoring reason and awareness, which
+    /// the form asks for).
+    #[must_use]
+    pub fn next_statuses(&self) -> Vec<CaseStatus> {
+        workflow::next_statuses(self.case.status)
+            .into_iter()
+            .filter(|to| {
+                self.roles.iter().any(|r| {
+                    workflow::check_transition(*r, self.case.status, *to, true, Some("-")).is_ok()
+                })
+            })
+            .collect()
+    }
+
+    fn check_transition(&self, to: CaseStatus, reason: Option<&str>) -> Result<(), HandlingError> {
+        let mut first_error = None;
+        for r in &self.roles {
+            match workflow::check_transition(
+                *r,
+                self.case.status,
+                to,
+                self.case.awareness_at.is_some(),
+                reason,
+            ) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    // A role that may make the move explains better than one that may not.
+                    if first_error.is_none()
+                        || matches!(first_error, Some(TransitionError::Forbidden { .. }))
+                    {
+                        first_error = Some(e);
+                    }
+                }
+            }
+        }
+        Err(first_error.map_or(HandlingError::Forbidden, HandlingError::Transition))
+    }
+}
+
+/// A report with its opened content and the reporter's supplements.
+pub type OpenedReportWith = (
+    breachdesk_core::ports::ReportRecord,
+    OpenedReport,
+    Vec<(Timestamp, SupplementBody)>,
+);
+
+/// A case's content, opened for a reader.
+#[derive(Debug)]
+pub struct OpenedCase {
+    pub reports: Vec<OpenedReportWith>,
+    pub entries: Vec<(breachdesk_core::ports::CaseEntryRecord, Entry)>,
+}
+
+impl AppState {
+    /// The case as this principal stands to it; `None` when they may not read it (the pages
+    /// then answer 404, as if it did not exist).
+    pub(crate) async fn access(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+    ) -> Result<Option<Access>, ServiceError> {
+        let Some(case) = self.0.store.case_by_id(id).await? else {
+            return Ok(None);
+        };
+        let roles: Vec<Role> = principal
+            .memberships
+            .iter()
+            .filter(|m| m.org_id == case.org_id)
+            .map(|m| m.role)
+            .collect();
+        let shared = case.shared_with.contains(&principal.user_id);
+        let access = Access {
+            case,
+            roles,
+            shared,
+        };
+        Ok(access.may(Action::ReadCase).then_some(access))
+    }
+
+    /// Opens reports, supplements and the investigation record, and records the read in the
+    /// audit trail first: no content leaves without its entry.
+    pub(crate) async fn open_case(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        via: &str,
+    ) -> Result<OpenedCase, ServiceError> {
+        let store = &self.0.store;
+        let case = &access.case;
+        store
+            .append_audit(
+                &[AuditEvent {
+                    actor: Some(actor),
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "case.read",
+                    detail: via.to_owned(),
+                }],
+                self.now(),
+            )
+            .await?;
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let mut reports = Vec::new();
+        for r in store.reports_of_case(case.id).await? {
+            let opened = open_report(&key, &r)?;
+            let mut supplements = Vec::new();
+            for s in store.supplements_of_report(r.id).await? {
+                supplements.push((s.created_at, open_supplement(&key, &s)?));
+            }
+            reports.push((r, opened, supplements));
+        }
+        let mut entries = Vec::new();
+        for e in store.case_entries(case.id).await? {
+            let opened = open_entry(&key, &e)?;
+            entries.push((e, opened));
+        }
+        Ok(OpenedCase { reports, entries })
+    }
+
+    async fn apply(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        mut change: CaseChange,
+        entry: Option<&Entry>,
+        action: &'static str,
+        detail: String,
+    ) -> Result<(), HandlingError> {
+        let case = &access.case;
+        if let Some(entry) = entry {
+            let key = self
+                .0
+                .keyring
+                .unwrap_case_key(case.id, &case.wrapped_key)
+                .map_err(ServiceError::from)?;
+            change.entry = Some(seal_entry(&key, entry, Some(actor)));
+        }
+        change.case_id = case.id;
+        let audit = AuditEvent {
+            actor: Some(actor),
+            org_id: Some(case.org_id),
+            case_id: Some(case.id),
+            action,
+            detail,
+        };
+        self.0
+            .store
+            .change_case(&change, &audit, self.now())
+            .await?;
+        tracing::info!(case_id = %case.id, user_id = %actor, action, "case changed");
+        Ok(())
+    }
+
+    /// Moves the case through the workflow (core decides whether the move is allowed).
+    pub(crate) async fn move_case(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        to: CaseStatus,
+        reason: Option<&str>,
+    ) -> Result<(), HandlingError> {
+        access.check_transition(to, reason)?;
+        let from = access.case.status;
+        let mut change = CaseChange {
+            status: Some(to),
+            // Decided on the status the user saw: a move made meanwhile by someone else wins.
+            expected_status: Some(from),
+            ..CaseChange::default()
+        };
+        if to == CaseStatus::Unfounded {
+            change.notification_required = Some(false);
+        } else if from == CaseStatus::Unfounded {
+            change.notification_required = None;
+        }
+        let entry = Entry::status_change(from, to, reason);
+        self.apply(
+            access,
+            actor,
+            change,
+            Some(&entry),
+            "case.status",
+            format!("{from}->{to}"),
+        )
+        .await
+    }
+
+    /// Sets the awareness time that starts the 72-hour clock; changing it needs a reason.
+    pub(crate) async fn set_awareness(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        at: Timestamp,
+        reason: Option<&str>,
+    ) -> Result<(), HandlingError> {
+        if !access.may(Action::SetAwareness) {
+            return Err(HandlingError::Forbidden);
+        }
+        let mut errors = FieldErrors::new();
+        if at > self.now() {
+            errors.add(
+                "awareness_at",
+                breachdesk_core::errors::FieldError::InFuture,
+            );
+        }
+        let previous = access.case.awareness_at;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if previous.is_some() && reason.is_none() {
+            errors.add("reason", breachdesk_core::errors::FieldError::Required);
+        }
+        if !errors.is_empty() {
+            return Err(HandlingError::Invalid(errors));
+        }
+        let entry = Entry::Awareness {
+            at,
+            previous,
+            reason: reason.map(str::to_owned),
+        };
+        let change = CaseChange {
+            awareness_at: Some(at),
+            ..CaseChange::default()
+        };
+        let detail = if previous.is_some() { "changed" } else { "set" };
+        self.apply(
+            access,
+            actor,
+            change,
+            Some(&entry),
+            "case.awareness",
+            detail.to_owned(),
+        )
+        .await
+    }
+
+    /// Adds an entry to the investigation record.
+    pub(crate) async fn add_entry(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        entry: &Entry,
+    ) -> Result<(), HandlingError> {
+        if !access.may(Action::EditInvestigation) {
+            return Err(HandlingError::Forbidden);
+        }
+        self.apply(
+            access,
+            actor,
+            CaseChange::default(),
+            Some(entry),
+            "case.entry",
+            entry.kind().to_owned(),
+        )
+        .await
+    }
+}

@@ -1,0 +1,895 @@
+//! The handlers' desk over HTTP: setup link, sign-in with TOTP, sessions, lock-out, the case
+//! page and its workflow, the role × page × organisation matrix (issue #3).
+
+use std::collections::BTreeMap;
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::case::CaseStatus;
+use breachdesk_core::org::Organisation;
+use breachdesk_core::ports::{Aad, CaseChange, NewUser, SecretHasher};
+use breachdesk_core::user::Role;
+use breachdesk_crypto::{Argon2Hasher, HashCost, TotpSecret};
+use jiff::SignedDuration;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, breach, spawn, spawn_with};
+
+/// A browser without JavaScript: keeps cookies, does not follow redirects.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: BTreeMap<String, String>,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    /// The value of the first hidden `name` field.
+    pub fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {name} field in {}", self.body))
+            + marker.len();
+        self.body[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, r: reqwest::Response) -> Page {
+        for c in r.headers().get_all(reqwest::header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = pair.split_once('=').unwrap();
+            assert!(attrs.contains("HttpOnly"), "{c}");
+            assert!(attrs.contains("SameSite=Strict"), "{c}");
+            if k == "bd_session" {
+                assert!(attrs.contains("Secure"), "session cookies are Secure: {c}");
+            }
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        Page {
+            status: r.status().as_u16(),
+            location: r
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|l| l.to_str().unwrap().to_owned()),
+            body: r.text().await.unwrap(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let r = self
+            .app
+            .http
+            .get(self.app.url(path))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let r = self
+            .app
+            .http
+            .post(self.app.url(path))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    /// Posts a form of the page at `page_path`, with that page's CSRF token.
+    pub async fn submit(&mut self, page_path: &str, action: &str, form: &[(&str, &str)]) -> Page {
+        let page = self.get(page_path).await;
+        assert_eq!(page.status, 200, "{page_path}: {}", page.body);
+        let csrf = page.hidden("csrf_token");
+        let mut fields = vec![("csrf_token", csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.post(action, &fields).await
+    }
+}
+
+/// A handler account with a password and an enrolled second factor.
+pub struct Account {
+    pub id: Uuid,
+    pub email: String,
+    pub password: String,
+    pub secret: TotpSecret,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    pub async fn account(&self, memberships: &[(&Organisation, Role)], email: &str) -> Account {
+        let hash = Argon2Hasher::new(HashCost::Test).hash(PASSWORD);
+        let (id, _) = self
+            .store
+            .ensure_user(&NewUser {
+                id: Uuid::now_v7(),
+                email: email.into(),
+                password_hash: hash,
+                created_at: jiff::Timestamp::UNIX_EPOCH,
+            })
+            .await
+            .unwrap();
+        for (org, role) in memberships {
+            self.store
+                .add_membership(id, org.id, *role, jiff::Timestamp::UNIX_EPOCH)
+                .await
+                .unwrap();
+        }
+        let secret = TotpSecret::generate();
+        let sealed = self.keyring.seal_secret(
+            &Aad {
+                table: "users",
+                column: "totp_secret",
+                row: id,
+            },
+            secret.as_bytes(),
+        );
+        self.store
+            .enrol_totp(id, &sealed, &[], jiff::Timestamp::UNIX_EPOCH)
+            .await
+            .unwrap();
+        Account {
+            id,
+            email: email.into(),
+            password: PASSWORD.into(),
+            secret,
+        }
+    }
+
+    pub fn code(&self, secret: &TotpSecret) -> String {
+        let now = self.state_now();
+        secret.code_at(u64::try_from(now.as_second()).unwrap())
+    }
+
+    pub fn state_now(&self) -> jiff::Timestamp {
+        breachdesk_core::clock::Clock::now(&*self.clock)
+    }
+
+    /// Signs in with password and TOTP; the next code needs a new time step, so the clock moves
+    /// on by one step first.
+    pub async fn signed_in(&self, account: &Account) -> Browser<'_> {
+        self.clock.advance(SignedDuration::from_secs(30));
+        let mut b = Browser::new(self);
+        let p = b
+            .submit(
+                "/sign-in",
+                "/sign-in",
+                &[("email", &account.email), ("password", &account.password)],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        assert_eq!(p.location.as_deref(), Some("/sign-in/code?lang=fi"));
+        let code = self.code(&account.secret);
+        let p = b
+            .submit("/sign-in/code", "/sign-in/code", &[("code", &code)])
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        assert_eq!(p.location.as_deref(), Some("/desk"));
+        b
+    }
+
+    /// A breach report through the public API; returns the case id.
+    pub async fn reported_case(&self, slug: &str) -> Uuid {
+        let r = self.post_report(slug, &breach()).await;
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["case_id"].as_str().unwrap().parse().unwrap()
+    }
+
+    pub async fn status_of(&self, case: Uuid) -> CaseStatus {
+        self.store.case_by_id(case).await.unwrap().unwrap().status
+    }
+}
+
+#[tokio::test]
+async fn the_first_administrator_sets_up_once_then_enrols_totp_and_gets_recovery_codes() {
+    let app = spawn().await;
+    let token = app.state.first_admin_setup_token().await.unwrap().unwrap();
+    let link = format!("/setup/{token}");
+    let mut b = Browser::new(&app);
+
+    // Bad input: a clear message for each problem, and no account.
+    let p = b
+        .submit(
+            &link,
+            &link,
+            &[
+                ("email", "not-an-address"),
+                ("name", "Ada Admin"),
+                ("password", "short"),
+                ("password_again", "different"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Sähköpostiosoite ei kelpaa"), "{}", p.body);
+    assert!(p.body.contains("Salasana on liian lyhyt"));
+    assert!(p.body.contains("Salasanat eroavat"));
+    assert_eq!(app.store.count_users().await.unwrap(), 0);
+
+    let p = b
+        .submit(
+            &format!("{link}?lang=en"),
+            &format!("{link}?lang=en"),
+            &[
+                ("email", "Ada@Uni.Example"),
+                ("name", "Ada Admin"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(p.location.as_deref(), Some("/sign-in?done=setup&lang=en"));
+    let admin = app
+        .store
+        .user_auth_by_email("ada@uni.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(admin.installation_admin);
+    assert_eq!(admin.display_name.as_deref(), Some("Ada Admin"));
+    // Once only, and no second first-admin link once an account exists.
+    let again = b.get(&link).await;
+    assert_eq!(again.status, 404);
+    assert!(app.state.first_admin_setup_token().await.unwrap().is_none());
+
+    // Sign-in: the password leads to enrolment, since there is no second factor yet.
+    let p = b
+        .submit(
+            "/sign-in?lang=en",
+            "/sign-in?lang=en",
+            &[("email", "ada@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(p.location.as_deref(), Some("/sign-in/enrol?lang=en"));
+    // Not signed in yet: the desk sends back to sign-in.
+    assert_eq!(b.get("/desk").await.location.as_deref(), Some("/sign-in"));
+
+    let enrol = b.get("/sign-in/enrol?lang=en").await;
+    assert_eq!(enrol.status, 200);
+    assert!(enrol.body.contains("<svg"), "the QR code is inline SVG");
+    let secret_text: String = {
+        let start = enrol.body.find("id=\"totp-secret\">").unwrap() + 17;
+        enrol.body[start..]
+            .split('<')
+            .next()
+            .unwrap()
+            .replace(' ', "")
+    };
+    let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, &secret_text)
+        .expect("the key is base32");
+    let secret = TotpSecret::from_bytes(&bytes).unwrap();
+    let pending = enrol.hidden("pending");
+    let csrf = enrol.hidden("csrf_token");
+
+    let wrong = b
+        .post(
+            "/sign-in/enrol?lang=en",
+            &[
+                ("csrf_token", &csrf),
+                ("pending", &pending),
+                ("code", "000000"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("does not match"));
+    assert!(
+        app.store
+            .user_auth_by_id(admin.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .totp_secret
+            .is_none()
+    );
+
+    let code = app.code(&secret);
+    let done = b
+        .post(
+            "/sign-in/enrol",
+            &[
+                ("csrf_token", &csrf),
+                ("pending", &pending),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let codes: Vec<String> = done
+        .body
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    assert!(codes.iter().all(|c| c.len() == 14));
+    let desk = b.get("/desk?lang=en").await;
+    assert_eq!(desk.status, 200, "{}", desk.body);
+    assert!(desk.body.contains("Administrators manage accounts"));
+
+    // Sign out: the session is over, its cookie useless.
+    let old_cookie = b.cookies.get("bd_session").cloned().unwrap();
+    let out = b.submit("/desk", "/sign-out", &[]).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.location.as_deref(), Some("/sign-in?done=signed-out"));
+    b.cookies.insert("bd_session".into(), old_cookie);
+    assert_eq!(b.get("/desk").await.location.as_deref(), Some("/sign-in"));
+
+    // The same TOTP code (time step) is not accepted twice; the next step's is.
+    let mut b = Browser::new(&app);
+    let p = b
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "ada@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.location.as_deref(), Some("/sign-in/code?lang=fi"));
+    let replay = b
+        .submit("/sign-in/code", "/sign-in/code", &[("code", &code)])
+        .await;
+    assert_eq!(replay.status, 401);
+    // A recovery code works once.
+    let rc = b
+        .submit(
+            "/sign-in/code",
+            "/sign-in/code",
+            &[("code", &codes[3].to_uppercase())],
+        )
+        .await;
+    assert_eq!(rc.status, 303, "{}", rc.body);
+    let mut b = Browser::new(&app);
+    b.submit(
+        "/sign-in",
+        "/sign-in",
+        &[("email", "ada@uni.example"), ("password", PASSWORD)],
+    )
+    .await;
+    let reused = b
+        .submit("/sign-in/code", "/sign-in/code", &[("code", &codes[3])])
+        .await;
+    assert_eq!(reused.status, 401);
+    app.clock.advance(SignedDuration::from_secs(30));
+    let next = b
+        .submit(
+            "/sign-in/code",
+            "/sign-in/code",
+            &[("code", &app.code(&secret))],
+        )
+        .await;
+    assert_eq!(next.status, 303, "{}", next.body);
+
+    let trail = app.store.audit_trail(None).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+    for a in [
+        "account.setup",
+        "auth.totp_enrolled",
+        "auth.sign_in",
+        "auth.sign_out",
+        "auth.failed",
+    ] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_or_too_old() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    // Busy: each request within 30 minutes keeps the session, up to 12 hours.
+    for _ in 0..23 {
+        app.clock.advance(SignedDuration::from_mins(29));
+        assert_eq!(b.get("/desk").await.status, 200);
+    }
+    app.clock.advance(SignedDuration::from_mins(29)); // 11 h 36 min after sign-in
+    assert_eq!(b.get("/desk").await.status, 200);
+    app.clock.advance(SignedDuration::from_mins(25)); // past 12 h
+    assert_eq!(b.get("/desk").await.location.as_deref(), Some("/sign-in"));
+
+    // Idle: 31 minutes without a request end it.
+    let mut b = app.signed_in(&dpo).await;
+    app.clock.advance(SignedDuration::from_mins(29));
+    assert_eq!(b.get("/desk").await.status, 200);
+    app.clock.advance(SignedDuration::from_mins(31));
+    assert_eq!(b.get("/desk").await.location.as_deref(), Some("/sign-in"));
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_codes_lock_the_account_and_the_address_is_rate_limited() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut b = Browser::new(&app);
+    for _ in 0..5 {
+        let p = b
+            .submit(
+                "/sign-in",
+                "/sign-in",
+                &[
+                    ("email", "dpo@uni.example"),
+                    ("password", "wrong password!"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 401);
+        assert!(p.body.contains("Väärä sähköpostiosoite tai salasana"));
+    }
+    // Locked: the right password does not help, and the answer is the same as for a wrong one.
+    let p = b
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "dpo@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 401);
+    // An unknown address is answered alike.
+    let p = b
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "nobody@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 401);
+    app.clock.advance(SignedDuration::from_mins(16));
+    let _ = app.signed_in(&dpo).await;
+
+    // Wrong codes count too.
+    let mut b = Browser::new(&app);
+    b.submit(
+        "/sign-in",
+        "/sign-in",
+        &[("email", "dpo@uni.example"), ("password", PASSWORD)],
+    )
+    .await;
+    for _ in 0..5 {
+        let p = b
+            .submit("/sign-in/code", "/sign-in/code", &[("code", "123456")])
+            .await;
+        assert!(p.status == 401 || p.location.as_deref() == Some("/sign-in"));
+    }
+    let locked = app
+        .store
+        .user_auth_by_id(dpo.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .locked_until;
+    assert!(locked.is_some_and(|t| t > app.state_now()));
+
+    // Forms without the CSRF token are refused.
+    let mut b = Browser::new(&app);
+    let p = b
+        .post(
+            "/sign-in",
+            &[("email", "dpo@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+
+    // The address is limited across accounts.
+    let limited = spawn_with(breachdesk_web::Limits {
+        sign_in_per_minute: 3,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let mut b = Browser::new(&limited);
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let email = format!("user{i}@uni.example");
+        let p = b
+            .submit(
+                "/sign-in",
+                "/sign-in",
+                &[("email", &email), ("password", "whatever it is")],
+            )
+            .await;
+        statuses.push(p.status);
+    }
+    assert_eq!(statuses, [401, 401, 401, 429]);
+}
+
+#[tokio::test]
+async fn a_dpo_works_a_case_from_report_to_investigation_with_the_clock_in_view() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let older = app.reported_case("uni").await;
+    app.clock.advance(SignedDuration::from_mins(5));
+    let case = app.reported_case("uni").await;
+    let other_org = app.reported_case("museum").await;
+    let mut b = app.signed_in(&dpo).await;
+
+    let dash = b.get("/desk?lang=en").await;
+    assert_eq!(dash.status, 200);
+    let reference = app.store.case_by_id(case).await.unwrap().unwrap().reference;
+    assert!(dash.body.contains(&reference));
+    assert!(dash.body.contains("The clock has not started"));
+    assert!(
+        !dash.body.contains(&other_org.to_string()),
+        "another organisation's case"
+    );
+
+    let page_path = format!("/desk/cases/{case}?lang=en");
+    let page = b.get(&page_path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("The exam grade list of course ABC-123"));
+    assert!(page.body.contains("maija.meikalainen@uni.example"));
+
+    // Triage needs no awareness time; investigating does.
+    let action = format!("/desk/cases/{case}/status?lang=en");
+    let p = b.submit(&page_path, &action, &[("to", "triage")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(app.status_of(case).await, CaseStatus::Triage);
+    let p = b
+        .submit(&page_path, &action, &[("to", "investigating")])
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Set the awareness time first"));
+    assert_eq!(app.status_of(case).await, CaseStatus::Triage);
+
+    // Awareness 60 hours ago (Helsinki time): 12 hours left, approaching.
+    let aware = app.state_now() - SignedDuration::from_hours(60);
+    let local = aware
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Helsinki").unwrap())
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let awareness = format!("/desk/cases/{case}/awareness?lang=en");
+    let future = (app.state_now() + SignedDuration::from_hours(3))
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    let p = b
+        .submit(&page_path, &awareness, &[("at", &future), ("zone", "UTC")])
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Cannot be in the future"), "{}", p.body);
+    let p = b
+        .submit(
+            &page_path,
+            &awareness,
+            &[("at", &local), ("zone", "Europe/Helsinki")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let stored = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert_eq!(stored.awareness_at, Some(aware));
+    let page = b.get(&page_path).await;
+    assert!(
+        page.body
+            .contains("12 h 0 min left to notify the authority"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("deadline-panel deadline-approaching"));
+
+    // Changing it needs a reason.
+    let p = b
+        .submit(
+            &page_path,
+            &awareness,
+            &[("at", &local), ("zone", "Europe/Helsinki"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(
+        p.body.contains("Reason: This field is required."),
+        "{}",
+        p.body
+    );
+
+    let p = b
+        .submit(&page_path, &action, &[("to", "investigating")])
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(app.status_of(case).await, CaseStatus::Investigating);
+
+    // A timeline event, with its zone.
+    let timeline = format!("/desk/cases/{case}/timeline?lang=en");
+    let p = b
+        .submit(
+            &page_path,
+            &timeline,
+            &[
+                ("at", "2026-11-19T08:30"),
+                ("zone", "Europe/Stockholm"),
+                ("source", "mail server log"),
+                ("description", "The grade list left for faculty-all@"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = b
+        .submit(
+            &page_path,
+            &timeline,
+            &[
+                ("at", ""),
+                ("zone", "UTC"),
+                ("source", ""),
+                ("description", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    let page = b.get(&page_path).await;
+    assert!(page.body.contains("2026-11-19 08:30 CET"));
+    assert!(page.body.contains("The grade list left for faculty-all@"));
+
+    // Overdue after 12 more hours; the dashboard puts it before the case without a clock.
+    app.clock.advance(SignedDuration::from_hours(13));
+    // (The session has ended meanwhile: 13 idle hours.)
+    assert_eq!(b.get("/desk").await.location.as_deref(), Some("/sign-in"));
+    let mut b = app.signed_in(&dpo).await;
+    let dash = b.get("/desk?lang=en").await;
+    assert!(dash.body.contains("Overdue by 1 h 0 min"), "{}", dash.body);
+    let older_ref = app
+        .store
+        .case_by_id(older)
+        .await
+        .unwrap()
+        .unwrap()
+        .reference;
+    assert!(dash.body.find(&reference).unwrap() < dash.body.find(&older_ref).unwrap());
+    let only_overdue = b.get("/desk?lang=en&deadline=overdue").await;
+    assert!(only_overdue.body.contains(&reference));
+    assert!(!only_overdue.body.contains(&older_ref));
+    let bad = b.get("/desk?lang=en&from=yesterday").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("YYYY-MM-DD"));
+
+    // The record is sealed at rest: the timeline text is not in the database file.
+    let db = std::fs::read(app.dir.path().join("breachdesk.db")).unwrap_or_default();
+    let wal = std::fs::read(app.dir.path().join("breachdesk.db-wal")).unwrap_or_default();
+    for bytes in [db, wal] {
+        assert!(!String::from_utf8_lossy(&bytes).contains("faculty-all@"));
+    }
+
+    // The history shows every read and change.
+    let history = b.get(&format!("/desk/cases/{case}/history?lang=en")).await;
+    assert_eq!(history.status, 200);
+    for what in [
+        "report received",
+        "read the case",
+        "changed the status",
+        "set the awareness time",
+        "added to the record",
+    ] {
+        assert!(history.body.contains(what), "{what}");
+    }
+    assert!(
+        history.body.contains("triage-&#62;investigating"),
+        "{}",
+        history.body
+    );
+    let whole = app.store.audit_trail(None).await.unwrap();
+    assert!(breachdesk_core::audit::verify(&whole).is_empty());
+}
+
+/// What each kind of user gets from each page of one University case.
+#[tokio::test]
+async fn who_may_read_and_change_a_case_role_by_role() {
+    let app = spawn().await;
+    let case = app.reported_case("uni").await;
+    let mut users = Vec::new();
+    for (i, role) in Role::ALL.iter().enumerate() {
+        let a = app
+            .account(
+                &[(&app.uni, *role)],
+                &format!("{}{i}@uni.example", role.as_str()),
+            )
+            .await;
+        users.push((role.as_str().to_owned(), a));
+    }
+    let museum_dpo = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    users.push(("museum dpo".into(), museum_dpo));
+    let partner = app
+        .account(
+            &[(&app.museum, Role::SecurityTeam)],
+            "partner@museum.example",
+        )
+        .await;
+    let dpo_id = users[0].1.id;
+    app.store
+        .change_case(
+            &CaseChange {
+                case_id: case,
+                add_share: Some((partner.id, dpo_id)),
+                ..CaseChange::default()
+            },
+            &AuditEvent {
+                actor: Some(dpo_id),
+                org_id: Some(app.uni.id),
+                case_id: Some(case),
+                action: "case.share",
+                detail: "add".into(),
+            },
+            app.state_now(),
+        )
+        .await
+        .unwrap();
+    users.push(("shared with".into(), partner));
+    let unrelated = app.account(&[], "nobody@elsewhere.example").await;
+    users.push(("no role".into(), unrelated));
+
+    // (who, read page, read history, record timeline, set awareness, move to triage)
+    let expected: &[(&str, u16, u16, u16, u16, u16)] = &[
+        ("dpo", 200, 200, 303, 303, 303),
+        ("security_manager", 200, 200, 303, 303, 303),
+        ("privacy_team", 200, 200, 303, 403, 303),
+        ("security_team", 200, 200, 303, 403, 303),
+        ("auditor", 200, 200, 403, 403, 403),
+        ("admin", 404, 404, 404, 404, 404),
+        ("museum dpo", 404, 404, 404, 404, 404),
+        ("shared with", 200, 200, 303, 403, 403),
+        ("no role", 404, 404, 404, 404, 404),
+    ];
+    assert_eq!(expected.len(), users.len());
+    for ((who, account), (name, read, hist, record, aware, status)) in users.iter().zip(expected) {
+        assert_eq!(who, name);
+        // Each starts from a case in `received` without awareness time.
+        let before = app.store.case_by_id(case).await.unwrap().unwrap();
+        app.store
+            .change_case(
+                &CaseChange {
+                    case_id: case,
+                    status: Some(CaseStatus::Received),
+                    ..CaseChange::default()
+                },
+                &AuditEvent {
+                    actor: None,
+                    org_id: Some(app.uni.id),
+                    case_id: Some(case),
+                    action: "case.status",
+                    detail: "test reset".into(),
+                },
+                app.state_now(),
+            )
+            .await
+            .unwrap();
+        let entries_before = app.store.case_entries(case).await.unwrap().len();
+        let mut b = app.signed_in(account).await;
+        // The CSRF token of the user's own dashboard is valid for every form of theirs.
+        let csrf = b.get("/desk").await.hidden("csrf_token");
+        let page = b.get(&format!("/desk/cases/{case}")).await;
+        assert_eq!(page.status, *read, "{who} reads the case page");
+        assert_eq!(
+            b.get(&format!("/desk/cases/{case}/history")).await.status,
+            *hist,
+            "{who} reads the history"
+        );
+        let r = b
+            .post(
+                &format!("/desk/cases/{case}/timeline"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("at", "2026-11-20T10:00"),
+                    ("zone", "UTC"),
+                    ("source", "test"),
+                    ("description", "entry"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, *record, "{who} records a timeline event");
+        let entries_after = app.store.case_entries(case).await.unwrap().len();
+        assert_eq!(entries_after > entries_before, *record == 303, "{who}");
+        let r = b
+            .post(
+                &format!("/desk/cases/{case}/awareness"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("at", "2026-11-20T10:00"),
+                    ("zone", "UTC"),
+                    ("reason", "matrix"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, *aware, "{who} sets the awareness time");
+        let after = app.store.case_by_id(case).await.unwrap().unwrap();
+        if *aware != 303 {
+            assert_eq!(after.awareness_at, before.awareness_at, "{who}");
+        }
+        let r = b
+            .post(
+                &format!("/desk/cases/{case}/status"),
+                &[("csrf_token", &csrf), ("to", "triage")],
+            )
+            .await;
+        assert_eq!(r.status, *status, "{who} moves the case");
+        assert_eq!(
+            app.status_of(case).await == CaseStatus::Triage,
+            *status == 303,
+            "{who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn desk_forms_need_the_sessions_csrf_token_and_change_nothing_without_it() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let mut b = app.signed_in(&dpo).await;
+    for token in ["", "forged-token-forged-token-forged-token-xx"] {
+        let r = b
+            .post(
+                &format!("/desk/cases/{case}/status"),
+                &[("csrf_token", token), ("to", "triage")],
+            )
+            .await;
+        assert_eq!(r.status, 403);
+    }
+    assert_eq!(app.status_of(case).await, CaseStatus::Received);
+    // Another user's token is not this session's.
+    let other = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo2@uni.example")
+        .await;
+    let mut b2 = app.signed_in(&other).await;
+    let theirs = b2.get("/desk").await.hidden("csrf_token");
+    let r = b
+        .post(
+            &format!("/desk/cases/{case}/status"),
+            &[("csrf_token", &theirs), ("to", "triage")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(app.status_of(case).await, CaseStatus::Received);
+    // Without a session, forms lead to sign-in and change nothing.
+    let mut anon = Browser::new(&app);
+    let r = anon
+        .post(
+            &format!("/desk/cases/{case}/status"),
+            &[("csrf_token", &theirs), ("to", "triage")],
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/sign-in"));
+    assert_eq!(app.status_of(case).await, CaseStatus::Received);
+}
