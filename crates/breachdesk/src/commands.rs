@@ -223,9 +223,9 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
     // administrator. It goes to the console only, never to the log. (One write with the
     // listening line, so that a supervisor reading only the first line does not break it.)
     if let Some(token) = state.first_admin_setup_token().await? {
-        announcement.push_str(&format!(
-            "\nno accounts yet: create the first administrator at {base}/setup/{token} (valid for 24 hours, once)"
-        ));
+        announcement = format!(
+            "{announcement}\nno accounts yet: create the first administrator at {base}/setup/{token} (valid for 24 hours, once)"
+        );
     }
     say(&announcement)?;
     breachdesk_web::serve(listener, state, shutdown).await?;
