@@ -420,7 +420,7 @@ pub async fn code_submit(
     if let Some(how) = accepted {
         return match promote(&state, &pending, how).await {
             Ok(token) => with_cookie(
-                Redirect::to("/desk").into_response(),
+                Redirect::to(&format!("/desk?lang={}", lang.as_str())).into_response(),
                 session::set_cookie(&state, &token),
             ),
             Err(e) => internal(&e),

@@ -689,8 +689,12 @@ async fn refused(
     render_case(state, desk, &fresh, &form, status).await
 }
 
-fn done(id: Uuid, anchor: &str) -> Response {
-    Redirect::to(&format!("/desk/cases/{id}#{anchor}")).into_response()
+fn done(desk: &Desk, id: Uuid, anchor: &str) -> Response {
+    Redirect::to(&format!(
+        "/desk/cases/{id}?lang={}#{anchor}",
+        desk.lang.as_str()
+    ))
+    .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -726,7 +730,7 @@ pub async fn change_status(
     };
     let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
     match state.move_case(&access, desk.user.id, to, reason).await {
-        Ok(()) => done(access.case.id, "status"),
+        Ok(()) => done(&desk, access.case.id, "status"),
         Err(e) => refused(&state, &desk, &access, "status", values, e).await,
     }
 }
@@ -792,7 +796,7 @@ pub async fn set_awareness(
     };
     let reason = Some(form.reason.as_str());
     match state.set_awareness(&access, desk.user.id, at, reason).await {
-        Ok(()) => done(access.case.id, "deadline"),
+        Ok(()) => done(&desk, access.case.id, "deadline"),
         Err(e) => refused(&state, &desk, &access, "awareness", values, e).await,
     }
 }
@@ -854,7 +858,7 @@ pub async fn add_timeline_event(
         }
     };
     match state.add_entry(&access, desk.user.id, &entry).await {
-        Ok(()) => done(access.case.id, "timeline"),
+        Ok(()) => done(&desk, access.case.id, "timeline"),
         Err(e) => refused(&state, &desk, &access, "timeline", values, e).await,
     }
 }

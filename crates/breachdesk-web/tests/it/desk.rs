@@ -199,7 +199,7 @@ impl TestApp {
             .submit("/sign-in/code", "/sign-in/code", &[("code", &code)])
             .await;
         assert_eq!(p.status, 303, "{}", p.body);
-        assert_eq!(p.location.as_deref(), Some("/desk"));
+        assert_eq!(p.location.as_deref(), Some("/desk?lang=fi"));
         b
     }
 

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod browser;
 mod desk;
 mod helpers;
 mod pages;

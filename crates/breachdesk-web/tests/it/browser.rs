@@ -1,0 +1,327 @@
+//! The main flows in a real headless Chromium (Debian's chromium and chromedriver, driven over
+//! `WebDriver`), with an axe-core accessibility check of every page on the way: first
+//! administrator setup, TOTP enrolment, sign-in with a code, open a case, set the awareness
+//! time, record a timeline event, change the status.
+//!
+//! `.ci/run` installs chromium, chromedriver and axe-core. Without them this test fails with a
+//! message saying what is missing; `BREACHDESK_SKIP_BROWSER=1` skips it on purpose.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use breachdesk_core::case::CaseStatus;
+use breachdesk_core::user::Role;
+use breachdesk_crypto::TotpSecret;
+use fantoccini::{Client, ClientBuilder, Locator};
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+
+use crate::desk::PASSWORD;
+use crate::helpers::{TestApp, spawn};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn axe_source() -> String {
+    let path = std::env::var_os("BREACHDESK_AXE_JS").map_or_else(
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/browser/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core not found at {} ({e}): run `npm install --prefix target/browser axe-core@4.14.1` (as .ci/run does)",
+            path.display()
+        )
+    })
+}
+
+/// Starts chromedriver on a free port and waits for the line saying it listens.
+fn chromedriver() -> (Driver, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(std::env::var("CHROMEDRIVER").unwrap_or("chromedriver".into()))
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("chromedriver not found ({e}): apt-get install chromium chromium-driver (as .ci/run does)")
+        });
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "chromedriver quit");
+        if line.contains("started successfully") {
+            break;
+        }
+    }
+    // Keep draining its output so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in out.lines() {});
+    (Driver(child), port)
+}
+
+async fn browser(port: u16, profile: &std::path::Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into()),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--lang=en",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("chromedriver starts chromium")
+}
+
+/// Runs axe-core on the current page; fails on serious or critical violations.
+async fn check_accessibility(c: &Client, axe: &str, page: &str) {
+    c.execute(&format!("{axe}\nreturn true;"), vec![])
+        .await
+        .unwrap();
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+               r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations: Vec<String> = serde_json::from_value(result).unwrap();
+    assert!(violations.is_empty(), "{page}: {violations:#?}");
+}
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    let e = c.find(Locator::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+/// Sets an input's value directly (date-time pickers take keys in the browser's locale order).
+async fn set_value(c: &Client, id: &str, value: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).value = arguments[1]; return true;",
+        vec![Value::from(id), Value::from(value)],
+    )
+    .await
+    .unwrap();
+}
+
+async fn submit(c: &Client, form_css: &str) {
+    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn body(c: &Client) -> String {
+    c.source().await.unwrap()
+}
+
+async fn current(c: &Client) -> String {
+    let u = c.current_url().await.unwrap();
+    match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_owned(),
+    }
+}
+
+fn code(app: &TestApp, secret: &TotpSecret) -> String {
+    secret.code_at(u64::try_from(app.state_now().as_second()).unwrap())
+}
+
+#[tokio::test]
+async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
+    if std::env::var_os("BREACHDESK_SKIP_BROWSER").is_some() {
+        eprintln!("BREACHDESK_SKIP_BROWSER is set: browser flows not run");
+        return;
+    }
+    let axe = axe_source();
+    let app = spawn().await;
+    let case = app.reported_case("uni").await;
+    let reference = app.store.case_by_id(case).await.unwrap().unwrap().reference;
+    let (_driver, port) = chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(port, profile.path()).await;
+
+    // 1. The first administrator, from the link `serve` prints.
+    let token = app.state.first_admin_setup_token().await.unwrap().unwrap();
+    c.goto(&app.url(&format!("/setup/{token}?lang=en")))
+        .await
+        .unwrap();
+    check_accessibility(&c, &axe, "setup").await;
+    fill(&c, "email", "ada@uni.example").await;
+    fill(&c, "name", "Ada Admin").await;
+    fill(&c, "password", PASSWORD).await;
+    fill(&c, "password_again", PASSWORD).await;
+    submit(&c, "form").await;
+    assert_eq!(current(&c).await, "/sign-in?done=setup&lang=en");
+    assert!(body(&c).await.contains("Your account is ready"));
+    check_accessibility(&c, &axe, "sign-in").await;
+
+    // 2. Sign-in leads to TOTP enrolment with a QR code; the key is read off the page.
+    fill(&c, "email", "ada@uni.example").await;
+    fill(&c, "password", PASSWORD).await;
+    submit(&c, "form").await;
+    assert_eq!(current(&c).await, "/sign-in/enrol?lang=en");
+    check_accessibility(&c, &axe, "enrolment").await;
+    assert!(c.find(Locator::Css("figure.qr svg")).await.is_ok());
+    let key = c
+        .find(Locator::Id("totp-secret"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "");
+    let secret = TotpSecret::from_bytes(
+        &base32::decode(base32::Alphabet::Rfc4648 { padding: false }, &key).unwrap(),
+    )
+    .unwrap();
+    fill(&c, "code", &code(&app, &secret)).await;
+    submit(&c, "form").await;
+    assert!(body(&c).await.contains("Your recovery codes"));
+    check_accessibility(&c, &axe, "recovery codes").await;
+    c.find(Locator::LinkText(
+        "I have stored them: continue to the cases",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    assert!(current(&c).await.starts_with("/desk"));
+    check_accessibility(&c, &axe, "administrator's dashboard").await;
+    c.find(Locator::Css("button.link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(current(&c).await, "/sign-in?done=signed-out");
+
+    // 3. A DPO signs in with password and authenticator code.
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    app.clock.advance(SignedDuration::from_secs(30));
+    c.goto(&app.url("/sign-in?lang=en")).await.unwrap();
+    fill(&c, "email", &dpo.email).await;
+    fill(&c, "password", &dpo.password).await;
+    submit(&c, "form").await;
+    assert_eq!(current(&c).await, "/sign-in/code?lang=en");
+    check_accessibility(&c, &axe, "code").await;
+    fill(&c, "code", &code(&app, &dpo.secret)).await;
+    submit(&c, "form").await;
+    assert_eq!(current(&c).await, "/desk?lang=en");
+    c.goto(&app.url("/desk?lang=en")).await.unwrap();
+    check_accessibility(&c, &axe, "dashboard").await;
+
+    // 4. The newest case, from the dashboard.
+    c.find(Locator::LinkText(&reference))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        current(&c)
+            .await
+            .starts_with(&format!("/desk/cases/{case}"))
+    );
+    check_accessibility(&c, &axe, "case page").await;
+    assert!(body(&c).await.contains("The clock has not started"));
+
+    // 5. Awareness time two hours ago (to the minute): 69 h 59 min left.
+    let aware = (app.state_now() - SignedDuration::from_hours(2))
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Helsinki").unwrap())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    set_value(&c, "awareness-at", &aware).await;
+    submit(&c, "#deadline form").await;
+    let text = c
+        .find(Locator::Id("time-left"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text, "2 d 21 h left to notify the authority");
+
+    // 6. A timeline event.
+    set_value(&c, "timeline-at", "2026-11-21T14:05").await;
+    fill(&c, "timeline-source", "firewall log").await;
+    fill(
+        &c,
+        "timeline-description",
+        "Outbound transfer of 2 GB to an unknown host",
+    )
+    .await;
+    submit(&c, "#timeline form").await;
+    let timeline = c
+        .find(Locator::Css("ol.timeline"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(timeline.contains("2026-11-21 14:05 EET"), "{timeline}");
+    assert!(timeline.contains("Outbound transfer of 2 GB"));
+
+    // 7. The status: received → triage.
+    submit(&c, "#status form").await;
+    let now = c
+        .find(Locator::Id("current-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(now, "being triaged");
+    assert_eq!(app.status_of(case).await, CaseStatus::Triage);
+    check_accessibility(&c, &axe, "case page after changes").await;
+
+    // 8. The history.
+    c.find(Locator::LinkText("History of the case"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    check_accessibility(&c, &axe, "history").await;
+    let history = body(&c).await;
+    for what in [
+        "changed the status",
+        "set the awareness time",
+        "added to the record",
+    ] {
+        assert!(history.contains(what), "{what}");
+    }
+    c.close().await.unwrap();
+}
