@@ -77,6 +77,34 @@ pub trait SecretHasher: Send + Sync + fmt::Debug {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Mail
+
+/// A plain-text e-mail to one recipient. Mail carries references and links, never the content
+/// of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The address or message could not be formed; sending again will not help.
+    #[error("message refused: {0}")]
+    Invalid(String),
+    /// The server could not be reached or refused for now; try again later.
+    #[error("delivery failed: {0}")]
+    Transport(String),
+}
+
+/// Sends mail (SMTP in production and in tests, against a real server).
+#[async_trait]
+pub trait Mailer: Send + Sync + fmt::Debug {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Storage
 
 #[derive(Debug, thiserror::Error)]

@@ -15,6 +15,7 @@ mod handling;
 pub mod i18n;
 mod pages;
 mod receipts;
+mod reminders;
 mod service;
 mod state;
 
@@ -30,7 +31,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use crate::state::{AppState, Limits};
+pub use crate::state::{AppState, Limits, MailSettings};
 
 /// Content Security Policy of every response: our own stylesheet and forms, nothing else — no
 /// scripts at all, no framing.

@@ -73,6 +73,26 @@ fn limiter(per_minute: u32) -> Option<IpLimiter> {
     NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)))
 }
 
+/// Outgoing mail: the mailer (none = mail off), when reminders fall due, and the address links
+/// in mail point to.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub mailer: Option<Arc<dyn breachdesk_core::ports::Mailer>>,
+    pub reminders: breachdesk_core::deadline::ReminderSchedule,
+    /// e.g. `https://breachdesk.uni.example`, without a trailing slash.
+    pub public_url: String,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            mailer: None,
+            reminders: breachdesk_core::deadline::ReminderSchedule::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
 pub(crate) struct Inner {
     pub store: Arc<dyn Store>,
     pub keyring: Arc<MasterKeyring>,
@@ -88,6 +108,7 @@ pub(crate) struct Inner {
     /// Verified against when an e-mail address is unknown at sign-in, for the same reason.
     pub dummy_password_hash: String,
     pub receipt_pool: Option<ReceiptPool>,
+    pub mail: MailSettings,
 }
 
 /// Cheap to clone; one per server.
@@ -130,7 +151,17 @@ impl AppState {
             follow_up_limiter: limiter(limits.follow_up_per_minute),
             sign_in_limiter: limiter(limits.sign_in_per_minute),
             limits,
+            mail: MailSettings::default(),
         }))
+    }
+
+    /// Sets up outgoing mail. Call before the state is shared (before serving).
+    #[must_use]
+    pub fn with_mail(mut self, mail: MailSettings) -> Self {
+        Arc::get_mut(&mut self.0)
+            .expect("mail is configured before the state is shared")
+            .mail = mail;
+        self
     }
 
     /// Forgets rate-limit state of clients that have been quiet, so memory stays bounded.

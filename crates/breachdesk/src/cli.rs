@@ -82,6 +82,10 @@ pub struct AssessArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// Configuration file for mail and reminders (default: `breachdesk.toml` in the data dir,
+    /// if present).
+    #[arg(long, env = "BREACHDESK_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Address to listen on; port 0 picks a free port (printed on stdout).
     #[arg(long, env = "BREACHDESK_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,

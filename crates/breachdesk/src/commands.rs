@@ -39,7 +39,9 @@ pub fn init_data_dir(dir: &Path) -> anyhow::Result<PathBuf> {
 /// Prints a line on stdout for the operator (or the test that started us).
 fn say(line: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{line}")?;
+    // One write for the whole text, even when it spans lines: a reader that takes only the first
+    // line and goes away must not break the server with a half-written second one.
+    out.write_all(format!("{line}\n").as_bytes())?;
     out.flush()?;
     Ok(())
 }
@@ -184,6 +186,16 @@ fn master_key(args: &ServeArgs, data_dir: &Path) -> anyhow::Result<MasterKey> {
 }
 
 async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let config = crate::config::ConfigFile::load(args.config.as_deref(), data_dir)?;
+    let reminders = config.reminder_schedule()?;
+    let mut mailer: Option<Arc<dyn breachdesk_core::ports::Mailer>> = None;
+    if let Some(smtp) = &config.smtp {
+        let m =
+            breachdesk_notify::SmtpMailer::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?;
+        mailer = Some(Arc::new(m));
+    } else {
+        tracing::warn!("no [smtp] in the configuration: deadline reminders are not mailed");
+    }
     let key = master_key(&args, data_dir)?;
     let limits = breachdesk_web::Limits {
         intake_per_minute: args.intake_per_minute,
@@ -214,10 +226,14 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     let shutdown = shutdown_signal()?;
-    let base = args.public_url.as_deref().map_or_else(
-        || format!("http://{addr}"),
-        |u| u.trim_end_matches('/').to_owned(),
-    );
+    let base = args
+        .public_url
+        .as_deref()
+        .or(config.public_url.as_deref())
+        .map_or_else(
+            || format!("http://{addr}"),
+            |u| u.trim_end_matches('/').to_owned(),
+        );
     let mut announcement = format!("listening on http://{addr}");
     // An installation without accounts: one link, valid for a day, creates the first
     // administrator. It goes to the console only, never to the log. (One write with the
@@ -228,7 +244,35 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         );
     }
     say(&announcement)?;
-    breachdesk_web::serve(listener, state, shutdown).await?;
+    let state = state.with_mail(breachdesk_web::MailSettings {
+        mailer,
+        reminders,
+        public_url: base,
+    });
+    // The scheduler: reminders that fell due go out within a minute.
+    let scheduler = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_mins(1));
+            loop {
+                tick.tick().await;
+                match state.send_due_reminders().await {
+                    Ok(r) if r.failed > 0 => {
+                        tracing::warn!(
+                            sent = r.sent,
+                            failed = r.failed,
+                            "reminders: some not delivered"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "reminders: the store failed"),
+                }
+            }
+        })
+    };
+    let served = breachdesk_web::serve(listener, state, shutdown).await;
+    scheduler.abort();
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

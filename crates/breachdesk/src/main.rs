@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod config;
 
 use anyhow::Context;
 use clap::Parser;

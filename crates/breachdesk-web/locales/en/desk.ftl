@@ -135,3 +135,14 @@ audit-case-entry = added to the record
 audit-case-share = changed sharing
 audit-report-received = report received
 audit-report-supplemented = reporter added information
+audit-case-reminder = deadline reminder sent
+reminder-left = { $time } left
+reminder-overdue = overdue by { $time }
+reminder-subject = [BreachDesk] { $reference }: { $hours } h since awareness, { $left }
+reminder-body =
+    Case { $reference }: the organisation became aware of the breach { $hours } hours ago.
+    The supervisory authority must be notified within 72 hours (GDPR Art. 33(1)) unless the breach is unlikely to result in a risk: { $left }.
+
+    Open the case: { $link }
+
+    You receive this as the data protection officer or as a handler assigned to the case.

@@ -135,3 +135,14 @@ audit-case-entry = lisäsi kirjaukseen
 audit-case-share = muutti jakamista
 audit-report-received = ilmoitus vastaanotettu
 audit-report-supplemented = ilmoittaja lisäsi tietoja
+audit-case-reminder = määräaikamuistutus lähetetty
+reminder-left = { $time } jäljellä
+reminder-overdue = myöhässä { $time }
+reminder-subject = [BreachDesk] { $reference }: { $hours } h tietoiseksi tulemisesta, { $left }
+reminder-body =
+    Tapaus { $reference }: organisaatio sai tiedon tietoturvaloukkauksesta { $hours } tuntia sitten.
+    Valvontaviranomaiselle on ilmoitettava 72 tunnin kuluessa (tietosuoja-asetuksen 33 artiklan 1 kohta), ellei loukkauksesta todennäköisesti aiheudu riskiä: { $left }.
+
+    Avaa tapaus: { $link }
+
+    Saat tämän viestin tietosuojavastaavana tai tapaukseen nimettynä käsittelijänä.

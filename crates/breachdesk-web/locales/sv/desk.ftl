@@ -135,3 +135,14 @@ audit-case-entry = lade till i dokumentationen
 audit-case-share = ändrade delning
 audit-report-received = anmälan mottagen
 audit-report-supplemented = anmälaren lade till uppgifter
+audit-case-reminder = påminnelse om tidsfristen skickad
+reminder-left = { $time } kvar
+reminder-overdue = försenad med { $time }
+reminder-subject = [BreachDesk] { $reference }: { $hours } h sedan kännedom, { $left }
+reminder-body =
+    Ärende { $reference }: organisationen fick kännedom om incidenten för { $hours } timmar sedan.
+    Tillsynsmyndigheten ska underrättas inom 72 timmar (artikel 33.1 i dataskyddsförordningen) om det inte är osannolikt att incidenten medför en risk: { $left }.
+
+    Öppna ärendet: { $link }
+
+    Du får detta meddelande som dataskyddsombud eller som handläggare som tilldelats ärendet.

@@ -45,6 +45,10 @@ pub async fn spawn() -> TestApp {
 }
 
 pub async fn spawn_with(limits: Limits) -> TestApp {
+    spawn_full(limits, None).await
+}
+
+pub async fn spawn_full(limits: Limits, mail: Option<breachdesk_web::MailSettings>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = breachdesk_store::connect(None, dir.path()).await.unwrap();
     let clock = Arc::new(ManualClock::new(NOW.parse().unwrap()));
@@ -58,6 +62,10 @@ pub async fn spawn_with(limits: Limits) -> TestApp {
         clock.clone(),
         limits,
     );
+    let state = match mail {
+        Some(m) => state.with_mail(m),
+        None => state,
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -8,4 +8,5 @@ mod api;
 mod browser;
 mod desk;
 mod helpers;
+mod mail;
 mod pages;

@@ -291,6 +291,66 @@ fn serve_on_an_empty_data_dir_prints_a_one_time_setup_link_for_the_first_adminis
     assert!(!server.rest.contains("/setup/"), "{}", server.rest);
 }
 
+#[test]
+fn a_bad_configuration_file_is_refused_with_its_place_and_the_server_does_not_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    let cases = [
+        (
+            "[smtp]\nhost = \"localhost\"\nfrom = \"x@uni.example\"\nsecurity = \"none\"\nhots = 1\n",
+            "unknown field `hots`",
+        ),
+        ("[reminders]\nhours = [24, 80]\n", "between 1 and 71 hours"),
+        (
+            "[smtp]\nhost = \"localhost\"\nfrom = \"not an address\"\n",
+            "smtp.from",
+        ),
+        ("public_url = 5\n", "invalid type"),
+    ];
+    for (i, (text, expected)) in cases.iter().enumerate() {
+        let file = tmp.path().join(format!("c{i}.toml"));
+        std::fs::write(&file, text).unwrap();
+        let out = bin()
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{text}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{text}: {err}");
+        assert!(
+            err.contains(&format!("c{i}.toml")) || *expected == "smtp.from",
+            "{err}"
+        );
+        assert!(out.stdout.is_empty(), "nothing served");
+    }
+    // An SMTP password in a file others can read is refused too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let file = tmp.path().join("secret.toml");
+        std::fs::write(
+            &file,
+            "[smtp]\nhost = \"smtp.uni.example\"\nfrom = \"bd@uni.example\"\nusername = \"bd\"\npassword = \"hunter2hunter2\"\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = bin()
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("chmod 600"), "{err}");
+        assert!(!err.contains("hunter2"), "the password is never printed");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_the_server_gracefully() {

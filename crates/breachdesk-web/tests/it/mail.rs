@@ -1,0 +1,286 @@
+//! Deadline reminders by e-mail through a real SMTP server on localhost (aiosmtpd, a small
+//! standard Python server that `.ci/run` installs), read back from its Maildir.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::ports::CaseChange;
+use breachdesk_core::user::Role;
+use breachdesk_notify::{SmtpConfig, SmtpMailer, SmtpSecurity};
+use breachdesk_web::{Limits, MailSettings};
+use jiff::SignedDuration;
+
+use crate::helpers::{TestApp, spawn_full};
+
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn smtp_server() -> SmtpServer {
+    let port = free_port();
+    let maildir = tempfile::tempdir().unwrap();
+    for sub in ["tmp", "new", "cur"] {
+        std::fs::create_dir(maildir.path().join(sub)).unwrap();
+    }
+    let child = Command::new(std::env::var("PYTHON").unwrap_or("python3".into()))
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 with aiosmtpd (pip install aiosmtpd, as .ci/run does)");
+    // Wait for it to accept connections (it prints nothing when ready).
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "aiosmtpd did not start: is it installed (pip install aiosmtpd)?"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    SmtpServer {
+        child,
+        port,
+        maildir,
+    }
+}
+
+impl SmtpServer {
+    fn messages(&self) -> Vec<String> {
+        let new: PathBuf = self.maildir.path().join("new");
+        let mut out: Vec<String> = std::fs::read_dir(&new)
+            .map(|d| {
+                d.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+}
+
+fn mail_settings(port: u16) -> MailSettings {
+    let mailer = SmtpMailer::new(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(port),
+        security: SmtpSecurity::None,
+        from: "BreachDesk <breachdesk@uni.example>".into(),
+        username: None,
+        password: None,
+        timeout_secs: Some(10),
+    })
+    .unwrap();
+    MailSettings {
+        mailer: Some(Arc::new(mailer)),
+        reminders: breachdesk_core::deadline::ReminderSchedule::default(),
+        public_url: "https://breachdesk.uni.example".into(),
+    }
+}
+
+async fn change(app: &TestApp, change: CaseChange) {
+    let case = change.case_id;
+    app.store
+        .change_case(
+            &change,
+            &AuditEvent {
+                actor: None,
+                org_id: Some(app.uni.id),
+                case_id: Some(case),
+                action: "case.test",
+                detail: String::new(),
+            },
+            app.state_now(),
+        )
+        .await
+        .unwrap();
+}
+
+/// The body of a message as text: quoted-printable soft breaks joined, `=XX` decoded.
+fn body_text(message: &str) -> String {
+    let body = message
+        .split_once("\n\n")
+        .map_or(message, |(_, b)| b)
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    let bytes = body.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&body[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn recipients(messages: &[String]) -> Vec<String> {
+    let mut to: Vec<String> = messages
+        .iter()
+        .filter_map(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("To: ").map(str::to_owned))
+        })
+        .collect();
+    to.sort();
+    to
+}
+
+#[tokio::test]
+async fn reminders_go_to_the_dpos_and_assigned_handlers_once_at_24_48_and_64_hours() {
+    let server = smtp_server();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let _dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let assigned = app
+        .account(&[(&app.uni, Role::SecurityTeam)], "team@uni.example")
+        .await;
+    let _other = app
+        .account(&[(&app.uni, Role::SecurityTeam)], "other@uni.example")
+        .await;
+    let _museum = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let reference = app.store.case_by_id(case).await.unwrap().unwrap().reference;
+    let waiting = app.reported_case("uni").await; // no awareness time: no reminders
+    change(
+        &app,
+        CaseChange {
+            case_id: case,
+            awareness_at: Some(app.state_now()),
+            add_assignee: Some(assigned.id),
+            ..CaseChange::default()
+        },
+    )
+    .await;
+
+    app.clock.advance(SignedDuration::from_hours(23));
+    assert_eq!(app.state.send_due_reminders().await.unwrap().sent, 0);
+    assert!(server.messages().is_empty());
+
+    app.clock.advance(SignedDuration::from_hours(1));
+    let round = app.state.send_due_reminders().await.unwrap();
+    assert_eq!((round.sent, round.failed), (2, 0));
+    let first = server.messages();
+    assert_eq!(recipients(&first), ["dpo@uni.example", "team@uni.example"]);
+    let m = &first[0];
+    assert!(
+        m.contains(&format!("Subject: [BreachDesk] {reference}: 24 h")),
+        "{m}"
+    );
+    let body = body_text(m);
+    assert!(body.contains("24 tuntia sitten"), "{body}");
+    assert!(body.contains("2 d 0 h jäljellä"), "{body}");
+    assert!(body.contains(&format!("https://breachdesk.uni.example/desk/cases/{case}")));
+    // No content of the report, no reporter's data.
+    for secret in ["grade list", "Meikäläinen", "maija", "Sisu"] {
+        assert!(!body.contains(secret) && !m.contains(secret), "{secret}");
+    }
+
+    // Once only.
+    assert_eq!(app.state.send_due_reminders().await.unwrap().sent, 0);
+    app.clock.advance(SignedDuration::from_hours(24));
+    assert_eq!(app.state.send_due_reminders().await.unwrap().sent, 2);
+    app.clock.advance(SignedDuration::from_hours(16));
+    assert_eq!(app.state.send_due_reminders().await.unwrap().sent, 2);
+    app.clock.advance(SignedDuration::from_hours(100));
+    assert_eq!(app.state.send_due_reminders().await.unwrap().sent, 0);
+    let all = server.messages();
+    assert_eq!(all.len(), 6);
+    assert_eq!(
+        app.store.reminders_sent(case).await.unwrap().len(),
+        3,
+        "24, 48 and 64 recorded"
+    );
+    assert!(app.store.reminders_sent(waiting).await.unwrap().is_empty());
+
+    // A case found late: the points passed meanwhile make one mail, naming the latest.
+    let late = app.reported_case("uni").await;
+    change(
+        &app,
+        CaseChange {
+            case_id: late,
+            awareness_at: Some(app.state_now() - SignedDuration::from_hours(50)),
+            ..CaseChange::default()
+        },
+    )
+    .await;
+    assert_eq!(app.state.send_due_reminders().await.unwrap().sent, 1);
+    let late_ref = app.store.case_by_id(late).await.unwrap().unwrap().reference;
+    let late_mail: Vec<_> = server
+        .messages()
+        .into_iter()
+        .filter(|m| m.contains(&late_ref))
+        .collect();
+    assert_eq!(late_mail.len(), 1);
+    assert!(late_mail[0].contains(": 48 h"), "{}", late_mail[0]);
+    assert!(body_text(&late_mail[0]).contains("48 tuntia sitten"));
+    assert_eq!(app.store.reminders_sent(late).await.unwrap().len(), 2);
+    assert_eq!(app.state.send_due_reminders().await.unwrap().sent, 0);
+}
+
+#[tokio::test]
+async fn a_reminder_that_could_not_be_delivered_stays_due() {
+    let dead_port = free_port(); // nothing listens there
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(dead_port)),
+    )
+    .await;
+    let _dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    change(
+        &app,
+        CaseChange {
+            case_id: case,
+            awareness_at: Some(app.state_now()),
+            ..CaseChange::default()
+        },
+    )
+    .await;
+    app.clock.advance(SignedDuration::from_hours(25));
+    let round = app.state.send_due_reminders().await.unwrap();
+    assert_eq!((round.sent, round.failed), (0, 1));
+    assert!(app.store.reminders_sent(case).await.unwrap().is_empty());
+}
