@@ -131,13 +131,44 @@ async fn set_value(c: &Client, id: &str, value: &str) {
     .unwrap();
 }
 
-async fn submit(c: &Client, form_css: &str) {
-    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
-        .await
-        .unwrap()
-        .click()
+/// Marks the current document, so that the next one can be told apart even at the same URL.
+async fn mark_document(c: &Client) {
+    c.execute("window.__bdOld = true; return true;", vec![])
         .await
         .unwrap();
+}
+
+/// Waits until the marked document has been replaced by a new, fully loaded one.
+async fn wait_for_new_document(c: &Client) {
+    let started = std::time::Instant::now();
+    loop {
+        let fresh = c
+            .execute(
+                "return window.__bdOld === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Bool(false));
+        if fresh == Value::Bool(true) {
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no new page after 20 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Clicks an element that leads to a new page and waits for that page.
+async fn click_through(c: &Client, locator: Locator<'_>) {
+    mark_document(c).await;
+    c.find(locator).await.unwrap().click().await.unwrap();
+    wait_for_new_document(c).await;
+}
+
+async fn submit(c: &Client, form_css: &str) {
+    click_through(c, Locator::Css(&format!("{form_css} button[type=submit]"))).await;
 }
 
 async fn body(c: &Client) -> String {
@@ -208,22 +239,14 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
     submit(&c, "form").await;
     assert!(body(&c).await.contains("Your recovery codes"));
     check_accessibility(&c, &axe, "recovery codes").await;
-    c.find(Locator::LinkText(
-        "I have stored them: continue to the cases",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click_through(
+        &c,
+        Locator::LinkText("I have stored them: continue to the cases"),
+    )
+    .await;
     assert!(current(&c).await.starts_with("/desk"));
     check_accessibility(&c, &axe, "administrator's dashboard").await;
-    c.find(Locator::Css("button.link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&c, Locator::Css("button.link")).await;
     assert_eq!(current(&c).await, "/sign-in?done=signed-out");
 
     // 3. A DPO signs in with password and authenticator code.
@@ -244,12 +267,7 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
     check_accessibility(&c, &axe, "dashboard").await;
 
     // 4. The newest case, from the dashboard.
-    c.find(Locator::LinkText(&reference))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&c, Locator::LinkText(&reference)).await;
     assert!(
         current(&c)
             .await
@@ -308,12 +326,7 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
     check_accessibility(&c, &axe, "case page after changes").await;
 
     // 8. The history.
-    c.find(Locator::LinkText("History of the case"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&c, Locator::LinkText("History of the case")).await;
     check_accessibility(&c, &axe, "history").await;
     let history = body(&c).await;
     for what in [
