@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldError {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotText,
     NotBoolean,
     NotCount,
@@ -16,12 +18,16 @@ pub enum FieldError {
     TooOld,
     InvalidEmail,
     InvalidPhone,
-    InvalidChoice { allowed: &'static [&'static str] },
+    InvalidChoice {
+        allowed: &'static [&'static str],
+    },
     MustBeConfirmed,
     NotAllowedForKind,
     UnknownField,
     InvalidSlug,
     InvalidTimeZone,
+    /// Contradicts another answer (e.g. a category both affected and not affected).
+    Contradicts,
 }
 
 impl FieldError {
@@ -45,6 +51,7 @@ impl FieldError {
             Self::UnknownField => "unknown-field",
             Self::InvalidSlug => "invalid-slug",
             Self::InvalidTimeZone => "invalid-time-zone",
+            Self::Contradicts => "contradicts",
         }
     }
 

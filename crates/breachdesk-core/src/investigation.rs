@@ -40,6 +40,8 @@ pub enum Entry {
         previous: Option<Timestamp>,
         reason: Option<String>,
     },
+    /// The scope as saved; the newest one is the current scope.
+    Scope(Box<crate::scope::Scope>),
 }
 
 impl Entry {
@@ -50,6 +52,7 @@ impl Entry {
             Self::TimelineEvent { .. } => "timeline_event",
             Self::StatusChange { .. } => "status_change",
             Self::Awareness { .. } => "awareness",
+            Self::Scope(_) => "scope",
         }
     }
 

@@ -22,5 +22,6 @@ pub mod org;
 pub mod ports;
 pub mod receipt;
 pub mod report;
+pub mod scope;
 pub mod user;
 pub mod workflow;

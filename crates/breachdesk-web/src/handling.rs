@@ -298,6 +298,26 @@ impl AppState {
         .await
     }
 
+    /// Saves the scope (a new version in the record) and the affected category ids on the case.
+    pub(crate) async fn save_scope(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        scope: breachdesk_core::scope::Scope,
+    ) -> Result<(), HandlingError> {
+        if !access.may(Action::EditInvestigation) {
+            return Err(HandlingError::Forbidden);
+        }
+        let change = CaseChange {
+            categories: Some(scope.affected.iter().map(|c| c.id()).collect()),
+            ..CaseChange::default()
+        };
+        let detail = format!("{} categories", scope.affected.len());
+        let entry = Entry::Scope(Box::new(scope));
+        self.apply(access, actor, change, Some(&entry), "case.scope", detail)
+            .await
+    }
+
     /// Adds an entry to the investigation record.
     pub(crate) async fn add_entry(
         &self,

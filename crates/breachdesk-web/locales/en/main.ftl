@@ -126,3 +126,4 @@ field-error-not-allowed-for-kind = Is not allowed in this kind of report.
 field-error-unknown-field = Is not a known field.
 field-error-invalid-slug = Is not a valid identifier.
 field-error-invalid-time-zone = Is not a known time zone.
+field-error-contradicts = Contradicts another answer: a category cannot be both affected and not affected.

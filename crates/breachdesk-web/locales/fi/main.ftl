@@ -126,3 +126,4 @@ field-error-not-allowed-for-kind = Ei ole sallittu tämän tyyppisessä ilmoituk
 field-error-unknown-field = Ei ole tunnettu kenttä.
 field-error-invalid-slug = Ei ole kelvollinen tunniste.
 field-error-invalid-time-zone = Ei ole tunnettu aikavyöhyke.
+field-error-contradicts = On ristiriidassa toisen vastauksen kanssa: tietoryhmä ei voi olla sekä kohteena että ei kohteena.

@@ -126,3 +126,4 @@ field-error-not-allowed-for-kind = Är inte tillåtet i denna typ av anmälan.
 field-error-unknown-field = Är inte ett känt fält.
 field-error-invalid-slug = Är inte en giltig identifierare.
 field-error-invalid-time-zone = Är inte en känd tidszon.
+field-error-contradicts = Strider mot ett annat svar: en kategori kan inte både beröras och inte beröras.

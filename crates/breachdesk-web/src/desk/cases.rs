@@ -19,6 +19,7 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::scope_form::{FormValues, ScopeFormView, scope_lines};
 use super::session::{self, Desk};
 use crate::handling::{Access, HandlingError, OpenedCase};
 use crate::pages::view::{LangLink, OptionView, Tr, language_links};
@@ -384,6 +385,8 @@ pub struct FormState {
     form: &'static str,
     errors: Vec<String>,
     values: HashMap<&'static str, String>,
+    /// The scope form as submitted, when it is shown again.
+    scope: Option<FormValues>,
 }
 
 impl FormState {
@@ -432,6 +435,10 @@ struct CasePage<'a> {
     timeline_at: String,
     timeline_source: String,
     timeline_description: String,
+    scope: Vec<Field>,
+    scope_saved: Option<String>,
+    scope_form: ScopeFormView,
+    scope_errors: Vec<String>,
 }
 
 fn json_text(v: &serde_json::Value) -> String {
@@ -514,6 +521,13 @@ async fn render_case(
         })
         .collect();
     timeline.sort_by_key(|(t, _)| *t);
+    let current_scope = opened.entries.iter().rev().find_map(|(record, e)| match e {
+        Entry::Scope(s) => Some((record.created_at, s.as_ref())),
+        _ => None,
+    });
+    let scope_values = form.scope.clone().unwrap_or_else(|| {
+        current_scope.map_or_else(FormValues::default, |(_, s)| FormValues::of_scope(s))
+    });
     let reports = opened
         .reports
         .iter()
@@ -592,6 +606,17 @@ async fn render_case(
         timeline_at: form.value("timeline", "at"),
         timeline_source: form.value("timeline", "source"),
         timeline_description: form.value("timeline", "description"),
+        scope: current_scope
+            .map(|(_, s)| {
+                scope_lines(tr, s)
+                    .into_iter()
+                    .map(|(label, value)| Field { label, value })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        scope_saved: current_scope.map(|(at, _)| tr.t1("desk-scope-saved-by", "time", &local(at))),
+        scope_form: ScopeFormView::new(tr, &scope_values),
+        scope_errors: form.errors_of("scope"),
     };
     crate::pages::html(status, &page, None)
 }
@@ -685,6 +710,7 @@ async fn refused(
         form,
         errors,
         values,
+        scope: None,
     };
     render_case(state, desk, &fresh, &form, status).await
 }
@@ -860,6 +886,54 @@ pub async fn add_timeline_event(
     match state.add_entry(&access, desk.user.id, &entry).await {
         Ok(()) => done(&desk, access.case.id, "timeline"),
         Err(e) => refused(&state, &desk, &access, "timeline", values, e).await,
+    }
+}
+
+pub async fn save_scope(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let access = match access_or_404(&state, &desk, &id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let values = FormValues::parse(&body);
+    if !session::csrf_ok(
+        &desk.session.csrf_token,
+        breachdesk_core::scope::ScopeForm::one(&values, "csrf_token"),
+    ) || !access.may(Action::EditInvestigation)
+    {
+        return super::forbidden(&state, desk.lang);
+    }
+    let result = match breachdesk_core::scope::validate_scope(&values) {
+        Ok(scope) => state.save_scope(&access, desk.user.id, scope).await,
+        Err(errors) => Err(HandlingError::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => done(&desk, access.case.id, "scope"),
+        Err(HandlingError::Invalid(errors)) => {
+            let tr = Tr {
+                i18n: &state.0.i18n,
+                language: desk.lang,
+            };
+            let form = FormState {
+                form: "scope",
+                errors: field_errors_text(tr, &errors),
+                values: HashMap::new(),
+                scope: Some(values),
+            };
+            render_case(
+                &state,
+                &desk,
+                &access,
+                &form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => refused(&state, &desk, &access, "scope", HashMap::new(), e).await,
     }
 }
 

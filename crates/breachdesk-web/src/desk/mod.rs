@@ -8,6 +8,7 @@
 
 pub mod auth;
 mod cases;
+mod scope_form;
 pub mod session;
 
 use axum::Router;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/cases/{id}/status", post(cases::change_status))
         .route("/desk/cases/{id}/awareness", post(cases::set_awareness))
         .route("/desk/cases/{id}/timeline", post(cases::add_timeline_event))
+        .route("/desk/cases/{id}/scope", post(cases::save_scope))
         .route("/desk/cases/{id}/history", get(cases::history))
 }
 

@@ -893,3 +893,117 @@ async fn desk_forms_need_the_sessions_csrf_token_and_change_nothing_without_it()
     assert_eq!(r.location.as_deref(), Some("/sign-in"));
     assert_eq!(app.status_of(case).await, CaseStatus::Received);
 }
+
+#[tokio::test]
+async fn the_scope_is_recorded_as_structured_data_and_refused_field_by_field() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let auditor = app
+        .account(&[(&app.uni, Role::Auditor)], "auditor@uni.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let other = app.reported_case("uni").await;
+    let mut b = app.signed_in(&dpo).await;
+    let page_path = format!("/desk/cases/{case}?lang=en");
+    let action = format!("/desk/cases/{case}/scope?lang=en");
+
+    // Contradictions and gaps are named field by field; nothing is saved.
+    let p = b
+        .submit(
+            &page_path,
+            &action,
+            &[
+                ("nature", "confidentiality"),
+                ("confidentiality_type", "disclosed"),
+                ("affected", "health"),
+                ("not_affected", "health"),
+                ("subject_categories", "patients"),
+                ("subjects", "exact"),
+                ("subjects_value", "lots"),
+                ("records", "unknown"),
+                ("cause", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    for msg in [
+        "Was the data unintelligible to unauthorised persons?: This field is required.",
+        "Data categories known not to be affected: Contradicts another answer",
+        "Number of people: Must be a whole number",
+        "Cause: This field is required.",
+    ] {
+        assert!(p.body.contains(msg), "{msg}");
+    }
+    // What was typed is shown again.
+    assert!(p.body.contains("value=\"lots\""));
+    assert!(app.store.case_entries(case).await.unwrap().is_empty());
+
+    let p = b
+        .submit(
+            &page_path,
+            &action,
+            &[
+                ("nature", "confidentiality"),
+                ("nature", "availability"),
+                ("confidentiality_type", "disclosed"),
+                ("unintelligible", "no"),
+                ("availability_type", "temporary"),
+                ("affected", "person_name"),
+                ("affected", "health"),
+                ("not_affected", "payment_card"),
+                ("subject_categories", "patients"),
+                ("subjects", "approximate"),
+                ("subjects_value", "12 000"),
+                ("records", "unknown"),
+                ("systems", "Patient records, on premises"),
+                ("cause", "external_malicious"),
+                ("measures_before", "Disk encryption on laptops"),
+                ("measures_after", "Passwords reset, supplier contacted"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&page_path).await;
+    for shown in [
+        "Exfiltrated or disclosed",
+        "12000 (approximate)",
+        "cannot be determined yet",
+        "External, malicious",
+        "Patients",
+        "Passwords reset, supplier contacted",
+    ] {
+        assert!(page.body.contains(shown), "{shown}");
+    }
+    let stored = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert_eq!(stored.categories, ["person_name", "health"]);
+
+    // The register filters by category.
+    let reference = stored.reference;
+    let other_ref = app
+        .store
+        .case_by_id(other)
+        .await
+        .unwrap()
+        .unwrap()
+        .reference;
+    let dash = b.get("/desk?lang=en&category=health").await;
+    assert!(dash.body.contains(&reference));
+    assert!(!dash.body.contains(&other_ref));
+
+    // An auditor reads the scope but has no form to change it, and a post is refused.
+    let mut a = app.signed_in(&auditor).await;
+    let seen = a.get(&page_path).await;
+    assert!(seen.body.contains("Passwords reset, supplier contacted"));
+    assert!(!seen.body.contains(&format!("/desk/cases/{case}/scope")));
+    let csrf = seen.hidden("csrf_token");
+    let r = a
+        .post(
+            &action,
+            &[("csrf_token", csrf.as_str()), ("nature", "integrity")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(app.store.case_entries(case).await.unwrap().len(), 1);
+}
