@@ -28,6 +28,10 @@ pub enum FieldError {
     InvalidTimeZone,
     /// Contradicts another answer (e.g. a category both affected and not affected).
     Contradicts,
+    /// A notification after 72 hours without the reasons for the delay (Art. 33(1)).
+    DelayReasonsRequired,
+    /// Before the awareness time.
+    BeforeAwareness,
 }
 
 impl FieldError {
@@ -52,6 +56,8 @@ impl FieldError {
             Self::InvalidSlug => "invalid-slug",
             Self::InvalidTimeZone => "invalid-time-zone",
             Self::Contradicts => "contradicts",
+            Self::DelayReasonsRequired => "delay-reasons-required",
+            Self::BeforeAwareness => "before-awareness",
         }
     }
 

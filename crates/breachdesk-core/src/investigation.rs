@@ -42,6 +42,42 @@ pub enum Entry {
     },
     /// The scope as saved; the newest one is the current scope.
     Scope(Box<crate::scope::Scope>),
+    /// The supervisory authority was notified (Art. 33); after 72 hours with the reasons.
+    AuthorityNotified {
+        at: Timestamp,
+        delay_reasons: Option<String>,
+        reference: Option<String>,
+    },
+    /// A task of the investigation.
+    Task {
+        title: String,
+        assignee: Option<Uuid>,
+        due: Option<jiff::civil::Date>,
+    },
+    /// A task was done.
+    TaskDone { task: Uuid },
+    /// An investigation meeting.
+    Meeting {
+        at: String,
+        participants: String,
+        minutes: String,
+        decisions: String,
+    },
+    /// A message to or from someone outside the team (supplier, police, authority, reporter).
+    Communication {
+        at: String,
+        direction: Direction,
+        party: String,
+        summary: String,
+    },
+}
+
+/// Which way a communication went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Incoming,
+    Outgoing,
 }
 
 impl Entry {
@@ -53,6 +89,11 @@ impl Entry {
             Self::StatusChange { .. } => "status_change",
             Self::Awareness { .. } => "awareness",
             Self::Scope(_) => "scope",
+            Self::AuthorityNotified { .. } => "authority_notified",
+            Self::Task { .. } => "task",
+            Self::TaskDone { .. } => "task_done",
+            Self::Meeting { .. } => "meeting",
+            Self::Communication { .. } => "communication",
         }
     }
 
@@ -166,6 +207,178 @@ pub fn timeline_event(
     }
 }
 
+fn optional(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        None
+    } else if v.chars().count() > max {
+        errors.add(field, FieldError::TooLong { max });
+        None
+    } else {
+        Some(v.to_owned())
+    }
+}
+
+fn zoned_at(errors: &mut FieldErrors, local: &str, zone: &str, now: Timestamp) -> Option<Zoned> {
+    match parse_local(local, zone) {
+        Ok(z) if z.timestamp() > now => {
+            errors.add("at", FieldError::InFuture);
+            None
+        }
+        Ok(z) => Some(z),
+        Err(_) if local.trim().is_empty() => {
+            errors.add("at", FieldError::Required);
+            None
+        }
+        Err(e) => {
+            errors.add(
+                if e == FieldError::InvalidTimeZone {
+                    "zone"
+                } else {
+                    "at"
+                },
+                e,
+            );
+            None
+        }
+    }
+}
+
+/// A task from a form: a title, optionally an assignee (checked by the caller against the
+/// case's handlers) and a due date (`YYYY-MM-DD`).
+pub fn task(title: &str, assignee: Option<Uuid>, due: &str) -> Result<Entry, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let title = text(&mut errors, "title", title, MAX_LINE);
+    let due_text = due.trim();
+    let due = due_text.parse::<jiff::civil::Date>().ok();
+    if due.is_none() && !due_text.is_empty() {
+        errors.add("due", FieldError::InvalidDateTime);
+    }
+    match title {
+        Some(title) if errors.is_empty() => Ok(Entry::Task {
+            title,
+            assignee,
+            due,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A meeting from a form: when (local, with zone), who took part, minutes and decisions.
+pub fn meeting(
+    local: &str,
+    zone: &str,
+    participants: &str,
+    minutes: &str,
+    decisions: &str,
+    now: Timestamp,
+) -> Result<Entry, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let at = zoned_at(&mut errors, local, zone, now);
+    let participants = text(&mut errors, "participants", participants, MAX_LINE * 3);
+    let minutes = text(&mut errors, "minutes", minutes, MAX_TEXT);
+    let decisions = optional(&mut errors, "decisions", decisions, MAX_TEXT).unwrap_or_default();
+    match (at, participants, minutes) {
+        (Some(at), Some(participants), Some(minutes)) if errors.is_empty() => Ok(Entry::Meeting {
+            at: at.to_string(),
+            participants,
+            minutes,
+            decisions,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// An entry of the communications log from a form.
+pub fn communication(
+    local: &str,
+    zone: &str,
+    direction: &str,
+    party: &str,
+    summary: &str,
+    now: Timestamp,
+) -> Result<Entry, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let at = zoned_at(&mut errors, local, zone, now);
+    let direction = match direction {
+        "incoming" => Some(Direction::Incoming),
+        "outgoing" => Some(Direction::Outgoing),
+        "" => {
+            errors.add("direction", FieldError::Required);
+            None
+        }
+        _ => {
+            errors.add(
+                "direction",
+                FieldError::InvalidChoice {
+                    allowed: &["incoming", "outgoing"],
+                },
+            );
+            None
+        }
+    };
+    let party = text(&mut errors, "party", party, MAX_LINE);
+    let summary = text(&mut errors, "summary", summary, MAX_TEXT);
+    match (at, direction, party, summary) {
+        (Some(at), Some(direction), Some(party), Some(summary)) if errors.is_empty() => {
+            Ok(Entry::Communication {
+                at: at.to_string(),
+                direction,
+                party,
+                summary,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The record of a notification to the authority from a form, checked against the 72 hours.
+pub fn authority_notified(
+    local: &str,
+    zone: &str,
+    delay_reasons: &str,
+    reference: &str,
+    awareness: Timestamp,
+    now: Timestamp,
+) -> Result<Entry, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let at = zoned_at(&mut errors, local, zone, now).map(|z| z.timestamp());
+    let delay_reasons = optional(&mut errors, "delay_reasons", delay_reasons, MAX_TEXT);
+    let reference = optional(&mut errors, "reference", reference, MAX_LINE);
+    if let Some(at) = at {
+        match crate::deadline::check_notification_record(
+            awareness,
+            at,
+            delay_reasons.as_deref(),
+            now,
+        ) {
+            Ok(()) => {}
+            Err(crate::deadline::NotificationRecordError::DelayReasonsRequired) => {
+                errors.add("delay_reasons", FieldError::DelayReasonsRequired);
+            }
+            Err(crate::deadline::NotificationRecordError::BeforeAwareness) => {
+                errors.add("at", FieldError::BeforeAwareness);
+            }
+            Err(crate::deadline::NotificationRecordError::InTheFuture) => {
+                errors.add("at", FieldError::InFuture);
+            }
+        }
+    }
+    match at {
+        Some(at) if errors.is_empty() => Ok(Entry::AuthorityNotified {
+            at,
+            delay_reasons,
+            reference,
+        }),
+        _ => Err(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +416,45 @@ mod tests {
         assert_eq!(codes(err), ["at:invalid-datetime"]);
         let err = timeline_event("2026-11-20T09:15", "Mars/Olympus", "x", "y", now).unwrap_err();
         assert_eq!(codes(err), ["zone:invalid-time-zone"]);
+    }
+
+    #[test]
+    fn a_notification_after_72_hours_needs_the_reasons_for_the_delay() {
+        let now: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        let aware: Timestamp = "2026-11-18T10:00:00Z".parse().unwrap();
+        let codes = |e: FieldErrors| {
+            e.iter()
+                .flat_map(|(f, es)| es.iter().map(move |e| format!("{f}:{}", e.code())))
+                .collect::<Vec<_>>()
+        };
+        // 2026-11-21T12:00 UTC is 74 hours after awareness.
+        let late = authority_notified("2026-11-21T12:00", "UTC", " ", "", aware, now);
+        assert_eq!(
+            codes(late.unwrap_err()),
+            ["delay_reasons:delay-reasons-required"]
+        );
+        let ok = authority_notified(
+            "2026-11-21T12:00",
+            "UTC",
+            "The supplier confirmed the breach only on 21 November",
+            "TSV/123/2026",
+            aware,
+            now,
+        )
+        .unwrap();
+        assert!(matches!(
+            ok,
+            Entry::AuthorityNotified {
+                delay_reasons: Some(_),
+                ..
+            }
+        ));
+        assert!(authority_notified("2026-11-19T12:00", "UTC", "", "", aware, now).is_ok());
+        let early = authority_notified("2026-11-17T12:00", "UTC", "", "", aware, now);
+        assert_eq!(codes(early.unwrap_err()), ["at:before-awareness"]);
+        let t = task("", None, "tomorrow").unwrap_err();
+        assert_eq!(codes(t), ["due:invalid-datetime", "title:required"]);
+        let c = communication("2026-11-20T10:00", "UTC", "sideways", "Police", "x", now);
+        assert_eq!(codes(c.unwrap_err()), ["direction:invalid-choice"]);
     }
 }

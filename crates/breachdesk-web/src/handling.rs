@@ -318,6 +318,43 @@ impl AppState {
             .await
     }
 
+    /// Records the notification to the authority and moves the case to `notified` (core checks
+    /// the role, the move and the reasons for a delay).
+    pub(crate) async fn record_notification(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        entry: &Entry,
+    ) -> Result<(), HandlingError> {
+        let Entry::AuthorityNotified { at, .. } = entry else {
+            return Err(HandlingError::Forbidden);
+        };
+        if !access.may(Action::RecordNotification) {
+            return Err(HandlingError::Forbidden);
+        }
+        access.check_transition(CaseStatus::Notified, None)?;
+        let change = CaseChange {
+            status: Some(CaseStatus::Notified),
+            expected_status: Some(access.case.status),
+            notified_at: Some(*at),
+            notification_required: Some(true),
+            ..CaseChange::default()
+        };
+        let late = access
+            .case
+            .awareness_at
+            .is_some_and(|a| *at > breachdesk_core::deadline::due_at(a));
+        self.apply(
+            access,
+            actor,
+            change,
+            Some(entry),
+            "case.notified",
+            if late { "late" } else { "in_time" }.to_owned(),
+        )
+        .await
+    }
+
     /// Adds an entry to the investigation record.
     pub(crate) async fn add_entry(
         &self,

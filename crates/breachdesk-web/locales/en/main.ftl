@@ -127,3 +127,5 @@ field-error-unknown-field = Is not a known field.
 field-error-invalid-slug = Is not a valid identifier.
 field-error-invalid-time-zone = Is not a known time zone.
 field-error-contradicts = Contradicts another answer: a category cannot be both affected and not affected.
+field-error-delay-reasons-required = The notification was made more than 72 hours after awareness: give the reasons for the delay (Art. 33(1)).
+field-error-before-awareness = Cannot be before the awareness time.

@@ -127,3 +127,5 @@ field-error-unknown-field = Ei ole tunnettu kenttä.
 field-error-invalid-slug = Ei ole kelvollinen tunniste.
 field-error-invalid-time-zone = Ei ole tunnettu aikavyöhyke.
 field-error-contradicts = On ristiriidassa toisen vastauksen kanssa: tietoryhmä ei voi olla sekä kohteena että ei kohteena.
+field-error-delay-reasons-required = Ilmoitus tehtiin yli 72 tuntia tietoiseksi tulemisen jälkeen: kerro viivästyksen syyt (33 artiklan 1 kohta).
+field-error-before-awareness = Ei voi olla ennen tietoiseksi tulemisen hetkeä.

@@ -127,3 +127,5 @@ field-error-unknown-field = Är inte ett känt fält.
 field-error-invalid-slug = Är inte en giltig identifierare.
 field-error-invalid-time-zone = Är inte en känd tidszon.
 field-error-contradicts = Strider mot ett annat svar: en kategori kan inte både beröras och inte beröras.
+field-error-delay-reasons-required = Anmälan gjordes mer än 72 timmar efter kännedom: ange skälen till förseningen (artikel 33.1).
+field-error-before-awareness = Kan inte vara före tidpunkten för kännedom.

@@ -384,7 +384,7 @@ pub struct EventView {
 pub struct FormState {
     form: &'static str,
     errors: Vec<String>,
-    values: HashMap<&'static str, String>,
+    values: HashMap<String, String>,
     /// The scope form as submitted, when it is shown again.
     scope: Option<FormValues>,
 }
@@ -407,6 +407,40 @@ impl FormState {
     }
 }
 
+#[derive(Debug)]
+pub struct TaskView {
+    id: Uuid,
+    title: String,
+    assignee: String,
+    due: String,
+    done: bool,
+}
+
+#[derive(Debug)]
+pub struct MeetingView {
+    at: String,
+    participants: String,
+    minutes: String,
+    decisions: String,
+}
+
+#[derive(Debug)]
+pub struct CommView {
+    at: String,
+    direction: String,
+    party: String,
+    summary: String,
+}
+
+fn zoned_text(at: &str) -> String {
+    at.parse::<jiff::Zoned>().map_or_else(
+        |_| at.to_owned(),
+        |z| z.strftime("%Y-%m-%d %H:%M %Z").to_string(),
+    )
+}
+
+// One flag per form the user may or may not see: a page model, not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Template)]
 #[template(path = "desk/case.html")]
 struct CasePage<'a> {
@@ -437,6 +471,15 @@ struct CasePage<'a> {
     timeline_description: String,
     scope: Vec<Field>,
     scope_saved: Option<String>,
+    may_notify: bool,
+    notify_errors: Vec<String>,
+    notify: HashMap<&'static str, String>,
+    tasks: Vec<TaskView>,
+    meetings: Vec<MeetingView>,
+    communications: Vec<CommView>,
+    handlers: Vec<OptionView>,
+    record_errors: HashMap<&'static str, Vec<String>>,
+    record_values: HashMap<&'static str, String>,
     scope_form: ScopeFormView,
     scope_errors: Vec<String>,
 }
@@ -525,6 +568,126 @@ async fn render_case(
         Entry::Scope(s) => Some((record.created_at, s.as_ref())),
         _ => None,
     });
+    let members = match state.0.store.members(&[case.org_id]).await {
+        Ok(m) => m,
+        Err(e) => return internal(&e),
+    };
+    let name_of = |id: Uuid| {
+        members.iter().find(|m| m.user_id == id).map_or_else(
+            || id.to_string(),
+            |m| m.display_name.clone().unwrap_or(m.email.clone()),
+        )
+    };
+    let done_tasks: Vec<Uuid> = opened
+        .entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Entry::TaskDone { task } => Some(*task),
+            _ => None,
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    let mut meetings = Vec::new();
+    let mut communications = Vec::new();
+    for (record, e) in &opened.entries {
+        match e {
+            Entry::Task {
+                title,
+                assignee,
+                due,
+            } => tasks.push(TaskView {
+                id: record.id,
+                title: title.clone(),
+                assignee: assignee.map(name_of).unwrap_or_default(),
+                due: due.map(|d| d.to_string()).unwrap_or_default(),
+                done: done_tasks.contains(&record.id),
+            }),
+            Entry::Meeting {
+                at,
+                participants,
+                minutes,
+                decisions,
+            } => meetings.push(MeetingView {
+                at: zoned_text(at),
+                participants: participants.clone(),
+                minutes: minutes.clone(),
+                decisions: decisions.clone(),
+            }),
+            Entry::Communication {
+                at,
+                direction,
+                party,
+                summary,
+            } => communications.push(CommView {
+                at: zoned_text(at),
+                direction: tr.t(match direction {
+                    investigation::Direction::Incoming => "desk-comm-incoming",
+                    investigation::Direction::Outgoing => "desk-comm-outgoing",
+                }),
+                party: party.clone(),
+                summary: summary.clone(),
+            }),
+            _ => {}
+        }
+    }
+    let record_form = ["task", "meeting", "communication"]
+        .into_iter()
+        .find(|f| *f == form.form);
+    let mut record_errors: HashMap<&'static str, Vec<String>> = HashMap::new();
+    let mut record_values: HashMap<&'static str, String> = HashMap::new();
+    if let Some(f) = record_form {
+        record_errors.insert(f, form.errors.clone());
+    }
+    for key in [
+        "title",
+        "assignee",
+        "due",
+        "at",
+        "zone",
+        "participants",
+        "minutes",
+        "decisions",
+        "direction",
+        "party",
+        "summary",
+    ] {
+        record_values.insert(
+            key,
+            record_form.map(|f| form.value(f, key)).unwrap_or_default(),
+        );
+    }
+    for f in ["task", "meeting", "communication"] {
+        record_errors.entry(f).or_default();
+    }
+    let selected_assignee = form.value("task", "assignee");
+    let mut handlers = vec![OptionView {
+        value: String::new(),
+        label: tr.t("desk-task-nobody"),
+        selected: selected_assignee.is_empty(),
+    }];
+    handlers.extend(
+        members
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.role,
+                    breachdesk_core::user::Role::Dpo
+                        | breachdesk_core::user::Role::SecurityManager
+                        | breachdesk_core::user::Role::PrivacyTeam
+                        | breachdesk_core::user::Role::SecurityTeam
+                )
+            })
+            .map(|m| OptionView {
+                value: m.user_id.to_string(),
+                label: m.display_name.clone().unwrap_or(m.email.clone()),
+                selected: selected_assignee == m.user_id.to_string(),
+            }),
+    );
+    handlers.dedup_by(|a, b| a.value == b.value);
+    let notify: HashMap<&'static str, String> = ["at", "zone", "delay_reasons", "reference"]
+        .into_iter()
+        .map(|k| (k, form.value("notified", k)))
+        .collect();
     let scope_values = form.scope.clone().unwrap_or_else(|| {
         current_scope.map_or_else(FormValues::default, |(_, s)| FormValues::of_scope(s))
     });
@@ -616,6 +779,17 @@ async fn render_case(
             .unwrap_or_default(),
         scope_saved: current_scope.map(|(at, _)| tr.t1("desk-scope-saved-by", "time", &local(at))),
         scope_form: ScopeFormView::new(tr, &scope_values),
+        may_notify: case.status == CaseStatus::Assessed
+            && case.awareness_at.is_some()
+            && access.may(Action::RecordNotification),
+        notify_errors: form.errors_of("notified"),
+        notify,
+        tasks,
+        meetings,
+        communications,
+        handlers,
+        record_errors,
+        record_values,
         scope_errors: form.errors_of("scope"),
     };
     crate::pages::html(status, &page, None)
@@ -673,7 +847,7 @@ async fn refused(
     desk: &Desk,
     access: &Access,
     form: &'static str,
-    values: HashMap<&'static str, String>,
+    values: HashMap<String, String>,
     e: HandlingError,
 ) -> Response {
     let tr = Tr {
@@ -746,7 +920,10 @@ pub async fn change_status(
     if !session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
         return super::forbidden(&state, desk.lang);
     }
-    let values = HashMap::from([("to", form.to.clone()), ("reason", form.reason.clone())]);
+    let values = HashMap::from([
+        ("to".to_owned(), form.to.clone()),
+        ("reason".to_owned(), form.reason.clone()),
+    ]);
     let Ok(to) = form.to.parse::<CaseStatus>() else {
         let e = TransitionError::NotAllowed {
             from: access.case.status,
@@ -790,9 +967,9 @@ pub async fn set_awareness(
         return super::forbidden(&state, desk.lang);
     }
     let values = HashMap::from([
-        ("at", form.at.clone()),
-        ("zone", form.zone.clone()),
-        ("reason", form.reason.clone()),
+        ("at".to_owned(), form.at.clone()),
+        ("zone".to_owned(), form.zone.clone()),
+        ("reason".to_owned(), form.reason.clone()),
     ]);
     let zone = if form.zone.is_empty() {
         DISPLAY_ZONE
@@ -858,10 +1035,10 @@ pub async fn add_timeline_event(
         return super::forbidden(&state, desk.lang);
     }
     let values = HashMap::from([
-        ("at", form.at.clone()),
-        ("zone", form.zone.clone()),
-        ("source", form.source.clone()),
-        ("description", form.description.clone()),
+        ("at".to_owned(), form.at.clone()),
+        ("zone".to_owned(), form.zone.clone()),
+        ("source".to_owned(), form.source.clone()),
+        ("description".to_owned(), form.description.clone()),
     ]);
     let entry = match investigation::timeline_event(
         &form.at,
@@ -935,6 +1112,224 @@ pub async fn save_scope(
         }
         Err(e) => refused(&state, &desk, &access, "scope", HashMap::new(), e).await,
     }
+}
+
+/// The fields of a record form, as submitted.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct RecordForm(HashMap<String, String>);
+
+impl RecordForm {
+    fn get(&self, k: &str) -> &str {
+        self.0.get(k).map_or("", String::as_str)
+    }
+}
+
+/// Adds one entry built from a form, or shows the form again with its errors.
+async fn record_entry(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    form_name: &'static str,
+    form: &RecordForm,
+    build: impl FnOnce(&Access, Timestamp) -> Result<Entry, FieldErrors>,
+) -> Response {
+    let access = match access_or_404(state, desk, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
+        return super::forbidden(state, desk.lang);
+    }
+    let needed = if form_name == "notified" {
+        Action::RecordNotification
+    } else {
+        Action::EditInvestigation
+    };
+    if !access.may(needed) {
+        return super::forbidden(state, desk.lang);
+    }
+    let mut values = form.0.clone();
+    values.remove("csrf_token");
+    let result = match build(&access, state.now()) {
+        Err(errors) => Err(HandlingError::Invalid(errors)),
+        Ok(entry) if form_name == "notified" => {
+            state
+                .record_notification(&access, desk.user.id, &entry)
+                .await
+        }
+        Ok(entry) => state.add_entry(&access, desk.user.id, &entry).await,
+    };
+    let anchor = if form_name == "notified" {
+        "status"
+    } else {
+        "record"
+    };
+    match result {
+        Ok(()) => done(desk, access.case.id, anchor),
+        Err(e) => refused(state, desk, &access, form_name, values, e).await,
+    }
+}
+
+fn zone_of(form: &RecordForm) -> &str {
+    match form.get("zone") {
+        "" => DISPLAY_ZONE,
+        z => z,
+    }
+}
+
+pub async fn add_task(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let store = state.0.store.clone();
+    let assignee_text = form.get("assignee").to_owned();
+    // An assignee must be a handler of the case's organisation.
+    let assignee = if assignee_text.is_empty() {
+        Ok(None)
+    } else {
+        match Uuid::parse_str(&assignee_text) {
+            Ok(u) => Ok(Some(u)),
+            Err(_) => Err(()),
+        }
+    };
+    let case_org = match Uuid::parse_str(&id) {
+        Ok(cid) => match store.case_by_id(cid).await {
+            Ok(c) => c.map(|c| c.org_id),
+            Err(e) => return internal(&e),
+        },
+        Err(_) => None,
+    };
+    let handlers: Vec<Uuid> = match case_org {
+        Some(org) => match store.members(&[org]).await {
+            Ok(m) => m
+                .into_iter()
+                .filter(|m| {
+                    m.role.reads_case_content() && m.role != breachdesk_core::user::Role::Auditor
+                })
+                .map(|m| m.user_id)
+                .collect(),
+            Err(e) => return internal(&e),
+        },
+        None => Vec::new(),
+    };
+    record_entry(&state, &desk, &id, "task", &form, |_, _| {
+        let mut errors = FieldErrors::new();
+        let assignee = match assignee {
+            Ok(Some(u)) if handlers.contains(&u) => Some(u),
+            Ok(None) => None,
+            _ => {
+                errors.add(
+                    "assignee",
+                    breachdesk_core::errors::FieldError::InvalidChoice { allowed: &[] },
+                );
+                None
+            }
+        };
+        let entry = investigation::task(form.get("title"), assignee, form.get("due"));
+        match entry {
+            Ok(e) if errors.is_empty() => Ok(e),
+            Ok(_) => Err(errors),
+            Err(mut more) => {
+                for (f, es) in errors.iter() {
+                    for e in es {
+                        more.add(f, e.clone());
+                    }
+                }
+                Err(more)
+            }
+        }
+    })
+    .await
+}
+
+pub async fn task_done(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path((id, task)): Path<(String, String)>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let Ok(task) = Uuid::parse_str(&task) else {
+        return super::not_found(&state, desk.lang);
+    };
+    let known = match Uuid::parse_str(&id) {
+        Ok(cid) => match state.0.store.case_entries(cid).await {
+            Ok(entries) => entries.iter().any(|e| e.id == task && e.kind == "task"),
+            Err(e) => return internal(&e),
+        },
+        Err(_) => false,
+    };
+    if !known {
+        return super::not_found(&state, desk.lang);
+    }
+    record_entry(&state, &desk, &id, "task", &form, |_, _| {
+        Ok(Entry::TaskDone { task })
+    })
+    .await
+}
+
+pub async fn add_meeting(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    record_entry(&state, &desk, &id, "meeting", &form, |_, now| {
+        investigation::meeting(
+            form.get("at"),
+            zone_of(&form),
+            form.get("participants"),
+            form.get("minutes"),
+            form.get("decisions"),
+            now,
+        )
+    })
+    .await
+}
+
+pub async fn add_communication(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    record_entry(&state, &desk, &id, "communication", &form, |_, now| {
+        investigation::communication(
+            form.get("at"),
+            zone_of(&form),
+            form.get("direction"),
+            form.get("party"),
+            form.get("summary"),
+            now,
+        )
+    })
+    .await
+}
+
+pub async fn record_notification(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    record_entry(&state, &desk, &id, "notified", &form, |access, now| {
+        let Some(awareness) = access.case.awareness_at else {
+            let mut e = FieldErrors::new();
+            e.add("at", breachdesk_core::errors::FieldError::BeforeAwareness);
+            return Err(e);
+        };
+        investigation::authority_notified(
+            form.get("at"),
+            zone_of(&form),
+            form.get("delay_reasons"),
+            form.get("reference"),
+            awareness,
+            now,
+        )
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------

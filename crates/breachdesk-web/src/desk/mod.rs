@@ -44,6 +44,17 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/cases/{id}/awareness", post(cases::set_awareness))
         .route("/desk/cases/{id}/timeline", post(cases::add_timeline_event))
         .route("/desk/cases/{id}/scope", post(cases::save_scope))
+        .route(
+            "/desk/cases/{id}/notified",
+            post(cases::record_notification),
+        )
+        .route("/desk/cases/{id}/tasks", post(cases::add_task))
+        .route("/desk/cases/{id}/tasks/{task}/done", post(cases::task_done))
+        .route("/desk/cases/{id}/meetings", post(cases::add_meeting))
+        .route(
+            "/desk/cases/{id}/communications",
+            post(cases::add_communication),
+        )
         .route("/desk/cases/{id}/history", get(cases::history))
 }
 

@@ -1007,3 +1007,193 @@ async fn the_scope_is_recorded_as_structured_data_and_refused_field_by_field() {
     assert_eq!(r.status, 403);
     assert_eq!(app.store.case_entries(case).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_record_keeps_tasks_meetings_communications_and_the_notification_with_its_delay() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::SecurityTeam)], "team@uni.example")
+        .await;
+    let museum = app
+        .account(&[(&app.museum, Role::SecurityTeam)], "m@museum.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let mut b = app.signed_in(&dpo).await;
+    let page_path = format!("/desk/cases/{case}?lang=en");
+
+    // A task for a handler of the organisation; not for someone of another one.
+    let tasks = format!("/desk/cases/{case}/tasks?lang=en");
+    let p = b
+        .submit(
+            &page_path,
+            &tasks,
+            &[
+                ("title", "Collect the mail server logs"),
+                ("assignee", &museum.id.to_string()),
+                ("due", "2026-11-25"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Assignee: Must be one of"), "{}", p.body);
+    let p = b
+        .submit(
+            &page_path,
+            &tasks,
+            &[
+                ("title", "Collect the mail server logs"),
+                ("assignee", &team.id.to_string()),
+                ("due", "2026-11-25"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&page_path).await;
+    assert!(
+        page.body
+            .contains("Collect the mail server logs — team@uni.example — due 2026-11-25")
+    );
+    let task_id = app
+        .store
+        .case_entries(case)
+        .await
+        .unwrap()
+        .iter()
+        .find(|e| e.kind == "task")
+        .unwrap()
+        .id;
+    let p = b
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/tasks/{task_id}/done?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert!(
+        b.get(&page_path)
+            .await
+            .body
+            .contains("<s>Collect the mail server logs</s> (done)")
+    );
+
+    let p = b
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/meetings?lang=en"),
+            &[
+                ("at", "2026-11-22T09:00"),
+                ("zone", "Europe/Helsinki"),
+                ("participants", "DPO, CISO, IT service desk"),
+                ("minutes", "Went through the logs."),
+                ("decisions", "Reset the passwords of the faculty list."),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = b
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/communications?lang=en"),
+            &[
+                ("at", "2026-11-22T10:30"),
+                ("zone", "Europe/Helsinki"),
+                ("direction", "outgoing"),
+                ("party", "Mail service supplier"),
+                ("summary", "Asked for the delivery logs"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&page_path).await;
+    for shown in [
+        "DPO, CISO, IT service desk",
+        "Reset the passwords of the faculty list.",
+        "2026-11-22 10:30 EET",
+        "Mail service supplier",
+    ] {
+        assert!(page.body.contains(shown), "{shown}");
+    }
+
+    // To the notification: awareness 70 hours ago, then triage → investigating → assessed.
+    let aware = app.state_now() - SignedDuration::from_hours(70);
+    let local = |t: jiff::Timestamp| {
+        t.to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    };
+    b.submit(
+        &page_path,
+        &format!("/desk/cases/{case}/awareness"),
+        &[("at", &local(aware)), ("zone", "UTC")],
+    )
+    .await;
+    for to in ["triage", "investigating", "assessed"] {
+        let p = b
+            .submit(
+                &page_path,
+                &format!("/desk/cases/{case}/status"),
+                &[("to", to)],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{to}: {}", p.body);
+    }
+    // A team member may not record it.
+    let mut t = app.signed_in(&team).await;
+    let csrf = t.get(&page_path).await.hidden("csrf_token");
+    let r = t
+        .post(
+            &format!("/desk/cases/{case}/notified"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("at", &local(app.state_now())),
+                ("zone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    // Three hours later: 73 hours after awareness, so the reasons are required.
+    app.clock.advance(SignedDuration::from_hours(3));
+    let mut b = app.signed_in(&dpo).await;
+    let now = local(app.state_now());
+    let notified = format!("/desk/cases/{case}/notified?lang=en");
+    let p = b
+        .submit(&page_path, &notified, &[("at", &now), ("zone", "UTC")])
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(
+        p.body.contains("give the reasons for the delay"),
+        "{}",
+        p.body
+    );
+    assert_eq!(app.status_of(case).await, CaseStatus::Assessed);
+    let p = b
+        .submit(
+            &page_path,
+            &notified,
+            &[
+                ("at", &now),
+                ("zone", "UTC"),
+                ("reference", "TSV/1234/2026"),
+                (
+                    "delay_reasons",
+                    "The supplier's logs arrived only on day three.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let stored = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert_eq!(stored.status, CaseStatus::Notified);
+    assert!(stored.notified_at.is_some());
+    let page = b.get(&page_path).await;
+    // 70 h + 30 s (the team member's sign-in) + 3 h + 30 s (the DPO's) after awareness.
+    assert!(
+        page.body.contains("Notified 1 h 1 min late"),
+        "{}",
+        page.body
+    );
+}
