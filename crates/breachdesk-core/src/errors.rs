@@ -32,6 +32,10 @@ pub enum FieldError {
     DelayReasonsRequired,
     /// Before the awareness time.
     BeforeAwareness,
+    /// No active account with this address.
+    UnknownAccount,
+    /// The account belongs to the case's own organisation (no share needed).
+    OwnOrganisation,
 }
 
 impl FieldError {
@@ -58,6 +62,8 @@ impl FieldError {
             Self::Contradicts => "contradicts",
             Self::DelayReasonsRequired => "delay-reasons-required",
             Self::BeforeAwareness => "before-awareness",
+            Self::UnknownAccount => "unknown-account",
+            Self::OwnOrganisation => "own-organisation",
         }
     }
 

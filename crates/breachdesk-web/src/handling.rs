@@ -355,6 +355,105 @@ impl AppState {
         .await
     }
 
+    /// Assigns a handler of the case's organisation, or removes an assignment.
+    pub(crate) async fn assign(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        user: Uuid,
+        add: bool,
+    ) -> Result<(), HandlingError> {
+        if !access.may(Action::Assign) {
+            return Err(HandlingError::Forbidden);
+        }
+        let handler = self
+            .0
+            .store
+            .members(&[access.case.org_id])
+            .await?
+            .iter()
+            .any(|m| {
+                m.user_id == user
+                    && matches!(
+                        m.role,
+                        Role::Dpo | Role::SecurityManager | Role::PrivacyTeam | Role::SecurityTeam
+                    )
+            });
+        if add && !handler {
+            let mut e = FieldErrors::new();
+            e.add(
+                "assignee",
+                breachdesk_core::errors::FieldError::InvalidChoice { allowed: &[] },
+            );
+            return Err(HandlingError::Invalid(e));
+        }
+        let change = CaseChange {
+            add_assignee: add.then_some(user),
+            remove_assignee: (!add).then_some(user),
+            ..CaseChange::default()
+        };
+        let detail = format!("{} {user}", if add { "add" } else { "remove" });
+        self.apply(access, actor, change, None, "case.assign", detail)
+            .await
+    }
+
+    /// Shares the case with a named handler of a joint controller (by e-mail: the account must
+    /// exist and belong to another organisation), or ends a share.
+    pub(crate) async fn share(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        email: Option<&str>,
+        end: Option<Uuid>,
+    ) -> Result<(), HandlingError> {
+        if !access.may(Action::Share) {
+            return Err(HandlingError::Forbidden);
+        }
+        let invalid = |code| {
+            let mut e = FieldErrors::new();
+            e.add("share_email", code);
+            HandlingError::Invalid(e)
+        };
+        let change = if let Some(user) = end {
+            CaseChange {
+                remove_share: Some(user),
+                ..CaseChange::default()
+            }
+        } else {
+            let email = email.unwrap_or_default().trim().to_lowercase();
+            if email.is_empty() {
+                return Err(invalid(breachdesk_core::errors::FieldError::Required));
+            }
+            let target = self.0.store.user_auth_by_email(&email).await?;
+            let Some(target) = target.filter(|u| !u.disabled) else {
+                return Err(invalid(breachdesk_core::errors::FieldError::UnknownAccount));
+            };
+            let own = self
+                .0
+                .store
+                .members(&[access.case.org_id])
+                .await?
+                .iter()
+                .any(|m| m.user_id == target.id);
+            if own {
+                return Err(invalid(
+                    breachdesk_core::errors::FieldError::OwnOrganisation,
+                ));
+            }
+            CaseChange {
+                add_share: Some((target.id, actor)),
+                ..CaseChange::default()
+            }
+        };
+        let detail = match (&change.add_share, &change.remove_share) {
+            (Some((u, _)), _) => format!("add {u}"),
+            (_, Some(u)) => format!("remove {u}"),
+            _ => String::new(),
+        };
+        self.apply(access, actor, change, None, "case.share", detail)
+            .await
+    }
+
     /// Adds an entry to the investigation record.
     pub(crate) async fn add_entry(
         &self,

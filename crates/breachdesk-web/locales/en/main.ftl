@@ -129,3 +129,5 @@ field-error-invalid-time-zone = Is not a known time zone.
 field-error-contradicts = Contradicts another answer: a category cannot be both affected and not affected.
 field-error-delay-reasons-required = The notification was made more than 72 hours after awareness: give the reasons for the delay (Art. 33(1)).
 field-error-before-awareness = Cannot be before the awareness time.
+field-error-unknown-account = There is no active account with this address: the joint controller's handler needs an account first.
+field-error-own-organisation = Belongs to this organisation: its handlers see the case through their role, not by sharing.

@@ -129,3 +129,5 @@ field-error-invalid-time-zone = Ei ole tunnettu aikavyöhyke.
 field-error-contradicts = On ristiriidassa toisen vastauksen kanssa: tietoryhmä ei voi olla sekä kohteena että ei kohteena.
 field-error-delay-reasons-required = Ilmoitus tehtiin yli 72 tuntia tietoiseksi tulemisen jälkeen: kerro viivästyksen syyt (33 artiklan 1 kohta).
 field-error-before-awareness = Ei voi olla ennen tietoiseksi tulemisen hetkeä.
+field-error-unknown-account = Tällä osoitteella ei ole aktiivista tiliä: yhteisrekisterinpitäjän käsittelijä tarvitsee ensin tilin.
+field-error-own-organisation = Kuuluu tähän organisaatioon: sen käsittelijät näkevät tapauksen roolinsa kautta, eivät jakamalla.

@@ -129,3 +129,5 @@ field-error-invalid-time-zone = Är inte en känd tidszon.
 field-error-contradicts = Strider mot ett annat svar: en kategori kan inte både beröras och inte beröras.
 field-error-delay-reasons-required = Anmälan gjordes mer än 72 timmar efter kännedom: ange skälen till förseningen (artikel 33.1).
 field-error-before-awareness = Kan inte vara före tidpunkten för kännedom.
+field-error-unknown-account = Det finns inget aktivt konto med den här adressen: den gemensamt personuppgiftsansvariges handläggare behöver först ett konto.
+field-error-own-organisation = Hör till den här organisationen: dess handläggare ser ärendet genom sin roll, inte genom delning.

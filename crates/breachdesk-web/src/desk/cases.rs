@@ -408,6 +408,12 @@ impl FormState {
 }
 
 #[derive(Debug)]
+pub struct PersonView {
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Debug)]
 pub struct TaskView {
     id: Uuid,
     title: String,
@@ -480,6 +486,12 @@ struct CasePage<'a> {
     handlers: Vec<OptionView>,
     record_errors: HashMap<&'static str, Vec<String>>,
     record_values: HashMap<&'static str, String>,
+    assignees: Vec<PersonView>,
+    shares: Vec<PersonView>,
+    may_assign: bool,
+    may_share: bool,
+    people_errors: Vec<String>,
+    share_email: String,
     scope_form: ScopeFormView,
     scope_errors: Vec<String>,
 }
@@ -684,6 +696,25 @@ async fn render_case(
             }),
     );
     handlers.dedup_by(|a, b| a.value == b.value);
+    let assignees = case
+        .assignees
+        .iter()
+        .map(|u| PersonView {
+            id: *u,
+            name: name_of(*u),
+        })
+        .collect();
+    let mut shares = Vec::new();
+    for u in &case.shared_with {
+        let name = match state.0.store.user_auth_by_id(*u).await {
+            Ok(Some(a)) => a
+                .display_name
+                .map_or(a.email.clone(), |n| format!("{n} <{}>", a.email)),
+            Ok(None) => u.to_string(),
+            Err(e) => return internal(&e),
+        };
+        shares.push(PersonView { id: *u, name });
+    }
     let notify: HashMap<&'static str, String> = ["at", "zone", "delay_reasons", "reference"]
         .into_iter()
         .map(|k| (k, form.value("notified", k)))
@@ -790,6 +821,12 @@ async fn render_case(
         handlers,
         record_errors,
         record_values,
+        assignees,
+        shares,
+        may_assign: access.may(Action::Assign),
+        may_share: access.may(Action::Share),
+        people_errors: form.errors_of("people"),
+        share_email: form.value("people", "email"),
         scope_errors: form.errors_of("scope"),
     };
     crate::pages::html(status, &page, None)
@@ -1330,6 +1367,63 @@ pub async fn record_notification(
         )
     })
     .await
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let access = match access_or_404(&state, &desk, &id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
+        return super::forbidden(&state, desk.lang);
+    }
+    let add = form.get("action") != "remove";
+    let result = if let Ok(user) = Uuid::parse_str(form.get("user")) {
+        state.assign(&access, desk.user.id, user, add).await
+    } else {
+        let mut e = FieldErrors::new();
+        e.add("assignee", breachdesk_core::errors::FieldError::Required);
+        Err(HandlingError::Invalid(e))
+    };
+    match result {
+        Ok(()) => done(&desk, access.case.id, "people"),
+        Err(e) => refused(&state, &desk, &access, "people", HashMap::new(), e).await,
+    }
+}
+
+pub async fn share(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let access = match access_or_404(&state, &desk, &id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
+        return super::forbidden(&state, desk.lang);
+    }
+    let end = match form.get("end") {
+        "" => None,
+        u => match Uuid::parse_str(u) {
+            Ok(u) => Some(u),
+            Err(_) => return super::not_found(&state, desk.lang),
+        },
+    };
+    let values = HashMap::from([("email".to_owned(), form.get("email").to_owned())]);
+    match state
+        .share(&access, desk.user.id, Some(form.get("email")), end)
+        .await
+    {
+        Ok(()) => done(&desk, access.case.id, "people"),
+        Err(e) => refused(&state, &desk, &access, "people", values, e).await,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

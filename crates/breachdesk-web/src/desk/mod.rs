@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
             "/desk/cases/{id}/notified",
             post(cases::record_notification),
         )
+        .route("/desk/cases/{id}/assign", post(cases::assign))
+        .route("/desk/cases/{id}/share", post(cases::share))
         .route("/desk/cases/{id}/tasks", post(cases::add_task))
         .route("/desk/cases/{id}/tasks/{task}/done", post(cases::task_done))
         .route("/desk/cases/{id}/meetings", post(cases::add_meeting))

@@ -1197,3 +1197,96 @@ async fn the_record_keeps_tasks_meetings_communications_and_the_notification_wit
         page.body
     );
 }
+
+#[tokio::test]
+async fn handlers_are_assigned_and_a_case_is_shared_only_by_name_and_only_by_the_dpo() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::PrivacyTeam)], "team@uni.example")
+        .await;
+    let auditor = app
+        .account(&[(&app.uni, Role::Auditor)], "auditor@uni.example")
+        .await;
+    let partner = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let page_path = format!("/desk/cases/{case}?lang=en");
+
+    // The team may assign, but an auditor cannot be assigned, and the team may not share.
+    let mut t = app.signed_in(&team).await;
+    let p = t
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/assign?lang=en"),
+            &[("user", &auditor.id.to_string()), ("action", "add")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    let p = t
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/assign?lang=en"),
+            &[("user", &team.id.to_string()), ("action", "add")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        app.store.case_by_id(case).await.unwrap().unwrap().assignees,
+        [team.id]
+    );
+    assert!(!t.get(&page_path).await.body.contains("/share?"));
+    let p = t
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/share"),
+            &[("email", "dpo@museum.example")],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+
+    // Before the share, the partner does not see the case at all.
+    let mut m = app.signed_in(&partner).await;
+    assert_eq!(m.get(&page_path).await.status, 404);
+
+    let mut b = app.signed_in(&dpo).await;
+    let share = format!("/desk/cases/{case}/share?lang=en");
+    for (email, expected) in [
+        ("nobody@nowhere.example", "There is no active account"),
+        ("team@uni.example", "Belongs to this organisation"),
+        ("", "This field is required"),
+    ] {
+        let p = b.submit(&page_path, &share, &[("email", email)]).await;
+        assert_eq!(p.status, 422, "{email}");
+        assert!(p.body.contains(expected), "{email}");
+    }
+    let p = b
+        .submit(&page_path, &share, &[("email", "DPO@museum.example")])
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(m.get(&page_path).await.status, 200);
+    // The partner sees it on their dashboard too, and may record but not move it.
+    assert!(
+        m.get("/desk")
+            .await
+            .body
+            .contains(&format!("/desk/cases/{case}"))
+    );
+
+    // Ending the share ends the access.
+    let p = b
+        .submit(&page_path, &share, &[("end", &partner.id.to_string())])
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(m.get(&page_path).await.status, 404);
+    let trail = app.store.audit_trail(Some(case)).await.unwrap();
+    let shares: Vec<_> = trail
+        .iter()
+        .filter(|r| r.action == "case.share")
+        .map(|r| r.detail.split(' ').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(shares, ["add", "remove"]);
+}
