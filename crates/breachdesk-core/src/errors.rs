@@ -36,6 +36,8 @@ pub enum FieldError {
     UnknownAccount,
     /// The account belongs to the case's own organisation (no share needed).
     OwnOrganisation,
+    /// No such case among those the user may handle.
+    UnknownCase,
 }
 
 impl FieldError {
@@ -64,6 +66,7 @@ impl FieldError {
             Self::BeforeAwareness => "before-awareness",
             Self::UnknownAccount => "unknown-account",
             Self::OwnOrganisation => "own-organisation",
+            Self::UnknownCase => "unknown-case",
         }
     }
 

@@ -63,6 +63,12 @@ pub enum Entry {
         minutes: String,
         decisions: String,
     },
+    /// This case duplicates another and was merged into it.
+    MergedInto {
+        case: Uuid,
+        reference: String,
+        reason: Option<String>,
+    },
     /// A message to or from someone outside the team (supplier, police, authority, reporter).
     Communication {
         at: String,
@@ -71,6 +77,9 @@ pub enum Entry {
         summary: String,
     },
 }
+
+/// Why one case was merged into another, recorded in the merged case.
+pub const MERGE_ENTRY: &str = "merged_into";
 
 /// Which way a communication went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +103,7 @@ impl Entry {
             Self::TaskDone { .. } => "task_done",
             Self::Meeting { .. } => "meeting",
             Self::Communication { .. } => "communication",
+            Self::MergedInto { .. } => MERGE_ENTRY,
         }
     }
 

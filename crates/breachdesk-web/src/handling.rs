@@ -7,7 +7,7 @@ use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::FieldErrors;
 use breachdesk_core::intake::{OpenedReport, open_report, open_supplement};
 use breachdesk_core::investigation::{Entry, open_entry, seal_entry};
-use breachdesk_core::ports::{CaseChange, CaseRecord, Keyring, StoreError};
+use breachdesk_core::ports::{CaseChange, CaseFilter, CaseRecord, Keyring, StoreError};
 use breachdesk_core::report::SupplementBody;
 use breachdesk_core::user::{Principal, Role};
 use breachdesk_core::workflow::{self, Action, Standing, TransitionError};
@@ -353,6 +353,129 @@ impl AppState {
             if late { "late" } else { "in_time" }.to_owned(),
         )
         .await
+    }
+
+    /// Merges this case (a duplicate) into another case of the same organisation, named by its
+    /// reference. The merged case leaves the dashboard; its reports show on the other case.
+    pub(crate) async fn merge(
+        &self,
+        access: &Access,
+        principal: &Principal,
+        target_reference: &str,
+        reason: Option<&str>,
+    ) -> Result<CaseRecord, HandlingError> {
+        if !access.may(Action::Merge) {
+            return Err(HandlingError::Forbidden);
+        }
+        let invalid = |code| {
+            let mut e = FieldErrors::new();
+            e.add("merge_into", code);
+            HandlingError::Invalid(e)
+        };
+        let reference = target_reference.trim().to_uppercase();
+        if reference.is_empty() {
+            return Err(invalid(breachdesk_core::errors::FieldError::Required));
+        }
+        if access.case.merged_into.is_some() || reference == access.case.reference {
+            return Err(invalid(breachdesk_core::errors::FieldError::Contradicts));
+        }
+        let target = self
+            .0
+            .store
+            .find_cases(&[access.case.org_id], &CaseFilter::default())
+            .await?
+            .into_iter()
+            .find(|c| c.reference == reference && c.org_id == access.case.org_id);
+        let Some(target) = target else {
+            return Err(invalid(breachdesk_core::errors::FieldError::UnknownCase));
+        };
+        if target.merged_into.is_some() {
+            return Err(invalid(breachdesk_core::errors::FieldError::Contradicts));
+        }
+        let target_access = self
+            .access(principal, target.id)
+            .await?
+            .filter(|a| a.may(Action::Merge));
+        if target_access.is_none() {
+            return Err(invalid(breachdesk_core::errors::FieldError::UnknownCase));
+        }
+        let entry = Entry::MergedInto {
+            case: target.id,
+            reference: target.reference.clone(),
+            reason: reason
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+        };
+        let change = CaseChange {
+            merged_into: Some(target.id),
+            ..CaseChange::default()
+        };
+        self.apply(
+            access,
+            principal.user_id,
+            change,
+            Some(&entry),
+            "case.merge",
+            format!("into {}", target.id),
+        )
+        .await?;
+        self.0
+            .store
+            .append_audit(
+                &[AuditEvent {
+                    actor: Some(principal.user_id),
+                    org_id: Some(target.org_id),
+                    case_id: Some(target.id),
+                    action: "case.merge",
+                    detail: format!("from {}", access.case.id),
+                }],
+                self.now(),
+            )
+            .await?;
+        Ok(target)
+    }
+
+    /// Reports of the cases merged into this one, opened; each read is audited on its own case.
+    pub(crate) async fn merged_reports(
+        &self,
+        case: &CaseRecord,
+        actor: Uuid,
+    ) -> Result<Vec<(String, OpenedReportWith)>, ServiceError> {
+        let store = &self.0.store;
+        let mut out = Vec::new();
+        for merged in store
+            .find_cases(&[case.org_id], &CaseFilter::default())
+            .await?
+            .into_iter()
+            .filter(|c| c.merged_into == Some(case.id))
+        {
+            store
+                .append_audit(
+                    &[AuditEvent {
+                        actor: Some(actor),
+                        org_id: Some(merged.org_id),
+                        case_id: Some(merged.id),
+                        action: "case.read",
+                        detail: format!("merged into {}", case.id),
+                    }],
+                    self.now(),
+                )
+                .await?;
+            let key = self
+                .0
+                .keyring
+                .unwrap_case_key(merged.id, &merged.wrapped_key)?;
+            for r in store.reports_of_case(merged.id).await? {
+                let opened = open_report(&key, &r)?;
+                let mut supplements = Vec::new();
+                for s in store.supplements_of_report(r.id).await? {
+                    supplements.push((s.created_at, open_supplement(&key, &s)?));
+                }
+                out.push((merged.reference.clone(), (r, opened, supplements)));
+            }
+        }
+        Ok(out)
     }
 
     /// Assigns a handler of the case's organisation, or removes an assignment.

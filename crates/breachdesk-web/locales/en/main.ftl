@@ -131,3 +131,4 @@ field-error-delay-reasons-required = The notification was made more than 72 hour
 field-error-before-awareness = Cannot be before the awareness time.
 field-error-unknown-account = There is no active account with this address: the joint controller's handler needs an account first.
 field-error-own-organisation = Belongs to this organisation: its handlers see the case through their role, not by sharing.
+field-error-unknown-case = No such case among your organisation's open cases.

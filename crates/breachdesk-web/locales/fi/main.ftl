@@ -131,3 +131,4 @@ field-error-delay-reasons-required = Ilmoitus tehtiin yli 72 tuntia tietoiseksi 
 field-error-before-awareness = Ei voi olla ennen tietoiseksi tulemisen hetkeä.
 field-error-unknown-account = Tällä osoitteella ei ole aktiivista tiliä: yhteisrekisterinpitäjän käsittelijä tarvitsee ensin tilin.
 field-error-own-organisation = Kuuluu tähän organisaatioon: sen käsittelijät näkevät tapauksen roolinsa kautta, eivät jakamalla.
+field-error-unknown-case = Organisaatiosi avoimissa tapauksissa ei ole tällaista tapausta.

@@ -131,3 +131,4 @@ field-error-delay-reasons-required = Anmälan gjordes mer än 72 timmar efter k�
 field-error-before-awareness = Kan inte vara före tidpunkten för kännedom.
 field-error-unknown-account = Det finns inget aktivt konto med den här adressen: den gemensamt personuppgiftsansvariges handläggare behöver först ett konto.
 field-error-own-organisation = Hör till den här organisationen: dess handläggare ser ärendet genom sin roll, inte genom delning.
+field-error-unknown-case = Det finns inget sådant ärende bland organisationens öppna ärenden.

@@ -366,6 +366,8 @@ pub struct Field {
 
 #[derive(Debug)]
 pub struct ReportView {
+    /// The reference of the merged duplicate it came from.
+    from: Option<String>,
     kind: String,
     received: String,
     fields: Vec<Field>,
@@ -488,6 +490,10 @@ struct CasePage<'a> {
     record_values: HashMap<&'static str, String>,
     assignees: Vec<PersonView>,
     shares: Vec<PersonView>,
+    merged_into: Option<(Uuid, String)>,
+    may_merge: bool,
+    merge_errors: Vec<String>,
+    merge_value: String,
     may_assign: bool,
     may_share: bool,
     people_errors: Vec<String>,
@@ -722,10 +728,20 @@ async fn render_case(
     let scope_values = form.scope.clone().unwrap_or_else(|| {
         current_scope.map_or_else(FormValues::default, |(_, s)| FormValues::of_scope(s))
     });
+    let merged = match state.merged_reports(case, desk.user.id).await {
+        Ok(m) => m,
+        Err(e) => return internal(&e),
+    };
     let reports = opened
         .reports
         .iter()
-        .map(|(r, o, sups)| {
+        .map(|x| (None, x))
+        .chain(
+            merged
+                .iter()
+                .map(|(reference, x)| (Some(reference.clone()), x)),
+        )
+        .map(|(from, (r, o, sups))| {
             let mut fields = fields_of(tr, &serde_json::to_value(&o.body).unwrap_or_default());
             if let Some(c) = &o.contact {
                 fields.extend(fields_of(
@@ -738,6 +754,7 @@ async fn render_case(
                 ));
             }
             ReportView {
+                from,
                 kind: tr.t(&format!("kind-{}", r.kind.as_str())),
                 received: local(r.created_at),
                 fields,
@@ -823,6 +840,15 @@ async fn render_case(
         record_values,
         assignees,
         shares,
+        merged_into: opened.entries.iter().rev().find_map(|(_, e)| match e {
+            Entry::MergedInto {
+                case, reference, ..
+            } => Some((*case, reference.clone())),
+            _ => None,
+        }),
+        may_merge: access.may(Action::Merge) && case.merged_into.is_none(),
+        merge_errors: form.errors_of("merge"),
+        merge_value: form.value("merge", "into"),
         may_assign: access.may(Action::Assign),
         may_share: access.may(Action::Share),
         people_errors: form.errors_of("people"),
@@ -1367,6 +1393,37 @@ pub async fn record_notification(
         )
     })
     .await
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let access = match access_or_404(&state, &desk, &id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
+        return super::forbidden(&state, desk.lang);
+    }
+    let values = HashMap::from([
+        ("into".to_owned(), form.get("into").to_owned()),
+        ("reason".to_owned(), form.get("reason").to_owned()),
+    ]);
+    match state
+        .merge(
+            &access,
+            &desk.principal,
+            form.get("into"),
+            Some(form.get("reason")),
+        )
+        .await
+    {
+        Ok(target) => done(&desk, target.id, "reports"),
+        Err(e) => refused(&state, &desk, &access, "merge", values, e).await,
+    }
 }
 
 pub async fn assign(

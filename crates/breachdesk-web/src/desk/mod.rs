@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
             post(cases::record_notification),
         )
         .route("/desk/cases/{id}/assign", post(cases::assign))
+        .route("/desk/cases/{id}/merge", post(cases::merge))
         .route("/desk/cases/{id}/share", post(cases::share))
         .route("/desk/cases/{id}/tasks", post(cases::add_task))
         .route("/desk/cases/{id}/tasks/{task}/done", post(cases::task_done))

@@ -1290,3 +1290,105 @@ async fn handlers_are_assigned_and_a_case_is_shared_only_by_name_and_only_by_the
         .collect();
     assert_eq!(shares, ["add", "remove"]);
 }
+
+#[tokio::test]
+async fn a_duplicate_report_is_merged_into_the_case_it_repeats() {
+    let app = spawn().await;
+    let team = app
+        .account(&[(&app.uni, Role::SecurityTeam)], "team@uni.example")
+        .await;
+    let auditor = app
+        .account(&[(&app.uni, Role::Auditor)], "auditor@uni.example")
+        .await;
+    let first = app.reported_case("uni").await;
+    let r = app.post_report("uni", &crate::helpers::anonymous()).await;
+    let duplicate: Uuid = r.json::<serde_json::Value>().await.unwrap()["case_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let museum_case = app.reported_case("museum").await;
+    let first_ref = app
+        .store
+        .case_by_id(first)
+        .await
+        .unwrap()
+        .unwrap()
+        .reference;
+    let museum_ref = app
+        .store
+        .case_by_id(museum_case)
+        .await
+        .unwrap()
+        .unwrap()
+        .reference;
+    let dup_path = format!("/desk/cases/{duplicate}?lang=en");
+    let merge = format!("/desk/cases/{duplicate}/merge?lang=en");
+
+    let mut a = app.signed_in(&auditor).await;
+    let csrf = a.get(&dup_path).await.hidden("csrf_token");
+    let r = a
+        .post(
+            &merge,
+            &[("csrf_token", csrf.as_str()), ("into", &first_ref)],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+
+    let mut b = app.signed_in(&team).await;
+    for (into, expected) in [
+        ("UNI-1999-0001", "No such case"),
+        (museum_ref.as_str(), "No such case"),
+        ("", "This field is required"),
+    ] {
+        let p = b.submit(&dup_path, &merge, &[("into", into)]).await;
+        assert_eq!(p.status, 422, "{into}");
+        assert!(p.body.contains(expected), "{into}");
+    }
+    let p = b
+        .submit(
+            &dup_path,
+            &merge,
+            &[
+                ("into", &first_ref.to_lowercase()),
+                ("reason", "Same incident"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        app.store
+            .case_by_id(duplicate)
+            .await
+            .unwrap()
+            .unwrap()
+            .merged_into,
+        Some(first)
+    );
+    // The first case shows both reports; the duplicate left the dashboard and points there.
+    let page = b.get(&format!("/desk/cases/{first}?lang=en")).await;
+    assert!(page.body.contains("The exam grade list"));
+    assert!(page.body.contains("Printed museum card customer lists"));
+    assert!(page.body.contains("merged from"));
+    let dup_ref = app
+        .store
+        .case_by_id(duplicate)
+        .await
+        .unwrap()
+        .unwrap()
+        .reference;
+    assert!(!b.get("/desk").await.body.contains(&dup_ref));
+    let dup_page = b.get(&dup_path).await;
+    assert!(dup_page.body.contains("was merged into"));
+    assert!(!dup_page.body.contains("/merge?"), "merged only once");
+    // Reading the merged report through the other case is on the duplicate's own record.
+    let reads = app
+        .store
+        .audit_trail(Some(duplicate))
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.action == "case.read" && r.detail.starts_with("merged into"))
+        .count();
+    assert!(reads >= 1);
+}
