@@ -63,6 +63,8 @@ pub enum Entry {
         minutes: String,
         decisions: String,
     },
+    /// A question to the reporter of one report, shown on their follow-up page.
+    Question { report: Uuid, text: String },
     /// This case duplicates another and was merged into it.
     MergedInto {
         case: Uuid,
@@ -104,6 +106,7 @@ impl Entry {
             Self::Meeting { .. } => "meeting",
             Self::Communication { .. } => "communication",
             Self::MergedInto { .. } => MERGE_ENTRY,
+            Self::Question { .. } => "question",
         }
     }
 

@@ -549,6 +549,9 @@ pub fn protected_data_warnings<I: Input>(input: &I) -> Vec<Warning> {
 pub struct SupplementBody {
     pub text: String,
     pub phase: Option<Phase>,
+    /// The handlers' question this answers (an entry of the investigation record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<uuid::Uuid>,
 }
 
 pub fn validate_supplement<I: Input>(input: &I) -> Result<SupplementBody, FieldErrors> {
@@ -560,14 +563,26 @@ pub fn validate_supplement<I: Input>(input: &I) -> Result<SupplementBody, FieldE
     let phase = r
         .optional("phase", 32)
         .and_then(|p| Phase::parse(&p).map_err(|e| r.errors.add("phase", e)).ok());
+    let answers = r.optional("answers", 36).and_then(|a| {
+        uuid::Uuid::parse_str(&a)
+            .map_err(|_| {
+                r.errors
+                    .add("answers", FieldError::InvalidChoice { allowed: &[] });
+            })
+            .ok()
+    });
     if input.strict() {
         for name in input.names() {
-            if !["text", "phase", "receipt_code"].contains(&name) {
+            if !["text", "phase", "receipt_code", "answers"].contains(&name) {
                 r.errors.add(name, FieldError::UnknownField);
             }
         }
     }
-    r.errors.into_result(|| SupplementBody { text, phase })
+    r.errors.into_result(|| SupplementBody {
+        text,
+        phase,
+        answers,
+    })
 }
 
 #[must_use]

@@ -7,6 +7,7 @@ use breachdesk_core::case::CaseStatus;
 use breachdesk_core::intake::{
     IssuedReceipt, open_supplement, renew_receipt, seal_intake, seal_supplement,
 };
+use breachdesk_core::investigation::{Entry, open_entry};
 use breachdesk_core::org::Organisation;
 use breachdesk_core::ports::{Keyring, ReceiptRecord, SecretHasher, StoreError};
 use breachdesk_core::receipt::ReceiptCode;
@@ -198,20 +199,38 @@ impl AppState {
             .find(|r| r.id == receipt.report_id)
             .ok_or(ServiceError::NotFound)?;
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
-        let supplements = self
+        let opened: Vec<(Timestamp, breachdesk_core::report::SupplementBody)> = self
             .0
             .store
             .supplements_of_report(receipt.report_id)
             .await?
             .iter()
-            .map(|s| Ok((s.created_at, open_supplement(&key, s)?.phase)))
+            .map(|s| Ok((s.created_at, open_supplement(&key, s)?)))
             .collect::<Result<_, ServiceError>>()?;
+        // The handlers' questions to this reporter, and whether each has an answer.
+        let mut questions = Vec::new();
+        for e in self.0.store.case_entries(case.id).await? {
+            if e.kind != "question" {
+                continue;
+            }
+            if let Entry::Question { report, text } = open_entry(&key, &e)?
+                && report == receipt.report_id
+            {
+                questions.push(ReporterQuestion {
+                    id: e.id,
+                    asked_at: e.created_at,
+                    text,
+                    answered: opened.iter().any(|(_, s)| s.answers == Some(e.id)),
+                });
+            }
+        }
         Ok(ReporterView {
             reference: case.reference,
             status: case.status,
             kind: report.kind,
             received_at: report.created_at,
-            supplements,
+            supplements: opened.iter().map(|(t, s)| (*t, s.phase)).collect(),
+            questions,
         })
     }
 
@@ -243,4 +262,14 @@ pub struct ReporterView {
     pub kind: ReportKind,
     pub received_at: Timestamp,
     pub supplements: Vec<(Timestamp, Option<Phase>)>,
+    /// Questions the handlers asked this reporter (their own text, no case content).
+    pub questions: Vec<ReporterQuestion>,
+}
+
+#[derive(Debug)]
+pub struct ReporterQuestion {
+    pub id: Uuid,
+    pub asked_at: Timestamp,
+    pub text: String,
+    pub answered: bool,
 }

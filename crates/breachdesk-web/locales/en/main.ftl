@@ -110,6 +110,11 @@ not-found-text = There is no such page or organisation.
 error-title = Something went wrong
 error-text = Your input was not saved. Please try again in a moment.
 
+follow-up-questions = Questions from the handlers
+follow-up-question-answered = You have answered this question.
+field-answers = This answers the question
+hint-answers = Choose the question if your text answers one.
+answers-none = (no question: other information)
 field-error-required = This field is required.
 field-error-too-long = Too long: at most { $max } characters.
 field-error-not-text = Must be text.

@@ -110,6 +110,11 @@ not-found-text = Tällaista sivua tai organisaatiota ei ole.
 error-title = Jokin meni vikaan
 error-text = Syötettäsi ei tallennettu. Yritä hetken kuluttua uudelleen.
 
+follow-up-questions = Käsittelijöiden kysymykset
+follow-up-question-answered = Olet vastannut tähän kysymykseen.
+field-answers = Tämä vastaa kysymykseen
+hint-answers = Valitse kysymys, jos tekstisi vastaa johonkin niistä.
+answers-none = (ei kysymystä: muuta tietoa)
 field-error-required = Tämä kenttä on pakollinen.
 field-error-too-long = Liian pitkä: enintään { $max } merkkiä.
 field-error-not-text = On oltava tekstiä.

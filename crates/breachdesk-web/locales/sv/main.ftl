@@ -110,6 +110,11 @@ not-found-text = Det finns ingen sådan sida eller organisation.
 error-title = Något gick fel
 error-text = Dina uppgifter sparades inte. Försök igen om en stund.
 
+follow-up-questions = Frågor från handläggarna
+follow-up-question-answered = Du har svarat på den här frågan.
+field-answers = Detta besvarar frågan
+hint-answers = Välj frågan om din text besvarar någon av dem.
+answers-none = (ingen fråga: annan information)
 field-error-required = Detta fält är obligatoriskt.
 field-error-too-long = För långt: högst { $max } tecken.
 field-error-not-text = Måste vara text.

@@ -147,6 +147,16 @@ async fn follow_up(
                 phase: p.map(breachdesk_core::report::Phase::as_str),
             })
             .collect(),
+        questions: view
+            .questions
+            .into_iter()
+            .map(|q| schema::QuestionDto {
+                id: q.id,
+                asked_at: ts(q.asked_at),
+                text: q.text,
+                answered: q.answered,
+            })
+            .collect(),
     }))
 }
 
@@ -181,6 +191,15 @@ async fn create_supplement(
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     let receipt = state.verify_receipt(ip, &code).await?;
+    if let Some(q) = supplement.answers {
+        let view = state.follow_up_status(&receipt).await?;
+        if !view.questions.iter().any(|x| x.id == q) {
+            return Err(ApiError::field(
+                "answers",
+                "Is not one of the questions asked about this report.",
+            ));
+        }
+    }
     let id = state.add_supplement(&receipt, &supplement).await?;
     Ok((
         StatusCode::CREATED,

@@ -136,6 +136,8 @@ pub struct SupplementRequest {
     text: String,
     /// For processors: the phase this supplement completes.
     phase: Option<PhaseName>,
+    /// The id of the handlers' question this answers (see `questions` of the follow-up).
+    answers: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -152,6 +154,16 @@ pub struct FollowUpStatus {
     pub kind: &'static str,
     pub received_at: String,
     pub supplements: Vec<SupplementSummary>,
+    /// Questions the handlers asked the reporter; answer one with a supplement's `answers`.
+    pub questions: Vec<QuestionDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionDto {
+    pub id: Uuid,
+    pub asked_at: String,
+    pub text: String,
+    pub answered: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

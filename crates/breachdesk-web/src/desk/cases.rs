@@ -410,6 +410,13 @@ impl FormState {
 }
 
 #[derive(Debug)]
+pub struct QuestionView {
+    asked: String,
+    text: String,
+    answers: Vec<Field>,
+}
+
+#[derive(Debug)]
 pub struct PersonView {
     id: Uuid,
     name: String,
@@ -490,6 +497,10 @@ struct CasePage<'a> {
     record_values: HashMap<&'static str, String>,
     assignees: Vec<PersonView>,
     shares: Vec<PersonView>,
+    questions: Vec<QuestionView>,
+    question_reports: Vec<OptionView>,
+    question_errors: Vec<String>,
+    question_text: String,
     merged_into: Option<(Uuid, String)>,
     may_merge: bool,
     merge_errors: Vec<String>,
@@ -702,6 +713,40 @@ async fn render_case(
             }),
     );
     handlers.dedup_by(|a, b| a.value == b.value);
+    let mut questions = Vec::new();
+    for (record, e) in &opened.entries {
+        if let Entry::Question { report, text } = e {
+            let answers = opened
+                .reports
+                .iter()
+                .filter(|(r, _, _)| r.id == *report)
+                .flat_map(|(_, _, sups)| sups.iter())
+                .filter(|(_, s)| s.answers == Some(record.id))
+                .map(|(at, s)| Field {
+                    label: local(*at),
+                    value: s.text.clone(),
+                })
+                .collect();
+            questions.push(QuestionView {
+                asked: local(record.created_at),
+                text: text.clone(),
+                answers,
+            });
+        }
+    }
+    let question_reports = opened
+        .reports
+        .iter()
+        .map(|(r, _, _)| OptionView {
+            value: r.id.to_string(),
+            label: format!(
+                "{} — {}",
+                tr.t(&format!("kind-{}", r.kind.as_str())),
+                local(r.created_at)
+            ),
+            selected: form.value("question", "report") == r.id.to_string(),
+        })
+        .collect();
     let assignees = case
         .assignees
         .iter()
@@ -840,6 +885,10 @@ async fn render_case(
         record_values,
         assignees,
         shares,
+        questions,
+        question_reports,
+        question_errors: form.errors_of("question"),
+        question_text: form.value("question", "text"),
         merged_into: opened.entries.iter().rev().find_map(|(_, e)| match e {
             Entry::MergedInto {
                 case, reference, ..
@@ -1391,6 +1440,52 @@ pub async fn record_notification(
             awareness,
             now,
         )
+    })
+    .await
+}
+
+pub async fn ask_question(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let reports = match Uuid::parse_str(&id) {
+        Ok(cid) => match state.0.store.reports_of_case(cid).await {
+            Ok(r) => r.into_iter().map(|r| r.id).collect::<Vec<_>>(),
+            Err(e) => return internal(&e),
+        },
+        Err(_) => Vec::new(),
+    };
+    record_entry(&state, &desk, &id, "question", &form, |_, _| {
+        let mut errors = FieldErrors::new();
+        let report = Uuid::parse_str(form.get("report"))
+            .ok()
+            .filter(|r| reports.contains(r));
+        if report.is_none() {
+            errors.add(
+                "report",
+                breachdesk_core::errors::FieldError::InvalidChoice { allowed: &[] },
+            );
+        }
+        let text = form.get("text").trim();
+        if text.is_empty() {
+            errors.add("text", breachdesk_core::errors::FieldError::Required);
+        } else if text.chars().count() > investigation::MAX_TEXT {
+            errors.add(
+                "text",
+                breachdesk_core::errors::FieldError::TooLong {
+                    max: investigation::MAX_TEXT,
+                },
+            );
+        }
+        match report {
+            Some(report) if errors.is_empty() => Ok(Entry::Question {
+                report,
+                text: text.to_owned(),
+            }),
+            _ => Err(errors),
+        }
     })
     .await
 }

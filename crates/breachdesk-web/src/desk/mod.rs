@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/desk/cases/{id}/assign", post(cases::assign))
         .route("/desk/cases/{id}/merge", post(cases::merge))
+        .route("/desk/cases/{id}/questions", post(cases::ask_question))
         .route("/desk/cases/{id}/share", post(cases::share))
         .route("/desk/cases/{id}/tasks", post(cases::add_task))
         .route("/desk/cases/{id}/tasks/{task}/done", post(cases::task_done))

@@ -624,6 +624,13 @@ struct FollowUpPage<'a> {
     warnings: Vec<SummaryItem>,
 }
 
+#[derive(Debug)]
+struct QuestionView {
+    asked: String,
+    text: String,
+    answered: bool,
+}
+
 #[derive(Template)]
 #[template(path = "status.html")]
 struct StatusPage<'a> {
@@ -634,6 +641,7 @@ struct StatusPage<'a> {
     received_line: String,
     status_line: String,
     supplements: Vec<String>,
+    questions: Vec<QuestionView>,
     csrf: String,
     receipt_code: String,
     fields: Vec<FieldView>,
@@ -709,6 +717,15 @@ fn render_status(
         language: lang,
     };
     let mut specs = vec![Spec::new("text", "textarea", true, MAX_LONG).hint("hint-text")];
+    let open_questions: Vec<(String, String)> = view
+        .questions
+        .iter()
+        .filter(|q| !q.answered)
+        .map(|q| (q.id.to_string(), q.text.chars().take(80).collect()))
+        .collect();
+    if !open_questions.is_empty() {
+        specs.push(Spec::new("answers", "select", false, 0).hint("hint-answers"));
+    }
     if view.kind == ReportKind::Processor {
         specs.push(Spec::new("phase", "select", false, 0).hint("hint-phase"));
     }
@@ -719,7 +736,16 @@ fn render_status(
         );
     }
     let opts = options(tr);
-    let (fields, summary) = build_fields(tr, &specs, values, errors, &opts);
+    let with_questions = |name: &'static str| {
+        if name == "answers" {
+            std::iter::once((String::new(), tr.t("answers-none")))
+                .chain(open_questions.iter().cloned())
+                .collect()
+        } else {
+            opts(name)
+        }
+    };
+    let (fields, summary) = build_fields(tr, &specs, values, errors, &with_questions);
     let page = StatusPage {
         tr,
         switch: Vec::new(),
@@ -746,6 +772,15 @@ fn render_status(
                     )
                     .trim()
                     .to_owned()
+            })
+            .collect(),
+        questions: view
+            .questions
+            .iter()
+            .map(|q| QuestionView {
+                asked: local_time(q.asked_at),
+                text: q.text.clone(),
+                answered: q.answered,
             })
             .collect(),
         csrf: csrf.0,
@@ -893,9 +928,29 @@ async fn supplement_submit(
         Err(e) => return service_error_page(&state, lang, &e),
     };
     let mut shown: Values = values.clone();
-    shown.retain(|k, _| k == "text" || k == "phase");
+    shown.retain(|k, _| k == "text" || k == "phase" || k == "answers");
     let input = FormInput(&shown);
     let body = match validate_supplement(&input) {
+        // An answer must answer one of this reporter's own questions.
+        Ok(b)
+            if b.answers
+                .is_some_and(|a| !view.questions.iter().any(|q| q.id == a)) =>
+        {
+            let mut e = FieldErrors::new();
+            e.add("answers", FieldError::InvalidChoice { allowed: &[] });
+            return render_status(
+                &state,
+                lang,
+                &view,
+                &code,
+                &shown,
+                &e,
+                &[],
+                None,
+                csrf::token(&headers),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
         Ok(b) => b,
         Err(e) => {
             return render_status(

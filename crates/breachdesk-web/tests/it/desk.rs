@@ -1392,3 +1392,124 @@ async fn a_duplicate_report_is_merged_into_the_case_it_repeats() {
         .count();
     assert!(reads >= 1);
 }
+
+#[tokio::test]
+async fn a_question_to_the_reporter_is_answered_on_the_follow_up_page() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let r = app.post_report("uni", &crate::helpers::anonymous()).await;
+    let accepted: serde_json::Value = r.json().await.unwrap();
+    let case: Uuid = accepted["case_id"].as_str().unwrap().parse().unwrap();
+    let report = accepted["id"].as_str().unwrap().to_owned();
+    let code = accepted["receipt_code"].as_str().unwrap().to_owned();
+    let page_path = format!("/desk/cases/{case}?lang=en");
+    let mut b = app.signed_in(&dpo).await;
+    let ask = format!("/desk/cases/{case}/questions?lang=en");
+    let p = b
+        .submit(&page_path, &ask, &[("report", &report), ("text", " ")])
+        .await;
+    assert_eq!(p.status, 422);
+    let p = b
+        .submit(
+            &page_path,
+            &ask,
+            &[
+                ("report", &report),
+                ("text", "Which recycling bin was it, and on which floor?"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(b.get(&page_path).await.body.contains("Not answered yet."));
+
+    // The reporter, with nothing but the receipt code.
+    let mut reporter = Browser::new(&app);
+    let page = reporter.get("/follow-up?lang=en").await;
+    let csrf = page.hidden("csrf_token");
+    let status = reporter
+        .post(
+            "/follow-up",
+            &[
+                ("csrf_token", &csrf),
+                ("language", "en"),
+                ("receipt_code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(status.status, 200, "{}", status.body);
+    assert!(
+        status
+            .body
+            .contains("Which recycling bin was it, and on which floor?")
+    );
+    let question_id = app
+        .store
+        .case_entries(case)
+        .await
+        .unwrap()
+        .iter()
+        .find(|e| e.kind == "question")
+        .unwrap()
+        .id
+        .to_string();
+    // A made-up question id is refused.
+    let bogus = reporter
+        .post(
+            "/follow-up/supplement",
+            &[
+                ("csrf_token", &csrf),
+                ("language", "en"),
+                ("receipt_code", &code),
+                ("text", "Second floor"),
+                ("answers", &Uuid::now_v7().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(bogus.status, 422);
+    let answered = reporter
+        .post(
+            "/follow-up/supplement",
+            &[
+                ("csrf_token", &csrf),
+                ("language", "en"),
+                ("receipt_code", &code),
+                ("text", "The blue bin by the lifts, second floor"),
+                ("answers", &question_id),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 201, "{}", answered.body);
+    assert!(answered.body.contains("You have answered this question."));
+
+    let page = b.get(&page_path).await;
+    assert!(
+        page.body
+            .contains("The blue bin by the lifts, second floor")
+    );
+    assert!(!page.body.contains("Not answered yet."));
+
+    // The API shows the question to the reporter too, and refuses a wrong id.
+    let v: serde_json::Value = app
+        .http
+        .post(app.url("/api/v1/follow-up"))
+        .json(&serde_json::json!({ "receipt_code": code }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["questions"][0]["answered"], true);
+    let r = app
+        .http
+        .post(app.url("/api/v1/follow-up/supplements"))
+        .json(&serde_json::json!({
+            "receipt_code": code, "text": "more", "answers": Uuid::now_v7()
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+}
