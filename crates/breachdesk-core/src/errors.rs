@@ -38,6 +38,12 @@ pub enum FieldError {
     OwnOrganisation,
     /// No such case among those the user may handle.
     UnknownCase,
+    /// A file whose content is not of an accepted type.
+    FileTypeNotAllowed,
+    /// A file larger than allowed.
+    FileTooLarge {
+        max_bytes: usize,
+    },
 }
 
 impl FieldError {
@@ -67,6 +73,8 @@ impl FieldError {
             Self::UnknownAccount => "unknown-account",
             Self::OwnOrganisation => "own-organisation",
             Self::UnknownCase => "unknown-case",
+            Self::FileTypeNotAllowed => "file-type-not-allowed",
+            Self::FileTooLarge { .. } => "file-too-large",
         }
     }
 
@@ -76,6 +84,9 @@ impl FieldError {
         match self {
             Self::TooLong { max } => vec![("max", max.to_string())],
             Self::InvalidChoice { allowed } => vec![("allowed", allowed.join(", "))],
+            Self::FileTooLarge { max_bytes } => {
+                vec![("max", (max_bytes / (1024 * 1024)).to_string())]
+            }
             _ => Vec::new(),
         }
     }

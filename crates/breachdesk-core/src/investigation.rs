@@ -63,6 +63,16 @@ pub enum Entry {
         minutes: String,
         decisions: String,
     },
+    /// A file of the investigation (logs, screenshots, letters), stored sealed apart.
+    Attachment {
+        id: Uuid,
+        file_name: String,
+        content_type: String,
+        size: u64,
+        /// SHA-256 of the content, hex: what was received can be shown unchanged later.
+        sha256: String,
+        description: String,
+    },
     /// A question to the reporter of one report, shown on their follow-up page.
     Question { report: Uuid, text: String },
     /// This case duplicates another and was merged into it.
@@ -107,6 +117,7 @@ impl Entry {
             Self::Communication { .. } => "communication",
             Self::MergedInto { .. } => MERGE_ENTRY,
             Self::Question { .. } => "question",
+            Self::Attachment { .. } => "attachment",
         }
     }
 
@@ -148,6 +159,57 @@ pub fn seal_entry<C: CaseCipher>(key: &C, entry: &Entry, created_by: Option<Uuid
 pub fn open_entry<C: CaseCipher>(key: &C, record: &CaseEntryRecord) -> Result<Entry, CryptoError> {
     let plain = key.open(&aad(record.id), &record.body)?;
     serde_json::from_slice(&plain).map_err(|_| CryptoError::Malformed)
+}
+
+fn attachment_aad(id: Uuid) -> Aad {
+    Aad {
+        table: "attachments",
+        column: "body",
+        row: id,
+    }
+}
+
+/// Seals an accepted file: the entry describing it and the stored attachment.
+#[must_use]
+pub fn seal_attachment<C: CaseCipher>(
+    key: &C,
+    file_name: &str,
+    content_type: &str,
+    description: &str,
+    bytes: &[u8],
+) -> (Entry, crate::ports::NewAttachment) {
+    use sha2::{Digest, Sha256};
+    let id = Uuid::now_v7();
+    let sha256 = Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            use std::fmt::Write;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
+    let entry = Entry::Attachment {
+        id,
+        file_name: crate::attachment::safe_file_name(file_name),
+        content_type: content_type.to_owned(),
+        size: bytes.len() as u64,
+        sha256,
+        description: description.trim().chars().take(MAX_LINE).collect(),
+    };
+    let stored = crate::ports::NewAttachment {
+        id,
+        size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        body: key.seal(&attachment_aad(id), bytes),
+    };
+    (entry, stored)
+}
+
+/// Opens a stored attachment.
+pub fn open_attachment<C: CaseCipher>(
+    key: &C,
+    id: Uuid,
+    sealed: &[u8],
+) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoError> {
+    key.open(&attachment_aad(id), sealed)
 }
 
 fn text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) -> Option<String> {

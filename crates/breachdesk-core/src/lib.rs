@@ -10,6 +10,7 @@
 //! [`errors::FieldErrors`] that name each field and what is wrong with it.
 
 pub mod assessment;
+pub mod attachment;
 pub mod audit;
 pub mod case;
 pub mod clock;

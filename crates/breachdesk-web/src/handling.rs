@@ -478,6 +478,91 @@ impl AppState {
         Ok(out)
     }
 
+    /// Stores an accepted file, sealed, with its entry in the record.
+    pub(crate) async fn attach(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        file_name: &str,
+        content_type: &str,
+        description: &str,
+        bytes: &[u8],
+    ) -> Result<(), HandlingError> {
+        if !access.may(Action::EditInvestigation) {
+            return Err(HandlingError::Forbidden);
+        }
+        let case = &access.case;
+        let key = self
+            .0
+            .keyring
+            .unwrap_case_key(case.id, &case.wrapped_key)
+            .map_err(ServiceError::from)?;
+        let (entry, stored) = breachdesk_core::investigation::seal_attachment(
+            &key,
+            file_name,
+            content_type,
+            description,
+            bytes,
+        );
+        let change = CaseChange {
+            attachment: Some(stored),
+            ..CaseChange::default()
+        };
+        let detail = format!("{content_type} {} bytes", bytes.len());
+        self.apply(
+            access,
+            actor,
+            change,
+            Some(&entry),
+            "case.attachment",
+            detail,
+        )
+        .await
+    }
+
+    /// An attachment's name, type and content, for download; the read is audited first.
+    pub(crate) async fn attachment(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        id: Uuid,
+    ) -> Result<Option<(String, zeroize::Zeroizing<Vec<u8>>)>, ServiceError> {
+        let case = &access.case;
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let mut name = None;
+        for e in self.0.store.case_entries(case.id).await? {
+            if e.kind == "attachment"
+                && let Entry::Attachment {
+                    id: a, file_name, ..
+                } = open_entry(&key, &e)?
+                && a == id
+            {
+                name = Some(file_name);
+            }
+        }
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        let Some(sealed) = self.0.store.attachment(case.id, id).await? else {
+            return Ok(None);
+        };
+        self.0
+            .store
+            .append_audit(
+                &[AuditEvent {
+                    actor: Some(actor),
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "case.read",
+                    detail: format!("attachment {id}"),
+                }],
+                self.now(),
+            )
+            .await?;
+        let bytes = breachdesk_core::investigation::open_attachment(&key, id, &sealed)?;
+        Ok(Some((name, bytes)))
+    }
+
     /// Assigns a handler of the case's organisation, or removes an assignment.
     pub(crate) async fn assign(
         &self,

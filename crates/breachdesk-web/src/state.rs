@@ -32,6 +32,8 @@ pub struct Limits {
     pub request_timeout: std::time::Duration,
     /// Receipt codes hashed ahead of time, to absorb bursts of reports (0 = hash each inline).
     pub receipt_pool: usize,
+    /// Largest attachment accepted, in bytes.
+    pub max_attachment_bytes: usize,
     /// Sign-in attempts (password, code) per client IP address and minute.
     pub sign_in_per_minute: u32,
     /// Wrong passwords or codes for one account before it is locked.
@@ -57,6 +59,7 @@ impl Default for Limits {
             max_body_bytes: 256 * 1024,
             request_timeout: std::time::Duration::from_secs(30),
             receipt_pool: 256,
+            max_attachment_bytes: 10 * 1024 * 1024,
             sign_in_per_minute: 10,
             max_login_failures: 5,
             login_lockout: SignedDuration::from_mins(15),

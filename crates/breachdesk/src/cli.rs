@@ -115,6 +115,9 @@ pub struct ServeArgs {
     /// Seconds before a request is answered with 408.
     #[arg(long, env = "BREACHDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Largest attachment of the investigation record in MiB.
+    #[arg(long, env = "BREACHDESK_MAX_ATTACHMENT_MIB", default_value_t = 10)]
+    pub max_attachment_mib: usize,
     /// Sign-in attempts per client address and minute (0 = no limit).
     #[arg(long, env = "BREACHDESK_SIGN_IN_PER_MINUTE", default_value_t = 10)]
     pub sign_in_per_minute: u32,

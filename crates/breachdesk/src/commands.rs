@@ -205,6 +205,7 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         max_body_bytes: args.max_body_kib.max(1) * 1024,
         request_timeout: std::time::Duration::from_secs(args.request_timeout_secs.max(1)),
         receipt_pool: args.receipt_pool,
+        max_attachment_bytes: args.max_attachment_mib.max(1) * 1024 * 1024,
         sign_in_per_minute: args.sign_in_per_minute,
         max_login_failures: args.max_login_failures.max(1),
         login_lockout: jiff::SignedDuration::from_mins(args.login_lockout_minutes.max(1)),

@@ -137,3 +137,5 @@ field-error-before-awareness = Cannot be before the awareness time.
 field-error-unknown-account = There is no active account with this address: the joint controller's handler needs an account first.
 field-error-own-organisation = Belongs to this organisation: its handlers see the case through their role, not by sharing.
 field-error-unknown-case = No such case among your organisation's open cases.
+field-error-file-type-not-allowed = This kind of file is not accepted: PDF, images (PNG, JPEG, GIF), office documents, ZIP and plain text are.
+field-error-file-too-large = The file is too large: at most { $max } MiB.

@@ -137,3 +137,5 @@ field-error-before-awareness = Ei voi olla ennen tietoiseksi tulemisen hetkeä.
 field-error-unknown-account = Tällä osoitteella ei ole aktiivista tiliä: yhteisrekisterinpitäjän käsittelijä tarvitsee ensin tilin.
 field-error-own-organisation = Kuuluu tähän organisaatioon: sen käsittelijät näkevät tapauksen roolinsa kautta, eivät jakamalla.
 field-error-unknown-case = Organisaatiosi avoimissa tapauksissa ei ole tällaista tapausta.
+field-error-file-type-not-allowed = Tämän tyyppistä tiedostoa ei hyväksytä: hyväksytään PDF, kuvat (PNG, JPEG, GIF), toimisto-asiakirjat, ZIP ja tekstitiedostot.
+field-error-file-too-large = Tiedosto on liian suuri: enintään { $max } MiB.

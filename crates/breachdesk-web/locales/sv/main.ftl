@@ -137,3 +137,5 @@ field-error-before-awareness = Kan inte vara före tidpunkten för kännedom.
 field-error-unknown-account = Det finns inget aktivt konto med den här adressen: den gemensamt personuppgiftsansvariges handläggare behöver först ett konto.
 field-error-own-organisation = Hör till den här organisationen: dess handläggare ser ärendet genom sin roll, inte genom delning.
 field-error-unknown-case = Det finns inget sådant ärende bland organisationens öppna ärenden.
+field-error-file-type-not-allowed = Den här typen av fil tas inte emot: PDF, bilder (PNG, JPEG, GIF), kontorsdokument, ZIP och textfiler tas emot.
+field-error-file-too-large = Filen är för stor: högst { $max } MiB.

@@ -12,6 +12,7 @@ mod scope_form;
 pub mod session;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -19,8 +20,18 @@ use breachdesk_core::report::Language;
 
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
     Router::new()
+        .route(
+            "/desk/cases/{id}/attachments",
+            post(cases::upload_attachment)
+                // Files are larger than forms; multipart overhead on top of the file itself.
+                .layer(DefaultBodyLimit::max(max_attachment_bytes + 64 * 1024)),
+        )
+        .route(
+            "/desk/cases/{id}/attachments/{attachment}",
+            get(cases::download_attachment),
+        )
         .route(
             "/setup/{token}",
             get(auth::setup_page).post(auth::setup_submit),

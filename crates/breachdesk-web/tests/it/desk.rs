@@ -1513,3 +1513,167 @@ async fn a_question_to_the_reporter_is_answered_on_the_follow_up_page() {
         .unwrap();
     assert_eq!(r.status(), 422);
 }
+
+impl Browser<'_> {
+    pub async fn upload(&mut self, path: &str, csrf: &str, name: &str, bytes: Vec<u8>) -> Page {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf.to_owned())
+            .text("description", "evidence")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
+        let r = self
+            .app
+            .http
+            .post(self.app.url(path))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+}
+
+#[tokio::test]
+async fn attachments_are_type_checked_size_limited_sealed_and_only_downloaded() {
+    let app = spawn_with(breachdesk_web::Limits {
+        intake_per_minute: 0,
+        sign_in_per_minute: 0,
+        max_attachment_bytes: 1024 * 1024,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let auditor = app
+        .account(&[(&app.uni, Role::Auditor)], "auditor@uni.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let page_path = format!("/desk/cases/{case}?lang=en");
+    let upload = format!("/desk/cases/{case}/attachments?lang=en");
+    let mut b = app.signed_in(&dpo).await;
+    let csrf = b.get(&page_path).await.hidden("csrf_token");
+
+    // An executable named like a text file is refused by its content.
+    let p = b
+        .upload(
+            &upload,
+            &csrf,
+            "notes.txt",
+            b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00".to_vec(),
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(
+        p.body.contains("This kind of file is not accepted"),
+        "{}",
+        p.body
+    );
+    // Too large.
+    let p = b
+        .upload(&upload, &csrf, "big.txt", vec![b'a'; 1024 * 1024 + 1])
+        .await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.body.contains("The file is too large: at most 1 MiB."));
+    // Without the session's token.
+    let p = b.upload(&upload, "forged", "log.txt", b"x".to_vec()).await;
+    assert_eq!(p.status, 403);
+    assert!(app.store.case_entries(case).await.unwrap().is_empty());
+
+    let log = "2026-11-20 09:14 user=maija exported grades.csv\n".repeat(20);
+    let p = b
+        .upload(
+            &upload,
+            &csrf,
+            "../../mail server.log",
+            log.clone().into_bytes(),
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let p = b.upload(&upload, &csrf, "letter.pdf", pdf.clone()).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    let page = b.get(&page_path).await;
+    assert!(page.body.contains("mail server.log"));
+    assert!(page.body.contains("application/pdf"));
+    let entries = app.store.case_entries(case).await.unwrap();
+    let ids: Vec<Uuid> = entries
+        .iter()
+        .filter(|e| e.kind == "attachment")
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids.len(), 2);
+    // The attachment id is in the link on the page.
+    let link_start = page
+        .body
+        .find(&format!("/desk/cases/{case}/attachments/"))
+        .unwrap();
+    let link: String = page.body[link_start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // Downloaded as opaque bytes, never inline, unchanged.
+    let r = app
+        .http
+        .get(app.url(&link))
+        .header(reqwest::header::COOKIE, b.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.starts_with("attachment; "), "{disposition}");
+    assert!(
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let body = r.bytes().await.unwrap();
+    // The first link is the first upload.
+    assert_eq!(body.as_ref(), log.as_bytes());
+
+    // Sealed at rest.
+    let db = std::fs::read(app.dir.path().join("breachdesk.db")).unwrap_or_default();
+    let wal = std::fs::read(app.dir.path().join("breachdesk.db-wal")).unwrap_or_default();
+    for bytes in [db, wal] {
+        assert!(!String::from_utf8_lossy(&bytes).contains("user=maija exported"));
+    }
+    // An auditor may download (read) but not upload; the download is in the audit trail.
+    let mut reader = app.signed_in(&auditor).await;
+    let acsrf = reader.get(&page_path).await.hidden("csrf_token");
+    assert_eq!(
+        reader
+            .upload(&upload, &acsrf, "x.txt", b"x".to_vec())
+            .await
+            .status,
+        403
+    );
+    assert_eq!(reader.get(&link).await.status, 200);
+    let reads = app
+        .store
+        .audit_trail(Some(case))
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.action == "case.read" && r.detail.starts_with("attachment "))
+        .count();
+    assert_eq!(reads, 2);
+    // Another organisation's handler gets nothing.
+    let other = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let mut outsider = app.signed_in(&other).await;
+    assert_eq!(outsider.get(&link).await.status, 404);
+}
