@@ -44,6 +44,8 @@ pub enum FieldError {
     FileTooLarge {
         max_bytes: usize,
     },
+    /// Already in use.
+    Taken,
 }
 
 impl FieldError {
@@ -75,6 +77,7 @@ impl FieldError {
             Self::UnknownCase => "unknown-case",
             Self::FileTypeNotAllowed => "file-type-not-allowed",
             Self::FileTooLarge { .. } => "file-too-large",
+            Self::Taken => "taken",
         }
     }
 

@@ -139,3 +139,4 @@ field-error-own-organisation = Belongs to this organisation: its handlers see th
 field-error-unknown-case = No such case among your organisation's open cases.
 field-error-file-type-not-allowed = This kind of file is not accepted: PDF, images (PNG, JPEG, GIF), office documents, ZIP and plain text are.
 field-error-file-too-large = The file is too large: at most { $max } MiB.
+field-error-taken = Is already in use.

@@ -139,3 +139,4 @@ field-error-own-organisation = Kuuluu tähän organisaatioon: sen käsittelijät
 field-error-unknown-case = Organisaatiosi avoimissa tapauksissa ei ole tällaista tapausta.
 field-error-file-type-not-allowed = Tämän tyyppistä tiedostoa ei hyväksytä: hyväksytään PDF, kuvat (PNG, JPEG, GIF), toimisto-asiakirjat, ZIP ja tekstitiedostot.
 field-error-file-too-large = Tiedosto on liian suuri: enintään { $max } MiB.
+field-error-taken = On jo käytössä.

@@ -139,3 +139,4 @@ field-error-own-organisation = Hör till den här organisationen: dess handlägg
 field-error-unknown-case = Det finns inget sådant ärende bland organisationens öppna ärenden.
 field-error-file-type-not-allowed = Den här typen av fil tas inte emot: PDF, bilder (PNG, JPEG, GIF), kontorsdokument, ZIP och textfiler tas emot.
 field-error-file-too-large = Filen är för stor: högst { $max } MiB.
+field-error-taken = Används redan.

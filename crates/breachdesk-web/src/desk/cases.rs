@@ -86,8 +86,13 @@ fn status_label(tr: Tr<'_>, s: CaseStatus) -> String {
     tr.t(&format!("status-{}", s.as_str()))
 }
 
+pub(super) fn layout_for(state: &AppState, desk: &Desk, base: &str) -> Layout {
+    layout(state, desk, base)
+}
+
 fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
     Layout {
+        admin: desk.administers(),
         user: desk
             .user
             .display_name
@@ -101,6 +106,8 @@ fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
 /// What every desk page shows around its content.
 #[derive(Debug)]
 pub struct Layout {
+    /// Show the link to administration.
+    pub admin: bool,
     pub user: String,
     pub csrf: String,
     pub switch: Vec<LangLink>,

@@ -6,6 +6,7 @@
 //! `workflow::may` before it shows or changes anything; a case the user may not read does not
 //! exist for them (404).
 
+mod admin;
 pub mod auth;
 mod cases;
 mod scope_form;
@@ -50,6 +51,9 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         )
         .route("/sign-out", post(auth::sign_out))
         .route("/desk", get(cases::dashboard))
+        .route("/admin", get(admin::admin_page))
+        .route("/admin/orgs", post(admin::create_org))
+        .route("/admin/accounts", post(admin::create_account))
         .route("/desk/cases/{id}", get(cases::case_page))
         .route("/desk/cases/{id}/status", post(cases::change_status))
         .route("/desk/cases/{id}/awareness", post(cases::set_awareness))

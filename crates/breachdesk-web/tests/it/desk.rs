@@ -1695,3 +1695,179 @@ async fn attachments_are_type_checked_size_limited_sealed_and_only_downloaded() 
     let mut outsider = app.signed_in(&other).await;
     assert_eq!(outsider.get(&link).await.status, 404);
 }
+
+#[tokio::test]
+async fn administrators_create_organisations_and_accounts_with_one_time_setup_links() {
+    let app = spawn().await;
+    let root = app.account(&[], "root@it.example").await;
+    app.store.set_installation_admin(root.id).await.unwrap();
+    let uni_admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+
+    // Not for handlers.
+    let mut handler = app.signed_in(&dpo).await;
+    assert_eq!(handler.get("/admin").await.status, 403);
+    let csrf = handler.get("/desk").await.hidden("csrf_token");
+    let r = handler
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("org", "uni"),
+                ("email", "x@uni.example"),
+                ("role", "dpo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+
+    let mut b = app.signed_in(&root).await;
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            "/admin/orgs?lang=en",
+            &[("slug", "Bad Slug!"), ("name", "")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Name: This field is required."));
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            "/admin/orgs?lang=en",
+            &[("slug", "uni"), ("name", "Duplicate")],
+        )
+        .await;
+    assert_eq!(p.status, 409);
+    assert!(p.body.contains("Is already in use."));
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            "/admin/orgs?lang=en",
+            &[
+                ("slug", "hospital"),
+                ("name", "Hospital District"),
+                ("dpo_email", "tietosuoja@hospital.example"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert!(app.store.org_by_slug("hospital").await.unwrap().is_some());
+    // The public form of the new organisation exists at once.
+    assert_eq!(b.get("/report/hospital").await.status, 200);
+
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            "/admin/accounts?lang=en",
+            &[
+                ("org", "hospital"),
+                ("email", "DPO@hospital.example"),
+                ("role", "dpo"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    let start = p.body.find("id=\"setup-link\">").unwrap() + 16;
+    let link = p.body[start..].split('<').next().unwrap().to_owned();
+    let path = link
+        .split_once("/setup/")
+        .map(|(_, t)| format!("/setup/{t}"))
+        .unwrap();
+    // The link is not shown again.
+    assert!(!b.get("/admin?lang=en").await.body.contains(&path));
+
+    // The new DPO sets a password with it; it works once.
+    let mut newcomer = Browser::new(&app);
+    let p = newcomer
+        .submit(
+            &format!("{path}?lang=en"),
+            &format!("{path}?lang=en"),
+            &[
+                ("name", "Hanna Hoitaja"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(newcomer.get(&path).await.status, 404);
+    let p = newcomer
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "dpo@hospital.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.location.as_deref(), Some("/sign-in/enrol?lang=fi"));
+
+    // An organisation's administrator adds accounts to their own organisation only.
+    let mut org_admin = app.signed_in(&uni_admin).await;
+    let page = org_admin.get("/admin?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("dpo@uni.example"));
+    assert!(!page.body.contains("Hospital District"));
+    assert!(!page.body.contains("/admin/orgs"));
+    let csrf = page.hidden("csrf_token");
+    let r = org_admin
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("org", "hospital"),
+                ("email", "spy@uni.example"),
+                ("role", "dpo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = org_admin
+        .post(
+            "/admin/orgs",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("slug", "mine"),
+                ("name", "Mine"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = org_admin
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("org", "uni"),
+                ("email", "auditor@uni.example"),
+                ("role", "auditor"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    // And still reads no case content.
+    let case = app.reported_case("uni").await;
+    assert_eq!(
+        org_admin.get(&format!("/desk/cases/{case}")).await.status,
+        404
+    );
+    let actions: Vec<String> = app
+        .store
+        .audit_trail(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert!(actions.iter().any(|a| a == "admin.org_create"));
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "admin.account_create")
+            .count(),
+        2
+    );
+}

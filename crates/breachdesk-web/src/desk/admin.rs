@@ -1,0 +1,386 @@
+//! Administration: organisations and accounts. The installation's administrator (the first
+//! account) creates organisations and accounts anywhere; an organisation's administrators add
+//! accounts to their own organisation. A new account gets a one-time setup link, shown once to
+//! the administrator who hands it over; nobody ever sees the account's password. Administrators
+//! read no case content.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::errors::{FieldError, FieldErrors};
+use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
+use breachdesk_core::ports::{NewUser, SetupPurpose, StoreError};
+use breachdesk_core::report::is_plausible_email;
+use breachdesk_core::user::Role;
+use breachdesk_core::workflow::{Action, Standing, may};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use super::session::{self, Desk};
+use crate::pages::view::{OptionView, Tr};
+use crate::state::AppState;
+
+/// How long a new account's setup link stays valid.
+pub const ACCOUNT_LINK_VALID: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+
+/// The organisations this user administers (all of them for the installation's administrator).
+fn administered(desk: &Desk, all: &[Organisation]) -> Vec<Uuid> {
+    all.iter()
+        .map(|o| o.id)
+        .filter(|id| {
+            desk.user.installation_admin
+                || desk
+                    .principal
+                    .memberships
+                    .iter()
+                    .any(|m| m.org_id == *id && may(Standing::Member(m.role), Action::Administer))
+        })
+        .collect()
+}
+
+#[derive(Debug)]
+pub struct MemberRow {
+    email: String,
+    name: String,
+    role: String,
+}
+
+#[derive(Debug)]
+pub struct OrgView {
+    name: String,
+    slug: String,
+    members: Vec<MemberRow>,
+}
+
+#[derive(Template)]
+#[template(path = "desk/admin.html")]
+struct AdminPage<'a> {
+    tr: Tr<'a>,
+    layout: super::cases::Layout,
+    orgs: Vec<OrgView>,
+    org_options: Vec<OptionView>,
+    roles: Vec<OptionView>,
+    may_create_org: bool,
+    org_errors: Vec<String>,
+    account_errors: Vec<String>,
+    values: HashMap<String, String>,
+    /// The setup link of the account just created, shown once.
+    new_link: Option<(String, String)>,
+    notice: Option<String>,
+}
+
+fn internal(e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "admin request failed");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+#[derive(Default)]
+struct Outcome {
+    org_errors: Vec<String>,
+    account_errors: Vec<String>,
+    values: HashMap<String, String>,
+    new_link: Option<(String, String)>,
+    notice: Option<String>,
+}
+
+async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusCode) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let all = match state.0.store.organisations().await {
+        Ok(o) => o,
+        Err(e) => return internal(&e),
+    };
+    let mine = administered(desk, &all);
+    let members = match state.0.store.members(&mine).await {
+        Ok(m) => m,
+        Err(e) => return internal(&e),
+    };
+    let orgs = all
+        .iter()
+        .filter(|o| mine.contains(&o.id))
+        .map(|o| OrgView {
+            name: o.name.clone(),
+            slug: o.slug.as_str().to_owned(),
+            members: members
+                .iter()
+                .filter(|m| m.org_id == o.id)
+                .map(|m| MemberRow {
+                    email: m.email.clone(),
+                    name: m.display_name.clone().unwrap_or_default(),
+                    role: tr.t(&format!("role-{}", m.role.as_str())),
+                })
+                .collect(),
+        })
+        .collect();
+    let chosen_org = outcome.values.get("org").cloned().unwrap_or_default();
+    let chosen_role = outcome.values.get("role").cloned().unwrap_or_default();
+    let page = AdminPage {
+        tr,
+        layout: super::cases::layout_for(state, desk, "/admin"),
+        orgs,
+        org_options: all
+            .iter()
+            .filter(|o| mine.contains(&o.id))
+            .map(|o| OptionView {
+                value: o.slug.as_str().to_owned(),
+                label: o.name.clone(),
+                selected: chosen_org == o.slug.as_str(),
+            })
+            .collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| OptionView {
+                value: r.as_str().to_owned(),
+                label: tr.t(&format!("role-{}", r.as_str())),
+                selected: chosen_role == r.as_str(),
+            })
+            .collect(),
+        may_create_org: desk.user.installation_admin,
+        org_errors: outcome.org_errors,
+        account_errors: outcome.account_errors,
+        values: outcome.values,
+        new_link: outcome.new_link,
+        notice: outcome.notice,
+    };
+    crate::pages::html(status, &page, None)
+}
+
+pub async fn admin_page(State(state): State<AppState>, desk: Desk) -> Response {
+    if !desk.administers() {
+        return super::forbidden(&state, desk.lang);
+    }
+    render(&state, &desk, Outcome::default(), StatusCode::OK).await
+}
+
+fn field_errors(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
+    errors
+        .iter()
+        .flat_map(|(field, es)| {
+            es.iter().map(move |e| {
+                format!(
+                    "{}: {}",
+                    tr.t(&format!("admin-field-{field}")),
+                    tr.i18n.field_error(tr.language, e)
+                )
+            })
+        })
+        .collect()
+}
+
+async fn audit(
+    state: &AppState,
+    desk: &Desk,
+    org: Option<Uuid>,
+    action: &'static str,
+    detail: String,
+) {
+    let event = AuditEvent {
+        actor: Some(desk.user.id),
+        org_id: org,
+        case_id: None,
+        action,
+        detail,
+    };
+    if let Err(e) = state.0.store.append_audit(&[event], state.now()).await {
+        tracing::error!(error = %e, action, "audit entry failed");
+    }
+}
+
+pub async fn create_org(
+    State(state): State<AppState>,
+    desk: Desk,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| form.get(k).map_or("", |v| v.trim());
+    if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token"))
+        || !desk.user.installation_admin
+    {
+        return super::forbidden(&state, desk.lang);
+    }
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let mut errors = FieldErrors::new();
+    let slug = OrgSlug::try_from(get("slug"))
+        .map_err(|e| errors.add("slug", e))
+        .ok();
+    let name = get("name");
+    if name.is_empty() {
+        errors.add("name", FieldError::Required);
+    } else if name.chars().count() > 200 {
+        errors.add("name", FieldError::TooLong { max: 200 });
+    }
+    let dpo_email = get("dpo_email");
+    if !dpo_email.is_empty() && !is_plausible_email(dpo_email) {
+        errors.add("dpo_email", FieldError::InvalidEmail);
+    }
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let mut outcome = Outcome {
+        values: form.clone(),
+        ..Outcome::default()
+    };
+    outcome.values.remove("csrf_token");
+    let Some(slug) = slug.filter(|_| errors.is_empty()) else {
+        outcome.org_errors = field_errors(tr, &errors);
+        return render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let prefix = slug.default_ref_prefix();
+    let new = NewOrganisation {
+        slug,
+        name: name.to_owned(),
+        dpo_name: opt(get("dpo_name")),
+        dpo_email: opt(dpo_email),
+        dpo_phone: opt(get("dpo_phone")),
+    };
+    match state
+        .0
+        .store
+        .create_org(&new, Uuid::now_v7(), &prefix, state.now())
+        .await
+    {
+        Ok(org) => {
+            audit(
+                &state,
+                &desk,
+                Some(org.id),
+                "admin.org_create",
+                org.slug.as_str().to_owned(),
+            )
+            .await;
+            let outcome = Outcome {
+                notice: Some(tr.t1("admin-org-created", "name", &org.name)),
+                ..Outcome::default()
+            };
+            render(&state, &desk, outcome, StatusCode::CREATED).await
+        }
+        Err(StoreError::Conflict(_)) => {
+            errors.add("slug", FieldError::Taken);
+            outcome.org_errors = field_errors(tr, &errors);
+            render(&state, &desk, outcome, StatusCode::CONFLICT).await
+        }
+        Err(e) => internal(&e),
+    }
+}
+
+pub async fn create_account(
+    State(state): State<AppState>,
+    desk: Desk,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| form.get(k).map_or("", |v| v.trim());
+    if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) || !desk.administers() {
+        return super::forbidden(&state, desk.lang);
+    }
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let all = match state.0.store.organisations().await {
+        Ok(o) => o,
+        Err(e) => return internal(&e),
+    };
+    let mine = administered(&desk, &all);
+    let mut errors = FieldErrors::new();
+    let org = all.iter().find(|o| o.slug.as_str() == get("org"));
+    match org {
+        Some(o) if !mine.contains(&o.id) => return super::forbidden(&state, desk.lang),
+        Some(_) => {}
+        None => errors.add("org", FieldError::Required),
+    }
+    let email = get("email").to_lowercase();
+    if !is_plausible_email(&email) {
+        errors.add("email", FieldError::InvalidEmail);
+    }
+    let role = get("role").parse::<Role>().ok();
+    if role.is_none() {
+        errors.add(
+            "role",
+            FieldError::InvalidChoice {
+                allowed: &[
+                    "dpo",
+                    "security_manager",
+                    "privacy_team",
+                    "security_team",
+                    "auditor",
+                    "admin",
+                ],
+            },
+        );
+    }
+    let mut outcome = Outcome {
+        values: form.clone(),
+        ..Outcome::default()
+    };
+    outcome.values.remove("csrf_token");
+    let (Some(org), Some(role)) = (org, role) else {
+        outcome.account_errors = field_errors(tr, &errors);
+        return render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    if !errors.is_empty() {
+        outcome.account_errors = field_errors(tr, &errors);
+        return render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let store = &state.0.store;
+    let now = state.now();
+    let result: Result<Option<String>, StoreError> = async {
+        // A new account has no usable password until its owner follows the setup link.
+        let (id, created) = store
+            .ensure_user(&NewUser {
+                id: Uuid::now_v7(),
+                email: email.clone(),
+                password_hash: "!unset".into(),
+                created_at: now,
+            })
+            .await?;
+        store.add_membership(id, org.id, role, now).await?;
+        if !created {
+            return Ok(None);
+        }
+        let (token, digest) = session::new_token();
+        store
+            .create_setup_token(
+                &digest,
+                Some(id),
+                SetupPurpose::Account,
+                now,
+                now + ACCOUNT_LINK_VALID,
+            )
+            .await?;
+        Ok(Some(token))
+    }
+    .await;
+    match result {
+        Ok(token) => {
+            audit(
+                &state,
+                &desk,
+                Some(org.id),
+                "admin.account_create",
+                format!(
+                    "{} {}",
+                    role.as_str(),
+                    if token.is_some() { "new" } else { "existing" }
+                ),
+            )
+            .await;
+            let outcome = Outcome {
+                new_link: token.map(|t| {
+                    (
+                        email.clone(),
+                        format!("{}/setup/{t}", state.0.mail.public_url),
+                    )
+                }),
+                notice: Some(tr.t1("admin-account-added", "email", &email)),
+                ..Outcome::default()
+            };
+            render(&state, &desk, outcome, StatusCode::CREATED).await
+        }
+        Err(e) => internal(&e),
+    }
+}
