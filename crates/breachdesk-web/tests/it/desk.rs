@@ -1871,3 +1871,54 @@ async fn administrators_create_organisations_and_accounts_with_one_time_setup_li
         2
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_filters_by_status_organisation_and_reference() {
+    let app = spawn().await;
+    // A DPO of two organisations.
+    let dpo = app
+        .account(
+            &[(&app.uni, Role::Dpo), (&app.museum, Role::Dpo)],
+            "dpo@both.example",
+        )
+        .await;
+    let uni_case = app.reported_case("uni").await;
+    let museum_case = app.reported_case("museum").await;
+    let reference = |id| {
+        let store = app.store.clone();
+        async move { store.case_by_id(id).await.unwrap().unwrap().reference }
+    };
+    let (uni_ref, museum_ref) = (reference(uni_case).await, reference(museum_case).await);
+    let mut b = app.signed_in(&dpo).await;
+    let both = b.get("/desk?lang=en").await;
+    assert!(both.body.contains(&uni_ref) && both.body.contains(&museum_ref));
+    let only = b.get("/desk?lang=en&org=museum").await;
+    assert!(only.body.contains(&museum_ref) && !only.body.contains(&uni_ref));
+    let p = b
+        .submit(
+            &format!("/desk/cases/{uni_case}?lang=en"),
+            &format!("/desk/cases/{uni_case}/status"),
+            &[("to", "unfounded"), ("reason", "A phishing exercise")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    // Closed as unfounded: not among the open cases, but found by status.
+    assert!(!b.get("/desk?lang=en").await.body.contains(&uni_ref));
+    let unfounded = b.get("/desk?lang=en&status=unfounded").await;
+    assert!(unfounded.body.contains(&uni_ref) && !unfounded.body.contains(&museum_ref));
+    assert!(
+        b.get("/desk?lang=en&status=all")
+            .await
+            .body
+            .contains(&uni_ref)
+    );
+    let by_ref = b
+        .get(&format!(
+            "/desk?lang=en&status=all&q={}",
+            uni_ref.to_lowercase()
+        ))
+        .await;
+    assert!(by_ref.body.contains(&uni_ref) && !by_ref.body.contains(&museum_ref));
+    let bad = b.get("/desk?lang=en&status=lost").await;
+    assert_eq!(bad.status, 422);
+}
