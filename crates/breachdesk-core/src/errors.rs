@@ -46,6 +46,8 @@ pub enum FieldError {
     },
     /// Already in use.
     Taken,
+    /// There is no complete proposal to accept.
+    NoCompleteProposal,
 }
 
 impl FieldError {
@@ -78,6 +80,7 @@ impl FieldError {
             Self::FileTypeNotAllowed => "file-type-not-allowed",
             Self::FileTooLarge { .. } => "file-too-large",
             Self::Taken => "taken",
+            Self::NoCompleteProposal => "no-complete-proposal",
         }
     }
 

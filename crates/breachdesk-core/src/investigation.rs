@@ -73,6 +73,18 @@ pub enum Entry {
         sha256: String,
         description: String,
     },
+    /// The answers of the assessment questionnaire; the newest are current.
+    AssessmentAnswers(Box<crate::assessment::questionnaire::Answers>),
+    /// The handler's decision on the proposed assessment: accepted as proposed, or overridden
+    /// with a reason. The proposal is kept as it stood.
+    AssessmentDecision {
+        proposed: serde_json::Value,
+        accepted: bool,
+        notify_authority: bool,
+        /// `individual`, `public` or `not_required`.
+        communicate_to_subjects: String,
+        reason: Option<String>,
+    },
     /// A question to the reporter of one report, shown on their follow-up page.
     Question { report: Uuid, text: String },
     /// This case duplicates another and was merged into it.
@@ -118,6 +130,8 @@ impl Entry {
             Self::MergedInto { .. } => MERGE_ENTRY,
             Self::Question { .. } => "question",
             Self::Attachment { .. } => "attachment",
+            Self::AssessmentAnswers(_) => "assessment_answers",
+            Self::AssessmentDecision { .. } => "assessment_decision",
         }
     }
 

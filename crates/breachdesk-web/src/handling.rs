@@ -662,6 +662,44 @@ impl AppState {
             .await
     }
 
+    /// Records the decision on the assessment; it also settles whether the authority must be
+    /// notified, which the deadline follows.
+    pub(crate) async fn record_decision(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        entry: &Entry,
+    ) -> Result<(), HandlingError> {
+        let Entry::AssessmentDecision {
+            notify_authority,
+            accepted,
+            ..
+        } = entry
+        else {
+            return Err(HandlingError::Forbidden);
+        };
+        if !access.may(Action::DecideAssessment) {
+            return Err(HandlingError::Forbidden);
+        }
+        let change = CaseChange {
+            notification_required: Some(*notify_authority),
+            ..CaseChange::default()
+        };
+        let detail = format!(
+            "{} authority={notify_authority}",
+            if *accepted { "accepted" } else { "overridden" }
+        );
+        self.apply(
+            access,
+            actor,
+            change,
+            Some(entry),
+            "case.assessment",
+            detail,
+        )
+        .await
+    }
+
     /// Adds an entry to the investigation record.
     pub(crate) async fn add_entry(
         &self,

@@ -9,6 +9,7 @@
 mod engine;
 mod explain;
 mod input;
+pub mod questionnaire;
 
 pub use engine::{
     Assessment, Decisions, Flags, InvalidInput, Level, Reason, Risk, Severity,

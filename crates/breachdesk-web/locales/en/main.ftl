@@ -140,3 +140,4 @@ field-error-unknown-case = No such case among your organisation's open cases.
 field-error-file-type-not-allowed = This kind of file is not accepted: PDF, images (PNG, JPEG, GIF), office documents, ZIP and plain text are.
 field-error-file-too-large = The file is too large: at most { $max } MiB.
 field-error-taken = Is already in use.
+field-error-no-complete-proposal = There is no complete proposal to accept yet: answer the questions, or decide otherwise with a reason.

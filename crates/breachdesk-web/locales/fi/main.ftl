@@ -140,3 +140,4 @@ field-error-unknown-case = Organisaatiosi avoimissa tapauksissa ei ole tällaist
 field-error-file-type-not-allowed = Tämän tyyppistä tiedostoa ei hyväksytä: hyväksytään PDF, kuvat (PNG, JPEG, GIF), toimisto-asiakirjat, ZIP ja tekstitiedostot.
 field-error-file-too-large = Tiedosto on liian suuri: enintään { $max } MiB.
 field-error-taken = On jo käytössä.
+field-error-no-complete-proposal = Hyväksyttävää kokonaista ehdotusta ei vielä ole: vastaa kysymyksiin tai päätä toisin perustellen.

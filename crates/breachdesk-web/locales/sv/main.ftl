@@ -140,3 +140,4 @@ field-error-unknown-case = Det finns inget sådant ärende bland organisationens
 field-error-file-type-not-allowed = Den här typen av fil tas inte emot: PDF, bilder (PNG, JPEG, GIF), kontorsdokument, ZIP och textfiler tas emot.
 field-error-file-too-large = Filen är för stor: högst { $max } MiB.
 field-error-taken = Används redan.
+field-error-no-complete-proposal = Det finns ännu inget fullständigt förslag att godkänna: besvara frågorna eller besluta annorlunda med ett skäl.

@@ -527,6 +527,10 @@ struct CasePage<'a> {
     assignees: Vec<PersonView>,
     shares: Vec<PersonView>,
     questions: Vec<QuestionView>,
+    assessment: super::assess::AssessmentView,
+    assessment_errors: Vec<String>,
+    decision_errors: Vec<String>,
+    may_decide: bool,
     attachments: Vec<AttachmentView>,
     attachment_errors: Vec<String>,
     max_attachment_mib: usize,
@@ -941,6 +945,16 @@ async fn render_case(
         assignees,
         shares,
         questions,
+        assessment: super::assess::build(
+            tr,
+            &opened.entries,
+            (form.form == "assessment").then_some(&form.values),
+            &name_of,
+            &local,
+        ),
+        assessment_errors: form.errors_of("assessment"),
+        decision_errors: form.errors_of("decision"),
+        may_decide: access.may(Action::DecideAssessment),
         attachments,
         attachment_errors: form.errors_of("attachment"),
         max_attachment_mib: state.0.limits.max_attachment_bytes / (1024 * 1024),
@@ -1000,13 +1014,13 @@ fn field_errors_text(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
     errors
         .iter()
         .flat_map(|(field, es)| {
-            es.iter().map(move |e| {
-                format!(
-                    "{}: {}",
-                    tr.t(&format!("desk-field-{field}")),
-                    tr.i18n.field_error(tr.language, e)
-                )
-            })
+            // The form's own label: a desk field, or a question of the questionnaire.
+            let label = [format!("desk-field-{field}"), format!("quest-{field}")]
+                .into_iter()
+                .find(|id| tr.i18n.has(tr.language, id))
+                .map_or_else(|| field.to_owned(), |id| tr.t(&id));
+            es.iter()
+                .map(move |e| format!("{label}: {}", tr.i18n.field_error(tr.language, e)))
         })
         .collect()
 }
@@ -1290,8 +1304,12 @@ pub async fn save_scope(
 pub struct RecordForm(HashMap<String, String>);
 
 impl RecordForm {
-    fn get(&self, k: &str) -> &str {
+    pub(super) fn get(&self, k: &str) -> &str {
         self.0.get(k).map_or("", String::as_str)
+    }
+
+    pub(super) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
     }
 }
 
@@ -1304,6 +1322,32 @@ async fn record_entry(
     form: &RecordForm,
     build: impl FnOnce(&Access, Timestamp) -> Result<Entry, FieldErrors>,
 ) -> Response {
+    let needed = if form_name == "notified" {
+        Action::RecordNotification
+    } else {
+        Action::EditInvestigation
+    };
+    record_entry_with(state, desk, id, form_name, form, needed, |a, now, _| {
+        build(a, now)
+    })
+    .await
+}
+
+/// As [`record_entry`], for a form that needs `action` and, to decide, the case's record (opened
+/// only for the assessment decision, which keeps the proposal it decided on).
+pub(super) async fn record_entry_with(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    form_name: &'static str,
+    form: &RecordForm,
+    needed: Action,
+    build: impl FnOnce(
+        &Access,
+        Timestamp,
+        &[(breachdesk_core::ports::CaseEntryRecord, Entry)],
+    ) -> Result<Entry, FieldErrors>,
+) -> Response {
     let access = match access_or_404(state, desk, id).await {
         Ok(a) => a,
         Err(r) => return r,
@@ -1311,29 +1355,36 @@ async fn record_entry(
     if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
         return super::forbidden(state, desk.lang);
     }
-    let needed = if form_name == "notified" {
-        Action::RecordNotification
-    } else {
-        Action::EditInvestigation
-    };
     if !access.may(needed) {
         return super::forbidden(state, desk.lang);
     }
+    let entries = if form_name == "decision" {
+        match state.open_case(&access, desk.user.id, "decision").await {
+            Ok(o) => o.entries,
+            Err(e) => return internal(&e),
+        }
+    } else {
+        Vec::new()
+    };
     let mut values = form.0.clone();
     values.remove("csrf_token");
-    let result = match build(&access, state.now()) {
+    let result = match build(&access, state.now(), &entries) {
         Err(errors) => Err(HandlingError::Invalid(errors)),
         Ok(entry) if form_name == "notified" => {
             state
                 .record_notification(&access, desk.user.id, &entry)
                 .await
         }
+        Ok(entry) if form_name == "decision" => {
+            state.record_decision(&access, desk.user.id, &entry).await
+        }
         Ok(entry) => state.add_entry(&access, desk.user.id, &entry).await,
     };
-    let anchor = if form_name == "notified" {
-        "status"
-    } else {
-        "record"
+    let anchor = match form_name {
+        "notified" => "status",
+        "question" => "questions",
+        "assessment" | "decision" => "assessment",
+        _ => "record",
     };
     match result {
         Ok(()) => done(desk, access.case.id, anchor),

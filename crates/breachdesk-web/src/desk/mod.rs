@@ -7,6 +7,7 @@
 //! exist for them (404).
 
 mod admin;
+mod assess;
 pub mod auth;
 mod cases;
 mod scope_form;
@@ -65,6 +66,11 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         )
         .route("/desk/cases/{id}/assign", post(cases::assign))
         .route("/desk/cases/{id}/merge", post(cases::merge))
+        .route(
+            "/desk/cases/{id}/assessment/answers",
+            post(assess::save_answers),
+        )
+        .route("/desk/cases/{id}/assessment/decision", post(assess::decide))
         .route("/desk/cases/{id}/questions", post(cases::ask_question))
         .route("/desk/cases/{id}/share", post(cases::share))
         .route("/desk/cases/{id}/tasks", post(cases::add_task))

@@ -1922,3 +1922,178 @@ async fn the_dashboard_filters_by_status_organisation_and_reference() {
     let bad = b.get("/desk?lang=en&status=lost").await;
     assert_eq!(bad.status, 422);
 }
+
+#[tokio::test]
+async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_keeps_the_decision()
+{
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::SecurityTeam)], "team@uni.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let page_path = format!("/desk/cases/{case}?lang=en");
+    let mut b = app.signed_in(&dpo).await;
+    assert!(
+        b.get(&page_path)
+            .await
+            .body
+            .contains("Record the scope first")
+    );
+    let p = b
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/scope"),
+            &[
+                ("nature", "confidentiality"),
+                ("confidentiality_type", "disclosed"),
+                ("unintelligible", "no"),
+                ("affected", "person_name"),
+                ("affected", "health"),
+                ("subject_categories", "patients"),
+                ("subjects", "approximate"),
+                ("subjects_value", "12000"),
+                ("records", "unknown"),
+                ("cause", "external_malicious"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    // Nothing assumed: the engine asks for what neither the scope nor the questions say.
+    let page = b.get(&page_path).await;
+    assert!(
+        page.body.contains("Needed before a proposal can be made"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Who received the data?"));
+    assert!(
+        !page.body.contains("id=\"q-malicious\""),
+        "the scope says it was malicious"
+    );
+
+    let decision = format!("/desk/cases/{case}/assessment/decision?lang=en");
+    let p = b
+        .submit(&page_path, &decision, &[("decision", "accept")])
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(
+        p.body
+            .contains("There is no complete proposal to accept yet")
+    );
+    let answers = format!("/desk/cases/{case}/assessment/answers?lang=en");
+    let p = b
+        .submit(
+            &page_path,
+            &answers,
+            &[
+                ("adj1_factor", "vulnerable_subjects"),
+                ("adj1_steps", "1"),
+                ("adj1_justification", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(
+        p.body
+            .contains("Context of the data: This field is required."),
+        "{}",
+        p.body
+    );
+    // The team answers the questions.
+    let mut t = app.signed_in(&team).await;
+    let p = t
+        .submit(
+            &page_path,
+            &answers,
+            &[
+                ("recipients", "unknown"),
+                ("identification", "maximum"),
+                ("subsequent_measures_remove_high_risk", "no"),
+                ("disproportionate_effort", "no"),
+                ("joint_controllers", "no"),
+                ("at_processor", "no"),
+                ("policy", "fi"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = t.get(&page_path).await;
+    assert!(
+        page.body.contains("id=\"severity\">very high"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"risk\">a high risk"));
+    assert!(page.body.contains("id=\"authority\">notify the authority"));
+    assert!(page.body.contains("id=\"subjects\">tell each person"));
+    assert!(page.body.contains("report the crime to the police"));
+    assert!(
+        page.body.contains("basic score 4"),
+        "the reasons are listed"
+    );
+    // The team may not decide.
+    let csrf = page.hidden("csrf_token");
+    let r = t
+        .post(
+            &format!("/desk/cases/{case}/assessment/decision"),
+            &[("csrf_token", csrf.as_str()), ("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+
+    let p = b
+        .submit(&page_path, &decision, &[("decision", "accept")])
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        app.store
+            .case_by_id(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .notification_required,
+        Some(true)
+    );
+    // Overriding needs the decision and a reason.
+    let p = b
+        .submit(&page_path, &decision, &[("decision", "override")])
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Reason: This field is required."));
+    let p = b
+        .submit(
+            &page_path,
+            &decision,
+            &[
+                ("decision", "override"),
+                ("notify_authority", "no"),
+                ("communicate_to_subjects", "not_required"),
+                (
+                    "reason",
+                    "The list was recovered unopened from the only recipient.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let stored = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert_eq!(stored.notification_required, Some(false));
+    let page = b.get(&page_path).await;
+    // Both decisions and the proposal they departed from are shown.
+    assert!(page.body.contains("accepted: notify the authority"));
+    assert!(
+        page.body
+            .contains("overridden</strong>: no notification to the authority")
+    );
+    assert!(
+        page.body
+            .contains("The list was recovered unopened from the only recipient.")
+    );
+    assert!(
+        page.body
+            .contains("very high · a high risk · notify the authority")
+    );
+}
