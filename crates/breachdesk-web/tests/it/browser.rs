@@ -121,6 +121,16 @@ async fn fill(c: &Client, id: &str, value: &str) {
     e.send_keys(value).await.unwrap();
 }
 
+/// Picks an option of a select by its value.
+async fn choose(c: &Client, id: &str, value: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
 /// Sets an input's value directly (date-time pickers take keys in the browser's locale order).
 async fn set_value(c: &Client, id: &str, value: &str) {
     c.execute(
@@ -325,7 +335,52 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
     assert_eq!(app.status_of(case).await, CaseStatus::Triage);
     check_accessibility(&c, &axe, "case page after changes").await;
 
-    // 8. The history.
+    // 8. Who is affected: the scope, then the questions the scope leaves open, then the
+    // proposal with its reasons.
+    for id in [
+        "nature-confidentiality",
+        "affected-person_name",
+        "affected-health",
+        "subject_categories-patients",
+    ] {
+        c.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    choose(&c, "scope-conf", "disclosed").await;
+    choose(&c, "scope-unint", "no").await;
+    choose(&c, "scope-subjects", "approximate").await;
+    fill(&c, "scope-subjects-value", "12000").await;
+    choose(&c, "scope-records", "unknown").await;
+    choose(&c, "scope-cause", "external_malicious").await;
+    submit(&c, "#scope form").await;
+    assert!(body(&c).await.contains("12000 (approximate)"));
+    for (id, value) in [
+        ("q-recipients", "unknown"),
+        ("q-identification", "maximum"),
+        ("q-subsequent_measures_remove_high_risk", "no"),
+        ("q-disproportionate_effort", "no"),
+        ("q-joint_controllers", "no"),
+        ("q-at_processor", "no"),
+        ("q-policy", "fi"),
+    ] {
+        choose(&c, id, value).await;
+    }
+    submit(&c, "#assessment form[action*='answers']").await;
+    let severity = c
+        .find(Locator::Id("severity"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(severity.starts_with("very high"), "{severity}");
+    check_accessibility(&c, &axe, "case page with scope and assessment").await;
+
+    // 9. The history.
     click_through(&c, Locator::LinkText("History of the case")).await;
     check_accessibility(&c, &axe, "history").await;
     let history = body(&c).await;
