@@ -57,6 +57,33 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Scan a copy of leaked material for personal data: categories, counts, distinct people.
+    /// Reads only; needs no data dir. Exit status 0 even when some files could not be read.
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// A directory or a file.
+    pub path: PathBuf,
+    /// Print one JSON document (subjects, categories, files) instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Write every occurrence as JSON Lines to this file (outside the scanned tree).
+    #[arg(long)]
+    pub findings: Option<PathBuf>,
+    /// Write one JSON line per data subject to this file (outside the scanned tree).
+    #[arg(long)]
+    pub subjects: Option<PathBuf>,
+    /// Write values in full instead of masked.
+    #[arg(long)]
+    pub reveal: bool,
+    /// The organisation's customer-number pattern (a regular expression).
+    #[arg(long)]
+    pub customer_number: Option<String>,
+    /// Skip files larger than this many MiB.
+    #[arg(long, default_value_t = 256)]
+    pub max_file_mib: u64,
 }
 
 #[derive(Debug, Subcommand)]

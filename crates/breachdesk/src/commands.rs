@@ -50,6 +50,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
     match command {
         Command::Serve(args) => serve(args, data_dir, store).await,
         Command::Assess(args) => assess(&args),
+        Command::Scan(args) => scan(&args),
         Command::Audit(AuditCommand::Verify) => audit_verify(&*store).await,
         Command::Org(OrgCommand::Create {
             slug,
@@ -297,6 +298,102 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down: finishing requests in flight");
     })
+}
+
+/// `breachdesk scan PATH`: the leak scanner. Output files may not lie inside the scanned tree.
+pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
+
+    let customer_number = args
+        .customer_number
+        .as_deref()
+        .map(regex::Regex::new)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--customer-number is not a valid regular expression: {e}"))?;
+    let root = std::fs::canonicalize(&args.path)
+        .with_context(|| format!("cannot read {}", args.path.display()))?;
+    for out in [&args.findings, &args.subjects].into_iter().flatten() {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        let parent = std::fs::canonicalize(parent)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        if parent.starts_with(&root) {
+            bail!(
+                "{} is inside the scanned tree: a scan never writes there; choose another place",
+                out.display()
+            );
+        }
+    }
+    let options = breachdesk_scan::Options {
+        max_file_bytes: args.max_file_mib.max(1) * 1024 * 1024,
+        customer_number,
+        reveal: args.reveal,
+    };
+    let started = std::time::Instant::now();
+    let report = breachdesk_scan::scan(&root, &options)?;
+    let elapsed = started.elapsed();
+    let write_lines = |path: &Path, lines: Vec<String>| -> anyhow::Result<()> {
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?,
+        );
+        for l in lines {
+            writeln!(f, "{l}")?;
+        }
+        f.flush()?;
+        Ok(())
+    };
+    if let Some(path) = &args.findings {
+        write_lines(
+            path,
+            report
+                .findings
+                .iter()
+                .map(serde_json::to_string)
+                .collect::<Result<_, _>>()?,
+        )?;
+    }
+    if let Some(path) = &args.subjects {
+        write_lines(
+            path,
+            report
+                .subject_lines
+                .iter()
+                .map(serde_json::to_string)
+                .collect::<Result<_, _>>()?,
+        )?;
+    }
+    if args.json {
+        return say(&serde_json::to_string_pretty(&report)?);
+    }
+    let mut out = String::new();
+    let f = report.files;
+    let _ = writeln!(
+        out,
+        "scanned {} files in {:.1} s ({} skipped, {} failed)",
+        f.scanned,
+        elapsed.as_secs_f64(),
+        f.skipped,
+        f.failed
+    );
+    let _ = writeln!(out, "distinct data subjects: {}", report.subjects);
+    let _ = writeln!(
+        out,
+        "{:<18} {:>12} {:>16}",
+        "category", "occurrences", "distinct values"
+    );
+    for (id, c) in &report.categories {
+        let _ = writeln!(
+            out,
+            "{id:<18} {:>12} {:>16}",
+            c.occurrences, c.distinct_values
+        );
+    }
+    for p in &report.problems {
+        let _ = writeln!(out, "{}: {} ({})", p.outcome, p.file, p.reason);
+    }
+    say(out.trim_end())
 }
 
 /// `breachdesk assess FILE`: the engine on a case description, the result and its reasoning as

@@ -31,6 +31,9 @@ async fn main() -> anyhow::Result<()> {
     if let cli::Command::Assess(args) = &cli.command {
         return commands::assess(args);
     }
+    if let cli::Command::Scan(args) = &cli.command {
+        return commands::scan(args);
+    }
     let data_dir = commands::init_data_dir(&cli.global.data_dir)
         .with_context(|| format!("data dir {}", cli.global.data_dir.display()))?;
     let store = breachdesk_store::connect(cli.global.database_url.as_deref(), &data_dir)

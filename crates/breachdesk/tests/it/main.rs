@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::{Value, json};
@@ -769,4 +769,113 @@ fn audit_verify_finds_edited_deleted_and_reordered_entries() {
         sqlx::raw_sql(restore).execute(&mut c).await.unwrap();
         assert_eq!(verify().0, Some(0));
     });
+}
+
+#[test]
+fn scan_follows_the_contract_reads_only_and_masks_by_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let leak = tmp.path().join("leak");
+    std::fs::create_dir_all(leak.join("sub")).unwrap();
+    std::fs::write(
+        leak.join("customers.csv"),
+        "name;email;hetu\nMaija;maija.m@example.fi;131052-308T\nErik;erik.s@example.se;\n",
+    )
+    .unwrap();
+    std::fs::write(leak.join("sub/mail.txt"), "Kiitos! maija.m@example.fi\n").unwrap();
+    std::fs::write(leak.join("sub/blob.bin"), [0u8, 1, 2, 3, 0, 9]).unwrap();
+    let before: Vec<_> = walk(&leak);
+    let findings = tmp.path().join("findings.jsonl");
+    let subjects = tmp.path().join("subjects.jsonl");
+    let out = bin()
+        .arg("scan")
+        .arg(&leak)
+        .arg("--json")
+        .arg("--findings")
+        .arg(&findings)
+        .arg("--subjects")
+        .arg(&subjects)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["subjects"], 2);
+    assert_eq!(v["categories"]["email"]["occurrences"], 3);
+    assert_eq!(v["categories"]["email"]["distinct_values"], 2);
+    assert_eq!(v["categories"]["national_id"]["distinct_values"], 1);
+    assert_eq!(v["files"]["scanned"], 2);
+    assert_eq!(v["files"]["skipped"], 1);
+    assert_eq!(v["files"]["failed"], 0);
+    let lines = std::fs::read_to_string(&findings).unwrap();
+    let first: Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+    assert_eq!(first["file"], "customers.csv");
+    assert!(lines.contains("\"file\":\"sub/mail.txt\""));
+    assert!(
+        !lines.contains("131052-308T") && !lines.contains("maija.m@"),
+        "masked"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&subjects).unwrap().lines().count(),
+        2
+    );
+    assert_eq!(walk(&leak), before, "nothing written into the scanned tree");
+    assert!(!tmp.path().join("breachdesk-data").exists());
+
+    // --reveal shows values; writing into the tree is refused; a missing PATH is the only failure.
+    let out = bin()
+        .arg("scan")
+        .arg(&leak)
+        .arg("--reveal")
+        .arg("--findings")
+        .arg(&findings)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        std::fs::read_to_string(&findings)
+            .unwrap()
+            .contains("131052-308T")
+    );
+    let out = bin()
+        .arg("scan")
+        .arg(&leak)
+        .arg("--findings")
+        .arg(leak.join("out.jsonl"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inside the scanned tree"));
+    assert!(!leak.join("out.jsonl").exists());
+    let out = bin()
+        .arg("scan")
+        .arg(tmp.path().join("nope"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let out = bin()
+        .arg("scan")
+        .arg(&leak)
+        .args(["--customer-number", "(["])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--customer-number"));
+}
+
+fn walk(dir: &Path) -> Vec<(PathBuf, u64)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push((p.clone(), e.metadata().unwrap().len()));
+        }
+    }
+    out.sort();
+    out
 }

@@ -1,0 +1,342 @@
+//! Detection: candidates by pattern, confirmed by validation, so that look-alikes (order numbers,
+//! invoice references, dates, version strings) are not reported.
+
+use std::net::Ipv4Addr;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A category id of DESIGN.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    NationalId,
+    PaymentCard,
+    Iban,
+    Email,
+    Phone,
+    IpAddress,
+    CustomerNumber,
+    DateOfBirth,
+    Credential,
+    Health,
+    Photo,
+}
+
+impl Category {
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::NationalId => "national_id",
+            Self::PaymentCard => "payment_card",
+            Self::Iban => "iban",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::IpAddress => "ip_address",
+            Self::CustomerNumber => "customer_number",
+            Self::DateOfBirth => "date_of_birth",
+            Self::Credential => "credential",
+            Self::Health => "health",
+            Self::Photo => "photo",
+        }
+    }
+
+    /// Identifiers strong enough to say two records are about the same person.
+    #[must_use]
+    pub const fn is_strong(self) -> bool {
+        matches!(
+            self,
+            Self::NationalId
+                | Self::PaymentCard
+                | Self::Iban
+                | Self::Email
+                | Self::Phone
+                | Self::CustomerNumber
+        )
+    }
+}
+
+/// One validated occurrence: its category and its value in a normal form (for counting distinct
+/// values and linking), never logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub category: Category,
+    pub value: String,
+}
+
+/// Mailboxes of a role, not a person (configurable by the caller).
+pub const ROLE_MAILBOXES: &[&str] = &[
+    "info",
+    "asiakaspalvelu",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "support",
+    "tuki",
+    "kirjaamo",
+    "registrator",
+    "office",
+    "toimisto",
+    "admin",
+    "sales",
+    "myynti",
+    "contact",
+    "webmaster",
+    "postmaster",
+    "hostmaster",
+    "abuse",
+    "security",
+    "privacy",
+    "tietosuoja",
+    "dataskydd",
+    "kundtjanst",
+    "kundservice",
+    "hr",
+    "rekry",
+    "laskutus",
+    "billing",
+    "invoice",
+    "press",
+    "media",
+];
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*\.[a-z]{2,24}\b")
+        .expect("static regex")
+});
+// International (+358 / 00358 / +46 …) and Finnish or Swedish national mobile formats.
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+|\b00)(?:358|46|47|45|49|44|1)[ -]?\(?0?\)?\d(?:[ -]?\d){5,11}\b|\b0(?:4\d|50|7[02369])[ -]?\d(?:[ -]?\d){5,7}\b")
+        .expect("static regex")
+});
+static IPV4: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("static regex"));
+static DOB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:syntymäaika|syntymäpäivä|synt\.|födelsedatum|född|date of birth|birth ?date|dob)\s*[:=]?\s*(\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})")
+        .expect("static regex")
+});
+static CREDENTIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$[^\s"',;]{20,}|\b(?:password|passwd|pwd|salasana|lösenord|api[_-]?key|secret)\s*[:=]\s*["']?[^\s"',;]{4,}"#)
+        .expect("static regex")
+});
+static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:diagnoosi|diagnosis|diagnos|sairaus|sjukdom|lääkitys|medication|medicin|hoitojakso|vårdperiod|raskaus|graviditet|pregnancy|mielenterveys|mental health|psykiatri\w*|hiv|syöpä|cancer|diabetes|masennus|depression|allergia|allergy)\b")
+        .expect("static regex")
+});
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// All validated personal data in one record of text.
+#[must_use]
+pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&str]) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for f in breachdesk_pii::find_protected(text) {
+        let raw = &text[f.start..f.end];
+        let category = match f.kind {
+            breachdesk_pii::IdentifierKind::NationalId => Category::NationalId,
+            breachdesk_pii::IdentifierKind::PaymentCard => Category::PaymentCard,
+            breachdesk_pii::IdentifierKind::Iban => Category::Iban,
+        };
+        let value: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-') || category == Category::NationalId)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        hits.push(Hit { category, value });
+    }
+    for m in EMAIL.find_iter(text) {
+        let value = m.as_str().to_lowercase();
+        let local = value.split('@').next().unwrap_or_default();
+        if !role_mailboxes.contains(&local) {
+            hits.push(Hit {
+                category: Category::Email,
+                value,
+            });
+        }
+    }
+    for m in PHONE.find_iter(text) {
+        let d = digits(m.as_str());
+        // Inside a longer digit run (an IBAN, a card, an order number) it is not a phone number.
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric())
+            || after.is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let normal = if let Some(rest) = d.strip_prefix("00") {
+            rest.to_owned()
+        } else if m.as_str().starts_with('+') {
+            d.clone()
+        } else if let Some(rest) = d.strip_prefix('0') {
+            // National format: Finnish mobile 04x/050, Swedish mobile 07x.
+            if rest.starts_with('7') {
+                format!("46{rest}")
+            } else {
+                format!("358{rest}")
+            }
+        } else {
+            continue;
+        };
+        if (9..=15).contains(&normal.len()) {
+            hits.push(Hit {
+                category: Category::Phone,
+                value: format!("+{normal}"),
+            });
+        }
+    }
+    for m in IPV4.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        let mut rest = text[m.end()..].chars();
+        let (after, after2) = (rest.next(), rest.next());
+        // Version strings (1.2.3.4-beta, v1.2.3.4) and longer dotted numbers are not addresses.
+        let versionish = before.is_some_and(|c| c == '.' || c == 'v' || c.is_ascii_digit())
+            || (after == Some('.') && after2.is_some_and(|d| d.is_ascii_digit()))
+            || (after == Some('-') && after2.is_some_and(char::is_alphabetic));
+        if versionish {
+            continue;
+        }
+        if let Ok(ip) = m.as_str().parse::<Ipv4Addr>()
+            && !ip.is_unspecified()
+            && !ip.is_loopback()
+            && !ip.is_broadcast()
+        {
+            hits.push(Hit {
+                category: Category::IpAddress,
+                value: ip.to_string(),
+            });
+        }
+    }
+    for c in DOB.captures_iter(text) {
+        if let Some(d) = c.get(1) {
+            hits.push(Hit {
+                category: Category::DateOfBirth,
+                value: d.as_str().to_owned(),
+            });
+        }
+    }
+    for m in CREDENTIAL.find_iter(text) {
+        hits.push(Hit {
+            category: Category::Credential,
+            value: m.as_str().to_owned(),
+        });
+    }
+    for m in HEALTH.find_iter(text) {
+        hits.push(Hit {
+            category: Category::Health,
+            value: m.as_str().to_lowercase(),
+        });
+    }
+    if let Some(re) = customer_number {
+        for m in re.find_iter(text) {
+            hits.push(Hit {
+                category: Category::CustomerNumber,
+                value: m.as_str().to_uppercase(),
+            });
+        }
+    }
+    hits
+}
+
+/// A value as shown by default: enough to recognise it, not enough to use it.
+#[must_use]
+pub fn mask(category: Category, value: &str) -> String {
+    match category {
+        Category::Email => {
+            let (local, domain) = value.split_once('@').unwrap_or((value, ""));
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        Category::Health | Category::Photo => value.to_owned(),
+        _ => {
+            let chars: Vec<char> = value.chars().collect();
+            let keep = if chars.len() > 8 { 2 } else { 1 };
+            chars
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i < keep || i + keep >= chars.len() || !c.is_alphanumeric() {
+                        *c
+                    } else {
+                        '*'
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(&'static str, String)> {
+        detect(text, None, ROLE_MAILBOXES)
+            .into_iter()
+            .map(|h| (h.category.id(), h.value))
+            .collect()
+    }
+
+    #[test]
+    fn valid_identifiers_are_found_in_their_normal_form() {
+        let t = "Maija, 131052-308T, maija.m@example.fi, +358 40 123 4567, IBAN FI21 1234 5600 0007 85, 4111 1111 1111 1111, from 85.76.12.3";
+        let f = found(t);
+        assert!(f.contains(&("national_id", "131052-308T".into())), "{f:?}");
+        assert!(f.contains(&("email", "maija.m@example.fi".into())));
+        assert!(f.contains(&("phone", "+358401234567".into())));
+        assert!(f.contains(&("iban", "FI2112345600000785".into())));
+        assert!(f.contains(&("payment_card", "4111111111111111".into())));
+        assert!(f.contains(&("ip_address", "85.76.12.3".into())));
+        // National mobile formats: the same numbers as the international ones.
+        assert_eq!(
+            found("soita 040 123 4567"),
+            [("phone", "+358401234567".into())]
+        );
+        assert_eq!(
+            found("ring 070-123 45 67"),
+            [("phone", "+46701234567".into())]
+        );
+    }
+
+    #[test]
+    fn look_alikes_and_role_mailboxes_are_not_reported() {
+        for decoy in [
+            "order 131052-308X",                       // wrong checksum
+            "invoice reference 1234567890123",         // not Luhn-valid, no prefix
+            "EAN 6417084100018",                       // a product code
+            "version 1.2.3.4-beta and v10.0.0.1",      // version strings
+            "on 2026-11-22 12:00:00",                  // a timestamp
+            "id 550e8400-e29b-41d4-a716-446655440000", // a UUID
+            "write to info@uni.example or noreply@uni.example",
+            "FI21 1234 5600 0007 86", // IBAN with a wrong check
+        ] {
+            assert!(found(decoy).is_empty(), "{decoy}: {:?}", found(decoy));
+        }
+    }
+
+    #[test]
+    fn context_categories_and_the_customer_number_pattern() {
+        let f = found("Syntymäaika: 13.10.1952, diagnoosi: diabetes, password=hunter2hunter2");
+        let cats: Vec<&str> = f.iter().map(|h| h.0).collect();
+        assert!(cats.contains(&"date_of_birth"));
+        assert!(cats.contains(&"health"));
+        assert!(cats.contains(&"credential"));
+        let re = Regex::new(r"\bMK-\d{6}\b").unwrap();
+        let hits = detect("asiakas MK-123456", Some(&re), ROLE_MAILBOXES);
+        assert_eq!(hits[0].category, Category::CustomerNumber);
+    }
+
+    #[test]
+    fn masks_keep_values_recognisable_but_unusable() {
+        assert_eq!(
+            mask(Category::Email, "maija.m@example.fi"),
+            "m***@example.fi"
+        );
+        assert_eq!(mask(Category::NationalId, "131052-308T"), "13****-**8T");
+        assert_eq!(
+            mask(Category::PaymentCard, "4111111111111111"),
+            "41************11"
+        );
+    }
+}

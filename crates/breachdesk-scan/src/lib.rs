@@ -1,0 +1,457 @@
+//! The leak scanner: `breachdesk scan PATH`.
+//!
+//! walk → read and decode → split into records → detect and validate → link records that share a
+//! strong identifier into data subjects (union-find) → report. Synchronous and multi-threaded
+//! (rayon over the files); no database, no network; it never writes into the scanned tree and
+//! never logs a value.
+//!
+//! This first version reads plain text, logs, CSV/TSV (a row is a record), JSON and NDJSON (a line
+//! is a record), and counts image files as `photo` candidates. Other formats (office documents,
+//! PDF, archives, mailboxes) are counted as skipped with their reason, never silently dropped.
+
+pub mod detect;
+mod unionfind;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use regex::Regex;
+use serde::Serialize;
+
+pub use detect::{Category, Hit, ROLE_MAILBOXES, mask};
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Files larger than this are skipped (and listed).
+    pub max_file_bytes: u64,
+    /// The organisation's customer-number pattern.
+    pub customer_number: Option<Regex>,
+    /// Show values in full in findings and subjects (masked otherwise).
+    pub reveal: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 256 * 1024 * 1024,
+            customer_number: None,
+            reveal: false,
+        }
+    }
+}
+
+/// Why PATH itself could not be scanned.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {source}")]
+pub struct ScanError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct FileCounts {
+    pub scanned: u64,
+    pub skipped: u64,
+    pub failed: u64,
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct CategoryCount {
+    pub occurrences: u64,
+    pub distinct_values: u64,
+}
+
+/// A file that was not read, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileProblem {
+    pub file: String,
+    pub outcome: &'static str,
+    pub reason: String,
+}
+
+/// One occurrence, as written to `--findings`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FindingLine {
+    pub file: String,
+    pub category: &'static str,
+    pub value: String,
+    /// The data subject's number (`null` for data that identifies nobody by itself).
+    pub subject: Option<u64>,
+}
+
+/// One data subject, as written to `--subjects`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SubjectLine {
+    pub subject: u64,
+    /// Identifiers by category (masked unless revealed).
+    pub identifiers: BTreeMap<&'static str, Vec<String>>,
+    /// Every category of this person's data found.
+    pub categories: Vec<&'static str>,
+    /// `fi`, `sv` or `en` when the person's records suggest one (a Finnish or Swedish phone or
+    /// e-mail domain), else absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language_hint: Option<&'static str>,
+    pub files: Vec<String>,
+}
+
+/// The whole result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub subjects: u64,
+    pub categories: BTreeMap<&'static str, CategoryCount>,
+    pub files: FileCounts,
+    #[serde(skip)]
+    pub problems: Vec<FileProblem>,
+    #[serde(skip)]
+    pub findings: Vec<FindingLine>,
+    #[serde(skip)]
+    pub subject_lines: Vec<SubjectLine>,
+}
+
+/// What is gathered about one subject: identifiers shown, categories, files, raw identifiers.
+type SubjectAcc = (
+    BTreeMap<&'static str, Vec<String>>,
+    Vec<&'static str>,
+    Vec<String>,
+    Vec<(Category, String)>,
+);
+
+/// What one file yielded.
+enum FileResult {
+    Scanned { records: Vec<Vec<Hit>>, photo: bool },
+    Skipped(String),
+    Failed(String),
+}
+
+const TEXT_EXTENSIONS: &[&str] = &[
+    "txt", "log", "csv", "tsv", "json", "ndjson", "jsonl", "md", "xml", "html", "htm", "sql",
+    "ini", "conf", "cfg", "yaml", "yml", "eml", "vcf",
+];
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "heic", "webp", "tif", "tiff", "bmp",
+];
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// Decodes bytes as UTF-8, UTF-16 with a BOM, or else Windows-1252/Latin-1 (every byte a char).
+fn decode(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    let utf16 = |rest: &[u8], le: bool| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, false);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
+    }
+}
+
+fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        || bytes.starts_with(b"\x89PNG")
+        || bytes.starts_with(b"GIF8")
+        || (bytes.len() > 12 && &bytes[8..12] == b"WEBP")
+}
+
+/// Splits text into records: rows of a table, lines of NDJSON or logs, paragraphs of prose.
+fn records(text: &str, ext: &str) -> Vec<String> {
+    match ext {
+        "csv" | "tsv" | "ndjson" | "jsonl" | "log" | "sql" => {
+            text.lines().map(str::to_owned).collect()
+        }
+        _ => {
+            // A paragraph (blank-line separated) is one record: an e-mail signature, an address
+            // block, one entry of a list.
+            let mut out = Vec::new();
+            let mut current = String::new();
+            for line in text.lines() {
+                if line.trim().is_empty() {
+                    if !current.is_empty() {
+                        out.push(std::mem::take(&mut current));
+                    }
+                } else {
+                    current.push_str(line);
+                    current.push('\n');
+                }
+            }
+            if !current.is_empty() {
+                out.push(current);
+            }
+            out
+        }
+    }
+}
+
+fn scan_file(path: &Path, options: &Options) -> FileResult {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return FileResult::Failed(e.to_string()),
+    };
+    if meta.len() > options.max_file_bytes {
+        return FileResult::Skipped(format!(
+            "larger than the limit of {} bytes",
+            options.max_file_bytes
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
+        return FileResult::Failed(e.to_string());
+    }
+    let ext = extension(path);
+    if is_image(&bytes) || IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+        return FileResult::Scanned {
+            records: Vec::new(),
+            photo: true,
+        };
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && head.contains(&0) {
+        return FileResult::Skipped(if ext.is_empty() {
+            "binary content".into()
+        } else {
+            format!("format .{ext} not supported yet")
+        });
+    }
+    if !TEXT_EXTENSIONS.contains(&ext.as_str()) && !ext.is_empty() && !utf16 {
+        // Unknown extensions are read as text only when they look like text.
+        if std::str::from_utf8(head).is_err() {
+            return FileResult::Skipped(format!("format .{ext} not supported yet"));
+        }
+    }
+    let text = decode(&bytes);
+    let records = records(&text, &ext)
+        .iter()
+        .map(|r| detect::detect(r, options.customer_number.as_ref(), ROLE_MAILBOXES))
+        .filter(|h| !h.is_empty())
+        .collect();
+    FileResult::Scanned {
+        records,
+        photo: false,
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn language_hint(values: &[(Category, &str)]) -> Option<&'static str> {
+    // Values are in normal form: e-mail addresses are lower case.
+    #[allow(clippy::case_sensitive_file_extension_comparisons)]
+    for (c, v) in values {
+        match c {
+            Category::Phone if v.starts_with("+358") => return Some("fi"),
+            Category::Phone if v.starts_with("+46") => return Some("sv"),
+            Category::Email if v.ends_with(".fi") => return Some("fi"),
+            Category::Email if v.ends_with(".se") => return Some("sv"),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Scans `root` (a directory or one file). Files that cannot be read are counted and listed;
+/// only an unreadable `root` is an error.
+pub fn scan(root: &Path, options: &Options) -> Result<Report, ScanError> {
+    std::fs::metadata(root).map_err(|source| ScanError {
+        path: root.to_owned(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut problems = Vec::new();
+    let mut counts = FileCounts::default();
+    // Every file, hidden ones included; no ignore files, no symlinks followed.
+    for entry in ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .build()
+    {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                counts.failed += 1;
+                let file = match &e {
+                    ignore::Error::WithPath { path, .. } => relative(root, path),
+                    _ => String::new(),
+                };
+                problems.push(FileProblem {
+                    file,
+                    outcome: "failed",
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    files.sort();
+    let results: Vec<FileResult> = files.par_iter().map(|p| scan_file(p, options)).collect();
+
+    // Link: every record with a strong identifier is a node; records sharing a value are one.
+    let mut uf = unionfind::UnionFind::default();
+    let mut owner: HashMap<(Category, String), usize> = HashMap::new();
+    let mut record_nodes: Vec<Vec<Option<usize>>> = Vec::with_capacity(results.len());
+    for result in &results {
+        let mut nodes = Vec::new();
+        if let FileResult::Scanned { records, .. } = result {
+            for hits in records {
+                let strong: Vec<&Hit> = hits.iter().filter(|h| h.category.is_strong()).collect();
+                if strong.is_empty() {
+                    nodes.push(None);
+                    continue;
+                }
+                let node = uf.add();
+                for h in strong {
+                    match owner.get(&(h.category, h.value.clone())) {
+                        Some(&other) => uf.union(node, other),
+                        None => {
+                            owner.insert((h.category, h.value.clone()), node);
+                        }
+                    }
+                }
+                nodes.push(Some(node));
+            }
+        }
+        record_nodes.push(nodes);
+    }
+    // Subject numbers in order of first appearance.
+    let mut number: HashMap<usize, u64> = HashMap::new();
+    let mut categories: BTreeMap<&'static str, CategoryCount> = BTreeMap::new();
+    let mut distinct: HashMap<Category, HashSet<String>> = HashMap::new();
+    let mut findings = Vec::new();
+    let mut subjects: BTreeMap<u64, SubjectAcc> = BTreeMap::new();
+    let shown = |c: Category, v: &str| {
+        if options.reveal {
+            v.to_owned()
+        } else {
+            mask(c, v)
+        }
+    };
+    for ((path, result), nodes) in files.iter().zip(&results).zip(&record_nodes) {
+        let file = relative(root, path);
+        match result {
+            FileResult::Skipped(reason) => {
+                counts.skipped += 1;
+                problems.push(FileProblem {
+                    file,
+                    outcome: "skipped",
+                    reason: reason.clone(),
+                });
+            }
+            FileResult::Failed(reason) => {
+                counts.failed += 1;
+                problems.push(FileProblem {
+                    file,
+                    outcome: "failed",
+                    reason: reason.clone(),
+                });
+            }
+            FileResult::Scanned { records, photo } => {
+                counts.scanned += 1;
+                if *photo {
+                    let c = categories.entry(Category::Photo.id()).or_default();
+                    c.occurrences += 1;
+                    distinct
+                        .entry(Category::Photo)
+                        .or_default()
+                        .insert(file.clone());
+                    findings.push(FindingLine {
+                        file: file.clone(),
+                        category: Category::Photo.id(),
+                        value: file.clone(),
+                        subject: None,
+                    });
+                }
+                for (hits, node) in records.iter().zip(nodes) {
+                    let subject = node.map(|n| {
+                        let root = uf.find(n);
+                        let next = number.len() as u64 + 1;
+                        *number.entry(root).or_insert(next)
+                    });
+                    for h in hits {
+                        categories.entry(h.category.id()).or_default().occurrences += 1;
+                        distinct
+                            .entry(h.category)
+                            .or_default()
+                            .insert(h.value.clone());
+                        findings.push(FindingLine {
+                            file: file.clone(),
+                            category: h.category.id(),
+                            value: shown(h.category, &h.value),
+                            subject,
+                        });
+                        if let Some(s) = subject {
+                            let entry = subjects.entry(s).or_default();
+                            if h.category.is_strong() {
+                                let list = entry.0.entry(h.category.id()).or_default();
+                                let v = shown(h.category, &h.value);
+                                if !list.contains(&v) {
+                                    list.push(v);
+                                }
+                                entry.3.push((h.category, h.value.clone()));
+                            }
+                            if !entry.1.contains(&h.category.id()) {
+                                entry.1.push(h.category.id());
+                            }
+                            if !entry.2.contains(&file) {
+                                entry.2.push(file.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (c, values) in &distinct {
+        categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
+    }
+    let subject_lines = subjects
+        .into_iter()
+        .map(|(subject, (identifiers, mut cats, files, raw))| {
+            cats.sort_unstable();
+            let raw: Vec<(Category, &str)> = raw.iter().map(|(c, v)| (*c, v.as_str())).collect();
+            SubjectLine {
+                subject,
+                identifiers,
+                categories: cats,
+                language_hint: language_hint(&raw),
+                files,
+            }
+        })
+        .collect();
+    Ok(Report {
+        subjects: number.len() as u64,
+        categories,
+        files: counts,
+        problems,
+        findings,
+        subject_lines,
+    })
+}

@@ -1,0 +1,127 @@
+//! The scanner over a small leak on disk: categories, distinct values, linked subjects, files
+//! skipped with a reason, masked output.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use breachdesk_scan::{Options, scan};
+
+fn write(root: &Path, name: &str, bytes: &[u8]) {
+    let path = root.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn leak() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "export/customers.csv",
+        "name;email;phone;hetu;iban\n\
+         Maija Meikäläinen;maija.m@example.fi;040 123 4567;131052-308T;FI21 1234 5600 0007 85\n\
+         Erik Svensson;erik.s@example.se;+46 70 123 45 67;;\n\
+         Order 4711;info@shop.example;;;\n"
+            .as_bytes(),
+    );
+    // The same person as the first row, found by her e-mail, in a support mail.
+    write(
+        root,
+        "mail/support.txt",
+        "Hei,\nsalasanani ei toimi. Maija\nmaija.m@example.fi\n\nTerveisin asiakaspalvelu\n"
+            .as_bytes(),
+    );
+    // UTF-16 with a BOM, and Windows-1252 text.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "puhelin +358 50 765 4321\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    write(root, "notes/utf16.txt", &utf16);
+    write(
+        root,
+        "notes/latin1.txt",
+        b"P\xe4\xe4kaupunki: kalle.k@example.fi\n",
+    );
+    write(root, ".hidden/keys.txt", b"password=Tr0ub4dor&3\n");
+    write(
+        root,
+        "photos/team.jpg",
+        &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0, 0],
+    );
+    write(root, "bin/tool.exe", &[0x4D, 0x5A, 0, 0, 0, 1, 2, 3]);
+    write(
+        root,
+        "decoys.txt",
+        b"order 131052-308X, EAN 6417084100018, version 1.2.3.4-beta\n",
+    );
+    dir
+}
+
+#[test]
+fn a_leak_is_counted_by_category_and_by_person() {
+    let dir = leak();
+    let report = scan(dir.path(), &Options::default()).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["files"]["scanned"], 7, "{json}");
+    assert_eq!(json["files"]["skipped"], 1);
+    assert_eq!(json["files"]["failed"], 0);
+    let c = &json["categories"];
+    assert_eq!(c["email"]["occurrences"], 4, "{c}");
+    assert_eq!(c["email"]["distinct_values"], 3);
+    assert_eq!(c["national_id"]["occurrences"], 1);
+    assert_eq!(c["iban"]["occurrences"], 1);
+    assert_eq!(c["phone"]["distinct_values"], 3);
+    assert_eq!(c["credential"]["occurrences"], 1);
+    assert_eq!(c["photo"]["occurrences"], 1);
+    assert!(
+        c.get("payment_card").is_none(),
+        "decoys are not reported: {c}"
+    );
+    // Maija (CSV row + support mail), Erik, the UTF-16 phone, Kalle.
+    assert_eq!(json["subjects"], 4);
+    let maija = report
+        .subject_lines
+        .iter()
+        .find(|s| {
+            s.identifiers
+                .get("email")
+                .is_some_and(|e| e.contains(&"m***@example.fi".to_owned()))
+        })
+        .unwrap();
+    assert_eq!(maija.files, ["export/customers.csv", "mail/support.txt"]);
+    assert_eq!(maija.language_hint, Some("fi"));
+    assert!(maija.categories.contains(&"national_id"));
+    // Masked by default; the skipped file is listed with its reason.
+    let findings = serde_json::to_string(&report.findings).unwrap();
+    assert!(!findings.contains("131052-308T") && !findings.contains("maija.m@"));
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.file == "bin/tool.exe" && p.outcome == "skipped")
+    );
+    // Revealed on request.
+    let revealed = scan(
+        dir.path(),
+        &Options {
+            reveal: true,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert!(revealed.findings.iter().any(|f| f.value == "131052-308T"));
+}
+
+#[test]
+fn an_unreadable_root_is_the_only_error() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scan(&dir.path().join("nope"), &Options::default()).is_err());
+    let empty = scan(dir.path(), &Options::default()).unwrap();
+    assert_eq!(empty.subjects, 0);
+    assert_eq!(empty.files.scanned, 0);
+}
