@@ -9,6 +9,8 @@ use regex::Regex;
 /// A category id of DESIGN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Category {
+    PersonName,
+    PostalAddress,
     NationalId,
     PaymentCard,
     Iban,
@@ -26,6 +28,8 @@ impl Category {
     #[must_use]
     pub const fn id(self) -> &'static str {
         match self {
+            Self::PersonName => "person_name",
+            Self::PostalAddress => "postal_address",
             Self::NationalId => "national_id",
             Self::PaymentCard => "payment_card",
             Self::Iban => "iban",
@@ -116,6 +120,17 @@ static DOB: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CREDENTIAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$[^\s"',;]{20,}|\b(?:password|passwd|pwd|salasana|lösenord|api[_-]?key|secret)\s*[:=]\s*["']?[^\s"',;]{4,}"#)
+        .expect("static regex")
+});
+// "Nimi: Maija Meikäläinen", "Name: John Smith", "Namn: Erik Svensson" — two or three capitalised words.
+static LABELLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|\b)(?i:nimi|name|namn|asiakas|customer|kund|potilas|patient)[ \t]*:[ \t]*(\p{Lu}[\p{Ll}'-]+(?:[ \t]+\p{Lu}[\p{Ll}'-]+){1,2})")
+        .expect("static regex")
+});
+// A Finnish or Swedish street address with its postcode: "Mannerheimintie 1 A 2, 00100 Helsinki",
+// "Storgatan 5, 111 22 Stockholm".
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b\p{Lu}[\p{Ll}-]*(?:katu|tie|kuja|polku|väylä|rinne|mäki|ranta|puisto|kaari|aukio|tori|gatan|vägen|gränd|torget|stigen|road|street|avenue|lane)\s+\d{1,4}(?:\s?[A-Za-z]{1,2}(?:\s?\d{1,3})?)?,?\s+(?:FI-|SE-)?(\d{5}|\d{3}\s\d{2})\s+\p{Lu}[\p{Ll}-]+")
         .expect("static regex")
 });
 static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -228,6 +243,20 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             value: m.as_str().to_lowercase(),
         });
     }
+    for c in LABELLED_NAME.captures_iter(text) {
+        if let Some(n) = c.get(1) {
+            hits.push(Hit {
+                category: Category::PersonName,
+                value: n.as_str().to_lowercase(),
+            });
+        }
+    }
+    for m in ADDRESS.find_iter(text) {
+        hits.push(Hit {
+            category: Category::PostalAddress,
+            value: m.as_str().to_lowercase().replace(',', ""),
+        });
+    }
     if let Some(re) = customer_number {
         for m in re.find_iter(text) {
             hits.push(Hit {
@@ -325,6 +354,24 @@ mod tests {
         let re = Regex::new(r"\bMK-\d{6}\b").unwrap();
         let hits = detect("asiakas MK-123456", Some(&re), ROLE_MAILBOXES);
         assert_eq!(hits[0].category, Category::CustomerNumber);
+    }
+
+    #[test]
+    fn names_by_label_and_addresses_by_street_and_postcode_in_free_text() {
+        let f = found("Nimi: Maija Meikäläinen\nOsoite: Mannerheimintie 1 A 2, 00100 Helsinki");
+        assert!(
+            f.contains(&("person_name", "maija meikäläinen".into())),
+            "{f:?}"
+        );
+        assert!(f.iter().any(|h| h.0 == "postal_address"), "{f:?}");
+        let f = found("Namn: Erik Svensson, Storgatan 5, 111 22 Stockholm");
+        assert!(
+            f.contains(&("person_name", "erik svensson".into())),
+            "{f:?}"
+        );
+        assert!(f.iter().any(|h| h.0 == "postal_address"), "{f:?}");
+        // An invoice line with a number and a postcode-like figure is not an address.
+        assert!(found("Invoice 12345 total 00100 EUR").is_empty());
     }
 
     #[test]

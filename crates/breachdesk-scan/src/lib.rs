@@ -10,6 +10,7 @@
 //! PDF, archives, mailboxes) are counted as skipped with their reason, never silently dropped.
 
 pub mod detect;
+pub mod table;
 mod unionfind;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -207,6 +208,22 @@ fn records(text: &str, ext: &str) -> Vec<String> {
     }
 }
 
+/// A table: a header line with known column names and a delimiter that recurs on the next line.
+fn looks_like_table(text: &str) -> bool {
+    let mut lines = text.lines();
+    let (Some(first), Some(second)) = (lines.next(), lines.next()) else {
+        return false;
+    };
+    let d = char::from(table::delimiter(first));
+    let n = first.matches(d).count();
+    n > 0
+        && second.matches(d).count() > 0
+        && first
+            .split(d)
+            .any(|h| table::column(h) != table::Column::Other)
+        || n > 0 && first.matches(d).count() == second.matches(d).count() && first.len() < 1000
+}
+
 fn scan_file(path: &Path, options: &Options) -> FileResult {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -245,11 +262,29 @@ fn scan_file(path: &Path, options: &Options) -> FileResult {
         }
     }
     let text = decode(&bytes);
-    let records = records(&text, &ext)
-        .iter()
-        .map(|r| detect::detect(r, options.customer_number.as_ref(), ROLE_MAILBOXES))
-        .filter(|h| !h.is_empty())
-        .collect();
+    let detect = |r: &str| detect::detect(r, options.customer_number.as_ref(), ROLE_MAILBOXES);
+    let records = if matches!(ext.as_str(), "csv" | "tsv" | "txt" | "") && looks_like_table(&text) {
+        table::rows(&text)
+            .into_iter()
+            .map(|(joined, mut by_column)| {
+                let mut hits = detect(&joined);
+                // A column's reading wins over a pattern's on the same cell.
+                hits.retain(|h| {
+                    !by_column.iter().any(|c| c.category == h.category)
+                        || !matches!(h.category, Category::PersonName | Category::DateOfBirth)
+                });
+                by_column.append(&mut hits);
+                by_column
+            })
+            .filter(|h| !h.is_empty())
+            .collect()
+    } else {
+        records(&text, &ext)
+            .iter()
+            .map(|r| detect(r))
+            .filter(|h| !h.is_empty())
+            .collect()
+    };
     FileResult::Scanned {
         records,
         photo: false,
@@ -278,14 +313,38 @@ fn language_hint(values: &[(Category, &str)]) -> Option<&'static str> {
     None
 }
 
+/// Told how a scan advances (the CLI draws a progress bar with it).
+pub trait Progress: Sync {
+    /// The files found, and their total size in bytes.
+    fn start(&self, files: u64, bytes: u64);
+    /// One file is done.
+    fn file_done(&self, bytes: u64);
+}
+
+struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: u64, _: u64) {}
+    fn file_done(&self, _: u64) {}
+}
+
 /// Scans `root` (a directory or one file). Files that cannot be read are counted and listed;
 /// only an unreadable `root` is an error.
 pub fn scan(root: &Path, options: &Options) -> Result<Report, ScanError> {
+    scan_with_progress(root, options, &Silent)
+}
+
+/// As [`scan`], reporting progress.
+pub fn scan_with_progress(
+    root: &Path,
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Report, ScanError> {
     std::fs::metadata(root).map_err(|source| ScanError {
         path: root.to_owned(),
         source,
     })?;
-    let mut files: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<(PathBuf, u64)> = Vec::new();
     let mut problems = Vec::new();
     let mut counts = FileCounts::default();
     // Every file, hidden ones included; no ignore files, no symlinks followed.
@@ -295,7 +354,10 @@ pub fn scan(root: &Path, options: &Options) -> Result<Report, ScanError> {
         .build()
     {
         match entry {
-            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                let len = e.metadata().map_or(0, |m| m.len());
+                files.push((e.into_path(), len));
+            }
             Ok(_) => {}
             Err(e) => {
                 counts.failed += 1;
@@ -312,7 +374,16 @@ pub fn scan(root: &Path, options: &Options) -> Result<Report, ScanError> {
         }
     }
     files.sort();
-    let results: Vec<FileResult> = files.par_iter().map(|p| scan_file(p, options)).collect();
+    progress.start(files.len() as u64, files.iter().map(|f| f.1).sum());
+    let results: Vec<FileResult> = files
+        .par_iter()
+        .map(|(p, len)| {
+            let r = scan_file(p, options);
+            progress.file_done(*len);
+            r
+        })
+        .collect();
+    let files: Vec<PathBuf> = files.into_iter().map(|f| f.0).collect();
 
     // Link: every record with a strong identifier is a node; records sharing a value are one.
     let mut uf = unionfind::UnionFind::default();
@@ -322,17 +393,27 @@ pub fn scan(root: &Path, options: &Options) -> Result<Report, ScanError> {
         let mut nodes = Vec::new();
         if let FileResult::Scanned { records, .. } = result {
             for hits in records {
-                let strong: Vec<&Hit> = hits.iter().filter(|h| h.category.is_strong()).collect();
-                if strong.is_empty() {
+                let mut keys: Vec<(Category, String)> = hits
+                    .iter()
+                    .filter(|h| h.category.is_strong())
+                    .map(|h| (h.category, h.value.clone()))
+                    .collect();
+                // A name together with an address identifies a person; either alone does not.
+                let name = hits.iter().find(|h| h.category == Category::PersonName);
+                let address = hits.iter().find(|h| h.category == Category::PostalAddress);
+                if let (Some(n), Some(a)) = (name, address) {
+                    keys.push((Category::PersonName, format!("{}|{}", n.value, a.value)));
+                }
+                if keys.is_empty() {
                     nodes.push(None);
                     continue;
                 }
                 let node = uf.add();
-                for h in strong {
-                    match owner.get(&(h.category, h.value.clone())) {
+                for key in keys {
+                    match owner.get(&key) {
                         Some(&other) => uf.union(node, other),
                         None => {
-                            owner.insert((h.category, h.value.clone()), node);
+                            owner.insert(key, node);
                         }
                     }
                 }

@@ -300,6 +300,46 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
+/// A progress bar on standard error when it is a terminal (bytes, throughput, ETA); nothing
+/// otherwise, so that pipes and CI logs stay clean.
+struct ScanBar(Option<indicatif::ProgressBar>);
+
+impl ScanBar {
+    fn new() -> Self {
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            return Self(None);
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {wide_bar}",
+        ) {
+            bar.set_style(style);
+        }
+        Self(Some(bar))
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl breachdesk_scan::Progress for ScanBar {
+    fn start(&self, files: u64, bytes: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(bytes);
+            b.set_message(format!("{files} files"));
+        }
+    }
+
+    fn file_done(&self, bytes: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(bytes);
+        }
+    }
+}
+
 /// `breachdesk scan PATH`: the leak scanner. Output files may not lie inside the scanned tree.
 pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     use std::fmt::Write as _;
@@ -332,7 +372,9 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
         reveal: args.reveal,
     };
     let started = std::time::Instant::now();
-    let report = breachdesk_scan::scan(&root, &options)?;
+    let bar = ScanBar::new();
+    let report = breachdesk_scan::scan_with_progress(&root, &options, &bar)?;
+    bar.finish();
     let elapsed = started.elapsed();
     let write_lines = |path: &Path, lines: Vec<String>| -> anyhow::Result<()> {
         let mut f = std::io::BufWriter::new(

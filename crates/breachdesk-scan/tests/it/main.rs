@@ -125,3 +125,36 @@ fn an_unreadable_root_is_the_only_error() {
     assert_eq!(empty.subjects, 0);
     assert_eq!(empty.files.scanned, 0);
 }
+
+#[test]
+fn a_name_with_an_address_links_records_that_share_no_other_identifier() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "members.csv",
+        "Etunimi,Sukunimi,Lähiosoite,Postinumero,Postitoimipaikka\n\
+         Maija,Meikäläinen,Mannerheimintie 1 A 2,00100,Helsinki\n\
+         Matti,Meikäläinen,Hämeenkatu 10,33100,Tampere\n"
+            .as_bytes(),
+    );
+    write(
+        root,
+        "letters/maija.csv",
+        "nimi;osoite;postinumero;kaupunki\nMaija Meikäläinen;Mannerheimintie 1 A 2;00100;Helsinki\n"
+            .as_bytes(),
+    );
+    // The same name elsewhere, without the address, is nobody in particular.
+    write(root, "notes.txt", b"Nimi: Maija Meikalainen\n");
+    let report = scan(root, &Options::default()).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["subjects"], 2, "{json}");
+    assert_eq!(
+        json["categories"]["person_name"]["occurrences"], 4,
+        "{json}"
+    );
+    assert_eq!(
+        json["categories"]["postal_address"]["distinct_values"], 2,
+        "{json}"
+    );
+}
