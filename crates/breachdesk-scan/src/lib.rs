@@ -224,23 +224,174 @@ fn looks_like_table(text: &str) -> bool {
         || n > 0 && first.matches(d).count() == second.matches(d).count() && first.len() < 1000
 }
 
-fn scan_file(path: &Path, options: &Options) -> FileResult {
+/// Limits against archive bombs.
+const MAX_DEPTH: usize = 3;
+/// An archive may expand to at most this many times its own size (and never beyond 4 GiB).
+const MAX_EXPANSION: u64 = 200;
+const MAX_EXPANDED_TOTAL: u64 = 4 * 1024 * 1024 * 1024;
+
+/// The files inside an archive, as (name inside, bytes or the reason they were not read).
+type Members = Vec<(String, Result<Vec<u8>, String>)>;
+
+fn read_limited(mut r: impl Read, limit: u64) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    r.by_ref()
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("cannot be decompressed: {e}"))?;
+    if out.len() as u64 > limit {
+        return Err(format!("expands beyond the limit of {limit} bytes"));
+    }
+    Ok(out)
+}
+
+fn zip_members(bytes: &[u8], options: &Options) -> Result<Members, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("corrupt ZIP archive: {e}"))?;
+    let budget = (bytes.len() as u64)
+        .saturating_mul(MAX_EXPANSION)
+        .min(MAX_EXPANDED_TOTAL);
+    let mut used = 0u64;
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                out.push((format!("#{i}"), Err(format!("unreadable entry: {e}"))));
+                continue;
+            }
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry
+            .name()
+            .map_or_else(|_| format!("#{i}"), std::borrow::Cow::into_owned);
+        if entry.encrypted() {
+            out.push((name, Err("encrypted".into())));
+            continue;
+        }
+        let limit = options.max_file_bytes.min(budget.saturating_sub(used));
+        let read = read_limited(&mut entry, limit);
+        if let Ok(b) = &read {
+            used += b.len() as u64;
+        }
+        out.push((name, read));
+    }
+    Ok(out)
+}
+
+fn tar_members(bytes: &[u8], options: &Options) -> Result<Members, String> {
+    let mut archive = tar::Archive::new(bytes);
+    let mut out = Vec::new();
+    let entries = archive
+        .entries()
+        .map_err(|e| format!("corrupt TAR archive: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("corrupt TAR archive: {e}"))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .map_or_else(|_| "?".into(), |p| p.to_string_lossy().into_owned());
+        out.push((name, read_limited(&mut entry, options.max_file_bytes)));
+    }
+    Ok(out)
+}
+
+/// Scans one file's bytes; archives yield one result per member, named `archive!member`.
+fn scan_bytes(
+    name: &str,
+    bytes: &[u8],
+    options: &Options,
+    depth: usize,
+) -> Vec<(String, FileResult)> {
+    let ext = extension(Path::new(name));
+    let is_zip = bytes.starts_with(b"PK\x03\x04")
+        && !matches!(
+            ext.as_str(),
+            "docx" | "xlsx" | "pptx" | "odt" | "ods" | "odp"
+        );
+    let gzipped = bytes.starts_with(&[0x1F, 0x8B]);
+    let is_tar = bytes.len() > 262 && &bytes[257..262] == b"ustar";
+    if is_zip || gzipped || is_tar {
+        if depth >= MAX_DEPTH {
+            return vec![(
+                String::new(),
+                FileResult::Skipped("archive nested too deep".into()),
+            )];
+        }
+        let members = if is_zip {
+            zip_members(bytes, options)
+        } else if is_tar {
+            tar_members(bytes, options)
+        } else {
+            let limit = options
+                .max_file_bytes
+                .min((bytes.len() as u64).saturating_mul(MAX_EXPANSION));
+            read_limited(flate2::read::GzDecoder::new(bytes), limit).map(|inner| {
+                let inner_name = if ext == "tgz" {
+                    "archive.tar".to_owned()
+                } else {
+                    Path::new(name)
+                        .file_stem()
+                        .map_or_else(|| "content".into(), |s| s.to_string_lossy().into_owned())
+                };
+                vec![(inner_name, Ok(inner))]
+            })
+        };
+        return match members {
+            Err(reason) => vec![(String::new(), FileResult::Failed(reason))],
+            Ok(members) => members
+                .into_iter()
+                .flat_map(|(member, read)| match read {
+                    Err(reason) => vec![(format!("!{member}"), FileResult::Failed(reason))],
+                    Ok(inner) => scan_bytes(&member, &inner, options, depth + 1)
+                        .into_iter()
+                        .map(|(suffix, r)| {
+                            // A gzip of one file (or of a tar) is that file, not a folder.
+                            if gzipped {
+                                (suffix, r)
+                            } else {
+                                (format!("!{member}{suffix}"), r)
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+    }
+    vec![(String::new(), scan_plain(&ext, bytes, options))]
+}
+
+fn scan_file(path: &Path, options: &Options) -> Vec<(String, FileResult)> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => return FileResult::Failed(e.to_string()),
+        Err(e) => return vec![(String::new(), FileResult::Failed(e.to_string()))],
     };
     if meta.len() > options.max_file_bytes {
-        return FileResult::Skipped(format!(
-            "larger than the limit of {} bytes",
-            options.max_file_bytes
-        ));
+        return vec![(
+            String::new(),
+            FileResult::Skipped(format!(
+                "larger than the limit of {} bytes",
+                options.max_file_bytes
+            )),
+        )];
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
-        return FileResult::Failed(e.to_string());
+        return vec![(String::new(), FileResult::Failed(e.to_string()))];
     }
-    let ext = extension(path);
-    if is_image(&bytes) || IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    scan_bytes(&name, &bytes, options, 0)
+}
+
+fn scan_plain(ext: &str, bytes: &[u8], options: &Options) -> FileResult {
+    let ext = ext.to_owned();
+    if is_image(bytes) || IMAGE_EXTENSIONS.contains(&ext.as_str()) {
         return FileResult::Scanned {
             records: Vec::new(),
             photo: true,
@@ -261,7 +412,7 @@ fn scan_file(path: &Path, options: &Options) -> FileResult {
             return FileResult::Skipped(format!("format .{ext} not supported yet"));
         }
     }
-    let text = decode(&bytes);
+    let text = decode(bytes);
     let detect = |r: &str| detect::detect(r, options.customer_number.as_ref(), ROLE_MAILBOXES);
     let records = if matches!(ext.as_str(), "csv" | "tsv" | "txt" | "") && looks_like_table(&text) {
         table::rows(&text)
@@ -375,7 +526,7 @@ pub fn scan_with_progress(
     }
     files.sort();
     progress.start(files.len() as u64, files.iter().map(|f| f.1).sum());
-    let results: Vec<FileResult> = files
+    let scanned: Vec<Vec<(String, FileResult)>> = files
         .par_iter()
         .map(|(p, len)| {
             let r = scan_file(p, options);
@@ -383,7 +534,17 @@ pub fn scan_with_progress(
             r
         })
         .collect();
-    let files: Vec<PathBuf> = files.into_iter().map(|f| f.0).collect();
+    // One entry per file or archive member, named relative to the root.
+    let (files, results): (Vec<String>, Vec<FileResult>) = files
+        .iter()
+        .zip(scanned)
+        .flat_map(|((path, _), parts)| {
+            let base = relative(root, path);
+            parts
+                .into_iter()
+                .map(move |(suffix, r)| (format!("{base}{suffix}"), r))
+        })
+        .unzip();
 
     // Link: every record with a strong identifier is a node; records sharing a value are one.
     let mut uf = unionfind::UnionFind::default();
@@ -435,8 +596,8 @@ pub fn scan_with_progress(
             mask(c, v)
         }
     };
-    for ((path, result), nodes) in files.iter().zip(&results).zip(&record_nodes) {
-        let file = relative(root, path);
+    for ((file, result), nodes) in files.iter().zip(&results).zip(&record_nodes) {
+        let file = file.clone();
         match result {
             FileResult::Skipped(reason) => {
                 counts.skipped += 1;

@@ -158,3 +158,95 @@ fn a_name_with_an_address_links_records_that_share_no_other_identifier() {
         "{json}"
     );
 }
+
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in files {
+            z.start_file(*name, opts).unwrap();
+            z.write_all(bytes).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn archives_are_read_recursively_within_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let inner = zip_of(&[("deep/list.csv", b"email\nanna@example.fi\n")]);
+    let outer = zip_of(&[
+        (
+            "export/customers.csv",
+            b"email;phone\nmaija.m@example.fi;040 123 4567\n",
+        ),
+        ("nested.zip", &inner),
+        ("bomb.txt", &vec![b'a'; 3 * 1024 * 1024]),
+    ]);
+    write(root, "leak.zip", &outer);
+    write(
+        root,
+        "dump.sql.gz",
+        &gzip(b"INSERT INTO users VALUES ('erik.s@example.se');\n"),
+    );
+    let mut tar = tar::Builder::new(Vec::new());
+    let data = b"hetu 131052-308T\n";
+    let mut header = tar::Header::new_gnu();
+    header.set_size(data.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append_data(&mut header, "people/hetu.txt", &data[..])
+        .unwrap();
+    write(root, "backup.tar.gz", &gzip(&tar.into_inner().unwrap()));
+    write(root, "broken.zip", b"PK\x03\x04 not really a zip");
+
+    let report = scan(
+        root,
+        &Options {
+            max_file_bytes: 1024 * 1024,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
+    assert!(
+        files.contains(&"leak.zip!export/customers.csv"),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"leak.zip!nested.zip!deep/list.csv"),
+        "{files:?}"
+    );
+    assert!(files.contains(&"dump.sql.gz"), "{files:?}");
+    assert!(
+        files.contains(&"backup.tar.gz!people/hetu.txt"),
+        "{files:?}"
+    );
+    // The member that expands beyond the limit and the corrupt archive are listed, not fatal.
+    let problems: Vec<(&str, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.file.as_str(), p.outcome))
+        .collect();
+    assert!(
+        problems.contains(&("leak.zip!bomb.txt", "failed")),
+        "{problems:?}"
+    );
+    assert!(problems.contains(&("broken.zip", "failed")), "{problems:?}");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["categories"]["email"]["distinct_values"], 3, "{json}");
+    assert_eq!(json["categories"]["national_id"]["occurrences"], 1);
+    assert_eq!(json["files"]["failed"], 2);
+}
