@@ -268,6 +268,18 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
     hits
 }
 
+/// A name from inside an archive or a mail, safe to print: no path of the outside, no control
+/// characters.
+#[must_use]
+pub fn safe_member_name(name: &str) -> String {
+    let cleaned: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
+    if cleaned.trim().is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
 /// A value as shown by default: enough to recognise it, not enough to use it.
 #[must_use]
 pub fn mask(category: Category, value: &str) -> String {

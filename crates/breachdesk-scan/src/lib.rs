@@ -10,6 +10,7 @@
 //! PDF, archives, mailboxes) are counted as skipped with their reason, never silently dropped.
 
 pub mod detect;
+mod mail;
 pub mod table;
 mod unionfind;
 
@@ -362,7 +363,55 @@ fn scan_bytes(
                 .collect(),
         };
     }
+    if ext == "eml" || ext == "mbox" || ext == "mbx" || bytes.starts_with(b"From ") {
+        return scan_mail(bytes, options, depth);
+    }
     vec![(String::new(), scan_plain(&ext, bytes, options))]
+}
+
+fn detect_record(text: &str, options: &Options) -> Vec<Hit> {
+    detect::detect(text, options.customer_number.as_ref(), ROLE_MAILBOXES)
+}
+
+/// A message or a mailbox: each message one record, each recipient one, attachments as files.
+fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, FileResult)> {
+    let mut records = Vec::new();
+    let mut parts = Vec::new();
+    let mut parsed_any = false;
+    for message in mail::split_mbox(bytes) {
+        let Some(m) = mail::parse(message) else {
+            continue;
+        };
+        parsed_any = true;
+        records.extend(
+            m.records
+                .iter()
+                .map(|r| detect_record(r, options))
+                .filter(|h| !h.is_empty()),
+        );
+        if depth < MAX_DEPTH {
+            for (name, content) in m.attachments {
+                let name = detect::safe_member_name(&name);
+                parts.extend(
+                    scan_bytes(&name, &content, options, depth + 1)
+                        .into_iter()
+                        .map(|(suffix, r)| (format!("!{name}{suffix}"), r)),
+                );
+            }
+        }
+    }
+    if !parsed_any {
+        return vec![(String::new(), scan_plain("txt", bytes, options))];
+    }
+    let mut out = vec![(
+        String::new(),
+        FileResult::Scanned {
+            records,
+            photo: false,
+        },
+    )];
+    out.extend(parts);
+    out
 }
 
 fn scan_file(path: &Path, options: &Options) -> Vec<(String, FileResult)> {

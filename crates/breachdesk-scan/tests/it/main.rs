@@ -250,3 +250,52 @@ fn archives_are_read_recursively_within_limits() {
     assert_eq!(json["categories"]["national_id"]["occurrences"], 1);
     assert_eq!(json["files"]["failed"], 2);
 }
+
+#[test]
+fn mail_messages_link_their_author_and_scan_their_attachments() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "inbox.mbox",
+        b"From x Mon Jan 1 00:00:00 2026\n\
+From: Paivi <paivi.p@example.fi>\n\
+To: tuki@shop.example, erik.s@example.se\n\
+Subject: tilaus\n\
+Content-Type: multipart/mixed; boundary=XX\n\
+\n\
+--XX\n\
+Content-Type: text/plain\n\
+\n\
+Puhelimeni on 040 765 4321.\n\
+--XX\n\
+Content-Type: text/csv\n\
+Content-Disposition: attachment; filename=orders.csv\n\
+\n\
+email;hetu\n\
+anna@example.fi;131052-308T\n\
+--XX--\n\
+\n\
+From y Mon Jan 1 00:00:00 2026\n\
+From: paivi.p@example.fi\n\
+Subject: again\n\
+\n\
+Uusi numero 050 111 2222\n",
+    );
+    let report = scan(root, &Options::default()).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    // Päivi (both messages, both phones), Erik (recipient), Anna (the attachment's row).
+    assert_eq!(json["subjects"], 3, "{json}");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.file == "inbox.mbox!orders.csv" && f.category == "national_id")
+    );
+    let paivi = report
+        .subject_lines
+        .iter()
+        .find(|s| s.identifiers.get("phone").is_some_and(|p| p.len() == 2))
+        .unwrap();
+    assert_eq!(paivi.identifiers["email"], ["p***@example.fi"]);
+}
