@@ -463,19 +463,37 @@ fn scan_plain(ext: &str, bytes: &[u8], options: &Options) -> FileResult {
     }
     let text = decode(bytes);
     let detect = |r: &str| detect::detect(r, options.customer_number.as_ref(), ROLE_MAILBOXES);
-    let records = if matches!(ext.as_str(), "csv" | "tsv" | "txt" | "") && looks_like_table(&text) {
+    let with_patterns = |(joined, mut by_column): (String, Vec<Hit>)| {
+        let mut hits = detect(&joined);
+        // A column's reading wins over a pattern's on the same cell.
+        hits.retain(|h| {
+            !by_column.iter().any(|c| c.category == h.category)
+                || !matches!(h.category, Category::PersonName | Category::DateOfBirth)
+        });
+        by_column.append(&mut hits);
+        by_column
+    };
+    let json = match ext.as_str() {
+        "json" => serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .map(|v| table::json_records(&v)),
+        "ndjson" | "jsonl" => Some(
+            text.lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .flat_map(|v| table::json_records(&v))
+                .collect(),
+        ),
+        _ => None,
+    };
+    let records = if let Some(json) = json {
+        json.into_iter()
+            .map(with_patterns)
+            .filter(|h| !h.is_empty())
+            .collect()
+    } else if matches!(ext.as_str(), "csv" | "tsv" | "txt" | "") && looks_like_table(&text) {
         table::rows(&text)
             .into_iter()
-            .map(|(joined, mut by_column)| {
-                let mut hits = detect(&joined);
-                // A column's reading wins over a pattern's on the same cell.
-                hits.retain(|h| {
-                    !by_column.iter().any(|c| c.category == h.category)
-                        || !matches!(h.category, Category::PersonName | Category::DateOfBirth)
-                });
-                by_column.append(&mut hits);
-                by_column
-            })
+            .map(with_patterns)
             .filter(|h| !h.is_empty())
             .collect()
     } else {

@@ -150,6 +150,47 @@ pub fn rows(text: &str) -> Vec<(String, Vec<Hit>)> {
     out
 }
 
+/// Records of JSON: every object that holds a scalar value is a record; its keys are read like
+/// column headers (so `{"nimi": …, "osoite": …}` is a name and an address).
+#[must_use]
+pub fn json_records(value: &serde_json::Value) -> Vec<(String, Vec<Hit>)> {
+    fn visit(v: &serde_json::Value, out: &mut Vec<(String, Vec<Hit>)>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let mut columns = Vec::new();
+                let mut cells = Vec::new();
+                for (k, v) in map {
+                    match v {
+                        serde_json::Value::String(s) => {
+                            columns.push(column(k));
+                            cells.push(s.clone());
+                        }
+                        serde_json::Value::Number(n) => {
+                            columns.push(column(k));
+                            cells.push(n.to_string());
+                        }
+                        other => visit(other, out),
+                    }
+                }
+                if !cells.is_empty() {
+                    let hits = column_hits(&columns, &cells);
+                    out.push((cells.join(" | "), hits));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for i in items {
+                    visit(i, out);
+                }
+            }
+            serde_json::Value::String(s) => out.push((s.clone(), Vec::new())),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    visit(value, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +212,17 @@ mod tests {
         let t = "name,address\n\"Smith, John\",\"1 High Street, Leeds\"\n";
         let r = rows(t);
         assert_eq!(r[0].1[0].value, "smith, john");
+        let v: serde_json::Value = serde_json::from_str(
+            r#"{"users":[{"nimi":"Maija Meikäläinen","osoite":"Mannerheimintie 1","meta":{"ip":"85.76.12.3"}}]}"#,
+        )
+        .unwrap();
+        let r = json_records(&v);
+        let cats: Vec<&str> = r
+            .iter()
+            .flat_map(|x| x.1.iter().map(|h| h.category.id()))
+            .collect();
+        assert_eq!(cats, ["person_name", "postal_address"]);
+        assert!(r.iter().any(|x| x.0.contains("85.76.12.3")));
         // Without a header nothing is guessed from position.
         assert!(
             rows("4711,blue,42\n4712,red,7\n")
