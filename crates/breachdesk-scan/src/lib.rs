@@ -11,6 +11,7 @@
 
 pub mod detect;
 mod mail;
+mod office;
 pub mod table;
 mod unionfind;
 
@@ -309,6 +310,35 @@ fn scan_bytes(
     depth: usize,
 ) -> Vec<(String, FileResult)> {
     let ext = extension(Path::new(name));
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            let result = office::spreadsheet(bytes).map_or_else(FileResult::Failed, |rows| {
+                FileResult::Scanned {
+                    records: rows
+                        .into_iter()
+                        .map(|r| with_patterns(r, options))
+                        .filter(|h| !h.is_empty())
+                        .collect(),
+                    photo: false,
+                }
+            });
+            return vec![(String::new(), result)];
+        }
+        "docx" | "odt" => {
+            let result = office::document_text(bytes).map_or_else(FileResult::Failed, |text| {
+                FileResult::Scanned {
+                    records: records(&text, "")
+                        .iter()
+                        .map(|r| detect_record(r, options))
+                        .filter(|h| !h.is_empty())
+                        .collect(),
+                    photo: false,
+                }
+            });
+            return vec![(String::new(), result)];
+        }
+        _ => {}
+    }
     let is_zip = bytes.starts_with(b"PK\x03\x04")
         && !matches!(
             ext.as_str(),
@@ -367,6 +397,18 @@ fn scan_bytes(
         return scan_mail(bytes, options, depth);
     }
     vec![(String::new(), scan_plain(&ext, bytes, options))]
+}
+
+/// A table row: what its columns say, plus what the patterns find in its cells.
+fn with_patterns((joined, mut by_column): (String, Vec<Hit>), options: &Options) -> Vec<Hit> {
+    let mut hits = detect_record(&joined, options);
+    // A column's reading wins over a pattern's on the same cell.
+    hits.retain(|h| {
+        !by_column.iter().any(|c| c.category == h.category)
+            || !matches!(h.category, Category::PersonName | Category::DateOfBirth)
+    });
+    by_column.append(&mut hits);
+    by_column
 }
 
 fn detect_record(text: &str, options: &Options) -> Vec<Hit> {
@@ -463,16 +505,7 @@ fn scan_plain(ext: &str, bytes: &[u8], options: &Options) -> FileResult {
     }
     let text = decode(bytes);
     let detect = |r: &str| detect::detect(r, options.customer_number.as_ref(), ROLE_MAILBOXES);
-    let with_patterns = |(joined, mut by_column): (String, Vec<Hit>)| {
-        let mut hits = detect(&joined);
-        // A column's reading wins over a pattern's on the same cell.
-        hits.retain(|h| {
-            !by_column.iter().any(|c| c.category == h.category)
-                || !matches!(h.category, Category::PersonName | Category::DateOfBirth)
-        });
-        by_column.append(&mut hits);
-        by_column
-    };
+    let with_patterns = |row| with_patterns(row, options);
     let json = match ext.as_str() {
         "json" => serde_json::from_str::<serde_json::Value>(&text)
             .ok()

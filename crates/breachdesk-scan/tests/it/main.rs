@@ -299,3 +299,80 @@ Uusi numero 050 111 2222\n",
         .unwrap();
     assert_eq!(paivi.identifiers["email"], ["p***@example.fi"]);
 }
+
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let col = char::from(b'A' + u8::try_from(c).unwrap());
+            sheet.push_str(&format!(
+                r#"<c r="{col}{}" t="inlineStr"><is><t>{cell}</t></is></c>"#,
+                r + 1
+            ));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    zip_of(&[
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Asiakkaat" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
+#[test]
+fn office_documents_are_read_as_tables_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "customers.xlsx",
+        &xlsx(&[
+            &["Nimi", "Sähköposti", "Osoite", "Postinumero"],
+            &[
+                "Maija Meikäläinen",
+                "maija.m@example.fi",
+                "Mannerheimintie 1",
+                "00100",
+            ],
+            &["Erik Svensson", "erik.s@example.se", "Storgatan 5", "11122"],
+        ]),
+    );
+    let docx = zip_of(&[(
+        "word/document.xml",
+        br#"<w:document><w:body><w:p><w:r><w:t>Hakija: Anna Virtanen</w:t></w:r></w:p><w:p><w:r><w:t>Henkil&#246;tunnus 131052-308T, anna@example.fi</w:t></w:r></w:p></w:body></w:document>"#,
+    )]);
+    write(root, "application.docx", &docx);
+    write(root, "broken.xlsx", b"PK\x03\x04 nope");
+    let report = scan(root, &Options::default()).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    let c = &json["categories"];
+    assert_eq!(c["person_name"]["occurrences"], 2, "{json}");
+    assert_eq!(c["postal_address"]["occurrences"], 2, "{json}");
+    assert_eq!(c["email"]["occurrences"], 3, "{json}");
+    assert_eq!(c["national_id"]["occurrences"], 1, "{json}");
+    assert_eq!(json["subjects"], 3);
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.file == "broken.xlsx" && p.outcome == "failed")
+    );
+}

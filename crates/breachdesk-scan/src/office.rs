@@ -1,0 +1,133 @@
+//! Office documents: spreadsheets (XLSX, XLS, ODS) through calamine, a row being a record and the
+//! first row read as a header; word-processor documents (DOCX, ODT) as text, a paragraph being a
+//! record.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader};
+
+use crate::table;
+
+/// Rows of every sheet, as (joined cells, column hits).
+pub fn spreadsheet(bytes: &[u8]) -> Result<Vec<(String, Vec<crate::Hit>)>, String> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| format!("unreadable spreadsheet: {e}"))?;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let Ok(range) = book.worksheet_range(&name) else {
+            continue;
+        };
+        let mut columns = None;
+        for (i, row) in range.rows().enumerate() {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+                    other => other.to_string(),
+                })
+                .collect();
+            if i == 0
+                && let Some(h) = table::header(&cells)
+            {
+                columns = Some(h);
+                continue;
+            }
+            let hits = columns
+                .as_ref()
+                .map(|c| table::column_hits(c, &cells))
+                .unwrap_or_default();
+            out.push((cells.join(" | "), hits));
+        }
+    }
+    Ok(out)
+}
+
+/// XML character references and the five predefined entities.
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let Some(end) = tail.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &tail[1..];
+            continue;
+        };
+        let entity = &tail[1..end];
+        let ch = match entity {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "amp" => Some('&'),
+            e => e
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        if let Some(c) = ch {
+            out.push(c);
+            rest = &tail[end + 1..];
+        } else {
+            out.push('&');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn references_and_entities_are_decoded() {
+        assert_eq!(
+            super::unescape("Henkil&#246;tunnus &amp; &#xE4; &lt;x&gt; & so"),
+            "Henkilötunnus & ä <x> & so"
+        );
+    }
+}
+
+/// The text of a DOCX or ODT document, one paragraph per line.
+pub fn document_text(bytes: &[u8]) -> Result<String, String> {
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("corrupt document: {e}"))?;
+    let part = ["word/document.xml", "content.xml"]
+        .into_iter()
+        .find(|p| zip.index_for_name(p).is_some())
+        .ok_or_else(|| "no text part in the document".to_owned())?;
+    let mut xml = String::new();
+    zip.by_name(part)
+        .map_err(|e| format!("corrupt document: {e}"))?
+        .take(256 * 1024 * 1024)
+        .read_to_string(&mut xml)
+        .map_err(|e| format!("corrupt document: {e}"))?;
+    let mut text = String::with_capacity(xml.len() / 4);
+    let mut rest = xml.as_str();
+    while let Some(start) = rest.find('<') {
+        text.push_str(&unescape(&rest[..start]));
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..=start + end];
+        // Paragraph and line ends, table cells and tabs become whitespace.
+        if tag.starts_with("</w:p>") || tag.starts_with("</text:p") || tag.starts_with("</text:h") {
+            text.push_str("\n\n");
+        } else if tag.starts_with("<w:br")
+            || tag.starts_with("<w:tab")
+            || tag.starts_with("</w:tc")
+            || tag.starts_with("<text:tab")
+            || tag.starts_with("<text:line-break")
+        {
+            text.push(' ');
+        }
+        rest = &rest[start + end + 1..];
+    }
+    Ok(text)
+}
