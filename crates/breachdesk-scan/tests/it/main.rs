@@ -301,17 +301,19 @@ Uusi numero 050 111 2222\n",
 }
 
 fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    use std::fmt::Write;
     let mut sheet = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
     );
     for (r, row) in rows.iter().enumerate() {
-        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        let _ = write!(sheet, r#"<row r="{}">"#, r + 1);
         for (c, cell) in row.iter().enumerate() {
             let col = char::from(b'A' + u8::try_from(c).unwrap());
-            sheet.push_str(&format!(
+            let _ = write!(
+                sheet,
                 r#"<c r="{col}{}" t="inlineStr"><is><t>{cell}</t></is></c>"#,
                 r + 1
-            ));
+            );
         }
         sheet.push_str("</row>");
     }
@@ -357,7 +359,7 @@ fn office_documents_are_read_as_tables_and_text() {
     );
     let docx = zip_of(&[(
         "word/document.xml",
-        br#"<w:document><w:body><w:p><w:r><w:t>Hakija: Anna Virtanen</w:t></w:r></w:p><w:p><w:r><w:t>Henkil&#246;tunnus 131052-308T, anna@example.fi</w:t></w:r></w:p></w:body></w:document>"#,
+        b"<w:document><w:body><w:p><w:r><w:t>Hakija: Anna Virtanen</w:t></w:r></w:p><w:p><w:r><w:t>Henkil&#246;tunnus 131052-308T, anna@example.fi</w:t></w:r></w:p></w:body></w:document>",
     )]);
     write(root, "application.docx", &docx);
     write(root, "broken.xlsx", b"PK\x03\x04 nope");
