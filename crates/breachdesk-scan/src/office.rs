@@ -83,17 +83,6 @@ fn unescape(s: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn references_and_entities_are_decoded() {
-        assert_eq!(
-            super::unescape("Henkil&#246;tunnus &amp; &#xE4; &lt;x&gt; & so"),
-            "Henkilötunnus & ä <x> & so"
-        );
-    }
-}
-
 /// The text of a DOCX or ODT document, one paragraph per line.
 pub fn document_text(bytes: &[u8]) -> Result<String, String> {
     let mut zip =
@@ -130,4 +119,15 @@ pub fn document_text(bytes: &[u8]) -> Result<String, String> {
         rest = &rest[start + end + 1..];
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn references_and_entities_are_decoded() {
+        assert_eq!(
+            super::unescape("Henkil&#246;tunnus &amp; &#xE4; &lt;x&gt; & so"),
+            "Henkilötunnus & ä <x> & so"
+        );
+    }
 }
