@@ -112,6 +112,8 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+|\b00)(?:358|46|47|45|49|44|1)[ -]?\(?0?\)?\d(?:[ -]?\d){5,11}\b|\b0(?:4\d|50|7[02369])[ -]?\d(?:[ -]?\d){5,7}\b")
         .expect("static regex")
 });
+static HETU_SHAPE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$").expect("static regex"));
 static IPV4: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("static regex"));
 static DOB: LazyLock<Regex> = LazyLock::new(|| {
@@ -146,7 +148,11 @@ fn digits(s: &str) -> String {
 #[must_use]
 pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&str]) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for f in breachdesk_pii::find_protected(text) {
+    let protected = breachdesk_pii::find_protected(text);
+    // Text already taken by a validated identifier is not read again as a phone number (a
+    // henkilötunnus like 040879-1980 has the shape of a Finnish mobile number).
+    let taken = |start: usize, end: usize| protected.iter().any(|f| start < f.end && f.start < end);
+    for f in &protected {
         let raw = &text[f.start..f.end];
         let category = match f.kind {
             breachdesk_pii::IdentifierKind::NationalId => Category::NationalId,
@@ -158,6 +164,11 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             .filter(|c| !matches!(c, ' ' | '-') || category == Category::NationalId)
             .map(|c| c.to_ascii_uppercase())
             .collect();
+        // Cards have 14 to 19 digits today; 13 digits that pass Luhn are far more often EAN-13
+        // product codes than the Visa numbers of the 1990s.
+        if category == Category::PaymentCard && value.len() < 14 {
+            continue;
+        }
         hits.push(Hit { category, value });
     }
     for m in EMAIL.find_iter(text) {
@@ -171,6 +182,11 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
         }
     }
     for m in PHONE.find_iter(text) {
+        // Nor is anything shaped like one (six digits, a century sign, four characters), even
+        // with a wrong check character: people do not write phone numbers that way.
+        if taken(m.start(), m.end()) || HETU_SHAPE.is_match(m.as_str()) {
+            continue;
+        }
         let d = digits(m.as_str());
         // Inside a longer digit run (an IBAN, a card, an order number) it is not a phone number.
         let before = text[..m.start()].chars().next_back();
@@ -354,6 +370,13 @@ mod tests {
         ] {
             assert!(found(decoy).is_empty(), "{decoy}: {:?}", found(decoy));
         }
+    }
+
+    #[test]
+    fn an_identity_code_is_not_also_a_phone_number() {
+        let t = "hetu 131052-308T, 040879-198X, wrong 040288-1760";
+        let f = found(t);
+        assert!(f.iter().all(|h| h.0 != "phone"), "{f:?}");
     }
 
     #[test]

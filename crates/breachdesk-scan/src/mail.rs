@@ -97,20 +97,43 @@ pub fn parse(bytes: &[u8]) -> Option<Message> {
     let mail = mailparse::parse_mail(bytes).ok()?;
     let headers = mail.get_headers();
     headers.get_first_value("From")?;
+    // The display name of an address is a person's name: written as a labelled line so that the
+    // name rule reads it ("Name: Päivi Pyörälä").
+    let people = |header: &str| -> Vec<String> {
+        headers
+            .get_all_headers(header)
+            .iter()
+            .filter_map(|h| mailparse::addrparse_header(h).ok())
+            .flat_map(|list| {
+                list.iter()
+                    .flat_map(|a| match a {
+                        mailparse::MailAddr::Single(s) => vec![s.clone()],
+                        mailparse::MailAddr::Group(g) => g.addrs.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .map(|s| match s.display_name {
+                Some(name) if !name.trim().is_empty() => {
+                    format!("Name: {}\n{}", name.trim(), s.addr)
+                }
+                _ => s.addr,
+            })
+            .collect()
+    };
     let mut own = String::new();
-    for h in ["From", "Reply-To", "Subject"] {
-        for v in headers.get_all_values(h) {
-            own.push_str(&v);
-            own.push('\n');
-        }
+    for line in people("From").into_iter().chain(people("Reply-To")) {
+        own.push_str(&line);
+        own.push('\n');
+    }
+    for v in headers.get_all_values("Subject") {
+        own.push_str(&v);
+        own.push('\n');
     }
     let mut attachments = Vec::new();
     walk(&mail, &mut own, &mut attachments);
     let mut records = vec![own];
     for h in ["To", "Cc", "Bcc"] {
-        for v in headers.get_all_values(h) {
-            records.extend(v.split(',').map(|r| r.trim().to_owned()));
-        }
+        records.extend(people(h));
     }
     Some(Message {
         records,
@@ -143,7 +166,11 @@ Content-Transfer-Encoding: base64\r\n\
 ZW1haWwKYW5uYUBleGFtcGxlLmZpCg==\r\n\
 --XX--\r\n";
         let m = parse(eml).unwrap();
-        assert!(m.records[0].contains("Päivi Pyörälä"), "{:?}", m.records[0]);
+        assert!(
+            m.records[0].contains("Name: Päivi Pyörälä"),
+            "{:?}",
+            m.records[0]
+        );
         assert!(m.records[0].contains("131052-308T"));
         assert!(m.records[0].contains("Tilaus"));
         assert_eq!(

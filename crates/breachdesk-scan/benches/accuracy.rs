@@ -1,0 +1,452 @@
+//! Accuracy of the scanner on a labelled synthetic leak (not a test: a measurement).
+//!
+//! Generates, from a fixed seed, a leak of customer exports (CSV), support e-mails (mbox), JSON
+//! dumps (NDJSON), web-server logs and notes, with Finnish, Swedish and English people and the
+//! look-alike decoys (order numbers, invoice references, EAN codes, timestamps, dates, UUIDs,
+//! version strings, identity codes with a wrong check character); records every planted value; runs
+//! the scanner with `--reveal`; and prints precision and recall per category and the error of the
+//! subject count.
+//!
+//! `cargo bench -p breachdesk-scan --bench accuracy` (`ACC_PEOPLE`, default 2000; `ACC_SEED`).
+
+#![allow(clippy::unwrap_used, clippy::cast_precision_loss, clippy::print_stdout)]
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+const FIRST_FI: &[&str] = &[
+    "Maija", "Matti", "Aino", "Juhani", "Liisa", "Mikko", "Helmi", "Eero", "Sanna", "Ville",
+    "Päivi", "Jyrki", "Kaisu", "Tuomas", "Elina",
+];
+const LAST_FI: &[&str] = &[
+    "Virtanen",
+    "Korhonen",
+    "Mäkinen",
+    "Nieminen",
+    "Hämäläinen",
+    "Laine",
+    "Heikkinen",
+    "Koskinen",
+    "Järvinen",
+    "Lehtonen",
+    "Saarinen",
+    "Salminen",
+];
+const FIRST_SV: &[&str] = &[
+    "Erik", "Anna", "Lars", "Karin", "Johan", "Ingrid", "Nils", "Sofia",
+];
+const LAST_SV: &[&str] = &[
+    "Svensson",
+    "Lindqvist",
+    "Johansson",
+    "Berg",
+    "Holmström",
+    "Nyberg",
+];
+const FIRST_EN: &[&str] = &["John", "Emily", "George", "Olivia", "Harry", "Grace"];
+const LAST_EN: &[&str] = &["Smith", "Taylor", "Brown", "Wilson", "Evans", "Walker"];
+const STREETS: &[&str] = &[
+    "Mannerheimintie",
+    "Hämeenkatu",
+    "Aleksanterinkatu",
+    "Puistotie",
+    "Koivukuja",
+    "Rantapolku",
+    "Storgatan",
+    "Kungsvägen",
+    "Kyrkogatan",
+];
+const CITIES: &[(&str, &str)] = &[
+    ("00100", "Helsinki"),
+    ("33100", "Tampere"),
+    ("20100", "Turku"),
+    ("90100", "Oulu"),
+    ("65100", "Vaasa"),
+];
+const HETU_CHECK: &[u8] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
+
+#[derive(Debug, Clone)]
+struct Person {
+    id: usize,
+    name: String,
+    email: String,
+    phone_intl: String,
+    phone_shown: String,
+    hetu: String,
+    iban: String,
+    card: String,
+    street: String,
+    postcode: &'static str,
+    city: &'static str,
+}
+
+fn hetu(rng: &mut StdRng) -> String {
+    let (d, m, y) = (
+        rng.gen_range(1..=28),
+        rng.gen_range(1..=12),
+        rng.gen_range(1940..2006),
+    );
+    let n = rng.gen_range(2..900);
+    let sign = if y >= 2000 { 'A' } else { '-' };
+    let num: u64 = format!("{d:02}{m:02}{:02}{n:03}", y % 100).parse().unwrap();
+    let check = char::from(HETU_CHECK[(num % 31) as usize]);
+    format!("{d:02}{m:02}{:02}{sign}{n:03}{check}", y % 100)
+}
+
+fn wrong_hetu(rng: &mut StdRng) -> String {
+    let good = hetu(rng);
+    let last = good.chars().last().unwrap();
+    let other = HETU_CHECK
+        .iter()
+        .map(|b| char::from(*b))
+        .find(|c| *c != last)
+        .unwrap();
+    format!("{}{other}", &good[..good.len() - 1])
+}
+
+fn iban(rng: &mut StdRng) -> String {
+    let bban: String = (0..14)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10)))
+        .collect();
+    // FI = 15 18, check digits from mod 97 of BBAN + "FI00".
+    let digits = format!("{bban}151800");
+    let rem = digits
+        .bytes()
+        .fold(0u64, |acc, b| (acc * 10 + u64::from(b - b'0')) % 97);
+    format!("FI{:02}{bban}", 98 - rem)
+}
+
+fn card(rng: &mut StdRng) -> String {
+    let mut d: Vec<u8> = vec![4];
+    d.extend((0..14).map(|_| rng.gen_range(0..10)));
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, x)| {
+            let x = u32::from(*x);
+            if i % 2 == 0 {
+                let y = x * 2;
+                if y > 9 { y - 9 } else { y }
+            } else {
+                x
+            }
+        })
+        .sum();
+    d.push(u8::try_from((10 - sum % 10) % 10).unwrap());
+    d.iter().map(|x| char::from(b'0' + x)).collect()
+}
+
+fn person(id: usize, rng: &mut StdRng) -> Person {
+    let (first, last, domain, intl_prefix) = match rng.gen_range(0..10) {
+        0..=5 => (FIRST_FI, LAST_FI, "example.fi", "+35840"),
+        6..=8 => (FIRST_SV, LAST_SV, "example.se", "+4670"),
+        _ => (FIRST_EN, LAST_EN, "example.co.uk", "+35850"),
+    };
+    let f = *first.choose(rng).unwrap();
+    let l = *last.choose(rng).unwrap();
+    let local: String = format!("{f}.{l}{id}")
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'ä' | 'å' => 'a',
+            'ö' => 'o',
+            c => c,
+        })
+        .collect();
+    let tail: String = (0..7)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10)))
+        .collect();
+    let phone_intl = format!("{intl_prefix}{tail}");
+    let cc = if phone_intl.starts_with("+358") { 4 } else { 3 };
+    let phone_shown = if rng.gen_bool(0.5) {
+        format!(
+            "{} {} {} {}",
+            &phone_intl[..cc],
+            &phone_intl[cc..cc + 2],
+            &tail[..3],
+            &tail[3..]
+        )
+    } else {
+        // National format: 040 / 050 / 070 …
+        let national = format!("0{}", &phone_intl[phone_intl.len() - 9..]);
+        format!("{} {} {}", &national[..3], &national[3..6], &national[6..])
+    };
+    let (postcode, city) = *CITIES.choose(rng).unwrap();
+    Person {
+        id,
+        name: format!("{f} {l}"),
+        email: format!("{local}@{domain}"),
+        phone_intl,
+        phone_shown,
+        hetu: hetu(rng),
+        iban: iban(rng),
+        card: card(rng),
+        street: format!("{} {}", STREETS.choose(rng).unwrap(), rng.gen_range(1..120)),
+        postcode,
+        city,
+    }
+}
+
+/// What was planted: (file, category, comparable value).
+type Truth = HashSet<(String, &'static str, String)>;
+
+fn comparable(category: &str, value: &str) -> String {
+    let v: String = value
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | ',' | '-'))
+        .collect();
+    match category {
+        "phone" => v.trim_start_matches('+').to_owned(),
+        _ => v,
+    }
+}
+
+fn plant(truth: &mut Truth, file: &str, category: &'static str, value: &str) {
+    truth.insert((file.to_owned(), category, comparable(category, value)));
+}
+
+/// A valid EAN-13 product code (GS1 Finland prefix 64).
+fn ean(rng: &mut StdRng) -> String {
+    let mut d: Vec<u32> = vec![6, 4];
+    d.extend((0..10).map(|_| rng.gen_range(0..10)));
+    let sum: u32 = d
+        .iter()
+        .enumerate()
+        .map(|(i, x)| if i % 2 == 0 { *x } else { x * 3 })
+        .sum();
+    d.push((10 - sum % 10) % 10);
+    d.iter()
+        .map(|x| char::from_digit(*x, 10).unwrap())
+        .collect()
+}
+
+fn decoys(rng: &mut StdRng, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "order {}-{} invoice ref {} EAN {} at 2026-11-{:02} 12:{:02}:00 build v{}.{}.{}.{} id {:08x}-1234-4abc-9def-0123456789ab wrong {}",
+        rng.gen_range(100_000..999_999),
+        rng.gen_range(100..999),
+        rng.gen_range(1_000_000_000u64..9_999_999_999),
+        ean(rng),
+        rng.gen_range(1..28),
+        rng.gen_range(0..60),
+        rng.gen_range(1..9),
+        rng.gen_range(0..20),
+        rng.gen_range(0..20),
+        rng.gen_range(0..200),
+        rng.r#gen::<u32>(),
+        wrong_hetu(rng),
+    );
+}
+
+fn generate(dir: &Path, people: usize, seed: u64) -> (Truth, usize) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let people: Vec<Person> = (0..people).map(|i| person(i, &mut rng)).collect();
+    let mut truth = Truth::new();
+    let mut seen_people = HashSet::new();
+    std::fs::create_dir_all(dir.join("exports")).unwrap();
+    std::fs::create_dir_all(dir.join("mail")).unwrap();
+    std::fs::create_dir_all(dir.join("dumps")).unwrap();
+    std::fs::create_dir_all(dir.join("logs")).unwrap();
+    // Customer exports: a third of the people each, with every column.
+    for (n, chunk) in people.chunks(people.len().div_ceil(3)).enumerate() {
+        let mut csv = String::from(
+            "Nimi;Sähköposti;Puhelin;Henkilötunnus;IBAN;Lähiosoite;Postinumero;Postitoimipaikka\n",
+        );
+        let file = format!("exports/customers_{n}.csv");
+        for p in chunk {
+            let _ = writeln!(
+                csv,
+                "{};{};{};{};{};{};{};{}",
+                p.name, p.email, p.phone_shown, p.hetu, p.iban, p.street, p.postcode, p.city
+            );
+            plant(&mut truth, &file, "person_name", &p.name);
+            plant(&mut truth, &file, "email", &p.email);
+            plant(&mut truth, &file, "phone", &p.phone_intl);
+            plant(&mut truth, &file, "national_id", &p.hetu);
+            plant(&mut truth, &file, "iban", &p.iban);
+            plant(
+                &mut truth,
+                &file,
+                "postal_address",
+                &format!("{} {} {}", p.street, p.postcode, p.city),
+            );
+            seen_people.insert(p.id);
+        }
+        std::fs::write(dir.join(&file), csv).unwrap();
+    }
+    // Support mail: a quarter of the people write about their card.
+    let mut mbox = String::new();
+    for p in &people {
+        if !rng.gen_bool(0.25) {
+            continue;
+        }
+        let _ = write!(
+            mbox,
+            "From x Mon Nov 16 10:00:00 2026\nFrom: {} <{}>\nTo: asiakaspalvelu@shop.example\nSubject: Kortti\n\nHei, korttini {} veloitettiin kahdesti. Soittakaa {}.\n\nYstävällisin terveisin\n{}\n\n",
+            p.name, p.email, p.card, p.phone_shown, p.name
+        );
+        let mbox_file = "mail/support.mbox";
+        plant(&mut truth, mbox_file, "payment_card", &p.card);
+        plant(&mut truth, mbox_file, "email", &p.email);
+        plant(&mut truth, mbox_file, "phone", &p.phone_intl);
+        // The name in the From header and in the signature: free text without a label.
+        plant(&mut truth, mbox_file, "person_name", &p.name);
+        let mut d = String::new();
+        decoys(&mut rng, &mut d);
+        mbox.push_str(&d);
+        mbox.push('\n');
+    }
+    std::fs::write(dir.join("mail/support.mbox"), mbox).unwrap();
+    // JSON dumps and web logs.
+    let mut ndjson = String::new();
+    let mut log = String::new();
+    for p in &people {
+        if !rng.gen_bool(0.3) {
+            continue;
+        }
+        let first =
+            [rng.gen_range(11..127), rng.gen_range(128..220)][usize::from(rng.gen_bool(0.5))];
+        let ip = format!(
+            "{}.{}.{}.{}",
+            first,
+            rng.gen_range(0..255),
+            rng.gen_range(0..255),
+            rng.gen_range(1..254)
+        );
+        let _ = writeln!(
+            ndjson,
+            r#"{{"user":{{"email":"{}","last_ip":"{ip}","plan":"basic"}}}}"#,
+            p.email
+        );
+        let _ = writeln!(
+            log,
+            "{ip} - - [16/Nov/2026:10:00:00 +0200] \"GET /account?user={} HTTP/1.1\" 200 512",
+            p.email
+        );
+        for file in ["dumps/users.ndjson", "logs/access.log"] {
+            plant(&mut truth, file, "ip_address", &ip);
+            plant(&mut truth, file, "email", &p.email);
+        }
+    }
+    std::fs::write(dir.join("dumps/users.ndjson"), ndjson).unwrap();
+    std::fs::write(dir.join("logs/access.log"), log).unwrap();
+    // Noise: decoys only.
+    let mut noise = String::new();
+    for _ in 0..people.len() {
+        decoys(&mut rng, &mut noise);
+    }
+    std::fs::write(dir.join("logs/build.log"), noise).unwrap();
+    (truth, seen_people.len())
+}
+
+fn main() {
+    let people: usize = std::env::var("ACC_PEOPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let seed: u64 = std::env::var("ACC_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2026);
+    let dir = tempfile::tempdir().unwrap();
+    let (truth, subjects) = generate(dir.path(), people, seed);
+    if let Ok(keep) = std::env::var("ACC_KEEP") {
+        let _ = std::process::Command::new("cp")
+            .args(["-r"])
+            .arg(dir.path())
+            .arg(&keep)
+            .status();
+    }
+    let started = std::time::Instant::now();
+    let report = breachdesk_scan::scan(
+        dir.path(),
+        &breachdesk_scan::Options {
+            reveal: true,
+            ..breachdesk_scan::Options::default()
+        },
+    )
+    .unwrap();
+    let elapsed = started.elapsed();
+    let found: Truth = report
+        .findings
+        .iter()
+        .map(|f| (f.file.clone(), f.category, comparable(f.category, &f.value)))
+        .collect();
+    let mut categories: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for (_, c, _) in truth.iter().chain(found.iter()) {
+        categories.entry(c).or_default();
+    }
+    for (c, (tp, fp, fn_)) in &mut categories {
+        *tp = found
+            .iter()
+            .filter(|x| x.1 == *c && truth.contains(*x))
+            .count();
+        *fp = found
+            .iter()
+            .filter(|x| x.1 == *c && !truth.contains(*x))
+            .count();
+        *fn_ = truth
+            .iter()
+            .filter(|x| x.1 == *c && !found.contains(*x))
+            .count();
+    }
+    println!(
+        "labelled leak: {people} people, seed {seed}; scanned {} files in {:.2} s",
+        report.files.scanned,
+        elapsed.as_secs_f64()
+    );
+    println!("(counted per file, category and distinct value)");
+    println!("| category | planted | found | precision | recall |");
+    println!("|---|---|---|---|---|");
+    for (c, (tp, fp, fn_)) in &categories {
+        let precision = if tp + fp == 0 {
+            1.0
+        } else {
+            *tp as f64 / (tp + fp) as f64
+        };
+        let recall = if tp + fn_ == 0 {
+            1.0
+        } else {
+            *tp as f64 / (tp + fn_) as f64
+        };
+        println!(
+            "| {c} | {} | {} | {precision:.4} | {recall:.4} |",
+            tp + fn_,
+            tp + fp
+        );
+    }
+    if std::env::var_os("ACC_SHOW").is_some() {
+        for c in [
+            "phone",
+            "payment_card",
+            "ip_address",
+            "person_name",
+            "postal_address",
+        ] {
+            let fps: Vec<_> = found
+                .iter()
+                .filter(|x| x.1 == c && !truth.contains(*x))
+                .take(3)
+                .collect();
+            let fns: Vec<_> = truth
+                .iter()
+                .filter(|x| x.1 == c && !found.contains(*x))
+                .take(3)
+                .collect();
+            println!("{c}: false positives {fps:?}; missed {fns:?}");
+        }
+    }
+    let error = (report.subjects as f64 - subjects as f64) / subjects as f64 * 100.0;
+    println!(
+        "distinct data subjects: found {}, truth {subjects}, error {error:+.2} %",
+        report.subjects
+    );
+}
