@@ -37,14 +37,15 @@ pub struct Finding {
     pub end: usize,
 }
 
-static HETU: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b").expect("static regex"));
+static HETU: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?-u:\b)").expect("static regex")
+});
 // 12–19 digits, optionally grouped by single spaces or hyphens (as people type card numbers).
 static CARD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b\d(?:[ -]?\d){11,18}\b").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)\d(?:[ -]?\d){11,18}(?-u:\b)").expect("static regex"));
 // Country code, check digits, then groups of up to 4 alphanumerics optionally separated by a space.
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}\b").expect("static regex")
+    Regex::new(r"(?i)(?-u:\b)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?-u:\b)").expect("static regex")
 });
 
 fn compact(s: &str) -> String {

@@ -104,40 +104,53 @@ pub const ROLE_MAILBOXES: &[&str] = &[
 ];
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*\.[a-z]{2,24}\b")
+    Regex::new(r"(?i)(?-u:\b)[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*\.[a-z]{2,24}(?-u:\b)")
         .expect("static regex")
 });
 // International (+358 / 00358 / +46 …) and Finnish or Swedish national mobile formats.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+|\b00)(?:358|46|47|45|49|44|1)[ -]?\(?0?\)?\d(?:[ -]?\d){5,11}\b|\b0(?:4\d|50|7[02369])[ -]?\d(?:[ -]?\d){5,7}\b")
+    Regex::new(r"(?:\+|(?-u:\b)00)(?:358|46|47|45|49|44|1)[ -]?\(?0?\)?\d(?:[ -]?\d){5,11}(?-u:\b)|(?-u:\b)0(?:4\d|50|7[02369])[ -]?\d(?:[ -]?\d){5,7}(?-u:\b)")
         .expect("static regex")
 });
 static HETU_SHAPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$").expect("static regex"));
 static IPV4: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)").expect("static regex"));
 static DOB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:syntymäaika|syntymäpäivä|synt\.|födelsedatum|född|date of birth|birth ?date|dob)\s*[:=]?\s*(\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})")
+    Regex::new(r"(?i)(?-u:\b)(?:syntymäaika|syntymäpäivä|synt\.|födelsedatum|född|date of birth|birth ?date|dob)\s*[:=]?\s*(\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})")
         .expect("static regex")
 });
 static CREDENTIAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$[^\s"',;]{20,}|\b(?:password|passwd|pwd|salasana|lösenord|api[_-]?key|secret)\s*[:=]\s*["']?[^\s"',;]{4,}"#)
+    Regex::new(r#"(?i)\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$[^\s"',;]{20,}|(?-u:\b)(?:password|passwd|pwd|salasana|lösenord|api[_-]?key|secret)\s*[:=]\s*["']?[^\s"',;]{4,}"#)
         .expect("static regex")
 });
 // "Nimi: Maija Meikäläinen", "Name: John Smith", "Namn: Erik Svensson" — two or three capitalised words.
 static LABELLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|\b)(?i:nimi|name|namn|asiakas|customer|kund|potilas|patient)[ \t]*:[ \t]*(\p{Lu}[\p{Ll}'-]+(?:[ \t]+\p{Lu}[\p{Ll}'-]+){1,2})")
+    Regex::new(r"(?m)(?:^|(?-u:\b))(?i:nimi|name|namn|asiakas|customer|kund|potilas|patient)[ \t]*:[ \t]*(\p{Lu}[\p{Ll}'-]+(?:[ \t]+\p{Lu}[\p{Ll}'-]+){1,2})")
         .expect("static regex")
 });
 // A Finnish or Swedish street address with its postcode: "Mannerheimintie 1 A 2, 00100 Helsinki",
 // "Storgatan 5, 111 22 Stockholm".
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b\p{Lu}[\p{Ll}-]*(?:katu|tie|kuja|polku|väylä|rinne|mäki|ranta|puisto|kaari|aukio|tori|gatan|vägen|gränd|torget|stigen|road|street|avenue|lane)\s+\d{1,4}(?:\s?[A-Za-z]{1,2}(?:\s?\d{1,3})?)?,?\s+(?:FI-|SE-)?(\d{5}|\d{3}\s\d{2})\s+\p{Lu}[\p{Ll}-]+")
+    Regex::new(r"(?:^|[\s,;:(])\p{Lu}[\p{Ll}-]*(?:katu|tie|kuja|polku|väylä|rinne|mäki|ranta|puisto|kaari|aukio|tori|gatan|vägen|gränd|torget|stigen|road|street|avenue|lane)\s+\d{1,4}(?:\s?[A-Za-z]{1,2}(?:\s?\d{1,3})?)?,?\s+(?:FI-|SE-)?(\d{5}|\d{3}\s\d{2})\s+\p{Lu}[\p{Ll}-]+")
         .expect("static regex")
 });
 static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:diagnoosi|diagnosis|diagnos|sairaus|sjukdom|lääkitys|medication|medicin|hoitojakso|vårdperiod|raskaus|graviditet|pregnancy|mielenterveys|mental health|psykiatri\w*|hiv|syöpä|cancer|diabetes|masennus|depression|allergia|allergy)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:diagnoosi|diagnosis|diagnos|sairaus|sjukdom|lääkitys|medication|medicin|hoitojakso|vårdperiod|raskaus|graviditet|pregnancy|mielenterveys|mental health|psykiatri\w*|hiv|syöpä|cancer|diabetes|masennus|depression|allergia|allergy)(?-u:\b)")
         .expect("static regex")
+});
+
+/// Which of the context patterns (date of birth, credential, labelled name, address, health)
+/// occur at all: one pass for the five, then only those that do are run for their matches.
+static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new([
+        DOB.as_str(),
+        CREDENTIAL.as_str(),
+        LABELLED_NAME.as_str(),
+        ADDRESS.as_str(),
+        HEALTH.as_str(),
+    ])
+    .expect("static regex set")
 });
 
 fn digits(s: &str) -> String {
@@ -148,7 +161,17 @@ fn digits(s: &str) -> String {
 #[must_use]
 pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&str]) -> Vec<Hit> {
     let mut hits = Vec::new();
-    let protected = breachdesk_pii::find_protected(text);
+    // Cheap tests first: most records of a leak hold no digits, no '@' or no keyword at all, and
+    // the patterns that need them are not run.
+    let bytes = text.as_bytes();
+    let has_digit = bytes.iter().any(u8::is_ascii_digit);
+    let has_at = bytes.contains(&b'@');
+    let context = CONTEXT.matches(text);
+    let protected = if has_digit {
+        breachdesk_pii::find_protected(text)
+    } else {
+        Vec::new()
+    };
     // Text already taken by a validated identifier is not read again as a phone number (a
     // henkilötunnus like 040879-1980 has the shape of a Finnish mobile number).
     let taken = |start: usize, end: usize| protected.iter().any(|f| start < f.end && f.start < end);
@@ -171,7 +194,7 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
         }
         hits.push(Hit { category, value });
     }
-    for m in EMAIL.find_iter(text) {
+    for m in EMAIL.find_iter(if has_at { text } else { "" }) {
         let value = m.as_str().to_lowercase();
         let local = value.split('@').next().unwrap_or_default();
         if !role_mailboxes.contains(&local) {
@@ -181,7 +204,7 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             });
         }
     }
-    for m in PHONE.find_iter(text) {
+    for m in PHONE.find_iter(if has_digit { text } else { "" }) {
         // Nor is anything shaped like one (six digits, a century sign, four characters), even
         // with a wrong check character: people do not write phone numbers that way.
         if taken(m.start(), m.end()) || HETU_SHAPE.is_match(m.as_str()) {
@@ -217,7 +240,7 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             });
         }
     }
-    for m in IPV4.find_iter(text) {
+    for m in IPV4.find_iter(if has_digit { text } else { "" }) {
         let before = text[..m.start()].chars().next_back();
         let mut rest = text[m.end()..].chars();
         let (after, after2) = (rest.next(), rest.next());
@@ -239,7 +262,8 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             });
         }
     }
-    for c in DOB.captures_iter(text) {
+    let when = |i: usize| if context.matched(i) { text } else { "" };
+    for c in DOB.captures_iter(when(0)) {
         if let Some(d) = c.get(1) {
             hits.push(Hit {
                 category: Category::DateOfBirth,
@@ -247,19 +271,19 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             });
         }
     }
-    for m in CREDENTIAL.find_iter(text) {
+    for m in CREDENTIAL.find_iter(when(1)) {
         hits.push(Hit {
             category: Category::Credential,
             value: m.as_str().to_owned(),
         });
     }
-    for m in HEALTH.find_iter(text) {
+    for m in HEALTH.find_iter(when(4)) {
         hits.push(Hit {
             category: Category::Health,
             value: m.as_str().to_lowercase(),
         });
     }
-    for c in LABELLED_NAME.captures_iter(text) {
+    for c in LABELLED_NAME.captures_iter(when(2)) {
         if let Some(n) = c.get(1) {
             hits.push(Hit {
                 category: Category::PersonName,
@@ -267,10 +291,13 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             });
         }
     }
-    for m in ADDRESS.find_iter(text) {
+    for m in ADDRESS.find_iter(when(3)) {
+        let address = m
+            .as_str()
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '('));
         hits.push(Hit {
             category: Category::PostalAddress,
-            value: m.as_str().to_lowercase().replace(',', ""),
+            value: address.to_lowercase().replace(',', ""),
         });
     }
     if let Some(re) = customer_number {
@@ -386,7 +413,7 @@ mod tests {
         assert!(cats.contains(&"date_of_birth"));
         assert!(cats.contains(&"health"));
         assert!(cats.contains(&"credential"));
-        let re = Regex::new(r"\bMK-\d{6}\b").unwrap();
+        let re = Regex::new(r"(?-u:\b)MK-\d{6}(?-u:\b)").unwrap();
         let hits = detect("asiakas MK-123456", Some(&re), ROLE_MAILBOXES);
         assert_eq!(hits[0].category, Category::CustomerNumber);
     }
@@ -399,7 +426,7 @@ mod tests {
             "{f:?}"
         );
         assert!(f.iter().any(|h| h.0 == "postal_address"), "{f:?}");
-        let f = found("Namn: Erik Svensson, Storgatan 5, 111 22 Stockholm");
+        let f = found("Namn: Erik Svensson, Åbogatan 5, 111 22 Stockholm");
         assert!(
             f.contains(&("person_name", "erik svensson".into())),
             "{f:?}"

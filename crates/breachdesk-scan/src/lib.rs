@@ -34,6 +34,10 @@ pub struct Options {
     pub customer_number: Option<Regex>,
     /// Show values in full in findings and subjects (masked otherwise).
     pub reveal: bool,
+    /// Keep every occurrence for `--findings` (memory grows with them).
+    pub collect_findings: bool,
+    /// Keep every data subject for `--subjects`.
+    pub collect_subjects: bool,
 }
 
 impl Default for Options {
@@ -42,6 +46,8 @@ impl Default for Options {
             max_file_bytes: 256 * 1024 * 1024,
             customer_number: None,
             reveal: false,
+            collect_findings: true,
+            collect_subjects: true,
         }
     }
 }
@@ -182,28 +188,27 @@ fn is_image(bytes: &[u8]) -> bool {
 }
 
 /// Splits text into records: rows of a table, lines of NDJSON or logs, paragraphs of prose.
-fn records(text: &str, ext: &str) -> Vec<String> {
+fn records<'a>(text: &'a str, ext: &str) -> Vec<&'a str> {
     match ext {
-        "csv" | "tsv" | "ndjson" | "jsonl" | "log" | "sql" => {
-            text.lines().map(str::to_owned).collect()
-        }
+        "csv" | "tsv" | "ndjson" | "jsonl" | "log" | "sql" => text.lines().collect(),
         _ => {
             // A paragraph (blank-line separated) is one record: an e-mail signature, an address
             // block, one entry of a list.
             let mut out = Vec::new();
-            let mut current = String::new();
-            for line in text.lines() {
+            let mut start: Option<usize> = None;
+            let mut offset = 0;
+            for line in text.split_inclusive('\n') {
                 if line.trim().is_empty() {
-                    if !current.is_empty() {
-                        out.push(std::mem::take(&mut current));
+                    if let Some(s) = start.take() {
+                        out.push(&text[s..offset]);
                     }
-                } else {
-                    current.push_str(line);
-                    current.push('\n');
+                } else if start.is_none() {
+                    start = Some(offset);
                 }
+                offset += line.len();
             }
-            if !current.is_empty() {
-                out.push(current);
+            if let Some(s) = start {
+                out.push(&text[s..]);
             }
             out
         }
@@ -743,13 +748,15 @@ pub fn scan_with_progress(
                             .entry(h.category)
                             .or_default()
                             .insert(h.value.clone());
-                        findings.push(FindingLine {
-                            file: file.clone(),
-                            category: h.category.id(),
-                            value: shown(h.category, &h.value),
-                            subject,
-                        });
-                        if let Some(s) = subject {
+                        if options.collect_findings {
+                            findings.push(FindingLine {
+                                file: file.clone(),
+                                category: h.category.id(),
+                                value: shown(h.category, &h.value),
+                                subject,
+                            });
+                        }
+                        if let Some(s) = subject.filter(|_| options.collect_subjects) {
                             let entry = subjects.entry(s).or_default();
                             if h.category.is_strong() {
                                 let list = entry.0.entry(h.category.id()).or_default();

@@ -370,6 +370,8 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
         max_file_bytes: args.max_file_mib.max(1) * 1024 * 1024,
         customer_number,
         reveal: args.reveal,
+        collect_findings: args.findings.is_some(),
+        collect_subjects: args.subjects.is_some(),
     };
     let started = std::time::Instant::now();
     let bar = ScanBar::new();

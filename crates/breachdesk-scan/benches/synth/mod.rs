@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
+use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::Rng;
 
 const FIRST_FI: &[&str] = &[
     "Maija", "Matti", "Aino", "Juhani", "Liisa", "Mikko", "Helmi", "Eero", "Sanna", "Ville",
@@ -182,7 +182,6 @@ pub fn person(id: usize, rng: &mut StdRng) -> Person {
     }
 }
 
-
 /// A valid EAN-13 product code (GS1 Finland prefix 64).
 fn ean(rng: &mut StdRng) -> String {
     let mut d: Vec<u32> = vec![6, 4];
@@ -216,4 +215,3 @@ pub fn decoys(rng: &mut StdRng, out: &mut String) {
         wrong_hetu(rng),
     );
 }
-
