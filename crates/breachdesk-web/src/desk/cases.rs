@@ -979,6 +979,16 @@ async fn render_case(
     crate::pages::html(status, &page, None)
 }
 
+/// The case for a form: 404 unless the user may read it, 403 unless the form carries the
+/// session's CSRF token.
+async fn checked(state: &AppState, desk: &Desk, id: &str, csrf: &str) -> Result<Access, Response> {
+    let access = access_or_404(state, desk, id).await?;
+    if !session::csrf_ok(&desk.session.csrf_token, csrf) {
+        return Err(super::forbidden(state, desk.lang));
+    }
+    Ok(access)
+}
+
 async fn access_or_404(state: &AppState, desk: &Desk, id: &str) -> Result<Access, Response> {
     let Ok(id) = Uuid::parse_str(id) else {
         return Err(super::not_found(state, desk.lang));
@@ -1097,13 +1107,10 @@ pub async fn change_status(
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
+    let access = match checked(&state, &desk, &id, &form.csrf_token).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
-        return super::forbidden(&state, desk.lang);
-    }
     let values = HashMap::from([
         ("to".to_owned(), form.to.clone()),
         ("reason".to_owned(), form.reason.clone()),
@@ -1140,13 +1147,10 @@ pub async fn set_awareness(
     Path(id): Path<String>,
     Form(form): Form<AwarenessForm>,
 ) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
+    let access = match checked(&state, &desk, &id, &form.csrf_token).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
-        return super::forbidden(&state, desk.lang);
-    }
     if !access.may(Action::SetAwareness) {
         return super::forbidden(&state, desk.lang);
     }
@@ -1208,13 +1212,10 @@ pub async fn add_timeline_event(
     Path(id): Path<String>,
     Form(form): Form<TimelineForm>,
 ) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
+    let access = match checked(&state, &desk, &id, &form.csrf_token).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
-        return super::forbidden(&state, desk.lang);
-    }
     if !access.may(Action::EditInvestigation) {
         return super::forbidden(&state, desk.lang);
     }
@@ -1749,13 +1750,10 @@ pub async fn merge(
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
+    let access = match checked(&state, &desk, &id, form.get("csrf_token")).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
-        return super::forbidden(&state, desk.lang);
-    }
     let values = HashMap::from([
         ("into".to_owned(), form.get("into").to_owned()),
         ("reason".to_owned(), form.get("reason").to_owned()),
@@ -1780,13 +1778,10 @@ pub async fn assign(
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
+    let access = match checked(&state, &desk, &id, form.get("csrf_token")).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
-        return super::forbidden(&state, desk.lang);
-    }
     let add = form.get("action") != "remove";
     let result = if let Ok(user) = Uuid::parse_str(form.get("user")) {
         state.assign(&access, desk.user.id, user, add).await
@@ -1807,13 +1802,10 @@ pub async fn share(
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
+    let access = match checked(&state, &desk, &id, form.get("csrf_token")).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
-        return super::forbidden(&state, desk.lang);
-    }
     let end = match form.get("end") {
         "" => None,
         u => match Uuid::parse_str(u) {

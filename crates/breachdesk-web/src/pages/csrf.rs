@@ -11,20 +11,26 @@ use subtle::ConstantTimeEq;
 pub const COOKIE: &str = "bd_csrf";
 pub const FIELD: &str = "csrf_token";
 
-fn cookie_value(headers: &HeaderMap) -> Option<String> {
+/// The value of cookie `name` if it is one of our 256-bit tokens (43 characters of URL-safe
+/// base64); anything else counts as absent.
+pub(crate) fn token_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
         .filter(|v| {
             v.len() == 43
                 && v.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    token_cookie(headers, COOKIE)
 }
 
 /// The token for a page: the visitor's existing one, or a new one with its `Set-Cookie` header.
