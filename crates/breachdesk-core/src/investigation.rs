@@ -260,28 +260,7 @@ pub fn timeline_event(
     now: Timestamp,
 ) -> Result<Entry, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let at = match parse_local(local, zone) {
-        Ok(z) if z.timestamp() > now => {
-            errors.add("at", FieldError::InFuture);
-            None
-        }
-        Ok(z) => Some(z),
-        Err(_) if local.trim().is_empty() => {
-            errors.add("at", FieldError::Required);
-            None
-        }
-        Err(e) => {
-            errors.add(
-                if e == FieldError::InvalidTimeZone {
-                    "zone"
-                } else {
-                    "at"
-                },
-                e,
-            );
-            None
-        }
-    };
+    let at = zoned_at(&mut errors, local, zone, now);
     let source = text(&mut errors, "source", source, MAX_LINE);
     let description = text(&mut errors, "description", description, MAX_TEXT);
     match (at, source, description) {

@@ -1192,63 +1192,22 @@ pub async fn set_awareness(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct TimelineForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    at: String,
-    #[serde(default)]
-    zone: String,
-    #[serde(default)]
-    source: String,
-    #[serde(default)]
-    description: String,
-}
-
 pub async fn add_timeline_event(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-    Form(form): Form<TimelineForm>,
+    Form(form): Form<RecordForm>,
 ) -> Response {
-    let access = match checked(&state, &desk, &id, &form.csrf_token).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if !access.may(Action::EditInvestigation) {
-        return super::forbidden(&state, desk.lang);
-    }
-    let values = HashMap::from([
-        ("at".to_owned(), form.at.clone()),
-        ("zone".to_owned(), form.zone.clone()),
-        ("source".to_owned(), form.source.clone()),
-        ("description".to_owned(), form.description.clone()),
-    ]);
-    let entry = match investigation::timeline_event(
-        &form.at,
-        &form.zone,
-        &form.source,
-        &form.description,
-        state.now(),
-    ) {
-        Ok(e) => e,
-        Err(errors) => {
-            return refused(
-                &state,
-                &desk,
-                &access,
-                "timeline",
-                values,
-                HandlingError::Invalid(errors),
-            )
-            .await;
-        }
-    };
-    match state.add_entry(&access, desk.user.id, &entry).await {
-        Ok(()) => done(&desk, access.case.id, "timeline"),
-        Err(e) => refused(&state, &desk, &access, "timeline", values, e).await,
-    }
+    record_entry(&state, &desk, &id, "timeline", &form, |_, now| {
+        investigation::timeline_event(
+            form.get("at"),
+            form.get("zone"),
+            form.get("source"),
+            form.get("description"),
+            now,
+        )
+    })
+    .await
 }
 
 pub async fn save_scope(
@@ -1384,6 +1343,7 @@ pub(super) async fn record_entry_with(
     let anchor = match form_name {
         "notified" => "status",
         "question" => "questions",
+        "timeline" => "timeline",
         "assessment" | "decision" => "assessment",
         _ => "record",
     };
