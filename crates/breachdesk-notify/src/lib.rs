@@ -1,6 +1,9 @@
-//! Outgoing mail. For now the SMTP delivery behind [`breachdesk_core::ports::Mailer`]: deadline
-//! reminders to handlers. Notices to the authority and to data subjects arrive here later.
+//! Notices and their delivery: the notification to the supervisory authority in the EDPB
+//! template (`edpb`, `authority`), readable documents in HTML, Markdown and PDF (`document`,
+//! `pdf`), and SMTP delivery behind [`breachdesk_core::ports::Mailer`] (`smtp`).
 
+pub mod authority;
+pub mod edpb;
 mod smtp;
 
 pub use smtp::{SmtpConfig, SmtpMailer, SmtpSecurity};

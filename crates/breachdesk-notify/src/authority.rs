@@ -1,0 +1,626 @@
+//! The notification to the supervisory authority (Art. 33): a draft of the EDPB template filled
+//! from what the case already knows. The draft is a starting point the DPO edits; what the case
+//! does not know is left for them, and [`crate::edpb::Template::check`] says what is missing.
+
+use breachdesk_core::assessment::{DataCategory, term};
+use breachdesk_core::report::Language;
+use breachdesk_core::scope::{
+    AvailabilityType, Cause, Certainty, ConfidentialityType, Count, IntegrityType, Scope,
+    SubjectCategory, Unintelligibility,
+};
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde_json::{Map, Value};
+
+/// A person and how to reach them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactPerson {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl ContactPerson {
+    /// "e-mail, phone" as the template's contact-details fields take them.
+    #[must_use]
+    pub fn contact_details(&self) -> String {
+        [self.email.as_deref(), self.phone.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// How the breach came to the controller's knowledge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discovery {
+    /// A member of staff, a student or a system of the controller.
+    Controller,
+    /// The processor told the controller (a processor report).
+    Processor,
+    /// Someone who would not give their name.
+    External,
+}
+
+/// The risk as the controller decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RiskOutcome {
+    Unlikely,
+    Risk,
+    High,
+}
+
+/// Communication to data subjects as decided (Art. 34).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubjectsDecision {
+    /// Letters to each person; `sent_on` once they went out.
+    Individual { sent_on: Option<jiff::civil::Date> },
+    /// Art. 34(3)(c): a public notice instead.
+    Public,
+    /// Not required: no high risk.
+    NotRequired,
+}
+
+/// Everything the draft is made from. The web layer assembles it from the opened case.
+#[derive(Debug, Clone)]
+pub struct CaseFacts {
+    pub reference: String,
+    pub organisation: String,
+    pub dpo: ContactPerson,
+    /// Who makes the notification (the signed-in DPO by default).
+    pub reporting_person: ContactPerson,
+    pub awareness_at: Option<Timestamp>,
+    /// The earliest time anyone noticed the breach, from the reports.
+    pub noticed_at: Option<Timestamp>,
+    pub discovery: Discovery,
+    /// When the processor or an outside party told the controller.
+    pub told_on: Option<jiff::civil::Date>,
+    pub how_noticed: String,
+    pub what_happened: String,
+    /// Systems named in the reports, when the scope names none.
+    pub reported_systems: String,
+    /// Processors named in processor reports.
+    pub processors: Vec<String>,
+    pub timeline: Vec<String>,
+    pub scope: Option<Scope>,
+    /// ENISA severity level id (`low` … `very_high`) and score.
+    pub severity: Option<(String, f64)>,
+    pub risk: Option<RiskOutcome>,
+    pub subjects: Option<SubjectsDecision>,
+    /// The reasoning of the decision, as recorded.
+    pub decision_reason: Option<String>,
+    /// The authority's reference of the first notification, for a follow-up.
+    pub authority_reference: Option<String>,
+    /// The timezone dates are given in (the organisation's).
+    pub zone: TimeZone,
+}
+
+fn s(v: impl Into<String>) -> Value {
+    Value::String(v.into())
+}
+
+/// The draft of a notification: new when nothing was submitted before, a follow-up otherwise.
+/// Complete when the case answers every required question, incomplete when something is
+/// still to be determined (the template allows an incomplete notification within the 72 hours).
+#[must_use]
+pub fn draft(facts: &CaseFacts, now: Timestamp) -> Map<String, Value> {
+    let mut d = Map::new();
+    let mut to_be_determined = false;
+    let follow_up = facts.authority_reference.is_some();
+    d.insert("field_3".into(), s(if follow_up { "b" } else { "a" }));
+    if let Some(r) = &facts.authority_reference {
+        d.insert("field_6".into(), s(r.clone()));
+    }
+    d.insert("field_7".into(), s(facts.reference.clone()));
+    d.insert("field_12".into(), s(facts.organisation.clone()));
+    d.insert("field_13".into(), s(facts.dpo.contact_details()));
+    d.insert("field_21".into(), s(facts.reporting_person.name.clone()));
+    d.insert(
+        "field_22".into(),
+        s(facts.reporting_person.contact_details()),
+    );
+    let reporter_is_dpo = facts.reporting_person.name == facts.dpo.name;
+    d.insert(
+        "field_23".into(),
+        s(if reporter_is_dpo { "a" } else { "c" }),
+    );
+    d.insert(
+        "field_29".into(),
+        s(if facts.dpo.name.is_empty() {
+            "No"
+        } else {
+            "Yes"
+        }),
+    );
+    d.insert("field_30".into(), s(facts.dpo.name.clone()));
+    d.insert("field_31".into(), s(facts.dpo.contact_details()));
+    d.insert("field_33".into(), s("a"));
+
+    // 2.3.1 other parties: the processors that reported.
+    let others = !facts.processors.is_empty();
+    d.insert("field_38".into(), s(if others { "a" } else { "b" }));
+    d.insert(
+        "field_39".into(),
+        s(if others { "Processor (Art. 28)" } else { "" }),
+    );
+    d.insert("field_40".into(), s(facts.processors.join("; ")));
+    d.insert("field_41".into(), s(""));
+
+    // 3.1 timeline.
+    match facts.noticed_at {
+        Some(at) => {
+            d.insert("field_44".into(), s("a"));
+            d.insert("field_45".into(), Value::Bool(true));
+            d.insert("field_46".into(), s(rfc3339(at, &facts.zone)));
+        }
+        None => {
+            d.insert("field_44".into(), s("e"));
+            to_be_determined = true;
+        }
+    }
+    match facts.awareness_at {
+        Some(at) => {
+            d.insert("field_48".into(), s(rfc3339(at, &facts.zone)));
+        }
+        None => to_be_determined = true,
+    }
+    d.insert(
+        "field_50".into(),
+        s(match facts.discovery {
+            Discovery::Controller => "a",
+            Discovery::Processor => "b",
+            Discovery::External => "d",
+        }),
+    );
+    if let (Some(day), Discovery::Processor | Discovery::External) =
+        (facts.told_on, facts.discovery)
+    {
+        d.insert("field_52".into(), s(day.to_string()));
+    }
+    d.insert("field_51".into(), s(facts.how_noticed.clone()));
+    if !facts.timeline.is_empty() {
+        d.insert("field_53".into(), s(facts.timeline.join("\n")));
+    }
+
+    // 3.2 nature, 3.3 subjects, 3.4 data, 3.5 measures in place: from the scope.
+    let scope = facts.scope.as_ref();
+    fill_nature(&mut d, scope, &mut to_be_determined);
+    d.insert("field_60".into(), s("y"));
+    d.insert(
+        "field_61".into(),
+        s(cause_code(
+            scope.map_or(Cause::ToBeDetermined, |sc| sc.cause),
+        )),
+    );
+    d.insert("field_62".into(), s(facts.what_happened.clone()));
+    let systems = scope
+        .map(|sc| sc.systems.clone())
+        .filter(|x| !x.trim().is_empty())
+        .unwrap_or_else(|| facts.reported_systems.clone());
+    d.insert("field_63".into(), s(systems));
+    fill_people_and_data(&mut d, scope, &mut to_be_determined);
+    let before = scope
+        .map(|sc| sc.measures_before.clone())
+        .unwrap_or_default();
+    d.insert("field_75".into(), s("l"));
+    d.insert("field_76".into(), s(before));
+
+    // 4.1 consequences, 4.2 risk.
+    let affected: &[DataCategory] = scope.map_or(&[], |sc| sc.affected.as_slice());
+    d.insert("field_85".into(), s(impact_code(affected)));
+    d.insert(
+        "field_87".into(),
+        s(match facts.severity.as_ref().map(|(l, _)| l.as_str()) {
+            Some("low") => "a",
+            Some("medium") => "b",
+            Some("high" | "very_high") => "c",
+            _ => "d",
+        }),
+    );
+    match facts.risk {
+        Some(RiskOutcome::High) => d.insert("field_89".into(), s("a")),
+        Some(RiskOutcome::Risk) => d.insert("field_89".into(), s("b")),
+        Some(RiskOutcome::Unlikely) => d.insert("field_89".into(), s("c")),
+        // The template merges "unlikely" and "additional information is needed" in one
+        // option; without a decision only the latter can be meant.
+        None => {
+            to_be_determined = true;
+            d.insert("field_89".into(), s("c"))
+        }
+    };
+    d.insert("field_90".into(), s(risk_method(facts)));
+
+    // 4.3–4.4 measures and the people.
+    let after = scope
+        .map(|sc| sc.measures_after.clone())
+        .unwrap_or_default();
+    d.insert("field_92".into(), s(after));
+    d.insert("field_94".into(), s("o"));
+    // The schema gives this field the date format: the date the permanent measures are
+    // (planned to be) in place; today until the DPO says otherwise.
+    d.insert(
+        "field_95".into(),
+        s(now.to_zoned(facts.zone.clone()).date().to_string()),
+    );
+    fill_subjects_communication(&mut d, facts, &mut to_be_determined);
+    d.insert("field_113".into(), s("b"));
+    d.insert("field_120".into(), s("b"));
+    d.insert(
+        "field_4".into(),
+        s(if to_be_determined { "b" } else { "a" }),
+    );
+    d
+}
+
+fn rfc3339(at: Timestamp, zone: &TimeZone) -> String {
+    // RFC 3339 with the organisation's offset (no bracketed zone name: the schema's format).
+    at.to_zoned(zone.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+fn fill_nature(d: &mut Map<String, Value>, scope: Option<&Scope>, tbd: &mut bool) {
+    let Some(sc) = scope else {
+        d.insert("field_55".into(), s("a"));
+        d.insert("field_56".into(), s("e"));
+        d.insert("field_57".into(), s("e"));
+        *tbd = true;
+        return;
+    };
+    if let Some((kind, unintelligible)) = sc.confidentiality {
+        d.insert("field_55".into(), s("a"));
+        let k = match kind {
+            ConfidentialityType::Disclosed => "a",
+            ConfidentialityType::LikelyDisclosed => "b",
+            ConfidentialityType::NotDisclosed => "c",
+            ConfidentialityType::NotAssessable => "d",
+            ConfidentialityType::ToBeDetermined => {
+                *tbd = true;
+                "e"
+            }
+        };
+        d.insert("field_56".into(), s(k));
+        let u = match unintelligible {
+            Unintelligibility::ProtectionIntact => "a",
+            Unintelligibility::ProtectionLikelySubverted => "b",
+            Unintelligibility::No => "c",
+            Unintelligibility::NotAssessable => "d",
+            Unintelligibility::ToBeDetermined => {
+                *tbd = true;
+                "e"
+            }
+        };
+        d.insert("field_57".into(), s(u));
+    } else if let Some(kind) = sc.integrity {
+        d.insert("field_55".into(), s("b"));
+        let k = match kind {
+            IntegrityType::NoMisuse => "a",
+            IntegrityType::MisuseReversible => "b",
+            IntegrityType::MisuseIrreversible => "c",
+        };
+        d.insert("field_58".into(), s(k));
+    } else if let Some(kind) = sc.availability {
+        d.insert("field_55".into(), s("c"));
+        let k = match kind {
+            AvailabilityType::Temporary => "a",
+            AvailabilityType::Permanent => "b",
+            AvailabilityType::NotDetermined => "c",
+        };
+        d.insert("field_59".into(), s(k));
+    }
+    // The template takes one nature; the others go with the consequences.
+    if sc.confidentiality.is_some() {
+        if let Some(kind) = sc.integrity {
+            d.insert("field_81".into(), s(integrity_consequence(kind)));
+        }
+        if sc.availability.is_some() {
+            d.insert("field_83".into(), s("b"));
+        }
+    }
+}
+
+const fn integrity_consequence(kind: IntegrityType) -> &'static str {
+    match kind {
+        IntegrityType::NoMisuse => "d",
+        IntegrityType::MisuseReversible => "a",
+        IntegrityType::MisuseIrreversible => "b",
+    }
+}
+
+const fn cause_code(cause: Cause) -> &'static str {
+    match cause {
+        Cause::InternalNonMalicious => "a",
+        Cause::InternalMalicious => "b",
+        Cause::ExternalNonMalicious => "c",
+        Cause::ExternalMalicious => "d",
+        Cause::ToBeDetermined => "e",
+        Cause::Unknown => "f",
+    }
+}
+
+const fn subject_code(c: SubjectCategory) -> &'static str {
+    match c {
+        SubjectCategory::Customers => "a",
+        SubjectCategory::Employees => "b",
+        SubjectCategory::LawEnforcementStaff => "c",
+        SubjectCategory::Minors => "d",
+        SubjectCategory::Patients => "e",
+        SubjectCategory::Students => "f",
+        SubjectCategory::Subscribers => "g",
+        SubjectCategory::Users => "h",
+        SubjectCategory::Vulnerable => "i",
+        SubjectCategory::Other => "j",
+        SubjectCategory::NotYetKnown => "k",
+    }
+}
+
+/// The template's one "type of breached data": the weightiest category affected.
+fn data_code(affected: &[DataCategory]) -> &'static str {
+    use DataCategory as D;
+    const ORDER: &[(DataCategory, &str)] = &[
+        (D::Health, "k"),
+        (D::Genetic, "j"),
+        (D::Biometric, "c"),
+        (D::CriminalConvictions, "d"),
+        (D::SexLifeOrOrientation, "h"),
+        (D::RacialOrEthnicOrigin, "f"),
+        (D::PoliticalOpinions, "e"),
+        (D::ReligiousOrPhilosophicalBeliefs, "g"),
+        (D::TradeUnionMembership, "i"),
+        (D::NationalId, "n"),
+        (D::PaymentCard, "q"),
+        (D::Iban, "q"),
+        (D::Credential, "s"),
+        (D::Financial, "l"),
+        (D::Location, "o"),
+        (D::Behaviour, "r"),
+        (D::PostalAddress, "b"),
+        (D::Phone, "b"),
+        (D::Email, "b"),
+        (D::PersonName, "a"),
+        (D::DateOfBirth, "a"),
+    ];
+    ORDER
+        .iter()
+        .find(|(c, _)| affected.contains(c))
+        .map_or(if affected.is_empty() { "t" } else { "u" }, |(_, code)| {
+            code
+        })
+}
+
+fn impact_code(affected: &[DataCategory]) -> &'static str {
+    use DataCategory as D;
+    if affected.iter().any(|c| matches!(c, D::NationalId)) {
+        "d"
+    } else if affected
+        .iter()
+        .any(|c| matches!(c, D::PaymentCard | D::Iban | D::Financial))
+    {
+        "f"
+    } else if affected.is_empty() {
+        "o"
+    } else {
+        "a"
+    }
+}
+
+fn count_fields(d: &mut Map<String, Value>, kind: &str, value: &str, c: Count) {
+    let code = match c.certainty {
+        Certainty::Exact => "a",
+        Certainty::Approximate => "b",
+        Certainty::Unknown => "c",
+    };
+    d.insert(kind.into(), s(code));
+    if let Some(n) = c.value {
+        d.insert(value.into(), Value::from(n));
+    } else if value == "field_73" {
+        // The schema requires the number of records even when it is not known; 0 stands for
+        // "not known" beside option c/d, and the readable documents leave it out.
+        d.insert(value.into(), Value::from(0));
+    }
+}
+
+fn fill_people_and_data(d: &mut Map<String, Value>, scope: Option<&Scope>, tbd: &mut bool) {
+    let Some(sc) = scope else {
+        d.insert("field_65".into(), s("k"));
+        d.insert("field_66".into(), s(""));
+        d.insert("field_67".into(), s("d"));
+        d.insert("field_70".into(), s("t"));
+        d.insert("field_71".into(), s(""));
+        d.insert("field_72".into(), s("d"));
+        d.insert("field_73".into(), Value::from(0));
+        *tbd = true;
+        return;
+    };
+    let first = sc
+        .subject_categories
+        .first()
+        .copied()
+        .unwrap_or(SubjectCategory::NotYetKnown);
+    if first == SubjectCategory::NotYetKnown {
+        *tbd = true;
+    }
+    d.insert("field_65".into(), s(subject_code(first)));
+    let all_subjects: Vec<&str> = sc.subject_categories.iter().map(|c| c.id()).collect();
+    d.insert("field_66".into(), s(all_subjects.join(", ")));
+    count_fields(d, "field_67", "field_68", sc.subjects);
+    count_fields(d, "field_72", "field_73", sc.records);
+    let code = data_code(&sc.affected);
+    if code == "t" {
+        *tbd = true;
+    }
+    d.insert("field_70".into(), s(code));
+    let name = |c: &DataCategory| term(Language::En, &c.id());
+    let mut described = sc.affected.iter().map(name).collect::<Vec<_>>().join(", ");
+    if !sc.not_affected.is_empty() {
+        let not: Vec<String> = sc.not_affected.iter().map(name).collect();
+        described.push_str("\nNot affected: ");
+        described.push_str(&not.join(", "));
+    }
+    d.insert("field_71".into(), s(described));
+}
+
+fn fill_subjects_communication(d: &mut Map<String, Value>, facts: &CaseFacts, tbd: &mut bool) {
+    match facts.subjects {
+        Some(SubjectsDecision::Individual { sent_on: Some(day) }) => {
+            d.insert("field_97".into(), s("a"));
+            d.insert("field_98".into(), s(day.to_string()));
+            d.insert("field_104".into(), s("a"));
+        }
+        Some(SubjectsDecision::Individual { sent_on: None }) => {
+            d.insert("field_97".into(), s("b"));
+        }
+        Some(SubjectsDecision::Public) => {
+            d.insert("field_97".into(), s("e"));
+            d.insert("field_100".into(), s("c"));
+            d.insert(
+                "field_101".into(),
+                s(facts.decision_reason.clone().unwrap_or_default()),
+            );
+        }
+        Some(SubjectsDecision::NotRequired) => {
+            d.insert("field_97".into(), s("d"));
+        }
+        None => {
+            d.insert("field_97".into(), s("c"));
+            *tbd = true;
+        }
+    }
+}
+
+fn risk_method(facts: &CaseFacts) -> String {
+    let mut out = String::from("ENISA 2013 method (SE = DPC × EI + CB)");
+    if let Some((level, score)) = &facts.severity {
+        let _ = write!(out, ": score {score:.2}, {level}");
+    }
+    out.push('.');
+    if let Some(reason) = facts.decision_reason.as_deref().filter(|r| !r.is_empty()) {
+        out.push(' ');
+        out.push_str(reason);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edpb::{ProblemKind, template};
+
+    fn scope() -> Scope {
+        Scope {
+            confidentiality: Some((ConfidentialityType::Disclosed, Unintelligibility::No)),
+            integrity: None,
+            availability: None,
+            affected: vec![
+                DataCategory::PersonName,
+                DataCategory::Email,
+                DataCategory::NationalId,
+            ],
+            not_affected: vec![DataCategory::PaymentCard],
+            subject_categories: vec![SubjectCategory::Students, SubjectCategory::Employees],
+            subjects: Count {
+                certainty: Certainty::Approximate,
+                value: Some(1200),
+            },
+            records: Count {
+                certainty: Certainty::Exact,
+                value: Some(1250),
+            },
+            systems: "Student register export (SFTP)".into(),
+            cause: Cause::InternalNonMalicious,
+            measures_before: "Access control to the register".into(),
+            measures_after: "The file was removed; access logs reviewed".into(),
+        }
+    }
+
+    pub(crate) fn facts() -> CaseFacts {
+        let dpo = ContactPerson {
+            name: "Tiina Tietosuoja".into(),
+            email: Some("dpo@uni.example".into()),
+            phone: Some("+358 40 123 4567".into()),
+        };
+        CaseFacts {
+            reference: "UNI-2026-0007".into(),
+            organisation: "Example University".into(),
+            reporting_person: dpo.clone(),
+            dpo,
+            awareness_at: Some("2026-11-20T08:00:00Z".parse().unwrap()),
+            noticed_at: Some("2026-11-20T07:15:00Z".parse().unwrap()),
+            discovery: Discovery::Controller,
+            told_on: None,
+            how_noticed: "A student saw the file on a shared drive".into(),
+            what_happened: "A register export was saved to a shared drive".into(),
+            reported_systems: "Shared drive".into(),
+            processors: vec![],
+            timeline: vec!["2026-11-20 09:15 file found".into()],
+            scope: Some(scope()),
+            severity: Some(("high".into(), 3.5)),
+            risk: Some(RiskOutcome::High),
+            subjects: Some(SubjectsDecision::Individual { sent_on: None }),
+            decision_reason: Some("Identity codes of students".into()),
+            authority_reference: None,
+            zone: TimeZone::get("Europe/Helsinki").unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_case_with_scope_and_decision_gives_a_complete_valid_notification() {
+        let now: Timestamp = "2026-11-21T10:00:00Z".parse().unwrap();
+        let doc = draft(&facts(), now);
+        assert_eq!(doc["field_3"], "a");
+        assert_eq!(doc["field_4"], "a");
+        assert_eq!(doc["field_48"], "2026-11-20T10:00:00+02:00");
+        assert_eq!(doc["field_56"], "a");
+        assert_eq!(doc["field_65"], "f");
+        assert_eq!(doc["field_68"], 1200);
+        assert_eq!(doc["field_70"], "n");
+        assert_eq!(doc["field_89"], "a");
+        assert_eq!(doc["field_97"], "b");
+        assert!(doc["field_71"].as_str().unwrap().contains("Not affected"));
+        let problems = template().check(&doc, false);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn a_case_without_scope_or_decision_gives_an_incomplete_one_that_still_validates() {
+        let mut f = facts();
+        f.scope = None;
+        f.risk = None;
+        f.subjects = None;
+        let doc = draft(&f, "2026-11-21T10:00:00Z".parse().unwrap());
+        assert_eq!(doc["field_4"], "b");
+        let problems = template().check(&doc, false);
+        assert!(problems.is_empty(), "{problems:?}");
+        // Made complete by hand, the to-be-determined answers are refused.
+        let mut complete = doc.clone();
+        complete.insert("field_4".into(), "a".into());
+        let problems = template().check(&complete, false);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.field == "field_97" && p.kind == ProblemKind::OnlyIncomplete)
+        );
+    }
+
+    #[test]
+    fn a_late_new_notification_needs_the_reasons_and_a_follow_up_the_reference() {
+        let late_at: Timestamp = "2026-11-24T10:00:00Z".parse().unwrap();
+        let doc = draft(&facts(), late_at);
+        let late = crate::edpb::is_late(facts().awareness_at, late_at);
+        assert!(late);
+        let problems = template().check(&doc, late);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].kind, ProblemKind::LateReasonsRequired);
+
+        let mut f = facts();
+        f.authority_reference = Some("TSV/1234/2026".into());
+        let doc = draft(&f, late_at);
+        assert_eq!(doc["field_3"], "b");
+        assert_eq!(doc["field_6"], "TSV/1234/2026");
+        assert!(template().check(&doc, late).is_empty());
+    }
+}
