@@ -3,7 +3,9 @@
 //! `pdf`), and SMTP delivery behind [`breachdesk_core::ports::Mailer`] (`smtp`).
 
 pub mod authority;
+pub mod document;
 pub mod edpb;
+pub mod pdf;
 mod smtp;
 
 pub use smtp::{SmtpConfig, SmtpMailer, SmtpSecurity};
