@@ -14,6 +14,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Map, Value};
 
+use crate::document::Document;
+use crate::edpb::FieldKind;
+use crate::i18n::{lookup, text};
+
 /// A person and how to reach them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContactPerson {
@@ -151,16 +155,13 @@ pub fn draft(facts: &CaseFacts, now: Timestamp) -> Map<String, Value> {
     d.insert("field_41".into(), s(""));
 
     // 3.1 timeline.
-    match facts.noticed_at {
-        Some(at) => {
-            d.insert("field_44".into(), s("a"));
-            d.insert("field_45".into(), Value::Bool(true));
-            d.insert("field_46".into(), s(rfc3339(at, &facts.zone)));
-        }
-        None => {
-            d.insert("field_44".into(), s("e"));
-            to_be_determined = true;
-        }
+    if let Some(at) = facts.noticed_at {
+        d.insert("field_44".into(), s("a"));
+        d.insert("field_45".into(), Value::Bool(true));
+        d.insert("field_46".into(), s(rfc3339(at, &facts.zone)));
+    } else {
+        d.insert("field_44".into(), s("e"));
+        to_be_determined = true;
     }
     match facts.awareness_at {
         Some(at) => {
@@ -505,6 +506,87 @@ fn risk_method(facts: &CaseFacts) -> String {
     out
 }
 
+/// The notification as a readable document in one language: the template's sections, each
+/// answered field with its title and the chosen option in words. Free text stays as written.
+#[must_use]
+pub fn document(doc: &Map<String, Value>, lang: Language) -> Document {
+    let template = crate::edpb::template();
+    let title = text(lang, "edpb-document-title", &[]);
+    let reference = doc
+        .get("field_7")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut out = Document::new(
+        lang.as_str(),
+        if reference.is_empty() {
+            title
+        } else {
+            format!("{title} — {reference}")
+        },
+    );
+    let mut section = String::new();
+    for f in &template.fields {
+        let Some(value) = doc.get(&f.key) else {
+            continue;
+        };
+        let shown = match (f.kind, value) {
+            (FieldKind::Choice, Value::String(code)) => {
+                lookup(lang, &format!("edpb-f{}-{code}", f.number), &[]).unwrap_or_else(|| {
+                    f.options
+                        .iter()
+                        .find(|(c, _)| c == code)
+                        .map_or_else(|| code.clone(), |(_, l)| l.clone())
+                })
+            }
+            (FieldKind::Boolean, Value::Bool(b)) => {
+                text(lang, if *b { "edpb-yes" } else { "edpb-no" }, &[])
+            }
+            (FieldKind::DateTime, Value::String(t)) => readable_time(t),
+            // The number of records is required even when unknown; 0 beside "cannot be / to be
+            // determined" means unknown and is not shown.
+            (FieldKind::Integer, _)
+                if f.key == "field_73"
+                    && matches!(doc.get("field_72").and_then(Value::as_str), Some("c" | "d")) =>
+            {
+                continue;
+            }
+            (_, Value::String(t)) => t.clone(),
+            (_, Value::Null) => continue,
+            (_, v) => v.to_string(),
+        };
+        if shown.trim().is_empty() {
+            continue;
+        }
+        let major = f.section.split('.').next().unwrap_or_default().to_owned();
+        if major != section {
+            out.heading(text(lang, &format!("edpb-section-{major}"), &[]));
+            section = major;
+        }
+        let label =
+            lookup(lang, &format!("edpb-f{}", f.number), &[]).unwrap_or_else(|| f.title.clone());
+        out.field(format!("{} {label}", f.section), shown);
+    }
+    out
+}
+
+/// `2026-11-20T10:00:00+02:00` → `2026-11-20 10:00 (UTC+02:00)`; anything else unchanged.
+fn readable_time(t: &str) -> String {
+    t.parse::<jiff::Zoned>()
+        .ok()
+        .or_else(|| {
+            let ts: Timestamp = t.parse().ok()?;
+            let offset = jiff::fmt::temporal::DateTimeParser::new()
+                .parse_pieces(t)
+                .ok()
+                .and_then(|p| p.offset().map(|o| o.to_numeric_offset()))?;
+            Some(ts.to_zoned(TimeZone::fixed(offset)))
+        })
+        .map_or_else(
+            || t.to_owned(),
+            |z| z.strftime("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -622,5 +704,26 @@ mod tests {
         assert_eq!(doc["field_3"], "b");
         assert_eq!(doc["field_6"], "TSV/1234/2026");
         assert!(template().check(&doc, late).is_empty());
+    }
+
+    #[test]
+    fn the_document_reads_in_the_chosen_language() {
+        let doc = draft(&facts(), "2026-11-21T10:00:00Z".parse().unwrap());
+        let fi = document(&doc, Language::Fi);
+        assert!(
+            fi.title
+                .starts_with("Ilmoitus henkilötietojen tietoturvaloukkauksesta — UNI-2026-0007")
+        );
+        let html = fi.to_html();
+        assert!(html.contains("Uusi ilmoitus"), "{html}");
+        assert!(html.contains("Opiskelijat"));
+        assert!(html.contains("2026-11-20 10:00 (UTC+02:00)"));
+        assert!(html.contains("Tiina Tietosuoja"));
+        let sv = document(&doc, Language::Sv).to_markdown();
+        assert!(sv.contains("Ny anmälan"), "{sv}");
+        assert!(sv.contains("Studerande"));
+        let en = document(&doc, Language::En).to_markdown();
+        assert!(en.contains("New Notification"), "{en}");
+        assert!(en.contains("Students"));
     }
 }

@@ -5,6 +5,7 @@
 pub mod authority;
 pub mod document;
 pub mod edpb;
+pub mod i18n;
 pub mod pdf;
 mod smtp;
 

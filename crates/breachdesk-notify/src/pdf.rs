@@ -1,4 +1,4 @@
-//! PDF output of documents: A4, the standard Helvetica faces in WinAnsi encoding (every letter
+//! PDF output of documents: A4, the standard Helvetica faces in `WinAnsi` encoding (every letter
 //! of Finnish, Swedish and English, no font file to embed), words wrapped by the faces' real
 //! widths, pages broken as the text needs. Several documents make one PDF with each starting
 //! on a new page: a printable batch of letters.
@@ -28,7 +28,7 @@ const HELVETICA: [u16; 95] = [
     334, 260, 334, 584, // {..~
 ];
 
-/// The WinAnsi (Windows-1252) byte of a character; `?` for what the encoding lacks.
+/// The `WinAnsi` (Windows-1252) byte of a character; `?` for what the encoding lacks.
 fn win_ansi(c: char) -> u8 {
     match c {
         ' '..='~' => c as u8,
@@ -59,10 +59,8 @@ fn byte_width(b: u8, bold: bool) -> f32 {
         32..=126 => HELVETICA[usize::from(b - 32)],
         // Accented capitals (À..Þ) and small letters (ß..ÿ) take their base letters' widths.
         0xc0..=0xde => 700,
-        0xdf..=0xff => 556,
-        0x96 => 556,
-        0x97 => 1000,
-        0x85 => 1000,
+        0x97 | 0x85 => 1000,
+        // ß..ÿ, the en dash and the rest.
         _ => 556,
     };
     f32::from(w) * if bold { 1.07 } else { 1.0 }
@@ -279,7 +277,7 @@ mod tests {
         for line in wrap(&text, 10.0, false, TEXT_W) {
             assert!(width(&line, 10.0, false) <= TEXT_W + 0.01);
         }
-        assert_eq!(width(b"W", 1000.0, false), 944.0);
+        assert!((width(b"W", 1000.0, false) - 944.0).abs() < 1e-3);
     }
 
     #[test]
