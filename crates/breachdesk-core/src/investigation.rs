@@ -47,6 +47,23 @@ pub enum Entry {
         at: Timestamp,
         delay_reasons: Option<String>,
         reference: Option<String>,
+        /// The approved version of the notification that was submitted (absent when only the
+        /// fact of a notification made elsewhere was recorded).
+        #[serde(default)]
+        version: Option<u32>,
+    },
+    /// A saved version of a notice draft (the EDPB template's fields, letters, public notice).
+    NoticeVersion {
+        notice: crate::notice::NoticeKind,
+        version: u32,
+        content: serde_json::Value,
+    },
+    /// The DPO approved one version exactly as it stood.
+    NoticeApproved {
+        notice: crate::notice::NoticeKind,
+        version: u32,
+        /// SHA-256 of the version's content ([`crate::notice::digest`]).
+        sha256: String,
     },
     /// A task of the investigation.
     Task {
@@ -132,6 +149,8 @@ impl Entry {
             Self::Attachment { .. } => "attachment",
             Self::AssessmentAnswers(_) => "assessment_answers",
             Self::AssessmentDecision { .. } => "assessment_decision",
+            Self::NoticeVersion { .. } => "notice_version",
+            Self::NoticeApproved { .. } => "notice_approved",
         }
     }
 
@@ -442,6 +461,7 @@ pub fn authority_notified(
             at,
             delay_reasons,
             reference,
+            version: None,
         }),
         _ => Err(errors),
     }

@@ -19,6 +19,7 @@ pub mod errors;
 pub mod input;
 pub mod intake;
 pub mod investigation;
+pub mod notice;
 pub mod org;
 pub mod ports;
 pub mod receipt;

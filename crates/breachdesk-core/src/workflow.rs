@@ -27,6 +27,8 @@ pub enum Action {
     DecideAssessment,
     /// Record a notification to the supervisory authority.
     RecordNotification,
+    /// Approve a notice (authority, letters, public) for sending or publishing: the DPO only.
+    ApproveNotice,
     /// Read the audit trail of the whole organisation.
     ReadAuditTrail,
     /// Manage accounts, roles and settings of the organisation (no case content).
@@ -51,12 +53,15 @@ pub enum Standing {
 /// - a named handler of a joint controller: reads the shared case and adds to its record.
 #[must_use]
 pub fn may(standing: Standing, action: Action) -> bool {
-    use Action::{Administer, Assign, EditInvestigation, Merge, ReadAuditTrail, ReadCase, Share};
+    use Action::{
+        Administer, ApproveNotice, Assign, EditInvestigation, Merge, ReadAuditTrail, ReadCase,
+        Share,
+    };
     match standing {
         Standing::SharedWith => matches!(action, ReadCase | EditInvestigation),
         Standing::Member(role) => match role {
             Role::Dpo => action != Administer,
-            Role::SecurityManager => !matches!(action, Administer | Share),
+            Role::SecurityManager => !matches!(action, Administer | Share | ApproveNotice),
             Role::PrivacyTeam | Role::SecurityTeam => {
                 matches!(action, ReadCase | EditInvestigation | Assign | Merge)
             }

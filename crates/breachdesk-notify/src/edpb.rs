@@ -178,11 +178,14 @@ impl Template {
                 let path = e.instance_path().to_string();
                 let field = path.trim_start_matches('/').to_owned();
                 // A missing required property is reported on the document; name the field.
-                let field = if field.is_empty() {
-                    missing_property(&e.to_string()).unwrap_or_default()
-                } else {
-                    field
-                };
+                if field.is_empty()
+                    && let Some(missing) = missing_property(&e.to_string())
+                {
+                    return Problem {
+                        field: missing,
+                        kind: ProblemKind::Required,
+                    };
+                }
                 Problem {
                     field,
                     kind: ProblemKind::Schema(e.to_string()),

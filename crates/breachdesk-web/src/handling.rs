@@ -332,13 +332,22 @@ impl AppState {
         if !access.may(Action::RecordNotification) {
             return Err(HandlingError::Forbidden);
         }
-        access.check_transition(CaseStatus::Notified, None)?;
-        let change = CaseChange {
-            status: Some(CaseStatus::Notified),
-            expected_status: Some(access.case.status),
-            notified_at: Some(*at),
-            notification_required: Some(true),
-            ..CaseChange::default()
+        // A follow-up of a case already notified keeps its status and first notification time.
+        let follow_up = access.case.status == CaseStatus::Notified;
+        let change = if follow_up {
+            CaseChange {
+                expected_status: Some(access.case.status),
+                ..CaseChange::default()
+            }
+        } else {
+            access.check_transition(CaseStatus::Notified, None)?;
+            CaseChange {
+                status: Some(CaseStatus::Notified),
+                expected_status: Some(access.case.status),
+                notified_at: Some(*at),
+                notification_required: Some(true),
+                ..CaseChange::default()
+            }
         };
         let late = access
             .case
@@ -349,7 +358,11 @@ impl AppState {
             actor,
             change,
             Some(entry),
-            "case.notified",
+            if follow_up {
+                "case.notified.follow_up"
+            } else {
+                "case.notified"
+            },
             if late { "late" } else { "in_time" }.to_owned(),
         )
         .await
@@ -696,6 +709,33 @@ impl AppState {
             Some(entry),
             "case.assessment",
             detail,
+        )
+        .await
+    }
+
+    /// Records the DPO's approval of one notice version.
+    pub(crate) async fn approve_notice(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        entry: &Entry,
+    ) -> Result<(), HandlingError> {
+        let Entry::NoticeApproved {
+            notice, version, ..
+        } = entry
+        else {
+            return Err(HandlingError::Forbidden);
+        };
+        if !access.may(Action::ApproveNotice) {
+            return Err(HandlingError::Forbidden);
+        }
+        self.apply(
+            access,
+            actor,
+            CaseChange::default(),
+            Some(entry),
+            "notice.approved",
+            format!("{} v{version}", notice.id()),
         )
         .await
     }

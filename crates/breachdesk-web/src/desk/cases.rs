@@ -27,20 +27,20 @@ use crate::service::ServiceError;
 use crate::state::AppState;
 
 /// The zone times are shown in, and the default of the time-zone choices.
-const DISPLAY_ZONE: &str = "Europe/Helsinki";
+pub(super) const DISPLAY_ZONE: &str = "Europe/Helsinki";
 
-fn internal(e: &dyn std::fmt::Display) -> Response {
+pub(super) fn internal(e: &dyn std::fmt::Display) -> Response {
     tracing::error!(error = %e, "desk request failed");
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-fn local(t: Timestamp) -> String {
+pub(super) fn local(t: Timestamp) -> String {
     let tz = TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC);
     t.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z").to_string()
 }
 
 /// The value of a `datetime-local` input for a time.
-fn local_input(t: Timestamp) -> String {
+pub(super) fn local_input(t: Timestamp) -> String {
     let tz = TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC);
     t.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string()
 }
@@ -989,7 +989,11 @@ async fn checked(state: &AppState, desk: &Desk, id: &str, csrf: &str) -> Result<
     Ok(access)
 }
 
-async fn access_or_404(state: &AppState, desk: &Desk, id: &str) -> Result<Access, Response> {
+pub(super) async fn access_or_404(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+) -> Result<Access, Response> {
     let Ok(id) = Uuid::parse_str(id) else {
         return Err(super::not_found(state, desk.lang));
     };

@@ -10,6 +10,7 @@ mod admin;
 mod assess;
 pub mod auth;
 mod cases;
+mod notices;
 mod scope_form;
 pub mod session;
 
@@ -81,6 +82,22 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             post(cases::add_communication),
         )
         .route("/desk/cases/{id}/history", get(cases::history))
+        .route(
+            "/desk/cases/{id}/notices/authority",
+            get(notices::authority_page).post(notices::save_authority),
+        )
+        .route(
+            "/desk/cases/{id}/notices/authority/{version}/approve",
+            post(notices::approve_authority),
+        )
+        .route(
+            "/desk/cases/{id}/notices/authority/{version}/submitted",
+            post(notices::record_authority_submission),
+        )
+        .route(
+            "/desk/cases/{id}/notices/authority/{version}/export/{format}",
+            get(notices::export_authority),
+        )
 }
 
 pub(crate) fn forbidden(state: &AppState, lang: Language) -> Response {

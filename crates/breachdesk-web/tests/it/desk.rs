@@ -97,6 +97,25 @@ impl<'a> Browser<'a> {
         self.finish(r).await
     }
 
+    /// A download: status, content type and the raw bytes.
+    pub async fn get_bytes(&mut self, path: &str) -> (u16, String, Vec<u8>) {
+        let r = self
+            .app
+            .http
+            .get(self.app.url(path))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let ct = r
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, ct, r.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let r = self
             .app

@@ -9,4 +9,5 @@ mod browser;
 mod desk;
 mod helpers;
 mod mail;
+mod notices;
 mod pages;

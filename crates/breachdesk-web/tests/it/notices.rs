@@ -1,0 +1,388 @@
+//! The notification to the supervisory authority on the desk: drafted from the case, saved as
+//! versions, approved by the DPO only, exported as template JSON (validated here with an
+//! independently compiled JSON Schema validator), HTML and PDF, recorded as submitted; a
+//! follow-up names the authority's reference.
+
+use breachdesk_core::case::CaseStatus;
+use breachdesk_core::user::Role;
+use jiff::SignedDuration;
+use uuid::Uuid;
+
+use crate::desk::{Browser, Page};
+use crate::helpers::{TestApp, spawn};
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The values of the notification form as the page shows them, field by field.
+fn form_values(page: &Page) -> Vec<(String, String)> {
+    let body = &page.body;
+    let mut out = Vec::new();
+    for f in &breachdesk_notify::edpb::template().fields {
+        let key = &f.key;
+        if let Some(i) = body.find(&format!("<select id=\"{key}\" name=\"{key}\">")) {
+            let rest = &body[i..];
+            let select = &rest[..rest.find("</select>").unwrap()];
+            if let Some(j) = select.find("\" selected>") {
+                let before = &select[..j];
+                let v = &before[before.rfind("value=\"").unwrap() + 7..];
+                out.push((key.clone(), unescape(v)));
+            }
+        } else if let Some(i) = body.find(&format!(
+            "<textarea id=\"{key}\" name=\"{key}\" rows=\"2\">"
+        )) {
+            let rest = &body[i..];
+            let start = rest.find('>').unwrap() + 1;
+            let end = rest.find("</textarea>").unwrap();
+            out.push((key.clone(), unescape(&rest[start..end])));
+        } else if let Some(i) = body.find(&format!("id=\"{key}\" name=\"{key}\"")) {
+            let rest = &body[i..];
+            let tag = &rest[..rest.find('>').unwrap()];
+            if tag.contains("value=\"on\"") {
+                if tag.contains("checked") {
+                    out.push((key.clone(), "on".into()));
+                }
+            } else if let Some(j) = tag.find("value=\"") {
+                let v = &tag[j + 7..];
+                out.push((key.clone(), unescape(&v[..v.find('"').unwrap()])));
+            }
+        } else {
+            panic!("{key} is not on the form");
+        }
+    }
+    out
+}
+
+fn with(values: &[(String, String)], changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = values
+        .iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .cloned()
+        .collect();
+    v.extend(
+        changes
+            .iter()
+            .map(|(k, x)| ((*k).to_owned(), (*x).to_owned())),
+    );
+    v
+}
+
+fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, x)| (k.as_str(), x.as_str())).collect()
+}
+
+/// A case of `uni` with awareness, scope, answers and the DPO's decision, in status assessed.
+async fn assessed_case(app: &TestApp, b: &mut Browser<'_>) -> Uuid {
+    let case = app.reported_case("uni").await;
+    let page_path = format!("/desk/cases/{case}?lang=en");
+    let aware = app.state_now() - SignedDuration::from_hours(10);
+    let at = aware
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let p = b
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/awareness"),
+            &[("at", &at), ("zone", "UTC")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    for to in ["triage", "investigating", "assessed"] {
+        let p = b
+            .submit(
+                &page_path,
+                &format!("/desk/cases/{case}/status"),
+                &[("to", to)],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{to}: {}", p.body);
+    }
+    let p = b
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/scope"),
+            &[
+                ("nature", "confidentiality"),
+                ("confidentiality_type", "disclosed"),
+                ("unintelligible", "no"),
+                ("affected", "person_name"),
+                ("affected", "health"),
+                ("not_affected", "payment_card"),
+                ("subject_categories", "patients"),
+                ("subjects", "approximate"),
+                ("subjects_value", "1200"),
+                ("records", "exact"),
+                ("records_value", "1250"),
+                ("cause", "internal_non_malicious"),
+                ("systems", "Student register export"),
+                (
+                    "measures_after",
+                    "The file was removed from the shared drive.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = b
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/assessment/answers"),
+            &[
+                ("recipients", "unknown"),
+                ("identification", "maximum"),
+                ("subsequent_measures_remove_high_risk", "no"),
+                ("disproportionate_effort", "no"),
+                ("joint_controllers", "no"),
+                ("at_processor", "no"),
+                ("policy", "fi"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = b
+        .submit(
+            &page_path,
+            &format!("/desk/cases/{case}/assessment/decision"),
+            &[("decision", "accept")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    case
+}
+
+fn versions_saved(page: &Page) -> usize {
+    page.body.matches("<tr id=\"version-").count()
+}
+
+#[tokio::test]
+async fn the_dpo_drafts_approves_exports_and_records_the_authority_notification() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let manager = app
+        .account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    let auditor = app
+        .account(&[(&app.uni, Role::Auditor)], "audit@uni.example")
+        .await;
+    let outsider = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let case = assessed_case(&app, &mut b).await;
+    let notice = format!("/desk/cases/{case}/notices/authority?lang=en");
+
+    // The draft comes from the case.
+    let page = b.get(&notice).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Draft from the case"));
+    assert!(
+        page.body
+            .contains("No version of the notification has been saved yet.")
+    );
+    let values = form_values(&page);
+    let get = |k: &str| values.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("field_3"), Some("a"), "new notification");
+    assert_eq!(
+        get("field_4"),
+        Some("a"),
+        "complete: the case answers everything"
+    );
+    assert_eq!(
+        get("field_7"),
+        Some(
+            app.store
+                .case_by_id(case)
+                .await
+                .unwrap()
+                .unwrap()
+                .reference
+                .as_str()
+        )
+    );
+    assert_eq!(get("field_12"), Some(app.uni.name.as_str()));
+    assert_eq!(get("field_30"), Some("Data Protection Officer"));
+    assert_eq!(get("field_56"), Some("a"), "disclosed");
+    assert_eq!(get("field_65"), Some("e"), "patients");
+    assert_eq!(get("field_68"), Some("1200"));
+    assert_eq!(get("field_70"), Some("k"), "health data weigh most");
+    assert_eq!(get("field_89"), Some("a"), "high risk, as decided");
+    assert_eq!(get("field_97"), Some("b"), "letters decided, not yet sent");
+    assert!(page.body.contains("id=\"no-problems\""), "{}", page.body);
+
+    // Bad input is refused field by field and saves nothing.
+    let bad = with(
+        &values,
+        &[("field_68", "about a thousand"), ("field_3", "z")],
+    );
+    let p = b.submit(&notice, &notice, &pairs(&bad)).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(
+        p.body.contains("3.3 Number of data subjects concerned"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("1.1 Type of notification"));
+    assert_eq!(versions_saved(&b.get(&notice).await), 0);
+
+    // Saved as version 1.
+    let p = b.submit(&notice, &notice, &pairs(&values)).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&notice).await;
+    assert_eq!(versions_saved(&page), 1);
+    assert!(
+        page.body.contains("Draft, ready for approval"),
+        "{}",
+        &page.body[page.body.find("<section id=\"draft\"").unwrap()..][..1500]
+    );
+    let approve = format!("/desk/cases/{case}/notices/authority/1/approve?lang=en");
+
+    // Only the DPO approves: not the security manager, not the auditor; another
+    // organisation's DPO does not see the case at all.
+    for (who, acct, status) in [
+        ("manager", &manager, 403),
+        ("auditor", &auditor, 403),
+        ("outsider", &outsider, 404),
+    ] {
+        let mut other = app.signed_in(acct).await;
+        let csrf = other.get("/desk").await.hidden("csrf_token");
+        let r = other.post(&approve, &[("csrf_token", csrf.as_str())]).await;
+        assert_eq!(r.status, status, "{who} approves");
+        let r = other.get(&notice).await;
+        assert_eq!(
+            r.status,
+            if who == "outsider" { 404 } else { 200 },
+            "{who} reads"
+        );
+        let (s, _, _) = other
+            .get_bytes(&format!(
+                "/desk/cases/{case}/notices/authority/1/export/json"
+            ))
+            .await;
+        assert_eq!(
+            s,
+            if who == "outsider" { 404 } else { 200 },
+            "{who} exports"
+        );
+    }
+    let mut a = app.signed_in(&auditor).await;
+    let csrf = a.get("/desk").await.hidden("csrf_token");
+    let mut fields = pairs(&values);
+    fields.push(("csrf_token", csrf.as_str()));
+    assert_eq!(
+        a.post(&notice, &fields).await.status,
+        403,
+        "the auditor changes nothing"
+    );
+
+    let p = b.submit(&notice, &approve, &[]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&notice).await;
+    assert!(page.body.contains("Approved"), "{}", page.body);
+    assert!(!page.body.contains("Approve version 1"), "approved once");
+
+    // The JSON validates against the EDPB schema, compiled here on its own.
+    let (status, ct, json) = b
+        .get_bytes(&format!(
+            "/desk/cases/{case}/notices/authority/1/export/json"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(ct, "application/json");
+    let schema: serde_json::Value = serde_json::from_str(breachdesk_notify::edpb::SCHEMA).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let exported: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&exported)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(exported["field_3"], "a");
+
+    // Readable documents in the language asked for.
+    let (status, ct, html) = b
+        .get_bytes(&format!(
+            "/desk/cases/{case}/notices/authority/1/export/html?doc=fi"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/html"));
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("<html lang=\"fi\">"));
+    assert!(html.contains("Uusi ilmoitus"));
+    assert!(html.contains("Potilaat"));
+    let (status, ct, pdf) = b
+        .get_bytes(&format!(
+            "/desk/cases/{case}/notices/authority/1/export/pdf?doc=sv"
+        ))
+        .await;
+    assert_eq!((status, ct.as_str()), (200, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF-"));
+
+    // Submitted with the authority's reference: the case is notified.
+    let submitted = format!("/desk/cases/{case}/notices/authority/1/submitted?lang=en");
+    let now = app
+        .state_now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Helsinki").unwrap())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    let p = b
+        .submit(
+            &notice,
+            &submitted,
+            &[("at", &now), ("reference", "TSV/1234/2026")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let stored = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert_eq!(stored.status, CaseStatus::Notified);
+    assert!(stored.notified_at.is_some());
+    let page = b.get(&notice).await;
+    assert!(page.body.contains("Submitted"));
+    assert!(page.body.contains("TSV/1234/2026"));
+
+    // A follow-up: a fresh draft names the first notification's reference.
+    let fresh = b
+        .get(&format!(
+            "/desk/cases/{case}/notices/authority?fresh=true&lang=en"
+        ))
+        .await;
+    let follow = form_values(&fresh);
+    let get = |k: &str| follow.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("field_3"), Some("b"));
+    assert_eq!(get("field_6"), Some("TSV/1234/2026"));
+    // A version with problems cannot be approved.
+    let broken = with(&follow, &[("field_4", "c")]);
+    let p = b.submit(&notice, &notice, &pairs(&broken)).await;
+    assert_eq!(p.status, 303);
+    let page = b.get(&notice).await;
+    assert!(page.body.contains("Problems (1)"), "{}", page.body);
+    let p = b
+        .submit(
+            &notice,
+            &format!("/desk/cases/{case}/notices/authority/2/approve?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 409);
+    // The history names the approval and the submission.
+    let history = b.get(&format!("/desk/cases/{case}/history?lang=en")).await;
+    assert!(history.body.contains("approved a notice"));
+    assert!(
+        history
+            .body
+            .contains("recorded the notification to the authority")
+    );
+}
