@@ -117,15 +117,7 @@ impl Document {
     /// A standalone HTML page: UTF-8, the language declared, inline style, nothing external.
     #[must_use]
     pub fn to_html(&self) -> String {
-        format!(
-            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n\
-             </body>\n</html>\n",
-            lang = escape(&self.lang),
-            title = escape(&self.title),
-            body = self.html_body(),
-        )
+        html_page(&self.lang, &self.title, &self.html_body())
     }
 
     /// Markdown, with Markdown's own characters in the text escaped.
@@ -159,6 +151,19 @@ impl Document {
     pub fn to_pdf(&self) -> Vec<u8> {
         crate::pdf::render(std::slice::from_ref(self))
     }
+}
+
+/// A standalone HTML page around an already escaped body.
+#[must_use]
+pub fn html_page(lang: &str, title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n\
+         </body>\n</html>\n",
+        lang = escape(lang),
+        title = escape(title),
+    )
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;color:#1a1a1a}\

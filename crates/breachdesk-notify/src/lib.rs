@@ -7,6 +7,7 @@ pub mod document;
 pub mod edpb;
 pub mod i18n;
 pub mod pdf;
+pub mod public;
 mod smtp;
 
 pub use smtp::{SmtpConfig, SmtpMailer, SmtpSecurity};

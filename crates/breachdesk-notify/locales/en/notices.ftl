@@ -1,1 +1,21 @@
-# notices
+# Public notice (Art. 34(3)(c) GDPR).
+public-headline = { $org }: a data breach has affected personal data
+public-what-happened = On { $date }, { $org } discovered a data breach in which personal data became available to outsiders.
+public-concerns-count = The breach concerns about { $count } people.
+public-concerns-unknown = The number of people concerned is being investigated.
+public-data-affected = The breach concerned the following data: { $list }.
+public-data-not-affected = The breach did not concern the following data: { $list }.
+public-misuse-none = So far no misuse of the data and no financial harm have been detected.
+public-informed-authority = We have notified the Office of the Data Protection Ombudsman.
+public-informed-subjects = We have also informed the people concerned.
+public-apology = { $org } apologises for what happened. We continue to investigate and will report any new information.
+public-customer-service = More information: { $contacts }.
+public-part-what-happened = What happened
+public-part-concerns = Whom it concerns
+public-part-data-affected = Which data were affected
+public-part-data-not-affected = Which data were not affected
+public-part-misuse = Has the data been misused
+public-part-informed = Whom we have informed
+public-part-apology = Our apology
+public-part-customer-service = Customer service
+public-part-media = For the media

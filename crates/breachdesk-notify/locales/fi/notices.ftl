@@ -1,1 +1,21 @@
-# notices
+# Julkinen tiedote (tietosuoja-asetuksen 34 artiklan 3 kohdan c alakohta).
+public-headline = { $org }: tietoturvaloukkaus on koskenut henkilötietoja
+public-what-happened = { $org } havaitsi { $date } tietoturvaloukkauksen, jossa henkilötietoja joutui ulkopuolisten saataville.
+public-concerns-count = Loukkaus koskee noin { $count } henkilöä.
+public-concerns-unknown = Loukkauksen kohteena olevien henkilöiden määrää selvitetään.
+public-data-affected = Loukkaus koski seuraavia tietoja: { $list }.
+public-data-not-affected = Loukkaus ei koskenut seuraavia tietoja: { $list }.
+public-misuse-none = Tietojen väärinkäytöstä tai taloudellisesta vahingosta ei ole tähän mennessä havaintoja.
+public-informed-authority = Olemme ilmoittaneet loukkauksesta tietosuojavaltuutetun toimistolle.
+public-informed-subjects = Olemme ilmoittaneet asiasta myös loukkauksen kohteena oleville henkilöille.
+public-apology = { $org } pahoittelee tapahtunutta. Selvitämme asiaa edelleen ja tiedotamme, jos uutta tietoa ilmenee.
+public-customer-service = Lisätietoja: { $contacts }.
+public-part-what-happened = Mitä tapahtui
+public-part-concerns = Keitä loukkaus koskee
+public-part-data-affected = Mitä tietoja loukkaus koski
+public-part-data-not-affected = Mitä tietoja loukkaus ei koskenut
+public-part-misuse = Onko tietoja käytetty väärin
+public-part-informed = Keille olemme ilmoittaneet
+public-part-apology = Pahoittelumme
+public-part-customer-service = Asiakaspalvelu
+public-part-media = Medialle

@@ -1,1 +1,21 @@
-# notices
+# Offentligt meddelande (artikel 34.3 c i dataskyddsförordningen).
+public-headline = { $org }: en personuppgiftsincident har berört personuppgifter
+public-what-happened = { $org } upptäckte { $date } en personuppgiftsincident där personuppgifter blev tillgängliga för utomstående.
+public-concerns-count = Incidenten berör cirka { $count } personer.
+public-concerns-unknown = Antalet berörda personer utreds.
+public-data-affected = Incidenten berörde följande uppgifter: { $list }.
+public-data-not-affected = Incidenten berörde inte följande uppgifter: { $list }.
+public-misuse-none = Hittills har inget missbruk av uppgifterna eller någon ekonomisk skada upptäckts.
+public-informed-authority = Vi har anmält incidenten till dataombudsmannens byrå.
+public-informed-subjects = Vi har också informerat de berörda personerna.
+public-apology = { $org } beklagar det inträffade. Vi fortsätter att utreda saken och informerar om ny information framkommer.
+public-customer-service = Mer information: { $contacts }.
+public-part-what-happened = Vad hände
+public-part-concerns = Vem berörs
+public-part-data-affected = Vilka uppgifter berördes
+public-part-data-not-affected = Vilka uppgifter berördes inte
+public-part-misuse = Har uppgifterna missbrukats
+public-part-informed = Vem vi har informerat
+public-part-apology = Vi beklagar
+public-part-customer-service = Kundtjänst
+public-part-media = För media

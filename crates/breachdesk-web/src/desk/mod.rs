@@ -87,6 +87,19 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             get(notices::authority_page).post(notices::save_authority),
         )
         .route(
+            "/desk/cases/{id}/notices/public",
+            get(notices::public_page).post(notices::save_public),
+        )
+        .route(
+            "/desk/cases/{id}/notices/public/{version}/approve",
+            post(notices::approve_public),
+        )
+        .route("/notices/{slug}/{reference}", get(notices::public_notice))
+        .route(
+            "/notices/{slug}/{reference}/notice.md",
+            get(notices::public_notice_markdown),
+        )
+        .route(
             "/desk/cases/{id}/notices/authority/{version}/approve",
             post(notices::approve_authority),
         )

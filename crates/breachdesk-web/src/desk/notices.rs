@@ -862,3 +862,371 @@ pub async fn export_authority(
         _ => super::not_found(&state, desk.lang),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The public notice (Art. 34(3)(c)): three languages, versions, DPO approval = publication at
+// `/notices/{org}/{reference}` (HTML) and `/notices/{org}/{reference}/notice.md`.
+
+use breachdesk_notify::public::{self, LANGUAGES, PARTS, PublicFacts, PublicNotice};
+
+fn public_facts(access: &Access, opened: &OpenedCase, org: Option<&Organisation>) -> PublicFacts {
+    let scope = opened.entries.iter().rev().find_map(|(_, e)| match e {
+        Entry::Scope(s) => Some(s.as_ref().clone()),
+        _ => None,
+    });
+    let informed = notice::versions(NoticeKind::Subjects, &opened.entries)
+        .iter()
+        .any(|v| v.approved.is_some());
+    PublicFacts {
+        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+        discovered_on: access.case.awareness_at.map(|a| a.to_zoned(zone()).date()),
+        measures: scope
+            .as_ref()
+            .map(|s| s.measures_after.clone())
+            .unwrap_or_default(),
+        subjects_count: scope.as_ref().and_then(|s| s.subjects.value),
+        affected: scope
+            .as_ref()
+            .map(|s| s.affected.clone())
+            .unwrap_or_default(),
+        not_affected: scope
+            .as_ref()
+            .map(|s| s.not_affected.clone())
+            .unwrap_or_default(),
+        authority_notified: access.case.notified_at.is_some(),
+        subjects_informed: informed,
+        dpo_email: org.and_then(|o| o.dpo_email.clone()),
+        dpo_phone: org.and_then(|o| o.dpo_phone.clone()),
+    }
+}
+
+#[derive(Debug)]
+pub struct PartView {
+    pub name: String,
+    pub label: String,
+    pub value: String,
+    pub missing: bool,
+}
+
+#[derive(Debug)]
+pub struct LanguageView {
+    pub code: &'static str,
+    pub name: String,
+    pub parts: Vec<PartView>,
+}
+
+#[derive(Template)]
+#[template(path = "desk/notice_public.html")]
+struct PublicPage<'a> {
+    tr: Tr<'a>,
+    layout: Layout,
+    id: uuid::Uuid,
+    reference: String,
+    editing: u32,
+    next: u32,
+    languages: Vec<LanguageView>,
+    versions: Vec<VersionView>,
+    may_edit: bool,
+    public_url: Option<String>,
+    preview: String,
+    message: Option<String>,
+}
+
+fn public_notice_of(v: &Version) -> PublicNotice {
+    serde_json::from_value(v.content.clone()).unwrap_or_default()
+}
+
+fn render_public(
+    state: &AppState,
+    desk: &Desk,
+    l: &Loaded,
+    editing: u32,
+    notice: &PublicNotice,
+    message: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let versions = notice::versions(NoticeKind::Public, &l.opened.entries);
+    let missing = notice.missing();
+    let languages = LANGUAGES
+        .iter()
+        .map(|lang| LanguageView {
+            code: lang.as_str(),
+            name: tr.t(&format!("notice-lang-{}", lang.as_str())),
+            parts: PARTS
+                .iter()
+                .map(|p| PartView {
+                    name: format!("{}_{p}", lang.as_str()),
+                    label: tr.t(&format!("notice-public-{}", p.replace('_', "-"))),
+                    value: notice.parts(*lang).get(*p).cloned().unwrap_or_default(),
+                    missing: missing.contains(&(*lang, *p)),
+                })
+                .collect(),
+        })
+        .collect();
+    let may_approve = l.access.may(Action::ApproveNotice);
+    let version_views = versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let n = public_notice_of(v).missing().len();
+            VersionView {
+                number: v.number,
+                saved: local(v.saved_at),
+                approved: v.approved.map(|(_, at)| local(at)),
+                submitted: None,
+                problems: n,
+                can_approve: may_approve && v.approved.is_none() && n == 0,
+                can_record: false,
+            }
+        })
+        .collect();
+    let public_url = versions.iter().any(|v| v.approved.is_some()).then(|| {
+        let slug = l
+            .org
+            .as_ref()
+            .map(|o| o.slug.as_str().to_owned())
+            .unwrap_or_default();
+        format!("/notices/{slug}/{}", l.access.case.reference)
+    });
+    let page = PublicPage {
+        tr,
+        layout: layout_for(
+            state,
+            desk,
+            &format!("/desk/cases/{}/notices/public", l.access.case.id),
+        ),
+        id: l.access.case.id,
+        reference: l.access.case.reference.clone(),
+        editing,
+        next: notice::next_number(&versions),
+        languages,
+        versions: version_views,
+        may_edit: l.access.may(Action::EditInvestigation),
+        public_url,
+        preview: public::articles_html(notice),
+        message,
+    };
+    crate::pages::html(status, &page, None)
+}
+
+pub async fn public_page(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Query(q): Query<EditQuery>,
+) -> Response {
+    let l = match load(&state, &desk, &id, "notice.public").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let versions = notice::versions(NoticeKind::Public, &l.opened.entries);
+    let shown = if q.fresh {
+        None
+    } else {
+        match q.version {
+            Some(n) => match versions.iter().find(|v| v.number == n) {
+                Some(v) => Some(v),
+                None => return super::not_found(&state, desk.lang),
+            },
+            None => versions.last(),
+        }
+    };
+    let (editing, notice) = if let Some(v) = shown {
+        (v.number, public_notice_of(v))
+    } else {
+        (
+            0,
+            public::draft(&public_facts(&l.access, &l.opened, l.org.as_ref())),
+        )
+    };
+    render_public(&state, &desk, &l, editing, &notice, None, StatusCode::OK)
+}
+
+/// Saves the three languages as a new version; the page shows it as the preview.
+pub async fn save_public(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let l = match load(&state, &desk, &id, "notice.public.save").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token"))
+        || !l.access.may(Action::EditInvestigation)
+    {
+        return super::forbidden(&state, desk.lang);
+    }
+    let mut notice = PublicNotice::default();
+    let mut too_long = false;
+    for lang in LANGUAGES {
+        for part in PARTS {
+            let v = form.get(&format!("{}_{part}", lang.as_str())).trim();
+            too_long |= v.chars().count() > MAX_FIELD;
+            notice.parts_mut(lang).insert(part.to_owned(), v.to_owned());
+        }
+    }
+    if too_long {
+        let tr = Tr {
+            i18n: &state.0.i18n,
+            language: desk.lang,
+        };
+        let msg = tr
+            .i18n
+            .field_error(desk.lang, &FieldError::TooLong { max: MAX_FIELD });
+        return render_public(
+            &state,
+            &desk,
+            &l,
+            0,
+            &notice,
+            Some(msg),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let versions = notice::versions(NoticeKind::Public, &l.opened.entries);
+    let entry = Entry::NoticeVersion {
+        notice: NoticeKind::Public,
+        version: notice::next_number(&versions),
+        content: serde_json::to_value(&notice).unwrap_or_default(),
+    };
+    match state.add_entry(&l.access, desk.user.id, &entry).await {
+        Ok(()) => Redirect::to(&format!(
+            "/desk/cases/{}/notices/public?lang={}",
+            l.access.case.id,
+            desk.lang.as_str()
+        ))
+        .into_response(),
+        Err(e) => handling_error(&state, &desk, &e),
+    }
+}
+
+/// The DPO approves a version: it is published at the notice's public address.
+pub async fn approve_public(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path((id, version)): Path<(String, u32)>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let l = match load(&state, &desk, &id, "notice.public.approve").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token"))
+        || !l.access.may(Action::ApproveNotice)
+    {
+        return super::forbidden(&state, desk.lang);
+    }
+    let versions = notice::versions(NoticeKind::Public, &l.opened.entries);
+    let Some(v) = versions.iter().find(|v| v.number == version) else {
+        return super::not_found(&state, desk.lang);
+    };
+    let notice = public_notice_of(v);
+    if v.approved.is_some() || !notice.missing().is_empty() {
+        let tr = Tr {
+            i18n: &state.0.i18n,
+            language: desk.lang,
+        };
+        let msg = tr.t("notice-cannot-approve");
+        return render_public(
+            &state,
+            &desk,
+            &l,
+            v.number,
+            &notice,
+            Some(msg),
+            StatusCode::CONFLICT,
+        );
+    }
+    let entry = Entry::NoticeApproved {
+        notice: NoticeKind::Public,
+        version,
+        sha256: notice::digest(&v.content),
+    };
+    match state.approve_notice(&l.access, desk.user.id, &entry).await {
+        Ok(()) => Redirect::to(&format!(
+            "/desk/cases/{}/notices/public?lang={}",
+            l.access.case.id,
+            desk.lang.as_str()
+        ))
+        .into_response(),
+        Err(e) => handling_error(&state, &desk, &e),
+    }
+}
+
+/// The newest approved public notice of a case, found by organisation and case reference.
+async fn published(
+    state: &AppState,
+    slug: &str,
+    reference: &str,
+) -> Result<Option<PublicNotice>, crate::service::ServiceError> {
+    let Some(org) = state.0.store.org_by_slug(slug).await? else {
+        return Ok(None);
+    };
+    let cases = state
+        .0
+        .store
+        .find_cases(&[org.id], &breachdesk_core::ports::CaseFilter::default())
+        .await?;
+    let Some(case) = cases
+        .into_iter()
+        .find(|c| c.reference.eq_ignore_ascii_case(reference))
+    else {
+        return Ok(None);
+    };
+    let key = breachdesk_core::ports::Keyring::unwrap_case_key(
+        &*state.0.keyring,
+        case.id,
+        &case.wrapped_key,
+    )?;
+    let mut entries = Vec::new();
+    for e in state.0.store.case_entries(case.id).await? {
+        if e.kind == "notice_version" || e.kind == "notice_approved" {
+            let opened = investigation::open_entry(&key, &e)?;
+            entries.push((e, opened));
+        }
+    }
+    Ok(notice::versions(NoticeKind::Public, &entries)
+        .iter()
+        .rev()
+        .find(|v| v.approved.is_some())
+        .map(public_notice_of))
+}
+
+/// `GET /notices/{org}/{reference}`: the published notice, the three languages on one page.
+/// Public: what the DPO approved for publication and nothing else.
+pub async fn public_notice(
+    State(state): State<AppState>,
+    Path((slug, reference)): Path<(String, String)>,
+) -> Response {
+    match published(&state, &slug, &reference).await {
+        Ok(Some(n)) => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            public::to_html(&n),
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => internal(&e),
+    }
+}
+
+/// `GET /notices/{org}/{reference}/notice.md`: the same as Markdown.
+pub async fn public_notice_markdown(
+    State(state): State<AppState>,
+    Path((slug, reference)): Path<(String, String)>,
+) -> Response {
+    match published(&state, &slug, &reference).await {
+        Ok(Some(n)) => (
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            public::to_markdown(&n),
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => internal(&e),
+    }
+}

@@ -386,3 +386,140 @@ async fn the_dpo_drafts_approves_exports_and_records_the_authority_notification(
             .contains("recorded the notification to the authority")
     );
 }
+
+/// The textareas of the public notice form, as the page shows them.
+fn textareas(page: &Page) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for lang in ["fi", "sv", "en"] {
+        for part in breachdesk_notify::public::PARTS {
+            let name = format!("{lang}_{part}");
+            let open = format!("<textarea id=\"{name}\" name=\"{name}\" rows=\"3\">");
+            let i = page.body.find(&open).unwrap_or_else(|| panic!("{name}")) + open.len();
+            let end = page.body[i..].find("</textarea>").unwrap();
+            out.push((name, unescape(&page.body[i..i + end])));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let manager = app
+        .account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let case = assessed_case(&app, &mut b).await;
+    let reference = app.store.case_by_id(case).await.unwrap().unwrap().reference;
+    let desk_page = format!("/desk/cases/{case}/notices/public?lang=en");
+    let public_url = format!("/notices/uni/{reference}");
+
+    let page = b.get(&desk_page).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let values = textareas(&page);
+    let get = |k: &str| values.iter().find(|(x, _)| x == k).unwrap().1.clone();
+    assert!(get("fi_headline").contains(&app.uni.name));
+    assert!(get("fi_data_not_affected").contains("maksukorttitiedot"));
+    assert!(
+        get("sv_data_affected").contains("hälsouppgifter"),
+        "{}",
+        get("sv_data_affected")
+    );
+    assert!(get("en_concerns").contains("1200"));
+    // Nobody has been told yet: the notice must say whom the controller informed.
+    assert_eq!(get("en_informed"), "");
+    // Nothing is public before approval.
+    assert_eq!(b.get(&public_url).await.status, 404);
+
+    // A version with an empty required part cannot be published.
+    let mut incomplete = with(&values, &[("sv_customer_service", "")]);
+    let p = b.submit(&desk_page, &desk_page, &pairs(&incomplete)).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = b
+        .submit(
+            &desk_page,
+            &format!("/desk/cases/{case}/notices/public/1/approve?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 409);
+    assert_eq!(b.get(&public_url).await.status, 404);
+
+    incomplete = with(
+        &values,
+        &[
+            (
+                "en_customer_service",
+                "Customer service +358 9 123 456, weekdays 9–16",
+            ),
+            ("en_media", "Communications, press@uni.example"),
+            (
+                "fi_informed",
+                "Olemme ilmoittaneet tietosuojavaltuutetulle.",
+            ),
+            (
+                "sv_informed",
+                "Vi har anmält incidenten till dataombudsmannen.",
+            ),
+            (
+                "en_informed",
+                "We have notified the Data Protection Ombudsman.",
+            ),
+        ],
+    );
+    let p = b.submit(&desk_page, &desk_page, &pairs(&incomplete)).await;
+    assert_eq!(p.status, 303);
+    let approve2 = format!("/desk/cases/{case}/notices/public/2/approve?lang=en");
+    let mut m = app.signed_in(&manager).await;
+    let csrf = m.get("/desk").await.hidden("csrf_token");
+    assert_eq!(
+        m.post(&approve2, &[("csrf_token", csrf.as_str())])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(b.get(&public_url).await.status, 404);
+
+    let p = b.submit(&desk_page, &approve2, &[]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&desk_page).await;
+    assert!(
+        page.body.contains(&format!("href=\"{public_url}\"")),
+        "the desk shows the address"
+    );
+
+    // Public, without signing in: the three languages on one page, Finnish first.
+    let anon = reqwest::get(app.url(&public_url)).await.unwrap();
+    assert_eq!(anon.status(), 200);
+    let html = anon.text().await.unwrap();
+    let fi = html.find("<article lang=\"fi\">").unwrap();
+    let sv = html.find("<article lang=\"sv\">").unwrap();
+    let en = html.find("<article lang=\"en\">").unwrap();
+    assert!(fi < sv && sv < en);
+    assert!(html.contains("weekdays 9–16"));
+    assert!(html.contains("press@uni.example"));
+    let md = reqwest::get(app.url(&format!("{public_url}/notice.md")))
+        .await
+        .unwrap();
+    assert_eq!(md.status(), 200);
+    let md = md.text().await.unwrap();
+    assert!(md.contains("## For the media"), "{md}");
+    assert_eq!(
+        reqwest::get(app.url("/notices/uni/UNI-1999-0001"))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        reqwest::get(app.url(&format!("/notices/museum/{reference}")))
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "another organisation's address does not show it"
+    );
+}

@@ -1,0 +1,319 @@
+//! The public notice (Art. 34(3)(c)): what a Finnish organisation publishes on its website and
+//! gives to the press — in Finnish, Swedish and English on one page. Drafted from the case with
+//! the Fluent messages of `locales/*/notices.ftl`; every part stays editable before the DPO
+//! approves it.
+
+use std::fmt::Write as _;
+
+use breachdesk_core::assessment::{DataCategory, term};
+use breachdesk_core::report::Language;
+use serde::{Deserialize, Serialize};
+
+use crate::document::Document;
+use crate::i18n::text;
+
+/// The parts of a public notice, in the order they are published.
+pub const PARTS: [&str; 10] = [
+    "headline",
+    "what_happened",
+    "concerns",
+    "data_affected",
+    "data_not_affected",
+    "misuse",
+    "informed",
+    "apology",
+    "customer_service",
+    "media",
+];
+
+/// One language's text of the notice: part id → text.
+pub type Parts = std::collections::BTreeMap<String, String>;
+
+/// The notice in the three languages, Finnish first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicNotice {
+    pub fi: Parts,
+    pub sv: Parts,
+    pub en: Parts,
+}
+
+impl PublicNotice {
+    #[must_use]
+    pub fn parts(&self, lang: Language) -> &Parts {
+        match lang {
+            Language::Fi => &self.fi,
+            Language::Sv => &self.sv,
+            Language::En => &self.en,
+        }
+    }
+
+    pub fn parts_mut(&mut self, lang: Language) -> &mut Parts {
+        match lang {
+            Language::Fi => &mut self.fi,
+            Language::Sv => &mut self.sv,
+            Language::En => &mut self.en,
+        }
+    }
+
+    /// Parts left empty, as `(language, part)`: the headline, what happened, whom it concerns,
+    /// the data affected, whom the controller informed and the contacts must be written before
+    /// the notice can be approved.
+    #[must_use]
+    pub fn missing(&self) -> Vec<(Language, &'static str)> {
+        const NEEDED: [&str; 6] = [
+            "headline",
+            "what_happened",
+            "concerns",
+            "data_affected",
+            "informed",
+            "customer_service",
+        ];
+        let mut out = Vec::new();
+        for lang in LANGUAGES {
+            for part in NEEDED {
+                if self
+                    .parts(lang)
+                    .get(part)
+                    .is_none_or(|t| t.trim().is_empty())
+                {
+                    out.push((lang, part));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Finnish, Swedish, English: the order of publication.
+pub const LANGUAGES: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
+
+/// What the draft is written from.
+#[derive(Debug, Clone, Default)]
+pub struct PublicFacts {
+    pub organisation: String,
+    /// When it was discovered, as the notice says it (a date).
+    pub discovered_on: Option<jiff::civil::Date>,
+    /// What the controller did, in the handler's words (the scope's measures).
+    pub measures: String,
+    pub subjects_count: Option<u64>,
+    pub affected: Vec<DataCategory>,
+    pub not_affected: Vec<DataCategory>,
+    pub authority_notified: bool,
+    pub subjects_informed: bool,
+    pub dpo_email: Option<String>,
+    pub dpo_phone: Option<String>,
+}
+
+fn list(lang: Language, cats: &[DataCategory]) -> String {
+    cats.iter()
+        .map(|c| term(lang, &c.id()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The draft in all three languages.
+#[must_use]
+pub fn draft(f: &PublicFacts) -> PublicNotice {
+    let mut notice = PublicNotice::default();
+    for lang in LANGUAGES {
+        let t = |id: &str, args: &[(&str, String)]| text(lang, &format!("public-{id}"), args);
+        let org = ("org", f.organisation.clone());
+        let date = (
+            "date",
+            f.discovered_on.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        let parts = notice.parts_mut(lang);
+        parts.insert("headline".into(), t("headline", std::slice::from_ref(&org)));
+        parts.insert(
+            "what_happened".into(),
+            [t("what-happened", &[org.clone(), date]), f.measures.clone()]
+                .into_iter()
+                .filter(|s| !s.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        );
+        parts.insert(
+            "concerns".into(),
+            match f.subjects_count {
+                Some(n) => t("concerns-count", &[("count", n.to_string())]),
+                None => t("concerns-unknown", &[]),
+            },
+        );
+        parts.insert(
+            "data_affected".into(),
+            if f.affected.is_empty() {
+                String::new()
+            } else {
+                t("data-affected", &[("list", list(lang, &f.affected))])
+            },
+        );
+        parts.insert(
+            "data_not_affected".into(),
+            if f.not_affected.is_empty() {
+                String::new()
+            } else {
+                t(
+                    "data-not-affected",
+                    &[("list", list(lang, &f.not_affected))],
+                )
+            },
+        );
+        parts.insert("misuse".into(), t("misuse-none", &[]));
+        let mut informed = Vec::new();
+        if f.authority_notified {
+            informed.push(t("informed-authority", &[]));
+        }
+        if f.subjects_informed {
+            informed.push(t("informed-subjects", &[]));
+        }
+        parts.insert("informed".into(), informed.join(" "));
+        parts.insert("apology".into(), t("apology", std::slice::from_ref(&org)));
+        let contacts: Vec<String> = [f.dpo_email.clone(), f.dpo_phone.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        parts.insert(
+            "customer_service".into(),
+            if contacts.is_empty() {
+                String::new()
+            } else {
+                t("customer-service", &[("contacts", contacts.join(", "))])
+            },
+        );
+        parts.insert("media".into(), String::new());
+    }
+    notice
+}
+
+/// The published page: the three languages one after another, each under its own heading and
+/// marked with its language, as Finnish organisations publish such notices.
+#[must_use]
+pub fn document(notice: &PublicNotice) -> Vec<Document> {
+    LANGUAGES
+        .iter()
+        .map(|lang| {
+            let parts = notice.parts(*lang);
+            let get = |p: &str| parts.get(p).cloned().unwrap_or_default();
+            let mut d = Document::new(lang.as_str(), get("headline"));
+            for part in &PARTS[1..] {
+                let body = get(part);
+                if body.trim().is_empty() {
+                    continue;
+                }
+                d.heading(text(
+                    *lang,
+                    &format!("public-part-{}", part.replace('_', "-")),
+                    &[],
+                ));
+                for para in body.split("\n\n") {
+                    d.paragraph(para.to_owned());
+                }
+            }
+            d
+        })
+        .collect()
+}
+
+/// The three languages as `<article lang>` fragments, for the published page and the preview.
+#[must_use]
+pub fn articles_html(notice: &PublicNotice) -> String {
+    let mut body = String::new();
+    for d in document(notice) {
+        let _ = writeln!(
+            body,
+            "<article lang=\"{}\">\n{}</article>",
+            d.lang,
+            d.html_body()
+        );
+    }
+    body
+}
+
+/// One HTML page with the three languages (each section with its `lang`).
+#[must_use]
+pub fn to_html(notice: &PublicNotice) -> String {
+    let title = LANGUAGES
+        .iter()
+        .map(|l| {
+            notice
+                .parts(*l)
+                .get("headline")
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" / ");
+    crate::document::html_page("fi", &title, &articles_html(notice))
+}
+
+/// Markdown with the three languages one after another.
+#[must_use]
+pub fn to_markdown(notice: &PublicNotice) -> String {
+    document(notice)
+        .iter()
+        .map(Document::to_markdown)
+        .collect::<Vec<_>>()
+        .join("\n---\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> PublicFacts {
+        PublicFacts {
+            organisation: "Museokortti Oy".into(),
+            discovered_on: Some(jiff::civil::date(2026, 11, 20)),
+            measures: String::new(),
+            subjects_count: Some(12_000),
+            affected: vec![DataCategory::PersonName, DataCategory::Email],
+            not_affected: vec![DataCategory::PaymentCard],
+            authority_notified: true,
+            subjects_informed: false,
+            dpo_email: Some("tietosuoja@museokortti.example".into()),
+            dpo_phone: None,
+        }
+    }
+
+    #[test]
+    fn the_draft_speaks_each_language_and_names_what_was_not_affected() {
+        let n = draft(&facts());
+        assert!(n.fi["headline"].contains("Museokortti Oy"));
+        assert!(
+            n.fi["data_not_affected"].contains("maksukorttitiedot"),
+            "{}",
+            n.fi["data_not_affected"]
+        );
+        assert!(n.sv["data_affected"].contains("namn"));
+        assert!(
+            n.en["concerns"].contains("12000")
+                || n.en["concerns"].contains("12,000")
+                || n.en["concerns"].contains("12 000"),
+            "{}",
+            n.en["concerns"]
+        );
+        assert!(
+            n.en["informed"].contains("Data Protection Ombudsman"),
+            "{}",
+            n.en["informed"]
+        );
+        // The media contact is the organisation's to give.
+        assert_eq!(n.missing(), vec![]);
+        let mut m = n.clone();
+        m.sv.insert("customer_service".into(), " ".into());
+        assert_eq!(m.missing(), vec![(Language::Sv, "customer_service")]);
+    }
+
+    #[test]
+    fn one_page_has_all_three_languages_marked() {
+        let html = to_html(&draft(&facts()));
+        assert!(html.contains("<article lang=\"fi\">"));
+        assert!(html.contains("<article lang=\"sv\">"));
+        assert!(html.contains("<article lang=\"en\">"));
+        let fi = html.find("lang=\"fi\">").unwrap();
+        let sv = html.find("lang=\"sv\">").unwrap();
+        assert!(fi < sv, "Finnish first");
+        let md = to_markdown(&draft(&facts()));
+        assert_eq!(md.matches("\n---\n").count(), 2);
+    }
+}
