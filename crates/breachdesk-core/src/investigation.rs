@@ -119,6 +119,15 @@ pub enum Entry {
     },
 }
 
+/// The current scope: the newest one saved in the record.
+#[must_use]
+pub fn current_scope(entries: &[(CaseEntryRecord, Entry)]) -> Option<&crate::scope::Scope> {
+    entries.iter().rev().find_map(|(_, e)| match e {
+        Entry::Scope(s) => Some(s.as_ref()),
+        _ => None,
+    })
+}
+
 /// Why one case was merged into another, recorded in the merged case.
 pub const MERGE_ENTRY: &str = "merged_into";
 

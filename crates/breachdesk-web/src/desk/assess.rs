@@ -10,7 +10,7 @@ use axum::response::Response;
 use breachdesk_core::assessment::questionnaire::{self, AnswerForm, Answers, Open};
 use breachdesk_core::assessment::{self, Assessment, explain, term};
 use breachdesk_core::errors::{FieldError, FieldErrors};
-use breachdesk_core::investigation::Entry;
+use breachdesk_core::investigation::{self, Entry};
 use breachdesk_core::ports::CaseEntryRecord;
 use breachdesk_core::scope::Scope;
 use breachdesk_core::workflow::Action;
@@ -311,10 +311,7 @@ pub fn build(
     names: &dyn Fn(uuid::Uuid) -> String,
     local: &dyn Fn(jiff::Timestamp) -> String,
 ) -> AssessmentView {
-    let scope: Option<&Scope> = entries.iter().rev().find_map(|(_, e)| match e {
-        Entry::Scope(s) => Some(s.as_ref()),
-        _ => None,
-    });
+    let scope: Option<&Scope> = investigation::current_scope(entries);
     let answers: Answers = entries
         .iter()
         .rev()
@@ -454,10 +451,7 @@ fn proposal_text(tr: Tr<'_>, proposed: &serde_json::Value) -> String {
 
 /// The current proposal of a case (for a decision): the scope and answers as saved.
 fn current_proposal(entries: &[(CaseEntryRecord, Entry)]) -> Option<Assessment> {
-    let scope = entries.iter().rev().find_map(|(_, e)| match e {
-        Entry::Scope(s) => Some(s.as_ref().clone()),
-        _ => None,
-    })?;
+    let scope = investigation::current_scope(entries)?;
     let answers = entries
         .iter()
         .rev()
@@ -466,7 +460,7 @@ fn current_proposal(entries: &[(CaseEntryRecord, Entry)]) -> Option<Assessment> 
             _ => None,
         })
         .unwrap_or_default();
-    assessment::assess(&questionnaire::combine(&scope, &answers)).ok()
+    assessment::assess(&questionnaire::combine(scope, &answers)).ok()
 }
 
 pub async fn save_answers(

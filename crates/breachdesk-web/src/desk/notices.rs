@@ -99,10 +99,7 @@ pub(super) fn case_facts(
             }
         }
     }
-    let scope = entries.iter().rev().find_map(|(_, e)| match e {
-        Entry::Scope(s) => Some(s.as_ref().clone()),
-        _ => None,
-    });
+    let scope = investigation::current_scope(entries).cloned();
     let decision = entries.iter().rev().find_map(|(rec, e)| match e {
         Entry::AssessmentDecision {
             proposed,
@@ -358,7 +355,13 @@ struct Loaded {
     versions: Vec<Version>,
 }
 
-async fn load(state: &AppState, desk: &Desk, id: &str, via: &str) -> Result<Loaded, Response> {
+async fn load(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    kind: NoticeKind,
+    via: &str,
+) -> Result<Loaded, Response> {
     let access = access_or_404(state, desk, id).await?;
     let opened = state
         .open_case(&access, desk.user.id, via)
@@ -372,13 +375,48 @@ async fn load(state: &AppState, desk: &Desk, id: &str, via: &str) -> Result<Load
         .map_err(|e| internal(&e))?
         .into_iter()
         .find(|o| o.id == access.case.org_id);
-    let versions = notice::versions(NoticeKind::Authority, &opened.entries);
+    let versions = notice::versions(kind, &opened.entries);
     Ok(Loaded {
         access,
         opened,
         org,
         versions,
     })
+}
+
+/// [`load`] for a form: the session's CSRF token and the permission `needed` first.
+async fn load_for_form(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    kind: NoticeKind,
+    via: &str,
+    form: &RecordForm,
+    needed: Action,
+) -> Result<Loaded, Response> {
+    let l = load(state, desk, id, kind, via).await?;
+    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) || !l.access.may(needed)
+    {
+        return Err(super::forbidden(state, desk.lang));
+    }
+    Ok(l)
+}
+
+fn tr<'a>(state: &'a AppState, desk: &Desk) -> Tr<'a> {
+    Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    }
+}
+
+/// Back to a notice's page after a change.
+fn see(desk: &Desk, id: uuid::Uuid, kind: NoticeKind) -> Response {
+    Redirect::to(&format!(
+        "/desk/cases/{id}/notices/{}?lang={}",
+        kind.id(),
+        desk.lang.as_str()
+    ))
+    .into_response()
 }
 
 fn late_now(access: &Access, now: Timestamp) -> bool {
@@ -397,10 +435,7 @@ fn render(
     message: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let tr = Tr {
-        i18n: &state.0.i18n,
-        language: desk.lang,
-    };
+    let tr = tr(state, desk);
     let now = state.now();
     let late = late_now(&l.access, now);
     let mut problems = template().check(doc, late);
@@ -477,7 +512,15 @@ pub async fn authority_page(
     Path(id): Path<String>,
     Query(q): Query<EditQuery>,
 ) -> Response {
-    let l = match load(&state, &desk, &id, "notice.authority").await {
+    let l = match load(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Authority,
+        "notice.authority",
+    )
+    .await
+    {
         Ok(l) => l,
         Err(r) => return r,
     };
@@ -511,14 +554,6 @@ pub async fn authority_page(
     )
 }
 
-fn see(desk: &Desk, id: uuid::Uuid) -> Response {
-    Redirect::to(&format!(
-        "/desk/cases/{id}/notices/authority?lang={}",
-        desk.lang.as_str()
-    ))
-    .into_response()
-}
-
 /// Saves the form as a new version (drafts may be incomplete; the problems are shown).
 pub async fn save_authority(
     State(state): State<AppState>,
@@ -526,15 +561,20 @@ pub async fn save_authority(
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let l = match load(&state, &desk, &id, "notice.authority.save").await {
+    let l = match load_for_form(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Authority,
+        "notice.authority.save",
+        &form,
+        Action::EditInvestigation,
+    )
+    .await
+    {
         Ok(l) => l,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token"))
-        || !l.access.may(Action::EditInvestigation)
-    {
-        return super::forbidden(&state, desk.lang);
-    }
     let doc = match read_form(&form) {
         Ok(doc) => doc,
         Err(errors) => {
@@ -565,7 +605,7 @@ pub async fn save_authority(
         content: Value::Object(doc),
     };
     match state.add_entry(&l.access, desk.user.id, &entry).await {
-        Ok(()) => see(&desk, l.access.case.id),
+        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
         Err(e) => handling_error(&state, &desk, &e),
     }
 }
@@ -584,15 +624,20 @@ pub async fn approve_authority(
     Path((id, version)): Path<(String, u32)>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let l = match load(&state, &desk, &id, "notice.authority.approve").await {
+    let l = match load_for_form(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Authority,
+        "notice.authority.approve",
+        &form,
+        Action::ApproveNotice,
+    )
+    .await
+    {
         Ok(l) => l,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token"))
-        || !l.access.may(Action::ApproveNotice)
-    {
-        return super::forbidden(&state, desk.lang);
-    }
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
         return super::not_found(&state, desk.lang);
     };
@@ -602,10 +647,7 @@ pub async fn approve_authority(
             .check(&doc, late_now(&l.access, state.now()))
             .is_empty()
     {
-        let tr = Tr {
-            i18n: &state.0.i18n,
-            language: desk.lang,
-        };
+        let tr = tr(&state, &desk);
         let msg = tr.t("notice-cannot-approve");
         return render(
             &state,
@@ -625,7 +667,7 @@ pub async fn approve_authority(
         sha256: notice::digest(&v.content),
     };
     match state.approve_notice(&l.access, desk.user.id, &entry).await {
-        Ok(()) => see(&desk, l.access.case.id),
+        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
         Err(e) => handling_error(&state, &desk, &e),
     }
 }
@@ -638,22 +680,24 @@ pub async fn record_authority_submission(
     Path((id, version)): Path<(String, u32)>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let l = match load(&state, &desk, &id, "notice.authority.submitted").await {
+    let l = match load_for_form(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Authority,
+        "notice.authority.submitted",
+        &form,
+        Action::RecordNotification,
+    )
+    .await
+    {
         Ok(l) => l,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token"))
-        || !l.access.may(Action::RecordNotification)
-    {
-        return super::forbidden(&state, desk.lang);
-    }
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
         return super::not_found(&state, desk.lang);
     };
-    let tr = Tr {
-        i18n: &state.0.i18n,
-        language: desk.lang,
-    };
+    let tr = tr(&state, &desk);
     let doc = as_map(&v.content);
     if v.approved.is_none() || v.submitted.is_some() {
         let msg = tr.t("notice-cannot-record");
@@ -738,7 +782,7 @@ pub async fn record_authority_submission(
         .record_notification(&l.access, desk.user.id, &entry)
         .await
     {
-        Ok(()) => see(&desk, l.access.case.id),
+        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
         Err(HandlingError::Transition(t)) => {
             let msg = t.to_string();
             render(
@@ -770,7 +814,15 @@ pub async fn export_authority(
     Path((id, version, format)): Path<(String, u32, String)>,
     Query(q): Query<ExportQuery>,
 ) -> Response {
-    let l = match load(&state, &desk, &id, "notice.authority.export").await {
+    let l = match load(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Authority,
+        "notice.authority.export",
+    )
+    .await
+    {
         Ok(l) => l,
         Err(r) => return r,
     };
@@ -796,10 +848,7 @@ pub async fn export_authority(
                 .iter()
                 .any(|p| matches!(p.kind, edpb::ProblemKind::Schema(_)))
             {
-                let tr = Tr {
-                    i18n: &state.0.i18n,
-                    language: desk.lang,
-                };
+                let tr = tr(&state, &desk);
                 let msg = tr.t("notice-json-invalid");
                 return render(
                     &state,
@@ -870,10 +919,7 @@ pub async fn export_authority(
 use breachdesk_notify::public::{self, LANGUAGES, PARTS, PublicFacts, PublicNotice};
 
 fn public_facts(access: &Access, opened: &OpenedCase, org: Option<&Organisation>) -> PublicFacts {
-    let scope = opened.entries.iter().rev().find_map(|(_, e)| match e {
-        Entry::Scope(s) => Some(s.as_ref().clone()),
-        _ => None,
-    });
+    let scope = investigation::current_scope(&opened.entries);
     let informed = notice::versions(NoticeKind::Subjects, &opened.entries)
         .iter()
         .any(|v| v.approved.is_some());
@@ -945,11 +991,8 @@ fn render_public(
     message: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let tr = Tr {
-        i18n: &state.0.i18n,
-        language: desk.lang,
-    };
-    let versions = notice::versions(NoticeKind::Public, &l.opened.entries);
+    let tr = tr(state, desk);
+    let versions = &l.versions;
     let missing = notice.missing();
     let languages = LANGUAGES
         .iter()
@@ -1002,7 +1045,7 @@ fn render_public(
         id: l.access.case.id,
         reference: l.access.case.reference.clone(),
         editing,
-        next: notice::next_number(&versions),
+        next: notice::next_number(versions),
         languages,
         versions: version_views,
         may_edit: l.access.may(Action::EditInvestigation),
@@ -1019,11 +1062,11 @@ pub async fn public_page(
     Path(id): Path<String>,
     Query(q): Query<EditQuery>,
 ) -> Response {
-    let l = match load(&state, &desk, &id, "notice.public").await {
+    let l = match load(&state, &desk, &id, NoticeKind::Public, "notice.public").await {
         Ok(l) => l,
         Err(r) => return r,
     };
-    let versions = notice::versions(NoticeKind::Public, &l.opened.entries);
+    let versions = &l.versions;
     let shown = if q.fresh {
         None
     } else {
@@ -1053,15 +1096,20 @@ pub async fn save_public(
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let l = match load(&state, &desk, &id, "notice.public.save").await {
+    let l = match load_for_form(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Public,
+        "notice.public.save",
+        &form,
+        Action::EditInvestigation,
+    )
+    .await
+    {
         Ok(l) => l,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token"))
-        || !l.access.may(Action::EditInvestigation)
-    {
-        return super::forbidden(&state, desk.lang);
-    }
     let mut notice = PublicNotice::default();
     let mut too_long = false;
     for lang in LANGUAGES {
@@ -1072,10 +1120,7 @@ pub async fn save_public(
         }
     }
     if too_long {
-        let tr = Tr {
-            i18n: &state.0.i18n,
-            language: desk.lang,
-        };
+        let tr = tr(&state, &desk);
         let msg = tr
             .i18n
             .field_error(desk.lang, &FieldError::TooLong { max: MAX_FIELD });
@@ -1089,19 +1134,13 @@ pub async fn save_public(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let versions = notice::versions(NoticeKind::Public, &l.opened.entries);
     let entry = Entry::NoticeVersion {
         notice: NoticeKind::Public,
-        version: notice::next_number(&versions),
+        version: notice::next_number(&l.versions),
         content: serde_json::to_value(&notice).unwrap_or_default(),
     };
     match state.add_entry(&l.access, desk.user.id, &entry).await {
-        Ok(()) => Redirect::to(&format!(
-            "/desk/cases/{}/notices/public?lang={}",
-            l.access.case.id,
-            desk.lang.as_str()
-        ))
-        .into_response(),
+        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
         Err(e) => handling_error(&state, &desk, &e),
     }
 }
@@ -1113,25 +1152,26 @@ pub async fn approve_public(
     Path((id, version)): Path<(String, u32)>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let l = match load(&state, &desk, &id, "notice.public.approve").await {
+    let l = match load_for_form(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Public,
+        "notice.public.approve",
+        &form,
+        Action::ApproveNotice,
+    )
+    .await
+    {
         Ok(l) => l,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token"))
-        || !l.access.may(Action::ApproveNotice)
-    {
-        return super::forbidden(&state, desk.lang);
-    }
-    let versions = notice::versions(NoticeKind::Public, &l.opened.entries);
-    let Some(v) = versions.iter().find(|v| v.number == version) else {
+    let Some(v) = l.versions.iter().find(|v| v.number == version) else {
         return super::not_found(&state, desk.lang);
     };
     let notice = public_notice_of(v);
     if v.approved.is_some() || !notice.missing().is_empty() {
-        let tr = Tr {
-            i18n: &state.0.i18n,
-            language: desk.lang,
-        };
+        let tr = tr(&state, &desk);
         let msg = tr.t("notice-cannot-approve");
         return render_public(
             &state,
@@ -1149,12 +1189,7 @@ pub async fn approve_public(
         sha256: notice::digest(&v.content),
     };
     match state.approve_notice(&l.access, desk.user.id, &entry).await {
-        Ok(()) => Redirect::to(&format!(
-            "/desk/cases/{}/notices/public?lang={}",
-            l.access.case.id,
-            desk.lang.as_str()
-        ))
-        .into_response(),
+        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
         Err(e) => handling_error(&state, &desk, &e),
     }
 }
