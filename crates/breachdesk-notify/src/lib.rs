@@ -6,8 +6,10 @@ pub mod authority;
 pub mod document;
 pub mod edpb;
 pub mod i18n;
+pub mod letter;
 pub mod pdf;
 pub mod public;
+pub mod texts;
 mod smtp;
 
 pub use smtp::{SmtpConfig, SmtpMailer, SmtpSecurity};

@@ -7,10 +7,9 @@ use std::fmt::Write as _;
 
 use breachdesk_core::assessment::{DataCategory, term};
 use breachdesk_core::report::Language;
-use serde::{Deserialize, Serialize};
-
 use crate::document::Document;
 use crate::i18n::text;
+pub use crate::texts::{LANGUAGES, Parts, Texts};
 
 /// The parts of a public notice, in the order they are published.
 pub const PARTS: [&str; 10] = [
@@ -26,66 +25,25 @@ pub const PARTS: [&str; 10] = [
     "media",
 ];
 
-/// One language's text of the notice: part id → text.
-pub type Parts = std::collections::BTreeMap<String, String>;
-
 /// The notice in the three languages, Finnish first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicNotice {
-    pub fi: Parts,
-    pub sv: Parts,
-    pub en: Parts,
+pub type PublicNotice = Texts;
+
+/// The parts that must be written before the notice can be approved: the headline, what
+/// happened, whom it concerns, the data affected, whom the controller informed and the contacts.
+const NEEDED: [&str; 6] = [
+    "headline",
+    "what_happened",
+    "concerns",
+    "data_affected",
+    "informed",
+    "customer_service",
+];
+
+/// Parts left empty, as `(language, part)`.
+#[must_use]
+pub fn missing(notice: &PublicNotice) -> Vec<(Language, &'static str)> {
+    notice.blank(&NEEDED)
 }
-
-impl PublicNotice {
-    #[must_use]
-    pub fn parts(&self, lang: Language) -> &Parts {
-        match lang {
-            Language::Fi => &self.fi,
-            Language::Sv => &self.sv,
-            Language::En => &self.en,
-        }
-    }
-
-    pub fn parts_mut(&mut self, lang: Language) -> &mut Parts {
-        match lang {
-            Language::Fi => &mut self.fi,
-            Language::Sv => &mut self.sv,
-            Language::En => &mut self.en,
-        }
-    }
-
-    /// Parts left empty, as `(language, part)`: the headline, what happened, whom it concerns,
-    /// the data affected, whom the controller informed and the contacts must be written before
-    /// the notice can be approved.
-    #[must_use]
-    pub fn missing(&self) -> Vec<(Language, &'static str)> {
-        const NEEDED: [&str; 6] = [
-            "headline",
-            "what_happened",
-            "concerns",
-            "data_affected",
-            "informed",
-            "customer_service",
-        ];
-        let mut out = Vec::new();
-        for lang in LANGUAGES {
-            for part in NEEDED {
-                if self
-                    .parts(lang)
-                    .get(part)
-                    .is_none_or(|t| t.trim().is_empty())
-                {
-                    out.push((lang, part));
-                }
-            }
-        }
-        out
-    }
-}
-
-/// Finnish, Swedish, English: the order of publication.
-pub const LANGUAGES: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
 
 /// What the draft is written from.
 #[derive(Debug, Clone, Default)]
@@ -298,10 +256,10 @@ mod tests {
             n.en["informed"]
         );
         // The media contact is the organisation's to give.
-        assert_eq!(n.missing(), vec![]);
+        assert_eq!(missing(&n), vec![]);
         let mut m = n.clone();
         m.sv.insert("customer_service".into(), " ".into());
-        assert_eq!(m.missing(), vec![(Language::Sv, "customer_service")]);
+        assert_eq!(missing(&m), vec![(Language::Sv, "customer_service")]);
     }
 
     #[test]

@@ -993,7 +993,7 @@ fn render_public(
 ) -> Response {
     let tr = tr(state, desk);
     let versions = &l.versions;
-    let missing = notice.missing();
+    let missing = public::missing(notice);
     let languages = LANGUAGES
         .iter()
         .map(|lang| LanguageView {
@@ -1015,7 +1015,7 @@ fn render_public(
         .iter()
         .rev()
         .map(|v| {
-            let n = public_notice_of(v).missing().len();
+            let n = public::missing(&public_notice_of(v)).len();
             VersionView {
                 number: v.number,
                 saved: local(v.saved_at),
@@ -1170,7 +1170,7 @@ pub async fn approve_public(
         return super::not_found(&state, desk.lang);
     };
     let notice = public_notice_of(v);
-    if v.approved.is_some() || !notice.missing().is_empty() {
+    if v.approved.is_some() || !public::missing(&notice).is_empty() {
         let tr = tr(&state, &desk);
         let msg = tr.t("notice-cannot-approve");
         return render_public(

@@ -1,0 +1,430 @@
+//! The communication to data subjects (Art. 34(2)): one letter template in Finnish, Swedish and
+//! English, drafted from the case with the Fluent messages of `locales/*/notices.ftl`, editable,
+//! approved by the DPO as a whole — and rendered per recipient, in the recipient's language,
+//! naming only that person's own affected data and the advice that fits it.
+//!
+//! A template holds the fixed parts ([`PARTS`]) and, for every data element a recipient can
+//! have ([`ELEMENTS`]), its name (`element.<id>`) and advice (`advice.<id>`): everything a letter
+//! can say is in the approved version. The only placeholder is `{ $name }`.
+
+use std::fmt::Write as _;
+
+use breachdesk_core::report::Language;
+use jiff::civil::Date;
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use serde::{Deserialize, Serialize};
+
+use crate::document::Document;
+use crate::i18n::{lookup, text};
+pub use crate::texts::{LANGUAGES, Parts, Texts};
+
+/// The fixed parts of a letter, in the order they are read.
+pub const PARTS: [&str; 9] = [
+    "subject",
+    "greeting",
+    "what_happened",
+    "your_data",
+    "consequences",
+    "measures",
+    "advice",
+    "contact",
+    "closing",
+];
+
+/// The parts Art. 34(2) needs: the nature of the breach, the person's data, the likely
+/// consequences, the measures and the contact point (with a subject and a greeting).
+const NEEDED: [&str; 7] = [
+    "subject",
+    "greeting",
+    "what_happened",
+    "your_data",
+    "consequences",
+    "measures",
+    "contact",
+];
+
+/// The data elements a recipient can have: the leak scanner's category ids.
+pub const ELEMENTS: [&str; 13] = [
+    "person_name",
+    "postal_address",
+    "national_id",
+    "payment_card",
+    "iban",
+    "email",
+    "phone",
+    "ip_address",
+    "customer_number",
+    "date_of_birth",
+    "credential",
+    "health",
+    "photo",
+];
+
+/// The only placeholder a template may use: the recipient's name.
+pub const NAME: &str = "{ $name }";
+
+/// The letter template in three languages.
+pub type LetterTemplate = Texts;
+
+/// What is wrong with a template, part by part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateProblem {
+    /// A needed part is blank (or an element's name, when the element has advice or is listed).
+    Blank { lang: Language, part: String },
+    /// `{ $… }` other than `{ $name }`, or a brace left open: it would reach the reader as is.
+    Placeholder { lang: Language, part: String },
+}
+
+/// Everything that keeps a template from approval.
+#[must_use]
+pub fn problems(t: &LetterTemplate) -> Vec<TemplateProblem> {
+    let mut out: Vec<TemplateProblem> = t
+        .blank(&NEEDED)
+        .into_iter()
+        .map(|(lang, part)| TemplateProblem::Blank {
+            lang,
+            part: part.to_owned(),
+        })
+        .collect();
+    for lang in LANGUAGES {
+        for e in ELEMENTS {
+            let part = format!("element.{e}");
+            if t.get(lang, &part).trim().is_empty() {
+                out.push(TemplateProblem::Blank { lang, part });
+            }
+        }
+        for (part, value) in t.parts(lang) {
+            let rest = value.replace(NAME, "");
+            if rest.contains("{ $") || rest.contains("{$") {
+                out.push(TemplateProblem::Placeholder {
+                    lang,
+                    part: part.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// What the draft is written from.
+#[derive(Debug, Clone, Default)]
+pub struct LetterFacts {
+    pub organisation: String,
+    pub discovered_on: Option<Date>,
+    /// What the controller did, in the handler's words (the scope's measures).
+    pub measures: String,
+    pub dpo_email: Option<String>,
+    pub dpo_phone: Option<String>,
+}
+
+/// The draft in all three languages.
+#[must_use]
+pub fn draft(f: &LetterFacts) -> LetterTemplate {
+    let mut t = LetterTemplate::default();
+    let contacts: Vec<String> = [f.dpo_email.clone(), f.dpo_phone.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
+    for lang in LANGUAGES {
+        let m = |id: &str, args: &[(&str, String)]| text(lang, &format!("letter-{id}"), args);
+        let org = ("org", f.organisation.clone());
+        let date = (
+            "date",
+            f.discovered_on.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        let parts = t.parts_mut(lang);
+        parts.insert("subject".into(), m("subject", std::slice::from_ref(&org)));
+        parts.insert(
+            "greeting".into(),
+            m("greeting", &[("name", NAME.to_owned())]),
+        );
+        parts.insert("what_happened".into(), m("what-happened", &[org, date]));
+        parts.insert("your_data".into(), m("your-data", &[]));
+        parts.insert("consequences".into(), m("consequences", &[]));
+        parts.insert(
+            "measures".into(),
+            [m("measures", &[]), f.measures.clone()]
+                .into_iter()
+                .filter(|s| !s.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        );
+        parts.insert("advice".into(), m("advice", &[]));
+        parts.insert(
+            "contact".into(),
+            if contacts.is_empty() {
+                String::new()
+            } else {
+                m("contact", &[("contacts", contacts.join(", "))])
+            },
+        );
+        parts.insert("closing".into(), m("closing", &[]));
+        for e in ELEMENTS {
+            parts.insert(format!("element.{e}"), m(&format!("element-{e}"), &[]));
+            let advice = lookup(lang, &format!("letter-advice-{e}"), &[]).unwrap_or_default();
+            parts.insert(format!("advice.{e}"), advice);
+        }
+    }
+    t
+}
+
+/// One person to write to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub language: Language,
+    /// This person's own affected data elements ([`ELEMENTS`] ids).
+    pub elements: Vec<String>,
+    /// For a printed letter: the postal address, lines separated by newlines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_address: Option<String>,
+}
+
+/// A letter as one person reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub lang: Language,
+    pub subject: String,
+    /// What happened, the person's data, consequences, measures, advice, contact: paragraphs.
+    pub greeting: String,
+    pub blocks: Vec<LetterBlock>,
+}
+
+/// A paragraph or a list of the letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LetterBlock {
+    Paragraph(String),
+    List(Vec<String>),
+}
+
+/// The letter for one recipient: their language, their name, only their own data elements and
+/// the advice for those.
+#[must_use]
+pub fn render(t: &LetterTemplate, r: &Recipient) -> Letter {
+    let lang = r.language;
+    let get = |p: &str| t.get(lang, p);
+    let name = r
+        .name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .map_or_else(|| text(lang, "letter-no-name", &[]), str::to_owned);
+    let fill = |p: &str| get(p).replace(NAME, &name);
+    let mut blocks = Vec::new();
+    let para = |blocks: &mut Vec<LetterBlock>, s: String| {
+        for p in s.split("\n\n") {
+            if !p.trim().is_empty() {
+                blocks.push(LetterBlock::Paragraph(p.trim().to_owned()));
+            }
+        }
+    };
+    para(&mut blocks, fill("what_happened"));
+    para(&mut blocks, fill("your_data"));
+    let own: Vec<&str> = ELEMENTS
+        .iter()
+        .copied()
+        .filter(|e| r.elements.iter().any(|x| x == e))
+        .collect();
+    blocks.push(LetterBlock::List(
+        own.iter()
+            .map(|e| get(&format!("element.{e}")).to_owned())
+            .collect(),
+    ));
+    para(&mut blocks, fill("consequences"));
+    para(&mut blocks, fill("measures"));
+    let advice: Vec<String> = own
+        .iter()
+        .map(|e| get(&format!("advice.{e}")).trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .collect();
+    if !advice.is_empty() {
+        para(&mut blocks, fill("advice"));
+        blocks.push(LetterBlock::List(advice));
+    }
+    para(&mut blocks, fill("contact"));
+    para(&mut blocks, fill("closing"));
+    Letter {
+        lang,
+        subject: fill("subject").replace('\n', " "),
+        greeting: fill("greeting"),
+        blocks,
+    }
+}
+
+impl Letter {
+    /// Plain text, as the e-mail body: paragraphs separated by blank lines, lists with dashes.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(1500);
+        out.push_str(&self.greeting);
+        out.push_str("\n\n");
+        for b in &self.blocks {
+            match b {
+                LetterBlock::Paragraph(p) => {
+                    out.push_str(p);
+                    out.push_str("\n\n");
+                }
+                LetterBlock::List(items) => {
+                    for i in items {
+                        let _ = writeln!(out, "- {i}");
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        out
+    }
+
+    /// The printed letter: the address block first (for a window envelope), then the text.
+    #[must_use]
+    pub fn to_document(&self, r: &Recipient) -> Document {
+        let mut d = Document::new(self.lang.as_str(), self.subject.clone());
+        let address: Vec<&str> = r
+            .name
+            .as_deref()
+            .into_iter()
+            .chain(r.postal_address.as_deref().into_iter().flat_map(str::lines))
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        if !address.is_empty() {
+            d.paragraph(address.join("\n"));
+        }
+        d.paragraph(self.greeting.clone());
+        for b in &self.blocks {
+            match b {
+                LetterBlock::Paragraph(p) => {
+                    d.paragraph(p.clone());
+                }
+                LetterBlock::List(items) => {
+                    d.list(items.clone());
+                }
+            }
+        }
+        d
+    }
+}
+
+/// The RFC 5322 message of one letter: fixed Message-ID and Date, so that a message sent again
+/// after a crash is the same message, byte for byte, and the recipient's system can recognise it.
+pub fn email(
+    letter: &Letter,
+    from: &Mailbox,
+    to: &str,
+    message_id: &str,
+    date: std::time::SystemTime,
+) -> Result<Vec<u8>, String> {
+    let to: Mailbox = to.parse().map_err(|e| format!("recipient: {e}"))?;
+    let m = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(letter.subject.clone())
+        .message_id(Some(message_id.to_owned()))
+        .date(date)
+        .header(ContentType::TEXT_PLAIN)
+        .body(letter.to_text())
+        .map_err(|e| e.to_string())?;
+    Ok(m.formatted())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> LetterFacts {
+        LetterFacts {
+            organisation: "Museokortti Oy".into(),
+            discovered_on: Some(jiff::civil::date(2026, 11, 20)),
+            measures: "Suljimme palvelun.".into(),
+            dpo_email: Some("tietosuoja@museokortti.example".into()),
+            dpo_phone: None,
+        }
+    }
+
+    #[test]
+    fn the_draft_is_complete_in_three_languages() {
+        let t = draft(&facts());
+        assert_eq!(problems(&t), vec![]);
+        assert!(t.get(Language::Sv, "greeting").contains(NAME));
+        assert!(t.get(Language::Fi, "measures").ends_with("Suljimme palvelun."));
+        let mut bad = t.clone();
+        bad.en.insert("consequences".into(), " ".into());
+        bad.fi.insert("closing".into(), "Terveisin { $org }".into());
+        assert_eq!(
+            problems(&bad),
+            vec![
+                TemplateProblem::Blank {
+                    lang: Language::En,
+                    part: "consequences".into()
+                },
+                TemplateProblem::Placeholder {
+                    lang: Language::Fi,
+                    part: "closing".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_letter_names_only_the_persons_own_data_in_their_language() {
+        let t = draft(&facts());
+        let r = Recipient {
+            email: Some("anna@example.fi".into()),
+            name: Some("Anna Andersson".into()),
+            language: Language::Sv,
+            elements: vec!["iban".into(), "email".into()],
+            postal_address: None,
+        };
+        let l = render(&t, &r);
+        let body = l.to_text();
+        assert!(body.starts_with("Bästa Anna Andersson,"), "{body}");
+        assert!(body.contains("- ditt bankkontonummer\n"), "{body}");
+        assert!(body.contains("- din e-postadress\n"), "{body}");
+        assert!(!body.contains("personbeteckning"), "{body}");
+        assert!(!body.contains("betalkort"), "{body}");
+        assert!(body.contains("Kontrollera dina kontotransaktioner"), "{body}");
+        assert!(body.contains("tietosuoja@museokortti.example"));
+        assert!(l.subject.contains("Museokortti Oy"));
+
+        let fi = render(
+            &t,
+            &Recipient {
+                language: Language::Fi,
+                name: None,
+                elements: vec!["national_id".into()],
+                ..r.clone()
+            },
+        );
+        let body = fi.to_text();
+        assert!(body.starts_with("Hyvä vastaanottaja,"), "{body}");
+        assert!(body.contains("- henkilötunnuksesi\n"), "{body}");
+        assert!(body.contains("luottokiellon"), "{body}");
+        assert!(!body.contains("pankkitilisi"), "{body}");
+    }
+
+    #[test]
+    fn the_email_is_the_same_message_every_time() {
+        let t = draft(&facts());
+        let r = Recipient {
+            email: Some("anna@example.fi".into()),
+            name: Some("Anna".into()),
+            language: Language::Fi,
+            elements: vec!["email".into()],
+            postal_address: None,
+        };
+        let l = render(&t, &r);
+        let from: Mailbox = "BreachDesk <breachdesk@museokortti.example>".parse().unwrap();
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000);
+        let a = email(&l, &from, "anna@example.fi", "<x1@museokortti.example>", at).unwrap();
+        let b = email(&l, &from, "anna@example.fi", "<x1@museokortti.example>", at).unwrap();
+        assert_eq!(a, b);
+        let text = String::from_utf8(a).unwrap();
+        assert!(text.contains("Message-ID: <x1@museokortti.example>"), "{text}");
+        assert!(text.contains("To: anna@example.fi"), "{text}");
+        assert!(email(&l, &from, "not an address", "<x2@m>", at).is_err());
+    }
+}
