@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod letter;
 pub mod pdf;
 pub mod public;
+pub mod recipients;
 pub mod texts;
 mod smtp;
 

@@ -1,0 +1,408 @@
+//! Recipients of the letters, imported from a CSV file or from the leak scanner's subject list
+//! (`breachdesk scan --subjects FILE --reveal`). A file is accepted whole or not at all: every
+//! problem is reported with its line, and nothing is imported while one remains.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Read};
+
+use breachdesk_core::report::Language;
+use lettre::Address;
+use serde::Deserialize;
+
+use crate::letter::{ELEMENTS, Recipient};
+
+/// At most this many problems are reported (the rest are counted).
+const MAX_PROBLEMS: usize = 20;
+
+/// One problem of an import: the line (1-based, the header is line 1 in a CSV file) and what
+/// is wrong, without the value itself (which is personal data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProblem {
+    pub line: u64,
+    pub problem: Problem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The file is not CSV / JSON Lines of the expected shape (the parser's words).
+    Format(String),
+    /// A needed CSV column is missing from the header.
+    MissingColumn(&'static str),
+    /// The e-mail address is not a valid address.
+    BadEmail,
+    /// Masked values (`a***@…`): the scan must be run with `--reveal`.
+    Masked,
+    /// An unknown language (fi, sv, en).
+    BadLanguage,
+    /// An unknown data element id.
+    UnknownElement(String),
+    /// No data element for this person: the letter would say nothing of their data.
+    NoElements,
+    /// Neither an e-mail nor a postal address.
+    Unreachable,
+    /// The same e-mail address as an earlier line.
+    Duplicate { first: u64 },
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: ", self.line)?;
+        match &self.problem {
+            Problem::Format(e) => write!(f, "{e}"),
+            Problem::MissingColumn(c) => write!(f, "the header has no column {c:?}"),
+            Problem::BadEmail => write!(f, "the e-mail address is not valid"),
+            Problem::Masked => write!(
+                f,
+                "the values are masked: run the scan with --reveal to write the subject list"
+            ),
+            Problem::BadLanguage => write!(f, "the language must be fi, sv or en"),
+            Problem::UnknownElement(e) => write!(
+                f,
+                "unknown data element {e:?} (one of: {})",
+                ELEMENTS.join(", ")
+            ),
+            Problem::NoElements => write!(f, "no data elements: name at least one"),
+            Problem::Unreachable => write!(f, "neither an e-mail nor a postal address"),
+            Problem::Duplicate { first } => {
+                write!(f, "the same e-mail address as line {first}")
+            }
+        }
+    }
+}
+
+/// The outcome of a good import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub recipients: Vec<Recipient>,
+    /// Subjects of a scanner list that have neither an e-mail nor a postal address: they cannot
+    /// be written to (the public notice reaches them).
+    pub unreachable: u64,
+}
+
+/// An import refused, with its problems (at most [`MAX_PROBLEMS`]) and how many there were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub problems: Vec<ImportProblem>,
+    pub total: u64,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for p in &self.problems {
+            writeln!(f, "{p}")?;
+        }
+        if self.total > self.problems.len() as u64 {
+            writeln!(f, "… {} problems in all", self.total)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    recipients: Vec<Recipient>,
+    problems: Vec<ImportProblem>,
+    total: u64,
+    seen: HashMap<String, u64>,
+    unreachable: u64,
+}
+
+impl Collector {
+    fn problem(&mut self, line: u64, problem: Problem) {
+        self.total += 1;
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(ImportProblem { line, problem });
+        }
+    }
+
+    fn email(&mut self, line: u64, raw: &str) -> Result<Option<String>, ()> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        if raw.contains('*') {
+            self.problem(line, Problem::Masked);
+            return Err(());
+        }
+        if raw.parse::<Address>().is_err() {
+            self.problem(line, Problem::BadEmail);
+            return Err(());
+        }
+        if let Some(first) = self.seen.get(&raw.to_lowercase()) {
+            let first = *first;
+            self.problem(line, Problem::Duplicate { first });
+            return Err(());
+        }
+        self.seen.insert(raw.to_lowercase(), line);
+        Ok(Some(raw.to_owned()))
+    }
+
+    fn elements<'a>(
+        &mut self,
+        line: u64,
+        ids: impl Iterator<Item = &'a str>,
+    ) -> Result<Vec<String>, ()> {
+        let mut out: Vec<String> = Vec::new();
+        for id in ids.map(str::trim).filter(|s| !s.is_empty()) {
+            if !ELEMENTS.contains(&id) {
+                self.problem(line, Problem::UnknownElement(id.to_owned()));
+                return Err(());
+            }
+            if !out.iter().any(|x| x == id) {
+                out.push(id.to_owned());
+            }
+        }
+        if out.is_empty() {
+            self.problem(line, Problem::NoElements);
+            return Err(());
+        }
+        Ok(out)
+    }
+
+    fn finish(self) -> Result<Imported, Refused> {
+        if self.total > 0 {
+            return Err(Refused {
+                problems: self.problems,
+                total: self.total,
+            });
+        }
+        Ok(Imported {
+            recipients: self.recipients,
+            unreachable: self.unreachable,
+        })
+    }
+}
+
+/// A CSV file with a header: `email`, `name`, `language` (fi/sv/en, default `fi`), `elements`
+/// (data element ids separated by `;`) and optionally `postal_address` (lines separated by
+/// newlines inside quotes). Columns may come in any order; names are case-insensitive.
+pub fn from_csv(input: impl Read) -> Result<Imported, Refused> {
+    let mut c = Collector::default();
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            c.problem(1, Problem::Format(e.to_string()));
+            return c.finish();
+        }
+    };
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (email, name, language, elements, postal) = (
+        col("email"),
+        col("name"),
+        col("language"),
+        col("elements"),
+        col("postal_address"),
+    );
+    if email.is_none() && postal.is_none() {
+        c.problem(1, Problem::MissingColumn("email"));
+    }
+    if elements.is_none() {
+        c.problem(1, Problem::MissingColumn("elements"));
+    }
+    if c.total > 0 {
+        return c.finish();
+    }
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                c.problem(line, Problem::Format(e.to_string()));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").trim();
+        let Ok(address) = c.email(line, get(email)) else {
+            continue;
+        };
+        let lang = match get(language) {
+            "" => Language::Fi,
+            l => {
+                if let Some(l) = Language::parse(l) {
+                    l
+                } else {
+                    c.problem(line, Problem::BadLanguage);
+                    continue;
+                }
+            }
+        };
+        let Ok(els) = c.elements(line, get(elements).split(';')) else {
+            continue;
+        };
+        let postal_address = Some(get(postal).to_owned()).filter(|s| !s.is_empty());
+        if address.is_none() && postal_address.is_none() {
+            c.problem(line, Problem::Unreachable);
+            continue;
+        }
+        c.recipients.push(Recipient {
+            email: address,
+            name: Some(get(name).to_owned()).filter(|s| !s.is_empty()),
+            language: lang,
+            elements: els,
+            postal_address,
+        });
+    }
+    c.finish()
+}
+
+#[derive(Deserialize)]
+struct SubjectLine {
+    #[serde(default)]
+    identifiers: HashMap<String, Vec<String>>,
+    categories: Vec<String>,
+    #[serde(default)]
+    language_hint: Option<String>,
+}
+
+/// The leak scanner's subject list (`--subjects FILE`, written with `--reveal`): one JSON line
+/// per person. The first e-mail address, name and postal address are used; the language is the
+/// scanner's hint or `default_language`; the elements are every category found for the person.
+/// People with neither an e-mail nor a postal address are counted as unreachable.
+pub fn from_subjects(input: impl BufRead, default_language: Language) -> Result<Imported, Refused> {
+    let mut c = Collector::default();
+    for (i, line) in input.lines().enumerate() {
+        let n = i as u64 + 1;
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                c.problem(n, Problem::Format(e.to_string()));
+                break;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let s: SubjectLine = match serde_json::from_str(&line) {
+            Ok(s) => s,
+            Err(e) => {
+                c.problem(n, Problem::Format(e.to_string()));
+                continue;
+            }
+        };
+        let first = |k: &str| {
+            s.identifiers
+                .get(k)
+                .and_then(|v| v.first())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let (name, postal) = (first("person_name"), first("postal_address"));
+        if [&name, &postal]
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|v| v.contains('*')))
+        {
+            c.problem(n, Problem::Masked);
+            continue;
+        }
+        let Ok(address) = c.email(n, first("email").as_deref().unwrap_or("")) else {
+            continue;
+        };
+        if address.is_none() && postal.is_none() {
+            c.unreachable += 1;
+            continue;
+        }
+        let Ok(elements) = c.elements(n, s.categories.iter().map(String::as_str)) else {
+            continue;
+        };
+        c.recipients.push(Recipient {
+            email: address,
+            name,
+            language: s
+                .language_hint
+                .as_deref()
+                .and_then(Language::parse)
+                .unwrap_or(default_language),
+            elements,
+            postal_address: postal,
+        });
+    }
+    c.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_file_is_read_whole_with_its_columns_in_any_order() {
+        let csv = "Name,email,elements,language,postal_address\n\
+                   Anna Andersson,anna@example.fi,iban;email,sv,\n\
+                   Matti Meikäläinen,,national_id,,\"Katu 1\n00100 Helsinki\"\n";
+        let got = from_csv(csv.as_bytes()).unwrap();
+        assert_eq!(got.recipients.len(), 2);
+        assert_eq!(got.recipients[0].language, Language::Sv);
+        assert_eq!(got.recipients[0].elements, vec!["iban", "email"]);
+        assert_eq!(got.recipients[1].email, None);
+        assert_eq!(
+            got.recipients[1].postal_address.as_deref(),
+            Some("Katu 1\n00100 Helsinki")
+        );
+        assert_eq!(got.recipients[1].language, Language::Fi);
+    }
+
+    #[test]
+    fn every_bad_line_is_named_and_nothing_is_imported() {
+        let csv = "email,elements,language\n\
+                   ok@example.fi,email,fi\n\
+                   not-an-address,email,fi\n\
+                   b@example.fi,shoe_size,fi\n\
+                   c@example.fi,email,de\n\
+                   OK@example.fi,email,fi\n\
+                   d@example.fi,,fi\n";
+        let refused = from_csv(csv.as_bytes()).unwrap_err();
+        let got: Vec<(u64, Problem)> = refused
+            .problems
+            .iter()
+            .map(|p| (p.line, p.problem.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, Problem::BadEmail),
+                (4, Problem::UnknownElement("shoe_size".into())),
+                (5, Problem::BadLanguage),
+                (6, Problem::Duplicate { first: 2 }),
+                (7, Problem::NoElements),
+            ]
+        );
+        let text = refused.to_string();
+        assert!(!text.contains("not-an-address"), "no values in messages: {text}");
+        let missing = from_csv("name,language\nA,fi\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            missing.problems[0].problem,
+            Problem::MissingColumn("email")
+        );
+    }
+
+    #[test]
+    fn the_scanners_subject_list_gives_addresses_languages_and_elements() {
+        let jsonl = concat!(
+            r#"{"subject":1,"identifiers":{"email":["anna@example.se"],"person_name":["Anna A"]},"categories":["email","iban","person_name"],"language_hint":"sv","files":["a.csv"]}"#,
+            "\n",
+            r#"{"subject":2,"identifiers":{"national_id":["010101-123N"]},"categories":["national_id"],"files":["a.csv"]}"#,
+            "\n",
+            r#"{"subject":3,"identifiers":{"email":["matti@example.fi"]},"categories":["email","national_id"],"files":["a.csv"]}"#,
+            "\n"
+        );
+        let got = from_subjects(jsonl.as_bytes(), Language::Fi).unwrap();
+        assert_eq!(got.unreachable, 1);
+        assert_eq!(got.recipients.len(), 2);
+        assert_eq!(got.recipients[0].language, Language::Sv);
+        assert_eq!(got.recipients[0].name.as_deref(), Some("Anna A"));
+        assert_eq!(got.recipients[1].language, Language::Fi);
+        assert_eq!(got.recipients[1].elements, vec!["email", "national_id"]);
+
+        let masked = r#"{"subject":1,"identifiers":{"email":["a***@example.se"]},"categories":["email"],"files":[]}"#;
+        let refused = from_subjects(masked.as_bytes(), Language::Fi).unwrap_err();
+        assert_eq!(refused.problems[0].problem, Problem::Masked);
+        assert!(refused.to_string().contains("--reveal"));
+        let broken = from_subjects("{not json\n".as_bytes(), Language::Fi).unwrap_err();
+        assert!(matches!(broken.problems[0].problem, Problem::Format(_)));
+    }
+}
