@@ -350,7 +350,10 @@ mod tests {
         let t = draft(&facts());
         assert_eq!(problems(&t), vec![]);
         assert!(t.get(Language::Sv, "greeting").contains(NAME));
-        assert!(t.get(Language::Fi, "measures").ends_with("Suljimme palvelun."));
+        assert!(
+            t.get(Language::Fi, "measures")
+                .ends_with("Suljimme palvelun.")
+        );
         let mut bad = t.clone();
         bad.en.insert("consequences".into(), " ".into());
         bad.fi.insert("closing".into(), "Terveisin { $org }".into());
@@ -386,7 +389,10 @@ mod tests {
         assert!(body.contains("- din e-postadress\n"), "{body}");
         assert!(!body.contains("personbeteckning"), "{body}");
         assert!(!body.contains("betalkort"), "{body}");
-        assert!(body.contains("Kontrollera dina kontotransaktioner"), "{body}");
+        assert!(
+            body.contains("Kontrollera dina kontotransaktioner"),
+            "{body}"
+        );
         assert!(body.contains("tietosuoja@museokortti.example"));
         assert!(l.subject.contains("Museokortti Oy"));
 
@@ -417,13 +423,18 @@ mod tests {
             postal_address: None,
         };
         let l = render(&t, &r);
-        let from: Mailbox = "BreachDesk <breachdesk@museokortti.example>".parse().unwrap();
+        let from: Mailbox = "BreachDesk <breachdesk@museokortti.example>"
+            .parse()
+            .unwrap();
         let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000);
         let a = email(&l, &from, "anna@example.fi", "<x1@museokortti.example>", at).unwrap();
         let b = email(&l, &from, "anna@example.fi", "<x1@museokortti.example>", at).unwrap();
         assert_eq!(a, b);
         let text = String::from_utf8(a).unwrap();
-        assert!(text.contains("Message-ID: <x1@museokortti.example>"), "{text}");
+        assert!(
+            text.contains("Message-ID: <x1@museokortti.example>"),
+            "{text}"
+        );
         assert!(text.contains("To: anna@example.fi"), "{text}");
         assert!(email(&l, &from, "not an address", "<x2@m>", at).is_err());
     }

@@ -10,7 +10,10 @@ pub mod letter;
 pub mod pdf;
 pub mod public;
 pub mod recipients;
-pub mod texts;
 mod smtp;
+pub mod texts;
 
-pub use smtp::{SmtpConfig, SmtpMailer, SmtpSecurity};
+pub use smtp::{Connection, Courier, SendError, SmtpConfig, SmtpMailer, SmtpSecurity};
+
+/// The sender of letters (re-exported so that callers need not depend on lettre).
+pub use lettre::message::Mailbox;

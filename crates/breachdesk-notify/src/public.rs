@@ -5,11 +5,11 @@
 
 use std::fmt::Write as _;
 
-use breachdesk_core::assessment::{DataCategory, term};
-use breachdesk_core::report::Language;
 use crate::document::Document;
 use crate::i18n::text;
 pub use crate::texts::{LANGUAGES, Parts, Texts};
+use breachdesk_core::assessment::{DataCategory, term};
+use breachdesk_core::report::Language;
 
 /// The parts of a public notice, in the order they are published.
 pub const PARTS: [&str; 10] = [

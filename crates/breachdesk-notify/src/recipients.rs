@@ -372,12 +372,12 @@ mod tests {
             ]
         );
         let text = refused.to_string();
-        assert!(!text.contains("not-an-address"), "no values in messages: {text}");
-        let missing = from_csv("name,language\nA,fi\n".as_bytes()).unwrap_err();
-        assert_eq!(
-            missing.problems[0].problem,
-            Problem::MissingColumn("email")
+        assert!(
+            !text.contains("not-an-address"),
+            "no values in messages: {text}"
         );
+        let missing = from_csv("name,language\nA,fi\n".as_bytes()).unwrap_err();
+        assert_eq!(missing.problems[0].problem, Problem::MissingColumn("email"));
     }
 
     #[test]

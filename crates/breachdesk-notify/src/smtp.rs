@@ -6,10 +6,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use breachdesk_core::ports::{MailError, Mailer, OutgoingMail};
+use lettre::address::Envelope;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Deserialize;
 
 /// How the connection to the server is protected.
@@ -120,5 +123,142 @@ impl Mailer for SmtpMailer {
             .await
             .map(|_| ())
             .map_err(|e| MailError::Transport(e.to_string()))
+    }
+}
+
+/// What became of one message on one connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// The server refused it for good (5xx): its reply code, never its text.
+    Permanent(String),
+    /// The server could not take it now (4xx) or the connection broke: try again later.
+    Transient(String),
+}
+
+fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+    let code = e
+        .status()
+        .map_or_else(|| "connection".to_owned(), |c| c.to_string());
+    if e.is_permanent() {
+        SendError::Permanent(code)
+    } else {
+        SendError::Transient(code)
+    }
+}
+
+/// Delivers many prepared messages over long-lived connections: one per worker, opened once
+/// (TLS and authentication once) and reused for every message until it breaks.
+pub struct Courier {
+    config: SmtpConfig,
+    from: Mailbox,
+    hello: ClientId,
+}
+
+impl fmt::Debug for Courier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Courier")
+            .field("host", &self.config.host)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One open connection of a [`Courier`].
+pub struct Connection(AsyncSmtpConnection);
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Connection")
+    }
+}
+
+impl Courier {
+    pub fn new(config: &SmtpConfig) -> Result<Self, MailError> {
+        let from: Mailbox = config
+            .from
+            .parse()
+            .map_err(|e| MailError::Invalid(format!("smtp.from: {e}")))?;
+        Ok(Self {
+            config: config.clone(),
+            from,
+            hello: ClientId::default(),
+        })
+    }
+
+    /// The configured sender (the envelope sender and the address letters come from).
+    #[must_use]
+    pub fn from(&self) -> &Mailbox {
+        &self.from
+    }
+
+    fn tls(&self) -> Result<TlsParameters, SendError> {
+        TlsParameters::new(self.config.host.clone()).map_err(|_| SendError::Transient("tls".into()))
+    }
+
+    /// Opens a connection: TLS as configured, EHLO, authentication.
+    pub async fn connect(&self) -> Result<Connection, SendError> {
+        let port = self.config.port.unwrap_or(match self.config.security {
+            SmtpSecurity::Starttls => 587,
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::None => 25,
+        });
+        let timeout = Some(Duration::from_secs(self.config.timeout_secs.unwrap_or(30)));
+        let implicit = match self.config.security {
+            SmtpSecurity::Tls => Some(self.tls()?),
+            _ => None,
+        };
+        let mut c = AsyncSmtpConnection::connect_tokio1(
+            (self.config.host.as_str(), port),
+            timeout,
+            &self.hello,
+            implicit,
+            None,
+        )
+        .await
+        .map_err(|e| classify(&e))?;
+        if self.config.security == SmtpSecurity::Starttls {
+            c.starttls(self.tls()?, &self.hello)
+                .await
+                .map_err(|e| classify(&e))?;
+        }
+        if let (Some(user), Some(password)) = (&self.config.username, &self.config.password) {
+            c.auth(
+                &[Mechanism::Plain, Mechanism::Login],
+                &Credentials::new(user.clone(), password.clone()),
+            )
+            .await
+            .map_err(|e| classify(&e))?;
+        }
+        Ok(Connection(c))
+    }
+}
+
+impl Connection {
+    /// Sends one prepared message to one address.
+    pub async fn send(
+        &mut self,
+        from: &Mailbox,
+        to: &str,
+        message: &[u8],
+    ) -> Result<(), SendError> {
+        let to: Address = to
+            .parse()
+            .map_err(|_| SendError::Permanent("address".into()))?;
+        let envelope = Envelope::new(Some(from.email.clone()), vec![to])
+            .map_err(|_| SendError::Permanent("envelope".into()))?;
+        self.0
+            .send(&envelope, message)
+            .await
+            .map(|_| ())
+            .map_err(|e| classify(&e))
+    }
+
+    /// Whether the connection can no longer be used (open a new one).
+    #[must_use]
+    pub fn broken(&self) -> bool {
+        self.0.has_broken()
+    }
+
+    pub async fn quit(mut self) {
+        let _ = self.0.quit().await;
     }
 }

@@ -12,8 +12,9 @@ use breachdesk_core::audit::{AuditEvent, AuditRecord};
 use breachdesk_core::case::{CaseStatus, CaseSummary};
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
 use breachdesk_core::ports::{
-    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, Member, NewCase, NewReport, NewSupplement,
-    NewUser, Page, ReceiptRecord, ReportRecord, SessionRecord, SessionStage, SetupPurpose, Store,
+    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, DeliveryOutcome, Member, NewCase,
+    NewOutboxMessage, NewReport, NewSupplement, NewUser, OutboxCounts, OutboxMessage, Page,
+    ReceiptRecord, RecipientRecord, ReportRecord, SessionRecord, SessionStage, SetupPurpose, Store,
     StoreError, SupplementRecord, UserAuth,
 };
 use breachdesk_core::report::{Language, ReportKind};
@@ -28,6 +29,7 @@ use uuid::Uuid;
 use crate::time::{from_text, to_text};
 
 mod handling;
+mod outbox;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -583,6 +585,97 @@ impl Store for SqliteStore {
 
     async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError> {
         self.reminders_sent_impl(case_id).await
+    }
+
+    async fn import_recipients(
+        &self,
+        case_id: Uuid,
+        replace: bool,
+        recipients: &[(Uuid, bool, Vec<u8>)],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.import_recipients_impl(case_id, replace, recipients, audit, now)
+            .await
+    }
+
+    async fn recipients(
+        &self,
+        case_id: Uuid,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<RecipientRecord>, StoreError> {
+        self.recipients_impl(case_id, after, limit).await
+    }
+
+    async fn recipient_counts(&self, case_id: Uuid) -> Result<(u64, u64), StoreError> {
+        self.recipient_counts_impl(case_id).await
+    }
+
+    async fn queue_messages(
+        &self,
+        case_id: Uuid,
+        version: u32,
+        messages: &[NewOutboxMessage],
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.queue_messages_impl(case_id, version, messages, now)
+            .await
+    }
+
+    async fn queued_up_to(&self, case_id: Uuid) -> Result<u64, StoreError> {
+        self.queued_up_to_impl(case_id).await
+    }
+
+    async fn claim_messages(
+        &self,
+        case_id: Uuid,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.claim_messages_impl(case_id, limit, now).await
+    }
+
+    async fn finish_messages(
+        &self,
+        outcomes: &[(Uuid, DeliveryOutcome)],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.finish_messages_impl(outcomes, now).await
+    }
+
+    async fn recover_messages(&self, case_id: Uuid) -> Result<u64, StoreError> {
+        self.recover_messages_impl(case_id).await
+    }
+
+    async fn retry_failed_messages(
+        &self,
+        case_id: Uuid,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.retry_failed_messages_impl(case_id, now).await
+    }
+
+    async fn outbox_counts(&self, case_id: Uuid) -> Result<OutboxCounts, StoreError> {
+        self.outbox_counts_impl(case_id).await
+    }
+
+    async fn lease_outbox(
+        &self,
+        case_id: Uuid,
+        holder: Uuid,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.lease_outbox_impl(case_id, holder, now, until).await
+    }
+
+    async fn release_outbox(&self, case_id: Uuid, holder: Uuid) -> Result<(), StoreError> {
+        self.release_outbox_impl(case_id, holder).await
+    }
+
+    async fn failed_messages(&self, case_id: Uuid) -> Result<Vec<(u64, String)>, StoreError> {
+        self.failed_messages_impl(case_id).await
     }
 
     async fn append_audit(&self, events: &[AuditEvent], now: Timestamp) -> Result<(), StoreError> {

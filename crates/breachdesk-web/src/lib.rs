@@ -13,6 +13,7 @@ mod client;
 mod desk;
 mod handling;
 pub mod i18n;
+pub mod letters;
 mod pages;
 mod receipts;
 mod reminders;

@@ -81,6 +81,8 @@ fn limiter(per_minute: u32) -> Option<IpLimiter> {
 #[derive(Debug, Clone)]
 pub struct MailSettings {
     pub mailer: Option<Arc<dyn breachdesk_core::ports::Mailer>>,
+    /// Letters to data subjects go through long-lived connections of their own.
+    pub courier: Option<Arc<breachdesk_notify::Courier>>,
     pub reminders: breachdesk_core::deadline::ReminderSchedule,
     /// e.g. `https://breachdesk.uni.example`, without a trailing slash.
     pub public_url: String,
@@ -90,6 +92,7 @@ impl Default for MailSettings {
     fn default() -> Self {
         Self {
             mailer: None,
+            courier: None,
             reminders: breachdesk_core::deadline::ReminderSchedule::default(),
             public_url: "http://127.0.0.1:8080".into(),
         }

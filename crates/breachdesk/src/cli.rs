@@ -60,6 +60,77 @@ pub enum Command {
     /// Scan a copy of leaked material for personal data: categories, counts, distinct people.
     /// Reads only; needs no data dir. Exit status 0 even when some files could not be read.
     Scan(ScanArgs),
+    /// Letters to data subjects (Art. 34(2)): import recipients, send the approved letter.
+    #[command(subcommand)]
+    Notify(NotifyCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// Configuration file (default: `breachdesk.toml` in the data dir, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// File holding the base64 master key. Default: `master.key` in the data dir.
+    /// `BREACHDESK_MASTER_KEY` may hold the key itself instead.
+    #[arg(long)]
+    pub master_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RecipientFormat {
+    /// CSV with a header: email, name, language, elements (ids separated by `;`),
+    /// postal_address.
+    Csv,
+    /// The leak scanner's `--subjects` file, written with `--reveal`.
+    Subjects,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Import the recipients of a case's letters (accepted whole, or refused with every line's
+    /// problem and nothing imported).
+    Recipients {
+        /// The case reference (e.g. `UNI-2026-0001`) or id.
+        case: String,
+        /// The file to read.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: RecipientFormat,
+        /// Language of subjects the scanner found no hint for.
+        #[arg(long, default_value = "fi")]
+        language: String,
+        /// Replace the list instead of adding to it (only before any letter is queued).
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Render the approved letter for every recipient not yet written to, queue the messages
+    /// and send everything due, with a progress bar. Run it again after a crash: nothing is
+    /// queued twice, and only the messages the crashed run left mid-send can go twice (with
+    /// the same Message-ID).
+    Send {
+        /// The case reference or id.
+        case: String,
+        /// SMTP connections at once (each reused for all its messages).
+        #[arg(long)]
+        connections: Option<usize>,
+        /// At most this many messages per second (default: the `[letters]` rate, else no limit).
+        #[arg(long)]
+        rate: Option<u32>,
+        /// Queue failed messages again first.
+        #[arg(long)]
+        retry_failed: bool,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Print the letters' state: recipients, queued, sent, failed, in doubt.
+    Status {
+        /// The case reference or id.
+        case: String,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -51,6 +51,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
         Command::Serve(args) => serve(args, data_dir, store).await,
         Command::Assess(args) => assess(&args),
         Command::Scan(args) => scan(&args),
+        Command::Notify(cmd) => crate::notify::run(cmd, data_dir, store).await,
         Command::Audit(AuditCommand::Verify) => audit_verify(&*store).await,
         Command::Org(OrgCommand::Create {
             slug,
@@ -171,11 +172,11 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
     }
 }
 
-fn master_key(args: &ServeArgs, data_dir: &Path) -> anyhow::Result<MasterKey> {
+pub(crate) fn master_key(file: Option<&Path>, data_dir: &Path) -> anyhow::Result<MasterKey> {
     if let Ok(text) = std::env::var("BREACHDESK_MASTER_KEY") {
         return MasterKey::from_base64(&text).context("BREACHDESK_MASTER_KEY");
     }
-    if let Some(path) = &args.master_key_file {
+    if let Some(path) = file {
         return MasterKey::read_file(path).context("--master-key-file");
     }
     let path = data_dir.join("master.key");
@@ -190,14 +191,18 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
     let config = crate::config::ConfigFile::load(args.config.as_deref(), data_dir)?;
     let reminders = config.reminder_schedule()?;
     let mut mailer: Option<Arc<dyn breachdesk_core::ports::Mailer>> = None;
+    let mut courier = None;
     if let Some(smtp) = &config.smtp {
         let m =
             breachdesk_notify::SmtpMailer::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?;
         mailer = Some(Arc::new(m));
+        courier = Some(Arc::new(
+            breachdesk_notify::Courier::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?,
+        ));
     } else {
         tracing::warn!("no [smtp] in the configuration: deadline reminders are not mailed");
     }
-    let key = master_key(&args, data_dir)?;
+    let key = master_key(args.master_key_file.as_deref(), data_dir)?;
     let limits = breachdesk_web::Limits {
         intake_per_minute: args.intake_per_minute,
         follow_up_per_minute: args.follow_up_per_minute,
@@ -248,6 +253,7 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
     say(&announcement)?;
     let state = state.with_mail(breachdesk_web::MailSettings {
         mailer,
+        courier,
         reminders,
         public_url: base,
     });

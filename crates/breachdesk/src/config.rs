@@ -15,6 +15,10 @@
 //!
 //! [reminders]
 //! hours = [24, 48, 64]         # after the awareness time
+//!
+//! [letters]                    # letters to data subjects
+//! connections = 4              # SMTP connections at once
+//! per_second = 200             # the relay's limit; default none
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -30,6 +34,19 @@ pub struct ConfigFile {
     pub public_url: Option<String>,
     pub smtp: Option<SmtpConfig>,
     pub reminders: Option<Reminders>,
+    pub letters: Option<Letters>,
+}
+
+/// `[letters]`: how letters to data subjects are delivered.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letters {
+    /// SMTP connections at once (default 4).
+    pub connections: Option<usize>,
+    /// At most this many messages per second (default: no limit).
+    pub per_second: Option<u32>,
+    /// Messages claimed at a time per connection (default 20).
+    pub batch: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod config;
+mod notify;
 
 use anyhow::Context;
 use clap::Parser;

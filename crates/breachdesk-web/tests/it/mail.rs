@@ -92,6 +92,7 @@ fn mail_settings(port: u16) -> MailSettings {
     .unwrap();
     MailSettings {
         mailer: Some(Arc::new(mailer)),
+        courier: None,
         reminders: breachdesk_core::deadline::ReminderSchedule::default(),
         public_url: "https://breachdesk.uni.example".into(),
     }

@@ -1,0 +1,498 @@
+//! Letters to data subjects (Art. 34(2)) at scale: recipients sealed with the case key, the
+//! approved letter rendered per person and queued in the durable outbox, and delivery over
+//! reused SMTP connections at a configured rate — shared by the desk and `breachdesk notify`.
+//!
+//! Exactly once, as far as SMTP allows: every message is queued once per person (a unique row
+//! per recipient; queueing again after a crash adds only the rest) and rendered once, with a
+//! fixed Message-ID and Date. A message is claimed before it is sent and marked after the
+//! server's reply; after a crash only the messages claimed by the dead run can be in doubt (at
+//! most connections × batch), and they go again byte for byte the same, with the same
+//! Message-ID, which receiving systems use to recognise a message they already have. SMTP has
+//! no two-phase commit, so no sender can do better; the run reports how many were in doubt.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::investigation::{Entry, open_entry};
+use breachdesk_core::notice::{self, NoticeKind};
+use breachdesk_core::ports::{
+    Aad, CaseCipher, CaseRecord, DeliveryOutcome, Keyring, NewOutboxMessage, OutboxCounts,
+    OutboxMessage, StoreError,
+};
+use breachdesk_notify::letter::{self, LetterTemplate, Recipient};
+use breachdesk_notify::recipients::Imported;
+use breachdesk_notify::{Courier, Mailbox, SendError};
+use governor::{Quota, RateLimiter};
+use jiff::{SignedDuration, Timestamp};
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// Recipients read, rendered and queued per round.
+const PAGE: u32 = 2000;
+/// A transient failure is retried this many times before the message counts as failed.
+const MAX_ATTEMPTS: u32 = 8;
+/// How long a delivery run's lease lasts without renewal.
+const LEASE: SignedDuration = SignedDuration::from_secs(15);
+
+/// Why letters could not be queued or sent.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    #[error("no approved version of the letter to the data subjects")]
+    NotApproved,
+    #[error("no [smtp] in the configuration: letters cannot be sent")]
+    NoSmtp,
+    #[error("another delivery run holds this case (until its lease runs out)")]
+    Busy,
+    #[error("letters have already been queued: recipients can be added but not replaced")]
+    AlreadyQueued,
+    #[error("storage: {0}")]
+    Store(StoreError),
+    #[error("stored data could not be opened")]
+    Crypto(#[from] breachdesk_core::ports::CryptoError),
+}
+
+impl From<StoreError> for LetterError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict("letters already queued") => Self::AlreadyQueued,
+            e => Self::Store(e),
+        }
+    }
+}
+
+/// How a delivery run sends.
+#[derive(Debug, Clone, Copy)]
+pub struct DeliveryOptions {
+    /// SMTP connections open at once (each reused for all its messages).
+    pub connections: usize,
+    /// At most this many messages per second over all connections (`None`: as fast as the
+    /// server takes them).
+    pub per_second: Option<NonZeroU32>,
+    /// Messages claimed at a time by one connection.
+    pub batch: u32,
+}
+
+impl Default for DeliveryOptions {
+    fn default() -> Self {
+        Self {
+            connections: 4,
+            per_second: None,
+            batch: 20,
+        }
+    }
+}
+
+/// What a delivery run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: u64,
+    /// Refused for good by the server (kept as failed until retried).
+    pub failed: u64,
+    /// Temporarily refused: queued again for later.
+    pub retry_later: u64,
+    /// Left mid-send by a crashed run and sent again with the same Message-ID.
+    pub in_doubt: u64,
+}
+
+fn recipient_aad(id: Uuid) -> Aad {
+    Aad {
+        table: "recipients",
+        column: "body",
+        row: id,
+    }
+}
+
+fn outbox_aad(id: Uuid) -> Aad {
+    Aad {
+        table: "outbox",
+        column: "body",
+        row: id,
+    }
+}
+
+/// Opens a queued message: the envelope recipient and the message bytes.
+fn open_message<C: CaseCipher>(key: &C, m: &OutboxMessage) -> Result<(String, Vec<u8>), LetterError> {
+    let plain = key.open(&outbox_aad(m.id), &m.body)?;
+    let split = plain
+        .iter()
+        .position(|b| *b == b'\n')
+        .ok_or(breachdesk_core::ports::CryptoError::Malformed)?;
+    let to = String::from_utf8(plain[..split].to_vec())
+        .map_err(|_| breachdesk_core::ports::CryptoError::Malformed)?;
+    Ok((to, plain[split + 1..].to_vec()))
+}
+
+fn outcome(e: SendError, attempts: u32, now: Timestamp) -> DeliveryOutcome {
+    match e {
+        SendError::Permanent(reply) => DeliveryOutcome::Failed { reply },
+        SendError::Transient(reply) if attempts >= MAX_ATTEMPTS => {
+            DeliveryOutcome::Failed { reply }
+        }
+        SendError::Transient(reply) => {
+            // 1, 2, 4 … minutes, at most an hour.
+            let wait = SignedDuration::from_mins(1i64 << (attempts.saturating_sub(1)).min(6));
+            DeliveryOutcome::Retry {
+                reply,
+                at: now + wait.min(SignedDuration::from_hours(1)),
+            }
+        }
+    }
+}
+
+impl AppState {
+    fn courier(&self) -> Result<&Arc<Courier>, LetterError> {
+        self.0.mail.courier.as_ref().ok_or(LetterError::NoSmtp)
+    }
+
+    /// The approved letter version to send: the newest one the DPO approved as it stands.
+    async fn approved_letter(
+        &self,
+        case: &CaseRecord,
+    ) -> Result<(u32, LetterTemplate), LetterError> {
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let mut entries: Vec<(_, Entry)> = Vec::new();
+        for e in self.0.store.case_entries(case.id).await? {
+            let opened = open_entry(&key, &e)?;
+            entries.push((e, opened));
+        }
+        let versions = notice::versions(NoticeKind::Subjects, &entries);
+        let v = versions
+            .iter()
+            .rev()
+            .find(|v| v.approved.is_some())
+            .ok_or(LetterError::NotApproved)?;
+        let t = serde_json::from_value(v.content.clone()).map_err(|_| LetterError::NotApproved)?;
+        Ok((v.number, t))
+    }
+
+    /// Seals and stores imported recipients (added to the list, or replacing it while nothing
+    /// has been queued). The audit entry names the count, never a person.
+    pub async fn import_recipients(
+        &self,
+        case: &CaseRecord,
+        actor: Option<Uuid>,
+        imported: &Imported,
+        replace: bool,
+    ) -> Result<(), LetterError> {
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let rows: Vec<(Uuid, bool, Vec<u8>)> = imported
+            .recipients
+            .iter()
+            .map(|r| {
+                let id = Uuid::now_v7();
+                let json = serde_json::to_vec(r).unwrap_or_default();
+                (id, r.email.is_some(), key.seal(&recipient_aad(id), &json))
+            })
+            .collect();
+        let audit = AuditEvent {
+            actor,
+            org_id: Some(case.org_id),
+            case_id: Some(case.id),
+            action: "notice.subjects.recipients",
+            detail: format!(
+                "{} recipients={} unreachable={}",
+                if replace { "replaced" } else { "added" },
+                rows.len(),
+                imported.unreachable
+            ),
+        };
+        self.0
+            .store
+            .import_recipients(case.id, replace, &rows, &audit, self.now())
+            .await?;
+        tracing::info!(case_id = %case.id, recipients = rows.len(), "recipients imported");
+        Ok(())
+    }
+
+    /// Every recipient of the case, opened (for the printed letter batch and the preview).
+    pub(crate) async fn recipients_of(
+        &self,
+        case: &CaseRecord,
+        limit: Option<usize>,
+    ) -> Result<Vec<Recipient>, LetterError> {
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let mut out = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = self.0.store.recipients(case.id, after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for r in &page {
+                let plain = key.open(&recipient_aad(r.id), &r.body)?;
+                out.push(
+                    serde_json::from_slice(&plain)
+                        .map_err(|_| breachdesk_core::ports::CryptoError::Malformed)?,
+                );
+                if limit.is_some_and(|l| out.len() >= l) {
+                    return Ok(out);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Renders the approved letter for every recipient with an e-mail address not yet queued
+    /// and queues the messages, page by page (memory stays bounded by the page). Returns how
+    /// many were queued now. Running it again after a crash queues only the rest.
+    pub async fn queue_letters(
+        &self,
+        case: &CaseRecord,
+        actor: Option<Uuid>,
+    ) -> Result<u64, LetterError> {
+        let (version, template) = self.approved_letter(case).await?;
+        let courier = self.courier()?;
+        let org = self
+            .0
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .find(|o| o.id == case.org_id);
+        let from = Mailbox::new(
+            org.map(|o| o.name).or_else(|| courier.from().name.clone()),
+            courier.from().email.clone(),
+        );
+        let domain = courier.from().email.domain().to_owned();
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let store = &self.0.store;
+        let now = self.now();
+        let date = SystemTime::from(now);
+        let mut after = store.queued_up_to(case.id).await?;
+        let mut queued = 0;
+        loop {
+            let page = store.recipients(case.id, after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            let mut messages = Vec::with_capacity(page.len());
+            for r in page.iter().filter(|r| r.email) {
+                let plain = key.open(&recipient_aad(r.id), &r.body)?;
+                let recipient: Recipient = serde_json::from_slice(&plain)
+                    .map_err(|_| breachdesk_core::ports::CryptoError::Malformed)?;
+                let Some(to) = recipient.email.as_deref() else {
+                    continue;
+                };
+                let id = Uuid::now_v7();
+                let letter = letter::render(&template, &recipient);
+                let Ok(bytes) = letter::email(&letter, &from, to, &format!("<{id}@{domain}>"), date)
+                else {
+                    // Checked at import; an address lettre refuses cannot be sent at all.
+                    continue;
+                };
+                let mut body = Vec::with_capacity(to.len() + 1 + bytes.len());
+                body.extend_from_slice(to.as_bytes());
+                body.push(b'\n');
+                body.extend_from_slice(&bytes);
+                messages.push(NewOutboxMessage {
+                    id,
+                    seq: r.seq,
+                    body: key.seal(&outbox_aad(id), &body),
+                });
+            }
+            queued += store
+                .queue_messages(case.id, version, &messages, now)
+                .await?;
+        }
+        store
+            .append_audit(
+                &[AuditEvent {
+                    actor,
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "notice.subjects.queued",
+                    detail: format!("v{version} queued={queued}"),
+                }],
+                now,
+            )
+            .await?;
+        tracing::info!(case_id = %case.id, version, queued, "letters queued");
+        Ok(queued)
+    }
+
+    /// Sends the case's due messages over `options.connections` reused connections and
+    /// returns when none is due. `progress` is called once per message finished.
+    pub async fn deliver_letters(
+        &self,
+        case: &CaseRecord,
+        actor: Option<Uuid>,
+        options: DeliveryOptions,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<DeliveryReport, LetterError> {
+        let courier = self.courier()?;
+        let store = &self.0.store;
+        let holder = Uuid::new_v4();
+        // A run that crashed holds the lease until it runs out: wait that long, no longer.
+        let give_up = self.now() + LEASE + SignedDuration::from_secs(2);
+        while !store
+            .lease_outbox(case.id, holder, self.now(), self.now() + LEASE)
+            .await?
+        {
+            if self.now() > give_up {
+                return Err(LetterError::Busy);
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        let result = self
+            .deliver_leased(case, holder, courier, options, progress)
+            .await;
+        let _ = store.release_outbox(case.id, holder).await;
+        let report = result?;
+        store
+            .append_audit(
+                &[AuditEvent {
+                    actor,
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "notice.subjects.delivery",
+                    detail: format!(
+                        "sent={} failed={} retry_later={} in_doubt={}",
+                        report.sent, report.failed, report.retry_later, report.in_doubt
+                    ),
+                }],
+                self.now(),
+            )
+            .await?;
+        tracing::info!(
+            case_id = %case.id,
+            sent = report.sent,
+            failed = report.failed,
+            retry_later = report.retry_later,
+            in_doubt = report.in_doubt,
+            "letters delivered"
+        );
+        Ok(report)
+    }
+
+    async fn deliver_leased(
+        &self,
+        case: &CaseRecord,
+        holder: Uuid,
+        courier: &Courier,
+        options: DeliveryOptions,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<DeliveryReport, LetterError> {
+        let store = &self.0.store;
+        // We hold the lease: whatever is still "sending" was left by a run that died.
+        let in_doubt = store.recover_messages(case.id).await?;
+        if in_doubt > 0 {
+            tracing::warn!(case_id = %case.id, in_doubt, "messages left mid-send by a crashed run are sent again with the same Message-ID");
+        }
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let limiter = options
+            .per_second
+            .map(|n| RateLimiter::direct(Quota::per_second(n)));
+        let lease = tokio::sync::Mutex::new(Timestamp::MIN);
+        let worker = || async {
+            let mut report = DeliveryReport::default();
+            let mut conn: Option<breachdesk_notify::Connection> = None;
+            loop {
+                {
+                    // Renew the lease at most every few seconds (whichever worker is first).
+                    let mut renewed = lease.lock().await;
+                    let now = self.now();
+                    if now.duration_since(*renewed) > SignedDuration::from_secs(3) {
+                        if !store.lease_outbox(case.id, holder, now, now + LEASE).await? {
+                            return Err(LetterError::Busy);
+                        }
+                        *renewed = now;
+                    }
+                }
+                let claimed = store
+                    .claim_messages(case.id, options.batch.max(1), self.now())
+                    .await?;
+                if claimed.is_empty() {
+                    break;
+                }
+                for m in claimed {
+                    let (to, bytes) = open_message(&key, &m)?;
+                    if let Some(l) = &limiter {
+                        l.until_ready().await;
+                    }
+                    if conn.as_ref().is_some_and(breachdesk_notify::Connection::broken) {
+                        conn = None;
+                    }
+                    let sent = match &mut conn {
+                        Some(c) => c.send(courier.from(), &to, &bytes).await,
+                        None => match courier.connect().await {
+                            Ok(mut c) => {
+                                let r = c.send(courier.from(), &to, &bytes).await;
+                                conn = Some(c);
+                                r
+                            }
+                            Err(e) => Err(e),
+                        },
+                    };
+                    let now = self.now();
+                    let o = match sent {
+                        Ok(()) => DeliveryOutcome::Sent,
+                        Err(e) => outcome(e, m.attempts, now),
+                    };
+                    match &o {
+                        DeliveryOutcome::Sent => report.sent += 1,
+                        DeliveryOutcome::Retry { .. } => report.retry_later += 1,
+                        DeliveryOutcome::Failed { .. } => report.failed += 1,
+                    }
+                    store.finish_messages(&[(m.id, o)], now).await?;
+                    progress(1);
+                }
+            }
+            if let Some(c) = conn {
+                c.quit().await;
+            }
+            Ok::<_, LetterError>(report)
+        };
+        let runs =
+            futures::future::join_all((0..options.connections.max(1)).map(|_| worker())).await;
+        let mut total = DeliveryReport {
+            in_doubt,
+            ..DeliveryReport::default()
+        };
+        for r in runs {
+            let r = r?;
+            total.sent += r.sent;
+            total.failed += r.failed;
+            total.retry_later += r.retry_later;
+        }
+        Ok(total)
+    }
+
+    /// The case's outbox and recipient counts, for the progress shown in the desk and the CLI.
+    pub async fn letter_progress(
+        &self,
+        case: &CaseRecord,
+    ) -> Result<(OutboxCounts, (u64, u64)), LetterError> {
+        Ok((
+            self.0.store.outbox_counts(case.id).await?,
+            self.0.store.recipient_counts(case.id).await?,
+        ))
+    }
+
+    /// Queues the failed messages again (after the address or the server was fixed).
+    pub async fn retry_failed_letters(
+        &self,
+        case: &CaseRecord,
+        actor: Option<Uuid>,
+    ) -> Result<u64, LetterError> {
+        let n = self
+            .0
+            .store
+            .retry_failed_messages(case.id, self.now())
+            .await?;
+        self.0
+            .store
+            .append_audit(
+                &[AuditEvent {
+                    actor,
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "notice.subjects.retry",
+                    detail: format!("requeued={n}"),
+                }],
+                self.now(),
+            )
+            .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,183 @@
+//! `breachdesk notify …`: the letters to data subjects from the command line — the operator's
+//! way to import a large recipient list on the server and to run (or resume) a delivery with a
+//! progress bar. Sending needs the DPO's approval of the letter in the desk.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::num::NonZeroU32;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use breachdesk_core::clock::SystemClock;
+use breachdesk_core::ports::{CaseFilter, CaseRecord, Store};
+use breachdesk_core::report::Language;
+use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKeyring};
+use breachdesk_notify::recipients;
+use breachdesk_web::AppState;
+use breachdesk_web::letters::DeliveryOptions;
+
+use crate::cli::{KeyArgs, NotifyCommand, RecipientFormat};
+use crate::config::ConfigFile;
+
+/// Finds a case by its reference (or id) among all organisations' cases.
+async fn find_case(store: &dyn Store, wanted: &str) -> anyhow::Result<CaseRecord> {
+    if let Ok(id) = uuid::Uuid::parse_str(wanted)
+        && let Some(c) = store.case_by_id(id).await?
+    {
+        return Ok(c);
+    }
+    let orgs: Vec<_> = store.organisations().await?.iter().map(|o| o.id).collect();
+    store
+        .find_cases(&orgs, &CaseFilter::default())
+        .await?
+        .into_iter()
+        .find(|c| c.reference.eq_ignore_ascii_case(wanted))
+        .with_context(|| format!("no case {wanted:?}"))
+}
+
+fn state(
+    keys: &KeyArgs,
+    data_dir: &Path,
+    store: Arc<dyn Store>,
+) -> anyhow::Result<(AppState, ConfigFile)> {
+    let config = ConfigFile::load(keys.config.as_deref(), data_dir)?;
+    let key = crate::commands::master_key(keys.master_key_file.as_deref(), data_dir)?;
+    let limits = breachdesk_web::Limits {
+        receipt_pool: 0,
+        ..breachdesk_web::Limits::default()
+    };
+    let state = AppState::new(
+        store,
+        MasterKeyring::new(&key),
+        Argon2Hasher::new(HashCost::Owasp),
+        Arc::new(SystemClock),
+        limits,
+    );
+    let courier = match &config.smtp {
+        Some(smtp) => Some(Arc::new(
+            breachdesk_notify::Courier::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?,
+        )),
+        None => None,
+    };
+    let state = state.with_mail(breachdesk_web::MailSettings {
+        courier,
+        ..breachdesk_web::MailSettings::default()
+    });
+    Ok((state, config))
+}
+
+fn say(line: &str) {
+    #[allow(clippy::print_stdout)]
+    {
+        println!("{line}");
+    }
+}
+
+pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> anyhow::Result<()> {
+    match cmd {
+        NotifyCommand::Recipients {
+            case,
+            file,
+            format,
+            language,
+            replace,
+            keys,
+        } => {
+            let Some(language) = Language::parse(&language) else {
+                bail!("--language must be fi, sv or en");
+            };
+            let case = find_case(&*store, &case).await?;
+            let input = File::open(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let parsed = match format {
+                RecipientFormat::Csv => recipients::from_csv(BufReader::new(input)),
+                RecipientFormat::Subjects => {
+                    recipients::from_subjects(BufReader::new(input), language)
+                }
+            };
+            let imported = match parsed {
+                Ok(i) => i,
+                Err(refused) => bail!(
+                    "{}: nothing imported\n{}",
+                    file.display(),
+                    refused.to_string().trim_end()
+                ),
+            };
+            let (state, _) = state(&keys, data_dir, store)?;
+            state
+                .import_recipients(&case, None, &imported, replace)
+                .await?;
+            let (email, letters) = state.letter_progress(&case).await?.1;
+            say(&format!(
+                "imported {} recipients ({} without any address left out); the case has {email} by e-mail and {letters} by printed letter",
+                imported.recipients.len(),
+                imported.unreachable
+            ));
+            Ok(())
+        }
+        NotifyCommand::Send {
+            case,
+            connections,
+            rate,
+            retry_failed,
+            keys,
+        } => {
+            let case = find_case(&*store, &case).await?;
+            let (state, config) = state(&keys, data_dir, store)?;
+            let letters = config.letters.unwrap_or_default();
+            let options = DeliveryOptions {
+                connections: connections.or(letters.connections).unwrap_or(4).max(1),
+                per_second: rate.or(letters.per_second).and_then(NonZeroU32::new),
+                batch: letters.batch.unwrap_or(20).max(1),
+            };
+            if retry_failed {
+                let n = state.retry_failed_letters(&case, None).await?;
+                say(&format!("{n} failed messages queued again"));
+            }
+            let queued = state.queue_letters(&case, None).await?;
+            let (counts, _) = state.letter_progress(&case).await?;
+            let due = counts.queued + counts.sending;
+            say(&format!(
+                "{queued} messages queued now; {due} to send, {} sent before",
+                counts.sent
+            ));
+            let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                let bar = indicatif::ProgressBar::new(due);
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} messages {per_sec} ETA {eta} {wide_bar}",
+                ) {
+                    bar.set_style(style);
+                }
+                Some(bar)
+            } else {
+                None
+            };
+            let tick = |n: u64| {
+                if let Some(b) = &bar {
+                    b.inc(n);
+                }
+            };
+            let report = state.deliver_letters(&case, None, options, &tick).await;
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            let report = report?;
+            say(&format!(
+                "sent {}, failed {}, to retry later {}, in doubt after a crash and sent again {}",
+                report.sent, report.failed, report.retry_later, report.in_doubt
+            ));
+            Ok(())
+        }
+        NotifyCommand::Status { case, keys } => {
+            let case = find_case(&*store, &case).await?;
+            let (state, _) = state(&keys, data_dir, store)?;
+            let (c, (email, letters)) = state.letter_progress(&case).await?;
+            say(&format!(
+                "recipients: {email} by e-mail, {letters} by printed letter\nqueued {} sending {} sent {} failed {} in doubt {}",
+                c.queued, c.sending, c.sent, c.failed, c.in_doubt
+            ));
+            Ok(())
+        }
+    }
+}
