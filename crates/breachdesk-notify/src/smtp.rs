@@ -206,15 +206,31 @@ impl Courier {
             SmtpSecurity::Tls => Some(self.tls()?),
             _ => None,
         };
-        let mut c = AsyncSmtpConnection::connect_tokio1(
-            (self.config.host.as_str(), port),
-            timeout,
-            &self.hello,
-            implicit,
-            None,
-        )
-        .await
-        .map_err(|e| classify(&e))?;
+        let mut c = if implicit.is_some() {
+            AsyncSmtpConnection::connect_tokio1(
+                (self.config.host.as_str(), port),
+                timeout,
+                &self.hello,
+                implicit,
+                None,
+            )
+            .await
+            .map_err(|e| classify(&e))?
+        } else {
+            // Our own socket, so that small commands are not held back by Nagle's algorithm
+            // waiting for the server's delayed ACK (milliseconds per message otherwise).
+            let connect = tokio::net::TcpStream::connect((self.config.host.as_str(), port));
+            let stream = tokio::time::timeout(timeout.unwrap_or(Duration::MAX), connect)
+                .await
+                .map_err(|_| SendError::Transient("timeout".into()))?
+                .map_err(|_| SendError::Transient("connection".into()))?;
+            stream
+                .set_nodelay(true)
+                .map_err(|_| SendError::Transient("connection".into()))?;
+            AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello)
+                .await
+                .map_err(|e| classify(&e))?
+        };
         if self.config.security == SmtpSecurity::Starttls {
             c.starttls(self.tls()?, &self.hello)
                 .await

@@ -10,6 +10,7 @@ mod admin;
 mod assess;
 pub mod auth;
 mod cases;
+mod letters;
 mod notices;
 mod scope_form;
 pub mod session;
@@ -93,6 +94,26 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         .route(
             "/desk/cases/{id}/notices/public/{version}/approve",
             post(notices::approve_public),
+        )
+        .route(
+            "/desk/cases/{id}/notices/subjects",
+            get(letters::page).post(letters::save),
+        )
+        .route(
+            "/desk/cases/{id}/notices/subjects/{version}/approve",
+            post(letters::approve),
+        )
+        .route(
+            "/desk/cases/{id}/notices/subjects/recipients",
+            post(letters::upload_recipients),
+        )
+        .route(
+            "/desk/cases/{id}/notices/subjects/send",
+            post(letters::send),
+        )
+        .route(
+            "/desk/cases/{id}/notices/subjects/letters.pdf",
+            get(letters::letters_pdf),
         )
         .route("/notices/{slug}/{reference}", get(notices::public_notice))
         .route(

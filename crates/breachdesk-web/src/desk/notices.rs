@@ -166,7 +166,7 @@ pub(super) fn case_facts(
     }
 }
 
-fn zone() -> TimeZone {
+pub(super) fn zone() -> TimeZone {
     TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC)
 }
 
@@ -342,20 +342,20 @@ fn read_form(form: &RecordForm) -> Result<Map<String, Value>, FieldErrors> {
 #[derive(Debug, Deserialize, Default)]
 pub struct EditQuery {
     /// Show this version in the form (default: the newest).
-    version: Option<u32>,
+    pub(super) version: Option<u32>,
     /// Start again from the case's facts.
     #[serde(default)]
-    fresh: bool,
+    pub(super) fresh: bool,
 }
 
-struct Loaded {
-    access: Access,
-    opened: OpenedCase,
-    org: Option<Organisation>,
-    versions: Vec<Version>,
+pub(super) struct Loaded {
+    pub(super) access: Access,
+    pub(super) opened: OpenedCase,
+    pub(super) org: Option<Organisation>,
+    pub(super) versions: Vec<Version>,
 }
 
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     desk: &Desk,
     id: &str,
@@ -385,7 +385,7 @@ async fn load(
 }
 
 /// [`load`] for a form: the session's CSRF token and the permission `needed` first.
-async fn load_for_form(
+pub(super) async fn load_for_form(
     state: &AppState,
     desk: &Desk,
     id: &str,
@@ -402,7 +402,7 @@ async fn load_for_form(
     Ok(l)
 }
 
-fn tr<'a>(state: &'a AppState, desk: &Desk) -> Tr<'a> {
+pub(super) fn tr<'a>(state: &'a AppState, desk: &Desk) -> Tr<'a> {
     Tr {
         i18n: &state.0.i18n,
         language: desk.lang,
@@ -410,7 +410,7 @@ fn tr<'a>(state: &'a AppState, desk: &Desk) -> Tr<'a> {
 }
 
 /// Back to a notice's page after a change.
-fn see(desk: &Desk, id: uuid::Uuid, kind: NoticeKind) -> Response {
+pub(super) fn see(desk: &Desk, id: uuid::Uuid, kind: NoticeKind) -> Response {
     Redirect::to(&format!(
         "/desk/cases/{id}/notices/{}?lang={}",
         kind.id(),
@@ -610,7 +610,7 @@ pub async fn save_authority(
     }
 }
 
-fn handling_error(state: &AppState, desk: &Desk, e: &HandlingError) -> Response {
+pub(super) fn handling_error(state: &AppState, desk: &Desk, e: &HandlingError) -> Response {
     match e {
         HandlingError::Forbidden => super::forbidden(state, desk.lang),
         e => internal(e),

@@ -9,6 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
+mod letters;
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_breachdesk"));
     c.env_remove("BREACHDESK_MASTER_KEY")

@@ -1,0 +1,568 @@
+//! The letters to data subjects on the desk: the template in three languages drafted from the
+//! case, a live preview for a real recipient (or a sample person) before anything is saved,
+//! versions, the DPO's approval, the recipient list (CSV or the scanner's subject list), the
+//! send with its progress, retrying failures, and the printed letter batch (PDF).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use breachdesk_core::investigation::{self, Entry};
+use breachdesk_core::notice::{self, NoticeKind, Version};
+use breachdesk_core::ports::OutboxCounts;
+use breachdesk_core::report::Language;
+use breachdesk_core::workflow::Action;
+use breachdesk_notify::letter::{self, LetterFacts, LetterTemplate, Recipient, TemplateProblem};
+use breachdesk_notify::recipients;
+use breachdesk_notify::texts::LANGUAGES;
+
+use super::cases::{Layout, RecordForm, internal, layout_for, local};
+use super::notices::{
+    EditQuery, LanguageView, Loaded, PartView, VersionView, handling_error, load, load_for_form,
+    see, tr, zone,
+};
+use super::session::{self, Desk};
+use crate::letters::{DeliveryOptions, LetterError};
+use crate::pages::view::Tr;
+use crate::state::AppState;
+
+const KIND: NoticeKind = NoticeKind::Subjects;
+
+fn facts(l: &Loaded) -> LetterFacts {
+    let scope = investigation::current_scope(&l.opened.entries);
+    LetterFacts {
+        organisation: l.org.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+        discovered_on: l.access.case.awareness_at.map(|a| a.to_zoned(zone()).date()),
+        measures: scope.map(|s| s.measures_after.clone()).unwrap_or_default(),
+        dpo_email: l.org.as_ref().and_then(|o| o.dpo_email.clone()),
+        dpo_phone: l.org.as_ref().and_then(|o| o.dpo_phone.clone()),
+    }
+}
+
+fn template_of(v: &Version) -> LetterTemplate {
+    serde_json::from_value(v.content.clone()).unwrap_or_default()
+}
+
+/// A person with every data element, for the preview when no recipient is imported yet.
+fn sample(lang: Language) -> Recipient {
+    Recipient {
+        email: None,
+        name: None,
+        language: lang,
+        elements: letter::ELEMENTS.iter().map(|e| (*e).to_owned()).collect(),
+        postal_address: None,
+    }
+}
+
+#[derive(Debug)]
+pub struct PreviewView {
+    pub lang: &'static str,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Template)]
+#[template(path = "desk/notice_subjects.html")]
+struct SubjectsPage<'a> {
+    tr: Tr<'a>,
+    layout: Layout,
+    id: uuid::Uuid,
+    reference: String,
+    editing: u32,
+    next: u32,
+    languages: Vec<LanguageView>,
+    versions: Vec<VersionView>,
+    may_edit: bool,
+    may_send: bool,
+    previews: Vec<PreviewView>,
+    preview_of_recipient: bool,
+    problems: Vec<String>,
+    message: Option<String>,
+    by_email: u64,
+    by_letter: u64,
+    counts: OutboxCounts,
+    failed: Vec<(u64, String)>,
+    approved: bool,
+    smtp: bool,
+}
+
+fn problem_text(tr: Tr<'_>, p: &TemplateProblem) -> String {
+    let (lang, part, id) = match p {
+        TemplateProblem::Blank { lang, part } => (lang, part, "letter-problem-blank"),
+        TemplateProblem::Placeholder { lang, part } => (lang, part, "letter-problem-placeholder"),
+    };
+    format!(
+        "{} ({}): {}",
+        part,
+        tr.t(&format!("notice-lang-{}", lang.as_str())),
+        tr.t(id)
+    )
+}
+
+async fn render_page(
+    state: &AppState,
+    desk: &Desk,
+    l: &Loaded,
+    editing: u32,
+    t: &LetterTemplate,
+    message: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = tr(state, desk);
+    let problems = letter::problems(t);
+    let blank: Vec<(Language, &str)> = problems
+        .iter()
+        .filter_map(|p| match p {
+            TemplateProblem::Blank { lang, part } | TemplateProblem::Placeholder { lang, part } => {
+                letter::PARTS
+                    .iter()
+                    .find(|x| **x == part)
+                    .map(|x| (*lang, *x))
+            }
+        })
+        .collect();
+    let languages = LANGUAGES
+        .iter()
+        .map(|lang| LanguageView {
+            code: lang.as_str(),
+            name: tr.t(&format!("notice-lang-{}", lang.as_str())),
+            parts: t
+                .parts(*lang)
+                .keys()
+                .map(String::as_str)
+                .filter(|k| !letter::PARTS.contains(k))
+                .chain(letter::PARTS)
+                .map(|p| p.to_owned())
+                .collect::<std::collections::BTreeSet<String>>()
+                .into_iter()
+                .map(|p| PartView {
+                    name: format!("{}_{p}", lang.as_str()),
+                    label: letter_label(tr, &p),
+                    value: t.get(*lang, &p).to_owned(),
+                    missing: blank.contains(&(*lang, p.as_str())),
+                })
+                .collect(),
+        })
+        .collect();
+    let may_approve = l.access.may(Action::ApproveNotice);
+    let version_views = l
+        .versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let n = letter::problems(&template_of(v)).len();
+            VersionView {
+                number: v.number,
+                saved: local(v.saved_at),
+                approved: v.approved.map(|(_, at)| local(at)),
+                submitted: None,
+                problems: n,
+                can_approve: may_approve && v.approved.is_none() && n == 0,
+                can_record: false,
+            }
+        })
+        .collect();
+    let case = &l.access.case;
+    let (counts, (by_email, by_letter), failed, first) = match (
+        state.letter_progress(case).await,
+        state.0.store.failed_messages(case.id).await,
+        state.recipients_of(case, Some(1)).await,
+    ) {
+        (Ok((c, r)), Ok(f), Ok(first)) => (c, r, f, first),
+        _ => return internal(&"letters: the store failed"),
+    };
+    // The preview: the first recipient as they will read it, or a sample person in each
+    // language with every data element.
+    let preview_of_recipient = !first.is_empty();
+    let people: Vec<Recipient> = if first.is_empty() {
+        LANGUAGES.iter().map(|l| sample(*l)).collect()
+    } else {
+        first
+    };
+    let previews = people
+        .iter()
+        .map(|r| {
+            let letter = letter::render(t, r);
+            PreviewView {
+                lang: r.language.as_str(),
+                subject: letter.subject.clone(),
+                body: letter.to_text(),
+            }
+        })
+        .collect();
+    let page = SubjectsPage {
+        tr,
+        layout: layout_for(
+            state,
+            desk,
+            &format!("/desk/cases/{}/notices/subjects", case.id),
+        ),
+        id: case.id,
+        reference: case.reference.clone(),
+        editing,
+        next: notice::next_number(&l.versions),
+        languages,
+        versions: version_views,
+        may_edit: l.access.may(Action::EditInvestigation),
+        may_send: l.access.may(Action::EditInvestigation),
+        previews,
+        preview_of_recipient,
+        problems: problems.iter().map(|p| problem_text(tr, p)).collect(),
+        message,
+        by_email,
+        by_letter,
+        counts,
+        failed,
+        approved: l.versions.iter().any(|v| v.approved.is_some()),
+        smtp: state.0.mail.courier.is_some(),
+    };
+    crate::pages::html(status, &page, None)
+}
+
+fn letter_label(tr: Tr<'_>, part: &str) -> String {
+    if let Some(e) = part.strip_prefix("element.") {
+        format!("{} · {e}", tr.t("letter-element-label"))
+    } else if let Some(e) = part.strip_prefix("advice.") {
+        format!("{} · {e}", tr.t("letter-advice-label"))
+    } else {
+        tr.t(&format!("letter-part-{}", part.replace('_', "-")))
+    }
+}
+
+async fn loaded(state: &AppState, desk: &Desk, id: &str, via: &str) -> Result<Loaded, Response> {
+    load(state, desk, id, KIND, via).await
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Query(q): Query<EditQuery>,
+) -> Response {
+    let l = match loaded(&state, &desk, &id, "notice.subjects").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let shown = if q.fresh {
+        None
+    } else {
+        match q.version {
+            Some(n) => match l.versions.iter().find(|v| v.number == n) {
+                Some(v) => Some(v),
+                None => return super::not_found(&state, desk.lang),
+            },
+            None => l.versions.last(),
+        }
+    };
+    let (editing, t) = match shown {
+        Some(v) => (v.number, template_of(v)),
+        None => (0, letter::draft(&facts(&l))),
+    };
+    render_page(&state, &desk, &l, editing, &t, None, StatusCode::OK).await
+}
+
+/// `action=preview` shows the letter as edited without saving anything (the live preview);
+/// otherwise the three languages are saved as a new version.
+pub async fn save(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let l = match load_for_form(
+        &state,
+        &desk,
+        &id,
+        KIND,
+        "notice.subjects.save",
+        &form,
+        Action::EditInvestigation,
+    )
+    .await
+    {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let mut t = LetterTemplate::default();
+    let mut too_long = false;
+    let keys: Vec<String> = letter::PARTS
+        .iter()
+        .map(|p| (*p).to_owned())
+        .chain(letter::ELEMENTS.iter().map(|e| format!("element.{e}")))
+        .chain(letter::ELEMENTS.iter().map(|e| format!("advice.{e}")))
+        .collect();
+    for lang in LANGUAGES {
+        for part in &keys {
+            let v = form.get(&format!("{}_{part}", lang.as_str())).trim();
+            too_long |= v.chars().count() > investigation::MAX_TEXT;
+            t.parts_mut(lang).insert(part.clone(), v.to_owned());
+        }
+    }
+    if too_long {
+        let msg = tr(&state, &desk).t("letter-too-long");
+        return render_page(
+            &state,
+            &desk,
+            &l,
+            0,
+            &t,
+            Some(msg),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    if form.get("action") == "preview" {
+        return render_page(&state, &desk, &l, 0, &t, None, StatusCode::OK).await;
+    }
+    let entry = Entry::NoticeVersion {
+        notice: KIND,
+        version: notice::next_number(&l.versions),
+        content: serde_json::to_value(&t).unwrap_or_default(),
+    };
+    match state.add_entry(&l.access, desk.user.id, &entry).await {
+        Ok(()) => see(&desk, l.access.case.id, KIND),
+        Err(e) => handling_error(&state, &desk, &e),
+    }
+}
+
+/// The DPO approves one version as it stands; only an approved version is ever sent.
+pub async fn approve(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path((id, version)): Path<(String, u32)>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let l = match load_for_form(
+        &state,
+        &desk,
+        &id,
+        KIND,
+        "notice.subjects.approve",
+        &form,
+        Action::ApproveNotice,
+    )
+    .await
+    {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(v) = l.versions.iter().find(|v| v.number == version) else {
+        return super::not_found(&state, desk.lang);
+    };
+    let t = template_of(v);
+    if v.approved.is_some() || !letter::problems(&t).is_empty() {
+        let msg = tr(&state, &desk).t("notice-cannot-approve");
+        return render_page(
+            &state,
+            &desk,
+            &l,
+            v.number,
+            &t,
+            Some(msg),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let entry = Entry::NoticeApproved {
+        notice: KIND,
+        version,
+        sha256: notice::digest(&v.content),
+    };
+    match state.approve_notice(&l.access, desk.user.id, &entry).await {
+        Ok(()) => see(&desk, l.access.case.id, KIND),
+        Err(e) => handling_error(&state, &desk, &e),
+    }
+}
+
+/// The recipient list, uploaded: CSV or the scanner's subject list; accepted whole or refused
+/// with every line's problem.
+pub async fn upload_recipients(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Response {
+    let (mut csrf, mut format, mut replace) = (String::new(), String::new(), false);
+    let mut bytes: Vec<u8> = Vec::new();
+    let max = state.0.limits.max_attachment_bytes;
+    let mut too_large = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name().unwrap_or_default() {
+            "csrf_token" => csrf = field.text().await.unwrap_or_default(),
+            "format" => format = field.text().await.unwrap_or_default(),
+            "replace" => replace = true,
+            "file" => {
+                let mut field = field;
+                while let Ok(Some(chunk)) = field.chunk().await {
+                    if bytes.len() + chunk.len() > max {
+                        too_large = true;
+                        break;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    let l = match loaded(&state, &desk, &id, "notice.subjects.recipients").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, &csrf)
+        || !l.access.may(Action::EditInvestigation)
+    {
+        return super::forbidden(&state, desk.lang);
+    }
+    let current = l.versions.last().map_or_else(|| letter::draft(&facts(&l)), template_of);
+    let editing = l.versions.last().map_or(0, |v| v.number);
+    let t = tr(&state, &desk);
+    let refuse = |msg: String| async {
+        render_page(
+            &state,
+            &desk,
+            &l,
+            editing,
+            &current,
+            Some(msg),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
+    if too_large {
+        return refuse(t.t("letter-file-too-large")).await;
+    }
+    if bytes.is_empty() {
+        return refuse(t.t("letter-file-missing")).await;
+    }
+    let parsed = if format == "subjects" {
+        recipients::from_subjects(bytes.as_slice(), Language::Fi)
+    } else {
+        recipients::from_csv(bytes.as_slice())
+    };
+    let imported = match parsed {
+        Ok(i) => i,
+        Err(refused) => {
+            return refuse(format!(
+                "{} {}",
+                t.t("letter-import-refused"),
+                refused.to_string().trim_end()
+            ))
+            .await;
+        }
+    };
+    match state
+        .import_recipients(&l.access.case, Some(desk.user.id), &imported, replace)
+        .await
+    {
+        Ok(()) => see(&desk, l.access.case.id, KIND),
+        Err(LetterError::AlreadyQueued) => refuse(t.t("letter-already-queued")).await,
+        Err(e) => internal(&e),
+    }
+}
+
+/// Queues the approved letter for every recipient not yet written to and delivers in the
+/// background; the page shows the progress.
+pub async fn send(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Response {
+    let l = match load_for_form(
+        &state,
+        &desk,
+        &id,
+        KIND,
+        "notice.subjects.send",
+        &form,
+        Action::EditInvestigation,
+    )
+    .await
+    {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let t = tr(&state, &desk);
+    let editing = l.versions.last().map_or(0, |v| v.number);
+    let current = l.versions.last().map_or_else(|| letter::draft(&facts(&l)), template_of);
+    let why = if !l.versions.iter().any(|v| v.approved.is_some()) {
+        Some(t.t("letter-not-approved"))
+    } else if state.0.mail.courier.is_none() {
+        Some(t.t("letter-no-smtp"))
+    } else {
+        None
+    };
+    if let Some(msg) = why {
+        return render_page(
+            &state,
+            &desk,
+            &l,
+            editing,
+            &current,
+            Some(msg),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let case = l.access.case.clone();
+    if form.get("retry_failed") == "1"
+        && let Err(e) = state.retry_failed_letters(&case, Some(desk.user.id)).await
+    {
+        return internal(&e);
+    }
+    let actor = desk.user.id;
+    let bg = state.clone();
+    tokio::spawn(async move {
+        let run = async {
+            bg.queue_letters(&case, Some(actor)).await?;
+            bg.deliver_letters(&case, Some(actor), DeliveryOptions::default(), &|_| {})
+                .await
+        };
+        if let Err(e) = run.await {
+            tracing::error!(case_id = %case.id, error = %e, "letters: the delivery run failed");
+        }
+    });
+    see(&desk, l.access.case.id, KIND)
+}
+
+/// The printed letters of the recipients without an e-mail address, one per page-run, as one
+/// PDF to print and post.
+pub async fn letters_pdf(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Response {
+    let l = match loaded(&state, &desk, &id, "notice.subjects.letters").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(v) = l.versions.iter().rev().find(|v| v.approved.is_some()) else {
+        return super::not_found(&state, desk.lang);
+    };
+    let t = template_of(v);
+    let people = match state.recipients_of(&l.access.case, None).await {
+        Ok(p) => p,
+        Err(e) => return internal(&e),
+    };
+    let docs: Vec<_> = people
+        .iter()
+        .filter(|r| r.email.is_none())
+        .map(|r| letter::render(&t, r).to_document(r))
+        .collect();
+    let pdf = breachdesk_notify::pdf::render(&docs);
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-letters.pdf\"",
+                    l.access.case.reference
+                ),
+            ),
+        ],
+        pdf,
+    )
+        .into_response()
+}

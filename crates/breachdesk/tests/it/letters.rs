@@ -1,0 +1,286 @@
+//! Letters to data subjects, end to end through the binary: 100,000 recipients imported with
+//! `notify recipients`, `notify send` killed with SIGKILL in the middle of sending to a real
+//! local SMTP server (aiosmtpd) and run again; every recipient has exactly one message.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::investigation::{Entry, seal_entry};
+use breachdesk_core::notice::{NoticeKind, digest};
+use breachdesk_core::ports::{CaseChange, Keyring};
+use breachdesk_crypto::{MasterKey, MasterKeyring};
+use breachdesk_notify::letter::{self, LetterFacts};
+
+use super::{ok, report, run, serve, setup};
+
+/// A real SMTP server (aiosmtpd's SMTP protocol class) whose handler records every message it
+/// accepts — one line "recipient TAB Message-ID" written before the 250 reply — and keeps the
+/// whole message of `sample-…` recipients.
+const SERVER: &str = r#"
+import asyncio, sys, os
+from aiosmtpd.smtp import SMTP
+port, log, keep = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+out = open(log, "a", buffering=1)
+class Handler:
+    async def handle_DATA(self, server, session, envelope):
+        mid = ""
+        for line in envelope.content.split(b"\r\n"):
+            if line == b"":
+                break
+            if line.lower().startswith(b"message-id:"):
+                mid = line[11:].strip().decode()
+        for r in envelope.rcpt_tos:
+            out.write(f"{r}\t{mid}\n")
+            if r.startswith("sample"):
+                with open(os.path.join(keep, r + ".eml"), "wb") as f:
+                    f.write(envelope.content)
+        return "250 OK"
+loop = asyncio.new_event_loop()
+server = loop.run_until_complete(loop.create_server(lambda: SMTP(Handler()), "127.0.0.1", port))
+print("ready", flush=True)
+loop.run_forever()
+"#;
+
+struct Smtp(Child);
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn smtp_server(port: u16, log: &Path, keep: &Path) -> Smtp {
+    let mut child = Command::new(std::env::var("PYTHON").unwrap_or("python3".into()))
+        .args(["-c", SERVER, &port.to_string()])
+        .arg(log)
+        .arg(keep)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 with aiosmtpd (pip install aiosmtpd, as .ci/run does)");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "ready", "aiosmtpd did not start");
+    Smtp(child)
+}
+
+fn received(log: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(r, m)| (r.to_owned(), m.to_owned()))
+        .collect()
+}
+
+/// The DPO's approval of the drafted letter, written as the desk writes it (the desk flow
+/// itself is tested in the web crate).
+async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
+    let store = breachdesk_store::connect(None, dir).await.unwrap();
+    let case = store.case_by_id(case_id).await.unwrap().unwrap();
+    let master = MasterKey::read_file(&dir.join("master.key")).unwrap();
+    let keyring = MasterKeyring::new(&master);
+    let key = keyring
+        .unwrap_case_key(case.id, &case.wrapped_key)
+        .unwrap();
+    let template = letter::draft(&LetterFacts {
+        organisation: "University of Example".into(),
+        discovered_on: Some(jiff::civil::date(2026, 1, 5)),
+        measures: String::new(),
+        dpo_email: Some("dpo@uni.example".into()),
+        dpo_phone: None,
+    });
+    let content = serde_json::to_value(&template).unwrap();
+    for entry in [
+        Entry::NoticeVersion {
+            notice: NoticeKind::Subjects,
+            version: 1,
+            content: content.clone(),
+        },
+        Entry::NoticeApproved {
+            notice: NoticeKind::Subjects,
+            version: 1,
+            sha256: digest(&content),
+        },
+    ] {
+        let change = CaseChange {
+            case_id: case.id,
+            entry: Some(seal_entry(&key, &entry, None)),
+            ..CaseChange::default()
+        };
+        let audit = AuditEvent {
+            actor: None,
+            org_id: Some(case.org_id),
+            case_id: Some(case.id),
+            action: "case.entry",
+            detail: entry.kind().to_owned(),
+        };
+        store
+            .change_case(&change, &audit, jiff::Timestamp::now())
+            .await
+            .unwrap();
+    }
+}
+
+const N: usize = 100_000;
+
+#[test]
+fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_100000() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    setup(&dir);
+    let server = serve(&dir);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (case_id, reference) = rt.block_on(async {
+        let r: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/v1/orgs/uni/reports", server.base))
+            .json(&report(1))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id: uuid::Uuid = r["case_id"].as_str().unwrap().parse().unwrap();
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let reference = store.case_by_id(id).await.unwrap().unwrap().reference;
+        (id, reference)
+    });
+    drop(server);
+
+    // Sending before the DPO approved the letter is refused.
+    let csv = tmp.path().join("recipients.csv");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+        writeln!(f, "email,name,language,elements").unwrap();
+        writeln!(f, "sample-sv@example.se,Anna Andersson,sv,iban;email").unwrap();
+        writeln!(f, "sample-fi@example.fi,Matti Meikäläinen,fi,national_id").unwrap();
+        for i in 2..N {
+            let lang = ["fi", "sv", "en"][i % 3];
+            writeln!(f, "person{i}@example.org,Person {i},{lang},email;phone").unwrap();
+        }
+    }
+    ok(&dir, &["notify", "recipients", &reference, csv.to_str().unwrap()]);
+    let port = free_port();
+    std::fs::write(
+        dir.join("breachdesk.toml"),
+        format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"BreachDesk <breachdesk@uni.example>\"\n"
+        ),
+    )
+    .unwrap();
+    let refused = run(&dir, &["notify", "send", &reference]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("no approved version"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    rt.block_on(approve_letter(&dir, case_id));
+
+    let log = tmp.path().join("received.txt");
+    let keep = tmp.path().join("kept");
+    std::fs::create_dir(&keep).unwrap();
+    let _smtp = smtp_server(port, &log, &keep);
+
+    // First run: killed (SIGKILL) once about a third has arrived.
+    let mut first = super::bin()
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["notify", "send", &reference])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let n = std::fs::read(&log)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        if n >= N / 3 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "only {n} received"
+        );
+        assert!(first.try_wait().unwrap().is_none(), "ended before the kill");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let at_kill = received(&log).len();
+    assert!(at_kill < N, "the kill came after the end");
+
+    // Second run: takes over when the dead run's lease has run out, and finishes.
+    let out = ok(&dir, &["notify", "send", &reference]);
+    let in_doubt: usize = out
+        .lines()
+        .find_map(|l| l.split("sent again ").nth(1))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(out.contains("0 messages queued now"), "nothing queued twice: {out}");
+
+    let got = received(&log);
+    let mut per_recipient: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (r, m) in &got {
+        per_recipient.entry(r).or_default().push(m);
+    }
+    assert_eq!(per_recipient.len(), N, "every recipient has a message");
+    let mut copies = 0;
+    for (r, ids) in &per_recipient {
+        assert!(ids.iter().all(|m| !m.is_empty()), "{r}: a Message-ID");
+        assert!(
+            ids.iter().all(|m| *m == ids[0]),
+            "{r}: two different messages {ids:?}"
+        );
+        copies += ids.len() - 1;
+    }
+    // Only messages left mid-send by the killed run can have gone twice, and then as the same
+    // message (same Message-ID); there are at most connections × batch of them.
+    assert!(
+        copies <= in_doubt && in_doubt <= 4 * 20,
+        "{copies} second copies, {in_doubt} in doubt"
+    );
+    let status = ok(&dir, &["notify", "status", &reference]);
+    assert!(
+        status.contains(&format!("sent {N} failed 0")),
+        "{status}"
+    );
+
+    // Each person's letter in their language, naming only their own data.
+    let sv = std::fs::read_to_string(keep.join("sample-sv@example.se.eml")).unwrap();
+    let fi = std::fs::read_to_string(keep.join("sample-fi@example.fi.eml")).unwrap();
+    let body = |m: &str| {
+        mailparse::parse_mail(m.as_bytes())
+            .unwrap()
+            .get_body()
+            .unwrap()
+    };
+    let (sv, fi) = (body(&sv), body(&fi));
+    assert!(sv.starts_with("Bästa Anna Andersson,"), "{sv}");
+    assert!(sv.contains("- ditt bankkontonummer"), "{sv}");
+    assert!(!sv.contains("personbeteckning"), "{sv}");
+    assert!(fi.starts_with("Hyvä Matti Meikäläinen,"), "{fi}");
+    assert!(fi.contains("- henkilötunnuksesi"), "{fi}");
+    assert!(!fi.contains("pankkitili"), "{fi}");
+}
