@@ -90,9 +90,19 @@ fn mail_settings(port: u16) -> MailSettings {
         timeout_secs: Some(10),
     })
     .unwrap();
+    let courier = breachdesk_notify::Courier::new(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(port),
+        security: SmtpSecurity::None,
+        from: "BreachDesk <breachdesk@uni.example>".into(),
+        username: None,
+        password: None,
+        timeout_secs: Some(10),
+    })
+    .unwrap();
     MailSettings {
         mailer: Some(Arc::new(mailer)),
-        courier: None,
+        courier: Some(Arc::new(courier)),
         reminders: breachdesk_core::deadline::ReminderSchedule::default(),
         public_url: "https://breachdesk.uni.example".into(),
     }
@@ -284,4 +294,196 @@ async fn a_reminder_that_could_not_be_delivered_stays_due() {
     let round = app.state.send_due_reminders().await.unwrap();
     assert_eq!((round.sent, round.failed), (0, 1));
     assert!(app.store.reminders_sent(case).await.unwrap().is_empty());
+}
+
+fn letter_fields(page: &crate::desk::Page) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = page.body.as_str();
+    while let Some(i) = rest.find("<textarea id=\"") {
+        rest = &rest[i + 15..];
+        let name = &rest[..rest.find('"').unwrap()];
+        let start = rest.find('>').unwrap() + 1;
+        let end = rest.find("</textarea>").unwrap();
+        let value = rest[start..end]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&amp;", "&");
+        out.push((name.to_owned(), value));
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[tokio::test]
+async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in_their_language() {
+    let server = smtp_server();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let manager = app
+        .account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    let stranger = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let path = format!("/desk/cases/{case}/notices/subjects?lang=en");
+    let mut b = app.signed_in(&dpo).await;
+
+    // The draft, previewed for a sample person in each language.
+    let page = b.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Hyvä vastaanottaja,"), "{}", page.body);
+    assert!(page.body.contains("Bästa mottagare,"));
+    assert!(page.body.contains("Dear recipient,"));
+    let fields = letter_fields(&page);
+    assert!(fields.iter().any(|(k, _)| k == "sv_advice.iban"));
+
+    // The live preview shows an edit and saves nothing.
+    let mut edited: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| {
+            if k == "en_closing" {
+                (k.clone(), "With our sincere apologies, the University.".into())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect();
+    edited.push(("action".into(), "preview".into()));
+    let pairs = |v: &[(String, String)]| -> Vec<(String, String)> { v.to_vec() };
+    let form: Vec<(&str, &str)> = edited.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let preview = b.submit(&path, &path, &form).await;
+    assert_eq!(preview.status, 200);
+    assert!(preview.body.contains("With our sincere apologies, the University."));
+    assert!(preview.body.contains(">No versions yet") || !preview.body.contains("id=\"version-1\""));
+
+    // An unknown placeholder keeps a version from approval.
+    let mut bad = pairs(&edited);
+    for (k, v) in &mut bad {
+        if k == "fi_closing" {
+            *v = "Terveisin { $org }".into();
+        }
+        if k == "action" {
+            *v = "save".into();
+        }
+    }
+    let form: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let saved = b.submit(&path, &path, &form).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = b.get(&format!("{path}&version=1")).await;
+    assert!(page.body.contains("unknown placeholder"), "{}", page.body);
+    assert!(!page.body.contains("/notices/subjects/1/approve"));
+
+    // Version 2 is fine; the manager may not approve it, another organisation sees nothing.
+    let mut good = pairs(&edited);
+    for (k, v) in &mut good {
+        if k == "action" {
+            *v = "save".into();
+        }
+    }
+    let form: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(b.submit(&path, &path, &form).await.status, 303);
+    let approve = format!("/desk/cases/{case}/notices/subjects/2/approve?lang=en");
+    let mut m = app.signed_in(&manager).await;
+    assert_eq!(m.submit(&path, &approve, &[]).await.status, 403);
+    let mut s = app.signed_in(&stranger).await;
+    assert_eq!(s.get(&path).await.status, 404);
+
+    // Recipients: a bad file is refused whole with its lines named.
+    let csrf = b.get(&path).await.hidden("csrf_token");
+    let upload = format!("/desk/cases/{case}/notices/subjects/recipients?lang=en");
+    let refused = b
+        .upload(
+            &upload,
+            &csrf,
+            "r.csv",
+            b"email,name,language,elements\nnot-an-address,X,fi,email\n".to_vec(),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("line 2: the e-mail address is not valid"), "{}", refused.body);
+    assert!(!refused.body.contains("not-an-address"));
+    assert!(refused.body.contains("<dd id=\"by-email\">0</dd>"));
+    let csv = "email,name,language,elements,postal_address\n\
+               anna@example.se,Anna Andersson,sv,iban;email,\n\
+               matti@example.fi,Matti Meikäläinen,fi,national_id,\n\
+               ,Paper Person,en,health,\"1 Main Street\nHelsinki\"\n";
+    let csrf = b.get(&path).await.hidden("csrf_token");
+    let ok = b.upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let page = b.get(&path).await;
+    assert!(page.body.contains("<dd id=\"by-email\">2</dd>"), "{}", page.body);
+    assert!(page.body.contains("<dd id=\"by-letter\">1</dd>"));
+    // The preview is now the first recipient's own letter.
+    assert!(page.body.contains("Bästa Anna Andersson,"));
+
+    // Nothing goes before approval.
+    let send = format!("/desk/cases/{case}/notices/subjects/send?lang=en");
+    assert_eq!(b.submit(&path, &send, &[]).await.status, 409);
+    assert!(server.messages().is_empty());
+    assert_eq!(b.submit(&path, &approve, &[]).await.status, 303);
+    assert_eq!(b.submit(&path, &send, &[]).await.status, 303);
+
+    // Delivered in the background: wait for the outbox, not for a clock.
+    let started = std::time::Instant::now();
+    loop {
+        let page = b.get(&path).await;
+        if page.body.contains("<dd id=\"sent\">2</dd>") {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{}", page.body);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let messages = server.messages();
+    assert_eq!(recipients(&messages), vec!["anna@example.se", "matti@example.fi"]);
+    let anna = messages.iter().find(|m| m.contains("To: anna@example.se")).unwrap();
+    let text = body_text(anna);
+    assert!(text.contains("Bästa Anna Andersson,"), "{text}");
+    assert!(text.contains("- ditt bankkontonummer"), "{text}");
+    assert!(!text.contains("personbeteckning"), "{text}");
+    assert!(anna.contains("From: \"University of Example\" <breachdesk@uni.example>"), "{anna}");
+    let matti = body_text(messages.iter().find(|m| m.contains("To: matti@example.fi")).unwrap());
+    assert!(matti.contains("- henkilötunnuksesi"), "{matti}");
+    assert!(!matti.contains("With our sincere apologies"), "the English closing is not in Finnish letters");
+
+    // Sending again sends nothing twice.
+    assert_eq!(b.submit(&path, &send, &[]).await.status, 303);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(server.messages().len(), 2);
+
+    // The printed letter for the person without an e-mail address.
+    let (status, ct, pdf) = b
+        .get_bytes(&format!("/desk/cases/{case}/notices/subjects/letters.pdf"))
+        .await;
+    assert_eq!((status, ct.as_str()), (200, "application/pdf"));
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let text = doc.extract_text(&[1]).unwrap();
+    assert!(text.contains("Paper Person"), "{text}");
+    assert!(text.contains("1 Main Street"), "{text}");
+    assert!(text.contains("information about your health"), "{text}");
+    assert!(text.contains("With our sincere apologies"), "{text}");
+    let (status, _, _) = s
+        .get_bytes(&format!("/desk/cases/{case}/notices/subjects/letters.pdf"))
+        .await;
+    assert_eq!(status, 404);
+
+    // The audit trail names counts, never a person.
+    let trail = app.store.audit_trail(Some(case)).await.unwrap();
+    let details: Vec<String> = trail.iter().map(|a| format!("{} {}", a.action, a.detail)).collect();
+    assert!(details.iter().any(|d| d.starts_with("notice.subjects.recipients added recipients=3")), "{details:?}");
+    assert!(details.iter().any(|d| d.starts_with("notice.subjects.delivery sent=2 failed=0")), "{details:?}");
+    assert!(!details.iter().any(|d| d.contains("anna") || d.contains("Anna")));
 }

@@ -255,6 +255,10 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
         );
         copies += ids.len() - 1;
     }
+    eprintln!(
+        "killed at {at_kill} received; in doubt {in_doubt}; second copies {copies}; total {}",
+        got.len()
+    );
     // Only messages left mid-send by the killed run can have gone twice, and then as the same
     // message (same Message-ID); there are at most connections × batch of them.
     assert!(
