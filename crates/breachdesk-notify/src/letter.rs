@@ -422,20 +422,32 @@ mod tests {
             elements: vec!["email".into()],
             postal_address: None,
         };
-        let l = render(&t, &r);
+        let letter = render(&t, &r);
         let from: Mailbox = "BreachDesk <breachdesk@museokortti.example>"
             .parse()
             .unwrap();
         let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000);
-        let a = email(&l, &from, "anna@example.fi", "<x1@museokortti.example>", at).unwrap();
-        let b = email(&l, &from, "anna@example.fi", "<x1@museokortti.example>", at).unwrap();
-        assert_eq!(a, b);
-        let text = String::from_utf8(a).unwrap();
+        let first = email(
+            &letter,
+            &from,
+            "anna@example.fi",
+            "<x1@museokortti.example>",
+            at,
+        );
+        let again = email(
+            &letter,
+            &from,
+            "anna@example.fi",
+            "<x1@museokortti.example>",
+            at,
+        );
+        assert_eq!(first, again);
+        let text = String::from_utf8(first.unwrap()).unwrap();
         assert!(
             text.contains("Message-ID: <x1@museokortti.example>"),
             "{text}"
         );
         assert!(text.contains("To: anna@example.fi"), "{text}");
-        assert!(email(&l, &from, "not an address", "<x2@m>", at).is_err());
+        assert!(email(&letter, &from, "not an address", "<x2@m>", at).is_err());
     }
 }

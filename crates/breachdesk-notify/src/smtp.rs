@@ -201,7 +201,7 @@ impl Courier {
             SmtpSecurity::Tls => 465,
             SmtpSecurity::None => 25,
         });
-        let timeout = Some(Duration::from_secs(self.config.timeout_secs.unwrap_or(30)));
+        let timeout = Duration::from_secs(self.config.timeout_secs.unwrap_or(30));
         let implicit = match self.config.security {
             SmtpSecurity::Tls => Some(self.tls()?),
             _ => None,
@@ -209,7 +209,7 @@ impl Courier {
         let mut c = if implicit.is_some() {
             AsyncSmtpConnection::connect_tokio1(
                 (self.config.host.as_str(), port),
-                timeout,
+                Some(timeout),
                 &self.hello,
                 implicit,
                 None,
@@ -220,7 +220,7 @@ impl Courier {
             // Our own socket, so that small commands are not held back by Nagle's algorithm
             // waiting for the server's delayed ACK (milliseconds per message otherwise).
             let connect = tokio::net::TcpStream::connect((self.config.host.as_str(), port));
-            let stream = tokio::time::timeout(timeout.unwrap_or(Duration::MAX), connect)
+            let stream = tokio::time::timeout(timeout, connect)
                 .await
                 .map_err(|_| SendError::Transient("timeout".into()))?
                 .map_err(|_| SendError::Transient("connection".into()))?;

@@ -114,7 +114,10 @@ fn outbox_aad(id: Uuid) -> Aad {
 }
 
 /// Opens a queued message: the envelope recipient and the message bytes.
-fn open_message<C: CaseCipher>(key: &C, m: &OutboxMessage) -> Result<(String, Vec<u8>), LetterError> {
+fn open_message<C: CaseCipher>(
+    key: &C,
+    m: &OutboxMessage,
+) -> Result<(String, Vec<u8>), LetterError> {
     let plain = key.open(&outbox_aad(m.id), &m.body)?;
     let split = plain
         .iter()
@@ -276,7 +279,8 @@ impl AppState {
                 };
                 let id = Uuid::now_v7();
                 let letter = letter::render(&template, &recipient);
-                let Ok(bytes) = letter::email(&letter, &from, to, &format!("<{id}@{domain}>"), date)
+                let Ok(bytes) =
+                    letter::email(&letter, &from, to, &format!("<{id}@{domain}>"), date)
                 else {
                     // Checked at import; an address lettre refuses cannot be sent at all.
                     continue;
@@ -393,7 +397,10 @@ impl AppState {
                     let mut renewed = lease.lock().await;
                     let now = self.now();
                     if now.duration_since(*renewed) > SignedDuration::from_secs(3) {
-                        if !store.lease_outbox(case.id, holder, now, now + LEASE).await? {
+                        if !store
+                            .lease_outbox(case.id, holder, now, now + LEASE)
+                            .await?
+                        {
                             return Err(LetterError::Busy);
                         }
                         *renewed = now;
@@ -410,7 +417,10 @@ impl AppState {
                     if let Some(l) = &limiter {
                         l.until_ready().await;
                     }
-                    if conn.as_ref().is_some_and(breachdesk_notify::Connection::broken) {
+                    if conn
+                        .as_ref()
+                        .is_some_and(breachdesk_notify::Connection::broken)
+                    {
                         conn = None;
                     }
                     let sent = match &mut conn {

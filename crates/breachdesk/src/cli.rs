@@ -78,8 +78,8 @@ pub struct KeyArgs {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum RecipientFormat {
-    /// CSV with a header: email, name, language, elements (ids separated by `;`),
-    /// postal_address.
+    /// CSV with a header: `email`, `name`, `language`, `elements` (ids separated by `;`),
+    /// `postal_address`.
     Csv,
     /// The leak scanner's `--subjects` file, written with `--reveal`.
     Subjects,

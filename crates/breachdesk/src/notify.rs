@@ -88,8 +88,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
                 bail!("--language must be fi, sv or en");
             };
             let case = find_case(&*store, &case).await?;
-            let input = File::open(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
+            let input = File::open(&file).with_context(|| format!("reading {}", file.display()))?;
             let parsed = match format {
                 RecipientFormat::Csv => recipients::from_csv(BufReader::new(input)),
                 RecipientFormat::Subjects => {

@@ -33,7 +33,11 @@ fn facts(l: &Loaded) -> LetterFacts {
     let scope = investigation::current_scope(&l.opened.entries);
     LetterFacts {
         organisation: l.org.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-        discovered_on: l.access.case.awareness_at.map(|a| a.to_zoned(zone()).date()),
+        discovered_on: l
+            .access
+            .case
+            .awareness_at
+            .map(|a| a.to_zoned(zone()).date()),
         measures: scope.map(|s| s.measures_after.clone()).unwrap_or_default(),
         dpo_email: l.org.as_ref().and_then(|o| o.dpo_email.clone()),
         dpo_phone: l.org.as_ref().and_then(|o| o.dpo_phone.clone()),
@@ -64,6 +68,10 @@ pub struct PreviewView {
 
 #[derive(Template)]
 #[template(path = "desk/notice_subjects.html")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "what the page may offer, one flag each"
+)]
 struct SubjectsPage<'a> {
     tr: Tr<'a>,
     layout: Layout,
@@ -105,10 +113,11 @@ async fn render_page(
     desk: &Desk,
     l: &Loaded,
     editing: u32,
-    t: &LetterTemplate,
+    template: &LetterTemplate,
     message: Option<String>,
     status: StatusCode,
 ) -> Response {
+    let t = template;
     let tr = tr(state, desk);
     let problems = letter::problems(t);
     let blank: Vec<(Language, &str)> = problems
@@ -133,7 +142,7 @@ async fn render_page(
                 .map(String::as_str)
                 .filter(|k| !letter::PARTS.contains(k))
                 .chain(letter::PARTS)
-                .map(|p| p.to_owned())
+                .map(ToOwned::to_owned)
                 .collect::<std::collections::BTreeSet<String>>()
                 .into_iter()
                 .map(|p| PartView {
@@ -164,13 +173,12 @@ async fn render_page(
         })
         .collect();
     let case = &l.access.case;
-    let (counts, (by_email, by_letter), failed, first) = match (
+    let (Ok((counts, (by_email, by_letter))), Ok(failed), Ok(first)) = (
         state.letter_progress(case).await,
         state.0.store.failed_messages(case.id).await,
         state.recipients_of(case, Some(1)).await,
-    ) {
-        (Ok((c, r)), Ok(f), Ok(first)) => (c, r, f, first),
-        _ => return internal(&"letters: the store failed"),
+    ) else {
+        return internal(&"letters: the store failed");
     };
     // The preview: the first recipient as they will read it, or a sample person in each
     // language with every data element.
@@ -414,7 +422,10 @@ pub async fn upload_recipients(
     {
         return super::forbidden(&state, desk.lang);
     }
-    let current = l.versions.last().map_or_else(|| letter::draft(&facts(&l)), template_of);
+    let current = l
+        .versions
+        .last()
+        .map_or_else(|| letter::draft(&facts(&l)), template_of);
     let editing = l.versions.last().map_or(0, |v| v.number);
     let t = tr(&state, &desk);
     let refuse = |msg: String| async {
@@ -485,7 +496,10 @@ pub async fn send(
     };
     let t = tr(&state, &desk);
     let editing = l.versions.last().map_or(0, |v| v.number);
-    let current = l.versions.last().map_or_else(|| letter::draft(&facts(&l)), template_of);
+    let current = l
+        .versions
+        .last()
+        .map_or_else(|| letter::draft(&facts(&l)), template_of);
     let why = if !l.versions.iter().any(|v| v.approved.is_some()) {
         Some(t.t("letter-not-approved"))
     } else if state.0.mail.courier.is_none() {

@@ -300,7 +300,7 @@ fn letter_fields(page: &crate::desk::Page) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = page.body.as_str();
     while let Some(i) = rest.find("<textarea id=\"") {
-        rest = &rest[i + 15..];
+        rest = &rest[i + 14..];
         let name = &rest[..rest.find('"').unwrap()];
         let start = rest.find('>').unwrap() + 1;
         let end = rest.find("</textarea>").unwrap();
@@ -356,7 +356,10 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
         .iter()
         .map(|(k, v)| {
             if k == "en_closing" {
-                (k.clone(), "With our sincere apologies, the University.".into())
+                (
+                    k.clone(),
+                    "With our sincere apologies, the University.".into(),
+                )
             } else {
                 (k.clone(), v.clone())
             }
@@ -364,11 +367,20 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
         .collect();
     edited.push(("action".into(), "preview".into()));
     let pairs = |v: &[(String, String)]| -> Vec<(String, String)> { v.to_vec() };
-    let form: Vec<(&str, &str)> = edited.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let form: Vec<(&str, &str)> = edited
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let preview = b.submit(&path, &path, &form).await;
     assert_eq!(preview.status, 200);
-    assert!(preview.body.contains("With our sincere apologies, the University."));
-    assert!(preview.body.contains(">No versions yet") || !preview.body.contains("id=\"version-1\""));
+    assert!(
+        preview
+            .body
+            .contains("With our sincere apologies, the University.")
+    );
+    assert!(
+        preview.body.contains(">No versions yet") || !preview.body.contains("id=\"version-1\"")
+    );
 
     // An unknown placeholder keeps a version from approval.
     let mut bad = pairs(&edited);
@@ -414,7 +426,13 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
         )
         .await;
     assert_eq!(refused.status, 422);
-    assert!(refused.body.contains("line 2: the e-mail address is not valid"), "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("line 2: the e-mail address is not valid"),
+        "{}",
+        refused.body
+    );
     assert!(!refused.body.contains("not-an-address"));
     assert!(refused.body.contains("<dd id=\"by-email\">0</dd>"));
     let csv = "email,name,language,elements,postal_address\n\
@@ -422,10 +440,16 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
                matti@example.fi,Matti Meikäläinen,fi,national_id,\n\
                ,Paper Person,en,health,\"1 Main Street\nHelsinki\"\n";
     let csrf = b.get(&path).await.hidden("csrf_token");
-    let ok = b.upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec()).await;
+    let ok = b
+        .upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec())
+        .await;
     assert_eq!(ok.status, 303, "{}", ok.body);
     let page = b.get(&path).await;
-    assert!(page.body.contains("<dd id=\"by-email\">2</dd>"), "{}", page.body);
+    assert!(
+        page.body.contains("<dd id=\"by-email\">2</dd>"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("<dd id=\"by-letter\">1</dd>"));
     // The preview is now the first recipient's own letter.
     assert!(page.body.contains("Bästa Anna Andersson,"));
@@ -444,20 +468,41 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
         if page.body.contains("<dd id=\"sent\">2</dd>") {
             break;
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{}", page.body);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{}",
+            page.body
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let messages = server.messages();
-    assert_eq!(recipients(&messages), vec!["anna@example.se", "matti@example.fi"]);
-    let anna = messages.iter().find(|m| m.contains("To: anna@example.se")).unwrap();
+    assert_eq!(
+        recipients(&messages),
+        vec!["anna@example.se", "matti@example.fi"]
+    );
+    let anna = messages
+        .iter()
+        .find(|m| m.contains("To: anna@example.se"))
+        .unwrap();
     let text = body_text(anna);
     assert!(text.contains("Bästa Anna Andersson,"), "{text}");
     assert!(text.contains("- ditt bankkontonummer"), "{text}");
     assert!(!text.contains("personbeteckning"), "{text}");
-    assert!(anna.contains("From: \"University of Example\" <breachdesk@uni.example>"), "{anna}");
-    let matti = body_text(messages.iter().find(|m| m.contains("To: matti@example.fi")).unwrap());
+    assert!(
+        anna.contains("From: \"University of Example\" <breachdesk@uni.example>"),
+        "{anna}"
+    );
+    let matti = body_text(
+        messages
+            .iter()
+            .find(|m| m.contains("To: matti@example.fi"))
+            .unwrap(),
+    );
     assert!(matti.contains("- henkilötunnuksesi"), "{matti}");
-    assert!(!matti.contains("With our sincere apologies"), "the English closing is not in Finnish letters");
+    assert!(
+        !matti.contains("With our sincere apologies"),
+        "the English closing is not in Finnish letters"
+    );
 
     // Sending again sends nothing twice.
     assert_eq!(b.submit(&path, &send, &[]).await.status, 303);
@@ -482,8 +527,25 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
 
     // The audit trail names counts, never a person.
     let trail = app.store.audit_trail(Some(case)).await.unwrap();
-    let details: Vec<String> = trail.iter().map(|a| format!("{} {}", a.action, a.detail)).collect();
-    assert!(details.iter().any(|d| d.starts_with("notice.subjects.recipients added recipients=3")), "{details:?}");
-    assert!(details.iter().any(|d| d.starts_with("notice.subjects.delivery sent=2 failed=0")), "{details:?}");
-    assert!(!details.iter().any(|d| d.contains("anna") || d.contains("Anna")));
+    let details: Vec<String> = trail
+        .iter()
+        .map(|a| format!("{} {}", a.action, a.detail))
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("notice.subjects.recipients added recipients=3")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("notice.subjects.delivery sent=2 failed=0")),
+        "{details:?}"
+    );
+    assert!(
+        !details
+            .iter()
+            .any(|d| d.contains("anna") || d.contains("Anna"))
+    );
 }
