@@ -1,0 +1,335 @@
+//! Letters benchmark (issue #5): render and queue personalised letters into the durable outbox,
+//! then deliver to a local SMTP server (aiosmtpd) — beside the server's own receiving rate,
+//! measured the same way (the same connections sending prepared messages, no database). Not a
+//! test.
+//!
+//! `cargo bench -p breachdesk --bench letters` — environment: `BENCH_LETTERS` (1000000),
+//! `BENCH_DELIVER` (20000), `BENCH_CONNECTIONS` (4), `BENCH_DIR` (default: a temp dir),
+//! `PYTHON` (python3 with aiosmtpd).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::cast_precision_loss,
+    clippy::doc_markdown
+)]
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Instant;
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::clock::{Clock, SystemClock};
+use breachdesk_core::input::JsonInput;
+use breachdesk_core::intake::{IssuedReceipt, seal_intake};
+use breachdesk_core::investigation::{Entry, seal_entry};
+use breachdesk_core::notice::{NoticeKind, digest};
+use breachdesk_core::org::{NewOrganisation, OrgSlug};
+use breachdesk_core::ports::{CaseChange, CaseRecord, Keyring, Store};
+use breachdesk_core::report::{Language, validate_report};
+use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring};
+use breachdesk_notify::letter::{self, LetterFacts, Recipient};
+use breachdesk_notify::recipients::Imported;
+use breachdesk_notify::{Courier, SmtpConfig, SmtpSecurity};
+use breachdesk_web::letters::DeliveryOptions;
+use breachdesk_web::{AppState, Limits, MailSettings};
+use serde_json::json;
+use uuid::Uuid;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+const SINK: &str = r#"
+import asyncio, sys
+from aiosmtpd.smtp import SMTP
+class Sink:
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+loop = asyncio.new_event_loop()
+loop.run_until_complete(loop.create_server(lambda: SMTP(Sink()), "127.0.0.1", int(sys.argv[1])))
+print("ready", flush=True)
+loop.run_forever()
+"#;
+
+struct Sink(Child);
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn sink(port: u16) -> Sink {
+    let mut child = Command::new(std::env::var("PYTHON").unwrap_or("python3".into()))
+        .args(["-c", SINK, &port.to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 with aiosmtpd");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "ready");
+    Sink(child)
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+fn recipients(n: usize, from: usize) -> Imported {
+    let langs = [Language::Fi, Language::Sv, Language::En];
+    let sets: [&[&str]; 3] = [
+        &["email", "phone"],
+        &["national_id", "person_name", "postal_address"],
+        &["iban", "email", "credential"],
+    ];
+    Imported {
+        recipients: (from..from + n)
+            .map(|i| Recipient {
+                email: Some(format!("person{i}@example.org")),
+                name: Some(format!("Person {i}")),
+                language: langs[i % 3],
+                elements: sets[i % 3].iter().map(|s| (*s).to_owned()).collect(),
+                postal_address: None,
+            })
+            .collect(),
+        unreachable: 0,
+    }
+}
+
+async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid) -> CaseRecord {
+    let now = SystemClock.now();
+    let v = json!({
+        "kind": "breach", "how_noticed": "log review", "noticed_at": "2026-11-20T09:15:00+02:00",
+        "what_happened": "A member list was exposed.", "system": "Members",
+    });
+    let valid = validate_report(&JsonInput(v.as_object().unwrap()), now).unwrap();
+    let fast = Argon2Hasher::new(HashCost::Test);
+    let s = seal_intake(keyring, org, &valid, IssuedReceipt::new(&fast), now);
+    store.insert_intake(&s.case, &s.report, 2026).await.unwrap();
+    let case = store.case_by_id(s.case.id).await.unwrap().unwrap();
+    let key = keyring.unwrap_case_key(case.id, &case.wrapped_key).unwrap();
+    let content = serde_json::to_value(letter::draft(&LetterFacts {
+        organisation: "Museum Card Ltd".into(),
+        discovered_on: Some(jiff::civil::date(2026, 11, 20)),
+        measures: String::new(),
+        dpo_email: Some("dpo@museum.example".into()),
+        dpo_phone: None,
+    }))
+    .unwrap();
+    for entry in [
+        Entry::NoticeVersion {
+            notice: NoticeKind::Subjects,
+            version: 1,
+            content: content.clone(),
+        },
+        Entry::NoticeApproved {
+            notice: NoticeKind::Subjects,
+            version: 1,
+            sha256: digest(&content),
+        },
+    ] {
+        store
+            .change_case(
+                &CaseChange {
+                    case_id: case.id,
+                    entry: Some(seal_entry(&key, &entry, None)),
+                    ..CaseChange::default()
+                },
+                &AuditEvent {
+                    actor: None,
+                    org_id: Some(org),
+                    case_id: Some(case.id),
+                    action: "case.entry",
+                    detail: String::new(),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    case
+}
+
+fn main() {
+    let letters = env("BENCH_LETTERS", 1_000_000);
+    let deliver = env("BENCH_DELIVER", 20_000);
+    let connections = env("BENCH_CONNECTIONS", 4);
+    let tmp = tempfile::tempdir_in(
+        std::env::var("BENCH_DIR").unwrap_or_else(|_| std::env::temp_dir().display().to_string()),
+    )
+    .unwrap();
+    println!("# BreachDesk letters benchmark");
+    println!(
+        "cores: {}, data dir: {}, letters: {letters}, delivered: {deliver}, connections: {connections}",
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+        tmp.path().display()
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _sink = sink(port);
+    let smtp = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(port),
+        security: SmtpSecurity::None,
+        from: "BreachDesk <breachdesk@museum.example>".into(),
+        username: None,
+        password: None,
+        timeout_secs: Some(30),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = breachdesk_store::connect(None, tmp.path()).await.unwrap();
+        let master = MasterKey::generate();
+        let keyring = MasterKeyring::new(&master);
+        let org = store
+            .create_org(
+                &NewOrganisation {
+                    slug: OrgSlug::try_from("museum").unwrap(),
+                    name: "Museum Card Ltd".into(),
+                    dpo_name: None,
+                    dpo_email: None,
+                    dpo_phone: None,
+                },
+                Uuid::now_v7(),
+                "MUS",
+                jiff::Timestamp::UNIX_EPOCH,
+            )
+            .await
+            .unwrap()
+            .id;
+        let big = approved_case(&*store, &keyring, org).await;
+        let small = approved_case(&*store, &keyring, org).await;
+        let state = AppState::new(
+            store.clone(),
+            MasterKeyring::new(&master),
+            Argon2Hasher::new(HashCost::Test),
+            Arc::new(SystemClock),
+            Limits {
+                receipt_pool: 0,
+                ..Limits::default()
+            },
+        )
+        .with_mail(MailSettings {
+            courier: Some(Arc::new(Courier::new(&smtp).unwrap())),
+            ..MailSettings::default()
+        });
+
+        // 1. Import (seal + store) in chunks of 100k.
+        let t = Instant::now();
+        let mut done = 0;
+        while done < letters {
+            let n = (letters - done).min(100_000);
+            state
+                .import_recipients(&big, None, &recipients(n, done), false)
+                .await
+                .unwrap();
+            done += n;
+        }
+        let e = t.elapsed();
+        println!(
+            "import (seal + store) {letters} recipients: {:.1} s, {:.0} /s",
+            e.as_secs_f64(),
+            letters as f64 / e.as_secs_f64()
+        );
+        let rss_before = peak_rss_mib();
+
+        // 2. Render and queue.
+        let t = Instant::now();
+        let queued = state.queue_letters(&big, None).await.unwrap();
+        let e = t.elapsed();
+        assert_eq!(queued as usize, letters);
+        println!(
+            "render + queue {queued} letters: {:.1} s, **{:.0} letters/s**; peak RSS {:.0} MiB (before queueing {:.0} MiB)",
+            e.as_secs_f64(),
+            queued as f64 / e.as_secs_f64(),
+            peak_rss_mib(),
+            rss_before
+        );
+        let db = std::fs::metadata(tmp.path().join("breachdesk.db")).map_or(0, |m| m.len());
+        println!("database size: {} MiB", db / (1024 * 1024));
+
+        // 3. The SMTP server's own receiving rate: the same connections, prepared messages.
+        let sample = letter::render(
+            &letter::draft(&LetterFacts::default()),
+            &recipients(1, 0).recipients[0],
+        );
+        let courier = Courier::new(&smtp).unwrap();
+        let from = courier.from().clone();
+        let bytes = letter::email(
+            &sample,
+            &from,
+            "person0@example.org",
+            "<x@museum.example>",
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
+        let per = deliver / connections;
+        let t = Instant::now();
+        let runs = (0..connections).map(|_| async {
+            let mut c = courier.connect().await.unwrap();
+            for i in 0..per {
+                c.send(&from, &format!("p{i}@example.org"), &bytes)
+                    .await
+                    .unwrap();
+            }
+            c.quit().await;
+        });
+        futures::future::join_all(runs).await;
+        let e = t.elapsed();
+        let peer = (per * connections) as f64 / e.as_secs_f64();
+        println!(
+            "peer: the SMTP server's own receiving rate ({connections} connections, prepared messages, no database): **{peer:.0} messages/s**"
+        );
+
+        // 4. Delivery through the outbox.
+        state
+            .import_recipients(&small, None, &recipients(deliver, 0), false)
+            .await
+            .unwrap();
+        state.queue_letters(&small, None).await.unwrap();
+        let t = Instant::now();
+        let report = state
+            .deliver_letters(
+                &small,
+                None,
+                DeliveryOptions {
+                    connections,
+                    per_second: None,
+                    batch: 20,
+                },
+                &|_| {},
+            )
+            .await
+            .unwrap();
+        let e = t.elapsed();
+        assert_eq!(report.sent as usize, deliver);
+        let rate = deliver as f64 / e.as_secs_f64();
+        println!(
+            "deliver {deliver} from the outbox ({connections} connections): {:.1} s, **{rate:.0} messages/s** = {:.0} % of the server's own rate",
+            e.as_secs_f64(),
+            rate / peer * 100.0
+        );
+    });
+}
