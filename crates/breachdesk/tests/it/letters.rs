@@ -178,6 +178,30 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
             writeln!(f, "person{i}@example.org,Person {i},{lang},email;phone").unwrap();
         }
     }
+    // A bad file is refused with its lines named, and nothing is imported.
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "email,name,language,elements\nok@example.org,A,fi,email\nnot-an-address,B,fi,email\nc@example.org,C,de,email\n",
+    )
+    .unwrap();
+    let refused = run(
+        &dir,
+        &["notify", "recipients", &reference, bad.to_str().unwrap()],
+    );
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("line 3: the e-mail address is not valid"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 4: the language must be fi, sv or en"),
+        "{err}"
+    );
+    assert!(!err.contains("not-an-address"), "{err}");
+    let status = ok(&dir, &["notify", "status", &reference]);
+    assert!(status.contains("recipients: 0 by e-mail"), "{status}");
     ok(
         &dir,
         &["notify", "recipients", &reference, csv.to_str().unwrap()],
