@@ -660,6 +660,10 @@ impl Store for SqliteStore {
         self.outbox_counts_impl(case_id).await
     }
 
+    async fn cases_with_due_messages(&self, now: Timestamp) -> Result<Vec<Uuid>, StoreError> {
+        self.cases_with_due_messages_impl(now).await
+    }
+
     async fn lease_outbox(
         &self,
         case_id: Uuid,

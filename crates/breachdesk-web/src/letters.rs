@@ -468,6 +468,35 @@ impl AppState {
         Ok(total)
     }
 
+    /// The scheduler's round: delivers the due messages of every case (retries after a
+    /// temporary refusal, and what a crashed run left), one case after another. A case another
+    /// run holds is skipped.
+    pub async fn deliver_due_letters(&self) -> Result<DeliveryReport, LetterError> {
+        let mut total = DeliveryReport::default();
+        if self.0.mail.courier.is_none() {
+            return Ok(total);
+        }
+        for id in self.0.store.cases_with_due_messages(self.now()).await? {
+            let Some(case) = self.0.store.case_by_id(id).await? else {
+                continue;
+            };
+            match self
+                .deliver_letters(&case, None, DeliveryOptions::default(), &|_| {})
+                .await
+            {
+                Ok(r) => {
+                    total.sent += r.sent;
+                    total.failed += r.failed;
+                    total.retry_later += r.retry_later;
+                    total.in_doubt += r.in_doubt;
+                }
+                Err(LetterError::Busy) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(total)
+    }
+
     /// The case's outbox and recipient counts, for the progress shown in the desk and the CLI.
     pub async fn letter_progress(
         &self,

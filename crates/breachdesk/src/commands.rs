@@ -275,6 +275,10 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "reminders: the store failed"),
                 }
+                // Letters due again (after a temporary refusal or a crashed run).
+                if let Err(e) = state.deliver_due_letters().await {
+                    tracing::error!(error = %e, "letters: the delivery round failed");
+                }
             }
         })
     };

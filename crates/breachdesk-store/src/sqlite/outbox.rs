@@ -315,6 +315,21 @@ impl SqliteStore {
         Ok(())
     }
 
+    pub(super) async fn cases_with_due_messages_impl(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT case_id FROM outbox WHERE status = 'queued' \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+        )
+        .bind(to_text(now))
+        .fetch_all(&self.read)
+        .await
+        .map_err(other)?;
+        rows.iter().map(|r| uuid(r, "case_id")).collect()
+    }
+
     pub(super) async fn failed_messages_impl(
         &self,
         case_id: Uuid,

@@ -36,7 +36,10 @@ fn free_port() -> u16 {
 }
 
 fn smtp_server() -> SmtpServer {
-    let port = free_port();
+    smtp_server_on(free_port())
+}
+
+fn smtp_server_on(port: u16) -> SmtpServer {
     let maildir = tempfile::tempdir().unwrap();
     for sub in ["tmp", "new", "cur"] {
         std::fs::create_dir(maildir.path().join(sub)).unwrap();
@@ -547,5 +550,78 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
         !details
             .iter()
             .any(|d| d.contains("anna") || d.contains("Anna"))
+    );
+}
+
+#[tokio::test]
+async fn letters_the_server_could_not_take_are_retried_by_the_scheduler_after_the_back_off() {
+    let port = free_port();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(port)),
+    )
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let path = format!("/desk/cases/{case}/notices/subjects?lang=en");
+    let mut b = app.signed_in(&dpo).await;
+    let page = b.get(&path).await;
+    let mut fields = letter_fields(&page);
+    fields.push(("action".into(), "save".into()));
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(b.submit(&path, &path, &form).await.status, 303);
+    let approve = format!("/desk/cases/{case}/notices/subjects/1/approve?lang=en");
+    assert_eq!(b.submit(&path, &approve, &[]).await.status, 303);
+    let csrf = b.get(&path).await.hidden("csrf_token");
+    let upload = format!("/desk/cases/{case}/notices/subjects/recipients?lang=en");
+    let csv = "email,language,elements\na@example.fi,fi,email\nb@example.fi,en,phone\n";
+    assert_eq!(
+        b.upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec())
+            .await
+            .status,
+        303
+    );
+    let record = app.store.case_by_id(case).await.unwrap().unwrap();
+
+    // The server is down: both messages wait for a retry, nothing is lost or failed.
+    assert_eq!(app.state.queue_letters(&record, None).await.unwrap(), 2);
+    let report = app
+        .state
+        .deliver_letters(
+            &record,
+            None,
+            breachdesk_web::letters::DeliveryOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.retry_later, report.failed), (0, 2, 0));
+    let page = b.get(&path).await;
+    assert!(
+        page.body.contains("<dd id=\"queued\">2</dd>"),
+        "{}",
+        page.body
+    );
+
+    // Not due yet: the scheduler's round sends nothing.
+    let server = smtp_server_on(port);
+    assert_eq!(app.state.deliver_due_letters().await.unwrap().sent, 0);
+    assert!(server.messages().is_empty());
+    // After the back-off it sends both, once.
+    app.clock.advance(SignedDuration::from_mins(2));
+    assert_eq!(app.state.deliver_due_letters().await.unwrap().sent, 2);
+    assert_eq!(app.state.deliver_due_letters().await.unwrap().sent, 0);
+    assert_eq!(
+        recipients(&server.messages()),
+        vec!["a@example.fi", "b@example.fi"]
     );
 }
