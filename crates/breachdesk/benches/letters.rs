@@ -11,6 +11,9 @@
     clippy::unwrap_used,
     clippy::print_stdout,
     clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::similar_names,
+    clippy::disallowed_methods,
     clippy::doc_markdown
 )]
 
