@@ -522,6 +522,19 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> Result<bool, StoreError>;
     async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError>;
 
+    // -- An organisation's wording of the notices ---------------------------------------------
+
+    /// The organisation's Fluent overrides, per language.
+    async fn org_templates(&self, org_id: Uuid) -> Result<Vec<(Language, String)>, StoreError>;
+    /// Replaces them (empty text removes a language's) with the audit entry, atomically.
+    async fn set_org_templates(
+        &self,
+        org_id: Uuid,
+        templates: &[(Language, String)],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
     // -- Letters to data subjects: recipients and the outbox ----------------------------------
 
     /// Adds recipients (numbered on from the last) with the audit entry, atomically; with

@@ -16,7 +16,7 @@ use lettre::message::{Mailbox, Message};
 use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
-use crate::i18n::{lookup, text};
+use crate::i18n::{Overrides, text};
 pub use crate::texts::{LANGUAGES, Parts, Texts};
 
 /// The fixed parts of a letter, in the order they are read.
@@ -118,16 +118,16 @@ pub struct LetterFacts {
     pub dpo_phone: Option<String>,
 }
 
-/// The draft in all three languages.
+/// The draft in all three languages, in the organisation's own words where it has them.
 #[must_use]
-pub fn draft(f: &LetterFacts) -> LetterTemplate {
+pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
     let mut t = LetterTemplate::default();
     let contacts: Vec<String> = [f.dpo_email.clone(), f.dpo_phone.clone()]
         .into_iter()
         .flatten()
         .collect();
     for lang in LANGUAGES {
-        let m = |id: &str, args: &[(&str, String)]| text(lang, &format!("letter-{id}"), args);
+        let m = |id: &str, args: &[(&str, String)]| ov.text(lang, &format!("letter-{id}"), args);
         let org = ("org", f.organisation.clone());
         let date = (
             "date",
@@ -162,7 +162,9 @@ pub fn draft(f: &LetterFacts) -> LetterTemplate {
         parts.insert("closing".into(), m("closing", &[]));
         for e in ELEMENTS {
             parts.insert(format!("element.{e}"), m(&format!("element-{e}"), &[]));
-            let advice = lookup(lang, &format!("letter-advice-{e}"), &[]).unwrap_or_default();
+            let advice = ov
+                .lookup(lang, &format!("letter-advice-{e}"), &[])
+                .unwrap_or_default();
             parts.insert(format!("advice.{e}"), advice);
         }
     }
@@ -347,7 +349,7 @@ mod tests {
 
     #[test]
     fn the_draft_is_complete_in_three_languages() {
-        let t = draft(&facts());
+        let t = draft(&facts(), &Overrides::default());
         assert_eq!(problems(&t), vec![]);
         assert!(t.get(Language::Sv, "greeting").contains(NAME));
         assert!(
@@ -374,7 +376,7 @@ mod tests {
 
     #[test]
     fn a_letter_names_only_the_persons_own_data_in_their_language() {
-        let t = draft(&facts());
+        let t = draft(&facts(), &Overrides::default());
         let r = Recipient {
             email: Some("anna@example.fi".into()),
             name: Some("Anna Andersson".into()),
@@ -414,7 +416,7 @@ mod tests {
 
     #[test]
     fn the_email_is_the_same_message_every_time() {
-        let t = draft(&facts());
+        let t = draft(&facts(), &Overrides::default());
         let r = Recipient {
             email: Some("anna@example.fi".into()),
             name: Some("Anna".into()),

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::document::Document;
-use crate::i18n::text;
+use crate::i18n::{Overrides, text};
 pub use crate::texts::{LANGUAGES, Parts, Texts};
 use breachdesk_core::assessment::{DataCategory, term};
 use breachdesk_core::report::Language;
@@ -71,10 +71,10 @@ fn list(lang: Language, cats: &[DataCategory]) -> String {
 
 /// The draft in all three languages.
 #[must_use]
-pub fn draft(f: &PublicFacts) -> PublicNotice {
+pub fn draft(f: &PublicFacts, ov: &Overrides) -> PublicNotice {
     let mut notice = PublicNotice::default();
     for lang in LANGUAGES {
-        let t = |id: &str, args: &[(&str, String)]| text(lang, &format!("public-{id}"), args);
+        let t = |id: &str, args: &[(&str, String)]| ov.text(lang, &format!("public-{id}"), args);
         let org = ("org", f.organisation.clone());
         let date = (
             "date",
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn the_draft_speaks_each_language_and_names_what_was_not_affected() {
-        let n = draft(&facts());
+        let n = draft(&facts(), &Overrides::default());
         assert!(n.fi["headline"].contains("Museokortti Oy"));
         assert!(
             n.fi["data_not_affected"].contains("maksukorttitiedot"),
@@ -264,14 +264,14 @@ mod tests {
 
     #[test]
     fn one_page_has_all_three_languages_marked() {
-        let html = to_html(&draft(&facts()));
+        let html = to_html(&draft(&facts(), &Overrides::default()));
         assert!(html.contains("<article lang=\"fi\">"));
         assert!(html.contains("<article lang=\"sv\">"));
         assert!(html.contains("<article lang=\"en\">"));
         let fi = html.find("lang=\"fi\">").unwrap();
         let sv = html.find("lang=\"sv\">").unwrap();
         assert!(fi < sv, "Finnish first");
-        let md = to_markdown(&draft(&facts()));
+        let md = to_markdown(&draft(&facts(), &Overrides::default()));
         assert_eq!(md.matches("\n---\n").count(), 2);
     }
 }

@@ -587,6 +587,21 @@ impl Store for SqliteStore {
         self.reminders_sent_impl(case_id).await
     }
 
+    async fn org_templates(&self, org_id: Uuid) -> Result<Vec<(Language, String)>, StoreError> {
+        self.org_templates_impl(org_id).await
+    }
+
+    async fn set_org_templates(
+        &self,
+        org_id: Uuid,
+        templates: &[(Language, String)],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.set_org_templates_impl(org_id, templates, audit, now)
+            .await
+    }
+
     async fn import_recipients(
         &self,
         case_id: Uuid,

@@ -31,6 +31,7 @@ use breachdesk_core::org::{NewOrganisation, OrgSlug};
 use breachdesk_core::ports::{CaseChange, CaseRecord, Keyring, Store};
 use breachdesk_core::report::{Language, validate_report};
 use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring};
+use breachdesk_notify::i18n::Overrides;
 use breachdesk_notify::letter::{self, LetterFacts, Recipient};
 use breachdesk_notify::recipients::Imported;
 use breachdesk_notify::{Courier, SmtpConfig, SmtpSecurity};
@@ -126,13 +127,16 @@ async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid) ->
     store.insert_intake(&s.case, &s.report, 2026).await.unwrap();
     let case = store.case_by_id(s.case.id).await.unwrap().unwrap();
     let key = keyring.unwrap_case_key(case.id, &case.wrapped_key).unwrap();
-    let content = serde_json::to_value(letter::draft(&LetterFacts {
-        organisation: "Museum Card Ltd".into(),
-        discovered_on: Some(jiff::civil::date(2026, 11, 20)),
-        measures: String::new(),
-        dpo_email: Some("dpo@museum.example".into()),
-        dpo_phone: None,
-    }))
+    let content = serde_json::to_value(letter::draft(
+        &LetterFacts {
+            organisation: "Museum Card Ltd".into(),
+            discovered_on: Some(jiff::civil::date(2026, 11, 20)),
+            measures: String::new(),
+            dpo_email: Some("dpo@museum.example".into()),
+            dpo_phone: None,
+        },
+        &Overrides::default(),
+    ))
     .unwrap();
     for entry in [
         Entry::NoticeVersion {
@@ -275,7 +279,7 @@ fn main() {
 
         // 3. The SMTP server's own receiving rate: the same connections, prepared messages.
         let sample = letter::render(
-            &letter::draft(&LetterFacts::default()),
+            &letter::draft(&LetterFacts::default(), &Overrides::default()),
             &recipients(1, 0).recipients[0],
         );
         let courier = Courier::new(&smtp).unwrap();

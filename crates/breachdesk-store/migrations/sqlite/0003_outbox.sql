@@ -42,3 +42,14 @@ CREATE TABLE outbox_locks (
     holder      TEXT NOT NULL,
     expires_at  TEXT NOT NULL
 );
+
+-- An organisation's own wording of the notices: Fluent messages per language replacing the
+-- defaults of the same id. Not personal data; changes are audited.
+CREATE TABLE org_templates (
+    org_id      TEXT NOT NULL REFERENCES organisations (id),
+    language    TEXT NOT NULL CHECK (language IN ('fi', 'sv', 'en')),
+    source      TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    updated_by  TEXT REFERENCES users (id),
+    PRIMARY KEY (org_id, language)
+);

@@ -5,6 +5,7 @@ use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::ports::{
     DeliveryOutcome, NewOutboxMessage, OutboxCounts, OutboxMessage, RecipientRecord, StoreError,
 };
+use breachdesk_core::report::Language;
 use jiff::Timestamp;
 use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
@@ -21,6 +22,60 @@ fn int(v: u64) -> i64 {
 }
 
 impl SqliteStore {
+    pub(super) async fn org_templates_impl(
+        &self,
+        org_id: Uuid,
+    ) -> Result<Vec<(Language, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT language, source FROM org_templates WHERE org_id = ? ORDER BY language",
+        )
+        .bind(org_id.to_string())
+        .fetch_all(&self.read)
+        .await
+        .map_err(other)?;
+        rows.iter()
+            .map(|r| {
+                let lang: String = r.try_get("language").map_err(other)?;
+                Ok((
+                    Language::parse(&lang).unwrap_or_default(),
+                    r.try_get("source").map_err(other)?,
+                ))
+            })
+            .collect()
+    }
+
+    pub(super) async fn set_org_templates_impl(
+        &self,
+        org_id: Uuid,
+        templates: &[(Language, String)],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let org = org_id.to_string();
+        let mut tx = self.write.begin().await.map_err(other)?;
+        sqlx::query("DELETE FROM org_templates WHERE org_id = ?")
+            .bind(&org)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        for (lang, source) in templates.iter().filter(|(_, s)| !s.trim().is_empty()) {
+            sqlx::query(
+                "INSERT INTO org_templates (org_id, language, source, updated_at, updated_by) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&org)
+            .bind(lang.as_str())
+            .bind(source)
+            .bind(to_text(now))
+            .bind(audit.actor.map(|a| a.to_string()))
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await.map_err(other)
+    }
+
     pub(super) async fn import_recipients_impl(
         &self,
         case_id: Uuid,

@@ -519,3 +519,13 @@ letter-part-measures = What we have done and will do
 letter-part-advice = What you can do (each person's own advice follows as a list)
 letter-part-contact = Contact point
 letter-part-closing = Closing
+desk-templates-link = The organisation's wording
+templates-title = Wording of the notices
+templates-help = Write Fluent messages that replace the default wording of letters (letter-…) and public notices (public-…) when drafts are written, e.g. letter-closing = We are sorry. Our customer service helps at 09 123 4567. Approved notices keep their text.
+templates-source = Messages
+templates-defaults = The default messages
+templates-save = Save the wording
+templates-not-saved = not saved
+templates-syntax = not a valid Fluent message on this line
+templates-unknown = no such message in the notices
+templates-variable = uses a variable the default message does not have

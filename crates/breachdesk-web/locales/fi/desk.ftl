@@ -519,3 +519,13 @@ letter-part-measures = Mitä olemme tehneet ja teemme
 letter-part-advice = Mitä voit tehdä (henkilön omat ohjeet seuraavat luettelona)
 letter-part-contact = Yhteystiedot
 letter-part-closing = Lopetus
+desk-templates-link = Organisaation sanamuodot
+templates-title = Ilmoitusten sanamuodot
+templates-help = Kirjoita Fluent-viestejä, jotka korvaavat kirjeiden (letter-…) ja julkisten tiedotteiden (public-…) oletussanamuodot luonnoksia kirjoitettaessa, esim. letter-closing = Pahoittelemme. Asiakaspalvelumme auttaa numerossa 09 123 4567. Hyväksytyt ilmoitukset säilyttävät tekstinsä.
+templates-source = Viestit
+templates-defaults = Oletusviestit
+templates-save = Tallenna sanamuodot
+templates-not-saved = ei tallennettu
+templates-syntax = ei kelvollinen Fluent-viesti tällä rivillä
+templates-unknown = ilmoituksissa ei ole tällaista viestiä
+templates-variable = käyttää muuttujaa, jota oletusviestissä ei ole

@@ -519,3 +519,13 @@ letter-part-measures = Vad vi har gjort och gör
 letter-part-advice = Vad du kan göra (personens egna råd följer som en lista)
 letter-part-contact = Kontaktuppgifter
 letter-part-closing = Avslutning
+desk-templates-link = Organisationens formuleringar
+templates-title = Meddelandenas formuleringar
+templates-help = Skriv Fluent-meddelanden som ersätter standardformuleringarna i brev (letter-…) och offentliga meddelanden (public-…) när utkast skrivs, t.ex. letter-closing = Vi beklagar. Vår kundtjänst hjälper på 09 123 4567. Godkända meddelanden behåller sin text.
+templates-source = Meddelanden
+templates-defaults = Standardmeddelandena
+templates-save = Spara formuleringarna
+templates-not-saved = inte sparat
+templates-syntax = inte ett giltigt Fluent-meddelande på den här raden
+templates-unknown = inget sådant meddelande finns i meddelandena
+templates-variable = använder en variabel som standardmeddelandet inte har

@@ -93,6 +93,8 @@ struct SubjectsPage<'a> {
     failed: Vec<(u64, String)>,
     approved: bool,
     smtp: bool,
+    /// The organisation's slug when the user is its DPO (who edits its wording).
+    templates_of: Option<String>,
 }
 
 fn problem_text(tr: Tr<'_>, p: &TemplateProblem) -> String {
@@ -224,6 +226,11 @@ async fn render_page(
         failed,
         approved: l.versions.iter().any(|v| v.approved.is_some()),
         smtp: state.0.mail.courier.is_some(),
+        templates_of: l
+            .org
+            .as_ref()
+            .filter(|_| l.access.may(Action::ApproveNotice))
+            .map(|o| o.slug.as_str().to_owned()),
     };
     crate::pages::html(status, &page, None)
 }
@@ -265,7 +272,13 @@ pub async fn page(
     };
     let (editing, t) = match shown {
         Some(v) => (v.number, template_of(v)),
-        None => (0, letter::draft(&facts(&l))),
+        None => (
+            0,
+            letter::draft(
+                &facts(&l),
+                &super::templates::overrides_of(&state, l.access.case.org_id).await,
+            ),
+        ),
     };
     render_page(&state, &desk, &l, editing, &t, None, StatusCode::OK).await
 }
@@ -422,10 +435,13 @@ pub async fn upload_recipients(
     {
         return super::forbidden(&state, desk.lang);
     }
-    let current = l
-        .versions
-        .last()
-        .map_or_else(|| letter::draft(&facts(&l)), template_of);
+    let current = match l.versions.last() {
+        Some(v) => template_of(v),
+        None => letter::draft(
+            &facts(&l),
+            &super::templates::overrides_of(&state, l.access.case.org_id).await,
+        ),
+    };
     let editing = l.versions.last().map_or(0, |v| v.number);
     let t = tr(&state, &desk);
     let refuse = |msg: String| async {
@@ -496,10 +512,13 @@ pub async fn send(
     };
     let t = tr(&state, &desk);
     let editing = l.versions.last().map_or(0, |v| v.number);
-    let current = l
-        .versions
-        .last()
-        .map_or_else(|| letter::draft(&facts(&l)), template_of);
+    let current = match l.versions.last() {
+        Some(v) => template_of(v),
+        None => letter::draft(
+            &facts(&l),
+            &super::templates::overrides_of(&state, l.access.case.org_id).await,
+        ),
+    };
     let why = if !l.versions.iter().any(|v| v.approved.is_some()) {
         Some(t.t("letter-not-approved"))
     } else if state.0.mail.courier.is_none() {

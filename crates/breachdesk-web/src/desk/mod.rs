@@ -14,6 +14,7 @@ mod letters;
 mod notices;
 mod scope_form;
 pub mod session;
+mod templates;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -114,6 +115,10 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         .route(
             "/desk/cases/{id}/notices/subjects/letters.pdf",
             get(letters::letters_pdf),
+        )
+        .route(
+            "/desk/orgs/{slug}/templates",
+            get(templates::page).post(templates::save),
         )
         .route("/notices/{slug}/{reference}", get(notices::public_notice))
         .route(

@@ -1083,7 +1083,10 @@ pub async fn public_page(
     } else {
         (
             0,
-            public::draft(&public_facts(&l.access, &l.opened, l.org.as_ref())),
+            public::draft(
+                &public_facts(&l.access, &l.opened, l.org.as_ref()),
+                &super::templates::overrides_of(&state, l.access.case.org_id).await,
+            ),
         )
     };
     render_public(&state, &desk, &l, editing, &notice, None, StatusCode::OK)

@@ -523,3 +523,115 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
         "another organisation's address does not show it"
     );
 }
+
+#[tokio::test]
+async fn an_organisations_own_wording_is_previewed_checked_and_used_in_new_drafts() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::SecurityTeam)], "team@uni.example")
+        .await;
+    let other = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let path = "/desk/orgs/uni/templates?lang=en";
+    let mut b = app.signed_in(&dpo).await;
+    let page = b.get(path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("letter-closing = We are sorry for what happened.")
+    );
+    for outsider in [&team, &other] {
+        let mut o = app.signed_in(outsider).await;
+        assert_eq!(o.get(path).await.status, 404);
+        let csrf = o.get("/desk?lang=en").await.hidden("csrf_token");
+        let r = o
+            .post(
+                path,
+                &[("csrf_token", &csrf), ("source_fi", "letter-closing = x")],
+            )
+            .await;
+        assert_eq!(r.status, 404);
+    }
+
+    let fi = "letter-closing = Pahoittelemme. Opiskelijapalvelut auttaa numerossa 029 123 4567.";
+    // The live preview shows the wording and saves nothing.
+    let preview = b
+        .submit(path, path, &[("source_fi", fi), ("action", "preview")])
+        .await;
+    assert_eq!(preview.status, 200);
+    assert!(
+        preview
+            .body
+            .contains("Opiskelijapalvelut auttaa numerossa 029 123 4567.")
+    );
+    assert!(
+        app.store
+            .org_templates(app.uni.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A typo, a broken line or a variable the default does not have is refused, nothing saved.
+    let bad = b
+        .submit(
+            path,
+            path,
+            &[
+                ("source_fi", "letter-closng = typo"),
+                ("source_sv", "letter-subject = { $ssn }"),
+                ("source_en", "letter-closing = fine\nno equals sign here"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body.contains("letter-closng: no such message"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains("letter-subject: uses a variable"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains("English 2: not a valid Fluent message"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        app.store
+            .org_templates(app.uni.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Saved, it is used when a draft is written.
+    let saved = b
+        .submit(path, path, &[("source_fi", fi), ("action", "save")])
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let case = app.reported_case("uni").await;
+    let letters = b
+        .get(&format!("/desk/cases/{case}/notices/subjects?lang=fi"))
+        .await;
+    assert!(
+        letters
+            .body
+            .contains("Pahoittelemme. Opiskelijapalvelut auttaa numerossa 029 123 4567."),
+        "{}",
+        letters.body
+    );
+    // Other organisations keep the default.
+    let trail = app.store.audit_trail(None).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|a| a.action == "org.templates" && a.detail == "fi")
+    );
+}

@@ -13,6 +13,7 @@ use breachdesk_core::investigation::{Entry, seal_entry};
 use breachdesk_core::notice::{NoticeKind, digest};
 use breachdesk_core::ports::{CaseChange, Keyring};
 use breachdesk_crypto::{MasterKey, MasterKeyring};
+use breachdesk_notify::i18n::Overrides;
 use breachdesk_notify::letter::{self, LetterFacts};
 
 use super::{ok, report, run, serve, setup};
@@ -97,13 +98,16 @@ async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
     let master = MasterKey::read_file(&dir.join("master.key")).unwrap();
     let keyring = MasterKeyring::new(&master);
     let key = keyring.unwrap_case_key(case.id, &case.wrapped_key).unwrap();
-    let template = letter::draft(&LetterFacts {
-        organisation: "University of Example".into(),
-        discovered_on: Some(jiff::civil::date(2026, 1, 5)),
-        measures: String::new(),
-        dpo_email: Some("dpo@uni.example".into()),
-        dpo_phone: None,
-    });
+    let template = letter::draft(
+        &LetterFacts {
+            organisation: "University of Example".into(),
+            discovered_on: Some(jiff::civil::date(2026, 1, 5)),
+            measures: String::new(),
+            dpo_email: Some("dpo@uni.example".into()),
+            dpo_phone: None,
+        },
+        &Overrides::default(),
+    );
     let content = serde_json::to_value(&template).unwrap();
     for entry in [
         Entry::NoticeVersion {
