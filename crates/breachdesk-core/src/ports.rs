@@ -479,6 +479,12 @@ pub trait Store: Send + Sync + fmt::Debug {
         page: Page,
     ) -> Result<Vec<CaseSummary>, StoreError>;
     async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError>;
+    /// A case by its reference (as written, case-insensitive) within one organisation.
+    async fn case_by_reference(
+        &self,
+        org_id: Uuid,
+        reference: &str,
+    ) -> Result<Option<CaseRecord>, StoreError>;
     async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError>;
 
     async fn receipt_by_locator(&self, locator: &str) -> Result<Option<ReceiptRecord>, StoreError>;

@@ -420,6 +420,24 @@ impl Store for SqliteStore {
         Ok(Some(self.case_from_row(&r).await?))
     }
 
+    async fn case_by_reference(
+        &self,
+        org_id: Uuid,
+        reference: &str,
+    ) -> Result<Option<CaseRecord>, StoreError> {
+        // References are written in capitals; the unique index answers.
+        let Some(r) = sqlx::query("SELECT * FROM cases WHERE reference = ? AND org_id = ?")
+            .bind(reference.to_uppercase())
+            .bind(org_id.to_string())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(self.case_from_row(&r).await?))
+    }
+
     async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
         sqlx::query("SELECT id, case_id, kind, language, created_at, body, contact FROM reports WHERE case_id = ? ORDER BY created_at, id")
             .bind(case_id.to_string())

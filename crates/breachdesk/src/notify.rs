@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use breachdesk_core::clock::SystemClock;
-use breachdesk_core::ports::{CaseFilter, CaseRecord, Store};
+use breachdesk_core::ports::{CaseRecord, Store};
 use breachdesk_core::report::Language;
 use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKeyring};
 use breachdesk_notify::recipients;
@@ -27,13 +27,12 @@ async fn find_case(store: &dyn Store, wanted: &str) -> anyhow::Result<CaseRecord
     {
         return Ok(c);
     }
-    let orgs: Vec<_> = store.organisations().await?.iter().map(|o| o.id).collect();
-    store
-        .find_cases(&orgs, &CaseFilter::default())
-        .await?
-        .into_iter()
-        .find(|c| c.reference.eq_ignore_ascii_case(wanted))
-        .with_context(|| format!("no case {wanted:?}"))
+    for org in store.organisations().await? {
+        if let Some(c) = store.case_by_reference(org.id, wanted).await? {
+            return Ok(c);
+        }
+    }
+    bail!("no case {wanted:?}")
 }
 
 fn state(

@@ -1206,15 +1206,7 @@ async fn published(
     let Some(org) = state.0.store.org_by_slug(slug).await? else {
         return Ok(None);
     };
-    let cases = state
-        .0
-        .store
-        .find_cases(&[org.id], &breachdesk_core::ports::CaseFilter::default())
-        .await?;
-    let Some(case) = cases
-        .into_iter()
-        .find(|c| c.reference.eq_ignore_ascii_case(reference))
-    else {
+    let Some(case) = state.0.store.case_by_reference(org.id, reference).await? else {
         return Ok(None);
     };
     let key = breachdesk_core::ports::Keyring::unwrap_case_key(
