@@ -794,13 +794,14 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
     use breachdesk_core::audit::AuditEvent;
     use breachdesk_core::ports::{DeliveryOutcome, NewOutboxMessage};
     let db = sqlite().await;
-    let s = &*db.store;
-    let uni = org(s, "uni").await;
+    let store = &*db.store;
+    let uni = org(store, "uni").await;
     let t = at("2026-03-01T10:00:00Z");
     let (c, r) = intake(uni.id, "12345678", t);
-    let reference = s.insert_intake(&c, &r, 2026).await.unwrap();
+    let reference = store.insert_intake(&c, &r, 2026).await.unwrap();
     assert_eq!(
-        s.case_by_reference(uni.id, &reference.to_lowercase())
+        store
+            .case_by_reference(uni.id, &reference.to_lowercase())
             .await
             .unwrap()
             .unwrap()
@@ -817,11 +818,12 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
     let rows: Vec<(Uuid, bool, Vec<u8>)> = (0..3)
         .map(|i| (Uuid::now_v7(), i != 2, vec![i; 8]))
         .collect();
-    s.import_recipients(c.id, false, &rows, &audit, t)
+    store
+        .import_recipients(c.id, false, &rows, &audit, t)
         .await
         .unwrap();
-    assert_eq!(s.recipient_counts(c.id).await.unwrap(), (2, 1));
-    let page = s.recipients(c.id, 1, 10).await.unwrap();
+    assert_eq!(store.recipient_counts(c.id).await.unwrap(), (2, 1));
+    let page = store.recipients(c.id, 1, 10).await.unwrap();
     assert_eq!(page.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 3]);
 
     let message = |seq: u64| NewOutboxMessage {
@@ -830,21 +832,23 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         body: vec![1, 2, 3],
     };
     assert_eq!(
-        s.queue_messages(c.id, 1, &[message(1), message(2)], t)
+        store
+            .queue_messages(c.id, 1, &[message(1), message(2)], t)
             .await
             .unwrap(),
         2
     );
     // Queued again (after a crash mid-queue): only the new one is added.
     assert_eq!(
-        s.queue_messages(c.id, 1, &[message(2), message(3)], t)
+        store
+            .queue_messages(c.id, 1, &[message(2), message(3)], t)
             .await
             .unwrap(),
         1
     );
-    assert_eq!(s.queued_up_to(c.id).await.unwrap(), 3);
+    assert_eq!(store.queued_up_to(c.id).await.unwrap(), 3);
     // Replacing the list is refused once anything is queued.
-    let err = s
+    let err = store
         .import_recipients(c.id, true, &rows, &audit, t)
         .await
         .unwrap_err();
@@ -854,65 +858,78 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
     ));
 
     // A run claims two and dies; the next one re-queues them as in doubt.
-    let claimed = s.claim_messages(c.id, 2, t).await.unwrap();
+    let claimed = store.claim_messages(c.id, 2, t).await.unwrap();
     assert_eq!(
         claimed.iter().map(|m| m.seq).collect::<Vec<_>>(),
         vec![1, 2]
     );
-    let counts = s.outbox_counts(c.id).await.unwrap();
+    let counts = store.outbox_counts(c.id).await.unwrap();
     assert_eq!((counts.queued, counts.sending), (1, 2));
-    assert_eq!(s.recover_messages(c.id).await.unwrap(), 2);
-    let all = s.claim_messages(c.id, 10, t).await.unwrap();
+    assert_eq!(store.recover_messages(c.id).await.unwrap(), 2);
+    let all = store.claim_messages(c.id, 10, t).await.unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].attempts, 2);
     let later = at("2026-03-01T10:05:00Z");
-    s.finish_messages(
-        &[
-            (all[0].id, DeliveryOutcome::Sent),
-            (
-                all[1].id,
-                DeliveryOutcome::Retry {
-                    reply: "421".into(),
-                    at: later,
-                },
-            ),
-            (
-                all[2].id,
-                DeliveryOutcome::Failed {
-                    reply: "550".into(),
-                },
-            ),
-        ],
-        t,
-    )
-    .await
-    .unwrap();
-    let counts = s.outbox_counts(c.id).await.unwrap();
+    store
+        .finish_messages(
+            &[
+                (all[0].id, DeliveryOutcome::Sent),
+                (
+                    all[1].id,
+                    DeliveryOutcome::Retry {
+                        reply: "421".into(),
+                        at: later,
+                    },
+                ),
+                (
+                    all[2].id,
+                    DeliveryOutcome::Failed {
+                        reply: "550".into(),
+                    },
+                ),
+            ],
+            t,
+        )
+        .await
+        .unwrap();
+    let counts = store.outbox_counts(c.id).await.unwrap();
     assert_eq!(
         (counts.queued, counts.sent, counts.failed, counts.in_doubt),
         (1, 1, 1, 2)
     );
     assert_eq!(
-        s.failed_messages(c.id).await.unwrap(),
+        store.failed_messages(c.id).await.unwrap(),
         vec![(3, "550".into())]
     );
     // The retry is not due before its time.
-    assert!(s.claim_messages(c.id, 10, t).await.unwrap().is_empty());
-    assert!(s.cases_with_due_messages(t).await.unwrap().is_empty());
-    assert_eq!(s.cases_with_due_messages(later).await.unwrap(), vec![c.id]);
-    assert_eq!(s.retry_failed_messages(c.id, t).await.unwrap(), 1);
-    assert_eq!(s.claim_messages(c.id, 10, later).await.unwrap().len(), 2);
+    assert!(store.claim_messages(c.id, 10, t).await.unwrap().is_empty());
+    assert!(store.cases_with_due_messages(t).await.unwrap().is_empty());
+    assert_eq!(
+        store.cases_with_due_messages(later).await.unwrap(),
+        vec![c.id]
+    );
+    assert_eq!(store.retry_failed_messages(c.id, t).await.unwrap(), 1);
+    assert_eq!(
+        store.claim_messages(c.id, 10, later).await.unwrap().len(),
+        2
+    );
 
     // One delivery run per case: the lease.
-    let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+    let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
     let until = at("2026-03-01T10:00:15Z");
-    assert!(s.lease_outbox(c.id, a, t, until).await.unwrap());
-    assert!(!s.lease_outbox(c.id, b, t, until).await.unwrap());
-    assert!(s.lease_outbox(c.id, a, t, until).await.unwrap(), "renewed");
+    assert!(store.lease_outbox(c.id, first, t, until).await.unwrap());
+    assert!(!store.lease_outbox(c.id, second, t, until).await.unwrap());
     assert!(
-        s.lease_outbox(c.id, b, until, later).await.unwrap(),
+        store.lease_outbox(c.id, first, t, until).await.unwrap(),
+        "renewed"
+    );
+    assert!(
+        store
+            .lease_outbox(c.id, second, until, later)
+            .await
+            .unwrap(),
         "lapsed"
     );
-    s.release_outbox(c.id, b).await.unwrap();
-    assert!(s.lease_outbox(c.id, a, t, until).await.unwrap());
+    store.release_outbox(c.id, second).await.unwrap();
+    assert!(store.lease_outbox(c.id, first, t, until).await.unwrap());
 }
