@@ -52,6 +52,8 @@ pub enum LetterError {
     Store(StoreError),
     #[error("stored data could not be opened")]
     Crypto(#[from] breachdesk_core::ports::CryptoError),
+    #[error("rendering the letters failed")]
+    Render,
 }
 
 impl From<StoreError> for LetterError {
@@ -142,6 +144,83 @@ fn outcome(e: SendError, attempts: u32, now: Timestamp) -> DeliveryOutcome {
                 at: now + wait.min(SignedDuration::from_hours(1)),
             }
         }
+    }
+}
+
+/// What rendering a page of letters needs, shared with the blocking pool.
+struct RenderJob {
+    keyring: Arc<breachdesk_crypto::MasterKeyring>,
+    case_id: Uuid,
+    wrapped: breachdesk_core::ports::WrappedKey,
+    domain: String,
+    from: Mailbox,
+    template: LetterTemplate,
+    date: SystemTime,
+}
+
+impl RenderJob {
+    /// Opens, renders, builds and seals one page of recipients, split over the cores.
+    fn render(
+        &self,
+        page: &[breachdesk_core::ports::RecipientRecord],
+    ) -> Result<Vec<NewOutboxMessage>, LetterError> {
+        let key = self.keyring.unwrap_case_key(self.case_id, &self.wrapped)?;
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let chunk = page.len().div_ceil(cores).max(1);
+        let key = &key;
+        let parts: Vec<Result<Vec<NewOutboxMessage>, LetterError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = page
+                .chunks(chunk)
+                .map(|part| s.spawn(move || self.render_part(key, part)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(Err(LetterError::Render)))
+                .collect()
+        });
+        let mut out = Vec::with_capacity(page.len());
+        for p in parts {
+            out.extend(p?);
+        }
+        Ok(out)
+    }
+
+    fn render_part<C: CaseCipher>(
+        &self,
+        key: &C,
+        part: &[breachdesk_core::ports::RecipientRecord],
+    ) -> Result<Vec<NewOutboxMessage>, LetterError> {
+        let mut messages = Vec::with_capacity(part.len());
+        for r in part.iter().filter(|r| r.email) {
+            let plain = key.open(&recipient_aad(r.id), &r.body)?;
+            let recipient: Recipient = serde_json::from_slice(&plain)
+                .map_err(|_| breachdesk_core::ports::CryptoError::Malformed)?;
+            let Some(to) = recipient.email.as_deref() else {
+                continue;
+            };
+            let id = Uuid::now_v7();
+            let letter = letter::render(&self.template, &recipient);
+            let Ok(bytes) = letter::email(
+                &letter,
+                &self.from,
+                to,
+                &format!("<{id}@{}>", self.domain),
+                self.date,
+            ) else {
+                // Checked at import; an address lettre refuses cannot be sent at all.
+                continue;
+            };
+            let mut body = Vec::with_capacity(to.len() + 1 + bytes.len());
+            body.extend_from_slice(to.as_bytes());
+            body.push(b'\n');
+            body.extend_from_slice(&bytes);
+            messages.push(NewOutboxMessage {
+                id,
+                seq: r.seq,
+                body: key.seal(&outbox_aad(id), &body),
+            });
+        }
+        Ok(messages)
     }
 }
 
@@ -258,46 +337,42 @@ impl AppState {
             org.map(|o| o.name).or_else(|| courier.from().name.clone()),
             courier.from().email.clone(),
         );
-        let domain = courier.from().email.domain().to_owned();
-        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let job = Arc::new(RenderJob {
+            keyring: self.0.keyring.clone(),
+            case_id: case.id,
+            wrapped: case.wrapped_key.clone(),
+            domain: courier.from().email.domain().to_owned(),
+            from,
+            template,
+            date: SystemTime::from(self.now()),
+        });
         let store = &self.0.store;
         let now = self.now();
-        let date = SystemTime::from(now);
         let mut after = store.queued_up_to(case.id).await?;
         let mut queued = 0;
+        // A pipeline: the next page renders on the blocking pool while this one is inserted.
+        let mut pending: Option<
+            tokio::task::JoinHandle<Result<Vec<NewOutboxMessage>, LetterError>>,
+        > = None;
         loop {
             let page = store.recipients(case.id, after, PAGE).await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            let mut messages = Vec::with_capacity(page.len());
-            for r in page.iter().filter(|r| r.email) {
-                let plain = key.open(&recipient_aad(r.id), &r.body)?;
-                let recipient: Recipient = serde_json::from_slice(&plain)
-                    .map_err(|_| breachdesk_core::ports::CryptoError::Malformed)?;
-                let Some(to) = recipient.email.as_deref() else {
-                    continue;
-                };
-                let id = Uuid::now_v7();
-                let letter = letter::render(&template, &recipient);
-                let Ok(bytes) =
-                    letter::email(&letter, &from, to, &format!("<{id}@{domain}>"), date)
-                else {
-                    // Checked at import; an address lettre refuses cannot be sent at all.
-                    continue;
-                };
-                let mut body = Vec::with_capacity(to.len() + 1 + bytes.len());
-                body.extend_from_slice(to.as_bytes());
-                body.push(b'\n');
-                body.extend_from_slice(&bytes);
-                messages.push(NewOutboxMessage {
-                    id,
-                    seq: r.seq,
-                    body: key.seal(&outbox_aad(id), &body),
-                });
+            let next = if let Some(last) = page.last() {
+                after = last.seq;
+                let job = job.clone();
+                Some(tokio::task::spawn_blocking(move || job.render(&page)))
+            } else {
+                None
+            };
+            if let Some(done) = pending.take() {
+                let messages = done.await.map_err(|_| LetterError::Render)??;
+                queued += store
+                    .queue_messages(case.id, version, &messages, now)
+                    .await?;
             }
-            queued += store
-                .queue_messages(case.id, version, &messages, now)
-                .await?;
+            match next {
+                Some(n) => pending = Some(n),
+                None => break,
+            }
         }
         store
             .append_audit(
