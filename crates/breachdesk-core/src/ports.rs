@@ -610,6 +610,13 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn release_outbox(&self, case_id: Uuid, holder: Uuid) -> Result<(), StoreError>;
     /// The failed messages' recipient numbers and replies.
     async fn failed_messages(&self, case_id: Uuid) -> Result<Vec<(u64, String)>, StoreError>;
+    /// Marks the case's messages a later delivery report said failed (message id, enhanced
+    /// status) as failed with `bounce <status>`. Returns how many of them are the case's.
+    async fn record_bounces(
+        &self,
+        case_id: Uuid,
+        bounces: &[(Uuid, String)],
+    ) -> Result<u64, StoreError>;
 
     // -- Audit trail -------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 //! `pdf`), and SMTP delivery behind [`breachdesk_core::ports::Mailer`] (`smtp`).
 
 pub mod authority;
+pub mod bounce;
 pub mod document;
 pub mod edpb;
 pub mod i18n;

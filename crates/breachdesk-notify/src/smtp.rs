@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use breachdesk_core::ports::{MailError, Mailer, OutgoingMail};
-use lettre::address::Envelope;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Deserialize;
 
@@ -163,11 +163,20 @@ impl fmt::Debug for Courier {
 }
 
 /// One open connection of a [`Courier`].
-pub struct Connection(AsyncSmtpConnection);
+pub struct Connection {
+    smtp: AsyncSmtpConnection,
+    /// The server offers PIPELINING (RFC 2920): MAIL, RCPT and DATA go out in one write.
+    pipelining: bool,
+    /// The connection failed mid-conversation and must not be used again.
+    broken: bool,
+}
 
 impl fmt::Debug for Connection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Connection")
+        f.debug_struct("Connection")
+            .field("pipelining", &self.pipelining)
+            .field("broken", &self.broken)
+            .finish_non_exhaustive()
     }
 }
 
@@ -236,6 +245,15 @@ impl Courier {
                 .await
                 .map_err(|e| classify(&e))?;
         }
+        // lettre keeps only the extensions it uses itself; ask again to learn whether the
+        // server pipelines (one more round trip per connection, not per message).
+        let hello = c
+            .command(Ehlo::new(self.hello.clone()))
+            .await
+            .map_err(|e| classify(&e))?;
+        let pipelining = hello
+            .message()
+            .any(|line| line.trim().eq_ignore_ascii_case("PIPELINING"));
         if let (Some(user), Some(password)) = (&self.config.username, &self.config.password) {
             c.auth(
                 &[Mechanism::Plain, Mechanism::Login],
@@ -244,12 +262,18 @@ impl Courier {
             .await
             .map_err(|e| classify(&e))?;
         }
-        Ok(Connection(c))
+        Ok(Connection {
+            smtp: c,
+            pipelining,
+            broken: false,
+        })
     }
 }
 
 impl Connection {
-    /// Sends one prepared message to one address.
+    /// Sends one prepared message to one address. A refusal (4xx/5xx) ends only this message's
+    /// transaction (RSET), never the connection; a broken connection is reported as transient
+    /// and [`Connection::broken`] tells the caller to open a new one.
     pub async fn send(
         &mut self,
         from: &Mailbox,
@@ -259,22 +283,116 @@ impl Connection {
         let to: Address = to
             .parse()
             .map_err(|_| SendError::Permanent("address".into()))?;
-        let envelope = Envelope::new(Some(from.email.clone()), vec![to])
-            .map_err(|_| SendError::Permanent("envelope".into()))?;
-        self.0
-            .send(&envelope, message)
+        let mut parameters = Vec::new();
+        if !AsRef::<str>::as_ref(&from.email).is_ascii() || !AsRef::<str>::as_ref(&to).is_ascii() {
+            if !self
+                .smtp
+                .server_info()
+                .supports_feature(Extension::SmtpUtfEight)
+            {
+                return Err(SendError::Permanent("smtputf8".into()));
+            }
+            parameters.push(MailParameter::SmtpUtfEight);
+        }
+        if !message.is_ascii() {
+            if !self
+                .smtp
+                .server_info()
+                .supports_feature(Extension::EightBitMime)
+            {
+                return Err(SendError::Permanent("8bitmime".into()));
+            }
+            parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        let mail = Mail::new(Some(from.email.clone()), parameters);
+        let rcpt = Rcpt::new(to, vec![]);
+        let envelope = if self.pipelining {
+            self.pipelined_envelope(&mail, &rcpt).await
+        } else {
+            self.stepwise_envelope(&mail, &rcpt).await
+        };
+        if let Err(e) = envelope {
+            if !self.broken {
+                // End the refused transaction so that the next one starts clean.
+                if let Err(r) = self.smtp.command(Rset).await {
+                    self.fail(&r);
+                }
+            }
+            return Err(e);
+        }
+        self.smtp
+            .message(message)
             .await
             .map(|_| ())
-            .map_err(|e| classify(&e))
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// MAIL, RCPT and DATA in one write, then their three replies in order (RFC 2920).
+    async fn pipelined_envelope(&mut self, mail: &Mail, rcpt: &Rcpt) -> Result<(), SendError> {
+        let group = format!("{mail}{rcpt}{Data}");
+        let replies = [
+            self.smtp.command(group).await,
+            self.smtp.read_response().await,
+            self.smtp.read_response().await,
+        ];
+        let mut first_refusal = None;
+        for r in &replies {
+            if let Err(e) = r {
+                let e = self.fail(e);
+                if self.broken {
+                    return Err(e);
+                }
+                first_refusal.get_or_insert(e);
+            }
+        }
+        match first_refusal {
+            None => Ok(()),
+            Some(e) => {
+                if replies[2].is_ok() {
+                    // The server said "go ahead" to DATA although the envelope was refused:
+                    // send the empty message it now waits for; the reply does not matter.
+                    if let Err(r) = self.smtp.message(b"").await {
+                        self.fail(&r);
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The same, one command and reply at a time, for servers that do not pipeline.
+    async fn stepwise_envelope(&mut self, mail: &Mail, rcpt: &Rcpt) -> Result<(), SendError> {
+        for command in [mail.to_string(), rcpt.to_string(), Data.to_string()] {
+            if let Err(e) = self.smtp.command(command).await {
+                return Err(self.fail(&e));
+            }
+        }
+        Ok(())
+    }
+
+    /// Classifies an error and remembers when it broke the connection (no reply code).
+    fn fail(&mut self, e: &lettre::transport::smtp::Error) -> SendError {
+        if e.status().is_none() {
+            self.broken = true;
+        }
+        classify(e)
+    }
+
+    /// Whether the server pipelines.
+    #[must_use]
+    pub fn pipelining(&self) -> bool {
+        self.pipelining
     }
 
     /// Whether the connection can no longer be used (open a new one).
     #[must_use]
     pub fn broken(&self) -> bool {
-        self.0.has_broken()
+        self.broken || self.smtp.has_broken()
     }
 
     pub async fn quit(mut self) {
-        let _ = self.0.quit().await;
+        if !self.broken() {
+            let _ = self.smtp.quit().await;
+        }
     }
 }

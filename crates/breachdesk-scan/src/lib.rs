@@ -10,7 +10,7 @@
 //! PDF, archives, mailboxes) are counted as skipped with their reason, never silently dropped.
 
 pub mod detect;
-mod mail;
+pub mod mail;
 mod office;
 pub mod table;
 mod unionfind;

@@ -715,6 +715,14 @@ impl Store for SqliteStore {
         self.failed_messages_impl(case_id).await
     }
 
+    async fn record_bounces(
+        &self,
+        case_id: Uuid,
+        bounces: &[(Uuid, String)],
+    ) -> Result<u64, StoreError> {
+        self.record_bounces_impl(case_id, bounces).await
+    }
+
     async fn append_audit(&self, events: &[AuditEvent], now: Timestamp) -> Result<(), StoreError> {
         self.append_audit_impl(events, now).await
     }

@@ -21,6 +21,7 @@ use breachdesk_core::ports::{
     Aad, CaseCipher, CaseRecord, DeliveryOutcome, Keyring, NewOutboxMessage, OutboxCounts,
     OutboxMessage, StoreError,
 };
+use breachdesk_notify::bounce;
 use breachdesk_notify::letter::{self, LetterTemplate, Recipient};
 use breachdesk_notify::recipients::Imported;
 use breachdesk_notify::{Courier, Mailbox, SendError};
@@ -63,6 +64,21 @@ impl From<StoreError> for LetterError {
             e => Self::Store(e),
         }
     }
+}
+
+/// What a batch of returned mail said about a case's letters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BounceReport {
+    /// Letters now marked failed.
+    pub failed: u64,
+    /// Reports that delivery is still being tried.
+    pub delayed: u64,
+    /// Success notices.
+    pub delivered: u64,
+    /// Delivery reports about messages that are not this case's letters.
+    pub not_ours: u64,
+    /// Mail that is not a delivery report (replies, auto-replies).
+    pub not_reports: u64,
 }
 
 /// How a delivery run sends.
@@ -581,6 +597,52 @@ impl AppState {
             self.0.store.outbox_counts(case.id).await?,
             self.0.store.recipient_counts(case.id).await?,
         ))
+    }
+
+    /// Reads returned mail (delivery status notifications arriving after a server accepted a
+    /// letter) and marks the case's letters they report as failed, with the status code.
+    /// Reports about other cases' messages and other mail are counted, never changed.
+    pub async fn record_bounces(
+        &self,
+        case: &CaseRecord,
+        actor: Option<Uuid>,
+        messages: &[&[u8]],
+    ) -> Result<BounceReport, LetterError> {
+        let mut report = BounceReport::default();
+        let mut failed = Vec::new();
+        for raw in messages {
+            match bounce::read(raw) {
+                bounce::Report::Failed { message, status } => failed.push((message, status)),
+                bounce::Report::Delayed { .. } => report.delayed += 1,
+                bounce::Report::Delivered { .. } => report.delivered += 1,
+                bounce::Report::NotOurs => report.not_ours += 1,
+                bounce::Report::NotAReport => report.not_reports += 1,
+            }
+        }
+        // The same report saved twice counts once.
+        failed.sort();
+        failed.dedup_by_key(|(id, _)| *id);
+        report.failed = self.0.store.record_bounces(case.id, &failed).await?;
+        report.not_ours += u64::try_from(failed.len()).unwrap_or(u64::MAX) - report.failed;
+        self.0
+            .store
+            .append_audit(
+                &[AuditEvent {
+                    actor,
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "notice.subjects.bounces",
+                    detail: format!(
+                        "failed={} delayed={} other={}",
+                        report.failed,
+                        report.delayed,
+                        report.not_ours + report.not_reports + report.delivered
+                    ),
+                }],
+                self.now(),
+            )
+            .await?;
+        Ok(report)
     }
 
     /// Queues the failed messages again (after the address or the server was fixed).

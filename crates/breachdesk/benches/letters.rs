@@ -1,7 +1,8 @@
 //! Letters benchmark (issue #5): render and queue personalised letters into the durable outbox,
-//! then deliver to a local SMTP server (aiosmtpd) — beside the server's own receiving rate,
-//! measured the same way (the same connections sending prepared messages, no database). Not a
-//! test.
+//! then deliver to two local SMTP servers — aiosmtpd (Python, the server of the tests) and a
+//! minimal Rust receiver that stores nothing — each beside that server's own receiving rate,
+//! measured the same way (the same connections sending prepared messages, no database). Both
+//! servers advertise PIPELINING. Not a test.
 //!
 //! `cargo bench -p breachdesk --bench letters` — environment: `BENCH_LETTERS` (1000000),
 //! `BENCH_DELIVER` (20000), `BENCH_CONNECTIONS` (4), `BENCH_DIR` (default: a temp dir),
@@ -51,6 +52,9 @@ const SINK: &str = r#"
 import asyncio, sys
 from aiosmtpd.smtp import SMTP
 class Sink:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return responses[:1] + ["250-PIPELINING"] + responses[1:]
     async def handle_DATA(self, server, session, envelope):
         return "250 OK"
 loop = asyncio.new_event_loop()
@@ -82,6 +86,79 @@ fn sink(port: u16) -> Sink {
     .unwrap();
     assert_eq!(line.trim(), "ready");
     Sink(child)
+}
+
+/// A minimal SMTP receiver on its own thread and single-threaded runtime (as a separate
+/// one-core server would be): EHLO with PIPELINING and 8BITMIME, 250 to the envelope, 354 to
+/// DATA, the message read up to the lone dot and dropped. Replies are flushed once the client's
+/// pipelined commands in the buffer are answered. It shows the outbox's own ceiling where
+/// aiosmtpd is the limit.
+fn rust_sink() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                stream.set_nodelay(true).unwrap();
+                tokio::spawn(sink_session(stream));
+            }
+        });
+    });
+    port
+}
+
+async fn sink_session(stream: tokio::net::TcpStream) -> std::io::Result<()> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let (read, mut write) = stream.into_split();
+    let mut read = tokio::io::BufReader::new(read);
+    write.write_all(b"220 sink ESMTP\r\n").await?;
+    let mut line = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        line.clear();
+        if read.read_until(b'\n', &mut line).await? == 0 {
+            return Ok(());
+        }
+        let verb = line
+            .get(..4)
+            .map(<[u8]>::to_ascii_uppercase)
+            .unwrap_or_default();
+        match verb.as_slice() {
+            b"EHLO" => out.extend_from_slice(b"250-sink\r\n250-PIPELINING\r\n250 8BITMIME\r\n"),
+            b"DATA" => {
+                out.extend_from_slice(b"354 go ahead\r\n");
+                write.write_all(&out).await?;
+                out.clear();
+                loop {
+                    line.clear();
+                    if read.read_until(b'\n', &mut line).await? == 0 {
+                        return Ok(());
+                    }
+                    if line == b".\r\n" {
+                        break;
+                    }
+                }
+                out.extend_from_slice(b"250 OK\r\n");
+            }
+            b"QUIT" => {
+                out.extend_from_slice(b"221 bye\r\n");
+                write.write_all(&out).await?;
+                return Ok(());
+            }
+            _ => out.extend_from_slice(b"250 OK\r\n"),
+        }
+        if read.buffer().is_empty() {
+            write.write_all(&out).await?;
+            out.clear();
+        }
+    }
 }
 
 fn peak_rss_mib() -> f64 {
@@ -172,6 +249,37 @@ async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid) ->
     case
 }
 
+/// Prepared messages over `connections` connections of `courier`: the server's own rate.
+async fn own_rate(courier: &Courier, total: usize, connections: usize) -> f64 {
+    let sample = letter::render(
+        &letter::draft(&LetterFacts::default(), &Overrides::default()),
+        &recipients(1, 0).recipients[0],
+    );
+    let from = courier.from().clone();
+    let bytes = letter::email(
+        &sample,
+        &from,
+        "person0@example.org",
+        "<x@museum.example>",
+        std::time::SystemTime::now(),
+    )
+    .unwrap();
+    let per = total / connections;
+    let t = Instant::now();
+    let runs = (0..connections).map(|_| async {
+        let mut c = courier.connect().await.unwrap();
+        assert!(c.pipelining());
+        for i in 0..per {
+            c.send(&from, &format!("p{i}@example.org"), &bytes)
+                .await
+                .unwrap();
+        }
+        c.quit().await;
+    });
+    futures::future::join_all(runs).await;
+    (per * connections) as f64 / t.elapsed().as_secs_f64()
+}
+
 fn main() {
     let letters = env("BENCH_LETTERS", 1_000_000);
     let deliver = env("BENCH_DELIVER", 20_000);
@@ -227,7 +335,6 @@ fn main() {
             .unwrap()
             .id;
         let big = approved_case(&*store, &keyring, org).await;
-        let small = approved_case(&*store, &keyring, org).await;
         let state = AppState::new(
             store.clone(),
             MasterKeyring::new(&master),
@@ -277,66 +384,60 @@ fn main() {
         let db = std::fs::metadata(tmp.path().join("breachdesk.db")).map_or(0, |m| m.len());
         println!("database size: {} MiB", db / (1024 * 1024));
 
-        // 3. The SMTP server's own receiving rate: the same connections, prepared messages.
-        let sample = letter::render(
-            &letter::draft(&LetterFacts::default(), &Overrides::default()),
-            &recipients(1, 0).recipients[0],
-        );
-        let courier = Courier::new(&smtp).unwrap();
-        let from = courier.from().clone();
-        let bytes = letter::email(
-            &sample,
-            &from,
-            "person0@example.org",
-            "<x@museum.example>",
-            std::time::SystemTime::now(),
-        )
-        .unwrap();
-        let per = deliver / connections;
-        let t = Instant::now();
-        let runs = (0..connections).map(|_| async {
-            let mut c = courier.connect().await.unwrap();
-            for i in 0..per {
-                c.send(&from, &format!("p{i}@example.org"), &bytes)
-                    .await
-                    .unwrap();
-            }
-            c.quit().await;
-        });
-        futures::future::join_all(runs).await;
-        let e = t.elapsed();
-        let peer = (per * connections) as f64 / e.as_secs_f64();
-        println!(
-            "peer: the SMTP server's own receiving rate ({connections} connections, prepared messages, no database): **{peer:.0} messages/s**"
-        );
-
-        // 4. Delivery through the outbox.
-        state
-            .import_recipients(&small, None, &recipients(deliver, 0), false)
-            .await
-            .unwrap();
-        state.queue_letters(&small, None).await.unwrap();
-        let t = Instant::now();
-        let report = state
-            .deliver_letters(
-                &small,
-                None,
-                DeliveryOptions {
-                    connections,
-                    per_second: None,
-                    batch: 20,
+        // 3. Per server: its own receiving rate (the same connections, prepared messages, no
+        // database), then delivery from the outbox to it.
+        for (name, port) in [("aiosmtpd (Python)", port), ("Rust sink", rust_sink())] {
+            let smtp = SmtpConfig {
+                port: Some(port),
+                ..smtp.clone()
+            };
+            let courier = Courier::new(&smtp).unwrap();
+            let peer = own_rate(&courier, deliver, connections).await;
+            println!(
+                "{name}: the server's own receiving rate ({connections} connections, prepared messages, no database): **{peer:.0} messages/s**"
+            );
+            let case = approved_case(&*store, &keyring, org).await;
+            let state = AppState::new(
+                store.clone(),
+                MasterKeyring::new(&master),
+                Argon2Hasher::new(HashCost::Test),
+                Arc::new(SystemClock),
+                Limits {
+                    receipt_pool: 0,
+                    ..Limits::default()
                 },
-                &|_| {},
             )
-            .await
-            .unwrap();
-        let e = t.elapsed();
-        assert_eq!(report.sent as usize, deliver);
-        let rate = deliver as f64 / e.as_secs_f64();
-        println!(
-            "deliver {deliver} from the outbox ({connections} connections): {:.1} s, **{rate:.0} messages/s** = {:.0} % of the server's own rate",
-            e.as_secs_f64(),
-            rate / peer * 100.0
-        );
+            .with_mail(MailSettings {
+                courier: Some(Arc::new(courier)),
+                ..MailSettings::default()
+            });
+            state
+                .import_recipients(&case, None, &recipients(deliver, 0), false)
+                .await
+                .unwrap();
+            state.queue_letters(&case, None).await.unwrap();
+            let t = Instant::now();
+            let report = state
+                .deliver_letters(
+                    &case,
+                    None,
+                    DeliveryOptions {
+                        connections,
+                        per_second: None,
+                        batch: 20,
+                    },
+                    &|_| {},
+                )
+                .await
+                .unwrap();
+            let e = t.elapsed();
+            assert_eq!(report.sent as usize, deliver);
+            let rate = deliver as f64 / e.as_secs_f64();
+            println!(
+                "{name}: deliver {deliver} from the outbox ({connections} connections): {:.1} s, **{rate:.0} messages/s** = {:.0} % of the server's own rate",
+                e.as_secs_f64(),
+                rate / peer * 100.0
+            );
+        }
     });
 }

@@ -124,6 +124,18 @@ pub enum NotifyCommand {
         #[command(flatten)]
         keys: KeyArgs,
     },
+    /// Read returned mail — delivery status notifications that came back after a server
+    /// accepted a letter — and mark the case's letters they report as failed (with the status
+    /// code only). Files may be single messages (`.eml`), mbox files or Maildir directories.
+    Bounces {
+        /// The case reference or id.
+        case: String,
+        /// Files or directories of returned mail.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
     /// Print the letters' state: recipients, queued, sent, failed, in doubt.
     Status {
         /// The case reference or id.

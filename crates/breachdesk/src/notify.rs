@@ -167,6 +167,36 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             ));
             Ok(())
         }
+        NotifyCommand::Bounces { case, paths, keys } => {
+            let case = find_case(&*store, &case).await?;
+            let mut files = Vec::new();
+            for path in &paths {
+                mail_files(path, &mut files)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+            }
+            let mut contents = Vec::with_capacity(files.len());
+            for f in &files {
+                contents.push(
+                    std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
+                );
+            }
+            let messages: Vec<&[u8]> = contents
+                .iter()
+                .flat_map(|c| breachdesk_scan::mail::split_mbox(c))
+                .collect();
+            let (state, _) = state(&keys, data_dir, store)?;
+            let r = state.record_bounces(&case, None, &messages).await?;
+            say(&format!(
+                "{} messages read: {} letters marked failed, {} delayed (still being tried), {} delivered, {} reports about other messages, {} not delivery reports",
+                messages.len(),
+                r.failed,
+                r.delayed,
+                r.delivered,
+                r.not_ours,
+                r.not_reports
+            ));
+            Ok(())
+        }
         NotifyCommand::Status { case, keys } => {
             let case = find_case(&*store, &case).await?;
             let (state, _) = state(&keys, data_dir, store)?;
@@ -178,4 +208,25 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             Ok(())
         }
     }
+}
+
+/// The files under `path`: the file itself, or every file in the directory tree (a Maildir's
+/// `new` and `cur`, a folder of `.eml` files), in name order.
+fn mail_files(path: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        std::fs::metadata(path)?;
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(path)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        let p = e.path();
+        if e.file_type()?.is_dir() {
+            mail_files(&p, out)?;
+        } else if e.file_type()?.is_file() {
+            out.push(p);
+        }
+    }
+    Ok(())
 }

@@ -406,6 +406,32 @@ impl SqliteStore {
             })
             .collect()
     }
+
+    pub(super) async fn record_bounces_impl(
+        &self,
+        case_id: Uuid,
+        bounces: &[(Uuid, String)],
+    ) -> Result<u64, StoreError> {
+        use sqlx::Connection as _;
+        let mut conn = self.write.acquire().await.map_err(other)?;
+        let mut tx = conn.begin().await.map_err(other)?;
+        let mut found = 0;
+        for (id, status) in bounces {
+            found += sqlx::query(
+                "UPDATE outbox SET status = 'failed', last_error = ?, next_attempt_at = NULL \
+                 WHERE id = ? AND case_id = ?",
+            )
+            .bind(format!("bounce {status}"))
+            .bind(id.to_string())
+            .bind(case_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(found)
+    }
 }
 
 async fn finish_tx(

@@ -901,6 +901,33 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         store.failed_messages(c.id).await.unwrap(),
         vec![(3, "550".into())]
     );
+    // A delivery report returned later marks the sent one failed; an unknown id and another
+    // case's id change nothing.
+    assert_eq!(
+        store
+            .record_bounces(Uuid::new_v4(), &[(all[0].id, "5.1.1".into())])
+            .await
+            .unwrap(),
+        0,
+        "another case"
+    );
+    assert_eq!(
+        store
+            .record_bounces(
+                c.id,
+                &[
+                    (all[0].id, "5.1.1".into()),
+                    (Uuid::new_v4(), "5.1.1".into())
+                ]
+            )
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.failed_messages(c.id).await.unwrap(),
+        vec![(1, "bounce 5.1.1".into()), (3, "550".into())]
+    );
     // The retry is not due before its time.
     assert!(store.claim_messages(c.id, 10, t).await.unwrap().is_empty());
     assert!(store.cases_with_due_messages(t).await.unwrap().is_empty());
@@ -908,10 +935,10 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         store.cases_with_due_messages(later).await.unwrap(),
         vec![c.id]
     );
-    assert_eq!(store.retry_failed_messages(c.id, t).await.unwrap(), 1);
+    assert_eq!(store.retry_failed_messages(c.id, t).await.unwrap(), 2);
     assert_eq!(
         store.claim_messages(c.id, 10, later).await.unwrap().len(),
-        2
+        3
     );
 
     // One delivery run per case: the lease.

@@ -35,32 +35,61 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// aiosmtpd's SMTP protocol with its Maildir handler; `pipelining` makes it advertise RFC 2920
+/// PIPELINING (aiosmtpd reads commands in order from its buffer, so it serves pipelined
+/// clients, it just does not say so). Recipients at `refused.invalid` get 550 and at
+/// `busy.invalid` 451, as real servers answer for an unknown user or a full queue.
+const SERVER: &str = r#"
+import asyncio, sys
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import SMTP
+port, maildir, pipelining = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
+class Handler(Mailbox):
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return responses[:1] + ["250-PIPELINING"] * pipelining + responses[1:]
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        domain = address.rpartition("@")[2].lower()
+        if domain == "refused.invalid":
+            return "550 5.1.1 No such user"
+        if domain == "busy.invalid":
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+loop = asyncio.new_event_loop()
+loop.run_until_complete(loop.create_server(lambda: SMTP(Handler(maildir)), "127.0.0.1", port))
+print("ready", flush=True)
+loop.run_forever()
+"#;
+
 fn smtp_server() -> SmtpServer {
-    smtp_server_on(free_port())
+    smtp_server_on(free_port(), false)
 }
 
-fn smtp_server_on(port: u16) -> SmtpServer {
+fn smtp_server_on(port: u16, pipelining: bool) -> SmtpServer {
     let maildir = tempfile::tempdir().unwrap();
     for sub in ["tmp", "new", "cur"] {
         std::fs::create_dir(maildir.path().join(sub)).unwrap();
     }
-    let child = Command::new(std::env::var("PYTHON").unwrap_or("python3".into()))
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+    let mut child = Command::new(std::env::var("PYTHON").unwrap_or("python3".into()))
+        .args(["-c", SERVER, &port.to_string()])
         .arg(maildir.path())
-        .stdout(Stdio::null())
+        .arg(if pipelining { "1" } else { "0" })
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("python3 with aiosmtpd (pip install aiosmtpd, as .ci/run does)");
-    // Wait for it to accept connections (it prints nothing when ready).
-    let started = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(20),
-            "aiosmtpd did not start: is it installed (pip install aiosmtpd)?"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "aiosmtpd did not start: is it installed?"
+    );
     SmtpServer {
         child,
         port,
@@ -613,7 +642,7 @@ async fn letters_the_server_could_not_take_are_retried_by_the_scheduler_after_th
     );
 
     // Not due yet: the scheduler's round sends nothing.
-    let server = smtp_server_on(port);
+    let server = smtp_server_on(port, false);
     assert_eq!(app.state.deliver_due_letters().await.unwrap().sent, 0);
     assert!(server.messages().is_empty());
     // After the back-off it sends both, once.
@@ -624,4 +653,56 @@ async fn letters_the_server_could_not_take_are_retried_by_the_scheduler_after_th
         recipients(&server.messages()),
         vec!["a@example.fi", "b@example.fi"]
     );
+}
+
+/// One connection, with and without PIPELINING: accepted, refused for good, refused for now,
+/// accepted again — each message gets its own answer and the connection stays usable.
+#[tokio::test]
+async fn one_connection_reports_each_refusal_and_goes_on_with_and_without_pipelining() {
+    use breachdesk_notify::{Courier, SendError};
+    for pipelining in [true, false] {
+        let server = smtp_server_on(free_port(), pipelining);
+        let courier = Courier::new(&SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: Some(server.port),
+            security: SmtpSecurity::None,
+            from: "BreachDesk <breachdesk@uni.example>".into(),
+            username: None,
+            password: None,
+            timeout_secs: Some(10),
+        })
+        .unwrap();
+        let from = courier.from().clone();
+        let mut c = courier.connect().await.unwrap();
+        assert_eq!(c.pipelining(), pipelining);
+        let message = |n: u32| {
+            format!(
+                "From: breachdesk@uni.example\r\nTo: x@example.org\r\nSubject: {n}\r\nMessage-ID: <{n}@uni.example>\r\n\r\n.leading dot {n}\r\nÄäkköset\r\n"
+            )
+            .into_bytes()
+        };
+        let outcomes = [
+            c.send(&from, "first@example.org", &message(1)).await,
+            c.send(&from, "nobody@refused.invalid", &message(2)).await,
+            c.send(&from, "later@busy.invalid", &message(3)).await,
+            c.send(&from, "fourth@example.org", &message(4)).await,
+        ];
+        assert_eq!(
+            outcomes,
+            [
+                Ok(()),
+                Err(SendError::Permanent("550".into())),
+                Err(SendError::Transient("451".into())),
+                Ok(())
+            ],
+            "pipelining {pipelining}"
+        );
+        assert!(!c.broken());
+        c.quit().await;
+        let got = server.messages();
+        assert_eq!(got.len(), 2, "pipelining {pipelining}: {got:?}");
+        assert!(got[0].contains("Subject: 1") && got[0].contains("\n.leading dot 1"));
+        assert!(got[1].contains("Subject: 4") && got[1].contains("Ääkköset"));
+        assert!(got[0].contains("X-RcptTo: first@example.org"));
+    }
 }

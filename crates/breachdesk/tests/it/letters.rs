@@ -20,13 +20,17 @@ use super::{ok, report, run, serve, setup};
 
 /// A real SMTP server (aiosmtpd's SMTP protocol class) whose handler records every message it
 /// accepts — one line "recipient TAB Message-ID" written before the 250 reply — and keeps the
-/// whole message of `sample-…` recipients.
+/// whole message of `sample-…` recipients. It advertises PIPELINING (RFC 2920), so the run
+/// under test sends MAIL, RCPT and DATA in one write.
 const SERVER: &str = r#"
 import asyncio, sys, os
 from aiosmtpd.smtp import SMTP
 port, log, keep = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 out = open(log, "a", buffering=1)
 class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return responses[:1] + ["250-PIPELINING"] + responses[1:]
     async def handle_DATA(self, server, session, envelope):
         mid = ""
         for line in envelope.content.split(b"\r\n"):
@@ -144,16 +148,10 @@ async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
     }
 }
 
-const N: usize = 100_000;
-
-#[test]
-fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_100000() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("data");
-    setup(&dir);
-    let server = serve(&dir);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (case_id, reference) = rt.block_on(async {
+/// A case reported through the API of a server that is stopped again.
+fn reported_case(rt: &tokio::runtime::Runtime, dir: &Path) -> (uuid::Uuid, String) {
+    let server = serve(dir);
+    rt.block_on(async {
         let r: serde_json::Value = reqwest::Client::new()
             .post(format!("{}/api/v1/orgs/uni/reports", server.base))
             .json(&report(1))
@@ -164,11 +162,21 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
             .await
             .unwrap();
         let id: uuid::Uuid = r["case_id"].as_str().unwrap().parse().unwrap();
-        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let store = breachdesk_store::connect(None, dir).await.unwrap();
         let reference = store.case_by_id(id).await.unwrap().unwrap().reference;
         (id, reference)
-    });
-    drop(server);
+    })
+}
+
+const N: usize = 100_000;
+
+#[test]
+fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_100000() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    setup(&dir);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (case_id, reference) = reported_case(&rt, &dir);
 
     // Sending before the DPO approved the letter is refused.
     let csv = tmp.path().join("recipients.csv");
@@ -319,4 +327,143 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
     assert!(fi.starts_with("Hyvä Matti Meikäläinen,"), "{fi}");
     assert!(fi.contains("- henkilötunnuksesi"), "{fi}");
     assert!(!fi.contains("pankkitili"), "{fi}");
+}
+
+/// A delivery status notification (RFC 3464) as a receiving system's mail server returns it,
+/// with the returned message's headers.
+fn dsn(action: &str, status: &str, message_id: &str) -> String {
+    format!(
+        "From: MAILER-DAEMON@mx.example.org\n\
+         To: breachdesk@uni.example\n\
+         Subject: Undelivered Mail Returned to Sender\n\
+         MIME-Version: 1.0\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\n\
+         \n\
+         --R\n\
+         Content-Type: text/plain\n\
+         \n\
+         The mail system could not deliver your message.\n\
+         --R\n\
+         Content-Type: message/delivery-status\n\
+         \n\
+         Reporting-MTA: dns; mx.example.org\n\
+         \n\
+         Final-Recipient: rfc822; someone@example.org\n\
+         Action: {action}\n\
+         Status: {status}\n\
+         Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\
+         \n\
+         --R\n\
+         Content-Type: text/rfc822-headers\n\
+         \n\
+         From: BreachDesk <breachdesk@uni.example>\n\
+         Message-ID: {message_id}\n\
+         Subject: Tietoturvaloukkaus\n\
+         \n\
+         --R--\n"
+    )
+}
+
+#[test]
+fn returned_mail_marks_the_letters_it_reports_as_failed_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    setup(&dir);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (case_id, reference) = reported_case(&rt, &dir);
+    let csv = tmp.path().join("recipients.csv");
+    std::fs::write(
+        &csv,
+        "email,name,language,elements\ngone@example.org,A,fi,email\nfull@example.org,B,sv,email\nfine@example.org,C,en,email\n",
+    )
+    .unwrap();
+    ok(
+        &dir,
+        &["notify", "recipients", &reference, csv.to_str().unwrap()],
+    );
+    rt.block_on(approve_letter(&dir, case_id));
+    let port = free_port();
+    std::fs::write(
+        dir.join("breachdesk.toml"),
+        format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"BreachDesk <breachdesk@uni.example>\"\n"
+        ),
+    )
+    .unwrap();
+    let log = tmp.path().join("received.txt");
+    let _smtp = smtp_server(port, &log, tmp.path());
+    ok(&dir, &["notify", "send", &reference]);
+    let ids: HashMap<String, String> = received(&log).into_iter().collect();
+    assert_eq!(ids.len(), 3);
+
+    // Returned mail as an mbox: a failure, a delay, a report about a message that is not ours,
+    // and a person's reply.
+    let mbox = tmp.path().join("bounces.mbox");
+    std::fs::write(
+        &mbox,
+        format!(
+            "From MAILER-DAEMON Mon Nov 23 10:00:00 2026\n{}\nFrom MAILER-DAEMON Mon Nov 23 10:01:00 2026\n{}\nFrom MAILER-DAEMON Mon Nov 23 10:02:00 2026\n{}\nFrom c@example.org Mon Nov 23 10:03:00 2026\nFrom: C <fine@example.org>\nSubject: Re: Data breach\n\nThank you.\n",
+            dsn("failed", "5.1.1", &ids["gone@example.org"]),
+            dsn("delayed", "4.2.2", &ids["full@example.org"]),
+            dsn("failed", "5.1.1", "<20261123.abc@elsewhere.example>"),
+        ),
+    )
+    .unwrap();
+    // A path that does not exist is refused before anything is read or changed.
+    let missing = run(
+        &dir,
+        &[
+            "notify",
+            "bounces",
+            &reference,
+            mbox.to_str().unwrap(),
+            "/nonexistent/bounces",
+        ],
+    );
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/bounces"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    let status = ok(&dir, &["notify", "status", &reference]);
+    assert!(status.contains("sent 3 failed 0"), "{status}");
+
+    let out = ok(
+        &dir,
+        &["notify", "bounces", &reference, mbox.to_str().unwrap()],
+    );
+    assert!(
+        out.contains("4 messages read: 1 letters marked failed, 1 delayed (still being tried), 0 delivered, 1 reports about other messages, 1 not delivery reports"),
+        "{out}"
+    );
+    let status = ok(&dir, &["notify", "status", &reference]);
+    assert!(status.contains("sent 2 failed 1"), "{status}");
+    // Read again (the same mailbox exported twice): nothing more changes.
+    ok(
+        &dir,
+        &["notify", "bounces", &reference, mbox.to_str().unwrap()],
+    );
+    let status = ok(&dir, &["notify", "status", &reference]);
+    assert!(status.contains("sent 2 failed 1"), "{status}");
+    // The audit trail has counts only.
+    rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let failed = store.failed_messages(case_id).await.unwrap();
+        assert_eq!(
+            failed,
+            vec![(1, "bounce 5.1.1".to_owned())],
+            "the first recipient"
+        );
+        let trail = store.audit_trail(Some(case_id)).await.unwrap();
+        let bounces: Vec<&str> = trail
+            .iter()
+            .filter(|e| e.action == "notice.subjects.bounces")
+            .map(|e| e.detail.as_str())
+            .collect();
+        assert_eq!(
+            bounces,
+            ["failed=1 delayed=1 other=2", "failed=1 delayed=1 other=2"]
+        );
+    });
 }
