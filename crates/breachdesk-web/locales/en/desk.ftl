@@ -529,3 +529,7 @@ templates-not-saved = not saved
 templates-syntax = not a valid Fluent message on this line
 templates-unknown = no such message in the notices
 templates-variable = uses a variable the default message does not have
+letter-bounces = Returned mail
+letter-bounces-help = Delivery reports that came back to the sender's mailbox after a letter was accepted (saved as .eml or an mbox file). The letters they report as undeliverable are marked failed; other mail is left alone.
+letter-bounces-button = Read returned mail
+letter-bounces-result = { $failed } letters marked failed, { $delayed } still being tried, { $other } other messages left alone.

@@ -529,3 +529,7 @@ templates-not-saved = ei tallennettu
 templates-syntax = ei kelvollinen Fluent-viesti tällä rivillä
 templates-unknown = ilmoituksissa ei ole tällaista viestiä
 templates-variable = käyttää muuttujaa, jota oletusviestissä ei ole
+letter-bounces = Palautunut posti
+letter-bounces-help = Toimitusraportit, jotka ovat palanneet lähettäjän postilaatikkoon kirjeen hyväksymisen jälkeen (tallennettuna .eml- tai mbox-tiedostona). Kirjeet, joita ne ilmoittavat perille toimittamattomiksi, merkitään epäonnistuneiksi; muuhun postiin ei kosketa.
+letter-bounces-button = Lue palautunut posti
+letter-bounces-result = { $failed } kirjettä merkitty epäonnistuneiksi, { $delayed } yritetään vielä, { $other } muuta viestiä jätetty ennalleen.

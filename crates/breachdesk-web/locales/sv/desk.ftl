@@ -529,3 +529,7 @@ templates-not-saved = inte sparat
 templates-syntax = inte ett giltigt Fluent-meddelande på den här raden
 templates-unknown = inget sådant meddelande finns i meddelandena
 templates-variable = använder en variabel som standardmeddelandet inte har
+letter-bounces = Returnerad post
+letter-bounces-help = Leveransrapporter som kommit tillbaka till avsändarens brevlåda efter att ett brev tagits emot (sparade som .eml- eller mbox-fil). Breven som de rapporterar som omöjliga att leverera markeras som misslyckade; annan post lämnas orörd.
+letter-bounces-button = Läs returnerad post
+letter-bounces-result = { $failed } brev markerade som misslyckade, { $delayed } försöks fortfarande, { $other } andra meddelanden lämnade orörda.

@@ -488,6 +488,85 @@ pub async fn upload_recipients(
     }
 }
 
+/// Returned mail (delivery status notifications as `.eml` or mbox): the letters reported
+/// undeliverable are marked failed; the page says how many of what was read.
+pub async fn upload_bounces(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Response {
+    let mut csrf = String::new();
+    let mut bytes: Vec<u8> = Vec::new();
+    let max = state.0.limits.max_attachment_bytes;
+    let mut too_large = false;
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        match field.name().unwrap_or_default() {
+            "csrf_token" => csrf = field.text().await.unwrap_or_default(),
+            "file" => {
+                while let Ok(Some(chunk)) = field.chunk().await {
+                    if bytes.len() + chunk.len() > max {
+                        too_large = true;
+                        break;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    let l = match loaded(&state, &desk, &id, "notice.subjects.bounces").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, &csrf)
+        || !l.access.may(Action::EditInvestigation)
+    {
+        return super::forbidden(&state, desk.lang);
+    }
+    let current = match l.versions.last() {
+        Some(v) => template_of(v),
+        None => letter::draft(
+            &facts(&l),
+            &super::templates::overrides_of(&state, l.access.case.org_id).await,
+        ),
+    };
+    let editing = l.versions.last().map_or(0, |v| v.number);
+    let t = tr(&state, &desk);
+    let (message, status) = if too_large {
+        (
+            t.t("letter-file-too-large"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    } else if bytes.is_empty() {
+        (t.t("letter-file-missing"), StatusCode::UNPROCESSABLE_ENTITY)
+    } else {
+        let messages = breachdesk_scan::mail::split_mbox(&bytes);
+        match state
+            .record_bounces(&l.access.case, Some(desk.user.id), &messages)
+            .await
+        {
+            Ok(r) => (
+                t.i18n.message(
+                    t.language,
+                    "letter-bounces-result",
+                    &[
+                        ("failed", &r.failed.to_string()),
+                        ("delayed", &r.delayed.to_string()),
+                        (
+                            "other",
+                            &(r.delivered + r.not_ours + r.not_reports).to_string(),
+                        ),
+                    ],
+                ),
+                StatusCode::OK,
+            ),
+            Err(e) => return internal(&e),
+        }
+    };
+    render_page(&state, &desk, &l, editing, &current, Some(message), status).await
+}
+
 /// Queues the approved letter for every recipient not yet written to and delivers in the
 /// background; the page shows the progress.
 pub async fn send(

@@ -109,6 +109,10 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             post(letters::upload_recipients),
         )
         .route(
+            "/desk/cases/{id}/notices/subjects/bounces",
+            post(letters::upload_bounces),
+        )
+        .route(
             "/desk/cases/{id}/notices/subjects/send",
             post(letters::send),
         )

@@ -541,6 +541,58 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(server.messages().len(), 2);
 
+    // Returned mail: a delivery report for Anna's letter marks it failed, with the code only.
+    let anna_id = anna
+        .lines()
+        .find_map(|l| l.strip_prefix("Message-ID: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let dsn = format!(
+        "From: MAILER-DAEMON@mx.example.se\r\nTo: breachdesk@uni.example\r\nSubject: Undeliverable\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"x\"\r\n\r\n\
+         --x\r\nContent-Type: text/plain\r\n\r\nanna@example.se: mailbox unavailable\r\n\
+         --x\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.se\r\n\r\n\
+         Final-Recipient: rfc822; anna@example.se\r\nAction: failed\r\nStatus: 5.2.1\r\n\r\n\
+         --x\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {anna_id}\r\nTo: anna@example.se\r\n\r\n--x--\r\n"
+    );
+    let bounces = format!("/desk/cases/{case}/notices/subjects/bounces?lang=en");
+    let page = b.get(&path).await;
+    assert!(page.body.contains(&format!("action=\"{bounces}\"")));
+    let csrf = page.hidden("csrf_token");
+    let (status, _, _) = s
+        .get_bytes(&format!("/desk/cases/{case}/notices/subjects?lang=en"))
+        .await;
+    assert_eq!(status, 404);
+    let stranger_csrf = s.get("/desk?lang=en").await.hidden("csrf_token");
+    let refused = s
+        .upload(
+            &bounces,
+            &stranger_csrf,
+            "bounce.eml",
+            dsn.clone().into_bytes(),
+        )
+        .await;
+    assert_eq!(refused.status, 404, "another organisation's case");
+    let read = b
+        .upload(&bounces, &csrf, "bounce.eml", dsn.into_bytes())
+        .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert!(
+        read.body
+            .contains("1 letters marked failed, 0 still being tried, 0 other messages left alone."),
+        "{}",
+        read.body
+    );
+    assert!(
+        read.body.contains("<dd id=\"failed\">1</dd>"),
+        "{}",
+        read.body
+    );
+    assert!(read.body.contains("<td>bounce 5.2.1</td>"), "{}", read.body);
+    let empty = b.upload(&bounces, &csrf, "none.eml", Vec::new()).await;
+    assert_eq!(empty.status, 422);
+
     // The printed letter for the person without an e-mail address.
     let (status, ct, pdf) = b
         .get_bytes(&format!("/desk/cases/{case}/notices/subjects/letters.pdf"))
@@ -573,6 +625,12 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
         details
             .iter()
             .any(|d| d.starts_with("notice.subjects.delivery sent=2 failed=0")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d == "notice.subjects.bounces failed=1 delayed=0 other=0"),
         "{details:?}"
     );
     assert!(
