@@ -11,7 +11,7 @@
 //! no two-phase commit, so no sender can do better; the run reports how many were in doubt.
 
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::SystemTime;
 
 use breachdesk_core::audit::AuditEvent;
@@ -19,7 +19,7 @@ use breachdesk_core::investigation::{Entry, open_entry};
 use breachdesk_core::notice::{self, NoticeKind};
 use breachdesk_core::ports::{
     Aad, CaseCipher, CaseRecord, DeliveryOutcome, Keyring, NewOutboxMessage, OutboxCounts,
-    OutboxMessage, StoreError,
+    OutboxMessage, Store, StoreError,
 };
 use breachdesk_notify::bounce;
 use breachdesk_notify::letter::{self, LetterTemplate, Recipient};
@@ -63,6 +63,46 @@ impl From<StoreError> for LetterError {
             StoreError::Conflict("letters already queued") => Self::AlreadyQueued,
             e => Self::Store(e),
         }
+    }
+}
+
+/// Group commit of delivery marks: a worker waits until its own mark is written before it sends
+/// the next message (so at most one sent-but-unmarked message per connection), and whichever
+/// worker writes takes every mark waiting at that moment, so concurrent workers share one
+/// transaction on the single writer.
+#[derive(Default)]
+struct Marks {
+    /// The last ticket handed out and the marks not yet written.
+    pending: std::sync::Mutex<(u64, Vec<(Uuid, DeliveryOutcome)>)>,
+    /// Held while writing; the last ticket written.
+    written: tokio::sync::Mutex<u64>,
+}
+
+impl Marks {
+    async fn write(
+        &self,
+        store: &dyn Store,
+        id: Uuid,
+        outcome: DeliveryOutcome,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let ticket = {
+            let mut p = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            p.0 += 1;
+            p.1.push((id, outcome));
+            p.0
+        };
+        let mut written = self.written.lock().await;
+        if *written >= ticket {
+            return Ok(());
+        }
+        let (upto, batch) = {
+            let mut p = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            (p.0, std::mem::take(&mut p.1))
+        };
+        store.finish_messages(&batch, now).await?;
+        *written = upto;
+        Ok(())
     }
 }
 
@@ -479,6 +519,7 @@ impl AppState {
             .per_second
             .map(|n| RateLimiter::direct(Quota::per_second(n)));
         let lease = tokio::sync::Mutex::new(Timestamp::MIN);
+        let marks = Marks::default();
         let worker = || async {
             let mut report = DeliveryReport::default();
             let mut conn: Option<breachdesk_notify::Connection> = None;
@@ -535,7 +576,7 @@ impl AppState {
                         DeliveryOutcome::Retry { .. } => report.retry_later += 1,
                         DeliveryOutcome::Failed { .. } => report.failed += 1,
                     }
-                    store.finish_messages(&[(m.id, o)], now).await?;
+                    marks.write(&**store, m.id, o, now).await?;
                     progress(1);
                 }
             }

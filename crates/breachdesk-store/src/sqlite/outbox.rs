@@ -223,6 +223,14 @@ impl SqliteStore {
         limit: u32,
         now: Timestamp,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
+        // Like the marks: written to the WAL without waiting for the disk. A claim lost to a
+        // power cut leaves its messages queued, and they are sent again with the same
+        // Message-ID — the same outcome as a lost mark.
+        let mut conn = self.write.acquire().await.map_err(other)?;
+        sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *conn)
+            .await
+            .map_err(other)?;
         let rows = sqlx::query(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM outbox WHERE case_id = ?1 AND status = 'queued' \
@@ -233,9 +241,13 @@ impl SqliteStore {
         .bind(case_id.to_string())
         .bind(to_text(now))
         .bind(limit)
-        .fetch_all(&self.write)
-        .await
-        .map_err(other)?;
+        .fetch_all(&mut *conn)
+        .await;
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut *conn)
+            .await
+            .map_err(other)?;
+        let rows = rows.map_err(other)?;
         let mut out = rows
             .iter()
             .map(|r| {
