@@ -464,3 +464,93 @@ mod tests {
         assert!(codes(&e).contains(&"nature:required".to_owned()));
     }
 }
+
+/// What the leak scanner found in a copy of the leaked material (`breachdesk scan --subjects`),
+/// as it goes into a case's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScanFindings {
+    /// Distinct data subjects.
+    pub subjects: u64,
+    /// The categories of data found, each once.
+    pub categories: Vec<DataCategory>,
+}
+
+/// The scope after importing a scan. The categories found join the affected ones (and leave
+/// "known not to be affected", which the scan has just disproved); none is removed, since the
+/// handlers may know of data the copy did not hold. The number of data subjects becomes the
+/// scan's count, exact. Everything else — the nature, the cause, the measures — is what the
+/// handlers wrote; without an earlier scope it is a loss of confidentiality whose extent is to
+/// be determined, with the cause to be determined.
+#[must_use]
+pub fn with_scan(current: Option<&Scope>, found: &ScanFindings) -> Scope {
+    let mut scope = current.cloned().unwrap_or_else(|| Scope {
+        confidentiality: Some((
+            ConfidentialityType::ToBeDetermined,
+            Unintelligibility::ToBeDetermined,
+        )),
+        integrity: None,
+        availability: None,
+        affected: Vec::new(),
+        not_affected: Vec::new(),
+        subject_categories: Vec::new(),
+        subjects: Count {
+            certainty: Certainty::Unknown,
+            value: None,
+        },
+        records: Count {
+            certainty: Certainty::Unknown,
+            value: None,
+        },
+        systems: String::new(),
+        cause: Cause::ToBeDetermined,
+        measures_before: String::new(),
+        measures_after: String::new(),
+    });
+    for c in &found.categories {
+        if !scope.affected.contains(c) {
+            scope.affected.push(*c);
+        }
+    }
+    scope.not_affected.retain(|c| !found.categories.contains(c));
+    scope.subjects = Count {
+        certainty: Certainty::Exact,
+        value: Some(found.subjects),
+    };
+    scope
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+
+    #[test]
+    fn a_scan_adds_its_categories_and_sets_the_number_of_people() {
+        let found = ScanFindings {
+            subjects: 1234,
+            categories: vec![DataCategory::Email, DataCategory::NationalId],
+        };
+        let fresh = with_scan(None, &found);
+        assert_eq!(fresh.affected, found.categories);
+        assert_eq!(fresh.subjects.value, Some(1234));
+        assert_eq!(fresh.subjects.certainty, Certainty::Exact);
+        assert_eq!(fresh.cause, Cause::ToBeDetermined);
+
+        let mut known = fresh.clone();
+        known.affected = vec![DataCategory::Health];
+        known.not_affected = vec![DataCategory::NationalId, DataCategory::Iban];
+        known.cause = Cause::ExternalMalicious;
+        known.systems = "Student register".into();
+        let merged = with_scan(Some(&known), &found);
+        assert_eq!(
+            merged.affected,
+            [
+                DataCategory::Health,
+                DataCategory::Email,
+                DataCategory::NationalId
+            ]
+        );
+        assert_eq!(merged.not_affected, [DataCategory::Iban]);
+        assert_eq!(merged.cause, Cause::ExternalMalicious);
+        assert_eq!(merged.systems, "Student register");
+    }
+}

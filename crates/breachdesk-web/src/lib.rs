@@ -17,6 +17,7 @@ pub mod letters;
 mod pages;
 mod receipts;
 mod reminders;
+pub mod scan_import;
 mod service;
 mod state;
 

@@ -63,6 +63,25 @@ pub enum Command {
     /// Letters to data subjects (Art. 34(2)): import recipients, send the approved letter.
     #[command(subcommand)]
     Notify(NotifyCommand),
+    /// Work on a case from the server.
+    #[command(subcommand)]
+    Case(CaseCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Put a leak scan into the case's scope: the categories found join the affected ones and
+    /// the number of data subjects becomes the scan's count (saved as a new scope version).
+    /// FILE is the scanner's `--subjects` file (masked or revealed; only the categories and the
+    /// count are read). A bad file is refused with its line named, and nothing changes.
+    ImportScan {
+        /// The case reference (e.g. `UNI-2026-0001`) or id.
+        case: String,
+        /// The `breachdesk scan … --subjects FILE` output.
+        file: PathBuf,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -52,6 +52,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
         Command::Assess(args) => assess(&args),
         Command::Scan(args) => scan(&args),
         Command::Notify(cmd) => crate::notify::run(cmd, data_dir, store).await,
+        Command::Case(cmd) => crate::case::run(cmd, data_dir, store).await,
         Command::Audit(AuditCommand::Verify) => audit_verify(&*store).await,
         Command::Org(OrgCommand::Create {
             slug,

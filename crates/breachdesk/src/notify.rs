@@ -21,7 +21,7 @@ use crate::cli::{KeyArgs, NotifyCommand, RecipientFormat};
 use crate::config::ConfigFile;
 
 /// Finds a case by its reference (or id) among all organisations' cases.
-async fn find_case(store: &dyn Store, wanted: &str) -> anyhow::Result<CaseRecord> {
+pub(crate) async fn find_case(store: &dyn Store, wanted: &str) -> anyhow::Result<CaseRecord> {
     if let Ok(id) = uuid::Uuid::parse_str(wanted)
         && let Some(c) = store.case_by_id(id).await?
     {
@@ -35,7 +35,7 @@ async fn find_case(store: &dyn Store, wanted: &str) -> anyhow::Result<CaseRecord
     bail!("no case {wanted:?}")
 }
 
-fn state(
+pub(crate) fn state(
     keys: &KeyArgs,
     data_dir: &Path,
     store: Arc<dyn Store>,

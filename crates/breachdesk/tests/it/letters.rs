@@ -149,7 +149,7 @@ async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
 }
 
 /// A case reported through the API of a server that is stopped again.
-fn reported_case(rt: &tokio::runtime::Runtime, dir: &Path) -> (uuid::Uuid, String) {
+pub(super) fn reported_case(rt: &tokio::runtime::Runtime, dir: &Path) -> (uuid::Uuid, String) {
     let server = serve(dir);
     rt.block_on(async {
         let r: serde_json::Value = reqwest::Client::new()
