@@ -121,6 +121,48 @@ pub fn document_text(bytes: &[u8]) -> Result<String, String> {
     Ok(text)
 }
 
+/// Decompressed content allowed per page of a PDF (against compression bombs).
+const PDF_PAGE_LIMIT: usize = 64 * 1024 * 1024;
+/// Pages read from one PDF.
+const PDF_MAX_PAGES: u32 = 10_000;
+
+/// The text of a PDF's pages (lopdf: content streams decoded through the fonts' encodings),
+/// pages separated by blank lines. A page that cannot be read is left out; a document of which
+/// none can be read, or which is encrypted with a password, is refused with the reason. Scanned
+/// images of text have no text to read (no OCR).
+pub fn pdf_text(bytes: &[u8]) -> Result<String, String> {
+    let encrypted = || bytes.windows(8).any(|w| w == b"/Encrypt");
+    let doc = lopdf::Document::load_mem(bytes).map_err(|e| {
+        if encrypted() {
+            "encrypted PDF (needs a password)".to_owned()
+        } else {
+            format!("corrupt PDF: {e}")
+        }
+    })?;
+    let pages: Vec<u32> = doc
+        .get_pages()
+        .into_keys()
+        .take_while(|p| *p <= PDF_MAX_PAGES)
+        .collect();
+    let mut text = String::new();
+    let mut read = 0;
+    for p in &pages {
+        if let Ok(t) = doc.extract_text_with_limit(&[*p], PDF_PAGE_LIMIT) {
+            text.push_str(&t);
+            text.push_str("\n\n");
+            read += 1;
+        }
+    }
+    if read == 0 && !pages.is_empty() {
+        return Err(if doc.is_encrypted() {
+            "encrypted PDF (needs a password)".to_owned()
+        } else {
+            "no page of the PDF could be read".to_owned()
+        });
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

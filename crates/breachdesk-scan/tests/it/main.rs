@@ -378,3 +378,49 @@ fn office_documents_are_read_as_tables_and_text() {
             .any(|p| p.file == "broken.xlsx" && p.outcome == "failed")
     );
 }
+
+#[test]
+fn pdf_text_is_read_page_by_page_and_a_bad_pdf_is_listed_with_its_reason() {
+    use breachdesk_notify::document::{Block, Document};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Two pages (two documents): a letter with a name, an identity code and an address, and a
+    // contact list; written by BreachDesk's own PDF writer (Helvetica, WinAnsi).
+    let mut letter = Document::new("fi", "Päätös");
+    letter.blocks = vec![
+        Block::Paragraph("Nimi: Anna Virtanen".into()),
+        Block::Paragraph("Henkilötunnus 131052-308T".into()),
+        Block::Paragraph("Mannerheimintie 1 A 2, 00100 Helsinki".into()),
+    ];
+    let mut contacts = Document::new("fi", "Yhteystiedot");
+    contacts.blocks = vec![Block::List(vec![
+        "matti.meikalainen@example.fi".into(),
+        "FI2112345600000785".into(),
+    ])];
+    write(
+        root,
+        "decision.pdf",
+        &breachdesk_notify::pdf::render(&[letter, contacts]),
+    );
+    write(
+        root,
+        "corrupt.pdf",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nnot a pdf",
+    );
+    let report = scan(root, &Options::default()).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    let c = &json["categories"];
+    assert_eq!(c["national_id"]["occurrences"], 1, "{json}");
+    assert_eq!(c["email"]["occurrences"], 1, "{json}");
+    assert_eq!(c["iban"]["occurrences"], 1, "{json}");
+    assert_eq!(c["person_name"]["occurrences"], 1, "{json}");
+    assert_eq!(c["postal_address"]["occurrences"], 1, "{json}");
+    let problem = report
+        .problems
+        .iter()
+        .find(|p| p.file == "corrupt.pdf")
+        .expect("the corrupt PDF is listed");
+    assert_eq!(problem.outcome, "failed");
+    assert!(problem.reason.contains("corrupt PDF"), "{}", problem.reason);
+    assert_eq!(json["files"]["scanned"], 1);
+}
