@@ -7,7 +7,9 @@
 //! the scanner with `--reveal`; and prints precision and recall per category and the error of the
 //! subject count.
 //!
-//! `cargo bench -p breachdesk-scan --bench accuracy` (`ACC_PEOPLE`, default 2000; `ACC_SEED`).
+//! `cargo bench -p breachdesk-scan --bench accuracy` (`ACC_PEOPLE`, default 2000; `ACC_SEED`;
+//! `ACC_KEEP=DIR` keeps a copy of the leak, `ACC_TRUTH=FILE` writes the planted values as
+//! `file TAB category TAB value`, for `benches/presidio.py`).
 
 #![allow(clippy::unwrap_used, clippy::cast_precision_loss, clippy::print_stdout)]
 
@@ -158,6 +160,15 @@ fn main() {
             .arg(dir.path())
             .arg(&keep)
             .status();
+    }
+    if let Ok(path) = std::env::var("ACC_TRUTH") {
+        // The planted values, for scoring another tool on the same leak (benches/presidio.py).
+        let mut lines: Vec<String> = truth
+            .iter()
+            .map(|(f, c, v)| format!("{f}\t{c}\t{v}"))
+            .collect();
+        lines.sort();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     }
     let started = std::time::Instant::now();
     let report = breachdesk_scan::scan(

@@ -1,0 +1,149 @@
+"""Microsoft Presidio beside `breachdesk scan` on the same labelled leak (a measurement, not a test).
+
+Usage (see docs/BENCHMARKS.md):
+    ACC_KEEP=/tmp/leak ACC_TRUTH=/tmp/truth.tsv cargo bench -p breachdesk-scan --bench accuracy
+    python3 -m venv /tmp/presidio && /tmp/presidio/bin/pip install presidio-analyzer==2.2.366
+    /tmp/presidio/bin/python crates/breachdesk-scan/benches/presidio.py /tmp/leak /tmp/truth.tsv
+
+Presidio's NER needs a trained spaCy model, which is downloaded from GitHub; this machine reaches
+only PyPI, crates.io, npm and Debian, so Presidio runs here with a blank English pipeline: every
+pattern recognizer with its own validation (e-mail, phone, credit card with Luhn, IBAN with
+mod-97, IP address, and the Finnish identity code recognizer), no PERSON or LOCATION. Phone
+numbers are looked for in the Finnish, Swedish and British formats, and the e-mail recognizer
+uses tldextract's bundled public suffix list (Presidio's default regions do
+not include them). Each file is analysed as text, a line group of at most 100,000 characters at
+a time (spaCy's limit is 1,000,000). Findings are compared per file, category and normalised
+value, exactly as the accuracy bench scores the scanner.
+"""
+
+import collections
+import os
+import resource
+import sys
+import tempfile
+import time
+import types
+
+import spacy
+import tldextract
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    EmailRecognizer,
+    FiPersonalIdentityCodeRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+)
+from presidio_analyzer.predefined_recognizers.generic import email_recognizer
+
+CATEGORY = {
+    "EMAIL_ADDRESS": "email",
+    "PHONE_NUMBER": "phone",
+    "CREDIT_CARD": "payment_card",
+    "IBAN_CODE": "iban",
+    "IP_ADDRESS": "ip_address",
+    "FI_PERSONAL_IDENTITY_CODE": "national_id",
+    "PERSON": "person_name",
+    "LOCATION": "postal_address",
+}
+SAMPLE = 4 * 1024 * 1024
+
+
+def comparable(category, value):
+    v = "".join(c for c in value.lower() if c not in " ,-")
+    return v.lstrip("+") if category == "phone" else v
+
+
+def analyzer():
+    # The e-mail recognizer checks the domain with tldextract, which fetches the public suffix
+    # list from GitHub; use the snapshot tldextract ships instead.
+    email_recognizer.tldextract = types.SimpleNamespace(
+        extract=tldextract.TLDExtract(suffix_list_urls=())
+    )
+    blank = tempfile.mkdtemp()
+    spacy.blank("en").to_disk(blank)
+    engine = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": blank}],
+        }
+    ).create_engine()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for r in (
+        EmailRecognizer(),
+        PhoneRecognizer(supported_regions=("FI", "SE", "GB")),
+        CreditCardRecognizer(),
+        IbanRecognizer(),
+        IpRecognizer(),
+        FiPersonalIdentityCodeRecognizer(supported_language="en"),
+    ):
+        registry.add_recognizer(r)
+    return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=["en"])
+
+
+def chunks(text, limit=100_000):
+    part, size = [], 0
+    for line in text.splitlines(keepends=True):
+        if size + len(line) > limit and part:
+            yield "".join(part)
+            part, size = [], 0
+        part.append(line)
+        size += len(line)
+    if part:
+        yield "".join(part)
+
+
+def main():
+    root, truth_path = sys.argv[1], sys.argv[2]
+    truth = set()
+    with open(truth_path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                file, category, value = line.rstrip("\n").split("\t")
+                truth.add((file, category, value))
+    a = analyzer()
+    entities = list(CATEGORY)
+    files = sorted(
+        os.path.relpath(os.path.join(d, n), root)
+        for d, _, names in os.walk(root)
+        for n in names
+    )
+    found, analysed, elapsed = set(), 0, 0.0
+    sample_done, sample_seconds = False, 0.0
+    for rel in files:
+        with open(os.path.join(root, rel), "rb") as f:
+            text = f.read().decode("utf-8", errors="replace")
+        for chunk in chunks(text):
+            t = time.perf_counter()
+            results = a.analyze(text=chunk, language="en", entities=entities)
+            elapsed += time.perf_counter() - t
+            analysed += len(chunk.encode("utf-8"))
+            if not sample_done and analysed >= SAMPLE:
+                sample_done, sample_seconds, sample_bytes = True, elapsed, analysed
+            for r in results:
+                c = CATEGORY[r.entity_type]
+                found.add((rel, c, comparable(c, chunk[r.start : r.end])))
+    if not sample_done:
+        sample_seconds, sample_bytes = elapsed, analysed
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"presidio-analyzer, blank spaCy pipeline: {len(files)} files, {analysed} bytes in {elapsed:.2f} s")
+    print(
+        f"first {sample_bytes / 1048576:.1f} MiB: {sample_seconds:.2f} s = "
+        f"{sample_bytes / 1048576 / sample_seconds:.3f} MiB/s; peak RSS {rss:.0f} MiB"
+    )
+    print("| category | planted | found | precision | recall |")
+    print("|---|---|---|---|---|")
+    categories = sorted({c for _, c, _ in truth | found})
+    for c in categories:
+        tp = sum(1 for x in found if x[1] == c and x in truth)
+        fp = sum(1 for x in found if x[1] == c and x not in truth)
+        fn = sum(1 for x in truth if x[1] == c and x not in found)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        print(f"| {c} | {tp + fn} | {tp + fp} | {precision:.4f} | {recall:.4f} |")
+
+
+if __name__ == "__main__":
+    main()
