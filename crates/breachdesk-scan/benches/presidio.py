@@ -13,7 +13,7 @@ numbers are looked for in the Finnish, Swedish and British formats, and the e-ma
 uses tldextract's bundled public suffix list (Presidio's default regions do
 not include them). Each file is analysed as text, a line group of at most 100,000 characters at
 a time (spaCy's limit is 1,000,000). Findings are compared per file, category and normalised
-value, exactly as the accuracy bench scores the scanner.
+value, exactly as the accuracy bench scores the scanner (phone numbers in E.164, as planted).
 """
 
 import collections
@@ -24,6 +24,7 @@ import tempfile
 import time
 import types
 
+import phonenumbers
 import spacy
 import tldextract
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
@@ -51,9 +52,31 @@ CATEGORY = {
 SAMPLE = 4 * 1024 * 1024
 
 
-def comparable(category, value):
+def normalise(value):
     v = "".join(c for c in value.lower() if c not in " ,-")
-    return v.lstrip("+") if category == "phone" else v
+    return v
+
+
+def comparable(category, value, truth, file):
+    """The value as the accuracy bench compares it. Phone numbers are planted (and reported by
+    the scanner) in E.164; a number Presidio found in national form is read as Finnish, Swedish
+    or British — whichever of those was planted in that file, so that the reading favours
+    Presidio — and as Finnish otherwise."""
+    if category != "phone":
+        return normalise(value)
+    candidates = []
+    for region in ("FI", "SE", "GB"):
+        try:
+            n = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(n):
+            e164 = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
+            candidates.append(normalise(e164).lstrip("+"))
+    for c in candidates:
+        if (file, category, c) in truth:
+            return c
+    return candidates[0] if candidates else normalise(value).lstrip("+")
 
 
 def analyzer():
@@ -124,7 +147,7 @@ def main():
                 sample_done, sample_seconds, sample_bytes = True, elapsed, analysed
             for r in results:
                 c = CATEGORY[r.entity_type]
-                found.add((rel, c, comparable(c, chunk[r.start : r.end])))
+                found.add((rel, c, comparable(c, chunk[r.start : r.end], truth, rel)))
     if not sample_done:
         sample_seconds, sample_bytes = elapsed, analysed
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -143,6 +166,11 @@ def main():
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         print(f"| {c} | {tp + fn} | {tp + fp} | {precision:.4f} | {recall:.4f} |")
+    if os.environ.get("PRESIDIO_SHOW"):
+        for c in categories:
+            fps = sorted(x for x in found if x[1] == c and x not in truth)[:5]
+            fns = sorted(x for x in truth if x[1] == c and x not in found)[:5]
+            print(f"{c}: false positives {fps}; missed {fns}")
 
 
 if __name__ == "__main__":
