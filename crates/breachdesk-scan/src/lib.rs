@@ -15,7 +15,7 @@ mod office;
 pub mod table;
 mod unionfind;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -185,6 +185,14 @@ fn is_image(bytes: &[u8]) -> bool {
         || bytes.starts_with(b"\x89PNG")
         || bytes.starts_with(b"GIF8")
         || (bytes.len() > 12 && &bytes[8..12] == b"WEBP")
+}
+
+/// A fixed-size key for an identifier (or a name with an address): the same value always gives
+/// the same key, within a run and across runs.
+fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    foldhash::quality::FixedState::with_seed(0x6272_6561_6368_6473)
+        .hash_one((category, value, with))
 }
 
 /// Splits text into records: rows of a table, lines of NDJSON or logs, paragraphs of prose.
@@ -666,22 +674,25 @@ pub fn scan_with_progress(
 
     // Link: every record with a strong identifier is a node; records sharing a value are one.
     let mut uf = unionfind::UnionFind::default();
-    let mut owner: HashMap<(Category, String), usize> = HashMap::new();
+    // Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
+    // strings: two different identifiers sharing a hash would join two people, which at 10
+    // million identifiers has a probability of about 3 in a million.
+    let mut owner: foldhash::HashMap<u64, usize> = foldhash::HashMap::default();
     let mut record_nodes: Vec<Vec<Option<usize>>> = Vec::with_capacity(results.len());
     for result in &results {
         let mut nodes = Vec::new();
         if let FileResult::Scanned { records, .. } = result {
             for hits in records {
-                let mut keys: Vec<(Category, String)> = hits
+                let mut keys: Vec<u64> = hits
                     .iter()
                     .filter(|h| h.category.is_strong())
-                    .map(|h| (h.category, h.value.clone()))
+                    .map(|h| identifier_key(h.category, &h.value, ""))
                     .collect();
                 // A name together with an address identifies a person; either alone does not.
                 let name = hits.iter().find(|h| h.category == Category::PersonName);
                 let address = hits.iter().find(|h| h.category == Category::PostalAddress);
                 if let (Some(n), Some(a)) = (name, address) {
-                    keys.push((Category::PersonName, format!("{}|{}", n.value, a.value)));
+                    keys.push(identifier_key(Category::PersonName, &n.value, &a.value));
                 }
                 if keys.is_empty() {
                     nodes.push(None);
@@ -704,7 +715,7 @@ pub fn scan_with_progress(
     // Subject numbers in order of first appearance.
     let mut number: HashMap<usize, u64> = HashMap::new();
     let mut categories: BTreeMap<&'static str, CategoryCount> = BTreeMap::new();
-    let mut distinct: HashMap<Category, HashSet<String>> = HashMap::new();
+    let mut distinct: HashMap<Category, foldhash::HashSet<u64>> = HashMap::new();
     let mut findings = Vec::new();
     let mut subjects: BTreeMap<u64, SubjectAcc> = BTreeMap::new();
     let shown = |c: Category, v: &str| {
@@ -741,7 +752,7 @@ pub fn scan_with_progress(
                     distinct
                         .entry(Category::Photo)
                         .or_default()
-                        .insert(file.clone());
+                        .insert(identifier_key(Category::Photo, &file, ""));
                     findings.push(FindingLine {
                         file: file.clone(),
                         category: Category::Photo.id(),
@@ -760,7 +771,7 @@ pub fn scan_with_progress(
                         distinct
                             .entry(h.category)
                             .or_default()
-                            .insert(h.value.clone());
+                            .insert(identifier_key(h.category, &h.value, ""));
                         if options.collect_findings {
                             findings.push(FindingLine {
                                 file: file.clone(),
