@@ -187,6 +187,42 @@ fn is_image(bytes: &[u8]) -> bool {
         || (bytes.len() > 12 && &bytes[8..12] == b"WEBP")
 }
 
+/// Files read in parallel before their records are linked (bounds the records in memory).
+const LINK_BATCH: usize = 512;
+
+/// Makes a record with a strong identifier a node of the union-find, joined to every earlier
+/// record that shares one of its identifiers; `None` for a record that identifies nobody.
+fn link(
+    hits: &[Hit],
+    uf: &mut unionfind::UnionFind,
+    owner: &mut foldhash::HashMap<u64, usize>,
+) -> Option<usize> {
+    let mut keys: Vec<u64> = hits
+        .iter()
+        .filter(|h| h.category.is_strong())
+        .map(|h| identifier_key(h.category, &h.value, ""))
+        .collect();
+    // A name together with an address identifies a person; either alone does not.
+    let name = hits.iter().find(|h| h.category == Category::PersonName);
+    let address = hits.iter().find(|h| h.category == Category::PostalAddress);
+    if let (Some(n), Some(a)) = (name, address) {
+        keys.push(identifier_key(Category::PersonName, &n.value, &a.value));
+    }
+    if keys.is_empty() {
+        return None;
+    }
+    let node = uf.add();
+    for key in keys {
+        match owner.get(&key) {
+            Some(&other) => uf.union(node, other),
+            None => {
+                owner.insert(key, node);
+            }
+        }
+    }
+    Some(node)
+}
+
 /// A fixed-size key for an identifier (or a name with an address): the same value always gives
 /// the same key, within a run and across runs.
 fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
@@ -652,70 +688,98 @@ pub fn scan_with_progress(
     }
     files.sort();
     progress.start(files.len() as u64, files.iter().map(|f| f.1).sum());
-    let scanned: Vec<Vec<(String, FileResult)>> = files
-        .par_iter()
-        .map(|(p, len)| {
-            let r = scan_file(p, options);
-            progress.file_done(*len);
-            r
-        })
-        .collect();
-    // One entry per file or archive member, named relative to the root.
-    let (files, results): (Vec<String>, Vec<FileResult>) = files
-        .iter()
-        .zip(scanned)
-        .flat_map(|((path, _), parts)| {
-            let base = relative(root, path);
-            parts
-                .into_iter()
-                .map(move |(suffix, r)| (format!("{base}{suffix}"), r))
-        })
-        .unzip();
-
-    // Link: every record with a strong identifier is a node; records sharing a value are one.
+    // Files are read in parallel a batch at a time and linked in file order as each batch
+    // ends, so that memory holds one batch of records, not the whole leak: after linking only
+    // the identifier keys and the union-find stay — and the records' hits only when findings
+    // or subjects were asked for (they need the final subject numbers).
+    let keep = options.collect_findings || options.collect_subjects;
     let mut uf = unionfind::UnionFind::default();
     // Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
     // strings: two different identifiers sharing a hash would join two people, which at 10
     // million identifiers has a probability of about 3 in a million.
     let mut owner: foldhash::HashMap<u64, usize> = foldhash::HashMap::default();
-    let mut record_nodes: Vec<Vec<Option<usize>>> = Vec::with_capacity(results.len());
-    for result in &results {
-        let mut nodes = Vec::new();
-        if let FileResult::Scanned { records, .. } = result {
-            for hits in records {
-                let mut keys: Vec<u64> = hits
-                    .iter()
-                    .filter(|h| h.category.is_strong())
-                    .map(|h| identifier_key(h.category, &h.value, ""))
-                    .collect();
-                // A name together with an address identifies a person; either alone does not.
-                let name = hits.iter().find(|h| h.category == Category::PersonName);
-                let address = hits.iter().find(|h| h.category == Category::PostalAddress);
-                if let (Some(n), Some(a)) = (name, address) {
-                    keys.push(identifier_key(Category::PersonName, &n.value, &a.value));
+    let mut categories: BTreeMap<&'static str, CategoryCount> = BTreeMap::new();
+    let mut distinct: HashMap<Category, foldhash::HashSet<u64>> = HashMap::new();
+    let mut kept: Vec<(String, bool, Vec<(Vec<Hit>, Option<usize>)>)> = Vec::new();
+    for batch in files.chunks(LINK_BATCH) {
+        let scanned: Vec<Vec<(String, FileResult)>> = batch
+            .par_iter()
+            .map(|(p, len)| {
+                let r = scan_file(p, options);
+                progress.file_done(*len);
+                r
+            })
+            .collect();
+        for ((path, _), parts) in batch.iter().zip(scanned) {
+            let base = relative(root, path);
+            for (suffix, result) in parts {
+                let file = format!("{base}{suffix}");
+                let (records, photo) = match result {
+                    FileResult::Skipped(reason) => {
+                        counts.skipped += 1;
+                        problems.push(FileProblem {
+                            file,
+                            outcome: "skipped",
+                            reason,
+                        });
+                        continue;
+                    }
+                    FileResult::Failed(reason) => {
+                        counts.failed += 1;
+                        problems.push(FileProblem {
+                            file,
+                            outcome: "failed",
+                            reason,
+                        });
+                        continue;
+                    }
+                    FileResult::Scanned { records, photo } => (records, photo),
+                };
+                counts.scanned += 1;
+                if photo {
+                    categories.entry(Category::Photo.id()).or_default().occurrences += 1;
+                    distinct
+                        .entry(Category::Photo)
+                        .or_default()
+                        .insert(identifier_key(Category::Photo, &file, ""));
                 }
-                if keys.is_empty() {
-                    nodes.push(None);
-                    continue;
-                }
-                let node = uf.add();
-                for key in keys {
-                    match owner.get(&key) {
-                        Some(&other) => uf.union(node, other),
-                        None => {
-                            owner.insert(key, node);
-                        }
+                let mut linked = Vec::new();
+                for hits in records {
+                    for h in &hits {
+                        categories.entry(h.category.id()).or_default().occurrences += 1;
+                        distinct
+                            .entry(h.category)
+                            .or_default()
+                            .insert(identifier_key(h.category, &h.value, ""));
+                    }
+                    let node = link(&hits, &mut uf, &mut owner);
+                    if keep {
+                        linked.push((hits, node));
                     }
                 }
-                nodes.push(Some(node));
+                if keep {
+                    kept.push((file, photo, linked));
+                }
             }
         }
-        record_nodes.push(nodes);
+    }
+    for (c, values) in &distinct {
+        categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
+    }
+    drop(distinct);
+    drop(owner);
+    if !keep {
+        return Ok(Report {
+            subjects: uf.sets(),
+            categories,
+            files: counts,
+            problems,
+            findings: Vec::new(),
+            subject_lines: Vec::new(),
+        });
     }
     // Subject numbers in order of first appearance.
     let mut number: HashMap<usize, u64> = HashMap::new();
-    let mut categories: BTreeMap<&'static str, CategoryCount> = BTreeMap::new();
-    let mut distinct: HashMap<Category, foldhash::HashSet<u64>> = HashMap::new();
     let mut findings = Vec::new();
     let mut subjects: BTreeMap<u64, SubjectAcc> = BTreeMap::new();
     let shown = |c: Category, v: &str| {
@@ -725,85 +789,49 @@ pub fn scan_with_progress(
             mask(c, v)
         }
     };
-    for ((file, result), nodes) in files.iter().zip(&results).zip(&record_nodes) {
-        let file = file.clone();
-        match result {
-            FileResult::Skipped(reason) => {
-                counts.skipped += 1;
-                problems.push(FileProblem {
-                    file,
-                    outcome: "skipped",
-                    reason: reason.clone(),
-                });
-            }
-            FileResult::Failed(reason) => {
-                counts.failed += 1;
-                problems.push(FileProblem {
-                    file,
-                    outcome: "failed",
-                    reason: reason.clone(),
-                });
-            }
-            FileResult::Scanned { records, photo } => {
-                counts.scanned += 1;
-                if *photo {
-                    let c = categories.entry(Category::Photo.id()).or_default();
-                    c.occurrences += 1;
-                    distinct
-                        .entry(Category::Photo)
-                        .or_default()
-                        .insert(identifier_key(Category::Photo, &file, ""));
+    for (file, photo, records) in kept {
+        if photo && options.collect_findings {
+            findings.push(FindingLine {
+                file: file.clone(),
+                category: Category::Photo.id(),
+                value: file.clone(),
+                subject: None,
+            });
+        }
+        for (hits, node) in records {
+            let subject = node.map(|n| {
+                let root = uf.find(n);
+                let next = number.len() as u64 + 1;
+                *number.entry(root).or_insert(next)
+            });
+            for h in hits {
+                if options.collect_findings {
                     findings.push(FindingLine {
                         file: file.clone(),
-                        category: Category::Photo.id(),
-                        value: file.clone(),
-                        subject: None,
+                        category: h.category.id(),
+                        value: shown(h.category, &h.value),
+                        subject,
                     });
                 }
-                for (hits, node) in records.iter().zip(nodes) {
-                    let subject = node.map(|n| {
-                        let root = uf.find(n);
-                        let next = number.len() as u64 + 1;
-                        *number.entry(root).or_insert(next)
-                    });
-                    for h in hits {
-                        categories.entry(h.category.id()).or_default().occurrences += 1;
-                        distinct
-                            .entry(h.category)
-                            .or_default()
-                            .insert(identifier_key(h.category, &h.value, ""));
-                        if options.collect_findings {
-                            findings.push(FindingLine {
-                                file: file.clone(),
-                                category: h.category.id(),
-                                value: shown(h.category, &h.value),
-                                subject,
-                            });
+                if let Some(s) = subject.filter(|_| options.collect_subjects) {
+                    let entry = subjects.entry(s).or_default();
+                    if h.category.is_strong() {
+                        let list = entry.0.entry(h.category.id()).or_default();
+                        let v = shown(h.category, &h.value);
+                        if !list.contains(&v) {
+                            list.push(v);
                         }
-                        if let Some(s) = subject.filter(|_| options.collect_subjects) {
-                            let entry = subjects.entry(s).or_default();
-                            if h.category.is_strong() {
-                                let list = entry.0.entry(h.category.id()).or_default();
-                                let v = shown(h.category, &h.value);
-                                if !list.contains(&v) {
-                                    list.push(v);
-                                }
-                                entry.3.push((h.category, h.value.clone()));
-                            }
-                            if !entry.1.contains(&h.category.id()) {
-                                entry.1.push(h.category.id());
-                            }
-                            if !entry.2.contains(&file) {
-                                entry.2.push(file.clone());
-                            }
-                        }
+                        entry.3.push((h.category, h.value));
+                    }
+                    if !entry.1.contains(&h.category.id()) {
+                        entry.1.push(h.category.id());
+                    }
+                    if !entry.2.contains(&file) {
+                        entry.2.push(file.clone());
                     }
                 }
             }
         }
-    }
-    for (c, values) in &distinct {
-        categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
     }
     let subject_lines = subjects
         .into_iter()
@@ -820,7 +848,7 @@ pub fn scan_with_progress(
         })
         .collect();
     Ok(Report {
-        subjects: number.len() as u64,
+        subjects: uf.sets(),
         categories,
         files: counts,
         problems,

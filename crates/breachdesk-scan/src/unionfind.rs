@@ -23,6 +23,15 @@ impl UnionFind {
         x
     }
 
+    /// The number of disjoint sets: the distinct data subjects.
+    pub fn sets(&self) -> u64 {
+        self.parent
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| *i == **p)
+            .count() as u64
+    }
+
     pub fn union(&mut self, a: usize, b: usize) {
         let (mut a, mut b) = (self.find(a), self.find(b));
         if a == b {
