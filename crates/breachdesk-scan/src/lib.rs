@@ -187,6 +187,10 @@ fn is_image(bytes: &[u8]) -> bool {
         || (bytes.len() > 12 && &bytes[8..12] == b"WEBP")
 }
 
+/// A scanned file kept for findings and subjects: its name, whether it is a photo, and its
+/// records with their union-find nodes.
+type KeptFile = (String, bool, Vec<(Vec<Hit>, Option<usize>)>);
+
 /// Files read in parallel before their records are linked (bounds the records in memory).
 const LINK_BATCH: usize = 512;
 
@@ -700,7 +704,7 @@ pub fn scan_with_progress(
     let mut owner: foldhash::HashMap<u64, usize> = foldhash::HashMap::default();
     let mut categories: BTreeMap<&'static str, CategoryCount> = BTreeMap::new();
     let mut distinct: HashMap<Category, foldhash::HashSet<u64>> = HashMap::new();
-    let mut kept: Vec<(String, bool, Vec<(Vec<Hit>, Option<usize>)>)> = Vec::new();
+    let mut kept: Vec<KeptFile> = Vec::new();
     for batch in files.chunks(LINK_BATCH) {
         let scanned: Vec<Vec<(String, FileResult)>> = batch
             .par_iter()
