@@ -741,7 +741,10 @@ pub fn scan_with_progress(
                 };
                 counts.scanned += 1;
                 if photo {
-                    categories.entry(Category::Photo.id()).or_default().occurrences += 1;
+                    categories
+                        .entry(Category::Photo.id())
+                        .or_default()
+                        .occurrences += 1;
                     distinct
                         .entry(Category::Photo)
                         .or_default()

@@ -396,6 +396,58 @@ pub async fn approve(
     }
 }
 
+/// The version being edited (0: none yet) and its template: the newest saved version, or a
+/// draft from the case in the organisation's wording.
+async fn editing_template(state: &AppState, l: &Loaded) -> (u32, LetterTemplate) {
+    match l.versions.last() {
+        Some(v) => (v.number, template_of(v)),
+        None => (
+            0,
+            letter::draft(
+                &facts(l),
+                &super::templates::overrides_of(state, l.access.case.org_id).await,
+            ),
+        ),
+    }
+}
+
+/// A form with one file: the CSRF token, the other fields, and the file (at most `max` bytes).
+struct Upload {
+    csrf: String,
+    fields: std::collections::HashMap<String, String>,
+    bytes: Vec<u8>,
+    too_large: bool,
+}
+
+async fn read_upload(multipart: &mut Multipart, max: usize) -> Upload {
+    let mut upload = Upload {
+        csrf: String::new(),
+        fields: std::collections::HashMap::new(),
+        bytes: Vec::new(),
+        too_large: false,
+    };
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if upload.bytes.len() + chunk.len() > max {
+                    upload.too_large = true;
+                    break;
+                }
+                upload.bytes.extend_from_slice(&chunk);
+            }
+        } else {
+            let value = field.text().await.unwrap_or_default();
+            if name == "csrf_token" {
+                upload.csrf = value;
+            } else {
+                upload.fields.insert(name, value);
+            }
+        }
+    }
+    upload
+}
+
 /// The recipient list, uploaded: CSV or the scanner's subject list; accepted whole or refused
 /// with every line's problem.
 pub async fn upload_recipients(
@@ -404,28 +456,14 @@ pub async fn upload_recipients(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Response {
-    let (mut csrf, mut format, mut replace) = (String::new(), String::new(), false);
-    let mut bytes: Vec<u8> = Vec::new();
-    let max = state.0.limits.max_attachment_bytes;
-    let mut too_large = false;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name().unwrap_or_default() {
-            "csrf_token" => csrf = field.text().await.unwrap_or_default(),
-            "format" => format = field.text().await.unwrap_or_default(),
-            "replace" => replace = true,
-            "file" => {
-                let mut field = field;
-                while let Ok(Some(chunk)) = field.chunk().await {
-                    if bytes.len() + chunk.len() > max {
-                        too_large = true;
-                        break;
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-            }
-            _ => {}
-        }
-    }
+    let Upload {
+        csrf,
+        fields,
+        bytes,
+        too_large,
+    } = read_upload(&mut multipart, state.0.limits.max_attachment_bytes).await;
+    let format = fields.get("format").map_or("", String::as_str);
+    let replace = fields.contains_key("replace");
     let l = match loaded(&state, &desk, &id, "notice.subjects.recipients").await {
         Ok(l) => l,
         Err(r) => return r,
@@ -435,14 +473,7 @@ pub async fn upload_recipients(
     {
         return super::forbidden(&state, desk.lang);
     }
-    let current = match l.versions.last() {
-        Some(v) => template_of(v),
-        None => letter::draft(
-            &facts(&l),
-            &super::templates::overrides_of(&state, l.access.case.org_id).await,
-        ),
-    };
-    let editing = l.versions.last().map_or(0, |v| v.number);
+    let (editing, current) = editing_template(&state, &l).await;
     let t = tr(&state, &desk);
     let refuse = |msg: String| async {
         render_page(
@@ -496,25 +527,12 @@ pub async fn upload_bounces(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Response {
-    let mut csrf = String::new();
-    let mut bytes: Vec<u8> = Vec::new();
-    let max = state.0.limits.max_attachment_bytes;
-    let mut too_large = false;
-    while let Ok(Some(mut field)) = multipart.next_field().await {
-        match field.name().unwrap_or_default() {
-            "csrf_token" => csrf = field.text().await.unwrap_or_default(),
-            "file" => {
-                while let Ok(Some(chunk)) = field.chunk().await {
-                    if bytes.len() + chunk.len() > max {
-                        too_large = true;
-                        break;
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-            }
-            _ => {}
-        }
-    }
+    let Upload {
+        csrf,
+        bytes,
+        too_large,
+        ..
+    } = read_upload(&mut multipart, state.0.limits.max_attachment_bytes).await;
     let l = match loaded(&state, &desk, &id, "notice.subjects.bounces").await {
         Ok(l) => l,
         Err(r) => return r,
@@ -524,14 +542,7 @@ pub async fn upload_bounces(
     {
         return super::forbidden(&state, desk.lang);
     }
-    let current = match l.versions.last() {
-        Some(v) => template_of(v),
-        None => letter::draft(
-            &facts(&l),
-            &super::templates::overrides_of(&state, l.access.case.org_id).await,
-        ),
-    };
-    let editing = l.versions.last().map_or(0, |v| v.number);
+    let (editing, current) = editing_template(&state, &l).await;
     let t = tr(&state, &desk);
     let (message, status) = if too_large {
         (
@@ -590,14 +601,7 @@ pub async fn send(
         Err(r) => return r,
     };
     let t = tr(&state, &desk);
-    let editing = l.versions.last().map_or(0, |v| v.number);
-    let current = match l.versions.last() {
-        Some(v) => template_of(v),
-        None => letter::draft(
-            &facts(&l),
-            &super::templates::overrides_of(&state, l.access.case.org_id).await,
-        ),
-    };
+    let (editing, current) = editing_template(&state, &l).await;
     let why = if !l.versions.iter().any(|v| v.approved.is_some()) {
         Some(t.t("letter-not-approved"))
     } else if state.0.mail.courier.is_none() {
