@@ -200,27 +200,36 @@ fn link(
     hits: &[Hit],
     uf: &mut unionfind::UnionFind,
     owner: &mut foldhash::HashMap<u64, usize>,
+    distinct: &mut HashMap<Category, u64>,
 ) -> Option<usize> {
-    let mut keys: Vec<u64> = hits
+    // (the category whose distinct values a new key counts, the key)
+    let mut keys: Vec<(Option<Category>, u64)> = hits
         .iter()
         .filter(|h| h.category.is_strong())
-        .map(|h| identifier_key(h.category, &h.value, ""))
+        .map(|h| (Some(h.category), identifier_key(h.category, &h.value, "")))
         .collect();
     // A name together with an address identifies a person; either alone does not.
     let name = hits.iter().find(|h| h.category == Category::PersonName);
     let address = hits.iter().find(|h| h.category == Category::PostalAddress);
     if let (Some(n), Some(a)) = (name, address) {
-        keys.push(identifier_key(Category::PersonName, &n.value, &a.value));
+        keys.push((
+            None,
+            identifier_key(Category::PersonName, &n.value, &a.value),
+        ));
     }
     if keys.is_empty() {
         return None;
     }
     let node = uf.add();
-    for key in keys {
+    for (category, key) in keys {
         match owner.get(&key) {
             Some(&other) => uf.union(node, other),
             None => {
                 owner.insert(key, node);
+                // The linking map holds every strong identifier once: it counts them too.
+                if let Some(c) = category {
+                    *distinct.entry(c).or_default() += 1;
+                }
             }
         }
     }
@@ -703,7 +712,9 @@ pub fn scan_with_progress(
     // million identifiers has a probability of about 3 in a million.
     let mut owner: foldhash::HashMap<u64, usize> = foldhash::HashMap::default();
     let mut categories: BTreeMap<&'static str, CategoryCount> = BTreeMap::new();
+    // Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
     let mut distinct: HashMap<Category, foldhash::HashSet<u64>> = HashMap::new();
+    let mut strong_distinct: HashMap<Category, u64> = HashMap::new();
     let mut kept: Vec<KeptFile> = Vec::new();
     for batch in files.chunks(LINK_BATCH) {
         let scanned: Vec<Vec<(String, FileResult)>> = batch
@@ -754,12 +765,14 @@ pub fn scan_with_progress(
                 for hits in records {
                     for h in &hits {
                         categories.entry(h.category.id()).or_default().occurrences += 1;
-                        distinct
-                            .entry(h.category)
-                            .or_default()
-                            .insert(identifier_key(h.category, &h.value, ""));
+                        if !h.category.is_strong() {
+                            distinct
+                                .entry(h.category)
+                                .or_default()
+                                .insert(identifier_key(h.category, &h.value, ""));
+                        }
                     }
-                    let node = link(&hits, &mut uf, &mut owner);
+                    let node = link(&hits, &mut uf, &mut owner, &mut strong_distinct);
                     if keep {
                         linked.push((hits, node));
                     }
@@ -772,6 +785,9 @@ pub fn scan_with_progress(
     }
     for (c, values) in &distinct {
         categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
+    }
+    for (c, n) in &strong_distinct {
+        categories.entry(c.id()).or_default().distinct_values = *n;
     }
     drop(distinct);
     drop(owner);
