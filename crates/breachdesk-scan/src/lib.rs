@@ -222,14 +222,13 @@ fn link(
     }
     let node = uf.add();
     for (category, key) in keys {
-        match owner.get(&key) {
-            Some(&other) => uf.union(node, other),
-            None => {
-                owner.insert(key, node);
-                // The linking map holds every strong identifier once: it counts them too.
-                if let Some(c) = category {
-                    *distinct.entry(c).or_default() += 1;
-                }
+        if let Some(&other) = owner.get(&key) {
+            uf.union(node, other);
+        } else {
+            owner.insert(key, node);
+            // The linking map holds every strong identifier once: it counts them too.
+            if let Some(c) = category {
+                *distinct.entry(c).or_default() += 1;
             }
         }
     }
