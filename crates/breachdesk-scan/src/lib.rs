@@ -385,29 +385,19 @@ fn scan_bytes(
             });
             return vec![(String::new(), result)];
         }
-        "pdf" => {
-            let result = office::pdf_text(bytes).map_or_else(FileResult::Failed, |text| {
-                FileResult::Scanned {
-                    records: records(&text, "")
-                        .iter()
-                        .map(|r| detect_record(r, options))
-                        .filter(|h| !h.is_empty())
-                        .collect(),
-                    photo: false,
-                }
-            });
-            return vec![(String::new(), result)];
-        }
-        "docx" | "odt" => {
-            let result = office::document_text(bytes).map_or_else(FileResult::Failed, |text| {
-                FileResult::Scanned {
-                    records: records(&text, "")
-                        .iter()
-                        .map(|r| detect_record(r, options))
-                        .filter(|h| !h.is_empty())
-                        .collect(),
-                    photo: false,
-                }
+        "docx" | "odt" | "pdf" => {
+            let text = if ext == "pdf" {
+                office::pdf_text(bytes)
+            } else {
+                office::document_text(bytes)
+            };
+            let result = text.map_or_else(FileResult::Failed, |text| FileResult::Scanned {
+                records: records(&text, "")
+                    .iter()
+                    .map(|r| detect_record(r, options))
+                    .filter(|h| !h.is_empty())
+                    .collect(),
+                photo: false,
             });
             return vec![(String::new(), result)];
         }

@@ -249,6 +249,25 @@ async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid) ->
     case
 }
 
+/// The use cases over the benchmark's store, sending (and taking the letters' sender) through
+/// `courier`.
+fn app(store: &Arc<dyn Store>, master: &MasterKey, courier: Courier) -> AppState {
+    AppState::new(
+        store.clone(),
+        MasterKeyring::new(master),
+        Argon2Hasher::new(HashCost::Test),
+        Arc::new(SystemClock),
+        Limits {
+            receipt_pool: 0,
+            ..Limits::default()
+        },
+    )
+    .with_mail(MailSettings {
+        courier: Some(Arc::new(courier)),
+        ..MailSettings::default()
+    })
+}
+
 /// Prepared messages over `connections` connections of `courier`: the server's own rate.
 async fn own_rate(courier: &Courier, total: usize, connections: usize) -> f64 {
     let sample = letter::render(
@@ -335,20 +354,7 @@ fn main() {
             .unwrap()
             .id;
         let big = approved_case(&*store, &keyring, org).await;
-        let state = AppState::new(
-            store.clone(),
-            MasterKeyring::new(&master),
-            Argon2Hasher::new(HashCost::Test),
-            Arc::new(SystemClock),
-            Limits {
-                receipt_pool: 0,
-                ..Limits::default()
-            },
-        )
-        .with_mail(MailSettings {
-            courier: Some(Arc::new(Courier::new(&smtp).unwrap())),
-            ..MailSettings::default()
-        });
+        let state = app(&store, &master, Courier::new(&smtp).unwrap());
 
         // 1. Import (seal + store) in chunks of 100k.
         let t = Instant::now();
@@ -397,20 +403,7 @@ fn main() {
                 "{name}: the server's own receiving rate ({connections} connections, prepared messages, no database): **{peer:.0} messages/s**"
             );
             let case = approved_case(&*store, &keyring, org).await;
-            let state = AppState::new(
-                store.clone(),
-                MasterKeyring::new(&master),
-                Argon2Hasher::new(HashCost::Test),
-                Arc::new(SystemClock),
-                Limits {
-                    receipt_pool: 0,
-                    ..Limits::default()
-                },
-            )
-            .with_mail(MailSettings {
-                courier: Some(Arc::new(courier)),
-                ..MailSettings::default()
-            });
+            let state = app(&store, &master, courier);
             state
                 .import_recipients(&case, None, &recipients(deliver, 0), false)
                 .await

@@ -411,6 +411,23 @@ async fn editing_template(state: &AppState, l: &Loaded) -> (u32, LetterTemplate)
     }
 }
 
+/// The case for an upload form: loaded (and the read audited as `via`), then refused unless the
+/// CSRF token matches and the user may edit the investigation.
+async fn loaded_for_upload(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    via: &str,
+    csrf: &str,
+) -> Result<Loaded, Response> {
+    let l = loaded(state, desk, id, via).await?;
+    if !session::csrf_ok(&desk.session.csrf_token, csrf) || !l.access.may(Action::EditInvestigation)
+    {
+        return Err(super::forbidden(state, desk.lang));
+    }
+    Ok(l)
+}
+
 /// A form with one file: the CSRF token, the other fields, and the file (at most `max` bytes).
 struct Upload {
     csrf: String,
@@ -464,15 +481,10 @@ pub async fn upload_recipients(
     } = read_upload(&mut multipart, state.0.limits.max_attachment_bytes).await;
     let format = fields.get("format").map_or("", String::as_str);
     let replace = fields.contains_key("replace");
-    let l = match loaded(&state, &desk, &id, "notice.subjects.recipients").await {
+    let l = match loaded_for_upload(&state, &desk, &id, "notice.subjects.recipients", &csrf).await {
         Ok(l) => l,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, &csrf)
-        || !l.access.may(Action::EditInvestigation)
-    {
-        return super::forbidden(&state, desk.lang);
-    }
     let (editing, current) = editing_template(&state, &l).await;
     let t = tr(&state, &desk);
     let refuse = |msg: String| async {
@@ -533,15 +545,10 @@ pub async fn upload_bounces(
         too_large,
         ..
     } = read_upload(&mut multipart, state.0.limits.max_attachment_bytes).await;
-    let l = match loaded(&state, &desk, &id, "notice.subjects.bounces").await {
+    let l = match loaded_for_upload(&state, &desk, &id, "notice.subjects.bounces", &csrf).await {
         Ok(l) => l,
         Err(r) => return r,
     };
-    if !session::csrf_ok(&desk.session.csrf_token, &csrf)
-        || !l.access.may(Action::EditInvestigation)
-    {
-        return super::forbidden(&state, desk.lang);
-    }
     let (editing, current) = editing_template(&state, &l).await;
     let t = tr(&state, &desk);
     let (message, status) = if too_large {
