@@ -330,14 +330,15 @@ impl Connection {
     /// MAIL, RCPT and DATA in one write, then their three replies in order (RFC 2920).
     async fn pipelined_envelope(&mut self, mail: &Mail, rcpt: &Rcpt) -> Result<(), SendError> {
         let group = format!("{mail}{rcpt}{Data}");
-        let replies = [
-            self.smtp.command(group).await,
-            self.smtp.read_response().await,
-            self.smtp.read_response().await,
-        ];
+        let mut reply = self.smtp.command(group).await;
         let mut first_refusal = None;
-        for r in &replies {
-            if let Err(e) = r {
+        // MAIL, RCPT, DATA: each reply read in turn; a broken connection ends the reading (the
+        // replies still owed would only wait for the timeout).
+        for step in 0..3 {
+            if step > 0 {
+                reply = self.smtp.read_response().await;
+            }
+            if let Err(e) = &reply {
                 let e = self.fail(e);
                 if self.broken {
                     return Err(e);
@@ -348,7 +349,7 @@ impl Connection {
         match first_refusal {
             None => Ok(()),
             Some(e) => {
-                if replies[2].is_ok() {
+                if reply.is_ok() {
                     // The server said "go ahead" to DATA although the envelope was refused:
                     // send the empty message it now waits for; the reply does not matter.
                     if let Err(r) = self.smtp.message(b"").await {
