@@ -2,6 +2,7 @@
 //! invoice references, dates, version strings) are not reported.
 
 use std::net::Ipv4Addr;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -160,9 +161,61 @@ fn digits(s: &str) -> String {
 /// All validated personal data in one record of text.
 #[must_use]
 pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&str]) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    // Cheap tests first: most records of a leak hold no digits, no '@' or no keyword at all, and
-    // the patterns that need them are not run.
+    let whole = std::iter::once(0..text.len()).collect::<Vec<_>>();
+    detect_records(text, &whole, customer_number, role_mailboxes)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// Gives each match to the record it lies in. Matches of one pattern come in order, so a cursor
+/// moves forward through the records; it starts again for the next pattern.
+struct Records<'r> {
+    ranges: &'r [Range<usize>],
+    cursor: usize,
+    hits: Vec<Vec<Hit>>,
+}
+
+impl Records<'_> {
+    fn restart(&mut self) {
+        self.cursor = 0;
+    }
+
+    /// The record that holds `start..end` whole; `None` for text between records (a header
+    /// row, a separator) and for a match that runs from one record into the next.
+    fn of(&mut self, start: usize, end: usize) -> Option<usize> {
+        while self.ranges.get(self.cursor).is_some_and(|r| r.end <= start) {
+            self.cursor += 1;
+        }
+        let r = self.ranges.get(self.cursor)?;
+        (r.start <= start && end <= r.end).then_some(self.cursor)
+    }
+
+    fn push(&mut self, record: usize, category: Category, value: String) {
+        self.hits[record].push(Hit { category, value });
+    }
+}
+
+/// All validated personal data in the records of `text`: `records` are sorted, non-overlapping
+/// byte ranges of it. Each pattern runs once over the whole text and each match goes to its
+/// record; a match that does not lie within one record is not a finding.
+#[must_use]
+#[allow(clippy::too_many_lines)]
+pub fn detect_records(
+    text: &str,
+    records: &[Range<usize>],
+    customer_number: Option<&Regex>,
+    role_mailboxes: &[&str],
+) -> Vec<Vec<Hit>> {
+    let mut out = Records {
+        ranges: records,
+        cursor: 0,
+        hits: vec![Vec::new(); records.len()],
+    };
+    if records.is_empty() {
+        return out.hits;
+    }
+    // Cheap tests first: many texts hold no digits, no '@' or no keyword at all, and the
+    // patterns that need them are not run.
     let bytes = text.as_bytes();
     let has_digit = bytes.iter().any(u8::is_ascii_digit);
     let has_at = bytes.contains(&b'@');
@@ -173,9 +226,20 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
         Vec::new()
     };
     // Text already taken by a validated identifier is not read again as a phone number (a
-    // henkilötunnus like 040879-1980 has the shape of a Finnish mobile number).
-    let taken = |start: usize, end: usize| protected.iter().any(|f| start < f.end && f.start < end);
+    // henkilötunnus like 040879-1980 has the shape of a Finnish mobile number). `protected` is
+    // sorted by start and its spans are short.
+    let taken = |start: usize, end: usize| {
+        let upto = protected.partition_point(|f| f.start < end);
+        protected[..upto]
+            .iter()
+            .rev()
+            .take_while(|f| f.start + 64 > start)
+            .any(|f| start < f.end)
+    };
     for f in &protected {
+        let Some(record) = out.of(f.start, f.end) else {
+            continue;
+        };
         let raw = &text[f.start..f.end];
         let category = match f.kind {
             breachdesk_pii::IdentifierKind::NationalId => Category::NationalId,
@@ -192,37 +256,43 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
         if category == Category::PaymentCard && value.len() < 14 {
             continue;
         }
-        hits.push(Hit { category, value });
+        out.push(record, category, value);
     }
+    out.restart();
     for m in EMAIL.find_iter(if has_at { text } else { "" }) {
+        let Some(record) = out.of(m.start(), m.end()) else {
+            continue;
+        };
         let value = m.as_str().to_lowercase();
         let local = value.split('@').next().unwrap_or_default();
         if !role_mailboxes.contains(&local) {
-            hits.push(Hit {
-                category: Category::Email,
-                value,
-            });
+            out.push(record, Category::Email, value);
         }
     }
+    out.restart();
     for m in PHONE.find_iter(if has_digit { text } else { "" }) {
         // Nor is anything shaped like one (six digits, a century sign, four characters), even
         // with a wrong check character: people do not write phone numbers that way.
         if taken(m.start(), m.end()) || HETU_SHAPE.is_match(m.as_str()) {
             continue;
         }
-        let d = digits(m.as_str());
+        let Some(record) = out.of(m.start(), m.end()) else {
+            continue;
+        };
+        let range = &records[record];
         // Inside a longer digit run (an IBAN, a card, an order number) it is not a phone number.
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
+        let before = text[range.start..m.start()].chars().next_back();
+        let after = text[m.end()..range.end].chars().next();
         if before.is_some_and(|c| c.is_ascii_alphanumeric())
             || after.is_some_and(|c| c.is_ascii_alphanumeric())
         {
             continue;
         }
+        let d = digits(m.as_str());
         let normal = if let Some(rest) = d.strip_prefix("00") {
             rest.to_owned()
         } else if m.as_str().starts_with('+') {
-            d.clone()
+            d
         } else if let Some(rest) = d.strip_prefix('0') {
             // National format: Finnish mobile 04x/050, Swedish mobile 07x.
             if rest.starts_with('7') {
@@ -234,15 +304,17 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             continue;
         };
         if (9..=15).contains(&normal.len()) {
-            hits.push(Hit {
-                category: Category::Phone,
-                value: format!("+{normal}"),
-            });
+            out.push(record, Category::Phone, format!("+{normal}"));
         }
     }
+    out.restart();
     for m in IPV4.find_iter(if has_digit { text } else { "" }) {
-        let before = text[..m.start()].chars().next_back();
-        let mut rest = text[m.end()..].chars();
+        let Some(record) = out.of(m.start(), m.end()) else {
+            continue;
+        };
+        let range = &records[record];
+        let before = text[range.start..m.start()].chars().next_back();
+        let mut rest = text[m.end()..range.end].chars();
         let (after, after2) = (rest.next(), rest.next());
         // Version strings (1.2.3.4-beta, v1.2.3.4) and longer dotted numbers are not addresses.
         let versionish = before.is_some_and(|c| c == '.' || c == 'v' || c.is_ascii_digit())
@@ -256,59 +328,61 @@ pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&st
             && !ip.is_loopback()
             && !ip.is_broadcast()
         {
-            hits.push(Hit {
-                category: Category::IpAddress,
-                value: ip.to_string(),
-            });
+            out.push(record, Category::IpAddress, ip.to_string());
         }
     }
     let when = |i: usize| if context.matched(i) { text } else { "" };
+    out.restart();
     for c in DOB.captures_iter(when(0)) {
-        if let Some(d) = c.get(1) {
-            hits.push(Hit {
-                category: Category::DateOfBirth,
-                value: d.as_str().to_owned(),
-            });
+        if let (Some(all), Some(d)) = (c.get(0), c.get(1))
+            && let Some(record) = out.of(all.start(), all.end())
+        {
+            out.push(record, Category::DateOfBirth, d.as_str().to_owned());
         }
     }
+    out.restart();
     for m in CREDENTIAL.find_iter(when(1)) {
-        hits.push(Hit {
-            category: Category::Credential,
-            value: m.as_str().to_owned(),
-        });
-    }
-    for m in HEALTH.find_iter(when(4)) {
-        hits.push(Hit {
-            category: Category::Health,
-            value: m.as_str().to_lowercase(),
-        });
-    }
-    for c in LABELLED_NAME.captures_iter(when(2)) {
-        if let Some(n) = c.get(1) {
-            hits.push(Hit {
-                category: Category::PersonName,
-                value: n.as_str().to_lowercase(),
-            });
+        if let Some(record) = out.of(m.start(), m.end()) {
+            out.push(record, Category::Credential, m.as_str().to_owned());
         }
     }
+    out.restart();
+    for m in HEALTH.find_iter(when(4)) {
+        if let Some(record) = out.of(m.start(), m.end()) {
+            out.push(record, Category::Health, m.as_str().to_lowercase());
+        }
+    }
+    out.restart();
+    for c in LABELLED_NAME.captures_iter(when(2)) {
+        if let Some(n) = c.get(1)
+            && let Some(record) = out.of(n.start(), n.end())
+        {
+            out.push(record, Category::PersonName, n.as_str().to_lowercase());
+        }
+    }
+    out.restart();
     for m in ADDRESS.find_iter(when(3)) {
         let address = m
             .as_str()
             .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '('));
-        hits.push(Hit {
-            category: Category::PostalAddress,
-            value: address.to_lowercase().replace(',', ""),
-        });
-    }
-    if let Some(re) = customer_number {
-        for m in re.find_iter(text) {
-            hits.push(Hit {
-                category: Category::CustomerNumber,
-                value: m.as_str().to_uppercase(),
-            });
+        let start = m.end() - address.len();
+        if let Some(record) = out.of(start, m.end()) {
+            out.push(
+                record,
+                Category::PostalAddress,
+                address.to_lowercase().replace(',', ""),
+            );
         }
     }
-    hits
+    if let Some(re) = customer_number {
+        out.restart();
+        for m in re.find_iter(text) {
+            if let Some(record) = out.of(m.start(), m.end()) {
+                out.push(record, Category::CustomerNumber, m.as_str().to_uppercase());
+            }
+        }
+    }
+    out.hits
 }
 
 /// A name from inside an archive or a mail, safe to print: no path of the outside, no control

@@ -10,11 +10,13 @@
 //! PDF, archives, mailboxes) are counted as skipped with their reason, never silently dropped.
 
 pub mod detect;
+mod doc;
 pub mod mail;
 mod office;
 pub mod table;
 mod unionfind;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use regex::Regex;
 use serde::Serialize;
 
 pub use detect::{Category, Hit, ROLE_MAILBOXES, mask};
+use doc::Doc;
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -151,9 +154,9 @@ fn extension(path: &Path) -> String {
 }
 
 /// Decodes bytes as UTF-8, UTF-16 with a BOM, or else Windows-1252/Latin-1 (every byte a char).
-fn decode(bytes: &[u8]) -> String {
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8_lossy(rest).into_owned();
+        return String::from_utf8_lossy(rest);
     }
     let utf16 = |rest: &[u8], le: bool| {
         let units: Vec<u16> = rest
@@ -166,7 +169,7 @@ fn decode(bytes: &[u8]) -> String {
                 }
             })
             .collect();
-        String::from_utf16_lossy(&units)
+        Cow::Owned(String::from_utf16_lossy(&units))
     };
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return utf16(rest, true);
@@ -175,8 +178,8 @@ fn decode(bytes: &[u8]) -> String {
         return utf16(rest, false);
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(bytes.iter().map(|b| char::from(*b)).collect()),
     }
 }
 
@@ -241,34 +244,6 @@ fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
     use std::hash::BuildHasher as _;
     foldhash::quality::FixedState::with_seed(0x6272_6561_6368_6473)
         .hash_one((category, value, with))
-}
-
-/// Splits text into records: rows of a table, lines of NDJSON or logs, paragraphs of prose.
-fn records<'a>(text: &'a str, ext: &str) -> Vec<&'a str> {
-    match ext {
-        "csv" | "tsv" | "ndjson" | "jsonl" | "log" | "sql" => text.lines().collect(),
-        _ => {
-            // A paragraph (blank-line separated) is one record: an e-mail signature, an address
-            // block, one entry of a list.
-            let mut out = Vec::new();
-            let mut start: Option<usize> = None;
-            let mut offset = 0;
-            for line in text.split_inclusive('\n') {
-                if line.trim().is_empty() {
-                    if let Some(s) = start.take() {
-                        out.push(&text[s..offset]);
-                    }
-                } else if start.is_none() {
-                    start = Some(offset);
-                }
-                offset += line.len();
-            }
-            if let Some(s) = start {
-                out.push(&text[s..]);
-            }
-            out
-        }
-    }
 }
 
 /// A table: a header line with known column names and a delimiter that recurs on the next line.
@@ -373,16 +348,14 @@ fn scan_bytes(
     let ext = extension(Path::new(name));
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" => {
-            let result = office::spreadsheet(bytes).map_or_else(FileResult::Failed, |rows| {
-                FileResult::Scanned {
-                    records: rows
-                        .into_iter()
-                        .map(|r| with_patterns(r, options))
-                        .filter(|h| !h.is_empty())
-                        .collect(),
-                    photo: false,
-                }
-            });
+            let mut doc = Doc::built();
+            let result =
+                office::spreadsheet(bytes, &mut doc).map_or_else(FileResult::Failed, |()| {
+                    FileResult::Scanned {
+                        records: detect_doc(doc, options),
+                        photo: false,
+                    }
+                });
             return vec![(String::new(), result)];
         }
         "docx" | "odt" | "pdf" => {
@@ -392,11 +365,7 @@ fn scan_bytes(
                 office::document_text(bytes)
             };
             let result = text.map_or_else(FileResult::Failed, |text| FileResult::Scanned {
-                records: records(&text, "")
-                    .iter()
-                    .map(|r| detect_record(r, options))
-                    .filter(|h| !h.is_empty())
-                    .collect(),
+                records: detect_doc(Doc::paragraphs(Cow::Owned(text)), options),
                 photo: false,
             });
             return vec![(String::new(), result)];
@@ -463,25 +432,37 @@ fn scan_bytes(
     vec![(String::new(), scan_plain(&ext, bytes, options))]
 }
 
-/// A table row: what its columns say, plus what the patterns find in its cells.
-fn with_patterns((joined, mut by_column): (String, Vec<Hit>), options: &Options) -> Vec<Hit> {
-    let mut hits = detect_record(&joined, options);
-    // A column's reading wins over a pattern's on the same cell.
-    hits.retain(|h| {
-        !by_column.iter().any(|c| c.category == h.category)
-            || !matches!(h.category, Category::PersonName | Category::DateOfBirth)
-    });
-    by_column.append(&mut hits);
-    by_column
-}
-
-fn detect_record(text: &str, options: &Options) -> Vec<Hit> {
-    detect::detect(text, options.customer_number.as_ref(), ROLE_MAILBOXES)
+/// Detects in every record of `doc` and gives back the records that hold anything. A record's
+/// column hits come first, and a column's reading of a name or a date of birth wins over a
+/// pattern's.
+fn detect_doc(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
+    let found = detect::detect_records(
+        &doc.text,
+        &doc.records,
+        options.customer_number.as_ref(),
+        ROLE_MAILBOXES,
+    );
+    found
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, mut hits)| {
+            let mut by_column = doc.take_columns(i);
+            if !by_column.is_empty() {
+                hits.retain(|h| {
+                    !by_column.iter().any(|c| c.category == h.category)
+                        || !matches!(h.category, Category::PersonName | Category::DateOfBirth)
+                });
+                by_column.append(&mut hits);
+                hits = by_column;
+            }
+            (!hits.is_empty()).then_some(hits)
+        })
+        .collect()
 }
 
 /// A message or a mailbox: each message one record, each recipient one, attachments as files.
 fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, FileResult)> {
-    let mut records = Vec::new();
+    let mut doc = Doc::built();
     let mut parts = Vec::new();
     let mut parsed_any = false;
     for message in mail::split_mbox(bytes) {
@@ -489,12 +470,9 @@ fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, File
             continue;
         };
         parsed_any = true;
-        records.extend(
-            m.records
-                .iter()
-                .map(|r| detect_record(r, options))
-                .filter(|h| !h.is_empty()),
-        );
+        for r in &m.records {
+            doc.push([r], Vec::new());
+        }
         if depth < MAX_DEPTH {
             for (name, content) in m.attachments {
                 let name = detect::safe_member_name(&name);
@@ -512,7 +490,7 @@ fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, File
     let mut out = vec![(
         String::new(),
         FileResult::Scanned {
-            records,
+            records: detect_doc(doc, options),
             photo: false,
         },
     )];
@@ -568,40 +546,36 @@ fn scan_plain(ext: &str, bytes: &[u8], options: &Options) -> FileResult {
         }
     }
     let text = decode(bytes);
-    let detect = |r: &str| detect::detect(r, options.customer_number.as_ref(), ROLE_MAILBOXES);
-    let with_patterns = |row| with_patterns(row, options);
-    let json = match ext.as_str() {
-        "json" => serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .map(|v| table::json_records(&v)),
-        "ndjson" | "jsonl" => Some(
-            text.lines()
-                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                .flat_map(|v| table::json_records(&v))
-                .collect(),
-        ),
-        _ => None,
-    };
-    let records = if let Some(json) = json {
-        json.into_iter()
-            .map(with_patterns)
-            .filter(|h| !h.is_empty())
-            .collect()
-    } else if matches!(ext.as_str(), "csv" | "tsv" | "txt" | "") && looks_like_table(&text) {
-        table::rows(&text)
-            .into_iter()
-            .map(with_patterns)
-            .filter(|h| !h.is_empty())
-            .collect()
-    } else {
-        records(&text, &ext)
-            .iter()
-            .map(|r| detect(r))
-            .filter(|h| !h.is_empty())
-            .collect()
+    let doc = match ext.as_str() {
+        "json" => {
+            let mut doc = Doc::built();
+            if table::json(&text, &mut doc).is_ok() {
+                doc
+            } else {
+                // Not JSON after all: read as text.
+                Doc::paragraphs(text)
+            }
+        }
+        "ndjson" | "jsonl" => {
+            let mut doc = Doc::built();
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                // A line that is not JSON is still read, as text.
+                if table::json(line, &mut doc).is_err() {
+                    doc.push([line], Vec::new());
+                }
+            }
+            doc
+        }
+        "csv" | "tsv" | "txt" | "" if looks_like_table(&text) => {
+            let mut doc = Doc::built();
+            table::rows(&text, &mut doc);
+            doc
+        }
+        "csv" | "tsv" | "log" | "sql" => Doc::lines(text),
+        _ => Doc::paragraphs(text),
     };
     FileResult::Scanned {
-        records,
+        records: detect_doc(doc, options),
         photo: false,
     }
 }

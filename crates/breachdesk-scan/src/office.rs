@@ -6,13 +6,13 @@ use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader};
 
+use crate::doc::Doc;
 use crate::table;
 
-/// Rows of every sheet, as (joined cells, column hits).
-pub fn spreadsheet(bytes: &[u8]) -> Result<Vec<(String, Vec<crate::Hit>)>, String> {
+/// Rows of every sheet into `doc`, each with its column hits.
+pub fn spreadsheet(bytes: &[u8], doc: &mut Doc<'_>) -> Result<(), String> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("unreadable spreadsheet: {e}"))?;
-    let mut out = Vec::new();
     for name in book.sheet_names() {
         let Ok(range) = book.worksheet_range(&name) else {
             continue;
@@ -37,10 +37,10 @@ pub fn spreadsheet(bytes: &[u8]) -> Result<Vec<(String, Vec<crate::Hit>)>, Strin
                 .as_ref()
                 .map(|c| table::column_hits(c, &cells))
                 .unwrap_or_default();
-            out.push((cells.join(" | "), hits));
+            doc.push(cells, hits);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// XML character references and the five predefined entities.

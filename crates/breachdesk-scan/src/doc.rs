@@ -1,0 +1,144 @@
+//! A file's text as records: one buffer, the byte ranges of its records, and for each record what
+//! its columns or keys said (tables, JSON, spreadsheets).
+//!
+//! The detectors run once over the whole buffer, not once per record: a CSV export or a log has
+//! millions of short records, and a pattern search has a fixed cost per call that would otherwise
+//! be paid millions of times. Each match is then given to the record it lies in.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::detect::Hit;
+
+/// Records of one text.
+#[derive(Debug, Default)]
+pub struct Doc<'t> {
+    pub text: Cow<'t, str>,
+    /// Sorted, non-overlapping byte ranges of `text`.
+    pub records: Vec<Range<usize>>,
+    /// What each record's columns or keys said: empty, or one entry per record.
+    pub columns: Vec<Vec<Hit>>,
+}
+
+impl<'t> Doc<'t> {
+    /// A text whose records are its lines (tables read as text, NDJSON, logs).
+    #[must_use]
+    pub fn lines(text: Cow<'t, str>) -> Self {
+        let mut records = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let end = start + line.trim_end_matches(['\n', '\r']).len();
+            if end > start {
+                records.push(start..end);
+            }
+            start += line.len();
+        }
+        Self {
+            text,
+            records,
+            columns: Vec::new(),
+        }
+    }
+
+    /// A text whose records are its paragraphs (blank-line separated): an e-mail signature, an
+    /// address block, one entry of a list.
+    #[must_use]
+    pub fn paragraphs(text: Cow<'t, str>) -> Self {
+        let mut records = Vec::new();
+        let mut start: Option<usize> = None;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if line.trim().is_empty() {
+                if let Some(s) = start.take() {
+                    records.push(s..offset);
+                }
+            } else if start.is_none() {
+                start = Some(offset);
+            }
+            offset += line.len();
+        }
+        if let Some(s) = start {
+            records.push(s..text.len());
+        }
+        Self {
+            text,
+            records,
+            columns: Vec::new(),
+        }
+    }
+
+    /// An empty text to which records are added one by one.
+    #[must_use]
+    pub fn built() -> Self {
+        Self::default()
+    }
+
+    /// Adds a record of cells (joined by ` | `) with what its columns said.
+    pub fn push<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>, columns: Vec<Hit>) {
+        let text = self.text.to_mut();
+        let start = text.len();
+        for (i, cell) in cells.into_iter().enumerate() {
+            if i > 0 {
+                text.push_str(" | ");
+            }
+            text.push_str(cell.as_ref());
+        }
+        let end = text.len();
+        // Records are separated by a line break, so that no word runs from one into the next.
+        text.push('\n');
+        // Column hits are kept one per record once any record has some.
+        if !columns.is_empty() && self.columns.len() < self.records.len() {
+            self.columns.resize_with(self.records.len(), Vec::new);
+        }
+        if !columns.is_empty() || !self.columns.is_empty() {
+            self.columns.push(columns);
+        }
+        self.records.push(start..end);
+    }
+
+    /// The number of records so far, and of bytes: a mark to go back to with [`Doc::truncate`].
+    #[must_use]
+    pub fn mark(&self) -> (usize, usize) {
+        (self.records.len(), self.text.len())
+    }
+
+    /// Forgets the records added since `mark`.
+    pub fn truncate(&mut self, (records, bytes): (usize, usize)) {
+        self.records.truncate(records);
+        self.columns.truncate(records);
+        self.text.to_mut().truncate(bytes);
+    }
+
+    /// The column hits of record `i` (none for text that has no columns).
+    pub fn take_columns(&mut self, i: usize) -> Vec<Hit> {
+        self.columns
+            .get_mut(i)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(d: &'a Doc<'_>) -> Vec<&'a str> {
+        d.records.iter().map(|r| &d.text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn lines_paragraphs_and_built_records() {
+        let d = Doc::lines("a,b\r\n\nc\nlast".into());
+        assert_eq!(texts(&d), ["a,b", "c", "last"]);
+        let d = Doc::paragraphs("Maija\nKatu 1\n\n \nNext\n".into());
+        assert_eq!(texts(&d), ["Maija\nKatu 1\n", "Next\n"]);
+        let mut d = Doc::built();
+        d.push(["a", "b"], Vec::new());
+        let mark = d.mark();
+        d.push(["gone"], Vec::new());
+        d.truncate(mark);
+        d.push(["c"], Vec::new());
+        assert_eq!(texts(&d), ["a | b", "c"]);
+        assert!(d.columns.is_empty());
+    }
+}
