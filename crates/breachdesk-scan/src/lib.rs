@@ -664,181 +664,253 @@ pub fn scan_with_progress(
     }
     files.sort();
     progress.start(files.len() as u64, files.iter().map(|f| f.1).sum());
-    // Files are read in parallel a batch at a time and linked in file order as each batch
-    // ends, so that memory holds one batch of records, not the whole leak: after linking only
-    // the identifier keys and the union-find stay — and the records' hits only when findings
-    // or subjects were asked for (they need the final subject numbers).
-    let keep = options.collect_findings || options.collect_subjects;
-    let mut uf = unionfind::UnionFind::default();
-    // Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
-    // strings: two different identifiers sharing a hash would join two people, which at 10
-    // million identifiers has a probability of about 3 in a million.
-    let mut owner: foldhash::HashMap<u64, usize> = foldhash::HashMap::default();
-    let mut categories: BTreeMap<&'static str, CategoryCount> = BTreeMap::new();
-    // Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
-    let mut distinct: HashMap<Category, foldhash::HashSet<u64>> = HashMap::new();
-    let mut strong_distinct: HashMap<Category, u64> = HashMap::new();
-    let mut kept: Vec<KeptFile> = Vec::new();
-    for batch in files.chunks(LINK_BATCH) {
-        let scanned: Vec<Vec<(String, FileResult)>> = batch
-            .par_iter()
-            .map(|(p, len)| {
-                let r = scan_file(p, options);
-                progress.file_done(*len);
-                r
-            })
-            .collect();
-        for ((path, _), parts) in batch.iter().zip(scanned) {
-            let base = relative(root, path);
-            for (suffix, result) in parts {
-                let file = format!("{base}{suffix}");
-                let (records, photo) = match result {
-                    FileResult::Skipped(reason) => {
-                        counts.skipped += 1;
-                        problems.push(FileProblem {
-                            file,
-                            outcome: "skipped",
-                            reason,
-                        });
-                        continue;
-                    }
-                    FileResult::Failed(reason) => {
-                        counts.failed += 1;
-                        problems.push(FileProblem {
-                            file,
-                            outcome: "failed",
-                            reason,
-                        });
-                        continue;
-                    }
-                    FileResult::Scanned { records, photo } => (records, photo),
-                };
-                counts.scanned += 1;
-                if photo {
-                    categories
-                        .entry(Category::Photo.id())
+    // Files are read in parallel a batch at a time and linked in file order by a thread of
+    // their own while the next batch is read, so that memory holds two batches of records, not
+    // the whole leak: after linking only the identifier keys and the union-find stay — and the
+    // records' hits only when findings or subjects were asked for (they need the final subject
+    // numbers).
+    let mut linker = Linker::new(counts, problems, options);
+    let linker = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(&[(PathBuf, u64)], Scanned)>(1);
+        let linking = s.spawn(move || {
+            for (batch, scanned) in rx {
+                for ((path, _), parts) in batch.iter().zip(scanned) {
+                    linker.add(&relative(root, path), parts);
+                }
+            }
+            linker
+        });
+        for batch in files.chunks(LINK_BATCH) {
+            let scanned: Scanned = batch
+                .par_iter()
+                .map(|(p, len)| {
+                    let r = scan_file(p, options);
+                    progress.file_done(*len);
+                    r
+                })
+                .collect();
+            if tx.send((batch, scanned)).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        linking.join().expect("the linking thread does not panic")
+    });
+    Ok(linker.finish())
+}
+
+/// What one batch of files yielded, file by file (an archive or a mailbox gives several parts).
+type Scanned = Vec<Vec<(String, FileResult)>>;
+
+/// Counts, links and (when asked) keeps what the files yielded, in file order.
+struct Linker<'o> {
+    options: &'o Options,
+    counts: FileCounts,
+    problems: Vec<FileProblem>,
+    uf: unionfind::UnionFind,
+    /// Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
+    /// strings: two different identifiers sharing a hash would join two people, which at 10
+    /// million identifiers has a probability of about 3 in a million.
+    owner: foldhash::HashMap<u64, usize>,
+    categories: BTreeMap<&'static str, CategoryCount>,
+    /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
+    distinct: HashMap<Category, foldhash::HashSet<u64>>,
+    strong_distinct: HashMap<Category, u64>,
+    kept: Vec<KeptFile>,
+}
+
+impl<'o> Linker<'o> {
+    fn new(counts: FileCounts, problems: Vec<FileProblem>, options: &'o Options) -> Self {
+        Self {
+            options,
+            counts,
+            problems,
+            uf: unionfind::UnionFind::default(),
+            owner: foldhash::HashMap::default(),
+            categories: BTreeMap::new(),
+            distinct: HashMap::new(),
+            strong_distinct: HashMap::new(),
+            kept: Vec::new(),
+        }
+    }
+
+    fn keep(&self) -> bool {
+        self.options.collect_findings || self.options.collect_subjects
+    }
+
+    /// One file's parts.
+    fn add(&mut self, base: &str, parts: Vec<(String, FileResult)>) {
+        for (suffix, result) in parts {
+            let file = format!("{base}{suffix}");
+            let (records, photo) = match result {
+                FileResult::Skipped(reason) => {
+                    self.counts.skipped += 1;
+                    self.problems.push(FileProblem {
+                        file,
+                        outcome: "skipped",
+                        reason,
+                    });
+                    continue;
+                }
+                FileResult::Failed(reason) => {
+                    self.counts.failed += 1;
+                    self.problems.push(FileProblem {
+                        file,
+                        outcome: "failed",
+                        reason,
+                    });
+                    continue;
+                }
+                FileResult::Scanned { records, photo } => (records, photo),
+            };
+            self.counts.scanned += 1;
+            if photo {
+                self.categories
+                    .entry(Category::Photo.id())
+                    .or_default()
+                    .occurrences += 1;
+                self.distinct
+                    .entry(Category::Photo)
+                    .or_default()
+                    .insert(identifier_key(Category::Photo, &file, ""));
+            }
+            let mut linked = Vec::new();
+            for hits in records {
+                for h in &hits {
+                    self.categories
+                        .entry(h.category.id())
                         .or_default()
                         .occurrences += 1;
-                    distinct
-                        .entry(Category::Photo)
-                        .or_default()
-                        .insert(identifier_key(Category::Photo, &file, ""));
-                }
-                let mut linked = Vec::new();
-                for hits in records {
-                    for h in &hits {
-                        categories.entry(h.category.id()).or_default().occurrences += 1;
-                        if !h.category.is_strong() {
-                            distinct
-                                .entry(h.category)
-                                .or_default()
-                                .insert(identifier_key(h.category, &h.value, ""));
-                        }
-                    }
-                    let node = link(&hits, &mut uf, &mut owner, &mut strong_distinct);
-                    if keep {
-                        linked.push((hits, node));
+                    if !h.category.is_strong() {
+                        self.distinct
+                            .entry(h.category)
+                            .or_default()
+                            .insert(identifier_key(h.category, &h.value, ""));
                     }
                 }
-                if keep {
-                    kept.push((file, photo, linked));
+                let node = link(
+                    &hits,
+                    &mut self.uf,
+                    &mut self.owner,
+                    &mut self.strong_distinct,
+                );
+                if self.keep() {
+                    linked.push((hits, node));
                 }
+            }
+            if self.keep() {
+                self.kept.push((file, photo, linked));
             }
         }
     }
-    for (c, values) in &distinct {
-        categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
-    }
-    for (c, n) in &strong_distinct {
-        categories.entry(c.id()).or_default().distinct_values = *n;
-    }
-    drop(distinct);
-    drop(owner);
-    if !keep {
-        return Ok(Report {
+
+    fn finish(self) -> Report {
+        let Self {
+            options,
+            counts,
+            problems,
+            mut uf,
+            owner,
+            mut categories,
+            distinct,
+            strong_distinct,
+            kept,
+        } = self;
+        for (c, values) in &distinct {
+            categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
+        }
+        for (c, n) in &strong_distinct {
+            categories.entry(c.id()).or_default().distinct_values = *n;
+        }
+        drop(distinct);
+        drop(owner);
+        if !(options.collect_findings || options.collect_subjects) {
+            return Report {
+                subjects: uf.sets(),
+                categories,
+                files: counts,
+                problems,
+                findings: Vec::new(),
+                subject_lines: Vec::new(),
+            };
+        }
+        // Subject numbers in order of first appearance.
+        let mut number: HashMap<usize, u64> = HashMap::new();
+        let mut findings = Vec::new();
+        let mut subjects: BTreeMap<u64, SubjectAcc> = BTreeMap::new();
+        let shown = |c: Category, v: &str| {
+            if options.reveal {
+                v.to_owned()
+            } else {
+                mask(c, v)
+            }
+        };
+        for (file, photo, records) in kept {
+            if photo && options.collect_findings {
+                findings.push(FindingLine {
+                    file: file.clone(),
+                    category: Category::Photo.id(),
+                    value: file.clone(),
+                    subject: None,
+                });
+            }
+            for (hits, node) in records {
+                let subject = node.map(|n| {
+                    let root = uf.find(n);
+                    let next = number.len() as u64 + 1;
+                    *number.entry(root).or_insert(next)
+                });
+                for h in hits {
+                    if options.collect_findings {
+                        findings.push(FindingLine {
+                            file: file.clone(),
+                            category: h.category.id(),
+                            value: shown(h.category, &h.value),
+                            subject,
+                        });
+                    }
+                    if let Some(s) = subject.filter(|_| options.collect_subjects) {
+                        let entry = subjects.entry(s).or_default();
+                        if h.category.is_strong() {
+                            let list = entry.0.entry(h.category.id()).or_default();
+                            let v = shown(h.category, &h.value);
+                            if !list.contains(&v) {
+                                list.push(v);
+                            }
+                            entry.3.push((h.category, h.value));
+                        }
+                        if !entry.1.contains(&h.category.id()) {
+                            entry.1.push(h.category.id());
+                        }
+                        if !entry.2.contains(&file) {
+                            entry.2.push(file.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let subject_lines = subjects
+            .into_iter()
+            .map(|(subject, (identifiers, mut cats, files, raw))| {
+                cats.sort_unstable();
+                let raw: Vec<(Category, &str)> =
+                    raw.iter().map(|(c, v)| (*c, v.as_str())).collect();
+                SubjectLine {
+                    subject,
+                    identifiers,
+                    categories: cats,
+                    language_hint: language_hint(&raw),
+                    files,
+                }
+            })
+            .collect();
+        Report {
             subjects: uf.sets(),
             categories,
             files: counts,
             problems,
-            findings: Vec::new(),
-            subject_lines: Vec::new(),
-        });
-    }
-    // Subject numbers in order of first appearance.
-    let mut number: HashMap<usize, u64> = HashMap::new();
-    let mut findings = Vec::new();
-    let mut subjects: BTreeMap<u64, SubjectAcc> = BTreeMap::new();
-    let shown = |c: Category, v: &str| {
-        if options.reveal {
-            v.to_owned()
-        } else {
-            mask(c, v)
-        }
-    };
-    for (file, photo, records) in kept {
-        if photo && options.collect_findings {
-            findings.push(FindingLine {
-                file: file.clone(),
-                category: Category::Photo.id(),
-                value: file.clone(),
-                subject: None,
-            });
-        }
-        for (hits, node) in records {
-            let subject = node.map(|n| {
-                let root = uf.find(n);
-                let next = number.len() as u64 + 1;
-                *number.entry(root).or_insert(next)
-            });
-            for h in hits {
-                if options.collect_findings {
-                    findings.push(FindingLine {
-                        file: file.clone(),
-                        category: h.category.id(),
-                        value: shown(h.category, &h.value),
-                        subject,
-                    });
-                }
-                if let Some(s) = subject.filter(|_| options.collect_subjects) {
-                    let entry = subjects.entry(s).or_default();
-                    if h.category.is_strong() {
-                        let list = entry.0.entry(h.category.id()).or_default();
-                        let v = shown(h.category, &h.value);
-                        if !list.contains(&v) {
-                            list.push(v);
-                        }
-                        entry.3.push((h.category, h.value));
-                    }
-                    if !entry.1.contains(&h.category.id()) {
-                        entry.1.push(h.category.id());
-                    }
-                    if !entry.2.contains(&file) {
-                        entry.2.push(file.clone());
-                    }
-                }
-            }
+            findings,
+            subject_lines,
         }
     }
-    let subject_lines = subjects
-        .into_iter()
-        .map(|(subject, (identifiers, mut cats, files, raw))| {
-            cats.sort_unstable();
-            let raw: Vec<(Category, &str)> = raw.iter().map(|(c, v)| (*c, v.as_str())).collect();
-            SubjectLine {
-                subject,
-                identifiers,
-                categories: cats,
-                language_hint: language_hint(&raw),
-                files,
-            }
-        })
-        .collect();
-    Ok(Report {
-        subjects: uf.sets(),
-        categories,
-        files: counts,
-        problems,
-        findings,
-        subject_lines,
-    })
 }
