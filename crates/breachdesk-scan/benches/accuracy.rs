@@ -1,7 +1,7 @@
 //! Accuracy of the scanner on a labelled synthetic leak (not a test: a measurement).
 //!
 //! Generates, from a fixed seed, a leak of customer exports (CSV), support e-mails (mbox), JSON
-//! dumps (NDJSON), web-server logs and notes, with Finnish, Swedish and English people and the
+//! dumps (NDJSON), web-server logs and staff notes naming people in running text, with Finnish, Swedish and English people and the
 //! look-alike decoys (order numbers, invoice references, EAN codes, timestamps, dates, UUIDs,
 //! version strings, identity codes with a wrong check character); records every planted value; runs
 //! the scanner with `--reveal`; and prints precision and recall per category and the error of the
@@ -84,10 +84,30 @@ fn generate(dir: &Path, people: usize, seed: u64) -> (Truth, usize) {
         if !rng.gen_bool(0.25) {
             continue;
         }
+        let (greeting, body, closing) = match p.lang {
+            "fi" => (
+                "Hei",
+                "korttini {card} veloitettiin kahdesti. Soittakaa {phone}.",
+                "Ystävällisin terveisin",
+            ),
+            "sv" => (
+                "Hej",
+                "mitt kort {card} debiterades två gånger. Ring {phone}.",
+                "Med vänlig hälsning",
+            ),
+            _ => (
+                "Hello",
+                "my card {card} was charged twice. Please call {phone}.",
+                "Best regards,",
+            ),
+        };
+        let body = body
+            .replace("{card}", &p.card)
+            .replace("{phone}", &p.phone_shown);
         let _ = write!(
             mbox,
-            "From x Mon Nov 16 10:00:00 2026\nFrom: {} <{}>\nTo: asiakaspalvelu@shop.example\nSubject: Kortti\n\nHei, korttini {} veloitettiin kahdesti. Soittakaa {}.\n\nYstävällisin terveisin\n{}\n\n",
-            p.name, p.email, p.card, p.phone_shown, p.name
+            "From x Mon Nov 16 10:00:00 2026\nFrom: {} <{}>\nTo: asiakaspalvelu@shop.example\nSubject: Kortti\n\n{greeting}, {body}\n\n{closing}\n{}\n\n",
+            p.name, p.email, p.name
         );
         let mbox_file = "mail/support.mbox";
         plant(&mut truth, mbox_file, "payment_card", &p.card);
@@ -101,6 +121,32 @@ fn generate(dir: &Path, people: usize, seed: u64) -> (Truth, usize) {
         mbox.push('\n');
     }
     std::fs::write(dir.join("mail/support.mbox"), mbox).unwrap();
+    // Staff notes: people named in running text, without a label, a header or a signature,
+    // between paragraphs of capitalised words that are not names.
+    std::fs::create_dir_all(dir.join("notes")).unwrap();
+    let mut notes = String::new();
+    let notes_file = "notes/calls.txt";
+    for p in &people {
+        if rng.gen_bool(0.9) {
+            continue;
+        }
+        let line = match (p.lang, rng.gen_range(0..2)) {
+            ("fi", 0) => format!(
+                "Soitin asiakkaalle tänään. {} kertoi, että kortti on kadonnut.",
+                p.name
+            ),
+            ("fi", _) => format!("Asiakas {} pyysi poistamaan tiedot rekisteristä.", p.name),
+            ("sv", 0) => format!("Pratade med {} om fakturan i dag.", p.name),
+            ("sv", _) => format!("Kunden {} bad oss radera uppgifterna.", p.name),
+            (_, 0) => format!("Spoke to {} about the refund today.", p.name),
+            _ => format!("Customer {} asked us to delete the account.", p.name),
+        };
+        let _ = writeln!(notes, "{line}\n");
+        plant(&mut truth, notes_file, "person_name", &p.name);
+        let decoy = synth::NAME_DECOYS[rng.gen_range(0..synth::NAME_DECOYS.len())];
+        let _ = writeln!(notes, "{decoy}\n");
+    }
+    std::fs::write(dir.join(notes_file), notes).unwrap();
     // JSON dumps and web logs.
     let mut ndjson = String::new();
     let mut log = String::new();

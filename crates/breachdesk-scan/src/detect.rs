@@ -141,7 +141,8 @@ static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Which of the context patterns (date of birth, credential, labelled name, address, health)
+/// Which of the context patterns (date of birth, credential, labelled name, address, health,
+/// signature, salutation)
 /// occur at all: one pass for the five, then only those that do are run for their matches.
 static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
     regex::RegexSet::new([
@@ -150,6 +151,8 @@ static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
         LABELLED_NAME.as_str(),
         ADDRESS.as_str(),
         HEALTH.as_str(),
+        crate::names::SIGNATURE_HINT.as_str(),
+        crate::names::SALUTATION_HINT.as_str(),
     ])
     .expect("static regex set")
 });
@@ -162,7 +165,7 @@ fn digits(s: &str) -> String {
 #[must_use]
 pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&str]) -> Vec<Hit> {
     let whole = std::iter::once(0..text.len()).collect::<Vec<_>>();
-    detect_records(text, &whole, customer_number, role_mailboxes)
+    detect_records(text, &whole, customer_number, role_mailboxes, true)
         .pop()
         .unwrap_or_default()
 }
@@ -197,7 +200,8 @@ impl Records<'_> {
 
 /// All validated personal data in the records of `text`: `records` are sorted, non-overlapping
 /// byte ranges of it. Each pattern runs once over the whole text and each match goes to its
-/// record; a match that does not lie within one record is not a finding.
+/// record; a match that does not lie within one record is not a finding. Without
+/// `free_text_names` (every record's name is known from its columns) names are not looked for.
 #[must_use]
 #[allow(clippy::too_many_lines)]
 pub fn detect_records(
@@ -205,6 +209,7 @@ pub fn detect_records(
     records: &[Range<usize>],
     customer_number: Option<&Regex>,
     role_mailboxes: &[&str],
+    free_text_names: bool,
 ) -> Vec<Vec<Hit>> {
     let mut out = Records {
         ranges: records,
@@ -352,12 +357,45 @@ pub fn detect_records(
             out.push(record, Category::Health, m.as_str().to_lowercase());
         }
     }
+    // Names: by a label, a signature's place, a salutation or the gazetteers — where two
+    // readings overlap, the first of these wins.
+    let mut names: Vec<(usize, usize, String)> = Vec::new();
+    let when_names = |i: usize| if free_text_names { when(i) } else { "" };
+    for c in LABELLED_NAME.captures_iter(when_names(2)) {
+        if let Some(n) = c.get(1) {
+            names.push((n.start(), n.end(), n.as_str().to_lowercase()));
+        }
+    }
+    let labelled = names.len();
+    crate::names::by_place(&crate::names::SIGNATURE, when_names(5), &mut names);
+    let placed = names.len();
+    crate::names::by_place(&crate::names::SALUTATION, when_names(6), &mut names);
+    let saluted = names.len();
+    if free_text_names {
+        crate::names::by_gazetteer(text, &mut names);
+    }
+    let rank = |i: usize| match i {
+        _ if i < labelled => 0,
+        _ if i < placed => 1,
+        _ if i < saluted => 2,
+        _ => 3,
+    };
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| (names[i].0, rank(i)));
+    let mut names_end = 0;
     out.restart();
-    for c in LABELLED_NAME.captures_iter(when(2)) {
-        if let Some(n) = c.get(1)
-            && let Some(record) = out.of(n.start(), n.end())
-        {
-            out.push(record, Category::PersonName, n.as_str().to_lowercase());
+    for i in order {
+        let (start, end) = (names[i].0, names[i].1);
+        if start < names_end {
+            continue;
+        }
+        names_end = end;
+        if let Some(record) = out.of(start, end) {
+            out.push(
+                record,
+                Category::PersonName,
+                std::mem::take(&mut names[i].2),
+            );
         }
     }
     out.restart();

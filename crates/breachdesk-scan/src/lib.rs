@@ -12,6 +12,7 @@
 pub mod detect;
 mod doc;
 pub mod mail;
+mod names;
 mod office;
 pub mod table;
 mod unionfind;
@@ -436,11 +437,19 @@ fn scan_bytes(
 /// column hits come first, and a column's reading of a name or a date of birth wins over a
 /// pattern's.
 fn detect_doc(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
+    // A table whose every row names its person by a column: a name that a pattern finds would
+    // give way to the column's anyway.
+    let named_by_columns = doc.columns.len() == doc.records.len()
+        && doc
+            .columns
+            .iter()
+            .all(|c| c.iter().any(|h| h.category == Category::PersonName));
     let found = detect::detect_records(
         &doc.text,
         &doc.records,
         options.customer_number.as_ref(),
         ROLE_MAILBOXES,
+        !named_by_columns,
     );
     found
         .into_iter()

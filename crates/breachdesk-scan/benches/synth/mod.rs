@@ -8,9 +8,31 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+// The generator's own names: common ones, and rarer ones that the scanner's gazetteers do not
+// hold (Vilppu, Lumi, Hilla, Sulo, Peppi; Sorsa, Kivi, Pyykkönen, Ruohola, Uimonen; Imogen,
+// Tamsin; Whitfield, Pryce, Ellison), so that names in free text are not found by lookup alone.
 const FIRST_FI: &[&str] = &[
-    "Maija", "Matti", "Aino", "Juhani", "Liisa", "Mikko", "Helmi", "Eero", "Sanna", "Ville",
-    "Päivi", "Jyrki", "Kaisu", "Tuomas", "Elina",
+    "Maija",
+    "Matti",
+    "Aino",
+    "Juhani",
+    "Liisa",
+    "Mikko",
+    "Helmi",
+    "Eero",
+    "Sanna",
+    "Ville",
+    "Päivi",
+    "Jyrki",
+    "Kaisu",
+    "Tuomas",
+    "Elina",
+    "Anna-Liisa",
+    "Vilppu",
+    "Lumi",
+    "Hilla",
+    "Sulo",
+    "Peppi",
 ];
 const LAST_FI: &[&str] = &[
     "Virtanen",
@@ -25,9 +47,14 @@ const LAST_FI: &[&str] = &[
     "Lehtonen",
     "Saarinen",
     "Salminen",
+    "Pyykkönen",
+    "Ruohola",
+    "Uimonen",
+    "Sorsa",
+    "Kivi",
 ];
 const FIRST_SV: &[&str] = &[
-    "Erik", "Anna", "Lars", "Karin", "Johan", "Ingrid", "Nils", "Sofia",
+    "Erik", "Anna", "Lars", "Karin", "Johan", "Ingrid", "Nils", "Sofia", "Åsa", "Tindra",
 ];
 const LAST_SV: &[&str] = &[
     "Svensson",
@@ -36,9 +63,23 @@ const LAST_SV: &[&str] = &[
     "Berg",
     "Holmström",
     "Nyberg",
+    "Åkesson",
+    "Sjöberg",
 ];
-const FIRST_EN: &[&str] = &["John", "Emily", "George", "Olivia", "Harry", "Grace"];
-const LAST_EN: &[&str] = &["Smith", "Taylor", "Brown", "Wilson", "Evans", "Walker"];
+const FIRST_EN: &[&str] = &[
+    "John", "Emily", "George", "Olivia", "Harry", "Grace", "Imogen", "Tamsin",
+];
+const LAST_EN: &[&str] = &[
+    "Smith",
+    "Taylor",
+    "Brown",
+    "Wilson",
+    "Evans",
+    "Walker",
+    "Whitfield",
+    "Pryce",
+    "Ellison",
+];
 const STREETS: &[&str] = &[
     "Mannerheimintie",
     "Hämeenkatu",
@@ -62,6 +103,8 @@ const HETU_CHECK: &[u8] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
 #[derive(Debug, Clone)]
 pub struct Person {
     pub id: usize,
+    /// `fi`, `sv` or `en`.
+    pub lang: &'static str,
     pub name: String,
     pub email: String,
     pub phone_intl: String,
@@ -132,10 +175,10 @@ fn card(rng: &mut StdRng) -> String {
 }
 
 pub fn person(id: usize, rng: &mut StdRng) -> Person {
-    let (first, last, domain, intl_prefix) = match rng.gen_range(0..10) {
-        0..=5 => (FIRST_FI, LAST_FI, "example.fi", "+35840"),
-        6..=8 => (FIRST_SV, LAST_SV, "example.se", "+4670"),
-        _ => (FIRST_EN, LAST_EN, "example.co.uk", "+35850"),
+    let (lang, first, last, domain, intl_prefix) = match rng.gen_range(0..10) {
+        0..=5 => ("fi", FIRST_FI, LAST_FI, "example.fi", "+35840"),
+        6..=8 => ("sv", FIRST_SV, LAST_SV, "example.se", "+4670"),
+        _ => ("en", FIRST_EN, LAST_EN, "example.co.uk", "+35850"),
     };
     let f = *first.choose(rng).unwrap();
     let l = *last.choose(rng).unwrap();
@@ -147,6 +190,7 @@ pub fn person(id: usize, rng: &mut StdRng) -> Person {
             'ö' => 'o',
             c => c,
         })
+        .filter(|c| *c != '-')
         .collect();
     let tail: String = (0..7)
         .map(|_| char::from(b'0' + rng.gen_range(0..10)))
@@ -169,6 +213,7 @@ pub fn person(id: usize, rng: &mut StdRng) -> Person {
     let (postcode, city) = *CITIES.choose(rng).unwrap();
     Person {
         id,
+        lang,
         name: format!("{f} {l}"),
         email: format!("{local}@{domain}"),
         phone_intl,
@@ -215,3 +260,16 @@ pub fn decoys(rng: &mut StdRng, out: &mut String) {
         wrong_hetu(rng),
     );
 }
+
+/// Capitalised words in prose that are not names: headings, places, firms, products, and first
+/// names that are also words ("Toivo" is hope, "Anna" is give).
+pub const NAME_DECOYS: &[&str] = &[
+    "Anna Palautetta verkkosivuillamme.",
+    "Tilaus toimitettiin Helsinki Airport -noutopisteeseen.",
+    "Toimittaja Valio Oy ja Kesko Oyj vahvistivat hinnat.",
+    "Kokous pidetään Microsoft Teams -palvelussa.",
+    "Kampanja Toivo Paremmasta alkaa maanantaina.",
+    "Leveransen gick via Posten Norden till Stockholm Central.",
+    "Please see the Customer Service Portal for details.",
+    "Team Meeting Notes from Helsinki Office.",
+];

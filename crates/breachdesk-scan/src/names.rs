@@ -1,0 +1,262 @@
+//! Names of people in free text, where no column or key says "name": by a label ("Nimi: …"), by
+//! the place of a signature (the line after "Ystävällisin terveisin", "Med vänlig hälsning",
+//! "Best regards"), by a salutation ("Hei Maija", "Hej Erik Svensson", "Dear John Smith"), and
+//! by gazetteers of Finnish, Swedish and English first names and surnames from public name
+//! statistics (`data/names/`, sources in each file's header): a known first name followed by a
+//! known surname, or by a word shaped like one (-nen, -sson, -berg, -ström …), or a known
+//! surname followed by a known first name, as registers write them.
+//!
+//! A capitalised word pair alone is not a name ("Helsinki Airport", "Anna Palautetta"): one of
+//! the two words must be a known first name and the other a known or surname-shaped surname.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A capitalised word: `Maija`, `Anna-Liisa`, `O'Brien`, `McDonald`, `Åsa`.
+const WORD: &str = r"\p{Lu}(?:['’]\p{Lu})?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?";
+
+fn list(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+static FIRST: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
+    list(include_str!("../data/names/fi-first.txt"))
+        .chain(list(include_str!("../data/names/sv-first.txt")))
+        .chain(list(include_str!("../data/names/en-first.txt")))
+        .collect()
+});
+
+static LAST: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
+    list(include_str!("../data/names/fi-last.txt"))
+        .chain(list(include_str!("../data/names/sv-last.txt")))
+        .chain(list(include_str!("../data/names/en-last.txt")))
+        .collect()
+});
+
+/// Runs of two to four capitalised words on one line.
+static RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"{WORD}(?:[ \t]+{WORD}){{1,3}}")).expect("static regex"));
+
+const CLOSINGS: &str = "ystävällisin terveisin|ystävällisesti|parhain terveisin|terveisin|terv\\.|med vänlig hälsning|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|best regards|kind regards|best wishes|regards|yours sincerely|sincerely";
+const GREETINGS: &str = "hei|hej|moi|hyvä|bästa|kära|dear|hello|hi";
+
+/// Cheap tests of whether a text may hold a signature or a salutation at all (the phrase and
+/// what must follow it), before the patterns that read the name are run.
+pub(crate) static SIGNATURE_HINT: LazyLock<String> =
+    LazyLock::new(|| format!(r"(?im)^[ \t]*(?:{CLOSINGS})[ \t,.!]*\r?\n"));
+pub(crate) static SALUTATION_HINT: LazyLock<String> =
+    LazyLock::new(|| format!(r"(?m)(?:^|[ \t])(?i:{GREETINGS})[ \t]+\p{{Lu}}"));
+
+/// The line after a closing phrase: the writer's name.
+pub(crate) static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?m)^[ \t]*(?i:{CLOSINGS})[ \t,.!]*\r?\n[ \t]*({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*\r?$"
+    ))
+    .expect("static regex")
+});
+
+/// A salutation and the name it addresses.
+pub(crate) static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?m)(?:^|[ \t])(?i:{GREETINGS})[ \t]+({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*(?:[,!:.]|\r?$)"
+    ))
+    .expect("static regex")
+});
+
+/// Endings of Finnish, Swedish and English surnames.
+const SURNAME_ENDINGS: &[&str] = &[
+    "nen", "sson", "son", "berg", "ström", "strom", "qvist", "kvist", "lund", "gren", "holm",
+    "dahl", "blad", "stedt", "mark", "ander", "ius", "ala", "ola", "ila", "älä", "ilä", "ela",
+    "elä",
+];
+
+fn surname_shaped(word: &str) -> bool {
+    word.chars().count() >= 5 && SURNAME_ENDINGS.iter().any(|e| word.ends_with(e))
+}
+
+fn is_surname(word: &str) -> bool {
+    LAST.contains(word) || surname_shaped(word)
+}
+
+fn is_first(word: &str) -> bool {
+    // "Anna-Liisa": the whole, or each part, a known first name.
+    FIRST.contains(word) || (word.contains('-') && word.split('-').all(|p| FIRST.contains(p)))
+}
+
+/// The names inside a run of capitalised words, as byte ranges of `run`: first name(s) then a
+/// surname, or a surname then a first name.
+fn names_in(run: &str) -> Vec<(usize, usize)> {
+    let words: Vec<(usize, &str)> = run
+        .split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.as_ptr() as usize - run.as_ptr() as usize, w))
+        .collect();
+    let n = words.len();
+    // The last word of a name that starts at word `i`.
+    let name_from = |i: usize| -> Option<usize> {
+        if is_first(words[i].1) {
+            let mut j = i + 1;
+            while j < n {
+                let w = words[j].1;
+                // A middle name ("Anna Maria Virtanen") when a surname follows it.
+                if is_first(w) && j + 1 < n && is_surname(words[j + 1].1) {
+                    j += 1;
+                    continue;
+                }
+                if is_surname(w) {
+                    return Some(j);
+                }
+                if !is_first(w) {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        (LAST.contains(words[i].1) && i + 1 < n && is_first(words[i + 1].1)).then_some(i + 1)
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if let Some(j) = name_from(i) {
+            out.push((words[i].0, words[j].0 + words[j].1.len()));
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A name found: its byte range in the text and its normal form (lower case).
+pub(crate) type Found = (usize, usize, String);
+
+/// Names in `text` by the gazetteers, with their byte ranges.
+pub(crate) fn by_gazetteer(text: &str, out: &mut Vec<Found>) {
+    for m in RUN.find_iter(text) {
+        // Not the middle of a word (`McDonald` seen from `Donald`).
+        if text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        for (s, e) in names_in(m.as_str()) {
+            let name = &m.as_str()[s..e];
+            out.push((m.start() + s, m.start() + e, normal(name)));
+        }
+    }
+}
+
+/// Names after a closing phrase or a salutation: two or three capitalised words, or one known
+/// first name.
+pub(crate) fn by_place(re: &Regex, text: &str, out: &mut Vec<Found>) {
+    for c in re.captures_iter(text) {
+        let Some(n) = c.get(1) else { continue };
+        let words: Vec<&str> = n.as_str().split_whitespace().collect();
+        let plausible = match words.as_slice() {
+            [one] => is_first(one),
+            [first, .., last] => is_first(first) || is_surname(last) || LAST.contains(first),
+            [] => false,
+        };
+        if plausible {
+            out.push((n.start(), n.end(), normal(n.as_str())));
+        }
+    }
+}
+
+/// A name's normal form: lower case, single spaces.
+pub(crate) fn normal(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gazetteer(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        by_gazetteer(text, &mut out);
+        out.into_iter().map(|f| f.2).collect()
+    }
+
+    #[test]
+    fn the_gazetteers_hold_the_common_names() {
+        for first in [
+            "Maija", "Juhani", "Aino", "Erik", "Karin", "Åsa", "Olivia", "John",
+        ] {
+            assert!(FIRST.contains(first), "{first}");
+        }
+        for last in ["Virtanen", "Korhonen", "Johansson", "Lindqvist", "Smith"] {
+            assert!(LAST.contains(last), "{last}");
+        }
+        assert!(FIRST.len() > 1000 && LAST.len() > 1000);
+    }
+
+    #[test]
+    fn names_in_running_text_by_gazetteer_and_shape() {
+        assert_eq!(
+            gazetteer("Soitin eilen Maija Virtanen kertoi kortista"),
+            ["maija virtanen"]
+        );
+        // A rare surname of a common shape, a double first name, a register's order.
+        assert_eq!(
+            gazetteer("Asiakas Anna-Liisa Pyykkönen, ja Virtanen Matti"),
+            ["anna-liisa pyykkönen", "virtanen matti"]
+        );
+        assert_eq!(
+            gazetteer("Jag pratade med Erik Holmström igår"),
+            ["erik holmström"]
+        );
+        assert_eq!(
+            gazetteer("Called Olivia Walker about it"),
+            ["olivia walker"]
+        );
+    }
+
+    #[test]
+    fn capitalised_words_that_are_not_names() {
+        for decoy in [
+            "Anna Palautetta verkossa",
+            "Helsinki Airport Terminal",
+            "Valio Oy ja Kesko Oyj",
+            "Microsoft Teams Meeting",
+            "Mannerheimintie Helsinki",
+            "Toivo Paremmasta",
+        ] {
+            assert!(
+                gazetteer(decoy).is_empty(),
+                "{decoy}: {:?}",
+                gazetteer(decoy)
+            );
+        }
+    }
+
+    #[test]
+    fn names_by_signature_and_salutation() {
+        let mut out = Vec::new();
+        by_place(
+            &SIGNATURE,
+            "Kiitos!\n\nYstävällisin terveisin\nKaisu Rautiainen\n",
+            &mut out,
+        );
+        by_place(
+            &SIGNATURE,
+            "Best regards,\nGeorge Whitfield-Brown\n",
+            &mut out,
+        );
+        by_place(&SALUTATION, "Hej Ingrid,\nTack för", &mut out);
+        by_place(&SALUTATION, "Dear Customer Service,", &mut out);
+        let names: Vec<&str> = out.iter().map(|f| f.2.as_str()).collect();
+        assert_eq!(
+            names,
+            ["kaisu rautiainen", "george whitfield-brown", "ingrid"]
+        );
+    }
+}
