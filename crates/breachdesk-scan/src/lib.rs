@@ -14,6 +14,7 @@ mod doc;
 pub mod mail;
 mod names;
 mod office;
+mod stream;
 pub mod table;
 mod unionfind;
 
@@ -32,8 +33,12 @@ use doc::Doc;
 /// What to scan and how.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Files larger than this are skipped (and listed).
+    /// Files larger than this that must be read whole (archives, office documents, PDF, JSON,
+    /// UTF-16 text) are skipped and listed; text read in pieces has no limit.
     pub max_file_bytes: u64,
+    /// Text files (logs, tables, NDJSON, plain text, mailboxes) larger than this are read in
+    /// pieces of about this size, so that memory does not grow with a file.
+    pub piece_bytes: u64,
     /// The organisation's customer-number pattern.
     pub customer_number: Option<Regex>,
     /// Show values in full in findings and subjects (masked otherwise).
@@ -48,6 +53,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             max_file_bytes: 256 * 1024 * 1024,
+            piece_bytes: 8 * 1024 * 1024,
             customer_number: None,
             reveal: false,
             collect_findings: true,
@@ -134,7 +140,12 @@ type SubjectAcc = (
 
 /// What one file yielded.
 enum FileResult {
-    Scanned { records: Vec<Vec<Hit>>, photo: bool },
+    Scanned {
+        records: Vec<Vec<Hit>>,
+        photo: bool,
+    },
+    /// More records of a file read in pieces (already counted as scanned).
+    More(Vec<Vec<Hit>>),
     Skipped(String),
     Failed(String),
 }
@@ -436,7 +447,15 @@ fn scan_bytes(
 /// Detects in every record of `doc` and gives back the records that hold anything. A record's
 /// column hits come first, and a column's reading of a name or a date of birth wins over a
 /// pattern's.
-fn detect_doc(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
+fn detect_doc(doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
+    detect_all(doc, options)
+        .into_iter()
+        .filter(|h| !h.is_empty())
+        .collect()
+}
+
+/// As [`detect_doc`], one entry per record, the empty ones too.
+fn detect_all(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
     // A table whose every row names its person by a column: a name that a pattern finds would
     // give way to the column's anyway.
     let named_by_columns = doc.columns.len() == doc.records.len()
@@ -454,7 +473,7 @@ fn detect_doc(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
     found
         .into_iter()
         .enumerate()
-        .filter_map(|(i, mut hits)| {
+        .map(|(i, mut hits)| {
             let mut by_column = doc.take_columns(i);
             if !by_column.is_empty() {
                 hits.retain(|h| {
@@ -464,7 +483,7 @@ fn detect_doc(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
                 by_column.append(&mut hits);
                 hits = by_column;
             }
-            (!hits.is_empty()).then_some(hits)
+            hits
         })
         .collect()
 }
@@ -472,16 +491,16 @@ fn detect_doc(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
 /// A message or a mailbox: each message one record, each recipient one, attachments as files.
 fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, FileResult)> {
     let mut doc = Doc::built();
-    let mut parts = Vec::new();
-    let mut parsed_any = false;
+    // Per message: how many records it has, and its attachments' parts.
+    let mut messages: Vec<(usize, Vec<(String, FileResult)>)> = Vec::new();
     for message in mail::split_mbox(bytes) {
         let Some(m) = mail::parse(message) else {
             continue;
         };
-        parsed_any = true;
         for r in &m.records {
             doc.push([r], Vec::new());
         }
+        let mut parts = Vec::new();
         if depth < MAX_DEPTH {
             for (name, content) in m.attachments {
                 let name = detect::safe_member_name(&name);
@@ -492,18 +511,34 @@ fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, File
                 );
             }
         }
+        messages.push((m.records.len(), parts));
     }
-    if !parsed_any {
+    if messages.is_empty() {
         return vec![(String::new(), scan_plain("txt", bytes, options))];
     }
-    let mut out = vec![(
-        String::new(),
-        FileResult::Scanned {
-            records: detect_doc(doc, options),
-            photo: false,
-        },
-    )];
-    out.extend(parts);
+    // Each message's records, then its attachments: the order does not depend on where a
+    // large mailbox is cut into pieces.
+    let mut found = detect_all(doc, options).into_iter();
+    let mut out = Vec::new();
+    for (n, (count, parts)) in messages.into_iter().enumerate() {
+        let records: Vec<Vec<Hit>> = found
+            .by_ref()
+            .take(count)
+            .filter(|h| !h.is_empty())
+            .collect();
+        if n == 0 {
+            out.push((
+                String::new(),
+                FileResult::Scanned {
+                    records,
+                    photo: false,
+                },
+            ));
+        } else if !records.is_empty() {
+            out.push((String::new(), FileResult::More(records)));
+        }
+        out.extend(parts);
+    }
     out
 }
 
@@ -531,6 +566,161 @@ fn scan_file(path: &Path, options: &Options) -> Vec<(String, FileResult)> {
     scan_bytes(&name, &bytes, options, 0)
 }
 
+fn is_large_text((path, len): &(PathBuf, u64), options: &Options) -> bool {
+    *len > options.piece_bytes && stream::Cut::may_apply(&extension(path))
+}
+
+/// Reads a large text file in pieces and hands each piece's parts on as it is read (two pieces
+/// at a time are detected in parallel). The first piece's records are the file's; those of the
+/// pieces after it are `More`. Stops early when `send` says no.
+fn scan_in_pieces(
+    path: &Path,
+    options: &Options,
+    send: &mut dyn FnMut(Vec<(String, FileResult)>) -> bool,
+) -> bool {
+    let failed = |e: std::io::Error| vec![(String::new(), FileResult::Failed(e.to_string()))];
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return send(failed(e)),
+    };
+    let mut head = vec![0; 8192];
+    let n = match read_full(&mut file, &mut head) {
+        Ok(n) => n,
+        Err(e) => return send(failed(e)),
+    };
+    head.truncate(n);
+    let ext = extension(path);
+    let Some(cut) = stream::Cut::of(&ext, &head) else {
+        // Not text after all (UTF-16, binary, an archive by another name): read whole.
+        return send(scan_file(path, options).into_iter().collect());
+    };
+    let size = usize::try_from(options.piece_bytes).unwrap_or(usize::MAX);
+    let mut pieces = stream::Pieces::new(std::io::Cursor::new(head).chain(file), cut, size);
+    // The first piece alone: it says whether a table has a header, and its shape.
+    let first = match pieces.next_piece() {
+        Ok(Some(p)) => p,
+        Ok(None) => return send(vec![(String::new(), scan_plain(&ext, &[], options))]),
+        Err(e) => return send(failed(e)),
+    };
+    let mut reader = PieceReader::new(&ext, cut);
+    if !send(reader.first(&first, options)) {
+        return false;
+    }
+    drop(first);
+    let group = rayon::current_num_threads().max(1);
+    loop {
+        let mut next = Vec::with_capacity(group);
+        let mut error = None;
+        while next.len() < group {
+            match pieces.next_piece() {
+                Ok(Some(p)) => next.push(p),
+                Ok(None) => break,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        let done = next.len() < group;
+        let results: Vec<Vec<(String, FileResult)>> =
+            next.par_iter().map(|p| reader.more(p, options)).collect();
+        for parts in results {
+            if !send(parts) {
+                return false;
+            }
+        }
+        if let Some(e) = error {
+            return send(vec![(
+                String::new(),
+                FileResult::Failed(format!("read only in part: {e}")),
+            )]);
+        }
+        if done {
+            return true;
+        }
+    }
+}
+
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// Reads the pieces of one large text file into records.
+struct PieceReader {
+    ext: String,
+    cut: stream::Cut,
+    /// A table's shape, from its first piece.
+    table: Option<table::Shape>,
+}
+
+impl PieceReader {
+    fn new(ext: &str, cut: stream::Cut) -> Self {
+        Self {
+            ext: ext.to_owned(),
+            cut,
+            table: None,
+        }
+    }
+
+    /// The first piece: for a table, its header and shape.
+    fn first(&mut self, piece: &[u8], options: &Options) -> Vec<(String, FileResult)> {
+        if self.cut == stream::Cut::Message {
+            scan_mail(piece, options, 0)
+        } else {
+            let text = decode(piece);
+            if matches!(self.ext.as_str(), "csv" | "tsv" | "txt" | "") && looks_like_table(&text) {
+                let mut doc = Doc::built();
+                self.table = Some(table::rows(&text, &mut doc));
+                vec![(
+                    String::new(),
+                    FileResult::Scanned {
+                        records: detect_doc(doc, options),
+                        photo: false,
+                    },
+                )]
+            } else {
+                vec![(String::new(), scan_text(&self.ext, text, options))]
+            }
+        }
+    }
+
+    /// A piece after the first: its records continue the file's.
+    fn more(&self, piece: &[u8], options: &Options) -> Vec<(String, FileResult)> {
+        let mut parts = if self.cut == stream::Cut::Message {
+            scan_mail(piece, options, 0)
+        } else if let Some(shape) = &self.table {
+            let text = decode(piece);
+            let mut doc = Doc::built();
+            table::more_rows(&text, shape, &mut doc);
+            vec![(
+                String::new(),
+                FileResult::Scanned {
+                    records: detect_doc(doc, options),
+                    photo: false,
+                },
+            )]
+        } else {
+            vec![(String::new(), scan_text(&self.ext, decode(piece), options))]
+        };
+        // The records of the file itself continue it; attachments are files of their own.
+        for (suffix, result) in &mut parts {
+            if suffix.is_empty()
+                && let FileResult::Scanned { records, .. } = result
+            {
+                *result = FileResult::More(std::mem::take(records));
+            }
+        }
+        parts
+    }
+}
+
 fn scan_plain(ext: &str, bytes: &[u8], options: &Options) -> FileResult {
     let ext = ext.to_owned();
     if is_image(bytes) || IMAGE_EXTENSIONS.contains(&ext.as_str()) {
@@ -554,8 +744,12 @@ fn scan_plain(ext: &str, bytes: &[u8], options: &Options) -> FileResult {
             return FileResult::Skipped(format!("format .{ext} not supported yet"));
         }
     }
-    let text = decode(bytes);
-    let doc = match ext.as_str() {
+    scan_text(&ext, decode(bytes), options)
+}
+
+/// Records of decoded text by its kind: JSON, NDJSON, a table, lines or paragraphs.
+fn scan_text(ext: &str, text: Cow<'_, str>, options: &Options) -> FileResult {
+    let doc = match ext {
         "json" => {
             let mut doc = Doc::built();
             if table::json(&text, &mut doc).is_ok() {
@@ -689,16 +883,44 @@ pub fn scan_with_progress(
             }
             linker
         });
-        for batch in files.chunks(LINK_BATCH) {
-            let scanned: Scanned = batch
+        let read_batch = |batch: &[(PathBuf, u64)]| -> Scanned {
+            batch
                 .par_iter()
                 .map(|(p, len)| {
                     let r = scan_file(p, options);
                     progress.file_done(*len);
                     r
                 })
-                .collect();
-            if tx.send((batch, scanned)).is_err() {
+                .collect()
+        };
+        'batches: for batch in files.chunks(LINK_BATCH) {
+            // Large text files are read in pieces, each piece linked as it is read; the small
+            // files around them in batches.
+            let mut start = 0;
+            for (i, entry) in batch.iter().enumerate() {
+                if !is_large_text(entry, options) {
+                    continue;
+                }
+                if tx
+                    .send((&batch[start..i], read_batch(&batch[start..i])))
+                    .is_err()
+                {
+                    break 'batches;
+                }
+                let one = std::slice::from_ref(entry);
+                let sent = scan_in_pieces(&entry.0, options, &mut |parts| {
+                    tx.send((one, vec![parts])).is_ok()
+                });
+                progress.file_done(entry.1);
+                if !sent {
+                    break 'batches;
+                }
+                start = i + 1;
+            }
+            if tx
+                .send((&batch[start..], read_batch(&batch[start..])))
+                .is_err()
+            {
                 break;
             }
         }
@@ -751,7 +973,7 @@ impl<'o> Linker<'o> {
     fn add(&mut self, base: &str, parts: Vec<(String, FileResult)>) {
         for (suffix, result) in parts {
             let file = format!("{base}{suffix}");
-            let (records, photo) = match result {
+            let (records, photo, more) = match result {
                 FileResult::Skipped(reason) => {
                     self.counts.skipped += 1;
                     self.problems.push(FileProblem {
@@ -770,9 +992,12 @@ impl<'o> Linker<'o> {
                     });
                     continue;
                 }
-                FileResult::Scanned { records, photo } => (records, photo),
+                FileResult::Scanned { records, photo } => (records, photo, false),
+                FileResult::More(records) => (records, false, true),
             };
-            self.counts.scanned += 1;
+            if !more {
+                self.counts.scanned += 1;
+            }
             if photo {
                 self.categories
                     .entry(Category::Photo.id())
@@ -808,7 +1033,10 @@ impl<'o> Linker<'o> {
                 }
             }
             if self.keep() {
-                self.kept.push((file, photo, linked));
+                match self.kept.last_mut() {
+                    Some(last) if more && last.0 == file => last.2.append(&mut linked),
+                    _ => self.kept.push((file, photo, linked)),
+                }
             }
         }
     }

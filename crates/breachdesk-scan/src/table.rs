@@ -126,17 +126,40 @@ pub fn column_hits<S: AsRef<str>>(columns: &[Column], row: &[S]) -> Vec<Hit> {
     hits
 }
 
-/// Reads a whole table into `doc`: each data row a record of its cells, with its column hits.
-pub fn rows(text: &str, doc: &mut Doc<'_>) {
+/// How a table is read: its delimiter and, when its first row was a header, its columns. A
+/// large table read in pieces keeps the shape of its first piece.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub delimiter: u8,
+    pub columns: Option<Vec<Column>>,
+}
+
+/// Reads a table (or the first piece of one) into `doc`: each data row a record of its cells,
+/// with its column hits. Gives back the table's shape for the pieces that follow.
+pub fn rows(text: &str, doc: &mut Doc<'_>) -> Shape {
     let first = text.lines().next().unwrap_or_default();
+    let mut shape = Shape {
+        delimiter: delimiter(first),
+        columns: None,
+    };
+    read_rows(text, &mut shape, true, doc);
+    shape
+}
+
+/// Reads a further piece of a table whose shape is known (no header row in it).
+pub fn more_rows(text: &str, shape: &Shape, doc: &mut Doc<'_>) {
+    let mut shape = shape.clone();
+    read_rows(text, &mut shape, false, doc);
+}
+
+fn read_rows(text: &str, shape: &mut Shape, header_first: bool, doc: &mut Doc<'_>) {
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(first))
+        .delimiter(shape.delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut columns: Option<Vec<Column>> = None;
     let mut record = csv::StringRecord::new();
-    let mut first_row = true;
+    let mut first_row = header_first;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -148,10 +171,11 @@ pub fn rows(text: &str, doc: &mut Doc<'_>) {
         if std::mem::take(&mut first_row)
             && let Some(h) = header(&cells)
         {
-            columns = Some(h);
+            shape.columns = Some(h);
             continue;
         }
-        let hits = columns
+        let hits = shape
+            .columns
             .as_ref()
             .map(|c| column_hits(c, &cells))
             .unwrap_or_default();

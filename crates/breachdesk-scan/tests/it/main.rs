@@ -426,3 +426,86 @@ fn pdf_text_is_read_page_by_page_and_a_bad_pdf_is_listed_with_its_reason() {
     assert!(problem.reason.contains("corrupt PDF"), "{}", problem.reason);
     assert_eq!(json["files"]["scanned"], 1);
 }
+
+/// Two long lists are equal (the first difference shown, not the lists).
+fn same<T: PartialEq + std::fmt::Debug>(a: &[T], b: &[T]) {
+    if let Some(i) = (0..a.len().min(b.len())).find(|&i| a[i] != b[i]) {
+        panic!("item {i} differs: {:?} against {:?}", a[i], b[i]);
+    }
+    assert_eq!(a.len(), b.len());
+}
+
+#[test]
+fn large_text_files_read_in_pieces_give_what_reading_them_whole_gives() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A table with a header and quoted cells holding line breaks, a mailbox with an
+    // attachment, a log, NDJSON and prose: each about 200 KiB.
+    let mut csv = String::from("Nimi;Sähköposti;Huomautus;Lähiosoite;Postinumero\n");
+    let mut mbox = String::new();
+    let mut log = String::new();
+    let mut ndjson = String::new();
+    let mut prose = String::new();
+    let mut n = 0;
+    while csv.len() < 200_000 {
+        n += 1;
+        let _ = writeln!(
+            csv,
+            "Maija Virtanen {n};maija{n}@example.fi;\"soittaa\n040 {:03} {:04};\nkiireellinen\";Koivukuja {n};00100",
+            n % 1000,
+            n % 10_000
+        );
+        let _ = write!(
+            mbox,
+            "From x Mon Nov 16 10:00:00 2026\nFrom: Erik Svensson <erik{n}@example.se>\nSubject: Kort\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nMitt kort 4111 1111 1111 1111 debiterades.\n\nMed vänlig hälsning\nErik Svensson\n--b\nContent-Type: text/csv\nContent-Disposition: attachment; filename=\"list.csv\"\n\nemail\nlist{n}@example.se\n--b--\n\n"
+        );
+        let _ = writeln!(
+            log,
+            "85.76.{}.{} - - GET /login?user=user{n}@example.fi 200",
+            n % 250 + 1,
+            n % 200 + 1
+        );
+        let _ = writeln!(
+            ndjson,
+            r#"{{"user":{{"name":"Anna Korhonen","email":"anna{n}@example.fi","hetu":"131052-308T"}}}}"#
+        );
+        let _ = write!(
+            prose,
+            "Asiakas Matti Nieminen soitti.\nHänen numeronsa on +358 40 {:07}.\n\n",
+            n
+        );
+    }
+    write(root, "big/customers.csv", csv.as_bytes());
+    write(root, "big/support.mbox", mbox.as_bytes());
+    write(root, "big/access.log", log.as_bytes());
+    write(root, "big/users.ndjson", ndjson.as_bytes());
+    write(root, "big/notes.txt", prose.as_bytes());
+
+    let whole = scan(root, &Options::default()).unwrap();
+    let pieces = scan(
+        root,
+        &Options {
+            piece_bytes: 4096,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(whole.files, pieces.files);
+    assert_eq!(
+        whole.files.scanned,
+        5 + n,
+        "five files and every attachment"
+    );
+    assert_eq!(whole.problems, pieces.problems);
+    assert_eq!(whole.categories, pieces.categories);
+    assert_eq!(whole.subjects, pieces.subjects);
+    same(&whole.findings, &pieces.findings);
+    same(&whole.subject_lines, &pieces.subject_lines);
+    // And what was found is what was written.
+    let c = &whole.categories;
+    assert_eq!(c["email"].distinct_values, 5 * n as u64);
+    assert_eq!(c["payment_card"].occurrences, n as u64);
+    assert!(c["phone"].occurrences >= 2 * n as u64);
+    assert_eq!(c["person_name"].occurrences, 5 * n as u64, "{c:?}");
+}
