@@ -472,8 +472,7 @@ fn large_text_files_read_in_pieces_give_what_reading_them_whole_gives() {
         );
         let _ = write!(
             prose,
-            "Asiakas Matti Nieminen soitti.\nHänen numeronsa on +358 40 {:07}.\n\n",
-            n
+            "Asiakas Matti Nieminen soitti.\nHänen numeronsa on +358 40 {n:07}.\n\n"
         );
     }
     write(root, "big/customers.csv", csv.as_bytes());
@@ -504,8 +503,8 @@ fn large_text_files_read_in_pieces_give_what_reading_them_whole_gives() {
     same(&whole.subject_lines, &pieces.subject_lines);
     // And what was found is what was written.
     let c = &whole.categories;
-    assert_eq!(c["email"].distinct_values, 5 * n as u64);
-    assert_eq!(c["payment_card"].occurrences, n as u64);
-    assert!(c["phone"].occurrences >= 2 * n as u64);
-    assert_eq!(c["person_name"].occurrences, 5 * n as u64, "{c:?}");
+    assert_eq!(c["email"].distinct_values, 5 * n);
+    assert_eq!(c["payment_card"].occurrences, n);
+    assert!(c["phone"].occurrences >= 2 * n);
+    assert_eq!(c["person_name"].occurrences, 5 * n, "{c:?}");
 }
