@@ -37,16 +37,19 @@ pub struct Finding {
     pub end: usize,
 }
 
-static HETU: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?-u:\b)").expect("static regex")
-});
-// 12–19 digits, optionally grouped by single spaces or hyphens (as people type card numbers).
-static CARD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)\d(?:[ -]?\d){11,18}(?-u:\b)").expect("static regex"));
-// Country code, check digits, then groups of up to 4 alphanumerics optionally separated by a space.
-static IBAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?-u:\b)").expect("static regex")
-});
+/// A henkilötunnus candidate: six digits, a century sign (incl. the 2023 signs), three digits and
+/// a check character.
+pub const HETU_PATTERN: &str = r"(?i)(?-u:\b)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?-u:\b)";
+/// A payment-card candidate: 12–19 digits, optionally grouped by single spaces or hyphens (as
+/// people type card numbers).
+pub const CARD_PATTERN: &str = r"(?-u:\b)\d(?:[ -]?\d){11,18}(?-u:\b)";
+/// An IBAN candidate: country code, check digits, then groups of up to 4 alphanumerics
+/// optionally separated by a space.
+pub const IBAN_PATTERN: &str = r"(?i)(?-u:\b)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?-u:\b)";
+
+static HETU: LazyLock<Regex> = LazyLock::new(|| Regex::new(HETU_PATTERN).expect("static regex"));
+static CARD: LazyLock<Regex> = LazyLock::new(|| Regex::new(CARD_PATTERN).expect("static regex"));
+static IBAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(IBAN_PATTERN).expect("static regex"));
 
 fn compact(s: &str) -> String {
     s.chars()
@@ -55,45 +58,49 @@ fn compact(s: &str) -> String {
         .collect()
 }
 
+/// Confirms a candidate that the pattern of `kind` matched: the length of the valid identifier at
+/// its start, or `None`. An IBAN candidate may run on over the following words ("FI21 1234 5600
+/// 0007 85 and"), so the longest prefix of its groups that validates is taken.
+#[must_use]
+pub fn confirm(kind: IdentifierKind, candidate: &str) -> Option<usize> {
+    match kind {
+        IdentifierKind::NationalId => parse_hetu(&candidate.to_ascii_uppercase())
+            .is_some()
+            .then_some(candidate.len()),
+        IdentifierKind::PaymentCard => {
+            is_valid_payment_card(&compact(candidate)).then_some(candidate.len())
+        }
+        IdentifierKind::Iban => {
+            let mut end = candidate.len();
+            loop {
+                if is_valid_iban(&compact(&candidate[..end])) {
+                    return Some(end);
+                }
+                match candidate[..end].rfind(' ') {
+                    Some(space) if space > 4 => end = space,
+                    _ => return None,
+                }
+            }
+        }
+    }
+}
+
 /// All validated protected identifiers in `text`, in order of appearance.
 #[must_use]
 pub fn find_protected(text: &str) -> Vec<Finding> {
     let mut found = Vec::new();
-    for m in HETU.find_iter(text) {
-        if parse_hetu(&m.as_str().to_ascii_uppercase()).is_some() {
-            found.push(Finding {
-                kind: IdentifierKind::NationalId,
-                start: m.start(),
-                end: m.end(),
-            });
-        }
-    }
-    for m in CARD.find_iter(text) {
-        if is_valid_payment_card(&compact(m.as_str())) {
-            found.push(Finding {
-                kind: IdentifierKind::PaymentCard,
-                start: m.start(),
-                end: m.end(),
-            });
-        }
-    }
-    for m in IBAN.find_iter(text) {
-        // The regex is greedy over following words ("FI21 1234 5600 0007 85 and"), so try the
-        // longest prefix of groups that validates.
-        let raw = m.as_str();
-        let mut end = raw.len();
-        loop {
-            if is_valid_iban(&compact(&raw[..end])) {
+    for (kind, re) in [
+        (IdentifierKind::NationalId, &*HETU),
+        (IdentifierKind::PaymentCard, &*CARD),
+        (IdentifierKind::Iban, &*IBAN),
+    ] {
+        for m in re.find_iter(text) {
+            if let Some(len) = confirm(kind, m.as_str()) {
                 found.push(Finding {
-                    kind: IdentifierKind::Iban,
+                    kind,
                     start: m.start(),
-                    end: m.start() + end,
+                    end: m.start() + len,
                 });
-                break;
-            }
-            match raw[..end].rfind(' ') {
-                Some(space) if space > 4 => end = space,
-                _ => break,
             }
         }
     }

@@ -18,6 +18,8 @@ mod hetu;
 mod iban;
 
 pub use card::{is_valid_payment_card, luhn_valid};
-pub use finder::{Finding, IdentifierKind, find_protected};
+pub use finder::{
+    CARD_PATTERN, Finding, HETU_PATTERN, IBAN_PATTERN, IdentifierKind, confirm, find_protected,
+};
 pub use hetu::{Hetu, parse_hetu};
 pub use iban::is_valid_iban;

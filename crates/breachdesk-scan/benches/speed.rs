@@ -13,7 +13,7 @@
 #![allow(clippy::unwrap_used, clippy::cast_precision_loss, clippy::print_stdout)]
 
 use std::fmt::Write as _;
-use std::io::Read;
+use std::io::{Read, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -40,7 +40,7 @@ fn env(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn generate(dir: &Path, files: u64, total_bytes: u64) {
+fn generate(dir: &Path, files: u64, total_bytes: u64, only_kind: Option<u64>) {
     let mut rng = StdRng::seed_from_u64(42);
     let per_file = (total_bytes / files).max(256);
     let mut id = 0usize;
@@ -49,12 +49,23 @@ fn generate(dir: &Path, files: u64, total_bytes: u64) {
         if n < 500 {
             std::fs::create_dir_all(&sub).unwrap();
         }
-        let kind = n % 4;
-        let mut body = String::with_capacity(usize::try_from(per_file).unwrap() + 512);
+        let kind = only_kind.unwrap_or(n % 4);
+        let ext = ["csv", "mbox", "ndjson", "log"][usize::try_from(kind).unwrap()];
+        // Written a megabyte at a time: one file may be large.
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(sub.join(format!("f{n}.{ext}"))).unwrap(),
+        );
+        let mut written = 0u64;
+        let mut body = String::with_capacity(1 << 20);
         if kind == 0 {
             body.push_str("Nimi;Sähköposti;Puhelin;Henkilötunnus;IBAN;Lähiosoite;Postinumero;Postitoimipaikka\n");
         }
-        while (body.len() as u64) < per_file {
+        while written + (body.len() as u64) < per_file {
+            if body.len() > 1 << 20 {
+                written += body.len() as u64;
+                out.write_all(body.as_bytes()).unwrap();
+                body.clear();
+            }
             id += 1;
             let p = person(id, &mut rng);
             match kind {
@@ -94,28 +105,34 @@ fn generate(dir: &Path, files: u64, total_bytes: u64) {
                 _ => decoys(&mut rng, &mut body),
             }
         }
-        let ext = ["csv", "mbox", "ndjson", "log"][usize::try_from(kind).unwrap()];
-        std::fs::write(sub.join(format!("f{n}.{ext}")), body).unwrap();
+        out.write_all(body.as_bytes()).unwrap();
+        out.flush().unwrap();
     }
-    std::fs::write(dir.join(".complete"), format!("{files} {total_bytes}")).unwrap();
+    std::fs::write(
+        dir.join(".complete"),
+        format!("{files} {total_bytes} {only_kind:?}"),
+    )
+    .unwrap();
 }
 
 fn warm(dir: &Path) -> (u64, u64) {
     let (mut files, mut bytes) = (0, 0);
-    let mut buf = Vec::new();
+    let mut buf = vec![0; 1 << 20];
     for e in ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .build()
     {
         let e = e.unwrap();
         if e.file_type().is_some_and(|t| t.is_file()) {
-            buf.clear();
-            std::fs::File::open(e.path())
-                .unwrap()
-                .read_to_end(&mut buf)
-                .unwrap();
+            let mut f = std::fs::File::open(e.path()).unwrap();
+            loop {
+                let n = f.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                bytes += n as u64;
+            }
             files += 1;
-            bytes += buf.len() as u64;
         }
     }
     (files, bytes)
@@ -147,14 +164,19 @@ fn main() {
         tmp = tempfile::tempdir().unwrap();
         tmp.path().to_owned()
     };
-    let wanted = format!("{files} {}", mib * 1024 * 1024);
+    // SPEED_KIND=0..3: every file a customer export, a mailbox, an NDJSON dump or a log of
+    // decoys (with SPEED_FILES=1, one large file: the memory of a file read in pieces).
+    let only_kind = std::env::var("SPEED_KIND")
+        .ok()
+        .and_then(|k| k.parse().ok());
+    let wanted = format!("{files} {} {only_kind:?}", mib * 1024 * 1024);
     if std::fs::read_to_string(dir.join(".complete"))
         .ok()
         .as_deref()
         != Some(wanted.as_str())
     {
         let t = Instant::now();
-        generate(&dir, files, mib * 1024 * 1024);
+        generate(&dir, files, mib * 1024 * 1024, only_kind);
         println!(
             "generated {files} files in {:.1} s",
             t.elapsed().as_secs_f64()
