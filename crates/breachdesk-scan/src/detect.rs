@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use regex_automata::{Input, meta};
 
+use crate::rules;
+
 /// A category id of DESIGN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Category {
@@ -70,64 +72,24 @@ pub struct Hit {
     pub value: String,
 }
 
-/// Mailboxes of a role, not a person (configurable by the caller).
-pub const ROLE_MAILBOXES: &[&str] = &[
-    "info",
-    "asiakaspalvelu",
-    "noreply",
-    "no-reply",
-    "donotreply",
-    "support",
-    "tuki",
-    "kirjaamo",
-    "registrator",
-    "office",
-    "toimisto",
-    "admin",
-    "sales",
-    "myynti",
-    "contact",
-    "webmaster",
-    "postmaster",
-    "hostmaster",
-    "abuse",
-    "security",
-    "privacy",
-    "tietosuoja",
-    "dataskydd",
-    "kundtjanst",
-    "kundservice",
-    "hr",
-    "rekry",
-    "laskutus",
-    "billing",
-    "invoice",
-    "press",
-    "media",
-];
-
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*\.[a-z]{2,24}(?-u:\b)")
-        .expect("static regex")
-});
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(rules::pattern("email")).expect("rule pattern"));
 // International (+358 / 00358 / +46 …) and Finnish or Swedish national mobile formats.
-const PHONE: &str = r"(?:\+|(?-u:\b)00)(?:358|46|47|45|49|44|1)[ -]?\(?0?\)?\d(?:[ -]?\d){5,11}(?-u:\b)|(?-u:\b)0(?:4\d|50|7[02369])[ -]?\d(?:[ -]?\d){5,7}(?-u:\b)";
 static HETU_SHAPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$").expect("static regex"));
-const IPV4: &str = r"(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)";
 
 /// The identifiers made of digits (and an IBAN's country code), found in one pass of one
 /// automaton: a pattern per kind, the first listed winning where two start at the same place.
 /// One pass costs about a quarter of five.
 static NUMBERS: LazyLock<meta::Regex> = LazyLock::new(|| {
     meta::Regex::new_many(&[
-        breachdesk_pii::HETU_PATTERN,
-        breachdesk_pii::IBAN_PATTERN,
-        PHONE,
-        breachdesk_pii::CARD_PATTERN,
-        IPV4,
+        rules::pattern("national_id"),
+        rules::pattern("iban"),
+        rules::pattern("phone"),
+        rules::pattern("payment_card"),
+        rules::pattern("ip_address"),
     ])
-    .expect("static regex")
+    .expect("rule patterns")
 });
 const N_HETU: usize = 0;
 const N_IBAN: usize = 1;
@@ -154,29 +116,19 @@ fn restart(text: &str, start: usize, end: usize) -> usize {
 fn glued(a: Option<char>, b: Option<char>) -> bool {
     matches!(a, Some('-' | '.')) && b.is_some_and(|c| c.is_ascii_alphanumeric())
 }
-static DOB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:syntymäaika|syntymäpäivä|synt\.|födelsedatum|född|date of birth|birth ?date|dob)\s*[:=]?\s*(\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})")
-        .expect("static regex")
-});
-static CREDENTIAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$[^\s"',;]{20,}|(?-u:\b)(?:password|passwd|pwd|salasana|lösenord|api[_-]?key|secret)\s*[:=]\s*["']?[^\s"',;]{4,}"#)
-        .expect("static regex")
-});
+static DOB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(rules::pattern("date_of_birth")).expect("rule pattern"));
+static CREDENTIAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(rules::pattern("credential")).expect("rule pattern"));
 // "Nimi: Maija Meikäläinen", "Name: John Smith", "Namn: Erik Svensson" — two or three capitalised words.
-static LABELLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|(?-u:\b))(?i:nimi|name|namn|asiakas|customer|kund|potilas|patient)[ \t]*:[ \t]*(\p{Lu}[\p{Ll}'-]+(?:[ \t]+\p{Lu}[\p{Ll}'-]+){1,2})")
-        .expect("static regex")
-});
+static LABELLED_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(rules::pattern("person_name")).expect("rule pattern"));
 // A Finnish or Swedish street address with its postcode: "Mannerheimintie 1 A 2, 00100 Helsinki",
 // "Storgatan 5, 111 22 Stockholm".
-static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s,;:(])\p{Lu}[\p{Ll}-]*(?:katu|tie|kuja|polku|väylä|rinne|mäki|ranta|puisto|kaari|aukio|tori|gatan|vägen|gränd|torget|stigen|road|street|avenue|lane)\s+\d{1,4}(?:\s?[A-Za-z]{1,2}(?:\s?\d{1,3})?)?,?\s+(?:FI-|SE-)?(\d{5}|\d{3}\s\d{2})\s+\p{Lu}[\p{Ll}-]+")
-        .expect("static regex")
-});
-static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:diagnoosi|diagnosis|diagnos|sairaus|sjukdom|lääkitys|medication|medicin|hoitojakso|vårdperiod|raskaus|graviditet|pregnancy|mielenterveys|mental health|psykiatri\w*|hiv|syöpä|cancer|diabetes|masennus|depression|allergia|allergy)(?-u:\b)")
-        .expect("static regex")
-});
+static ADDRESS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(rules::pattern("postal_address")).expect("rule pattern"));
+static HEALTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(rules::pattern("health")).expect("rule pattern"));
 
 /// Which of the context patterns (date of birth, credential, labelled name, address, health,
 /// signature, salutation)
@@ -533,7 +485,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(&'static str, String)> {
-        detect(text, None, ROLE_MAILBOXES)
+        detect(text, None, rules::role_mailboxes())
             .into_iter()
             .map(|h| (h.category.id(), h.value))
             .collect()
@@ -591,7 +543,7 @@ mod tests {
         assert!(cats.contains(&"health"));
         assert!(cats.contains(&"credential"));
         let re = Regex::new(r"(?-u:\b)MK-\d{6}(?-u:\b)").unwrap();
-        let hits = detect("asiakas MK-123456", Some(&re), ROLE_MAILBOXES);
+        let hits = detect("asiakas MK-123456", Some(&re), rules::role_mailboxes());
         assert_eq!(hits[0].category, Category::CustomerNumber);
     }
 

@@ -14,6 +14,7 @@ mod doc;
 pub mod mail;
 mod names;
 mod office;
+mod rules;
 mod stream;
 pub mod table;
 mod unionfind;
@@ -27,7 +28,7 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::Serialize;
 
-pub use detect::{Category, Hit, ROLE_MAILBOXES, mask};
+pub use detect::{Category, Hit, mask};
 use doc::Doc;
 
 /// What to scan and how.
@@ -467,7 +468,7 @@ fn detect_all(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
         &doc.text,
         &doc.records,
         options.customer_number.as_ref(),
-        ROLE_MAILBOXES,
+        rules::role_mailboxes(),
         !named_by_columns,
     );
     found

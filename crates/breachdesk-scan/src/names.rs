@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::rules;
+
 /// A capitalised word: `Maija`, `Anna-Liisa`, `O'Brien`, `McDonald`, `Åsa`.
 const WORD: &str = r"\p{Lu}(?:['’]\p{Lu})?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?";
 
@@ -40,20 +42,23 @@ static LAST: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
 static RUN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"{WORD}(?:[ \t]+{WORD}){{1,3}}")).expect("static regex"));
 
-const CLOSINGS: &str = "ystävällisin terveisin|ystävällisesti|parhain terveisin|terveisin|terv\\.|med vänlig hälsning|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|best regards|kind regards|best wishes|regards|yours sincerely|sincerely";
-const GREETINGS: &str = "hei|hej|moi|hyvä|bästa|kära|dear|hello|hi";
+static CLOSINGS: LazyLock<String> =
+    LazyLock::new(|| rules::alternation(&rules::RULES.lists.closings));
+static GREETINGS: LazyLock<String> =
+    LazyLock::new(|| rules::alternation(&rules::RULES.lists.greetings));
 
 /// Cheap tests of whether a text may hold a signature or a salutation at all (the phrase and
 /// what must follow it), before the patterns that read the name are run.
 pub(crate) static SIGNATURE_HINT: LazyLock<String> =
-    LazyLock::new(|| format!(r"(?im)^[ \t]*(?:{CLOSINGS})[ \t,.!]*\r?\n"));
+    LazyLock::new(|| format!(r"(?im)^[ \t]*(?:{})[ \t,.!]*\r?\n", *CLOSINGS));
 pub(crate) static SALUTATION_HINT: LazyLock<String> =
-    LazyLock::new(|| format!(r"(?m)(?:^|[ \t])(?i:{GREETINGS})[ \t]+\p{{Lu}}"));
+    LazyLock::new(|| format!(r"(?m)(?:^|[ \t])(?i:{})[ \t]+\p{{Lu}}", *GREETINGS));
 
 /// The line after a closing phrase: the writer's name.
 pub(crate) static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?m)^[ \t]*(?i:{CLOSINGS})[ \t,.!]*\r?\n[ \t]*({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*\r?$"
+        r"(?m)^[ \t]*(?i:{})[ \t,.!]*\r?\n[ \t]*({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*\r?$",
+        *CLOSINGS
     ))
     .expect("static regex")
 });
@@ -61,20 +66,14 @@ pub(crate) static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
 /// A salutation and the name it addresses.
 pub(crate) static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?m)(?:^|[ \t])(?i:{GREETINGS})[ \t]+({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*(?:[,!:.]|\r?$)"
+        r"(?m)(?:^|[ \t])(?i:{})[ \t]+({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*(?:[,!:.]|\r?$)",
+        *GREETINGS
     ))
     .expect("static regex")
 });
 
-/// Endings of Finnish, Swedish and English surnames.
-const SURNAME_ENDINGS: &[&str] = &[
-    "nen", "sson", "son", "berg", "ström", "strom", "qvist", "kvist", "lund", "gren", "holm",
-    "dahl", "blad", "stedt", "mark", "ander", "ius", "ala", "ola", "ila", "älä", "ilä", "ela",
-    "elä",
-];
-
 fn surname_shaped(word: &str) -> bool {
-    word.chars().count() >= 5 && SURNAME_ENDINGS.iter().any(|e| word.ends_with(e))
+    word.chars().count() >= 5 && rules::surname_endings().iter().any(|e| word.ends_with(e))
 }
 
 fn is_surname(word: &str) -> bool {
