@@ -183,7 +183,8 @@ pub struct ScanArgs {
     /// The organisation's customer-number pattern (a regular expression).
     #[arg(long)]
     pub customer_number: Option<String>,
-    /// Skip files larger than this many MiB.
+    /// Skip files larger than this many MiB that must be read whole (archives, office documents,
+    /// PDF, JSON); logs, tables, NDJSON, plain text and mailboxes are read in pieces at any size.
     #[arg(long, default_value_t = 256)]
     pub max_file_mib: u64,
 }

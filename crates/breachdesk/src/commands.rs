@@ -383,6 +383,7 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
         reveal: args.reveal,
         collect_findings: args.findings.is_some(),
         collect_subjects: args.subjects.is_some(),
+        ..breachdesk_scan::Options::default()
     };
     let started = std::time::Instant::now();
     let bar = ScanBar::new();

@@ -245,7 +245,7 @@ fn ean(rng: &mut StdRng) -> String {
 pub fn decoys(rng: &mut StdRng, out: &mut String) {
     let _ = writeln!(
         out,
-        "order {}-{} invoice ref {} EAN {} at 2026-11-{:02} 12:{:02}:00 build v{}.{}.{}.{} id {:08x}-1234-4abc-9def-0123456789ab wrong {}",
+        "order {}-{} invoice ref {} EAN {} at 2026-11-{:02} 12:{:02}:00 build v{}.{}.{}.{} id {:08x}-1234-4abc-9def-0123456789ab session 0{}{:06}-89ab-4cde-8f01-23456789abcd wrong {}",
         rng.gen_range(100_000..999_999),
         rng.gen_range(100..999),
         rng.gen_range(1_000_000_000u64..9_999_999_999),
@@ -257,6 +257,9 @@ pub fn decoys(rng: &mut StdRng, out: &mut String) {
         rng.gen_range(0..20),
         rng.gen_range(0..200),
         rng.r#gen::<u32>(),
+        // A UUID whose first group is all digits shaped like a mobile number.
+        ["40", "50", "70", "45"][rng.gen_range(0..4)],
+        rng.gen_range(0..1_000_000),
         wrong_hetu(rng),
     );
 }
