@@ -577,6 +577,7 @@ fn is_large_text((path, len): &(PathBuf, u64), options: &Options) -> bool {
 fn scan_in_pieces(
     path: &Path,
     options: &Options,
+    progress: &dyn Progress,
     send: &mut dyn FnMut(Vec<(String, FileResult)>) -> bool,
 ) -> bool {
     let failed = |e: std::io::Error| vec![(String::new(), FileResult::Failed(e.to_string()))];
@@ -593,7 +594,9 @@ fn scan_in_pieces(
     let ext = extension(path);
     let Some(cut) = stream::Cut::of(&ext, &head) else {
         // Not text after all (UTF-16, binary, an archive by another name): read whole.
-        return send(scan_file(path, options).into_iter().collect());
+        let parts = scan_file(path, options);
+        progress.file_done(std::fs::metadata(path).map_or(0, |m| m.len()));
+        return send(parts);
     };
     let size = usize::try_from(options.piece_bytes).unwrap_or(usize::MAX);
     let mut pieces = stream::Pieces::new(std::io::Cursor::new(head).chain(file), cut, size);
@@ -604,6 +607,7 @@ fn scan_in_pieces(
         Err(e) => return send(failed(e)),
     };
     let mut reader = PieceReader::new(&ext, cut);
+    progress.file_done(first.len() as u64);
     if !send(reader.first(&first, options)) {
         return false;
     }
@@ -623,8 +627,14 @@ fn scan_in_pieces(
             }
         }
         let done = next.len() < group;
-        let results: Vec<Vec<(String, FileResult)>> =
-            next.par_iter().map(|p| reader.more(p, options)).collect();
+        let results: Vec<Vec<(String, FileResult)>> = next
+            .par_iter()
+            .map(|p| {
+                let parts = reader.more(p, options);
+                progress.file_done(p.len() as u64);
+                parts
+            })
+            .collect();
         for parts in results {
             if !send(parts) {
                 return false;
@@ -810,7 +820,7 @@ fn language_hint(values: &[(Category, &str)]) -> Option<&'static str> {
 pub trait Progress: Sync {
     /// The files found, and their total size in bytes.
     fn start(&self, files: u64, bytes: u64);
-    /// One file is done.
+    /// These bytes are done: a whole file, or a piece of a large one read in pieces.
     fn file_done(&self, bytes: u64);
 }
 
@@ -909,10 +919,9 @@ pub fn scan_with_progress(
                     break 'batches;
                 }
                 let one = std::slice::from_ref(entry);
-                let sent = scan_in_pieces(&entry.0, options, &mut |parts| {
+                let sent = scan_in_pieces(&entry.0, options, progress, &mut |parts| {
                     tx.send((one, vec![parts])).is_ok()
                 });
-                progress.file_done(entry.1);
                 if !sent {
                     break 'batches;
                 }

@@ -481,15 +481,33 @@ fn large_text_files_read_in_pieces_give_what_reading_them_whole_gives() {
     write(root, "big/users.ndjson", ndjson.as_bytes());
     write(root, "big/notes.txt", prose.as_bytes());
 
+    /// Counts what a scan says it has done, as the CLI's progress bar does.
+    #[derive(Default)]
+    struct Counted(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64);
+    impl breachdesk_scan::Progress for Counted {
+        fn start(&self, _: u64, bytes: u64) {
+            self.0.store(bytes, std::sync::atomic::Ordering::Relaxed);
+        }
+        fn file_done(&self, bytes: u64) {
+            self.1
+                .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
     let whole = scan(root, &Options::default()).unwrap();
-    let pieces = scan(
+    let counted = Counted::default();
+    let pieces = breachdesk_scan::scan_with_progress(
         root,
         &Options {
             piece_bytes: 4096,
             ..Options::default()
         },
+        &counted,
     )
     .unwrap();
+    // The progress of a file read in pieces advances piece by piece, and adds up.
+    let total = counted.0.into_inner();
+    assert_eq!(counted.1.into_inner(), total);
+    assert!(total > 5 * 200_000, "{total}");
     assert_eq!(whole.files, pieces.files);
     assert_eq!(
         whole.files.scanned,
