@@ -427,6 +427,19 @@ fn pdf_text_is_read_page_by_page_and_a_bad_pdf_is_listed_with_its_reason() {
     assert_eq!(json["files"]["scanned"], 1);
 }
 
+/// Counts what a scan says it has done, as the CLI's progress bar does.
+#[derive(Default)]
+struct Counted(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64);
+impl breachdesk_scan::Progress for Counted {
+    fn start(&self, _: u64, bytes: u64) {
+        self.0.store(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn file_done(&self, bytes: u64) {
+        self.1
+            .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Two long lists are equal (the first difference shown, not the lists).
 fn same<T: PartialEq + std::fmt::Debug>(a: &[T], b: &[T]) {
     if let Some(i) = (0..a.len().min(b.len())).find(|&i| a[i] != b[i]) {
@@ -481,18 +494,6 @@ fn large_text_files_read_in_pieces_give_what_reading_them_whole_gives() {
     write(root, "big/users.ndjson", ndjson.as_bytes());
     write(root, "big/notes.txt", prose.as_bytes());
 
-    /// Counts what a scan says it has done, as the CLI's progress bar does.
-    #[derive(Default)]
-    struct Counted(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64);
-    impl breachdesk_scan::Progress for Counted {
-        fn start(&self, _: u64, bytes: u64) {
-            self.0.store(bytes, std::sync::atomic::Ordering::Relaxed);
-        }
-        fn file_done(&self, bytes: u64) {
-            self.1
-                .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
-        }
-    }
     let whole = scan(root, &Options::default()).unwrap();
     let counted = Counted::default();
     let pieces = breachdesk_scan::scan_with_progress(
