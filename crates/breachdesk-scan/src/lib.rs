@@ -663,6 +663,17 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
+/// A file's own records (no attachments) as its one part.
+fn whole_part(doc: Doc<'_>, options: &Options) -> Vec<(String, FileResult)> {
+    vec![(
+        String::new(),
+        FileResult::Scanned {
+            records: detect_doc(doc, options),
+            photo: false,
+        },
+    )]
+}
+
 /// Reads the pieces of one large text file into records.
 struct PieceReader {
     ext: String,
@@ -689,13 +700,7 @@ impl PieceReader {
             if matches!(self.ext.as_str(), "csv" | "tsv" | "txt" | "") && looks_like_table(&text) {
                 let mut doc = Doc::built();
                 self.table = Some(table::rows(&text, &mut doc));
-                vec![(
-                    String::new(),
-                    FileResult::Scanned {
-                        records: detect_doc(doc, options),
-                        photo: false,
-                    },
-                )]
+                whole_part(doc, options)
             } else {
                 vec![(String::new(), scan_text(&self.ext, text, options))]
             }
@@ -710,13 +715,7 @@ impl PieceReader {
             let text = decode(piece);
             let mut doc = Doc::built();
             table::more_rows(&text, shape, &mut doc);
-            vec![(
-                String::new(),
-                FileResult::Scanned {
-                    records: detect_doc(doc, options),
-                    photo: false,
-                },
-            )]
+            whole_part(doc, options)
         } else {
             vec![(String::new(), scan_text(&self.ext, decode(piece), options))]
         };
