@@ -663,17 +663,6 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-/// A file's own records (no attachments) as its one part.
-fn whole_part(doc: Doc<'_>, options: &Options) -> Vec<(String, FileResult)> {
-    vec![(
-        String::new(),
-        FileResult::Scanned {
-            records: detect_doc(doc, options),
-            photo: false,
-        },
-    )]
-}
-
 /// Reads the pieces of one large text file into records.
 struct PieceReader {
     ext: String,
@@ -696,14 +685,9 @@ impl PieceReader {
         if self.cut == stream::Cut::Message {
             scan_mail(piece, options, 0)
         } else {
-            let text = decode(piece);
-            if matches!(self.ext.as_str(), "csv" | "tsv" | "txt" | "") && looks_like_table(&text) {
-                let mut doc = Doc::built();
-                self.table = Some(table::rows(&text, &mut doc));
-                whole_part(doc, options)
-            } else {
-                vec![(String::new(), scan_text(&self.ext, text, options))]
-            }
+            let (result, shape) = scan_text_shaped(&self.ext, decode(piece), options);
+            self.table = shape;
+            vec![(String::new(), result)]
         }
     }
 
@@ -715,7 +699,13 @@ impl PieceReader {
             let text = decode(piece);
             let mut doc = Doc::built();
             table::more_rows(&text, shape, &mut doc);
-            whole_part(doc, options)
+            vec![(
+                String::new(),
+                FileResult::Scanned {
+                    records: detect_doc(doc, options),
+                    photo: false,
+                },
+            )]
         } else {
             vec![(String::new(), scan_text(&self.ext, decode(piece), options))]
         };
@@ -759,6 +749,16 @@ fn scan_plain(ext: &str, bytes: &[u8], options: &Options) -> FileResult {
 
 /// Records of decoded text by its kind: JSON, NDJSON, a table, lines or paragraphs.
 fn scan_text(ext: &str, text: Cow<'_, str>, options: &Options) -> FileResult {
+    scan_text_shaped(ext, text, options).0
+}
+
+/// As [`scan_text`], with the table's shape when the text was read as a table.
+fn scan_text_shaped(
+    ext: &str,
+    text: Cow<'_, str>,
+    options: &Options,
+) -> (FileResult, Option<table::Shape>) {
+    let mut shape = None;
     let doc = match ext {
         "json" => {
             let mut doc = Doc::built();
@@ -781,16 +781,17 @@ fn scan_text(ext: &str, text: Cow<'_, str>, options: &Options) -> FileResult {
         }
         "csv" | "tsv" | "txt" | "" if looks_like_table(&text) => {
             let mut doc = Doc::built();
-            table::rows(&text, &mut doc);
+            shape = Some(table::rows(&text, &mut doc));
             doc
         }
         "csv" | "tsv" | "log" | "sql" => Doc::lines(text),
         _ => Doc::paragraphs(text),
     };
-    FileResult::Scanned {
+    let result = FileResult::Scanned {
         records: detect_doc(doc, options),
         photo: false,
-    }
+    };
+    (result, shape)
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -1051,6 +1052,7 @@ impl<'o> Linker<'o> {
     }
 
     fn finish(self) -> Report {
+        let keep = self.keep();
         let Self {
             options,
             counts,
@@ -1070,7 +1072,7 @@ impl<'o> Linker<'o> {
         }
         drop(distinct);
         drop(owner);
-        if !(options.collect_findings || options.collect_subjects) {
+        if !keep {
             return Report {
                 subjects: uf.sets(),
                 categories,
