@@ -30,6 +30,23 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in the order of the enum (`ALL[c as usize] == c`).
+    pub const ALL: [Self; 13] = [
+        Self::PersonName,
+        Self::PostalAddress,
+        Self::NationalId,
+        Self::PaymentCard,
+        Self::Iban,
+        Self::Email,
+        Self::Phone,
+        Self::IpAddress,
+        Self::CustomerNumber,
+        Self::DateOfBirth,
+        Self::Credential,
+        Self::Health,
+        Self::Photo,
+    ];
+
     #[must_use]
     pub const fn id(self) -> &'static str {
         match self {

@@ -2,25 +2,29 @@
 //!
 //! walk → read and decode → split into records → detect and validate → link records that share a
 //! strong identifier into data subjects (union-find) → report. Synchronous and multi-threaded
-//! (rayon over the files); no database, no network; it never writes into the scanned tree and
-//! never logs a value.
+//! (rayon over the files, linking on a thread of its own); no database, no network; it never
+//! writes into the scanned tree and never logs a value.
 //!
-//! This first version reads plain text, logs, CSV/TSV (a row is a record), JSON and NDJSON (a line
-//! is a record), and counts image files as `photo` candidates. Other formats (office documents,
-//! PDF, archives, mailboxes) are counted as skipped with their reason, never silently dropped.
+//! Reads plain text, logs, CSV/TSV (a row is a record), JSON and NDJSON, e-mail (`.eml`, mbox),
+//! office documents, PDF text and archives recursively; large text files in pieces. Image files
+//! are `photo` candidates; what cannot be read is listed with its reason, never silently dropped.
+//! Findings and subject lines are written to a [`Sink`] at the end, from a sealed spill file,
+//! so that memory does not grow with the leak.
 
 pub mod detect;
 mod doc;
+mod link;
 pub mod mail;
 mod names;
 mod office;
 mod rules;
+mod spill;
 mod stream;
 pub mod table;
 mod unionfind;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -48,6 +52,12 @@ pub struct Options {
     pub collect_findings: bool,
     /// Keep every data subject for `--subjects`.
     pub collect_subjects: bool,
+    /// Where the sealed temporary files for findings and subjects go (the system's temporary
+    /// directory when `None`); never inside the scanned tree.
+    pub spill_dir: Option<PathBuf>,
+    /// About how much subject data is gathered in memory at once at the end of a scan; the
+    /// subjects beyond it wait in further temporary files.
+    pub subject_bucket_bytes: u64,
 }
 
 impl Default for Options {
@@ -59,16 +69,64 @@ impl Default for Options {
             reveal: false,
             collect_findings: true,
             collect_subjects: true,
+            spill_dir: None,
+            subject_bucket_bytes: 32 * 1024 * 1024,
         }
     }
 }
 
-/// Why PATH itself could not be scanned.
+/// Why a scan could not be done (a file that cannot be read is not an error: it is listed).
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {source}")]
-pub struct ScanError {
-    pub path: PathBuf,
-    pub source: std::io::Error,
+pub enum ScanError {
+    /// PATH itself cannot be read.
+    #[error("{path}: {source}")]
+    Root {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The temporary files that hold findings and subjects until the end.
+    #[error("temporary files in {dir}: {source}")]
+    Spill {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    /// The sink refused a finding or a subject line.
+    #[error("writing the findings or subjects: {0}")]
+    Output(std::io::Error),
+}
+
+/// Where findings (`--findings`) and subject lines (`--subjects`) go, one at a time, as a scan
+/// ends: in file order, and in subject-number order.
+pub trait Sink {
+    /// One occurrence.
+    ///
+    /// # Errors
+    /// When it cannot be written; the scan stops.
+    fn finding(&mut self, line: FindingLine) -> std::io::Result<()>;
+    /// One data subject.
+    ///
+    /// # Errors
+    /// When it cannot be written; the scan stops.
+    fn subject(&mut self, line: SubjectLine) -> std::io::Result<()>;
+}
+
+/// A sink that keeps every line in memory (for a small scan, and for tests).
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub findings: Vec<FindingLine>,
+    pub subjects: Vec<SubjectLine>,
+}
+
+impl Sink for Collected {
+    fn finding(&mut self, line: FindingLine) -> std::io::Result<()> {
+        self.findings.push(line);
+        Ok(())
+    }
+
+    fn subject(&mut self, line: SubjectLine) -> std::io::Result<()> {
+        self.subjects.push(line);
+        Ok(())
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -125,19 +183,14 @@ pub struct Report {
     pub files: FileCounts,
     #[serde(skip)]
     pub problems: Vec<FileProblem>,
+    /// Every occurrence, when asked for: filled by [`scan`] and [`scan_with_progress`];
+    /// [`scan_into`] gives them to its sink instead.
     #[serde(skip)]
     pub findings: Vec<FindingLine>,
+    /// Every data subject, when asked for (as `findings`).
     #[serde(skip)]
     pub subject_lines: Vec<SubjectLine>,
 }
-
-/// What is gathered about one subject: identifiers shown, categories, files, raw identifiers.
-type SubjectAcc = (
-    BTreeMap<&'static str, Vec<String>>,
-    Vec<&'static str>,
-    Vec<String>,
-    Vec<(Category, String)>,
-);
 
 /// What one file yielded.
 enum FileResult {
@@ -203,61 +256,8 @@ fn is_image(bytes: &[u8]) -> bool {
         || (bytes.len() > 12 && &bytes[8..12] == b"WEBP")
 }
 
-/// A scanned file kept for findings and subjects: its name, whether it is a photo, and its
-/// records with their union-find nodes.
-type KeptFile = (String, bool, Vec<(Vec<Hit>, Option<usize>)>);
-
 /// Files read in parallel before their records are linked (bounds the records in memory).
 const LINK_BATCH: usize = 512;
-
-/// Makes a record with a strong identifier a node of the union-find, joined to every earlier
-/// record that shares one of its identifiers; `None` for a record that identifies nobody.
-fn link(
-    hits: &[Hit],
-    uf: &mut unionfind::UnionFind,
-    owner: &mut foldhash::HashMap<u64, usize>,
-    distinct: &mut HashMap<Category, u64>,
-) -> Option<usize> {
-    // (the category whose distinct values a new key counts, the key)
-    let mut keys: Vec<(Option<Category>, u64)> = hits
-        .iter()
-        .filter(|h| h.category.is_strong())
-        .map(|h| (Some(h.category), identifier_key(h.category, &h.value, "")))
-        .collect();
-    // A name together with an address identifies a person; either alone does not.
-    let name = hits.iter().find(|h| h.category == Category::PersonName);
-    let address = hits.iter().find(|h| h.category == Category::PostalAddress);
-    if let (Some(n), Some(a)) = (name, address) {
-        keys.push((
-            None,
-            identifier_key(Category::PersonName, &n.value, &a.value),
-        ));
-    }
-    if keys.is_empty() {
-        return None;
-    }
-    let node = uf.add();
-    for (category, key) in keys {
-        if let Some(&other) = owner.get(&key) {
-            uf.union(node, other);
-        } else {
-            owner.insert(key, node);
-            // The linking map holds every strong identifier once: it counts them too.
-            if let Some(c) = category {
-                *distinct.entry(c).or_default() += 1;
-            }
-        }
-    }
-    Some(node)
-}
-
-/// A fixed-size key for an identifier (or a name with an address): the same value always gives
-/// the same key, within a run and across runs.
-fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
-    use std::hash::BuildHasher as _;
-    foldhash::quality::FixedState::with_seed(0x6272_6561_6368_6473)
-        .hash_one((category, value, with))
-}
 
 /// A table: a header line with known column names and a delimiter that recurs on the next line.
 fn looks_like_table(text: &str) -> bool {
@@ -843,10 +843,31 @@ pub fn scan_with_progress(
     options: &Options,
     progress: &dyn Progress,
 ) -> Result<Report, ScanError> {
-    std::fs::metadata(root).map_err(|source| ScanError {
+    let mut lines = Collected::default();
+    let mut report = scan_into(root, options, progress, &mut lines)?;
+    report.findings = lines.findings;
+    report.subject_lines = lines.subjects;
+    Ok(report)
+}
+
+/// As [`scan_with_progress`], giving findings and subject lines to `sink` one at a time (memory
+/// does not grow with them: until the end they wait in a sealed temporary file).
+pub fn scan_into(
+    root: &Path,
+    options: &Options,
+    progress: &dyn Progress,
+    sink: &mut dyn Sink,
+) -> Result<Report, ScanError> {
+    std::fs::metadata(root).map_err(|source| ScanError::Root {
         path: root.to_owned(),
         source,
     })?;
+    // Findings and subjects wait in sealed temporary files until the subjects are known.
+    let spill_dir = if options.collect_findings || options.collect_subjects {
+        Some(link::spill_dir(root, options)?)
+    } else {
+        None
+    };
     let mut files: Vec<(PathBuf, u64)> = Vec::new();
     let mut problems = Vec::new();
     let mut counts = FileCounts::default();
@@ -883,13 +904,16 @@ pub fn scan_with_progress(
     // the whole leak: after linking only the identifier keys and the union-find stay — and the
     // records' hits only when findings or subjects were asked for (they need the final subject
     // numbers).
-    let mut linker = Linker::new(counts, problems, options);
+    let mut linker = link::Linker::new(counts, problems, options, spill_dir)?;
     let linker = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(&[(PathBuf, u64)], Scanned)>(1);
         let linking = s.spawn(move || {
-            for (batch, scanned) in rx {
+            // Stops (and so stops the reading) when the records cannot be kept.
+            'batches: for (batch, scanned) in rx {
                 for ((path, _), parts) in batch.iter().zip(scanned) {
-                    linker.add(&relative(root, path), parts);
+                    if !linker.add(&relative(root, path), parts) {
+                        break 'batches;
+                    }
                 }
             }
             linker
@@ -937,228 +961,8 @@ pub fn scan_with_progress(
         drop(tx);
         linking.join().expect("the linking thread does not panic")
     });
-    Ok(linker.finish())
+    linker.finish(sink)
 }
 
 /// What one batch of files yielded, file by file (an archive or a mailbox gives several parts).
 type Scanned = Vec<Vec<(String, FileResult)>>;
-
-/// Counts, links and (when asked) keeps what the files yielded, in file order.
-struct Linker<'o> {
-    options: &'o Options,
-    counts: FileCounts,
-    problems: Vec<FileProblem>,
-    uf: unionfind::UnionFind,
-    /// Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
-    /// strings: two different identifiers sharing a hash would join two people, which at 10
-    /// million identifiers has a probability of about 3 in a million.
-    owner: foldhash::HashMap<u64, usize>,
-    categories: BTreeMap<&'static str, CategoryCount>,
-    /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
-    distinct: HashMap<Category, foldhash::HashSet<u64>>,
-    strong_distinct: HashMap<Category, u64>,
-    kept: Vec<KeptFile>,
-}
-
-impl<'o> Linker<'o> {
-    fn new(counts: FileCounts, problems: Vec<FileProblem>, options: &'o Options) -> Self {
-        Self {
-            options,
-            counts,
-            problems,
-            uf: unionfind::UnionFind::default(),
-            owner: foldhash::HashMap::default(),
-            categories: BTreeMap::new(),
-            distinct: HashMap::new(),
-            strong_distinct: HashMap::new(),
-            kept: Vec::new(),
-        }
-    }
-
-    fn keep(&self) -> bool {
-        self.options.collect_findings || self.options.collect_subjects
-    }
-
-    /// One file's parts.
-    fn add(&mut self, base: &str, parts: Vec<(String, FileResult)>) {
-        for (suffix, result) in parts {
-            let file = format!("{base}{suffix}");
-            let (records, photo, more) = match result {
-                FileResult::Skipped(reason) => {
-                    self.counts.skipped += 1;
-                    self.problems.push(FileProblem {
-                        file,
-                        outcome: "skipped",
-                        reason,
-                    });
-                    continue;
-                }
-                FileResult::Failed(reason) => {
-                    self.counts.failed += 1;
-                    self.problems.push(FileProblem {
-                        file,
-                        outcome: "failed",
-                        reason,
-                    });
-                    continue;
-                }
-                FileResult::Scanned { records, photo } => (records, photo, false),
-                FileResult::More(records) => (records, false, true),
-            };
-            if !more {
-                self.counts.scanned += 1;
-            }
-            if photo {
-                self.categories
-                    .entry(Category::Photo.id())
-                    .or_default()
-                    .occurrences += 1;
-                self.distinct
-                    .entry(Category::Photo)
-                    .or_default()
-                    .insert(identifier_key(Category::Photo, &file, ""));
-            }
-            let mut linked = Vec::new();
-            for hits in records {
-                for h in &hits {
-                    self.categories
-                        .entry(h.category.id())
-                        .or_default()
-                        .occurrences += 1;
-                    if !h.category.is_strong() {
-                        self.distinct
-                            .entry(h.category)
-                            .or_default()
-                            .insert(identifier_key(h.category, &h.value, ""));
-                    }
-                }
-                let node = link(
-                    &hits,
-                    &mut self.uf,
-                    &mut self.owner,
-                    &mut self.strong_distinct,
-                );
-                if self.keep() {
-                    linked.push((hits, node));
-                }
-            }
-            if self.keep() {
-                match self.kept.last_mut() {
-                    Some(last) if more && last.0 == file => last.2.append(&mut linked),
-                    _ => self.kept.push((file, photo, linked)),
-                }
-            }
-        }
-    }
-
-    fn finish(self) -> Report {
-        let keep = self.keep();
-        let Self {
-            options,
-            counts,
-            problems,
-            mut uf,
-            owner,
-            mut categories,
-            distinct,
-            strong_distinct,
-            kept,
-        } = self;
-        for (c, values) in &distinct {
-            categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
-        }
-        for (c, n) in &strong_distinct {
-            categories.entry(c.id()).or_default().distinct_values = *n;
-        }
-        drop(distinct);
-        drop(owner);
-        if !keep {
-            return Report {
-                subjects: uf.sets(),
-                categories,
-                files: counts,
-                problems,
-                findings: Vec::new(),
-                subject_lines: Vec::new(),
-            };
-        }
-        // Subject numbers in order of first appearance.
-        let mut number: HashMap<usize, u64> = HashMap::new();
-        let mut findings = Vec::new();
-        let mut subjects: BTreeMap<u64, SubjectAcc> = BTreeMap::new();
-        let shown = |c: Category, v: &str| {
-            if options.reveal {
-                v.to_owned()
-            } else {
-                mask(c, v)
-            }
-        };
-        for (file, photo, records) in kept {
-            if photo && options.collect_findings {
-                findings.push(FindingLine {
-                    file: file.clone(),
-                    category: Category::Photo.id(),
-                    value: file.clone(),
-                    subject: None,
-                });
-            }
-            for (hits, node) in records {
-                let subject = node.map(|n| {
-                    let root = uf.find(n);
-                    let next = number.len() as u64 + 1;
-                    *number.entry(root).or_insert(next)
-                });
-                for h in hits {
-                    if options.collect_findings {
-                        findings.push(FindingLine {
-                            file: file.clone(),
-                            category: h.category.id(),
-                            value: shown(h.category, &h.value),
-                            subject,
-                        });
-                    }
-                    if let Some(s) = subject.filter(|_| options.collect_subjects) {
-                        let entry = subjects.entry(s).or_default();
-                        if h.category.is_strong() {
-                            let list = entry.0.entry(h.category.id()).or_default();
-                            let v = shown(h.category, &h.value);
-                            if !list.contains(&v) {
-                                list.push(v);
-                            }
-                            entry.3.push((h.category, h.value));
-                        }
-                        if !entry.1.contains(&h.category.id()) {
-                            entry.1.push(h.category.id());
-                        }
-                        if !entry.2.contains(&file) {
-                            entry.2.push(file.clone());
-                        }
-                    }
-                }
-            }
-        }
-        let subject_lines = subjects
-            .into_iter()
-            .map(|(subject, (identifiers, mut cats, files, raw))| {
-                cats.sort_unstable();
-                let raw: Vec<(Category, &str)> =
-                    raw.iter().map(|(c, v)| (*c, v.as_str())).collect();
-                SubjectLine {
-                    subject,
-                    identifiers,
-                    categories: cats,
-                    language_hint: language_hint(&raw),
-                    files,
-                }
-            })
-            .collect();
-        Report {
-            subjects: uf.sets(),
-            categories,
-            files: counts,
-            problems,
-            findings,
-            subject_lines,
-        }
-    }
-}

@@ -352,6 +352,35 @@ impl breachdesk_scan::Progress for ScanBar {
 }
 
 /// `breachdesk scan PATH`: the leak scanner. Output files may not lie inside the scanned tree.
+/// `--findings` and `--subjects` as JSON lines, each into a temporary file beside its destination
+/// (and the destination).
+#[derive(Default)]
+struct JsonLines {
+    findings: Option<(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf)>,
+    subjects: Option<(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf)>,
+}
+
+fn json_line(
+    out: Option<&mut (std::io::BufWriter<tempfile::NamedTempFile>, PathBuf)>,
+    line: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    if let Some((w, _)) = out {
+        serde_json::to_writer(&mut *w, line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+impl breachdesk_scan::Sink for JsonLines {
+    fn finding(&mut self, line: breachdesk_scan::FindingLine) -> std::io::Result<()> {
+        json_line(self.findings.as_mut(), &line)
+    }
+
+    fn subject(&mut self, line: breachdesk_scan::SubjectLine) -> std::io::Result<()> {
+        json_line(self.subjects.as_mut(), &line)
+    }
+}
+
 pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     use std::fmt::Write as _;
 
@@ -363,7 +392,15 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("--customer-number is not a valid regular expression: {e}"))?;
     let root = std::fs::canonicalize(&args.path)
         .with_context(|| format!("cannot read {}", args.path.display()))?;
-    for out in [&args.findings, &args.subjects].into_iter().flatten() {
+    // Each output is written to a temporary file beside it, which replaces it only when the scan
+    // is complete; the scan's own temporary files go to the same directory.
+    let mut outputs = JsonLines::default();
+    let mut spill_dir = None;
+    for (out, slot) in [
+        (&args.findings, &mut outputs.findings),
+        (&args.subjects, &mut outputs.subjects),
+    ] {
+        let Some(out) = out else { continue };
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -376,6 +413,10 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
                 out.display()
             );
         }
+        let file = tempfile::NamedTempFile::new_in(&parent)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        *slot = Some((std::io::BufWriter::new(file), out.clone()));
+        spill_dir = Some(parent);
     }
     let options = breachdesk_scan::Options {
         max_file_bytes: args.max_file_mib.max(1) * 1024 * 1024,
@@ -383,42 +424,19 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
         reveal: args.reveal,
         collect_findings: args.findings.is_some(),
         collect_subjects: args.subjects.is_some(),
+        spill_dir,
         ..breachdesk_scan::Options::default()
     };
     let started = std::time::Instant::now();
     let bar = ScanBar::new();
-    let report = breachdesk_scan::scan_with_progress(&root, &options, &bar)?;
+    let report = breachdesk_scan::scan_into(&root, &options, &bar, &mut outputs)?;
     bar.finish();
     let elapsed = started.elapsed();
-    let write_lines = |path: &Path, lines: Vec<String>| -> anyhow::Result<()> {
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?,
-        );
-        for l in lines {
-            writeln!(f, "{l}")?;
-        }
-        f.flush()?;
-        Ok(())
-    };
-    if let Some(path) = &args.findings {
-        write_lines(
-            path,
-            report
-                .findings
-                .iter()
-                .map(serde_json::to_string)
-                .collect::<Result<_, _>>()?,
-        )?;
-    }
-    if let Some(path) = &args.subjects {
-        write_lines(
-            path,
-            report
-                .subject_lines
-                .iter()
-                .map(serde_json::to_string)
-                .collect::<Result<_, _>>()?,
-        )?;
+    for (w, path) in [outputs.findings, outputs.subjects].into_iter().flatten() {
+        w.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)
+            .and_then(|f| f.persist(&path).map_err(|e| e.error))
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     if args.json {
         return say(&serde_json::to_string_pretty(&report)?);

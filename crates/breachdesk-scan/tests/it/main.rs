@@ -120,10 +120,112 @@ fn a_leak_is_counted_by_category_and_by_person() {
 #[test]
 fn an_unreadable_root_is_the_only_error() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(scan(&dir.path().join("nope"), &Options::default()).is_err());
+    let e = scan(&dir.path().join("nope"), &Options::default()).unwrap_err();
+    assert!(matches!(e, breachdesk_scan::ScanError::Root { .. }), "{e}");
     let empty = scan(dir.path(), &Options::default()).unwrap();
     assert_eq!(empty.subjects, 0);
     assert_eq!(empty.files.scanned, 0);
+}
+
+fn listing(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut all: Vec<_> = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .build()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn temporary_files_never_go_into_the_scanned_tree_nor_nowhere() {
+    let dir = leak();
+    let root = dir.path();
+    let before = listing(root);
+    // Findings and subjects wait in sealed temporary files: inside the tree is refused before
+    // anything is read.
+    let inside = scan(
+        root,
+        &Options {
+            spill_dir: Some(root.join("export")),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(inside, breachdesk_scan::ScanError::Spill { .. }));
+    assert!(
+        inside.to_string().contains("inside the scanned tree"),
+        "{inside}"
+    );
+    // A directory that is not there is named in the error.
+    let missing = scan(
+        root,
+        &Options {
+            spill_dir: Some(root.parent().unwrap().join("no-such-spill-dir")),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        missing.to_string().contains("no-such-spill-dir"),
+        "{missing}"
+    );
+    // Counts alone need no temporary files.
+    let counts = scan(
+        root,
+        &Options {
+            spill_dir: Some(root.join("export")),
+            collect_findings: false,
+            collect_subjects: false,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert!(counts.subjects > 0);
+    assert_eq!(listing(root), before);
+}
+
+/// A sink that fails after a few lines, as a full disk would.
+struct FullDisk(usize);
+
+impl breachdesk_scan::Sink for FullDisk {
+    fn finding(&mut self, _: breachdesk_scan::FindingLine) -> std::io::Result<()> {
+        self.0 = self
+            .0
+            .checked_sub(1)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left"))?;
+        Ok(())
+    }
+
+    fn subject(&mut self, line: breachdesk_scan::SubjectLine) -> std::io::Result<()> {
+        self.finding(breachdesk_scan::FindingLine {
+            file: String::new(),
+            category: "",
+            value: String::new(),
+            subject: Some(line.subject),
+        })
+    }
+}
+
+#[test]
+fn a_sink_that_cannot_write_stops_the_scan_with_its_error() {
+    let dir = leak();
+    let e = breachdesk_scan::scan_into(
+        dir.path(),
+        &Options::default(),
+        &NoProgress,
+        &mut FullDisk(2),
+    )
+    .unwrap_err();
+    assert!(matches!(e, breachdesk_scan::ScanError::Output(_)));
+    assert!(e.to_string().contains("no space left"), "{e}");
+}
+
+struct NoProgress;
+
+impl breachdesk_scan::Progress for NoProgress {
+    fn start(&self, _: u64, _: u64) {}
+    fn file_done(&self, _: u64) {}
 }
 
 #[test]
@@ -520,6 +622,29 @@ fn large_text_files_read_in_pieces_give_what_reading_them_whole_gives() {
     assert_eq!(whole.subjects, pieces.subjects);
     same(&whole.findings, &pieces.findings);
     same(&whole.subject_lines, &pieces.subject_lines);
+    // Subjects gathered in many small buckets at the end (instead of one) come out the same,
+    // numbered 1, 2, 3 … in order; the sealed temporary files leave nothing behind.
+    let spill = tempfile::tempdir().unwrap();
+    let bucketed = scan(
+        root,
+        &Options {
+            subject_bucket_bytes: 1024,
+            spill_dir: Some(spill.path().to_owned()),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    same(&whole.findings, &bucketed.findings);
+    same(&whole.subject_lines, &bucketed.subject_lines);
+    assert!(
+        bucketed
+            .subject_lines
+            .iter()
+            .enumerate()
+            .all(|(i, l)| l.subject == i as u64 + 1)
+    );
+    assert_eq!(bucketed.subject_lines.len() as u64, bucketed.subjects);
+    assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
     // And what was found is what was written.
     let c = &whole.categories;
     assert_eq!(c["email"].distinct_values, 5 * n);

@@ -826,6 +826,21 @@ fn scan_follows_the_contract_reads_only_and_masks_by_default() {
     );
     assert_eq!(walk(&leak), before, "nothing written into the scanned tree");
     assert!(!tmp.path().join("breachdesk-data").exists());
+    // The outputs hold personal data: readable by their owner only. The scan's sealed
+    // temporary files (beside them) leave nothing behind.
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        for f in [&findings, &subjects] {
+            let mode = std::fs::metadata(f).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", f.display());
+        }
+    }
+    let mut beside: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["findings.jsonl", "leak", "subjects.jsonl"]);
 
     // --reveal shows values; writing into the tree is refused; a missing PATH is the only failure.
     let out = bin()

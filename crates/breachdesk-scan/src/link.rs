@@ -1,0 +1,520 @@
+//! Linking records into data subjects, and what a scan gives at its end.
+//!
+//! Records are linked in file order as the reading threads hand them over: a record with a strong
+//! identifier becomes a union-find node joined to every earlier record sharing one. Only the
+//! identifiers' 64-bit keys and the union-find stay in memory. When findings or subjects were
+//! asked for, each record also goes to a sealed spill file ([`crate::spill`]); at the end the
+//! spill is read once to number the subjects in order of first appearance (and write the
+//! findings), and each subject's data is sorted into buckets of consecutive subject numbers, each
+//! small enough to gather in memory on its own. Memory so stays bounded by the number of
+//! identifiers, not by the size of the leak.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::spill::{SpillReader, SpillWriter};
+use crate::unionfind::UnionFind;
+use crate::{
+    Category, CategoryCount, FileCounts, FileProblem, FileResult, FindingLine, Hit, Options,
+    Report, ScanError, Sink, SubjectLine, mask,
+};
+
+/// Makes a record with a strong identifier a node of the union-find, joined to every earlier
+/// record that shares one of its identifiers; `None` for a record that identifies nobody.
+fn link(
+    hits: &[Hit],
+    uf: &mut UnionFind,
+    owner: &mut foldhash::HashMap<u64, u32>,
+    distinct: &mut HashMap<Category, u64>,
+) -> Option<u32> {
+    // (the category whose distinct values a new key counts, the key)
+    let mut keys: Vec<(Option<Category>, u64)> = hits
+        .iter()
+        .filter(|h| h.category.is_strong())
+        .map(|h| (Some(h.category), identifier_key(h.category, &h.value, "")))
+        .collect();
+    // A name together with an address identifies a person; either alone does not.
+    let name = hits.iter().find(|h| h.category == Category::PersonName);
+    let address = hits.iter().find(|h| h.category == Category::PostalAddress);
+    if let (Some(n), Some(a)) = (name, address) {
+        keys.push((
+            None,
+            identifier_key(Category::PersonName, &n.value, &a.value),
+        ));
+    }
+    if keys.is_empty() {
+        return None;
+    }
+    let node = uf.add();
+    for (category, key) in keys {
+        if let Some(&other) = owner.get(&key) {
+            uf.union(node, other);
+        } else {
+            owner.insert(key, node);
+            // The linking map holds every strong identifier once: it counts them too.
+            if let Some(c) = category {
+                *distinct.entry(c).or_default() += 1;
+            }
+        }
+    }
+    Some(node)
+}
+
+/// A fixed-size key for an identifier (or a name with an address): the same value always gives
+/// the same key, within a run and across runs.
+fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    foldhash::quality::FixedState::with_seed(0x6272_6561_6368_6473)
+        .hash_one((category, value, with))
+}
+
+/// Spill layout: a file part starts with `FILE` (name, photo flag); each record after it is
+/// `RECORD` (node or `NO_NODE`, number of hits, each hit's category and value).
+const FILE: u8 = 0;
+const RECORD: u8 = 1;
+const NO_NODE: u32 = u32::MAX;
+
+/// At most this many buckets are open at once (each holds a frame buffer).
+const MAX_BUCKETS: u64 = 512;
+
+/// Where the spill files go: a directory outside the scanned tree.
+pub(crate) fn spill_dir(root: &Path, options: &Options) -> Result<PathBuf, ScanError> {
+    let dir = options.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let inside = match (std::fs::canonicalize(&dir), std::fs::canonicalize(root)) {
+        (Ok(d), Ok(r)) => d.starts_with(r),
+        (Err(source), _) => return Err(ScanError::Spill { dir, source }),
+        (_, Err(_)) => false,
+    };
+    if inside {
+        return Err(ScanError::Spill {
+            dir,
+            source: io::Error::other(
+                "it is inside the scanned tree, where a scan never writes; choose a directory \
+                 outside it for the temporary files",
+            ),
+        });
+    }
+    Ok(dir)
+}
+
+pub(crate) struct Linker<'o> {
+    options: &'o Options,
+    counts: FileCounts,
+    problems: Vec<FileProblem>,
+    uf: UnionFind,
+    /// Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
+    /// strings: two different identifiers sharing a hash would join two people, which at 10
+    /// million identifiers has a probability of about 3 in a million.
+    owner: foldhash::HashMap<u64, u32>,
+    categories: BTreeMap<&'static str, CategoryCount>,
+    /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
+    distinct: HashMap<Category, foldhash::HashSet<u64>>,
+    strong_distinct: HashMap<Category, u64>,
+    /// The records behind findings and subjects, sealed on disk until the subjects are known.
+    spill: Option<(PathBuf, SpillWriter)>,
+    /// The first error writing the spill (the scan stops at it).
+    failed: Option<io::Error>,
+}
+
+impl<'o> Linker<'o> {
+    /// A linker; with a spill file in `spill_dir` when there is one (findings or subjects are
+    /// asked for).
+    pub(crate) fn new(
+        counts: FileCounts,
+        problems: Vec<FileProblem>,
+        options: &'o Options,
+        spill_dir: Option<PathBuf>,
+    ) -> Result<Self, ScanError> {
+        let spill = match spill_dir {
+            Some(dir) => match SpillWriter::new(&dir) {
+                Ok(writer) => Some((dir, writer)),
+                Err(source) => return Err(ScanError::Spill { dir, source }),
+            },
+            None => None,
+        };
+        Ok(Self {
+            options,
+            counts,
+            problems,
+            uf: UnionFind::default(),
+            owner: foldhash::HashMap::default(),
+            categories: BTreeMap::new(),
+            distinct: HashMap::new(),
+            strong_distinct: HashMap::new(),
+            spill,
+            failed: None,
+        })
+    }
+
+    /// Writes to the spill, if there is one; false (and the error kept) when that fails.
+    fn spilled(&mut self, f: impl FnOnce(&mut SpillWriter) -> io::Result<()>) -> bool {
+        let Some((_, writer)) = &mut self.spill else {
+            return true;
+        };
+        match f(writer) {
+            Ok(()) => true,
+            Err(e) => {
+                self.failed = Some(e);
+                false
+            }
+        }
+    }
+
+    /// One file's parts. False when the records could not be kept: the scan stops.
+    pub(crate) fn add(&mut self, base: &str, parts: Vec<(String, FileResult)>) -> bool {
+        for (suffix, result) in parts {
+            let file = format!("{base}{suffix}");
+            let (records, photo, more) = match result {
+                FileResult::Skipped(reason) => {
+                    self.counts.skipped += 1;
+                    self.problems.push(FileProblem {
+                        file,
+                        outcome: "skipped",
+                        reason,
+                    });
+                    continue;
+                }
+                FileResult::Failed(reason) => {
+                    self.counts.failed += 1;
+                    self.problems.push(FileProblem {
+                        file,
+                        outcome: "failed",
+                        reason,
+                    });
+                    continue;
+                }
+                FileResult::Scanned { records, photo } => (records, photo, false),
+                FileResult::More(records) => (records, false, true),
+            };
+            if !more {
+                self.counts.scanned += 1;
+            }
+            if photo {
+                self.categories
+                    .entry(Category::Photo.id())
+                    .or_default()
+                    .occurrences += 1;
+                self.distinct
+                    .entry(Category::Photo)
+                    .or_default()
+                    .insert(identifier_key(Category::Photo, &file, ""));
+            }
+            if !self.spilled(|w| {
+                w.put_u8(FILE)?;
+                w.put_str(&file)?;
+                w.put_u8(u8::from(photo))
+            }) {
+                return false;
+            }
+            for hits in records {
+                for h in &hits {
+                    self.categories
+                        .entry(h.category.id())
+                        .or_default()
+                        .occurrences += 1;
+                    if !h.category.is_strong() {
+                        self.distinct
+                            .entry(h.category)
+                            .or_default()
+                            .insert(identifier_key(h.category, &h.value, ""));
+                    }
+                }
+                let node = link(
+                    &hits,
+                    &mut self.uf,
+                    &mut self.owner,
+                    &mut self.strong_distinct,
+                );
+                // A record of nobody matters only to the findings.
+                if (node.is_some() || self.options.collect_findings)
+                    && !self.spilled(|w| spill_record(w, node, &hits))
+                {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// The counts, and the findings and subject lines to `sink`.
+    pub(crate) fn finish(self, sink: &mut dyn Sink) -> Result<Report, ScanError> {
+        let Self {
+            options,
+            counts,
+            problems,
+            mut uf,
+            owner,
+            mut categories,
+            distinct,
+            strong_distinct,
+            spill,
+            failed,
+        } = self;
+        if let (Some(source), Some((dir, _))) = (failed, &spill) {
+            return Err(ScanError::Spill {
+                dir: dir.clone(),
+                source,
+            });
+        }
+        for (c, values) in &distinct {
+            categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
+        }
+        for (c, n) in &strong_distinct {
+            categories.entry(c.id()).or_default().distinct_values = *n;
+        }
+        drop(distinct);
+        drop(owner);
+        let subjects = uf.sets();
+        if let Some((dir, writer)) = spill {
+            let spill_error = |source| ScanError::Spill {
+                dir: dir.clone(),
+                source,
+            };
+            let buckets = if options.collect_subjects {
+                (writer.written() / options.subject_bucket_bytes.max(1) + 1).min(MAX_BUCKETS)
+            } else {
+                0
+            };
+            let buckets = (0..buckets)
+                .map(|_| SpillWriter::new(&dir))
+                .collect::<io::Result<Vec<_>>>()
+                .map_err(spill_error)?;
+            let reader = writer.into_reader().map_err(spill_error)?;
+            let mut numbering = Numbering {
+                dir: &dir,
+                options,
+                uf: &mut uf,
+                subjects,
+                buckets,
+                sink,
+            };
+            let files = numbering.run(reader)?;
+            for bucket in numbering.buckets {
+                let reader = bucket.into_reader().map_err(spill_error)?;
+                gather(reader, &files, &dir, options, numbering.sink)?;
+            }
+        }
+        Ok(Report {
+            subjects,
+            categories,
+            files: counts,
+            problems,
+            findings: Vec::new(),
+            subject_lines: Vec::new(),
+        })
+    }
+}
+
+fn spill_record(w: &mut SpillWriter, node: Option<u32>, hits: &[Hit]) -> io::Result<()> {
+    w.put_u8(RECORD)?;
+    w.put_u32(node.unwrap_or(NO_NODE))?;
+    w.put_u32(u32::try_from(hits.len()).map_err(io::Error::other)?)?;
+    for h in hits {
+        w.put_u8(h.category as u8)?;
+        w.put_str(&h.value)?;
+    }
+    Ok(())
+}
+
+fn category(byte: u8) -> io::Result<Category> {
+    Category::ALL
+        .get(usize::from(byte))
+        .copied()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "unknown category in a spill"))
+}
+
+/// The first pass over the spill: subject numbers in order of first appearance, findings out,
+/// each subject's data into its bucket.
+struct Numbering<'a, 'o> {
+    dir: &'a Path,
+    options: &'o Options,
+    uf: &'a mut UnionFind,
+    /// The number of subjects (the union-find's sets).
+    subjects: u64,
+    buckets: Vec<SpillWriter>,
+    sink: &'a mut dyn Sink,
+}
+
+impl Numbering<'_, '_> {
+    /// Reads the spill; returns the names of the files the buckets refer to by index.
+    fn run(&mut self, mut reader: SpillReader) -> Result<Vec<String>, ScanError> {
+        let options = self.options;
+        let dir = self.dir;
+        let spill_error = |source| ScanError::Spill {
+            dir: dir.to_owned(),
+            source,
+        };
+        let shown = |c: Category, v: &str| {
+            if options.reveal {
+                v.to_owned()
+            } else {
+                mask(c, v)
+            }
+        };
+        // Subject numbers by union-find root (0: not yet numbered).
+        let mut number = vec![0u32; self.uf.len()];
+        let mut next = 0u32;
+        // The names of files (a file read in pieces, or a mailbox, may come back as several
+        // parts): the buckets refer to them by index.
+        let mut files: Vec<String> = Vec::new();
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut part = 0u32;
+        let mut file = String::new();
+        let mut hits: Vec<(Category, String)> = Vec::new();
+        while let Some(tag) = reader.next_u8().map_err(spill_error)? {
+            if tag == FILE {
+                reader.str_into(&mut file).map_err(spill_error)?;
+                let photo = reader.u8().map_err(spill_error)? != 0;
+                if options.collect_subjects {
+                    part = match index.get(&file) {
+                        Some(&i) => i,
+                        None => {
+                            let i = u32::try_from(files.len()).map_err(|e| {
+                                spill_error(io::Error::other(format!("too many files: {e}")))
+                            })?;
+                            index.insert(file.clone(), i);
+                            files.push(file.clone());
+                            i
+                        }
+                    };
+                }
+                if photo && options.collect_findings {
+                    self.sink
+                        .finding(FindingLine {
+                            file: file.clone(),
+                            category: Category::Photo.id(),
+                            value: file.clone(),
+                            subject: None,
+                        })
+                        .map_err(ScanError::Output)?;
+                }
+                continue;
+            }
+            if tag != RECORD {
+                return Err(spill_error(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "unknown entry in a spill",
+                )));
+            }
+            let node = reader.u32().map_err(spill_error)?;
+            let n = reader.u32().map_err(spill_error)? as usize;
+            if hits.len() < n {
+                hits.resize_with(n, || (Category::Photo, String::new()));
+            }
+            for h in &mut hits[..n] {
+                h.0 = category(reader.u8().map_err(spill_error)?).map_err(spill_error)?;
+                reader.str_into(&mut h.1).map_err(spill_error)?;
+            }
+            let hits = &hits[..n];
+            let subject = (node != NO_NODE).then(|| {
+                let root = self.uf.find(node) as usize;
+                if number[root] == 0 {
+                    next += 1;
+                    number[root] = next;
+                }
+                number[root]
+            });
+            if options.collect_findings {
+                for (c, v) in hits {
+                    self.sink
+                        .finding(FindingLine {
+                            file: file.clone(),
+                            category: c.id(),
+                            value: shown(*c, v),
+                            subject: subject.map(u64::from),
+                        })
+                        .map_err(ScanError::Output)?;
+                }
+            }
+            if let Some(s) = subject.filter(|_| !self.buckets.is_empty()) {
+                let count = self.buckets.len() as u64;
+                let b = ((u64::from(s) - 1) * count / self.subjects.max(1)).min(count - 1);
+                let w = &mut self.buckets[usize::try_from(b).unwrap_or_default()];
+                (|| {
+                    w.put_u32(s)?;
+                    w.put_u32(part)?;
+                    w.put_u32(u32::try_from(n).map_err(io::Error::other)?)?;
+                    for (c, v) in hits {
+                        w.put_u8(*c as u8)?;
+                        // Only identifiers are shown in a subject line.
+                        w.put_str(if c.is_strong() { v } else { "" })?;
+                    }
+                    Ok(())
+                })()
+                .map_err(spill_error)?;
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// What is gathered about one subject: identifiers shown, categories, file parts, language.
+#[derive(Default)]
+struct Gathered {
+    identifiers: BTreeMap<&'static str, Vec<String>>,
+    categories: Vec<&'static str>,
+    files: Vec<u32>,
+    language_hint: Option<&'static str>,
+}
+
+/// One bucket's subjects, gathered and written in subject order.
+fn gather(
+    mut reader: SpillReader,
+    files: &[String],
+    dir: &Path,
+    options: &Options,
+    sink: &mut dyn Sink,
+) -> Result<(), ScanError> {
+    let spill_error = |source| ScanError::Spill {
+        dir: dir.to_owned(),
+        source,
+    };
+    let mut subjects: BTreeMap<u32, Gathered> = BTreeMap::new();
+    let mut value = String::new();
+    while let Some(subject) = reader.next_u32().map_err(spill_error)? {
+        let part = reader.u32().map_err(spill_error)?;
+        let n = reader.u32().map_err(spill_error)?;
+        let entry = subjects.entry(subject).or_default();
+        for _ in 0..n {
+            let c = category(reader.u8().map_err(spill_error)?).map_err(spill_error)?;
+            reader.str_into(&mut value).map_err(spill_error)?;
+            if c.is_strong() {
+                let list = entry.identifiers.entry(c.id()).or_default();
+                let shown = if options.reveal {
+                    value.clone()
+                } else {
+                    mask(c, &value)
+                };
+                if !list.contains(&shown) {
+                    list.push(shown);
+                }
+                if entry.language_hint.is_none() {
+                    entry.language_hint = crate::language_hint(&[(c, value.as_str())]);
+                }
+            }
+            if !entry.categories.contains(&c.id()) {
+                entry.categories.push(c.id());
+            }
+            if !entry.files.contains(&part) {
+                entry.files.push(part);
+            }
+        }
+    }
+    for (subject, mut g) in subjects {
+        g.categories.sort_unstable();
+        sink.subject(SubjectLine {
+            subject: u64::from(subject),
+            identifiers: g.identifiers,
+            categories: g.categories,
+            language_hint: g.language_hint,
+            files: g
+                .files
+                .iter()
+                .map(|&i| files.get(i as usize).cloned().unwrap_or_default())
+                .collect(),
+        })
+        .map_err(ScanError::Output)?;
+    }
+    Ok(())
+}
