@@ -269,27 +269,29 @@ fn main() {
     let occurrences: u64 = report.categories.values().map(|c| c.occurrences).sum();
     println!("| tool | time (best of {runs}) | throughput | result |");
     println!("|---|---|---|---|");
-    println!(
-        "| ripgrep {} (`rg --count-matches -j2 -f patterns`) | {:.2} s | {:.0} MiB/s | {rg_matches} matches |",
-        String::from_utf8_lossy(
-            &std::process::Command::new("rg")
-                .arg("--version")
-                .output()
-                .unwrap()
-                .stdout
-        )
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches("ripgrep "),
-        rg.as_secs_f64(),
-        bytes as f64 / (1024.0 * 1024.0) / rg.as_secs_f64()
-    );
-    println!(
-        "| ripgrep, the same patterns with ASCII `(?-u:\\b)` | {:.2} s | {:.0} MiB/s | {rg_ascii_matches} matches |",
-        rg_ascii.as_secs_f64(),
-        bytes as f64 / (1024.0 * 1024.0) / rg_ascii.as_secs_f64()
-    );
+    if with_rg {
+        println!(
+            "| ripgrep {} (`rg --count-matches -j2 -f patterns`) | {:.2} s | {:.0} MiB/s | {rg_matches} matches |",
+            String::from_utf8_lossy(
+                &std::process::Command::new("rg")
+                    .arg("--version")
+                    .output()
+                    .unwrap()
+                    .stdout
+            )
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("ripgrep "),
+            rg.as_secs_f64(),
+            bytes as f64 / (1024.0 * 1024.0) / rg.as_secs_f64()
+        );
+        println!(
+            "| ripgrep, the same patterns with ASCII `(?-u:\\b)` | {:.2} s | {:.0} MiB/s | {rg_ascii_matches} matches |",
+            rg_ascii.as_secs_f64(),
+            bytes as f64 / (1024.0 * 1024.0) / rg_ascii.as_secs_f64()
+        );
+    }
     println!(
         "| breachdesk scan (extract, validate, link) | {:.2} s | {:.0} MiB/s | {occurrences} validated occurrences, {} subjects |",
         ours.as_secs_f64(),

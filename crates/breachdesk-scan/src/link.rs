@@ -25,7 +25,7 @@ use crate::{
 fn link(
     hits: &[Hit],
     uf: &mut UnionFind,
-    owner: &mut foldhash::HashMap<u64, u32>,
+    owner: &mut Owners,
     distinct: &mut HashMap<Category, u64>,
 ) -> Option<u32> {
     // (the category whose distinct values a new key counts, the key)
@@ -48,13 +48,13 @@ fn link(
     }
     let node = uf.add();
     for (category, key) in keys {
-        if let Some(&other) = owner.get(&key) {
-            uf.union(node, other);
-        } else {
-            owner.insert(key, node);
-            // The linking map holds every strong identifier once: it counts them too.
-            if let Some(c) = category {
-                *distinct.entry(c).or_default() += 1;
+        match owner.first(key, node) {
+            Some(other) => uf.union(node, other),
+            None => {
+                // The linking map holds every strong identifier once: it counts them too.
+                if let Some(c) = category {
+                    *distinct.entry(c).or_default() += 1;
+                }
             }
         }
     }
@@ -67,6 +67,41 @@ fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
     use std::hash::BuildHasher as _;
     foldhash::quality::FixedState::with_seed(0x6272_6561_6368_6473)
         .hash_one((category, value, with))
+}
+
+/// The record (union-find node) that first had each identifier key: the bulk of a scan's
+/// memory, one entry per distinct identifier. Keys are stored as two 32-bit halves (12 bytes an
+/// entry, not 16), and the map is split into shards by the key's top bits, so that growing it
+/// copies one shard at a time rather than the whole map — a single map of 20 million keys needs
+/// its old and its new table at once, half again its size.
+struct Owners {
+    shards: Vec<foldhash::HashMap<[u32; 2], u32>>,
+}
+
+impl Owners {
+    const SHARD_BITS: u32 = 6;
+
+    fn new() -> Self {
+        Self {
+            shards: (0..1 << Self::SHARD_BITS)
+                .map(|_| foldhash::HashMap::default())
+                .collect(),
+        }
+    }
+
+    /// The node that had `key` first, or `None` when `node` is the first (and now owns it).
+    fn first(&mut self, key: u64, node: u32) -> Option<u32> {
+        let shard = usize::try_from(key >> (64 - Self::SHARD_BITS)).unwrap_or_default();
+        #[allow(clippy::cast_possible_truncation)] // the two halves of the key
+        let halves = [(key >> 32) as u32, key as u32];
+        match self.shards[shard].entry(halves) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(node);
+                None
+            }
+        }
+    }
 }
 
 /// Spill layout: a file part starts with `FILE` (name, photo flag); each record after it is
@@ -106,7 +141,7 @@ pub(crate) struct Linker<'o> {
     /// Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
     /// strings: two different identifiers sharing a hash would join two people, which at 10
     /// million identifiers has a probability of about 3 in a million.
-    owner: foldhash::HashMap<u64, u32>,
+    owner: Owners,
     categories: BTreeMap<&'static str, CategoryCount>,
     /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
     distinct: HashMap<Category, foldhash::HashSet<u64>>,
@@ -138,7 +173,7 @@ impl<'o> Linker<'o> {
             counts,
             problems,
             uf: UnionFind::default(),
-            owner: foldhash::HashMap::default(),
+            owner: Owners::new(),
             categories: BTreeMap::new(),
             distinct: HashMap::new(),
             strong_distinct: HashMap::new(),
