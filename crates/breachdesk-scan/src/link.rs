@@ -487,10 +487,66 @@ impl Numbering<'_, '_> {
 /// What is gathered about one subject: identifiers shown, categories, file parts, language.
 #[derive(Default)]
 struct Gathered {
-    identifiers: BTreeMap<&'static str, Vec<String>>,
+    /// Raw identifiers by category (masked when written).
+    identifiers: BTreeMap<&'static str, Distinct<String>>,
     categories: Vec<&'static str>,
-    files: Vec<u32>,
+    files: Distinct<u32>,
     language_hint: Option<&'static str>,
+}
+
+/// Distinct values in order of first appearance. A few are compared one by one; past that they
+/// are found by their hash, so that a subject with thousands of identifiers (a switchboard
+/// number shared by a whole staff joins them all) is not quadratic.
+struct Distinct<T> {
+    values: Vec<T>,
+    /// Value hash → index in `values` (the first value with that hash).
+    index: foldhash::HashMap<u64, u32>,
+}
+
+impl<T> Default for Distinct<T> {
+    fn default() -> Self {
+        Self {
+            values: Vec::new(),
+            index: foldhash::HashMap::default(),
+        }
+    }
+}
+
+impl<T: PartialEq + std::hash::Hash> Distinct<T> {
+    const LINEAR: usize = 16;
+
+    fn insert_with(&mut self, value: &T, owned: impl FnOnce(&T) -> T) {
+        use std::hash::BuildHasher as _;
+        if self.values.len() < Self::LINEAR {
+            if !self.values.contains(value) {
+                self.values.push(owned(value));
+                if self.values.len() == Self::LINEAR {
+                    for (i, v) in self.values.iter().enumerate() {
+                        let h = self.index.hasher().hash_one(v);
+                        self.index
+                            .entry(h)
+                            .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
+                    }
+                }
+            }
+            return;
+        }
+        let h = self.index.hasher().hash_one(value);
+        match self.index.get(&h) {
+            Some(&i) if self.values.get(i as usize) == Some(value) => {}
+            // Another value with the same hash: compare them all (rare).
+            Some(_) => {
+                if !self.values.contains(value) {
+                    self.values.push(owned(value));
+                }
+            }
+            None => {
+                self.index
+                    .insert(h, u32::try_from(self.values.len()).unwrap_or(u32::MAX));
+                self.values.push(owned(value));
+            }
+        }
+    }
 }
 
 /// One bucket's subjects, gathered and written in subject order.
@@ -515,15 +571,11 @@ fn gather(
             let c = category(reader.u8().map_err(spill_error)?).map_err(spill_error)?;
             reader.str_into(&mut value).map_err(spill_error)?;
             if c.is_strong() {
-                let list = entry.identifiers.entry(c.id()).or_default();
-                let shown = if options.reveal {
-                    value.clone()
-                } else {
-                    mask(c, &value)
-                };
-                if !list.contains(&shown) {
-                    list.push(shown);
-                }
+                entry
+                    .identifiers
+                    .entry(c.id())
+                    .or_default()
+                    .insert_with(&value, String::clone);
                 if entry.language_hint.is_none() {
                     entry.language_hint = crate::language_hint(&[(c, value.as_str())]);
                 }
@@ -531,20 +583,38 @@ fn gather(
             if !entry.categories.contains(&c.id()) {
                 entry.categories.push(c.id());
             }
-            if !entry.files.contains(&part) {
-                entry.files.push(part);
-            }
+            entry.files.insert_with(&part, |p| *p);
         }
     }
     for (subject, mut g) in subjects {
         g.categories.sort_unstable();
+        let identifiers = g
+            .identifiers
+            .into_iter()
+            .map(|(id, raw)| {
+                if options.reveal {
+                    return (id, raw.values);
+                }
+                // Masked, two identifiers may look the same: each shown once.
+                let c = Category::ALL
+                    .into_iter()
+                    .find(|c| c.id() == id)
+                    .unwrap_or(Category::Photo);
+                let mut shown = Distinct::default();
+                for v in &raw.values {
+                    shown.insert_with(&mask(c, v), String::clone);
+                }
+                (id, shown.values)
+            })
+            .collect();
         sink.subject(SubjectLine {
             subject: u64::from(subject),
-            identifiers: g.identifiers,
+            identifiers,
             categories: g.categories,
             language_hint: g.language_hint,
             files: g
                 .files
+                .values
                 .iter()
                 .map(|&i| files.get(i as usize).cloned().unwrap_or_default())
                 .collect(),
@@ -552,4 +622,26 @@ fn gather(
         .map_err(ScanError::Output)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_keeps_first_appearances_in_order_few_or_many() {
+        let mut d: Distinct<u32> = Distinct::default();
+        for round in 0..3 {
+            for v in (0..1000u32).rev() {
+                d.insert_with(&v, |v| *v);
+            }
+            assert_eq!(d.values.len(), 1000, "round {round}");
+        }
+        assert!(d.values.iter().copied().eq((0..1000u32).rev()));
+        let mut few: Distinct<String> = Distinct::default();
+        for v in ["b", "a", "b", "c", "a"] {
+            few.insert_with(&v.to_owned(), String::clone);
+        }
+        assert_eq!(few.values, ["b", "a", "c"]);
+    }
 }
