@@ -26,7 +26,7 @@ fn link(
     hits: &[Hit],
     uf: &mut UnionFind,
     owner: &mut Owners,
-    distinct: &mut HashMap<Category, u64>,
+    distinct: &mut [u64; CATEGORIES],
 ) -> Option<u32> {
     // (the category whose distinct values a new key counts, the key)
     let mut keys: Vec<(Option<Category>, u64)> = hits
@@ -53,7 +53,7 @@ fn link(
             None => {
                 // The linking map holds every strong identifier once: it counts them too.
                 if let Some(c) = category {
-                    *distinct.entry(c).or_default() += 1;
+                    distinct[c as usize] += 1;
                 }
             }
         }
@@ -104,6 +104,8 @@ impl Owners {
     }
 }
 
+const CATEGORIES: usize = Category::ALL.len();
+
 /// Spill layout: a file part starts with `FILE` (name, photo flag); each record after it is
 /// `RECORD` (node or `NO_NODE`, number of hits, each hit's category and value).
 const FILE: u8 = 0;
@@ -142,10 +144,11 @@ pub(crate) struct Linker<'o> {
     /// strings: two different identifiers sharing a hash would join two people, which at 10
     /// million identifiers has a probability of about 3 in a million.
     owner: Owners,
-    categories: BTreeMap<&'static str, CategoryCount>,
+    /// Occurrences by category (indexed by `Category as usize`: this is counted per hit).
+    occurrences: [u64; CATEGORIES],
     /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
-    distinct: HashMap<Category, foldhash::HashSet<u64>>,
-    strong_distinct: HashMap<Category, u64>,
+    distinct: [foldhash::HashSet<u64>; CATEGORIES],
+    strong_distinct: [u64; CATEGORIES],
     /// The records behind findings and subjects, sealed on disk until the subjects are known.
     spill: Option<(PathBuf, SpillWriter)>,
     /// The first error writing the spill (the scan stops at it).
@@ -174,9 +177,9 @@ impl<'o> Linker<'o> {
             problems,
             uf: UnionFind::default(),
             owner: Owners::new(),
-            categories: BTreeMap::new(),
-            distinct: HashMap::new(),
-            strong_distinct: HashMap::new(),
+            occurrences: [0; CATEGORIES],
+            distinct: std::array::from_fn(|_| foldhash::HashSet::default()),
+            strong_distinct: [0; CATEGORIES],
             spill,
             failed: None,
         })
@@ -226,14 +229,12 @@ impl<'o> Linker<'o> {
                 self.counts.scanned += 1;
             }
             if photo {
-                self.categories
-                    .entry(Category::Photo.id())
-                    .or_default()
-                    .occurrences += 1;
-                self.distinct
-                    .entry(Category::Photo)
-                    .or_default()
-                    .insert(identifier_key(Category::Photo, &file, ""));
+                self.occurrences[Category::Photo as usize] += 1;
+                self.distinct[Category::Photo as usize].insert(identifier_key(
+                    Category::Photo,
+                    &file,
+                    "",
+                ));
             }
             if !self.spilled(|w| {
                 w.put_u8(FILE)?;
@@ -244,14 +245,9 @@ impl<'o> Linker<'o> {
             }
             for hits in records {
                 for h in &hits {
-                    self.categories
-                        .entry(h.category.id())
-                        .or_default()
-                        .occurrences += 1;
+                    self.occurrences[h.category as usize] += 1;
                     if !h.category.is_strong() {
-                        self.distinct
-                            .entry(h.category)
-                            .or_default()
+                        self.distinct[h.category as usize]
                             .insert(identifier_key(h.category, &h.value, ""));
                     }
                 }
@@ -280,7 +276,7 @@ impl<'o> Linker<'o> {
             problems,
             mut uf,
             owner,
-            mut categories,
+            occurrences,
             distinct,
             strong_distinct,
             spill,
@@ -292,12 +288,26 @@ impl<'o> Linker<'o> {
                 source,
             });
         }
-        for (c, values) in &distinct {
-            categories.entry(c.id()).or_default().distinct_values = values.len() as u64;
-        }
-        for (c, n) in &strong_distinct {
-            categories.entry(c.id()).or_default().distinct_values = *n;
-        }
+        // The categories found, with their occurrences and distinct values.
+        let categories: BTreeMap<&'static str, CategoryCount> = Category::ALL
+            .into_iter()
+            .filter(|c| occurrences[*c as usize] > 0)
+            .map(|c| {
+                let i = c as usize;
+                let distinct_values = if c.is_strong() {
+                    strong_distinct[i]
+                } else {
+                    distinct[i].len() as u64
+                };
+                (
+                    c.id(),
+                    CategoryCount {
+                        occurrences: occurrences[i],
+                        distinct_values,
+                    },
+                )
+            })
+            .collect();
         drop(distinct);
         drop(owner);
         let subjects = uf.sets();
@@ -402,16 +412,15 @@ impl Numbering<'_, '_> {
                 reader.str_into(&mut file).map_err(spill_error)?;
                 let photo = reader.u8().map_err(spill_error)? != 0;
                 if options.collect_subjects {
-                    part = match index.get(&file) {
-                        Some(&i) => i,
-                        None => {
-                            let i = u32::try_from(files.len()).map_err(|e| {
-                                spill_error(io::Error::other(format!("too many files: {e}")))
-                            })?;
-                            index.insert(file.clone(), i);
-                            files.push(file.clone());
-                            i
-                        }
+                    part = if let Some(&i) = index.get(&file) {
+                        i
+                    } else {
+                        let i = u32::try_from(files.len()).map_err(|e| {
+                            spill_error(io::Error::other(format!("too many files: {e}")))
+                        })?;
+                        index.insert(file.clone(), i);
+                        files.push(file.clone());
+                        i
                     };
                 }
                 if photo && options.collect_findings {
@@ -627,6 +636,15 @@ fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn categories_are_indexed_by_their_place() {
+        for (i, c) in Category::ALL.into_iter().enumerate() {
+            assert_eq!(c as usize, i);
+            assert_eq!(category(u8::try_from(i).unwrap()).unwrap(), c);
+        }
+        assert!(category(13).is_err());
+    }
 
     #[test]
     fn distinct_keeps_first_appearances_in_order_few_or_many() {

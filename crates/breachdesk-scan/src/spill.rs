@@ -255,7 +255,11 @@ mod tests {
             w.put_str("matti.virtanen@example.fi").unwrap();
         }
         w.seal().unwrap();
-        let mut file = w.file.into_inner().map_err(|e| e.into_error()).unwrap();
+        let mut file = w
+            .file
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)
+            .unwrap();
         let mut raw = Vec::new();
         file.seek(SeekFrom::Start(0)).unwrap();
         file.read_to_end(&mut raw).unwrap();
