@@ -496,7 +496,7 @@ impl Numbering<'_, '_> {
 /// What is gathered about one subject: identifiers shown, categories, file parts, language.
 #[derive(Default)]
 struct Gathered {
-    /// Raw identifiers by category (masked when written).
+    /// Identifiers by category, as shown (masked unless revealed).
     identifiers: BTreeMap<&'static str, Distinct<String>>,
     categories: Vec<&'static str>,
     files: Distinct<u32>,
@@ -524,11 +524,11 @@ impl<T> Default for Distinct<T> {
 impl<T: PartialEq + std::hash::Hash> Distinct<T> {
     const LINEAR: usize = 16;
 
-    fn insert_with(&mut self, value: &T, owned: impl FnOnce(&T) -> T) {
+    fn insert(&mut self, value: T) {
         use std::hash::BuildHasher as _;
         if self.values.len() < Self::LINEAR {
-            if !self.values.contains(value) {
-                self.values.push(owned(value));
+            if !self.values.contains(&value) {
+                self.values.push(value);
                 if self.values.len() == Self::LINEAR {
                     for (i, v) in self.values.iter().enumerate() {
                         let h = self.index.hasher().hash_one(v);
@@ -540,19 +540,19 @@ impl<T: PartialEq + std::hash::Hash> Distinct<T> {
             }
             return;
         }
-        let h = self.index.hasher().hash_one(value);
+        let h = self.index.hasher().hash_one(&value);
         match self.index.get(&h) {
-            Some(&i) if self.values.get(i as usize) == Some(value) => {}
+            Some(&i) if self.values.get(i as usize) == Some(&value) => {}
             // Another value with the same hash: compare them all (rare).
             Some(_) => {
-                if !self.values.contains(value) {
-                    self.values.push(owned(value));
+                if !self.values.contains(&value) {
+                    self.values.push(value);
                 }
             }
             None => {
                 self.index
                     .insert(h, u32::try_from(self.values.len()).unwrap_or(u32::MAX));
-                self.values.push(owned(value));
+                self.values.push(value);
             }
         }
     }
@@ -580,11 +580,13 @@ fn gather(
             let c = category(reader.u8().map_err(spill_error)?).map_err(spill_error)?;
             reader.str_into(&mut value).map_err(spill_error)?;
             if c.is_strong() {
-                entry
-                    .identifiers
-                    .entry(c.id())
-                    .or_default()
-                    .insert_with(&value, String::clone);
+                // Masked here: masked values are fewer (and shorter) than the values.
+                let shown = if options.reveal {
+                    value.clone()
+                } else {
+                    mask(c, &value)
+                };
+                entry.identifiers.entry(c.id()).or_default().insert(shown);
                 if entry.language_hint.is_none() {
                     entry.language_hint = crate::language_hint(&[(c, value.as_str())]);
                 }
@@ -592,7 +594,7 @@ fn gather(
             if !entry.categories.contains(&c.id()) {
                 entry.categories.push(c.id());
             }
-            entry.files.insert_with(&part, |p| *p);
+            entry.files.insert(part);
         }
     }
     for (subject, mut g) in subjects {
@@ -600,21 +602,7 @@ fn gather(
         let identifiers = g
             .identifiers
             .into_iter()
-            .map(|(id, raw)| {
-                if options.reveal {
-                    return (id, raw.values);
-                }
-                // Masked, two identifiers may look the same: each shown once.
-                let c = Category::ALL
-                    .into_iter()
-                    .find(|c| c.id() == id)
-                    .unwrap_or(Category::Photo);
-                let mut shown = Distinct::default();
-                for v in &raw.values {
-                    shown.insert_with(&mask(c, v), String::clone);
-                }
-                (id, shown.values)
-            })
+            .map(|(id, shown)| (id, shown.values))
             .collect();
         sink.subject(SubjectLine {
             subject: u64::from(subject),
@@ -651,14 +639,14 @@ mod tests {
         let mut d: Distinct<u32> = Distinct::default();
         for round in 0..3 {
             for v in (0..1000u32).rev() {
-                d.insert_with(&v, |v| *v);
+                d.insert(v);
             }
             assert_eq!(d.values.len(), 1000, "round {round}");
         }
         assert!(d.values.iter().copied().eq((0..1000u32).rev()));
         let mut few: Distinct<String> = Distinct::default();
         for v in ["b", "a", "b", "c", "a"] {
-            few.insert_with(&v.to_owned(), String::clone);
+            few.insert(v.to_owned());
         }
         assert_eq!(few.values, ["b", "a", "c"]);
     }
