@@ -352,18 +352,17 @@ impl breachdesk_scan::Progress for ScanBar {
 }
 
 /// `breachdesk scan PATH`: the leak scanner. Output files may not lie inside the scanned tree.
-/// `--findings` and `--subjects` as JSON lines, each into a temporary file beside its destination
-/// (and the destination).
+/// An output file being written: a temporary file beside its destination, and the destination.
+type Output = (std::io::BufWriter<tempfile::NamedTempFile>, PathBuf);
+
+/// `--findings` and `--subjects` as JSON lines.
 #[derive(Default)]
 struct JsonLines {
-    findings: Option<(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf)>,
-    subjects: Option<(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf)>,
+    findings: Option<Output>,
+    subjects: Option<Output>,
 }
 
-fn json_line(
-    out: Option<&mut (std::io::BufWriter<tempfile::NamedTempFile>, PathBuf)>,
-    line: &impl serde::Serialize,
-) -> std::io::Result<()> {
+fn json_line(out: &mut Option<Output>, line: &impl serde::Serialize) -> std::io::Result<()> {
     if let Some((w, _)) = out {
         serde_json::to_writer(&mut *w, line)?;
         w.write_all(b"\n")?;
@@ -373,11 +372,11 @@ fn json_line(
 
 impl breachdesk_scan::Sink for JsonLines {
     fn finding(&mut self, line: breachdesk_scan::FindingLine) -> std::io::Result<()> {
-        json_line(self.findings.as_mut(), &line)
+        json_line(&mut self.findings, &line)
     }
 
     fn subject(&mut self, line: breachdesk_scan::SubjectLine) -> std::io::Result<()> {
-        json_line(self.subjects.as_mut(), &line)
+        json_line(&mut self.subjects, &line)
     }
 }
 
