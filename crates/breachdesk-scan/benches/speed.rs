@@ -175,13 +175,6 @@ impl breachdesk_scan::Sink for LineCount {
     }
 }
 
-struct Quiet;
-
-impl breachdesk_scan::Progress for Quiet {
-    fn start(&self, _: u64, _: u64) {}
-    fn file_done(&self, _: u64) {}
-}
-
 fn best(runs: u64, mut f: impl FnMut() -> Duration) -> Duration {
     (0..runs).map(|_| f()).min().unwrap()
 }
@@ -267,7 +260,10 @@ fn main() {
             ..breachdesk_scan::Options::default()
         };
         let mut lines = LineCount::default();
-        report = Some(breachdesk_scan::scan_into(&dir, &options, &Quiet, &mut lines).unwrap());
+        report = Some(
+            breachdesk_scan::scan_into(&dir, &options, &breachdesk_scan::Silent, &mut lines)
+                .unwrap(),
+        );
         subject_lines = lines.subjects;
         widest = lines.widest;
         t.elapsed()

@@ -824,7 +824,9 @@ pub trait Progress: Sync {
     fn file_done(&self, bytes: u64);
 }
 
-struct Silent;
+/// No progress to tell.
+#[derive(Debug, Clone, Copy)]
+pub struct Silent;
 
 impl Progress for Silent {
     fn start(&self, _: u64, _: u64) {}

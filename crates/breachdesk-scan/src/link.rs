@@ -115,6 +115,14 @@ const NO_NODE: u32 = u32::MAX;
 /// At most this many buckets are open at once (each holds a frame buffer).
 const MAX_BUCKETS: u64 = 512;
 
+/// The error for a spill file in `dir` that could not be written or read.
+fn spill_error(dir: &Path) -> impl Fn(io::Error) -> ScanError + Copy + '_ {
+    move |source| ScanError::Spill {
+        dir: dir.to_owned(),
+        source,
+    }
+}
+
 /// Where the spill files go: a directory outside the scanned tree.
 pub(crate) fn spill_dir(root: &Path, options: &Options) -> Result<PathBuf, ScanError> {
     let dir = options.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
@@ -165,10 +173,10 @@ impl<'o> Linker<'o> {
         spill_dir: Option<PathBuf>,
     ) -> Result<Self, ScanError> {
         let spill = match spill_dir {
-            Some(dir) => match SpillWriter::new(&dir) {
-                Ok(writer) => Some((dir, writer)),
-                Err(source) => return Err(ScanError::Spill { dir, source }),
-            },
+            Some(dir) => {
+                let writer = SpillWriter::new(&dir).map_err(spill_error(&dir))?;
+                Some((dir, writer))
+            }
             None => None,
         };
         Ok(Self {
@@ -283,10 +291,7 @@ impl<'o> Linker<'o> {
             failed,
         } = self;
         if let (Some(source), Some((dir, _))) = (failed, &spill) {
-            return Err(ScanError::Spill {
-                dir: dir.clone(),
-                source,
-            });
+            return Err(spill_error(dir)(source));
         }
         // The categories found, with their occurrences and distinct values.
         let categories: BTreeMap<&'static str, CategoryCount> = Category::ALL
@@ -312,10 +317,7 @@ impl<'o> Linker<'o> {
         drop(owner);
         let subjects = uf.sets();
         if let Some((dir, writer)) = spill {
-            let spill_error = |source| ScanError::Spill {
-                dir: dir.clone(),
-                source,
-            };
+            let spill_error = spill_error(&dir);
             let buckets = if options.collect_subjects {
                 (writer.written() / options.subject_bucket_bytes.max(1) + 1).min(MAX_BUCKETS)
             } else {
@@ -385,11 +387,7 @@ impl Numbering<'_, '_> {
     /// Reads the spill; returns the names of the files the buckets refer to by index.
     fn run(&mut self, mut reader: SpillReader) -> Result<Vec<String>, ScanError> {
         let options = self.options;
-        let dir = self.dir;
-        let spill_error = |source| ScanError::Spill {
-            dir: dir.to_owned(),
-            source,
-        };
+        let spill_error = spill_error(self.dir);
         let shown = |c: Category, v: &str| {
             if options.reveal {
                 v.to_owned()
@@ -566,10 +564,7 @@ fn gather(
     options: &Options,
     sink: &mut dyn Sink,
 ) -> Result<(), ScanError> {
-    let spill_error = |source| ScanError::Spill {
-        dir: dir.to_owned(),
-        source,
-    };
+    let spill_error = spill_error(dir);
     let mut subjects: BTreeMap<u32, Gathered> = BTreeMap::new();
     let mut value = String::new();
     while let Some(subject) = reader.next_u32().map_err(spill_error)? {

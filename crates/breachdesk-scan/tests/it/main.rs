@@ -213,19 +213,12 @@ fn a_sink_that_cannot_write_stops_the_scan_with_its_error() {
     let e = breachdesk_scan::scan_into(
         dir.path(),
         &Options::default(),
-        &NoProgress,
+        &breachdesk_scan::Silent,
         &mut FullDisk(2),
     )
     .unwrap_err();
     assert!(matches!(e, breachdesk_scan::ScanError::Output(_)));
     assert!(e.to_string().contains("no space left"), "{e}");
-}
-
-struct NoProgress;
-
-impl breachdesk_scan::Progress for NoProgress {
-    fn start(&self, _: u64, _: u64) {}
-    fn file_done(&self, _: u64) {}
 }
 
 #[test]
