@@ -11,17 +11,21 @@
 //! Findings and subject lines are written to a [`Sink`] at the end, from a sealed spill file,
 //! so that memory does not grow with the leak.
 
+mod budget;
 pub mod detect;
 mod doc;
 mod link;
 pub mod mail;
 mod names;
 mod office;
+mod pdf;
 mod rules;
+mod sheet;
 mod spill;
 mod stream;
 pub mod table;
 mod unionfind;
+mod untrusted;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -32,8 +36,10 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::Serialize;
 
+use budget::{Budget, Limits};
 pub use detect::{Category, Hit, mask};
 use doc::Doc;
+pub use untrusted::Untrusted;
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -58,6 +64,10 @@ pub struct Options {
     /// About how much subject data is gathered in memory at once at the end of a scan; the
     /// subjects beyond it wait in further temporary files.
     pub subject_bucket_bytes: u64,
+    /// Decompressed bytes the whole scan may hold at once, across nesting levels and threads
+    /// (archive members, gzip content, what office and PDF readers inflate); reserved before
+    /// inflating, released after. What would go beyond is listed as failed.
+    pub max_expanded_bytes: u64,
 }
 
 impl Default for Options {
@@ -71,6 +81,7 @@ impl Default for Options {
             collect_subjects: true,
             spill_dir: None,
             subject_bucket_bytes: 32 * 1024 * 1024,
+            max_expanded_bytes: 1024 * 1024 * 1024,
         }
     }
 }
@@ -142,12 +153,14 @@ pub struct CategoryCount {
     pub distinct_values: u64,
 }
 
-/// A file that was not read, and why.
+/// A file that was not read, and why. The name and the reason come from the scanned material
+/// (a reason can quote a parser's message about it): they are shown escaped, serialised as
+/// they are.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FileProblem {
-    pub file: String,
+    pub file: Untrusted,
     pub outcome: &'static str,
-    pub reason: String,
+    pub reason: Untrusted,
 }
 
 /// One occurrence, as written to `--findings`.
@@ -275,40 +288,54 @@ fn looks_like_table(text: &str) -> bool {
         || n > 0 && first.matches(d).count() == second.matches(d).count() && first.len() < 1000
 }
 
-/// Limits against archive bombs.
+/// Archives nested deeper than this are not opened.
 const MAX_DEPTH: usize = 3;
-/// An archive may expand to at most this many times its own size (and never beyond 4 GiB).
-const MAX_EXPANSION: u64 = 200;
-const MAX_EXPANDED_TOTAL: u64 = 4 * 1024 * 1024 * 1024;
 
-/// The files inside an archive, as (name inside, bytes or the reason they were not read).
-type Members = Vec<(String, Result<Vec<u8>, String>)>;
-
-fn read_limited(mut r: impl Read, limit: u64) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    r.by_ref()
-        .take(limit + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| format!("cannot be decompressed: {e}"))?;
-    if out.len() as u64 > limit {
-        return Err(format!("expands beyond the limit of {limit} bytes"));
-    }
-    Ok(out)
+/// What reading one file on disk (and everything inside it) needs.
+struct Cx<'a> {
+    options: &'a Options,
+    limits: Limits<'a>,
+    /// Members of this file held (inflated) right now: a reservation made while none is may
+    /// wait for other threads to give theirs back.
+    holding: std::cell::Cell<u32>,
 }
 
-fn zip_members(bytes: &[u8], options: &Options) -> Result<Members, String> {
+impl<'a> Cx<'a> {
+    /// For a file (or a piece of one) of `size` bytes.
+    fn new(options: &'a Options, budget: &'a Budget, size: u64) -> Self {
+        Self {
+            options,
+            limits: Limits {
+                budget,
+                expansion: budget::Expansion::of(size),
+                max_member: options.max_file_bytes,
+            },
+            holding: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Nothing of the budget is held for this file.
+    fn top(&self) -> bool {
+        self.holding.get() == 0
+    }
+}
+
+/// The parts of a file, as (suffix of its name, result).
+type Parts = Vec<(String, FileResult)>;
+
+/// Scans the members of a ZIP archive one at a time: each is inflated (within the limits),
+/// scanned and dropped before the next.
+fn zip_members(bytes: &[u8], cx: &Cx<'_>, depth: usize, out: &mut Parts) -> Result<(), String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("corrupt ZIP archive: {e}"))?;
-    let budget = (bytes.len() as u64)
-        .saturating_mul(MAX_EXPANSION)
-        .min(MAX_EXPANDED_TOTAL);
-    let mut used = 0u64;
-    let mut out = Vec::new();
     for i in 0..archive.len() {
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                out.push((format!("#{i}"), Err(format!("unreadable entry: {e}"))));
+                out.push((
+                    format!("!#{i}"),
+                    FileResult::Failed(format!("unreadable entry: {e}")),
+                ));
                 continue;
             }
         };
@@ -319,22 +346,21 @@ fn zip_members(bytes: &[u8], options: &Options) -> Result<Members, String> {
             .name()
             .map_or_else(|_| format!("#{i}"), std::borrow::Cow::into_owned);
         if entry.encrypted() {
-            out.push((name, Err("encrypted".into())));
+            out.push((format!("!{name}"), FileResult::Failed("encrypted".into())));
             continue;
         }
-        let limit = options.max_file_bytes.min(budget.saturating_sub(used));
-        let read = read_limited(&mut entry, limit);
-        if let Ok(b) = &read {
-            used += b.len() as u64;
-        }
-        out.push((name, read));
+        // The ZIP reader refuses to inflate a member beyond its declared size.
+        let size = entry.size();
+        let read = cx.limits.read(&mut entry, Some(size), cx.top());
+        drop(entry);
+        member(&name, read, cx, depth, out, true);
     }
-    Ok(out)
+    Ok(())
 }
 
-fn tar_members(bytes: &[u8], options: &Options) -> Result<Members, String> {
+/// Scans the members of a TAR archive one at a time.
+fn tar_members(bytes: &[u8], cx: &Cx<'_>, depth: usize, out: &mut Parts) -> Result<(), String> {
     let mut archive = tar::Archive::new(bytes);
-    let mut out = Vec::new();
     let entries = archive
         .entries()
         .map_err(|e| format!("corrupt TAR archive: {e}"))?;
@@ -346,36 +372,65 @@ fn tar_members(bytes: &[u8], options: &Options) -> Result<Members, String> {
         let name = entry
             .path()
             .map_or_else(|_| "?".into(), |p| p.to_string_lossy().into_owned());
-        out.push((name, read_limited(&mut entry, options.max_file_bytes)));
+        let size = entry.size();
+        let read = cx.limits.read(&mut entry, Some(size), cx.top());
+        member(&name, read, cx, depth, out, true);
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Scans one member read from an archive (then drops it, giving its bytes back to the budget);
+/// `named`: its parts are named `!member…` (not so for the content of a gzip).
+fn member(
+    name: &str,
+    read: Result<budget::Held<'_>, String>,
+    cx: &Cx<'_>,
+    depth: usize,
+    out: &mut Parts,
+    named: bool,
+) {
+    let prefix = if named {
+        format!("!{name}")
+    } else {
+        String::new()
+    };
+    match read {
+        Err(reason) => out.push((prefix, FileResult::Failed(reason))),
+        Ok((inner, held)) => {
+            cx.holding.set(cx.holding.get() + 1);
+            out.extend(
+                scan_bytes(name, &inner, cx, depth + 1)
+                    .into_iter()
+                    .map(|(suffix, r)| (format!("{prefix}{suffix}"), r)),
+            );
+            cx.holding.set(cx.holding.get() - 1);
+            drop(inner);
+            drop(held);
+        }
+    }
 }
 
 /// Scans one file's bytes; archives yield one result per member, named `archive!member`.
-fn scan_bytes(
-    name: &str,
-    bytes: &[u8],
-    options: &Options,
-    depth: usize,
-) -> Vec<(String, FileResult)> {
+fn scan_bytes(name: &str, bytes: &[u8], cx: &Cx<'_>, depth: usize) -> Parts {
+    let options = cx.options;
     let ext = extension(Path::new(name));
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let mut doc = Doc::built();
-            let result =
-                office::spreadsheet(bytes, &mut doc).map_or_else(FileResult::Failed, |()| {
-                    FileResult::Scanned {
-                        records: detect_doc(doc, options),
-                        photo: false,
-                    }
-                });
+            let result = sheet::spreadsheet(bytes, &mut doc, &cx.limits, cx.top()).map_or_else(
+                FileResult::Failed,
+                |()| FileResult::Scanned {
+                    records: detect_doc(doc, options),
+                    photo: false,
+                },
+            );
             return vec![(String::new(), result)];
         }
         "docx" | "odt" | "pdf" => {
             let text = if ext == "pdf" {
-                office::pdf_text(bytes)
+                pdf::text(bytes, &cx.limits, cx.top())
             } else {
-                office::document_text(bytes)
+                office::document_text(bytes, &cx.limits, cx.top())
             };
             let result = text.map_or_else(FileResult::Failed, |text| FileResult::Scanned {
                 records: detect_doc(Doc::paragraphs(Cow::Owned(text)), options),
@@ -399,48 +454,33 @@ fn scan_bytes(
                 FileResult::Skipped("archive nested too deep".into()),
             )];
         }
-        let members = if is_zip {
-            zip_members(bytes, options)
+        let mut out = Vec::new();
+        let read = if is_zip {
+            zip_members(bytes, cx, depth, &mut out)
         } else if is_tar {
-            tar_members(bytes, options)
+            tar_members(bytes, cx, depth, &mut out)
         } else {
-            let limit = options
-                .max_file_bytes
-                .min((bytes.len() as u64).saturating_mul(MAX_EXPANSION));
-            read_limited(flate2::read::GzDecoder::new(bytes), limit).map(|inner| {
-                let inner_name = if ext == "tgz" {
-                    "archive.tar".to_owned()
-                } else {
-                    Path::new(name)
-                        .file_stem()
-                        .map_or_else(|| "content".into(), |s| s.to_string_lossy().into_owned())
-                };
-                vec![(inner_name, Ok(inner))]
-            })
+            // A gzip of one file (or of a tar) is that file, not a folder.
+            let inner_name = if ext == "tgz" {
+                "archive.tar".to_owned()
+            } else {
+                Path::new(name)
+                    .file_stem()
+                    .map_or_else(|| "content".into(), |s| s.to_string_lossy().into_owned())
+            };
+            let read = cx
+                .limits
+                .read(flate2::read::GzDecoder::new(bytes), None, cx.top());
+            member(&inner_name, read, cx, depth, &mut out, false);
+            Ok(())
         };
-        return match members {
-            Err(reason) => vec![(String::new(), FileResult::Failed(reason))],
-            Ok(members) => members
-                .into_iter()
-                .flat_map(|(member, read)| match read {
-                    Err(reason) => vec![(format!("!{member}"), FileResult::Failed(reason))],
-                    Ok(inner) => scan_bytes(&member, &inner, options, depth + 1)
-                        .into_iter()
-                        .map(|(suffix, r)| {
-                            // A gzip of one file (or of a tar) is that file, not a folder.
-                            if gzipped {
-                                (suffix, r)
-                            } else {
-                                (format!("!{member}{suffix}"), r)
-                            }
-                        })
-                        .collect(),
-                })
-                .collect(),
-        };
+        if let Err(reason) = read {
+            out.push((String::new(), FileResult::Failed(reason)));
+        }
+        return out;
     }
     if ext == "eml" || ext == "mbox" || ext == "mbx" || bytes.starts_with(b"From ") {
-        return scan_mail(bytes, options, depth);
+        return scan_mail(bytes, cx, depth);
     }
     vec![(String::new(), scan_plain(&ext, bytes, options))]
 }
@@ -490,7 +530,8 @@ fn detect_all(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
 }
 
 /// A message or a mailbox: each message one record, each recipient one, attachments as files.
-fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, FileResult)> {
+fn scan_mail(bytes: &[u8], cx: &Cx<'_>, depth: usize) -> Parts {
+    let options = cx.options;
     let mut doc = Doc::built();
     // Per message: how many records it has, and its attachments' parts.
     let mut messages: Vec<(usize, Vec<(String, FileResult)>)> = Vec::new();
@@ -506,7 +547,7 @@ fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, File
             for (name, content) in m.attachments {
                 let name = detect::safe_member_name(&name);
                 parts.extend(
-                    scan_bytes(&name, &content, options, depth + 1)
+                    scan_bytes(&name, &content, cx, depth + 1)
                         .into_iter()
                         .map(|(suffix, r)| (format!("!{name}{suffix}"), r)),
                 );
@@ -543,7 +584,24 @@ fn scan_mail(bytes: &[u8], options: &Options, depth: usize) -> Vec<(String, File
     out
 }
 
-fn scan_file(path: &Path, options: &Options) -> Vec<(String, FileResult)> {
+/// Scans one file on disk; a reader that panics on it fails the file, not the scan.
+fn scan_file(path: &Path, options: &Options, budget: &Budget) -> Parts {
+    guarded(|| scan_file_unguarded(path, options, budget))
+}
+
+/// Runs one file's reading; a panic in a parser (calamine, lopdf, mailparse, zip …) on hostile
+/// input becomes that file's failure. (Allocation failures abort and cannot be caught: the
+/// limits are there for them.)
+fn guarded(read: impl FnOnce() -> Parts) -> Parts {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        vec![(
+            String::new(),
+            FileResult::Failed("a reader failed on this file (internal error)".into()),
+        )]
+    })
+}
+
+fn scan_file_unguarded(path: &Path, options: &Options, budget: &Budget) -> Parts {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return vec![(String::new(), FileResult::Failed(e.to_string()))],
@@ -564,7 +622,7 @@ fn scan_file(path: &Path, options: &Options) -> Vec<(String, FileResult)> {
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    scan_bytes(&name, &bytes, options, 0)
+    scan_bytes(&name, &bytes, &Cx::new(options, budget, meta.len()), 0)
 }
 
 fn is_large_text((path, len): &(PathBuf, u64), options: &Options) -> bool {
@@ -577,6 +635,7 @@ fn is_large_text((path, len): &(PathBuf, u64), options: &Options) -> bool {
 fn scan_in_pieces(
     path: &Path,
     options: &Options,
+    budget: &Budget,
     progress: &dyn Progress,
     send: &mut dyn FnMut(Vec<(String, FileResult)>) -> bool,
 ) -> bool {
@@ -594,7 +653,7 @@ fn scan_in_pieces(
     let ext = extension(path);
     let Some(cut) = stream::Cut::of(&ext, &head) else {
         // Not text after all (UTF-16, binary, an archive by another name): read whole.
-        let parts = scan_file(path, options);
+        let parts = scan_file(path, options, budget);
         progress.file_done(std::fs::metadata(path).map_or(0, |m| m.len()));
         return send(parts);
     };
@@ -608,7 +667,7 @@ fn scan_in_pieces(
     };
     let mut reader = PieceReader::new(&ext, cut);
     progress.file_done(first.len() as u64);
-    if !send(reader.first(&first, options)) {
+    if !send(guarded(|| reader.first(&first, options, budget))) {
         return false;
     }
     drop(first);
@@ -630,7 +689,7 @@ fn scan_in_pieces(
         let results: Vec<Vec<(String, FileResult)>> = next
             .par_iter()
             .map(|p| {
-                let parts = reader.more(p, options);
+                let parts = guarded(|| reader.more(p, options, budget));
                 progress.file_done(p.len() as u64);
                 parts
             })
@@ -681,9 +740,9 @@ impl PieceReader {
     }
 
     /// The first piece: for a table, its header and shape.
-    fn first(&mut self, piece: &[u8], options: &Options) -> Vec<(String, FileResult)> {
+    fn first(&mut self, piece: &[u8], options: &Options, budget: &Budget) -> Parts {
         if self.cut == stream::Cut::Message {
-            scan_mail(piece, options, 0)
+            scan_mail(piece, &Cx::new(options, budget, piece.len() as u64), 0)
         } else {
             let (result, shape) = scan_text_shaped(&self.ext, decode(piece), options);
             self.table = shape;
@@ -692,9 +751,9 @@ impl PieceReader {
     }
 
     /// A piece after the first: its records continue the file's.
-    fn more(&self, piece: &[u8], options: &Options) -> Vec<(String, FileResult)> {
+    fn more(&self, piece: &[u8], options: &Options, budget: &Budget) -> Parts {
         let mut parts = if self.cut == stream::Cut::Message {
-            scan_mail(piece, options, 0)
+            scan_mail(piece, &Cx::new(options, budget, piece.len() as u64), 0)
         } else if let Some(shape) = &self.table {
             let text = decode(piece);
             let mut doc = Doc::built();
@@ -892,9 +951,9 @@ pub fn scan_into(
                     _ => String::new(),
                 };
                 problems.push(FileProblem {
-                    file,
+                    file: file.into(),
                     outcome: "failed",
-                    reason: e.to_string(),
+                    reason: e.to_string().into(),
                 });
             }
         }
@@ -907,6 +966,8 @@ pub fn scan_into(
     // records' hits only when findings or subjects were asked for (they need the final subject
     // numbers).
     let mut linker = link::Linker::new(counts, problems, options, spill_dir)?;
+    // Decompressed bytes held at once, by all threads and nesting levels together.
+    let budget = Budget::new(options.max_expanded_bytes);
     let linker = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(&[(PathBuf, u64)], Scanned)>(1);
         let linking = s.spawn(move || {
@@ -924,7 +985,7 @@ pub fn scan_into(
             batch
                 .par_iter()
                 .map(|(p, len)| {
-                    let r = scan_file(p, options);
+                    let r = scan_file(p, options, &budget);
                     progress.file_done(*len);
                     r
                 })
@@ -945,7 +1006,7 @@ pub fn scan_into(
                     break 'batches;
                 }
                 let one = std::slice::from_ref(entry);
-                let sent = scan_in_pieces(&entry.0, options, progress, &mut |parts| {
+                let sent = scan_in_pieces(&entry.0, options, &budget, progress, &mut |parts| {
                     tx.send((one, vec![parts])).is_ok()
                 });
                 if !sent {

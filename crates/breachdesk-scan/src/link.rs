@@ -215,18 +215,18 @@ impl<'o> Linker<'o> {
                 FileResult::Skipped(reason) => {
                     self.counts.skipped += 1;
                     self.problems.push(FileProblem {
-                        file,
+                        file: file.into(),
                         outcome: "skipped",
-                        reason,
+                        reason: reason.into(),
                     });
                     continue;
                 }
                 FileResult::Failed(reason) => {
                     self.counts.failed += 1;
                     self.problems.push(FileProblem {
-                        file,
+                        file: file.into(),
                         outcome: "failed",
-                        reason,
+                        reason: reason.into(),
                     });
                     continue;
                 }

@@ -1,47 +1,9 @@
-//! Office documents: spreadsheets (XLSX, XLS, ODS) through calamine, a row being a record and the
-//! first row read as a header; word-processor documents (DOCX, ODT) as text, a paragraph being a
-//! record.
+//! Word-processor documents (DOCX, ODT) as text, a paragraph being a record. (Spreadsheets are
+//! in `sheet.rs`, PDF in `pdf.rs`.)
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
-use calamine::{Data, Reader};
-
-use crate::doc::Doc;
-use crate::table;
-
-/// Rows of every sheet into `doc`, each with its column hits.
-pub fn spreadsheet(bytes: &[u8], doc: &mut Doc<'_>) -> Result<(), String> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("unreadable spreadsheet: {e}"))?;
-    for name in book.sheet_names() {
-        let Ok(range) = book.worksheet_range(&name) else {
-            continue;
-        };
-        let mut columns = None;
-        for (i, row) in range.rows().enumerate() {
-            let cells: Vec<String> = row
-                .iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-                    other => other.to_string(),
-                })
-                .collect();
-            if i == 0
-                && let Some(h) = table::header(&cells)
-            {
-                columns = Some(h);
-                continue;
-            }
-            let hits = columns
-                .as_ref()
-                .map(|c| table::column_hits(c, &cells))
-                .unwrap_or_default();
-            doc.push(cells, hits);
-        }
-    }
-    Ok(())
-}
+use crate::budget::Limits;
 
 /// XML character references and the five predefined entities.
 fn unescape(s: &str) -> String {
@@ -84,19 +46,21 @@ fn unescape(s: &str) -> String {
 }
 
 /// The text of a DOCX or ODT document, one paragraph per line.
-pub fn document_text(bytes: &[u8]) -> Result<String, String> {
+/// The text part is inflated within the scan's limits (`top`: the caller holds nothing of the
+/// budget).
+pub fn document_text(bytes: &[u8], limits: &Limits<'_>, top: bool) -> Result<String, String> {
     let mut zip =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("corrupt document: {e}"))?;
     let part = ["word/document.xml", "content.xml"]
         .into_iter()
         .find(|p| zip.index_for_name(p).is_some())
         .ok_or_else(|| "no text part in the document".to_owned())?;
-    let mut xml = String::new();
-    zip.by_name(part)
-        .map_err(|e| format!("corrupt document: {e}"))?
-        .take(256 * 1024 * 1024)
-        .read_to_string(&mut xml)
+    let mut entry = zip
+        .by_name(part)
         .map_err(|e| format!("corrupt document: {e}"))?;
+    let size = entry.size();
+    let (xml, _held) = limits.read(&mut entry, Some(size), top)?;
+    let xml = String::from_utf8(xml).map_err(|e| format!("corrupt document: {e}"))?;
     let mut text = String::with_capacity(xml.len() / 4);
     let mut rest = xml.as_str();
     while let Some(start) = rest.find('<') {
@@ -117,48 +81,6 @@ pub fn document_text(bytes: &[u8]) -> Result<String, String> {
             text.push(' ');
         }
         rest = &rest[start + end + 1..];
-    }
-    Ok(text)
-}
-
-/// Decompressed content allowed per page of a PDF (against compression bombs).
-const PDF_PAGE_LIMIT: usize = 64 * 1024 * 1024;
-/// Pages read from one PDF.
-const PDF_MAX_PAGES: u32 = 10_000;
-
-/// The text of a PDF's pages (lopdf: content streams decoded through the fonts' encodings),
-/// pages separated by blank lines. A page that cannot be read is left out; a document of which
-/// none can be read, or which is encrypted with a password, is refused with the reason. Scanned
-/// images of text have no text to read (no OCR).
-pub fn pdf_text(bytes: &[u8]) -> Result<String, String> {
-    let encrypted = || bytes.windows(8).any(|w| w == b"/Encrypt");
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| {
-        if encrypted() {
-            "encrypted PDF (needs a password)".to_owned()
-        } else {
-            format!("corrupt PDF: {e}")
-        }
-    })?;
-    let pages: Vec<u32> = doc
-        .get_pages()
-        .into_keys()
-        .take_while(|p| *p <= PDF_MAX_PAGES)
-        .collect();
-    let mut text = String::new();
-    let mut read = 0;
-    for p in &pages {
-        if let Ok(t) = doc.extract_text_with_limit(&[*p], PDF_PAGE_LIMIT) {
-            text.push_str(&t);
-            text.push_str("\n\n");
-            read += 1;
-        }
-    }
-    if read == 0 && !pages.is_empty() {
-        return Err(if doc.is_encrypted() {
-            "encrypted PDF (needs a password)".to_owned()
-        } else {
-            "no page of the PDF could be read".to_owned()
-        });
     }
     Ok(text)
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use breachdesk_scan::{Options, scan};
 
+mod hostile;
+
 fn write(root: &Path, name: &str, bytes: &[u8]) {
     let path = root.join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
