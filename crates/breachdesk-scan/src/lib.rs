@@ -27,6 +27,10 @@ pub mod table;
 mod unionfind;
 mod untrusted;
 
+/// Parsers the scanner owns, exposed for the fuzzing property tests (not a stable API).
+#[doc(hidden)]
+pub mod fuzz;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Read;

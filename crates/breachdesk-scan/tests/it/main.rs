@@ -7,6 +7,7 @@ use std::path::Path;
 
 use breachdesk_scan::{Options, scan};
 
+mod fuzz;
 mod hostile;
 
 fn write(root: &Path, name: &str, bytes: &[u8]) {
