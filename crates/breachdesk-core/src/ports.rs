@@ -434,6 +434,12 @@ pub struct Page {
 pub trait Store: Send + Sync + fmt::Debug {
     /// Does the database answer?
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Can the writer commit durably right now? One small write, committed as a report would be
+    /// (fsynced); a success clears [`Store::writer_fault`].
+    async fn ping_writer(&self, now: Timestamp) -> Result<(), StoreError>;
+    /// The writer's last storage fault (disk full, I/O error, read-only, locked) as a fixed
+    /// phrase, if no write has committed since.
+    fn writer_fault(&self) -> Option<String>;
 
     async fn create_org(
         &self,

@@ -29,6 +29,10 @@ pub enum Action {
     RecordNotification,
     /// Approve a notice (authority, letters, public) for sending or publishing: the DPO only.
     ApproveNotice,
+    /// Import the recipients of the letters to data subjects and send the approved letters:
+    /// the DPO only, never a shared external handler (issue 17: a recipient list decides who
+    /// receives mail signed by the organisation).
+    SendLetters,
     /// Read the audit trail of the whole organisation.
     ReadAuditTrail,
     /// Manage accounts, roles and settings of the organisation (no case content).
@@ -45,7 +49,8 @@ pub enum Standing {
 }
 
 /// The one permission table. Roles (DESIGN.md "Who uses it"):
-/// - DPO: everything about cases, including sharing, deciding and recording notifications;
+/// - DPO: everything about cases, including sharing, deciding and recording notifications, and
+///   the letters' recipients and their sending;
 /// - security manager: as the DPO, except sharing a case outside the organisation;
 /// - privacy and security team members: investigate (read, record, assign, merge, triage);
 /// - auditor: reads cases and the audit trail, changes nothing;
@@ -55,13 +60,15 @@ pub enum Standing {
 pub fn may(standing: Standing, action: Action) -> bool {
     use Action::{
         Administer, ApproveNotice, Assign, EditInvestigation, Merge, ReadAuditTrail, ReadCase,
-        Share,
+        SendLetters, Share,
     };
     match standing {
         Standing::SharedWith => matches!(action, ReadCase | EditInvestigation),
         Standing::Member(role) => match role {
             Role::Dpo => action != Administer,
-            Role::SecurityManager => !matches!(action, Administer | Share | ApproveNotice),
+            Role::SecurityManager => {
+                !matches!(action, Administer | Share | ApproveNotice | SendLetters)
+            }
             Role::PrivacyTeam | Role::SecurityTeam => {
                 matches!(action, ReadCase | EditInvestigation | Assign | Merge)
             }
@@ -298,6 +305,8 @@ mod tests {
             Share,
             DecideAssessment,
             RecordNotification,
+            ApproveNotice,
+            SendLetters,
             ReadAuditTrail,
             Administer,
         ];
@@ -323,5 +332,14 @@ mod tests {
         assert!(may(Standing::Member(Role::SecurityManager), SetAwareness));
         assert!(may(Standing::Member(Role::Dpo), Share));
         assert!(!may(Standing::Member(Role::Dpo), Administer));
+        // Issue 17: recipients and sending are the DPO's alone.
+        for role in Role::ALL {
+            assert_eq!(
+                may(Standing::Member(role), SendLetters),
+                role == Role::Dpo,
+                "{role}"
+            );
+        }
+        assert!(!may(Standing::SharedWith, SendLetters));
     }
 }

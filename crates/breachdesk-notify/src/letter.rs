@@ -203,6 +203,28 @@ pub enum LetterBlock {
     List(Vec<String>),
 }
 
+/// Is this a character that must not reach a letter from imported data: a control character
+/// (line breaks included), or one that reorders or hides text (bidi controls, zero-width)?
+#[must_use]
+pub fn is_hostile(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// A value from imported data as one line of plain text: every hostile character becomes a
+/// space. The import refuses such names already; this keeps a list stored before that rule, or
+/// any other path, from adding lines or headers to a letter the DPO approved.
+#[must_use]
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if is_hostile(c) { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The letter for one recipient: their language, their name, only their own data elements and
 /// the advice for those.
 #[must_use]
@@ -212,8 +234,9 @@ pub fn render(t: &LetterTemplate, r: &Recipient) -> Letter {
     let name = r
         .name
         .as_deref()
-        .filter(|n| !n.trim().is_empty())
-        .map_or_else(|| text(lang, "letter-no-name", &[]), str::to_owned);
+        .map(one_line)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| text(lang, "letter-no-name", &[]));
     let fill = |p: &str| get(p).replace(NAME, &name);
     let mut blocks = Vec::new();
     let para = |blocks: &mut Vec<LetterBlock>, s: String| {
@@ -250,7 +273,7 @@ pub fn render(t: &LetterTemplate, r: &Recipient) -> Letter {
     para(&mut blocks, fill("closing"));
     Letter {
         lang,
-        subject: fill("subject").replace('\n', " "),
+        subject: one_line(&fill("subject")),
         greeting: fill("greeting"),
         blocks,
     }
@@ -286,12 +309,13 @@ impl Letter {
     #[must_use]
     pub fn to_document(&self, r: &Recipient) -> Document {
         let mut d = Document::new(self.lang.as_str(), self.subject.clone());
-        let address: Vec<&str> = r
+        let address: Vec<String> = r
             .name
             .as_deref()
             .into_iter()
             .chain(r.postal_address.as_deref().into_iter().flat_map(str::lines))
-            .filter(|l| !l.trim().is_empty())
+            .map(one_line)
+            .filter(|l| !l.is_empty())
             .collect();
         if !address.is_empty() {
             d.paragraph(address.join("\n"));
@@ -451,5 +475,40 @@ mod tests {
         );
         assert!(text.contains("To: anna@example.fi"), "{text}");
         assert!(email(&letter, &from, "not an address", "<x2@m>", at).is_err());
+    }
+
+    /// Issue 17: a name that reached a letter with a line break added a `Bcc:` line to it.
+    #[test]
+    fn a_name_cannot_add_lines_or_headers_to_a_letter() {
+        let mut t = draft(&facts(), &Overrides::default());
+        for lang in [Language::Fi, Language::Sv, Language::En] {
+            let subject = format!("{} {NAME}", t.get(lang, "subject"));
+            t.parts_mut(lang).insert("subject".into(), subject);
+        }
+        let r = Recipient {
+            email: Some("anna@example.fi".into()),
+            name: Some("Anna\r\nBcc: victim@example.org\r\n\r\nInjected".into()),
+            language: Language::En,
+            elements: vec!["email".into()],
+            postal_address: Some("Katu 1\r\nX-Evil: 1".into()),
+        };
+        let letter = render(&t, &r);
+        assert!(letter.greeting.contains("Anna Bcc: victim@example.org Injected"));
+        assert!(!letter.subject.contains('\r') && !letter.subject.contains('\n'));
+        let from: Mailbox = "BreachDesk <breachdesk@museokortti.example>"
+            .parse()
+            .unwrap();
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000);
+        let text = String::from_utf8(
+            email(&letter, &from, "anna@example.fi", "<x3@museokortti.example>", at).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            !text.lines().any(|l| l.starts_with("Bcc:")),
+            "no header line of the name's: {text}"
+        );
+        let doc = letter.to_document(&r);
+        let debug = format!("{doc:?}");
+        assert!(!debug.contains("\\r"), "{debug}");
     }
 }

@@ -9,7 +9,7 @@ use breachdesk_core::report::Language;
 use lettre::Address;
 use serde::Deserialize;
 
-use crate::letter::{ELEMENTS, Recipient};
+use crate::letter::{ELEMENTS, Recipient, is_hostile};
 
 /// At most this many problems are reported (the rest are counted).
 const MAX_PROBLEMS: usize = 20;
@@ -42,6 +42,33 @@ pub enum Problem {
     Unreachable,
     /// The same e-mail address as an earlier line.
     Duplicate { first: u64 },
+    /// A name with a line break or another control character, or longer than [`MAX_NAME`]:
+    /// it would add lines of its own to a letter the DPO approved.
+    BadName,
+    /// A postal address with a control character other than a line break, more than
+    /// [`MAX_POSTAL_LINES`] lines, or longer than [`MAX_POSTAL`].
+    BadPostalAddress,
+}
+
+/// The longest name accepted, in characters.
+pub const MAX_NAME: usize = 200;
+/// The longest postal address accepted, in characters, and its most lines.
+pub const MAX_POSTAL: usize = 400;
+pub const MAX_POSTAL_LINES: usize = 6;
+
+/// A name as placed into a letter: one line of printable text, not too long.
+#[must_use]
+pub fn valid_name(name: &str) -> bool {
+    name.chars().count() <= MAX_NAME && !name.chars().any(is_hostile)
+}
+
+/// A postal address: lines of printable text (`\n` or `\r\n` between them), not too many.
+#[must_use]
+pub fn valid_postal_address(address: &str) -> bool {
+    let lines: Vec<&str> = address.lines().collect();
+    address.chars().count() <= MAX_POSTAL
+        && lines.len() <= MAX_POSTAL_LINES
+        && lines.iter().all(|l| !l.chars().any(is_hostile))
 }
 
 impl std::fmt::Display for ImportProblem {
@@ -66,6 +93,14 @@ impl std::fmt::Display for ImportProblem {
             Problem::Duplicate { first } => {
                 write!(f, "the same e-mail address as line {first}")
             }
+            Problem::BadName => write!(
+                f,
+                "the name has a line break or another control character, or is longer than {MAX_NAME} characters"
+            ),
+            Problem::BadPostalAddress => write!(
+                f,
+                "the postal address has a control character, more than {MAX_POSTAL_LINES} lines or more than {MAX_POSTAL} characters"
+            ),
         }
     }
 }
@@ -135,6 +170,20 @@ impl Collector {
         }
         self.seen.insert(raw.to_lowercase(), line);
         Ok(Some(raw.to_owned()))
+    }
+
+    /// Checks a name and a postal address; each problem is recorded.
+    fn texts(&mut self, line: u64, name: Option<&str>, postal: Option<&str>) -> Result<(), ()> {
+        let mut ok = true;
+        if name.is_some_and(|n| !valid_name(n)) {
+            self.problem(line, Problem::BadName);
+            ok = false;
+        }
+        if postal.is_some_and(|p| !valid_postal_address(p)) {
+            self.problem(line, Problem::BadPostalAddress);
+            ok = false;
+        }
+        if ok { Ok(()) } else { Err(()) }
     }
 
     fn elements<'a>(
@@ -236,13 +285,20 @@ pub fn from_csv(input: impl Read) -> Result<Imported, Refused> {
             continue;
         };
         let postal_address = Some(get(postal).to_owned()).filter(|s| !s.is_empty());
+        let name = Some(get(name).to_owned()).filter(|s| !s.is_empty());
+        if c
+            .texts(line, name.as_deref(), postal_address.as_deref())
+            .is_err()
+        {
+            continue;
+        }
         if address.is_none() && postal_address.is_none() {
             c.problem(line, Problem::Unreachable);
             continue;
         }
         c.recipients.push(Recipient {
             email: address,
-            name: Some(get(name).to_owned()).filter(|s| !s.is_empty()),
+            name,
             language: lang,
             elements: els,
             postal_address,
@@ -300,6 +356,9 @@ pub fn from_subjects(input: impl BufRead, default_language: Language) -> Result<
             c.problem(n, Problem::Masked);
             continue;
         }
+        if c.texts(n, name.as_deref(), postal.as_deref()).is_err() {
+            continue;
+        }
         let Ok(address) = c.email(n, first("email").as_deref().unwrap_or("")) else {
             continue;
         };
@@ -344,6 +403,44 @@ mod tests {
             Some("Katu 1\n00100 Helsinki")
         );
         assert_eq!(got.recipients[1].language, Language::Fi);
+    }
+
+    /// Issue 17: a name holding `\r\nBcc: …` put that line into letters signed by the organisation.
+    #[test]
+    fn names_and_addresses_that_would_add_lines_or_hide_text_are_refused() {
+        let csv = "email,name,elements,postal_address\n\
+                   a@example.fi,\"Anna\r\nBcc: victim@example.org\",email,\n\
+                   b@example.fi,\"Bo\u{202E}nosrednA\",email,\n\
+                   c@example.fi,Carl Carlsson,email,\"Katu 1\u{7}\n00100 Helsinki\"\n\
+                   d@example.fi,Dora Dahl,email,\"Katu 2\n00100 Helsinki\"\n";
+        let refused = from_csv(csv.as_bytes()).unwrap_err();
+        let got: Vec<(u64, Problem)> = refused
+            .problems
+            .iter()
+            .map(|p| (p.line, p.problem.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, Problem::BadName),
+                (4, Problem::BadName),
+                (5, Problem::BadPostalAddress),
+            ]
+        );
+        assert!(!refused.to_string().contains("victim"));
+        let long = format!("email,name,elements\na@example.fi,{},email\n", "x".repeat(201));
+        assert_eq!(
+            from_csv(long.as_bytes()).unwrap_err().problems[0].problem,
+            Problem::BadName
+        );
+        let subjects = r#"{"identifiers":{"email":["e@example.se"],"person_name":["Eva\nBcc: x@example.org"]},"categories":["email"]}"#;
+        assert_eq!(
+            from_subjects(subjects.as_bytes(), Language::Fi)
+                .unwrap_err()
+                .problems[0]
+                .problem,
+            Problem::BadName
+        );
     }
 
     #[test]

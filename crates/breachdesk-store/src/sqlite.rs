@@ -30,6 +30,9 @@ use crate::time::{from_text, to_text};
 
 mod handling;
 mod outbox;
+mod write;
+
+use write::{Durability, WriteTx, WriterHealth};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -37,6 +40,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 pub struct SqliteStore {
     write: SqlitePool,
     read: SqlitePool,
+    health: std::sync::Arc<WriterHealth>,
 }
 
 fn other(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -133,7 +137,21 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(other)?;
-        Ok(Self { write, read })
+        Ok(Self {
+            write,
+            read,
+            health: std::sync::Arc::default(),
+        })
+    }
+
+    /// A write transaction, fsynced on commit; see [`write`].
+    async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        WriteTx::begin(&self.write, &self.health, Durability::Full).await
+    }
+
+    /// A write transaction whose commit waits for the WAL only (outbox claims and marks).
+    async fn begin_write_wal_only(&self) -> Result<WriteTx, StoreError> {
+        WriteTx::begin(&self.write, &self.health, Durability::WalOnly).await
     }
 
     /// Closes both pools, checkpointing the WAL.
@@ -151,6 +169,22 @@ impl Store for SqliteStore {
             .await
             .map_err(other)?;
         Ok(())
+    }
+
+    async fn ping_writer(&self, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO writer_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+        )
+        .bind(to_text(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        tx.commit().await
+    }
+
+    fn writer_fault(&self) -> Option<String> {
+        self.health.fault()
     }
 
     async fn create_org(
@@ -208,7 +242,7 @@ impl Store for SqliteStore {
     }
 
     async fn ensure_user(&self, user: &NewUser) -> Result<(Uuid, bool), StoreError> {
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (email) DO NOTHING",
@@ -227,7 +261,7 @@ impl Store for SqliteStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(other)?;
-        tx.commit().await.map_err(other)?;
+        tx.commit().await?;
         Ok((uuid(&row, "id")?, inserted))
     }
 
@@ -304,7 +338,7 @@ impl Store for SqliteStore {
         report: &NewReport,
         year: i16,
     ) -> Result<String, StoreError> {
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         // The counter row is the first write, so the transaction holds the write lock from here on.
         let number: i64 = sqlx::query_scalar(
             "INSERT INTO case_counters (org_id, year, last) VALUES (?, ?, 1)
@@ -359,7 +393,7 @@ impl Store for SqliteStore {
             detail: format!("report={} kind={}", report.id, report.kind.as_str()),
         };
         handling::append_audit_tx(&mut tx, &[event], report.created_at).await?;
-        tx.commit().await.map_err(other)?;
+        tx.commit().await?;
         Ok(reference)
     }
 
@@ -509,7 +543,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_supplement(&self, s: &NewSupplement) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO supplements (id, report_id, created_at, body) VALUES (?, ?, ?, ?)",
         )
@@ -542,7 +576,7 @@ impl Store for SqliteStore {
             detail: format!("report={} supplement={}", s.report_id, s.id),
         };
         handling::append_audit_tx(&mut tx, &[event], s.created_at).await?;
-        tx.commit().await.map_err(other)?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -11,7 +11,7 @@ use breachdesk_core::report::Language;
 use breachdesk_core::user::{Membership, Principal};
 use jiff::Timestamp;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
 use super::{SqliteStore, map_err, opt_ts, other, ts, uuid};
@@ -30,7 +30,7 @@ fn hash32(row: &SqliteRow, col: &str) -> Result<[u8; 32], StoreError> {
 
 /// Appends audit entries inside an open transaction: reads the head, chains, inserts.
 pub(super) async fn append_audit_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut super::write::WriteTx,
     events: &[AuditEvent],
     now: Timestamp,
 ) -> Result<(), StoreError> {
@@ -196,7 +196,7 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let id = c.case_id.to_string();
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         let current: Option<String> = sqlx::query_scalar("SELECT status FROM cases WHERE id = ?")
             .bind(&id)
             .fetch_optional(&mut *tx)
@@ -296,7 +296,7 @@ impl SqliteStore {
                 .map_err(map_err)?;
         }
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
-        tx.commit().await.map_err(other)
+        tx.commit().await
     }
 
     pub(super) async fn case_entries_impl(
@@ -366,9 +366,9 @@ impl SqliteStore {
         events: &[AuditEvent],
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         append_audit_tx(&mut tx, events, now).await?;
-        tx.commit().await.map_err(other)
+        tx.commit().await
     }
 
     pub(super) async fn audit_trail_impl(
@@ -489,7 +489,7 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let id = user_id.to_string();
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET totp_secret = ?, totp_enrolled_at = ?, totp_last_step = NULL WHERE id = ?")
             .bind(sealed)
             .bind(to_text(now))
@@ -513,7 +513,7 @@ impl SqliteStore {
             .await
             .map_err(other)?;
         }
-        tx.commit().await.map_err(other)
+        tx.commit().await
     }
 
     pub(super) async fn accept_totp_step_impl(

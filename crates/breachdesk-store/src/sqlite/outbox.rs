@@ -11,6 +11,7 @@ use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::handling::append_audit_tx;
+use super::write::WriteTx;
 use super::{SqliteStore, other, uuid};
 use crate::time::to_text;
 
@@ -52,7 +53,7 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let org = org_id.to_string();
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM org_templates WHERE org_id = ?")
             .bind(&org)
             .execute(&mut *tx)
@@ -73,7 +74,7 @@ impl SqliteStore {
             .map_err(other)?;
         }
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
-        tx.commit().await.map_err(other)
+        tx.commit().await
     }
 
     pub(super) async fn import_recipients_impl(
@@ -85,7 +86,7 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let case = case_id.to_string();
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         if replace {
             let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE case_id = ?")
                 .bind(&case)
@@ -125,7 +126,7 @@ impl SqliteStore {
             q.build().execute(&mut *tx).await.map_err(other)?;
         }
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
-        tx.commit().await.map_err(other)
+        tx.commit().await
     }
 
     pub(super) async fn recipients_impl(
@@ -182,7 +183,7 @@ impl SqliteStore {
         let case = case_id.to_string();
         let queued = to_text(now);
         let mut added = 0;
-        let mut tx = self.write.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         for chunk in messages.chunks(CHUNK) {
             let mut q = QueryBuilder::new(
                 "INSERT OR IGNORE INTO outbox (id, case_id, version, seq, status, queued_at, body) ",
@@ -203,7 +204,7 @@ impl SqliteStore {
                 .map_err(other)?
                 .rows_affected();
         }
-        tx.commit().await.map_err(other)?;
+        tx.commit().await?;
         Ok(added)
     }
 
@@ -226,11 +227,7 @@ impl SqliteStore {
         // Like the marks: written to the WAL without waiting for the disk. A claim lost to a
         // power cut leaves its messages queued, and they are sent again with the same
         // Message-ID — the same outcome as a lost mark.
-        let mut conn = self.write.acquire().await.map_err(other)?;
-        sqlx::query("PRAGMA synchronous = NORMAL")
-            .execute(&mut *conn)
-            .await
-            .map_err(other)?;
+        let mut tx = self.begin_write_wal_only().await?;
         let rows = sqlx::query(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM outbox WHERE case_id = ?1 AND status = 'queued' \
@@ -241,13 +238,10 @@ impl SqliteStore {
         .bind(case_id.to_string())
         .bind(to_text(now))
         .bind(limit)
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut *tx)
         .await;
-        sqlx::query("PRAGMA synchronous = FULL")
-            .execute(&mut *conn)
-            .await
-            .map_err(other)?;
         let rows = rows.map_err(other)?;
+        tx.commit().await?;
         let mut out = rows
             .iter()
             .map(|r| {
@@ -272,17 +266,9 @@ impl SqliteStore {
         let now = to_text(now);
         // Written to the WAL without waiting for the disk: survives a killed process; a mark
         // lost to a power cut only means the message is sent again, with the same Message-ID.
-        let mut conn = self.write.acquire().await.map_err(other)?;
-        sqlx::query("PRAGMA synchronous = NORMAL")
-            .execute(&mut *conn)
-            .await
-            .map_err(other)?;
-        let result = finish_tx(&mut conn, outcomes, &now).await;
-        sqlx::query("PRAGMA synchronous = FULL")
-            .execute(&mut *conn)
-            .await
-            .map_err(other)?;
-        result
+        let mut tx = self.begin_write_wal_only().await?;
+        finish_tx(&mut tx, outcomes, &now).await?;
+        tx.commit().await
     }
 
     pub(super) async fn recover_messages_impl(&self, case_id: Uuid) -> Result<u64, StoreError> {
@@ -424,9 +410,7 @@ impl SqliteStore {
         case_id: Uuid,
         bounces: &[(Uuid, String)],
     ) -> Result<u64, StoreError> {
-        use sqlx::Connection as _;
-        let mut conn = self.write.acquire().await.map_err(other)?;
-        let mut tx = conn.begin().await.map_err(other)?;
+        let mut tx = self.begin_write().await?;
         let mut found = 0;
         for (id, status) in bounces {
             found += sqlx::query(
@@ -441,18 +425,16 @@ impl SqliteStore {
             .map_err(other)?
             .rows_affected();
         }
-        tx.commit().await.map_err(other)?;
+        tx.commit().await?;
         Ok(found)
     }
 }
 
 async fn finish_tx(
-    conn: &mut sqlx::SqliteConnection,
+    tx: &mut WriteTx,
     outcomes: &[(Uuid, DeliveryOutcome)],
     now: &str,
 ) -> Result<(), StoreError> {
-    use sqlx::Connection as _;
-    let mut tx = conn.begin().await.map_err(other)?;
     for (id, outcome) in outcomes {
         let q = match outcome {
             DeliveryOutcome::Sent => sqlx::query(
@@ -473,9 +455,9 @@ async fn finish_tx(
             .bind(reply),
         };
         q.bind(id.to_string())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(other)?;
     }
-    tx.commit().await.map_err(other)
+    Ok(())
 }
