@@ -52,6 +52,24 @@ pub struct Access {
 }
 
 impl Access {
+    /// How `principal` stands to `case`: their roles in its organisation, and whether it was
+    /// shared with them by name.
+    #[must_use]
+    pub fn of(principal: &Principal, case: CaseRecord) -> Self {
+        let roles: Vec<Role> = principal
+            .memberships
+            .iter()
+            .filter(|m| m.org_id == case.org_id)
+            .map(|m| m.role)
+            .collect();
+        let shared = case.shared_with.contains(&principal.user_id);
+        Self {
+            case,
+            roles,
+            shared,
+        }
+    }
+
     fn standings(&self) -> impl Iterator<Item = Standing> + '_ {
         self.roles
             .iter()
@@ -129,18 +147,7 @@ impl AppState {
         let Some(case) = self.0.store.case_by_id(id).await? else {
             return Ok(None);
         };
-        let roles: Vec<Role> = principal
-            .memberships
-            .iter()
-            .filter(|m| m.org_id == case.org_id)
-            .map(|m| m.role)
-            .collect();
-        let shared = case.shared_with.contains(&principal.user_id);
-        let access = Access {
-            case,
-            roles,
-            shared,
-        };
+        let access = Access::of(principal, case);
         Ok(access.may(Action::ReadCase).then_some(access))
     }
 
@@ -449,13 +456,17 @@ impl AppState {
         Ok(target)
     }
 
-    /// Reports of the cases merged into this one, opened; each read is audited on its own case.
+    /// Reports of the cases merged into this one that the reader may read on their own, opened;
+    /// each read is audited on its own case. A merge never widens who reads a report: a handler
+    /// of a joint controller with whom only this case is shared does not see the reports of a
+    /// merged case that was not shared with them (issue 17).
     pub(crate) async fn merged_reports(
         &self,
         case: &CaseRecord,
-        actor: Uuid,
+        principal: &Principal,
     ) -> Result<Vec<(String, OpenedReportWith)>, ServiceError> {
         let store = &self.0.store;
+        let actor = principal.user_id;
         let mut out = Vec::new();
         for merged in store
             .find_cases(&[case.org_id], &CaseFilter::default())
@@ -463,6 +474,11 @@ impl AppState {
             .into_iter()
             .filter(|c| c.merged_into == Some(case.id))
         {
+            let merged = Access::of(principal, merged);
+            if !merged.may(Action::ReadCase) {
+                continue;
+            }
+            let merged = merged.case;
             store
                 .append_audit(
                     &[AuditEvent {

@@ -832,7 +832,7 @@ async fn render_case(
     let scope_values = form.scope.clone().unwrap_or_else(|| {
         current_scope.map_or_else(FormValues::default, |(_, s)| FormValues::of_scope(s))
     });
-    let merged = match state.merged_reports(case, desk.user.id).await {
+    let merged = match state.merged_reports(case, &desk.principal).await {
         Ok(m) => m,
         Err(e) => return internal(&e),
     };

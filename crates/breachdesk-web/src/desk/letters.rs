@@ -215,7 +215,7 @@ async fn render_page(
         languages,
         versions: version_views,
         may_edit: l.access.may(Action::EditInvestigation),
-        may_send: l.access.may(Action::EditInvestigation),
+        may_send: l.access.may(Action::SendLetters),
         previews,
         preview_of_recipient,
         problems: problems.iter().map(|p| problem_text(tr, p)).collect(),
@@ -412,7 +412,7 @@ async fn editing_template(state: &AppState, l: &Loaded) -> (u32, LetterTemplate)
 }
 
 /// The case for an upload form: loaded (and the read audited as `via`), then refused unless the
-/// CSRF token matches and the user may edit the investigation.
+/// CSRF token matches and the user may import recipients and send (the DPO).
 async fn loaded_for_upload(
     state: &AppState,
     desk: &Desk,
@@ -421,8 +421,7 @@ async fn loaded_for_upload(
     csrf: &str,
 ) -> Result<Loaded, Response> {
     let l = loaded(state, desk, id, via).await?;
-    if !session::csrf_ok(&desk.session.csrf_token, csrf) || !l.access.may(Action::EditInvestigation)
-    {
+    if !session::csrf_ok(&desk.session.csrf_token, csrf) || !l.access.may(Action::SendLetters) {
         return Err(super::forbidden(state, desk.lang));
     }
     Ok(l)
@@ -600,7 +599,7 @@ pub async fn send(
         KIND,
         "notice.subjects.send",
         &form,
-        Action::EditInvestigation,
+        Action::SendLetters,
     )
     .await
     {

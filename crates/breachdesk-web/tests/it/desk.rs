@@ -1430,6 +1430,91 @@ async fn a_duplicate_report_is_merged_into_the_case_it_repeats() {
     assert!(reads >= 1);
 }
 
+/// Issue 17: a team member who may not share merged a case into one shared with a joint
+/// controller's handler, who then read the merged anonymous report through it.
+#[tokio::test]
+async fn a_merge_never_shows_a_report_to_someone_who_may_not_read_its_case() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::PrivacyTeam)], "team@uni.example")
+        .await;
+    let partner = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let shared = app.reported_case("uni").await;
+    let r = app.post_report("uni", &crate::helpers::anonymous()).await;
+    let anonymous: Uuid = r.json::<serde_json::Value>().await.unwrap()["case_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shared_ref = app
+        .store
+        .case_by_id(shared)
+        .await
+        .unwrap()
+        .unwrap()
+        .reference;
+    let shared_path = format!("/desk/cases/{shared}?lang=en");
+    let mut d = app.signed_in(&dpo).await;
+    let p = d
+        .submit(
+            &shared_path,
+            &format!("/desk/cases/{shared}/share?lang=en"),
+            &[("email", "dpo@museum.example")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // The team member may not share, but may merge the anonymous report into the shared case.
+    let mut t = app.signed_in(&team).await;
+    let anon_path = format!("/desk/cases/{anonymous}?lang=en");
+    let p = t
+        .submit(
+            &anon_path,
+            &format!("/desk/cases/{anonymous}/share?lang=en"),
+            &[("email", "dpo@museum.example")],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    let p = t
+        .submit(
+            &anon_path,
+            &format!("/desk/cases/{anonymous}/merge?lang=en"),
+            &[("into", &shared_ref)],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // The organisation's own handlers read both reports on the shared case …
+    let page = d.get(&shared_path).await;
+    assert!(page.body.contains("The exam grade list"));
+    assert!(page.body.contains("Printed museum card customer lists"));
+    // … the joint controller's handler reads the case shared with them, not the merged report,
+    // and the merged case itself stays invisible to them.
+    let mut m = app.signed_in(&partner).await;
+    let page = m.get(&shared_path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("The exam grade list"));
+    assert!(
+        !page.body.contains("Printed museum card customer lists"),
+        "the merged anonymous report reached the partner"
+    );
+    assert_eq!(m.get(&anon_path).await.status, 404);
+    let reads_by_partner = app
+        .store
+        .audit_trail(Some(anonymous))
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.action == "case.read" && r.actor == Some(partner.id))
+        .count();
+    assert_eq!(reads_by_partner, 0);
+}
+
 #[tokio::test]
 async fn a_question_to_the_reporter_is_answered_on_the_follow_up_page() {
     let app = spawn().await;

@@ -486,8 +486,60 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
     // The preview is now the first recipient's own letter.
     assert!(page.body.contains("Bästa Anna Andersson,"));
 
-    // Nothing goes before approval.
+    // A name that would add lines to the letter is refused, value unquoted (issue 17).
+    let csrf = b.get(&path).await.hidden("csrf_token");
+    let injected = b
+        .upload(
+            &upload,
+            &csrf,
+            "r.csv",
+            b"email,name,language,elements\nx@example.fi,\"X\r\nBcc: victim@example.org\",fi,email\n"
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(injected.status, 422);
+    assert!(
+        injected.body.contains("line 2: the name has a line break"),
+        "{}",
+        injected.body
+    );
+    assert!(!injected.body.contains("victim@example.org"));
+
+    // Recipients and sending are the DPO's: not the security manager's, not a joint
+    // controller's handler with whom the case is shared (issue 17).
     let send = format!("/desk/cases/{case}/notices/subjects/send?lang=en");
+    let share = format!("/desk/cases/{case}/share?lang=en");
+    let case_page = format!("/desk/cases/{case}?lang=en");
+    let shared = b
+        .submit(&case_page, &share, &[("email", "dpo@museum.example")])
+        .await;
+    assert_eq!(shared.status, 303, "{}", shared.body);
+    for (who, account) in [("manager", &manager), ("shared handler", &stranger)] {
+        let mut o = app.signed_in(account).await;
+        let page = o.get(&path).await;
+        assert_eq!(page.status, 200, "{who}");
+        assert!(!page.body.contains("/notices/subjects/send"), "{who}");
+        assert!(!page.body.contains("/notices/subjects/recipients"), "{who}");
+        let csrf = page.hidden("csrf_token");
+        let r = o
+            .upload(
+                &upload,
+                &csrf,
+                "r.csv",
+                b"email,name,language,elements\nme@example.org,Me,fi,email\n".to_vec(),
+            )
+            .await;
+        assert_eq!(r.status, 403, "{who} uploaded recipients");
+        assert_eq!(o.submit(&path, &send, &[]).await.status, 403, "{who} sent");
+    }
+    let page = b.get(&path).await;
+    assert!(page.body.contains("<dd id=\"by-email\">2</dd>"), "nothing changed");
+    let ended = b
+        .submit(&case_page, &share, &[("end", &stranger.id.to_string())])
+        .await;
+    assert_eq!(ended.status, 303);
+
+    // Nothing goes before approval.
     assert_eq!(b.submit(&path, &send, &[]).await.status, 409);
     assert!(server.messages().is_empty());
     assert_eq!(b.submit(&path, &approve, &[]).await.status, 303);
