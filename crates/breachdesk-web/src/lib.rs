@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut app = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .merge(api::routes())
         .merge(pages::routes())
         .merge(desk::routes(limits.max_attachment_bytes))
@@ -99,12 +100,42 @@ pub fn router(state: AppState) -> Router {
     }))
 }
 
+/// Liveness: the database answers reads, and the writer is not known to be broken. After a
+/// storage fault (disk full, I/O error, read-only, locked) the writer is probed with a real write
+/// until one commits again.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.0.store.ping().await {
+    if let Err(e) = state.0.store.ping().await {
+        tracing::error!(error = %e, "health check: database does not answer");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
+    }
+    if state.0.store.writer_fault().is_some() {
+        return writer_probe(&state).await;
+    }
+    (StatusCode::OK, "ok\n").into_response()
+}
+
+/// Readiness for load balancers: can this instance durably store a report right now? Always a
+/// real, fsynced write.
+async fn readyz(State(state): State<AppState>) -> Response {
+    writer_probe(&state).await
+}
+
+async fn writer_probe(state: &AppState) -> Response {
+    let now = state.0.clock.now();
+    match state.0.store.ping_writer(now).await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "health check: database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+            let fault = state
+                .0
+                .store
+                .writer_fault()
+                .unwrap_or_else(|| "database error".to_owned());
+            tracing::error!(error = %e, %fault, "health check: the writer cannot commit");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("writer unavailable: {fault}\n"),
+            )
+                .into_response()
         }
     }
 }
