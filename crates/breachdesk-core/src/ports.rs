@@ -640,13 +640,20 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn set_installation_admin(&self, user_id: Uuid) -> Result<(), StoreError>;
     async fn set_password(&self, user_id: Uuid, phc: &str) -> Result<(), StoreError>;
     async fn set_display_name(&self, user_id: Uuid, name: &str) -> Result<(), StoreError>;
-    /// Counts a failed sign-in; locks the account until `lock_until` once `max` is reached.
-    async fn record_login_failure(
+    /// Reserves one sign-in attempt (password or second factor) *before* it is verified, counting
+    /// it as a failure: atomically, `false` while the account is locked at `now`; otherwise the
+    /// attempt is counted, the account locked until `lock_until` when this is the `max`-th, and
+    /// `true`. So concurrent attempts cannot outrun the count (issue 17): at most `max` are
+    /// verified per lock-out window.
+    async fn reserve_login_attempt(
         &self,
         user_id: Uuid,
         max: i64,
         lock_until: Timestamp,
-    ) -> Result<(), StoreError>;
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Gives back a reserved attempt that turned out right.
+    async fn release_login_attempt(&self, user_id: Uuid) -> Result<(), StoreError>;
     async fn reset_login_failures(&self, user_id: Uuid) -> Result<(), StoreError>;
     /// Stores the sealed TOTP secret and replaces the recovery codes (Argon2 PHC strings).
     async fn enrol_totp(

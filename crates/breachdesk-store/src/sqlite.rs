@@ -808,23 +808,36 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn record_login_failure(
+    async fn reserve_login_attempt(
         &self,
         user_id: Uuid,
         max: i64,
         lock_until: Timestamp,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE users SET locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        // One statement on the one writer: concurrent attempts are counted in turn.
+        let reserved = sqlx::query(
+            "UPDATE users SET locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE NULL END,
                  failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END
-             WHERE id = ?3",
+             WHERE id = ?3 AND (locked_until IS NULL OR locked_until <= ?4)",
         )
         .bind(max)
         .bind(to_text(lock_until))
         .bind(user_id.to_string())
+        .bind(to_text(now))
         .execute(&self.write)
         .await
-        .map_err(other)?;
+        .map_err(other)?
+        .rows_affected();
+        Ok(reserved == 1)
+    }
+
+    async fn release_login_attempt(&self, user_id: Uuid) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET failed_logins = max(failed_logins - 1, 0) WHERE id = ?",
+            &[Some(user_id.to_string())],
+        )
+        .await?;
         Ok(())
     }
 

@@ -128,19 +128,21 @@ impl AppState {
             .is_some_and(|l| l.check_key(&ip).is_err())
     }
 
-    /// Counts a failure against the account; `true` if the account is now locked.
-    async fn count_failure(&self, user: &UserAuth) -> Result<bool, ServiceError> {
+    /// Reserves an attempt against the account before it is verified; `false` when the
+    /// account is locked (see `Store::reserve_login_attempt`).
+    async fn reserve_attempt(&self, user: &UserAuth) -> Result<bool, ServiceError> {
         let limits = &self.0.limits;
         let now = self.now();
-        self.0
+        Ok(self
+            .0
             .store
-            .record_login_failure(
+            .reserve_login_attempt(
                 user.id,
                 limits.max_login_failures,
                 now + limits.login_lockout,
+                now,
             )
-            .await?;
-        Ok(user.failed_logins + 1 >= limits.max_login_failures)
+            .await?)
     }
 }
 
@@ -292,7 +294,15 @@ pub async fn sign_in_submit(
         Ok(u) => u,
         Err(e) => return internal(&e.into()),
     };
-    let now = state.now();
+    // The attempt is counted before the password is verified, so that concurrent attempts
+    // cannot outrun the lock-out (issue 17).
+    let reserved = match &user {
+        Some(u) if !u.disabled => match state.reserve_attempt(u).await {
+            Ok(r) => r,
+            Err(e) => return internal(&e),
+        },
+        _ => false,
+    };
     let hash = user.as_ref().map_or_else(
         || state.0.dummy_password_hash.clone(),
         |u| u.password_hash.clone(),
@@ -305,16 +315,15 @@ pub async fn sign_in_submit(
     let Some(user) = user else {
         return again(StatusCode::UNAUTHORIZED, "desk-sign-in-failed", email);
     };
-    let locked = user.locked_until.is_some_and(|t| t > now);
-    if !ok || locked || user.disabled {
-        if !ok && !locked {
-            if let Err(e) = state.count_failure(&user).await {
-                return internal(&e);
-            }
+    if !ok || !reserved || user.disabled {
+        if !ok && reserved {
             audit(&state, Some(user.id), "auth.failed", "password").await;
         }
-        tracing::warn!(user_id = %user.id, locked, "sign-in refused");
+        tracing::warn!(user_id = %user.id, locked = !reserved, "sign-in refused");
         return again(StatusCode::UNAUTHORIZED, "desk-sign-in-failed", email);
+    }
+    if let Err(e) = state.0.store.release_login_attempt(user.id).await {
+        return internal(&e.into());
     }
     let next_stage = if user.totp_secret.is_some() {
         SessionStage::Password
@@ -403,8 +412,13 @@ pub async fn code_submit(
     if state.sign_in_limited(ip) {
         return again(StatusCode::TOO_MANY_REQUESTS, "desk-rate-limited");
     }
-    let now = state.now();
-    if pending.user.locked_until.is_some_and(|t| t > now) {
+    let reserved = match state.reserve_attempt(&pending.user).await {
+        Ok(r) => r,
+        Err(e) => return internal(&e),
+    };
+    if !reserved {
+        // Locked: this half-signed-in session is of no further use.
+        let _ = session::end(&state, &pending.session).await;
         return again(StatusCode::UNAUTHORIZED, "desk-code-failed");
     }
     let typed: String = form
@@ -433,15 +447,7 @@ pub async fn code_submit(
         "second_factor",
     )
     .await;
-    match state.count_failure(&pending.user).await {
-        Ok(true) => {
-            // Locked: this half-signed-in session is of no further use.
-            let _ = session::end(&state, &pending.session).await;
-            again(StatusCode::UNAUTHORIZED, "desk-code-failed")
-        }
-        Ok(false) => again(StatusCode::UNAUTHORIZED, "desk-code-failed"),
-        Err(e) => internal(&e),
-    }
+    again(StatusCode::UNAUTHORIZED, "desk-code-failed")
 }
 
 /// Checks a TOTP code (each time step accepted once) or an unused recovery code.

@@ -551,6 +551,76 @@ async fn wrong_passwords_and_codes_lock_the_account_and_the_address_is_rate_limi
     assert_eq!(statuses, [401, 401, 401, 429]);
 }
 
+/// Issue 17: 40 concurrent wrong passwords and the right one — the right one reached the second
+/// factor although the threshold is 5. The attempt is now counted before it is verified.
+#[tokio::test]
+async fn concurrent_wrong_passwords_cannot_outrun_the_lock_out() {
+    let app = spawn_with(breachdesk_web::Limits {
+        sign_in_per_minute: 0,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    // Every client has its form first; then all 41 posts go at once, the right one last.
+    let mut clients = Vec::new();
+    for _ in 0..41 {
+        let mut b = Browser::new(&app);
+        let csrf = b.get("/sign-in").await.hidden("csrf_token");
+        clients.push((b, csrf));
+    }
+    let n = clients.len();
+    let posts = clients.iter_mut().enumerate().map(|(i, (b, csrf))| {
+        let password = if i + 1 == n {
+            PASSWORD
+        } else {
+            "wrong password!"
+        };
+        let csrf = csrf.clone();
+        async move {
+            b.post(
+                "/sign-in",
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("email", "dpo@uni.example"),
+                    ("password", password),
+                ],
+            )
+            .await
+        }
+    });
+    let pages = futures::future::join_all(posts).await;
+    let passed = pages.iter().filter(|p| p.status == 303).count();
+    assert!(
+        pages.iter().all(|p| p.status == 303 || p.status == 401),
+        "{:?}",
+        pages.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    let verified_wrong = app
+        .store
+        .audit_trail(None)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.action == "auth.failed" && r.actor == Some(dpo.id))
+        .count();
+    assert!(
+        verified_wrong + passed <= 5,
+        "{verified_wrong} wrong passwords were verified and {passed} passed: the threshold is 5"
+    );
+    // Whatever the order, the account is now locked for the right password too.
+    let mut b = Browser::new(&app);
+    let p = b
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "dpo@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 401);
+}
+
 #[tokio::test]
 async fn a_dpo_works_a_case_from_report_to_investigation_with_the_clock_in_view() {
     let app = spawn().await;
