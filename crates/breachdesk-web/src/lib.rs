@@ -18,11 +18,11 @@ mod pages;
 mod receipts;
 mod reminders;
 pub mod scan_import;
+mod server;
 mod service;
 mod state;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
@@ -33,6 +33,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use crate::client::{BadIpRange, IpRange, TrustedProxies};
 pub use crate::state::{AppState, Limits, MailSettings};
 
 /// Content Security Policy of every response: our own stylesheet and forms, nothing else — no
@@ -42,6 +43,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let limits = state.0.limits.clone();
+    let secure_cookies = limits.secure_cookies;
     let headers: [(HeaderName, &'static str); 6] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
@@ -67,6 +69,12 @@ pub fn router(state: AppState) -> Router {
         .merge(desk::routes(limits.max_attachment_bytes))
         .fallback(not_found)
         .with_state(state)
+        // The CSRF cookie's name and flags follow `secure_cookies` (see `pages::csrf`).
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: axum::middleware::Next| {
+                pages::csrf::with_secure_cookies(secure_cookies, next.run(req))
+            },
+        ))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         // Pages and answers carry personal data or receipt codes: never cache them.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -83,6 +91,13 @@ pub fn router(state: AppState) -> Router {
         app = app.layer(SetResponseHeaderLayer::overriding(
             name,
             HeaderValue::from_static(value),
+        ));
+    }
+    // Only an HTTPS deployment may promise browsers HTTPS for the time to come.
+    if let Some(max_age) = limits.hsts_max_age {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::try_from(format!("max-age={max_age}")).expect("ASCII digits"),
         ));
     }
     app.layer(TimeoutLayer::with_status_code(
@@ -154,7 +169,8 @@ async fn not_found(uri: Uri) -> Response {
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight. Binds nothing
-/// itself: the caller passes a listener (tests use port 0).
+/// itself: the caller passes a listener (tests use port 0). Connections are timed and limited as
+/// `Limits` says (`server.rs`); handlers get the peer as `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -170,10 +186,8 @@ pub async fn serve(
             }
         })
     };
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let settings = server::Settings::from(&state.0.limits);
+    let result = server::run(listener, router(state), settings, shutdown).await;
     pruner.abort();
     result
 }

@@ -47,6 +47,20 @@ pub struct Limits {
     /// Mark session cookies `Secure` (only ever sent over HTTPS; browsers also accept them from
     /// `http://localhost`). Switch off only behind a TLS-terminating proxy on a trusted network.
     pub secure_cookies: bool,
+    /// Peers whose `X-Forwarded-For` / `Forwarded` header names the client for rate limits
+    /// (`--trusted-proxy`); they are also exempt from the per-address connection limit.
+    pub trusted_proxies: crate::client::TrustedProxies,
+    /// Longest time from accepting a connection, or from the first byte of a later request, to
+    /// the end of the request's headers. A connection that sends nothing is closed after it too.
+    pub header_read_timeout: std::time::Duration,
+    /// Longest a kept-alive connection may wait idle for its next request.
+    pub keep_alive_timeout: std::time::Duration,
+    /// Connections open at once; further ones are closed as soon as they are accepted.
+    pub max_connections: usize,
+    /// Connections open at once from one address, trusted proxies exempt (0 = no limit).
+    pub max_connections_per_address: usize,
+    /// `Strict-Transport-Security: max-age=…` on every response when set (HTTPS deployments).
+    pub hsts_max_age: Option<u64>,
 }
 
 impl Default for Limits {
@@ -66,6 +80,15 @@ impl Default for Limits {
             session_idle: SignedDuration::from_mins(30),
             session_absolute: SignedDuration::from_hours(12),
             secure_cookies: true,
+            trusted_proxies: crate::client::TrustedProxies::default(),
+            header_read_timeout: std::time::Duration::from_secs(10),
+            // Longer than a reverse proxy's usual pooled-connection idle time (nginx's upstream
+            // `keepalive_timeout` is 60 s), so the proxy never reuses a connection we are closing.
+            keep_alive_timeout: std::time::Duration::from_secs(75),
+            // Below the usual soft limit of 1024 open files, which the store and mail share.
+            max_connections: 512,
+            max_connections_per_address: 64,
+            hsts_max_age: None,
         }
     }
 }

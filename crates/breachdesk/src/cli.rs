@@ -268,6 +268,39 @@ pub struct ServeArgs {
     /// `http://localhost` anyway.
     #[arg(long, env = "BREACHDESK_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
+    /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose `X-Forwarded-For` or
+    /// `Forwarded` header names the client for rate limits. Only requests whose TCP peer is one
+    /// of them are believed; the right-most address that is not a trusted proxy counts. They are
+    /// also exempt from the per-address connection limit.
+    #[arg(
+        long,
+        env = "BREACHDESK_TRUSTED_PROXY",
+        value_name = "ADDR[,ADDR…]",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<breachdesk_web::IpRange>,
+    /// Seconds a client has to send a request's headers, from connecting or from the request's
+    /// first byte; a connection that sends nothing is closed after it too.
+    #[arg(long, env = "BREACHDESK_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a kept-alive connection may wait idle for its next request.
+    #[arg(long, env = "BREACHDESK_KEEP_ALIVE_SECS", default_value_t = 75)]
+    pub keep_alive_secs: u64,
+    /// Connections open at once; more are closed as soon as they are accepted. Keep it below the
+    /// process's open-file limit (`ulimit -n`).
+    #[arg(long, env = "BREACHDESK_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Connections open at once from one address, trusted proxies exempt (0 = no limit).
+    #[arg(
+        long,
+        env = "BREACHDESK_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 64
+    )]
+    pub max_connections_per_address: usize,
+    /// Send `Strict-Transport-Security: max-age=SECS` (only when users reach this server over
+    /// HTTPS: browsers will then refuse plain HTTP to this host for that long). Off by default.
+    #[arg(long, env = "BREACHDESK_HSTS_MAX_AGE", value_name = "SECS")]
+    pub hsts_max_age: Option<u64>,
     /// The address handlers reach this server at, for links printed on the console and sent by
     /// e-mail (default: `http://` and the listening address).
     #[arg(long, env = "BREACHDESK_PUBLIC_URL")]

@@ -219,6 +219,12 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         session_idle: jiff::SignedDuration::from_mins(args.session_idle_minutes.max(1)),
         session_absolute: jiff::SignedDuration::from_hours(args.session_max_hours.max(1)),
         secure_cookies: !args.insecure_cookies,
+        trusted_proxies: breachdesk_web::TrustedProxies::new(args.trusted_proxy),
+        header_read_timeout: std::time::Duration::from_secs(args.header_timeout_secs.max(1)),
+        keep_alive_timeout: std::time::Duration::from_secs(args.keep_alive_secs.max(1)),
+        max_connections: args.max_connections.max(1),
+        max_connections_per_address: args.max_connections_per_address,
+        hsts_max_age: args.hsts_max_age,
     };
     let state = breachdesk_web::AppState::new(
         store,

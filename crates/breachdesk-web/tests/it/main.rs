@@ -7,6 +7,7 @@
 mod api;
 mod browser;
 mod desk;
+mod edge;
 mod helpers;
 mod mail;
 mod notices;

@@ -10,6 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::{Value, json};
 
 mod case;
+mod edge;
 mod faults;
 mod letters;
 
