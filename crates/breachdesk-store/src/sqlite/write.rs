@@ -183,7 +183,9 @@ impl Deref for WriteTx {
     type Target = SqliteConnection;
 
     fn deref(&self) -> &SqliteConnection {
-        self.conn.as_deref().expect("a write transaction is used after it ended")
+        self.conn
+            .as_deref()
+            .expect("a write transaction is used after it ended")
     }
 }
 

@@ -677,14 +677,31 @@ mod handling {
                 .installation_admin
         );
 
-        // Lock-out after the third failure, and a reset.
+        // Lock-out: attempts are reserved before they are verified; the third locks, a locked
+        // account reserves nothing until the lock lapses; a right attempt is given back.
         let until = at("2026-11-20T09:00:00Z");
+        let before = at("2026-11-20T08:00:00Z");
         for _ in 0..2 {
-            db.store.record_login_failure(u, 3, until).await.unwrap();
+            assert!(
+                db.store
+                    .reserve_login_attempt(u, 3, until, before)
+                    .await
+                    .unwrap()
+            );
         }
         let a = db.store.user_auth_by_id(u).await.unwrap().unwrap();
         assert_eq!((a.failed_logins, a.locked_until), (2, None));
-        db.store.record_login_failure(u, 3, until).await.unwrap();
+        db.store.release_login_attempt(u).await.unwrap();
+        let a = db.store.user_auth_by_id(u).await.unwrap().unwrap();
+        assert_eq!(a.failed_logins, 1);
+        for _ in 0..2 {
+            assert!(
+                db.store
+                    .reserve_login_attempt(u, 3, until, before)
+                    .await
+                    .unwrap()
+            );
+        }
         assert_eq!(
             db.store
                 .user_auth_by_id(u)
@@ -693,6 +710,21 @@ mod handling {
                 .unwrap()
                 .locked_until,
             Some(until)
+        );
+        assert!(
+            !db.store
+                .reserve_login_attempt(u, 3, until, before)
+                .await
+                .unwrap(),
+            "locked"
+        );
+        let later = at("2026-11-20T09:00:01Z");
+        assert!(
+            db.store
+                .reserve_login_attempt(u, 3, at("2026-11-20T10:00:00Z"), later)
+                .await
+                .unwrap(),
+            "the lock lapsed"
         );
         db.store.reset_login_failures(u).await.unwrap();
         let a = db.store.user_auth_by_id(u).await.unwrap().unwrap();
