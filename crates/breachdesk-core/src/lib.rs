@@ -16,6 +16,7 @@ pub mod case;
 pub mod clock;
 pub mod deadline;
 pub mod errors;
+pub mod grant;
 pub mod input;
 pub mod intake;
 pub mod investigation;

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::audit::{AuditEvent, AuditRecord};
 use crate::case::{CaseStatus, CaseSummary};
+use crate::grant::GrantRequest;
 use crate::org::{NewOrganisation, Organisation};
 use crate::report::{Language, ReportKind};
 use crate::user::{Principal, Role};
@@ -698,4 +699,67 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn end_session(&self, id_hash: &[u8], now: Timestamp) -> Result<(), StoreError>;
     /// Members of the organisations, for assignment and sharing lists.
     async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError>;
+
+    // -- Access control (issue 17): roles, offboarding. Each change commits with its audit entry.
+
+    /// Records a request of a role that waits for a decision; `Conflict("role request")` when
+    /// the same request is open already.
+    async fn request_grant(
+        &self,
+        request: &GrantRequest,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// The open requests of these organisations, oldest first.
+    async fn open_grants(&self, org_ids: &[Uuid]) -> Result<Vec<GrantRequest>, StoreError>;
+    /// Confirms (adding the membership) or refuses an open request; `NotFound` when it is not
+    /// open (any more).
+    async fn decide_grant(
+        &self,
+        id: Uuid,
+        decided_by: Uuid,
+        confirm: bool,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Adds a membership (no-op if held), with its audit entry.
+    async fn grant_role(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Removes a membership; `NotFound` when it was not held.
+    async fn remove_membership(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Disables an account (its sessions end, its tokens are revoked) or enables it again.
+    async fn set_user_disabled(
+        &self,
+        user_id: Uuid,
+        disabled: bool,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Forgets the second factor and the recovery codes and ends the sessions: the next
+    /// sign-in enrols anew.
+    async fn reset_second_factor(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Ends every session of a user; how many were open.
+    async fn end_sessions_of(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
 }

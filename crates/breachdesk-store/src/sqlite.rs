@@ -10,6 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use breachdesk_core::audit::{AuditEvent, AuditRecord};
 use breachdesk_core::case::{CaseStatus, CaseSummary};
+use breachdesk_core::grant::GrantRequest;
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
 use breachdesk_core::ports::{
     CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, DeliveryOutcome, Member, NewCase,
@@ -28,6 +29,7 @@ use uuid::Uuid;
 
 use crate::time::{from_text, to_text};
 
+mod accounts;
 mod handling;
 mod outbox;
 mod write;
@@ -60,6 +62,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
             ("cases.reference", "case reference"),
             ("api_tokens.token_hash", "token"),
             ("memberships.", "membership"),
+            ("role_grants.", "role request"),
         ] {
             if msg.contains(column) {
                 return StoreError::Conflict(name);
@@ -925,5 +928,82 @@ impl Store for SqliteStore {
 
     async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
         self.members_impl(org_ids).await
+    }
+
+    async fn request_grant(
+        &self,
+        request: &GrantRequest,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.request_grant_impl(request, audit).await
+    }
+
+    async fn open_grants(&self, org_ids: &[Uuid]) -> Result<Vec<GrantRequest>, StoreError> {
+        self.open_grants_impl(org_ids).await
+    }
+
+    async fn decide_grant(
+        &self,
+        id: Uuid,
+        decided_by: Uuid,
+        confirm: bool,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.decide_grant_impl(id, decided_by, confirm, audit, now)
+            .await
+    }
+
+    async fn grant_role(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.grant_role_impl(user_id, org_id, role, audit, now)
+            .await
+    }
+
+    async fn remove_membership(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.remove_membership_impl(user_id, org_id, role, audit, now)
+            .await
+    }
+
+    async fn set_user_disabled(
+        &self,
+        user_id: Uuid,
+        disabled: bool,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.set_user_disabled_impl(user_id, disabled, audit, now)
+            .await
+    }
+
+    async fn reset_second_factor(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.reset_second_factor_impl(user_id, audit, now).await
+    }
+
+    async fn end_sessions_of(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.end_sessions_of_impl(user_id, audit, now).await
     }
 }

@@ -992,3 +992,128 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
     store.release_outbox(c.id, second).await.unwrap();
     assert!(store.lease_outbox(c.id, first, t, until).await.unwrap());
 }
+
+/// Issue 17: a requested role is no membership until decided; a decision happens once; taking
+/// access away (membership, account, second factor, sessions) commits with its audit entry.
+#[tokio::test]
+async fn roles_wait_for_their_decision_and_access_can_be_taken_away() {
+    use breachdesk_core::audit::AuditEvent;
+    use breachdesk_core::grant::GrantRequest;
+    use breachdesk_core::ports::{SessionRecord, SessionStage};
+    let db = sqlite().await;
+    let s = &*db.store;
+    let uni = org(s, "uni").await;
+    let now = at("2026-03-01T10:00:00Z");
+    let user = |email: &str| NewUser {
+        id: Uuid::now_v7(),
+        email: email.into(),
+        password_hash: "!unset".into(),
+        created_at: now,
+    };
+    let (admin, _) = s.ensure_user(&user("admin@uni.example")).await.unwrap();
+    let (dpo, _) = s.ensure_user(&user("dpo@uni.example")).await.unwrap();
+    let event = |action: &'static str| AuditEvent {
+        actor: Some(admin),
+        org_id: Some(uni.id),
+        case_id: None,
+        action,
+        detail: String::new(),
+    };
+    let request = GrantRequest {
+        id: Uuid::now_v7(),
+        user_id: admin,
+        email: "admin@uni.example".into(),
+        org_id: uni.id,
+        role: Role::Dpo,
+        requested_by: admin,
+        requested_at: now,
+    };
+    s.request_grant(&request, &event("admin.role_request"))
+        .await
+        .unwrap();
+    let again = GrantRequest {
+        id: Uuid::now_v7(),
+        ..request.clone()
+    };
+    assert!(matches!(
+        s.request_grant(&again, &event("admin.role_request")).await,
+        Err(StoreError::Conflict("role request"))
+    ));
+    let open = s.open_grants(&[uni.id]).await.unwrap();
+    assert_eq!(open, [request.clone()]);
+    let p = s.principal_by_user(admin).await.unwrap().unwrap();
+    assert!(p.memberships.is_empty(), "a request is no membership");
+    s.decide_grant(request.id, dpo, true, &event("admin.role_confirm"), now)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.decide_grant(request.id, dpo, false, &event("admin.role_refuse"), now)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let p = s.principal_by_user(admin).await.unwrap().unwrap();
+    assert_eq!(p.memberships.len(), 1);
+    assert!(s.open_grants(&[uni.id]).await.unwrap().is_empty());
+
+    // Taking it away again.
+    s.remove_membership(admin, uni.id, Role::Dpo, &event("admin.role_remove"), now)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.remove_membership(admin, uni.id, Role::Dpo, &event("admin.role_remove"), now)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    s.grant_role(dpo, uni.id, Role::Dpo, &event("admin.role_grant"), now)
+        .await
+        .unwrap();
+    s.create_token(Uuid::now_v7(), dpo, &[5; 32], now)
+        .await
+        .unwrap();
+    s.create_session(&SessionRecord {
+        id_hash: vec![6; 32],
+        user_id: dpo,
+        stage: SessionStage::Full,
+        csrf_token: "c".into(),
+        created_at: now,
+        last_seen_at: now,
+        ended: false,
+    })
+    .await
+    .unwrap();
+    s.set_user_disabled(dpo, true, &event("admin.account_disable"), now)
+        .await
+        .unwrap();
+    assert!(s.principal_by_user(dpo).await.unwrap().is_none());
+    assert!(s.principal_by_token(&[5; 32]).await.unwrap().is_none());
+    assert!(s.session(&[6; 32]).await.unwrap().unwrap().ended);
+    s.set_user_disabled(dpo, false, &event("admin.account_enable"), now)
+        .await
+        .unwrap();
+    assert!(s.principal_by_user(dpo).await.unwrap().is_some());
+    assert!(
+        s.principal_by_token(&[5; 32]).await.unwrap().is_none(),
+        "revoked tokens stay revoked"
+    );
+    s.reset_second_factor(dpo, &event("admin.second_factor_reset"), now)
+        .await
+        .unwrap();
+    let actions: Vec<String> = s
+        .audit_trail(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    for a in [
+        "admin.role_request",
+        "admin.role_confirm",
+        "admin.role_remove",
+        "admin.role_grant",
+        "admin.account_disable",
+        "admin.account_enable",
+        "admin.second_factor_reset",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
+    }
+}

@@ -1,0 +1,264 @@
+//! Access control on `SQLite` (issue 17): requests of roles and their decisions, memberships
+//! given and taken away, disabled accounts, reset second factors, ended sessions. Each change
+//! commits together with its audit entry.
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::grant::GrantRequest;
+use breachdesk_core::ports::StoreError;
+use breachdesk_core::user::Role;
+use jiff::Timestamp;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+use uuid::Uuid;
+
+use super::handling::append_audit_tx;
+use super::{SqliteStore, map_err, other, ts, uuid};
+use crate::time::to_text;
+
+fn grant_from_row(r: &SqliteRow) -> Result<GrantRequest, StoreError> {
+    let role: String = r.try_get("role").map_err(other)?;
+    Ok(GrantRequest {
+        id: uuid(r, "id")?,
+        user_id: uuid(r, "user_id")?,
+        email: r.try_get("email").map_err(other)?,
+        org_id: uuid(r, "org_id")?,
+        role: role.parse().map_err(other)?,
+        requested_by: uuid(r, "requested_by")?,
+        requested_at: ts(r, "requested_at")?,
+    })
+}
+
+impl SqliteStore {
+    pub(super) async fn request_grant_impl(
+        &self,
+        g: &GrantRequest,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO role_grants (id, user_id, org_id, role, requested_by, requested_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(g.id.to_string())
+        .bind(g.user_id.to_string())
+        .bind(g.org_id.to_string())
+        .bind(g.role.as_str())
+        .bind(g.requested_by.to_string())
+        .bind(to_text(g.requested_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), g.requested_at).await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn open_grants_impl(
+        &self,
+        org_ids: &[Uuid],
+    ) -> Result<Vec<GrantRequest>, StoreError> {
+        if org_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT g.*, u.email FROM role_grants g JOIN users u ON u.id = g.user_id \
+             WHERE g.decided_at IS NULL AND g.org_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for id in org_ids {
+            sep.push_bind(id.to_string());
+        }
+        q.push(") ORDER BY g.requested_at, g.id");
+        q.build()
+            .fetch_all(&self.write)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(grant_from_row)
+            .collect()
+    }
+
+    pub(super) async fn decide_grant_impl(
+        &self,
+        id: Uuid,
+        decided_by: Uuid,
+        confirm: bool,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "UPDATE role_grants SET decided_by = ?, decided_at = ?, outcome = ? \
+             WHERE id = ? AND decided_at IS NULL RETURNING user_id, org_id, role",
+        )
+        .bind(decided_by.to_string())
+        .bind(to_text(now))
+        .bind(if confirm { "confirmed" } else { "refused" })
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        if confirm {
+            let user_id: String = row.try_get("user_id").map_err(other)?;
+            let org_id: String = row.try_get("org_id").map_err(other)?;
+            let role: String = row.try_get("role").map_err(other)?;
+            sqlx::query(
+                "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(org_id)
+            .bind(role)
+            .bind(to_text(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn grant_role_impl(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id.to_string())
+        .bind(org_id.to_string())
+        .bind(role.as_str())
+        .bind(to_text(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn remove_membership_impl(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let removed =
+            sqlx::query("DELETE FROM memberships WHERE user_id = ? AND org_id = ? AND role = ?")
+                .bind(user_id.to_string())
+                .bind(org_id.to_string())
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?
+                .rows_affected();
+        if removed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn set_user_disabled_impl(
+        &self,
+        user_id: Uuid,
+        disabled: bool,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = user_id.to_string();
+        let at = to_text(now);
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+            .bind(disabled.then_some(&at))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if disabled {
+            sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
+                .bind(&at)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            )
+            .bind(&at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn reset_second_factor_impl(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = user_id.to_string();
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE users SET totp_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL \
+             WHERE id = ?",
+        )
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
+            .bind(to_text(now))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn end_sessions_of_impl(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let ended =
+            sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
+                .bind(to_text(now))
+                .bind(user_id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?
+                .rows_affected();
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+}
