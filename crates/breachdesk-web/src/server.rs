@@ -5,7 +5,8 @@
 //! Each connection has a watchdog that knows whether a request is being handled (the handler's
 //! own time is bounded by the router's request timeout, which also covers reading the body) and,
 //! when none is, what the connection is waiting for, as Go's `net/http` does:
-//! * the head of its first request: closed `header_read_timeout` after it was accepted;
+//! * the head of its first request: closed `header_read_timeout` after it was accepted, whether
+//!   nothing comes or bytes trickle in;
 //! * the next request on a kept-alive connection: closed after `keep_alive_timeout` idle;
 //! * the rest of a head whose first byte has come: closed `header_read_timeout` after that byte.
 //!
@@ -236,7 +237,7 @@ struct Phase {
     served: bool,
     /// Since when no request has been handled (the connection's start, at first).
     idle_since: Instant,
-    /// When the first byte came after that.
+    /// When the first byte of a later request came.
     head_since: Option<Instant>,
     last_write: Option<Instant>,
 }
@@ -270,9 +271,10 @@ impl Watchdog {
         }
         let progress = |t: Instant| p.last_write.map_or(t, |w| w.max(t));
         Some(match p.head_since {
+            // The first request's head, counted from the accept however it trickles in.
+            _ if !p.served => p.idle_since + self.header_read,
             Some(t) => progress(t) + self.header_read,
-            None if p.served => progress(p.idle_since) + self.keep_alive,
-            None => p.idle_since + self.header_read,
+            None => progress(p.idle_since) + self.keep_alive,
         })
     }
 

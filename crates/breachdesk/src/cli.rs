@@ -279,8 +279,9 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxy: Vec<breachdesk_web::IpRange>,
-    /// Seconds a client has to send a request's headers, from connecting or from the request's
-    /// first byte; a connection that sends nothing is closed after it too.
+    /// Seconds a client has to send a request's headers: the first request's from connecting
+    /// (a connection that sends nothing is closed after it too), a later one's from its first
+    /// byte.
     #[arg(long, env = "BREACHDESK_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
     /// Seconds a kept-alive connection may wait idle for its next request.
