@@ -70,6 +70,26 @@ pub fn spreadsheet(bytes: &[u8]) -> Result<usize, String> {
     })
 }
 
+/// As [`spreadsheet`], as the scanner runs it: a panic in calamine fails the file.
+#[must_use]
+pub fn spreadsheet_guarded(bytes: &[u8]) -> usize {
+    crate::guarded(|| {
+        vec![(
+            String::new(),
+            match spreadsheet(bytes) {
+                Ok(_) => crate::FileResult::More(Vec::new()),
+                Err(e) => crate::FileResult::Failed(e),
+            },
+        )]
+    })
+    .len()
+}
+
+/// The XLS guard alone (compound file chains, BIFF measure): the cells, or the refusal.
+pub fn xls(bytes: &[u8]) -> Result<u64, String> {
+    crate::sheet::xls_cells(bytes)
+}
+
 /// The XML tag scanner and the ODS cell counter over `content.xml`.
 pub fn ods_content(xml: &[u8]) -> std::io::Result<u64> {
     let mut counter = crate::sheet::OdsCounter::default();

@@ -60,8 +60,9 @@ pub fn spreadsheet(
         return Err("binary workbook (XLSB) not supported yet".into());
     }
     if names.iter().any(|n| n == "content.xml") && !names.iter().any(|n| n.starts_with("xl/")) {
-        let cells = ods_cells(&mut zip)?;
+        let (cells, text) = ods_cells(&mut zip)?;
         let _held = hold(limits, cells, top)?;
+        let _text = limits.reserve(text, top)?;
         let mut book: calamine::Ods<_> =
             calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
         read_sheets(&mut book, doc);
@@ -224,9 +225,14 @@ pub fn announced_strings(head: &[u8]) -> Option<u64> {
 const ODS_MAX_ROWS: u64 = 1_048_576;
 const ODS_MAX_COLUMNS: u64 = 16_384;
 
-/// The cells calamine will hold for an ODS: the cells of each row element as it reads them,
-/// and each table's area with repeated rows expanded.
-fn ods_cells<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<u64, String> {
+/// Spaces an ODS may ask for with `<text:s text:c=…>` (calamine writes them all out).
+pub const MAX_ODS_SPACES: u64 = 16 * 1024 * 1024;
+
+/// What calamine will hold for an ODS: cells, and bytes of text (a cell's content is cloned
+/// for each repeat of its column and of its row). A document that would make calamine loop
+/// for ever (a table or an annotation that never ends: calamine reads on past the end of the
+/// file) or write out billions of spaces is refused.
+fn ods_cells<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<(u64, u64), String> {
     let part = zip
         .by_name("content.xml")
         .map_err(|e| format!("unreadable spreadsheet: {e}"))?;
@@ -238,11 +244,13 @@ fn ods_cells<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<u6
     {
         counter.tag(&tag);
         refuse_beyond(counter.total())?;
+        counter.check()?;
     }
-    Ok(counter.total())
+    counter.finish()?;
+    Ok((counter.total(), counter.text_bytes))
 }
 
-/// Counts the cells of ODS tables from their tags.
+/// Counts what calamine will hold for the tables of an ODS, from their tags.
 #[derive(Debug, Default)]
 pub struct OdsCounter {
     /// Cells of all row elements (each pushed once, whatever its repeat).
@@ -260,6 +268,16 @@ pub struct OdsCounter {
     row_repeats: u64,
     col: u64,
     used: u64,
+    /// Bytes of the row's cells' content, each times its column repeat.
+    row_bytes: u64,
+    /// The cell being read: where its content starts, and its repeat.
+    cell: Option<(u64, u64)>,
+    /// Bytes of text all cells hold, repeats expanded.
+    pub text_bytes: u64,
+    /// Unclosed `table:table` and `office:annotation` elements.
+    tables_open: u64,
+    annotations_open: u64,
+    spaces: u64,
 }
 
 impl OdsCounter {
@@ -276,15 +294,49 @@ impl OdsCounter {
             .map_or(0, |f| (self.last_row_end - f).saturating_mul(self.width))
     }
 
+    /// Refuses what is already too much.
+    pub fn check(&self) -> Result<(), String> {
+        if self.spaces > MAX_ODS_SPACES {
+            return Err(format!(
+                "unreadable spreadsheet: it asks for more than {MAX_ODS_SPACES} spaces"
+            ));
+        }
+        Ok(())
+    }
+
+    /// At the end of `content.xml`: refuses a table or an annotation left open.
+    pub fn finish(&self) -> Result<(), String> {
+        self.check()?;
+        if self.tables_open > 0 || self.annotations_open > 0 {
+            return Err(
+                "unreadable spreadsheet: content.xml ends inside a table or an annotation".into(),
+            );
+        }
+        Ok(())
+    }
+
     /// One tag of `content.xml`.
     pub fn tag(&mut self, tag: &Tag) {
         match (tag.name.as_slice(), tag.kind) {
             (b"table:table", TagKind::Open) => {
+                self.tables_open += 1;
                 self.areas = self.areas.saturating_add(self.area());
                 self.rows_total = 0;
                 self.first_row = None;
                 self.last_row_end = 0;
                 self.width = 0;
+            }
+            (b"table:table", TagKind::Close) => {
+                self.tables_open = self.tables_open.saturating_sub(1);
+            }
+            (b"office:annotation", TagKind::Open) => self.annotations_open += 1,
+            (b"office:annotation", TagKind::Close) => {
+                self.annotations_open = self.annotations_open.saturating_sub(1);
+            }
+            (b"text:s", TagKind::Open | TagKind::Empty) => {
+                self.spaces = self
+                    .spaces
+                    .saturating_add(tag.number(b"text:c").unwrap_or(1));
             }
             (b"table:table-row", TagKind::Open | TagKind::Empty) => {
                 let repeats = tag.number(b"table:number-rows-repeated").unwrap_or(1);
@@ -292,6 +344,7 @@ impl OdsCounter {
                 self.row_repeats = repeats;
                 self.col = 0;
                 self.used = 0;
+                self.row_bytes = 0;
                 self.in_row = tag.kind == TagKind::Open;
                 if !self.in_row {
                     self.end_row();
@@ -305,7 +358,8 @@ impl OdsCounter {
                 if self.in_row =>
             {
                 let repeats = tag.number(b"table:number-columns-repeated").unwrap_or(1);
-                self.col = self.col.saturating_add(repeats).min(ODS_MAX_COLUMNS);
+                let repeats = repeats.min(ODS_MAX_COLUMNS - self.col);
+                self.col += repeats;
                 // A cell with a value, a formula or content is not empty (as far as can be told
                 // from its tag: counting too many is safe).
                 if tag.kind == TagKind::Open
@@ -314,6 +368,20 @@ impl OdsCounter {
                 {
                     self.used = self.col;
                 }
+                // Its attributes (a value, a formula) are cloned with it; its content too.
+                let own = (tag.name.len() + tag.attrs.len()) as u64;
+                self.row_bytes = self.row_bytes.saturating_add(own.saturating_mul(repeats));
+                if tag.kind == TagKind::Open {
+                    self.cell = Some((tag.end, repeats));
+                }
+            }
+            (b"table:table-cell" | b"table:covered-table-cell", TagKind::Close) => {
+                if let Some((start, repeats)) = self.cell.take() {
+                    let content = tag.start.saturating_sub(start);
+                    self.row_bytes = self
+                        .row_bytes
+                        .saturating_add(content.saturating_mul(repeats));
+                }
             }
             _ => {}
         }
@@ -321,6 +389,9 @@ impl OdsCounter {
 
     fn end_row(&mut self) {
         self.pushed = self.pushed.saturating_add(self.used);
+        self.text_bytes = self
+            .text_bytes
+            .saturating_add(self.row_bytes.saturating_mul(self.row_repeats.max(1)));
         let start = self.rows_total;
         self.rows_total = self.rows_total.saturating_add(self.row_repeats);
         if self.used > 0 {
@@ -345,6 +416,9 @@ pub struct Tag {
     pub kind: TagKind,
     pub name: Vec<u8>,
     pub attrs: Vec<u8>,
+    /// Offsets in the stream of its `<` and just after its `>`.
+    pub start: u64,
+    pub end: u64,
 }
 
 impl Tag {
@@ -398,6 +472,8 @@ pub struct Tags<R> {
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
+    /// Bytes of the stream before `buf`.
+    before: u64,
 }
 
 impl<R: Read> Tags<R> {
@@ -407,6 +483,7 @@ impl<R: Read> Tags<R> {
             buf: Vec::new(),
             pos: 0,
             eof: false,
+            before: 0,
         }
     }
 
@@ -415,6 +492,7 @@ impl<R: Read> Tags<R> {
             if self.eof {
                 return Ok(None);
             }
+            self.before += self.buf.len() as u64;
             self.buf.resize(64 * 1024, 0);
             let n = loop {
                 match self.reader.read(&mut self.buf) {
@@ -468,6 +546,7 @@ impl<R: Read> Tags<R> {
                     Some(_) => {}
                 }
             }
+            let start = self.offset() - 1;
             let mut raw = Vec::new();
             let mut quote = None;
             loop {
@@ -488,7 +567,10 @@ impl<R: Read> Tags<R> {
                         if raw.first() == Some(&b'!') {
                             break;
                         }
-                        return Ok(Some(Self::tag(&raw)));
+                        let mut tag = Self::tag(&raw);
+                        tag.start = start;
+                        tag.end = self.offset();
+                        return Ok(Some(tag));
                     }
                     (None, b'"' | b'\'') => quote = Some(b),
                     (Some(q), b) if q == b => quote = None,
@@ -499,6 +581,11 @@ impl<R: Read> Tags<R> {
                 }
             }
         }
+    }
+
+    /// Bytes of the stream read so far.
+    fn offset(&self) -> u64 {
+        self.before + self.pos as u64
     }
 
     fn tag(raw: &[u8]) -> Tag {
@@ -517,6 +604,8 @@ impl<R: Read> Tags<R> {
             kind,
             name: body[..end].to_vec(),
             attrs: body[end..].to_vec(),
+            start: 0,
+            end: 0,
         }
     }
 }
@@ -697,7 +786,7 @@ impl<'a> Cfb<'a> {
 
 /// The cells calamine will reserve and build for an XLS: per sheet, the larger of its
 /// `DIMENSIONS` and the area of its cells.
-fn xls_cells(bytes: &[u8]) -> Result<u64, String> {
+pub fn xls_cells(bytes: &[u8]) -> Result<u64, String> {
     let stream = Cfb::new(bytes)?.workbook()?;
     biff_cells(&stream)
 }
@@ -720,9 +809,29 @@ pub fn biff_cells(stream: &[u8]) -> Result<u64, String> {
         };
         let mut area = Area::default();
         let mut reserved = 0u64;
+        // As calamine: the first BOF is the sheet's own; a later one starts a nested substream
+        // (an embedded chart …) whose records, up to its own EOF, are skipped (found by
+        // fuzzing: stopping at the nested EOF missed what follows it).
+        let mut seen_bof = false;
+        let mut nested = 0usize;
         for (typ, data) in Records(sheet) {
             let at = |i: usize| u16_at(data, i).map(u32::from);
+            if nested > 0 {
+                match typ {
+                    0x0809 => nested += 1,
+                    0x000A => nested -= 1,
+                    _ => {}
+                }
+                continue;
+            }
             match typ {
+                0x0809 => {
+                    if seen_bof {
+                        nested += 1;
+                    } else {
+                        seen_bof = true;
+                    }
+                }
                 0x0200 => reserved = reserved.max(dimensions(data)),
                 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x0207 => {
                     if let (Some(r), Some(c)) = (at(0), at(2)) {
@@ -734,8 +843,15 @@ pub fn biff_cells(stream: &[u8]) -> Result<u64, String> {
                     if let (Some(r), Some(c), Some(last)) =
                         (at(0), at(2), data.len().checked_sub(2).and_then(at))
                     {
+                        // calamine subtracts the first column from the last (found by fuzzing:
+                        // it panics where overflow is checked).
+                        if last < c {
+                            return Err("unreadable spreadsheet: a MULRK record whose last \
+                                        column comes before its first"
+                                .into());
+                        }
                         area.add(r, c);
-                        area.add(r, c.max(last));
+                        area.add(r, last);
                     }
                 }
                 0x000A => break,
@@ -836,6 +952,41 @@ mod tests {
         // A value after 16,383 empty cells, in a row repeated 1000 times.
         let wide = r#"<table:table><table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#;
         assert_eq!(count(wide), 16_384 + 1000 * 16_384);
+    }
+
+    #[test]
+    fn ods_loops_spaces_and_clones_are_measured() {
+        let run = |xml: &str| {
+            let mut c = OdsCounter::default();
+            let mut t = Tags::new(xml.as_bytes());
+            while let Some(tag) = t.next_tag().unwrap() {
+                c.tag(&tag);
+            }
+            (c.finish(), c.text_bytes)
+        };
+        assert!(
+            run("<table:table><table:table-row>")
+                .0
+                .unwrap_err()
+                .contains("ends inside")
+        );
+        assert!(
+            run("<table:table></table:table><office:annotation>")
+                .0
+                .is_err()
+        );
+        assert!(
+            run(r#"<table:table><text:s text:c="99999999999"/></table:table>"#)
+                .0
+                .unwrap_err()
+                .contains("spaces")
+        );
+        let (ok, bytes) = run(
+            r#"<table:table><table:table-row table:number-rows-repeated="10"><table:table-cell table:number-columns-repeated="3"><text:p>0123456789</text:p></table:table-cell></table:table-row></table:table>"#,
+        );
+        assert!(ok.is_ok());
+        // Each of 30 clones holds the cell's content (and, counted too, its tag).
+        assert!((30 * 10..30 * 100).contains(&bytes), "{bytes}");
     }
 
     #[test]

@@ -16,6 +16,8 @@ const SPILL: &str = "BREACHDESK_HOSTILE_SPILL";
 /// Address space the child may use (KiB): a scan that tries to allocate what a hostile file
 /// asks for fails here instead of taking the machine.
 const CHILD_ADDRESS_SPACE_KIB: u64 = 4 * 1024 * 1024;
+/// Time the child may take.
+const CHILD_TIME: std::time::Duration = std::time::Duration::from_mins(2);
 /// Peak resident memory the child may reach (KiB).
 const CHILD_PEAK_KIB: u64 = 640 * 1024;
 
@@ -95,19 +97,142 @@ pub fn repeated_ods() -> Vec<u8> {
         );
     }
     content.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    ods_with(content.as_bytes())
+}
+
+/// An ODS of one table with these rows (`content.xml` closed unless `open`).
+pub fn ods_rows(rows: &str, open: bool) -> Vec<u8> {
+    let mut content = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">"#,
+    );
+    content.push_str(rows);
+    if !open {
+        content.push_str(
+            "</table:table></office:spreadsheet></office:body></office:document-content>",
+        );
+    }
+    ods_with(content.as_bytes())
+}
+
+/// An ODS with this `content.xml`.
+pub fn ods_with(content: &[u8]) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     z.start_file("mimetype", stored()).unwrap();
     z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
         .unwrap();
     z.start_file("content.xml", deflated()).unwrap();
-    z.write_all(content.as_bytes()).unwrap();
+    z.write_all(content).unwrap();
     z.start_file("META-INF/manifest.xml", deflated()).unwrap();
     z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
     z.finish().unwrap().into_inner()
 }
 
-/// A ZIP holding a ZIP that expands to 4 GiB (16 members of 256 MiB of zeros), padded with
-/// stored zeros so that each level stays within the old per-level ratio of 200.
+/// A BIFF record.
+pub fn biff(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut v = typ.to_le_bytes().to_vec();
+    v.extend_from_slice(&u16::try_from(data.len()).unwrap().to_le_bytes());
+    v.extend_from_slice(data);
+    v
+}
+
+/// A workbook stream of one sheet named S holding these records (BIFF8).
+pub fn biff_workbook(sheet: &[u8]) -> Vec<u8> {
+    let bof = biff(
+        0x0809,
+        &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    let sheet_bof = biff(
+        0x0809,
+        &[0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    let eof = biff(0x000A, &[]);
+    // BOUNDSHEET: position, visible worksheet, name of 1 character, compressed.
+    let at = u32::try_from(bof.len() + 4 + 10 + eof.len()).unwrap();
+    let mut bs = at.to_le_bytes().to_vec();
+    bs.extend_from_slice(&[0, 0, 1, 0, b'S', 0]);
+    let mut stream = [bof, biff(0x0085, &bs[..10]), eof.clone(), sheet_bof].concat();
+    stream.extend_from_slice(sheet);
+    stream.extend_from_slice(&eof);
+    stream
+}
+
+/// An XLS: a compound file (512-byte sectors) holding `stream` as its Workbook stream.
+pub fn xls_with(stream: &[u8]) -> Vec<u8> {
+    const END: u32 = 0xFFFF_FFFE;
+    let mut stream = stream.to_vec();
+    // At least 4096 bytes (else it would live in the mini stream), in whole sectors.
+    let len = stream.len().max(4096).div_ceil(512) * 512;
+    stream.resize(len, 0);
+    let sectors = u32::try_from(len / 512).unwrap();
+    assert!(sectors <= 126, "one FAT sector");
+    let mut out = vec![0u8; 512];
+    out[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    out[24..26].copy_from_slice(&0x3Eu16.to_le_bytes());
+    out[26..28].copy_from_slice(&3u16.to_le_bytes());
+    out[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    out[30..32].copy_from_slice(&9u16.to_le_bytes());
+    out[32..34].copy_from_slice(&6u16.to_le_bytes());
+    out[44..48].copy_from_slice(&1u32.to_le_bytes());
+    out[48..52].copy_from_slice(&0u32.to_le_bytes());
+    out[56..60].copy_from_slice(&4096u32.to_le_bytes());
+    out[60..64].copy_from_slice(&END.to_le_bytes());
+    out[68..72].copy_from_slice(&END.to_le_bytes());
+    for i in 0..109 {
+        let id: u32 = if i == 0 { 1 } else { 0xFFFF_FFFF };
+        out[76 + 4 * i..80 + 4 * i].copy_from_slice(&id.to_le_bytes());
+    }
+    // Sector 0: the directory.
+    let entry = |name: &str, typ: u8, child: u32, start: u32, size: u64| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        e[..units.len()].copy_from_slice(&units);
+        e[64..66].copy_from_slice(&u16::try_from(units.len() + 2).unwrap().to_le_bytes());
+        e[66] = typ;
+        e[67] = 1;
+        e[68..72].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        e[72..76].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..128].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    out.extend(entry("Root Entry", 5, 1, END, 0));
+    out.extend(entry("Workbook", 2, 0xFFFF_FFFF, 2, len as u64));
+    out.extend(vec![0u8; 256]);
+    // Sector 1: the FAT.
+    let mut fat = vec![END, 0xFFFF_FFFD];
+    fat.extend((3..2 + sectors).collect::<Vec<u32>>());
+    fat.push(END);
+    fat.resize(128, 0xFFFF_FFFF);
+    out.extend(fat.iter().flat_map(|f| f.to_le_bytes()));
+    out.extend_from_slice(&stream);
+    out
+}
+
+/// A NUMBER record.
+pub fn biff_number(row: u16, col: u16) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend_from_slice(&col.to_le_bytes());
+    d.extend_from_slice(&[0, 0]);
+    d.extend_from_slice(&4711f64.to_le_bytes());
+    biff(0x0203, &d)
+}
+
+/// An XLS whose sheet's DIMENSIONS claim 4 billion rows by 255 columns (calamine reserves
+/// them), with one cell.
+pub fn dimensions_xls() -> Vec<u8> {
+    let mut dims = 0u32.to_le_bytes().to_vec();
+    dims.extend_from_slice(&u32::MAX.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    dims.extend_from_slice(&255u16.to_le_bytes());
+    dims.extend_from_slice(&[0, 0]);
+    xls_with(&biff_workbook(
+        &[biff(0x0200, &dims), biff_number(0, 0)].concat(),
+    ))
+}
+
+/// A ZIP of about 190 KB holding a ZIP that expands to 4 GiB (16 members of 256 MiB of
+/// zeros), padded so that each level stays within the old per-level ratio of 200.
 pub fn nested_zip_bomb() -> Vec<u8> {
     const MEMBER: usize = 256 * 1024 * 1024;
     let mut one = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -128,9 +253,17 @@ pub fn nested_zip_bomb() -> Vec<u8> {
             .raw_copy_file_rename(source.by_index(0).unwrap(), format!("z{i:02}.bin"))
             .unwrap();
     }
-    // Pad the inner archive so that its own size allows a 4 GiB expansion (200 times).
+    // Pad the inner archive so that its own size allows a 4 GiB expansion (200 times), with
+    // 160 KiB that do not compress so that the outer one allows the inner's 26 MiB.
     inner.start_file("padding", stored()).unwrap();
-    let pad = vec![0u8; 22 * 1024 * 1024];
+    let mut pad = vec![0u8; 22 * 1024 * 1024];
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    for b in &mut pad[..160 * 1024] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x.to_le_bytes()[0];
+    }
     inner.write_all(&pad).unwrap();
     let inner = inner.finish().unwrap().into_inner();
     let mut outer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -249,7 +382,7 @@ fn child() {
 /// output when it did not finish.
 fn run_child(root: &Path, spill: &Path) -> Result<ChildReport, String> {
     let exe = std::env::current_exe().unwrap();
-    let out = Command::new("sh")
+    let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!(
             "ulimit -v {CHILD_ADDRESS_SPACE_KIB}; exec \"$0\" \"$@\""
@@ -263,8 +396,21 @@ fn run_child(root: &Path, spill: &Path) -> Result<ChildReport, String> {
         ])
         .env(ROOT, root)
         .env(SPILL, spill)
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    // A scan that loops for ever on a file is a failure too.
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > CHILD_TIME {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("child did not finish within {CHILD_TIME:?}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = stdout
         .lines()
@@ -340,6 +486,23 @@ fn a_sparse_spreadsheet_is_refused_before_it_is_allocated() {
 }
 
 #[test]
+fn an_xls_whose_dimensions_claim_four_billion_rows_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Read as it is, a plain sheet of one number is an ordinary file.
+    let plain = xls_with(&biff_workbook(&biff_number(2, 1)));
+    let report = scan(dir.path(), &Options::default()).unwrap();
+    assert!(report.problems.is_empty());
+    write(dir.path(), "plain.xls", &plain);
+    write(dir.path(), "dims.xls", &dimensions_xls());
+    let report = survives(dir.path(), &[("dims.xls", "cells")]);
+    assert!(
+        !report.problems.iter().any(|p| p.0 == "plain.xls"),
+        "{:?}",
+        report.problems
+    );
+}
+
+#[test]
 fn shared_strings_announcing_1e11_entries_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "strings.xlsx", &unique_count_xlsx());
@@ -356,6 +519,53 @@ fn an_ods_of_repeated_empty_cells_is_refused() {
 }
 
 #[test]
+fn ods_documents_that_loop_or_multiply_their_text_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |text: &str| {
+        format!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell></table:table-row>"#
+        )
+    };
+    // A table that never ends: calamine reads on past the end of the file for ever.
+    write(dir.path(), "open.ods", &ods_rows(&cell("x"), true));
+    // Two billion spaces asked for in one tag, in eight cells (calamine parses the count as
+    // a 32-bit number).
+    write(
+        dir.path(),
+        "spaces.ods",
+        &ods_rows(&cell(r#"a<text:s text:c="2000000000"/>b"#).repeat(8), false),
+    );
+    // One cell of 1 MiB of text, repeated across 16,384 columns: 16 GiB of clones.
+    let big = "x".repeat(1024 * 1024);
+    write(
+        dir.path(),
+        "clones.ods",
+        &ods_rows(
+            &format!(
+                r#"<table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>{big}</text:p></table:table-cell></table:table-row>"#
+            ),
+            false,
+        ),
+    );
+    // An ordinary one is read.
+    write(dir.path(), "plain.ods", &ods_rows(&cell("Maija"), false));
+    let report = survives(
+        dir.path(),
+        &[
+            ("open.ods", "ends inside a table"),
+            ("spaces.ods", "spaces"),
+            ("clones.ods", "budget"),
+        ],
+    );
+    assert!(
+        !report.problems.iter().any(|p| p.0 == "plain.ods"),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(report.problems.len(), 3, "{:?}", report.problems);
+}
+
+#[test]
 fn nested_zip_bombs_stay_within_the_expansion_budget() {
     let dir = tempfile::tempdir().unwrap();
     let bomb = nested_zip_bomb();
@@ -366,8 +576,8 @@ fn nested_zip_bombs_stay_within_the_expansion_budget() {
     survives(
         dir.path(),
         &[
-            ("bomb1.zip!inner.zip", "expands beyond"),
-            ("bomb2.zip!inner.zip", "expands beyond"),
+            ("bomb1.zip!inner.zip!z", "may expand to"),
+            ("bomb2.zip!inner.zip!z", "may expand to"),
         ],
     );
 }
@@ -426,6 +636,39 @@ fn write_corpus() {
     write(root, "bomb1.zip", &bomb);
     write(root, "bomb2.zip", &bomb);
     write(root, "ops.pdf", &operator_pdf(10_000_000));
+    write(root, "dims.xls", &dimensions_xls());
+    write(
+        root,
+        "open.ods",
+        &ods_rows(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#,
+            true,
+        ),
+    );
+    let cell = |attrs: &str, text: &str| {
+        format!(
+            r#"<table:table-row><table:table-cell {attrs} office:value-type="string"><text:p>{text}</text:p></table:table-cell></table:table-row>"#
+        )
+    };
+    write(
+        root,
+        "spaces.ods",
+        &ods_rows(
+            &cell("", r#"a<text:s text:c="2000000000"/>b"#).repeat(8),
+            false,
+        ),
+    );
+    write(
+        root,
+        "clones.ods",
+        &ods_rows(
+            &cell(
+                r#"table:number-columns-repeated="16384""#,
+                &"x".repeat(1024 * 1024),
+            ),
+            false,
+        ),
+    );
     write(root, EVIL_NAME, b"PK\x03\x04 not a zip");
 }
 
