@@ -8,6 +8,7 @@
 //!
 //! Handlers never see SQL or keys: they call the core's ports through [`AppState`].
 
+mod access;
 pub mod api;
 mod client;
 mod desk;

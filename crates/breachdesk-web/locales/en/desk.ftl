@@ -533,3 +533,52 @@ letter-bounces = Returned mail
 letter-bounces-help = Delivery reports that came back to the sender's mailbox after a letter was accepted (saved as .eml or an mbox file). The letters they report as undeliverable are marked failed; other mail is left alone.
 letter-bounces-button = Read returned mail
 letter-bounces-result = { $failed } letters marked failed, { $delayed } still being tried, { $other } other messages left alone.
+
+# Roles under separation of duties (issue 17)
+desk-nav-roles = Roles
+roles-title = Roles waiting for a decision
+roles-intro = An administrator may ask for a role that reads case content, but only a data protection officer of the organisation gives it. An organisation's first data protection officer is confirmed by a second administrator. Nobody decides their own request or their own role.
+roles-none = No role is waiting for a decision.
+roles-col-account = Account
+roles-col-role = Role
+roles-col-org = Organisation
+roles-col-requested = Requested
+roles-col-decision = Decision
+roles-confirm = Confirm
+roles-refuse = Refuse
+roles-refused = Request refused.
+roles-why-own-request = You asked for this role: someone else decides.
+roles-why-own-role = This role is for you: someone else decides.
+roles-why-not-dpo = A data protection officer of the organisation decides.
+roles-why-needs-dpo-first = The organisation needs its data protection officer first.
+roles-why-not-administrator = A second administrator confirms the first data protection officer.
+admin-role-requested = { $email }: the role waits for confirmation by the organisation's data protection officer.
+admin-role-already = { $email }: the same role is already waiting for confirmation.
+admin-col-actions = Access
+admin-remove-role = Remove role
+admin-disable = Disable account
+admin-reset-second-factor = Reset authenticator
+admin-end-sessions = Sign out everywhere
+admin-done = Done.
+role-mail-requested-subject = [BreachDesk] A role waits for your decision: { $role }, { $org }
+role-mail-requested-body =
+    The role { $role } in { $org } was requested for { $email }. It reads case content, so it is given only when a data protection officer of the organisation (or, for the first data protection officer, a second administrator) confirms it.
+
+    Decide here: { $link }
+
+    If you did not expect this request, refuse it and find out who made it.
+role-mail-granted-subject = [BreachDesk] Role given: { $role }, { $org }
+role-mail-granted-body =
+    { $email } now holds the role { $role } in { $org }, given by a data protection officer of the organisation.
+
+    Roles waiting for a decision: { $link }
+role-mail-confirmed-subject = [BreachDesk] Role confirmed: { $role }, { $org }
+role-mail-confirmed-body =
+    The request for { $email } to hold the role { $role } in { $org } was confirmed.
+
+    Roles waiting for a decision: { $link }
+role-mail-refused-subject = [BreachDesk] Role refused: { $role }, { $org }
+role-mail-refused-body =
+    The request for { $email } to hold the role { $role } in { $org } was refused.
+
+    Roles waiting for a decision: { $link }

@@ -533,3 +533,52 @@ letter-bounces = Palautunut posti
 letter-bounces-help = Toimitusraportit, jotka ovat palanneet lähettäjän postilaatikkoon kirjeen hyväksymisen jälkeen (tallennettuna .eml- tai mbox-tiedostona). Kirjeet, joita ne ilmoittavat perille toimittamattomiksi, merkitään epäonnistuneiksi; muuhun postiin ei kosketa.
 letter-bounces-button = Lue palautunut posti
 letter-bounces-result = { $failed } kirjettä merkitty epäonnistuneiksi, { $delayed } yritetään vielä, { $other } muuta viestiä jätetty ennalleen.
+
+# Roolit ja tehtävien eriyttäminen (issue 17)
+desk-nav-roles = Roolit
+roles-title = Päätöstä odottavat roolit
+roles-intro = Ylläpitäjä voi pyytää roolia, jolla luetaan tapausten sisältöä, mutta roolin antaa vain organisaation tietosuojavastaava. Organisaation ensimmäisen tietosuojavastaavan vahvistaa toinen ylläpitäjä. Kukaan ei päätä omasta pyynnöstään eikä omasta roolistaan.
+roles-none = Mikään rooli ei odota päätöstä.
+roles-col-account = Käyttäjä
+roles-col-role = Rooli
+roles-col-org = Organisaatio
+roles-col-requested = Pyydetty
+roles-col-decision = Päätös
+roles-confirm = Vahvista
+roles-refuse = Hylkää
+roles-refused = Pyyntö hylätty.
+roles-why-own-request = Pyysit tätä roolia itse: joku toinen päättää.
+roles-why-own-role = Rooli on sinulle: joku toinen päättää.
+roles-why-not-dpo = Päätöksen tekee organisaation tietosuojavastaava.
+roles-why-needs-dpo-first = Organisaatio tarvitsee ensin tietosuojavastaavan.
+roles-why-not-administrator = Ensimmäisen tietosuojavastaavan vahvistaa toinen ylläpitäjä.
+admin-role-requested = { $email }: rooli odottaa organisaation tietosuojavastaavan vahvistusta.
+admin-role-already = { $email }: sama rooli odottaa jo vahvistusta.
+admin-col-actions = Käyttöoikeus
+admin-remove-role = Poista rooli
+admin-disable = Poista tili käytöstä
+admin-reset-second-factor = Nollaa todennussovellus
+admin-end-sessions = Kirjaa ulos kaikkialta
+admin-done = Tehty.
+role-mail-requested-subject = [BreachDesk] Rooli odottaa päätöstäsi: { $role }, { $org }
+role-mail-requested-body =
+    Käyttäjälle { $email } on pyydetty roolia { $role } organisaatiossa { $org }. Roolilla luetaan tapausten sisältöä, joten se annetaan vasta kun organisaation tietosuojavastaava (ensimmäisen tietosuojavastaavan kohdalla toinen ylläpitäjä) vahvistaa sen.
+
+    Päätä täällä: { $link }
+
+    Jos et odottanut tätä pyyntöä, hylkää se ja selvitä, kuka sen teki.
+role-mail-granted-subject = [BreachDesk] Rooli annettu: { $role }, { $org }
+role-mail-granted-body =
+    Käyttäjällä { $email } on nyt rooli { $role } organisaatiossa { $org }; sen antoi organisaation tietosuojavastaava.
+
+    Päätöstä odottavat roolit: { $link }
+role-mail-confirmed-subject = [BreachDesk] Rooli vahvistettu: { $role }, { $org }
+role-mail-confirmed-body =
+    Pyyntö antaa käyttäjälle { $email } rooli { $role } organisaatiossa { $org } vahvistettiin.
+
+    Päätöstä odottavat roolit: { $link }
+role-mail-refused-subject = [BreachDesk] Rooli hylätty: { $role }, { $org }
+role-mail-refused-body =
+    Pyyntö antaa käyttäjälle { $email } rooli { $role } organisaatiossa { $org } hylättiin.
+
+    Päätöstä odottavat roolit: { $link }

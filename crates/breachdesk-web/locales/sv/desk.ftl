@@ -533,3 +533,52 @@ letter-bounces = Returnerad post
 letter-bounces-help = Leveransrapporter som kommit tillbaka till avsändarens brevlåda efter att ett brev tagits emot (sparade som .eml- eller mbox-fil). Breven som de rapporterar som omöjliga att leverera markeras som misslyckade; annan post lämnas orörd.
 letter-bounces-button = Läs returnerad post
 letter-bounces-result = { $failed } brev markerade som misslyckade, { $delayed } försöks fortfarande, { $other } andra meddelanden lämnade orörda.
+
+# Roller och åtskillnad av uppgifter (issue 17)
+desk-nav-roles = Roller
+roles-title = Roller som väntar på beslut
+roles-intro = En administratör kan begära en roll som läser ärendenas innehåll, men bara organisationens dataskyddsombud ger den. Organisationens första dataskyddsombud bekräftas av en andra administratör. Ingen beslutar om sin egen begäran eller sin egen roll.
+roles-none = Ingen roll väntar på beslut.
+roles-col-account = Konto
+roles-col-role = Roll
+roles-col-org = Organisation
+roles-col-requested = Begärd
+roles-col-decision = Beslut
+roles-confirm = Bekräfta
+roles-refuse = Avslå
+roles-refused = Begäran avslagen.
+roles-why-own-request = Du begärde rollen själv: någon annan beslutar.
+roles-why-own-role = Rollen är din: någon annan beslutar.
+roles-why-not-dpo = Organisationens dataskyddsombud beslutar.
+roles-why-needs-dpo-first = Organisationen behöver först ett dataskyddsombud.
+roles-why-not-administrator = En andra administratör bekräftar det första dataskyddsombudet.
+admin-role-requested = { $email }: rollen väntar på bekräftelse av organisationens dataskyddsombud.
+admin-role-already = { $email }: samma roll väntar redan på bekräftelse.
+admin-col-actions = Åtkomst
+admin-remove-role = Ta bort rollen
+admin-disable = Inaktivera kontot
+admin-reset-second-factor = Nollställ autentiseringsappen
+admin-end-sessions = Logga ut överallt
+admin-done = Klart.
+role-mail-requested-subject = [BreachDesk] En roll väntar på ditt beslut: { $role }, { $org }
+role-mail-requested-body =
+    Rollen { $role } i { $org } har begärts för { $email }. Rollen läser ärendenas innehåll och ges därför först när organisationens dataskyddsombud (för det första dataskyddsombudet en andra administratör) bekräftar den.
+
+    Besluta här: { $link }
+
+    Om du inte väntade dig begäran, avslå den och ta reda på vem som gjorde den.
+role-mail-granted-subject = [BreachDesk] Roll given: { $role }, { $org }
+role-mail-granted-body =
+    { $email } har nu rollen { $role } i { $org }, given av organisationens dataskyddsombud.
+
+    Roller som väntar på beslut: { $link }
+role-mail-confirmed-subject = [BreachDesk] Roll bekräftad: { $role }, { $org }
+role-mail-confirmed-body =
+    Begäran att ge { $email } rollen { $role } i { $org } bekräftades.
+
+    Roller som väntar på beslut: { $link }
+role-mail-refused-subject = [BreachDesk] Roll avslagen: { $role }, { $org }
+role-mail-refused-body =
+    Begäran att ge { $email } rollen { $role } i { $org } avslogs.
+
+    Roller som väntar på beslut: { $link }

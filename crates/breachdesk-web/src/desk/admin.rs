@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use breachdesk_core::audit::AuditEvent;
@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::session::{self, Desk};
+use crate::access::RoleOutcome;
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
 
@@ -43,9 +44,13 @@ fn administered(desk: &Desk, all: &[Organisation]) -> Vec<Uuid> {
 
 #[derive(Debug)]
 pub struct MemberRow {
+    user_id: Uuid,
     email: String,
     name: String,
     role: String,
+    role_value: &'static str,
+    /// The viewer's own row: no button to disable oneself.
+    own: bool,
 }
 
 #[derive(Debug)]
@@ -110,9 +115,12 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
                 .iter()
                 .filter(|m| m.org_id == o.id)
                 .map(|m| MemberRow {
+                    user_id: m.user_id,
                     email: m.email.clone(),
                     name: m.display_name.clone().unwrap_or_default(),
                     role: tr.t(&format!("role-{}", m.role.as_str())),
+                    role_value: m.role.as_str(),
+                    own: m.user_id == desk.user.id,
                 })
                 .collect(),
         })
@@ -150,11 +158,26 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
     crate::pages::html(status, &page, None)
 }
 
-pub async fn admin_page(State(state): State<AppState>, desk: Desk) -> Response {
+pub async fn admin_page(
+    State(state): State<AppState>,
+    desk: Desk,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     if !desk.administers() {
         return super::forbidden(&state, desk.lang);
     }
-    render(&state, &desk, Outcome::default(), StatusCode::OK).await
+    let notice = q.contains_key("done").then(|| {
+        Tr {
+            i18n: &state.0.i18n,
+            language: desk.lang,
+        }
+        .t("admin-done")
+    });
+    let outcome = Outcome {
+        notice,
+        ..Outcome::default()
+    };
+    render(&state, &desk, outcome, StatusCode::OK).await
 }
 
 fn field_errors(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
@@ -328,8 +351,10 @@ pub async fn create_account(
     }
     let store = &state.0.store;
     let now = state.now();
-    let result: Result<Option<String>, StoreError> = async {
-        // A new account has no usable password until its owner follows the setup link.
+    // The account first (a new one has no usable password until its owner follows the setup
+    // link), then the role under separation of duties (issue 17): a role that reads case
+    // content waits for a DPO of the organisation unless a DPO gives it.
+    let account: Result<(Uuid, Option<String>), StoreError> = async {
         let (id, created) = store
             .ensure_user(&NewUser {
                 id: Uuid::now_v7(),
@@ -338,9 +363,8 @@ pub async fn create_account(
                 created_at: now,
             })
             .await?;
-        store.add_membership(id, org.id, role, now).await?;
         if !created {
-            return Ok(None);
+            return Ok((id, None));
         }
         let (token, digest) = session::new_token();
         store
@@ -352,11 +376,20 @@ pub async fn create_account(
                 now + ACCOUNT_LINK_VALID,
             )
             .await?;
-        Ok(Some(token))
+        Ok((id, Some(token)))
     }
     .await;
-    match result {
-        Ok(token) => {
+    let (user_id, token) = match account {
+        Ok(a) => a,
+        Err(e) => return internal(&e),
+    };
+    let actor = crate::access::Actor {
+        principal: &desk.principal,
+        installation_admin: desk.user.installation_admin,
+    };
+    let given = state.give_role(actor, user_id, &email, org, role).await;
+    match given {
+        Ok(given) => {
             audit(
                 &state,
                 &desk,
@@ -369,6 +402,11 @@ pub async fn create_account(
                 ),
             )
             .await;
+            let notice = match given {
+                RoleOutcome::Granted => tr.t1("admin-account-added", "email", &email),
+                RoleOutcome::Requested => tr.t1("admin-role-requested", "email", &email),
+                RoleOutcome::AlreadyRequested => tr.t1("admin-role-already", "email", &email),
+            };
             let outcome = Outcome {
                 new_link: token.map(|t| {
                     (
@@ -376,10 +414,13 @@ pub async fn create_account(
                         format!("{}/setup/{t}", state.0.mail.public_url),
                     )
                 }),
-                notice: Some(tr.t1("admin-account-added", "email", &email)),
+                notice: Some(notice),
                 ..Outcome::default()
             };
             render(&state, &desk, outcome, StatusCode::CREATED).await
+        }
+        Err(crate::access::AccessError::Forbidden | crate::access::AccessError::Refused(_)) => {
+            super::forbidden(&state, desk.lang)
         }
         Err(e) => internal(&e),
     }

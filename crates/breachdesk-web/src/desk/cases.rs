@@ -93,6 +93,12 @@ pub(super) fn layout_for(state: &AppState, desk: &Desk, base: &str) -> Layout {
 fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
     Layout {
         admin: desk.administers(),
+        roles: desk.administers()
+            || desk
+                .principal
+                .memberships
+                .iter()
+                .any(|m| m.role == breachdesk_core::user::Role::Dpo),
         user: desk
             .user
             .display_name
@@ -108,6 +114,8 @@ fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
 pub struct Layout {
     /// Show the link to administration.
     pub admin: bool,
+    /// Show the link to roles waiting for a decision (DPOs and administrators).
+    pub roles: bool,
     pub user: String,
     pub csrf: String,
     pub switch: Vec<LangLink>,

@@ -6,12 +6,14 @@
 //! `workflow::may` before it shows or changes anything; a case the user may not read does not
 //! exist for them (404).
 
+mod accounts;
 mod admin;
 mod assess;
 pub mod auth;
 mod cases;
 mod letters;
 mod notices;
+mod roles;
 mod scope_form;
 pub mod session;
 mod templates;
@@ -58,6 +60,13 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/admin", get(admin::admin_page))
         .route("/admin/orgs", post(admin::create_org))
         .route("/admin/accounts", post(admin::create_account))
+        .route(
+            "/admin/accounts/{user}/{action}",
+            post(accounts::account_action),
+        )
+        .route("/admin/memberships/remove", post(accounts::remove_role))
+        .route("/desk/roles", get(roles::roles_page))
+        .route("/desk/roles/{id}", post(roles::decide))
         .route("/desk/cases/{id}", get(cases::case_page))
         .route("/desk/cases/{id}/status", post(cases::change_status))
         .route("/desk/cases/{id}/awareness", post(cases::set_awareness))

@@ -2271,3 +2271,205 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
             .contains("very high · a high risk · notify the authority")
     );
 }
+
+/// Issue 17: nothing could take access away. Now an administrator removes a role, ends
+/// sessions, resets a second factor and disables an account (its tokens die with it) — only for
+/// accounts of organisations they administer, never their own account.
+#[tokio::test]
+async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_disabling() {
+    let app = spawn_with(breachdesk_web::Limits {
+        intake_per_minute: 0,
+        sign_in_per_minute: 0,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let root = app.account(&[], "root@it.example").await;
+    app.store.set_installation_admin(root.id).await.unwrap();
+    let admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::PrivacyTeam)], "team@uni.example")
+        .await;
+    let museum_dpo = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let both = app
+        .account(
+            &[
+                (&app.uni, Role::SecurityTeam),
+                (&app.museum, Role::SecurityTeam),
+            ],
+            "both@uni.example",
+        )
+        .await;
+    let token = app.token_for(team.id).await;
+    let case = app.reported_case("uni").await;
+    let case_path = format!("/desk/cases/{case}?lang=en");
+    let mut t = app.signed_in(&team).await;
+    assert_eq!(t.get(&case_path).await.status, 200);
+
+    let mut a = app.signed_in(&admin).await;
+    let page = a.get("/admin?lang=en").await;
+    assert!(
+        page.body
+            .contains(&format!("/admin/accounts/{}/disable", team.id))
+    );
+    assert!(
+        !page
+            .body
+            .contains(&format!("/admin/accounts/{}/disable", admin.id)),
+        "no button to disable oneself"
+    );
+    // The role goes: the case is gone for the team member at once.
+    let team_id = team.id.to_string();
+    let p = a
+        .submit(
+            "/admin?lang=en",
+            "/admin/memberships/remove?lang=en",
+            &[("user", &team_id), ("org", "uni"), ("role", "privacy_team")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(t.get(&case_path).await.status, 404);
+    assert_eq!(
+        app.get_json(&format!("/api/v1/cases/{case}"), &token)
+            .await
+            .0,
+        404
+    );
+    app.store
+        .add_membership(team.id, app.uni.id, Role::PrivacyTeam, app.state_now())
+        .await
+        .unwrap();
+    assert_eq!(t.get(&case_path).await.status, 200);
+
+    // Sessions end.
+    let p = a
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{}/sessions?lang=en", team.id),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let p = t.get(&case_path).await;
+    assert_eq!(p.location.as_deref(), Some("/sign-in"), "signed out");
+
+    // The second factor is reset: the next sign-in enrols anew.
+    let mut t = app.signed_in(&team).await;
+    let p = a
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{}/second-factor?lang=en", team.id),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(
+        t.get(&case_path).await.location.as_deref(),
+        Some("/sign-in")
+    );
+    app.clock.advance(SignedDuration::from_secs(30));
+    let mut fresh = Browser::new(&app);
+    let p = fresh
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "team@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.location.as_deref(), Some("/sign-in/enrol?lang=fi"));
+
+    // Disabled: no sign-in, no token.
+    assert_eq!(
+        app.get_json(&format!("/api/v1/cases/{case}"), &token)
+            .await
+            .0,
+        200
+    );
+    let p = a
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{}/disable?lang=en", team.id),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(
+        app.get_json(&format!("/api/v1/cases/{case}"), &token)
+            .await
+            .0,
+        401
+    );
+    let p = Browser::new(&app)
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "team@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 401);
+
+    // Only accounts of organisations one administers, never one's own.
+    for (who, id) in [
+        ("another organisation's DPO", museum_dpo.id),
+        ("an account also in another organisation", both.id),
+        ("oneself", admin.id),
+    ] {
+        let p = a
+            .submit(
+                "/admin?lang=en",
+                &format!("/admin/accounts/{id}/disable?lang=en"),
+                &[],
+            )
+            .await;
+        assert_eq!(p.status, 403, "{who}");
+    }
+    let museum_id = museum_dpo.id.to_string();
+    let p = a
+        .submit(
+            "/admin?lang=en",
+            "/admin/memberships/remove?lang=en",
+            &[("user", &museum_id), ("org", "museum"), ("role", "dpo")],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    // A handler is no administrator.
+    let mut d = app.signed_in(&both).await;
+    let csrf = d.get("/desk").await.hidden("csrf_token");
+    let r = d
+        .post(
+            &format!("/admin/accounts/{}/disable", admin.id),
+            &[("csrf_token", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    // The installation's administrator may.
+    let mut r = app.signed_in(&root).await;
+    let p = r
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{}/disable?lang=en", museum_dpo.id),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+
+    let actions: Vec<String> = app
+        .store
+        .audit_trail(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    for action in [
+        "admin.role_remove",
+        "admin.sessions_end",
+        "admin.second_factor_reset",
+        "admin.account_disable",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}");
+    }
+}

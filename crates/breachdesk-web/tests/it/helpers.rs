@@ -139,6 +139,21 @@ impl TestApp {
         token
     }
 
+    /// A bearer token for an existing account.
+    pub async fn token_for(&self, user_id: Uuid) -> String {
+        let token = format!("bd_test_{}", Uuid::new_v4().simple());
+        self.store
+            .create_token(
+                Uuid::now_v7(),
+                user_id,
+                &token_digest(&token),
+                Timestamp::UNIX_EPOCH,
+            )
+            .await
+            .unwrap();
+        token
+    }
+
     pub async fn post_report(&self, slug: &str, body: &Value) -> reqwest::Response {
         self.http
             .post(self.url(&format!("/api/v1/orgs/{slug}/reports")))

@@ -533,7 +533,10 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
         assert_eq!(o.submit(&path, &send, &[]).await.status, 403, "{who} sent");
     }
     let page = b.get(&path).await;
-    assert!(page.body.contains("<dd id=\"by-email\">2</dd>"), "nothing changed");
+    assert!(
+        page.body.contains("<dd id=\"by-email\">2</dd>"),
+        "nothing changed"
+    );
     let ended = b
         .submit(&case_page, &share, &[("end", &stranger.id.to_string())])
         .await;
@@ -815,4 +818,175 @@ async fn one_connection_reports_each_refusal_and_goes_on_with_and_without_pipeli
         assert!(got[1].contains("Subject: 4") && got[1].contains("Ääkköset"));
         assert!(got[0].contains("X-RcptTo: first@example.org"));
     }
+}
+
+/// Issue 17: an administrator added himself as DPO and then read every case, on the desk and
+/// with an API token. A case-reading role now waits for a DPO of the organisation (the first
+/// DPO for a second administrator), and every request and decision is mailed to the DPOs.
+#[tokio::test]
+async fn an_administrator_gives_no_one_a_case_reading_role_without_a_dpo() {
+    let server = smtp_server();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let root = app.account(&[], "root@it.example").await;
+    app.store.set_installation_admin(root.id).await.unwrap();
+    let admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let token = app.token_for(admin.id).await;
+    let case = app.reported_case("uni").await;
+    let case_path = format!("/desk/cases/{case}?lang=en");
+    let open = |app: &TestApp| {
+        let store = app.store.clone();
+        let org = app.uni.id;
+        async move { store.open_grants(&[org]).await.unwrap() }
+    };
+
+    // The administrator asks for the DPO role for himself: a request, not a role.
+    let mut a = app.signed_in(&admin).await;
+    let p = a
+        .submit(
+            "/admin?lang=en",
+            "/admin/accounts?lang=en",
+            &[
+                ("org", "uni"),
+                ("email", "admin@uni.example"),
+                ("role", "dpo"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert!(p.body.contains("waits for confirmation"), "{}", p.body);
+    assert_eq!(a.get(&case_path).await.status, 404);
+    assert_eq!(
+        app.get_json(&format!("/api/v1/cases/{case}"), &token)
+            .await
+            .0,
+        404
+    );
+    // The organisation's DPO address hears of it (it has no DPO account yet), and so do its
+    // administrators, who decide a first DPO.
+    let mails = server.messages();
+    assert_eq!(recipients(&mails), ["admin@uni.example", "dpo@uni.example"]);
+    assert!(
+        mails
+            .iter()
+            .all(|m| body_text(m).contains("admin@uni.example"))
+    );
+    // He cannot decide his own request.
+    let requests = open(&app).await;
+    assert_eq!(requests.len(), 1);
+    let roles = a.get("/desk/roles?lang=en").await;
+    assert!(
+        roles.body.contains("You asked for this role"),
+        "{}",
+        roles.body
+    );
+    let decide = format!("/desk/roles/{}?lang=en", requests[0].id);
+    assert_eq!(
+        a.submit("/desk/roles?lang=en", &decide, &[("decision", "confirm")])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(a.get(&case_path).await.status, 404);
+
+    // A second administrator confirms the first DPO.
+    let mut r = app.signed_in(&root).await;
+    let p = r
+        .submit("/desk/roles?lang=en", &decide, &[("decision", "confirm")])
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(a.get(&case_path).await.status, 200);
+    assert!(open(&app).await.is_empty());
+
+    // With a DPO present, the installation's administrator can only ask, not decide.
+    let p = r
+        .submit(
+            "/admin?lang=en",
+            "/admin/accounts?lang=en",
+            &[
+                ("org", "uni"),
+                ("email", "team@uni.example"),
+                ("role", "privacy_team"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 201);
+    assert!(p.body.contains("waits for confirmation"));
+    let requests = open(&app).await;
+    assert_eq!(requests.len(), 1);
+    let decide = format!("/desk/roles/{}?lang=en", requests[0].id);
+    let roles = r.get("/desk/roles?lang=en").await;
+    assert!(roles.body.contains("You asked for this role"));
+    assert_eq!(
+        r.submit("/desk/roles?lang=en", &decide, &[("decision", "confirm")])
+            .await
+            .status,
+        403
+    );
+    // The DPO decides.
+    assert_eq!(
+        a.submit("/desk/roles?lang=en", &decide, &[("decision", "confirm")])
+            .await
+            .status,
+        303
+    );
+    let team = app
+        .store
+        .user_id_by_email("team@uni.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let p = app.store.principal_by_user(team).await.unwrap().unwrap();
+    assert_eq!(p.memberships.len(), 1);
+    assert_eq!(p.memberships[0].role, Role::PrivacyTeam);
+    // A DPO giving a role to someone else is the confirmation already.
+    let p = a
+        .submit(
+            "/admin?lang=en",
+            "/admin/accounts?lang=en",
+            &[
+                ("org", "uni"),
+                ("email", "sec@uni.example"),
+                ("role", "security_team"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 201);
+    assert!(p.body.contains("sec@uni.example added."), "{}", p.body);
+    assert!(open(&app).await.is_empty());
+
+    let actions: Vec<String> = app
+        .store
+        .audit_trail(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    for (action, n) in [
+        ("admin.role_request", 2),
+        ("admin.role_confirm", 2),
+        ("admin.role_grant", 1),
+    ] {
+        assert_eq!(
+            actions.iter().filter(|a| *a == action).count(),
+            n,
+            "{action}"
+        );
+    }
+    // Requests and decisions went to the DPOs: the contact address and, once there, the DPO.
+    let to = recipients(&server.messages());
+    assert!(
+        to.iter().filter(|t| *t == "admin@uni.example").count() >= 3,
+        "{to:?}"
+    );
 }

@@ -1,0 +1,411 @@
+//! The use cases of access control (issue 17), shared by the desk pages: giving a role under
+//! separation of duties (`core::grant`), deciding requests, and offboarding — removing a role,
+//! disabling an account, resetting its second factor, ending its sessions. Each change is
+//! audited in the same transaction; requests and grants of roles are mailed to the
+//! organisation's DPOs (and, for a first DPO, its administrators and DPO contact address).
+
+use std::collections::BTreeMap;
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::grant::{self, Decider, DecisionRefused, GrantRequest, OnRequest};
+use breachdesk_core::org::Organisation;
+use breachdesk_core::ports::{OutgoingMail, StoreError};
+use breachdesk_core::report::Language;
+use breachdesk_core::user::{Principal, Role};
+use uuid::Uuid;
+
+use crate::service::ServiceError;
+use crate::state::AppState;
+
+/// Why an access-control step was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error("not permitted")]
+    Forbidden,
+    #[error("no such request, account or role")]
+    NotFound,
+    #[error(transparent)]
+    Refused(#[from] DecisionRefused),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<StoreError> for AccessError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            e => Self::Service(e.into()),
+        }
+    }
+}
+
+/// Who acts: their memberships and whether they administer the installation.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub principal: &'a Principal,
+    pub installation_admin: bool,
+}
+
+impl Actor<'_> {
+    fn id(&self) -> Uuid {
+        self.principal.user_id
+    }
+
+    fn has(&self, org_id: Uuid, role: Role) -> bool {
+        self.principal
+            .memberships
+            .iter()
+            .any(|m| m.org_id == org_id && m.role == role)
+    }
+
+    /// Administers `org_id`: the installation's administrator, or an administrator there.
+    #[must_use]
+    pub fn administers(&self, org_id: Uuid) -> bool {
+        self.installation_admin || self.has(org_id, Role::Admin)
+    }
+
+    #[must_use]
+    pub fn is_dpo(&self, org_id: Uuid) -> bool {
+        self.has(org_id, Role::Dpo)
+    }
+}
+
+/// What asking for a role led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleOutcome {
+    /// The membership exists now.
+    Granted,
+    /// It waits for a DPO (or a second administrator).
+    Requested,
+    /// The same request was waiting already.
+    AlreadyRequested,
+}
+
+/// An open request as a decider sees it.
+#[derive(Debug, Clone)]
+pub struct OpenRequest {
+    pub request: GrantRequest,
+    pub org_name: String,
+    /// May the viewer confirm or refuse it, and if not, why.
+    pub decidable: Result<(), DecisionRefused>,
+}
+
+/// What may be done to an account as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountAction {
+    Disable,
+    Enable,
+    ResetSecondFactor,
+    EndSessions,
+}
+
+impl AccountAction {
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "disable" => Some(Self::Disable),
+            "enable" => Some(Self::Enable),
+            "second-factor" => Some(Self::ResetSecondFactor),
+            "sessions" => Some(Self::EndSessions),
+            _ => None,
+        }
+    }
+
+    fn audit_action(self) -> &'static str {
+        match self {
+            Self::Disable => "admin.account_disable",
+            Self::Enable => "admin.account_enable",
+            Self::ResetSecondFactor => "admin.second_factor_reset",
+            Self::EndSessions => "admin.sessions_end",
+        }
+    }
+}
+
+fn access_event(
+    actor: Uuid,
+    org_id: Option<Uuid>,
+    action: &'static str,
+    detail: String,
+) -> AuditEvent {
+    AuditEvent {
+        actor: Some(actor),
+        org_id,
+        case_id: None,
+        action,
+        detail,
+    }
+}
+
+impl AppState {
+    async fn org_has_dpo(&self, org_id: Uuid) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .store
+            .members(&[org_id])
+            .await?
+            .iter()
+            .any(|m| m.role == Role::Dpo))
+    }
+
+    /// Gives `role` in `org` to the account `user_id` (`email`) if the rules let the actor do so
+    /// alone, and otherwise records a request for a DPO to decide. The actor must administer the
+    /// organisation or be its DPO.
+    pub(crate) async fn give_role(
+        &self,
+        actor: Actor<'_>,
+        user_id: Uuid,
+        email: &str,
+        org: &Organisation,
+        role: Role,
+    ) -> Result<RoleOutcome, AccessError> {
+        if !actor.administers(org.id) && !actor.is_dpo(org.id) {
+            return Err(AccessError::Forbidden);
+        }
+        let now = self.now();
+        let store = &self.0.store;
+        let detail = format!("{} user={user_id}", role.as_str());
+        match grant::on_request(role, actor.id(), user_id, actor.is_dpo(org.id)) {
+            OnRequest::Immediate => {
+                let event = access_event(actor.id(), Some(org.id), "admin.role_grant", detail);
+                store.grant_role(user_id, org.id, role, &event, now).await?;
+                if role.reads_case_content() {
+                    self.mail_about_roles(org, false, "role-mail-granted", email, role)
+                        .await?;
+                }
+                Ok(RoleOutcome::Granted)
+            }
+            OnRequest::Pending => {
+                let request = GrantRequest {
+                    id: Uuid::now_v7(),
+                    user_id,
+                    email: email.to_owned(),
+                    org_id: org.id,
+                    role,
+                    requested_by: actor.id(),
+                    requested_at: now,
+                };
+                let event = access_event(actor.id(), Some(org.id), "admin.role_request", detail);
+                match store.request_grant(&request, &event).await {
+                    Ok(()) => {}
+                    Err(StoreError::Conflict("role request")) => {
+                        return Ok(RoleOutcome::AlreadyRequested);
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                let first_dpo = role == Role::Dpo && !self.org_has_dpo(org.id).await?;
+                self.mail_about_roles(org, first_dpo, "role-mail-requested", email, role)
+                    .await?;
+                Ok(RoleOutcome::Requested)
+            }
+        }
+    }
+
+    /// The open requests of the organisations where the viewer is a DPO or administers, with
+    /// whether the viewer may decide each.
+    pub(crate) async fn open_requests(
+        &self,
+        actor: Actor<'_>,
+    ) -> Result<Vec<OpenRequest>, ServiceError> {
+        let store = &self.0.store;
+        let orgs = store.organisations().await?;
+        let visible: Vec<&Organisation> = orgs
+            .iter()
+            .filter(|o| actor.administers(o.id) || actor.is_dpo(o.id))
+            .collect();
+        let ids: Vec<Uuid> = visible.iter().map(|o| o.id).collect();
+        let mut has_dpo = BTreeMap::new();
+        let mut out = Vec::new();
+        for request in store.open_grants(&ids).await? {
+            let org = visible.iter().find(|o| o.id == request.org_id);
+            let Some(org) = org else { continue };
+            let org_has_dpo = if let Some(v) = has_dpo.get(&org.id) {
+                *v
+            } else {
+                let v = self.org_has_dpo(org.id).await?;
+                has_dpo.insert(org.id, v);
+                v
+            };
+            let decider = Decider {
+                user_id: actor.id(),
+                is_dpo: actor.is_dpo(org.id),
+                administers: actor.administers(org.id),
+            };
+            out.push(OpenRequest {
+                decidable: grant::check_decision(&decider, &request, org_has_dpo),
+                org_name: org.name.clone(),
+                request,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Confirms or refuses an open request, if the actor may.
+    pub(crate) async fn decide_request(
+        &self,
+        actor: Actor<'_>,
+        id: Uuid,
+        confirm: bool,
+    ) -> Result<GrantRequest, AccessError> {
+        let open = self.open_requests(actor).await?;
+        let Some(found) = open.into_iter().find(|o| o.request.id == id) else {
+            return Err(AccessError::NotFound);
+        };
+        found.decidable?;
+        let request = found.request;
+        let (action, mail) = if confirm {
+            ("admin.role_confirm", "role-mail-confirmed")
+        } else {
+            ("admin.role_refuse", "role-mail-refused")
+        };
+        let event = access_event(
+            actor.id(),
+            Some(request.org_id),
+            action,
+            format!(
+                "{} user={} request={}",
+                request.role.as_str(),
+                request.user_id,
+                request.id
+            ),
+        );
+        self.0
+            .store
+            .decide_grant(id, actor.id(), confirm, &event, self.now())
+            .await?;
+        if let Some(org) = self
+            .0
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .find(|o| o.id == request.org_id)
+        {
+            self.mail_about_roles(&org, false, mail, &request.email, request.role)
+                .await?;
+        }
+        Ok(request)
+    }
+
+    /// Removes a role: an administrator of the organisation or its DPO may.
+    pub(crate) async fn remove_role(
+        &self,
+        actor: Actor<'_>,
+        user_id: Uuid,
+        org_id: Uuid,
+        role: Role,
+    ) -> Result<(), AccessError> {
+        if !actor.administers(org_id) && !actor.is_dpo(org_id) {
+            return Err(AccessError::Forbidden);
+        }
+        let event = access_event(
+            actor.id(),
+            Some(org_id),
+            "admin.role_remove",
+            format!("{} user={user_id}", role.as_str()),
+        );
+        self.0
+            .store
+            .remove_membership(user_id, org_id, role, &event, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Acts on an account as a whole. The installation's administrator may act on any account;
+    /// an organisation's administrator only on accounts whose every role is in organisations
+    /// they administer. Nobody disables their own account.
+    pub(crate) async fn act_on_account(
+        &self,
+        actor: Actor<'_>,
+        user_id: Uuid,
+        action: AccountAction,
+    ) -> Result<(), AccessError> {
+        let store = &self.0.store;
+        let target = store
+            .principal_by_user(user_id)
+            .await
+            .map_err(ServiceError::from)?;
+        let permitted = actor.installation_admin
+            || target.as_ref().is_some_and(|t| {
+                !t.memberships.is_empty()
+                    && t.memberships.iter().all(|m| actor.administers(m.org_id))
+            });
+        if !permitted {
+            return Err(AccessError::Forbidden);
+        }
+        if action == AccountAction::Disable && user_id == actor.id() {
+            return Err(AccessError::Forbidden);
+        }
+        let now = self.now();
+        let event = access_event(
+            actor.id(),
+            None,
+            action.audit_action(),
+            format!("user={user_id}"),
+        );
+        match action {
+            AccountAction::Disable => store.set_user_disabled(user_id, true, &event, now).await?,
+            AccountAction::Enable => store.set_user_disabled(user_id, false, &event, now).await?,
+            AccountAction::ResetSecondFactor => {
+                store.reset_second_factor(user_id, &event, now).await?;
+            }
+            AccountAction::EndSessions => {
+                store.end_sessions_of(user_id, &event, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Mails the organisation's DPOs (and its DPO contact address; with `admins`, also its
+    /// administrators) about a role. A mail that cannot be sent is logged by kind only: the
+    /// request or grant stands, and the desk lists open requests anyway.
+    async fn mail_about_roles(
+        &self,
+        org: &Organisation,
+        admins: bool,
+        message: &str,
+        email: &str,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let Some(mailer) = self.0.mail.mailer.clone() else {
+            return Ok(());
+        };
+        let store = &self.0.store;
+        let mut to: BTreeMap<String, Language> = BTreeMap::new();
+        if let Some(contact) = &org.dpo_email {
+            to.insert(contact.to_lowercase(), Language::default());
+        }
+        for m in store.members(&[org.id]).await? {
+            if m.role == Role::Dpo || (admins && m.role == Role::Admin) {
+                let lang = store
+                    .user_auth_by_id(m.user_id)
+                    .await?
+                    .map_or_else(Language::default, |u| u.language);
+                to.insert(m.email.to_lowercase(), lang);
+            }
+        }
+        let link = format!("{}/desk/roles", self.0.mail.public_url);
+        for (address, lang) in to {
+            let i18n = &self.0.i18n;
+            let role_name = i18n.message(lang, &format!("role-{}", role.as_str()), &[]);
+            let args = [
+                ("email", email),
+                ("role", role_name.as_str()),
+                ("org", org.name.as_str()),
+                ("link", link.as_str()),
+            ];
+            let mail = OutgoingMail {
+                to: address,
+                subject: i18n.message(lang, &format!("{message}-subject"), &args),
+                body: i18n.message(lang, &format!("{message}-body"), &args),
+            };
+            if let Err(e) = mailer.send(&mail).await {
+                let kind = match e {
+                    breachdesk_core::ports::MailError::Invalid(_) => "invalid",
+                    breachdesk_core::ports::MailError::Transport(_) => "transport",
+                };
+                tracing::warn!(org_id = %org.id, kind, "role mail not delivered");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,83 @@
+//! Taking access away (issue 17): remove a role, disable an account (its sessions end and its
+//! tokens are revoked), reset its second factor, end its sessions. The buttons are on the
+//! administration page; the rules and the audit are in `access.rs`.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use breachdesk_core::user::Role;
+use uuid::Uuid;
+
+use super::session::{self, Desk};
+use crate::access::{AccessError, AccountAction, Actor};
+use crate::state::AppState;
+
+fn actor(desk: &Desk) -> Actor<'_> {
+    Actor {
+        principal: &desk.principal,
+        installation_admin: desk.user.installation_admin,
+    }
+}
+
+fn outcome(state: &AppState, desk: &Desk, result: Result<(), AccessError>) -> Response {
+    match result {
+        Ok(()) => {
+            Redirect::to(&format!("/admin?lang={}&done=1", desk.lang.as_str())).into_response()
+        }
+        Err(AccessError::NotFound) => super::not_found(state, desk.lang),
+        Err(AccessError::Forbidden | AccessError::Refused(_)) => super::forbidden(state, desk.lang),
+        Err(AccessError::Service(e)) => {
+            tracing::error!(error = %e, "account action failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `POST /admin/accounts/{user}/{action}`: `disable`, `enable`, `second-factor`, `sessions`.
+pub async fn account_action(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path((user, action)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let csrf = form.get("csrf_token").map_or("", String::as_str);
+    if !session::csrf_ok(&desk.session.csrf_token, csrf) || !desk.administers() {
+        return super::forbidden(&state, desk.lang);
+    }
+    let (Ok(user), Some(action)) = (Uuid::parse_str(&user), AccountAction::parse(&action)) else {
+        return super::not_found(&state, desk.lang);
+    };
+    let result = state.act_on_account(actor(&desk), user, action).await;
+    outcome(&state, &desk, result)
+}
+
+/// `POST /admin/memberships/remove` with `user`, `org` (slug) and `role`.
+pub async fn remove_role(
+    State(state): State<AppState>,
+    desk: Desk,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| form.get(k).map_or("", String::as_str);
+    if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) {
+        return super::forbidden(&state, desk.lang);
+    }
+    let org = match state.0.store.org_by_slug(get("org")).await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::error!(error = %e, "role removal failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let (Ok(user), Some(org), Ok(role)) = (
+        Uuid::parse_str(get("user")),
+        org,
+        get("role").parse::<Role>(),
+    ) else {
+        return super::not_found(&state, desk.lang);
+    };
+    let result = state.remove_role(actor(&desk), user, org.id, role).await;
+    outcome(&state, &desk, result)
+}
