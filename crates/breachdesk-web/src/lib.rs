@@ -16,6 +16,7 @@ mod handling;
 pub mod i18n;
 pub mod letters;
 mod pages;
+mod receipt_throttle;
 mod receipts;
 mod reminders;
 pub mod scan_import;

@@ -28,7 +28,7 @@ pub enum ServiceError {
     RateLimited,
     #[error("receipt code not valid")]
     ReceiptInvalid,
-    #[error("report locked after too many wrong receipt codes")]
+    #[error("this address must wait after too many wrong receipt codes")]
     ReceiptLocked,
     #[error("storage: {0}")]
     Store(#[from] StoreError),
@@ -144,41 +144,32 @@ impl AppState {
         }
         let code = ReceiptCode::parse(typed).ok_or(ServiceError::ReceiptInvalid)?;
         let now = self.now();
+        let throttle = &self.0.receipt_throttle;
+        let waiting = throttle.waiting(code.locator(), ip, now);
+        // Looked up and verified in every case — unknown locator, waiting or not — so that
+        // neither the answer nor its time tells which locators exist (issue 17).
         let record = self.0.store.receipt_by_locator(code.locator()).await?;
-        if let Some(r) = &record
-            && r.locked_until.is_some_and(|until| until > now)
-        {
-            return Err(ServiceError::ReceiptLocked);
-        }
-        let hash = record.as_ref().map_or_else(
-            || self.0.dummy_receipt_hash.clone(),
-            |r| r.receipt_hash.clone(),
-        );
+        let hash = match (&record, waiting) {
+            (Some(r), false) => r.receipt_hash.clone(),
+            _ => self.0.dummy_receipt_hash.clone(),
+        };
+        let locator = code.locator().to_owned();
         let inner = self.0.clone();
         let ok =
             tokio::task::spawn_blocking(move || inner.hasher.verify(code.expose_secret(), &hash))
                 .await?;
+        if waiting {
+            return Err(ServiceError::ReceiptLocked);
+        }
         match record {
             Some(r) if ok => {
-                if r.failed_attempts > 0 {
-                    self.0.store.reset_receipt_failures(r.report_id).await?;
-                }
+                throttle.succeeded(&locator, ip);
                 Ok(r)
             }
-            Some(r) => {
-                let limits = &self.0.limits;
-                self.0
-                    .store
-                    .record_receipt_failure(
-                        r.report_id,
-                        limits.max_receipt_failures,
-                        now + limits.receipt_lockout,
-                    )
-                    .await?;
-                tracing::warn!(report_id = %r.report_id, "wrong receipt code");
+            _ => {
+                throttle.failed(&locator, ip, now);
                 Err(ServiceError::ReceiptInvalid)
             }
-            None => Err(ServiceError::ReceiptInvalid),
         }
     }
 

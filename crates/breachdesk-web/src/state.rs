@@ -22,9 +22,10 @@ pub struct Limits {
     pub intake_per_minute: u32,
     /// Receipt-code attempts per client IP address and minute.
     pub follow_up_per_minute: u32,
-    /// Wrong receipt codes for one report before it is locked.
+    /// Wrong receipt codes from one address for one locator before that address must wait.
     pub max_receipt_failures: i64,
-    /// How long a report stays locked for follow-up after too many wrong codes.
+    /// The first wait after too many wrong codes; it doubles with each further one (at most a
+    /// day). Other addresses — the reporter's — are not affected.
     pub receipt_lockout: SignedDuration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
@@ -55,7 +56,8 @@ pub struct Limits {
     pub header_read_timeout: std::time::Duration,
     /// Longest a kept-alive connection may wait idle for its next request.
     pub keep_alive_timeout: std::time::Duration,
-    /// Connections open at once; further ones are closed as soon as they are accepted.
+    /// Connections open at once; at the limit a new one replaces the idle connection nearest
+    /// its timeout, and is closed only when every connection is handling a request.
     pub max_connections: usize,
     /// Connections open at once from one address, trusted proxies exempt (0 = no limit).
     pub max_connections_per_address: usize,
@@ -137,6 +139,8 @@ pub(crate) struct Inner {
     /// Verified against when an e-mail address is unknown at sign-in, for the same reason.
     pub dummy_password_hash: String,
     pub receipt_pool: Option<ReceiptPool>,
+    /// Wrong receipt codes per locator and client address.
+    pub receipt_throttle: crate::receipt_throttle::ReceiptThrottle,
     pub mail: MailSettings,
 }
 
@@ -171,6 +175,10 @@ impl AppState {
             dummy_receipt_hash,
             dummy_password_hash,
             receipt_pool: ReceiptPool::start(hasher.clone(), limits.receipt_pool),
+            receipt_throttle: crate::receipt_throttle::ReceiptThrottle::new(
+                limits.max_receipt_failures,
+                limits.receipt_lockout,
+            ),
             store,
             keyring: Arc::new(keyring),
             hasher,
@@ -206,5 +214,6 @@ impl AppState {
             l.retain_recent();
             l.shrink_to_fit();
         }
+        self.0.receipt_throttle.prune(self.now());
     }
 }

@@ -229,10 +229,11 @@ pub struct ServeArgs {
     /// Receipt-code attempts per client address and minute (0 = no limit).
     #[arg(long, env = "BREACHDESK_FOLLOW_UP_PER_MINUTE", default_value_t = 10)]
     pub follow_up_per_minute: u32,
-    /// Wrong receipt codes before a report is locked for follow-up.
+    /// Wrong receipt codes from one address for one report locator before that address waits.
     #[arg(long, env = "BREACHDESK_MAX_RECEIPT_FAILURES", default_value_t = 5)]
     pub max_receipt_failures: i64,
-    /// Minutes a report stays locked after too many wrong receipt codes.
+    /// Minutes of the first wait after too many wrong receipt codes; it doubles with each further
+    /// one (at most a day). Other addresses, the reporter's included, are not affected.
     #[arg(long, env = "BREACHDESK_RECEIPT_LOCKOUT_MINUTES", default_value_t = 60)]
     pub receipt_lockout_minutes: i64,
     /// Largest accepted request body in KiB.
@@ -287,8 +288,9 @@ pub struct ServeArgs {
     /// Seconds a kept-alive connection may wait idle for its next request.
     #[arg(long, env = "BREACHDESK_KEEP_ALIVE_SECS", default_value_t = 75)]
     pub keep_alive_secs: u64,
-    /// Connections open at once; more are closed as soon as they are accepted. Keep it below the
-    /// process's open-file limit (`ulimit -n`).
+    /// Connections open at once. At the limit a new connection takes the place of an idle one
+    /// nearest its timeout; it is closed only when every connection is handling a request. Keep
+    /// it below the process's open-file limit (`ulimit -n`).
     #[arg(long, env = "BREACHDESK_MAX_CONNECTIONS", default_value_t = 512)]
     pub max_connections: usize,
     /// Connections open at once from one address, trusted proxies exempt (0 = no limit).

@@ -468,12 +468,17 @@ async fn the_receipt_code_shows_the_status_and_adds_supplements_that_handlers_re
     assert_eq!(e["errors"]["receipt_code"][0], "This field is required.");
 }
 
+/// Issue 17: five wrong codes from anyone who knew a report's locator locked its reporter out for
+/// an hour, again and again. Wrong codes now make that address wait on that locator, with
+/// back-off; the reporter, from another address, is not affected, and a locator that does not
+/// exist is throttled alike.
 #[tokio::test]
-async fn wrong_receipt_codes_lock_the_report_and_are_rate_limited_per_address() {
+async fn wrong_receipt_codes_make_the_guessing_address_wait_not_the_reporter() {
     let app = spawn_with(Limits {
         intake_per_minute: 0,
         follow_up_per_minute: 0,
         max_receipt_failures: 3,
+        trusted_proxies: breachdesk_web::TrustedProxies::new(["127.0.0.1".parse().unwrap()]),
         ..Limits::default()
     })
     .await;
@@ -486,30 +491,66 @@ async fn wrong_receipt_codes_lock_the_report_and_are_rate_limited_per_address() 
     let code = created["receipt_code"].as_str().unwrap().to_owned();
     let last = code.chars().last().unwrap().to_digit(10).unwrap();
     let wrong = format!("{}{}", &code[..23], (last + 1) % 10);
-    let follow = |c: String| {
+    let follow = |c: String, from: &'static str| {
         let app = &app;
         async move {
             app.http
                 .post(app.url("/api/v1/follow-up"))
+                .header("x-forwarded-for", from)
                 .json(&json!({"receipt_code": c}))
                 .send()
                 .await
                 .unwrap()
         }
     };
-    let r = follow("12345".into()).await;
+    let attacker = "203.0.113.66";
+    let reporter = "198.51.100.7";
+    let r = follow("12345".into(), attacker).await;
     assert_eq!(r.status(), 422, "malformed code");
     for _ in 0..3 {
-        let r = follow(wrong.clone()).await;
+        let r = follow(wrong.clone(), attacker).await;
         assert_eq!(r.status(), 422);
         assert_eq!(
             r.json::<Value>().await.unwrap()["errors"]["receipt_code"][0],
             "The receipt code is not valid."
         );
     }
-    let r = follow(code.clone()).await;
-    assert_eq!(r.status(), 403, "locked even for the right code");
+    let r = follow(code.clone(), attacker).await;
+    assert_eq!(
+        r.status(),
+        403,
+        "the guessing address waits, even for the right code"
+    );
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "receipt_locked");
+    // The reporter, elsewhere, is not locked out.
+    let r = follow(code.clone(), reporter).await;
+    assert_eq!(r.status(), 200, "the reporter reads their report");
+    // A locator that does not exist answers alike, so the throttle tells nothing.
+    let unknown = format!(
+        "{}{}",
+        if code.starts_with('9') { "1" } else { "9" },
+        &code[1..]
+    );
+    let answers = {
+        let mut v = Vec::new();
+        for _ in 0..4 {
+            v.push(follow(unknown.clone(), attacker).await.status().as_u16());
+        }
+        v
+    };
+    assert_eq!(answers, [422, 422, 422, 403]);
+    // The wait ends; it doubles with the next failure.
+    app.clock.advance(jiff::SignedDuration::from_mins(61));
+    assert_eq!(follow(wrong.clone(), attacker).await.status(), 422);
+    assert_eq!(follow(code.clone(), attacker).await.status(), 403);
+    app.clock.advance(jiff::SignedDuration::from_mins(61));
+    assert_eq!(
+        follow(code.clone(), attacker).await.status(),
+        403,
+        "two hours now"
+    );
+    app.clock.advance(jiff::SignedDuration::from_mins(60));
+    assert_eq!(follow(code.clone(), attacker).await.status(), 200);
 
     let limited = spawn_with(Limits {
         intake_per_minute: 0,

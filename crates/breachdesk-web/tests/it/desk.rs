@@ -1529,8 +1529,8 @@ async fn a_merge_never_shows_a_report_to_someone_who_may_not_read_its_case() {
         .unwrap()
         .reference;
     let shared_path = format!("/desk/cases/{shared}?lang=en");
-    let mut d = app.signed_in(&dpo).await;
-    let p = d
+    let mut dpo_b = app.signed_in(&dpo).await;
+    let p = dpo_b
         .submit(
             &shared_path,
             &format!("/desk/cases/{shared}/share?lang=en"),
@@ -1540,9 +1540,9 @@ async fn a_merge_never_shows_a_report_to_someone_who_may_not_read_its_case() {
     assert_eq!(p.status, 303, "{}", p.body);
 
     // The team member may not share, but may merge the anonymous report into the shared case.
-    let mut t = app.signed_in(&team).await;
+    let mut team_b = app.signed_in(&team).await;
     let anon_path = format!("/desk/cases/{anonymous}?lang=en");
-    let p = t
+    let p = team_b
         .submit(
             &anon_path,
             &format!("/desk/cases/{anonymous}/share?lang=en"),
@@ -1550,7 +1550,7 @@ async fn a_merge_never_shows_a_report_to_someone_who_may_not_read_its_case() {
         )
         .await;
     assert_eq!(p.status, 403);
-    let p = t
+    let p = team_b
         .submit(
             &anon_path,
             &format!("/desk/cases/{anonymous}/merge?lang=en"),
@@ -1560,20 +1560,20 @@ async fn a_merge_never_shows_a_report_to_someone_who_may_not_read_its_case() {
     assert_eq!(p.status, 303, "{}", p.body);
 
     // The organisation's own handlers read both reports on the shared case …
-    let page = d.get(&shared_path).await;
+    let page = dpo_b.get(&shared_path).await;
     assert!(page.body.contains("The exam grade list"));
     assert!(page.body.contains("Printed museum card customer lists"));
     // … the joint controller's handler reads the case shared with them, not the merged report,
     // and the merged case itself stays invisible to them.
-    let mut m = app.signed_in(&partner).await;
-    let page = m.get(&shared_path).await;
+    let mut partner_b = app.signed_in(&partner).await;
+    let page = partner_b.get(&shared_path).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("The exam grade list"));
     assert!(
         !page.body.contains("Printed museum card customer lists"),
         "the merged anonymous report reached the partner"
     );
-    assert_eq!(m.get(&anon_path).await.status, 404);
+    assert_eq!(partner_b.get(&anon_path).await.status, 404);
     let reads_by_partner = app
         .store
         .audit_trail(Some(anonymous))
@@ -2306,11 +2306,11 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
     let token = app.token_for(team.id).await;
     let case = app.reported_case("uni").await;
     let case_path = format!("/desk/cases/{case}?lang=en");
-    let mut t = app.signed_in(&team).await;
-    assert_eq!(t.get(&case_path).await.status, 200);
+    let mut team_b = app.signed_in(&team).await;
+    assert_eq!(team_b.get(&case_path).await.status, 200);
 
-    let mut a = app.signed_in(&admin).await;
-    let page = a.get("/admin?lang=en").await;
+    let mut admin_b = app.signed_in(&admin).await;
+    let page = admin_b.get("/admin?lang=en").await;
     assert!(
         page.body
             .contains(&format!("/admin/accounts/{}/disable", team.id))
@@ -2323,7 +2323,7 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
     );
     // The role goes: the case is gone for the team member at once.
     let team_id = team.id.to_string();
-    let p = a
+    let p = admin_b
         .submit(
             "/admin?lang=en",
             "/admin/memberships/remove?lang=en",
@@ -2331,7 +2331,7 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.body);
-    assert_eq!(t.get(&case_path).await.status, 404);
+    assert_eq!(team_b.get(&case_path).await.status, 404);
     assert_eq!(
         app.get_json(&format!("/api/v1/cases/{case}"), &token)
             .await
@@ -2342,10 +2342,10 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         .add_membership(team.id, app.uni.id, Role::PrivacyTeam, app.state_now())
         .await
         .unwrap();
-    assert_eq!(t.get(&case_path).await.status, 200);
+    assert_eq!(team_b.get(&case_path).await.status, 200);
 
     // Sessions end.
-    let p = a
+    let p = admin_b
         .submit(
             "/admin?lang=en",
             &format!("/admin/accounts/{}/sessions?lang=en", team.id),
@@ -2353,12 +2353,12 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         )
         .await;
     assert_eq!(p.status, 303);
-    let p = t.get(&case_path).await;
+    let p = team_b.get(&case_path).await;
     assert_eq!(p.location.as_deref(), Some("/sign-in"), "signed out");
 
     // The second factor is reset: the next sign-in enrols anew.
-    let mut t = app.signed_in(&team).await;
-    let p = a
+    let mut team_b = app.signed_in(&team).await;
+    let p = admin_b
         .submit(
             "/admin?lang=en",
             &format!("/admin/accounts/{}/second-factor?lang=en", team.id),
@@ -2367,7 +2367,7 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         .await;
     assert_eq!(p.status, 303);
     assert_eq!(
-        t.get(&case_path).await.location.as_deref(),
+        team_b.get(&case_path).await.location.as_deref(),
         Some("/sign-in")
     );
     app.clock.advance(SignedDuration::from_secs(30));
@@ -2388,7 +2388,7 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
             .0,
         200
     );
-    let p = a
+    let p = admin_b
         .submit(
             "/admin?lang=en",
             &format!("/admin/accounts/{}/disable?lang=en", team.id),
@@ -2417,7 +2417,7 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         ("an account also in another organisation", both.id),
         ("oneself", admin.id),
     ] {
-        let p = a
+        let p = admin_b
             .submit(
                 "/admin?lang=en",
                 &format!("/admin/accounts/{id}/disable?lang=en"),
@@ -2427,7 +2427,7 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         assert_eq!(p.status, 403, "{who}");
     }
     let museum_id = museum_dpo.id.to_string();
-    let p = a
+    let p = admin_b
         .submit(
             "/admin?lang=en",
             "/admin/memberships/remove?lang=en",
@@ -2436,18 +2436,18 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         .await;
     assert_eq!(p.status, 403);
     // A handler is no administrator.
-    let mut d = app.signed_in(&both).await;
-    let csrf = d.get("/desk").await.hidden("csrf_token");
-    let r = d
+    let mut handler_b = app.signed_in(&both).await;
+    let csrf = handler_b.get("/desk").await.hidden("csrf_token");
+    let root_b = handler_b
         .post(
             &format!("/admin/accounts/{}/disable", admin.id),
             &[("csrf_token", csrf.as_str())],
         )
         .await;
-    assert_eq!(r.status, 403);
+    assert_eq!(root_b.status, 403);
     // The installation's administrator may.
-    let mut r = app.signed_in(&root).await;
-    let p = r
+    let mut root_b = app.signed_in(&root).await;
+    let p = root_b
         .submit(
             "/admin?lang=en",
             &format!("/admin/accounts/{}/disable?lang=en", museum_dpo.id),
@@ -2462,7 +2462,7 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         .await
         .unwrap()
         .into_iter()
-        .map(|r| r.action)
+        .map(|root_b| root_b.action)
         .collect();
     for action in [
         "admin.role_remove",
@@ -2470,6 +2470,6 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         "admin.second_factor_reset",
         "admin.account_disable",
     ] {
-        assert!(actions.iter().any(|a| a == action), "{action}");
+        assert!(actions.iter().any(|admin_b| admin_b == action), "{action}");
     }
 }

@@ -515,13 +515,13 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
         .await;
     assert_eq!(shared.status, 303, "{}", shared.body);
     for (who, account) in [("manager", &manager), ("shared handler", &stranger)] {
-        let mut o = app.signed_in(account).await;
-        let page = o.get(&path).await;
+        let mut other = app.signed_in(account).await;
+        let page = other.get(&path).await;
         assert_eq!(page.status, 200, "{who}");
         assert!(!page.body.contains("/notices/subjects/send"), "{who}");
         assert!(!page.body.contains("/notices/subjects/recipients"), "{who}");
         let csrf = page.hidden("csrf_token");
-        let r = o
+        let r = other
             .upload(
                 &upload,
                 &csrf,
@@ -530,7 +530,11 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
             )
             .await;
         assert_eq!(r.status, 403, "{who} uploaded recipients");
-        assert_eq!(o.submit(&path, &send, &[]).await.status, 403, "{who} sent");
+        assert_eq!(
+            other.submit(&path, &send, &[]).await.status,
+            403,
+            "{who} sent"
+        );
     }
     let page = b.get(&path).await;
     assert!(
