@@ -222,7 +222,8 @@ impl<'s> Limits<'s> {
             .ok_or_else(|| self.exhausted())
     }
 
-    fn exhausted(&self) -> String {
+    /// The reason for a reservation that does not fit.
+    pub fn exhausted(&self) -> String {
         format!(
             "expands beyond the scan's budget of {} decompressed bytes held at once",
             self.budget.total()

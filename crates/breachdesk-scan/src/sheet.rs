@@ -45,7 +45,7 @@ pub fn spreadsheet(
     let unreadable = |e: &dyn std::fmt::Display| format!("unreadable spreadsheet: {e}");
     if bytes.starts_with(&CFB_MAGIC) {
         let cells = xls_cells(bytes)?;
-        let _held = hold(limits, cells, top)?;
+        let _held = hold(limits, cells, 0, top)?;
         let mut book: calamine::Xls<_> =
             calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
         read_sheets(&mut book, doc);
@@ -61,8 +61,8 @@ pub fn spreadsheet(
     }
     if names.iter().any(|n| n == "content.xml") && !names.iter().any(|n| n.starts_with("xl/")) {
         let (cells, text) = ods_cells(&mut zip)?;
-        let _held = hold(limits, cells, top)?;
-        let _text = limits.reserve(text, top)?;
+        // One reservation: only a caller holding nothing may wait for one.
+        let _held = hold(limits, cells, text, top)?;
         let mut book: calamine::Ods<_> =
             calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
         read_sheets(&mut book, doc);
@@ -95,7 +95,7 @@ pub fn spreadsheet(
     }
     drop(zip);
     // calamine holds the shared strings (and reserves 24 bytes for each announced one).
-    let _strings = limits.reserve(shared_bytes.saturating_mul(2), top)?;
+    let mut held = limits.reserve(shared_bytes.saturating_mul(2), top)?;
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut cells = 0u64;
@@ -113,8 +113,13 @@ pub fn spreadsheet(
         cells = cells.saturating_add(area.cells());
         refuse_beyond(cells)?;
     }
-    let _held = hold(limits, cells, top)?;
+    // The cells too, without waiting now that the strings are held.
+    refuse_beyond(cells)?;
+    if !held.grow(cells.saturating_mul(CELL_BYTES)) {
+        return Err(limits.exhausted());
+    }
     read_sheets(&mut book, doc);
+    drop(held);
     Ok(())
 }
 
@@ -129,10 +134,10 @@ fn refuse_beyond(cells: u64) -> Result<(), String> {
     }
 }
 
-/// Reserves what calamine will hold for `cells`.
-fn hold<'s>(limits: &Limits<'s>, cells: u64, top: bool) -> Result<Reserved<'s>, String> {
+/// Reserves what calamine will hold for `cells` and `text` bytes of their text.
+fn hold<'s>(limits: &Limits<'s>, cells: u64, text: u64, top: bool) -> Result<Reserved<'s>, String> {
     refuse_beyond(cells)?;
-    limits.reserve(cells.saturating_mul(CELL_BYTES), top)
+    limits.reserve(cells.saturating_mul(CELL_BYTES).saturating_add(text), top)
 }
 
 /// The rows of every sheet (read by calamine, now known to be within the limits).
