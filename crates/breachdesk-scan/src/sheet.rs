@@ -70,8 +70,12 @@ pub fn spreadsheet(
     }
     // XLSX: the shared strings calamine reserves for, then each sheet's used area.
     let mut shared_bytes = 0;
+    let mut declared = 0u64;
     for i in 0..zip.len() {
         let mut part = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        // Each part's declared size (the ZIP reader inflates no more): what calamine may hold
+        // of it, as the text of its cells.
+        declared = declared.saturating_add(part.size());
         if !part
             .name()
             .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
@@ -94,8 +98,9 @@ pub fn spreadsheet(
         }
     }
     drop(zip);
-    // calamine holds the shared strings (and reserves 24 bytes for each announced one).
-    let mut held = limits.reserve(shared_bytes.saturating_mul(2), top)?;
+    // calamine holds the shared strings (and reserves 24 bytes for each announced one) and the
+    // text of every cell: at most what the parts inflate to.
+    let mut held = limits.reserve(declared.saturating_add(shared_bytes), top)?;
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut cells = 0u64;

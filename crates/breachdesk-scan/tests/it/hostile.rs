@@ -502,6 +502,45 @@ fn an_xls_whose_dimensions_claim_four_billion_rows_is_refused() {
     );
 }
 
+/// An XLSX of 1,200 cells, each of 1 MiB of text (1.2 GiB of XML deflated to 12 MB): a
+/// small used area whose text alone is beyond the scan's budget.
+pub fn text_xlsx() -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        ("xl/workbook.xml", WORKBOOK),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+    ] {
+        z.start_file(name, deflated()).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.start_file(
+        "xl/worksheets/sheet1.xml",
+        deflated().compression_level(Some(1)),
+    )
+    .unwrap();
+    z.write_all(format!("{SHEET_HEAD}<sheetData>").as_bytes())
+        .unwrap();
+    let text = vec![b'x'; 1024 * 1024];
+    for r in 1..=1200 {
+        write!(z, r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>"#).unwrap();
+        z.write_all(&text).unwrap();
+        z.write_all(b"</t></is></c></row>").unwrap();
+    }
+    z.write_all(b"</sheetData></worksheet>").unwrap();
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_spreadsheet_whose_text_inflates_beyond_the_budget_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = text_xlsx();
+    assert!(bytes.len() < 16 * 1024 * 1024, "{}", bytes.len());
+    write(dir.path(), "text.xlsx", &bytes);
+    survives(dir.path(), &[("text.xlsx", "budget")]);
+}
+
 #[test]
 fn shared_strings_announcing_1e11_entries_are_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -637,6 +676,7 @@ fn write_corpus() {
     write(root, "bomb2.zip", &bomb);
     write(root, "ops.pdf", &operator_pdf(10_000_000));
     write(root, "dims.xls", &dimensions_xls());
+    write(root, "text.xlsx", &text_xlsx());
     write(
         root,
         "open.ods",
