@@ -15,9 +15,14 @@
 //! restarts after every response and so would also cut kept-alive connections at the header
 //! timeout.
 //!
-//! Connections beyond `max_connections`, or beyond `max_connections_per_address` from one peer
-//! address (trusted proxies exempt), are closed as soon as they are accepted: a client learns at
-//! once instead of waiting in the backlog, and the descriptor is returned at once.
+//! A connection beyond `max_connections_per_address` from one peer address (trusted proxies
+//! exempt) is closed as soon as it is accepted: the client learns at once instead of waiting in
+//! the backlog, and the descriptor is returned at once. At `max_connections` a new connection
+//! takes the place of the one handling no request whose deadline is nearest — typically a
+//! silent one about to time out anyway — so that silent connections from many addresses cannot
+//! lock everyone out for a header timeout (a new connection waits for its head with the
+//! farthest deadline, and is the last to go). Only when every connection is handling a request
+//! is the new one closed.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -79,6 +84,7 @@ pub(crate) async fn run(
     // Every connection holds a permit: all permits back means every connection has ended.
     let slots = Arc::new(Semaphore::new(settings.max_connections));
     let per_address = Arc::new(PerAddress::default());
+    let open = Arc::new(Open::default());
     let (stop, stopped) = watch::channel(false);
     let mut refused = Refusals::default();
     tokio::pin!(shutdown);
@@ -93,10 +99,6 @@ pub(crate) async fn run(
                 }
             },
         };
-        let Ok(slot) = slots.clone().try_acquire_owned() else {
-            refused.count("the connection limit");
-            continue;
-        };
         let address = if settings.trusted_proxies.contains(peer.ip()) {
             None
         } else if let Ok(a) = per_address.enter(peer.ip(), settings.max_connections_per_address) {
@@ -105,12 +107,30 @@ pub(crate) async fn run(
             refused.count("the per-address connection limit");
             continue;
         };
+        let slot = match slots.clone().try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) if open.evict_one() => {
+                // The evicted connection's task gives its slot back at once.
+                let freed = tokio::time::timeout(EVICTION_WAIT, slots.clone().acquire_owned());
+                if let Ok(Ok(slot)) = freed.await {
+                    slot
+                } else {
+                    refused.count("the connection limit");
+                    continue;
+                }
+            }
+            Err(_) => {
+                refused.count("the connection limit (every connection busy)");
+                continue;
+            }
+        };
+        let watchdog = Arc::new(Watchdog::new(&settings));
+        let registered = open.register(watchdog.clone());
         let app = app.clone();
-        let settings = settings.clone();
         let stopped = stopped.clone();
         tokio::spawn(async move {
-            connection(stream, peer, app, &settings, stopped).await;
-            drop((slot, address));
+            connection(stream, peer, app, watchdog, stopped).await;
+            drop((registered, address, slot));
         });
     }
     drop(listener);
@@ -168,16 +188,18 @@ impl Refusals {
     }
 }
 
+/// How long the accept loop waits for an evicted connection's slot.
+const EVICTION_WAIT: Duration = Duration::from_millis(100);
+
 async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     app: Router,
-    settings: &Settings,
+    watchdog: Arc<Watchdog>,
     mut stopped: watch::Receiver<bool>,
 ) {
     // Small answers go out at once rather than waiting for Nagle's algorithm.
     let _ = stream.set_nodelay(true);
-    let watchdog = Arc::new(Watchdog::new(settings));
     let io = TokioIo::new(Watched {
         inner: stream,
         watchdog: watchdog.clone(),
@@ -240,6 +262,8 @@ struct Phase {
     /// When the first byte of a later request came.
     head_since: Option<Instant>,
     last_write: Option<Instant>,
+    /// Chosen to make room for a new connection: closes as soon as no request is handled.
+    evicted: bool,
 }
 
 impl Watchdog {
@@ -251,6 +275,7 @@ impl Watchdog {
                 idle_since: Instant::now(),
                 head_since: None,
                 last_write: None,
+                evicted: false,
             }),
             changed: Notify::new(),
             header_read: settings.header_read_timeout,
@@ -268,6 +293,9 @@ impl Watchdog {
         let p = self.phase();
         if p.busy > 0 {
             return None;
+        }
+        if p.evicted {
+            return Some(p.idle_since);
         }
         let progress = |t: Instant| p.last_write.map_or(t, |w| w.max(t));
         Some(match p.head_since {
@@ -292,6 +320,19 @@ impl Watchdog {
                 }
             }
         }
+    }
+
+    /// The deadline of a connection that may be evicted: handling no request, not yet evicted.
+    fn evictable(&self) -> Option<Instant> {
+        if self.phase().evicted {
+            return None;
+        }
+        self.deadline()
+    }
+
+    fn evict(&self) {
+        self.phase().evicted = true;
+        self.changed.notify_one();
     }
 
     /// A request's head has been read: no timeout of ours until it is answered.
@@ -394,6 +435,54 @@ impl AsyncWrite for Watched {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// The open connections' watchdogs, to choose one to evict.
+#[derive(Debug, Default)]
+struct Open {
+    watchdogs: Mutex<HashMap<u64, Arc<Watchdog>>>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+/// A connection's entry in [`Open`], removed on drop.
+#[derive(Debug)]
+struct Registered(Arc<Open>, u64);
+
+impl Open {
+    fn watchdogs(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Watchdog>>> {
+        self.watchdogs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn register(self: &Arc<Self>, watchdog: Arc<Watchdog>) -> Registered {
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.watchdogs().insert(id, watchdog);
+        Registered(self.clone(), id)
+    }
+
+    /// Marks the connection handling no request whose deadline is nearest; false if every
+    /// connection is handling one.
+    fn evict_one(&self) -> bool {
+        let watchdogs = self.watchdogs();
+        let victim = watchdogs
+            .values()
+            .filter_map(|w| w.evictable().map(|d| (d, w)))
+            .min_by_key(|(d, _)| *d);
+        match victim {
+            Some((_, w)) => {
+                w.evict();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.0.watchdogs().remove(&self.1);
     }
 }
 

@@ -129,20 +129,20 @@ fn quiet_limits() -> Limits {
 async fn six_hundred_silent_connections_are_closed_after_the_header_timeout_while_healthz_answers()
 {
     let timeout = Duration::from_millis(600);
+    // The default connection limits (512 in all, 64 per address).
     let app = spawn_with(Limits {
         header_read_timeout: timeout,
-        max_connections: 1024,
         ..quiet_limits()
     })
     .await;
     let to = addr(&app);
-    // 600 connections that send nothing at all, ten from each of 60 addresses (under the
-    // per-address limit, so each is accepted and held).
+    // 600 connections that send nothing at all, ten from each of 60 addresses.
     let opened = Instant::now();
     let mut idle = Vec::new();
     for a in 0..60 {
         for _ in 0..10 {
-            idle.push(connect_from(&format!("127.0.1.{}", a + 1), to).await);
+            let s = connect_from(&format!("127.0.1.{}", a + 1), to).await;
+            idle.push((s, Instant::now()));
         }
     }
     let all_open = opened.elapsed();
@@ -152,26 +152,28 @@ async fn six_hundred_silent_connections_are_closed_after_the_header_timeout_whil
     let answered_in = asked.elapsed();
     assert!(answered_in < timeout, "healthz took {answered_in:?}");
 
-    // Every idle socket is closed by the server: not before the timeout, and not much later.
-    let closes = futures::future::join_all(idle.iter_mut().map(|s| async {
+    // Every idle socket is closed by the server: those beyond the limit of 512 (and one more
+    // for /healthz) made room for newer ones, the rest at the timeout.
+    let lives = futures::future::join_all(idle.iter_mut().map(|(s, at)| async {
         until_closed(s, Duration::from_secs(10)).await.unwrap();
-        opened.elapsed()
+        at.elapsed()
     }))
     .await;
-    let first = *closes.iter().min().unwrap();
-    let last = *closes.iter().max().unwrap();
+    let early = lives
+        .iter()
+        .filter(|l| **l < timeout.saturating_sub(Duration::from_millis(50)))
+        .count();
+    let longest = *lives.iter().max().unwrap();
+    let timed_out = lives.len() - early;
+    let shortest_timed_out = *lives.iter().filter(|l| **l >= timeout / 2).min().unwrap();
     eprintln!(
         "600 silent connections opened in {all_open:?}; /healthz answered in {answered_in:?}; \
-         closed by the server between {first:?} and {last:?} after opening (timeout {timeout:?})"
+         {early} made room for newer ones, {timed_out} closed {shortest_timed_out:?} to \
+         {longest:?} after opening (timeout {timeout:?})"
     );
-    assert!(
-        first >= timeout.saturating_sub(Duration::from_millis(50)),
-        "{first:?}"
-    );
-    assert!(
-        last < all_open + timeout + Duration::from_secs(2),
-        "{last:?}"
-    );
+    assert!(early <= 600 - 512 + 1, "{early} closed early");
+    assert!(timed_out >= 511, "{timed_out}");
+    assert!(longest < timeout + Duration::from_secs(2), "{longest:?}");
 }
 
 #[tokio::test]
@@ -323,26 +325,53 @@ async fn a_trusted_proxy_may_hold_more_connections_than_one_address_may() {
 }
 
 #[tokio::test]
-async fn beyond_the_global_connection_limit_connections_are_closed_until_one_ends() {
+async fn at_the_connection_limit_a_new_client_replaces_a_silent_one_and_is_refused_only_when_all_are_busy()
+ {
     let app = spawn_with(Limits {
-        max_connections: 6,
+        max_connections: 4,
         ..quiet_limits()
     })
     .await;
     let to = addr(&app);
-    let mut held = Vec::new();
-    for n in 0..6 {
-        let mut s = connect_from(&format!("127.0.2.{}", n + 1), to).await;
-        assert_eq!(exchange(&mut s, HEALTHZ).await, 200);
-        held.push(s);
+    let mut silent = Vec::new();
+    for n in 0..4 {
+        silent.push(connect_from(&format!("127.0.2.{}", n + 1), to).await);
     }
-    assert!(!served_from("127.0.2.100", to).await);
-    drop(held.pop());
+    // A client arriving at the limit is served; the oldest silent connection made room.
+    assert!(served_from("127.0.2.100", to).await);
+    assert!(
+        until_closed(&mut silent[0], Duration::from_secs(1))
+            .await
+            .is_some()
+    );
+    drop(silent);
+
+    // Four requests whose bodies are still coming: every connection is busy.
+    let body = r#"{"receipt_code": "not a code"}"#;
+    let head = format!(
+        "POST /api/v1/follow-up HTTP/1.1\r\nHost: breachdesk\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+        body.len(),
+        &body[..3]
+    );
+    let mut busy = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
-    while !served_from("127.0.2.100", to).await {
-        assert!(Instant::now() < deadline, "the slot was never freed");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    while busy.len() < 4 {
+        assert!(Instant::now() < deadline, "could not open four connections");
+        let mut s = connect_from("127.0.2.1", to).await;
+        if s.write_all(head.as_bytes()).await.is_ok() {
+            busy.push(s);
+        }
     }
+    // Let the server read the heads.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!served_from("127.0.2.100", to).await);
+    // One request done: its connection idles and can make room again.
+    busy[0].write_all(&body.as_bytes()[3..]).await.unwrap();
+    let mut answer = [0u8; 12];
+    busy[0].read_exact(&mut answer).await.unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 422");
+    assert!(served_from("127.0.2.100", to).await);
 }
 
 /// Receipt-code attempts (limited per client address) as sent through a proxy.
