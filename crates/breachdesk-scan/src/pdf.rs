@@ -159,7 +159,10 @@ pub fn slices(content: &[u8], per_slice: usize, max: u64) -> Result<(Vec<Range<u
 /// have no text to read (no OCR). `top`: the caller holds nothing of the budget.
 pub fn text(bytes: &[u8], limits: &Limits<'_>, top: bool) -> Result<String, String> {
     let encrypted = || bytes.windows(8).any(|w| w == b"/Encrypt");
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| {
+    // Streams inflated while loading (object streams, cross-reference streams): each at most
+    // the page limit (lopdf's default is 256 MiB).
+    let load = lopdf::LoadOptions::with_max_decompressed_size(PAGE_LIMIT);
+    let doc = lopdf::Document::load_mem_with_options(bytes, load).map_err(|e| {
         if encrypted() {
             "encrypted PDF (needs a password)".to_owned()
         } else {
