@@ -70,7 +70,8 @@ pub struct Options {
     pub subject_bucket_bytes: u64,
     /// Decompressed bytes the whole scan may hold at once, across nesting levels and threads
     /// (archive members, gzip content, what office and PDF readers inflate); reserved before
-    /// inflating, released after. What would go beyond is listed as failed.
+    /// inflating, released after. What would go beyond is listed as failed. Never less than
+    /// `max_file_bytes` (one member of that size must fit).
     pub max_expanded_bytes: u64,
 }
 
@@ -971,7 +972,7 @@ pub fn scan_into(
     // numbers).
     let mut linker = link::Linker::new(counts, problems, options, spill_dir)?;
     // Decompressed bytes held at once, by all threads and nesting levels together.
-    let budget = Budget::new(options.max_expanded_bytes);
+    let budget = Budget::new(options.max_expanded_bytes.max(options.max_file_bytes));
     let linker = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(&[(PathBuf, u64)], Scanned)>(1);
         let linking = s.spawn(move || {

@@ -736,6 +736,7 @@ fn the_decompression_budget_is_shared_by_nesting_levels() {
     // together, though each would alone; the member of the other archive fits.
     let options = Options {
         max_expanded_bytes: 1024 * 1024,
+        max_file_bytes: 1024 * 1024,
         ..Options::default()
     };
     let report = scan(dir.path(), &options).unwrap();
