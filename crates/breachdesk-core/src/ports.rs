@@ -11,7 +11,7 @@ use crate::case::{CaseStatus, CaseSummary};
 use crate::grant::GrantRequest;
 use crate::org::{NewOrganisation, Organisation};
 use crate::report::{Language, ReportKind};
-use crate::user::{Principal, Role};
+use crate::user::{Principal, Role, TokenScope};
 
 // ---------------------------------------------------------------------------------------------
 // Encryption
@@ -117,6 +117,32 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error(transparent)]
     Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// An API token to store: only the digest of the token is kept.
+#[derive(Debug, Clone)]
+pub struct NewApiToken {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub token_hash: Vec<u8>,
+    /// The owner's name for it ("reporting script").
+    pub name: String,
+    pub scope: TokenScope,
+    pub created_at: Timestamp,
+    /// `None`: never expires (only the command line makes such tokens).
+    pub expires_at: Option<Timestamp>,
+}
+
+/// An API token as listed to its owner and administrators (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenInfo {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub scope: TokenScope,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
 }
 
 /// A case to create, with its wrapped data key.
@@ -470,7 +496,26 @@ pub trait Store: Send + Sync + fmt::Debug {
         token_hash: &[u8],
         now: Timestamp,
     ) -> Result<(), StoreError>;
-    async fn principal_by_token(&self, token_hash: &[u8]) -> Result<Option<Principal>, StoreError>;
+    /// The principal of a token that is neither revoked nor expired at `now`, with its scope.
+    async fn principal_by_token(
+        &self,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<(Principal, TokenScope)>, StoreError>;
+    async fn create_api_token(
+        &self,
+        token: &NewApiToken,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// The tokens of these users, newest first.
+    async fn api_tokens(&self, user_ids: &[Uuid]) -> Result<Vec<ApiTokenInfo>, StoreError>;
+    /// Revokes one token (`NotFound` if unknown or revoked already).
+    async fn revoke_token(
+        &self,
+        id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
 
     /// Creates the case with the next reference number of its organisation and year, and its
     /// first report, in one durable transaction. Returns the case reference.

@@ -69,6 +69,33 @@ impl FromStr for Role {
     }
 }
 
+/// What an API token may do (issue 17). Every endpoint of the API is read-only today; a
+/// `ReadOnly` token will be refused by the case-handling endpoints as they come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenScope {
+    ReadOnly,
+    CaseHandling,
+}
+
+impl TokenScope {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ReadOnly => "read_only",
+            Self::CaseHandling => "case_handling",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "read_only" => Some(Self::ReadOnly),
+            "case_handling" => Some(Self::CaseHandling),
+            _ => None,
+        }
+    }
+}
+
 /// A user and the organisations they act for, as resolved from a bearer token or session.
 #[derive(Debug, Clone)]
 pub struct Principal {

@@ -65,6 +65,22 @@ pub fn token_digest(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// A new bearer API token (`bd_` and 256 random bits, URL-safe base64) and its digest, which is
+/// all that is stored. The token is shown once to whoever made it.
+#[must_use]
+pub fn new_api_token() -> (String, Vec<u8>) {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    let token = format!(
+        "bd_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    );
+    let digest = token_digest(&token);
+    (token, digest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

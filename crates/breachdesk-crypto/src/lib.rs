@@ -15,7 +15,7 @@ mod hasher;
 mod keys;
 mod totp;
 
-pub use hasher::{Argon2Hasher, HashCost, token_digest};
+pub use hasher::{Argon2Hasher, HashCost, new_api_token, token_digest};
 pub use keys::{CaseKey, MasterKey, MasterKeyError, MasterKeyring};
 pub use totp::{BadTotpSecret, STEP as TOTP_STEP, TotpSecret, qr_svg};
 

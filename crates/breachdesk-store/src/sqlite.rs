@@ -13,13 +13,13 @@ use breachdesk_core::case::{CaseStatus, CaseSummary};
 use breachdesk_core::grant::GrantRequest;
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
 use breachdesk_core::ports::{
-    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, DeliveryOutcome, Member, NewCase,
-    NewOutboxMessage, NewReport, NewSupplement, NewUser, OutboxCounts, OutboxMessage, Page,
-    ReceiptRecord, RecipientRecord, ReportRecord, SessionRecord, SessionStage, SetupPurpose, Store,
-    StoreError, SupplementRecord, UserAuth,
+    ApiTokenInfo, CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, DeliveryOutcome, Member,
+    NewApiToken, NewCase, NewOutboxMessage, NewReport, NewSupplement, NewUser, OutboxCounts,
+    OutboxMessage, Page, ReceiptRecord, RecipientRecord, ReportRecord, SessionRecord, SessionStage,
+    SetupPurpose, Store, StoreError, SupplementRecord, UserAuth,
 };
 use breachdesk_core::report::{Language, ReportKind};
-use breachdesk_core::user::{Principal, Role};
+use breachdesk_core::user::{Principal, Role, TokenScope};
 use jiff::Timestamp;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -316,12 +316,18 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn principal_by_token(&self, token_hash: &[u8]) -> Result<Option<Principal>, StoreError> {
+    async fn principal_by_token(
+        &self,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<(Principal, TokenScope)>, StoreError> {
         let Some(row) = sqlx::query(
-            "SELECT u.id FROM api_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
+            "SELECT u.id, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL
+               AND (t.expires_at IS NULL OR t.expires_at > ?)",
         )
         .bind(token_hash)
+        .bind(to_text(now))
         .fetch_optional(&self.read)
         .await
         .map_err(other)?
@@ -329,10 +335,37 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let user_id = uuid(&row, "id")?;
-        Ok(Some(Principal {
-            user_id,
-            memberships: self.memberships_of(user_id).await?,
-        }))
+        let scope: String = row.try_get("scope").map_err(other)?;
+        let scope = TokenScope::parse(&scope)
+            .ok_or_else(|| StoreError::Other(format!("unknown token scope {scope:?}").into()))?;
+        Ok(Some((
+            Principal {
+                user_id,
+                memberships: self.memberships_of(user_id).await?,
+            },
+            scope,
+        )))
+    }
+
+    async fn create_api_token(
+        &self,
+        token: &NewApiToken,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.create_api_token_impl(token, audit).await
+    }
+
+    async fn api_tokens(&self, user_ids: &[Uuid]) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        self.api_tokens_impl(user_ids).await
+    }
+
+    async fn revoke_token(
+        &self,
+        id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.revoke_token_impl(id, audit, now).await
     }
 
     async fn insert_intake(

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::grant::{self, Decider, DecisionRefused, GrantRequest, OnRequest};
 use breachdesk_core::org::Organisation;
-use breachdesk_core::ports::{OutgoingMail, StoreError};
+use breachdesk_core::ports::{ApiTokenInfo, NewApiToken, OutgoingMail, StoreError};
 use breachdesk_core::report::Language;
-use breachdesk_core::user::{Principal, Role};
+use breachdesk_core::user::{Principal, Role, TokenScope};
 use uuid::Uuid;
 
 use crate::service::ServiceError;
@@ -320,16 +320,7 @@ impl AppState {
         action: AccountAction,
     ) -> Result<(), AccessError> {
         let store = &self.0.store;
-        let target = store
-            .principal_by_user(user_id)
-            .await
-            .map_err(ServiceError::from)?;
-        let permitted = actor.installation_admin
-            || target.as_ref().is_some_and(|t| {
-                !t.memberships.is_empty()
-                    && t.memberships.iter().all(|m| actor.administers(m.org_id))
-            });
-        if !permitted {
+        if !self.may_act_on(actor, user_id).await? {
             return Err(AccessError::Forbidden);
         }
         if action == AccountAction::Disable && user_id == actor.id() {
@@ -352,6 +343,98 @@ impl AppState {
                 store.end_sessions_of(user_id, &event, now).await?;
             }
         }
+        Ok(())
+    }
+
+    /// May the actor act on this account (see [`AppState::act_on_account`])?
+    async fn may_act_on(&self, actor: Actor<'_>, user_id: Uuid) -> Result<bool, ServiceError> {
+        if actor.installation_admin {
+            return Ok(true);
+        }
+        let target = self.0.store.principal_by_user(user_id).await?;
+        Ok(target.is_some_and(|t| {
+            !t.memberships.is_empty() && t.memberships.iter().all(|m| actor.administers(m.org_id))
+        }))
+    }
+
+    /// A new API token of the actor's own, shown once. Made on the desk, i.e. after the second
+    /// factor; it expires after `days` (1–365).
+    pub(crate) async fn create_own_token(
+        &self,
+        actor: Actor<'_>,
+        name: &str,
+        scope: TokenScope,
+        days: i64,
+    ) -> Result<String, AccessError> {
+        let now = self.now();
+        let (token, digest) = breachdesk_crypto::new_api_token();
+        let new = NewApiToken {
+            id: Uuid::now_v7(),
+            user_id: actor.id(),
+            token_hash: digest,
+            name: name.to_owned(),
+            scope,
+            created_at: now,
+            expires_at: Some(now + jiff::SignedDuration::from_hours(24 * days.clamp(1, 365))),
+        };
+        let event = access_event(
+            actor.id(),
+            None,
+            "token.create",
+            format!("token={} scope={} days={days}", new.id, scope.as_str()),
+        );
+        self.0.store.create_api_token(&new, &event).await?;
+        Ok(token)
+    }
+
+    /// The actor's own tokens, and those of the accounts they may act on as an administrator,
+    /// with each owner's address.
+    pub(crate) async fn visible_tokens(
+        &self,
+        actor: Actor<'_>,
+    ) -> Result<Vec<(ApiTokenInfo, String)>, ServiceError> {
+        let store = &self.0.store;
+        let orgs: Vec<Uuid> = store
+            .organisations()
+            .await?
+            .iter()
+            .map(|o| o.id)
+            .filter(|id| actor.administers(*id))
+            .collect();
+        let mut owners: BTreeMap<Uuid, String> = BTreeMap::new();
+        for m in store.members(&orgs).await? {
+            if self.may_act_on(actor, m.user_id).await? {
+                owners.insert(m.user_id, m.email);
+            }
+        }
+        if let Some(me) = store.user_auth_by_id(actor.id()).await? {
+            owners.insert(me.id, me.email);
+        }
+        let ids: Vec<Uuid> = owners.keys().copied().collect();
+        Ok(store
+            .api_tokens(&ids)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let email = owners.get(&t.user_id).cloned().unwrap_or_default();
+                (t, email)
+            })
+            .collect())
+    }
+
+    /// Revokes a token: its owner, or an administrator who may act on the owner's account.
+    pub(crate) async fn revoke_token(&self, actor: Actor<'_>, id: Uuid) -> Result<(), AccessError> {
+        let visible = self.visible_tokens(actor).await?;
+        let Some((token, _)) = visible.iter().find(|(t, _)| t.id == id) else {
+            return Err(AccessError::NotFound);
+        };
+        let event = access_event(
+            actor.id(),
+            None,
+            "token.revoke",
+            format!("token={id} user={}", token.user_id),
+        );
+        self.0.store.revoke_token(id, &event, self.now()).await?;
         Ok(())
     }
 

@@ -334,7 +334,8 @@ pub enum OrgCommand {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a handler (or give an existing one a role in another organisation); prints a
-    /// one-time password for a new account.
+    /// one-time password for a new account. The operator on the server gives roles directly;
+    /// on the desk, an administrator's request of a case-reading role waits for a DPO.
     Create {
         #[arg(long)]
         org: String,
@@ -344,6 +345,35 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Disable an account: it signs in nowhere, its sessions end and its API tokens are revoked.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account again (its old tokens stay revoked).
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Remove one role of an account in one organisation.
+    RemoveRole {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Forget an account's authenticator and recovery codes: the next sign-in enrols anew.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
+    /// End every session of an account.
+    EndSessions {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -352,5 +382,24 @@ pub enum TokenCommand {
     Create {
         #[arg(long)]
         email: String,
+        /// The owner's name for the token.
+        #[arg(long, default_value = "command line")]
+        name: String,
+        /// `read_only` or `case_handling`.
+        #[arg(long, default_value = "case_handling")]
+        scope: String,
+        /// Days until the token expires; 0 = never.
+        #[arg(long, default_value_t = 90)]
+        expires_days: i64,
+    },
+    /// List a user's tokens (never the tokens themselves).
+    List {
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke a token by its id (from `token list`).
+    Revoke {
+        #[arg(long)]
+        id: String,
     },
 }

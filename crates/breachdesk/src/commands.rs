@@ -12,13 +12,11 @@ use breachdesk_core::org::{NewOrganisation, OrgSlug};
 use breachdesk_core::ports::{NewUser, SecretHasher, Store, StoreError};
 use breachdesk_core::report::is_plausible_email;
 use breachdesk_core::user::Role;
-use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring, token_digest};
+use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring};
 use rand::RngCore;
 use uuid::Uuid;
 
-use crate::cli::{
-    AssessArgs, AuditCommand, Command, OrgCommand, ServeArgs, TokenCommand, UserCommand,
-};
+use crate::cli::{AssessArgs, AuditCommand, Command, OrgCommand, ServeArgs, UserCommand};
 
 /// Creates the data dir (mode 0700) if it does not exist.
 pub fn init_data_dir(dir: &Path) -> anyhow::Result<PathBuf> {
@@ -137,7 +135,16 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
                     created_at: now,
                 })
                 .await?;
-            store.add_membership(id, org.id, role, now).await?;
+            // The operator on the server gives roles directly (and holds the master key anyway);
+            // the grant is audited like the desk's.
+            let grant = breachdesk_core::audit::AuditEvent {
+                actor: None,
+                org_id: Some(org.id),
+                case_id: None,
+                action: "admin.role_grant",
+                detail: format!("cli {} user={id}", role.as_str()),
+            };
+            store.grant_role(id, org.id, role, &grant, now).await?;
             if created {
                 say(&format!(
                     "created user {email} with role {role} in {}",
@@ -151,25 +158,8 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
                 ))
             }
         }
-        Command::Token(TokenCommand::Create { email }) => {
-            let email = email.trim().to_lowercase();
-            let user = store
-                .user_id_by_email(&email)
-                .await?
-                .with_context(|| format!("no active user with e-mail {email}"))?;
-            let mut raw = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut raw);
-            let token = format!("bd_{}", URL_SAFE_NO_PAD.encode(raw));
-            store
-                .create_token(
-                    Uuid::now_v7(),
-                    user,
-                    &token_digest(&token),
-                    SystemClock.now(),
-                )
-                .await?;
-            say(&token)
-        }
+        Command::Token(cmd) => crate::accounts::token(cmd, &*store, say).await,
+        Command::User(cmd) => crate::accounts::user(cmd, &*store, say).await,
     }
 }
 

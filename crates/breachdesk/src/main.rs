@@ -1,6 +1,7 @@
 //! `breachdesk`: parse arguments, set up logging, open the data dir and the store, run the
 //! subcommand. The logic lives in the library crates.
 
+mod accounts;
 mod case;
 mod cli;
 mod commands;

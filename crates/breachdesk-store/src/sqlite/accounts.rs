@@ -4,15 +4,15 @@
 
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::grant::GrantRequest;
-use breachdesk_core::ports::StoreError;
-use breachdesk_core::user::Role;
+use breachdesk_core::ports::{ApiTokenInfo, NewApiToken, StoreError};
+use breachdesk_core::user::{Role, TokenScope};
 use jiff::Timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
 use super::handling::append_audit_tx;
-use super::{SqliteStore, map_err, other, ts, uuid};
+use super::{SqliteStore, map_err, opt_ts, other, ts, uuid};
 use crate::time::to_text;
 
 fn grant_from_row(r: &SqliteRow) -> Result<GrantRequest, StoreError> {
@@ -260,5 +260,89 @@ impl SqliteStore {
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         tx.commit().await?;
         Ok(ended)
+    }
+
+    pub(super) async fn create_api_token_impl(
+        &self,
+        t: &NewApiToken,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, token_hash, created_at, name, scope, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(t.id.to_string())
+        .bind(t.user_id.to_string())
+        .bind(&t.token_hash)
+        .bind(to_text(t.created_at))
+        .bind(&t.name)
+        .bind(t.scope.as_str())
+        .bind(t.expires_at.map(to_text))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), t.created_at).await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn api_tokens_impl(
+        &self,
+        user_ids: &[Uuid],
+    ) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, user_id, name, scope, created_at, expires_at, revoked_at FROM api_tokens \
+             WHERE user_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for id in user_ids {
+            sep.push_bind(id.to_string());
+        }
+        q.push(") ORDER BY created_at DESC, id DESC");
+        q.build()
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(|r| {
+                let scope: String = r.try_get("scope").map_err(other)?;
+                Ok(ApiTokenInfo {
+                    id: uuid(r, "id")?,
+                    user_id: uuid(r, "user_id")?,
+                    name: r.try_get("name").map_err(other)?,
+                    scope: TokenScope::parse(&scope).ok_or_else(|| {
+                        StoreError::Other(format!("unknown token scope {scope:?}").into())
+                    })?,
+                    created_at: ts(r, "created_at")?,
+                    expires_at: opt_ts(r, "expires_at")?,
+                    revoked_at: opt_ts(r, "revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn revoke_token_impl(
+        &self,
+        id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let revoked =
+            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .bind(to_text(now))
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?
+                .rows_affected();
+        if revoked == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
     }
 }

@@ -344,20 +344,71 @@ async fn tokens_resolve_to_principals_with_their_memberships() {
         .create_token(Uuid::now_v7(), id, &[1; 32], Timestamp::UNIX_EPOCH)
         .await
         .unwrap();
-    let p = db
+    let now = at("2026-06-01T00:00:00Z");
+    let (p, scope) = db
         .store
-        .principal_by_token(&[1; 32])
+        .principal_by_token(&[1; 32], now)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(p.user_id, id);
     assert_eq!(p.readable_orgs(), [uni.id]);
+    assert_eq!(scope, breachdesk_core::user::TokenScope::CaseHandling);
     assert!(
         db.store
-            .principal_by_token(&[2; 32])
+            .principal_by_token(&[2; 32], now)
             .await
             .unwrap()
             .is_none()
+    );
+    // A named token with a scope and an expiry: listed, valid until it expires, revocable.
+    let token = breachdesk_core::ports::NewApiToken {
+        id: Uuid::now_v7(),
+        user_id: id,
+        token_hash: vec![3; 32],
+        name: "reporting script".into(),
+        scope: breachdesk_core::user::TokenScope::ReadOnly,
+        created_at: now,
+        expires_at: Some(at("2026-07-01T00:00:00Z")),
+    };
+    let event = breachdesk_core::audit::AuditEvent {
+        actor: Some(id),
+        org_id: None,
+        case_id: None,
+        action: "token.create",
+        detail: String::new(),
+    };
+    db.store.create_api_token(&token, &event).await.unwrap();
+    let (_, scope) = db
+        .store
+        .principal_by_token(&[3; 32], now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(scope, breachdesk_core::user::TokenScope::ReadOnly);
+    assert!(
+        db.store
+            .principal_by_token(&[3; 32], at("2026-07-01T00:00:00Z"))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    let listed = db.store.api_tokens(&[id]).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].name, "reporting script");
+    db.store.revoke_token(token.id, &event, now).await.unwrap();
+    assert!(matches!(
+        db.store.revoke_token(token.id, &event, now).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        db.store
+            .principal_by_token(&[3; 32], now)
+            .await
+            .unwrap()
+            .is_none(),
+        "revoked"
     );
 }
 
@@ -1040,7 +1091,7 @@ async fn roles_wait_for_their_decision_and_access_can_be_taken_away() {
         Err(StoreError::Conflict("role request"))
     ));
     let open = s.open_grants(&[uni.id]).await.unwrap();
-    assert_eq!(open, [request.clone()]);
+    assert_eq!(open, std::slice::from_ref(&request));
     let p = s.principal_by_user(admin).await.unwrap().unwrap();
     assert!(p.memberships.is_empty(), "a request is no membership");
     s.decide_grant(request.id, dpo, true, &event("admin.role_confirm"), now)
@@ -1085,14 +1136,14 @@ async fn roles_wait_for_their_decision_and_access_can_be_taken_away() {
         .await
         .unwrap();
     assert!(s.principal_by_user(dpo).await.unwrap().is_none());
-    assert!(s.principal_by_token(&[5; 32]).await.unwrap().is_none());
+    assert!(s.principal_by_token(&[5; 32], now).await.unwrap().is_none());
     assert!(s.session(&[6; 32]).await.unwrap().unwrap().ended);
     s.set_user_disabled(dpo, false, &event("admin.account_enable"), now)
         .await
         .unwrap();
     assert!(s.principal_by_user(dpo).await.unwrap().is_some());
     assert!(
-        s.principal_by_token(&[5; 32]).await.unwrap().is_none(),
+        s.principal_by_token(&[5; 32], now).await.unwrap().is_none(),
         "revoked tokens stay revoked"
     );
     s.reset_second_factor(dpo, &event("admin.second_factor_reset"), now)

@@ -582,3 +582,27 @@ role-mail-refused-body =
     The request for { $email } to hold the role { $role } in { $org } was refused.
 
     Roles waiting for a decision: { $link }
+desk-nav-tokens = API tokens
+tokens-title = API tokens
+tokens-intro = A token lets a program read the cases you may read, through the JSON API. It is shown once, expires after the days you choose, and can be revoked here at any time. Administrators see and revoke the tokens of the accounts they administer.
+tokens-none = No tokens.
+tokens-new = Your new token (shown only now; keep it like a password):
+tokens-col-owner = Account
+tokens-col-name = Name
+tokens-col-scope = Scope
+tokens-col-created = Created
+tokens-col-expires = Expires
+tokens-col-state = State
+tokens-never = never
+tokens-revoked = revoked
+tokens-expired = expired
+tokens-revoke = Revoke
+tokens-create = Make a token
+tokens-create-submit = Make
+tokens-days = Valid for days (1–365)
+tokens-scope-read_only = read only
+tokens-scope-case_handling = case handling
+tokens-error-name = Name: This field is required.
+tokens-error-name-long = Name: At most 100 characters, on one line.
+tokens-error-scope = Scope: Choose read only or case handling.
+tokens-error-days = Valid for days: A whole number from 1 to 365.

@@ -582,3 +582,27 @@ role-mail-refused-body =
     Pyyntö antaa käyttäjälle { $email } rooli { $role } organisaatiossa { $org } hylättiin.
 
     Päätöstä odottavat roolit: { $link }
+desk-nav-tokens = API-avaimet
+tokens-title = API-avaimet
+tokens-intro = Avaimella ohjelma voi lukea JSON-rajapinnan kautta tapaukset, joita sinä saat lukea. Avain näytetään kerran, se vanhenee valitsemiesi päivien jälkeen ja sen voi perua täällä milloin tahansa. Ylläpitäjät näkevät ja voivat perua ylläpitämiensä käyttäjien avaimet.
+tokens-none = Ei avaimia.
+tokens-new = Uusi avaimesi (näytetään vain nyt; säilytä se kuin salasana):
+tokens-col-owner = Käyttäjä
+tokens-col-name = Nimi
+tokens-col-scope = Laajuus
+tokens-col-created = Luotu
+tokens-col-expires = Vanhenee
+tokens-col-state = Tila
+tokens-never = ei koskaan
+tokens-revoked = peruttu
+tokens-expired = vanhentunut
+tokens-revoke = Peru
+tokens-create = Luo avain
+tokens-create-submit = Luo
+tokens-days = Voimassa päivää (1–365)
+tokens-scope-read_only = vain luku
+tokens-scope-case_handling = tapausten käsittely
+tokens-error-name = Nimi: Kenttä on pakollinen.
+tokens-error-name-long = Nimi: Enintään 100 merkkiä yhdellä rivillä.
+tokens-error-scope = Laajuus: Valitse vain luku tai tapausten käsittely.
+tokens-error-days = Voimassa päivää: Kokonaisluku 1–365.

@@ -582,3 +582,27 @@ role-mail-refused-body =
     Begäran att ge { $email } rollen { $role } i { $org } avslogs.
 
     Roller som väntar på beslut: { $link }
+desk-nav-tokens = API-nycklar
+tokens-title = API-nycklar
+tokens-intro = Med en nyckel kan ett program läsa de ärenden du får läsa via JSON-gränssnittet. Nyckeln visas en gång, upphör efter de dagar du väljer och kan återkallas här när som helst. Administratörer ser och återkallar nycklarna för de konton de administrerar.
+tokens-none = Inga nycklar.
+tokens-new = Din nya nyckel (visas bara nu; förvara den som ett lösenord):
+tokens-col-owner = Konto
+tokens-col-name = Namn
+tokens-col-scope = Omfattning
+tokens-col-created = Skapad
+tokens-col-expires = Upphör
+tokens-col-state = Status
+tokens-never = aldrig
+tokens-revoked = återkallad
+tokens-expired = har upphört
+tokens-revoke = Återkalla
+tokens-create = Skapa en nyckel
+tokens-create-submit = Skapa
+tokens-days = Giltig i dagar (1–365)
+tokens-scope-read_only = endast läsning
+tokens-scope-case_handling = ärendehantering
+tokens-error-name = Namn: Fältet är obligatoriskt.
+tokens-error-name-long = Namn: Högst 100 tecken på en rad.
+tokens-error-scope = Omfattning: Välj endast läsning eller ärendehantering.
+tokens-error-days = Giltig i dagar: Ett heltal från 1 till 365.

@@ -158,9 +158,10 @@ impl<'de> Visitor<'de> for Unique<'_> {
     }
 }
 
-/// A handler authenticated by `Authorization: Bearer TOKEN`.
+/// A handler authenticated by `Authorization: Bearer TOKEN` (a token neither revoked nor
+/// expired, of an active account), with the token's scope.
 #[derive(Debug)]
-pub struct Handler(pub Principal);
+pub struct Handler(pub Principal, pub breachdesk_core::user::TokenScope);
 
 impl FromRequestParts<AppState> for Handler {
     type Rejection = ApiError;
@@ -178,8 +179,8 @@ impl FromRequestParts<AppState> for Handler {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?;
         let digest = breachdesk_crypto::token_digest(token);
-        match state.0.store.principal_by_token(&digest).await {
-            Ok(Some(p)) => Ok(Self(p)),
+        match state.0.store.principal_by_token(&digest, state.now()).await {
+            Ok(Some((p, scope))) => Ok(Self(p, scope)),
             Ok(None) => Err(ApiError::Unauthorized),
             Err(e) => Err(crate::service::ServiceError::from(e).into()),
         }

@@ -221,7 +221,7 @@ async fn create_supplement(
 )]
 async fn list_cases(
     State(state): State<AppState>,
-    Handler(principal): Handler,
+    Handler(principal, _scope): Handler,
     Query(params): Query<ListParams>,
 ) -> Result<Json<CaseList>, ApiError> {
     let page = Page {
@@ -266,7 +266,7 @@ async fn list_cases(
 )]
 async fn get_case(
     State(state): State<AppState>,
-    Handler(principal): Handler,
+    Handler(principal, _scope): Handler,
     Path(id): Path<String>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;

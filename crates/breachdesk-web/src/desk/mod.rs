@@ -17,6 +17,7 @@ mod roles;
 mod scope_form;
 pub mod session;
 mod templates;
+mod tokens;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -65,6 +66,11 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             post(accounts::account_action),
         )
         .route("/admin/memberships/remove", post(accounts::remove_role))
+        .route(
+            "/desk/tokens",
+            get(tokens::tokens_page).post(tokens::create_token),
+        )
+        .route("/desk/tokens/{id}/revoke", post(tokens::revoke_token))
         .route("/desk/roles", get(roles::roles_page))
         .route("/desk/roles/{id}", post(roles::decide))
         .route("/desk/cases/{id}", get(cases::case_page))

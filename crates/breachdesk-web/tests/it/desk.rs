@@ -2473,3 +2473,122 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         assert!(actions.iter().any(|admin_b| admin_b == action), "{action}");
     }
 }
+
+/// Issue 17: API tokens never expired, had no scope and could not be listed or revoked. Now a
+/// handler makes a named token with a scope and an expiry on the desk (after the second
+/// factor), sees it once, and revokes it; an administrator revokes the tokens of accounts they
+/// administer; nobody else sees them.
+#[tokio::test]
+async fn api_tokens_are_made_on_the_desk_expire_and_are_revoked_by_owner_or_administrator() {
+    let app = spawn_with(breachdesk_web::Limits {
+        intake_per_minute: 0,
+        sign_in_per_minute: 0,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let other = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let case_api = format!("/api/v1/cases/{case}");
+    let mut dpo_b = app.signed_in(&dpo).await;
+    // Bad input is refused field by field and makes nothing.
+    let p = dpo_b
+        .submit(
+            "/desk/tokens?lang=en",
+            "/desk/tokens?lang=en",
+            &[("name", ""), ("scope", "root"), ("days", "9999")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    for e in [
+        "Name: This field is required.",
+        "Scope: Choose read only or case handling.",
+        "Valid for days: A whole number from 1 to 365.",
+    ] {
+        assert!(p.body.contains(e), "{e}");
+    }
+    assert!(app.store.api_tokens(&[dpo.id]).await.unwrap().is_empty());
+    let make = |name: &'static str, days: &'static str| {
+        [("name", name), ("scope", "read_only"), ("days", days)]
+    };
+    let p = dpo_b
+        .submit(
+            "/desk/tokens?lang=en",
+            "/desk/tokens?lang=en",
+            &make("reporting script", "30"),
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    let start = p.body.find("id=\"new-token\">").unwrap() + 15;
+    let token = p.body[start..].split('<').next().unwrap().to_owned();
+    assert!(token.starts_with("bd_"));
+    assert_eq!(app.get_json(&case_api, &token).await.0, 200);
+    let page = dpo_b.get("/desk/tokens?lang=en").await;
+    assert!(page.body.contains("reporting script"));
+    assert!(page.body.contains("read only"));
+    assert!(!page.body.contains(&token), "shown only once");
+    // It expires.
+    app.clock.advance(SignedDuration::from_hours(24 * 31));
+    assert_eq!(app.get_json(&case_api, &token).await.0, 401);
+    // The owner revokes a token; another organisation's handler cannot see or revoke it.
+    let mut dpo_b = app.signed_in(&dpo).await;
+    let p = dpo_b
+        .submit(
+            "/desk/tokens?lang=en",
+            "/desk/tokens?lang=en",
+            &make("second", "90"),
+        )
+        .await;
+    let start = p.body.find("id=\"new-token\">").unwrap() + 15;
+    let second = p.body[start..].split('<').next().unwrap().to_owned();
+    let id = app
+        .store
+        .api_tokens(&[dpo.id])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "second")
+        .unwrap()
+        .id;
+    let revoke = format!("/desk/tokens/{id}/revoke?lang=en");
+    let mut other_b = app.signed_in(&other).await;
+    let page = other_b.get("/desk/tokens?lang=en").await;
+    assert!(!page.body.contains("second"));
+    assert_eq!(
+        other_b
+            .submit("/desk/tokens?lang=en", &revoke, &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(app.get_json(&case_api, &second).await.0, 200);
+    // The administrator of the organisation sees and revokes it.
+    let mut admin_b = app.signed_in(&admin).await;
+    let page = admin_b.get("/desk/tokens?lang=en").await;
+    assert!(page.body.contains("second") && page.body.contains("dpo@uni.example"));
+    assert_eq!(
+        admin_b
+            .submit("/desk/tokens?lang=en", &revoke, &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(app.get_json(&case_api, &second).await.0, 401);
+    let actions: Vec<String> = app
+        .store
+        .audit_trail(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(actions.iter().filter(|a| *a == "token.create").count(), 2);
+    assert_eq!(actions.iter().filter(|a| *a == "token.revoke").count(), 1);
+}

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
+mod accounts;
 mod case;
 mod edge;
 mod faults;
