@@ -22,7 +22,13 @@ impl Tmpfs {
     fn mount(size: &str) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
         let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
             .arg(dir.path())
             .output()
             .ok()?;
@@ -43,7 +49,10 @@ impl Tmpfs {
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -113,14 +122,22 @@ async fn check_all_readable(base: &str, token: &str, acks: &[(usize, Value)]) {
         .collect();
     references.sort_unstable();
     references.dedup();
-    assert_eq!(references.len(), cases.len(), "every case reference is unique");
+    assert_eq!(
+        references.len(),
+        cases.len(),
+        "every case reference is unique"
+    );
     let mut acked_refs: Vec<&str> = acks
         .iter()
         .map(|(_, a)| a["reference"].as_str().unwrap())
         .collect();
     acked_refs.sort_unstable();
     acked_refs.dedup();
-    assert_eq!(acked_refs.len(), acks.len(), "no reference acknowledged twice");
+    assert_eq!(
+        acked_refs.len(),
+        acks.len(),
+        "no reference acknowledged twice"
+    );
     for (i, ack) in acks {
         let case_id = ack["case_id"].as_str().unwrap();
         let case: Value = http
@@ -176,13 +193,19 @@ fn a_full_disk_or_a_locked_database_never_acknowledges_a_lost_report_and_the_wri
     // The disk fills: leave about 96 KiB and send a burst far larger than that.
     let filler = fs.path().join("filler");
     fill(&filler);
-    let f = std::fs::OpenOptions::new().write(true).open(&filler).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap();
     let len = f.metadata().unwrap().len();
     f.set_len(len.saturating_sub(96 * 1024)).unwrap();
     drop(f);
     let full = rt.block_on(burst(&base, 1000, 240, 8));
     let refused = full.iter().filter(|(_, s, _)| *s != 201).count();
-    assert!(refused > 0, "the disk never filled: every report was accepted");
+    assert!(
+        refused > 0,
+        "the disk never filled: every report was accepted"
+    );
     for (i, s, body) in &full {
         assert!(
             *s == 201 || *s == 500 || *s == 503,
@@ -261,7 +284,10 @@ fn a_full_disk_or_a_locked_database_never_acknowledges_a_lost_report_and_the_wri
     rt.block_on(check_all_readable(&base, &token, &acks));
     // A receipt code from before, during and after the fault still works.
     let during = full.iter().find(|(_, s, _)| *s == 201).map(|(_, _, v)| v);
-    for ack in [Some(&first[0].2), during, Some(&after[0].2)].into_iter().flatten() {
+    for ack in [Some(&first[0].2), during, Some(&after[0].2)]
+        .into_iter()
+        .flatten()
+    {
         rt.block_on(check_receipt(&base, ack));
     }
     drop(server);
