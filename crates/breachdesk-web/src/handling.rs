@@ -662,23 +662,35 @@ impl AppState {
                 return Err(invalid(breachdesk_core::errors::FieldError::Required));
             }
             let target = self.0.store.user_auth_by_email(&email).await?;
-            let Some(target) = target.filter(|u| !u.disabled) else {
+            let principal = match target.filter(|u| !u.disabled) {
+                Some(t) => self.0.store.principal_by_user(t.id).await?,
+                None => None,
+            };
+            // One answer for an unknown address, a disabled account and an account that
+            // handles no other organisation's cases: the form does not tell which addresses
+            // have accounts (issue 17).
+            let Some(principal) = principal else {
                 return Err(invalid(breachdesk_core::errors::FieldError::UnknownAccount));
             };
-            let own = self
-                .0
-                .store
-                .members(&[access.case.org_id])
-                .await?
+            if principal
+                .memberships
                 .iter()
-                .any(|m| m.user_id == target.id);
-            if own {
+                .any(|m| m.org_id == access.case.org_id)
+            {
                 return Err(invalid(
                     breachdesk_core::errors::FieldError::OwnOrganisation,
                 ));
             }
+            if !principal
+                .memberships
+                .iter()
+                .any(|m| m.role.reads_case_content())
+            {
+                return Err(invalid(breachdesk_core::errors::FieldError::UnknownAccount));
+            }
+            let target = principal;
             CaseChange {
-                add_share: Some((target.id, actor)),
+                add_share: Some((target.user_id, actor)),
                 ..CaseChange::default()
             }
         };

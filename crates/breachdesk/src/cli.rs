@@ -91,7 +91,7 @@ pub struct KeyArgs {
     pub config: Option<PathBuf>,
     /// File holding the base64 master key. Default: `master.key` in the data dir.
     /// `BREACHDESK_MASTER_KEY` may hold the key itself instead.
-    #[arg(long)]
+    #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
 }
 

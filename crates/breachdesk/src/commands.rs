@@ -194,6 +194,15 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         tracing::warn!("no [smtp] in the configuration: deadline reminders are not mailed");
     }
     let key = master_key(args.master_key_file.as_deref(), data_dir)?;
+    if args.master_key_file.is_none() && std::env::var_os("BREACHDESK_MASTER_KEY").is_none() {
+        // The contract's default, but a copy of the data dir then holds the database and its key
+        // together (issue 17; docs/SECURITY.md "Keys").
+        tracing::warn!(
+            "the master key file is in the data dir: a copy of that folder holds both the database \
+             and its key; keep the key elsewhere (--master-key-file on another volume, or \
+             BREACHDESK_MASTER_KEY from a secrets manager) and back it up separately"
+        );
+    }
     let limits = breachdesk_web::Limits {
         intake_per_minute: args.intake_per_minute,
         follow_up_per_minute: args.follow_up_per_minute,

@@ -571,16 +571,30 @@ impl SqliteStore {
         now: Timestamp,
         expires: Timestamp,
     ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        if purpose == SetupPurpose::FirstAdmin {
+            // Only the newest first-administrator link works (issue 17: every start without
+            // accounts handed out another valid one).
+            sqlx::query(
+                "UPDATE setup_tokens SET expires_at = ? WHERE purpose = ? AND used_at IS NULL AND expires_at > ?",
+            )
+            .bind(to_text(now))
+            .bind(purpose.as_str())
+            .bind(to_text(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
         sqlx::query("INSERT INTO setup_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
             .bind(hash)
             .bind(user_id.map(|u| u.to_string()))
             .bind(purpose.as_str())
             .bind(to_text(now))
             .bind(to_text(expires))
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await
             .map_err(map_err)?;
-        Ok(())
+        tx.commit().await
     }
 
     pub(super) async fn peek_setup_token_impl(
@@ -590,7 +604,8 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<Option<Option<Uuid>>, StoreError> {
         let row = sqlx::query(
-            "SELECT user_id FROM setup_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+            "SELECT user_id FROM setup_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
+               AND (purpose != 'first_admin' OR NOT EXISTS (SELECT 1 FROM users))",
         )
         .bind(hash)
         .bind(purpose.as_str())
@@ -607,7 +622,8 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+            "UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+               AND (purpose != 'first_admin' OR NOT EXISTS (SELECT 1 FROM users))",
         )
         .bind(to_text(now))
         .bind(hash)

@@ -238,9 +238,12 @@ impl TestApp {
 #[tokio::test]
 async fn the_first_administrator_sets_up_once_then_enrols_totp_and_gets_recovery_codes() {
     let app = spawn().await;
+    // Issue 17: every start without accounts issued another valid link. Only the newest works.
+    let earlier = app.state.first_admin_setup_token().await.unwrap().unwrap();
     let token = app.state.first_admin_setup_token().await.unwrap().unwrap();
     let link = format!("/setup/{token}");
     let mut b = Browser::new(&app);
+    assert_eq!(b.get(&format!("/setup/{earlier}")).await.status, 404);
 
     // Bad input: a clear message for each problem, and no account.
     let p = b
@@ -1359,10 +1362,18 @@ async fn handlers_are_assigned_and_a_case_is_shared_only_by_name_and_only_by_the
     let mut m = app.signed_in(&partner).await;
     assert_eq!(m.get(&page_path).await.status, 404);
 
+    // An account that handles no organisation's cases answers like no account at all.
+    let _ = app
+        .account(&[(&app.museum, Role::Admin)], "admin@museum.example")
+        .await;
     let mut b = app.signed_in(&dpo).await;
     let share = format!("/desk/cases/{case}/share?lang=en");
     for (email, expected) in [
-        ("nobody@nowhere.example", "There is no active account"),
+        (
+            "nobody@nowhere.example",
+            "Cannot be shared with this address",
+        ),
+        ("admin@museum.example", "Cannot be shared with this address"),
         ("team@uni.example", "Belongs to this organisation"),
         ("", "This field is required"),
     ] {
@@ -2591,4 +2602,41 @@ async fn api_tokens_are_made_on_the_desk_expire_and_are_revoked_by_owner_or_admi
         .collect();
     assert_eq!(actions.iter().filter(|a| *a == "token.create").count(), 2);
     assert_eq!(actions.iter().filter(|a| *a == "token.revoke").count(), 1);
+}
+
+/// Issue 17: a first-administrator link made before any account existed still worked after the
+/// operator created accounts, and made another installation administrator.
+#[tokio::test]
+async fn a_first_administrator_link_dies_once_any_account_exists() {
+    let app = spawn().await;
+    let token = app.state.first_admin_setup_token().await.unwrap().unwrap();
+    let link = format!("/setup/{token}");
+    let mut b = Browser::new(&app);
+    assert_eq!(b.get(&link).await.status, 200);
+    // The operator creates an account from the command line meanwhile.
+    let _ = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    assert_eq!(b.get(&link).await.status, 404);
+    let csrf_page = b.get("/sign-in").await;
+    let csrf = csrf_page.hidden("csrf_token");
+    let p = b
+        .post(
+            &link,
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("email", "mallory@evil.example"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 404);
+    assert!(
+        app.store
+            .user_auth_by_email("mallory@evil.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
