@@ -378,6 +378,8 @@ pub struct UserAuth {
     pub locked_until: Option<Timestamp>,
     pub disabled: bool,
     pub language: Language,
+    /// The password was handed out by the operator: its owner replaces it before signing in.
+    pub password_change_required: bool,
 }
 
 /// How far a session has come.
@@ -684,7 +686,10 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn user_auth_by_id(&self, id: Uuid) -> Result<Option<UserAuth>, StoreError>;
     async fn principal_by_user(&self, user_id: Uuid) -> Result<Option<Principal>, StoreError>;
     async fn set_installation_admin(&self, user_id: Uuid) -> Result<(), StoreError>;
+    /// Sets the password; a required change is then done.
     async fn set_password(&self, user_id: Uuid, phc: &str) -> Result<(), StoreError>;
+    /// The owner must replace the password at the next sign-in.
+    async fn require_password_change(&self, user_id: Uuid) -> Result<(), StoreError>;
     async fn set_display_name(&self, user_id: Uuid, name: &str) -> Result<(), StoreError>;
     /// Reserves one sign-in attempt (password or second factor) *before* it is verified, counting
     /// it as a failure: atomically, `false` while the account is locked at `now`; otherwise the

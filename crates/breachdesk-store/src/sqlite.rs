@@ -828,8 +828,17 @@ impl Store for SqliteStore {
 
     async fn set_password(&self, user_id: Uuid, phc: &str) -> Result<(), StoreError> {
         self.exec(
-            "UPDATE users SET password_hash = ? WHERE id = ?",
+            "UPDATE users SET password_hash = ?, password_change_required = 0 WHERE id = ?",
             &[Some(phc.to_owned()), Some(user_id.to_string())],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn require_password_change(&self, user_id: Uuid) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET password_change_required = 1 WHERE id = ?",
+            &[Some(user_id.to_string())],
         )
         .await?;
         Ok(())

@@ -146,6 +146,8 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
             };
             store.grant_role(id, org.id, role, &grant, now).await?;
             if created {
+                // Printed on a console: its owner replaces it at the first sign-in.
+                store.require_password_change(id).await?;
                 say(&format!(
                     "created user {email} with role {role} in {}",
                     org.slug

@@ -84,6 +84,10 @@ fn user_auth(r: &SqliteRow) -> Result<UserAuth, StoreError> {
         locked_until: opt_ts(r, "locked_until")?,
         disabled: disabled.is_some(),
         language: Language::parse(&lang).unwrap_or_default(),
+        password_change_required: r
+            .try_get::<i64, _>("password_change_required")
+            .map_err(other)?
+            != 0,
     })
 }
 

@@ -87,6 +87,9 @@ async fn audit(state: &AppState, actor: Option<Uuid>, action: &'static str, deta
     }
 }
 
+/// How long the link to replace an operator-printed password stays valid.
+const PASSWORD_CHANGE_LINK_VALID: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
+
 impl AppState {
     /// On an installation without accounts: a one-time link (token) for the first
     /// administrator, valid for a day. `None` once any account exists.
@@ -324,6 +327,28 @@ pub async fn sign_in_submit(
     }
     if let Err(e) = state.0.store.release_login_attempt(user.id).await {
         return internal(&e.into());
+    }
+    if user.password_change_required {
+        // A password printed on the operator's console is replaced before anything else
+        // (issue 17): a one-time link of the account's own, valid briefly, to choose one.
+        let (token, digest) = session::new_token();
+        let now = state.now();
+        if let Err(e) = state
+            .0
+            .store
+            .create_setup_token(
+                &digest,
+                Some(user.id),
+                SetupPurpose::Account,
+                now,
+                now + PASSWORD_CHANGE_LINK_VALID,
+            )
+            .await
+        {
+            return internal(&e.into());
+        }
+        audit(&state, Some(user.id), "auth.password_change_required", "").await;
+        return Redirect::to(&format!("/setup/{token}?lang={}", lang.as_str())).into_response();
     }
     let next_stage = if user.totp_secret.is_some() {
         SessionStage::Password

@@ -2640,3 +2640,68 @@ async fn a_first_administrator_link_dies_once_any_account_exists() {
             .is_none()
     );
 }
+
+/// Issue 17: the password `breachdesk user create` prints on the console was never forced to
+/// change. Its first use now leads to choosing a new one, and only that one signs in.
+#[tokio::test]
+async fn a_password_printed_by_the_operator_must_be_replaced_at_the_first_sign_in() {
+    let app = spawn_with(breachdesk_web::Limits {
+        sign_in_per_minute: 0,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    app.store.require_password_change(dpo.id).await.unwrap();
+    let mut b = Browser::new(&app);
+    let p = b
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "dpo@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let to = p.location.clone().unwrap();
+    assert!(to.starts_with("/setup/"), "{to}");
+    assert_eq!(
+        b.get("/desk").await.location.as_deref(),
+        Some("/sign-in"),
+        "not signed in"
+    );
+    let new_password = "a brand new passphrase of mine";
+    let p = b
+        .submit(
+            &to,
+            &to,
+            &[("password", new_password), ("password_again", new_password)],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(
+        !app.store
+            .user_auth_by_id(dpo.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_change_required
+    );
+    let mut b = Browser::new(&app);
+    let p = b
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "dpo@uni.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 401, "the printed password is gone");
+    let p = b
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "dpo@uni.example"), ("password", new_password)],
+        )
+        .await;
+    assert_eq!(p.location.as_deref(), Some("/sign-in/code?lang=fi"));
+}
