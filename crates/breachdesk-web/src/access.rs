@@ -438,6 +438,30 @@ impl AppState {
         Ok(())
     }
 
+    /// Sends a new account's one-time setup link to the account's own address, when mail is
+    /// configured (issue 17: shown to the administrator, the link let them set up the account
+    /// that a DPO would then confirm as someone else's). `false` when there is no mail, or it
+    /// could not be sent: the page shows the link to hand over instead.
+    pub(crate) async fn mail_setup_link(&self, email: &str, link: &str, lang: Language) -> bool {
+        let Some(mailer) = self.0.mail.mailer.clone() else {
+            return false;
+        };
+        let i18n = &self.0.i18n;
+        let args = [("link", link)];
+        let mail = OutgoingMail {
+            to: email.to_owned(),
+            subject: i18n.message(lang, "setup-mail-subject", &args),
+            body: i18n.message(lang, "setup-mail-body", &args),
+        };
+        match mailer.send(&mail).await {
+            Ok(()) => true,
+            Err(_) => {
+                tracing::warn!("setup link not delivered; shown to the administrator instead");
+                false
+            }
+        }
+    }
+
     /// Mails the organisation's DPOs (and its DPO contact address; with `admins`, also its
     /// administrators) about a role. A mail that cannot be sent is logged by kind only: the
     /// request or grant stands, and the desk lists open requests anyway.

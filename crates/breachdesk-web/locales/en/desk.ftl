@@ -606,3 +606,11 @@ tokens-error-name = Name: This field is required.
 tokens-error-name-long = Name: At most 100 characters, on one line.
 tokens-error-scope = Scope: Choose read only or case handling.
 tokens-error-days = Valid for days: A whole number from 1 to 365.
+admin-link-mailed = The one-time setup link went to { $email } by e-mail; it is not shown here.
+setup-mail-subject = [BreachDesk] Set up your account
+setup-mail-body =
+    An account was made for you in BreachDesk. Choose your password and set up your authenticator with this one-time link (valid for 7 days):
+
+    { $link }
+
+    If you did not expect this, do not use the link and tell your data protection officer.

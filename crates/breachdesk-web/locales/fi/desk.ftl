@@ -606,3 +606,11 @@ tokens-error-name = Nimi: Kenttä on pakollinen.
 tokens-error-name-long = Nimi: Enintään 100 merkkiä yhdellä rivillä.
 tokens-error-scope = Laajuus: Valitse vain luku tai tapausten käsittely.
 tokens-error-days = Voimassa päivää: Kokonaisluku 1–365.
+admin-link-mailed = Kertakäyttöinen käyttöönottolinkki lähti sähköpostilla osoitteeseen { $email }; sitä ei näytetä tässä.
+setup-mail-subject = [BreachDesk] Ota tilisi käyttöön
+setup-mail-body =
+    Sinulle on luotu tili BreachDeskiin. Valitse salasana ja ota todennussovellus käyttöön tällä kertakäyttöisellä linkillä (voimassa 7 päivää):
+
+    { $link }
+
+    Jos et odottanut tätä, älä käytä linkkiä ja kerro asiasta tietosuojavastaavalle.

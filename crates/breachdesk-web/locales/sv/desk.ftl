@@ -606,3 +606,11 @@ tokens-error-name = Namn: Fältet är obligatoriskt.
 tokens-error-name-long = Namn: Högst 100 tecken på en rad.
 tokens-error-scope = Omfattning: Välj endast läsning eller ärendehantering.
 tokens-error-days = Giltig i dagar: Ett heltal från 1 till 365.
+admin-link-mailed = Engångslänken för att ta kontot i bruk skickades med e-post till { $email }; den visas inte här.
+setup-mail-subject = [BreachDesk] Ta ditt konto i bruk
+setup-mail-body =
+    Ett konto har skapats åt dig i BreachDesk. Välj lösenord och ta autentiseringsappen i bruk med den här engångslänken (giltig i 7 dagar):
+
+    { $link }
+
+    Om du inte väntade dig detta, använd inte länken och meddela dataskyddsombudet.

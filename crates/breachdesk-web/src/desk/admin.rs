@@ -407,13 +407,17 @@ pub async fn create_account(
                 RoleOutcome::Requested => tr.t1("admin-role-requested", "email", &email),
                 RoleOutcome::AlreadyRequested => tr.t1("admin-role-already", "email", &email),
             };
+            let link = token.map(|t| format!("{}/setup/{t}", state.0.mail.public_url));
+            let (new_link, notice) = match link {
+                Some(link) if state.mail_setup_link(&email, &link, desk.lang).await => (
+                    None,
+                    format!("{notice} {}", tr.t1("admin-link-mailed", "email", &email)),
+                ),
+                Some(link) => (Some((email.clone(), link)), notice),
+                None => (None, notice),
+            };
             let outcome = Outcome {
-                new_link: token.map(|t| {
-                    (
-                        email.clone(),
-                        format!("{}/setup/{t}", state.0.mail.public_url),
-                    )
-                }),
+                new_link,
                 notice: Some(notice),
                 ..Outcome::default()
             };

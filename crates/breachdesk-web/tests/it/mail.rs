@@ -925,6 +925,20 @@ async fn an_administrator_gives_no_one_a_case_reading_role_without_a_dpo() {
         .await;
     assert_eq!(p.status, 201);
     assert!(p.body.contains("waits for confirmation"));
+    // With mail configured, a new account's setup link goes to its owner, not to the page of
+    // the administrator who made it.
+    assert!(
+        !p.body.contains("/setup/"),
+        "the link is not shown: {}",
+        p.body
+    );
+    assert!(p.body.contains("went to team@uni.example by e-mail"));
+    let setup_mail = server
+        .messages()
+        .into_iter()
+        .find(|m| m.contains("To: team@uni.example"))
+        .expect("the setup link mailed to its owner");
+    assert!(body_text(&setup_mail).contains("/setup/"));
     let requests = open(&app).await;
     assert_eq!(requests.len(), 1);
     let decide = format!("/desk/roles/{}?lang=en", requests[0].id);
