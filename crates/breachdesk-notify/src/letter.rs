@@ -493,14 +493,25 @@ mod tests {
             postal_address: Some("Katu 1\r\nX-Evil: 1".into()),
         };
         let letter = render(&t, &r);
-        assert!(letter.greeting.contains("Anna Bcc: victim@example.org Injected"));
+        assert!(
+            letter
+                .greeting
+                .contains("Anna Bcc: victim@example.org Injected")
+        );
         assert!(!letter.subject.contains('\r') && !letter.subject.contains('\n'));
         let from: Mailbox = "BreachDesk <breachdesk@museokortti.example>"
             .parse()
             .unwrap();
         let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000);
         let text = String::from_utf8(
-            email(&letter, &from, "anna@example.fi", "<x3@museokortti.example>", at).unwrap(),
+            email(
+                &letter,
+                &from,
+                "anna@example.fi",
+                "<x3@museokortti.example>",
+                at,
+            )
+            .unwrap(),
         )
         .unwrap();
         assert!(

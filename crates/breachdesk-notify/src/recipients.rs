@@ -286,8 +286,7 @@ pub fn from_csv(input: impl Read) -> Result<Imported, Refused> {
         };
         let postal_address = Some(get(postal).to_owned()).filter(|s| !s.is_empty());
         let name = Some(get(name).to_owned()).filter(|s| !s.is_empty());
-        if c
-            .texts(line, name.as_deref(), postal_address.as_deref())
+        if c.texts(line, name.as_deref(), postal_address.as_deref())
             .is_err()
         {
             continue;
@@ -428,7 +427,10 @@ mod tests {
             ]
         );
         assert!(!refused.to_string().contains("victim"));
-        let long = format!("email,name,elements\na@example.fi,{},email\n", "x".repeat(201));
+        let long = format!(
+            "email,name,elements\na@example.fi,{},email\n",
+            "x".repeat(201)
+        );
         assert_eq!(
             from_csv(long.as_bytes()).unwrap_err().problems[0].problem,
             Problem::BadName

@@ -453,12 +453,11 @@ impl AppState {
             subject: i18n.message(lang, "setup-mail-subject", &args),
             body: i18n.message(lang, "setup-mail-body", &args),
         };
-        match mailer.send(&mail).await {
-            Ok(()) => true,
-            Err(_) => {
-                tracing::warn!("setup link not delivered; shown to the administrator instead");
-                false
-            }
+        if mailer.send(&mail).await.is_ok() {
+            true
+        } else {
+            tracing::warn!("setup link not delivered; shown to the administrator instead");
+            false
         }
     }
 
