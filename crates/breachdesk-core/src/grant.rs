@@ -2,7 +2,8 @@
 //! reads case content is never given by an administrator alone.
 //!
 //! An administrator *requests* such a role; a DPO of the organisation *confirms* it. An
-//! organisation without a DPO gets its first one confirmed by a second administrator. Nobody
+//! organisation without a DPO gets its first one confirmed by the installation's administrator —
+//! an account no organisation's administrator can make — who did not ask for it. Nobody
 //! confirms a request of their own or a role for themselves. A DPO who gives a role to someone
 //! else is the confirmation already. Roles that read no case content (administrator) are given at
 //! once. Every request and decision is audited and mailed to the organisation's DPOs (the web
@@ -32,7 +33,7 @@ pub struct GrantRequest {
 pub enum OnRequest {
     /// The membership is added now.
     Immediate,
-    /// The request waits for a DPO (or, for the first DPO, a second administrator).
+    /// The request waits for a DPO (or, for the first DPO, the installation's administrator).
     Pending,
 }
 
@@ -53,8 +54,11 @@ pub struct Decider {
     pub user_id: Uuid,
     /// A DPO of the request's organisation.
     pub is_dpo: bool,
-    /// An administrator of the request's organisation, or the installation's administrator.
-    pub administers: bool,
+    /// The installation's administrator (made only by the first-administrator link): the one
+    /// who confirms an organisation's first DPO. An organisation's own administrators do not,
+    /// since one of them could make a second administrator account of their own to confirm
+    /// themselves.
+    pub installation_admin: bool,
 }
 
 /// Why someone may not decide a request.
@@ -68,7 +72,7 @@ pub enum DecisionRefused {
     NotDpo,
     #[error("the organisation has no DPO yet: its first DPO must be confirmed first")]
     NeedsDpoFirst,
-    #[error("only another administrator confirms an organisation's first DPO")]
+    #[error("only the installation's administrator confirms an organisation's first DPO")]
     NotAdministrator,
 }
 
@@ -94,7 +98,7 @@ pub fn check_decision(
     if request.role != Role::Dpo {
         return Err(DecisionRefused::NeedsDpoFirst);
     }
-    if decider.administers {
+    if decider.installation_admin {
         Ok(())
     } else {
         Err(DecisionRefused::NotAdministrator)
@@ -148,10 +152,10 @@ mod tests {
             Uuid::from_u128(4),
             Uuid::from_u128(5),
         );
-        let d = |user_id, is_dpo, administers| Decider {
+        let d = |user_id, is_dpo, installation_admin| Decider {
             user_id,
             is_dpo,
-            administers,
+            installation_admin,
         };
         let team = request(Role::PrivacyTeam, admin, grantee);
         assert_eq!(check_decision(&d(dpo, true, false), &team, true), Ok(()));

@@ -75,7 +75,7 @@ impl Actor<'_> {
 pub enum RoleOutcome {
     /// The membership exists now.
     Granted,
-    /// It waits for a DPO (or a second administrator).
+    /// It waits for a DPO (or, for a first DPO, the installation's administrator).
     Requested,
     /// The same request was waiting already.
     AlreadyRequested,
@@ -228,7 +228,7 @@ impl AppState {
             let decider = Decider {
                 user_id: actor.id(),
                 is_dpo: actor.is_dpo(org.id),
-                administers: actor.administers(org.id),
+                installation_admin: actor.installation_admin,
             };
             out.push(OpenRequest {
                 decidable: grant::check_decision(&decider, &request, org_has_dpo),
@@ -252,6 +252,17 @@ impl AppState {
         };
         found.decidable?;
         let request = found.request;
+        if confirm
+            && self
+                .0
+                .store
+                .principal_by_user(request.user_id)
+                .await?
+                .is_none()
+        {
+            // The account was disabled since the request: nothing to confirm.
+            return Err(AccessError::NotFound);
+        }
         let (action, mail) = if confirm {
             ("admin.role_confirm", "role-mail-confirmed")
         } else {
@@ -295,6 +306,12 @@ impl AppState {
         role: Role,
     ) -> Result<(), AccessError> {
         if !actor.administers(org_id) && !actor.is_dpo(org_id) {
+            return Err(AccessError::Forbidden);
+        }
+        // The DPO role is taken away only by a DPO of the organisation (or on the command
+        // line), so that no administrator can empty the organisation of DPOs and then have a
+        // "first DPO" confirmed (issue 17).
+        if role == Role::Dpo && !actor.is_dpo(org_id) {
             return Err(AccessError::Forbidden);
         }
         let event = access_event(
@@ -347,11 +364,35 @@ impl AppState {
     }
 
     /// May the actor act on this account (see [`AppState::act_on_account`])?
+    ///
+    /// An account that is a DPO somewhere is acted on only by a DPO of each such organisation
+    /// (or the operator on the command line): otherwise an administrator could disable the DPO
+    /// and have the organisation's "first DPO" confirmed anew. The installation's administrator
+    /// is acted on only by itself.
     async fn may_act_on(&self, actor: Actor<'_>, user_id: Uuid) -> Result<bool, ServiceError> {
+        let store = &self.0.store;
+        let target = store.principal_by_user(user_id).await?;
+        let target_installation_admin = store
+            .user_auth_by_id(user_id)
+            .await?
+            .is_some_and(|u| u.installation_admin);
+        if target_installation_admin && !actor.installation_admin {
+            return Ok(false);
+        }
+        if let Some(t) = &target {
+            let dpo_of: Vec<Uuid> = t
+                .memberships
+                .iter()
+                .filter(|m| m.role == Role::Dpo)
+                .map(|m| m.org_id)
+                .collect();
+            if !dpo_of.is_empty() && user_id != actor.id() {
+                return Ok(dpo_of.iter().all(|org| actor.is_dpo(*org)));
+            }
+        }
         if actor.installation_admin {
             return Ok(true);
         }
-        let target = self.0.store.principal_by_user(user_id).await?;
         Ok(target.is_some_and(|t| {
             !t.memberships.is_empty() && t.memberships.iter().all(|m| actor.administers(m.org_id))
         }))

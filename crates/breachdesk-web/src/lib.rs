@@ -138,22 +138,41 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn writer_probe(state: &AppState) -> Response {
-    let now = state.0.clock.now();
-    match state.0.store.ping_writer(now).await {
+    // One probe at a time; a success younger than a second is reused (the writer is shared
+    // with intake, and anyone may call this endpoint). A failure is probed again, so that a
+    // healed writer shows at once.
+    let mut last = state.0.writer_probe.lock().await;
+    let fresh = last
+        .as_ref()
+        .filter(|(at, r)| r.is_ok() && at.elapsed() < std::time::Duration::from_secs(1))
+        .map(|(_, r)| r.clone());
+    let result = if let Some(r) = fresh {
+        r
+    } else {
+        let now = state.0.clock.now();
+        let r = match state.0.store.ping_writer(now).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let fault = state
+                    .0
+                    .store
+                    .writer_fault()
+                    .unwrap_or_else(|| "database error".to_owned());
+                tracing::error!(error = %e, %fault, "health check: the writer cannot commit");
+                Err(fault)
+            }
+        };
+        *last = Some((std::time::Instant::now(), r.clone()));
+        r
+    };
+    drop(last);
+    match result {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
-        Err(e) => {
-            let fault = state
-                .0
-                .store
-                .writer_fault()
-                .unwrap_or_else(|| "database error".to_owned());
-            tracing::error!(error = %e, %fault, "health check: the writer cannot commit");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("writer unavailable: {fault}\n"),
-            )
-                .into_response()
-        }
+        Err(fault) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("writer unavailable: {fault}\n"),
+        )
+            .into_response(),
     }
 }
 

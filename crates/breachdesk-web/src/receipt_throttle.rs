@@ -5,9 +5,11 @@
 //! code is hopeless anyway (10^16 secrets behind each locator, an Argon2 verification per guess,
 //! a per-address rate limit), so the throttle only needs to slow one client down on one
 //! locator: after `max` wrong codes from one address for one locator, that pair waits
-//! `base`, doubling with every further failure up to a day. Another address — the reporter's —
-//! is not affected. Locators that do not exist are throttled alike, and every answer costs one
-//! Argon2 verification, so neither the throttle nor the timing tells which locators exist.
+//! `base`, doubling with every further failure up to a day; while it waits, a wrong code is
+//! answered "wait" without being counted, and the right code still opens the report (the
+//! reporter may share the address). Another address is not affected. Locators that do not
+//! exist are throttled alike, and every answer costs one Argon2 verification, so neither the
+//! throttle nor the timing tells which locators exist.
 //!
 //! The counts live in memory (bounded; quiet pairs are forgotten): a restart or a second
 //! server gives a client a few more guesses, which changes nothing against 10^16.
@@ -65,6 +67,11 @@ impl ReceiptThrottle {
         let mut pairs = self.pairs();
         if pairs.len() >= CAPACITY {
             pairs.retain(|_, e| e.blocked_until.is_some_and(|u| u > now));
+            if pairs.len() >= CAPACITY && !pairs.contains_key(&(locator.to_owned(), ip)) {
+                // Full of waiting pairs: a new one goes uncounted rather than grow the map
+                // (guessing stays hopeless; the per-address rate limit still applies).
+                return;
+            }
         }
         let e = pairs.entry((locator.to_owned(), ip)).or_insert(Entry {
             failures: 0,

@@ -147,25 +147,26 @@ impl AppState {
         let throttle = &self.0.receipt_throttle;
         let waiting = throttle.waiting(code.locator(), ip, now);
         // Looked up and verified in every case — unknown locator, waiting or not — so that
-        // neither the answer nor its time tells which locators exist (issue 17).
+        // neither the answer nor its time tells which locators exist (issue 17). A right code
+        // is let through even while its address waits: the reporter may share an address with
+        // whoever guessed (a company network, carrier NAT), and with 10^16 secrets behind each
+        // locator, what the wait slows down is only the feedback on wrong guesses.
         let record = self.0.store.receipt_by_locator(code.locator()).await?;
-        let hash = match (&record, waiting) {
-            (Some(r), false) => r.receipt_hash.clone(),
-            _ => self.0.dummy_receipt_hash.clone(),
-        };
+        let hash = record.as_ref().map_or_else(
+            || self.0.dummy_receipt_hash.clone(),
+            |r| r.receipt_hash.clone(),
+        );
         let locator = code.locator().to_owned();
         let inner = self.0.clone();
         let ok =
             tokio::task::spawn_blocking(move || inner.hasher.verify(code.expose_secret(), &hash))
                 .await?;
-        if waiting {
-            return Err(ServiceError::ReceiptLocked);
-        }
         match record {
             Some(r) if ok => {
                 throttle.succeeded(&locator, ip);
                 Ok(r)
             }
+            _ if waiting => Err(ServiceError::ReceiptLocked),
             _ => {
                 throttle.failed(&locator, ip, now);
                 Err(ServiceError::ReceiptInvalid)

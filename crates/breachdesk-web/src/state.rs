@@ -141,6 +141,9 @@ pub(crate) struct Inner {
     pub receipt_pool: Option<ReceiptPool>,
     /// Wrong receipt codes per locator and client address.
     pub receipt_throttle: crate::receipt_throttle::ReceiptThrottle,
+    /// The last writer probe of the health checks and when it ran: one probe at a time, its
+    /// answer reused for a second, so that a flood of `/readyz` cannot occupy the one writer.
+    pub writer_probe: tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>,
     pub mail: MailSettings,
 }
 
@@ -179,6 +182,7 @@ impl AppState {
                 limits.max_receipt_failures,
                 limits.receipt_lockout,
             ),
+            writer_probe: tokio::sync::Mutex::new(None),
             store,
             keyring: Arc::new(keyring),
             hasher,

@@ -46,10 +46,11 @@ impl WriterHealth {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = fault;
     }
 
-    /// Records the outcome of a write: a constraint violation is the caller's, not the writer's.
+    /// Records the outcome of a write: a constraint violation is the caller's, and a writer
+    /// busy with others (pool timeout) is load, not a storage fault.
     pub(super) fn observe<T>(&self, result: &Result<T, sqlx::Error>) {
         match result {
-            Ok(_) => {}
+            Ok(_) | Err(sqlx::Error::PoolTimedOut) => {}
             Err(e) if is_constraint(e) => {}
             Err(e) => self.set(Some(describe(e))),
         }
@@ -95,7 +96,7 @@ fn describe(e: &sqlx::Error) -> String {
                 _ => format!("database error {code}"),
             }
         }
-        sqlx::Error::PoolTimedOut => "writer busy (pool timed out)".to_owned(),
+        sqlx::Error::PoolTimedOut => "writer busy".to_owned(),
         sqlx::Error::Io(_) => "I/O error".to_owned(),
         _ => "database error".to_owned(),
     }
@@ -152,9 +153,19 @@ impl WriteTx {
     pub(super) async fn commit(mut self) -> Result<(), StoreError> {
         self.exec("COMMIT").await?;
         if self.durability == Durability::WalOnly {
-            self.exec("PRAGMA synchronous = FULL").await?;
+            // Committed already: should the reset fail, the connection is closed (never handed
+            // back at NORMAL) but the commit stands.
+            let reset = sqlx::query("PRAGMA synchronous = FULL")
+                .execute(&mut *self)
+                .await;
+            if reset.is_err() {
+                self.discard();
+                return Ok(());
+            }
+        } else {
+            // Only a fsynced commit proves the writer healthy.
+            self.health.committed();
         }
-        self.health.committed();
         // Back to the pool, outside any transaction.
         self.conn.take();
         Ok(())

@@ -537,7 +537,7 @@ letter-bounces-result = { $failed } letters marked failed, { $delayed } still be
 # Roles under separation of duties (issue 17)
 desk-nav-roles = Roles
 roles-title = Roles waiting for a decision
-roles-intro = An administrator may ask for a role that reads case content, but only a data protection officer of the organisation gives it. An organisation's first data protection officer is confirmed by a second administrator. Nobody decides their own request or their own role.
+roles-intro = An administrator may ask for a role that reads case content, but only a data protection officer of the organisation gives it. An organisation's first data protection officer is confirmed by the installation's administrator. Nobody decides their own request or their own role.
 roles-none = No role is waiting for a decision.
 roles-col-account = Account
 roles-col-role = Role
@@ -551,7 +551,7 @@ roles-why-own-request = You asked for this role: someone else decides.
 roles-why-own-role = This role is for you: someone else decides.
 roles-why-not-dpo = A data protection officer of the organisation decides.
 roles-why-needs-dpo-first = The organisation needs its data protection officer first.
-roles-why-not-administrator = A second administrator confirms the first data protection officer.
+roles-why-not-administrator = The installation's administrator confirms the first data protection officer.
 admin-role-requested = { $email }: the role waits for confirmation by the organisation's data protection officer.
 admin-role-already = { $email }: the same role is already waiting for confirmation.
 admin-col-actions = Access
@@ -562,7 +562,7 @@ admin-end-sessions = Sign out everywhere
 admin-done = Done.
 role-mail-requested-subject = [BreachDesk] A role waits for your decision: { $role }, { $org }
 role-mail-requested-body =
-    The role { $role } in { $org } was requested for { $email }. It reads case content, so it is given only when a data protection officer of the organisation (or, for the first data protection officer, a second administrator) confirms it.
+    The role { $role } in { $org } was requested for { $email }. It reads case content, so it is given only when a data protection officer of the organisation (or, for the first data protection officer, the installation's administrator) confirms it.
 
     Decide here: { $link }
 

@@ -537,7 +537,7 @@ letter-bounces-result = { $failed } kirjettä merkitty epäonnistuneiksi, { $del
 # Roolit ja tehtävien eriyttäminen (issue 17)
 desk-nav-roles = Roolit
 roles-title = Päätöstä odottavat roolit
-roles-intro = Ylläpitäjä voi pyytää roolia, jolla luetaan tapausten sisältöä, mutta roolin antaa vain organisaation tietosuojavastaava. Organisaation ensimmäisen tietosuojavastaavan vahvistaa toinen ylläpitäjä. Kukaan ei päätä omasta pyynnöstään eikä omasta roolistaan.
+roles-intro = Ylläpitäjä voi pyytää roolia, jolla luetaan tapausten sisältöä, mutta roolin antaa vain organisaation tietosuojavastaava. Organisaation ensimmäisen tietosuojavastaavan vahvistaa asennuksen pääylläpitäjä. Kukaan ei päätä omasta pyynnöstään eikä omasta roolistaan.
 roles-none = Mikään rooli ei odota päätöstä.
 roles-col-account = Käyttäjä
 roles-col-role = Rooli
@@ -551,7 +551,7 @@ roles-why-own-request = Pyysit tätä roolia itse: joku toinen päättää.
 roles-why-own-role = Rooli on sinulle: joku toinen päättää.
 roles-why-not-dpo = Päätöksen tekee organisaation tietosuojavastaava.
 roles-why-needs-dpo-first = Organisaatio tarvitsee ensin tietosuojavastaavan.
-roles-why-not-administrator = Ensimmäisen tietosuojavastaavan vahvistaa toinen ylläpitäjä.
+roles-why-not-administrator = Ensimmäisen tietosuojavastaavan vahvistaa asennuksen pääylläpitäjä.
 admin-role-requested = { $email }: rooli odottaa organisaation tietosuojavastaavan vahvistusta.
 admin-role-already = { $email }: sama rooli odottaa jo vahvistusta.
 admin-col-actions = Käyttöoikeus
@@ -562,7 +562,7 @@ admin-end-sessions = Kirjaa ulos kaikkialta
 admin-done = Tehty.
 role-mail-requested-subject = [BreachDesk] Rooli odottaa päätöstäsi: { $role }, { $org }
 role-mail-requested-body =
-    Käyttäjälle { $email } on pyydetty roolia { $role } organisaatiossa { $org }. Roolilla luetaan tapausten sisältöä, joten se annetaan vasta kun organisaation tietosuojavastaava (ensimmäisen tietosuojavastaavan kohdalla toinen ylläpitäjä) vahvistaa sen.
+    Käyttäjälle { $email } on pyydetty roolia { $role } organisaatiossa { $org }. Roolilla luetaan tapausten sisältöä, joten se annetaan vasta kun organisaation tietosuojavastaava (ensimmäisen tietosuojavastaavan kohdalla asennuksen pääylläpitäjä) vahvistaa sen.
 
     Päätä täällä: { $link }
 

@@ -537,7 +537,7 @@ letter-bounces-result = { $failed } brev markerade som misslyckade, { $delayed }
 # Roller och åtskillnad av uppgifter (issue 17)
 desk-nav-roles = Roller
 roles-title = Roller som väntar på beslut
-roles-intro = En administratör kan begära en roll som läser ärendenas innehåll, men bara organisationens dataskyddsombud ger den. Organisationens första dataskyddsombud bekräftas av en andra administratör. Ingen beslutar om sin egen begäran eller sin egen roll.
+roles-intro = En administratör kan begära en roll som läser ärendenas innehåll, men bara organisationens dataskyddsombud ger den. Organisationens första dataskyddsombud bekräftas av installationens huvudadministratör. Ingen beslutar om sin egen begäran eller sin egen roll.
 roles-none = Ingen roll väntar på beslut.
 roles-col-account = Konto
 roles-col-role = Roll
@@ -551,7 +551,7 @@ roles-why-own-request = Du begärde rollen själv: någon annan beslutar.
 roles-why-own-role = Rollen är din: någon annan beslutar.
 roles-why-not-dpo = Organisationens dataskyddsombud beslutar.
 roles-why-needs-dpo-first = Organisationen behöver först ett dataskyddsombud.
-roles-why-not-administrator = En andra administratör bekräftar det första dataskyddsombudet.
+roles-why-not-administrator = Installationens huvudadministratör bekräftar det första dataskyddsombudet.
 admin-role-requested = { $email }: rollen väntar på bekräftelse av organisationens dataskyddsombud.
 admin-role-already = { $email }: samma roll väntar redan på bekräftelse.
 admin-col-actions = Åtkomst
@@ -562,7 +562,7 @@ admin-end-sessions = Logga ut överallt
 admin-done = Klart.
 role-mail-requested-subject = [BreachDesk] En roll väntar på ditt beslut: { $role }, { $org }
 role-mail-requested-body =
-    Rollen { $role } i { $org } har begärts för { $email }. Rollen läser ärendenas innehåll och ges därför först när organisationens dataskyddsombud (för det första dataskyddsombudet en andra administratör) bekräftar den.
+    Rollen { $role } i { $org } har begärts för { $email }. Rollen läser ärendenas innehåll och ges därför först när organisationens dataskyddsombud (för det första dataskyddsombudet installationens huvudadministratör) bekräftar den.
 
     Besluta här: { $link }
 

@@ -1,5 +1,5 @@
 //! The page of roles waiting for a decision (issue 17): a DPO confirms or refuses what an
-//! administrator asked for; a second administrator confirms an organisation's first DPO. The
+//! administrator asked for; the installation's administrator confirms an organisation's first DPO. The
 //! rules are `core::grant`, applied by `access.rs`.
 
 use std::collections::HashMap;

@@ -2422,8 +2422,23 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         .await;
     assert_eq!(p.status, 401);
 
-    // Only accounts of organisations one administers, never one's own.
+    // An administrator cannot take the DPO away (issue 17: disabling the DPO, then having a
+    // "first DPO" confirmed, made an administrator a case reader).
+    let uni_dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let uni_dpo_id = uni_dpo.id.to_string();
+    let p = admin_b
+        .submit(
+            "/admin?lang=en",
+            "/admin/memberships/remove?lang=en",
+            &[("user", &uni_dpo_id), ("org", "uni"), ("role", "dpo")],
+        )
+        .await;
+    assert_eq!(p.status, 403, "an administrator removed the DPO role");
+    // Only accounts of organisations one administers, never one's own, never a DPO.
     for (who, id) in [
+        ("the organisation's DPO", uni_dpo.id),
         ("another organisation's DPO", museum_dpo.id),
         ("an account also in another organisation", both.id),
         ("oneself", admin.id),
@@ -2456,8 +2471,16 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         )
         .await;
     assert_eq!(root_b.status, 403);
-    // The installation's administrator may.
+    // The installation's administrator may act on other accounts, but a DPO's only as a DPO.
     let mut root_b = app.signed_in(&root).await;
+    let p = root_b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{}/disable?lang=en", both.id),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303);
     let p = root_b
         .submit(
             "/admin?lang=en",
@@ -2465,7 +2488,26 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
             &[],
         )
         .await;
-    assert_eq!(p.status, 303);
+    assert_eq!(p.status, 403);
+    // Another DPO of the organisation may.
+    let museum_dpo2 = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo2@museum.example")
+        .await;
+    let mut dpo2_b = app.signed_in(&museum_dpo2).await;
+    let csrf = dpo2_b.get("/desk").await.hidden("csrf_token");
+    let museum_id = museum_dpo.id.to_string();
+    let r = dpo2_b
+        .post(
+            "/admin/memberships/remove?lang=en",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("user", &museum_id),
+                ("org", "museum"),
+                ("role", "dpo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
 
     let actions: Vec<String> = app
         .store

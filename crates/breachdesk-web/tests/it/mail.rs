@@ -902,7 +902,29 @@ async fn an_administrator_gives_no_one_a_case_reading_role_without_a_dpo() {
     );
     assert_eq!(a.get(&case_path).await.status, 404);
 
-    // A second administrator confirms the first DPO.
+    // Nor can another administrator of the organisation (who could be an account of his own):
+    // the first DPO is the installation's administrator's to confirm.
+    let admin2 = app
+        .account(&[(&app.uni, Role::Admin)], "admin2@uni.example")
+        .await;
+    let mut a2 = app.signed_in(&admin2).await;
+    let roles = a2.get("/desk/roles?lang=en").await;
+    assert!(
+        roles
+            .body
+            .contains("The installation&#39;s administrator confirms"),
+        "{}",
+        roles.body
+    );
+    assert_eq!(
+        a2.submit("/desk/roles?lang=en", &decide, &[("decision", "confirm")])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(a.get(&case_path).await.status, 404);
+
+    // The installation's administrator confirms the first DPO.
     let mut r = app.signed_in(&root).await;
     let p = r
         .submit("/desk/roles?lang=en", &decide, &[("decision", "confirm")])
