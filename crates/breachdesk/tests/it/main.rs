@@ -724,7 +724,8 @@ fn audit_verify_finds_edited_deleted_and_reordered_entries() {
     let (code, text) = verify();
     assert_eq!(code, Some(0), "{text}");
     assert!(
-        text.contains("audit trail intact: 5 entries; head seq 5 hash "),
+        // The role the setup gave and its token, then the five reports.
+        text.contains("audit trail intact: 7 entries; head seq 7 hash "),
         "{text}"
     );
 
