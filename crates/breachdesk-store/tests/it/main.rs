@@ -811,26 +811,26 @@ mod handling {
 
         // One-time links.
         db.store
-            .create_setup_token(b"hash-1", None, SetupPurpose::FirstAdmin, now, until)
+            .create_setup_token(b"hash-1", Some(u), SetupPurpose::Account, now, until)
             .await
             .unwrap();
         assert_eq!(
             db.store
-                .peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, now)
+                .peek_setup_token(b"hash-1", SetupPurpose::Account, now)
                 .await
                 .unwrap(),
-            Some(None)
+            Some(Some(u))
         );
         assert_eq!(
             db.store
-                .peek_setup_token(b"hash-1", SetupPurpose::Account, now)
+                .peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, now)
                 .await
                 .unwrap(),
             None
         );
         assert_eq!(
             db.store
-                .peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, until)
+                .peek_setup_token(b"hash-1", SetupPurpose::Account, until)
                 .await
                 .unwrap(),
             None,
@@ -840,11 +840,24 @@ mod handling {
         assert!(!db.store.take_setup_token(b"hash-1", now).await.unwrap());
         assert_eq!(
             db.store
-                .peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, now)
+                .peek_setup_token(b"hash-1", SetupPurpose::Account, now)
                 .await
                 .unwrap(),
             None
         );
+        // A first-administrator link is dead once any account exists (issue 17).
+        db.store
+            .create_setup_token(b"hash-2", None, SetupPurpose::FirstAdmin, now, until)
+            .await
+            .unwrap();
+        assert_eq!(
+            db.store
+                .peek_setup_token(b"hash-2", SetupPurpose::FirstAdmin, now)
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(!db.store.take_setup_token(b"hash-2", now).await.unwrap());
 
         // Sessions.
         let s = SessionRecord {
