@@ -2539,8 +2539,9 @@ async fn api_tokens_are_made_on_the_desk_expire_and_are_revoked_by_owner_or_admi
         ..breachdesk_web::Limits::default()
     })
     .await;
+    // A team member's tokens (a DPO's account is the DPOs' alone to act on).
     let dpo = app
-        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .account(&[(&app.uni, Role::PrivacyTeam)], "team@uni.example")
         .await;
     let admin = app
         .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
@@ -2625,7 +2626,7 @@ async fn api_tokens_are_made_on_the_desk_expire_and_are_revoked_by_owner_or_admi
     // The administrator of the organisation sees and revokes it.
     let mut admin_b = app.signed_in(&admin).await;
     let page = admin_b.get("/desk/tokens?lang=en").await;
-    assert!(page.body.contains("second") && page.body.contains("dpo@uni.example"));
+    assert!(page.body.contains("second") && page.body.contains("team@uni.example"));
     assert_eq!(
         admin_b
             .submit("/desk/tokens?lang=en", &revoke, &[])
