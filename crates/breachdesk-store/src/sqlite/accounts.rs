@@ -12,6 +12,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
 use super::handling::append_audit_tx;
+use super::write::WriteTx;
 use super::{SqliteStore, map_err, opt_ts, other, ts, uuid};
 use crate::time::to_text;
 
@@ -26,6 +27,45 @@ fn grant_from_row(r: &SqliteRow) -> Result<GrantRequest, StoreError> {
         requested_by: uuid(r, "requested_by")?,
         requested_at: ts(r, "requested_at")?,
     })
+}
+
+/// Adds a membership inside a write transaction (no-op if held).
+async fn insert_membership(
+    tx: &mut WriteTx,
+    user_id: &str,
+    org_id: &str,
+    role: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(org_id)
+    .bind(role)
+    .bind(to_text(now))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+/// Ends every open session of a user inside a write transaction; how many there were.
+async fn end_sessions_tx(
+    tx: &mut WriteTx,
+    user_id: &str,
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    Ok(
+        sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
+            .bind(to_text(now))
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(other)?
+            .rows_affected(),
+    )
 }
 
 impl SqliteStore {
@@ -102,17 +142,7 @@ impl SqliteStore {
             let user_id: String = row.try_get("user_id").map_err(other)?;
             let org_id: String = row.try_get("org_id").map_err(other)?;
             let role: String = row.try_get("role").map_err(other)?;
-            sqlx::query(
-                "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(org_id)
-            .bind(role)
-            .bind(to_text(now))
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+            insert_membership(&mut tx, &user_id, &org_id, &role, now).await?;
         }
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         tx.commit().await
@@ -127,17 +157,14 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT DO NOTHING",
+        insert_membership(
+            &mut tx,
+            &user_id.to_string(),
+            &org_id.to_string(),
+            role.as_str(),
+            now,
         )
-        .bind(user_id.to_string())
-        .bind(org_id.to_string())
-        .bind(role.as_str())
-        .bind(to_text(now))
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
+        .await?;
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         tx.commit().await
     }
@@ -188,12 +215,7 @@ impl SqliteStore {
             return Err(StoreError::NotFound);
         }
         if disabled {
-            sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
-                .bind(&at)
-                .bind(&id)
-                .execute(&mut *tx)
-                .await
-                .map_err(other)?;
+            end_sessions_tx(&mut tx, &id, now).await?;
             sqlx::query(
                 "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
             )
@@ -232,12 +254,7 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
-            .bind(to_text(now))
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
+        end_sessions_tx(&mut tx, &id, now).await?;
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         tx.commit().await
     }
@@ -249,14 +266,7 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ended =
-            sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
-                .bind(to_text(now))
-                .bind(user_id.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(other)?
-                .rows_affected();
+        let ended = end_sessions_tx(&mut tx, &user_id.to_string(), now).await?;
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         tx.commit().await?;
         Ok(ended)
