@@ -2748,3 +2748,49 @@ async fn a_password_printed_by_the_operator_must_be_replaced_at_the_first_sign_i
         .await;
     assert_eq!(p.location.as_deref(), Some("/sign-in/code?lang=fi"));
 }
+
+/// Issue 17: who may not decide roles or take access away — handlers and auditors, whatever
+/// they send.
+#[tokio::test]
+async fn handlers_and_auditors_neither_decide_roles_nor_take_access_away() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::PrivacyTeam)], "team@uni.example")
+        .await;
+    let auditor = app
+        .account(&[(&app.uni, Role::Auditor)], "auditor@uni.example")
+        .await;
+    let request = Uuid::now_v7();
+    let dpo_id = dpo.id.to_string();
+    for account in [&team, &auditor] {
+        let mut b = app.signed_in(account).await;
+        assert_eq!(b.get("/desk/roles?lang=en").await.status, 403);
+        let csrf = b.get("/desk").await.hidden("csrf_token");
+        for (path, form) in [
+            (
+                format!("/desk/roles/{request}"),
+                vec![("csrf_token", csrf.as_str()), ("decision", "confirm")],
+            ),
+            (
+                format!("/admin/accounts/{}/disable", dpo.id),
+                vec![("csrf_token", csrf.as_str())],
+            ),
+            (
+                "/admin/memberships/remove".to_owned(),
+                vec![
+                    ("csrf_token", csrf.as_str()),
+                    ("user", dpo_id.as_str()),
+                    ("org", "uni"),
+                    ("role", "dpo"),
+                ],
+            ),
+        ] {
+            assert_eq!(b.post(&path, &form).await.status, 403, "{path}");
+        }
+    }
+    let p = app.store.principal_by_user(dpo.id).await.unwrap().unwrap();
+    assert_eq!(p.memberships.len(), 1, "nothing changed");
+}
