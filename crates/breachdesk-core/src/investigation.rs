@@ -101,6 +101,10 @@ pub enum Entry {
         /// `individual`, `public` or `not_required`.
         communicate_to_subjects: String,
         reason: Option<String>,
+        /// The risk as decided: the proposal's when accepted, the handler's when overridden.
+        /// Absent in decisions recorded before it was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decided_risk: Option<DecidedRisk>,
     },
     /// A question to the reporter of one report, shown on their follow-up page.
     Question { report: Uuid, text: String },
@@ -137,6 +141,17 @@ pub const MERGE_ENTRY: &str = "merged_into";
 pub enum Direction {
     Incoming,
     Outgoing,
+}
+
+/// The risk a decision settles: what the authority's notification and the notices state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecidedRisk {
+    /// `unlikely`, `risk` or `high`.
+    pub risk: String,
+    /// The severity of the consequences: `low`, `medium`, `high` or `very_high`.
+    pub severity: String,
+    /// `remote`, `possible`, `likely` or `almost_certain`.
+    pub likelihood: String,
 }
 
 impl Entry {

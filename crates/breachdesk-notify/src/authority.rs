@@ -93,6 +93,10 @@ pub struct CaseFacts {
     pub scope: Option<Scope>,
     /// ENISA severity level id (`low` … `very_high`) and score.
     pub severity: Option<(String, f64)>,
+    /// The severity of the consequences for people as decided (`low` … `very_high`).
+    pub impact: Option<String>,
+    /// The likelihood of those consequences as decided (`remote` … `almost_certain`).
+    pub likelihood: Option<String>,
     pub risk: Option<RiskOutcome>,
     pub subjects: Option<SubjectsDecision>,
     /// The reasoning of the decision, as recorded.
@@ -215,7 +219,11 @@ pub fn draft(facts: &CaseFacts, now: Timestamp) -> Map<String, Value> {
     d.insert("field_85".into(), s(impact_code(affected)));
     d.insert(
         "field_87".into(),
-        s(match facts.severity.as_ref().map(|(l, _)| l.as_str()) {
+        s(match facts
+            .impact
+            .as_deref()
+            .or(facts.severity.as_ref().map(|(l, _)| l.as_str()))
+        {
             Some("low") => "a",
             Some("medium") => "b",
             Some("high" | "very_high") => "c",
@@ -494,7 +502,18 @@ fn fill_subjects_communication(d: &mut Map<String, Value>, facts: &CaseFacts, tb
 }
 
 fn risk_method(facts: &CaseFacts) -> String {
-    let mut out = String::from("ENISA 2013 method (SE = DPC × EI + CB)");
+    let mut out = String::from(
+        "Risk assessed as WP250 rev.01 and EDPB Guidelines 9/2022 describe it: the severity of the consequences for people and their likelihood, for each type of breach",
+    );
+    if let (Some(impact), Some(likelihood)) = (&facts.impact, &facts.likelihood) {
+        let _ = write!(
+            out,
+            ": severity {}, likelihood {}",
+            impact.replace('_', " "),
+            likelihood.replace('_', " ")
+        );
+    }
+    out.push_str(". Severity also scored with the ENISA 2013 method (SE = DPC × EI + CB)");
     if let Some((level, score)) = &facts.severity {
         let _ = write!(out, ": score {score:.2}, {level}");
     }
@@ -641,6 +660,8 @@ mod tests {
             timeline: vec!["2026-11-20 09:15 file found".into()],
             scope: Some(scope()),
             severity: Some(("high".into(), 3.5)),
+            impact: Some("high".into()),
+            likelihood: Some("likely".into()),
             risk: Some(RiskOutcome::High),
             subjects: Some(SubjectsDecision::Individual { sent_on: None }),
             decision_reason: Some("Identity codes of students".into()),

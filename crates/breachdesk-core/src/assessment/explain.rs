@@ -26,13 +26,25 @@ const SOURCES: [(Language, &str); 3] = [
 
 /// Arguments whose values are ids with a translated term (`assess-term-<id>`).
 const TERMS: &[&str] = &[
-    "category",
-    "type",
-    "factor",
-    "element",
-    "level",
-    "mitigation",
+    "category", "type", "factor", "element", "level", "severity", "breach",
 ];
+
+/// Arguments whose values are ids with a term named after the argument
+/// (`assess-term-<argument>_<id>`), because the same id means something else elsewhere.
+const PREFIXED_TERMS: &[&str] = &[
+    "likelihood",
+    "risk",
+    "recipients",
+    "sector",
+    "effect",
+    "outage",
+];
+
+/// Arguments whose values are numbers, written with a decimal comma in Finnish and Swedish.
+const NUMBERS: &[&str] = &["score", "ei", "cb", "points"];
+
+/// Arguments whose values are comma-separated category ids, listed in words.
+const LISTS: &[&str] = &["items"];
 
 static BUNDLES: LazyLock<Vec<(Language, FluentBundle<FluentResource>)>> = LazyLock::new(|| {
     SOURCES
@@ -81,6 +93,15 @@ pub fn explain_reason(lang: Language, r: &Reason) -> String {
         .map(|(k, v)| {
             let v = if TERMS.contains(k) {
                 message(lang, &format!("assess-term-{v}"), &[])
+            } else if PREFIXED_TERMS.contains(k) {
+                message(lang, &format!("assess-term-{k}_{v}"), &[])
+            } else if LISTS.contains(k) {
+                v.split(',')
+                    .map(|id| message(lang, &format!("assess-term-{id}"), &[]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else if NUMBERS.contains(k) && lang != Language::En {
+                v.replace('.', ",")
             } else {
                 v.clone()
             };
@@ -94,7 +115,7 @@ pub fn explain_reason(lang: Language, r: &Reason) -> String {
 #[must_use]
 pub fn explain(lang: Language, assessment: &Assessment) -> Vec<String> {
     match assessment {
-        Assessment::Assessed { reasons, .. } => {
+        Assessment::Assessed { reasons, .. } | Assessment::NotifyController { reasons } => {
             reasons.iter().map(|r| explain_reason(lang, r)).collect()
         }
         Assessment::NeedsMoreInformation { missing } => {
@@ -135,16 +156,25 @@ mod tests {
             );
         }
         let r = Reason {
-            code: "dpc-basic",
+            code: "se",
             args: vec![
-                ("category", "health".into()),
-                ("type", "sensitive".into()),
-                ("score", "4".into()),
+                ("dpc", "4".into()),
+                ("ei", "0.75".into()),
+                ("cb", "0.5".into()),
+                ("score", "3.5".into()),
+                ("level", "high".into()),
             ],
         };
-        assert_eq!(
-            explain_reason(Language::Fi, &r),
-            "Käsittelyn asiayhteys (DPC): kriittisimmät vuotaneet tiedot ovat terveystiedot, ENISA-menetelmässä arkaluonteiset tiedot, perusarvo 4."
-        );
+        let fi = explain_reason(Language::Fi, &r);
+        assert!(fi.contains("4 × 0,75 + 0,5 = 3,5: korkea"), "{fi}");
+        let sv = explain_reason(Language::Sv, &r);
+        assert!(sv.contains("4 × 0,75 + 0,5 = 3,5: hög"), "{sv}");
+        let en = explain_reason(Language::En, &r);
+        assert!(en.contains("4 × 0.75 + 0.5 = 3.5: high"), "{en}");
+        let theft = Reason {
+            code: "sev-identity-theft",
+            args: vec![("items", "person_name,date_of_birth".into())],
+        };
+        assert!(explain_reason(Language::En, &theft).contains("(names, dates of birth)"));
     }
 }

@@ -208,36 +208,19 @@ impl ContextFactor {
     }
 }
 
-/// One whole-step change of the DPC, with the reason that ENISA requires for any change.
+/// One whole-step change of the DPC of one data category, with the reason that ENISA requires
+/// for any change. ENISA scores each category with its own adjustments and takes the highest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DpcAdjustment {
+    /// The affected category whose score this changes (one of `data_categories`). Required:
+    /// an adjustment without its category is reported as a missing answer.
+    #[serde(default)]
+    pub category: Option<DataCategory>,
     pub factor: ContextFactor,
     /// Whole steps: 1–3 for increasing factors (positive), 1–3 for decreasing ones (negative).
     pub steps: i8,
     /// Why this factor applies here. Required.
     pub justification: String,
-}
-
-/// A mitigating circumstance that neutralises a loss of confidentiality to known recipients
-/// (ENISA Annex 3 and the EDPB examples of a trusted recipient).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Mitigation {
-    /// The known, trusted recipient confirmed in writing that the data were deleted unread or
-    /// unused.
-    RecipientConfirmedDeletion,
-    /// The known recipients are bound by professional secrecy or a legal duty of confidentiality.
-    RecipientBoundBySecrecy,
-}
-
-impl Mitigation {
-    #[must_use]
-    pub const fn id(self) -> &'static str {
-        match self {
-            Self::RecipientConfirmedDeletion => "recipient_confirmed_deletion",
-            Self::RecipientBoundBySecrecy => "recipient_bound_by_secrecy",
-        }
-    }
 }
 
 /// ENISA Ease of Identification.
@@ -342,16 +325,176 @@ pub struct Unintelligibility {
     pub key_compromised: bool,
 }
 
-/// Which supervisory authority's policy applies.
+/// Which reading of the law the engine applies. There is one: the GDPR text as the EDPB
+/// guidelines read it (WP250 rev.01, Guidelines 9/2022). A national policy that departs from it
+/// would have to cite its source; none is built in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Policy {
-    /// The GDPR text and EDPB guidelines as they stand.
     #[default]
     Edpb,
-    /// Finland (Tietosuojavaltuutetun toimisto): people are informed whenever the risk was high,
-    /// even if later measures lowered it.
-    Fi,
+}
+
+/// Whether the organisation decides on the processing (controller) or processes the data on
+/// behalf of another organisation (processor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Art. 33(1), 34: the organisation assesses the risk and notifies.
+    Controller,
+    /// Art. 33(2): the organisation tells the controller without undue delay; the controller
+    /// assesses and notifies.
+    Processor,
+}
+
+/// Who has, or may have, the data after a loss of confidentiality: what makes misuse likely.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipients {
+    /// Known recipients who are trusted and bound by professional secrecy or a contractual or
+    /// legal duty of confidentiality (another health professional, an insurance agent bound by
+    /// secrecy, a contractor under a confidentiality agreement).
+    TrustedBoundBySecrecy,
+    /// A few identified recipients not bound by secrecy (a letter to the wrong customer).
+    KnownFew,
+    /// Many identified recipients (an e-mail list, a whole course or staff).
+    KnownMany,
+    /// Nobody knows who, and nothing shows intent: a device or file lost in transit, data left
+    /// open where anyone could look.
+    Unknown,
+    /// Someone who took the data on purpose: a thief, an attacker, an insider misusing them.
+    Malicious,
+    /// The data are public: published on the internet, offered for sale, shared openly.
+    Published,
+}
+
+impl Recipients {
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::TrustedBoundBySecrecy => "trusted_bound_by_secrecy",
+            Self::KnownFew => "known_few",
+            Self::KnownMany => "known_many",
+            Self::Unknown => "unknown",
+            Self::Malicious => "malicious",
+            Self::Published => "published",
+        }
+    }
+}
+
+/// What has been done to get disclosed data back or out of the recipients' hands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Containment {
+    /// Nothing yet: the data may still be with the recipients.
+    None,
+    /// Every recipient confirmed (in writing) that the data were deleted without being used or
+    /// passed on.
+    DeletedWithConfirmation,
+    /// The device or file was recovered and evidence (logs, forensic examination) shows the
+    /// data were not accessed.
+    RecoveredUnaccessed,
+}
+
+impl Containment {
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::DeletedWithConfirmation => "deleted_with_confirmation",
+            Self::RecoveredUnaccessed => "recovered_unaccessed",
+        }
+    }
+}
+
+/// How long personal data were unavailable (or are still: `permanent`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Outage {
+    /// Less than an hour.
+    Minutes,
+    /// An hour or more, less than a day.
+    Hours,
+    /// A day or more, less than a week.
+    Days,
+    /// A week or more, but the data were restored in the end.
+    Weeks,
+    /// The data are lost for good (no backup, nothing to rebuild them from).
+    Permanent,
+}
+
+impl Outage {
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::Minutes => "minutes",
+            Self::Hours => "hours",
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Permanent => "permanent",
+        }
+    }
+}
+
+/// What the unavailability stopped or caused for the people concerned.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum OutageEffect {
+    /// Nothing the people concerned would notice.
+    None,
+    /// Delays and annoyances: waiting, asking again, giving the data again.
+    Inconvenience,
+    /// People could not use a service they rely on (pay, be paid, receive a benefit, study,
+    /// work, travel) for the time.
+    ServiceDenied,
+    /// Care, safety or livelihood was put at risk (treatment delayed, a child's protection case
+    /// unreachable, income lost).
+    CareOrSafety,
+}
+
+impl OutageEffect {
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Inconvenience => "inconvenience",
+            Self::ServiceDenied => "service_denied",
+            Self::CareOrSafety => "care_or_safety",
+        }
+    }
+}
+
+/// The controller's field, where it reveals something about the people in its data (being a
+/// patient, a client of social services, a pupil).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sector {
+    /// Health care: being in the data reveals that a person is or was a patient.
+    HealthCare,
+    /// Social services: being in the data reveals a person's social or family circumstances.
+    SocialServices,
+    /// A school or day care: the people are mostly children.
+    School,
+    /// Any other field.
+    Other,
+}
+
+impl Sector {
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::HealthCare => "health_care",
+            Self::SocialServices => "social_services",
+            Self::School => "school",
+            Self::Other => "other",
+        }
+    }
 }
 
 /// A case description for the engine. The JSON form is documented in
@@ -371,10 +514,6 @@ pub struct AssessmentInput {
     pub confidentiality: Option<Confidentiality>,
     pub integrity: Option<Integrity>,
     pub availability: Option<Availability>,
-    /// Circumstances that neutralise a disclosure to known recipients. Only valid with
-    /// `confidentiality: known_recipients`. Absent means none is claimed.
-    #[serde(default)]
-    pub mitigations: Vec<Mitigation>,
     /// Was the breach caused on purpose (theft, hacking, an insider selling data)?
     pub malicious: Option<bool>,
     pub data_subjects: Option<Count>,
@@ -387,6 +526,21 @@ pub struct AssessmentInput {
     pub joint_controllers: Option<bool>,
     /// Did the breach happen at a processor of ours?
     pub at_processor: Option<bool>,
+    /// Is the organisation the controller of the data, or a processor for another controller?
+    pub acting_as: Option<Role>,
+    /// After a loss of confidentiality: who has, or may have, the data.
+    pub recipients: Option<Recipients>,
+    /// After a loss of confidentiality: what has been done to get the data back.
+    pub containment: Option<Containment>,
+    /// After a loss of availability: for how long the data were unavailable.
+    pub unavailable_for: Option<Outage>,
+    /// After a loss of availability: what it stopped or caused for the people.
+    pub outage_effect: Option<OutageEffect>,
+    /// Are children, patients, people in a dependent position (employees, pupils, clients of
+    /// social services) or others in need of special protection among the people affected?
+    pub vulnerable_people: Option<bool>,
+    /// The controller's field, where it reveals something about the people.
+    pub sector: Option<Sector>,
     #[serde(default)]
     pub policy: Policy,
 }

@@ -1,5 +1,6 @@
-//! Assessment: the ENISA 2013 severity of a breach, the risk it implies and the Art. 33/34
-//! decisions, with the reasoning in plain language.
+//! Assessment of a personal data breach: the ENISA 2013 severity the authorities' forms ask
+//! for, the GDPR risk (severity and likelihood of each type of breach) that decides Art. 33 and
+//! 34, and the reasoning in plain language.
 //!
 //! [`assess`] is a pure function of an [`AssessmentInput`]: the case page, the register and the
 //! `breachdesk assess` command all call it, so the same facts always give the same answer. What
@@ -7,18 +8,22 @@
 //! [`Assessment::NeedsMoreInformation`] with the answers it needs.
 
 mod engine;
+mod enisa;
 mod explain;
 mod input;
 pub mod questionnaire;
+mod risk;
 
-pub use engine::{
-    Assessment, Decisions, Flags, InvalidInput, Level, Reason, Risk, Severity,
-    SubjectCommunication, assess,
-};
+pub use engine::{Assessment, Decisions, InvalidInput, Reason, SubjectCommunication, assess};
+pub use enisa::{Flags, Level, Severity};
 pub use explain::{explain, explain_reason, term};
 pub use input::{
-    AssessmentInput, Availability, Confidentiality, ContextFactor, Count, DataCategory,
-    DpcAdjustment, EnisaDataType, Identification, Integrity, Mitigation, Policy, Unintelligibility,
+    AssessmentInput, Availability, Confidentiality, Containment, ContextFactor, Count,
+    DataCategory, DpcAdjustment, EnisaDataType, Identification, Integrity, Outage, OutageEffect,
+    Policy, Recipients, Role, Sector, Unintelligibility,
+};
+pub use risk::{
+    BreachType, Likelihood, Risk, RiskAssessment, TypeRisk, combine, identity_theft_data,
 };
 
 /// The JSON Schema of [`AssessmentInput`], as published in `docs/assessment-input.schema.json`.

@@ -2,45 +2,51 @@
 //! for the rest. An answer the scope gives is never asked again; an answer neither gives stays
 //! missing, and the engine then asks for it (`needs_more_information`), never a default.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::input::{
-    AssessmentInput, Availability, Confidentiality, ContextFactor, Count, DpcAdjustment,
-    EnisaDataType, Identification, Integrity, Mitigation, Policy, Unintelligibility,
+    AssessmentInput, Availability, Confidentiality, Containment, ContextFactor, Count,
+    DataCategory, DpcAdjustment, EnisaDataType, Identification, Integrity, Outage, OutageEffect,
+    Recipients, Role, Sector, Unintelligibility,
 };
 use crate::errors::{FieldError, FieldErrors};
-use crate::scope::{self, Cause, Certainty, ConfidentialityType, Scope};
+use crate::scope::{self, Cause, Certainty, ConfidentialityType, Scope, SubjectCategory};
 
-/// The handlers' answers to the questionnaire, as saved in the record.
+/// The handlers' answers to the questionnaire, as saved in the record. Answers saved by earlier
+/// versions keep what still means the same; an answer whose meaning changed (the old
+/// "known"/"unknown" recipients) is read as unanswered, so it is asked again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answers {
+    pub acting_as: Option<Role>,
     pub identification: Option<Identification>,
-    /// Who may have received the data, when the scope says it was disclosed.
+    /// Who has, or may have, the data, when confidentiality was lost.
+    #[serde(default, deserialize_with = "recipients_or_unanswered")]
     pub recipients: Option<Recipients>,
+    pub containment: Option<Containment>,
     /// Only asked when the scope leaves it open.
     pub confidentiality: Option<Confidentiality>,
     pub availability: Option<Availability>,
+    pub unavailable_for: Option<Outage>,
+    pub outage_effect: Option<OutageEffect>,
     pub malicious: Option<bool>,
     pub strongly_encrypted: Option<bool>,
     pub key_compromised: Option<bool>,
-    #[serde(default)]
-    pub mitigations: Vec<Mitigation>,
     pub credentials_give_access_to: Option<EnisaDataType>,
     #[serde(default)]
     pub dpc_adjustments: Vec<DpcAdjustment>,
+    pub vulnerable_people: Option<bool>,
+    pub sector: Option<Sector>,
     pub subsequent_measures_remove_high_risk: Option<bool>,
     pub disproportionate_effort: Option<bool>,
     pub joint_controllers: Option<bool>,
     pub at_processor: Option<bool>,
-    pub policy: Option<Policy>,
 }
 
-/// Whether the people who received disclosed data are known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Recipients {
-    Known,
-    Unknown,
+fn recipients_or_unanswered<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Recipients>, D::Error> {
+    let raw = Option::<String>::deserialize(d)?;
+    Ok(raw.and_then(|r| serde_json::from_value(serde_json::Value::String(r)).ok()))
 }
 
 /// Which questions the scope leaves open (so the form asks only those).
@@ -50,9 +56,12 @@ pub struct Open {
     pub recipients: bool,
     pub confidentiality: bool,
     pub availability: bool,
+    pub outage: bool,
+    pub unavailable_for: bool,
     pub malicious: bool,
     pub unintelligible: bool,
     pub credentials: bool,
+    pub vulnerable_people: bool,
 }
 
 /// What the scope says, in the engine's terms, and which questions remain.
@@ -67,16 +76,26 @@ pub fn from_scope(scope: &Scope) -> (AssessmentInput, Open) {
         // No loss of confidentiality, or reasonable evidence that nothing left.
         None | Some((ConfidentialityType::NotDisclosed, _)) => Some(Confidentiality::None),
         Some((ConfidentialityType::Disclosed, _)) => {
+            // Known or unknown recipients: the recipients question answers it.
             open.recipients = true;
             None
         }
-        Some((ConfidentialityType::LikelyDisclosed, _)) => Some(Confidentiality::ExposedNoEvidence),
+        Some((ConfidentialityType::LikelyDisclosed, _)) => {
+            open.recipients = true;
+            Some(Confidentiality::ExposedNoEvidence)
+        }
         Some(_) => {
+            open.recipients = true;
             open.confidentiality = true;
             None
         }
     };
+    let lost = !matches!(
+        scope.confidentiality,
+        None | Some((ConfidentialityType::NotDisclosed, _))
+    );
     input.unintelligible = match scope.confidentiality.map(|c| c.1) {
+        _ if !lost => None,
         Some(scope::Unintelligibility::ProtectionIntact) => Some(Unintelligibility {
             strongly_encrypted: true,
             key_compromised: false,
@@ -100,15 +119,24 @@ pub fn from_scope(scope: &Scope) -> (AssessmentInput, Open) {
         Some(scope::IntegrityType::MisuseReversible) => Integrity::Recoverable,
         Some(scope::IntegrityType::MisuseIrreversible) => Integrity::NotRecoverable,
     });
-    input.availability = match scope.availability {
-        None => Some(Availability::None),
-        Some(scope::AvailabilityType::Temporary) => Some(Availability::Temporary),
-        Some(scope::AvailabilityType::Permanent) => Some(Availability::Full),
+    match scope.availability {
+        None => input.availability = Some(Availability::None),
+        Some(scope::AvailabilityType::Temporary) => {
+            open.availability = true;
+            open.outage = true;
+            open.unavailable_for = true;
+        }
+        Some(scope::AvailabilityType::Permanent) => {
+            input.availability = Some(Availability::Full);
+            input.unavailable_for = Some(Outage::Permanent);
+            open.outage = true;
+        }
         Some(scope::AvailabilityType::NotDetermined) => {
             open.availability = true;
-            None
+            open.outage = true;
+            open.unavailable_for = true;
         }
-    };
+    }
     input.malicious = match scope.cause {
         Cause::InternalMalicious | Cause::ExternalMalicious => Some(true),
         Cause::InternalNonMalicious | Cause::ExternalNonMalicious => Some(false),
@@ -122,9 +150,17 @@ pub fn from_scope(scope: &Scope) -> (AssessmentInput, Open) {
         (Certainty::Approximate, Some(v)) => Count::Approximate(v),
         _ => Count::Unknown,
     });
-    open.credentials = scope
-        .affected
-        .contains(&super::input::DataCategory::Credential);
+    if scope.subject_categories.iter().any(|c| {
+        matches!(
+            c,
+            SubjectCategory::Minors | SubjectCategory::Patients | SubjectCategory::Vulnerable
+        )
+    }) {
+        input.vulnerable_people = Some(true);
+    } else {
+        open.vulnerable_people = true;
+    }
+    open.credentials = scope.affected.contains(&DataCategory::Credential);
     (input, open)
 }
 
@@ -132,17 +168,32 @@ pub fn from_scope(scope: &Scope) -> (AssessmentInput, Open) {
 #[must_use]
 pub fn combine(scope: &Scope, answers: &Answers) -> AssessmentInput {
     let (mut input, open) = from_scope(scope);
-    if open.recipients {
-        input.confidentiality = answers.recipients.map(|r| match r {
-            Recipients::Known => Confidentiality::KnownRecipients,
-            Recipients::Unknown => Confidentiality::UnknownRecipients,
-        });
-    }
     if open.confidentiality {
         input.confidentiality = answers.confidentiality;
     }
+    if open.recipients {
+        input.recipients = answers.recipients;
+        input.containment = answers.containment;
+        if input.confidentiality.is_none() && !open.confidentiality {
+            // Disclosed: the ENISA circumstance follows from who received the data.
+            input.confidentiality = answers.recipients.map(|r| match r {
+                Recipients::TrustedBoundBySecrecy | Recipients::KnownFew | Recipients::KnownMany => {
+                    Confidentiality::KnownRecipients
+                }
+                Recipients::Unknown | Recipients::Malicious | Recipients::Published => {
+                    Confidentiality::UnknownRecipients
+                }
+            });
+        }
+    }
     if open.availability {
         input.availability = answers.availability;
+    }
+    if open.unavailable_for && input.availability != Some(Availability::None) {
+        input.unavailable_for = answers.unavailable_for;
+    }
+    if open.outage && input.availability != Some(Availability::None) {
+        input.outage_effect = answers.outage_effect;
     }
     if open.malicious {
         input.malicious = answers.malicious;
@@ -156,15 +207,18 @@ pub fn combine(scope: &Scope, answers: &Answers) -> AssessmentInput {
                 key_compromised: strongly_encrypted && key_compromised,
             });
     }
+    if open.vulnerable_people {
+        input.vulnerable_people = answers.vulnerable_people;
+    }
+    input.acting_as = answers.acting_as;
+    input.sector = answers.sector;
     input.identification = answers.identification;
-    input.mitigations.clone_from(&answers.mitigations);
     input.credentials_give_access_to = answers.credentials_give_access_to;
     input.dpc_adjustments.clone_from(&answers.dpc_adjustments);
     input.subsequent_measures_remove_high_risk = answers.subsequent_measures_remove_high_risk;
     input.disproportionate_effort = answers.disproportionate_effort;
     input.joint_controllers = answers.joint_controllers;
     input.at_processor = answers.at_processor;
-    input.policy = answers.policy.unwrap_or(Policy::Fi);
     input
 }
 
@@ -204,11 +258,51 @@ const FACTORS: &[(&str, ContextFactor)] = &[
     ("nature_of_data", ContextFactor::NatureOfData),
 ];
 
+/// The choices of each question, by id, in the order the form lists them.
+pub const RECIPIENTS: &[(&str, Recipients)] = &[
+    ("trusted_bound_by_secrecy", Recipients::TrustedBoundBySecrecy),
+    ("known_few", Recipients::KnownFew),
+    ("known_many", Recipients::KnownMany),
+    ("unknown", Recipients::Unknown),
+    ("malicious", Recipients::Malicious),
+    ("published", Recipients::Published),
+];
+pub const CONTAINMENT: &[(&str, Containment)] = &[
+    ("none", Containment::None),
+    ("deleted_with_confirmation", Containment::DeletedWithConfirmation),
+    ("recovered_unaccessed", Containment::RecoveredUnaccessed),
+];
+pub const OUTAGE: &[(&str, Outage)] = &[
+    ("minutes", Outage::Minutes),
+    ("hours", Outage::Hours),
+    ("days", Outage::Days),
+    ("weeks", Outage::Weeks),
+    ("permanent", Outage::Permanent),
+];
+pub const OUTAGE_EFFECT: &[(&str, OutageEffect)] = &[
+    ("none", OutageEffect::None),
+    ("inconvenience", OutageEffect::Inconvenience),
+    ("service_denied", OutageEffect::ServiceDenied),
+    ("care_or_safety", OutageEffect::CareOrSafety),
+];
+pub const SECTOR: &[(&str, Sector)] = &[
+    ("health_care", Sector::HealthCare),
+    ("social_services", Sector::SocialServices),
+    ("school", Sector::School),
+    ("other", Sector::Other),
+];
+pub const ROLE: &[(&str, Role)] = &[
+    ("controller", Role::Controller),
+    ("processor", Role::Processor),
+];
+
 /// Reads the questionnaire form. Unanswered questions stay `None`; only contradictions and
-/// unknown values are errors (an adjustment without its justification, or outside its range).
+/// unknown values are errors (an adjustment without its category or justification, or outside
+/// its range).
 pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
     let mut e = FieldErrors::new();
     let mut a = Answers {
+        acting_as: pick(&mut e, "acting_as", form.one("acting_as"), ROLE),
         identification: pick(
             &mut e,
             "identification",
@@ -220,15 +314,8 @@ pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
                 ("maximum", Identification::Maximum),
             ],
         ),
-        recipients: pick(
-            &mut e,
-            "recipients",
-            form.one("recipients"),
-            &[
-                ("known", Recipients::Known),
-                ("unknown", Recipients::Unknown),
-            ],
-        ),
+        recipients: pick(&mut e, "recipients", form.one("recipients"), RECIPIENTS),
+        containment: pick(&mut e, "containment", form.one("containment"), CONTAINMENT),
         confidentiality: pick(
             &mut e,
             "confidentiality",
@@ -251,10 +338,16 @@ pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
                 ("full", Availability::Full),
             ],
         ),
+        unavailable_for: pick(
+            &mut e,
+            "unavailable_for",
+            form.one("unavailable_for"),
+            OUTAGE,
+        ),
+        outage_effect: pick(&mut e, "outage_effect", form.one("outage_effect"), OUTAGE_EFFECT),
         malicious: yes_no(&mut e, "malicious", form.one("malicious")),
         strongly_encrypted: yes_no(&mut e, "strongly_encrypted", form.one("strongly_encrypted")),
         key_compromised: yes_no(&mut e, "key_compromised", form.one("key_compromised")),
-        mitigations: Vec::new(),
         credentials_give_access_to: pick(
             &mut e,
             "credentials_give_access_to",
@@ -267,6 +360,8 @@ pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
             ],
         ),
         dpc_adjustments: Vec::new(),
+        vulnerable_people: yes_no(&mut e, "vulnerable_people", form.one("vulnerable_people")),
+        sector: pick(&mut e, "sector", form.one("sector"), SECTOR),
         subsequent_measures_remove_high_risk: yes_no(
             &mut e,
             "subsequent_measures_remove_high_risk",
@@ -279,40 +374,21 @@ pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
         ),
         joint_controllers: yes_no(&mut e, "joint_controllers", form.one("joint_controllers")),
         at_processor: yes_no(&mut e, "at_processor", form.one("at_processor")),
-        policy: pick(
-            &mut e,
-            "policy",
-            form.one("policy"),
-            &[("fi", Policy::Fi), ("edpb", Policy::Edpb)],
-        ),
     };
-    for m in form.all("mitigations") {
-        match pick(
-            &mut e,
-            "mitigations",
-            m,
-            &[
-                (
-                    "recipient_confirmed_deletion",
-                    Mitigation::RecipientConfirmedDeletion,
-                ),
-                (
-                    "recipient_bound_by_secrecy",
-                    Mitigation::RecipientBoundBySecrecy,
-                ),
-            ],
-        ) {
-            Some(m) if !a.mitigations.contains(&m) => a.mitigations.push(m),
-            _ => {}
-        }
-    }
     for i in 1..=3 {
+        let category = form.one(&format!("adj{i}_category"));
         let factor = form.one(&format!("adj{i}_factor"));
         let steps = form.one(&format!("adj{i}_steps"));
         let justification = form.one(&format!("adj{i}_justification")).trim();
-        if factor.is_empty() && steps.is_empty() && justification.is_empty() {
+        if category.is_empty() && factor.is_empty() && steps.is_empty() && justification.is_empty()
+        {
             continue;
         }
+        let category = DataCategory::ALL.iter().copied().find(|c| c.id() == category);
+        let Some(category) = category else {
+            e.add("dpc_adjustments", FieldError::Required);
+            continue;
+        };
         let Some(factor) = pick(&mut e, "dpc_adjustments", factor, FACTORS) else {
             e.add("dpc_adjustments", FieldError::Required);
             continue;
@@ -323,6 +399,7 @@ pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
                     e.add("dpc_adjustments", FieldError::Required);
                 } else {
                     a.dpc_adjustments.push(DpcAdjustment {
+                        category: Some(category),
                         factor,
                         steps: s,
                         justification: justification.chars().take(2000).collect(),

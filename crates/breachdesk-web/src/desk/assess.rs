@@ -8,9 +8,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use breachdesk_core::assessment::questionnaire::{self, AnswerForm, Answers, Open};
-use breachdesk_core::assessment::{self, Assessment, explain, term};
+use breachdesk_core::assessment::{self, Assessment, DataCategory, explain, term};
 use breachdesk_core::errors::{FieldError, FieldErrors};
-use breachdesk_core::investigation::{self, Entry};
+use breachdesk_core::report::Language;
+use breachdesk_core::investigation::{self, DecidedRisk, Entry};
 use breachdesk_core::ports::CaseEntryRecord;
 use breachdesk_core::scope::Scope;
 use breachdesk_core::workflow::Action;
@@ -44,15 +45,9 @@ pub struct QuestionView {
 }
 
 #[derive(Debug)]
-pub struct Check {
-    pub name: String,
-    pub label: String,
-    pub checked: bool,
-}
-
-#[derive(Debug)]
 pub struct AdjustmentRow {
     pub n: usize,
+    pub categories: Vec<OptionView>,
     pub factors: Vec<OptionView>,
     pub steps: Vec<OptionView>,
     pub justification: String,
@@ -76,13 +71,19 @@ pub struct AssessmentView {
     pub level: String,
     pub score: String,
     pub risk: String,
+    /// Severity of the consequences and their likelihood, per type of breach.
+    pub risk_types: Vec<String>,
+    /// The organisation acts as processor: the proposal is to tell the controller.
+    pub processor: bool,
+    /// Choices of the decision form.
+    pub severity_options: Vec<OptionView>,
+    pub likelihood_options: Vec<OptionView>,
     pub authority: String,
     pub subjects: String,
     pub others: Vec<String>,
     pub reasons: Vec<String>,
     pub problem: Option<String>,
     pub questions: Vec<QuestionView>,
-    pub mitigations: Vec<Check>,
     pub adjustments: Vec<AdjustmentRow>,
     pub decisions: Vec<DecisionView>,
 }
@@ -128,31 +129,24 @@ fn answer_values(a: &Answers) -> HashMap<String, String> {
             v.insert(k.to_owned(), val);
         }
     };
-    put(
-        "identification",
-        a.identification.map(|x| id_of(&x)).unwrap_or_default(),
-    );
-    put(
-        "recipients",
-        a.recipients.map(|x| id_of(&x)).unwrap_or_default(),
-    );
-    put(
-        "confidentiality",
-        a.confidentiality.map(|x| id_of(&x)).unwrap_or_default(),
-    );
-    put(
-        "availability",
-        a.availability.map(|x| id_of(&x)).unwrap_or_default(),
-    );
+    let id = |x: Option<String>| x.unwrap_or_default();
+    put("acting_as", id(a.acting_as.map(|x| id_of(&x))));
+    put("identification", id(a.identification.map(|x| id_of(&x))));
+    put("recipients", id(a.recipients.map(|x| id_of(&x))));
+    put("containment", id(a.containment.map(|x| id_of(&x))));
+    put("confidentiality", id(a.confidentiality.map(|x| id_of(&x))));
+    put("availability", id(a.availability.map(|x| id_of(&x))));
+    put("unavailable_for", id(a.unavailable_for.map(|x| id_of(&x))));
+    put("outage_effect", id(a.outage_effect.map(|x| id_of(&x))));
     put("malicious", bool_id(a.malicious).into());
     put("strongly_encrypted", bool_id(a.strongly_encrypted).into());
     put("key_compromised", bool_id(a.key_compromised).into());
     put(
         "credentials_give_access_to",
-        a.credentials_give_access_to
-            .map(|x| id_of(&x))
-            .unwrap_or_default(),
+        id(a.credentials_give_access_to.map(|x| id_of(&x))),
     );
+    put("vulnerable_people", bool_id(a.vulnerable_people).into());
+    put("sector", id(a.sector.map(|x| id_of(&x))));
     put(
         "subsequent_measures_remove_high_risk",
         bool_id(a.subsequent_measures_remove_high_risk).into(),
@@ -163,11 +157,11 @@ fn answer_values(a: &Answers) -> HashMap<String, String> {
     );
     put("joint_controllers", bool_id(a.joint_controllers).into());
     put("at_processor", bool_id(a.at_processor).into());
-    put("policy", a.policy.map(|x| id_of(&x)).unwrap_or_default());
-    for m in &a.mitigations {
-        put(&format!("mitigations__{}", m.id()), "on".into());
-    }
     for (i, adj) in a.dpc_adjustments.iter().enumerate().take(3) {
+        put(
+            &format!("adj{}_category", i + 1),
+            adj.category.map(DataCategory::id).unwrap_or_default(),
+        );
         put(&format!("adj{}_factor", i + 1), adj.factor.id().into());
         put(&format!("adj{}_steps", i + 1), adj.steps.to_string());
         put(
@@ -186,37 +180,61 @@ fn questions(tr: Tr<'_>, open: Open, values: &HashMap<String, String>) -> Vec<Qu
         hint: tr.t(&format!("quest-{name}-hint")),
         options: options(tr, val(name), &items),
     };
-    let mut out = Vec::new();
-    if open.recipients {
-        out.push(q(
-            "recipients",
-            vec![
-                ("known", tr.t("quest-recipients-known")),
-                ("unknown", tr.t("quest-recipients-unknown")),
-            ],
-        ));
+    let choices = |name: &str, ids: &[&'static str]| -> Vec<(&'static str, String)> {
+        ids.iter()
+            .map(|c| (*c, tr.t(&format!("quest-{name}-{c}"))))
+            .collect()
+    };
+    fn ids<T>(list: &[(&'static str, T)]) -> Vec<&'static str> {
+        list.iter().map(|(id, _)| *id).collect()
     }
+    let mut out = vec![q(
+        "acting_as",
+        choices("acting_as", &ids(questionnaire::ROLE)),
+    )];
     if open.confidentiality {
         out.push(q(
             "confidentiality",
-            [
-                "none",
-                "exposed_no_evidence",
-                "known_recipients",
-                "unknown_recipients",
-            ]
-            .iter()
-            .map(|c| (*c, tr.t(&format!("quest-confidentiality-{c}"))))
-            .collect(),
+            choices(
+                "confidentiality",
+                &[
+                    "none",
+                    "exposed_no_evidence",
+                    "known_recipients",
+                    "unknown_recipients",
+                ],
+            ),
+        ));
+    }
+    if open.recipients {
+        out.push(q(
+            "recipients",
+            choices("recipients", &ids(questionnaire::RECIPIENTS)),
+        ));
+        out.push(q(
+            "containment",
+            choices("containment", &ids(questionnaire::CONTAINMENT)),
         ));
     }
     if open.availability {
         out.push(q(
             "availability",
-            ["none", "recoverable_easily", "temporary", "full"]
-                .iter()
-                .map(|c| (*c, tr.t(&format!("quest-availability-{c}"))))
-                .collect(),
+            choices(
+                "availability",
+                &["none", "recoverable_easily", "temporary", "full"],
+            ),
+        ));
+    }
+    if open.unavailable_for {
+        out.push(q(
+            "unavailable_for",
+            choices("unavailable_for", &ids(questionnaire::OUTAGE)),
+        ));
+    }
+    if open.outage {
+        out.push(q(
+            "outage_effect",
+            choices("outage_effect", &ids(questionnaire::OUTAGE_EFFECT)),
         ));
     }
     if open.malicious {
@@ -237,11 +255,15 @@ fn questions(tr: Tr<'_>, open: Open, values: &HashMap<String, String>) -> Vec<Qu
     }
     out.push(q(
         "identification",
-        ["negligible", "limited", "significant", "maximum"]
-            .iter()
-            .map(|c| (*c, tr.t(&format!("quest-identification-{c}"))))
-            .collect(),
+        choices(
+            "identification",
+            &["negligible", "limited", "significant", "maximum"],
+        ),
     ));
+    if open.vulnerable_people {
+        out.push(q("vulnerable_people", yes_no(tr)));
+    }
+    out.push(q("sector", choices("sector", &ids(questionnaire::SECTOR))));
     for name in [
         "subsequent_measures_remove_high_risk",
         "disproportionate_effort",
@@ -250,24 +272,37 @@ fn questions(tr: Tr<'_>, open: Open, values: &HashMap<String, String>) -> Vec<Qu
     ] {
         out.push(q(name, yes_no(tr)));
     }
-    out.push(q(
-        "policy",
-        vec![
-            ("fi", tr.t("quest-policy-fi")),
-            ("edpb", tr.t("quest-policy-edpb")),
-        ],
-    ));
     out
 }
 
-fn adjustment_rows(tr: Tr<'_>, values: &HashMap<String, String>) -> Vec<AdjustmentRow> {
+fn adjustment_rows(
+    tr: Tr<'_>,
+    affected: &[DataCategory],
+    values: &HashMap<String, String>,
+) -> Vec<AdjustmentRow> {
     (1..=3)
         .map(|n| {
             let val = |k: String| values.get(&k).cloned().unwrap_or_default();
+            let category = val(format!("adj{n}_category"));
             let factor = val(format!("adj{n}_factor"));
             let steps = val(format!("adj{n}_steps"));
             AdjustmentRow {
                 n,
+                categories: options(
+                    tr,
+                    &category,
+                    &affected
+                        .iter()
+                        .map(|c| {
+                            let id = c.id();
+                            let label = term(tr.language, &id);
+                            (id, label)
+                        })
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(|(id, label)| (id.as_str(), label.clone()))
+                        .collect::<Vec<_>>(),
+                ),
                 factors: options(
                     tr,
                     &factor,
@@ -296,6 +331,16 @@ fn adjustment_rows(tr: Tr<'_>, values: &HashMap<String, String>) -> Vec<Adjustme
             }
         })
         .collect()
+}
+
+/// A number with the decimal separator of the page's language.
+fn decimal(tr: Tr<'_>, x: f64) -> String {
+    let s = format!("{x:.2}");
+    if tr.language == Language::En {
+        s
+    } else {
+        s.replace('.', ",")
+    }
 }
 
 fn communication_text(tr: Tr<'_>, id: &str) -> String {
@@ -330,12 +375,17 @@ pub fn build(
                     notify_authority,
                     communicate_to_subjects,
                     reason,
+                    decided_risk,
                 } => Some(DecisionView {
                     when: local(r.created_at),
                     who: r.created_by.map(names).unwrap_or_default(),
                     proposed: proposal_text(tr, proposed),
                     decided: format!(
-                        "{}; {}",
+                        "{}{}; {}",
+                        decided_risk
+                            .as_ref()
+                            .map(|d| format!("{} · ", decided_text(tr, d)))
+                            .unwrap_or_default(),
                         if *notify_authority {
                             tr.t("desk-authority-yes")
                         } else {
@@ -349,6 +399,22 @@ pub fn build(
                 _ => None,
             })
             .collect(),
+        severity_options: ["low", "medium", "high", "very_high"]
+            .iter()
+            .map(|l| OptionView {
+                value: (*l).to_owned(),
+                label: term(tr.language, l),
+                selected: false,
+            })
+            .collect(),
+        likelihood_options: ["remote", "possible", "likely", "almost_certain"]
+            .iter()
+            .map(|l| OptionView {
+                value: (*l).to_owned(),
+                label: term(tr.language, &format!("likelihood_{l}")),
+                selected: false,
+            })
+            .collect(),
         ..AssessmentView::default()
     };
     let Some(scope) = scope else {
@@ -360,26 +426,53 @@ pub fn build(
         .cloned()
         .unwrap_or_else(|| answer_values(&answers));
     view.questions = questions(tr, open, &values);
-    view.mitigations = ["recipient_confirmed_deletion", "recipient_bound_by_secrecy"]
-        .iter()
-        .map(|m| Check {
-            name: format!("mitigations__{m}"),
-            label: tr.t(&format!("quest-mitigation-{m}")),
-            checked: values.contains_key(&format!("mitigations__{m}")),
-        })
-        .collect();
-    view.adjustments = adjustment_rows(tr, &values);
-    match assessment::assess(&questionnaire::combine(scope, &answers)) {
+    view.adjustments = adjustment_rows(tr, &scope.affected, &values);
+    let result = assessment::assess(&questionnaire::combine(scope, &answers));
+    match &result {
         Ok(Assessment::Assessed {
             severity,
             risk,
+            risk_assessment,
             decisions,
             ..
         }) => {
             view.assessed = true;
             view.level = term(tr.language, &id_of(&severity.level));
-            view.score = format!("{:.2}", severity.score);
-            view.risk = tr.t(&format!("desk-risk-{}", id_of(&risk)));
+            view.score = decimal(tr, severity.score);
+            view.risk = format!(
+                "{} ({})",
+                tr.t(&format!("desk-risk-{}", id_of(risk))),
+                tr.t2(
+                    "desk-risk-parts",
+                    ("severity", &term(tr.language, risk_assessment.severity.id())),
+                    (
+                        "likelihood",
+                        &term(
+                            tr.language,
+                            &format!("likelihood_{}", risk_assessment.likelihood.id())
+                        )
+                    ),
+                )
+            );
+            view.risk_types = risk_assessment
+                .types
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{}: {} — {}",
+                        term(tr.language, t.breach_type.id()),
+                        tr.t2(
+                            "desk-risk-parts",
+                            ("severity", &term(tr.language, t.severity.id())),
+                            (
+                                "likelihood",
+                                &term(tr.language, &format!("likelihood_{}", t.likelihood.id()))
+                            ),
+                        ),
+                        tr.t(&format!("desk-risk-{}", t.risk.id()))
+                    )
+                })
+                .collect();
             view.authority = if decisions.notify_authority {
                 tr.t("desk-authority-yes")
             } else {
@@ -402,6 +495,10 @@ pub fn build(
                 view.others.push(tr.t(&format!("desk-other-{o}")));
             }
         }
+        Ok(Assessment::NotifyController { .. }) => {
+            view.assessed = true;
+            view.processor = true;
+        }
         Ok(Assessment::NeedsMoreInformation { missing }) => {
             view.problem = Some(
                 tr.t1(
@@ -417,36 +514,54 @@ pub fn build(
         }
         Err(e) => view.problem = Some(format!("{} ({e})", tr.t("desk-assessment-invalid"))),
     }
-    if view.assessed
-        && let Ok(a) = assessment::assess(&questionnaire::combine(scope, &answers))
+    if let Ok(a) = &result
+        && view.assessed
     {
-        view.reasons = explain(tr.language, &a);
+        view.reasons = explain(tr.language, a);
     }
     view
 }
 
 fn proposal_text(tr: Tr<'_>, proposed: &serde_json::Value) -> String {
-    if proposed["outcome"] == "assessed" {
-        let level = proposed["severity"]["level"].as_str().unwrap_or_default();
-        let risk = proposed["risk"].as_str().unwrap_or_default();
-        let authority = proposed["decisions"]["notify_authority"].as_bool() == Some(true);
-        let subjects = proposed["decisions"]["communicate_to_subjects"]
-            .as_str()
-            .unwrap_or_default();
-        format!(
-            "{} · {} · {}; {}",
-            term(tr.language, level),
-            tr.t(&format!("desk-risk-{risk}")),
-            if authority {
-                tr.t("desk-authority-yes")
-            } else {
-                tr.t("desk-authority-no")
-            },
-            communication_text(tr, subjects)
-        )
-    } else {
-        tr.t("desk-assessment-incomplete")
+    match proposed["outcome"].as_str() {
+        Some("assessed") => {
+            let level = proposed["severity"]["level"].as_str().unwrap_or_default();
+            let risk = proposed["risk"].as_str().unwrap_or_default();
+            let authority = proposed["decisions"]["notify_authority"].as_bool() == Some(true);
+            let subjects = proposed["decisions"]["communicate_to_subjects"]
+                .as_str()
+                .unwrap_or_default();
+            format!(
+                "{} · {} · {}; {}",
+                term(tr.language, level),
+                tr.t(&format!("desk-risk-{risk}")),
+                if authority {
+                    tr.t("desk-authority-yes")
+                } else {
+                    tr.t("desk-authority-no")
+                },
+                communication_text(tr, subjects)
+            )
+        }
+        Some("notify_controller") => tr.t("desk-processor-proposal"),
+        _ => tr.t("desk-assessment-incomplete"),
     }
+}
+
+/// The decided risk in words, for the decisions table.
+fn decided_text(tr: Tr<'_>, d: &DecidedRisk) -> String {
+    format!(
+        "{} ({})",
+        tr.t(&format!("desk-risk-{}", d.risk)),
+        tr.t2(
+            "desk-risk-parts",
+            ("severity", &term(tr.language, &d.severity)),
+            (
+                "likelihood",
+                &term(tr.language, &format!("likelihood_{}", d.likelihood))
+            ),
+        )
+    )
 }
 
 /// The current proposal of a case (for a decision): the scope and answers as saved.
@@ -501,16 +616,31 @@ pub async fn decide(
             let mut e = FieldErrors::new();
             let proposal = current_proposal(entries);
             let accepted = form.get("decision") == "accept";
-            let (notify_authority, communicate) = if accepted {
-                if let Some(Assessment::Assessed { decisions, .. }) = &proposal {
-                    (
+            let (notify_authority, communicate, decided_risk) = if accepted {
+                match &proposal {
+                    Some(Assessment::Assessed {
+                        decisions,
+                        risk_assessment,
+                        ..
+                    }) => (
                         decisions.notify_authority,
                         id_of(&decisions.communicate_to_subjects),
-                    )
-                } else {
-                    // Nothing complete to accept: only an override (with its reason) decides.
-                    e.add("decision", FieldError::NoCompleteProposal);
-                    return Err(e);
+                        Some(DecidedRisk {
+                            risk: risk_assessment.risk.id().to_owned(),
+                            severity: risk_assessment.severity.id().to_owned(),
+                            likelihood: risk_assessment.likelihood.id().to_owned(),
+                        }),
+                    ),
+                    // A processor tells the controller; the controller decides the rest.
+                    Some(Assessment::NotifyController { .. }) => {
+                        (false, "not_required".to_owned(), None)
+                    }
+                    _ => {
+                        // Nothing complete to accept: only an override (with its reason)
+                        // decides.
+                        e.add("decision", FieldError::NoCompleteProposal);
+                        return Err(e);
+                    }
                 }
             } else {
                 let authority = match form.get("notify_authority") {
@@ -525,13 +655,34 @@ pub async fn decide(
                 if !["individual", "public", "not_required"].contains(&subjects) {
                     e.add("communicate_to_subjects", FieldError::Required);
                 }
+                let mut chosen = |field: &'static str, allowed: &[&str]| {
+                    let v = form.get(field);
+                    if allowed.contains(&v) {
+                        v.to_owned()
+                    } else {
+                        e.add(field, FieldError::Required);
+                        String::new()
+                    }
+                };
+                let decided = DecidedRisk {
+                    risk: chosen("risk", &["unlikely", "risk", "high"]),
+                    severity: chosen("severity", &["low", "medium", "high", "very_high"]),
+                    likelihood: chosen(
+                        "likelihood",
+                        &["remote", "possible", "likely", "almost_certain"],
+                    ),
+                };
                 if form.get("reason").trim().is_empty() {
                     e.add("reason", FieldError::Required);
                 }
                 if !e.is_empty() {
                     return Err(e);
                 }
-                (authority.unwrap_or(true), subjects.to_owned())
+                (
+                    authority.unwrap_or(true),
+                    subjects.to_owned(),
+                    Some(decided),
+                )
             };
             Ok(Entry::AssessmentDecision {
                 proposed: proposal
@@ -542,6 +693,7 @@ pub async fn decide(
                 notify_authority,
                 communicate_to_subjects: communicate,
                 reason: Some(form.get("reason").trim().to_owned()).filter(|r| !r.is_empty()),
+                decided_risk,
             })
         },
     )

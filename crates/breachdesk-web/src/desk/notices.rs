@@ -105,8 +105,9 @@ pub(super) fn case_facts(
             proposed,
             communicate_to_subjects,
             reason,
+            decided_risk,
             ..
-        } => Some((rec, proposed, communicate_to_subjects, reason)),
+        } => Some((rec, proposed, communicate_to_subjects, reason, decided_risk)),
         _ => None,
     });
     let timeline = entries
@@ -118,15 +119,21 @@ pub(super) fn case_facts(
             _ => None,
         })
         .collect();
-    let (severity, risk, subjects, decision_reason) = match decision {
-        Some((_, proposed, communicate, reason)) => {
+    let (severity, risk, subjects, decision_reason, impact, likelihood) = match decision {
+        Some((_, proposed, communicate, reason, decided)) => {
             let severity = proposed["severity"]["level"].as_str().map(|l| {
                 (
                     l.to_owned(),
                     proposed["severity"]["score"].as_f64().unwrap_or_default(),
                 )
             });
-            let risk = match proposed["risk"].as_str() {
+            // The risk as decided (an override's own), else the proposal's for decisions
+            // recorded before the decided risk was kept.
+            let decided_id = decided
+                .as_ref()
+                .map(|d| d.risk.as_str())
+                .or(proposed["risk"].as_str());
+            let risk = match decided_id {
                 Some("high") => Some(RiskOutcome::High),
                 Some("risk") => Some(RiskOutcome::Risk),
                 Some("unlikely") => Some(RiskOutcome::Unlikely),
@@ -138,9 +145,16 @@ pub(super) fn case_facts(
                 "not_required" => Some(SubjectsDecision::NotRequired),
                 _ => None,
             };
-            (severity, risk, subjects, reason.clone())
+            (
+                severity,
+                risk,
+                subjects,
+                reason.clone(),
+                decided.as_ref().map(|d| d.severity.clone()),
+                decided.as_ref().map(|d| d.likelihood.clone()),
+            )
         }
-        None => (None, None, None, None),
+        None => (None, None, None, None, None, None),
     };
     CaseFacts {
         reference: access.case.reference.clone(),
@@ -158,6 +172,8 @@ pub(super) fn case_facts(
         timeline,
         scope,
         severity,
+        impact,
+        likelihood,
         risk,
         subjects,
         decision_reason,

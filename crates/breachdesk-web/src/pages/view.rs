@@ -21,6 +21,10 @@ impl Tr<'_> {
         self.i18n.message(self.language, id, &[(name, value)])
     }
 
+    pub fn t2(&self, id: &str, a: (&str, &str), b: (&str, &str)) -> String {
+        self.i18n.message(self.language, id, &[a, b])
+    }
+
     pub fn lang(&self) -> &'static str {
         self.language.as_str()
     }
