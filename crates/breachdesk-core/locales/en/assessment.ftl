@@ -29,6 +29,7 @@ assess-sev-outage-long = The data were unavailable for { $outage }: severity rai
 assess-sev-many-outage = { $count } people were affected by the unavailability: severity at least medium.
 assess-sev-many-unknown-outage = The number of people affected by the unavailability is not known and may be large: severity at least medium.
 assess-lik-recipients = Who has or may have the data: { $recipients }. Likelihood of misuse: { $likelihood }.
+assess-lik-trusted = The recipients are known, trusted and bound by professional secrecy or a duty of confidentiality: they are not expected to use or pass on the data, so misuse is remote (WP250 rev.01, section IV.B).
 assess-lik-deleted = The recipients confirmed that they deleted the data without using or passing them on: likelihood lowered to { $likelihood }.
 assess-lik-recovered = The device or file was recovered and the evidence shows that nobody accessed the data: misuse is remote.
 assess-lik-protected = The data were protected by strong encryption and the key is safe: nobody who got them can read them, so misuse is remote. This protects confidentiality only, not availability or integrity.

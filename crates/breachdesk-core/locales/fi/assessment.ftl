@@ -29,6 +29,7 @@ assess-sev-outage-long = Tiedot eivät olleet saatavilla: { $outage }; vakavuus 
 assess-sev-many-outage = Saatavuuden menetys koski { $count } henkilöä: vakavuus on vähintään kohtalainen.
 assess-sev-many-unknown-outage = Saatavuuden menetyksen kohteena olleiden määrä ei ole tiedossa ja voi olla suuri: vakavuus on vähintään kohtalainen.
 assess-lik-recipients = Kenellä tiedot ovat tai voivat olla: { $recipients }. Väärinkäytön todennäköisyys: { $likelihood }.
+assess-lik-trusted = Vastaanottajat ovat tunnettuja, luotettavia ja vaitiolovelvollisia: heidän ei odoteta käyttävän tai luovuttavan tietoja, joten väärinkäyttö on epätodennäköistä (WP250 rev.01, kohta IV.B).
 assess-lik-deleted = Vastaanottajat vahvistivat poistaneensa tiedot käyttämättä tai luovuttamatta niitä: todennäköisyys laskee tasolle { $likelihood }.
 assess-lik-recovered = Laite tai tiedosto saatiin takaisin, ja selvitys osoittaa, ettei tietoihin päästy käsiksi: väärinkäyttö on epätodennäköistä.
 assess-lik-protected = Tiedot oli suojattu vahvalla salauksella ja avain on tallessa: kukaan tiedot saanut ei voi lukea niitä, joten väärinkäyttö on epätodennäköistä. Tämä suojaa vain luottamuksellisuutta, ei saatavuutta eikä eheyttä.

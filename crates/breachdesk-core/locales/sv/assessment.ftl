@@ -29,6 +29,7 @@ assess-sev-outage-long = Uppgifterna var otillgängliga: { $outage }; allvarligh
 assess-sev-many-outage = Otillgängligheten berörde { $count } personer: allvarligheten är minst medelhög.
 assess-sev-many-unknown-outage = Antalet personer som berördes av otillgängligheten är inte känt och kan vara stort: allvarligheten är minst medelhög.
 assess-lik-recipients = Vem som har eller kan ha uppgifterna: { $recipients }. Sannolikhet för missbruk: { $likelihood }.
+assess-lik-trusted = Mottagarna är kända, betrodda och har tystnadsplikt: de förväntas inte använda eller föra vidare uppgifterna, så missbruk är osannolikt (WP250 rev.01, avsnitt IV.B).
 assess-lik-deleted = Mottagarna bekräftade att de raderat uppgifterna utan att använda eller föra dem vidare: sannolikheten sänks till { $likelihood }.
 assess-lik-recovered = Enheten eller filen återfanns och utredningen visar att ingen kom åt uppgifterna: missbruk är osannolikt.
 assess-lik-protected = Uppgifterna var skyddade med stark kryptering och nyckeln är i säkerhet: ingen som fick dem kan läsa dem, så missbruk är osannolikt. Detta skyddar endast konfidentialiteten, inte tillgängligheten eller integriteten.

@@ -223,10 +223,13 @@ fn missing_answers(input: &AssessmentInput) -> Vec<&'static str> {
         "unintelligible",
         confidentiality_lost && input.unintelligible.is_none(),
     );
-    need("recipients", confidentiality_lost && input.recipients.is_none());
+    // Unless confidentiality is known to be intact, who got the data is a question of its
+    // own (for a disclosure it also settles the ENISA circumstance).
+    let confidentiality_open = input.confidentiality != Some(Confidentiality::None);
+    need("recipients", confidentiality_open && input.recipients.is_none());
     need(
         "containment",
-        confidentiality_lost && input.containment.is_none(),
+        confidentiality_open && input.containment.is_none(),
     );
     let availability_lost = input
         .availability

@@ -470,8 +470,14 @@ mod tests {
         // With the answers, an assessment: health data of 12 000 patients sent to unknown
         // recipients by an attacker is a high risk under any reading.
         let answers = Answers {
+            acting_as: Some(Role::Controller),
             identification: Some(Identification::Maximum),
-            recipients: Some(Recipients::Unknown),
+            recipients: Some(Recipients::Malicious),
+            containment: Some(Containment::None),
+            availability: Some(Availability::Temporary),
+            unavailable_for: Some(Outage::Days),
+            outage_effect: Some(OutageEffect::CareOrSafety),
+            sector: Some(Sector::HealthCare),
             subsequent_measures_remove_high_risk: Some(false),
             disproportionate_effort: Some(false),
             joint_controllers: Some(false),
@@ -481,9 +487,34 @@ mod tests {
         match assess(&combine(&scope(), &answers)).unwrap() {
             Assessment::Assessed { decisions, .. } => {
                 assert!(decisions.notify_authority, "{decisions:?}");
+                assert_eq!(
+                    decisions.communicate_to_subjects,
+                    crate::assessment::SubjectCommunication::Individual
+                );
             }
-            other @ Assessment::NeedsMoreInformation { .. } => panic!("{other:?}"),
+            other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn answers_saved_by_earlier_versions_are_read_and_changed_meanings_asked_again() {
+        let old = serde_json::json!({
+            "identification": "maximum",
+            "recipients": "known",
+            "mitigations": ["recipient_bound_by_secrecy"],
+            "policy": "fi",
+            "dpc_adjustments": [{"factor": "volume", "steps": 1, "justification": "a year of data"}]
+        });
+        let a: Answers = serde_json::from_value(old).unwrap();
+        assert_eq!(a.identification, Some(Identification::Maximum));
+        assert_eq!(a.recipients, None, "the old 'known' is asked again");
+        assert_eq!(a.dpc_adjustments[0].category, None);
+        let result = assess(&combine(&scope(), &a)).unwrap();
+        let Assessment::NeedsMoreInformation { missing } = result else {
+            panic!("{result:?}");
+        };
+        assert!(missing.contains(&"dpc_adjustments.category"), "{missing:?}");
+        assert!(missing.contains(&"recipients"), "{missing:?}");
     }
 
     struct F(Vec<(&'static str, &'static str)>);
@@ -507,6 +538,7 @@ mod tests {
     fn adjustments_need_a_justification_and_a_step_in_range() {
         let ok = read_answers(&F(vec![
             ("identification", "maximum"),
+            ("adj1_category", "health"),
             ("adj1_factor", "vulnerable_subjects"),
             ("adj1_steps", "1"),
             ("adj1_justification", "Patients of a psychiatric ward"),
@@ -514,9 +546,11 @@ mod tests {
         .unwrap();
         assert_eq!(ok.dpc_adjustments.len(), 1);
         let bad = read_answers(&F(vec![
+            ("adj1_category", "location"),
             ("adj1_factor", "publicly_available"),
             ("adj1_steps", "2"),
             ("adj1_justification", "x"),
+            ("adj2_category", "location"),
             ("adj2_factor", "volume"),
             ("adj2_steps", "1"),
             ("identification", "huge"),

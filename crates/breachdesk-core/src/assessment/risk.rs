@@ -276,6 +276,9 @@ fn confidentiality(
             ("likelihood", by_recipients.id().into()),
         ],
     ));
+    if recipients == Recipients::TrustedBoundBySecrecy {
+        reasons.push(reason("lik-trusted", &[]));
+    }
     let mut likelihood = by_recipients;
     match facts.containment {
         Some(Containment::DeletedWithConfirmation) => {

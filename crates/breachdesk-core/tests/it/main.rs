@@ -1,4 +1,4 @@
-//! Integration tests of the domain crate: the assessment engine's worked scenarios and the
+//! Integration tests of the domain crate: the published worked examples of the assessment and the
 //! properties its rules must keep.
 #![allow(
     clippy::unwrap_used,
@@ -8,7 +8,7 @@
 )]
 
 mod assessment_properties;
-mod assessment_scenarios;
+mod worked_examples;
 
 /// `docs/assessment-input.schema.json` is the published form of the engine's input: it must be
 /// what the code generates. `BREACHDESK_WRITE_SCHEMA=1 cargo test -p breachdesk-core --test it
