@@ -506,7 +506,7 @@ pub fn build(
                     "fields",
                     &missing
                         .iter()
-                        .map(|m| tr.t(&format!("quest-{m}")))
+                        .map(|m| tr.t(&format!("quest-{}", m.replace('.', "-"))))
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),

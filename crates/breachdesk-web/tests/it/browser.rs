@@ -359,13 +359,15 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
     submit(&c, "#scope form").await;
     assert!(body(&c).await.contains("12000 (approximate)"));
     for (id, value) in [
-        ("q-recipients", "unknown"),
+        ("q-acting_as", "controller"),
+        ("q-recipients", "malicious"),
+        ("q-containment", "none"),
         ("q-identification", "maximum"),
+        ("q-sector", "health_care"),
         ("q-subsequent_measures_remove_high_risk", "no"),
         ("q-disproportionate_effort", "no"),
         ("q-joint_controllers", "no"),
         ("q-at_processor", "no"),
-        ("q-policy", "fi"),
     ] {
         choose(&c, id, value).await;
     }
@@ -378,6 +380,14 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
         .await
         .unwrap();
     assert!(severity.starts_with("very high"), "{severity}");
+    let risk = c
+        .find(Locator::Id("risk"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(risk.starts_with("a high risk"), "{risk}");
     check_accessibility(&c, &axe, "case page with scope and assessment").await;
 
     // 9. The history.

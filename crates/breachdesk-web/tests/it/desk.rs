@@ -2153,7 +2153,7 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
         "{}",
         page.body
     );
-    assert!(page.body.contains("Who received the data?"));
+    assert!(page.body.contains("Who has, or may have, the data?"));
     assert!(
         !page.body.contains("id=\"q-malicious\""),
         "the scope says it was malicious"
@@ -2174,6 +2174,7 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
             &page_path,
             &answers,
             &[
+                ("adj1_category", "health"),
                 ("adj1_factor", "vulnerable_subjects"),
                 ("adj1_steps", "1"),
                 ("adj1_justification", ""),
@@ -2194,18 +2195,26 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
             &page_path,
             &answers,
             &[
-                ("recipients", "unknown"),
+                ("acting_as", "controller"),
+                ("recipients", "malicious"),
+                ("containment", "none"),
                 ("identification", "maximum"),
+                ("sector", "health_care"),
                 ("subsequent_measures_remove_high_risk", "no"),
                 ("disproportionate_effort", "no"),
                 ("joint_controllers", "no"),
                 ("at_processor", "no"),
-                ("policy", "fi"),
             ],
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.body);
     let page = t.get(&page_path).await;
+    assert!(
+        page.body
+            .contains("loss of confidentiality: severity very high, likelihood likely — a high risk"),
+        "the risk of each type of breach is shown: {}",
+        page.body
+    );
     assert!(
         page.body.contains("id=\"severity\">very high"),
         "{}",
@@ -2219,6 +2228,7 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
         page.body.contains("basic score 4"),
         "the reasons are listed"
     );
+    assert!(page.body.contains("recorded in the breach register"));
     // The team may not decide.
     let csrf = page.hidden("csrf_token");
     let r = t
@@ -2248,6 +2258,7 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
         .await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("Reason: This field is required."));
+    // An override states the risk it decides, with its severity and likelihood.
     let p = b
         .submit(
             &page_path,
@@ -2256,6 +2267,24 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
                 ("decision", "override"),
                 ("notify_authority", "no"),
                 ("communicate_to_subjects", "not_required"),
+                ("reason", "Recovered."),
+                ("risk", "dangerous"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Severity of the consequences: This field is required."), "{}", p.body);
+    let p = b
+        .submit(
+            &page_path,
+            &decision,
+            &[
+                ("decision", "override"),
+                ("notify_authority", "no"),
+                ("communicate_to_subjects", "not_required"),
+                ("risk", "unlikely"),
+                ("severity", "very_high"),
+                ("likelihood", "remote"),
                 (
                     "reason",
                     "The list was recovered unopened from the only recipient.",
@@ -2268,10 +2297,19 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
     assert_eq!(stored.notification_required, Some(false));
     let page = b.get(&page_path).await;
     // Both decisions and the proposal they departed from are shown.
-    assert!(page.body.contains("accepted: notify the authority"));
     assert!(
+        page.body.contains(
+            "accepted: a high risk (severity very high, likelihood likely) · notify the authority"
+        ),
+        "{}",
         page.body
-            .contains("overridden</strong>: no notification to the authority")
+    );
+    assert!(
+        page.body.contains(
+            "overridden</strong>: unlikely to result in a risk (severity very high, likelihood remote) · no notification to the authority"
+        ),
+        "{}",
+        page.body
     );
     assert!(
         page.body

@@ -136,13 +136,15 @@ async fn assessed_case(app: &TestApp, b: &mut Browser<'_>) -> Uuid {
             &page_path,
             &format!("/desk/cases/{case}/assessment/answers"),
             &[
+                ("acting_as", "controller"),
                 ("recipients", "unknown"),
+                ("containment", "none"),
                 ("identification", "maximum"),
+                ("sector", "health_care"),
                 ("subsequent_measures_remove_high_risk", "no"),
                 ("disproportionate_effort", "no"),
                 ("joint_controllers", "no"),
                 ("at_processor", "no"),
-                ("policy", "fi"),
             ],
         )
         .await;
