@@ -111,6 +111,8 @@ pub fn problems(t: &LetterTemplate) -> Vec<TemplateProblem> {
 #[derive(Debug, Clone, Default)]
 pub struct LetterFacts {
     pub organisation: String,
+    /// What happened to the data, so that the letter says it as it was.
+    pub loss: crate::public::Loss,
     pub discovered_on: Option<Date>,
     /// What the controller did, in the handler's words (the scope's measures).
     pub measures: String,
@@ -139,7 +141,10 @@ pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
             "greeting".into(),
             m("greeting", &[("name", NAME.to_owned())]),
         );
-        parts.insert("what_happened".into(), m("what-happened", &[org, date]));
+        parts.insert(
+            "what_happened".into(),
+            m(f.loss.what_happened(), &[org, date]),
+        );
         parts.insert("your_data".into(), m("your-data", &[]));
         parts.insert("consequences".into(), m("consequences", &[]));
         parts.insert(
@@ -363,6 +368,7 @@ mod tests {
 
     fn facts() -> LetterFacts {
         LetterFacts {
+            loss: crate::public::Loss::Disclosed,
             organisation: "Museokortti Oy".into(),
             discovered_on: Some(jiff::civil::date(2026, 11, 20)),
             measures: "Suljimme palvelun.".into(),

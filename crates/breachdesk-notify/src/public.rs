@@ -49,6 +49,8 @@ pub fn missing(notice: &PublicNotice) -> Vec<(Language, &'static str)> {
 #[derive(Debug, Clone, Default)]
 pub struct PublicFacts {
     pub organisation: String,
+    /// What happened to the data, so that the notice says it as it was.
+    pub loss: Loss,
     /// When it was discovered, as the notice says it (a date).
     pub discovered_on: Option<jiff::civil::Date>,
     /// What the controller did, in the handler's words (the scope's measures).
@@ -60,6 +62,50 @@ pub struct PublicFacts {
     pub subjects_informed: bool,
     pub dpo_email: Option<String>,
     pub dpo_phone: Option<String>,
+}
+
+/// What a breach did to the data, in the words a notice uses: data that reached outsiders, data
+/// that were unavailable (ransomware, an outage) or data that were altered. A breach where
+/// nothing left the system must not say that data "leaked".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Loss {
+    #[default]
+    Disclosed,
+    Unavailable,
+    Altered,
+}
+
+impl Loss {
+    /// From the scope: confidentiality first (what people most need to hear), then integrity,
+    /// then availability.
+    #[must_use]
+    pub fn of(scope: Option<&breachdesk_core::scope::Scope>) -> Self {
+        use breachdesk_core::scope::ConfidentialityType;
+        match scope {
+            Some(s)
+                if !matches!(
+                    s.confidentiality,
+                    None | Some((ConfidentialityType::NotDisclosed, _))
+                ) =>
+            {
+                Self::Disclosed
+            }
+            Some(s) if s.integrity.is_some() => Self::Altered,
+            Some(s) if s.availability.is_some() => Self::Unavailable,
+            _ => Self::Disclosed,
+        }
+    }
+
+    /// The message id of "what happened" for this loss (`what-happened` is the disclosure, the
+    /// id organisations' own wordings already use).
+    #[must_use]
+    pub const fn what_happened(self) -> &'static str {
+        match self {
+            Self::Disclosed => "what-happened",
+            Self::Unavailable => "what-happened-unavailable",
+            Self::Altered => "what-happened-altered",
+        }
+    }
 }
 
 fn list(lang: Language, cats: &[DataCategory]) -> String {
@@ -84,7 +130,7 @@ pub fn draft(f: &PublicFacts, ov: &Overrides) -> PublicNotice {
         parts.insert("headline".into(), t("headline", std::slice::from_ref(&org)));
         parts.insert(
             "what_happened".into(),
-            [t("what-happened", &[org.clone(), date]), f.measures.clone()]
+            [t(f.loss.what_happened(), &[org.clone(), date]), f.measures.clone()]
                 .into_iter()
                 .filter(|s| !s.trim().is_empty())
                 .collect::<Vec<_>>()
@@ -220,6 +266,7 @@ mod tests {
 
     fn facts() -> PublicFacts {
         PublicFacts {
+            loss: Loss::Disclosed,
             organisation: "Museokortti Oy".into(),
             discovered_on: Some(jiff::civil::date(2026, 11, 20)),
             measures: String::new(),
@@ -273,5 +320,19 @@ mod tests {
         assert!(fi < sv, "Finnish first");
         let md = to_markdown(&draft(&facts(), &Overrides::default()));
         assert_eq!(md.matches("\n---\n").count(), 2);
+    }
+
+    #[test]
+    fn a_breach_where_nothing_left_the_system_is_not_called_a_leak() {
+        let f = PublicFacts {
+            loss: Loss::Unavailable,
+            ..facts()
+        };
+        let n = draft(&f, &Overrides::default());
+        let fi = &n.parts(Language::Fi)["what_happened"];
+        assert!(fi.contains("eivät olleet jonkin aikaa käytettävissä"), "{fi}");
+        assert!(!fi.contains("ulkopuolisten saataville"), "{fi}");
+        let sv = &n.parts(Language::Sv)["what_happened"];
+        assert!(sv.contains("personuppgiftsincident") && sv.contains("otillgängliga"), "{sv}");
     }
 }

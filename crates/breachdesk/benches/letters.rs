@@ -206,6 +206,7 @@ async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid) ->
     let key = keyring.unwrap_case_key(case.id, &case.wrapped_key).unwrap();
     let content = serde_json::to_value(letter::draft(
         &LetterFacts {
+            loss: breachdesk_notify::public::Loss::Disclosed,
             organisation: "Museum Card Ltd".into(),
             discovered_on: Some(jiff::civil::date(2026, 11, 20)),
             measures: String::new(),

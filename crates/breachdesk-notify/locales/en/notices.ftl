@@ -1,6 +1,8 @@
 # Public notice (Art. 34(3)(c) GDPR).
 public-headline = { $org }: a data breach has affected personal data
 public-what-happened = On { $date }, { $org } discovered a data breach in which personal data became available to outsiders.
+public-what-happened-unavailable = On { $date }, { $org } discovered a data breach in which personal data were unavailable for a time: nothing indicates that they reached outsiders.
+public-what-happened-altered = On { $date }, { $org } discovered a data breach in which personal data were altered without authorisation.
 public-concerns-count = The breach concerns about { $count } people.
 public-concerns-unknown = The number of people concerned is being investigated.
 public-data-affected = The breach concerned the following data: { $list }.
@@ -25,6 +27,8 @@ letter-subject = { $org }: a data breach concerning your personal data
 letter-greeting = Dear { $name },
 letter-no-name = recipient
 letter-what-happened = On { $date }, { $org } discovered a data breach in which personal data became available to outsiders. We are writing to you because your data was among it.
+letter-what-happened-unavailable = On { $date }, { $org } discovered a data breach in which personal data were unavailable for a time: nothing indicates that they reached outsiders. We are writing to you because your data were among them.
+letter-what-happened-altered = On { $date }, { $org } discovered a data breach in which personal data were altered without authorisation. We are writing to you because your data were among them.
 letter-your-data = The breach concerned the following data about you:
 letter-consequences = Someone may try to use the data to contact you in your name or to deceive you, for example with messages that seem to come from us.
 letter-measures = We stopped the breach as soon as we found it, notified the Office of the Data Protection Ombudsman and continue to investigate what happened.

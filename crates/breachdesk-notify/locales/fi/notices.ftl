@@ -1,6 +1,8 @@
 # Julkinen tiedote (tietosuoja-asetuksen 34 artiklan 3 kohdan c alakohta).
 public-headline = { $org }: tietoturvaloukkaus on koskenut henkilötietoja
 public-what-happened = { $org } havaitsi { $date } tietoturvaloukkauksen, jossa henkilötietoja joutui ulkopuolisten saataville.
+public-what-happened-unavailable = { $org } havaitsi { $date } tietoturvaloukkauksen, jonka vuoksi henkilötiedot eivät olleet jonkin aikaa käytettävissä; mikään ei viittaa siihen, että ne olisivat joutuneet ulkopuolisille.
+public-what-happened-altered = { $org } havaitsi { $date } tietoturvaloukkauksen, jossa henkilötietoja muutettiin luvatta.
 public-concerns-count = Loukkaus koskee noin { $count } henkilöä.
 public-concerns-unknown = Loukkauksen kohteena olevien henkilöiden määrää selvitetään.
 public-data-affected = Loukkaus koski seuraavia tietoja: { $list }.
@@ -25,6 +27,8 @@ letter-subject = { $org }: henkilötietojasi koskeva tietoturvaloukkaus
 letter-greeting = Hyvä { $name },
 letter-no-name = vastaanottaja
 letter-what-happened = { $org } havaitsi { $date } tietoturvaloukkauksen, jossa henkilötietoja joutui ulkopuolisten saataville. Kirjoitamme sinulle, koska tietojasi oli niiden joukossa.
+letter-what-happened-unavailable = { $org } havaitsi { $date } tietoturvaloukkauksen, jonka vuoksi henkilötiedot eivät olleet jonkin aikaa käytettävissä; mikään ei viittaa siihen, että ne olisivat joutuneet ulkopuolisille. Kirjoitamme sinulle, koska tietojasi oli niiden joukossa.
+letter-what-happened-altered = { $org } havaitsi { $date } tietoturvaloukkauksen, jossa henkilötietoja muutettiin luvatta. Kirjoitamme sinulle, koska tietojasi oli niiden joukossa.
 letter-your-data = Loukkaus koski seuraavia sinua koskevia tietoja:
 letter-consequences = Joku voi yrittää käyttää tietoja ottaakseen sinuun yhteyttä nimissämme tai huijatakseen sinua esimerkiksi viesteillä, jotka näyttävät tulevan meiltä.
 letter-measures = Pysäytimme loukkauksen heti sen havaittuamme, ilmoitimme siitä tietosuojavaltuutetun toimistolle ja selvitämme tapahtunutta edelleen.

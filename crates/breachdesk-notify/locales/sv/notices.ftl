@@ -1,6 +1,8 @@
 # Offentligt meddelande (artikel 34.3 c i dataskyddsförordningen).
 public-headline = { $org }: en personuppgiftsincident har berört personuppgifter
 public-what-happened = { $org } upptäckte { $date } en personuppgiftsincident där personuppgifter blev tillgängliga för utomstående.
+public-what-happened-unavailable = { $org } upptäckte { $date } en personuppgiftsincident där personuppgifter under en tid var otillgängliga; inget tyder på att de nått utomstående.
+public-what-happened-altered = { $org } upptäckte { $date } en personuppgiftsincident där personuppgifter ändrades obehörigt.
 public-concerns-count = Incidenten berör cirka { $count } personer.
 public-concerns-unknown = Antalet berörda personer utreds.
 public-data-affected = Incidenten berörde följande uppgifter: { $list }.
@@ -25,6 +27,8 @@ letter-subject = { $org }: en personuppgiftsincident som gäller dina personuppg
 letter-greeting = Bästa { $name },
 letter-no-name = mottagare
 letter-what-happened = { $org } upptäckte { $date } en personuppgiftsincident där personuppgifter blev tillgängliga för utomstående. Vi skriver till dig eftersom dina uppgifter fanns bland dem.
+letter-what-happened-unavailable = { $org } upptäckte { $date } en personuppgiftsincident där personuppgifter under en tid var otillgängliga; inget tyder på att de nått utomstående. Vi skriver till dig eftersom dina uppgifter fanns bland dem.
+letter-what-happened-altered = { $org } upptäckte { $date } en personuppgiftsincident där personuppgifter ändrades obehörigt. Vi skriver till dig eftersom dina uppgifter fanns bland dem.
 letter-your-data = Incidenten gällde följande uppgifter om dig:
 letter-consequences = Någon kan försöka använda uppgifterna för att kontakta dig i vårt namn eller lura dig, till exempel med meddelanden som verkar komma från oss.
 letter-measures = Vi stoppade incidenten så snart vi upptäckte den, anmälde den till dataombudsmannens byrå och fortsätter att utreda vad som hände.

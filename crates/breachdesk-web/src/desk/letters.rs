@@ -32,6 +32,7 @@ const KIND: NoticeKind = NoticeKind::Subjects;
 fn facts(l: &Loaded) -> LetterFacts {
     let scope = investigation::current_scope(&l.opened.entries);
     LetterFacts {
+        loss: breachdesk_notify::public::Loss::of(scope),
         organisation: l.org.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         discovered_on: l
             .access

@@ -940,6 +940,7 @@ fn public_facts(access: &Access, opened: &OpenedCase, org: Option<&Organisation>
         .iter()
         .any(|v| v.approved.is_some());
     PublicFacts {
+        loss: public::Loss::of(scope),
         organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
         discovered_on: access.case.awareness_at.map(|a| a.to_zoned(zone()).date()),
         measures: scope

@@ -119,6 +119,7 @@ fn render(
     let today = state.now().to_zoned(super::notices::zone()).date();
     let letter_template = letter::draft(
         &LetterFacts {
+            loss: breachdesk_notify::public::Loss::Disclosed,
             organisation: org.name.clone(),
             discovered_on: Some(today),
             measures: String::new(),
@@ -147,6 +148,7 @@ fn render(
         .collect();
     let notice = public::draft(
         &PublicFacts {
+            loss: breachdesk_notify::public::Loss::Disclosed,
             organisation: org.name.clone(),
             discovered_on: Some(today),
             subjects_count: Some(1200),

@@ -104,6 +104,7 @@ async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
     let key = keyring.unwrap_case_key(case.id, &case.wrapped_key).unwrap();
     let template = letter::draft(
         &LetterFacts {
+            loss: breachdesk_notify::public::Loss::Disclosed,
             organisation: "University of Example".into(),
             discovered_on: Some(jiff::civil::date(2026, 1, 5)),
             measures: String::new(),
