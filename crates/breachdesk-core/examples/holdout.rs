@@ -26,7 +26,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
         let input: AssessmentInput = serde_json::from_value(v["input"].clone())
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        let want_sa = v["published"]["notify_authority"].as_bool().unwrap_or_default();
+        let want_sa = v["published"]["notify_authority"]
+            .as_bool()
+            .unwrap_or_default();
         let want_people = v["published"]["communicate_to_subjects"]
             .as_bool()
             .unwrap_or_default();
@@ -48,7 +50,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 None
             }
             Err(e) => {
-                println!("| {name} | {} / {} | refused: {e} | — |", yn(want_sa), yn(want_people));
+                println!(
+                    "| {name} | {} / {} | refused: {e} | — |",
+                    yn(want_sa),
+                    yn(want_people)
+                );
                 None
             }
         };

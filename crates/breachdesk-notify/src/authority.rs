@@ -219,16 +219,18 @@ pub fn draft(facts: &CaseFacts, now: Timestamp) -> Map<String, Value> {
     d.insert("field_85".into(), s(impact_code(affected)));
     d.insert(
         "field_87".into(),
-        s(match facts
-            .impact
-            .as_deref()
-            .or(facts.severity.as_ref().map(|(l, _)| l.as_str()))
-        {
-            Some("low") => "a",
-            Some("medium") => "b",
-            Some("high" | "very_high") => "c",
-            _ => "d",
-        }),
+        s(
+            match facts
+                .impact
+                .as_deref()
+                .or(facts.severity.as_ref().map(|(l, _)| l.as_str()))
+            {
+                Some("low") => "a",
+                Some("medium") => "b",
+                Some("high" | "very_high") => "c",
+                _ => "d",
+            },
+        ),
     );
     match facts.risk {
         Some(RiskOutcome::High) => d.insert("field_89".into(), s("a")),

@@ -130,11 +130,14 @@ pub fn draft(f: &PublicFacts, ov: &Overrides) -> PublicNotice {
         parts.insert("headline".into(), t("headline", std::slice::from_ref(&org)));
         parts.insert(
             "what_happened".into(),
-            [t(f.loss.what_happened(), &[org.clone(), date]), f.measures.clone()]
-                .into_iter()
-                .filter(|s| !s.trim().is_empty())
-                .collect::<Vec<_>>()
-                .join("\n\n"),
+            [
+                t(f.loss.what_happened(), &[org.clone(), date]),
+                f.measures.clone(),
+            ]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
         );
         parts.insert(
             "concerns".into(),
@@ -330,9 +333,15 @@ mod tests {
         };
         let n = draft(&f, &Overrides::default());
         let fi = &n.parts(Language::Fi)["what_happened"];
-        assert!(fi.contains("eivät olleet jonkin aikaa käytettävissä"), "{fi}");
+        assert!(
+            fi.contains("eivät olleet jonkin aikaa käytettävissä"),
+            "{fi}"
+        );
         assert!(!fi.contains("ulkopuolisten saataville"), "{fi}");
         let sv = &n.parts(Language::Sv)["what_happened"];
-        assert!(sv.contains("personuppgiftsincident") && sv.contains("otillgängliga"), "{sv}");
+        assert!(
+            sv.contains("personuppgiftsincident") && sv.contains("otillgängliga"),
+            "{sv}"
+        );
     }
 }

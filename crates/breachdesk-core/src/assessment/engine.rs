@@ -41,9 +41,7 @@ pub enum InvalidInput {
         "dpc_adjustments[{0}]: steps must be 1 to 3 for an increasing factor, -1 to -3 for a decreasing one, and not 0 for the nature of the data"
     )]
     WrongSteps(usize),
-    #[error(
-        "dpc_adjustments[{0}]: the category it adjusts is not among data_categories"
-    )]
+    #[error("dpc_adjustments[{0}]: the category it adjusts is not among data_categories")]
     AdjustmentCategoryNotAffected(usize),
     #[error("{0} only applies to a loss of confidentiality, and confidentiality is `none`")]
     OnlyForConfidentiality(&'static str),
@@ -226,14 +224,15 @@ fn missing_answers(input: &AssessmentInput) -> Vec<&'static str> {
     // Unless confidentiality is known to be intact, who got the data is a question of its
     // own (for a disclosure it also settles the ENISA circumstance).
     let confidentiality_open = input.confidentiality != Some(Confidentiality::None);
-    need("recipients", confidentiality_open && input.recipients.is_none());
+    need(
+        "recipients",
+        confidentiality_open && input.recipients.is_none(),
+    );
     need(
         "containment",
         confidentiality_open && input.containment.is_none(),
     );
-    let availability_lost = input
-        .availability
-        .is_some_and(|a| a != Availability::None);
+    let availability_lost = input.availability.is_some_and(|a| a != Availability::None);
     need(
         "unavailable_for",
         availability_lost && input.unavailable_for.is_none(),

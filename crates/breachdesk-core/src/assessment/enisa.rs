@@ -99,7 +99,11 @@ pub(super) fn type_of(input: &AssessmentInput, c: DataCategory) -> EnisaDataType
 
 /// Scores the breach. The adjustments were validated by the engine (each names an affected
 /// category and moves it by allowed whole steps).
-pub(super) fn severity(input: &AssessmentInput, facts: &Facts, reasons: &mut Vec<Reason>) -> Severity {
+pub(super) fn severity(
+    input: &AssessmentInput,
+    facts: &Facts,
+    reasons: &mut Vec<Reason>,
+) -> Severity {
     let mut categories = input.data_categories.clone();
     categories.sort_unstable();
     categories.dedup();
@@ -122,7 +126,11 @@ pub(super) fn severity(input: &AssessmentInput, facts: &Facts, reasons: &mut Vec
             reasons.push(reason("dpc-credential", &[("type", t.id().into())]));
         }
         let mut score = basic;
-        for adj in input.dpc_adjustments.iter().filter(|a| a.category == Some(c)) {
+        for adj in input
+            .dpc_adjustments
+            .iter()
+            .filter(|a| a.category == Some(c))
+        {
             score += adj.steps;
             reasons.push(reason(
                 "dpc-adjustment",

@@ -26,8 +26,21 @@ pub use risk::{
     BreachType, Likelihood, Risk, RiskAssessment, TypeRisk, combine, identity_theft_data,
 };
 
-/// The JSON Schema of [`AssessmentInput`], as published in `docs/assessment-input.schema.json`.
+/// A complete example input (`docs/examples/assessment-hospital-ransomware.json`), published
+/// in the schema's `examples`.
+const EXAMPLE: &str = include_str!("../../../../docs/examples/assessment-hospital-ransomware.json");
+
+/// The JSON Schema of [`AssessmentInput`], as published in `docs/assessment-input.schema.json`,
+/// with a complete example.
 #[must_use]
 pub fn input_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(AssessmentInput)).unwrap_or_default()
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(AssessmentInput)).unwrap_or_default();
+    if let (Some(obj), Ok(example)) = (
+        schema.as_object_mut(),
+        serde_json::from_str::<serde_json::Value>(EXAMPLE),
+    ) {
+        obj.insert("examples".into(), serde_json::Value::Array(vec![example]));
+    }
+    schema
 }

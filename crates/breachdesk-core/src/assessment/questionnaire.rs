@@ -121,7 +121,7 @@ pub fn from_scope(scope: &Scope) -> (AssessmentInput, Open) {
     });
     match scope.availability {
         None => input.availability = Some(Availability::None),
-        Some(scope::AvailabilityType::Temporary) => {
+        Some(scope::AvailabilityType::Temporary | scope::AvailabilityType::NotDetermined) => {
             open.availability = true;
             open.outage = true;
             open.unavailable_for = true;
@@ -130,11 +130,6 @@ pub fn from_scope(scope: &Scope) -> (AssessmentInput, Open) {
             input.availability = Some(Availability::Full);
             input.unavailable_for = Some(Outage::Permanent);
             open.outage = true;
-        }
-        Some(scope::AvailabilityType::NotDetermined) => {
-            open.availability = true;
-            open.outage = true;
-            open.unavailable_for = true;
         }
     }
     input.malicious = match scope.cause {
@@ -177,9 +172,9 @@ pub fn combine(scope: &Scope, answers: &Answers) -> AssessmentInput {
         if input.confidentiality.is_none() && !open.confidentiality {
             // Disclosed: the ENISA circumstance follows from who received the data.
             input.confidentiality = answers.recipients.map(|r| match r {
-                Recipients::TrustedBoundBySecrecy | Recipients::KnownFew | Recipients::KnownMany => {
-                    Confidentiality::KnownRecipients
-                }
+                Recipients::TrustedBoundBySecrecy
+                | Recipients::KnownFew
+                | Recipients::KnownMany => Confidentiality::KnownRecipients,
                 Recipients::Unknown | Recipients::Malicious | Recipients::Published => {
                     Confidentiality::UnknownRecipients
                 }
@@ -260,7 +255,10 @@ const FACTORS: &[(&str, ContextFactor)] = &[
 
 /// The choices of each question, by id, in the order the form lists them.
 pub const RECIPIENTS: &[(&str, Recipients)] = &[
-    ("trusted_bound_by_secrecy", Recipients::TrustedBoundBySecrecy),
+    (
+        "trusted_bound_by_secrecy",
+        Recipients::TrustedBoundBySecrecy,
+    ),
     ("known_few", Recipients::KnownFew),
     ("known_many", Recipients::KnownMany),
     ("unknown", Recipients::Unknown),
@@ -269,7 +267,10 @@ pub const RECIPIENTS: &[(&str, Recipients)] = &[
 ];
 pub const CONTAINMENT: &[(&str, Containment)] = &[
     ("none", Containment::None),
-    ("deleted_with_confirmation", Containment::DeletedWithConfirmation),
+    (
+        "deleted_with_confirmation",
+        Containment::DeletedWithConfirmation,
+    ),
     ("recovered_unaccessed", Containment::RecoveredUnaccessed),
 ];
 pub const OUTAGE: &[(&str, Outage)] = &[
@@ -344,7 +345,12 @@ pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
             form.one("unavailable_for"),
             OUTAGE,
         ),
-        outage_effect: pick(&mut e, "outage_effect", form.one("outage_effect"), OUTAGE_EFFECT),
+        outage_effect: pick(
+            &mut e,
+            "outage_effect",
+            form.one("outage_effect"),
+            OUTAGE_EFFECT,
+        ),
         malicious: yes_no(&mut e, "malicious", form.one("malicious")),
         strongly_encrypted: yes_no(&mut e, "strongly_encrypted", form.one("strongly_encrypted")),
         key_compromised: yes_no(&mut e, "key_compromised", form.one("key_compromised")),
@@ -384,7 +390,10 @@ pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
         {
             continue;
         }
-        let category = DataCategory::ALL.iter().copied().find(|c| c.id() == category);
+        let category = DataCategory::ALL
+            .iter()
+            .copied()
+            .find(|c| c.id() == category);
         let Some(category) = category else {
             e.add("dpc_adjustments", FieldError::Required);
             continue;

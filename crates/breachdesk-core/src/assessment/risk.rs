@@ -206,7 +206,10 @@ fn data_severity(
             level = Level::High;
             reasons.push(reason("sev-identity-theft", &[("items", names(&theft))]));
         } else {
-            reasons.push(reason("sev-identity-theft-noted", &[("items", names(&theft))]));
+            reasons.push(reason(
+                "sev-identity-theft-noted",
+                &[("items", names(&theft))],
+            ));
         }
     }
     let special: Vec<DataCategory> = input
@@ -258,10 +261,7 @@ fn data_severity(
     level
 }
 
-fn confidentiality(
-    facts: &Facts,
-    reasons: &mut Vec<Reason>,
-) -> (Likelihood, Likelihood) {
+fn confidentiality(facts: &Facts, reasons: &mut Vec<Reason>) -> (Likelihood, Likelihood) {
     let recipients = facts.recipients.unwrap_or(Recipients::Unknown);
     let by_recipients = match recipients {
         Recipients::TrustedBoundBySecrecy => Likelihood::Remote,
@@ -384,39 +384,48 @@ pub(super) fn assess(
 ) -> RiskAssessment {
     let mut types = Vec::new();
     let mut protection_spares_high_risk = false;
-    let judge = |t: BreachType, severity: Level, likelihood: Likelihood, reasons: &mut Vec<Reason>| {
-        let risk = combine(severity, likelihood);
-        reasons.push(reason(
-            "risk-type",
-            &[
-                ("breach", t.id().into()),
-                ("severity", severity.id().into()),
-                ("likelihood", likelihood.id().into()),
-                ("risk", risk.id().into()),
-            ],
-        ));
-        TypeRisk {
-            breach_type: t,
-            severity,
-            likelihood,
-            risk,
-        }
-    };
-    let needs_data_severity = facts.recipients.is_some()
-        || !matches!(facts.integrity, Integrity::None);
+    let judge =
+        |t: BreachType, severity: Level, likelihood: Likelihood, reasons: &mut Vec<Reason>| {
+            let risk = combine(severity, likelihood);
+            reasons.push(reason(
+                "risk-type",
+                &[
+                    ("breach", t.id().into()),
+                    ("severity", severity.id().into()),
+                    ("likelihood", likelihood.id().into()),
+                    ("risk", risk.id().into()),
+                ],
+            ));
+            TypeRisk {
+                breach_type: t,
+                severity,
+                likelihood,
+                risk,
+            }
+        };
+    let needs_data_severity =
+        facts.recipients.is_some() || !matches!(facts.integrity, Integrity::None);
     let data_level = needs_data_severity.then(|| data_severity(input, enisa, facts, reasons));
     if let (Some(_), Some(level)) = (facts.recipients, data_level) {
         let (likelihood, unprotected) = confidentiality(facts, reasons);
         if facts.unintelligible && combine(level, unprotected) == Risk::High {
             protection_spares_high_risk = true;
         }
-        types.push(judge(BreachType::Confidentiality, level, likelihood, reasons));
+        types.push(judge(
+            BreachType::Confidentiality,
+            level,
+            likelihood,
+            reasons,
+        ));
     }
     if let (false, Some(level)) = (matches!(facts.integrity, Integrity::None), data_level) {
         let mut level = level;
         if facts.integrity == Integrity::NotRecoverable {
             level = level.raised();
-            reasons.push(reason("sev-integrity-permanent", &[("level", level.id().into())]));
+            reasons.push(reason(
+                "sev-integrity-permanent",
+                &[("level", level.id().into())],
+            ));
         }
         let likelihood = integrity(facts, reasons);
         types.push(judge(BreachType::Integrity, level, likelihood, reasons));
@@ -429,23 +438,22 @@ pub(super) fn assess(
         .iter()
         .max_by_key(|t| (t.risk, t.severity, t.likelihood))
         .copied();
-    match decisive {
-        Some(t) => RiskAssessment {
+    if let Some(t) = decisive {
+        RiskAssessment {
             risk: t.risk,
             severity: t.severity,
             likelihood: t.likelihood,
             types,
             protection_spares_high_risk,
-        },
-        None => {
-            reasons.push(reason("risk-nothing-lost", &[]));
-            RiskAssessment {
-                risk: Risk::Unlikely,
-                severity: Level::Low,
-                likelihood: Likelihood::Remote,
-                types,
-                protection_spares_high_risk,
-            }
+        }
+    } else {
+        reasons.push(reason("risk-nothing-lost", &[]));
+        RiskAssessment {
+            risk: Risk::Unlikely,
+            severity: Level::Low,
+            likelihood: Likelihood::Remote,
+            types,
+            protection_spares_high_risk,
         }
     }
 }

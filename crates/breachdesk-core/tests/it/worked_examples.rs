@@ -64,7 +64,10 @@ fn check(id: &str, facts: &Value, published: &Published) -> Assessment {
         panic!("{id}: {result:?}");
     };
     if let Some(a) = published.authority {
-        assert_eq!(decisions.notify_authority, a, "{id}: authority\n{result:#?}");
+        assert_eq!(
+            decisions.notify_authority, a,
+            "{id}: authority\n{result:#?}"
+        );
     }
     if let Some(s) = published.subjects {
         assert_eq!(
@@ -126,7 +129,9 @@ fn wp250_i_encrypted_backup_key_stolen_in_a_break_in() {
     });
     let a = check("wp250-i", &facts, &NO_NO);
     assert!(reasons(&a).contains(&"lik-protected"));
-    let Assessment::Assessed { decisions, .. } = &a else { unreachable!() };
+    let Assessment::Assessed { decisions, .. } = &a else {
+        unreachable!()
+    };
     assert_eq!(decisions.exemption, Some("a"), "34(3)(a) is what spares it");
     // The published note: if the key is later compromised, the answer changes.
     let mut leaked = facts;
@@ -145,7 +150,7 @@ fn wp250_ii_customer_data_exfiltrated_from_an_online_service() {
         "recipients": "malicious",
         "containment": "none",
         "malicious": true,
-        "data_subjects": {"kind": "approximate", "value": 20000},
+        "data_subjects": {"kind": "approximate", "value": 20_000},
         "unintelligible": {"strongly_encrypted": false, "key_compromised": false}
     });
     check("wp250-ii", &facts, &YES_DEPENDS);
@@ -160,7 +165,7 @@ fn wp250_iii_a_few_minutes_of_power_cut_at_a_call_centre() {
         "availability": "temporary",
         "unavailable_for": "minutes",
         "outage_effect": "inconvenience",
-        "data_subjects": {"kind": "approximate", "value": 30000}
+        "data_subjects": {"kind": "approximate", "value": 30_000}
     });
     let a = check("wp250-iii", &facts, &NO_NO);
     assert!(reasons(&a).contains(&"lik-outage-short"));
@@ -218,7 +223,7 @@ fn wp250_vi_marketplace_credentials_and_purchase_histories_published() {
         "recipients": "published",
         "containment": "none",
         "malicious": true,
-        "data_subjects": {"kind": "approximate", "value": 250000},
+        "data_subjects": {"kind": "approximate", "value": 250_000},
         "unintelligible": {"strongly_encrypted": false, "key_compromised": false}
     });
     let a = check("wp250-vi", &facts, &YES_YES);
@@ -255,7 +260,7 @@ fn wp250_viii_hospital_records_unavailable_for_thirty_hours() {
         "unavailable_for": "days",
         "outage_effect": "care_or_safety",
         "malicious": true,
-        "data_subjects": {"kind": "approximate", "value": 50000},
+        "data_subjects": {"kind": "approximate", "value": 50_000},
         "vulnerable_people": true,
         "sector": "health_care"
     });
@@ -302,7 +307,11 @@ fn wp250_x_recipients_visible_in_a_marketing_email() {
         "sector": "health_care",
         "unintelligible": {"strongly_encrypted": false, "key_compromised": false}
     });
-    check("wp250-x, a psychotherapist's list", &therapist, &YES_DEPENDS);
+    check(
+        "wp250-x, a psychotherapist's list",
+        &therapist,
+        &YES_DEPENDS,
+    );
 }
 
 // --- Supervisory authorities' decisions and guidance -------------------------------------
@@ -318,7 +327,7 @@ fn fi_vastaamo_psychotherapy_records_taken_and_used_for_extortion() {
         "recipients": "malicious",
         "containment": "none",
         "malicious": true,
-        "data_subjects": {"kind": "approximate", "value": 30000},
+        "data_subjects": {"kind": "approximate", "value": 30_000},
         "vulnerable_people": true,
         "sector": "health_care",
         "unintelligible": {"strongly_encrypted": false, "key_compromised": false}
@@ -338,7 +347,9 @@ fn mt_one_email_to_one_wrong_recipient() {
         "unintelligible": {"strongly_encrypted": false, "key_compromised": false}
     });
     let a = check("mt-single-email", &facts, &NO_NO);
-    let Assessment::Assessed { risk, .. } = a else { unreachable!() };
+    let Assessment::Assessed { risk, .. } = a else {
+        unreachable!()
+    };
     assert_eq!(risk, Risk::Unlikely);
 }
 
@@ -366,7 +377,10 @@ fn wp213_encrypted_or_keyed_hash_data_need_no_communication() {
     // state-of-the-art algorithm, or hashed with a keyed function, keys safe: the people need
     // not be told.
     for (id, cats) in [
-        ("wp213-encrypted", json!(["person_name", "iban", "financial"])),
+        (
+            "wp213-encrypted",
+            json!(["person_name", "iban", "financial"]),
+        ),
         ("wp213-keyed-hash", json!(["email", "credential"])),
     ] {
         let facts = json!({
@@ -376,7 +390,7 @@ fn wp213_encrypted_or_keyed_hash_data_need_no_communication() {
             "recipients": "malicious",
             "containment": "none",
             "malicious": true,
-            "data_subjects": {"kind": "approximate", "value": 40000},
+            "data_subjects": {"kind": "approximate", "value": 40_000},
             "unintelligible": {"strongly_encrypted": true, "key_compromised": false}
         });
         let a = check(
@@ -387,7 +401,9 @@ fn wp213_encrypted_or_keyed_hash_data_need_no_communication() {
                 subjects: Some(false),
             },
         );
-        let Assessment::Assessed { decisions, .. } = a else { unreachable!() };
+        let Assessment::Assessed { decisions, .. } = a else {
+            unreachable!()
+        };
         assert_eq!(decisions.exemption, Some("a"), "{id}");
     }
     // The same opinion: encryption does not spare a loss of availability of the same data.
@@ -400,7 +416,7 @@ fn wp213_encrypted_or_keyed_hash_data_need_no_communication() {
         "recipients": "malicious",
         "containment": "none",
         "malicious": true,
-        "data_subjects": {"kind": "approximate", "value": 40000},
+        "data_subjects": {"kind": "approximate", "value": 40_000},
         "sector": "health_care",
         "vulnerable_people": true,
         "unintelligible": {"strongly_encrypted": true, "key_compromised": false}
@@ -426,7 +442,12 @@ fn adj(category: &str, factor: &str, steps: i8) -> Value {
 fn enisa_table_1_dpc_examples() {
     // (categories, adjustments, DPC) after ENISA Table 1 and Annex 1 A2.
     let cases: Vec<(&str, Value, Value, i8)> = vec![
-        ("simple data, nothing aggravating", json!(["person_name", "postal_address"]), json!([]), 1),
+        (
+            "simple data, nothing aggravating",
+            json!(["person_name", "postal_address"]),
+            json!([]),
+            1,
+        ),
         (
             "an online pharmacy's customer list: assumptions about health (+2)",
             json!(["person_name", "postal_address"]),
@@ -470,7 +491,12 @@ fn enisa_table_1_dpc_examples() {
             json!([adj("payment_card", "nature_of_data", 1)]),
             4,
         ),
-        ("sensitive data, nothing lessening", json!(["health"]), json!([]), 4),
+        (
+            "sensitive data, nothing lessening",
+            json!(["health"]),
+            json!([]),
+            4,
+        ),
         (
             "a certificate saying only that a person is in good health (-3)",
             json!(["health"]),
@@ -486,7 +512,10 @@ fn enisa_table_1_dpc_examples() {
         (
             "each category its own adjustment, the highest counts: health -3, card +1",
             json!(["health", "payment_card"]),
-            json!([adj("health", "nature_of_data", -3), adj("payment_card", "nature_of_data", 1)]),
+            json!([
+                adj("health", "nature_of_data", -3),
+                adj("payment_card", "nature_of_data", 1)
+            ]),
             4,
         ),
     ];
@@ -523,12 +552,36 @@ fn enisa_annex_3_circumstances_add_up() {
                "unintelligible": {"strongly_encrypted": false, "key_compromised": false}})
     };
     let cases: Vec<(&str, Value, f64)> = vec![
-        ("a laptop lost in transit", conf("exposed_no_evidence", "unknown"), 0.0),
-        ("an e-mail to known wrong recipients", conf("known_recipients", "known_few"), 0.25),
-        ("posted on an internet message board", conf("unknown_recipients", "published"), 0.5),
-        ("altered, recovered before any use", json!({"integrity": "altered_not_used"}), 0.0),
-        ("altered, possibly used, recoverable", json!({"integrity": "recoverable"}), 0.25),
-        ("altered, possibly used, not recoverable", json!({"integrity": "not_recoverable"}), 0.5),
+        (
+            "a laptop lost in transit",
+            conf("exposed_no_evidence", "unknown"),
+            0.0,
+        ),
+        (
+            "an e-mail to known wrong recipients",
+            conf("known_recipients", "known_few"),
+            0.25,
+        ),
+        (
+            "posted on an internet message board",
+            conf("unknown_recipients", "published"),
+            0.5,
+        ),
+        (
+            "altered, recovered before any use",
+            json!({"integrity": "altered_not_used"}),
+            0.0,
+        ),
+        (
+            "altered, possibly used, recoverable",
+            json!({"integrity": "recoverable"}),
+            0.25,
+        ),
+        (
+            "altered, possibly used, not recoverable",
+            json!({"integrity": "not_recoverable"}),
+            0.5,
+        ),
         (
             "other copies exist",
             json!({"availability": "recoverable_easily", "unavailable_for": "hours", "outage_effect": "inconvenience"}),

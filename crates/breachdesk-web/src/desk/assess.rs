@@ -10,9 +10,9 @@ use axum::response::Response;
 use breachdesk_core::assessment::questionnaire::{self, AnswerForm, Answers, Open};
 use breachdesk_core::assessment::{self, Assessment, DataCategory, explain, term};
 use breachdesk_core::errors::{FieldError, FieldErrors};
-use breachdesk_core::report::Language;
 use breachdesk_core::investigation::{self, DecidedRisk, Entry};
 use breachdesk_core::ports::CaseEntryRecord;
+use breachdesk_core::report::Language;
 use breachdesk_core::scope::Scope;
 use breachdesk_core::workflow::Action;
 
@@ -172,6 +172,11 @@ fn answer_values(a: &Answers) -> HashMap<String, String> {
     v
 }
 
+/// The ids of a question's choices.
+fn ids<T>(list: &[(&'static str, T)]) -> Vec<&'static str> {
+    list.iter().map(|(id, _)| *id).collect()
+}
+
 fn questions(tr: Tr<'_>, open: Open, values: &HashMap<String, String>) -> Vec<QuestionView> {
     let val = |k: &str| values.get(k).map_or("", String::as_str);
     let q = |name: &'static str, items: Vec<(&str, String)>| QuestionView {
@@ -185,9 +190,6 @@ fn questions(tr: Tr<'_>, open: Open, values: &HashMap<String, String>) -> Vec<Qu
             .map(|c| (*c, tr.t(&format!("quest-{name}-{c}"))))
             .collect()
     };
-    fn ids<T>(list: &[(&'static str, T)]) -> Vec<&'static str> {
-        list.iter().map(|(id, _)| *id).collect()
-    }
     let mut out = vec![q(
         "acting_as",
         choices("acting_as", &ids(questionnaire::ROLE)),
@@ -444,7 +446,10 @@ pub fn build(
                 tr.t(&format!("desk-risk-{}", id_of(risk))),
                 tr.t2(
                     "desk-risk-parts",
-                    ("severity", &term(tr.language, risk_assessment.severity.id())),
+                    (
+                        "severity",
+                        &term(tr.language, risk_assessment.severity.id())
+                    ),
                     (
                         "likelihood",
                         &term(

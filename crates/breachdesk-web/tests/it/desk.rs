@@ -2210,8 +2210,9 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
     assert_eq!(p.status, 303, "{}", p.body);
     let page = t.get(&page_path).await;
     assert!(
-        page.body
-            .contains("loss of confidentiality: severity very high, likelihood likely — a high risk"),
+        page.body.contains(
+            "loss of confidentiality: severity very high, likelihood likely — a high risk"
+        ),
         "the risk of each type of breach is shown: {}",
         page.body
     );
@@ -2273,7 +2274,12 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
         )
         .await;
     assert_eq!(p.status, 422);
-    assert!(p.body.contains("Severity of the consequences: This field is required."), "{}", p.body);
+    assert!(
+        p.body
+            .contains("Severity of the consequences: This field is required."),
+        "{}",
+        p.body
+    );
     let p = b
         .submit(
             &page_path,

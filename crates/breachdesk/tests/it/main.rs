@@ -640,12 +640,16 @@ fn assess_prints_the_engines_result_and_refuses_bad_input() {
     assert_eq!(
         out["result"]["missing"],
         json!([
+            "acting_as",
             "confidentiality",
             "integrity",
             "availability",
             "malicious",
             "data_subjects",
-            "unintelligible"
+            "recipients",
+            "containment",
+            "vulnerable_people",
+            "sector"
         ])
     );
 
@@ -659,6 +663,10 @@ fn assess_prints_the_engines_result_and_refuses_bad_input() {
             "unknown field `colour`",
         ),
         (r#"{"data_categories": "#, "EOF while parsing"),
+        (
+            r#"{"data_categories": ["email"], "policy": "fi"}"#,
+            "unknown variant `fi`",
+        ),
         (
             r#"{"data_categories": ["email"], "dpc_adjustments": [{"factor": "volume", "steps": 1, "justification": ""}]}"#,
             "a justification is required",
