@@ -56,10 +56,68 @@ struct Published {
     subjects: Option<bool>,
 }
 
+/// Where an example comes from, by the prefix of its id.
+fn source(id: &str) -> &'static str {
+    match id.split(['-', ',']).next().unwrap_or_default() {
+        "wp250" => "Article 29 Working Party, WP250 rev.01, Annex B",
+        "fi" => "Finnish Deputy Data Protection Ombudsman, decision 7.12.2021, dnro 1150/161/2021",
+        "mt" => "Maltese IDPC, Notify a Personal Data Breach (idpc.org.mt/report-a-breach)",
+        "es" => "Spanish AEPD sanction, as reported by security.nl (posting 855440)",
+        "wp213" => "Article 29 Working Party, Opinion 03/2014 on breach notification (WP213)",
+        _ => "WP250 rev.01 section IV.B and EDPB Guidelines 9/2022 (trusted recipients)",
+    }
+}
+
+/// The file an example is published in: `docs/worked-examples/<id>.json`, the engine's input
+/// with the published outcome, which the CLI test and the case-page test replay. Rewritten with
+/// `BREACHDESK_WRITE_EXAMPLES=1` after a deliberate change; otherwise it must match.
+fn publish(id: &str, input: &AssessmentInput, published: &Published) {
+    let slug: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/worked-examples")
+        .join(format!("{slug}.json"));
+    let doc = json!({
+        "id": id,
+        "source": source(id),
+        "published": {
+            "notify_authority": published.authority,
+            "communicate_to_subjects": published.subjects,
+        },
+        "input": input,
+    });
+    let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    if std::env::var_os("BREACHDESK_WRITE_EXAMPLES").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        text,
+        "{} is stale; rerun with BREACHDESK_WRITE_EXAMPLES=1",
+        path.display()
+    );
+}
+
 /// Assesses an example and checks it against the published outcome; the reasoning must read in
-/// every language with no message left untranslated.
+/// every language with no message left untranslated. The example is also published as a file
+/// for the CLI and case-page tests.
 fn check(id: &str, facts: &Value, published: &Published) -> Assessment {
-    let result = assess(&input(facts)).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let input = input(facts);
+    publish(id, &input, published);
+    let result = assess(&input).unwrap_or_else(|e| panic!("{id}: {e}"));
     let Assessment::Assessed { decisions, .. } = &result else {
         panic!("{id}: {result:?}");
     };
@@ -237,8 +295,21 @@ fn wp250_vii_a_hosting_processor_finds_an_authorisation_flaw() {
     // account details. Published: the processor tells its controllers without undue delay.
     let facts = json!({
         "acting_as": "processor",
-        "data_categories": ["person_name", "email", "postal_address"]
+        "data_categories": ["person_name", "email", "postal_address"],
+        "confidentiality": "exposed_no_evidence",
+        "recipients": "unknown",
+        "containment": "none",
+        "data_subjects": {"kind": "unknown"},
+        "unintelligible": {"strongly_encrypted": false, "key_compromised": false}
     });
+    publish(
+        "wp250-vii",
+        &input(&facts),
+        &Published {
+            authority: None,
+            subjects: None,
+        },
+    );
     let a = assess(&input(&facts)).unwrap();
     assert!(
         matches!(a, Assessment::NotifyController { .. }),

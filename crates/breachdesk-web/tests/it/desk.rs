@@ -2838,3 +2838,230 @@ async fn handlers_and_auditors_neither_decide_roles_nor_take_access_away() {
     let p = app.store.principal_by_user(dpo.id).await.unwrap().unwrap();
     assert_eq!(p.memberships.len(), 1, "nothing changed");
 }
+
+/// A form's fields, in order.
+type Fields = Vec<(String, String)>;
+
+/// The scope form and the questionnaire a DPO would fill in for an example's facts.
+fn desk_forms(input: &serde_json::Value) -> (Fields, Fields) {
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let pair = |k: &str, v: String| (k.to_owned(), v);
+    let mut scope = Vec::new();
+    let mut answers = Vec::new();
+    let conf = s(&input["confidentiality"]);
+    let integ = s(&input["integrity"]);
+    let avail = s(&input["availability"]);
+    if conf != "none" {
+        scope.push(pair("nature", "confidentiality".into()));
+        scope.push(pair(
+            "confidentiality_type",
+            if conf == "exposed_no_evidence" {
+                "likely_disclosed".into()
+            } else {
+                "disclosed".into()
+            },
+        ));
+        let u = &input["unintelligible"];
+        let encrypted = u["strongly_encrypted"].as_bool() == Some(true);
+        let leaked = u["key_compromised"].as_bool() == Some(true);
+        scope.push(pair(
+            "unintelligible",
+            match (encrypted, leaked) {
+                (true, false) => "protection_intact",
+                (true, true) => "protection_likely_subverted",
+                _ => "no",
+            }
+            .into(),
+        ));
+        answers.push(pair("recipients", s(&input["recipients"])));
+        answers.push(pair("containment", s(&input["containment"])));
+    }
+    if integ != "none" {
+        scope.push(pair("nature", "integrity".into()));
+        scope.push(pair(
+            "integrity_type",
+            match integ.as_str() {
+                "altered_not_used" => "no_misuse",
+                "recoverable" => "misuse_reversible",
+                _ => "misuse_irreversible",
+            }
+            .into(),
+        ));
+    }
+    if avail != "none" {
+        scope.push(pair("nature", "availability".into()));
+        if avail == "full" {
+            scope.push(pair("availability_type", "permanent".into()));
+        } else {
+            scope.push(pair("availability_type", "temporary".into()));
+            answers.push(pair("availability", avail.clone()));
+            answers.push(pair("unavailable_for", s(&input["unavailable_for"])));
+        }
+        answers.push(pair("outage_effect", s(&input["outage_effect"])));
+    }
+    for c in input["data_categories"].as_array().into_iter().flatten() {
+        scope.push(pair("affected", s(c)));
+    }
+    if input["vulnerable_people"].as_bool() == Some(true) {
+        scope.push(pair("subject_categories", "vulnerable".into()));
+    } else {
+        scope.push(pair("subject_categories", "customers".into()));
+        answers.push(pair("vulnerable_people", "no".into()));
+    }
+    let subjects = &input["data_subjects"];
+    scope.push(pair("subjects", s(&subjects["kind"])));
+    if let Some(n) = subjects["value"].as_u64() {
+        scope.push(pair("subjects_value", n.to_string()));
+    }
+    scope.push(pair("records", "unknown".into()));
+    scope.push(pair(
+        "cause",
+        if input["malicious"].as_bool() == Some(true) {
+            "external_malicious".into()
+        } else {
+            "internal_non_malicious".into()
+        },
+    ));
+    let yes_no = |v: &serde_json::Value| {
+        if v.as_bool() == Some(true) {
+            "yes"
+        } else {
+            "no"
+        }
+    };
+    for k in [
+        "subsequent_measures_remove_high_risk",
+        "disproportionate_effort",
+        "joint_controllers",
+        "at_processor",
+    ] {
+        answers.push(pair(k, yes_no(&input[k]).into()));
+    }
+    for k in [
+        "acting_as",
+        "identification",
+        "sector",
+        "credentials_give_access_to",
+    ] {
+        if input[k].is_string() {
+            answers.push(pair(k, s(&input[k])));
+        }
+    }
+    for (i, adj) in input["dpc_adjustments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let n = i + 1;
+        answers.push(pair(&format!("adj{n}_category"), s(&adj["category"])));
+        answers.push(pair(&format!("adj{n}_factor"), s(&adj["factor"])));
+        answers.push(pair(&format!("adj{n}_steps"), adj["steps"].to_string()));
+        answers.push(pair(
+            &format!("adj{n}_justification"),
+            s(&adj["justification"]),
+        ));
+    }
+    (scope, answers)
+}
+
+fn text_of(body: &str, id: &str) -> String {
+    let start = format!("id=\"{id}\">");
+    body.split(&start)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Issue 18: the case page gives the published outcome for every worked example
+/// (`docs/worked-examples/`, written by the domain crate's tests), entered as a DPO would —
+/// the scope form, then the questionnaire — and the same answer as the engine (and so the CLI)
+/// gives for the same facts.
+#[tokio::test]
+async fn every_worked_example_gives_the_published_outcome_on_the_case_page() {
+    use breachdesk_core::assessment::{Assessment, AssessmentInput, SubjectCommunication, assess};
+    let app = spawn_with(breachdesk_web::Limits {
+        intake_per_minute: 0,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/worked-examples");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "{} examples", files.len());
+    for path in files {
+        let example: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let id = example["id"].as_str().unwrap().to_owned();
+        let input = &example["input"];
+        let (scope, answers) = desk_forms(input);
+        let case = app.reported_case("uni").await;
+        let page_path = format!("/desk/cases/{case}?lang=en");
+        let refs: Vec<(&str, &str)> = scope
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let p = b
+            .submit(&page_path, &format!("/desk/cases/{case}/scope"), &refs)
+            .await;
+        assert_eq!(p.status, 303, "{id} scope: {}", p.body);
+        let refs: Vec<(&str, &str)> = answers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let p = b
+            .submit(
+                &page_path,
+                &format!("/desk/cases/{case}/assessment/answers"),
+                &refs,
+            )
+            .await;
+        assert_eq!(p.status, 303, "{id} answers: {}", p.body);
+        let page = b.get(&page_path).await;
+        let engine: AssessmentInput = serde_json::from_value(input.clone()).unwrap();
+        match assess(&engine).unwrap() {
+            Assessment::Assessed { decisions, .. } => {
+                let authority = text_of(&page.body, "authority");
+                let subjects = text_of(&page.body, "subjects");
+                let want_authority = if decisions.notify_authority {
+                    "notify the authority"
+                } else {
+                    "no notification to the authority"
+                };
+                assert_eq!(authority, want_authority, "{id}: desk and engine differ");
+                let want_subjects = match decisions.communicate_to_subjects {
+                    SubjectCommunication::Individual => "tell each person",
+                    SubjectCommunication::Public => "public communication instead",
+                    SubjectCommunication::NotRequired => "no communication to the people required",
+                };
+                assert_eq!(subjects, want_subjects, "{id}: desk and engine differ");
+                if let Some(a) = example["published"]["notify_authority"].as_bool() {
+                    assert_eq!(decisions.notify_authority, a, "{id}: published authority");
+                }
+                if let Some(p) = example["published"]["communicate_to_subjects"].as_bool() {
+                    assert_eq!(
+                        decisions.communicate_to_subjects != SubjectCommunication::NotRequired,
+                        p,
+                        "{id}: published people"
+                    );
+                }
+            }
+            Assessment::NotifyController { .. } => {
+                assert!(
+                    text_of(&page.body, "authority").starts_with("we are a processor"),
+                    "{id}: {}",
+                    page.body
+                );
+            }
+            other @ Assessment::NeedsMoreInformation { .. } => panic!("{id}: {other:?}"),
+        }
+    }
+}

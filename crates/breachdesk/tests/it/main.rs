@@ -578,6 +578,54 @@ fn a_master_key_from_the_environment_is_used_and_no_key_file_is_written() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("BREACHDESK_MASTER_KEY"));
 }
 
+/// Issue 18: `breachdesk assess` gives the published outcome for every worked example
+/// (`docs/worked-examples/`, written by the domain crate's tests), and exactly the engine's
+/// answer, through the binary.
+#[test]
+fn assess_gives_the_published_outcome_for_every_worked_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/worked-examples");
+    let mut files: Vec<_> = std::fs::read_dir(&examples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "{} examples", files.len());
+    for path in files {
+        let example: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let id = example["id"].as_str().unwrap();
+        let file = dir.path().join("input.json");
+        std::fs::write(&file, example["input"].to_string()).unwrap();
+        let out: Value =
+            serde_json::from_str(&ok(&data, &["assess", file.to_str().unwrap()])).unwrap();
+        let input: breachdesk_core::assessment::AssessmentInput =
+            serde_json::from_value(example["input"].clone()).unwrap();
+        let engine =
+            serde_json::to_value(breachdesk_core::assessment::assess(&input).unwrap()).unwrap();
+        assert_eq!(
+            out["result"], engine,
+            "{id}: the CLI gives the engine's answer"
+        );
+        let result = &out["result"];
+        if result["outcome"] == "notify_controller" {
+            continue;
+        }
+        assert_eq!(result["outcome"], "assessed", "{id}");
+        if let Some(a) = example["published"]["notify_authority"].as_bool() {
+            assert_eq!(result["decisions"]["notify_authority"], a, "{id}");
+        }
+        if let Some(p) = example["published"]["communicate_to_subjects"].as_bool() {
+            assert_eq!(
+                result["decisions"]["communicate_to_subjects"] != "not_required",
+                p,
+                "{id}"
+            );
+        }
+    }
+}
+
 /// `breachdesk assess` gives the engine's result for the documented example, explains it in the
 /// language asked for, refuses malformed or invalid input on stderr with nothing on stdout, and
 /// never creates a data dir.
