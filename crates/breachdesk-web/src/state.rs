@@ -101,28 +101,7 @@ fn limiter(per_minute: u32) -> Option<IpLimiter> {
     NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)))
 }
 
-/// Outgoing mail: the mailer (none = mail off), when reminders fall due, and the address links
-/// in mail point to.
-#[derive(Debug, Clone)]
-pub struct MailSettings {
-    pub mailer: Option<Arc<dyn breachdesk_core::ports::Mailer>>,
-    /// Letters to data subjects go through long-lived connections of their own.
-    pub courier: Option<Arc<breachdesk_notify::Courier>>,
-    pub reminders: breachdesk_core::deadline::ReminderSchedule,
-    /// e.g. `https://breachdesk.uni.example`, without a trailing slash.
-    pub public_url: String,
-}
-
-impl Default for MailSettings {
-    fn default() -> Self {
-        Self {
-            mailer: None,
-            courier: None,
-            reminders: breachdesk_core::deadline::ReminderSchedule::default(),
-            public_url: "http://127.0.0.1:8080".into(),
-        }
-    }
-}
+pub use breachdesk_app::MailSettings;
 
 pub(crate) struct Inner {
     pub store: Arc<dyn Store>,
@@ -145,11 +124,22 @@ pub(crate) struct Inner {
     /// answer reused for a second, so that a flood of `/readyz` cannot occupy the one writer.
     pub writer_probe: tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>,
     pub mail: MailSettings,
+    /// The use cases that have moved to `breachdesk-app` (issue 19), over the same parts.
+    pub app: breachdesk_app::App,
 }
 
 /// Cheap to clone; one per server.
 #[derive(Clone)]
 pub struct AppState(pub(crate) Arc<Inner>);
+
+/// The use cases already in `breachdesk-app` are called on the state as before.
+impl std::ops::Deref for AppState {
+    type Target = breachdesk_app::App;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0.app
+    }
+}
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -174,6 +164,14 @@ impl AppState {
         let dummy_password_hash =
             breachdesk_core::ports::SecretHasher::hash(&hasher, "not a password of anyone at all");
         let hasher = Arc::new(hasher);
+        let keyring = Arc::new(keyring);
+        let app = breachdesk_app::App::new(
+            store.clone(),
+            keyring.clone(),
+            hasher.clone(),
+            clock.clone(),
+            MailSettings::default(),
+        );
         Self(Arc::new(Inner {
             dummy_receipt_hash,
             dummy_password_hash,
@@ -184,7 +182,7 @@ impl AppState {
             ),
             writer_probe: tokio::sync::Mutex::new(None),
             store,
-            keyring: Arc::new(keyring),
+            keyring,
             hasher,
             clock,
             i18n: I18n::load(),
@@ -193,16 +191,30 @@ impl AppState {
             sign_in_limiter: limiter(limits.sign_in_per_minute),
             limits,
             mail: MailSettings::default(),
+            app,
         }))
     }
 
     /// Sets up outgoing mail. Call before the state is shared (before serving).
     #[must_use]
     pub fn with_mail(mut self, mail: MailSettings) -> Self {
-        Arc::get_mut(&mut self.0)
-            .expect("mail is configured before the state is shared")
-            .mail = mail;
+        let inner =
+            Arc::get_mut(&mut self.0).expect("mail is configured before the state is shared");
+        inner.app = breachdesk_app::App::new(
+            inner.store.clone(),
+            inner.keyring.clone(),
+            inner.hasher.clone(),
+            inner.clock.clone(),
+            mail.clone(),
+        );
+        inner.mail = mail;
         self
+    }
+
+    /// The application layer the handlers call.
+    #[must_use]
+    pub fn app(&self) -> &breachdesk_app::App {
+        &self.0.app
     }
 
     /// Forgets rate-limit state of clients that have been quiet, so memory stays bounded.

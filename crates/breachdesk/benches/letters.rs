@@ -22,6 +22,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
+use breachdesk_app::letters::DeliveryOptions;
+use breachdesk_app::{App, MailSettings};
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::clock::{Clock, SystemClock};
 use breachdesk_core::input::JsonInput;
@@ -36,8 +38,6 @@ use breachdesk_notify::i18n::Overrides;
 use breachdesk_notify::letter::{self, LetterFacts, Recipient};
 use breachdesk_notify::recipients::Imported;
 use breachdesk_notify::{Courier, SmtpConfig, SmtpSecurity};
-use breachdesk_web::letters::DeliveryOptions;
-use breachdesk_web::{AppState, Limits, MailSettings};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -252,21 +252,17 @@ async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid) ->
 
 /// The use cases over the benchmark's store, sending (and taking the letters' sender) through
 /// `courier`.
-fn app(store: &Arc<dyn Store>, master: &MasterKey, courier: Courier) -> AppState {
-    AppState::new(
+fn app(store: &Arc<dyn Store>, master: &MasterKey, courier: Courier) -> App {
+    App::new(
         store.clone(),
-        MasterKeyring::new(master),
-        Argon2Hasher::new(HashCost::Test),
+        Arc::new(MasterKeyring::new(master)),
+        Arc::new(Argon2Hasher::new(HashCost::Test)),
         Arc::new(SystemClock),
-        Limits {
-            receipt_pool: 0,
-            ..Limits::default()
+        MailSettings {
+            courier: Some(Arc::new(courier)),
+            ..MailSettings::default()
         },
     )
-    .with_mail(MailSettings {
-        courier: Some(Arc::new(courier)),
-        ..MailSettings::default()
-    })
 }
 
 /// Prepared messages over `connections` connections of `courier`: the server's own rate.

@@ -9,13 +9,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
+use breachdesk_app::App;
+use breachdesk_app::letters::DeliveryOptions;
 use breachdesk_core::clock::SystemClock;
 use breachdesk_core::ports::{CaseRecord, Store};
 use breachdesk_core::report::Language;
 use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKeyring};
 use breachdesk_notify::recipients;
-use breachdesk_web::AppState;
-use breachdesk_web::letters::DeliveryOptions;
 
 use crate::cli::{KeyArgs, NotifyCommand, RecipientFormat};
 use crate::config::ConfigFile;
@@ -35,35 +35,32 @@ pub(crate) async fn find_case(store: &dyn Store, wanted: &str) -> anyhow::Result
     bail!("no case {wanted:?}")
 }
 
+/// The application for the letter commands: the store, the keys and, when configured, the
+/// SMTP courier — nothing of the web server (no rate limiters, translations or dummy hashes).
 pub(crate) fn state(
     keys: &KeyArgs,
     data_dir: &Path,
     store: Arc<dyn Store>,
-) -> anyhow::Result<(AppState, ConfigFile)> {
+) -> anyhow::Result<(App, ConfigFile)> {
     let config = ConfigFile::load(keys.config.as_deref(), data_dir)?;
     let key = crate::commands::master_key(keys.master_key_file.as_deref(), data_dir)?;
-    let limits = breachdesk_web::Limits {
-        receipt_pool: 0,
-        ..breachdesk_web::Limits::default()
-    };
-    let state = AppState::new(
-        store,
-        MasterKeyring::new(&key),
-        Argon2Hasher::new(HashCost::Owasp),
-        Arc::new(SystemClock),
-        limits,
-    );
     let courier = match &config.smtp {
         Some(smtp) => Some(Arc::new(
             breachdesk_notify::Courier::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?,
         )),
         None => None,
     };
-    let state = state.with_mail(breachdesk_web::MailSettings {
-        courier,
-        ..breachdesk_web::MailSettings::default()
-    });
-    Ok((state, config))
+    let app = App::new(
+        store,
+        Arc::new(MasterKeyring::new(&key)),
+        Arc::new(Argon2Hasher::new(HashCost::Owasp)),
+        Arc::new(SystemClock),
+        breachdesk_app::MailSettings {
+            courier,
+            ..breachdesk_app::MailSettings::default()
+        },
+    );
+    Ok((app, config))
 }
 
 fn say(line: &str) {

@@ -23,9 +23,9 @@ use super::notices::{
     see, tr, zone,
 };
 use super::session::{self, Desk};
-use crate::letters::{DeliveryOptions, LetterError};
 use crate::pages::view::Tr;
 use crate::state::AppState;
+use breachdesk_app::letters::{DeliveryOptions, LetterError};
 
 const KIND: NoticeKind = NoticeKind::Subjects;
 

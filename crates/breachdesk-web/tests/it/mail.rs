@@ -745,7 +745,7 @@ async fn letters_the_server_could_not_take_are_retried_by_the_scheduler_after_th
         .deliver_letters(
             &record,
             None,
-            breachdesk_web::letters::DeliveryOptions::default(),
+            breachdesk_app::letters::DeliveryOptions::default(),
             &|_| {},
         )
         .await

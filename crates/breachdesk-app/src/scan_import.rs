@@ -10,7 +10,7 @@ use breachdesk_core::ports::{CaseChange, CaseRecord, CryptoError, Keyring, Store
 use breachdesk_core::scope::{ScanFindings, Scope, with_scan};
 use uuid::Uuid;
 
-use crate::state::AppState;
+use crate::App;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportScanError {
@@ -20,7 +20,7 @@ pub enum ImportScanError {
     Crypto(#[from] CryptoError),
 }
 
-impl AppState {
+impl App {
     /// Saves the case's scope with the scan's findings merged in ([`with_scan`]) and returns it.
     pub async fn import_scan(
         &self,

@@ -29,7 +29,7 @@ use governor::{Quota, RateLimiter};
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
-use crate::state::AppState;
+use crate::App;
 
 /// Recipients read, rendered and queued per round.
 const PAGE: u32 = 2000;
@@ -280,7 +280,7 @@ impl RenderJob {
     }
 }
 
-impl AppState {
+impl App {
     fn courier(&self) -> Result<&Arc<Courier>, LetterError> {
         self.0.mail.courier.as_ref().ok_or(LetterError::NoSmtp)
     }
@@ -346,7 +346,7 @@ impl AppState {
     }
 
     /// Every recipient of the case, opened (for the printed letter batch and the preview).
-    pub(crate) async fn recipients_of(
+    pub async fn recipients_of(
         &self,
         case: &CaseRecord,
         limit: Option<usize>,

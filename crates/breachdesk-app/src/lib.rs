@@ -1,0 +1,100 @@
+//! The use cases of `BreachDesk`: what the product does, independent of how it is asked — the web
+//! interface (`breachdesk-web`) and the command line (`breachdesk`) both call an [`App`].
+//!
+//! The move of the use cases out of the web crate happens in steps (issue 19). Here so far:
+//! the letters to data subjects (`letters`: recipients, queueing, delivery, bounces) and a leak
+//! scan into a case (`scan_import`). The rest still lives in `breachdesk-web` (`service.rs`,
+//! `handling.rs`, `reminders.rs`, …) and moves here next.
+
+pub mod letters;
+pub mod scan_import;
+
+use std::sync::Arc;
+
+use breachdesk_core::clock::Clock;
+use breachdesk_core::ports::Store;
+use breachdesk_crypto::{Argon2Hasher, MasterKeyring};
+use jiff::Timestamp;
+
+/// Outgoing mail: the mailer (none = mail off), when reminders fall due, and the address links
+/// in mail point to.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub mailer: Option<Arc<dyn breachdesk_core::ports::Mailer>>,
+    /// Letters to data subjects go through long-lived connections of their own.
+    pub courier: Option<Arc<breachdesk_notify::Courier>>,
+    pub reminders: breachdesk_core::deadline::ReminderSchedule,
+    /// e.g. `https://breachdesk.uni.example`, without a trailing slash.
+    pub public_url: String,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            mailer: None,
+            courier: None,
+            reminders: breachdesk_core::deadline::ReminderSchedule::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// What the use cases work with.
+pub struct Parts {
+    pub store: Arc<dyn Store>,
+    pub keyring: Arc<MasterKeyring>,
+    pub hasher: Arc<Argon2Hasher>,
+    pub clock: Arc<dyn Clock>,
+    pub mail: MailSettings,
+}
+
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parts")
+            .field("store", &self.store)
+            .field("mail", &self.mail)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The application: cheap to clone, one per process.
+#[derive(Clone)]
+pub struct App(pub(crate) Arc<Parts>);
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("store", &self.0.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    #[must_use]
+    pub fn new(
+        store: Arc<dyn Store>,
+        keyring: Arc<MasterKeyring>,
+        hasher: Arc<Argon2Hasher>,
+        clock: Arc<dyn Clock>,
+        mail: MailSettings,
+    ) -> Self {
+        Self(Arc::new(Parts {
+            store,
+            keyring,
+            hasher,
+            clock,
+            mail,
+        }))
+    }
+
+    /// The parts, for the adapters that have not moved their use cases here yet.
+    #[must_use]
+    pub fn parts(&self) -> &Parts {
+        &self.0
+    }
+
+    #[must_use]
+    pub fn now(&self) -> Timestamp {
+        self.0.clock.now()
+    }
+}
