@@ -60,6 +60,22 @@ pub enum InvalidInput {
         "unavailable_for `permanent` and availability `full` go together: data lost for good are fully unavailable, and fully unavailable data are lost for good"
     )]
     PermanentMeansFull,
+    #[error(
+        "containment `recovered_unaccessed` is for a lost or stolen device or file (recipients unknown or malicious), not for data with `{0}`"
+    )]
+    RecoveryNeedsADevice(&'static str),
+    #[error(
+        "malicious is true, but recipients `unknown` says nothing shows intent: whoever caused it on purpose has the data (`malicious`, or `published`)"
+    )]
+    IntentContradictsRecipients,
+    #[error(
+        "identification `negligible` contradicts direct identifiers among the data ({0}): ENISA rates names, identity codes, photographs and e-mail addresses as identifying"
+    )]
+    IdentifiersNotNegligible(&'static str),
+    #[error(
+        "availability `recoverable_easily` means other copies restore the data without difficulty: not after {0}"
+    )]
+    EasyRecoveryContradicts(&'static str),
 }
 
 /// How the people concerned are told.
@@ -174,6 +190,49 @@ fn validate(input: &AssessmentInput) -> Result<(), InvalidInput> {
     {
         return Err(InvalidInput::DeletionNeedsKnownRecipients(r.id()));
     }
+    if let (Some(Containment::RecoveredUnaccessed), Some(r)) = (input.containment, input.recipients)
+        && !matches!(r, Recipients::Unknown | Recipients::Malicious)
+    {
+        return Err(InvalidInput::RecoveryNeedsADevice(r.id()));
+    }
+    if input.malicious == Some(true) && input.recipients == Some(Recipients::Unknown) {
+        return Err(InvalidInput::IntentContradictsRecipients);
+    }
+    if input.identification == Some(super::input::Identification::Negligible)
+        && let Some(c) = input.data_categories.iter().find(|c| {
+            matches!(
+                c,
+                DataCategory::PersonName
+                    | DataCategory::NationalId
+                    | DataCategory::Photo
+                    | DataCategory::Email
+            )
+        })
+    {
+        return Err(InvalidInput::IdentifiersNotNegligible(match c {
+            DataCategory::PersonName => "person_name",
+            DataCategory::NationalId => "national_id",
+            DataCategory::Photo => "photo",
+            _ => "email",
+        }));
+    }
+    if input.availability == Some(Availability::RecoverableEasily) {
+        if matches!(input.unavailable_for, Some(Outage::Weeks | Outage::Permanent)) {
+            return Err(InvalidInput::EasyRecoveryContradicts("weeks"));
+        }
+        if input.outage_effect == Some(super::input::OutageEffect::CareOrSafety) {
+            return Err(InvalidInput::EasyRecoveryContradicts(
+                "care, safety or livelihood was put at risk",
+            ));
+        }
+    }
+    if input.availability == Some(Availability::Full)
+        && input.outage_effect == Some(super::input::OutageEffect::None)
+    {
+        return Err(InvalidInput::EasyRecoveryContradicts(
+            "nothing noticeable (data lost for good always affect someone: choose the effect)",
+        ));
+    }
     if input.availability == Some(Availability::None) {
         if input.unavailable_for.is_some() {
             return Err(InvalidInput::OnlyForAvailability("unavailable_for"));
@@ -214,20 +273,15 @@ fn missing_answers(input: &AssessmentInput) -> Vec<&'static str> {
     need("availability", input.availability.is_none());
     need("malicious", input.malicious.is_none());
     need("data_subjects", input.data_subjects.is_none());
-    let confidentiality_lost = input
-        .confidentiality
-        .is_some_and(|c| c != Confidentiality::None);
-    need(
-        "unintelligible",
-        confidentiality_lost && input.unintelligible.is_none(),
-    );
-    // Unless confidentiality is known to be intact, who got the data is a question of its
-    // own (for a disclosure it also settles the ENISA circumstance).
+    // Unless confidentiality is known to be intact, who got the data and whether they could
+    // read them are questions of their own (for a disclosure they also settle the ENISA
+    // circumstance).
     let confidentiality_open = input.confidentiality != Some(Confidentiality::None);
     need(
-        "recipients",
-        confidentiality_open && input.recipients.is_none(),
+        "unintelligible",
+        confidentiality_open && input.unintelligible.is_none(),
     );
+    need("recipients", confidentiality_open && input.recipients.is_none());
     need(
         "containment",
         confidentiality_open && input.containment.is_none(),

@@ -17,6 +17,10 @@ use crate::scope::{self, Cause, Certainty, ConfidentialityType, Scope, SubjectCa
 /// "known"/"unknown" recipients) is read as unanswered, so it is asked again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answers {
+    /// The questionnaire's version when these answers were saved (absent before version 2,
+    /// whose `recipients` meant something else).
+    #[serde(default)]
+    pub version: u8,
     pub acting_as: Option<Role>,
     pub identification: Option<Identification>,
     /// Who has, or may have, the data, when confidentiality was lost.
@@ -48,6 +52,9 @@ fn recipients_or_unanswered<'de, D: Deserializer<'de>>(
     let raw = Option::<String>::deserialize(d)?;
     Ok(raw.and_then(|r| serde_json::from_value(serde_json::Value::String(r)).ok()))
 }
+
+/// The questionnaire's current version, saved with the answers.
+pub const VERSION: u8 = 2;
 
 /// Which questions the scope leaves open (so the form asks only those).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -167,7 +174,9 @@ pub fn combine(scope: &Scope, answers: &Answers) -> AssessmentInput {
         input.confidentiality = answers.confidentiality;
     }
     if open.recipients {
-        input.recipients = answers.recipients;
+        // Before version 2 "unknown" meant ENISA's unknown recipients (hacked, published), not
+        // today's "lost, nothing shows intent": such an answer is asked again.
+        input.recipients = answers.recipients.filter(|_| answers.version >= VERSION);
         input.containment = answers.containment;
         if input.confidentiality.is_none() && !open.confidentiality {
             // Disclosed: the ENISA circumstance follows from who received the data.
@@ -194,13 +203,18 @@ pub fn combine(scope: &Scope, answers: &Answers) -> AssessmentInput {
         input.malicious = answers.malicious;
     }
     if open.unintelligible {
-        input.unintelligible = answers
-            .strongly_encrypted
-            .zip(answers.key_compromised.or(Some(false)))
-            .map(|(strongly_encrypted, key_compromised)| Unintelligibility {
-                strongly_encrypted,
-                key_compromised: strongly_encrypted && key_compromised,
-            });
+        // Both answers, or none: "encrypted" with the key question open is not "key safe".
+        input.unintelligible = match (answers.strongly_encrypted, answers.key_compromised) {
+            (Some(false), _) => Some(Unintelligibility {
+                strongly_encrypted: false,
+                key_compromised: false,
+            }),
+            (Some(true), Some(key_compromised)) => Some(Unintelligibility {
+                strongly_encrypted: true,
+                key_compromised,
+            }),
+            _ => None,
+        };
     }
     if open.vulnerable_people {
         input.vulnerable_people = answers.vulnerable_people;
@@ -303,6 +317,7 @@ pub const ROLE: &[(&str, Role)] = &[
 pub fn read_answers(form: &impl AnswerForm) -> Result<Answers, FieldErrors> {
     let mut e = FieldErrors::new();
     let mut a = Answers {
+        version: VERSION,
         acting_as: pick(&mut e, "acting_as", form.one("acting_as"), ROLE),
         identification: pick(
             &mut e,
@@ -479,6 +494,7 @@ mod tests {
         // With the answers, an assessment: health data of 12 000 patients sent to unknown
         // recipients by an attacker is a high risk under any reading.
         let answers = Answers {
+            version: VERSION,
             acting_as: Some(Role::Controller),
             identification: Some(Identification::Maximum),
             recipients: Some(Recipients::Malicious),
@@ -524,6 +540,31 @@ mod tests {
         };
         assert!(missing.contains(&"dpc_adjustments.category"), "{missing:?}");
         assert!(missing.contains(&"recipients"), "{missing:?}");
+        // The old "unknown" parses, but meant something else: asked again too.
+        let old_unknown: Answers =
+            serde_json::from_value(serde_json::json!({"recipients": "unknown"})).unwrap();
+        assert_eq!(combine(&scope(), &old_unknown).recipients, None);
+    }
+
+    #[test]
+    fn encrypted_with_the_key_question_open_is_not_key_safe() {
+        let mut s = scope();
+        s.confidentiality = Some((
+            ConfidentialityType::Disclosed,
+            scope::Unintelligibility::ToBeDetermined,
+        ));
+        let answers = Answers {
+            version: VERSION,
+            strongly_encrypted: Some(true),
+            ..Answers::default()
+        };
+        assert_eq!(combine(&s, &answers).unintelligible, None);
+        let Assessment::NeedsMoreInformation { missing } =
+            assess(&combine(&s, &answers)).unwrap()
+        else {
+            panic!("assessed without knowing whether the key is safe");
+        };
+        assert!(missing.contains(&"unintelligible"), "{missing:?}");
     }
 
     struct F(Vec<(&'static str, &'static str)>);

@@ -165,6 +165,24 @@ pub fn identity_theft_data(categories: &[DataCategory]) -> Vec<DataCategory> {
     out
 }
 
+/// How many different kinds of identity-theft data are present: identity codes, credentials,
+/// payment data (card or account), the name–birth–address triple.
+#[must_use]
+pub fn identity_theft_kinds(categories: &[DataCategory]) -> usize {
+    let has = |c: DataCategory| categories.contains(&c);
+    [
+        has(DataCategory::NationalId),
+        has(DataCategory::Credential),
+        has(DataCategory::PaymentCard) || has(DataCategory::Iban),
+        has(DataCategory::PersonName)
+            && has(DataCategory::DateOfBirth)
+            && has(DataCategory::PostalAddress),
+    ]
+    .into_iter()
+    .filter(|x| *x)
+    .count()
+}
+
 fn many(subjects: Count) -> Option<String> {
     match subjects {
         Count::Exact(n) | Count::Approximate(n) if n > 100 => Some(n.to_string()),
@@ -201,8 +219,16 @@ fn data_severity(
         ],
     ));
     let theft = identity_theft_data(&input.data_categories);
-    if !theft.is_empty() && facts.identification > Identification::Negligible {
-        if level < Level::High {
+    if !theft.is_empty() {
+        if identity_theft_kinds(&input.data_categories) >= 2 && level < Level::VeryHigh {
+            // An identity code with a bank account, credentials with the name–birth–address
+            // triple: together they let someone act as the person and reach their money.
+            level = Level::VeryHigh;
+            reasons.push(reason(
+                "sev-identity-theft-combined",
+                &[("items", names(&theft))],
+            ));
+        } else if level < Level::High {
             level = Level::High;
             reasons.push(reason("sev-identity-theft", &[("items", names(&theft))]));
         } else {
@@ -212,15 +238,25 @@ fn data_severity(
             ));
         }
     }
+    // Special categories count unless the handler lowered that category's own score (ENISA's
+    // nature-of-data factor: a certificate saying only "in good health").
     let special: Vec<DataCategory> = input
         .data_categories
         .iter()
         .copied()
         .filter(|c| c.enisa_type() == Some(super::input::EnisaDataType::Sensitive))
+        .filter(|c| {
+            input
+                .dpc_adjustments
+                .iter()
+                .filter(|a| a.category == Some(*c))
+                .map(|a| a.steps)
+                .sum::<i8>()
+                >= 0
+        })
         .collect();
     if !special.is_empty()
         && level < Level::High
-        && enisa.dpc >= 4
         && facts.identification > Identification::Negligible
     {
         level = Level::High;
@@ -228,7 +264,8 @@ fn data_severity(
     }
     let counted = |f: ContextFactor| input.dpc_adjustments.iter().any(|a| a.factor == f);
     let children_school = facts.sector == Sector::School;
-    if facts.vulnerable || children_school {
+    let revealing_sector = matches!(facts.sector, Sector::HealthCare | Sector::SocialServices);
+    if (facts.vulnerable || children_school) && !revealing_sector {
         if counted(ContextFactor::VulnerableSubjects) {
             reasons.push(reason("sev-vulnerable-in-dpc", &[]));
         } else {
@@ -236,7 +273,9 @@ fn data_severity(
             reasons.push(reason("sev-vulnerable", &[("level", level.id().into())]));
         }
     }
-    if matches!(facts.sector, Sector::HealthCare | Sector::SocialServices) {
+    // Patients of a hospital, clients of social services: being in the data and being
+    // vulnerable are one fact here, raised once.
+    if revealing_sector {
         if counted(ContextFactor::ControllerSector) {
             reasons.push(reason("sev-sector-in-dpc", &[]));
         } else {
@@ -308,11 +347,20 @@ fn integrity(facts: &Facts, reasons: &mut Vec<Reason>) -> Likelihood {
         Integrity::Recoverable => Likelihood::Possible,
         Integrity::NotRecoverable => Likelihood::Likely,
     };
-    if facts.malicious && likelihood > Likelihood::Remote {
-        likelihood = Likelihood::Likely.max(likelihood);
+    // Someone who altered data on purpose meant them to be used: no use found yet is no
+    // positive reason then.
+    if facts.malicious {
+        likelihood = if likelihood == Likelihood::Remote {
+            Likelihood::Possible
+        } else {
+            Likelihood::Likely.max(likelihood)
+        };
     }
     reasons.push(reason(
         match facts.integrity {
+            Integrity::None | Integrity::AlteredNotUsed if facts.malicious => {
+                "lik-integrity-altered-on-purpose"
+            }
             Integrity::None | Integrity::AlteredNotUsed => "lik-integrity-not-used",
             Integrity::Recoverable => "lik-integrity-recoverable",
             Integrity::NotRecoverable => "lik-integrity-not-recoverable",
@@ -365,9 +413,16 @@ fn availability(
     let likelihood = if effect == OutageEffect::None {
         reasons.push(reason("lik-outage-unnoticed", &[]));
         Likelihood::Remote
-    } else if outage <= Outage::Hours && effect <= OutageEffect::Inconvenience {
+    } else if (outage <= Outage::Hours && effect <= OutageEffect::Inconvenience)
+        || (outage == Outage::Minutes && effect <= OutageEffect::ServiceDenied)
+    {
+        // WP250 Annex B iii: a few minutes without access to the records is recorded, not
+        // notified.
         reasons.push(reason("lik-outage-short", &[]));
         Likelihood::Remote
+    } else if outage == Outage::Hours {
+        reasons.push(reason("lik-outage-hours", &[]));
+        Likelihood::Possible
     } else {
         reasons.push(reason("lik-outage-happened", &[]));
         Likelihood::AlmostCertain

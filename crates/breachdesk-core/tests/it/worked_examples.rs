@@ -773,3 +773,86 @@ fn the_questions_an_outage_raises_are_asked_not_assumed() {
     };
     assert_eq!(missing, ["unavailable_for", "outage_effect"]);
 }
+
+/// Counter-examples an independent review constructed against the first version of these
+/// rules; each is now answered as the law reads, or refused as contradictory.
+#[test]
+fn counter_examples_from_the_review() {
+    use breachdesk_core::assessment::InvalidInput;
+    let decisions = |facts: &Value| match assess(&input(facts)).unwrap() {
+        Assessment::Assessed {
+            decisions, risk, ..
+        } => (risk, decisions),
+        other => panic!("{facts}: {other:?}"),
+    };
+    let unprotected = json!({"strongly_encrypted": false, "key_compromised": false});
+
+    // "Recovered unread" is for a device, not for published data or an e-mail list.
+    let recalled = input(&json!({
+        "data_categories": ["national_id"],
+        "confidentiality": "unknown_recipients", "recipients": "published",
+        "containment": "recovered_unaccessed", "unintelligible": unprotected,
+        "data_subjects": {"kind": "approximate", "value": 60_000}
+    }));
+    assert_eq!(
+        assess(&recalled),
+        Err(InvalidInput::RecoveryNeedsADevice("published"))
+    );
+    // An attack whose data "nobody knows who has" contradicts itself.
+    let attack = input(&json!({
+        "data_categories": ["person_name", "email", "phone"],
+        "confidentiality": "exposed_no_evidence", "recipients": "unknown",
+        "containment": "none", "malicious": true, "unintelligible": unprotected,
+        "data_subjects": {"kind": "exact", "value": 80}
+    }));
+    assert_eq!(
+        assess(&attack),
+        Err(InvalidInput::IntentContradictsRecipients)
+    );
+    // Identity codes are not "hardly identifiable".
+    let hidden = input(&json!({
+        "data_categories": ["person_name", "national_id"], "identification": "negligible",
+        "confidentiality": "exposed_no_evidence", "recipients": "unknown",
+        "containment": "none", "unintelligible": unprotected,
+        "data_subjects": {"kind": "exact", "value": 100}
+    }));
+    assert_eq!(
+        assess(&hidden),
+        Err(InvalidInput::IdentifiersNotNegligible("person_name"))
+    );
+    // Malware altered medication records; no use found yet — not a positive reason.
+    let (risk, d) = decisions(&json!({
+        "data_categories": ["person_name", "health"], "integrity": "altered_not_used",
+        "malicious": true, "sector": "health_care", "vulnerable_people": true,
+        "data_subjects": {"kind": "approximate", "value": 10_000}
+    }));
+    assert!(risk >= Risk::Risk && d.notify_authority, "{d:?}");
+    // A lost, unencrypted stick with 80 employees' identity codes and bank accounts: the
+    // people are told, so that they can protect themselves.
+    let (_, d) = decisions(&json!({
+        "data_categories": ["person_name", "national_id", "iban"],
+        "confidentiality": "exposed_no_evidence", "recipients": "unknown",
+        "containment": "none", "unintelligible": unprotected,
+        "data_subjects": {"kind": "exact", "value": 80}
+    }));
+    assert_eq!(d.communicate_to_subjects, SubjectCommunication::Individual);
+    // A school's learning platform down for twenty minutes: recorded, not notified.
+    let (risk, d) = decisions(&json!({
+        "data_categories": ["person_name", "education"],
+        "availability": "temporary", "unavailable_for": "minutes",
+        "outage_effect": "service_denied", "sector": "school",
+        "data_subjects": {"kind": "approximate", "value": 800}
+    }));
+    assert_eq!(risk, Risk::Unlikely, "{d:?}");
+    // 150 patients' names and phone numbers in a letter to one wrong patient: the authority,
+    // but being a patient and being vulnerable are one fact, raised once.
+    let (risk, d) = decisions(&json!({
+        "data_categories": ["person_name", "phone"],
+        "confidentiality": "known_recipients", "recipients": "known_few",
+        "containment": "none", "unintelligible": unprotected,
+        "sector": "health_care", "vulnerable_people": true,
+        "data_subjects": {"kind": "exact", "value": 150}
+    }));
+    assert_eq!(risk, Risk::Risk, "{d:?}");
+    assert!(d.notify_authority);
+}

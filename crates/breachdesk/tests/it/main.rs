@@ -694,6 +694,7 @@ fn assess_prints_the_engines_result_and_refuses_bad_input() {
             "availability",
             "malicious",
             "data_subjects",
+            "unintelligible",
             "recipients",
             "containment",
             "vulnerable_people",
