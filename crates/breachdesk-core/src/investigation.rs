@@ -152,6 +152,9 @@ pub struct DecidedRisk {
     pub severity: String,
     /// `remote`, `possible`, `likely` or `almost_certain`.
     pub likelihood: String,
+    /// The Art. 34(3) exemption the decision relies on (`a`, `b` or `c`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption: Option<String>,
 }
 
 impl Entry {

@@ -67,6 +67,9 @@ pub enum SubjectsDecision {
     Public,
     /// Not required: no high risk.
     NotRequired,
+    /// Not required although the risk is high, because of Art. 34(3)(a) (`'a'`, the data were
+    /// unintelligible) or (b) (`'b'`, subsequent measures).
+    Exempt(char),
 }
 
 /// Everything the draft is made from. The web layer assembles it from the opened case.
@@ -495,6 +498,14 @@ fn fill_subjects_communication(d: &mut Map<String, Value>, facts: &CaseFacts, tb
         }
         Some(SubjectsDecision::NotRequired) => {
             d.insert("field_97".into(), s("d"));
+        }
+        Some(SubjectsDecision::Exempt(which)) => {
+            d.insert("field_97".into(), s("e"));
+            d.insert("field_100".into(), s(which.to_string()));
+            d.insert(
+                "field_101".into(),
+                s(facts.decision_reason.clone().unwrap_or_default()),
+            );
         }
         None => {
             d.insert("field_97".into(), s("c"));

@@ -146,7 +146,7 @@ pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
             m(f.loss.what_happened(), &[org, date]),
         );
         parts.insert("your_data".into(), m("your-data", &[]));
-        parts.insert("consequences".into(), m("consequences", &[]));
+        parts.insert("consequences".into(), m(f.loss.consequences(), &[]));
         parts.insert(
             "measures".into(),
             [m("measures", &[]), f.measures.clone()]
@@ -375,6 +375,41 @@ mod tests {
             dpo_email: Some("tietosuoja@museokortti.example".into()),
             dpo_phone: None,
         }
+    }
+
+    #[test]
+    fn a_letter_says_what_happened_to_the_data_and_what_follows_from_it() {
+        use crate::public::Loss;
+        let lost = draft(
+            &LetterFacts {
+                loss: Loss::Lost,
+                ..facts()
+            },
+            &Overrides::default(),
+        );
+        assert!(
+            lost.get(Language::Fi, "what_happened")
+                .contains("eikä niitä voida palauttaa")
+        );
+        assert!(!lost.get(Language::Fi, "consequences").contains("huija"));
+        assert!(
+            lost.get(Language::En, "consequences")
+                .contains("Nothing indicates")
+        );
+        let altered = draft(
+            &LetterFacts {
+                loss: Loss::Altered,
+                ..facts()
+            },
+            &Overrides::default(),
+        );
+        assert!(
+            altered
+                .get(Language::Sv, "consequences")
+                .contains("ändrats obehörigt")
+        );
+        assert_eq!(problems(&lost), vec![]);
+        assert_eq!(problems(&altered), vec![]);
     }
 
     #[test]

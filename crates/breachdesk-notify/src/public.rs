@@ -71,7 +71,11 @@ pub struct PublicFacts {
 pub enum Loss {
     #[default]
     Disclosed,
+    /// Confidentiality not yet assessable: the data may have reached outsiders.
+    PossiblyDisclosed,
     Unavailable,
+    /// Unavailable for good: no backup, nothing to rebuild them from.
+    Lost,
     Altered,
 }
 
@@ -80,19 +84,29 @@ impl Loss {
     /// then availability.
     #[must_use]
     pub fn of(scope: Option<&breachdesk_core::scope::Scope>) -> Self {
-        use breachdesk_core::scope::ConfidentialityType;
+        use breachdesk_core::scope::{AvailabilityType, ConfidentialityType};
         match scope {
-            Some(s)
-                if !matches!(
-                    s.confidentiality,
-                    None | Some((ConfidentialityType::NotDisclosed, _))
-                ) =>
-            {
-                Self::Disclosed
-            }
-            Some(s) if s.integrity.is_some() => Self::Altered,
-            Some(s) if s.availability.is_some() => Self::Unavailable,
-            _ => Self::Disclosed,
+            Some(s) => match (s.confidentiality, s.integrity, s.availability) {
+                (
+                    Some((
+                        ConfidentialityType::Disclosed | ConfidentialityType::LikelyDisclosed,
+                        _,
+                    )),
+                    ..,
+                ) => Self::Disclosed,
+                (
+                    Some((
+                        ConfidentialityType::NotAssessable | ConfidentialityType::ToBeDetermined,
+                        _,
+                    )),
+                    ..,
+                ) => Self::PossiblyDisclosed,
+                (_, Some(_), _) => Self::Altered,
+                (_, _, Some(AvailabilityType::Permanent)) => Self::Lost,
+                (_, _, Some(_)) => Self::Unavailable,
+                _ => Self::Disclosed,
+            },
+            None => Self::Disclosed,
         }
     }
 
@@ -102,8 +116,20 @@ impl Loss {
     pub const fn what_happened(self) -> &'static str {
         match self {
             Self::Disclosed => "what-happened",
+            Self::PossiblyDisclosed => "what-happened-possibly",
             Self::Unavailable => "what-happened-unavailable",
+            Self::Lost => "what-happened-lost",
             Self::Altered => "what-happened-altered",
+        }
+    }
+
+    /// The message id of a letter's "likely consequences" for this loss.
+    #[must_use]
+    pub const fn consequences(self) -> &'static str {
+        match self {
+            Self::Disclosed | Self::PossiblyDisclosed => "consequences",
+            Self::Unavailable | Self::Lost => "consequences-unavailable",
+            Self::Altered => "consequences-altered",
         }
     }
 }

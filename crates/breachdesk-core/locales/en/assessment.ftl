@@ -35,7 +35,6 @@ assess-lik-deleted = The recipients confirmed that they deleted the data without
 assess-lik-recovered = The device or file was recovered and the evidence shows that nobody accessed the data: misuse is remote.
 assess-lik-protected = The data were protected by strong encryption and the key is safe: nobody who got them can read them, so misuse is remote. This protects confidentiality only, not availability or integrity.
 assess-lik-integrity-not-used = The altered data were restored and no use of them was found: consequences are remote.
-assess-lik-integrity-altered-on-purpose = The data were altered on purpose: even if no use has been found yet, use is possible (likelihood { $likelihood }).
 assess-lik-integrity-recoverable = The altered data may have been used before they were put right: likelihood { $likelihood }.
 assess-lik-integrity-not-recoverable = The altered data may have been used and cannot be put right: likelihood { $likelihood }.
 assess-lik-outage-unnoticed = The unavailability had no effect on the people concerned: consequences are remote.

@@ -35,7 +35,6 @@ assess-lik-deleted = Vastaanottajat vahvistivat poistaneensa tiedot käyttämät
 assess-lik-recovered = Laite tai tiedosto saatiin takaisin, ja selvitys osoittaa, ettei tietoihin päästy käsiksi: väärinkäyttö on epätodennäköistä.
 assess-lik-protected = Tiedot oli suojattu vahvalla salauksella ja avain on tallessa: kukaan tiedot saanut ei voi lukea niitä, joten väärinkäyttö on epätodennäköistä. Tämä suojaa vain luottamuksellisuutta, ei saatavuutta eikä eheyttä.
 assess-lik-integrity-not-used = Muutetut tiedot palautettiin, eikä niiden käyttöä havaittu: seuraukset ovat epätodennäköisiä.
-assess-lik-integrity-altered-on-purpose = Tietoja muutettiin tahallaan: vaikka käyttöä ei ole vielä havaittu, se on mahdollista (todennäköisyys { $likelihood }).
 assess-lik-integrity-recoverable = Muutettuja tietoja on voitu käyttää ennen korjaamista: todennäköisyys { $likelihood }.
 assess-lik-integrity-not-recoverable = Muutettuja tietoja on voitu käyttää, eikä niitä voi korjata: todennäköisyys { $likelihood }.
 assess-lik-outage-unnoticed = Saatavuuden menetys ei vaikuttanut henkilöihin: seuraukset ovat epätodennäköisiä.

@@ -35,7 +35,6 @@ assess-lik-deleted = Mottagarna bekräftade att de raderat uppgifterna utan att 
 assess-lik-recovered = Enheten eller filen återfanns och utredningen visar att ingen kom åt uppgifterna: missbruk är osannolikt.
 assess-lik-protected = Uppgifterna var skyddade med stark kryptering och nyckeln är i säkerhet: ingen som fick dem kan läsa dem, så missbruk är osannolikt. Detta skyddar endast konfidentialiteten, inte tillgängligheten eller integriteten.
 assess-lik-integrity-not-used = De ändrade uppgifterna återställdes och ingen användning av dem upptäcktes: följderna är osannolika.
-assess-lik-integrity-altered-on-purpose = Uppgifterna ändrades avsiktligt: även om ingen användning har upptäckts ännu är den möjlig (sannolikhet { $likelihood }).
 assess-lik-integrity-recoverable = De ändrade uppgifterna kan ha använts innan de rättades: sannolikhet { $likelihood }.
 assess-lik-integrity-not-recoverable = De ändrade uppgifterna kan ha använts och kan inte rättas: sannolikhet { $likelihood }.
 assess-lik-outage-unnoticed = Otillgängligheten påverkade inte de berörda: följderna är osannolika.

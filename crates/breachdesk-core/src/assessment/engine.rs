@@ -217,7 +217,10 @@ fn validate(input: &AssessmentInput) -> Result<(), InvalidInput> {
         }));
     }
     if input.availability == Some(Availability::RecoverableEasily) {
-        if matches!(input.unavailable_for, Some(Outage::Weeks | Outage::Permanent)) {
+        if matches!(
+            input.unavailable_for,
+            Some(Outage::Weeks | Outage::Permanent)
+        ) {
             return Err(InvalidInput::EasyRecoveryContradicts("weeks"));
         }
         if input.outage_effect == Some(super::input::OutageEffect::CareOrSafety) {
@@ -281,7 +284,10 @@ fn missing_answers(input: &AssessmentInput) -> Vec<&'static str> {
         "unintelligible",
         confidentiality_open && input.unintelligible.is_none(),
     );
-    need("recipients", confidentiality_open && input.recipients.is_none());
+    need(
+        "recipients",
+        confidentiality_open && input.recipients.is_none(),
+    );
     need(
         "containment",
         confidentiality_open && input.containment.is_none(),

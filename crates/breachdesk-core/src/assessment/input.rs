@@ -284,7 +284,9 @@ pub enum Confidentiality {
 #[serde(rename_all = "snake_case")]
 pub enum Integrity {
     None,
-    /// Altered, but no incorrect or illegal use identified. 0.
+    /// Altered, but the original data were recovered before any use and no incorrect or
+    /// illegal use was identified (ENISA Annex 3). 0. Data altered and not yet restored are
+    /// `recoverable` or `not_recoverable`.
     AlteredNotUsed,
     /// Altered and possibly misused, recoverable. +0.25.
     Recoverable,

@@ -69,6 +69,9 @@ pub struct Open {
     pub unintelligible: bool,
     pub credentials: bool,
     pub vulnerable_people: bool,
+    /// A disclosure: the ENISA circumstance (known or unknown recipients) follows from who has
+    /// the data unless the handler answers it (someone who took data on purpose may be known).
+    pub enisa_circumstance: bool,
 }
 
 /// What the scope says, in the engine's terms, and which questions remain.
@@ -83,8 +86,10 @@ pub fn from_scope(scope: &Scope) -> (AssessmentInput, Open) {
         // No loss of confidentiality, or reasonable evidence that nothing left.
         None | Some((ConfidentialityType::NotDisclosed, _)) => Some(Confidentiality::None),
         Some((ConfidentialityType::Disclosed, _)) => {
-            // Known or unknown recipients: the recipients question answers it.
+            // Known or unknown recipients: the recipients question answers it, unless the
+            // handler says.
             open.recipients = true;
+            open.enisa_circumstance = true;
             None
         }
         Some((ConfidentialityType::LikelyDisclosed, _)) => {
@@ -178,16 +183,25 @@ pub fn combine(scope: &Scope, answers: &Answers) -> AssessmentInput {
         // today's "lost, nothing shows intent": such an answer is asked again.
         input.recipients = answers.recipients.filter(|_| answers.version >= VERSION);
         input.containment = answers.containment;
-        if input.confidentiality.is_none() && !open.confidentiality {
-            // Disclosed: the ENISA circumstance follows from who received the data.
-            input.confidentiality = answers.recipients.map(|r| match r {
-                Recipients::TrustedBoundBySecrecy
-                | Recipients::KnownFew
-                | Recipients::KnownMany => Confidentiality::KnownRecipients,
-                Recipients::Unknown | Recipients::Malicious | Recipients::Published => {
-                    Confidentiality::UnknownRecipients
-                }
-            });
+        if open.enisa_circumstance {
+            // Disclosed: the ENISA circumstance as answered, else as it follows from who
+            // received the data.
+            input.confidentiality = answers
+                .confidentiality
+                .filter(|c| {
+                    matches!(
+                        c,
+                        Confidentiality::KnownRecipients | Confidentiality::UnknownRecipients
+                    )
+                })
+                .or(input.recipients.map(|r| match r {
+                    Recipients::TrustedBoundBySecrecy
+                    | Recipients::KnownFew
+                    | Recipients::KnownMany => Confidentiality::KnownRecipients,
+                    Recipients::Unknown | Recipients::Malicious | Recipients::Published => {
+                        Confidentiality::UnknownRecipients
+                    }
+                }));
         }
     }
     if open.availability {
@@ -559,8 +573,7 @@ mod tests {
             ..Answers::default()
         };
         assert_eq!(combine(&s, &answers).unintelligible, None);
-        let Assessment::NeedsMoreInformation { missing } =
-            assess(&combine(&s, &answers)).unwrap()
+        let Assessment::NeedsMoreInformation { missing } = assess(&combine(&s, &answers)).unwrap()
         else {
             panic!("assessed without knowing whether the key is safe");
         };

@@ -347,20 +347,13 @@ fn integrity(facts: &Facts, reasons: &mut Vec<Reason>) -> Likelihood {
         Integrity::Recoverable => Likelihood::Possible,
         Integrity::NotRecoverable => Likelihood::Likely,
     };
-    // Someone who altered data on purpose meant them to be used: no use found yet is no
-    // positive reason then.
-    if facts.malicious {
-        likelihood = if likelihood == Likelihood::Remote {
-            Likelihood::Possible
-        } else {
-            Likelihood::Likely.max(likelihood)
-        };
+    // Someone who altered data on purpose meant them to be used. "Altered, not used" is
+    // ENISA's "original recovered before any use": a positive reason whatever the intent.
+    if facts.malicious && likelihood > Likelihood::Remote {
+        likelihood = Likelihood::Likely.max(likelihood);
     }
     reasons.push(reason(
         match facts.integrity {
-            Integrity::None | Integrity::AlteredNotUsed if facts.malicious => {
-                "lik-integrity-altered-on-purpose"
-            }
             Integrity::None | Integrity::AlteredNotUsed => "lik-integrity-not-used",
             Integrity::Recoverable => "lik-integrity-recoverable",
             Integrity::NotRecoverable => "lik-integrity-not-recoverable",

@@ -820,13 +820,15 @@ fn counter_examples_from_the_review() {
         assess(&hidden),
         Err(InvalidInput::IdentifiersNotNegligible("person_name"))
     );
-    // Malware altered medication records; no use found yet — not a positive reason.
+    // Malware altered medication records, not yet restored: "altered, not used" would claim
+    // the originals were recovered before any use (ENISA), so this is `recoverable`.
     let (risk, d) = decisions(&json!({
-        "data_categories": ["person_name", "health"], "integrity": "altered_not_used",
+        "data_categories": ["person_name", "health"], "integrity": "recoverable",
         "malicious": true, "sector": "health_care", "vulnerable_people": true,
         "data_subjects": {"kind": "approximate", "value": 10_000}
     }));
-    assert!(risk >= Risk::Risk && d.notify_authority, "{d:?}");
+    assert_eq!(risk, Risk::High, "{d:?}");
+    assert!(d.notify_authority);
     // A lost, unencrypted stick with 80 employees' identity codes and bank accounts: the
     // people are told, so that they can protect themselves.
     let (_, d) = decisions(&json!({

@@ -177,7 +177,15 @@ fn ids<T>(list: &[(&'static str, T)]) -> Vec<&'static str> {
     list.iter().map(|(id, _)| *id).collect()
 }
 
-fn questions(tr: Tr<'_>, open: Open, values: &HashMap<String, String>) -> Vec<QuestionView> {
+/// The form's questions. The Art. 34(3)(b) and (c) questions appear only when the proposal is
+/// a high risk (or they were answered before), so that a "yes" given early cannot silently
+/// spare a later high risk.
+fn questions(
+    tr: Tr<'_>,
+    open: Open,
+    values: &HashMap<String, String>,
+    ask_exemptions: bool,
+) -> Vec<QuestionView> {
     let val = |k: &str| values.get(k).map_or("", String::as_str);
     let q = |name: &'static str, items: Vec<(&str, String)>| QuestionView {
         name,
@@ -207,6 +215,20 @@ fn questions(tr: Tr<'_>, open: Open, values: &HashMap<String, String>) -> Vec<Qu
                 ],
             ),
         ));
+    } else if open.enisa_circumstance {
+        out.push(QuestionView {
+            name: "confidentiality",
+            label: tr.t("quest-confidentiality"),
+            hint: tr.t("quest-confidentiality-disclosed-hint"),
+            options: options(
+                tr,
+                val("confidentiality"),
+                &choices(
+                    "confidentiality",
+                    &["known_recipients", "unknown_recipients"],
+                ),
+            ),
+        });
     }
     if open.recipients {
         out.push(q(
@@ -266,12 +288,16 @@ fn questions(tr: Tr<'_>, open: Open, values: &HashMap<String, String>) -> Vec<Qu
         out.push(q("vulnerable_people", yes_no(tr)));
     }
     out.push(q("sector", choices("sector", &ids(questionnaire::SECTOR))));
-    for name in [
+    let exemptions = [
         "subsequent_measures_remove_high_risk",
         "disproportionate_effort",
-        "joint_controllers",
-        "at_processor",
-    ] {
+    ];
+    for name in exemptions {
+        if ask_exemptions || !val(name).is_empty() {
+            out.push(q(name, yes_no(tr)));
+        }
+    }
+    for name in ["joint_controllers", "at_processor"] {
         out.push(q(name, yes_no(tr)));
     }
     out
@@ -382,19 +408,23 @@ pub fn build(
                     when: local(r.created_at),
                     who: r.created_by.map(names).unwrap_or_default(),
                     proposed: proposal_text(tr, proposed),
-                    decided: format!(
-                        "{}{}; {}",
-                        decided_risk
-                            .as_ref()
-                            .map(|d| format!("{} · ", decided_text(tr, d)))
-                            .unwrap_or_default(),
-                        if *notify_authority {
-                            tr.t("desk-authority-yes")
-                        } else {
-                            tr.t("desk-authority-no")
-                        },
-                        communication_text(tr, communicate_to_subjects)
-                    ),
+                    decided: if proposed["outcome"] == "notify_controller" && *accepted {
+                        tr.t("desk-decision-processor")
+                    } else {
+                        format!(
+                            "{}{}; {}",
+                            decided_risk
+                                .as_ref()
+                                .map(|d| format!("{} · ", decided_text(tr, d)))
+                                .unwrap_or_default(),
+                            if *notify_authority {
+                                tr.t("desk-authority-yes")
+                            } else {
+                                tr.t("desk-authority-no")
+                            },
+                            communication_text(tr, communicate_to_subjects)
+                        )
+                    },
                     accepted: *accepted,
                     reason: reason.clone().unwrap_or_default(),
                 }),
@@ -427,7 +457,15 @@ pub fn build(
     let values = submitted
         .cloned()
         .unwrap_or_else(|| answer_values(&answers));
-    view.questions = questions(tr, open, &values);
+    let proposal = assessment::assess(&questionnaire::combine(scope, &answers));
+    let ask_exemptions = match &proposal {
+        Ok(Assessment::Assessed { risk, .. }) => *risk == assessment::Risk::High,
+        Ok(Assessment::NeedsMoreInformation { missing }) => missing.iter().any(|m| {
+            *m == "subsequent_measures_remove_high_risk" || *m == "disproportionate_effort"
+        }),
+        _ => false,
+    };
+    view.questions = questions(tr, open, &values, ask_exemptions);
     view.adjustments = adjustment_rows(tr, &scope.affected, &values);
     let result = assessment::assess(&questionnaire::combine(scope, &answers));
     match &result {
@@ -555,8 +593,13 @@ fn proposal_text(tr: Tr<'_>, proposed: &serde_json::Value) -> String {
 
 /// The decided risk in words, for the decisions table.
 fn decided_text(tr: Tr<'_>, d: &DecidedRisk) -> String {
+    let exemption = d
+        .exemption
+        .as_deref()
+        .map(|x| format!(" · {}", tr.t1("desk-exemption", "which", x)))
+        .unwrap_or_default();
     format!(
-        "{} ({})",
+        "{} ({}){exemption}",
         tr.t(&format!("desk-risk-{}", d.risk)),
         tr.t2(
             "desk-risk-parts",
@@ -634,6 +677,7 @@ pub async fn decide(
                             risk: risk_assessment.risk.id().to_owned(),
                             severity: risk_assessment.severity.id().to_owned(),
                             likelihood: risk_assessment.likelihood.id().to_owned(),
+                            exemption: decisions.exemption.map(str::to_owned),
                         }),
                     ),
                     // A processor tells the controller; the controller decides the rest.
@@ -669,14 +713,45 @@ pub async fn decide(
                         String::new()
                     }
                 };
-                let decided = DecidedRisk {
+                let mut decided = DecidedRisk {
                     risk: chosen("risk", &["unlikely", "risk", "high"]),
                     severity: chosen("severity", &["low", "medium", "high", "very_high"]),
                     likelihood: chosen(
                         "likelihood",
                         &["remote", "possible", "likely", "almost_certain"],
                     ),
+                    exemption: match form.get("exemption") {
+                        "" => None,
+                        x @ ("a" | "b" | "c") => Some(x.to_owned()),
+                        _ => {
+                            e.add(
+                                "exemption",
+                                FieldError::InvalidChoice {
+                                    allowed: &["a", "b", "c"],
+                                },
+                            );
+                            None
+                        }
+                    },
                 };
+                // The decision must hold together as the law does: a risk is notified
+                // (Art. 33(1)); a high risk is communicated unless an Art. 34(3) exemption
+                // is named; a public communication is exemption (c).
+                if subjects == "public" {
+                    decided.exemption = Some("c".into());
+                }
+                if matches!(decided.risk.as_str(), "risk" | "high") && authority == Some(false) {
+                    e.add(
+                        "notify_authority",
+                        FieldError::InvalidChoice { allowed: &["yes"] },
+                    );
+                }
+                if decided.risk == "high"
+                    && subjects == "not_required"
+                    && !matches!(decided.exemption.as_deref(), Some("a" | "b"))
+                {
+                    e.add("exemption", FieldError::Required);
+                }
                 if form.get("reason").trim().is_empty() {
                     e.add("reason", FieldError::Required);
                 }

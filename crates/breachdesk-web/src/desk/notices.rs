@@ -142,7 +142,11 @@ pub(super) fn case_facts(
             let subjects = match communicate.as_str() {
                 "individual" => Some(SubjectsDecision::Individual { sent_on: None }),
                 "public" => Some(SubjectsDecision::Public),
-                "not_required" => Some(SubjectsDecision::NotRequired),
+                "not_required" => match decided.as_ref().and_then(|d| d.exemption.as_deref()) {
+                    Some("a") => Some(SubjectsDecision::Exempt('a')),
+                    Some("b") => Some(SubjectsDecision::Exempt('b')),
+                    _ => Some(SubjectsDecision::NotRequired),
+                },
                 _ => None,
             };
             (

@@ -2875,6 +2875,10 @@ fn desk_forms(input: &serde_json::Value) -> (Fields, Fields) {
         ));
         answers.push(pair("recipients", s(&input["recipients"])));
         answers.push(pair("containment", s(&input["containment"])));
+        if conf != "exposed_no_evidence" {
+            // The ENISA circumstance as the example states it.
+            answers.push(pair("confidentiality", conf.clone()));
+        }
     }
     if integ != "none" {
         scope.push(pair("nature", "integrity".into()));
@@ -3028,7 +3032,18 @@ async fn every_worked_example_gives_the_published_outcome_on_the_case_page() {
         let page = b.get(&page_path).await;
         let engine: AssessmentInput = serde_json::from_value(input.clone()).unwrap();
         match assess(&engine).unwrap() {
-            Assessment::Assessed { decisions, .. } => {
+            Assessment::Assessed {
+                decisions,
+                severity,
+                ..
+            } => {
+                // The same ENISA score on the page as from the engine (and so the CLI).
+                let shown = text_of(&page.body, "severity");
+                assert!(
+                    shown.ends_with(&format!("({:.2})", severity.score)),
+                    "{id}: page says {shown}, engine {}",
+                    severity.score
+                );
                 let authority = text_of(&page.body, "authority");
                 let subjects = text_of(&page.body, "subjects");
                 let want_authority = if decisions.notify_authority {

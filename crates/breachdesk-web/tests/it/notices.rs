@@ -637,3 +637,76 @@ async fn an_organisations_own_wording_is_previewed_checked_and_used_in_new_draft
             .any(|a| a.action == "org.templates" && a.detail == "fi")
     );
 }
+
+/// Issue 18: an override must hold together as the law does, and the authority draft states
+/// the decided risk and the exemption relied on — not the proposal it departed from.
+#[tokio::test]
+async fn an_overridden_decision_must_be_coherent_and_the_draft_follows_it() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let case = assessed_case(&app, &mut b).await;
+    let page_path = format!("/desk/cases/{case}?lang=en");
+    let decision = format!("/desk/cases/{case}/assessment/decision?lang=en");
+    let base = [
+        ("decision", "override"),
+        ("risk", "high"),
+        ("severity", "very_high"),
+        ("likelihood", "likely"),
+        (
+            "reason",
+            "The shared drive's access log shows the file was copied.",
+        ),
+    ];
+    // A risk is notified to the authority.
+    let mut form = base.to_vec();
+    form.extend([
+        ("notify_authority", "no"),
+        ("communicate_to_subjects", "individual"),
+    ]);
+    let p = b.submit(&page_path, &decision, &form).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.body.contains("Supervisory authority:"), "{}", p.body);
+    // A high risk not communicated needs the exemption it relies on.
+    let mut form = base.to_vec();
+    form.extend([
+        ("notify_authority", "yes"),
+        ("communicate_to_subjects", "not_required"),
+    ]);
+    let p = b.submit(&page_path, &decision, &form).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(
+        p.body
+            .contains("Art. 34(3) exemption relied on: This field is required."),
+        "{}",
+        p.body
+    );
+    form.push(("exemption", "b"));
+    let p = b.submit(&page_path, &decision, &form).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&page_path).await;
+    assert!(
+        page.body.contains(
+            "a high risk (severity very high, likelihood likely) · Art. 34(3)(b) applies"
+        ),
+        "{}",
+        page.body
+    );
+    // The draft: high risk, severe impact, not communicated because of Art. 34(3)(b).
+    let notice = b
+        .get(&format!("/desk/cases/{case}/notices/authority?lang=en"))
+        .await;
+    let values = form_values(&notice);
+    let get = |k: &str| values.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("field_87"), Some("c"), "severe, as decided");
+    assert_eq!(get("field_89"), Some("a"), "high risk, as decided");
+    assert_eq!(get("field_97"), Some("e"), "an Art. 34(3) condition is met");
+    assert_eq!(get("field_100"), Some("b"), "subsequent measures");
+    assert!(
+        get("field_90").is_some_and(|m| m.contains("severity very high, likelihood likely")),
+        "{:?}",
+        get("field_90")
+    );
+}
