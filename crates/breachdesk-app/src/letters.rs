@@ -60,7 +60,9 @@ pub enum LetterError {
 impl From<StoreError> for LetterError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict("letters already queued") => Self::AlreadyQueued,
+            StoreError::Conflict(breachdesk_core::ports::Conflict::LettersAlreadyQueued) => {
+                Self::AlreadyQueued
+            }
             e => Self::Store(e),
         }
     }

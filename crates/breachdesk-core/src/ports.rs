@@ -112,11 +112,54 @@ pub trait Mailer: Send + Sync + fmt::Debug {
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    /// A uniqueness rule was violated; the string names the rule, never the value.
+    /// A rule of the store was violated; it names the rule, never the value.
     #[error("conflict: {0}")]
-    Conflict(&'static str),
+    Conflict(Conflict),
     #[error(transparent)]
     Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The rules a write can break, each backends maps its own errors to (a unique constraint, a
+/// guarded update that found the row changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// An organisation with this slug exists.
+    OrganisationSlug,
+    /// An account with this e-mail address exists.
+    UserEmail,
+    /// A report with this receipt locator exists (draw another).
+    ReceiptLocator,
+    /// A case with this reference exists.
+    CaseReference,
+    /// A token with this digest exists.
+    Token,
+    /// The account already has this membership.
+    Membership,
+    /// A request of this role for this account is already waiting.
+    RoleRequest,
+    /// The case's status changed since it was read.
+    CaseStatus,
+    /// Letters have already been queued: recipients can be added, not replaced.
+    LettersAlreadyQueued,
+    /// Another uniqueness rule.
+    Unique,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::OrganisationSlug => "organisation slug",
+            Self::UserEmail => "user email",
+            Self::ReceiptLocator => "receipt locator",
+            Self::CaseReference => "case reference",
+            Self::Token => "token",
+            Self::Membership => "membership",
+            Self::RoleRequest => "role request",
+            Self::CaseStatus => "case status",
+            Self::LettersAlreadyQueued => "letters already queued",
+            Self::Unique => "unique",
+        })
+    }
 }
 
 /// An API token to store: only the digest of the token is kept.
@@ -242,7 +285,7 @@ pub struct NewUser {
 pub struct CaseChange {
     pub case_id: Uuid,
     /// The status the change was decided on: if another handler moved the case meanwhile, the
-    /// change is refused with `Conflict("case status")` and nothing is written.
+    /// change is refused with `Conflict(Conflict::CaseStatus)` and nothing is written.
     pub expected_status: Option<CaseStatus>,
     pub status: Option<CaseStatus>,
     pub awareness_at: Option<Timestamp>,
@@ -752,7 +795,7 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     // -- Access control (issue 17): roles, offboarding. Each change commits with its audit entry.
 
-    /// Records a request of a role that waits for a decision; `Conflict("role request")` when
+    /// Records a request of a role that waits for a decision; `Conflict(Conflict::RoleRequest)` when
     /// the same request is open already.
     async fn request_grant(
         &self,

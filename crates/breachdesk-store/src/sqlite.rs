@@ -56,19 +56,34 @@ fn map_err(e: sqlx::Error) -> StoreError {
     {
         let msg = db.message();
         for (column, name) in [
-            ("organisations.slug", "organisation slug"),
-            ("users.email", "user email"),
-            ("reports.receipt_locator", "receipt locator"),
-            ("cases.reference", "case reference"),
-            ("api_tokens.token_hash", "token"),
-            ("memberships.", "membership"),
-            ("role_grants.", "role request"),
+            (
+                "organisations.slug",
+                breachdesk_core::ports::Conflict::OrganisationSlug,
+            ),
+            ("users.email", breachdesk_core::ports::Conflict::UserEmail),
+            (
+                "reports.receipt_locator",
+                breachdesk_core::ports::Conflict::ReceiptLocator,
+            ),
+            (
+                "cases.reference",
+                breachdesk_core::ports::Conflict::CaseReference,
+            ),
+            (
+                "api_tokens.token_hash",
+                breachdesk_core::ports::Conflict::Token,
+            ),
+            ("memberships.", breachdesk_core::ports::Conflict::Membership),
+            (
+                "role_grants.",
+                breachdesk_core::ports::Conflict::RoleRequest,
+            ),
         ] {
             if msg.contains(column) {
                 return StoreError::Conflict(name);
             }
         }
-        return StoreError::Conflict("unique");
+        return StoreError::Conflict(breachdesk_core::ports::Conflict::Unique);
     }
     other(e)
 }

@@ -187,7 +187,7 @@ impl AppState {
                 let event = access_event(actor.id(), Some(org.id), "admin.role_request", detail);
                 match store.request_grant(&request, &event).await {
                     Ok(()) => {}
-                    Err(StoreError::Conflict("role request")) => {
+                    Err(StoreError::Conflict(breachdesk_core::ports::Conflict::RoleRequest)) => {
                         return Ok(RoleOutcome::AlreadyRequested);
                     }
                     Err(e) => return Err(e.into()),

@@ -37,7 +37,7 @@ pub enum HandlingError {
 impl From<StoreError> for HandlingError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict("case status") => Self::Stale,
+            StoreError::Conflict(breachdesk_core::ports::Conflict::CaseStatus) => Self::Stale,
             e => Self::Service(e.into()),
         }
     }

@@ -117,7 +117,9 @@ impl AppState {
                     });
                 }
                 // 10^8 locators: a collision is rare but possible; draw a new code.
-                Err(StoreError::Conflict("receipt locator")) if attempts < 5 => {
+                Err(StoreError::Conflict(breachdesk_core::ports::Conflict::ReceiptLocator))
+                    if attempts < 5 =>
+                {
                     attempts += 1;
                     let inner = self.0.clone();
                     let receipt =

@@ -212,7 +212,9 @@ impl SqliteStore {
         if let Some(expected) = c.expected_status
             && current != expected.as_str()
         {
-            return Err(StoreError::Conflict("case status"));
+            return Err(StoreError::Conflict(
+                breachdesk_core::ports::Conflict::CaseStatus,
+            ));
         }
         let mut q = QueryBuilder::<Sqlite>::new("UPDATE cases SET updated_at = ");
         q.push_bind(to_text(now));

@@ -94,7 +94,9 @@ impl SqliteStore {
                 .await
                 .map_err(other)?;
             if queued > 0 {
-                return Err(StoreError::Conflict("letters already queued"));
+                return Err(StoreError::Conflict(
+                    breachdesk_core::ports::Conflict::LettersAlreadyQueued,
+                ));
             }
             sqlx::query("DELETE FROM recipients WHERE case_id = ?")
                 .bind(&case)

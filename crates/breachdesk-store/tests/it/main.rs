@@ -90,7 +90,10 @@ async fn organisations_are_found_by_slug_and_slugs_are_unique() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, StoreError::Conflict("organisation slug")),
+        matches!(
+            err,
+            StoreError::Conflict(breachdesk_core::ports::Conflict::OrganisationSlug)
+        ),
         "{err:?}"
     );
 }
@@ -131,7 +134,10 @@ async fn an_intake_is_all_or_nothing() {
     let (c2, r2) = intake(uni.id, "12345678", t);
     let err = db.store.insert_intake(&c2, &r2, 2026).await.unwrap_err();
     assert!(
-        matches!(err, StoreError::Conflict("receipt locator")),
+        matches!(
+            err,
+            StoreError::Conflict(breachdesk_core::ports::Conflict::ReceiptLocator)
+        ),
         "{err:?}"
     );
     assert!(db.store.case_by_id(c2.id).await.unwrap().is_none());
@@ -524,7 +530,10 @@ mod handling {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, StoreError::Conflict("case status")),
+            matches!(
+                err,
+                StoreError::Conflict(breachdesk_core::ports::Conflict::CaseStatus)
+            ),
             "{err:?}"
         );
         assert_eq!(
@@ -950,7 +959,7 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         .unwrap_err();
     assert!(matches!(
         err,
-        StoreError::Conflict("letters already queued")
+        StoreError::Conflict(breachdesk_core::ports::Conflict::LettersAlreadyQueued)
     ));
 
     // A run claims two and dies; the next one re-queues them as in doubt.
@@ -1101,7 +1110,9 @@ async fn roles_wait_for_their_decision_and_access_can_be_taken_away() {
     };
     assert!(matches!(
         s.request_grant(&again, &event("admin.role_request")).await,
-        Err(StoreError::Conflict("role request"))
+        Err(StoreError::Conflict(
+            breachdesk_core::ports::Conflict::RoleRequest
+        ))
     ));
     let open = s.open_grants(&[uni.id]).await.unwrap();
     assert_eq!(open, std::slice::from_ref(&request));

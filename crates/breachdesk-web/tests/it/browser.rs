@@ -39,7 +39,7 @@ fn axe_source() -> String {
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "axe-core not found at {} ({e}): run `npm install --prefix target/browser axe-core@4.14.1` (as .ci/run does)",
+            "axe-core not found at {} ({e}): run `npm install --prefix target/browser axe-core@4.14.1` (scripts/test does it)",
             path.display()
         )
     })
@@ -58,7 +58,7 @@ fn chromedriver() -> (Driver, u16) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| {
-            panic!("chromedriver not found ({e}): apt-get install chromium chromium-driver (as .ci/run does)")
+            panic!("chromedriver not found ({e}): apt-get install chromium chromium-driver (scripts/test does it)")
         });
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
@@ -364,10 +364,16 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
         ("q-containment", "none"),
         ("q-identification", "maximum"),
         ("q-sector", "health_care"),
-        ("q-subsequent_measures_remove_high_risk", "no"),
-        ("q-disproportionate_effort", "no"),
         ("q-joint_controllers", "no"),
         ("q-at_processor", "no"),
+    ] {
+        choose(&c, id, value).await;
+    }
+    submit(&c, "#assessment form[action*='answers']").await;
+    // A high risk: only now are the Art. 34(3)(b) and (c) questions asked.
+    for (id, value) in [
+        ("q-subsequent_measures_remove_high_risk", "no"),
+        ("q-disproportionate_effort", "no"),
     ] {
         choose(&c, id, value).await;
     }
