@@ -2,12 +2,18 @@
 //! interface (`breachdesk-web`) and the command line (`breachdesk`) both call an [`App`].
 //!
 //! The move of the use cases out of the web crate happens in steps (issue 19). Here so far:
-//! the letters to data subjects (`letters`: recipients, queueing, delivery, bounces) and a leak
-//! scan into a case (`scan_import`). The rest still lives in `breachdesk-web` (`service.rs`,
-//! `handling.rs`, `reminders.rs`, …) and moves here next.
+//! handling a case (`handling`: who may see and do what, status, scope, merges, attachments,
+//! assignment, shares, decisions, record entries), the letters to data subjects (`letters`:
+//! recipients, queueing, delivery, bounces) and a leak scan into a case (`scan_import`). The
+//! rest still lives in `breachdesk-web` (`service.rs` intake, `access.rs` roles and tokens,
+//! `reminders.rs`, …) and moves here next.
 
+mod error;
+pub mod handling;
 pub mod letters;
 pub mod scan_import;
+
+pub use error::AppError;
 
 use std::sync::Arc;
 

@@ -12,7 +12,6 @@ mod access;
 pub mod api;
 mod client;
 mod desk;
-mod handling;
 pub mod i18n;
 mod pages;
 mod receipt_throttle;

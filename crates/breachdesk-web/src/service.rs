@@ -19,24 +19,8 @@ use uuid::Uuid;
 use crate::receipts::ReceiptPool;
 use crate::state::AppState;
 
-/// Why a use case did not succeed, in terms the HTTP layer maps to statuses.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error("not found")]
-    NotFound,
-    #[error("too many requests")]
-    RateLimited,
-    #[error("receipt code not valid")]
-    ReceiptInvalid,
-    #[error("this address must wait after too many wrong receipt codes")]
-    ReceiptLocked,
-    #[error("storage: {0}")]
-    Store(#[from] StoreError),
-    #[error("background task failed")]
-    Task(#[from] tokio::task::JoinError),
-    #[error("stored data could not be opened")]
-    Crypto(#[from] breachdesk_core::ports::CryptoError),
-}
+/// The use cases' error, from the application layer.
+pub use breachdesk_app::AppError as ServiceError;
 
 /// What the reporter gets back once the report is durable.
 #[derive(Debug)]

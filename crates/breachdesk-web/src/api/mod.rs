@@ -9,8 +9,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use breachdesk_core::input::JsonInput;
-use breachdesk_core::intake::{open_report, open_supplement};
-use breachdesk_core::ports::{Keyring, Page};
+use breachdesk_core::ports::Page;
 use breachdesk_core::report::{
     Language, Warning, protected_data_warnings, supplement_warnings, validate_report,
     validate_supplement,
@@ -270,43 +269,19 @@ async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    let store = &state.0.store;
-    let case = store
-        .case_by_id(id)
-        .await
-        .map_err(crate::service::ServiceError::from)?
+    // The same use case as the desk: who may read (organisation roles and shares by name),
+    // and the read in the audit trail before anything is opened. A case the caller may not
+    // read does not exist for them.
+    let access = state
+        .access(&principal, id)
+        .await?
         .ok_or(ApiError::NotFound)?;
-    // Another organisation's case does not exist for this caller.
-    if !principal.readable_orgs().contains(&case.org_id) {
-        return Err(ApiError::NotFound);
-    }
-    let key = state
-        .0
-        .keyring
-        .unwrap_case_key(case.id, &case.wrapped_key)
-        .map_err(crate::service::ServiceError::from)?;
-    let mut reports = Vec::new();
-    for r in store
-        .reports_of_case(case.id)
-        .await
-        .map_err(crate::service::ServiceError::from)?
-    {
-        let opened = open_report(&key, &r).map_err(crate::service::ServiceError::from)?;
-        let mut supplements = Vec::new();
-        for s in store
-            .supplements_of_report(r.id)
-            .await
-            .map_err(crate::service::ServiceError::from)?
-        {
-            let body = open_supplement(&key, &s).map_err(crate::service::ServiceError::from)?;
-            supplements.push(SupplementDto {
-                id: s.id,
-                created_at: ts(s.created_at),
-                text: body.text,
-                phase: body.phase.map(breachdesk_core::report::Phase::as_str),
-            });
-        }
-        reports.push(ReportDto {
+    let opened = state.open_case(&access, principal.user_id, "api").await?;
+    let case = access.case;
+    let reports = opened
+        .reports
+        .into_iter()
+        .map(|(r, opened, supplements)| ReportDto {
             id: r.id,
             kind: r.kind.as_str(),
             language: r.language.as_str(),
@@ -315,21 +290,17 @@ async fn get_case(
             contact: opened
                 .contact
                 .map(|c| serde_json::to_value(c).unwrap_or_default()),
-            supplements,
-        });
-    }
-    // No read of case content without its entry in the audit trail.
-    let read = breachdesk_core::audit::AuditEvent {
-        actor: Some(principal.user_id),
-        org_id: Some(case.org_id),
-        case_id: Some(case.id),
-        action: "case.read",
-        detail: "api".into(),
-    };
-    store
-        .append_audit(&[read], state.0.clock.now())
-        .await
-        .map_err(crate::service::ServiceError::from)?;
+            supplements: supplements
+                .into_iter()
+                .map(|(id, at, body)| SupplementDto {
+                    id,
+                    created_at: ts(at),
+                    text: body.text,
+                    phase: body.phase.map(breachdesk_core::report::Phase::as_str),
+                })
+                .collect(),
+        })
+        .collect();
     tracing::info!(case_id = %case.id, user_id = %principal.user_id, "case read");
     Ok(Json(CaseDetail {
         id: case.id,

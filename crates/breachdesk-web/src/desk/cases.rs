@@ -21,10 +21,10 @@ use uuid::Uuid;
 
 use super::scope_form::{FormValues, ScopeFormView, scope_lines};
 use super::session::{self, Desk};
-use crate::handling::{Access, HandlingError, OpenedCase};
 use crate::pages::view::{LangLink, OptionView, Tr, language_links};
 use crate::service::ServiceError;
 use crate::state::AppState;
+use breachdesk_app::handling::{Access, HandlingError, OpenedCase};
 
 /// The zone times are shown in, and the default of the time-zone choices.
 pub(super) const DISPLAY_ZONE: &str = "Europe/Helsinki";
@@ -788,8 +788,8 @@ async fn render_case(
                 .iter()
                 .filter(|(r, _, _)| r.id == *report)
                 .flat_map(|(_, _, sups)| sups.iter())
-                .filter(|(_, s)| s.answers == Some(record.id))
-                .map(|(at, s)| Field {
+                .filter(|(_, _, s)| s.answers == Some(record.id))
+                .map(|(_, at, s)| Field {
                     label: local(*at),
                     value: s.text.clone(),
                 })
@@ -872,7 +872,7 @@ async fn render_case(
                 fields,
                 supplements: sups
                     .iter()
-                    .map(|(at, s)| Field {
+                    .map(|(_, at, s)| Field {
                         label: local(*at),
                         value: s.text.clone(),
                     })

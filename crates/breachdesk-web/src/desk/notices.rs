@@ -27,9 +27,9 @@ use super::cases::{
     DISPLAY_ZONE, Layout, RecordForm, access_or_404, internal, layout_for, local, local_input,
 };
 use super::session::{self, Desk};
-use crate::handling::{Access, HandlingError, OpenedCase};
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
+use breachdesk_app::handling::{Access, HandlingError, OpenedCase};
 
 /// Longest free-text answer of the template.
 const MAX_FIELD: usize = investigation::MAX_TEXT;

@@ -694,3 +694,66 @@ async fn a_request_that_stalls_is_answered_with_408_after_the_timeout() {
     assert!(head.starts_with("HTTP/1.1 408"), "{head}");
     assert_eq!(app.case_count().await, 0);
 }
+
+/// Issue 19: the API reads a case through the same use case as the desk — a case shared by
+/// name with a handler of another organisation is readable to them through the API too, and the
+/// read is in the audit trail.
+#[tokio::test]
+async fn the_api_reads_a_case_as_the_desk_does_including_shares_and_audits_the_read() {
+    let app = spawn().await;
+    let created: Value = app
+        .post_report("uni", &breach())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let case_id = Uuid::parse_str(created["case_id"].as_str().unwrap()).unwrap();
+    let path = format!("/api/v1/cases/{case_id}");
+    let outsider = app
+        .token(&app.museum, "dpo@museum.example", Role::Dpo)
+        .await;
+    assert_eq!(app.get_json(&path, &outsider).await.0, 404);
+    let dpo = app.token(&app.uni, "dpo@uni.example", Role::Dpo).await;
+    let museum_dpo = app
+        .store
+        .user_auth_by_email("dpo@museum.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let uni_dpo = app
+        .store
+        .user_auth_by_email("dpo@uni.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.store
+        .change_case(
+            &breachdesk_core::ports::CaseChange {
+                case_id,
+                add_share: Some((museum_dpo, uni_dpo)),
+                ..breachdesk_core::ports::CaseChange::default()
+            },
+            &breachdesk_core::audit::AuditEvent {
+                actor: Some(uni_dpo),
+                org_id: Some(app.uni.id),
+                case_id: Some(case_id),
+                action: "case.share",
+                detail: String::new(),
+            },
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .await
+        .unwrap();
+    let (status, body) = app.get_json(&path, &outsider).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["reports"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get_json(&path, &dpo).await.0, 200);
+    let trail = app.store.audit_trail(None).await.unwrap();
+    let reads = trail
+        .iter()
+        .filter(|e| e.action == "case.read" && e.case_id == Some(case_id))
+        .count();
+    assert_eq!(reads, 2, "each read through the API is audited");
+}

@@ -14,8 +14,8 @@ use breachdesk_core::workflow::{self, Action, Standing, TransitionError};
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use crate::service::ServiceError;
-use crate::state::AppState;
+use crate::App;
+use crate::error::AppError as ServiceError;
 
 /// Why a handling step was refused.
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +126,7 @@ impl Access {
 pub type OpenedReportWith = (
     breachdesk_core::ports::ReportRecord,
     OpenedReport,
-    Vec<(Timestamp, SupplementBody)>,
+    Vec<(Uuid, Timestamp, SupplementBody)>,
 );
 
 /// A case's content, opened for a reader.
@@ -136,10 +136,10 @@ pub struct OpenedCase {
     pub entries: Vec<(breachdesk_core::ports::CaseEntryRecord, Entry)>,
 }
 
-impl AppState {
+impl App {
     /// The case as this principal stands to it; `None` when they may not read it (the pages
     /// then answer 404, as if it did not exist).
-    pub(crate) async fn access(
+    pub async fn access(
         &self,
         principal: &Principal,
         id: Uuid,
@@ -153,7 +153,7 @@ impl AppState {
 
     /// Opens reports, supplements and the investigation record, and records the read in the
     /// audit trail first: no content leaves without its entry.
-    pub(crate) async fn open_case(
+    pub async fn open_case(
         &self,
         access: &Access,
         actor: Uuid,
@@ -179,7 +179,7 @@ impl AppState {
             let opened = open_report(&key, &r)?;
             let mut supplements = Vec::new();
             for s in store.supplements_of_report(r.id).await? {
-                supplements.push((s.created_at, open_supplement(&key, &s)?));
+                supplements.push((s.id, s.created_at, open_supplement(&key, &s)?));
             }
             reports.push((r, opened, supplements));
         }
@@ -226,7 +226,7 @@ impl AppState {
     }
 
     /// Moves the case through the workflow (core decides whether the move is allowed).
-    pub(crate) async fn move_case(
+    pub async fn move_case(
         &self,
         access: &Access,
         actor: Uuid,
@@ -259,7 +259,7 @@ impl AppState {
     }
 
     /// Sets the awareness time that starts the 72-hour clock; changing it needs a reason.
-    pub(crate) async fn set_awareness(
+    pub async fn set_awareness(
         &self,
         access: &Access,
         actor: Uuid,
@@ -306,7 +306,7 @@ impl AppState {
     }
 
     /// Saves the scope (a new version in the record) and the affected category ids on the case.
-    pub(crate) async fn save_scope(
+    pub async fn save_scope(
         &self,
         access: &Access,
         actor: Uuid,
@@ -327,7 +327,7 @@ impl AppState {
 
     /// Records the notification to the authority and moves the case to `notified` (core checks
     /// the role, the move and the reasons for a delay).
-    pub(crate) async fn record_notification(
+    pub async fn record_notification(
         &self,
         access: &Access,
         actor: Uuid,
@@ -377,7 +377,7 @@ impl AppState {
 
     /// Merges this case (a duplicate) into another case of the same organisation, named by its
     /// reference. The merged case leaves the dashboard; its reports show on the other case.
-    pub(crate) async fn merge(
+    pub async fn merge(
         &self,
         access: &Access,
         principal: &Principal,
@@ -460,7 +460,7 @@ impl AppState {
     /// each read is audited on its own case. A merge never widens who reads a report: a handler
     /// of a joint controller with whom only this case is shared does not see the reports of a
     /// merged case that was not shared with them (issue 17).
-    pub(crate) async fn merged_reports(
+    pub async fn merged_reports(
         &self,
         case: &CaseRecord,
         principal: &Principal,
@@ -499,7 +499,7 @@ impl AppState {
                 let opened = open_report(&key, &r)?;
                 let mut supplements = Vec::new();
                 for s in store.supplements_of_report(r.id).await? {
-                    supplements.push((s.created_at, open_supplement(&key, &s)?));
+                    supplements.push((s.id, s.created_at, open_supplement(&key, &s)?));
                 }
                 out.push((merged.reference.clone(), (r, opened, supplements)));
             }
@@ -508,7 +508,7 @@ impl AppState {
     }
 
     /// Stores an accepted file, sealed, with its entry in the record.
-    pub(crate) async fn attach(
+    pub async fn attach(
         &self,
         access: &Access,
         actor: Uuid,
@@ -550,7 +550,7 @@ impl AppState {
     }
 
     /// An attachment's name, type and content, for download; the read is audited first.
-    pub(crate) async fn attachment(
+    pub async fn attachment(
         &self,
         access: &Access,
         actor: Uuid,
@@ -593,7 +593,7 @@ impl AppState {
     }
 
     /// Assigns a handler of the case's organisation, or removes an assignment.
-    pub(crate) async fn assign(
+    pub async fn assign(
         &self,
         access: &Access,
         actor: Uuid,
@@ -636,7 +636,7 @@ impl AppState {
 
     /// Shares the case with a named handler of a joint controller (by e-mail: the account must
     /// exist and belong to another organisation), or ends a share.
-    pub(crate) async fn share(
+    pub async fn share(
         &self,
         access: &Access,
         actor: Uuid,
@@ -705,7 +705,7 @@ impl AppState {
 
     /// Records the decision on the assessment; it also settles whether the authority must be
     /// notified, which the deadline follows.
-    pub(crate) async fn record_decision(
+    pub async fn record_decision(
         &self,
         access: &Access,
         actor: Uuid,
@@ -742,7 +742,7 @@ impl AppState {
     }
 
     /// Records the DPO's approval of one notice version.
-    pub(crate) async fn approve_notice(
+    pub async fn approve_notice(
         &self,
         access: &Access,
         actor: Uuid,
@@ -769,7 +769,7 @@ impl AppState {
     }
 
     /// Adds an entry to the investigation record.
-    pub(crate) async fn add_entry(
+    pub async fn add_entry(
         &self,
         access: &Access,
         actor: Uuid,
