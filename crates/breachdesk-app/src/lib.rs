@@ -10,7 +10,10 @@
 
 mod error;
 pub mod handling;
+pub mod intake;
 pub mod letters;
+mod receipt_throttle;
+mod receipts;
 pub mod scan_import;
 
 pub use error::AppError;
@@ -45,6 +48,51 @@ impl Default for MailSettings {
     }
 }
 
+/// How intake treats receipt codes.
+#[derive(Debug, Clone)]
+pub struct IntakeSettings {
+    /// Receipt codes hashed ahead of time, to absorb bursts of reports (0 = hash each inline).
+    pub receipt_pool: usize,
+    /// Wrong receipt codes from one address for one locator before that address must wait.
+    pub max_receipt_failures: i64,
+    /// The first wait after too many wrong codes; it doubles with each further one.
+    pub receipt_lockout: jiff::SignedDuration,
+}
+
+impl Default for IntakeSettings {
+    fn default() -> Self {
+        Self {
+            receipt_pool: 0,
+            max_receipt_failures: 5,
+            receipt_lockout: jiff::SignedDuration::from_hours(1),
+        }
+    }
+}
+
+/// Intake's working parts: the pool of pre-hashed receipt codes, the hash unknown codes are
+/// verified against (so that both failures take equally long), the wait after wrong codes.
+pub(crate) struct Intake {
+    pub(crate) pool: Option<receipts::ReceiptPool>,
+    pub(crate) dummy_receipt_hash: String,
+    pub(crate) throttle: receipt_throttle::ReceiptThrottle,
+}
+
+impl Intake {
+    fn new(hasher: &Arc<Argon2Hasher>, settings: &IntakeSettings) -> Self {
+        Self {
+            pool: receipts::ReceiptPool::start(hasher.clone(), settings.receipt_pool),
+            dummy_receipt_hash: breachdesk_core::ports::SecretHasher::hash(
+                &**hasher,
+                "0000000000000000",
+            ),
+            throttle: receipt_throttle::ReceiptThrottle::new(
+                settings.max_receipt_failures,
+                settings.receipt_lockout,
+            ),
+        }
+    }
+}
+
 /// What the use cases work with.
 pub struct Parts {
     pub store: Arc<dyn Store>,
@@ -52,6 +100,7 @@ pub struct Parts {
     pub hasher: Arc<Argon2Hasher>,
     pub clock: Arc<dyn Clock>,
     pub mail: MailSettings,
+    pub(crate) intake: Intake,
 }
 
 impl std::fmt::Debug for Parts {
@@ -84,13 +133,53 @@ impl App {
         clock: Arc<dyn Clock>,
         mail: MailSettings,
     ) -> Self {
+        Self::with_intake(
+            store,
+            keyring,
+            hasher,
+            clock,
+            mail,
+            &IntakeSettings::default(),
+        )
+    }
+
+    /// An application that also takes reports, with intake's settings.
+    #[must_use]
+    pub fn with_intake(
+        store: Arc<dyn Store>,
+        keyring: Arc<MasterKeyring>,
+        hasher: Arc<Argon2Hasher>,
+        clock: Arc<dyn Clock>,
+        mail: MailSettings,
+        intake: &IntakeSettings,
+    ) -> Self {
+        let intake = Intake::new(&hasher, intake);
         Self(Arc::new(Parts {
             store,
             keyring,
             hasher,
             clock,
             mail,
+            intake,
         }))
+    }
+
+    /// Sets up outgoing mail. Call before the application is shared (before serving).
+    ///
+    /// # Panics
+    /// When the application is already shared: mail is configured once, at start.
+    #[must_use]
+    pub fn with_mail(mut self, mail: MailSettings) -> Self {
+        Arc::get_mut(&mut self.0)
+            .expect("mail is configured before the application is shared")
+            .mail = mail;
+        self
+    }
+
+    /// Forgets the receipt-code waits of addresses that have been quiet, so memory stays
+    /// bounded.
+    pub fn prune(&self) {
+        self.0.intake.throttle.prune(self.now());
     }
 
     /// The parts, for the adapters that have not moved their use cases here yet.

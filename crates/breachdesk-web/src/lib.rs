@@ -14,8 +14,6 @@ mod client;
 mod desk;
 pub mod i18n;
 mod pages;
-mod receipt_throttle;
-mod receipts;
 mod reminders;
 mod server;
 mod service;

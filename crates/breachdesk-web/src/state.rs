@@ -12,7 +12,6 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::SignedDuration;
 
 use crate::i18n::I18n;
-use crate::receipts::ReceiptPool;
 
 /// Abuse limits of the public endpoints. Each is a configuration key of `breachdesk serve`.
 #[derive(Debug, Clone)]
@@ -113,13 +112,8 @@ pub(crate) struct Inner {
     pub intake_limiter: Option<IpLimiter>,
     pub follow_up_limiter: Option<IpLimiter>,
     pub sign_in_limiter: Option<IpLimiter>,
-    /// Verified against when a receipt locator is unknown, so both failures take equally long.
-    pub dummy_receipt_hash: String,
     /// Verified against when an e-mail address is unknown at sign-in, for the same reason.
     pub dummy_password_hash: String,
-    pub receipt_pool: Option<ReceiptPool>,
-    /// Wrong receipt codes per locator and client address.
-    pub receipt_throttle: crate::receipt_throttle::ReceiptThrottle,
     /// The last writer probe of the health checks and when it ran: one probe at a time, its
     /// answer reused for a second, so that a flood of `/readyz` cannot occupy the one writer.
     pub writer_probe: tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>,
@@ -159,27 +153,24 @@ impl AppState {
         clock: Arc<dyn Clock>,
         limits: Limits,
     ) -> Self {
-        let dummy_receipt_hash =
-            breachdesk_core::ports::SecretHasher::hash(&hasher, "0000000000000000");
         let dummy_password_hash =
             breachdesk_core::ports::SecretHasher::hash(&hasher, "not a password of anyone at all");
         let hasher = Arc::new(hasher);
         let keyring = Arc::new(keyring);
-        let app = breachdesk_app::App::new(
+        let app = breachdesk_app::App::with_intake(
             store.clone(),
             keyring.clone(),
             hasher.clone(),
             clock.clone(),
             MailSettings::default(),
+            &breachdesk_app::IntakeSettings {
+                receipt_pool: limits.receipt_pool,
+                max_receipt_failures: limits.max_receipt_failures,
+                receipt_lockout: limits.receipt_lockout,
+            },
         );
         Self(Arc::new(Inner {
-            dummy_receipt_hash,
             dummy_password_hash,
-            receipt_pool: ReceiptPool::start(hasher.clone(), limits.receipt_pool),
-            receipt_throttle: crate::receipt_throttle::ReceiptThrottle::new(
-                limits.max_receipt_failures,
-                limits.receipt_lockout,
-            ),
             writer_probe: tokio::sync::Mutex::new(None),
             store,
             keyring,
@@ -200,13 +191,7 @@ impl AppState {
     pub fn with_mail(mut self, mail: MailSettings) -> Self {
         let inner =
             Arc::get_mut(&mut self.0).expect("mail is configured before the state is shared");
-        inner.app = breachdesk_app::App::new(
-            inner.store.clone(),
-            inner.keyring.clone(),
-            inner.hasher.clone(),
-            inner.clock.clone(),
-            mail.clone(),
-        );
+        inner.app = inner.app.clone().with_mail(mail.clone());
         inner.mail = mail;
         self
     }
@@ -230,6 +215,6 @@ impl AppState {
             l.retain_recent();
             l.shrink_to_fit();
         }
-        self.0.receipt_throttle.prune(self.now());
+        self.0.app.prune();
     }
 }

@@ -26,8 +26,9 @@ use self::view::{
     FieldView, LangLink, Spec, SummaryItem, Tr, Values, build_fields, language_links, warning_items,
 };
 use crate::client::ClientIp;
-use crate::service::{ReporterView, ServiceError};
+use crate::service::ServiceError;
 use crate::state::AppState;
+use breachdesk_app::intake::ReporterView;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
