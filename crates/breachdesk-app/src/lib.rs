@@ -2,18 +2,22 @@
 //! interface (`breachdesk-web`) and the command line (`breachdesk`) both call an [`App`].
 //!
 //! The move of the use cases out of the web crate happens in steps (issue 19). Here so far:
-//! handling a case (`handling`: who may see and do what, status, scope, merges, attachments,
-//! assignment, shares, decisions, record entries), the letters to data subjects (`letters`:
-//! recipients, queueing, delivery, bounces) and a leak scan into a case (`scan_import`). The
-//! rest still lives in `breachdesk-web` (`service.rs` intake, `access.rs` roles and tokens,
-//! `reminders.rs`, …) and moves here next.
+//! intake (`intake`: reports, receipt codes, the reporter's view, supplements), handling a case
+//! (`handling`: who may see and do what, status, scope, merges, attachments, assignment, shares,
+//! decisions, record entries), roles, accounts and tokens under separation of duties
+//! (`access`), deadline reminders (`reminders`), the letters to data subjects (`letters`) and a
+//! leak scan into a case (`scan_import`). Still in `breachdesk-web` and moving here next:
+//! sign-in and sessions (`desk/auth.rs`), account creation (`desk/admin.rs`), the use-case
+//! parts of the notice pages (`desk/notices.rs`, `desk/templates.rs`).
 
+pub mod access;
 mod error;
 pub mod handling;
 pub mod intake;
 pub mod letters;
 mod receipt_throttle;
 mod receipts;
+pub mod reminders;
 pub mod scan_import;
 
 pub use error::AppError;
@@ -45,6 +49,31 @@ impl Default for MailSettings {
             reminders: breachdesk_core::deadline::ReminderSchedule::default(),
             public_url: "http://127.0.0.1:8080".into(),
         }
+    }
+}
+
+/// The texts of the mail the use cases send (role requests, setup links, deadline reminders), by
+/// message id and language; the web crate's translations provide them.
+pub trait Texts: Send + Sync {
+    fn message(
+        &self,
+        lang: breachdesk_core::report::Language,
+        id: &str,
+        args: &[(&str, &str)],
+    ) -> String;
+}
+
+/// No texts: each message is its id (for commands that send no such mail).
+struct Ids;
+
+impl Texts for Ids {
+    fn message(
+        &self,
+        _lang: breachdesk_core::report::Language,
+        id: &str,
+        _args: &[(&str, &str)],
+    ) -> String {
+        id.to_owned()
     }
 }
 
@@ -101,6 +130,7 @@ pub struct Parts {
     pub clock: Arc<dyn Clock>,
     pub mail: MailSettings,
     pub(crate) intake: Intake,
+    pub(crate) texts: Arc<dyn Texts>,
 }
 
 impl std::fmt::Debug for Parts {
@@ -161,7 +191,20 @@ impl App {
             clock,
             mail,
             intake,
+            texts: Arc::new(Ids),
         }))
+    }
+
+    /// Sets the texts of outgoing mail. Call before the application is shared.
+    ///
+    /// # Panics
+    /// When the application is already shared.
+    #[must_use]
+    pub fn with_texts(mut self, texts: Arc<dyn Texts>) -> Self {
+        Arc::get_mut(&mut self.0)
+            .expect("texts are set before the application is shared")
+            .texts = texts;
+        self
     }
 
     /// Sets up outgoing mail. Call before the application is shared (before serving).
@@ -170,10 +213,18 @@ impl App {
     /// When the application is already shared: mail is configured once, at start.
     #[must_use]
     pub fn with_mail(mut self, mail: MailSettings) -> Self {
+        self.set_mail(mail);
+        self
+    }
+
+    /// [`App::with_mail`] in place.
+    ///
+    /// # Panics
+    /// When the application is already shared: mail is configured once, at start.
+    pub fn set_mail(&mut self, mail: MailSettings) {
         Arc::get_mut(&mut self.0)
             .expect("mail is configured before the application is shared")
             .mail = mail;
-        self
     }
 
     /// Forgets the receipt-code waits of addresses that have been quiet, so memory stays

@@ -151,6 +151,12 @@ pub fn negotiate(accept_language: Option<&str>) -> Language {
     ranked.first().map(|r| r.2).unwrap_or_default()
 }
 
+impl breachdesk_app::Texts for I18n {
+    fn message(&self, lang: Language, id: &str, args: &[(&str, &str)]) -> String {
+        I18n::message(self, lang, id, args)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

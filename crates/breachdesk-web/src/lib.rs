@@ -8,13 +8,11 @@
 //!
 //! Handlers never see SQL or keys: they call the core's ports through [`AppState`].
 
-mod access;
 pub mod api;
 mod client;
 mod desk;
 pub mod i18n;
 mod pages;
-mod reminders;
 mod server;
 mod service;
 mod state;

@@ -107,7 +107,7 @@ pub(crate) struct Inner {
     pub keyring: Arc<MasterKeyring>,
     pub hasher: Arc<Argon2Hasher>,
     pub clock: Arc<dyn Clock>,
-    pub i18n: I18n,
+    pub i18n: Arc<I18n>,
     pub limits: Limits,
     pub intake_limiter: Option<IpLimiter>,
     pub follow_up_limiter: Option<IpLimiter>,
@@ -157,6 +157,7 @@ impl AppState {
             breachdesk_core::ports::SecretHasher::hash(&hasher, "not a password of anyone at all");
         let hasher = Arc::new(hasher);
         let keyring = Arc::new(keyring);
+        let i18n = Arc::new(I18n::load());
         let app = breachdesk_app::App::with_intake(
             store.clone(),
             keyring.clone(),
@@ -168,7 +169,8 @@ impl AppState {
                 max_receipt_failures: limits.max_receipt_failures,
                 receipt_lockout: limits.receipt_lockout,
             },
-        );
+        )
+        .with_texts(i18n.clone());
         Self(Arc::new(Inner {
             dummy_password_hash,
             writer_probe: tokio::sync::Mutex::new(None),
@@ -176,7 +178,7 @@ impl AppState {
             keyring,
             hasher,
             clock,
-            i18n: I18n::load(),
+            i18n,
             intake_limiter: limiter(limits.intake_per_minute),
             follow_up_limiter: limiter(limits.follow_up_per_minute),
             sign_in_limiter: limiter(limits.sign_in_per_minute),
@@ -191,7 +193,7 @@ impl AppState {
     pub fn with_mail(mut self, mail: MailSettings) -> Self {
         let inner =
             Arc::get_mut(&mut self.0).expect("mail is configured before the state is shared");
-        inner.app = inner.app.clone().with_mail(mail.clone());
+        inner.app.set_mail(mail.clone());
         inner.mail = mail;
         self
     }

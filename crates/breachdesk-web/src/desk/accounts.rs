@@ -12,8 +12,8 @@ use breachdesk_core::user::Role;
 use uuid::Uuid;
 
 use super::session::{self, Desk};
-use crate::access::{AccessError, AccountAction, Actor};
 use crate::state::AppState;
+use breachdesk_app::access::{AccessError, AccountAction, Actor};
 
 fn actor(desk: &Desk) -> Actor<'_> {
     Actor {

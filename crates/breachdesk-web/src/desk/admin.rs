@@ -20,9 +20,9 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::session::{self, Desk};
-use crate::access::RoleOutcome;
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
+use breachdesk_app::access::RoleOutcome;
 
 /// How long a new account's setup link stays valid.
 pub const ACCOUNT_LINK_VALID: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
@@ -383,7 +383,7 @@ pub async fn create_account(
         Ok(a) => a,
         Err(e) => return internal(&e),
     };
-    let actor = crate::access::Actor {
+    let actor = breachdesk_app::access::Actor {
         principal: &desk.principal,
         installation_admin: desk.user.installation_admin,
     };
@@ -423,9 +423,10 @@ pub async fn create_account(
             };
             render(&state, &desk, outcome, StatusCode::CREATED).await
         }
-        Err(crate::access::AccessError::Forbidden | crate::access::AccessError::Refused(_)) => {
-            super::forbidden(&state, desk.lang)
-        }
+        Err(
+            breachdesk_app::access::AccessError::Forbidden
+            | breachdesk_app::access::AccessError::Refused(_),
+        ) => super::forbidden(&state, desk.lang),
         Err(e) => internal(&e),
     }
 }

@@ -13,9 +13,9 @@ use breachdesk_core::grant::DecisionRefused;
 use uuid::Uuid;
 
 use super::session::{self, Desk};
-use crate::access::{AccessError, Actor};
 use crate::pages::view::Tr;
 use crate::state::AppState;
+use breachdesk_app::access::{AccessError, Actor};
 
 #[derive(Debug)]
 pub struct RequestRow {

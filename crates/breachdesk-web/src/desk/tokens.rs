@@ -14,9 +14,9 @@ use breachdesk_core::user::TokenScope;
 use uuid::Uuid;
 
 use super::session::{self, Desk};
-use crate::access::{AccessError, Actor};
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
+use breachdesk_app::access::{AccessError, Actor};
 
 /// Longest name of a token, in characters.
 const MAX_NAME: usize = 100;

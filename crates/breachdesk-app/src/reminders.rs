@@ -11,7 +11,7 @@ use breachdesk_core::ports::{CaseFilter, CaseRecord, MailError, OutgoingMail, St
 use breachdesk_core::report::Language;
 use breachdesk_core::user::Role;
 
-use crate::state::AppState;
+use crate::App;
 
 /// What one round of reminders did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -33,7 +33,7 @@ fn waits_for_notification(case: &CaseRecord) -> bool {
         )
 }
 
-impl AppState {
+impl App {
     /// Sends the reminders that are due now. When several points are due at once (the server
     /// was down), one mail names the latest and all are recorded. If no mail of a point could
     /// be delivered, the point stays due and the next round tries again.
@@ -119,7 +119,7 @@ impl AppState {
         to: &str,
         lang: Language,
     ) -> OutgoingMail {
-        let i18n = &self.0.i18n;
+        let i18n = &*self.0.texts;
         let hours = hours.to_string();
         let (left_id, left_text) = if left.is_negative() {
             ("reminder-overdue", deadline::human(-left))

@@ -14,8 +14,8 @@ use breachdesk_core::report::Language;
 use breachdesk_core::user::{Principal, Role, TokenScope};
 use uuid::Uuid;
 
-use crate::service::ServiceError;
-use crate::state::AppState;
+use crate::App;
+use crate::error::AppError as ServiceError;
 
 /// Why an access-control step was refused.
 #[derive(Debug, thiserror::Error)]
@@ -136,7 +136,7 @@ fn access_event(
     }
 }
 
-impl AppState {
+impl App {
     async fn org_has_dpo(&self, org_id: Uuid) -> Result<bool, StoreError> {
         Ok(self
             .0
@@ -150,7 +150,7 @@ impl AppState {
     /// Gives `role` in `org` to the account `user_id` (`email`) if the rules let the actor do so
     /// alone, and otherwise records a request for a DPO to decide. The actor must administer the
     /// organisation or be its DPO.
-    pub(crate) async fn give_role(
+    pub async fn give_role(
         &self,
         actor: Actor<'_>,
         user_id: Uuid,
@@ -202,10 +202,7 @@ impl AppState {
 
     /// The open requests of the organisations where the viewer is a DPO or administers, with
     /// whether the viewer may decide each.
-    pub(crate) async fn open_requests(
-        &self,
-        actor: Actor<'_>,
-    ) -> Result<Vec<OpenRequest>, ServiceError> {
+    pub async fn open_requests(&self, actor: Actor<'_>) -> Result<Vec<OpenRequest>, ServiceError> {
         let store = &self.0.store;
         let orgs = store.organisations().await?;
         let visible: Vec<&Organisation> = orgs
@@ -240,7 +237,7 @@ impl AppState {
     }
 
     /// Confirms or refuses an open request, if the actor may.
-    pub(crate) async fn decide_request(
+    pub async fn decide_request(
         &self,
         actor: Actor<'_>,
         id: Uuid,
@@ -298,7 +295,7 @@ impl AppState {
     }
 
     /// Removes a role: an administrator of the organisation or its DPO may.
-    pub(crate) async fn remove_role(
+    pub async fn remove_role(
         &self,
         actor: Actor<'_>,
         user_id: Uuid,
@@ -330,7 +327,7 @@ impl AppState {
     /// Acts on an account as a whole. The installation's administrator may act on any account;
     /// an organisation's administrator only on accounts whose every role is in organisations
     /// they administer. Nobody disables their own account.
-    pub(crate) async fn act_on_account(
+    pub async fn act_on_account(
         &self,
         actor: Actor<'_>,
         user_id: Uuid,
@@ -400,7 +397,7 @@ impl AppState {
 
     /// A new API token of the actor's own, shown once. Made on the desk, i.e. after the second
     /// factor; it expires after `days` (1–365).
-    pub(crate) async fn create_own_token(
+    pub async fn create_own_token(
         &self,
         actor: Actor<'_>,
         name: &str,
@@ -430,7 +427,7 @@ impl AppState {
 
     /// The actor's own tokens, and those of the accounts they may act on as an administrator,
     /// with each owner's address.
-    pub(crate) async fn visible_tokens(
+    pub async fn visible_tokens(
         &self,
         actor: Actor<'_>,
     ) -> Result<Vec<(ApiTokenInfo, String)>, ServiceError> {
@@ -464,7 +461,7 @@ impl AppState {
     }
 
     /// Revokes a token: its owner, or an administrator who may act on the owner's account.
-    pub(crate) async fn revoke_token(&self, actor: Actor<'_>, id: Uuid) -> Result<(), AccessError> {
+    pub async fn revoke_token(&self, actor: Actor<'_>, id: Uuid) -> Result<(), AccessError> {
         let visible = self.visible_tokens(actor).await?;
         let Some((token, _)) = visible.iter().find(|(t, _)| t.id == id) else {
             return Err(AccessError::NotFound);
@@ -483,11 +480,11 @@ impl AppState {
     /// configured (issue 17: shown to the administrator, the link let them set up the account
     /// that a DPO would then confirm as someone else's). `false` when there is no mail, or it
     /// could not be sent: the page shows the link to hand over instead.
-    pub(crate) async fn mail_setup_link(&self, email: &str, link: &str, lang: Language) -> bool {
+    pub async fn mail_setup_link(&self, email: &str, link: &str, lang: Language) -> bool {
         let Some(mailer) = self.0.mail.mailer.clone() else {
             return false;
         };
-        let i18n = &self.0.i18n;
+        let i18n = &*self.0.texts;
         let args = [("link", link)];
         let mail = OutgoingMail {
             to: email.to_owned(),
@@ -532,7 +529,7 @@ impl AppState {
         }
         let link = format!("{}/desk/roles", self.0.mail.public_url);
         for (address, lang) in to {
-            let i18n = &self.0.i18n;
+            let i18n = &*self.0.texts;
             let role_name = i18n.message(lang, &format!("role-{}", role.as_str()), &[]);
             let args = [
                 ("email", email),
