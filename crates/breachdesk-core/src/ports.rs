@@ -501,7 +501,9 @@ pub struct Page {
     pub offset: i64,
 }
 
-/// The persistence port. Implementations keep every method atomic and durable on return.
+/// The persistence port. Every method is atomic. Every write is durable on return — it
+/// survives a killed process and a power cut — unless its documentation says otherwise
+/// (`claim_messages`, `finish_messages`).
 #[async_trait]
 pub trait Store: Send + Sync + fmt::Debug {
     /// Does the database answer?
@@ -673,14 +675,19 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The highest recipient number queued in any version (0 when none): each person is
     /// written to once, with the version approved when their letter was queued.
     async fn queued_up_to(&self, case_id: Uuid) -> Result<u64, StoreError>;
-    /// Claims up to `limit` queued messages that are due, marking them as being sent.
+    /// Claims up to `limit` queued messages that are due, marking them as being sent. Durable
+    /// against a killed process but not necessarily against a power cut: a lost claim leaves
+    /// its messages queued, and they are sent again with the same Message-ID.
     async fn claim_messages(
         &self,
         case_id: Uuid,
         limit: u32,
         now: Timestamp,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
-    /// Records what became of claimed messages, in one durable transaction.
+    /// Records what became of claimed messages, in one transaction. Durable against a killed
+    /// process but not necessarily against a power cut: a lost mark means the message is sent
+    /// again, with the same Message-ID (the outbox's promise is exactly once as far as SMTP
+    /// allows, see `breachdesk_app::letters`).
     async fn finish_messages(
         &self,
         outcomes: &[(Uuid, DeliveryOutcome)],
