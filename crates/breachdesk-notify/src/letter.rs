@@ -44,22 +44,9 @@ const NEEDED: [&str; 7] = [
     "contact",
 ];
 
-/// The data elements a recipient can have: the leak scanner's category ids.
-pub const ELEMENTS: [&str; 13] = [
-    "person_name",
-    "postal_address",
-    "national_id",
-    "payment_card",
-    "iban",
-    "email",
-    "phone",
-    "ip_address",
-    "customer_number",
-    "date_of_birth",
-    "credential",
-    "health",
-    "photo",
-];
+/// The data elements a recipient can have: the leak scanner's category ids, defined once in
+/// the domain crate.
+pub const ELEMENTS: [&str; 13] = breachdesk_core::assessment::DataCategory::SCANNED_IDS;
 
 /// The only placeholder a template may use: the recipient's name.
 pub const NAME: &str = "{ $name }";

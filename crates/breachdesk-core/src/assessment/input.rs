@@ -148,6 +148,25 @@ impl DataCategory {
         ]
     };
 
+    /// The ids of the categories the leak scanner finds (`breachdesk-scan`'s `Category`, whose
+    /// ids the binary's tests check against these) and a letter's data elements
+    /// (`breachdesk-notify`): one list, each id a category of this enum (checked below).
+    pub const SCANNED_IDS: [&'static str; 13] = [
+        "person_name",
+        "postal_address",
+        "national_id",
+        "payment_card",
+        "iban",
+        "email",
+        "phone",
+        "ip_address",
+        "customer_number",
+        "date_of_birth",
+        "credential",
+        "health",
+        "photo",
+    ];
+
     /// The id used in JSON and messages.
     #[must_use]
     pub fn id(self) -> String {
@@ -545,4 +564,21 @@ pub struct AssessmentInput {
     pub sector: Option<Sector>,
     #[serde(default)]
     pub policy: Policy,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DataCategory;
+
+    #[test]
+    fn every_scanned_id_is_a_category_and_every_category_has_its_id() {
+        for id in DataCategory::SCANNED_IDS {
+            let c: DataCategory = serde_json::from_value(serde_json::Value::String(id.into()))
+                .unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(c.id(), id);
+        }
+        for c in DataCategory::ALL {
+            assert!(!c.id().is_empty(), "{c:?}");
+        }
+    }
 }
