@@ -28,7 +28,7 @@ pub struct Global {
         default_value = "./breachdesk-data"
     )]
     pub data_dir: PathBuf,
-    /// Database URL instead of the `SQLite` file in the data dir (`sqlite:…`; `postgres://…` later).
+    /// Database URL instead of the `SQLite` file in the data dir (`sqlite:…` or `postgres://…`).
     #[arg(
         long,
         global = true,

@@ -181,8 +181,11 @@ impl SqliteStore {
             q.push(" AND c.created_at < ").push_bind(to_text(t));
         }
         if let Some(c) = &f.category {
-            q.push(" AND (',' || c.categories || ',') LIKE ")
-                .push_bind(format!("%,{c},%"));
+            // Whole ids only, compared exactly (LIKE would ignore case and treat `_` as a
+            // wildcard).
+            q.push(" AND instr(',' || c.categories || ',', ")
+                .push_bind(format!(",{c},"))
+                .push(") > 0");
         }
         q.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT 5000");
         let rows = q.build().fetch_all(&self.read).await.map_err(other)?;

@@ -87,6 +87,14 @@ impl SqliteStore {
     ) -> Result<(), StoreError> {
         let case = case_id.to_string();
         let mut tx = self.begin_write().await?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE id = ?")
+            .bind(&case)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(other)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
         if replace {
             let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE case_id = ?")
                 .bind(&case)

@@ -1,5 +1,6 @@
-//! Conformance suite of the `Store` port. Every test runs against `SQLite` in a fresh directory;
-//! the same functions will run against `PostgreSQL` when that backend lands.
+//! Conformance suite of the `Store` port. Every test body is a function of an `Arc<dyn Store>`,
+//! run against `SQLite` (a fresh directory) and `PostgreSQL` (a fresh schema of the test
+//! database, dropped afterwards); see [`conformance!`] and the `backend` module.
 
 // Test helpers state expectations with unwrap; a panic there is a failing test.
 #![allow(clippy::unwrap_used)]
@@ -16,16 +17,7 @@ use breachdesk_core::user::Role;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-struct Db {
-    store: Arc<dyn Store>,
-    _dir: tempfile::TempDir,
-}
-
-async fn sqlite() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let store = breachdesk_store::connect(None, dir.path()).await.unwrap();
-    Db { store, _dir: dir }
-}
+mod backend;
 
 fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -69,14 +61,12 @@ fn intake(org_id: Uuid, locator: &str, now: Timestamp) -> (NewCase, NewReport) {
     )
 }
 
-#[tokio::test]
-async fn organisations_are_found_by_slug_and_slugs_are_unique() {
-    let db = sqlite().await;
-    let uni = org(&*db.store, "uni").await;
-    let found = db.store.org_by_slug("uni").await.unwrap().unwrap();
+async fn organisations_are_found_by_slug_and_slugs_are_unique(db: Arc<dyn Store>) {
+    let uni = org(&*db, "uni").await;
+    let found = db.org_by_slug("uni").await.unwrap().unwrap();
     assert_eq!(found.id, uni.id);
     assert_eq!(found.ref_prefix, "UNI");
-    assert!(db.store.org_by_slug("museum").await.unwrap().is_none());
+    assert!(db.org_by_slug("museum").await.unwrap().is_none());
     let again = NewOrganisation {
         slug: OrgSlug::try_from("uni").unwrap(),
         name: "x".into(),
@@ -85,7 +75,6 @@ async fn organisations_are_found_by_slug_and_slugs_are_unique() {
         dpo_phone: None,
     };
     let err = db
-        .store
         .create_org(&again, Uuid::now_v7(), "UNI", Timestamp::UNIX_EPOCH)
         .await
         .unwrap_err();
@@ -98,11 +87,9 @@ async fn organisations_are_found_by_slug_and_slugs_are_unique() {
     );
 }
 
-#[tokio::test]
-async fn references_count_per_organisation_and_year() {
-    let db = sqlite().await;
-    let uni = org(&*db.store, "uni").await;
-    let museum = org(&*db.store, "museum").await;
+async fn references_count_per_organisation_and_year(db: Arc<dyn Store>) {
+    let uni = org(&*db, "uni").await;
+    let museum = org(&*db, "museum").await;
     let t = at("2026-03-01T10:00:00Z");
     let mut refs = Vec::new();
     for (i, (o, year)) in [(&uni, 2026), (&uni, 2026), (&museum, 2026), (&uni, 2027)]
@@ -110,7 +97,7 @@ async fn references_count_per_organisation_and_year() {
         .enumerate()
     {
         let (c, r) = intake(o.id, &format!("{i:08}"), t);
-        refs.push(db.store.insert_intake(&c, &r, year).await.unwrap());
+        refs.push(db.insert_intake(&c, &r, year).await.unwrap());
     }
     assert_eq!(
         refs,
@@ -123,16 +110,14 @@ async fn references_count_per_organisation_and_year() {
     );
 }
 
-#[tokio::test]
-async fn an_intake_is_all_or_nothing() {
-    let db = sqlite().await;
-    let uni = org(&*db.store, "uni").await;
+async fn an_intake_is_all_or_nothing(db: Arc<dyn Store>) {
+    let uni = org(&*db, "uni").await;
     let t = at("2026-03-01T10:00:00Z");
     let (c1, r1) = intake(uni.id, "12345678", t);
-    db.store.insert_intake(&c1, &r1, 2026).await.unwrap();
+    db.insert_intake(&c1, &r1, 2026).await.unwrap();
     // Same receipt locator: the report insert fails, so neither the case nor the counter move.
     let (c2, r2) = intake(uni.id, "12345678", t);
-    let err = db.store.insert_intake(&c2, &r2, 2026).await.unwrap_err();
+    let err = db.insert_intake(&c2, &r2, 2026).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -140,26 +125,25 @@ async fn an_intake_is_all_or_nothing() {
         ),
         "{err:?}"
     );
-    assert!(db.store.case_by_id(c2.id).await.unwrap().is_none());
+    assert!(db.case_by_id(c2.id).await.unwrap().is_none());
     let (c3, r3) = intake(uni.id, "87654321", t);
     assert_eq!(
-        db.store.insert_intake(&c3, &r3, 2026).await.unwrap(),
+        db.insert_intake(&c3, &r3, 2026).await.unwrap(),
         "UNI-2026-0002"
     );
 }
 
-#[tokio::test]
-async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisations() {
-    let db = sqlite().await;
-    let uni = org(&*db.store, "uni").await;
-    let museum = org(&*db.store, "museum").await;
+async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisations(
+    db: Arc<dyn Store>,
+) {
+    let uni = org(&*db, "uni").await;
+    let museum = org(&*db, "museum").await;
     let (c1, r1) = intake(uni.id, "00000001", at("2026-03-01T10:00:00Z"));
     let (c2, r2) = intake(museum.id, "00000002", at("2026-03-02T10:00:00Z"));
-    db.store.insert_intake(&c1, &r1, 2026).await.unwrap();
-    db.store.insert_intake(&c2, &r2, 2026).await.unwrap();
+    db.insert_intake(&c1, &r1, 2026).await.unwrap();
+    db.insert_intake(&c2, &r2, 2026).await.unwrap();
 
     let list = db
-        .store
         .list_cases(
             &[uni.id],
             Page {
@@ -176,20 +160,18 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
     assert_eq!(list[0].report_count, 1);
     assert_eq!(list[0].first_kind, ReportKind::Breach);
     assert!(
-        db.store
-            .list_cases(
-                &[],
-                Page {
-                    limit: 50,
-                    offset: 0
-                }
-            )
-            .await
-            .unwrap()
-            .is_empty()
+        db.list_cases(
+            &[],
+            Page {
+                limit: 50,
+                offset: 0
+            }
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     let both = db
-        .store
         .list_cases(
             &[uni.id, museum.id],
             Page {
@@ -205,7 +187,6 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
         "newest first"
     );
     let second = db
-        .store
         .list_cases(
             &[uni.id, museum.id],
             Page {
@@ -217,71 +198,40 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
         .unwrap();
     assert_eq!(second[0].id, c1.id);
 
-    let case = db.store.case_by_id(c1.id).await.unwrap().unwrap();
+    let case = db.case_by_id(c1.id).await.unwrap().unwrap();
     assert_eq!(case.wrapped_key, c1.wrapped_key);
     assert_eq!(case.created_at, c1.created_at);
-    let reports = db.store.reports_of_case(c1.id).await.unwrap();
+    let reports = db.reports_of_case(c1.id).await.unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].body, r1.body);
     assert_eq!(reports[0].contact, r1.contact);
     assert_eq!(reports[0].language, Language::Sv);
 }
 
-#[tokio::test]
-async fn receipt_failures_lock_and_reset() {
-    let db = sqlite().await;
-    let uni = org(&*db.store, "uni").await;
+async fn receipt_failures_lock_and_reset(db: Arc<dyn Store>) {
+    let uni = org(&*db, "uni").await;
     let (c, r) = intake(uni.id, "55555555", at("2026-03-01T10:00:00Z"));
-    db.store.insert_intake(&c, &r, 2026).await.unwrap();
+    db.insert_intake(&c, &r, 2026).await.unwrap();
     let until = at("2026-03-01T11:00:00Z");
     for _ in 0..2 {
-        db.store
-            .record_receipt_failure(r.id, 3, until)
-            .await
-            .unwrap();
+        db.record_receipt_failure(r.id, 3, until).await.unwrap();
     }
-    let rec = db
-        .store
-        .receipt_by_locator("55555555")
-        .await
-        .unwrap()
-        .unwrap();
+    let rec = db.receipt_by_locator("55555555").await.unwrap().unwrap();
     assert_eq!((rec.failed_attempts, rec.locked_until), (2, None));
-    db.store
-        .record_receipt_failure(r.id, 3, until)
-        .await
-        .unwrap();
-    let rec = db
-        .store
-        .receipt_by_locator("55555555")
-        .await
-        .unwrap()
-        .unwrap();
+    db.record_receipt_failure(r.id, 3, until).await.unwrap();
+    let rec = db.receipt_by_locator("55555555").await.unwrap().unwrap();
     assert_eq!((rec.failed_attempts, rec.locked_until), (3, Some(until)));
     assert_eq!(rec.case_id, c.id);
-    db.store.reset_receipt_failures(r.id).await.unwrap();
-    let rec = db
-        .store
-        .receipt_by_locator("55555555")
-        .await
-        .unwrap()
-        .unwrap();
+    db.reset_receipt_failures(r.id).await.unwrap();
+    let rec = db.receipt_by_locator("55555555").await.unwrap().unwrap();
     assert_eq!((rec.failed_attempts, rec.locked_until), (0, None));
-    assert!(
-        db.store
-            .receipt_by_locator("00000000")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(db.receipt_by_locator("00000000").await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn supplements_are_kept_in_order_and_touch_the_case() {
-    let db = sqlite().await;
-    let uni = org(&*db.store, "uni").await;
+async fn supplements_are_kept_in_order_and_touch_the_case(db: Arc<dyn Store>) {
+    let uni = org(&*db, "uni").await;
     let (c, r) = intake(uni.id, "11111111", at("2026-03-01T10:00:00Z"));
-    db.store.insert_intake(&c, &r, 2026).await.unwrap();
+    db.insert_intake(&c, &r, 2026).await.unwrap();
     for (i, t) in ["2026-03-02T10:00:00Z", "2026-03-03T10:00:00Z"]
         .into_iter()
         .enumerate()
@@ -292,14 +242,14 @@ async fn supplements_are_kept_in_order_and_touch_the_case() {
             created_at: at(t),
             body: vec![u8::try_from(i).unwrap()],
         };
-        db.store.insert_supplement(&s).await.unwrap();
+        db.insert_supplement(&s).await.unwrap();
     }
-    let got = db.store.supplements_of_report(r.id).await.unwrap();
+    let got = db.supplements_of_report(r.id).await.unwrap();
     assert_eq!(
         got.iter().map(|s| s.body.clone()).collect::<Vec<_>>(),
         [vec![0], vec![1]]
     );
-    let case = db.store.case_by_id(c.id).await.unwrap().unwrap();
+    let case = db.case_by_id(c.id).await.unwrap().unwrap();
     assert_eq!(case.updated_at, at("2026-03-03T10:00:00Z"));
     let orphan = NewSupplement {
         id: Uuid::now_v7(),
@@ -308,25 +258,22 @@ async fn supplements_are_kept_in_order_and_touch_the_case() {
         body: vec![],
     };
     assert!(
-        db.store.insert_supplement(&orphan).await.is_err(),
+        db.insert_supplement(&orphan).await.is_err(),
         "foreign key must hold"
     );
 }
 
-#[tokio::test]
-async fn tokens_resolve_to_principals_with_their_memberships() {
-    let db = sqlite().await;
-    let uni = org(&*db.store, "uni").await;
+async fn tokens_resolve_to_principals_with_their_memberships(db: Arc<dyn Store>) {
+    let uni = org(&*db, "uni").await;
     let user = NewUser {
         id: Uuid::now_v7(),
         email: "dpo@uni.example".into(),
         password_hash: "$argon2id$x".into(),
         created_at: Timestamp::UNIX_EPOCH,
     };
-    let (id, created) = db.store.ensure_user(&user).await.unwrap();
+    let (id, created) = db.ensure_user(&user).await.unwrap();
     assert!(created);
     let (again, created) = db
-        .store
         .ensure_user(&NewUser {
             id: Uuid::now_v7(),
             ..user.clone()
@@ -335,34 +282,25 @@ async fn tokens_resolve_to_principals_with_their_memberships() {
         .unwrap();
     assert_eq!((again, created), (id, false));
     assert_eq!(
-        db.store.user_id_by_email("dpo@uni.example").await.unwrap(),
+        db.user_id_by_email("dpo@uni.example").await.unwrap(),
         Some(id)
     );
-    db.store
-        .add_membership(id, uni.id, Role::Dpo, Timestamp::UNIX_EPOCH)
+    db.add_membership(id, uni.id, Role::Dpo, Timestamp::UNIX_EPOCH)
         .await
         .unwrap();
-    db.store
-        .add_membership(id, uni.id, Role::Dpo, Timestamp::UNIX_EPOCH)
+    db.add_membership(id, uni.id, Role::Dpo, Timestamp::UNIX_EPOCH)
         .await
         .unwrap();
-    db.store
-        .create_token(Uuid::now_v7(), id, &[1; 32], Timestamp::UNIX_EPOCH)
+    db.create_token(Uuid::now_v7(), id, &[1; 32], Timestamp::UNIX_EPOCH)
         .await
         .unwrap();
     let now = at("2026-06-01T00:00:00Z");
-    let (p, scope) = db
-        .store
-        .principal_by_token(&[1; 32], now)
-        .await
-        .unwrap()
-        .unwrap();
+    let (p, scope) = db.principal_by_token(&[1; 32], now).await.unwrap().unwrap();
     assert_eq!(p.user_id, id);
     assert_eq!(p.readable_orgs(), [uni.id]);
     assert_eq!(scope, breachdesk_core::user::TokenScope::CaseHandling);
     assert!(
-        db.store
-            .principal_by_token(&[2; 32], now)
+        db.principal_by_token(&[2; 32], now)
             .await
             .unwrap()
             .is_none()
@@ -384,33 +322,26 @@ async fn tokens_resolve_to_principals_with_their_memberships() {
         action: "token.create",
         detail: String::new(),
     };
-    db.store.create_api_token(&token, &event).await.unwrap();
-    let (_, scope) = db
-        .store
-        .principal_by_token(&[3; 32], now)
-        .await
-        .unwrap()
-        .unwrap();
+    db.create_api_token(&token, &event).await.unwrap();
+    let (_, scope) = db.principal_by_token(&[3; 32], now).await.unwrap().unwrap();
     assert_eq!(scope, breachdesk_core::user::TokenScope::ReadOnly);
     assert!(
-        db.store
-            .principal_by_token(&[3; 32], at("2026-07-01T00:00:00Z"))
+        db.principal_by_token(&[3; 32], at("2026-07-01T00:00:00Z"))
             .await
             .unwrap()
             .is_none(),
         "expired"
     );
-    let listed = db.store.api_tokens(&[id]).await.unwrap();
+    let listed = db.api_tokens(&[id]).await.unwrap();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0].name, "reporting script");
-    db.store.revoke_token(token.id, &event, now).await.unwrap();
+    db.revoke_token(token.id, &event, now).await.unwrap();
     assert!(matches!(
-        db.store.revoke_token(token.id, &event, now).await,
+        db.revoke_token(token.id, &event, now).await,
         Err(StoreError::NotFound)
     ));
     assert!(
-        db.store
-            .principal_by_token(&[3; 32], now)
+        db.principal_by_token(&[3; 32], now)
             .await
             .unwrap()
             .is_none(),
@@ -467,14 +398,14 @@ mod handling {
         store.ensure_user(&new).await.unwrap().0
     }
 
-    #[tokio::test]
-    async fn a_case_change_is_applied_with_its_audit_entry_or_not_at_all() {
-        let db = sqlite().await;
-        let uni = org(&*db.store, "uni").await;
+    pub(super) async fn a_case_change_is_applied_with_its_audit_entry_or_not_at_all(
+        db: Arc<dyn Store>,
+    ) {
+        let uni = org(&*db, "uni").await;
         let now = at("2026-11-20T08:00:00Z");
         let (case, report) = intake(uni.id, "00000001", now);
-        db.store.insert_intake(&case, &report, 2026).await.unwrap();
-        let dpo = user(&*db.store, "dpo@uni.example").await;
+        db.insert_intake(&case, &report, 2026).await.unwrap();
+        let dpo = user(&*db, "dpo@uni.example").await;
 
         let change = CaseChange {
             case_id: case.id,
@@ -491,17 +422,16 @@ mod handling {
             }),
             ..CaseChange::default()
         };
-        db.store
-            .change_case(&change, &event(case.id, "case.status"), now)
+        db.change_case(&change, &event(case.id, "case.status"), now)
             .await
             .unwrap();
-        let c = db.store.case_by_id(case.id).await.unwrap().unwrap();
+        let c = db.case_by_id(case.id).await.unwrap().unwrap();
         assert_eq!(c.status, CaseStatus::Triage);
         assert_eq!(c.awareness_at, Some(at("2026-11-20T07:30:00Z")));
         assert_eq!(c.categories, vec!["email", "health"]);
         assert_eq!(c.assignees, vec![dpo]);
         assert_eq!(c.updated_at, now);
-        let entries = db.store.case_entries(case.id).await.unwrap();
+        let entries = db.case_entries(case.id).await.unwrap();
         assert_eq!(
             (
                 entries.len(),
@@ -525,7 +455,6 @@ mod handling {
             ..CaseChange::default()
         };
         let err = db
-            .store
             .change_case(&stale, &event(case.id, "case.status"), now)
             .await
             .unwrap_err();
@@ -537,11 +466,11 @@ mod handling {
             "{err:?}"
         );
         assert_eq!(
-            db.store.case_by_id(case.id).await.unwrap().unwrap().status,
+            db.case_by_id(case.id).await.unwrap().unwrap().status,
             CaseStatus::Triage
         );
-        assert_eq!(db.store.case_entries(case.id).await.unwrap().len(), 1);
-        let trail = db.store.audit_trail(Some(case.id)).await.unwrap();
+        assert_eq!(db.case_entries(case.id).await.unwrap().len(), 1);
+        let trail = db.audit_trail(Some(case.id)).await.unwrap();
         assert_eq!(
             trail.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
             vec!["report.received", "case.status"],
@@ -554,15 +483,12 @@ mod handling {
             ..CaseChange::default()
         };
         assert!(matches!(
-            db.store
-                .change_case(&missing, &event(case.id, "x"), now)
-                .await,
+            db.change_case(&missing, &event(case.id, "x"), now).await,
             Err(StoreError::NotFound)
         ));
 
         // Filters.
         let all = db
-            .store
             .find_cases(&[uni.id], &CaseFilter::default())
             .await
             .unwrap();
@@ -571,106 +497,82 @@ mod handling {
             category: Some("health".into()),
             ..CaseFilter::default()
         };
-        assert_eq!(
-            db.store.find_cases(&[uni.id], &health).await.unwrap().len(),
-            1
-        );
+        assert_eq!(db.find_cases(&[uni.id], &health).await.unwrap().len(), 1);
         let hea = CaseFilter {
             category: Some("heal".into()),
             ..CaseFilter::default()
         };
         assert!(
-            db.store
-                .find_cases(&[uni.id], &hea)
-                .await
-                .unwrap()
-                .is_empty(),
+            db.find_cases(&[uni.id], &hea).await.unwrap().is_empty(),
             "whole ids only"
         );
+        for near in ["HEALTH", "h_alth", "%"] {
+            let near = CaseFilter {
+                category: Some(near.into()),
+                ..CaseFilter::default()
+            };
+            assert!(
+                db.find_cases(&[uni.id], &near).await.unwrap().is_empty(),
+                "exact ids only"
+            );
+        }
         let closed = CaseFilter {
             status: Some(CaseStatus::Closed),
             ..CaseFilter::default()
         };
-        assert!(
-            db.store
-                .find_cases(&[uni.id], &closed)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        assert!(db.find_cases(&[uni.id], &closed).await.unwrap().is_empty());
         let later = CaseFilter {
             created_from: Some(at("2026-11-21T00:00:00Z")),
             ..CaseFilter::default()
         };
+        assert!(db.find_cases(&[uni.id], &later).await.unwrap().is_empty());
         assert!(
-            db.store
-                .find_cases(&[uni.id], &later)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        assert!(
-            db.store
-                .find_cases(&[], &CaseFilter::default())
+            db.find_cases(&[], &CaseFilter::default())
                 .await
                 .unwrap()
                 .is_empty()
         );
 
         // Shares reach exactly the named handler of the other organisation.
-        let museum = org(&*db.store, "museum").await;
-        let partner = user(&*db.store, "partner@museum.example").await;
+        let museum = org(&*db, "museum").await;
+        let partner = user(&*db, "partner@museum.example").await;
         let share = CaseChange {
             case_id: case.id,
             add_share: Some((partner, dpo)),
             ..CaseChange::default()
         };
-        db.store
-            .change_case(&share, &event(case.id, "case.share"), now)
+        db.change_case(&share, &event(case.id, "case.share"), now)
             .await
             .unwrap();
         let theirs = CaseFilter {
             shared_with: Some(partner),
             ..CaseFilter::default()
         };
-        assert_eq!(
-            db.store
-                .find_cases(&[museum.id], &theirs)
-                .await
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(db.find_cases(&[museum.id], &theirs).await.unwrap().len(), 1);
         assert!(
-            db.store
-                .find_cases(&[museum.id], &CaseFilter::default())
+            db.find_cases(&[museum.id], &CaseFilter::default())
                 .await
                 .unwrap()
                 .is_empty()
         );
         assert_eq!(
-            db.store
-                .case_by_id(case.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .shared_with,
+            db.case_by_id(case.id).await.unwrap().unwrap().shared_with,
             vec![partner]
         );
 
-        assert!(verify(&db.store.audit_trail(None).await.unwrap()).is_empty());
+        assert!(verify(&db.audit_trail(None).await.unwrap()).is_empty());
     }
 
-    #[tokio::test]
-    async fn the_audit_trail_chains_across_writers_and_reminders_go_once() {
-        let db = sqlite().await;
-        let uni = org(&*db.store, "uni").await;
+    pub(super) async fn the_audit_trail_chains_across_writers_and_reminders_go_once(
+        db: Arc<dyn Store>,
+    ) {
+        let uni = org(&*db, "uni").await;
         let now = at("2026-11-20T08:00:00Z");
         let (case, report) = intake(uni.id, "00000002", now);
-        db.store.insert_intake(&case, &report, 2026).await.unwrap();
+        db.insert_intake(&case, &report, 2026).await.unwrap();
         let mut tasks = Vec::new();
         for i in 0..20 {
-            let store = db.store.clone();
+            let store = db.clone();
             tasks.push(tokio::spawn(async move {
                 if i % 2 == 0 {
                     store
@@ -693,7 +595,7 @@ mod handling {
         for t in tasks {
             t.await.unwrap().unwrap();
         }
-        let trail = db.store.audit_trail(None).await.unwrap();
+        let trail = db.audit_trail(None).await.unwrap();
         assert_eq!(trail.len(), 31, "the intake and 30 entries");
         assert!(verify(&trail).is_empty());
         assert_eq!(
@@ -701,24 +603,18 @@ mod handling {
             (1..=31).collect::<Vec<_>>()
         );
 
-        assert!(db.store.mark_reminder_sent(case.id, 24, now).await.unwrap());
-        assert!(!db.store.mark_reminder_sent(case.id, 24, now).await.unwrap());
-        assert!(db.store.mark_reminder_sent(case.id, 48, now).await.unwrap());
-        assert_eq!(
-            db.store.reminders_sent(case.id).await.unwrap(),
-            vec![24, 48]
-        );
+        assert!(db.mark_reminder_sent(case.id, 24, now).await.unwrap());
+        assert!(!db.mark_reminder_sent(case.id, 24, now).await.unwrap());
+        assert!(db.mark_reminder_sent(case.id, 48, now).await.unwrap());
+        assert_eq!(db.reminders_sent(case.id).await.unwrap(), vec![24, 48]);
     }
 
-    #[tokio::test]
-    async fn second_factor_setup_links_and_sessions() {
-        let db = sqlite().await;
+    pub(super) async fn second_factor_setup_links_and_sessions(db: Arc<dyn Store>) {
         let now = at("2026-11-20T08:00:00Z");
-        assert_eq!(db.store.count_users().await.unwrap(), 0);
-        let u = user(&*db.store, "dpo@uni.example").await;
-        assert_eq!(db.store.count_users().await.unwrap(), 1);
+        assert_eq!(db.count_users().await.unwrap(), 0);
+        let u = user(&*db, "dpo@uni.example").await;
+        assert_eq!(db.count_users().await.unwrap(), 1);
         let auth = db
-            .store
             .user_auth_by_email("dpo@uni.example")
             .await
             .unwrap()
@@ -727,10 +623,9 @@ mod handling {
             (auth.id, auth.totp_secret.is_none(), auth.installation_admin),
             (u, true, false)
         );
-        db.store.set_installation_admin(u).await.unwrap();
+        db.set_installation_admin(u).await.unwrap();
         assert!(
-            db.store
-                .user_auth_by_id(u)
+            db.user_auth_by_id(u)
                 .await
                 .unwrap()
                 .unwrap()
@@ -742,62 +637,41 @@ mod handling {
         let until = at("2026-11-20T09:00:00Z");
         let before = at("2026-11-20T08:00:00Z");
         for _ in 0..2 {
-            assert!(
-                db.store
-                    .reserve_login_attempt(u, 3, until, before)
-                    .await
-                    .unwrap()
-            );
+            assert!(db.reserve_login_attempt(u, 3, until, before).await.unwrap());
         }
-        let a = db.store.user_auth_by_id(u).await.unwrap().unwrap();
+        let a = db.user_auth_by_id(u).await.unwrap().unwrap();
         assert_eq!((a.failed_logins, a.locked_until), (2, None));
-        db.store.release_login_attempt(u).await.unwrap();
-        let a = db.store.user_auth_by_id(u).await.unwrap().unwrap();
+        db.release_login_attempt(u).await.unwrap();
+        let a = db.user_auth_by_id(u).await.unwrap().unwrap();
         assert_eq!(a.failed_logins, 1);
         for _ in 0..2 {
-            assert!(
-                db.store
-                    .reserve_login_attempt(u, 3, until, before)
-                    .await
-                    .unwrap()
-            );
+            assert!(db.reserve_login_attempt(u, 3, until, before).await.unwrap());
         }
         assert_eq!(
-            db.store
-                .user_auth_by_id(u)
-                .await
-                .unwrap()
-                .unwrap()
-                .locked_until,
+            db.user_auth_by_id(u).await.unwrap().unwrap().locked_until,
             Some(until)
         );
         assert!(
-            !db.store
-                .reserve_login_attempt(u, 3, until, before)
-                .await
-                .unwrap(),
+            !db.reserve_login_attempt(u, 3, until, before).await.unwrap(),
             "locked"
         );
         let later = at("2026-11-20T09:00:01Z");
         assert!(
-            db.store
-                .reserve_login_attempt(u, 3, at("2026-11-20T10:00:00Z"), later)
+            db.reserve_login_attempt(u, 3, at("2026-11-20T10:00:00Z"), later)
                 .await
                 .unwrap(),
             "the lock lapsed"
         );
-        db.store.reset_login_failures(u).await.unwrap();
-        let a = db.store.user_auth_by_id(u).await.unwrap().unwrap();
+        db.reset_login_failures(u).await.unwrap();
+        let a = db.user_auth_by_id(u).await.unwrap().unwrap();
         assert_eq!((a.failed_logins, a.locked_until), (0, None));
 
         // TOTP: enrolment replaces recovery codes; a time step is accepted once.
-        db.store
-            .enrol_totp(u, b"sealed secret", &["h1".into(), "h2".into()], now)
+        db.enrol_totp(u, b"sealed secret", &["h1".into(), "h2".into()], now)
             .await
             .unwrap();
         assert_eq!(
-            db.store
-                .user_auth_by_id(u)
+            db.user_auth_by_id(u)
                 .await
                 .unwrap()
                 .unwrap()
@@ -805,68 +679,61 @@ mod handling {
                 .as_deref(),
             Some(&b"sealed secret"[..])
         );
-        assert!(db.store.accept_totp_step(u, 100).await.unwrap());
-        assert!(!db.store.accept_totp_step(u, 100).await.unwrap(), "replay");
-        assert!(!db.store.accept_totp_step(u, 99).await.unwrap(), "older");
-        assert!(db.store.accept_totp_step(u, 101).await.unwrap());
-        let codes = db.store.recovery_codes(u).await.unwrap();
+        assert!(db.accept_totp_step(u, 100).await.unwrap());
+        assert!(!db.accept_totp_step(u, 100).await.unwrap(), "replay");
+        assert!(!db.accept_totp_step(u, 99).await.unwrap(), "older");
+        assert!(db.accept_totp_step(u, 101).await.unwrap());
+        let codes = db.recovery_codes(u).await.unwrap();
         assert_eq!(
             codes.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(),
             vec!["h1", "h2"]
         );
-        assert!(db.store.use_recovery_code(codes[0].0, now).await.unwrap());
-        assert!(!db.store.use_recovery_code(codes[0].0, now).await.unwrap());
-        assert_eq!(db.store.recovery_codes(u).await.unwrap().len(), 1);
+        assert!(db.use_recovery_code(codes[0].0, now).await.unwrap());
+        assert!(!db.use_recovery_code(codes[0].0, now).await.unwrap());
+        assert_eq!(db.recovery_codes(u).await.unwrap().len(), 1);
 
         // One-time links.
-        db.store
-            .create_setup_token(b"hash-1", Some(u), SetupPurpose::Account, now, until)
+        db.create_setup_token(b"hash-1", Some(u), SetupPurpose::Account, now, until)
             .await
             .unwrap();
         assert_eq!(
-            db.store
-                .peek_setup_token(b"hash-1", SetupPurpose::Account, now)
+            db.peek_setup_token(b"hash-1", SetupPurpose::Account, now)
                 .await
                 .unwrap(),
             Some(Some(u))
         );
         assert_eq!(
-            db.store
-                .peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, now)
+            db.peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, now)
                 .await
                 .unwrap(),
             None
         );
         assert_eq!(
-            db.store
-                .peek_setup_token(b"hash-1", SetupPurpose::Account, until)
+            db.peek_setup_token(b"hash-1", SetupPurpose::Account, until)
                 .await
                 .unwrap(),
             None,
             "expired"
         );
-        assert!(db.store.take_setup_token(b"hash-1", now).await.unwrap());
-        assert!(!db.store.take_setup_token(b"hash-1", now).await.unwrap());
+        assert!(db.take_setup_token(b"hash-1", now).await.unwrap());
+        assert!(!db.take_setup_token(b"hash-1", now).await.unwrap());
         assert_eq!(
-            db.store
-                .peek_setup_token(b"hash-1", SetupPurpose::Account, now)
+            db.peek_setup_token(b"hash-1", SetupPurpose::Account, now)
                 .await
                 .unwrap(),
             None
         );
         // A first-administrator link is dead once any account exists (issue 17).
-        db.store
-            .create_setup_token(b"hash-2", None, SetupPurpose::FirstAdmin, now, until)
+        db.create_setup_token(b"hash-2", None, SetupPurpose::FirstAdmin, now, until)
             .await
             .unwrap();
         assert_eq!(
-            db.store
-                .peek_setup_token(b"hash-2", SetupPurpose::FirstAdmin, now)
+            db.peek_setup_token(b"hash-2", SetupPurpose::FirstAdmin, now)
                 .await
                 .unwrap(),
             None
         );
-        assert!(!db.store.take_setup_token(b"hash-2", now).await.unwrap());
+        assert!(!db.take_setup_token(b"hash-2", now).await.unwrap());
 
         // Sessions.
         let s = SessionRecord {
@@ -878,28 +745,27 @@ mod handling {
             last_seen_at: now,
             ended: false,
         };
-        db.store.create_session(&s).await.unwrap();
-        db.store
-            .touch_session(&s.id_hash, SessionStage::Full, until)
+        db.create_session(&s).await.unwrap();
+        db.touch_session(&s.id_hash, SessionStage::Full, until)
             .await
             .unwrap();
-        let back = db.store.session(&s.id_hash).await.unwrap().unwrap();
+        let back = db.session(&s.id_hash).await.unwrap().unwrap();
         assert_eq!(
             (back.stage, back.last_seen_at, back.ended),
             (SessionStage::Full, until, false)
         );
-        db.store.end_session(&s.id_hash, until).await.unwrap();
-        assert!(db.store.session(&s.id_hash).await.unwrap().unwrap().ended);
-        assert!(db.store.session(&[2; 32]).await.unwrap().is_none());
+        db.end_session(&s.id_hash, until).await.unwrap();
+        assert!(db.session(&s.id_hash).await.unwrap().unwrap().ended);
+        assert!(db.session(&[2; 32]).await.unwrap().is_none());
     }
 }
 
-#[tokio::test]
-async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left() {
+async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left(
+    db: Arc<dyn Store>,
+) {
     use breachdesk_core::audit::AuditEvent;
     use breachdesk_core::ports::{DeliveryOutcome, NewOutboxMessage};
-    let db = sqlite().await;
-    let store = &*db.store;
+    let store = &*db;
     let uni = org(store, "uni").await;
     let t = at("2026-03-01T10:00:00Z");
     let (c, r) = intake(uni.id, "12345678", t);
@@ -928,6 +794,12 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         .await
         .unwrap();
     assert_eq!(store.recipient_counts(c.id).await.unwrap(), (2, 1));
+    assert!(matches!(
+        store
+            .import_recipients(Uuid::now_v7(), false, &rows, &audit, t)
+            .await,
+        Err(StoreError::NotFound)
+    ));
     let page = store.recipients(c.id, 1, 10).await.unwrap();
     assert_eq!(page.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 3]);
 
@@ -1068,13 +940,11 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
 
 /// Issue 17: a requested role is no membership until decided; a decision happens once; taking
 /// access away (membership, account, second factor, sessions) commits with its audit entry.
-#[tokio::test]
-async fn roles_wait_for_their_decision_and_access_can_be_taken_away() {
+async fn roles_wait_for_their_decision_and_access_can_be_taken_away(db: Arc<dyn Store>) {
     use breachdesk_core::audit::AuditEvent;
     use breachdesk_core::grant::GrantRequest;
     use breachdesk_core::ports::{SessionRecord, SessionStage};
-    let db = sqlite().await;
-    let s = &*db.store;
+    let s = &*db;
     let uni = org(s, "uni").await;
     let now = at("2026-03-01T10:00:00Z");
     let user = |email: &str| NewUser {
@@ -1191,4 +1061,466 @@ async fn roles_wait_for_their_decision_and_access_can_be_taken_away() {
     ] {
         assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
     }
+}
+
+/// Intakes arriving at once (as from several servers) take distinct, consecutive references.
+async fn concurrent_intakes_take_consecutive_references(db: Arc<dyn Store>) {
+    let uni = org(&*db, "uni").await;
+    let t = at("2026-03-01T10:00:00Z");
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let store = Arc::clone(&db);
+            let (c, r) = intake(uni.id, &format!("{i:08}"), t);
+            tokio::spawn(async move { store.insert_intake(&c, &r, 2026).await })
+        })
+        .collect();
+    let mut refs = Vec::new();
+    for task in tasks {
+        refs.push(task.await.unwrap().unwrap());
+    }
+    refs.sort();
+    let expected: Vec<String> = (1..=16).map(|n| format!("UNI-2026-{n:04}")).collect();
+    assert_eq!(refs, expected);
+    let trail = db.audit_trail(None).await.unwrap();
+    assert_eq!(trail.len(), 16);
+    assert!(breachdesk_core::audit::verify(&trail).is_empty());
+}
+
+/// Delivery runs claiming at once never get the same message; each is claimed exactly once.
+async fn concurrent_claims_never_share_a_message(db: Arc<dyn Store>) {
+    use breachdesk_core::ports::NewOutboxMessage;
+    let uni = org(&*db, "uni").await;
+    let t = at("2026-03-01T10:00:00Z");
+    let (c, r) = intake(uni.id, "12345678", t);
+    db.insert_intake(&c, &r, 2026).await.unwrap();
+    let messages: Vec<NewOutboxMessage> = (1..=60)
+        .map(|seq| NewOutboxMessage {
+            id: Uuid::now_v7(),
+            seq,
+            body: vec![1],
+        })
+        .collect();
+    assert_eq!(db.queue_messages(c.id, 1, &messages, t).await.unwrap(), 60);
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let store = Arc::clone(&db);
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let got = store.claim_messages(c.id, 7, t).await.unwrap();
+                    if got.is_empty() {
+                        break mine;
+                    }
+                    mine.extend(got.into_iter().map(|m| m.seq));
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    all.sort_unstable();
+    assert_eq!(all, (1..=60).collect::<Vec<u64>>());
+    assert_eq!(db.outbox_counts(c.id).await.unwrap().sending, 60);
+}
+
+/// Concurrent sign-in attempts cannot outrun the lock-out count.
+async fn concurrent_login_attempts_are_counted_one_by_one(db: Arc<dyn Store>) {
+    let now = at("2026-11-20T08:00:00Z");
+    let until = at("2026-11-20T09:00:00Z");
+    let (u, _) = db
+        .ensure_user(&NewUser {
+            id: Uuid::now_v7(),
+            email: "dpo@uni.example".into(),
+            password_hash: "$argon2id$fake".into(),
+            created_at: now,
+        })
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let store = Arc::clone(&db);
+            tokio::spawn(async move { store.reserve_login_attempt(u, 5, until, now).await })
+        })
+        .collect();
+    let mut reserved = 0;
+    for task in tasks {
+        if task.await.unwrap().unwrap() {
+            reserved += 1;
+        }
+    }
+    assert_eq!(reserved, 5, "at most max attempts per lock-out window");
+}
+
+/// The rest of the port: health probes, the organisation list, members, account settings,
+/// an organisation's wording, attachments, the remaining case fields and ending all sessions.
+async fn the_remaining_methods_keep_their_promises(db: Arc<dyn Store>) {
+    use breachdesk_core::audit::AuditEvent;
+    use breachdesk_core::ports::{
+        CaseChange, NewAttachment, NewCaseEntry, SessionRecord, SessionStage,
+    };
+    let now = at("2026-11-20T08:00:00Z");
+    db.ping().await.unwrap();
+    db.ping_writer(now).await.unwrap();
+    db.ping_writer(now).await.unwrap();
+    assert_eq!(db.writer_fault(), None);
+
+    let museum = org(&*db, "museum").await;
+    let uni = org(&*db, "uni").await;
+    assert_eq!(
+        db.organisations()
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.slug.as_str().to_owned())
+            .collect::<Vec<_>>(),
+        ["museum", "uni"],
+        "by name"
+    );
+    let user = |email: &str| NewUser {
+        id: Uuid::now_v7(),
+        email: email.into(),
+        password_hash: "$argon2id$old".into(),
+        created_at: now,
+    };
+    let (dpo, _) = db.ensure_user(&user("dpo@uni.example")).await.unwrap();
+    let (auditor, _) = db.ensure_user(&user("auditor@uni.example")).await.unwrap();
+    let (curator, _) = db
+        .ensure_user(&user("curator@museum.example"))
+        .await
+        .unwrap();
+    db.add_membership(dpo, uni.id, Role::Dpo, now)
+        .await
+        .unwrap();
+    db.add_membership(auditor, uni.id, Role::Auditor, now)
+        .await
+        .unwrap();
+    db.add_membership(curator, museum.id, Role::Dpo, now)
+        .await
+        .unwrap();
+    let members = db.members(&[uni.id]).await.unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .map(|m| (m.user_id, m.role))
+            .collect::<Vec<_>>(),
+        [(auditor, Role::Auditor), (dpo, Role::Dpo)],
+        "by e-mail"
+    );
+    assert_eq!(db.members(&[uni.id, museum.id]).await.unwrap().len(), 3);
+    assert!(db.members(&[]).await.unwrap().is_empty());
+
+    // Account settings.
+    db.require_password_change(dpo).await.unwrap();
+    let a = db.user_auth_by_id(dpo).await.unwrap().unwrap();
+    assert!(a.password_change_required);
+    assert_eq!(a.language, Language::Fi);
+    db.set_password(dpo, "$argon2id$new").await.unwrap();
+    db.set_display_name(dpo, "Dana P. O.").await.unwrap();
+    let a = db
+        .user_auth_by_email("dpo@uni.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            a.password_hash.as_str(),
+            a.password_change_required,
+            a.display_name.as_deref()
+        ),
+        ("$argon2id$new", false, Some("Dana P. O."))
+    );
+    assert!(
+        db.user_auth_by_email("nobody@uni.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // An organisation's wording: replaced as a whole, empty text removes a language.
+    let event = |action: &'static str| AuditEvent {
+        actor: Some(dpo),
+        org_id: Some(uni.id),
+        case_id: None,
+        action,
+        detail: String::new(),
+    };
+    db.set_org_templates(
+        uni.id,
+        &[
+            (Language::Sv, "a = b".into()),
+            (Language::Fi, "c = d".into()),
+        ],
+        &event("org.templates"),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.org_templates(uni.id).await.unwrap(),
+        [
+            (Language::Fi, "c = d".into()),
+            (Language::Sv, "a = b".into())
+        ]
+    );
+    db.set_org_templates(
+        uni.id,
+        &[(Language::Sv, " ".into()), (Language::En, "e = f".into())],
+        &event("org.templates"),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.org_templates(uni.id).await.unwrap(),
+        [(Language::En, "e = f".into())]
+    );
+    assert!(db.org_templates(museum.id).await.unwrap().is_empty());
+
+    // The remaining case fields, an attachment, assignees and shares taken away.
+    let (c, r) = intake(uni.id, "33333333", now);
+    db.insert_intake(&c, &r, 2026).await.unwrap();
+    let (other_case, other_report) = intake(uni.id, "44444444", now);
+    db.insert_intake(&other_case, &other_report, 2026)
+        .await
+        .unwrap();
+    let attachment = Uuid::now_v7();
+    let change = CaseChange {
+        case_id: c.id,
+        status: Some(CaseStatus::Closed),
+        notified_at: Some(at("2026-11-21T08:00:00Z")),
+        notification_required: Some(false),
+        merged_into: Some(other_case.id),
+        add_assignee: Some(dpo),
+        add_share: Some((curator, dpo)),
+        attachment: Some(NewAttachment {
+            id: attachment,
+            size: 3,
+            body: vec![9, 9, 9],
+        }),
+        entry: Some(NewCaseEntry {
+            id: Uuid::now_v7(),
+            kind: "attachment",
+            created_by: Some(dpo),
+            body: vec![1],
+        }),
+        ..CaseChange::default()
+    };
+    db.change_case(&change, &event("case.close"), now)
+        .await
+        .unwrap();
+    let case = db.case_by_id(c.id).await.unwrap().unwrap();
+    assert_eq!(case.status, CaseStatus::Closed);
+    assert_eq!(case.notified_at, Some(at("2026-11-21T08:00:00Z")));
+    assert_eq!(case.notification_required, Some(false));
+    assert_eq!(case.merged_into, Some(other_case.id));
+    assert_eq!(
+        (case.assignees, case.shared_with),
+        (vec![dpo], vec![curator])
+    );
+    assert_eq!(
+        db.attachment(c.id, attachment).await.unwrap(),
+        Some(vec![9, 9, 9])
+    );
+    assert_eq!(
+        db.attachment(other_case.id, attachment).await.unwrap(),
+        None,
+        "another case's"
+    );
+    let change = CaseChange {
+        case_id: c.id,
+        expected_status: Some(CaseStatus::Closed),
+        notification_required: Some(true),
+        remove_assignee: Some(dpo),
+        remove_share: Some(curator),
+        entry: Some(NewCaseEntry {
+            id: Uuid::now_v7(),
+            kind: "note",
+            created_by: None,
+            body: vec![2],
+        }),
+        ..CaseChange::default()
+    };
+    db.change_case(&change, &event("case.unshare"), now)
+        .await
+        .unwrap();
+    let case = db.case_by_id(c.id).await.unwrap().unwrap();
+    assert_eq!(case.notification_required, Some(true));
+    assert!(case.assignees.is_empty() && case.shared_with.is_empty());
+    assert_eq!(
+        db.case_entries(c.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.kind.as_str())
+            .collect::<Vec<_>>(),
+        ["attachment", "note"],
+        "entries of the same instant in the order written"
+    );
+
+    // Ending every session of a user.
+    for i in 0..3u8 {
+        db.create_session(&SessionRecord {
+            id_hash: vec![i; 32],
+            user_id: dpo,
+            stage: SessionStage::Full,
+            csrf_token: "c".into(),
+            created_at: now,
+            last_seen_at: now,
+            ended: false,
+        })
+        .await
+        .unwrap();
+    }
+    db.end_session(&[0; 32], now).await.unwrap();
+    assert_eq!(
+        db.end_sessions_of(dpo, &event("admin.sessions_end"), now)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        db.end_sessions_of(dpo, &event("admin.sessions_end"), now)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(db.session(&[2; 32]).await.unwrap().unwrap().ended);
+    assert!(breachdesk_core::audit::verify(&db.audit_trail(None).await.unwrap()).is_empty());
+    assert_eq!(db.writer_fault(), None);
+}
+
+/// Guarded writes racing each other (as from several servers): exactly one status change made
+/// on the same status, one lease holder, one reminder, one use of a one-time link.
+async fn guarded_writes_let_exactly_one_concurrent_writer_through(db: Arc<dyn Store>) {
+    use breachdesk_core::audit::AuditEvent;
+    use breachdesk_core::ports::{CaseChange, Conflict, SetupPurpose};
+    let uni = org(&*db, "uni").await;
+    let t = at("2026-03-01T10:00:00Z");
+    let until = at("2026-03-01T10:00:15Z");
+    let (c, r) = intake(uni.id, "12345678", t);
+    db.insert_intake(&c, &r, 2026).await.unwrap();
+    db.create_setup_token(b"link", None, SetupPurpose::Account, t, until)
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = Arc::clone(&db);
+            tokio::spawn(async move {
+                let change = CaseChange {
+                    case_id: c.id,
+                    expected_status: Some(CaseStatus::Received),
+                    status: Some(if i % 2 == 0 {
+                        CaseStatus::Triage
+                    } else {
+                        CaseStatus::Unfounded
+                    }),
+                    ..CaseChange::default()
+                };
+                let audit = AuditEvent {
+                    actor: None,
+                    org_id: None,
+                    case_id: Some(c.id),
+                    action: "case.status",
+                    detail: String::new(),
+                };
+                let changed = match store.change_case(&change, &audit, t).await {
+                    Ok(()) => true,
+                    Err(StoreError::Conflict(Conflict::CaseStatus)) => false,
+                    Err(e) => panic!("{e:?}"),
+                };
+                let leased = store
+                    .lease_outbox(c.id, Uuid::new_v4(), t, until)
+                    .await
+                    .unwrap();
+                let reminded = store.mark_reminder_sent(c.id, 24, t).await.unwrap();
+                let linked = store.take_setup_token(b"link", t).await.unwrap();
+                [changed, leased, reminded, linked]
+            })
+        })
+        .collect();
+    let mut wins = [0; 4];
+    for task in tasks {
+        for (n, won) in wins.iter_mut().zip(task.await.unwrap()) {
+            *n += usize::from(won);
+        }
+    }
+    assert_eq!(wins, [1; 4], "status change, lease, reminder, link");
+    let trail = db.audit_trail(Some(c.id)).await.unwrap();
+    assert_eq!(trail.len(), 2, "the intake and the one change");
+}
+
+/// Runs each test body once per backend: `sqlite::<name>` and `postgres::<name>`.
+macro_rules! conformance {
+    ($($name:ident = $body:path),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::backend::sqlite($body).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::backend::postgres($body).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance! {
+    organisations_are_found_by_slug_and_slugs_are_unique = crate::organisations_are_found_by_slug_and_slugs_are_unique,
+    references_count_per_organisation_and_year = crate::references_count_per_organisation_and_year,
+    an_intake_is_all_or_nothing = crate::an_intake_is_all_or_nothing,
+    cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisations = crate::cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisations,
+    receipt_failures_lock_and_reset = crate::receipt_failures_lock_and_reset,
+    supplements_are_kept_in_order_and_touch_the_case = crate::supplements_are_kept_in_order_and_touch_the_case,
+    tokens_resolve_to_principals_with_their_memberships = crate::tokens_resolve_to_principals_with_their_memberships,
+    a_case_change_is_applied_with_its_audit_entry_or_not_at_all = crate::handling::a_case_change_is_applied_with_its_audit_entry_or_not_at_all,
+    the_audit_trail_chains_across_writers_and_reminders_go_once = crate::handling::the_audit_trail_chains_across_writers_and_reminders_go_once,
+    second_factor_setup_links_and_sessions = crate::handling::second_factor_setup_links_and_sessions,
+    the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left = crate::the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left,
+    roles_wait_for_their_decision_and_access_can_be_taken_away = crate::roles_wait_for_their_decision_and_access_can_be_taken_away,
+    concurrent_intakes_take_consecutive_references = crate::concurrent_intakes_take_consecutive_references,
+    concurrent_claims_never_share_a_message = crate::concurrent_claims_never_share_a_message,
+    concurrent_login_attempts_are_counted_one_by_one = crate::concurrent_login_attempts_are_counted_one_by_one,
+    the_remaining_methods_keep_their_promises = crate::the_remaining_methods_keep_their_promises,
+    guarded_writes_let_exactly_one_concurrent_writer_through = crate::guarded_writes_let_exactly_one_concurrent_writer_through,
+}
+
+/// `PostgreSQL`: `connect` opens a `postgres://` URL, and what one store committed is there for
+/// a second one on the same schema (another server).
+#[tokio::test]
+async fn postgres_urls_open_through_connect_and_data_is_shared() {
+    let Some(schema) = backend::Schema::create().await else {
+        return;
+    };
+    let first = breachdesk_store::PgStore::open_with(schema.options())
+        .await
+        .unwrap();
+    let uni = org(&first, "uni").await;
+    let (c, r) = intake(uni.id, "22222222", at("2026-03-01T10:00:00Z"));
+    first.insert_intake(&c, &r, 2026).await.unwrap();
+    // Through the URL an operator passes: migrating again is a no-op, the case is there.
+    let dir = tempfile::tempdir().unwrap();
+    let second = breachdesk_store::connect(Some(&schema.url()), dir.path()).await;
+    let reference = match &second {
+        Ok(store) => store.case_by_id(c.id).await.map(|c| c.map(|c| c.reference)),
+        Err(e) => Err(breachdesk_core::ports::StoreError::Other(
+            e.to_string().into(),
+        )),
+    };
+    first.close().await;
+    drop(second);
+    schema.drop_schema().await;
+    assert_eq!(reference.unwrap().as_deref(), Some("UNI-2026-0001"));
+    assert!(
+        !dir.path().join("breachdesk.db").exists(),
+        "no SQLite file made"
+    );
 }

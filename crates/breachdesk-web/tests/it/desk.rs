@@ -952,10 +952,7 @@ async fn who_may_read_and_change_a_case_role_by_role() {
             .await
             .unwrap();
         let (api_status, _) = app.get_json(&format!("/api/v1/cases/{case}"), &token).await;
-        assert_eq!(
-            api_status, *read,
-            "{who} reads the case through the API"
-        );
+        assert_eq!(api_status, *read, "{who} reads the case through the API");
     }
 }
 
