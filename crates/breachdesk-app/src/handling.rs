@@ -557,6 +557,21 @@ impl App {
         id: Uuid,
     ) -> Result<Option<(String, zeroize::Zeroizing<Vec<u8>>)>, ServiceError> {
         let case = &access.case;
+        // The read is in the audit trail before anything of the case is opened, as in
+        // `open_case` (a request for an attachment that turns out not to exist is recorded too).
+        self.0
+            .store
+            .append_audit(
+                &[AuditEvent {
+                    actor: Some(actor),
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "case.read",
+                    detail: format!("attachment {id}"),
+                }],
+                self.now(),
+            )
+            .await?;
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let mut name = None;
         for e in self.0.store.case_entries(case.id).await? {
@@ -575,19 +590,6 @@ impl App {
         let Some(sealed) = self.0.store.attachment(case.id, id).await? else {
             return Ok(None);
         };
-        self.0
-            .store
-            .append_audit(
-                &[AuditEvent {
-                    actor: Some(actor),
-                    org_id: Some(case.org_id),
-                    case_id: Some(case.id),
-                    action: "case.read",
-                    detail: format!("attachment {id}"),
-                }],
-                self.now(),
-            )
-            .await?;
         let bytes = breachdesk_core::investigation::open_attachment(&key, id, &sealed)?;
         Ok(Some((name, bytes)))
     }

@@ -775,11 +775,9 @@ async fn a_dpo_works_a_case_from_report_to_investigation_with_the_clock_in_view(
     assert!(bad.body.contains("YYYY-MM-DD"));
 
     // The record is sealed at rest: the timeline text is not in the database file.
-    let db = std::fs::read(app.dir.path().join("breachdesk.db")).unwrap_or_default();
-    let wal = std::fs::read(app.dir.path().join("breachdesk.db-wal")).unwrap_or_default();
-    for bytes in [db, wal] {
-        assert!(!String::from_utf8_lossy(&bytes).contains("faculty-all@"));
-    }
+    let stored = app.db.raw_contents().await;
+    assert!(!stored.is_empty());
+    assert!(!String::from_utf8_lossy(&stored).contains("faculty-all@"));
 
     // The history shows every read and change.
     let history = b.get(&format!("/desk/cases/{case}/history?lang=en")).await;
@@ -1844,11 +1842,9 @@ async fn attachments_are_type_checked_size_limited_sealed_and_only_downloaded() 
     assert_eq!(body.as_ref(), log.as_bytes());
 
     // Sealed at rest.
-    let db = std::fs::read(app.dir.path().join("breachdesk.db")).unwrap_or_default();
-    let wal = std::fs::read(app.dir.path().join("breachdesk.db-wal")).unwrap_or_default();
-    for bytes in [db, wal] {
-        assert!(!String::from_utf8_lossy(&bytes).contains("user=maija exported"));
-    }
+    let stored = app.db.raw_contents().await;
+    assert!(!stored.is_empty());
+    assert!(!String::from_utf8_lossy(&stored).contains("user=maija exported"));
     // An auditor may download (read) but not upload; the download is in the audit trail.
     let mut reader = app.signed_in(&auditor).await;
     let acsrf = reader.get(&page_path).await.hidden("csrf_token");

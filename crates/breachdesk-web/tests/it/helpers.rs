@@ -16,7 +16,8 @@ pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub store: Arc<dyn Store>,
-    pub dir: tempfile::TempDir,
+    /// The test's own database (`SQLite`, or `PostgreSQL` with `BREACHDESK_TEST_BACKEND=postgres`).
+    pub db: breachdesk_testkit::TestDb,
     pub uni: Organisation,
     pub museum: Organisation,
     pub state: AppState,
@@ -49,8 +50,10 @@ pub async fn spawn_with(limits: Limits) -> TestApp {
 }
 
 pub async fn spawn_full(limits: Limits, mail: Option<breachdesk_web::MailSettings>) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store = breachdesk_store::connect(None, dir.path()).await.unwrap();
+    let db = breachdesk_testkit::TestDb::fresh(breachdesk_testkit::Backend::from_env())
+        .await
+        .expect("PostgreSQL skipped: run the web suite on SQLite instead");
+    let store = db.store.clone();
     let clock = Arc::new(ManualClock::new(NOW.parse().unwrap()));
     let uni = org(&*store, "uni", "University of Example").await;
     let museum = org(&*store, "museum", "City Museum").await;
@@ -80,7 +83,7 @@ pub async fn spawn_full(limits: Limits, mail: Option<breachdesk_web::MailSetting
         base,
         http,
         store,
-        dir,
+        db,
         uni,
         museum,
         state,
