@@ -55,6 +55,15 @@ impl App {
             let Some(&latest) = due.iter().max() else {
                 continue;
             };
+            // Claimed before it is sent: with several servers on one database only the one
+            // whose claim succeeds sends (at most once; a crash between claim and send loses
+            // that reminder, and the next point still comes).
+            if !store.mark_reminder_sent(case.id, latest, now).await? {
+                continue;
+            }
+            for hours in due.iter().filter(|h| **h != latest) {
+                store.mark_reminder_sent(case.id, *hours, now).await?;
+            }
             // The DPOs and the assigned handlers, each once.
             let mut recipients: BTreeMap<String, Language> = BTreeMap::new();
             for m in store.members(&[case.org_id]).await? {
@@ -89,10 +98,11 @@ impl App {
             round.sent += delivered;
             round.failed += failed;
             if delivered == 0 && failed > 0 {
+                // Nobody got it: taken back, so that the next round tries again.
+                for hours in &due {
+                    store.unmark_reminder(case.id, *hours).await?;
+                }
                 continue;
-            }
-            for hours in &due {
-                store.mark_reminder_sent(case.id, *hours, now).await?;
             }
             store
                 .append_audit(

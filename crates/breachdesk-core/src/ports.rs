@@ -618,13 +618,17 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> Result<(), StoreError>;
     async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError>;
     async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError>;
-    /// Records a reminder as sent; `false` if it already was (each goes once).
+    /// Records a reminder as sent; `false` if it already was (each goes once). Several servers
+    /// claim a reminder with this before sending it: only the one that gets `true` sends.
     async fn mark_reminder_sent(
         &self,
         case_id: Uuid,
         hours: i64,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
+    /// Takes back a reminder's mark (its mail could not be delivered to anyone), so that a
+    /// later round tries again.
+    async fn unmark_reminder(&self, case_id: Uuid, hours: i64) -> Result<(), StoreError>;
     async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError>;
 
     // -- An organisation's wording of the notices ---------------------------------------------

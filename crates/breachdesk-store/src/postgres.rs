@@ -884,6 +884,20 @@ impl Store for PgStore {
         .await
     }
 
+    async fn unmark_reminder(&self, case_id: Uuid, hours: i64) -> Result<(), StoreError> {
+        self.write(async {
+            sqlx::query("DELETE FROM reminders_sent WHERE case_id = $1 AND hours = $2")
+                .bind(case_id.to_string())
+                .bind(hours)
+                .execute(&self.pool)
+                .await
+                .map_err(map_err)?;
+            self.health.set(None);
+            Ok(())
+        })
+        .await
+    }
+
     async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError> {
         sqlx::query_scalar("SELECT hours FROM reminders_sent WHERE case_id = $1 ORDER BY hours")
             .bind(case_id.to_string())

@@ -690,6 +690,16 @@ impl Store for SqliteStore {
         self.reminders_sent_impl(case_id).await
     }
 
+    async fn unmark_reminder(&self, case_id: Uuid, hours: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM reminders_sent WHERE case_id = ? AND hours = ?")
+            .bind(case_id.to_string())
+            .bind(hours)
+            .execute(&self.write)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
     async fn org_templates(&self, org_id: Uuid) -> Result<Vec<(Language, String)>, StoreError> {
         self.org_templates_impl(org_id).await
     }

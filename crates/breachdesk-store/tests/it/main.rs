@@ -607,6 +607,10 @@ mod handling {
         assert!(!db.mark_reminder_sent(case.id, 24, now).await.unwrap());
         assert!(db.mark_reminder_sent(case.id, 48, now).await.unwrap());
         assert_eq!(db.reminders_sent(case.id).await.unwrap(), vec![24, 48]);
+        // A reminder nobody could be sent is taken back, and can be claimed again.
+        db.unmark_reminder(case.id, 48).await.unwrap();
+        assert_eq!(db.reminders_sent(case.id).await.unwrap(), vec![24]);
+        assert!(db.mark_reminder_sent(case.id, 48, now).await.unwrap());
     }
 
     pub(super) async fn second_factor_setup_links_and_sessions(db: Arc<dyn Store>) {

@@ -1030,3 +1030,62 @@ async fn an_administrator_gives_no_one_a_case_reading_role_without_a_dpo() {
         "{to:?}"
     );
 }
+
+/// Issue 19: two servers on one database (two applications over the same store, their
+/// scheduler rounds at the same moment) send each deadline reminder once, not once each.
+#[tokio::test]
+async fn two_servers_on_one_database_send_each_reminder_once() {
+    let server = smtp_server();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let _dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut cases = Vec::new();
+    for _ in 0..4 {
+        let case = app.reported_case("uni").await;
+        change(
+            &app,
+            CaseChange {
+                case_id: case,
+                awareness_at: Some(app.state_now()),
+                ..CaseChange::default()
+            },
+        )
+        .await;
+        cases.push(case);
+    }
+    let second = breachdesk_app::App::new(
+        app.store.clone(),
+        Arc::new(breachdesk_crypto::MasterKeyring::new(
+            &breachdesk_crypto::MasterKey::generate(),
+        )),
+        Arc::new(breachdesk_crypto::Argon2Hasher::new(
+            breachdesk_crypto::HashCost::Test,
+        )),
+        app.clock.clone(),
+        mail_settings(server.port),
+    )
+    .with_texts(Arc::new(breachdesk_web::i18n::I18n::load()));
+    for (hours, expected) in [(24, 4), (24, 4), (16, 4)] {
+        app.clock.advance(SignedDuration::from_hours(hours));
+        let (a, b) = tokio::join!(app.state.send_due_reminders(), second.send_due_reminders());
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(
+            a.sent + b.sent,
+            expected,
+            "one mail per case and point across both servers"
+        );
+    }
+    assert_eq!(server.messages().len(), 12, "4 cases × 3 points, each once");
+    for case in cases {
+        assert_eq!(app.store.reminders_sent(case).await.unwrap(), [24, 48, 64]);
+    }
+}
