@@ -133,6 +133,9 @@ pub struct DeliveryOptions {
     pub per_second: Option<NonZeroU32>,
     /// Messages claimed at a time by one connection.
     pub batch: u32,
+    /// When another run holds the case: wait for its lease to run out (a person who asked to
+    /// send), or give up at once (the scheduler, which comes back in a minute).
+    pub wait_for_lease: bool,
 }
 
 impl Default for DeliveryOptions {
@@ -141,6 +144,7 @@ impl Default for DeliveryOptions {
             connections: 4,
             per_second: None,
             batch: 20,
+            wait_for_lease: true,
         }
     }
 }
@@ -466,7 +470,7 @@ impl App {
             .lease_outbox(case.id, holder, self.now(), self.now() + LEASE)
             .await?
         {
-            if self.now() > give_up {
+            if !options.wait_for_lease || self.now() > give_up {
                 return Err(LetterError::Busy);
             }
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -614,18 +618,24 @@ impl App {
             let Some(case) = self.0.store.case_by_id(id).await? else {
                 continue;
             };
-            match self
-                .deliver_letters(&case, None, DeliveryOptions::default(), &|_| {})
-                .await
-            {
+            let options = DeliveryOptions {
+                wait_for_lease: false,
+                ..DeliveryOptions::default()
+            };
+            match self.deliver_letters(&case, None, options, &|_| {}).await {
                 Ok(r) => {
                     total.sent += r.sent;
                     total.failed += r.failed;
                     total.retry_later += r.retry_later;
                     total.in_doubt += r.in_doubt;
                 }
+                // Another run (another server) has it.
                 Err(LetterError::Busy) => {}
-                Err(e) => return Err(e),
+                // One case's trouble does not stop the others' letters; it is tried again
+                // next round.
+                Err(e) => {
+                    tracing::warn!(case_id = %case.id, error = %e, "letters of a case not delivered this round");
+                }
             }
         }
         Ok(total)

@@ -415,6 +415,7 @@ fn main() {
                         connections,
                         per_second: None,
                         batch: 20,
+                        wait_for_lease: true,
                     },
                     &|_| {},
                 )

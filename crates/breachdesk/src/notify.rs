@@ -125,6 +125,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
                 connections: connections.or(letters.connections).unwrap_or(4).max(1),
                 per_second: rate.or(letters.per_second).and_then(NonZeroU32::new),
                 batch: letters.batch.unwrap_or(20).max(1),
+                wait_for_lease: true,
             };
             if retry_failed {
                 let n = state.retry_failed_letters(&case, None).await?;
