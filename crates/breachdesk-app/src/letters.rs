@@ -525,7 +525,26 @@ impl App {
             .per_second
             .map(|n| RateLimiter::direct(Quota::per_second(n)));
         let lease = tokio::sync::Mutex::new(Timestamp::MIN);
+        // Set when the lease could not be renewed: another run (another server) may take the
+        // case over, so no further message goes from here.
+        let lease_gone = std::sync::atomic::AtomicBool::new(false);
         let marks = Marks::default();
+        // Renews the lease every few seconds for as long as the run lasts, however long one
+        // batch or one slow SMTP reply takes, so that no other server takes over a live run.
+        let keep_lease = async {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                let mut last = lease.lock().await;
+                let now = self.now();
+                if let Ok(true) = store.lease_outbox(case.id, holder, now, now + LEASE).await {
+                    *last = now;
+                } else {
+                    lease_gone.store(true, std::sync::atomic::Ordering::SeqCst);
+                    tracing::warn!(case_id = %case.id, "delivery lease lost: this run stops");
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
         let worker = || async {
             let mut report = DeliveryReport::default();
             let mut conn: Option<breachdesk_notify::Connection> = None;
@@ -551,6 +570,11 @@ impl App {
                     break;
                 }
                 for m in claimed {
+                    if lease_gone.load(std::sync::atomic::Ordering::SeqCst) {
+                        // Left claimed: the run that takes over sends it, with the same
+                        // Message-ID.
+                        return Err(LetterError::Busy);
+                    }
                     let (to, bytes) = open_message(&key, &m)?;
                     if let Some(l) = &limiter {
                         l.until_ready().await;
@@ -591,8 +615,11 @@ impl App {
             }
             Ok::<_, LetterError>(report)
         };
-        let runs =
-            futures::future::join_all((0..options.connections.max(1)).map(|_| worker())).await;
+        let workers = futures::future::join_all((0..options.connections.max(1)).map(|_| worker()));
+        let runs = tokio::select! {
+            runs = workers => runs,
+            () = keep_lease => unreachable!("the lease is kept until the workers are done"),
+        };
         let mut total = DeliveryReport {
             in_doubt,
             ..DeliveryReport::default()
