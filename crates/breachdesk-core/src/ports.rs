@@ -572,9 +572,12 @@ pub trait Store: Send + Sync + fmt::Debug {
         report: &NewReport,
         year: i16,
     ) -> Result<String, StoreError>;
+    /// The cases of the given organisations and those shared by name with `shared_with`,
+    /// newest first.
     async fn list_cases(
         &self,
         org_ids: &[Uuid],
+        shared_with: Option<Uuid>,
         page: Page,
     ) -> Result<Vec<CaseSummary>, StoreError>;
     async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError>;

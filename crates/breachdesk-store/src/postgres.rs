@@ -389,20 +389,31 @@ impl PgStore {
     async fn list_cases_impl(
         &self,
         org_ids: &[Uuid],
+        shared_with: Option<Uuid>,
         page: Page,
     ) -> Result<Vec<CaseSummary>, StoreError> {
-        if org_ids.is_empty() {
+        if org_ids.is_empty() && shared_with.is_none() {
             return Ok(Vec::new());
         }
         let mut q = QueryBuilder::<Postgres>::new(
             "SELECT c.id, c.org_id, o.slug, c.reference, c.status, c.created_at, c.updated_at,
                     (SELECT COUNT(*) FROM reports r WHERE r.case_id = c.id) AS report_count,
                     (SELECT r.kind FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at, r.id LIMIT 1) AS first_kind
-             FROM cases c JOIN organisations o ON o.id = c.org_id WHERE c.org_id IN (",
+             FROM cases c JOIN organisations o ON o.id = c.org_id WHERE (c.org_id IN (",
         );
         let mut sep = q.separated(", ");
+        // `IN ('')` when there is no organisation: matches nothing, keeps the SQL one shape.
+        if org_ids.is_empty() {
+            sep.push_bind(String::new());
+        }
         for id in org_ids {
             sep.push_bind(id.to_string());
+        }
+        q.push(")");
+        if let Some(user) = shared_with {
+            q.push(" OR c.id IN (SELECT s.case_id FROM case_shares s WHERE s.user_id = ")
+                .push_bind(user.to_string())
+                .push(")");
         }
         q.push(") ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             .push_bind(page.limit)
@@ -769,9 +780,10 @@ impl Store for PgStore {
     async fn list_cases(
         &self,
         org_ids: &[Uuid],
+        shared_with: Option<Uuid>,
         page: Page,
     ) -> Result<Vec<CaseSummary>, StoreError> {
-        self.list_cases_impl(org_ids, page).await
+        self.list_cases_impl(org_ids, shared_with, page).await
     }
 
     async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {

@@ -282,6 +282,7 @@ fn http_phase(
         store
             .list_cases(
                 &[org.id],
+                None,
                 breachdesk_core::ports::Page {
                     limit: 100_000,
                     offset: 0,

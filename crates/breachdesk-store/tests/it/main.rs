@@ -146,6 +146,7 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
     let list = db
         .list_cases(
             &[uni.id],
+            None,
             Page {
                 limit: 50,
                 offset: 0,
@@ -162,6 +163,7 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
     assert!(
         db.list_cases(
             &[],
+            None,
             Page {
                 limit: 50,
                 offset: 0
@@ -174,6 +176,7 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
     let both = db
         .list_cases(
             &[uni.id, museum.id],
+            None,
             Page {
                 limit: 50,
                 offset: 0,
@@ -189,6 +192,7 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
     let second = db
         .list_cases(
             &[uni.id, museum.id],
+            None,
             Page {
                 limit: 1,
                 offset: 1,
@@ -197,6 +201,50 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
         .await
         .unwrap();
     assert_eq!(second[0].id, c1.id);
+    // A case shared by name is listed for that person beside their organisations' own.
+    let partner = crate::handling::user(&*db, "partner@museum.example").await;
+    let giver = crate::handling::user(&*db, "dpo@uni.example").await;
+    db.change_case(
+        &breachdesk_core::ports::CaseChange {
+            case_id: c1.id,
+            add_share: Some((partner, giver)),
+            ..breachdesk_core::ports::CaseChange::default()
+        },
+        &breachdesk_core::audit::AuditEvent {
+            actor: Some(giver),
+            org_id: Some(uni.id),
+            case_id: Some(c1.id),
+            action: "case.share",
+            detail: String::new(),
+        },
+        at("2026-03-03T10:00:00Z"),
+    )
+    .await
+    .unwrap();
+    let page = Page {
+        limit: 50,
+        offset: 0,
+    };
+    let shared_only = db.list_cases(&[], Some(partner), page).await.unwrap();
+    assert_eq!(
+        shared_only.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [c1.id]
+    );
+    let with_own = db
+        .list_cases(&[museum.id], Some(partner), page)
+        .await
+        .unwrap();
+    assert_eq!(
+        with_own.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [c2.id, c1.id]
+    );
+    assert!(
+        db.list_cases(&[], Some(giver), page)
+            .await
+            .unwrap()
+            .is_empty(),
+        "sharing lists the case for the one it is shared with only"
+    );
 
     let case = db.case_by_id(c1.id).await.unwrap().unwrap();
     assert_eq!(case.wrapped_key, c1.wrapped_key);
@@ -388,7 +436,7 @@ mod handling {
         }
     }
 
-    async fn user(store: &dyn Store, email: &str) -> Uuid {
+    pub(crate) async fn user(store: &dyn Store, email: &str) -> Uuid {
         let new = NewUser {
             id: Uuid::now_v7(),
             email: email.into(),

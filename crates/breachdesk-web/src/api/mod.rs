@@ -230,7 +230,9 @@ async fn list_cases(
     let cases = state
         .0
         .store
-        .list_cases(&principal.readable_orgs(), page)
+        // As in the desk: the organisations' cases the caller may read, and those shared
+        // with them by name.
+        .list_cases(&principal.readable_orgs(), Some(principal.user_id), page)
         .await
         .map_err(crate::service::ServiceError::from)?;
     Ok(Json(CaseList {

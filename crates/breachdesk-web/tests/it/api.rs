@@ -713,6 +713,8 @@ async fn the_api_reads_a_case_as_the_desk_does_including_shares_and_audits_the_r
         .token(&app.museum, "dpo@museum.example", Role::Dpo)
         .await;
     assert_eq!(app.get_json(&path, &outsider).await.0, 404);
+    let (_, before) = app.get_json("/api/v1/cases", &outsider).await;
+    assert!(before["cases"].as_array().unwrap().is_empty());
     let dpo = app.token(&app.uni, "dpo@uni.example", Role::Dpo).await;
     let museum_dpo = app
         .store
@@ -749,6 +751,15 @@ async fn the_api_reads_a_case_as_the_desk_does_including_shares_and_audits_the_r
     let (status, body) = app.get_json(&path, &outsider).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["reports"].as_array().unwrap().len(), 1);
+    // And the register lists it for them, beside their own organisation's cases.
+    let (_, list) = app.get_json("/api/v1/cases", &outsider).await;
+    let listed: Vec<&str> = list["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [case_id.to_string().as_str()]);
     assert_eq!(app.get_json(&path, &dpo).await.0, 200);
     let trail = app.store.audit_trail(None).await.unwrap();
     let reads = trail

@@ -182,6 +182,7 @@ impl TestApp {
         self.store
             .list_cases(
                 &[self.uni.id, self.museum.id],
+                None,
                 breachdesk_core::ports::Page {
                     limit: 1000,
                     offset: 0,
