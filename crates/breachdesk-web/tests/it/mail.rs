@@ -38,7 +38,8 @@ fn free_port() -> u16 {
 /// aiosmtpd's SMTP protocol with its Maildir handler; `pipelining` makes it advertise RFC 2920
 /// PIPELINING (aiosmtpd reads commands in order from its buffer, so it serves pipelined
 /// clients, it just does not say so). Recipients at `refused.invalid` get 550 and at
-/// `busy.invalid` 451, as real servers answer for an unknown user or a full queue.
+/// `busy.invalid` 451, as real servers answer for an unknown user or a full queue; at
+/// `slow.invalid` the answer takes six seconds.
 const SERVER: &str = r#"
 import asyncio, sys
 from aiosmtpd.handlers import Mailbox
@@ -54,6 +55,8 @@ class Handler(Mailbox):
             return "550 5.1.1 No such user"
         if domain == "busy.invalid":
             return "451 4.3.0 Try again later"
+        if domain == "slow.invalid":
+            await asyncio.sleep(6)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 loop = asyncio.new_event_loop()
@@ -1088,4 +1091,97 @@ async fn two_servers_on_one_database_send_each_reminder_once() {
     for case in cases {
         assert_eq!(app.store.reminders_sent(case).await.unwrap(), [24, 48, 64]);
     }
+}
+
+/// Issue 19: a delivery run keeps its lease for as long as it lasts, even while one SMTP reply
+/// takes longer than the lease: another server (another application over the same store) does
+/// not take the case over mid-run, and every recipient gets one message.
+#[tokio::test]
+async fn a_live_delivery_run_keeps_its_lease_while_a_slow_server_answers() {
+    let server = smtp_server();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let path = format!("/desk/cases/{case}/notices/subjects?lang=en");
+    let mut b = app.signed_in(&dpo).await;
+    let page = b.get(&path).await;
+    let mut fields = letter_fields(&page);
+    fields.push(("action".into(), "save".into()));
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(b.submit(&path, &path, &form).await.status, 303);
+    let approve = format!("/desk/cases/{case}/notices/subjects/1/approve?lang=en");
+    assert_eq!(b.submit(&path, &approve, &[]).await.status, 303);
+    let csrf = b.get(&path).await.hidden("csrf_token");
+    let upload = format!("/desk/cases/{case}/notices/subjects/recipients?lang=en");
+    let csv = "email,language,elements\nslow@slow.invalid,fi,email\nquick@example.fi,en,phone\n";
+    assert_eq!(
+        b.upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec())
+            .await
+            .status,
+        303
+    );
+    let record = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert_eq!(app.state.queue_letters(&record, None).await.unwrap(), 2);
+
+    // The second server: the same store, keys and clock.
+    let parts = app.state.parts();
+    let second = breachdesk_app::App::new(
+        app.store.clone(),
+        parts.keyring.clone(),
+        parts.hasher.clone(),
+        app.clock.clone(),
+        mail_settings(server.port),
+    );
+    let one_connection = breachdesk_app::letters::DeliveryOptions {
+        connections: 1,
+        ..breachdesk_app::letters::DeliveryOptions::default()
+    };
+    let first = {
+        let state = app.state.clone();
+        let record = record.clone();
+        tokio::spawn(async move {
+            state
+                .deliver_letters(&record, None, one_connection, &|_| {})
+                .await
+        })
+    };
+    // The first run is waiting for the slow server; meanwhile more than a lease's time passes.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    app.clock.advance(SignedDuration::from_secs(20));
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let taken = second
+        .deliver_letters(
+            &record,
+            None,
+            breachdesk_app::letters::DeliveryOptions {
+                wait_for_lease: false,
+                ..breachdesk_app::letters::DeliveryOptions::default()
+            },
+            &|_| {},
+        )
+        .await;
+    assert!(
+        matches!(taken, Err(breachdesk_app::letters::LetterError::Busy)),
+        "the live run's lease was renewed: {taken:?}"
+    );
+    let report = first.await.unwrap().unwrap();
+    assert_eq!(report.sent, 2);
+    assert_eq!(
+        recipients(&server.messages()),
+        vec!["quick@example.fi", "slow@slow.invalid"],
+        "each recipient once"
+    );
 }
