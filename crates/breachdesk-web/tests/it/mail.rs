@@ -717,29 +717,12 @@ async fn letters_the_server_could_not_take_are_retried_by_the_scheduler_after_th
     let dpo = app
         .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
         .await;
-    let case = app.reported_case("uni").await;
-    let path = format!("/desk/cases/{case}/notices/subjects?lang=en");
-    let mut b = app.signed_in(&dpo).await;
-    let page = b.get(&path).await;
-    let mut fields = letter_fields(&page);
-    fields.push(("action".into(), "save".into()));
-    let form: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(b.submit(&path, &path, &form).await.status, 303);
-    let approve = format!("/desk/cases/{case}/notices/subjects/1/approve?lang=en");
-    assert_eq!(b.submit(&path, &approve, &[]).await.status, 303);
-    let csrf = b.get(&path).await.hidden("csrf_token");
-    let upload = format!("/desk/cases/{case}/notices/subjects/recipients?lang=en");
-    let csv = "email,language,elements\na@example.fi,fi,email\nb@example.fi,en,phone\n";
-    assert_eq!(
-        b.upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec())
-            .await
-            .status,
-        303
-    );
-    let record = app.store.case_by_id(case).await.unwrap().unwrap();
+    let (record, path, mut b) = case_with_approved_letters(
+        &app,
+        &dpo,
+        "email,language,elements\na@example.fi,fi,email\nb@example.fi,en,phone\n",
+    )
+    .await;
 
     // The server is down: both messages wait for a retry, nothing is lost or failed.
     assert_eq!(app.state.queue_letters(&record, None).await.unwrap(), 2);
@@ -773,6 +756,42 @@ async fn letters_the_server_could_not_take_are_retried_by_the_scheduler_after_th
         recipients(&server.messages()),
         vec!["a@example.fi", "b@example.fi"]
     );
+}
+
+/// A reported case whose letter the DPO saved and approved, with `csv`'s recipients uploaded:
+/// the case, its letters page and the DPO's browser.
+async fn case_with_approved_letters<'a>(
+    app: &'a TestApp,
+    dpo: &crate::desk::Account,
+    csv: &str,
+) -> (
+    breachdesk_core::ports::CaseRecord,
+    String,
+    crate::desk::Browser<'a>,
+) {
+    let case = app.reported_case("uni").await;
+    let path = format!("/desk/cases/{case}/notices/subjects?lang=en");
+    let mut b = app.signed_in(dpo).await;
+    let page = b.get(&path).await;
+    let mut fields = letter_fields(&page);
+    fields.push(("action".into(), "save".into()));
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(b.submit(&path, &path, &form).await.status, 303);
+    let approve = format!("/desk/cases/{case}/notices/subjects/1/approve?lang=en");
+    assert_eq!(b.submit(&path, &approve, &[]).await.status, 303);
+    let csrf = b.get(&path).await.hidden("csrf_token");
+    let upload = format!("/desk/cases/{case}/notices/subjects/recipients?lang=en");
+    assert_eq!(
+        b.upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec())
+            .await
+            .status,
+        303
+    );
+    let record = app.store.case_by_id(case).await.unwrap().unwrap();
+    (record, path, b)
 }
 
 /// One connection, with and without PIPELINING: accepted, refused for good, refused for now,
@@ -1111,29 +1130,12 @@ async fn a_live_delivery_run_keeps_its_lease_while_a_slow_server_answers() {
     let dpo = app
         .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
         .await;
-    let case = app.reported_case("uni").await;
-    let path = format!("/desk/cases/{case}/notices/subjects?lang=en");
-    let mut b = app.signed_in(&dpo).await;
-    let page = b.get(&path).await;
-    let mut fields = letter_fields(&page);
-    fields.push(("action".into(), "save".into()));
-    let form: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(b.submit(&path, &path, &form).await.status, 303);
-    let approve = format!("/desk/cases/{case}/notices/subjects/1/approve?lang=en");
-    assert_eq!(b.submit(&path, &approve, &[]).await.status, 303);
-    let csrf = b.get(&path).await.hidden("csrf_token");
-    let upload = format!("/desk/cases/{case}/notices/subjects/recipients?lang=en");
-    let csv = "email,language,elements\nslow@slow.invalid,fi,email\nquick@example.fi,en,phone\n";
-    assert_eq!(
-        b.upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec())
-            .await
-            .status,
-        303
-    );
-    let record = app.store.case_by_id(case).await.unwrap().unwrap();
+    let (record, _, _) = case_with_approved_letters(
+        &app,
+        &dpo,
+        "email,language,elements\nslow@slow.invalid,fi,email\nquick@example.fi,en,phone\n",
+    )
+    .await;
     assert_eq!(app.state.queue_letters(&record, None).await.unwrap(), 2);
 
     // The second server: the same store, keys and clock.
