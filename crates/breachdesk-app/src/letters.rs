@@ -36,7 +36,7 @@ const PAGE: u32 = 2000;
 /// A transient failure is retried this many times before the message counts as failed.
 const MAX_ATTEMPTS: u32 = 8;
 /// How long a delivery run's lease lasts without renewal.
-const LEASE: SignedDuration = SignedDuration::from_secs(15);
+const LEASE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Why letters could not be queued or sent.
 #[derive(Debug, thiserror::Error)]
@@ -465,12 +465,12 @@ impl App {
         let store = &self.0.store;
         let holder = Uuid::new_v4();
         // A run that crashed holds the lease until it runs out: wait that long, no longer.
-        let give_up = self.now() + LEASE + SignedDuration::from_secs(2);
+        let give_up = tokio::time::Instant::now() + LEASE + std::time::Duration::from_secs(2);
         while !store
-            .lease_outbox(case.id, holder, self.now(), self.now() + LEASE)
+            .lease_outbox(case.id, holder, LEASE)
             .await?
         {
-            if !options.wait_for_lease || self.now() > give_up {
+            if !options.wait_for_lease || tokio::time::Instant::now() > give_up {
                 return Err(LetterError::Busy);
             }
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -536,7 +536,7 @@ impl App {
                 tokio::time::sleep(std::time::Duration::from_secs(3)).await;
                 let mut last = lease.lock().await;
                 let now = self.now();
-                if let Ok(true) = store.lease_outbox(case.id, holder, now, now + LEASE).await {
+                if let Ok(true) = store.lease_outbox(case.id, holder, LEASE).await {
                     *last = now;
                 } else {
                     lease_gone.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -555,7 +555,7 @@ impl App {
                     let now = self.now();
                     if now.duration_since(*renewed) > SignedDuration::from_secs(3) {
                         if !store
-                            .lease_outbox(case.id, holder, now, now + LEASE)
+                            .lease_outbox(case.id, holder, LEASE)
                             .await?
                         {
                             return Err(LetterError::Busy);

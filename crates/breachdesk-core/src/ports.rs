@@ -709,14 +709,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn outbox_counts(&self, case_id: Uuid) -> Result<OutboxCounts, StoreError>;
     /// Cases with queued messages due now (for the scheduler's retries).
     async fn cases_with_due_messages(&self, now: Timestamp) -> Result<Vec<Uuid>, StoreError>;
-    /// Takes or renews the case's delivery lease for `holder` until `until`; `false` while
-    /// another holder's lease runs.
+    /// Takes or renews the case's delivery lease for `holder` for `ttl` from now; `false`
+    /// while another holder's lease runs. "Now" is the database's clock (`PostgreSQL`'s
+    /// `clock_timestamp()`; for `SQLite`, the clock of the one machine that holds the file), so
+    /// that servers whose clocks disagree still agree on when a lease has run out.
     async fn lease_outbox(
         &self,
         case_id: Uuid,
         holder: Uuid,
-        now: Timestamp,
-        until: Timestamp,
+        ttl: std::time::Duration,
     ) -> Result<bool, StoreError>;
     async fn release_outbox(&self, case_id: Uuid, holder: Uuid) -> Result<(), StoreError>;
     /// The failed messages' recipient numbers and replies.

@@ -1041,22 +1041,28 @@ impl Store for PgStore {
         &self,
         case_id: Uuid,
         holder: Uuid,
-        now: Timestamp,
-        until: Timestamp,
+        ttl: std::time::Duration,
     ) -> Result<bool, StoreError> {
         // One statement: the upsert locks the row, so two servers cannot both take the lease.
+        // Both ends of the lease are the database's clock, not the servers' own.
         let done = self
-            .write(self.exec(
-                "INSERT INTO outbox_locks (case_id, holder, expires_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (case_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-                 WHERE outbox_locks.holder = EXCLUDED.holder OR outbox_locks.expires_at <= $4",
-                &[
-                    Some(case_id.to_string()),
-                    Some(holder.to_string()),
-                    Some(to_text(until)),
-                    Some(to_text(now)),
-                ],
-            ))
+            .write(async {
+                sqlx::query(
+                    "WITH t AS (SELECT clock_timestamp() AT TIME ZONE 'UTC' AS now)
+                     INSERT INTO outbox_locks (case_id, holder, expires_at)
+                     SELECT $1, $2, to_char(t.now + make_interval(secs => $3), 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM t
+                     ON CONFLICT (case_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                     WHERE outbox_locks.holder = EXCLUDED.holder
+                        OR outbox_locks.expires_at <= to_char((SELECT now FROM t), 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+                )
+                .bind(case_id.to_string())
+                .bind(holder.to_string())
+                .bind(ttl.as_secs_f64())
+                .execute(&self.pool)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(map_err)
+            })
             .await?;
         Ok(done == 1)
     }

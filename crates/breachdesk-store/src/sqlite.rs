@@ -807,10 +807,9 @@ impl Store for SqliteStore {
         &self,
         case_id: Uuid,
         holder: Uuid,
-        now: Timestamp,
-        until: Timestamp,
+        ttl: std::time::Duration,
     ) -> Result<bool, StoreError> {
-        self.lease_outbox_impl(case_id, holder, now, until).await
+        self.lease_outbox_impl(case_id, holder, ttl).await
     }
 
     async fn release_outbox(&self, case_id: Uuid, holder: Uuid) -> Result<(), StoreError> {

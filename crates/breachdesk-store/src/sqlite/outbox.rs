@@ -346,9 +346,14 @@ impl SqliteStore {
         &self,
         case_id: Uuid,
         holder: Uuid,
-        now: Timestamp,
-        until: Timestamp,
+        ttl: std::time::Duration,
     ) -> Result<bool, StoreError> {
+        // The lease is measured on this machine's clock: an SQLite file has one machine.
+        #[allow(clippy::disallowed_methods)]
+        let now = Timestamp::now();
+        let until = now
+            .checked_add(jiff::SignedDuration::try_from(ttl).map_err(other)?)
+            .map_err(other)?;
         let done = sqlx::query(
             "INSERT INTO outbox_locks (case_id, holder, expires_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT (case_id) DO UPDATE SET holder = ?2, expires_at = ?3 \

@@ -970,24 +970,20 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         3
     );
 
-    // One delivery run per case: the lease.
+    // One delivery run per case: the lease, measured on the database's clock.
     let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
-    let until = at("2026-03-01T10:00:15Z");
-    assert!(store.lease_outbox(c.id, first, t, until).await.unwrap());
-    assert!(!store.lease_outbox(c.id, second, t, until).await.unwrap());
-    assert!(
-        store.lease_outbox(c.id, first, t, until).await.unwrap(),
-        "renewed"
-    );
-    assert!(
-        store
-            .lease_outbox(c.id, second, until, later)
-            .await
-            .unwrap(),
-        "lapsed"
-    );
+    let ttl = std::time::Duration::from_secs(15);
+    assert!(store.lease_outbox(c.id, first, ttl).await.unwrap());
+    assert!(!store.lease_outbox(c.id, second, ttl).await.unwrap());
+    assert!(store.lease_outbox(c.id, first, ttl).await.unwrap(), "renewed");
+    let short = std::time::Duration::from_millis(300);
+    assert!(store.lease_outbox(c.id, first, short).await.unwrap(), "renewed shorter");
+    assert!(!store.lease_outbox(c.id, second, ttl).await.unwrap(), "still running");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert!(store.lease_outbox(c.id, second, ttl).await.unwrap(), "lapsed");
+    assert!(!store.lease_outbox(c.id, first, ttl).await.unwrap(), "taken over");
     store.release_outbox(c.id, second).await.unwrap();
-    assert!(store.lease_outbox(c.id, first, t, until).await.unwrap());
+    assert!(store.lease_outbox(c.id, first, ttl).await.unwrap());
 }
 
 /// Issue 17: a requested role is no membership until decided; a decision happens once; taking
@@ -1483,7 +1479,7 @@ async fn guarded_writes_let_exactly_one_concurrent_writer_through(db: Arc<dyn St
                     Err(e) => panic!("{e:?}"),
                 };
                 let leased = store
-                    .lease_outbox(c.id, Uuid::new_v4(), t, until)
+                    .lease_outbox(c.id, Uuid::new_v4(), std::time::Duration::from_secs(15))
                     .await
                     .unwrap();
                 let reminded = store.mark_reminder_sent(c.id, 24, t).await.unwrap();
