@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::AppError as ServiceError;
 use crate::receipts::ReceiptPool;
+use crate::receipt_throttle::ReceiptThrottle;
 
 /// What the reporter gets back once the report is durable.
 #[derive(Debug)]
@@ -114,7 +115,9 @@ impl App {
         let code = ReceiptCode::parse(typed).ok_or(ServiceError::ReceiptInvalid)?;
         let now = self.now();
         let throttle = &self.0.intake.throttle;
-        let waiting = throttle.waiting(code.locator(), ip, now);
+        let counters = self.0.store.counters();
+        let key = ReceiptThrottle::key(&self.0.keyring, code.locator(), ip);
+        let waiting = throttle.waiting(&*counters, &key, now).await?;
         // Looked up and verified in every case — unknown locator, waiting or not — so that
         // neither the answer nor its time tells which locators exist (issue 17). A right code
         // is let through even while its address waits: the reporter may share an address with
@@ -125,19 +128,18 @@ impl App {
             || self.0.intake.dummy_receipt_hash.clone(),
             |r| r.receipt_hash.clone(),
         );
-        let locator = code.locator().to_owned();
         let inner = self.0.clone();
         let ok =
             tokio::task::spawn_blocking(move || inner.hasher.verify(code.expose_secret(), &hash))
                 .await?;
         match record {
             Some(r) if ok => {
-                throttle.succeeded(&locator, ip);
+                counters.clear(&key).await?;
                 Ok(r)
             }
             _ if waiting => Err(ServiceError::ReceiptLocked),
             _ => {
-                throttle.failed(&locator, ip, now);
+                throttle.failed(&*counters, &key, now).await?;
                 Err(ServiceError::ReceiptInvalid)
             }
         }

@@ -15,12 +15,14 @@ mod error;
 pub mod handling;
 pub mod intake;
 pub mod letters;
+mod rate;
 mod receipt_throttle;
 mod receipts;
 pub mod reminders;
 pub mod scan_import;
 
 pub use error::AppError;
+pub use rate::RateLimit;
 
 use std::sync::Arc;
 
@@ -225,12 +227,6 @@ impl App {
         Arc::get_mut(&mut self.0)
             .expect("mail is configured before the application is shared")
             .mail = mail;
-    }
-
-    /// Forgets the receipt-code waits of addresses that have been quiet, so memory stays
-    /// bounded.
-    pub fn prune(&self) {
-        self.0.intake.throttle.prune(self.now());
     }
 
     /// The parts, for the adapters that have not moved their use cases here yet.

@@ -1,4 +1,5 @@
-//! Wrong receipt codes, counted per locator *and* client address, with back-off (issue 17).
+//! Wrong receipt codes, counted per locator *and* client address, with back-off (issue 17), in
+//! the installation's shared attempt counters (issue 19: every server counts alike).
 //!
 //! A lock per report let anyone who knew a report's 8-digit locator lock its reporter out for an
 //! hour, again and again, and a locked report answered faster than an open one. Guessing a
@@ -11,32 +12,21 @@
 //! exist are throttled alike, and every answer costs one Argon2 verification, so neither the
 //! throttle nor the timing tells which locators exist.
 //!
-//! The counts live in memory (bounded; quiet pairs are forgotten): a restart or a second
-//! server gives a client a few more guesses, which changes nothing against 10^16.
+//! The pair is stored as a keyed digest ([`MasterKeyring::pseudonym`]), never as the address.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
 
+use breachdesk_core::ports::{CounterKey, Counters, StoreError};
+use breachdesk_crypto::MasterKeyring;
 use jiff::{SignedDuration, Timestamp};
 
-/// At most this many pairs are remembered; beyond it, pairs without a running wait go first.
-const CAPACITY: usize = 100_000;
 /// The longest wait.
-const MAX_WAIT: SignedDuration = SignedDuration::from_hours(24);
-
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    failures: u32,
-    blocked_until: Option<Timestamp>,
-    last: Timestamp,
-}
+pub(crate) const MAX_WAIT: SignedDuration = SignedDuration::from_hours(24);
 
 #[derive(Debug)]
 pub(crate) struct ReceiptThrottle {
     max: u32,
     base: SignedDuration,
-    pairs: Mutex<HashMap<(String, IpAddr), Entry>>,
 }
 
 impl ReceiptThrottle {
@@ -44,62 +34,51 @@ impl ReceiptThrottle {
         Self {
             max: u32::try_from(max.max(1)).unwrap_or(u32::MAX),
             base,
-            pairs: Mutex::new(HashMap::new()),
         }
     }
 
-    fn pairs(&self) -> std::sync::MutexGuard<'_, HashMap<(String, IpAddr), Entry>> {
-        self.pairs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The counters' key of a locator and a client address.
+    pub(crate) fn key(keyring: &MasterKeyring, locator: &str, ip: IpAddr) -> CounterKey {
+        keyring.pseudonym(&[b"receipt", locator.as_bytes(), ip.to_string().as_bytes()])
     }
 
-    /// Must this address wait before trying this locator again?
-    pub(crate) fn waiting(&self, locator: &str, ip: IpAddr, now: Timestamp) -> bool {
-        self.pairs()
-            .get(&(locator.to_owned(), ip))
-            .and_then(|e| e.blocked_until)
-            .is_some_and(|until| until > now)
-    }
-
-    /// Counts a wrong code; from the `max`-th on, the pair waits, twice as long each time.
-    pub(crate) fn failed(&self, locator: &str, ip: IpAddr, now: Timestamp) {
-        let mut pairs = self.pairs();
-        if pairs.len() >= CAPACITY {
-            pairs.retain(|_, e| e.blocked_until.is_some_and(|u| u > now));
-            if pairs.len() >= CAPACITY && !pairs.contains_key(&(locator.to_owned(), ip)) {
-                // Full of waiting pairs: a new one goes uncounted rather than grow the map
-                // (guessing stays hopeless; the per-address rate limit still applies).
-                return;
-            }
+    /// How long a pair waits after its `failures`-th wrong code: nothing before the `max`-th,
+    /// then `base`, twice as long with each further one, at most a day.
+    pub(crate) fn wait_after(&self, failures: u32) -> Option<SignedDuration> {
+        if failures < self.max {
+            return None;
         }
-        let e = pairs.entry((locator.to_owned(), ip)).or_insert(Entry {
-            failures: 0,
-            blocked_until: None,
-            last: now,
-        });
-        e.failures = e.failures.saturating_add(1);
-        e.last = now;
-        if e.failures >= self.max {
-            let doublings = (e.failures - self.max).min(20);
-            let wait = self
-                .base
+        let doublings = (failures - self.max).min(20);
+        Some(
+            self.base
                 .checked_mul(1 << doublings)
                 .unwrap_or(MAX_WAIT)
-                .min(MAX_WAIT);
-            e.blocked_until = Some(now + wait);
+                .min(MAX_WAIT),
+        )
+    }
+
+    /// Must this pair wait before trying again?
+    pub(crate) async fn waiting(
+        &self,
+        counters: &dyn Counters,
+        key: &CounterKey,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Ok(counters.waiting_until(key).await?.is_some_and(|u| u > now))
+    }
+
+    /// Counts a wrong code; from the `max`-th on, the pair waits.
+    pub(crate) async fn failed(
+        &self,
+        counters: &dyn Counters,
+        key: &CounterKey,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let failures = counters.fail(key, now).await?;
+        if let Some(wait) = self.wait_after(failures) {
+            counters.wait_until(key, now + wait).await?;
         }
-    }
-
-    /// A right code clears the pair's count.
-    pub(crate) fn succeeded(&self, locator: &str, ip: IpAddr) {
-        self.pairs().remove(&(locator.to_owned(), ip));
-    }
-
-    /// Forgets pairs quiet for a day whose wait is over.
-    pub(crate) fn prune(&self, now: Timestamp) {
-        self.pairs()
-            .retain(|_, e| e.blocked_until.is_some_and(|u| u > now) || e.last + MAX_WAIT > now);
+        Ok(())
     }
 }
 
@@ -108,33 +87,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pair_waits_after_max_failures_doubling_and_other_addresses_do_not() {
+    fn a_pair_waits_from_the_max_th_failure_doubling_up_to_a_day() {
         let t = ReceiptThrottle::new(3, SignedDuration::from_mins(10));
-        let (a, b): (IpAddr, IpAddr) = (
-            "198.51.100.1".parse().unwrap(),
-            "198.51.100.2".parse().unwrap(),
-        );
-        let now: Timestamp = "2026-12-01T10:00:00Z".parse().unwrap();
-        for _ in 0..2 {
-            t.failed("12345678", a, now);
-        }
-        assert!(!t.waiting("12345678", a, now));
-        t.failed("12345678", a, now);
-        assert!(t.waiting("12345678", a, now));
-        assert!(!t.waiting("12345678", b, now), "another address");
-        assert!(!t.waiting("87654321", a, now), "another locator");
-        assert!(!t.waiting("12345678", a, now + SignedDuration::from_mins(10)));
-        t.failed("12345678", a, now + SignedDuration::from_mins(10));
-        assert!(t.waiting("12345678", a, now + SignedDuration::from_mins(29)));
-        assert!(!t.waiting("12345678", a, now + SignedDuration::from_mins(30)));
-        for _ in 0..40 {
-            t.failed("12345678", a, now);
-        }
-        assert!(!t.waiting("12345678", a, now + MAX_WAIT), "capped at a day");
-        t.succeeded("12345678", a);
-        assert!(!t.waiting("12345678", a, now));
-        t.failed("11111111", b, now);
-        t.prune(now + SignedDuration::from_hours(25));
-        assert!(t.pairs().is_empty());
+        assert_eq!(t.wait_after(1), None);
+        assert_eq!(t.wait_after(2), None);
+        assert_eq!(t.wait_after(3), Some(SignedDuration::from_mins(10)));
+        assert_eq!(t.wait_after(4), Some(SignedDuration::from_mins(20)));
+        assert_eq!(t.wait_after(6), Some(SignedDuration::from_mins(80)));
+        assert_eq!(t.wait_after(40), Some(MAX_WAIT));
+        assert_eq!(t.wait_after(u32::MAX), Some(MAX_WAIT));
     }
 }

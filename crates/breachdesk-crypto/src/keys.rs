@@ -9,6 +9,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use uuid::Uuid;
+use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 const NONCE_LEN: usize = 24;
@@ -157,6 +158,8 @@ fn open_with(
 /// The keyring of an installation: wraps and unwraps case keys under the master key.
 pub struct MasterKeyring {
     cipher: XChaCha20Poly1305,
+    /// Derived from the master key: keys the digests that stand for client addresses.
+    pseudonym_key: Zeroizing<[u8; 32]>,
 }
 
 impl fmt::Debug for MasterKeyring {
@@ -168,9 +171,27 @@ impl fmt::Debug for MasterKeyring {
 impl MasterKeyring {
     #[must_use]
     pub fn new(master: &MasterKey) -> Self {
+        let mut derive = Sha256::new();
+        derive.update(b"breachdesk pseudonyms v1\0");
+        derive.update(master.0);
         Self {
             cipher: XChaCha20Poly1305::new(Key::from_slice(&master.0)),
+            pseudonym_key: Zeroizing::new(derive.finalize().into()),
         }
+    }
+
+    /// A keyed digest of `parts` (length-prefixed), the same on every server of the
+    /// installation: it stands for a client address in the shared attempt counters, so that
+    /// what is stored cannot be turned back into the address by trying all of them.
+    #[must_use]
+    pub fn pseudonym(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(*self.pseudonym_key);
+        for p in parts {
+            h.update((p.len() as u64).to_be_bytes());
+            h.update(p);
+        }
+        h.finalize().into()
     }
 
     /// Seals a secret of the installation itself (an account's TOTP secret) directly under the

@@ -39,6 +39,7 @@ use uuid::Uuid;
 use crate::time::{from_text, to_text};
 
 mod accounts;
+mod counters;
 mod handling;
 mod outbox;
 
@@ -51,6 +52,7 @@ type Tx = Transaction<'static, Postgres>;
 pub struct PgStore {
     pool: PgPool,
     health: std::sync::Arc<Health>,
+    counters: std::sync::Arc<counters::PgCounters>,
 }
 
 /// The last storage fault of a write, until a write commits again.
@@ -210,6 +212,7 @@ impl PgStore {
             );
         }
         Ok(Self {
+            counters: std::sync::Arc::new(counters::PgCounters { pool: pool.clone() }),
             pool,
             health: std::sync::Arc::default(),
         })
@@ -619,6 +622,10 @@ impl PgStore {
 
 #[async_trait]
 impl Store for PgStore {
+    fn counters(&self) -> std::sync::Arc<dyn breachdesk_core::ports::Counters> {
+        self.counters.clone()
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)

@@ -43,6 +43,8 @@ pub struct SqliteStore {
     write: SqlitePool,
     read: SqlitePool,
     health: std::sync::Arc<WriterHealth>,
+    /// One file, one machine, one server: the attempt counters live in memory.
+    counters: std::sync::Arc<crate::counters::MemoryCounters>,
 }
 
 fn other(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -159,6 +161,7 @@ impl SqliteStore {
             write,
             read,
             health: std::sync::Arc::default(),
+            counters: std::sync::Arc::default(),
         })
     }
 
@@ -181,6 +184,10 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    fn counters(&self) -> std::sync::Arc<dyn breachdesk_core::ports::Counters> {
+        self.counters.clone()
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
             .execute(&self.read)

@@ -196,7 +196,7 @@ pub async fn serve(
             let mut tick = tokio::time::interval(std::time::Duration::from_mins(1));
             loop {
                 tick.tick().await;
-                state.prune_rate_limiters();
+                state.prune_rate_limiters().await;
             }
         })
     };

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use breachdesk_app::RateLimit;
 use breachdesk_core::ports::ReceiptRecord;
 use jiff::Timestamp;
 
@@ -16,11 +17,10 @@ impl AppState {
         self.0.clock.now()
     }
 
-    pub(crate) fn check_intake_rate(&self, ip: IpAddr) -> Result<(), ServiceError> {
-        match &self.0.intake_limiter {
-            Some(l) if l.check_key(&ip).is_err() => Err(ServiceError::RateLimited),
-            _ => Ok(()),
-        }
+    pub(crate) async fn check_intake_rate(&self, ip: IpAddr) -> Result<(), ServiceError> {
+        self.app()
+            .count_request(RateLimit::Intake, ip, self.0.limits.intake_per_minute)
+            .await
     }
 
     /// A typed receipt code: the per-address rate limit here, then the use case.
@@ -29,11 +29,9 @@ impl AppState {
         ip: IpAddr,
         typed: &str,
     ) -> Result<ReceiptRecord, ServiceError> {
-        if let Some(l) = &self.0.follow_up_limiter
-            && l.check_key(&ip).is_err()
-        {
-            return Err(ServiceError::RateLimited);
-        }
+        self.app()
+            .count_request(RateLimit::FollowUp, ip, self.0.limits.follow_up_per_minute)
+            .await?;
         self.app().verify_receipt(ip, typed).await
     }
 }

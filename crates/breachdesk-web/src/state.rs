@@ -1,14 +1,11 @@
 //! What every handler shares: the store, the keyring, the hasher, the clock, translations and
-//! the rate limiters.
+//! the limits.
 
-use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use breachdesk_core::clock::Clock;
 use breachdesk_core::ports::Store;
 use breachdesk_crypto::{Argon2Hasher, MasterKeyring};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::SignedDuration;
 
 use crate::i18n::I18n;
@@ -94,12 +91,6 @@ impl Default for Limits {
     }
 }
 
-pub(crate) type IpLimiter = DefaultKeyedRateLimiter<IpAddr>;
-
-fn limiter(per_minute: u32) -> Option<IpLimiter> {
-    NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)))
-}
-
 pub use breachdesk_app::MailSettings;
 
 pub(crate) struct Inner {
@@ -109,9 +100,6 @@ pub(crate) struct Inner {
     pub clock: Arc<dyn Clock>,
     pub i18n: Arc<I18n>,
     pub limits: Limits,
-    pub intake_limiter: Option<IpLimiter>,
-    pub follow_up_limiter: Option<IpLimiter>,
-    pub sign_in_limiter: Option<IpLimiter>,
     /// Verified against when an e-mail address is unknown at sign-in, for the same reason.
     pub dummy_password_hash: String,
     /// The last writer probe of the health checks and when it ran: one probe at a time, its
@@ -179,9 +167,6 @@ impl AppState {
             hasher,
             clock,
             i18n,
-            intake_limiter: limiter(limits.intake_per_minute),
-            follow_up_limiter: limiter(limits.follow_up_per_minute),
-            sign_in_limiter: limiter(limits.sign_in_per_minute),
             limits,
             mail: MailSettings::default(),
             app,
@@ -204,19 +189,10 @@ impl AppState {
         &self.0.app
     }
 
-    /// Forgets rate-limit state of clients that have been quiet, so memory stays bounded.
-    pub fn prune_rate_limiters(&self) {
-        for l in [
-            &self.0.intake_limiter,
-            &self.0.follow_up_limiter,
-            &self.0.sign_in_limiter,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            l.retain_recent();
-            l.shrink_to_fit();
+    /// Forgets the counters of clients that have been quiet, so they stay small.
+    pub async fn prune_rate_limiters(&self) {
+        if let Err(e) = self.0.app.prune_counters().await {
+            tracing::warn!(error = %e, "pruning the attempt counters failed");
         }
-        self.0.app.prune();
     }
 }

@@ -1499,6 +1499,53 @@ async fn guarded_writes_let_exactly_one_concurrent_writer_through(db: Arc<dyn St
     assert_eq!(trail.len(), 2, "the intake and the one change");
 }
 
+/// Issue 19: the attempt counters — fixed windows, failures and waits — counted one by one
+/// under concurrency, and forgotten when pruned.
+async fn attempt_counters_count_windows_failures_and_waits(db: Arc<dyn Store>) {
+    let counters = db.counters();
+    let (a, b) = ([1u8; 32], [2u8; 32]);
+    let minute = jiff::SignedDuration::from_mins(1);
+    let t = at("2026-03-01T10:00:10Z");
+    assert_eq!(counters.hit(&a, minute, t).await.unwrap(), 1);
+    assert_eq!(counters.hit(&a, minute, at("2026-03-01T10:00:59Z")).await.unwrap(), 2);
+    assert_eq!(counters.hit(&b, minute, t).await.unwrap(), 1, "another key");
+    assert_eq!(
+        counters.hit(&a, minute, at("2026-03-01T10:01:00Z")).await.unwrap(),
+        1,
+        "the next window"
+    );
+    // Concurrent hits are each counted once: no two see the same count.
+    let mut hits = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let c = counters.clone();
+        hits.spawn(async move { c.hit(&[3u8; 32], minute, t).await.unwrap() });
+    }
+    let mut seen = hits.join_all().await;
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=20).collect::<Vec<_>>());
+
+    assert_eq!(counters.waiting_until(&a).await.unwrap(), None);
+    assert_eq!(counters.fail(&a, t).await.unwrap(), 1);
+    assert_eq!(counters.fail(&a, t).await.unwrap(), 2);
+    let until = at("2026-03-01T11:00:00Z");
+    counters.wait_until(&a, until).await.unwrap();
+    counters.wait_until(&a, at("2026-03-01T10:30:00Z")).await.unwrap();
+    assert_eq!(counters.waiting_until(&a).await.unwrap(), Some(until), "the later wait stays");
+    assert_eq!(counters.waiting_until(&b).await.unwrap(), None);
+    counters.clear(&a).await.unwrap();
+    assert_eq!(counters.waiting_until(&a).await.unwrap(), None);
+    assert_eq!(counters.fail(&a, t).await.unwrap(), 1, "counted afresh");
+
+    // Pruning forgets ended windows and quiet failures without a running wait, nothing else.
+    counters.fail(&b, t).await.unwrap();
+    counters.wait_until(&b, until).await.unwrap();
+    let later = at("2026-03-01T10:40:00Z");
+    counters.prune(later, later).await.unwrap();
+    assert_eq!(counters.waiting_until(&b).await.unwrap(), Some(until), "still waiting");
+    assert_eq!(counters.fail(&a, later).await.unwrap(), 1, "quiet failures forgotten");
+    assert_eq!(counters.hit(&b, minute, t).await.unwrap(), 1, "ended window forgotten");
+}
+
 /// Runs each test body once per backend: `sqlite::<name>` and `postgres::<name>`.
 macro_rules! conformance {
     ($($name:ident = $body:path),* $(,)?) => {
@@ -1539,6 +1586,7 @@ conformance! {
     concurrent_login_attempts_are_counted_one_by_one = crate::concurrent_login_attempts_are_counted_one_by_one,
     the_remaining_methods_keep_their_promises = crate::the_remaining_methods_keep_their_promises,
     guarded_writes_let_exactly_one_concurrent_writer_through = crate::guarded_writes_let_exactly_one_concurrent_writer_through,
+    attempt_counters_count_windows_failures_and_waits = crate::attempt_counters_count_windows_failures_and_waits,
 }
 
 /// `PostgreSQL`: `connect` opens a `postgres://` URL, and what one store committed is there for

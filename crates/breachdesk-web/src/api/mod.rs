@@ -82,7 +82,7 @@ async fn create_report(
     let report =
         validate_report(&input, state.now()).map_err(|e| ApiError::invalid(&state.0.i18n, &e))?;
     let warnings = warnings(&state, protected_data_warnings(&input));
-    state.check_intake_rate(ip)?;
+    state.check_intake_rate(ip).await?;
     let accepted = state.submit_report(&org, report).await?;
     Ok((
         StatusCode::CREATED,

@@ -124,11 +124,25 @@ impl AppState {
         Ok(tokio::task::spawn_blocking(move || inner.hasher.verify(&secret, &phc)).await?)
     }
 
-    fn sign_in_limited(&self, ip: std::net::IpAddr) -> bool {
-        self.0
-            .sign_in_limiter
-            .as_ref()
-            .is_some_and(|l| l.check_key(&ip).is_err())
+    /// Counts a sign-in attempt of `ip`; `true` beyond the limit, and also when the counters
+    /// cannot be reached (an attempt is refused rather than let through uncounted).
+    async fn sign_in_limited(&self, ip: std::net::IpAddr) -> bool {
+        match self
+            .app()
+            .count_request(
+                breachdesk_app::RateLimit::SignIn,
+                ip,
+                self.0.limits.sign_in_per_minute,
+            )
+            .await
+        {
+            Ok(()) => false,
+            Err(ServiceError::RateLimited) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "the sign-in counters could not be reached");
+                true
+            }
+        }
     }
 
     /// Reserves an attempt against the account before it is verified; `false` when the
@@ -285,7 +299,7 @@ pub async fn sign_in_submit(
     if !csrf::verify(&headers, form.csrf_token.as_ref()) {
         return again(StatusCode::FORBIDDEN, "desk-form-expired", String::new());
     }
-    if state.sign_in_limited(ip) {
+    if state.sign_in_limited(ip).await {
         return again(
             StatusCode::TOO_MANY_REQUESTS,
             "desk-rate-limited",
@@ -434,7 +448,7 @@ pub async fn code_submit(
     if !session::csrf_ok(&pending.session.csrf_token, &form.csrf_token) {
         return again(StatusCode::FORBIDDEN, "desk-form-expired");
     }
-    if state.sign_in_limited(ip) {
+    if state.sign_in_limited(ip).await {
         return again(StatusCode::TOO_MANY_REQUESTS, "desk-rate-limited");
     }
     let reserved = match state.reserve_attempt(&pending.user).await {
@@ -618,7 +632,7 @@ pub async fn enrol_submit(
             Some("desk-form-expired"),
         );
     };
-    if state.sign_in_limited(ip) {
+    if state.sign_in_limited(ip).await {
         return enrol_page(
             &state,
             &pending,

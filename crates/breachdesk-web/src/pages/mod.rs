@@ -589,7 +589,7 @@ async fn report_submit(
             StatusCode::OK,
         );
     }
-    if let Err(e) = state.check_intake_rate(ip) {
+    if let Err(e) = state.check_intake_rate(ip).await {
         return service_error_page(&state, lang, &e);
     }
     match state.submit_report(&org, report).await {

@@ -1,0 +1,79 @@
+//! Per-address rate limits in front of the public and sign-in endpoints, counted in the
+//! installation's shared attempt counters (issue 19): with several servers behind a load
+//! balancer, a client's requests count alike whichever server answers them. Fixed windows of
+//! a minute: at most `per_minute` requests in each, so at most twice that across a window's
+//! edge. The address is stored as a keyed digest, never in the clear.
+
+use std::net::IpAddr;
+
+use jiff::SignedDuration;
+
+use crate::{App, AppError};
+
+/// Which limit a request counts against; each has its own counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimit {
+    /// Reports sent (the form and the API).
+    Intake,
+    /// Receipt codes typed on the follow-up page.
+    FollowUp,
+    /// Passwords and second-factor codes at sign-in.
+    SignIn,
+}
+
+impl RateLimit {
+    const fn bucket(self) -> &'static [u8] {
+        match self {
+            Self::Intake => b"rate/intake",
+            Self::FollowUp => b"rate/follow-up",
+            Self::SignIn => b"rate/sign-in",
+        }
+    }
+}
+
+impl App {
+    /// Counts one request of `ip` against `limit`, at most `per_minute` a minute (0: no limit).
+    ///
+    /// # Errors
+    /// [`AppError::RateLimited`] beyond the limit; a storage error when the counters cannot be
+    /// reached.
+    pub async fn count_request(
+        &self,
+        limit: RateLimit,
+        ip: IpAddr,
+        per_minute: u32,
+    ) -> Result<(), AppError> {
+        if per_minute == 0 {
+            return Ok(());
+        }
+        let key = self
+            .0
+            .keyring
+            .pseudonym(&[limit.bucket(), ip.to_string().as_bytes()]);
+        let hits = self
+            .0
+            .store
+            .counters()
+            .hit(&key, SignedDuration::from_mins(1), self.now())
+            .await?;
+        if hits > per_minute {
+            return Err(AppError::RateLimited);
+        }
+        Ok(())
+    }
+
+    /// Forgets ended windows and the receipt-code waits of addresses that have been quiet for
+    /// a day, so the counters stay small.
+    ///
+    /// # Errors
+    /// When the counters cannot be reached.
+    pub async fn prune_counters(&self) -> Result<(), AppError> {
+        let now = self.now();
+        self.0
+            .store
+            .counters()
+            .prune(now, now - crate::receipt_throttle::MAX_WAIT)
+            .await?;
+        Ok(())
+    }
+}
