@@ -140,6 +140,10 @@ pub enum NotifyCommand {
         /// Queue failed messages again first.
         #[arg(long)]
         retry_failed: bool,
+        /// Only queue the messages and return: the running servers' scheduler sends them (any
+        /// one of them; another takes over if it stops).
+        #[arg(long)]
+        queue_only: bool,
         #[command(flatten)]
         keys: KeyArgs,
     },
@@ -223,6 +227,11 @@ pub struct ServeArgs {
     /// created on first start. `BREACHDESK_MASTER_KEY` may hold the key itself instead.
     #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
+    /// How often the scheduler looks for work: reminders that fell due, letters due again,
+    /// delivery runs another server left. Every server of an installation may run it; each
+    /// piece of work is done once.
+    #[arg(long, env = "BREACHDESK_SCHEDULE_EVERY_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub schedule_every_secs: u64,
     /// Reports accepted per client address and minute (0 = no limit).
     #[arg(long, env = "BREACHDESK_INTAKE_PER_MINUTE", default_value_t = 30)]
     pub intake_per_minute: u32,

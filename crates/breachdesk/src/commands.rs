@@ -265,11 +265,13 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         reminders,
         public_url: base,
     });
-    // The scheduler: reminders that fell due go out within a minute.
+    // The scheduler: reminders that fell due go out within a round (a minute by default).
+    let every = std::time::Duration::from_secs(args.schedule_every_secs.max(1));
     let scheduler = {
         let state = state.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_mins(1));
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
                 match state.send_due_reminders().await {

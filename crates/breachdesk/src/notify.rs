@@ -116,6 +116,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             connections,
             rate,
             retry_failed,
+            queue_only,
             keys,
         } => {
             let case = find_case(&*store, &case).await?;
@@ -138,6 +139,10 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
                 "{queued} messages queued now; {due} to send, {} sent before",
                 counts.sent
             ));
+            if queue_only {
+                say("the servers' scheduler sends them");
+                return Ok(());
+            }
             let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
                 let bar = indicatif::ProgressBar::new(due);
                 if let Ok(style) = indicatif::ProgressStyle::with_template(

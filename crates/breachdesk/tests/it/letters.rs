@@ -21,17 +21,22 @@ use super::{ok, report, run, serve, setup};
 /// A real SMTP server (aiosmtpd's SMTP protocol class) whose handler records every message it
 /// accepts — one line "recipient TAB Message-ID" written before the 250 reply — and keeps the
 /// whole message of `sample-…` recipients. It advertises PIPELINING (RFC 2920), so the run
-/// under test sends MAIL, RCPT and DATA in one write.
+/// under test sends MAIL, RCPT and DATA in one write. An optional fourth argument makes it take
+/// that many seconds over each message before recording and accepting it (a client killed
+/// meanwhile has delivered nothing: aiosmtpd cancels the handler when the connection drops).
 const SERVER: &str = r#"
 import asyncio, sys, os
 from aiosmtpd.smtp import SMTP
 port, log, keep = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+delay = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
 out = open(log, "a", buffering=1)
 class Handler:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         return responses[:1] + ["250-PIPELINING"] + responses[1:]
     async def handle_DATA(self, server, session, envelope):
+        if delay:
+            await asyncio.sleep(delay)
         mid = ""
         for line in envelope.content.split(b"\r\n"):
             if line == b"":
@@ -50,7 +55,7 @@ print("ready", flush=True)
 loop.run_forever()
 "#;
 
-struct Smtp(Child);
+pub(super) struct Smtp(Child);
 
 impl Drop for Smtp {
     fn drop(&mut self) {
@@ -59,7 +64,7 @@ impl Drop for Smtp {
     }
 }
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -68,10 +73,16 @@ fn free_port() -> u16 {
 }
 
 fn smtp_server(port: u16, log: &Path, keep: &Path) -> Smtp {
+    slow_smtp_server(port, log, keep, 0.0)
+}
+
+/// [`smtp_server`] taking `delay` seconds over each message before accepting it.
+pub(super) fn slow_smtp_server(port: u16, log: &Path, keep: &Path, delay: f64) -> Smtp {
     let mut child = Command::new(std::env::var("PYTHON").unwrap_or("python3".into()))
         .args(["-c", SERVER, &port.to_string()])
         .arg(log)
         .arg(keep)
+        .arg(delay.to_string())
         .stdout(Stdio::piped())
         .spawn()
         .expect("python3 with aiosmtpd (pip install aiosmtpd, as .ci/run does)");
@@ -85,7 +96,7 @@ fn smtp_server(port: u16, log: &Path, keep: &Path) -> Smtp {
     Smtp(child)
 }
 
-fn received(log: &Path) -> Vec<(String, String)> {
+pub(super) fn received(log: &Path) -> Vec<(String, String)> {
     std::fs::read_to_string(log)
         .unwrap_or_default()
         .lines()
@@ -98,9 +109,17 @@ fn received(log: &Path) -> Vec<(String, String)> {
 /// itself is tested in the web crate).
 async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
     let store = breachdesk_store::connect(None, dir).await.unwrap();
-    let case = store.case_by_id(case_id).await.unwrap().unwrap();
     let master = MasterKey::read_file(&dir.join("master.key")).unwrap();
-    let keyring = MasterKeyring::new(&master);
+    approve_letter_in(&*store, &MasterKeyring::new(&master), case_id).await;
+}
+
+/// [`approve_letter`] in any store, under any key.
+pub(super) async fn approve_letter_in(
+    store: &dyn breachdesk_core::ports::Store,
+    keyring: &MasterKeyring,
+    case_id: uuid::Uuid,
+) {
+    let case = store.case_by_id(case_id).await.unwrap().unwrap();
     let key = keyring.unwrap_case_key(case.id, &case.wrapped_key).unwrap();
     let template = letter::draft(
         &LetterFacts {

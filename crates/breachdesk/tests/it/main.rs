@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 mod accounts;
 mod case;
+mod cluster;
 mod edge;
 mod faults;
 mod letters;
@@ -62,16 +63,19 @@ fn serve(dir: &Path) -> Server {
 }
 
 fn serve_with(dir: &Path, mut cmd: Command, stderr: Stdio) -> Server {
+    cmd.arg("--data-dir").arg(dir).args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--intake-per-minute",
+        "0",
+    ]);
+    start(cmd, stderr)
+}
+
+/// Starts a prepared `serve` command and waits for the line that names its address.
+fn start(mut cmd: Command, stderr: Stdio) -> Server {
     let mut child = cmd
-        .arg("--data-dir")
-        .arg(dir)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--intake-per-minute",
-            "0",
-        ])
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
