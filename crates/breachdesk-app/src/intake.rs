@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use crate::App;
 use crate::error::AppError as ServiceError;
-use crate::receipts::ReceiptPool;
 use crate::receipt_throttle::ReceiptThrottle;
+use crate::receipts::ReceiptPool;
 
 /// What the reporter gets back once the report is durable.
 #[derive(Debug)]

@@ -466,10 +466,7 @@ impl App {
         let holder = Uuid::new_v4();
         // A run that crashed holds the lease until it runs out: wait that long, no longer.
         let give_up = tokio::time::Instant::now() + LEASE + std::time::Duration::from_secs(2);
-        while !store
-            .lease_outbox(case.id, holder, LEASE)
-            .await?
-        {
+        while !store.lease_outbox(case.id, holder, LEASE).await? {
             if !options.wait_for_lease || tokio::time::Instant::now() > give_up {
                 return Err(LetterError::Busy);
             }
@@ -554,10 +551,7 @@ impl App {
                     let mut renewed = lease.lock().await;
                     let now = self.now();
                     if now.duration_since(*renewed) > SignedDuration::from_secs(3) {
-                        if !store
-                            .lease_outbox(case.id, holder, LEASE)
-                            .await?
-                        {
+                        if !store.lease_outbox(case.id, holder, LEASE).await? {
                             return Err(LetterError::Busy);
                         }
                         *renewed = now;

@@ -8,8 +8,8 @@ use breachdesk_core::ports::{Aad, CaseCipher, CryptoError, Keyring, WrappedKey};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
-use uuid::Uuid;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 const NONCE_LEN: usize = 24;

@@ -176,6 +176,11 @@ impl SqliteStore {
     }
 
     /// Closes both pools, checkpointing the WAL.
+    /// The read-only pool (the copy to `PostgreSQL` reads a snapshot through it).
+    pub(crate) fn read_pool(&self) -> &SqlitePool {
+        &self.read
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;

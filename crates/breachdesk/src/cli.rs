@@ -66,6 +66,22 @@ pub enum Command {
     /// Work on a case from the server.
     #[command(subcommand)]
     Case(CaseCommand),
+    /// Move this `SQLite` installation into an empty `PostgreSQL` database (for several
+    /// servers): everything is copied in one transaction, sealed data stays sealed, and the
+    /// copy's audit chain and case keys are checked before it is reported done. The `SQLite`
+    /// file is not changed.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The `PostgreSQL` database to move into (`postgres://…`); it must hold no installation.
+    #[arg(long, hide_env_values = true)]
+    pub to: String,
+    /// File holding the base64 master key. Default: `master.key` in the data dir.
+    /// `BREACHDESK_MASTER_KEY` may hold the key itself instead.
+    #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

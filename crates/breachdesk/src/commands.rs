@@ -35,7 +35,7 @@ pub fn init_data_dir(dir: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// Prints a line on stdout for the operator (or the test that started us).
-fn say(line: &str) -> anyhow::Result<()> {
+pub(crate) fn say(line: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     // One write for the whole text, even when it spans lines: a reader that takes only the first
     // line and goes away must not break the server with a half-written second one.
@@ -51,6 +51,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
         Command::Scan(args) => scan(&args),
         Command::Notify(cmd) => crate::notify::run(cmd, data_dir, store).await,
         Command::Case(cmd) => crate::case::run(cmd, data_dir, store).await,
+        Command::Migrate(_) => bail!("migrate runs before a store is opened"),
         Command::Audit(AuditCommand::Verify) => audit_verify(&*store).await,
         Command::Org(OrgCommand::Create {
             slug,
@@ -178,6 +179,25 @@ pub(crate) fn master_key(file: Option<&Path>, data_dir: &Path) -> anyhow::Result
         tracing::warn!(path = %path.display(), "created a new master key; back it up: without it no report can be read");
     }
     Ok(key)
+}
+
+/// The installation's master key, which must exist already (from the environment, the given
+/// file or the data dir's `master.key`); never creates one.
+pub(crate) fn existing_master_key(
+    file: Option<&Path>,
+    data_dir: &Path,
+) -> anyhow::Result<MasterKey> {
+    if std::env::var_os("BREACHDESK_MASTER_KEY").is_none() && file.is_none() {
+        let path = data_dir.join("master.key");
+        if !path.exists() {
+            bail!(
+                "no master key at {} (give --master-key-file or BREACHDESK_MASTER_KEY)",
+                path.display()
+            );
+        }
+        return MasterKey::read_file(&path).context("master.key");
+    }
+    master_key(file, data_dir)
 }
 
 async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyhow::Result<()> {

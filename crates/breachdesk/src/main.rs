@@ -6,6 +6,7 @@ mod case;
 mod cli;
 mod commands;
 mod config;
+mod migrate;
 mod notify;
 
 use anyhow::Context;
@@ -39,6 +40,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let data_dir = commands::init_data_dir(&cli.global.data_dir)
         .with_context(|| format!("data dir {}", cli.global.data_dir.display()))?;
+    if let cli::Command::Migrate(args) = &cli.command {
+        return migrate::run(args, cli.global.database_url.as_deref(), &data_dir).await;
+    }
     let store = breachdesk_store::connect(cli.global.database_url.as_deref(), &data_dir)
         .await
         .context("opening the database")?;

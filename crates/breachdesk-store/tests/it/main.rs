@@ -975,13 +975,28 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
     let ttl = std::time::Duration::from_secs(15);
     assert!(store.lease_outbox(c.id, first, ttl).await.unwrap());
     assert!(!store.lease_outbox(c.id, second, ttl).await.unwrap());
-    assert!(store.lease_outbox(c.id, first, ttl).await.unwrap(), "renewed");
+    assert!(
+        store.lease_outbox(c.id, first, ttl).await.unwrap(),
+        "renewed"
+    );
     let short = std::time::Duration::from_millis(300);
-    assert!(store.lease_outbox(c.id, first, short).await.unwrap(), "renewed shorter");
-    assert!(!store.lease_outbox(c.id, second, ttl).await.unwrap(), "still running");
+    assert!(
+        store.lease_outbox(c.id, first, short).await.unwrap(),
+        "renewed shorter"
+    );
+    assert!(
+        !store.lease_outbox(c.id, second, ttl).await.unwrap(),
+        "still running"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    assert!(store.lease_outbox(c.id, second, ttl).await.unwrap(), "lapsed");
-    assert!(!store.lease_outbox(c.id, first, ttl).await.unwrap(), "taken over");
+    assert!(
+        store.lease_outbox(c.id, second, ttl).await.unwrap(),
+        "lapsed"
+    );
+    assert!(
+        !store.lease_outbox(c.id, first, ttl).await.unwrap(),
+        "taken over"
+    );
     store.release_outbox(c.id, second).await.unwrap();
     assert!(store.lease_outbox(c.id, first, ttl).await.unwrap());
 }
@@ -1507,10 +1522,19 @@ async fn attempt_counters_count_windows_failures_and_waits(db: Arc<dyn Store>) {
     let minute = jiff::SignedDuration::from_mins(1);
     let t = at("2026-03-01T10:00:10Z");
     assert_eq!(counters.hit(&a, minute, t).await.unwrap(), 1);
-    assert_eq!(counters.hit(&a, minute, at("2026-03-01T10:00:59Z")).await.unwrap(), 2);
+    assert_eq!(
+        counters
+            .hit(&a, minute, at("2026-03-01T10:00:59Z"))
+            .await
+            .unwrap(),
+        2
+    );
     assert_eq!(counters.hit(&b, minute, t).await.unwrap(), 1, "another key");
     assert_eq!(
-        counters.hit(&a, minute, at("2026-03-01T10:01:00Z")).await.unwrap(),
+        counters
+            .hit(&a, minute, at("2026-03-01T10:01:00Z"))
+            .await
+            .unwrap(),
         1,
         "the next window"
     );
@@ -1529,8 +1553,15 @@ async fn attempt_counters_count_windows_failures_and_waits(db: Arc<dyn Store>) {
     assert_eq!(counters.fail(&a, t).await.unwrap(), 2);
     let until = at("2026-03-01T11:00:00Z");
     counters.wait_until(&a, until).await.unwrap();
-    counters.wait_until(&a, at("2026-03-01T10:30:00Z")).await.unwrap();
-    assert_eq!(counters.waiting_until(&a).await.unwrap(), Some(until), "the later wait stays");
+    counters
+        .wait_until(&a, at("2026-03-01T10:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        counters.waiting_until(&a).await.unwrap(),
+        Some(until),
+        "the later wait stays"
+    );
     assert_eq!(counters.waiting_until(&b).await.unwrap(), None);
     counters.clear(&a).await.unwrap();
     assert_eq!(counters.waiting_until(&a).await.unwrap(), None);
@@ -1541,9 +1572,21 @@ async fn attempt_counters_count_windows_failures_and_waits(db: Arc<dyn Store>) {
     counters.wait_until(&b, until).await.unwrap();
     let later = at("2026-03-01T10:40:00Z");
     counters.prune(later, later).await.unwrap();
-    assert_eq!(counters.waiting_until(&b).await.unwrap(), Some(until), "still waiting");
-    assert_eq!(counters.fail(&a, later).await.unwrap(), 1, "quiet failures forgotten");
-    assert_eq!(counters.hit(&b, minute, t).await.unwrap(), 1, "ended window forgotten");
+    assert_eq!(
+        counters.waiting_until(&b).await.unwrap(),
+        Some(until),
+        "still waiting"
+    );
+    assert_eq!(
+        counters.fail(&a, later).await.unwrap(),
+        1,
+        "quiet failures forgotten"
+    );
+    assert_eq!(
+        counters.hit(&b, minute, t).await.unwrap(),
+        1,
+        "ended window forgotten"
+    );
 }
 
 /// Runs each test body once per backend: `sqlite::<name>` and `postgres::<name>`.

@@ -185,7 +185,9 @@ fn two_servers_on_one_postgres_share_intake_and_finish_a_letter_run_the_other_wa
 
     // A letter to N recipients, approved by the DPO.
     let case_id: uuid::Uuid = accepted[0]["case_id"].as_str().unwrap().parse().unwrap();
-    let store = rt.block_on(breachdesk_store::connect(Some(&url), &dir_a)).unwrap();
+    let store = rt
+        .block_on(breachdesk_store::connect(Some(&url), &dir_a))
+        .unwrap();
     let reference = rt
         .block_on(store.case_by_id(case_id))
         .unwrap()
@@ -286,12 +288,7 @@ fn two_servers_on_one_postgres_share_intake_and_finish_a_letter_run_the_other_wa
         .map(|e| e.detail.as_str())
         .collect();
     assert_eq!(runs.len(), 1, "A died before recording its run: {runs:?}");
-    let in_doubt: usize = runs[0]
-        .split("in_doubt=")
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let in_doubt: usize = runs[0].split("in_doubt=").nth(1).unwrap().parse().unwrap();
     eprintln!(
         "killed at {at_kill} received; in doubt {in_doubt}; second copies {copies}; total {}",
         got.len()

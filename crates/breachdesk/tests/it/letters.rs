@@ -107,7 +107,7 @@ pub(super) fn received(log: &Path) -> Vec<(String, String)> {
 
 /// The DPO's approval of the drafted letter, written as the desk writes it (the desk flow
 /// itself is tested in the web crate).
-async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
+pub(super) async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
     let store = breachdesk_store::connect(None, dir).await.unwrap();
     let master = MasterKey::read_file(&dir.join("master.key")).unwrap();
     approve_letter_in(&*store, &MasterKeyring::new(&master), case_id).await;

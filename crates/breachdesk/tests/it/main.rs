@@ -15,6 +15,7 @@ mod cluster;
 mod edge;
 mod faults;
 mod letters;
+mod migrate;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_breachdesk"));
@@ -75,11 +76,7 @@ fn serve_with(dir: &Path, mut cmd: Command, stderr: Stdio) -> Server {
 
 /// Starts a prepared `serve` command and waits for the line that names its address.
 fn start(mut cmd: Command, stderr: Stdio) -> Server {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(stderr)
-        .spawn()
-        .unwrap();
+    let mut child = cmd.stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
     let mut line = String::new();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     reader.read_line(&mut line).unwrap();
