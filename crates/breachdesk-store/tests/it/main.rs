@@ -18,6 +18,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 mod backend;
+mod copy;
 
 fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
