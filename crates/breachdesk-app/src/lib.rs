@@ -229,6 +229,12 @@ impl App {
             .mail = mail;
     }
 
+    /// Receipt codes hashed ahead of time and waiting in the pool (0 when the pool is off).
+    #[must_use]
+    pub fn receipts_ready(&self) -> usize {
+        self.0.intake.pool.as_ref().map_or(0, receipts::ReceiptPool::ready)
+    }
+
     /// The parts, for the adapters that have not moved their use cases here yet.
     #[must_use]
     pub fn parts(&self) -> &Parts {

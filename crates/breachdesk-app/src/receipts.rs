@@ -9,6 +9,7 @@
 //! when dropped, and are lost harmlessly on exit: a code reaches the database (as its hash) only
 //! when a report that uses it commits.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -17,6 +18,8 @@ use breachdesk_core::ports::SecretHasher;
 
 pub(crate) struct ReceiptPool {
     ready: Mutex<Receiver<IssuedReceipt>>,
+    /// How many are waiting.
+    count: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for ReceiptPool {
@@ -25,13 +28,16 @@ impl std::fmt::Debug for ReceiptPool {
     }
 }
 
-fn fill(hasher: &dyn SecretHasher, tx: &SyncSender<IssuedReceipt>) {
+fn fill(hasher: &dyn SecretHasher, tx: &SyncSender<IssuedReceipt>, count: &AtomicUsize) {
     loop {
         let mut item = IssuedReceipt::new(hasher);
         // Blocks while the pool is full; ends when the pool (the server) is gone.
         loop {
             match tx.try_send(item) {
-                Ok(()) => break,
+                Ok(()) => {
+                    count.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
                 Err(TrySendError::Full(back)) => {
                     item = back;
                     std::thread::sleep(std::time::Duration::from_millis(50));
@@ -49,21 +55,33 @@ impl ReceiptPool {
             return None;
         }
         let (tx, rx) = sync_channel(capacity);
+        let count = Arc::new(AtomicUsize::new(0));
+        let filled = count.clone();
         let spawned = std::thread::Builder::new()
             .name("receipt-pool".into())
-            .spawn(move || fill(&*hasher, &tx));
+            .spawn(move || fill(&*hasher, &tx, &filled));
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "receipt pool thread could not start; hashing inline");
             return None;
         }
         Some(Self {
             ready: Mutex::new(rx),
+            count,
         })
     }
 
     /// A ready receipt, if one is waiting.
     pub(crate) fn take(&self) -> Option<IssuedReceipt> {
-        self.ready.lock().ok()?.try_recv().ok()
+        let taken = self.ready.lock().ok()?.try_recv().ok();
+        if taken.is_some() {
+            self.count.fetch_sub(1, Ordering::Relaxed);
+        }
+        taken
+    }
+
+    /// How many receipts are ready.
+    pub(crate) fn ready(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
     }
 }
 

@@ -19,6 +19,8 @@
     clippy::doc_markdown
 )]
 
+mod common;
+
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,42 +28,12 @@ use std::time::{Duration, Instant};
 use breachdesk_core::clock::{Clock, SystemClock};
 use breachdesk_core::input::JsonInput;
 use breachdesk_core::intake::{IssuedReceipt, seal_intake};
-use breachdesk_core::org::{NewOrganisation, OrgSlug};
-use breachdesk_core::ports::{Keyring, SecretHasher, Store};
+use breachdesk_core::ports::{Keyring, SecretHasher};
 use breachdesk_core::report::validate_report;
 use breachdesk_crypto::{Argon2Hasher, CaseCipher, HashCost, MasterKey, MasterKeyring};
 use breachdesk_web::{AppState, Limits};
-use serde_json::{Value, json};
+use common::{env, ms, new_org, pct, report};
 use uuid::Uuid;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn report(i: usize) -> Value {
-    json!({
-        "kind": "breach",
-        "how_noticed": format!("Noticed in the weekly access log review, item {i}"),
-        "noticed_at": "2026-11-20T09:15:00+02:00",
-        "what_happened": "An export of the course enrolment list was attached to a public forum post and stayed visible for about three hours before it was removed by a moderator. The list held names, student numbers and e-mail addresses of roughly 240 students.",
-        "system": "Course enrolment (Sisu), forum",
-        "reporter_name": "Maija Meikäläinen",
-        "reporter_email": format!("reporter{i}@uni.example"),
-        "reporter_phone": "+358 40 123 4567",
-    })
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn main() {
     let clients = env("BENCH_CLIENTS", 32);
@@ -304,17 +276,3 @@ fn http_phase(
     );
 }
 
-async fn new_org(store: &dyn Store) -> Uuid {
-    let new = NewOrganisation {
-        slug: OrgSlug::try_from("uni").unwrap(),
-        name: "University".into(),
-        dpo_name: None,
-        dpo_email: None,
-        dpo_phone: None,
-    };
-    store
-        .create_org(&new, Uuid::now_v7(), "UNI", jiff::Timestamp::UNIX_EPOCH)
-        .await
-        .unwrap()
-        .id
-}

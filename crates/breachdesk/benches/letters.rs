@@ -18,35 +18,19 @@
     clippy::doc_markdown
 )]
 
+mod common;
+
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::Instant;
 
 use breachdesk_app::letters::DeliveryOptions;
-use breachdesk_app::{App, MailSettings};
-use breachdesk_core::audit::AuditEvent;
-use breachdesk_core::clock::{Clock, SystemClock};
-use breachdesk_core::input::JsonInput;
-use breachdesk_core::intake::{IssuedReceipt, seal_intake};
-use breachdesk_core::investigation::{Entry, seal_entry};
-use breachdesk_core::notice::{NoticeKind, digest};
 use breachdesk_core::org::{NewOrganisation, OrgSlug};
-use breachdesk_core::ports::{CaseChange, CaseRecord, Keyring, Store};
-use breachdesk_core::report::{Language, validate_report};
-use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring};
+use breachdesk_crypto::{MasterKey, MasterKeyring};
 use breachdesk_notify::i18n::Overrides;
-use breachdesk_notify::letter::{self, LetterFacts, Recipient};
-use breachdesk_notify::recipients::Imported;
+use breachdesk_notify::letter::{self, LetterFacts};
 use breachdesk_notify::{Courier, SmtpConfig, SmtpSecurity};
-use serde_json::json;
+use common::{app, approved_case, env, recipients, rust_sink};
 use uuid::Uuid;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 const SINK: &str = r#"
 import asyncio, sys
@@ -88,79 +72,6 @@ fn sink(port: u16) -> Sink {
     Sink(child)
 }
 
-/// A minimal SMTP receiver on its own thread and single-threaded runtime (as a separate
-/// one-core server would be): EHLO with PIPELINING and 8BITMIME, 250 to the envelope, 354 to
-/// DATA, the message read up to the lone dot and dropped. Replies are flushed once the client's
-/// pipelined commands in the buffer are answered. It shows the outbox's own ceiling where
-/// aiosmtpd is the limit.
-fn rust_sink() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                stream.set_nodelay(true).unwrap();
-                tokio::spawn(sink_session(stream));
-            }
-        });
-    });
-    port
-}
-
-async fn sink_session(stream: tokio::net::TcpStream) -> std::io::Result<()> {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
-    let (read, mut write) = stream.into_split();
-    let mut read = tokio::io::BufReader::new(read);
-    write.write_all(b"220 sink ESMTP\r\n").await?;
-    let mut line = Vec::new();
-    let mut out = Vec::new();
-    loop {
-        line.clear();
-        if read.read_until(b'\n', &mut line).await? == 0 {
-            return Ok(());
-        }
-        let verb = line
-            .get(..4)
-            .map(<[u8]>::to_ascii_uppercase)
-            .unwrap_or_default();
-        match verb.as_slice() {
-            b"EHLO" => out.extend_from_slice(b"250-sink\r\n250-PIPELINING\r\n250 8BITMIME\r\n"),
-            b"DATA" => {
-                out.extend_from_slice(b"354 go ahead\r\n");
-                write.write_all(&out).await?;
-                out.clear();
-                loop {
-                    line.clear();
-                    if read.read_until(b'\n', &mut line).await? == 0 {
-                        return Ok(());
-                    }
-                    if line == b".\r\n" {
-                        break;
-                    }
-                }
-                out.extend_from_slice(b"250 OK\r\n");
-            }
-            b"QUIT" => {
-                out.extend_from_slice(b"221 bye\r\n");
-                write.write_all(&out).await?;
-                return Ok(());
-            }
-            _ => out.extend_from_slice(b"250 OK\r\n"),
-        }
-        if read.buffer().is_empty() {
-            write.write_all(&out).await?;
-            out.clear();
-        }
-    }
-}
-
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -169,100 +80,6 @@ fn peak_rss_mib() -> f64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .unwrap_or(0.0)
         / 1024.0
-}
-
-fn recipients(n: usize, from: usize) -> Imported {
-    let langs = [Language::Fi, Language::Sv, Language::En];
-    let sets: [&[&str]; 3] = [
-        &["email", "phone"],
-        &["national_id", "person_name", "postal_address"],
-        &["iban", "email", "credential"],
-    ];
-    Imported {
-        recipients: (from..from + n)
-            .map(|i| Recipient {
-                email: Some(format!("person{i}@example.org")),
-                name: Some(format!("Person {i}")),
-                language: langs[i % 3],
-                elements: sets[i % 3].iter().map(|s| (*s).to_owned()).collect(),
-                postal_address: None,
-            })
-            .collect(),
-        unreachable: 0,
-    }
-}
-
-async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid) -> CaseRecord {
-    let now = SystemClock.now();
-    let v = json!({
-        "kind": "breach", "how_noticed": "log review", "noticed_at": "2026-11-20T09:15:00+02:00",
-        "what_happened": "A member list was exposed.", "system": "Members",
-    });
-    let valid = validate_report(&JsonInput(v.as_object().unwrap()), now).unwrap();
-    let fast = Argon2Hasher::new(HashCost::Test);
-    let s = seal_intake(keyring, org, &valid, IssuedReceipt::new(&fast), now);
-    store.insert_intake(&s.case, &s.report, 2026).await.unwrap();
-    let case = store.case_by_id(s.case.id).await.unwrap().unwrap();
-    let key = keyring.unwrap_case_key(case.id, &case.wrapped_key).unwrap();
-    let content = serde_json::to_value(letter::draft(
-        &LetterFacts {
-            loss: breachdesk_notify::public::Loss::Disclosed,
-            organisation: "Museum Card Ltd".into(),
-            discovered_on: Some(jiff::civil::date(2026, 11, 20)),
-            measures: String::new(),
-            dpo_email: Some("dpo@museum.example".into()),
-            dpo_phone: None,
-        },
-        &Overrides::default(),
-    ))
-    .unwrap();
-    for entry in [
-        Entry::NoticeVersion {
-            notice: NoticeKind::Subjects,
-            version: 1,
-            content: content.clone(),
-        },
-        Entry::NoticeApproved {
-            notice: NoticeKind::Subjects,
-            version: 1,
-            sha256: digest(&content),
-        },
-    ] {
-        store
-            .change_case(
-                &CaseChange {
-                    case_id: case.id,
-                    entry: Some(seal_entry(&key, &entry, None)),
-                    ..CaseChange::default()
-                },
-                &AuditEvent {
-                    actor: None,
-                    org_id: Some(org),
-                    case_id: Some(case.id),
-                    action: "case.entry",
-                    detail: String::new(),
-                },
-                now,
-            )
-            .await
-            .unwrap();
-    }
-    case
-}
-
-/// The use cases over the benchmark's store, sending (and taking the letters' sender) through
-/// `courier`.
-fn app(store: &Arc<dyn Store>, master: &MasterKey, courier: Courier) -> App {
-    App::new(
-        store.clone(),
-        Arc::new(MasterKeyring::new(master)),
-        Arc::new(Argon2Hasher::new(HashCost::Test)),
-        Arc::new(SystemClock),
-        MailSettings {
-            courier: Some(Arc::new(courier)),
-            ..MailSettings::default()
-        },
-    )
 }
 
 /// Prepared messages over `connections` connections of `courier`: the server's own rate.

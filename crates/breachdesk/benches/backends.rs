@@ -1,0 +1,276 @@
+//! Backends benchmark (issue 19): the same work on `SQLite`, on `PostgreSQL` with one server, and
+//! on `PostgreSQL` with two servers sharing it, measured in one run on one machine. Not a test.
+//!
+//! - Intake: encrypted reports over HTTP from 32 concurrent clients into the real
+//!   `breachdesk-web` server, every report durable before its 201, receipt codes from a full
+//!   receipt pool (so that storage, not Argon2, is what differs); with two servers the clients
+//!   alternate between them. Afterwards every report is checked to be stored.
+//! - Letters: messages delivered from the durable outbox to the Rust SMTP sink over 4
+//!   connections per server; with two servers each delivers one of two cases at the same time.
+//!
+//! Everything shares the machine's cores: the servers, the clients, the SMTP sink and the
+//! `PostgreSQL` server itself.
+//!
+//! `cargo bench -p breachdesk --bench backends` — environment: `BENCH_REPORTS` (1000),
+//! `BENCH_CLIENTS` (32), `BENCH_DELIVER` (20000), `BENCH_DIR` (the `SQLite` disk; default a
+//! temp dir), `BREACHDESK_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`;
+//! each configuration gets a fresh schema, dropped afterwards).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::disallowed_methods,
+    clippy::doc_markdown
+)]
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use breachdesk_app::letters::DeliveryOptions;
+use breachdesk_core::clock::SystemClock;
+use breachdesk_core::ports::Store;
+use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring};
+use breachdesk_notify::{Courier, SmtpConfig, SmtpSecurity};
+use breachdesk_web::{AppState, Limits};
+use common::{app, approved_case, env, ms, new_org, pct, recipients, report, rust_sink};
+
+/// One configuration's stores: one per server, all on the same database.
+struct Setup {
+    name: &'static str,
+    stores: Vec<Arc<dyn Store>>,
+    schema: Option<breachdesk_testkit::Schema>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn setup(name: &'static str, servers: usize, postgres: bool, base: &std::path::Path) -> Setup {
+    if postgres {
+        let schema = breachdesk_testkit::Schema::create().await.unwrap();
+        let mut stores: Vec<Arc<dyn Store>> = Vec::new();
+        for _ in 0..servers {
+            stores.push(Arc::new(
+                breachdesk_store::PgStore::open_with(schema.options())
+                    .await
+                    .unwrap(),
+            ));
+        }
+        Setup {
+            name,
+            stores,
+            schema: Some(schema),
+            _dir: None,
+        }
+    } else {
+        let dir = tempfile::tempdir_in(base).unwrap();
+        let store = breachdesk_store::connect(None, dir.path()).await.unwrap();
+        Setup {
+            name,
+            stores: vec![store],
+            schema: None,
+            _dir: Some(dir),
+        }
+    }
+}
+
+struct Intake {
+    rate: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// Serves each store and sends `total` reports from `clients` clients, alternating servers.
+fn intake(rt: &tokio::runtime::Runtime, s: &Setup, master: &MasterKey, clients: usize, total: usize) -> Intake {
+    let per_server = total.div_ceil(s.stores.len());
+    let (bases, shutdowns, pools) = rt.block_on(async {
+        new_org(&*s.stores[0]).await;
+        let mut bases = Vec::new();
+        let mut shutdowns = Vec::new();
+        let mut states = Vec::new();
+        for store in &s.stores {
+            let state = AppState::new(
+                store.clone(),
+                MasterKeyring::new(master),
+                Argon2Hasher::new(HashCost::Owasp),
+                Arc::new(SystemClock),
+                Limits {
+                    intake_per_minute: 0,
+                    receipt_pool: per_server,
+                    ..Limits::default()
+                },
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            bases.push(format!("http://{}", listener.local_addr().unwrap()));
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            tokio::spawn(breachdesk_web::serve(listener, state.clone(), async move {
+                let _ = rx.await;
+            }));
+            shutdowns.push(tx);
+            states.push(state);
+        }
+        (bases, shutdowns, states)
+    });
+    // Let the pools fill, as they would while the servers wait for reports.
+    let started = Instant::now();
+    while pools.iter().any(|p| p.app().receipts_ready() < per_server) {
+        assert!(started.elapsed() < Duration::from_mins(10), "pools do not fill");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (elapsed, mut latencies) = client_rt.block_on(async {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(clients)
+            .build()
+            .unwrap();
+        let next = Arc::new(AtomicUsize::new(0));
+        let t = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..clients {
+            let (http, next, bases) = (http.clone(), next.clone(), bases.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= total {
+                        break;
+                    }
+                    let url = format!("{}/api/v1/orgs/uni/reports", bases[i % bases.len()]);
+                    let start = Instant::now();
+                    let r = http.post(&url).json(&report(i)).send().await.unwrap();
+                    assert_eq!(r.status(), 201);
+                    r.bytes().await.unwrap();
+                    lat.push(start.elapsed());
+                }
+                lat
+            }));
+        }
+        let mut all = Vec::new();
+        for task in tasks {
+            all.extend(task.await.unwrap());
+        }
+        (t.elapsed(), all)
+    });
+    latencies.sort_unstable();
+    let stored = rt.block_on(async {
+        let org = s.stores[0].org_by_slug("uni").await.unwrap().unwrap();
+        s.stores[0]
+            .list_cases(
+                &[org.id],
+                None,
+                breachdesk_core::ports::Page {
+                    limit: 100_000,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap()
+            .len()
+    });
+    assert_eq!(stored, total, "every accepted report is stored");
+    for tx in shutdowns {
+        let _ = tx.send(());
+    }
+    Intake {
+        rate: total as f64 / elapsed.as_secs_f64(),
+        p50: pct(&latencies, 0.50),
+        p99: pct(&latencies, 0.99),
+    }
+}
+
+/// Delivers `total` letters to the sink at `port`: one case per server, all at once.
+fn letters(rt: &tokio::runtime::Runtime, s: &Setup, master: &MasterKey, port: u16, total: usize) -> f64 {
+    let smtp = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(port),
+        security: SmtpSecurity::None,
+        from: "BreachDesk <breachdesk@museum.example>".into(),
+        username: None,
+        password: None,
+        timeout_secs: Some(30),
+    };
+    rt.block_on(async {
+        let keyring = MasterKeyring::new(master);
+        let org = s.stores[0].org_by_slug("uni").await.unwrap().unwrap().id;
+        let per = total / s.stores.len();
+        let mut runs = Vec::new();
+        for (i, store) in s.stores.iter().enumerate() {
+            let case = approved_case(&**store, &keyring, org).await;
+            let app = app(store, master, Courier::new(&smtp).unwrap());
+            app.import_recipients(&case, None, &recipients(per, i * per), false)
+                .await
+                .unwrap();
+            app.queue_letters(&case, None).await.unwrap();
+            runs.push((app, case));
+        }
+        let t = Instant::now();
+        let sent = futures::future::join_all(runs.iter().map(|(app, case)| {
+            app.deliver_letters(
+                case,
+                None,
+                DeliveryOptions {
+                    connections: 4,
+                    per_second: None,
+                    batch: 20,
+                    wait_for_lease: true,
+                },
+                &|_| {},
+            )
+        }))
+        .await;
+        let e = t.elapsed();
+        let sent: u64 = sent.into_iter().map(|r| r.unwrap().sent).sum();
+        assert_eq!(sent as usize, per * s.stores.len());
+        sent as f64 / e.as_secs_f64()
+    })
+}
+
+fn main() {
+    let total = env("BENCH_REPORTS", 1000);
+    let clients = env("BENCH_CLIENTS", 32);
+    let deliver = env("BENCH_DELIVER", 20_000);
+    let base = tempfile::tempdir_in(
+        std::env::var("BENCH_DIR").unwrap_or_else(|_| std::env::temp_dir().display().to_string()),
+    )
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    println!("# BreachDesk backends benchmark");
+    println!(
+        "cores: {}, reports: {total} from {clients} clients, letters: {deliver}, SQLite dir: {}",
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+        base.path().display()
+    );
+    let port = rust_sink();
+    println!("| configuration | intake reports/s | p50 | p99 | letters delivered/s |");
+    println!("|---|---|---|---|---|");
+    for (name, servers, postgres) in [
+        ("SQLite, one server", 1, false),
+        ("PostgreSQL, one server", 1, true),
+        ("PostgreSQL, two servers", 2, true),
+    ] {
+        let master = MasterKey::generate();
+        let s = rt.block_on(setup(name, servers, postgres, base.path()));
+        let i = intake(&rt, &s, &master, clients, total);
+        let l = letters(&rt, &s, &master, port, deliver);
+        println!(
+            "| {} | {:.0} | {:.0} ms | {:.0} ms | {l:.0} |",
+            s.name,
+            i.rate,
+            ms(i.p50),
+            ms(i.p99)
+        );
+        if let Some(schema) = s.schema {
+            rt.block_on(schema.drop_schema());
+        }
+    }
+}
