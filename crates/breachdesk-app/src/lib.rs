@@ -6,8 +6,9 @@
 //! (`handling`: who may see and do what, status, scope, merges, attachments, assignment, shares,
 //! decisions, record entries), roles, accounts and tokens under separation of duties
 //! (`access`), deadline reminders (`reminders`), the letters to data subjects (`letters`) and a
-//! leak scan into a case (`scan_import`). Still in `breachdesk-web` and moving here next:
-//! sign-in and sessions (`desk/auth.rs`), account creation (`desk/admin.rs`), the use-case
+//! leak scan into a case (`scan_import`), handler sessions (`sessions`), signing in (`sign_in`: the
+//! password step; `second_factor`: codes, enrolment, setup links). Still in `breachdesk-web` and
+//! moving here next: account creation (`desk/admin.rs`), the use-case
 //! parts of the notice pages (`desk/notices.rs`, `desk/templates.rs`).
 
 pub mod access;
@@ -20,6 +21,9 @@ mod receipt_throttle;
 mod receipts;
 pub mod reminders;
 pub mod scan_import;
+pub mod second_factor;
+pub mod sessions;
+pub mod sign_in;
 
 pub use error::AppError;
 pub use rate::RateLimit;
@@ -133,6 +137,10 @@ pub struct Parts {
     pub mail: MailSettings,
     pub(crate) intake: Intake,
     pub(crate) texts: Arc<dyn Texts>,
+    pub(crate) sessions: sessions::SessionSettings,
+    pub(crate) lock_out: sign_in::LockOut,
+    /// See [`App::dummy_password_hash`].
+    pub(crate) dummy_password_hash: std::sync::OnceLock<String>,
 }
 
 impl std::fmt::Debug for Parts {
@@ -194,7 +202,35 @@ impl App {
             mail,
             intake,
             texts: Arc::new(Ids),
+            sessions: sessions::SessionSettings::default(),
+            lock_out: sign_in::LockOut::default(),
+            dummy_password_hash: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// Sets the account lock-out after wrong passwords or codes. Call before the application is
+    /// shared.
+    ///
+    /// # Panics
+    /// When the application is already shared.
+    #[must_use]
+    pub fn with_lock_out(mut self, lock_out: sign_in::LockOut) -> Self {
+        Arc::get_mut(&mut self.0)
+            .expect("the lock-out is set before the application is shared")
+            .lock_out = lock_out;
+        self
+    }
+
+    /// Sets how long sessions live. Call before the application is shared.
+    ///
+    /// # Panics
+    /// When the application is already shared.
+    #[must_use]
+    pub fn with_sessions(mut self, settings: sessions::SessionSettings) -> Self {
+        Arc::get_mut(&mut self.0)
+            .expect("sessions are set before the application is shared")
+            .sessions = settings;
+        self
     }
 
     /// Sets the texts of outgoing mail. Call before the application is shared.
@@ -232,7 +268,11 @@ impl App {
     /// Receipt codes hashed ahead of time and waiting in the pool (0 when the pool is off).
     #[must_use]
     pub fn receipts_ready(&self) -> usize {
-        self.0.intake.pool.as_ref().map_or(0, receipts::ReceiptPool::ready)
+        self.0
+            .intake
+            .pool
+            .as_ref()
+            .map_or(0, receipts::ReceiptPool::ready)
     }
 
     /// The parts, for the adapters that have not moved their use cases here yet.

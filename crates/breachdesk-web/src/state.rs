@@ -1,4 +1,4 @@
-//! What every handler shares: the store, the keyring, the hasher, the clock, translations and
+//! What every handler shares: the store, the keyring, the clock, translations and
 //! the limits.
 
 use std::sync::Arc;
@@ -96,12 +96,9 @@ pub use breachdesk_app::MailSettings;
 pub(crate) struct Inner {
     pub store: Arc<dyn Store>,
     pub keyring: Arc<MasterKeyring>,
-    pub hasher: Arc<Argon2Hasher>,
     pub clock: Arc<dyn Clock>,
     pub i18n: Arc<I18n>,
     pub limits: Limits,
-    /// Verified against when an e-mail address is unknown at sign-in, for the same reason.
-    pub dummy_password_hash: String,
     /// The last writer probe of the health checks and when it ran: one probe at a time, its
     /// answer reused for a second, so that a flood of `/readyz` cannot occupy the one writer.
     pub writer_probe: tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>,
@@ -141,15 +138,13 @@ impl AppState {
         clock: Arc<dyn Clock>,
         limits: Limits,
     ) -> Self {
-        let dummy_password_hash =
-            breachdesk_core::ports::SecretHasher::hash(&hasher, "not a password of anyone at all");
         let hasher = Arc::new(hasher);
         let keyring = Arc::new(keyring);
         let i18n = Arc::new(I18n::load());
         let app = breachdesk_app::App::with_intake(
             store.clone(),
             keyring.clone(),
-            hasher.clone(),
+            hasher,
             clock.clone(),
             MailSettings::default(),
             &breachdesk_app::IntakeSettings {
@@ -158,13 +153,19 @@ impl AppState {
                 receipt_lockout: limits.receipt_lockout,
             },
         )
-        .with_texts(i18n.clone());
+        .with_texts(i18n.clone())
+        .with_lock_out(breachdesk_app::sign_in::LockOut {
+            max_failures: limits.max_login_failures,
+            duration: limits.login_lockout,
+        })
+        .with_sessions(breachdesk_app::sessions::SessionSettings {
+            idle: limits.session_idle,
+            absolute: limits.session_absolute,
+        });
         Self(Arc::new(Inner {
-            dummy_password_hash,
             writer_probe: tokio::sync::Mutex::new(None),
             store,
             keyring,
-            hasher,
             clock,
             i18n,
             limits,

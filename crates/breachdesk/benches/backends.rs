@@ -2,9 +2,11 @@
 //! on `PostgreSQL` with two servers sharing it, measured in one run on one machine. Not a test.
 //!
 //! - Intake: encrypted reports over HTTP from 32 concurrent clients into the real
-//!   `breachdesk-web` server, every report durable before its 201, receipt codes from a full
-//!   receipt pool (so that storage, not Argon2, is what differs); with two servers the clients
-//!   alternate between them. Afterwards every report is checked to be stored.
+//!   `breachdesk-web` server, every report durable before its 201; with two servers the clients
+//!   alternate between them. Afterwards every report is checked to be stored. Receipt codes are
+//!   hashed at the test cost, inline: at OWASP cost Argon2 is > 95 % of an intake (see the
+//!   intake benchmark) and a receipt pool refilling in the background would take the two cores
+//!   from the servers — once per server — so the figures would compare hashing, not storage.
 //! - Letters: messages delivered from the durable outbox to the Rust SMTP sink over 4
 //!   connections per server; with two servers each delivers one of two cases at the same time.
 //!
@@ -47,7 +49,12 @@ struct Setup {
     _dir: Option<tempfile::TempDir>,
 }
 
-async fn setup(name: &'static str, servers: usize, postgres: bool, base: &std::path::Path) -> Setup {
+async fn setup(
+    name: &'static str,
+    servers: usize,
+    postgres: bool,
+    base: &std::path::Path,
+) -> Setup {
     if postgres {
         let schema = breachdesk_testkit::Schema::create().await.unwrap();
         let mut stores: Vec<Arc<dyn Store>> = Vec::new();
@@ -83,42 +90,39 @@ struct Intake {
 }
 
 /// Serves each store and sends `total` reports from `clients` clients, alternating servers.
-fn intake(rt: &tokio::runtime::Runtime, s: &Setup, master: &MasterKey, clients: usize, total: usize) -> Intake {
-    let per_server = total.div_ceil(s.stores.len());
-    let (bases, shutdowns, pools) = rt.block_on(async {
+fn intake(
+    rt: &tokio::runtime::Runtime,
+    s: &Setup,
+    master: &MasterKey,
+    clients: usize,
+    total: usize,
+) -> Intake {
+    let (bases, shutdowns) = rt.block_on(async {
         new_org(&*s.stores[0]).await;
         let mut bases = Vec::new();
         let mut shutdowns = Vec::new();
-        let mut states = Vec::new();
         for store in &s.stores {
             let state = AppState::new(
                 store.clone(),
                 MasterKeyring::new(master),
-                Argon2Hasher::new(HashCost::Owasp),
+                Argon2Hasher::new(HashCost::Test),
                 Arc::new(SystemClock),
                 Limits {
                     intake_per_minute: 0,
-                    receipt_pool: per_server,
+                    receipt_pool: 0,
                     ..Limits::default()
                 },
             );
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             bases.push(format!("http://{}", listener.local_addr().unwrap()));
             let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            tokio::spawn(breachdesk_web::serve(listener, state.clone(), async move {
+            tokio::spawn(breachdesk_web::serve(listener, state, async move {
                 let _ = rx.await;
             }));
             shutdowns.push(tx);
-            states.push(state);
         }
-        (bases, shutdowns, states)
+        (bases, shutdowns)
     });
-    // Let the pools fill, as they would while the servers wait for reports.
-    let started = Instant::now();
-    while pools.iter().any(|p| p.app().receipts_ready() < per_server) {
-        assert!(started.elapsed() < Duration::from_mins(10), "pools do not fill");
-        std::thread::sleep(Duration::from_millis(200));
-    }
     let client_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -185,7 +189,13 @@ fn intake(rt: &tokio::runtime::Runtime, s: &Setup, master: &MasterKey, clients: 
 }
 
 /// Delivers `total` letters to the sink at `port`: one case per server, all at once.
-fn letters(rt: &tokio::runtime::Runtime, s: &Setup, master: &MasterKey, port: u16, total: usize) -> f64 {
+fn letters(
+    rt: &tokio::runtime::Runtime,
+    s: &Setup,
+    master: &MasterKey,
+    port: u16,
+    total: usize,
+) -> f64 {
     let smtp = SmtpConfig {
         host: "127.0.0.1".into(),
         port: Some(port),

@@ -275,4 +275,3 @@ fn http_phase(
         ms(*latencies.last().unwrap()),
     );
 }
-

@@ -9,8 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use breachdesk_core::audit::AuditEvent;
-use breachdesk_core::ports::{Aad, SecretHasher, SessionStage, SetupPurpose, UserAuth};
+use breachdesk_core::ports::{Aad, SessionStage, SetupPurpose, UserAuth};
 use breachdesk_core::report::{Language, is_plausible_email};
 use breachdesk_crypto::TotpSecret;
 use rand::RngCore;
@@ -23,6 +22,7 @@ use crate::pages::csrf;
 use crate::pages::view::{LangLink, Tr, language_links};
 use crate::service::ServiceError;
 use crate::state::AppState;
+use breachdesk_app::sign_in::PasswordStep;
 
 /// Shortest password accepted (NIST SP 800-63B asks at least 8; handlers guard special
 /// categories of data, so more).
@@ -31,7 +31,6 @@ pub const MAX_PASSWORD: usize = 256;
 /// Recovery codes issued at enrolment.
 pub const RECOVERY_CODES: usize = 10;
 /// How long the first administrator's setup link stays valid.
-pub const FIRST_ADMIN_LINK_VALID: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
 #[derive(Debug, Deserialize, Default)]
 pub struct LangQuery {
@@ -58,14 +57,6 @@ fn with_cookie(mut r: Response, cookie: HeaderValue) -> Response {
     r
 }
 
-fn totp_aad(user: Uuid) -> Aad {
-    Aad {
-        table: "users",
-        column: "totp_secret",
-        row: user,
-    }
-}
-
 fn pending_aad(user: Uuid) -> Aad {
     Aad {
         table: "users",
@@ -75,53 +66,18 @@ fn pending_aad(user: Uuid) -> Aad {
 }
 
 async fn audit(state: &AppState, actor: Option<Uuid>, action: &'static str, detail: &str) {
-    let event = AuditEvent {
-        actor,
-        org_id: None,
-        case_id: None,
-        action,
-        detail: detail.to_owned(),
-    };
-    if let Err(e) = state.0.store.append_audit(&[event], state.now()).await {
-        tracing::error!(error = %e, action, "audit entry failed");
-    }
+    state.app().audit_account(actor, action, detail).await;
 }
-
-/// How long the link to replace an operator-printed password stays valid.
-const PASSWORD_CHANGE_LINK_VALID: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
 
 impl AppState {
     /// On an installation without accounts: a one-time link (token) for the first
     /// administrator, valid for a day. `None` once any account exists.
-    pub async fn first_admin_setup_token(
-        &self,
-    ) -> Result<Option<String>, breachdesk_core::ports::StoreError> {
-        if self.0.store.count_users().await? > 0 {
-            return Ok(None);
-        }
-        let (token, digest) = session::new_token();
-        let now = self.now();
-        self.0
-            .store
-            .create_setup_token(
-                &digest,
-                None,
-                SetupPurpose::FirstAdmin,
-                now,
-                now + FIRST_ADMIN_LINK_VALID,
-            )
-            .await?;
-        Ok(Some(token))
+    pub async fn first_admin_setup_token(&self) -> Result<Option<String>, ServiceError> {
+        self.app().first_admin_setup_token().await
     }
 
     async fn hash_secret(&self, secret: String) -> Result<String, ServiceError> {
-        let inner = self.0.clone();
-        Ok(tokio::task::spawn_blocking(move || inner.hasher.hash(&secret)).await?)
-    }
-
-    async fn verify_secret(&self, secret: String, phc: String) -> Result<bool, ServiceError> {
-        let inner = self.0.clone();
-        Ok(tokio::task::spawn_blocking(move || inner.hasher.verify(&secret, &phc)).await?)
+        self.app().hash_secret(secret).await
     }
 
     /// Counts a sign-in attempt of `ip`; `true` beyond the limit, and also when the counters
@@ -146,20 +102,9 @@ impl AppState {
     }
 
     /// Reserves an attempt against the account before it is verified; `false` when the
-    /// account is locked (see `Store::reserve_login_attempt`).
+    /// account is locked.
     async fn reserve_attempt(&self, user: &UserAuth) -> Result<bool, ServiceError> {
-        let limits = &self.0.limits;
-        let now = self.now();
-        Ok(self
-            .0
-            .store
-            .reserve_login_attempt(
-                user.id,
-                limits.max_login_failures,
-                now + limits.login_lockout,
-                now,
-            )
-            .await?)
+        self.app().reserve_login_attempt(user.id).await
     }
 }
 
@@ -307,71 +252,22 @@ pub async fn sign_in_submit(
         );
     }
     let email = form.email.trim().to_lowercase();
-    let user = match state.0.store.user_auth_by_email(&email).await {
-        Ok(u) => u,
-        Err(e) => return internal(&e.into()),
-    };
-    // The attempt is counted before the password is verified, so that concurrent attempts
-    // cannot outrun the lock-out (issue 17).
-    let reserved = match &user {
-        Some(u) if !u.disabled => match state.reserve_attempt(u).await {
-            Ok(r) => r,
-            Err(e) => return internal(&e),
-        },
-        _ => false,
-    };
-    let hash = user.as_ref().map_or_else(
-        || state.0.dummy_password_hash.clone(),
-        |u| u.password_hash.clone(),
-    );
-    // Verified even for unknown or locked accounts, so that timing tells nothing.
-    let ok = match state.verify_secret(form.password.clone(), hash).await {
-        Ok(ok) => ok,
+    let step = match state
+        .app()
+        .sign_in_password(&email, form.password.clone())
+        .await
+    {
+        Ok(step) => step,
         Err(e) => return internal(&e),
     };
-    let Some(user) = user else {
-        return again(StatusCode::UNAUTHORIZED, "desk-sign-in-failed", email);
-    };
-    if !ok || !reserved || user.disabled {
-        if !ok && reserved {
-            audit(&state, Some(user.id), "auth.failed", "password").await;
+    let (next_stage, token) = match step {
+        PasswordStep::Refused => {
+            return again(StatusCode::UNAUTHORIZED, "desk-sign-in-failed", email);
         }
-        tracing::warn!(user_id = %user.id, locked = !reserved, "sign-in refused");
-        return again(StatusCode::UNAUTHORIZED, "desk-sign-in-failed", email);
-    }
-    if let Err(e) = state.0.store.release_login_attempt(user.id).await {
-        return internal(&e.into());
-    }
-    if user.password_change_required {
-        // A password printed on the operator's console is replaced before anything else
-        // (issue 17): a one-time link of the account's own, valid briefly, to choose one.
-        let (token, digest) = session::new_token();
-        let now = state.now();
-        if let Err(e) = state
-            .0
-            .store
-            .create_setup_token(
-                &digest,
-                Some(user.id),
-                SetupPurpose::Account,
-                now,
-                now + PASSWORD_CHANGE_LINK_VALID,
-            )
-            .await
-        {
-            return internal(&e.into());
+        PasswordStep::ChangePassword { token } => {
+            return Redirect::to(&format!("/setup/{token}?lang={}", lang.as_str())).into_response();
         }
-        audit(&state, Some(user.id), "auth.password_change_required", "").await;
-        return Redirect::to(&format!("/setup/{token}?lang={}", lang.as_str())).into_response();
-    }
-    let next_stage = if user.totp_secret.is_some() {
-        SessionStage::Password
-    } else {
-        SessionStage::Enrol
-    };
-    let token = match session::start(&state, user.id, next_stage).await {
-        Ok(t) => t,
-        Err(e) => return internal(&e),
+        PasswordStep::Next { stage, token } => (stage, token),
     };
     let next = if next_stage == SessionStage::Password {
         "/sign-in/code"
@@ -386,12 +282,7 @@ pub async fn sign_in_submit(
 
 /// The second step is done: the old token ends and a new, fully signed-in one begins.
 async fn promote(state: &AppState, pending: &Pending, how: &str) -> Result<String, ServiceError> {
-    session::end(state, &pending.session).await?;
-    state.0.store.reset_login_failures(pending.user.id).await?;
-    let token = session::start(state, pending.user.id, SessionStage::Full).await?;
-    audit(state, Some(pending.user.id), "auth.sign_in", how).await;
-    tracing::info!(user_id = %pending.user.id, how, "signed in");
-    Ok(token)
+    state.app().promote_session(&pending.session, how).await
 }
 
 // -- Second factor -----------------------------------------------------------------------------
@@ -415,14 +306,6 @@ pub struct CodeForm {
     csrf_token: String,
     #[serde(default)]
     code: String,
-}
-
-/// A recovery code as issued: three groups of four lower-case base32 letters and digits.
-fn looks_like_recovery_code(s: &str) -> bool {
-    s.len() == 14
-        && s.split('-').count() == 3
-        && s.bytes()
-            .all(|b| b == b'-' || b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
 }
 
 pub async fn code_submit(
@@ -495,32 +378,7 @@ async fn check_code(
     user: &UserAuth,
     typed: &str,
 ) -> Result<Option<&'static str>, ServiceError> {
-    let store = &state.0.store;
-    if typed.len() == 6 && typed.bytes().all(|b| b.is_ascii_digit()) {
-        let Some(sealed) = &user.totp_secret else {
-            return Ok(None);
-        };
-        let plain = state.0.keyring.open_secret(&totp_aad(user.id), sealed)?;
-        let secret = TotpSecret::from_bytes(&plain)
-            .map_err(|_| breachdesk_core::ports::CryptoError::Malformed)?;
-        let unix = u64::try_from(state.now().as_second()).unwrap_or(0);
-        if let Some(step) = secret.matching_step(typed, unix)
-            && store.accept_totp_step(user.id, step).await?
-        {
-            return Ok(Some("totp"));
-        }
-        return Ok(None);
-    }
-    if looks_like_recovery_code(typed) {
-        for (row, phc) in store.recovery_codes(user.id).await? {
-            if state.verify_secret(typed.to_owned(), phc).await?
-                && store.use_recovery_code(row, state.now()).await?
-            {
-                return Ok(Some("recovery_code"));
-            }
-        }
-    }
-    Ok(None)
+    state.app().check_second_factor(user, typed).await
 }
 
 // -- Enrolment ---------------------------------------------------------------------------------
@@ -660,20 +518,10 @@ pub async fn enrol_submit(
             Err(e) => return internal(&e),
         }
     }
-    let sealed = state
-        .0
-        .keyring
-        .seal_secret(&totp_aad(pending.user.id), secret.as_bytes());
-    let store = &state.0.store;
-    let result = async {
-        store
-            .enrol_totp(pending.user.id, &sealed, &hashes, state.now())
-            .await?;
-        store.accept_totp_step(pending.user.id, step).await?;
-        audit(&state, Some(pending.user.id), "auth.totp_enrolled", "").await;
-        promote(&state, &pending, "totp_enrolment").await
-    }
-    .await;
+    let result = state
+        .app()
+        .enrol_second_factor(&pending.session, &secret, step, &hashes)
+        .await;
     match result {
         Ok(token) => {
             let page = RecoveryCodesPage {
@@ -719,25 +567,6 @@ pub async fn sign_out(
 
 // -- Setup links -------------------------------------------------------------------------------
 
-async fn setup_target(
-    state: &AppState,
-    token: &str,
-) -> Result<Option<(SetupPurpose, Option<Uuid>)>, ServiceError> {
-    let digest = breachdesk_crypto::token_digest(token);
-    let now = state.now();
-    for purpose in [SetupPurpose::FirstAdmin, SetupPurpose::Account] {
-        if let Some(user) = state
-            .0
-            .store
-            .peek_setup_token(&digest, purpose, now)
-            .await?
-        {
-            return Ok(Some((purpose, user)));
-        }
-    }
-    Ok(None)
-}
-
 fn setup_invalid(state: &AppState, lang: Language) -> Response {
     crate::pages::message(
         state,
@@ -755,8 +584,8 @@ pub async fn setup_page(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let lang = language_of(q.lang.as_deref(), &headers);
-    let target = match setup_target(&state, &token).await {
-        Ok(Some(t)) => t,
+    let link = match state.app().setup_link(&token).await {
+        Ok(Some(l)) => l,
         Ok(None) => return setup_invalid(&state, lang),
         Err(e) => return internal(&e),
     };
@@ -767,7 +596,7 @@ pub async fn setup_page(
         switch: language_links(&state.0.i18n, lang, &action),
         csrf,
         action,
-        first_admin: target.0 == SetupPurpose::FirstAdmin,
+        first_admin: link.purpose == SetupPurpose::FirstAdmin,
         email: String::new(),
         name: String::new(),
         errors: Vec::new(),
@@ -814,20 +643,13 @@ pub async fn setup_submit(
     Form(form): Form<SetupForm>,
 ) -> Response {
     let lang = language_of(q.lang.as_deref(), &headers);
-    let (purpose, user_id) = match setup_target(&state, &token).await {
-        Ok(Some(t)) => t,
+    let link = match state.app().setup_link(&token).await {
+        Ok(Some(l)) => l,
         Ok(None) => return setup_invalid(&state, lang),
         Err(e) => return internal(&e),
     };
-    let first_admin = purpose == SetupPurpose::FirstAdmin;
-    let existing = match user_id {
-        Some(id) => match state.0.store.user_auth_by_id(id).await {
-            Ok(Some(u)) => Some(u),
-            Ok(None) => return setup_invalid(&state, lang),
-            Err(e) => return internal(&e.into()),
-        },
-        None => None,
-    };
+    let first_admin = link.purpose == SetupPurpose::FirstAdmin;
+    let existing = link.user.clone();
     let email = existing
         .as_ref()
         .map_or_else(|| form.email.trim().to_lowercase(), |u| u.email.clone());
@@ -867,53 +689,20 @@ pub async fn setup_submit(
         Ok(h) => h,
         Err(e) => return internal(&e),
     };
-    let store = &state.0.store;
-    let now = state.now();
-    let digest = breachdesk_crypto::token_digest(&token);
-    let result: Result<Uuid, ServiceError> = async {
-        // Claimed first: a link works once, even when two people race for it.
-        if !store.take_setup_token(&digest, now).await? {
-            return Err(ServiceError::NotFound);
-        }
-        let id = if let Some(u) = &existing {
-            store.set_password(u.id, &hash).await?;
-            store.reset_login_failures(u.id).await?;
-            u.id
-        } else {
-            let (id, created) = store
-                .ensure_user(&breachdesk_core::ports::NewUser {
-                    id: Uuid::now_v7(),
-                    email: email.clone(),
-                    password_hash: hash,
-                    created_at: now,
-                })
-                .await?;
-            if !created {
-                return Err(ServiceError::NotFound);
-            }
-            store.set_installation_admin(id).await?;
-            id
-        };
-        if !name.is_empty() {
-            store.set_display_name(id, &name).await?;
-        }
-        Ok(id)
-    }
-    .await;
+    let result = state
+        .app()
+        .complete_setup(
+            &token,
+            &link,
+            breachdesk_app::second_factor::NewPassword {
+                email: &email,
+                name: &name,
+                password_hash: hash,
+            },
+        )
+        .await;
     match result {
-        Ok(id) => {
-            audit(
-                &state,
-                Some(id),
-                "account.setup",
-                if first_admin {
-                    "first_admin"
-                } else {
-                    "account"
-                },
-            )
-            .await;
-            tracing::info!(user_id = %id, first_admin, "account set up");
+        Ok(_) => {
             Redirect::to(&format!("/sign-in?done=setup&lang={}", lang.as_str())).into_response()
         }
         Err(ServiceError::NotFound) => setup_invalid(&state, lang),

@@ -242,4 +242,3 @@ pub fn app(store: &Arc<dyn Store>, master: &MasterKey, courier: Courier) -> App 
         },
     )
 }
-
