@@ -553,3 +553,81 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// The holder of an API token (its digest is looked up; expired and revoked tokens, and
+    /// disabled accounts, have none) and the token's scope.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn api_principal(
+        &self,
+        token: &str,
+    ) -> Result<Option<(Principal, TokenScope)>, ServiceError> {
+        let digest = breachdesk_crypto::token_digest(token);
+        Ok(self.0.store.principal_by_token(&digest, self.now()).await?)
+    }
+}
+
+/// How long a new account's setup link stays valid.
+pub const ACCOUNT_LINK_VALID: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+
+impl App {
+    /// Writes an audit entry; a failure is logged, not returned (what it records has happened).
+    pub async fn record(&self, event: AuditEvent) {
+        let action = event.action;
+        if let Err(e) = self.0.store.append_audit(&[event], self.now()).await {
+            tracing::error!(error = %e, action, "audit entry failed");
+        }
+    }
+
+    /// Creates an organisation (the caller has checked who may).
+    ///
+    /// # Errors
+    /// A conflict when the slug is taken; a storage error otherwise.
+    pub async fn create_org(
+        &self,
+        new: &breachdesk_core::org::NewOrganisation,
+        ref_prefix: &str,
+    ) -> Result<Organisation, StoreError> {
+        self.0
+            .store
+            .create_org(new, Uuid::now_v7(), ref_prefix, self.now())
+            .await
+    }
+
+    /// The account with this address, made if there is none; a new account has no usable
+    /// password until its owner follows the one-time setup link returned with it (valid for a
+    /// week).
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn ensure_account(&self, email: &str) -> Result<(Uuid, Option<String>), StoreError> {
+        let now = self.now();
+        let (id, created) = self
+            .0
+            .store
+            .ensure_user(&breachdesk_core::ports::NewUser {
+                id: Uuid::now_v7(),
+                email: email.to_owned(),
+                password_hash: "!unset".into(),
+                created_at: now,
+            })
+            .await?;
+        if !created {
+            return Ok((id, None));
+        }
+        let (token, digest) = crate::sessions::new_token();
+        self.0
+            .store
+            .create_setup_token(
+                &digest,
+                Some(id),
+                breachdesk_core::ports::SetupPurpose::Account,
+                now,
+                now + ACCOUNT_LINK_VALID,
+            )
+            .await?;
+        Ok((id, Some(token)))
+    }
+}

@@ -791,3 +791,22 @@ impl App {
         .await
     }
 }
+
+impl App {
+    /// The cases a handler may read, newest first: their organisations' cases (for roles that
+    /// read cases) and those shared with them by name — as the desk shows them.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn cases_of(
+        &self,
+        principal: &Principal,
+        page: breachdesk_core::ports::Page,
+    ) -> Result<Vec<breachdesk_core::case::CaseSummary>, ServiceError> {
+        Ok(self
+            .0
+            .store
+            .list_cases(&principal.readable_orgs(), Some(principal.user_id), page)
+            .await?)
+    }
+}

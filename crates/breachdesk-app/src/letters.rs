@@ -662,6 +662,17 @@ impl App {
         Ok(total)
     }
 
+    /// The recipient numbers of the case's failed letters and the servers' reply codes.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn failed_letters(
+        &self,
+        case: &CaseRecord,
+    ) -> Result<Vec<(u64, String)>, LetterError> {
+        Ok(self.0.store.failed_messages(case.id).await?)
+    }
+
     /// The case's outbox and recipient counts, for the progress shown in the desk and the CLI.
     pub async fn letter_progress(
         &self,

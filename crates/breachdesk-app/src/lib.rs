@@ -14,8 +14,10 @@
 pub mod access;
 mod error;
 pub mod handling;
+pub mod health;
 pub mod intake;
 pub mod letters;
+pub mod notices;
 mod rate;
 mod receipt_throttle;
 mod receipts;
@@ -24,6 +26,7 @@ pub mod scan_import;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+pub mod views;
 
 pub use error::AppError;
 pub use rate::RateLimit;
@@ -139,6 +142,8 @@ pub struct Parts {
     pub(crate) texts: Arc<dyn Texts>,
     pub(crate) sessions: sessions::SessionSettings,
     pub(crate) lock_out: sign_in::LockOut,
+    /// The last writer probe of the health checks.
+    pub(crate) last_probe: health::LastProbe,
     /// See [`App::dummy_password_hash`].
     pub(crate) dummy_password_hash: std::sync::OnceLock<String>,
 }
@@ -205,6 +210,7 @@ impl App {
             sessions: sessions::SessionSettings::default(),
             lock_out: sign_in::LockOut::default(),
             dummy_password_hash: std::sync::OnceLock::new(),
+            last_probe: tokio::sync::Mutex::new(None),
         }))
     }
 

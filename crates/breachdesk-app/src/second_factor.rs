@@ -20,6 +20,15 @@ pub fn totp_aad(user: Uuid) -> Aad {
     }
 }
 
+/// Where a secret offered for enrolment travels sealed (in the enrolment form, and back).
+fn pending_aad(user: Uuid) -> Aad {
+    Aad {
+        table: "users",
+        column: "totp_pending",
+        row: user,
+    }
+}
+
 /// What a setup link is for, and whose account it sets up (none: the first administrator's,
 /// made by the link).
 #[derive(Debug, Clone)]
@@ -40,6 +49,26 @@ pub struct NewPassword<'a> {
 }
 
 impl App {
+    /// Seals an authenticator secret offered for enrolment, so that the form can carry it: it
+    /// opens only for this account and only under this installation's master key.
+    #[must_use]
+    pub fn seal_offered_secret(&self, user: Uuid, secret: &TotpSecret) -> Vec<u8> {
+        self.0
+            .keyring
+            .seal_secret(&pending_aad(user), secret.as_bytes())
+    }
+
+    /// Opens what [`App::seal_offered_secret`] sealed for this account.
+    #[must_use]
+    pub fn open_offered_secret(&self, user: Uuid, sealed: &[u8]) -> Option<TotpSecret> {
+        let plain = self
+            .0
+            .keyring
+            .open_secret(&pending_aad(user), sealed)
+            .ok()?;
+        TotpSecret::from_bytes(&plain).ok()
+    }
+
     /// Checks a code of the second step: a TOTP code (each time step accepted once) or an
     /// unused recovery code (then used up). Returns how, or `None` when it is not valid.
     ///

@@ -110,58 +110,26 @@ pub fn router(state: AppState) -> Router {
     }))
 }
 
-/// Liveness: the database answers reads, and the writer is not known to be broken. After a
-/// storage fault (disk full, I/O error, read-only, locked) the writer is probed with a real write
-/// until one commits again.
+/// Liveness (`breachdesk_app::health`): the database answers reads, and the writer is not known
+/// to be broken (after a storage fault, a real write must commit).
 async fn healthz(State(state): State<AppState>) -> Response {
-    if let Err(e) = state.0.store.ping().await {
-        tracing::error!(error = %e, "health check: database does not answer");
-        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
-    }
-    if state.0.store.writer_fault().is_some() {
-        return writer_probe(&state).await;
-    }
-    (StatusCode::OK, "ok\n").into_response()
+    health_response(state.app().liveness().await)
 }
 
 /// Readiness for load balancers: can this instance durably store a report right now? Always a
 /// real, fsynced write.
 async fn readyz(State(state): State<AppState>) -> Response {
-    writer_probe(&state).await
+    health_response(state.app().readiness().await)
 }
 
-async fn writer_probe(state: &AppState) -> Response {
-    // One probe at a time; a success younger than a second is reused (the writer is shared
-    // with intake, and anyone may call this endpoint). A failure is probed again, so that a
-    // healed writer shows at once.
-    let mut last = state.0.writer_probe.lock().await;
-    let fresh = last
-        .as_ref()
-        .filter(|(at, r)| r.is_ok() && at.elapsed() < std::time::Duration::from_secs(1))
-        .map(|(_, r)| r.clone());
-    let result = if let Some(r) = fresh {
-        r
-    } else {
-        let now = state.0.clock.now();
-        let r = match state.0.store.ping_writer(now).await {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                let fault = state
-                    .0
-                    .store
-                    .writer_fault()
-                    .unwrap_or_else(|| "database error".to_owned());
-                tracing::error!(error = %e, %fault, "health check: the writer cannot commit");
-                Err(fault)
-            }
-        };
-        *last = Some((std::time::Instant::now(), r.clone()));
-        r
-    };
-    drop(last);
-    match result {
-        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
-        Err(fault) => (
+fn health_response(health: breachdesk_app::health::Health) -> Response {
+    use breachdesk_app::health::Health;
+    match health {
+        Health::Ok => (StatusCode::OK, "ok\n").into_response(),
+        Health::Unavailable => {
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+        Health::WriterFault(fault) => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!("writer unavailable: {fault}\n"),
         )

@@ -14,7 +14,7 @@ pub use breachdesk_app::AppError as ServiceError;
 
 impl AppState {
     pub(crate) fn now(&self) -> Timestamp {
-        self.0.clock.now()
+        self.app().now()
     }
 
     pub(crate) async fn check_intake_rate(&self, ip: IpAddr) -> Result<(), ServiceError> {

@@ -1,5 +1,5 @@
-//! What every handler shares: the store, the keyring, the clock, translations and
-//! the limits.
+//! What every handler shares: the application layer (`breachdesk_app::App`, which alone holds
+//! the store, the keyring, the hasher and the clock), translations, the limits and mail settings.
 
 use std::sync::Arc;
 
@@ -94,14 +94,8 @@ impl Default for Limits {
 pub use breachdesk_app::MailSettings;
 
 pub(crate) struct Inner {
-    pub store: Arc<dyn Store>,
-    pub keyring: Arc<MasterKeyring>,
-    pub clock: Arc<dyn Clock>,
     pub i18n: Arc<I18n>,
     pub limits: Limits,
-    /// The last writer probe of the health checks and when it ran: one probe at a time, its
-    /// answer reused for a second, so that a flood of `/readyz` cannot occupy the one writer.
-    pub writer_probe: tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>,
     pub mail: MailSettings,
     /// The use cases that have moved to `breachdesk-app` (issue 19), over the same parts.
     pub app: breachdesk_app::App,
@@ -123,7 +117,7 @@ impl std::ops::Deref for AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("store", &self.0.store)
+            .field("app", &self.0.app)
             .field("limits", &self.0.limits)
             .finish_non_exhaustive()
     }
@@ -142,10 +136,10 @@ impl AppState {
         let keyring = Arc::new(keyring);
         let i18n = Arc::new(I18n::load());
         let app = breachdesk_app::App::with_intake(
-            store.clone(),
-            keyring.clone(),
+            store,
+            keyring,
             hasher,
-            clock.clone(),
+            clock,
             MailSettings::default(),
             &breachdesk_app::IntakeSettings {
                 receipt_pool: limits.receipt_pool,
@@ -163,10 +157,6 @@ impl AppState {
             absolute: limits.session_absolute,
         });
         Self(Arc::new(Inner {
-            writer_probe: tokio::sync::Mutex::new(None),
-            store,
-            keyring,
-            clock,
             i18n,
             limits,
             mail: MailSettings::default(),

@@ -178,11 +178,10 @@ impl FromRequestParts<AppState> for Handler {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?;
-        let digest = breachdesk_crypto::token_digest(token);
-        match state.0.store.principal_by_token(&digest, state.now()).await {
+        match state.app().api_principal(token).await {
             Ok(Some((p, scope))) => Ok(Self(p, scope)),
             Ok(None) => Err(ApiError::Unauthorized),
-            Err(e) => Err(crate::service::ServiceError::from(e).into()),
+            Err(e) => Err(e.into()),
         }
     }
 }

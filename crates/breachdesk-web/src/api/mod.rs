@@ -227,14 +227,9 @@ async fn list_cases(
         limit: params.limit.unwrap_or(50).clamp(1, 200),
         offset: params.offset.unwrap_or(0).max(0),
     };
-    let cases = state
-        .0
-        .store
-        // As in the desk: the organisations' cases the caller may read, and those shared
-        // with them by name.
-        .list_cases(&principal.readable_orgs(), Some(principal.user_id), page)
-        .await
-        .map_err(crate::service::ServiceError::from)?;
+    // As in the desk: the organisations' cases the caller may read, and those shared with
+    // them by name.
+    let cases = state.app().cases_of(&principal, page).await?;
     Ok(Json(CaseList {
         cases: cases
             .into_iter()

@@ -64,8 +64,9 @@ pub async fn remove_role(
     if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) {
         return super::forbidden(&state, desk.lang);
     }
-    let org = match state.0.store.org_by_slug(get("org")).await {
-        Ok(o) => o,
+    let org = match state.org(get("org")).await {
+        Ok(o) => Some(o),
+        Err(crate::service::ServiceError::NotFound) => None,
         Err(e) => {
             tracing::error!(error = %e, "role removal failed");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();

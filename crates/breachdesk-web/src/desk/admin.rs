@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
-use breachdesk_core::ports::{NewUser, SetupPurpose, StoreError};
+use breachdesk_core::ports::StoreError;
 use breachdesk_core::report::is_plausible_email;
 use breachdesk_core::user::Role;
 use breachdesk_core::workflow::{Action, Standing, may};
@@ -23,9 +23,6 @@ use super::session::{self, Desk};
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
 use breachdesk_app::access::RoleOutcome;
-
-/// How long a new account's setup link stays valid.
-pub const ACCOUNT_LINK_VALID: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
 
 /// The organisations this user administers (all of them for the installation's administrator).
 fn administered(desk: &Desk, all: &[Organisation]) -> Vec<Uuid> {
@@ -96,12 +93,12 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
         i18n: &state.0.i18n,
         language: desk.lang,
     };
-    let all = match state.0.store.organisations().await {
+    let all = match state.organisations().await {
         Ok(o) => o,
         Err(e) => return internal(&e),
     };
     let mine = administered(desk, &all);
-    let members = match state.0.store.members(&mine).await {
+    let members = match state.members(&mine).await {
         Ok(m) => m,
         Err(e) => return internal(&e),
     };
@@ -209,9 +206,7 @@ async fn audit(
         action,
         detail,
     };
-    if let Err(e) = state.0.store.append_audit(&[event], state.now()).await {
-        tracing::error!(error = %e, action, "audit entry failed");
-    }
+    state.app().record(event).await;
 }
 
 pub async fn create_org(
@@ -261,12 +256,7 @@ pub async fn create_org(
         dpo_email: opt(dpo_email),
         dpo_phone: opt(get("dpo_phone")),
     };
-    match state
-        .0
-        .store
-        .create_org(&new, Uuid::now_v7(), &prefix, state.now())
-        .await
-    {
+    match state.app().create_org(&new, &prefix).await {
         Ok(org) => {
             audit(
                 &state,
@@ -304,7 +294,7 @@ pub async fn create_account(
         i18n: &state.0.i18n,
         language: desk.lang,
     };
-    let all = match state.0.store.organisations().await {
+    let all = match state.organisations().await {
         Ok(o) => o,
         Err(e) => return internal(&e),
     };
@@ -349,36 +339,10 @@ pub async fn create_account(
         outcome.account_errors = field_errors(tr, &errors);
         return render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let store = &state.0.store;
-    let now = state.now();
     // The account first (a new one has no usable password until its owner follows the setup
     // link), then the role under separation of duties (issue 17): a role that reads case
     // content waits for a DPO of the organisation unless a DPO gives it.
-    let account: Result<(Uuid, Option<String>), StoreError> = async {
-        let (id, created) = store
-            .ensure_user(&NewUser {
-                id: Uuid::now_v7(),
-                email: email.clone(),
-                password_hash: "!unset".into(),
-                created_at: now,
-            })
-            .await?;
-        if !created {
-            return Ok((id, None));
-        }
-        let (token, digest) = session::new_token();
-        store
-            .create_setup_token(
-                &digest,
-                Some(id),
-                SetupPurpose::Account,
-                now,
-                now + ACCOUNT_LINK_VALID,
-            )
-            .await?;
-        Ok((id, Some(token)))
-    }
-    .await;
+    let account = state.app().ensure_account(&email).await;
     let (user_id, token) = match account {
         Ok(a) => a,
         Err(e) => return internal(&e),

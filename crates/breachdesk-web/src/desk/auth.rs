@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use breachdesk_core::ports::{Aad, SessionStage, SetupPurpose, UserAuth};
+use breachdesk_core::ports::{SessionStage, SetupPurpose, UserAuth};
 use breachdesk_core::report::{Language, is_plausible_email};
 use breachdesk_crypto::TotpSecret;
 use rand::RngCore;
@@ -55,14 +55,6 @@ fn internal(e: &ServiceError) -> Response {
 fn with_cookie(mut r: Response, cookie: HeaderValue) -> Response {
     r.headers_mut().append(header::SET_COOKIE, cookie);
     r
-}
-
-fn pending_aad(user: Uuid) -> Aad {
-    Aad {
-        table: "users",
-        column: "totp_pending",
-        row: user,
-    }
 }
 
 async fn audit(state: &AppState, actor: Option<Uuid>, action: &'static str, detail: &str) {
@@ -390,10 +382,7 @@ fn enrol_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    let sealed = state
-        .0
-        .keyring
-        .seal_secret(&pending_aad(pending.user.id), secret.as_bytes());
+    let sealed = state.app().seal_offered_secret(pending.user.id, secret);
     let uri = secret.otpauth_uri("BreachDesk", &pending.user.email);
     let qr = breachdesk_crypto::qr_svg(&uri)
         .map(|svg| match svg.find("<svg") {
@@ -473,14 +462,7 @@ pub async fn enrol_submit(
     let secret = URL_SAFE_NO_PAD
         .decode(form.pending.as_bytes())
         .ok()
-        .and_then(|b| {
-            state
-                .0
-                .keyring
-                .open_secret(&pending_aad(pending.user.id), &b)
-                .ok()
-        })
-        .and_then(|plain| TotpSecret::from_bytes(&plain).ok());
+        .and_then(|b| state.app().open_offered_secret(pending.user.id, &b));
     let Some(secret) = secret else {
         return enrol_page(
             &state,

@@ -22,7 +22,6 @@ use uuid::Uuid;
 use super::scope_form::{FormValues, ScopeFormView, scope_lines};
 use super::session::{self, Desk};
 use crate::pages::view::{LangLink, OptionView, Tr, language_links};
-use crate::service::ServiceError;
 use crate::state::AppState;
 use breachdesk_app::handling::{Access, HandlingError, OpenedCase};
 
@@ -261,7 +260,7 @@ pub async fn dashboard(
         errors.push(tr.t("desk-filter-invalid-deadline"));
     }
     let readable = desk.principal.readable_orgs();
-    let all_orgs = match state.0.store.organisations().await {
+    let all_orgs = match state.organisations().await {
         Ok(o) => o,
         Err(e) => return internal(&e),
     };
@@ -279,7 +278,7 @@ pub async fn dashboard(
         category: category.clone(),
         shared_with: Some(desk.user.id),
     };
-    let mut cases = match state.0.store.find_cases(&readable, &filter).await {
+    let mut cases = match state.search_cases(&desk.principal, filter).await {
         Ok(c) => c,
         Err(e) => return internal(&e),
     };
@@ -607,11 +606,8 @@ async fn render_case(
     };
     let case = &access.case;
     let now = state.now();
-    let org = match state.0.store.organisations().await {
-        Ok(orgs) => orgs
-            .into_iter()
-            .find(|o| o.id == case.org_id)
-            .map_or_else(String::new, |o| o.name),
+    let org = match state.organisation(case.org_id).await {
+        Ok(o) => o.map_or_else(String::new, |o| o.name),
         Err(e) => return internal(&e),
     };
     let mut timeline: Vec<(Timestamp, EventView)> = opened
@@ -641,7 +637,7 @@ async fn render_case(
         Entry::Scope(s) => Some((record.created_at, s.as_ref())),
         _ => None,
     });
-    let members = match state.0.store.members(&[case.org_id]).await {
+    let members = match state.members(&[case.org_id]).await {
         Ok(m) => m,
         Err(e) => return internal(&e),
     };
@@ -824,10 +820,8 @@ async fn render_case(
         .collect();
     let mut shares = Vec::new();
     for u in &case.shared_with {
-        let name = match state.0.store.user_auth_by_id(*u).await {
-            Ok(Some(a)) => a
-                .display_name
-                .map_or(a.email.clone(), |n| format!("{n} <{}>", a.email)),
+        let name = match state.account_name(*u).await {
+            Ok(Some(name)) => name,
             Ok(None) => u.to_string(),
             Err(e) => return internal(&e),
         };
@@ -1378,7 +1372,6 @@ pub async fn add_task(
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let store = state.0.store.clone();
     let assignee_text = form.get("assignee").to_owned();
     // An assignee must be a handler of the case's organisation.
     let assignee = if assignee_text.is_empty() {
@@ -1389,25 +1382,12 @@ pub async fn add_task(
             Err(_) => Err(()),
         }
     };
-    let case_org = match Uuid::parse_str(&id) {
-        Ok(cid) => match store.case_by_id(cid).await {
-            Ok(c) => c.map(|c| c.org_id),
+    let handlers: Vec<Uuid> = match Uuid::parse_str(&id) {
+        Ok(cid) => match state.assignable_handlers(cid).await {
+            Ok(h) => h,
             Err(e) => return internal(&e),
         },
-        Err(_) => None,
-    };
-    let handlers: Vec<Uuid> = match case_org {
-        Some(org) => match store.members(&[org]).await {
-            Ok(m) => m
-                .into_iter()
-                .filter(|m| {
-                    m.role.reads_case_content() && m.role != breachdesk_core::user::Role::Auditor
-                })
-                .map(|m| m.user_id)
-                .collect(),
-            Err(e) => return internal(&e),
-        },
-        None => Vec::new(),
+        Err(_) => Vec::new(),
     };
     record_entry(&state, &desk, &id, "task", &form, |_, _| {
         let mut errors = FieldErrors::new();
@@ -1449,8 +1429,8 @@ pub async fn task_done(
         return super::not_found(&state, desk.lang);
     };
     let known = match Uuid::parse_str(&id) {
-        Ok(cid) => match state.0.store.case_entries(cid).await {
-            Ok(entries) => entries.iter().any(|e| e.id == task && e.kind == "task"),
+        Ok(cid) => match state.has_task(cid, task).await {
+            Ok(known) => known,
             Err(e) => return internal(&e),
         },
         Err(_) => false,
@@ -1677,8 +1657,8 @@ pub async fn ask_question(
     Form(form): Form<RecordForm>,
 ) -> Response {
     let reports = match Uuid::parse_str(&id) {
-        Ok(cid) => match state.0.store.reports_of_case(cid).await {
-            Ok(r) => r.into_iter().map(|r| r.id).collect::<Vec<_>>(),
+        Ok(cid) => match state.report_ids(cid).await {
+            Ok(r) => r,
             Err(e) => return internal(&e),
         },
         Err(_) => Vec::new(),
@@ -1830,12 +1810,7 @@ pub async fn history(
         i18n: &state.0.i18n,
         language: desk.lang,
     };
-    let result: Result<_, ServiceError> = async {
-        let trail = state.0.store.audit_trail(Some(access.case.id)).await?;
-        let members = state.0.store.members(&[access.case.org_id]).await?;
-        Ok((trail, members))
-    }
-    .await;
+    let result = state.case_history(&access.case).await;
     let (trail, members) = match result {
         Ok(x) => x,
         Err(e) => return internal(&e),

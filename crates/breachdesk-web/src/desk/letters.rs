@@ -178,7 +178,7 @@ async fn render_page(
     let case = &l.access.case;
     let (Ok((counts, (by_email, by_letter))), Ok(failed), Ok(first)) = (
         state.letter_progress(case).await,
-        state.0.store.failed_messages(case.id).await,
+        state.failed_letters(case).await,
         state.recipients_of(case, Some(1)).await,
     ) else {
         return internal(&"letters: the store failed");

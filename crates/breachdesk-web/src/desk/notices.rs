@@ -388,13 +388,9 @@ pub(super) async fn load(
         .await
         .map_err(|e| internal(&e))?;
     let org = state
-        .0
-        .store
-        .organisations()
+        .organisation(access.case.org_id)
         .await
-        .map_err(|e| internal(&e))?
-        .into_iter()
-        .find(|o| o.id == access.case.org_id);
+        .map_err(|e| internal(&e))?;
     let versions = notice::versions(kind, &opened.entries);
     Ok(Loaded {
         access,
@@ -1224,28 +1220,10 @@ async fn published(
     slug: &str,
     reference: &str,
 ) -> Result<Option<PublicNotice>, crate::service::ServiceError> {
-    let Some(org) = state.0.store.org_by_slug(slug).await? else {
-        return Ok(None);
-    };
-    let Some(case) = state.0.store.case_by_reference(org.id, reference).await? else {
-        return Ok(None);
-    };
-    let key = breachdesk_core::ports::Keyring::unwrap_case_key(
-        &*state.0.keyring,
-        case.id,
-        &case.wrapped_key,
-    )?;
-    let mut entries = Vec::new();
-    for e in state.0.store.case_entries(case.id).await? {
-        if e.kind == "notice_version" || e.kind == "notice_approved" {
-            let opened = investigation::open_entry(&key, &e)?;
-            entries.push((e, opened));
-        }
-    }
-    Ok(notice::versions(NoticeKind::Public, &entries)
-        .iter()
-        .rev()
-        .find(|v| v.approved.is_some())
+    Ok(state
+        .published_notice(slug, reference)
+        .await?
+        .as_ref()
         .map(public_notice_of))
 }
 

@@ -17,8 +17,6 @@ use crate::state::AppState;
 
 pub const COOKIE: &str = "bd_session";
 
-pub use breachdesk_app::sessions::new_token;
-
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
     crate::pages::csrf::token_cookie(headers, COOKIE)
 }

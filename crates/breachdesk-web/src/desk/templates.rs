@@ -51,7 +51,7 @@ struct TemplatesPage<'a> {
 
 /// The organisation, if this user is its DPO; else `None` (the page answers 404).
 async fn org_of_dpo(state: &AppState, desk: &Desk, slug: &str) -> Option<Organisation> {
-    let org = state.0.store.org_by_slug(slug).await.ok()??;
+    let org = state.organisation_by_slug(slug).await.ok()??;
     desk.principal
         .memberships
         .iter()
@@ -61,13 +61,7 @@ async fn org_of_dpo(state: &AppState, desk: &Desk, slug: &str) -> Option<Organis
 
 /// The organisation's overrides as stored (they were checked when saved).
 pub(crate) async fn overrides_of(state: &AppState, org_id: uuid::Uuid) -> Overrides {
-    let sources = state
-        .0
-        .store
-        .org_templates(org_id)
-        .await
-        .unwrap_or_default();
-    Overrides::parse(&sources).unwrap_or_default()
+    state.app().overrides_of(org_id).await
 }
 
 fn defaults(lang: Language) -> String {
@@ -191,7 +185,7 @@ pub async fn page(State(state): State<AppState>, desk: Desk, Path(slug): Path<St
     let Some(org) = org_of_dpo(&state, &desk, &slug).await else {
         return super::not_found(&state, desk.lang);
     };
-    let sources = match state.0.store.org_templates(org.id).await {
+    let sources = match state.org_templates(org.id).await {
         Ok(s) => s,
         Err(e) => return internal(&e),
     };
@@ -284,12 +278,7 @@ pub async fn save(
             .collect::<Vec<_>>()
             .join(","),
     };
-    if let Err(e) = state
-        .0
-        .store
-        .set_org_templates(org.id, &sources, &audit, state.now())
-        .await
-    {
+    if let Err(e) = state.save_org_templates(org.id, &sources, &audit).await {
         return internal(&e);
     }
     Redirect::to(&format!(

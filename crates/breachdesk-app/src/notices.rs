@@ -1,0 +1,103 @@
+//! Notices' use cases that the pages need beside `handling` (moved from the web crate, issue
+//! 19): the organisation's own wording (Fluent overrides, saved by its DPO with an audit entry)
+//! and the published public notice — only the newest version the DPO approved for publication
+//! ever leaves, without sign-in.
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::investigation::open_entry;
+use breachdesk_core::notice::{self, NoticeKind, Version};
+use breachdesk_core::org::Organisation;
+use breachdesk_core::ports::Keyring;
+use breachdesk_core::report::Language;
+use breachdesk_notify::i18n::Overrides;
+use uuid::Uuid;
+
+use crate::{App, AppError};
+
+impl App {
+    /// An organisation by id.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn organisation(&self, id: Uuid) -> Result<Option<Organisation>, AppError> {
+        Ok(self
+            .0
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .find(|o| o.id == id))
+    }
+
+    /// An organisation by slug (`None` for an implausible or unknown one).
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn organisation_by_slug(&self, slug: &str) -> Result<Option<Organisation>, AppError> {
+        match self.org(slug).await {
+            Ok(o) => Ok(Some(o)),
+            Err(AppError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The organisation's own wording as saved, per language.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn org_templates(&self, org_id: Uuid) -> Result<Vec<(Language, String)>, AppError> {
+        Ok(self.0.store.org_templates(org_id).await?)
+    }
+
+    /// The organisation's overrides (they were checked when saved; none when unreadable).
+    pub async fn overrides_of(&self, org_id: Uuid) -> Overrides {
+        let sources = self.0.store.org_templates(org_id).await.unwrap_or_default();
+        Overrides::parse(&sources).unwrap_or_default()
+    }
+
+    /// Saves the organisation's wording (checked by the caller) with its audit entry.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn save_org_templates(
+        &self,
+        org_id: Uuid,
+        sources: &[(Language, String)],
+        audit: &AuditEvent,
+    ) -> Result<(), AppError> {
+        Ok(self
+            .0
+            .store
+            .set_org_templates(org_id, sources, audit, self.now())
+            .await?)
+    }
+
+    /// The newest approved public notice of a case, by organisation slug and case reference.
+    ///
+    /// # Errors
+    /// When the store fails or a notice entry does not open.
+    pub async fn published_notice(
+        &self,
+        slug: &str,
+        reference: &str,
+    ) -> Result<Option<Version>, AppError> {
+        let Some(org) = self.organisation_by_slug(slug).await? else {
+            return Ok(None);
+        };
+        let Some(case) = self.0.store.case_by_reference(org.id, reference).await? else {
+            return Ok(None);
+        };
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let mut entries = Vec::new();
+        for e in self.0.store.case_entries(case.id).await? {
+            if e.kind == "notice_version" || e.kind == "notice_approved" {
+                let opened = open_entry(&key, &e)?;
+                entries.push((e, opened));
+            }
+        }
+        Ok(notice::versions(NoticeKind::Public, &entries)
+            .into_iter()
+            .rev()
+            .find(|v| v.approved.is_some()))
+    }
+}
