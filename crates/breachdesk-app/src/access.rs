@@ -604,16 +604,8 @@ impl App {
     /// When the store fails.
     pub async fn ensure_account(&self, email: &str) -> Result<(Uuid, Option<String>), StoreError> {
         let now = self.now();
-        let (id, created) = self
-            .0
-            .store
-            .ensure_user(&breachdesk_core::ports::NewUser {
-                id: Uuid::now_v7(),
-                email: email.to_owned(),
-                password_hash: "!unset".into(),
-                created_at: now,
-            })
-            .await?;
+        let (id, created) =
+            crate::operator::ensure_account(&*self.0.store, email, "!unset".into(), now).await?;
         if !created {
             return Ok((id, None));
         }

@@ -1,15 +1,16 @@
 //! The use cases of `BreachDesk`: what the product does, independent of how it is asked — the web
 //! interface (`breachdesk-web`) and the command line (`breachdesk`) both call an [`App`].
 //!
-//! The move of the use cases out of the web crate happens in steps (issue 19). Here so far:
-//! intake (`intake`: reports, receipt codes, the reporter's view, supplements), handling a case
-//! (`handling`: who may see and do what, status, scope, merges, attachments, assignment, shares,
-//! decisions, record entries), roles, accounts and tokens under separation of duties
-//! (`access`), deadline reminders (`reminders`), the letters to data subjects (`letters`) and a
-//! leak scan into a case (`scan_import`), handler sessions (`sessions`), signing in (`sign_in`: the
-//! password step; `second_factor`: codes, enrolment, setup links). Still in `breachdesk-web` and
-//! moving here next: account creation (`desk/admin.rs`), the use-case
-//! parts of the notice pages (`desk/notices.rs`, `desk/templates.rs`).
+//! Intake (`intake`: reports, receipt codes, the reporter's view, supplements; `rate`,
+//! `receipt_throttle`: per-address limits and receipt-code waits), handling a case (`handling`:
+//! who may see and do what, status, scope, merges, attachments, assignment, shares, decisions,
+//! record entries; `views`: what the desk pages read besides a case), roles, accounts and tokens
+//! under separation of duties (`access`), sessions (`sessions`), signing in (`sign_in`: the
+//! password step; `second_factor`: codes, enrolment, setup links), notices (`notices`: the
+//! organisation's wording, the published notice), deadline reminders (`reminders`), the letters
+//! to data subjects (`letters`), a leak scan into a case (`scan_import`), health checks
+//! (`health`), and the installation operator's commands (`operator`: organisations, accounts
+//! with a printed password, offboarding, tokens; no master key needed).
 
 pub mod access;
 mod error;
@@ -18,6 +19,7 @@ pub mod health;
 pub mod intake;
 pub mod letters;
 pub mod notices;
+pub mod operator;
 mod rate;
 mod receipt_throttle;
 mod receipts;

@@ -5,16 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use breachdesk_core::clock::{Clock, SystemClock};
+use breachdesk_core::clock::SystemClock;
 use breachdesk_core::org::{NewOrganisation, OrgSlug};
-use breachdesk_core::ports::{NewUser, SecretHasher, Store, StoreError};
+use breachdesk_core::ports::{Store, StoreError};
 use breachdesk_core::report::is_plausible_email;
 use breachdesk_core::user::Role;
 use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring};
-use rand::RngCore;
-use uuid::Uuid;
 
 use crate::cli::{AssessArgs, AuditCommand, Command, OrgCommand, ServeArgs, UserCommand};
 
@@ -90,10 +86,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
                 dpo_email,
                 dpo_phone,
             };
-            match store
-                .create_org(&org, Uuid::now_v7(), &prefix, SystemClock.now())
-                .await
-            {
+            match operator(&store).create_org(&org, &prefix).await {
                 Ok(o) => say(&format!(
                     "created organisation {} ({}); report form at /report/{}",
                     o.slug, o.ref_prefix, o.slug
@@ -115,55 +108,31 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
             if !is_plausible_email(&email) {
                 bail!("--email is not a valid e-mail address");
             }
-            let org = store
-                .org_by_slug(&org)
-                .await?
-                .with_context(|| format!("no organisation with slug {org}"))?;
-            let mut password = [0u8; 18];
-            rand::rngs::OsRng.fill_bytes(&mut password);
-            let password = URL_SAFE_NO_PAD.encode(password);
-            let hash = tokio::task::spawn_blocking({
-                let p = password.clone();
-                move || Argon2Hasher::new(HashCost::Owasp).hash(&p)
-            })
-            .await?;
-            let now = SystemClock.now();
-            let (id, created) = store
-                .ensure_user(&NewUser {
-                    id: Uuid::now_v7(),
-                    email: email.clone(),
-                    password_hash: hash,
-                    created_at: now,
-                })
-                .await?;
-            // The operator on the server gives roles directly (and holds the master key anyway);
-            // the grant is audited like the desk's.
-            let grant = breachdesk_core::audit::AuditEvent {
-                actor: None,
-                org_id: Some(org.id),
-                case_id: None,
-                action: "admin.role_grant",
-                detail: format!("cli {} user={id}", role.as_str()),
-            };
-            store.grant_role(id, org.id, role, &grant, now).await?;
-            if created {
+            let (account, org) = operator(&store).create_user(&org, &email, role).await?;
+            match account.password {
                 // Printed on a console: its owner replaces it at the first sign-in.
-                store.require_password_change(id).await?;
-                say(&format!(
-                    "created user {email} with role {role} in {}",
+                Some(password) => say(&format!(
+                    "created user {email} with role {role} in {}\none-time password: {password}",
                     org.slug
-                ))?;
-                say(&format!("one-time password: {password}"))
-            } else {
-                say(&format!(
+                )),
+                None => say(&format!(
                     "user {email} already existed; role {role} in {} added",
                     org.slug
-                ))
+                )),
             }
         }
-        Command::Token(cmd) => crate::accounts::token(cmd, &*store, say).await,
-        Command::User(cmd) => crate::accounts::user(cmd, &*store, say).await,
+        Command::Token(cmd) => crate::accounts::token(cmd, &operator(&store), say).await,
+        Command::User(cmd) => crate::accounts::user(cmd, &operator(&store), say).await,
     }
+}
+
+/// The operator's use cases over the store (no master key needed).
+fn operator(store: &Arc<dyn Store>) -> breachdesk_app::operator::Operator {
+    breachdesk_app::operator::Operator::new(
+        store.clone(),
+        Arc::new(Argon2Hasher::new(HashCost::Owasp)),
+        Arc::new(SystemClock),
+    )
 }
 
 pub(crate) fn master_key(file: Option<&Path>, data_dir: &Path) -> anyhow::Result<MasterKey> {
