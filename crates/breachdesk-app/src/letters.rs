@@ -641,7 +641,7 @@ impl App {
             };
             let options = DeliveryOptions {
                 wait_for_lease: false,
-                ..DeliveryOptions::default()
+                ..self.0.mail.delivery
             };
             match self.deliver_letters(&case, None, options, &|_| {}).await {
                 Ok(r) => {
@@ -660,6 +660,12 @@ impl App {
             }
         }
         Ok(total)
+    }
+
+    /// How this installation delivers letters (`[letters]` in the configuration).
+    #[must_use]
+    pub fn mail_delivery(&self) -> DeliveryOptions {
+        self.0.mail.delivery
     }
 
     /// The recipient numbers of the case's failed letters and the servers' reply codes.

@@ -50,6 +50,8 @@ pub struct MailSettings {
     pub reminders: breachdesk_core::deadline::ReminderSchedule,
     /// e.g. `https://breachdesk.uni.example`, without a trailing slash.
     pub public_url: String,
+    /// How letter runs started on the desk and by the scheduler deliver (`[letters]`).
+    pub delivery: letters::DeliveryOptions,
 }
 
 impl Default for MailSettings {
@@ -59,6 +61,7 @@ impl Default for MailSettings {
             courier: None,
             reminders: breachdesk_core::deadline::ReminderSchedule::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            delivery: letters::DeliveryOptions::default(),
         }
     }
 }

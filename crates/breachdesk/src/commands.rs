@@ -248,11 +248,13 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         );
     }
     say(&announcement)?;
+    let delivery = config.delivery();
     let state = state.with_mail(breachdesk_web::MailSettings {
         mailer,
         courier,
         reminders,
         public_url: base,
+        delivery,
     });
     // The scheduler: reminders that fell due go out within a round (a minute by default).
     let every = std::time::Duration::from_secs(args.schedule_every_secs.max(1));

@@ -56,6 +56,20 @@ pub struct Reminders {
 }
 
 impl ConfigFile {
+    /// How letters are delivered: `[letters]`, else 4 connections, batches of 20, no rate
+    /// limit.
+    pub fn delivery(&self) -> breachdesk_app::letters::DeliveryOptions {
+        let letters = self.letters.as_ref();
+        breachdesk_app::letters::DeliveryOptions {
+            connections: letters.and_then(|l| l.connections).unwrap_or(4).max(1),
+            per_second: letters
+                .and_then(|l| l.per_second)
+                .and_then(std::num::NonZeroU32::new),
+            batch: letters.and_then(|l| l.batch).unwrap_or(20).max(1),
+            wait_for_lease: true,
+        }
+    }
+
     /// Reads `explicit`, or `breachdesk.toml` in the data dir if it exists, or nothing.
     pub fn load(explicit: Option<&Path>, data_dir: &Path) -> anyhow::Result<Self> {
         let path: PathBuf =

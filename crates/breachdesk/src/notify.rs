@@ -121,12 +121,11 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
         } => {
             let case = find_case(&*store, &case).await?;
             let (state, config) = state(&keys, data_dir, store)?;
-            let letters = config.letters.unwrap_or_default();
+            let configured = config.delivery();
             let options = DeliveryOptions {
-                connections: connections.or(letters.connections).unwrap_or(4).max(1),
-                per_second: rate.or(letters.per_second).and_then(NonZeroU32::new),
-                batch: letters.batch.unwrap_or(20).max(1),
-                wait_for_lease: true,
+                connections: connections.unwrap_or(configured.connections).max(1),
+                per_second: rate.map_or(configured.per_second, NonZeroU32::new),
+                ..configured
             };
             if retry_failed {
                 let n = state.retry_failed_letters(&case, None).await?;

@@ -25,7 +25,7 @@ use super::notices::{
 use super::session::{self, Desk};
 use crate::pages::view::Tr;
 use crate::state::AppState;
-use breachdesk_app::letters::{DeliveryOptions, LetterError};
+use breachdesk_app::letters::LetterError;
 
 const KIND: NoticeKind = NoticeKind::Subjects;
 
@@ -639,7 +639,7 @@ pub async fn send(
     tokio::spawn(async move {
         let run = async {
             bg.queue_letters(&case, Some(actor)).await?;
-            bg.deliver_letters(&case, Some(actor), DeliveryOptions::default(), &|_| {})
+            bg.deliver_letters(&case, Some(actor), bg.mail_delivery(), &|_| {})
                 .await
         };
         if let Err(e) = run.await {

@@ -140,6 +140,7 @@ fn mail_settings(port: u16) -> MailSettings {
         courier: Some(Arc::new(courier)),
         reminders: breachdesk_core::deadline::ReminderSchedule::default(),
         public_url: "https://breachdesk.uni.example".into(),
+        delivery: breachdesk_app::letters::DeliveryOptions::default(),
     }
 }
 
