@@ -2,7 +2,8 @@
 //! installation's shared attempt counters (issue 19): with several servers behind a load
 //! balancer, a client's requests count alike whichever server answers them. Fixed windows of
 //! a minute: at most `per_minute` requests in each, so at most twice that across a window's
-//! edge. The address is stored as a keyed digest, never in the clear.
+//! edge. IPv6 clients count by their /64. The address is stored as a keyed digest, never in
+//! the clear.
 
 use std::net::IpAddr;
 
@@ -31,6 +32,21 @@ impl RateLimit {
     }
 }
 
+/// What a limit counts by: an IPv4 address, or an IPv6 address's /64 (one subscriber's
+/// network: counting whole IPv6 addresses would give one client 2^64 fresh counters).
+fn client_prefix(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return v4.to_string();
+            }
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
 impl App {
     /// Counts one request of `ip` against `limit`, at most `per_minute` a minute (0: no limit).
     ///
@@ -49,7 +65,7 @@ impl App {
         let key = self
             .0
             .keyring
-            .pseudonym(&[limit.bucket(), ip.to_string().as_bytes()]);
+            .pseudonym(&[limit.bucket(), client_prefix(ip).as_bytes()]);
         let hits = self
             .0
             .store
@@ -75,5 +91,24 @@ impl App {
             .prune(now, now - crate::receipt_throttle::MAX_WAIT)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_prefix;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_mapped_ipv4_as_ipv4() {
+        let a = client_prefix("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = client_prefix("2001:db8:1:2:bbbb::9".parse().unwrap());
+        let c = client_prefix("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(
+            client_prefix("::ffff:192.0.2.7".parse().unwrap()),
+            "192.0.2.7"
+        );
+        assert_eq!(client_prefix("192.0.2.7".parse().unwrap()), "192.0.2.7");
     }
 }

@@ -74,7 +74,10 @@ impl ReceiptPool {
     pub(crate) fn take(&self) -> Option<IssuedReceipt> {
         let taken = self.ready.lock().ok()?.try_recv().ok();
         if taken.is_some() {
-            self.count.fetch_sub(1, Ordering::Relaxed);
+            // (The filler counts after sending, so a taken one may not be counted yet.)
+            let _ = self
+                .count
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
         }
         taken
     }

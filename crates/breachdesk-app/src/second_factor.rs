@@ -168,6 +168,15 @@ impl App {
         link: &SetupLink,
         new: NewPassword<'_>,
     ) -> Result<Uuid, AppError> {
+        // The link is looked up again rather than trusted as passed: its purpose and account
+        // decide whether an installation administrator is made.
+        let fresh = self.setup_link(token).await?.ok_or(AppError::NotFound)?;
+        if fresh.purpose != link.purpose
+            || fresh.user.as_ref().map(|u| u.id) != link.user.as_ref().map(|u| u.id)
+        {
+            return Err(AppError::NotFound);
+        }
+        let link = &fresh;
         let store = &self.0.store;
         let now = self.now();
         let digest = breachdesk_crypto::token_digest(token);

@@ -2,8 +2,7 @@
 //! against the account before the password is verified, so that concurrent attempts cannot
 //! outrun the lock-out (issue 17); unknown, disabled and locked accounts cost the same Argon2
 //! verification, so that timing tells nothing; an operator-printed password must be replaced
-//! first. The second step (authenticator codes, recovery codes, enrolment) is still in
-//! `breachdesk-web` (`desk/auth.rs`).
+//! first. The second step is `second_factor.rs`.
 
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::ports::{SecretHasher, SessionRecord, SessionStage, SetupPurpose};
@@ -201,7 +200,13 @@ impl App {
         Ok(token)
     }
 
-    /// The hash unknown accounts' passwords are verified against (made once, on first use).
+    /// Makes the hash unknown accounts' passwords are verified against now, so that the first
+    /// sign-in with an unknown address does not take longer than others (call before serving).
+    pub fn prepare_sign_in(&self) {
+        let _ = self.dummy_password_hash();
+    }
+
+    /// The hash unknown accounts' passwords are verified against.
     pub(crate) fn dummy_password_hash(&self) -> &str {
         self.0
             .dummy_password_hash

@@ -743,7 +743,8 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn retry_failed_messages(&self, case_id: Uuid, now: Timestamp)
     -> Result<u64, StoreError>;
     async fn outbox_counts(&self, case_id: Uuid) -> Result<OutboxCounts, StoreError>;
-    /// Cases with queued messages due now (for the scheduler's retries).
+    /// Cases with queued messages due now (for the scheduler's retries), and cases with messages
+    /// left "sending" (a run that claimed them may have died; the lease tells).
     async fn cases_with_due_messages(&self, now: Timestamp) -> Result<Vec<Uuid>, StoreError>;
     /// Takes or renews the case's delivery lease for `holder` for `ttl` from now; `false`
     /// while another holder's lease runs. "Now" is the database's clock (`PostgreSQL`'s

@@ -450,7 +450,7 @@ impl SqliteStore {
     /// # Errors
     /// When the database fails.
     pub async fn case_keys(&self) -> Result<Vec<CaseKeyRow>, StoreError> {
-        sqlx::query("SELECT id, reference, data_key FROM cases ORDER BY created_at")
+        sqlx::query("SELECT id, reference, data_key FROM cases ORDER BY created_at, id")
             .fetch_all(self.read_pool())
             .await
             .map_err(db("cases"))?
@@ -466,7 +466,7 @@ impl PgStore {
     /// # Errors
     /// When the database fails.
     pub async fn case_keys(&self) -> Result<Vec<CaseKeyRow>, StoreError> {
-        sqlx::query("SELECT id, reference, data_key FROM cases ORDER BY created_at")
+        sqlx::query("SELECT id, reference, data_key FROM cases ORDER BY created_at, id")
             .fetch_all(self.pool())
             .await
             .map_err(db("cases"))?

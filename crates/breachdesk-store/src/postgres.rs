@@ -1036,8 +1036,8 @@ impl Store for PgStore {
 
     async fn cases_with_due_messages(&self, now: Timestamp) -> Result<Vec<Uuid>, StoreError> {
         sqlx::query(
-            "SELECT DISTINCT case_id FROM outbox WHERE status = 'queued'
-             AND (next_attempt_at IS NULL OR next_attempt_at <= $1)",
+            "SELECT DISTINCT case_id FROM outbox WHERE (status = 'queued'
+             AND (next_attempt_at IS NULL OR next_attempt_at <= $1)) OR status = 'sending'",
         )
         .bind(to_text(now))
         .fetch_all(&self.pool)

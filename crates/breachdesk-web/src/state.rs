@@ -156,6 +156,8 @@ impl AppState {
             idle: limits.session_idle,
             absolute: limits.session_absolute,
         });
+        // Made now, not at the first unknown address (whose sign-in would then take longer).
+        app.prepare_sign_in();
         Self(Arc::new(Inner {
             i18n,
             limits,

@@ -76,7 +76,9 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// The `PostgreSQL` database to move into (`postgres://…`); it must hold no installation.
-    #[arg(long, hide_env_values = true)]
+    /// Give a URL holding a password through the environment, not the command line (which
+    /// other users of the machine can see).
+    #[arg(long, env = "BREACHDESK_MIGRATE_TO", hide_env_values = true)]
     pub to: String,
     /// File holding the base64 master key. Default: `master.key` in the data dir.
     /// `BREACHDESK_MASTER_KEY` may hold the key itself instead.

@@ -7,7 +7,7 @@ use breachdesk_core::ports::{CounterKey, Counters, StoreError};
 use jiff::{SignedDuration, Timestamp};
 use sqlx::PgPool;
 
-use super::{map_err, other};
+use super::map_err;
 use crate::counters::window_of;
 use crate::time::{from_text, to_text};
 
@@ -76,7 +76,7 @@ impl Counters for PgCounters {
                 .bind(key.as_slice())
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(other)?;
+                .map_err(map_err)?;
         until.flatten().as_deref().map(from_text).transpose()
     }
 

@@ -388,8 +388,8 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<Vec<Uuid>, StoreError> {
         let rows = sqlx::query(
-            "SELECT DISTINCT case_id FROM outbox WHERE status = 'queued' \
-             AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+            "SELECT DISTINCT case_id FROM outbox WHERE (status = 'queued' \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR status = 'sending'",
         )
         .bind(to_text(now))
         .fetch_all(&self.read)

@@ -970,6 +970,9 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         store.claim_messages(c.id, 10, later).await.unwrap().len(),
         3
     );
+    // Messages left "sending" make the case due whatever the time: the run that claimed them
+    // may have died, and the scheduler must come back (the lease tells whether it lives).
+    assert_eq!(store.cases_with_due_messages(t).await.unwrap(), vec![c.id]);
 
     // One delivery run per case: the lease, measured on the database's clock.
     let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
