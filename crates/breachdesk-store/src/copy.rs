@@ -212,12 +212,27 @@ pub async fn sqlite_to_postgres(
             )));
         }
     }
-    // One snapshot of the source: a read transaction on one connection (WAL).
+    // One snapshot of the source: a read transaction on one connection (WAL), ended whatever
+    // happens (the connection goes back to the pool).
     let mut src = from.read_pool().acquire().await.map_err(db("SQLite"))?;
     sqlx::query("BEGIN")
         .execute(&mut *src)
         .await
         .map_err(db("SQLite"))?;
+    let copied = copy_tables(&mut src, &mut tx, progress).await;
+    let _ = sqlx::query("ROLLBACK").execute(&mut *src).await;
+    let report = copied?;
+    tx.commit().await.map_err(db("PostgreSQL commit"))?;
+    Ok(report)
+}
+
+/// Every table, then the counts compared; inside the source's read transaction and the target's
+/// transaction.
+async fn copy_tables(
+    src: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    progress: &(dyn Fn(&str, u64) + Sync),
+) -> Result<CopyReport, StoreError> {
     let tables: HashSet<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     )
@@ -236,11 +251,11 @@ pub async fn sqlite_to_postgres(
     }
     let mut report = CopyReport::default();
     for &table in TABLES {
-        let columns = target_columns(&mut tx, table).await?;
+        let columns = target_columns(tx, table).await?;
         if columns.is_empty() {
             return Err(err(format!("PostgreSQL has no table {table}")));
         }
-        let source = source_columns(&mut src, table).await?;
+        let source = source_columns(src, table).await?;
         let names: HashSet<&str> = columns.iter().map(|c| c.name.as_str()).collect();
         // PostgreSQL's identity columns are SQLite's rowid (entry order, recovery code ids).
         let from_rowid = |c: &Column| c.identity && !source.contains(&c.name);
@@ -301,14 +316,7 @@ pub async fn sqlite_to_postgres(
             let full =
                 batch.len() >= BATCH_ROWS.min(60_000 / columns.len()) || bytes >= BATCH_BYTES;
             if (full || row.is_none()) && !batch.is_empty() {
-                copied += insert(
-                    &mut tx,
-                    table,
-                    &columns,
-                    identity,
-                    std::mem::take(&mut batch),
-                )
-                .await?;
+                copied += insert(tx, table, &columns, identity, std::mem::take(&mut batch)).await?;
                 bytes = 0;
                 progress(table, copied);
             }
@@ -318,7 +326,7 @@ pub async fn sqlite_to_postgres(
         }
         drop(rows);
         for values in deferred {
-            set_later(&mut tx, table, &later, values).await?;
+            set_later(tx, table, &later, values).await?;
         }
         if identity {
             for c in columns.iter().filter(|c| c.identity) {
@@ -327,7 +335,7 @@ pub async fn sqlite_to_postgres(
                                    coalesce((SELECT max({0}) FROM {table}), 0) + 1, false)",
                     c.name
                 ))
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(db(table))?;
             }
@@ -337,8 +345,8 @@ pub async fn sqlite_to_postgres(
     // What arrived is what was there.
     for &(table, copied) in &report.tables {
         let (source, target) = (
-            count_source(&mut src, table).await?,
-            count_target(&mut tx, table).await?,
+            count_source(src, table).await?,
+            count_target(tx, table).await?,
         );
         if source != copied || target != copied {
             return Err(err(format!(
@@ -346,11 +354,6 @@ pub async fn sqlite_to_postgres(
             )));
         }
     }
-    sqlx::query("COMMIT")
-        .execute(&mut *src)
-        .await
-        .map_err(db("SQLite"))?;
-    tx.commit().await.map_err(db("PostgreSQL commit"))?;
     Ok(report)
 }
 
