@@ -99,3 +99,73 @@ fn a_scan_becomes_the_case_scope_and_a_bad_subject_file_changes_nothing() {
             && a.detail == "imported from a scan: subjects=2 categories=4")
     );
 }
+
+/// The scanner's subject list is one format read in two more places (issue 19): what
+/// `breachdesk scan --subjects --reveal` writes, `notify recipients --format subjects` takes as
+/// written — each person once, with their address — and a masked list (without `--reveal`) is
+/// refused line by line, saying why, importing nothing. (`case import-scan`, the third reader,
+/// is tested above on the same kind of file.)
+#[test]
+fn the_scanners_subject_list_is_read_by_the_letters_as_the_scanner_writes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    setup(&dir);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (_, reference) = reported_case(&rt, &dir);
+    let leak = tmp.path().join("leak");
+    std::fs::create_dir(&leak).unwrap();
+    std::fs::write(
+        leak.join("customers.csv"),
+        "name;email;phone\nMaija Meikäläinen;maija.m@example.fi;+358 40 123 4567\nErik Svensson;erik.s@example.se;+46 70 123 45 67\nJohn Smith;john.smith@example.com;\n",
+    )
+    .unwrap();
+    let scan = |file: &std::path::Path, reveal: bool| {
+        let mut c = super::bin();
+        c.arg("scan").arg(&leak).arg("--subjects").arg(file);
+        if reveal {
+            c.arg("--reveal");
+        }
+        assert!(c.output().unwrap().status.success());
+    };
+    let masked = tmp.path().join("masked.jsonl");
+    scan(&masked, false);
+    let out = run(
+        &dir,
+        &[
+            "notify",
+            "recipients",
+            &reference,
+            masked.to_str().unwrap(),
+            "--format",
+            "subjects",
+        ],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("line 3: the values are masked: run the scan with --reveal"),
+        "{said}"
+    );
+    assert!(ok(&dir, &["notify", "status", &reference]).contains("recipients: 0 by e-mail"));
+
+    let revealed = tmp.path().join("revealed.jsonl");
+    scan(&revealed, true);
+    let imported = ok(
+        &dir,
+        &[
+            "notify",
+            "recipients",
+            &reference,
+            revealed.to_str().unwrap(),
+            "--format",
+            "subjects",
+        ],
+    );
+    let status = ok(&dir, &["notify", "status", &reference]);
+    assert!(imported.contains("imported 3 recipients"), "{imported}");
+    assert!(status.contains("recipients: 3 by e-mail"), "{status}");
+}
