@@ -72,6 +72,18 @@ fn two_servers_on_one_postgres_share_intake_and_finish_a_letter_run_the_other_wa
         return;
     };
     let url = schema.url();
+    // The schema is dropped also when the scenario fails (its servers are stopped by then).
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cluster_scenario(&rt, &url)));
+    rt.block_on(schema.drop_schema());
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[allow(clippy::too_many_lines, reason = "one scenario, told in order")]
+fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
+    let url = url.to_owned();
     let master = MasterKey::generate();
     let key = master.expose_base64().to_string();
     let tmp = tempfile::tempdir().unwrap();
@@ -298,5 +310,4 @@ fn two_servers_on_one_postgres_share_intake_and_finish_a_letter_run_the_other_wa
     // record, can have gone twice — as the same message (same Message-ID). With four
     // connections there are at most four.
     assert!(copies <= 4, "{copies} second copies");
-    rt.block_on(schema.drop_schema());
 }

@@ -40,12 +40,24 @@ fn an_sqlite_installation_moves_to_postgres_with_one_command_and_reads_the_same(
         return;
     };
     let url = schema.url();
+    // The schema is dropped also when the scenario fails (its servers are stopped by then).
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| migrate_scenario(&rt, &url)));
+    rt.block_on(schema.drop_schema());
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[allow(clippy::too_many_lines, reason = "one scenario, told in order")]
+fn migrate_scenario(rt: &tokio::runtime::Runtime, url: &str) {
+    let url = url.to_owned();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     let token = setup(&dir);
     // A used installation: a case with a second report, an approved letter, recipients, the
     // letters queued (SMTP is never reached here).
-    let (case_id, reference) = reported_case(&rt, &dir);
+    let (case_id, reference) = reported_case(rt, &dir);
     {
         let server = super::serve(&dir);
         rt.block_on(async {
@@ -188,7 +200,6 @@ fn an_sqlite_installation_moves_to_postgres_with_one_command_and_reads_the_same(
         .args(["notify", "status", &reference]);
     let status = String::from_utf8(status.output().unwrap().stdout).unwrap();
     assert!(status.contains("recipients: 50 by e-mail"), "{status}");
-    rt.block_on(schema.drop_schema());
 }
 
 async fn get_case(server: &Server, token: &str, id: uuid::Uuid) -> Value {
