@@ -26,13 +26,23 @@ pub async fn connect(
     database_url: Option<&str>,
     data_dir: &Path,
 ) -> Result<Arc<dyn Store>, StoreError> {
+    connect_pooled(database_url, data_dir, postgres::DEFAULT_POOL).await
+}
+
+/// [`connect`] with at most `pool` connections to `PostgreSQL` (`SQLite` keeps its one writer
+/// and its read pool).
+pub async fn connect_pooled(
+    database_url: Option<&str>,
+    data_dir: &Path,
+    pool: u32,
+) -> Result<Arc<dyn Store>, StoreError> {
     match database_url {
         None => Ok(Arc::new(
             SqliteStore::open(&data_dir.join("breachdesk.db")).await?,
         )),
         Some(url) if url.starts_with("sqlite:") => Ok(Arc::new(SqliteStore::open_url(url).await?)),
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Ok(Arc::new(PgStore::open_url(url).await?))
+            Ok(Arc::new(PgStore::open_url_pooled(url, pool).await?))
         }
         Some(_) => Err(StoreError::Other(
             "unsupported database URL: expected sqlite:… or postgres://…".into(),

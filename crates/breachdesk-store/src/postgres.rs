@@ -43,6 +43,9 @@ mod counters;
 mod handling;
 mod outbox;
 
+/// Connections per process unless configured (`--database-pool`).
+pub(crate) const DEFAULT_POOL: u32 = 10;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// A write transaction: rolled back when dropped without [`PgStore::commit`].
@@ -185,16 +188,26 @@ fn org_from_row(row: &PgRow) -> Result<Organisation, StoreError> {
 impl PgStore {
     /// Connects to a `postgres://` URL and brings the schema up to date.
     pub async fn open_url(url: &str) -> Result<Self, StoreError> {
-        Self::open_with(PgConnectOptions::from_str(url).map_err(other)?).await
+        Self::open_url_pooled(url, DEFAULT_POOL).await
+    }
+
+    /// [`PgStore::open_url`] with at most `pool` connections.
+    pub async fn open_url_pooled(url: &str, pool: u32) -> Result<Self, StoreError> {
+        Self::open_pooled(PgConnectOptions::from_str(url).map_err(other)?, pool).await
     }
 
     /// Connects with these options (a schema can be chosen with
     /// `options([("search_path", …)])`) and brings the schema up to date.
     pub async fn open_with(options: PgConnectOptions) -> Result<Self, StoreError> {
+        Self::open_pooled(options, DEFAULT_POOL).await
+    }
+
+    /// [`PgStore::open_with`] with at most `pool` connections.
+    pub async fn open_pooled(options: PgConnectOptions, pool: u32) -> Result<Self, StoreError> {
         // Durable commits whatever the server or role default says.
         let options = options.options([("synchronous_commit", "on")]);
         let pool = PgPoolOptions::new()
-            .max_connections(10)
+            .max_connections(pool.max(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await

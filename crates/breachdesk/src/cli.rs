@@ -36,6 +36,16 @@ pub struct Global {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// Connections each process keeps to `PostgreSQL` at most (several servers: mind the
+    /// server's `max_connections` across all of them).
+    #[arg(
+        long,
+        global = true,
+        env = "BREACHDESK_DATABASE_POOL",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..=1000)
+    )]
+    pub database_pool: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -43,8 +43,12 @@ async fn main() -> anyhow::Result<()> {
     if let cli::Command::Migrate(args) = &cli.command {
         return migrate::run(args, cli.global.database_url.as_deref(), &data_dir).await;
     }
-    let store = breachdesk_store::connect(cli.global.database_url.as_deref(), &data_dir)
-        .await
-        .context("opening the database")?;
+    let store = breachdesk_store::connect_pooled(
+        cli.global.database_url.as_deref(),
+        &data_dir,
+        cli.global.database_pool,
+    )
+    .await
+    .context("opening the database")?;
     commands::run(cli.command, &data_dir, store).await
 }

@@ -47,6 +47,8 @@ fn cli(dir: &Path, url: &str, key: &str, args: &[&str]) -> String {
 
 fn serve(dir: &Path, url: &str, key: &str) -> Server {
     let mut c = cmd(dir, url, key);
+    // A small pool, as many servers on one database would use.
+    c.env("BREACHDESK_DATABASE_POOL", "4");
     c.args([
         "serve",
         "--listen",

@@ -250,6 +250,13 @@ fn bad_command_lines_fail_with_a_clear_message_and_change_nothing() {
     let out = run(dir, &["token", "create", "--email", "ghost@uni.example"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no active user"));
+    let out = run(dir, &["--database-pool", "0", "audit", "verify"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--database-pool"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
