@@ -2,8 +2,8 @@
 //!
 //! Every table of the installation is copied row by row and byte for byte — sealed columns stay
 //! sealed under the same case keys, the audit log keeps its sequence numbers and hashes — in
-//! one `PostgreSQL` transaction read from one `SQLite` snapshot: either everything arrives or
-//! nothing does. Columns are matched by name and converted by the target's type (`SQLite`
+//! one `PostgreSQL` transaction read from one `SQLite` snapshot taken under the `SQLite` write lock
+//! (no write can slip in and stay behind): either everything arrives or nothing does. Columns are matched by name and converted by the target's type (`SQLite`
 //! keeps booleans as 0/1); a column one side lacks stops the copy with its name. Left out are
 //! what only a running server holds: delivery leases, the writer probe, the attempt counters.
 //! Afterwards the row counts of both sides are compared; the caller verifies the audit chain.
@@ -212,13 +212,15 @@ pub async fn sqlite_to_postgres(
             )));
         }
     }
-    // One snapshot of the source: a read transaction on one connection (WAL), ended whatever
-    // happens (the connection goes back to the pool).
-    let mut src = from.read_pool().acquire().await.map_err(db("SQLite"))?;
-    sqlx::query("BEGIN")
+    // One snapshot of the source, and no writer meanwhile: the copy holds SQLite's write lock
+    // (`BEGIN IMMEDIATE` on the writer), so a server still running against the file waits or
+    // fails its writes rather than acknowledge what would stay behind in SQLite. Ended (rolled
+    // back: nothing was written) whatever happens.
+    let mut src = from.write_pool().acquire().await.map_err(db("SQLite"))?;
+    sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut *src)
         .await
-        .map_err(db("SQLite"))?;
+        .map_err(db("SQLite: the database is busy (stop the server first)"))?;
     let copied = copy_tables(&mut src, &mut tx, progress).await;
     let _ = sqlx::query("ROLLBACK").execute(&mut *src).await;
     let report = copied?;

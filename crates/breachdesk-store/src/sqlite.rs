@@ -181,6 +181,11 @@ impl SqliteStore {
         &self.read
     }
 
+    /// The one writer (the copy to `PostgreSQL` holds it, so that nothing is written meanwhile).
+    pub(crate) fn write_pool(&self) -> &SqlitePool {
+        &self.write
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;

@@ -173,3 +173,50 @@ async fn copies_reminders_and_a_long_audit_chain() {
     copied_faithfully(crate::handling::the_audit_trail_chains_across_writers_and_reminders_go_once)
         .await;
 }
+
+/// The copy holds `SQLite`'s write lock for its snapshot: while another process writes to the
+/// file, it refuses (saying to stop the server) and the target stays empty; afterwards it copies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_refuses_while_another_process_holds_the_write_lock() {
+    let Some(schema) = breachdesk_testkit::Schema::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("breachdesk.db");
+    let source = SqliteStore::open(&path).await.unwrap();
+    crate::org(&source, "uni").await;
+    let target = PgStore::open_with(schema.options()).await.unwrap();
+    let mut other = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}",
+        path.display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let refused = breachdesk_store::copy::sqlite_to_postgres(&source, &target, &|_, _| {})
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("stop the server first"),
+        "{refused}"
+    );
+    let pool = sqlx::PgPool::connect_with(schema.options()).await.unwrap();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM organisations")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 0, "nothing copied");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    breachdesk_store::copy::sqlite_to_postgres(&source, &target, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(count().await, 1);
+    pool.close().await;
+    target.close().await;
+    schema.drop_schema().await;
+}
