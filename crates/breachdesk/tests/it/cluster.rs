@@ -7,7 +7,6 @@
 //! had accepted it, the killed server had not yet recorded that — and they are the same message
 //! (same Message-ID), at most one per connection.
 
-use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -16,7 +15,7 @@ use std::time::{Duration, Instant};
 use breachdesk_crypto::{MasterKey, MasterKeyring};
 use serde_json::Value;
 
-use super::letters::{approve_letter_in, free_port, received, slow_smtp_server};
+use super::letters::{approve_letter_in, free_port, one_message_each, received, slow_smtp_server};
 use super::{Server, bin, report, start};
 
 /// Recipients of the letter run.
@@ -67,20 +66,8 @@ fn kill(server: &mut Server) {
 }
 
 #[test]
-#[allow(clippy::too_many_lines, reason = "one scenario, told in order")]
 fn two_servers_on_one_postgres_share_intake_and_finish_a_letter_run_the_other_was_killed_in() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(schema) = rt.block_on(breachdesk_testkit::Schema::create()) else {
-        return;
-    };
-    let url = schema.url();
-    // The schema is dropped also when the scenario fails (its servers are stopped by then).
-    let outcome =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cluster_scenario(&rt, &url)));
-    rt.block_on(schema.drop_schema());
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    super::with_postgres_schema(cluster_scenario);
 }
 
 #[allow(clippy::too_many_lines, reason = "one scenario, told in order")]
@@ -280,20 +267,7 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     drop(b);
 
     let got = received(&log);
-    let mut per_recipient: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (r, m) in &got {
-        per_recipient.entry(r).or_default().push(m);
-    }
-    assert_eq!(per_recipient.len(), N, "every recipient has a message");
-    let mut copies = 0;
-    for (r, ids) in &per_recipient {
-        assert!(ids.iter().all(|m| !m.is_empty()), "{r}: a Message-ID");
-        assert!(
-            ids.iter().all(|m| *m == ids[0]),
-            "{r}: two different messages {ids:?}"
-        );
-        copies += ids.len() - 1;
-    }
+    let copies = one_message_each(&got, N);
     // The run that finished is B's, recorded once, with what it found in doubt.
     let trail = rt.block_on(store.audit_trail(Some(case_id))).unwrap();
     let runs: Vec<&str> = trail

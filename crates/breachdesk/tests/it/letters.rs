@@ -105,6 +105,26 @@ pub(super) fn received(log: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Asserts that each of `n` recipients got messages with a Message-ID, all the same message;
+/// returns how many second copies (same Message-ID) arrived in all.
+pub(super) fn one_message_each(got: &[(String, String)], n: usize) -> usize {
+    let mut per_recipient: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (r, m) in got {
+        per_recipient.entry(r).or_default().push(m);
+    }
+    assert_eq!(per_recipient.len(), n, "every recipient has a message");
+    let mut copies = 0;
+    for (r, ids) in &per_recipient {
+        assert!(ids.iter().all(|m| !m.is_empty()), "{r}: a Message-ID");
+        assert!(
+            ids.iter().all(|m| *m == ids[0]),
+            "{r}: two different messages {ids:?}"
+        );
+        copies += ids.len() - 1;
+    }
+    copies
+}
+
 /// The DPO's approval of the drafted letter, written as the desk writes it (the desk flow
 /// itself is tested in the web crate).
 pub(super) async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
@@ -304,20 +324,7 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
     );
 
     let got = received(&log);
-    let mut per_recipient: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (r, m) in &got {
-        per_recipient.entry(r).or_default().push(m);
-    }
-    assert_eq!(per_recipient.len(), N, "every recipient has a message");
-    let mut copies = 0;
-    for (r, ids) in &per_recipient {
-        assert!(ids.iter().all(|m| !m.is_empty()), "{r}: a Message-ID");
-        assert!(
-            ids.iter().all(|m| *m == ids[0]),
-            "{r}: two different messages {ids:?}"
-        );
-        copies += ids.len() - 1;
-    }
+    let copies = one_message_each(&got, N);
     eprintln!(
         "killed at {at_kill} received; in doubt {in_doubt}; second copies {copies}; total {}",
         got.len()

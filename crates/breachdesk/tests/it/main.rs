@@ -122,6 +122,21 @@ fn setup(dir: &Path) -> String {
         .to_owned()
 }
 
+/// Runs `scenario` with a runtime and the URL of a fresh `PostgreSQL` schema, which is dropped
+/// also when the scenario fails (its servers are stopped by then, as it unwinds).
+fn with_postgres_schema(scenario: impl FnOnce(&tokio::runtime::Runtime, &str)) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(schema) = rt.block_on(breachdesk_testkit::Schema::create()) else {
+        return;
+    };
+    let url = schema.url();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scenario(&rt, &url)));
+    rt.block_on(schema.drop_schema());
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 fn report(i: usize) -> Value {
     json!({
         "kind": "breach",

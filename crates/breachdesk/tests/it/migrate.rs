@@ -33,20 +33,8 @@ fn head(audit_verify: &str) -> String {
 }
 
 #[test]
-#[allow(clippy::too_many_lines, reason = "one scenario, told in order")]
 fn an_sqlite_installation_moves_to_postgres_with_one_command_and_reads_the_same() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(schema) = rt.block_on(breachdesk_testkit::Schema::create()) else {
-        return;
-    };
-    let url = schema.url();
-    // The schema is dropped also when the scenario fails (its servers are stopped by then).
-    let outcome =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| migrate_scenario(&rt, &url)));
-    rt.block_on(schema.drop_schema());
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    super::with_postgres_schema(migrate_scenario);
 }
 
 #[allow(clippy::too_many_lines, reason = "one scenario, told in order")]
