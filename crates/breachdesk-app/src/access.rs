@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::grant::{self, Decider, DecisionRefused, GrantRequest, OnRequest};
 use breachdesk_core::org::Organisation;
-use breachdesk_core::ports::{ApiTokenInfo, NewApiToken, OutgoingMail, StoreError};
+use breachdesk_core::ports::{
+    ApiTokenInfo, EnsuredUser, NewApiToken, OutgoingMail, StoreError, TokenHolder, UserRole,
+};
 use breachdesk_core::report::Language;
 use breachdesk_core::user::{Principal, Role, TokenScope};
 use uuid::Uuid;
@@ -167,7 +169,12 @@ impl App {
         match grant::on_request(role, actor.id(), user_id, actor.is_dpo(org.id)) {
             OnRequest::Immediate => {
                 let event = access_event(actor.id(), Some(org.id), "admin.role_grant", detail);
-                store.grant_role(user_id, org.id, role, &event, now).await?;
+                let held = UserRole {
+                    user_id,
+                    org_id: org.id,
+                    role,
+                };
+                store.grant_role(&held, &event, now).await?;
                 if role.reads_case_content() {
                     self.mail_about_roles(org, false, "role-mail-granted", email, role)
                         .await?;
@@ -319,7 +326,15 @@ impl App {
         );
         self.0
             .store
-            .remove_membership(user_id, org_id, role, &event, self.now())
+            .remove_membership(
+                &UserRole {
+                    user_id,
+                    org_id,
+                    role,
+                },
+                &event,
+                self.now(),
+            )
             .await?;
         Ok(())
     }
@@ -560,10 +575,7 @@ impl App {
     ///
     /// # Errors
     /// When the store fails.
-    pub async fn api_principal(
-        &self,
-        token: &str,
-    ) -> Result<Option<(Principal, TokenScope)>, ServiceError> {
+    pub async fn api_principal(&self, token: &str) -> Result<Option<TokenHolder>, ServiceError> {
         let digest = breachdesk_crypto::token_digest(token);
         Ok(self.0.store.principal_by_token(&digest, self.now()).await?)
     }
@@ -604,7 +616,7 @@ impl App {
     /// When the store fails.
     pub async fn ensure_account(&self, email: &str) -> Result<(Uuid, Option<String>), StoreError> {
         let now = self.now();
-        let (id, created) =
+        let EnsuredUser { id, created } =
             crate::operator::ensure_account(&*self.0.store, email, "!unset".into(), now).await?;
         if !created {
             return Ok((id, None));

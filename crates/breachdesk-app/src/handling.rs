@@ -7,7 +7,7 @@ use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::FieldErrors;
 use breachdesk_core::intake::{OpenedReport, open_report, open_supplement};
 use breachdesk_core::investigation::{Entry, open_entry, seal_entry};
-use breachdesk_core::ports::{CaseChange, CaseFilter, CaseRecord, Keyring, StoreError};
+use breachdesk_core::ports::{CaseChange, CaseFilter, CaseRecord, Keyring, NewShare, StoreError};
 use breachdesk_core::report::SupplementBody;
 use breachdesk_core::user::{Principal, Role};
 use breachdesk_core::workflow::{self, Action, Standing, TransitionError};
@@ -692,12 +692,15 @@ impl App {
             }
             let target = principal;
             CaseChange {
-                add_share: Some((target.user_id, actor)),
+                add_share: Some(NewShare {
+                    user_id: target.user_id,
+                    granted_by: actor,
+                }),
                 ..CaseChange::default()
             }
         };
         let detail = match (&change.add_share, &change.remove_share) {
-            (Some((u, _)), _) => format!("add {u}"),
+            (Some(share), _) => format!("add {}", share.user_id),
             (_, Some(u)) => format!("remove {u}"),
             _ => String::new(),
         };

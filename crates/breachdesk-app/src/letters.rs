@@ -18,8 +18,9 @@ use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::investigation::{Entry, open_entry};
 use breachdesk_core::notice::{self, NoticeKind};
 use breachdesk_core::ports::{
-    Aad, CaseCipher, CaseRecord, DeliveryOutcome, Keyring, NewOutboxMessage, OutboxCounts,
-    OutboxMessage, Store, StoreError,
+    Aad, Bounce, CaseCipher, CaseRecord, DeliveryOutcome, FailedMessage, Keyring, MessageOutcome,
+    NewOutboxMessage, NewRecipient, OutboxCounts, OutboxMessage, RecipientCounts, Store,
+    StoreError,
 };
 use breachdesk_notify::bounce;
 use breachdesk_notify::letter::{self, LetterTemplate, Recipient};
@@ -75,7 +76,7 @@ impl From<StoreError> for LetterError {
 #[derive(Default)]
 struct Marks {
     /// The last ticket handed out and the marks not yet written.
-    pending: std::sync::Mutex<(u64, Vec<(Uuid, DeliveryOutcome)>)>,
+    pending: std::sync::Mutex<(u64, Vec<MessageOutcome>)>,
     /// Held while writing; the last ticket written.
     written: tokio::sync::Mutex<u64>,
 }
@@ -91,7 +92,10 @@ impl Marks {
         let ticket = {
             let mut p = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
             p.0 += 1;
-            p.1.push((id, outcome));
+            p.1.push(MessageOutcome {
+                message_id: id,
+                outcome,
+            });
             p.0
         };
         let mut written = self.written.lock().await;
@@ -322,13 +326,17 @@ impl App {
         replace: bool,
     ) -> Result<(), LetterError> {
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
-        let rows: Vec<(Uuid, bool, Vec<u8>)> = imported
+        let rows: Vec<NewRecipient> = imported
             .recipients
             .iter()
             .map(|r| {
                 let id = Uuid::now_v7();
                 let json = serde_json::to_vec(r).unwrap_or_default();
-                (id, r.email.is_some(), key.seal(&recipient_aad(id), &json))
+                NewRecipient {
+                    id,
+                    email: r.email.is_some(),
+                    body: key.seal(&recipient_aad(id), &json),
+                }
             })
             .collect();
         let audit = AuditEvent {
@@ -675,7 +683,7 @@ impl App {
     pub async fn failed_letters(
         &self,
         case: &CaseRecord,
-    ) -> Result<Vec<(u64, String)>, LetterError> {
+    ) -> Result<Vec<FailedMessage>, LetterError> {
         Ok(self.0.store.failed_messages(case.id).await?)
     }
 
@@ -683,7 +691,7 @@ impl App {
     pub async fn letter_progress(
         &self,
         case: &CaseRecord,
-    ) -> Result<(OutboxCounts, (u64, u64)), LetterError> {
+    ) -> Result<(OutboxCounts, RecipientCounts), LetterError> {
         Ok((
             self.0.store.outbox_counts(case.id).await?,
             self.0.store.recipient_counts(case.id).await?,
@@ -703,7 +711,10 @@ impl App {
         let mut failed = Vec::new();
         for raw in messages {
             match bounce::read(raw) {
-                bounce::Report::Failed { message, status } => failed.push((message, status)),
+                bounce::Report::Failed { message, status } => failed.push(Bounce {
+                    message_id: message,
+                    status,
+                }),
                 bounce::Report::Delayed { .. } => report.delayed += 1,
                 bounce::Report::Delivered { .. } => report.delivered += 1,
                 bounce::Report::NotOurs => report.not_ours += 1,
@@ -711,8 +722,8 @@ impl App {
             }
         }
         // The same report saved twice counts once.
-        failed.sort();
-        failed.dedup_by_key(|(id, _)| *id);
+        failed.sort_by(|a, b| (a.message_id, &a.status).cmp(&(b.message_id, &b.status)));
+        failed.dedup_by_key(|b| b.message_id);
         report.failed = self.0.store.record_bounces(case.id, &failed).await?;
         report.not_ours += u64::try_from(failed.len()).unwrap_or(u64::MAX) - report.failed;
         self.0

@@ -7,8 +7,7 @@ use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::investigation::open_entry;
 use breachdesk_core::notice::{self, NoticeKind, Version};
 use breachdesk_core::org::Organisation;
-use breachdesk_core::ports::Keyring;
-use breachdesk_core::report::Language;
+use breachdesk_core::ports::{Keyring, OrgTemplate};
 use breachdesk_notify::i18n::Overrides;
 use uuid::Uuid;
 
@@ -45,7 +44,7 @@ impl App {
     ///
     /// # Errors
     /// When the store fails.
-    pub async fn org_templates(&self, org_id: Uuid) -> Result<Vec<(Language, String)>, AppError> {
+    pub async fn org_templates(&self, org_id: Uuid) -> Result<Vec<OrgTemplate>, AppError> {
         Ok(self.0.store.org_templates(org_id).await?)
     }
 
@@ -62,7 +61,7 @@ impl App {
     pub async fn save_org_templates(
         &self,
         org_id: Uuid,
-        sources: &[(Language, String)],
+        sources: &[OrgTemplate],
         audit: &AuditEvent,
     ) -> Result<(), AppError> {
         Ok(self

@@ -13,7 +13,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::clock::Clock;
 use breachdesk_core::org::{NewOrganisation, Organisation};
-use breachdesk_core::ports::{ApiTokenInfo, NewApiToken, NewUser, SecretHasher, Store, StoreError};
+use breachdesk_core::ports::{
+    ApiTokenInfo, EnsuredUser, NewApiToken, NewUser, SecretHasher, Store, StoreError, UserRole,
+};
 use breachdesk_core::user::{Role, TokenScope};
 use jiff::Timestamp;
 use rand::RngCore;
@@ -56,7 +58,7 @@ pub async fn ensure_account(
     email: &str,
     password_hash: String,
     now: Timestamp,
-) -> Result<(Uuid, bool), StoreError> {
+) -> Result<EnsuredUser, StoreError> {
     store
         .ensure_user(&NewUser {
             id: Uuid::now_v7(),
@@ -180,13 +182,18 @@ impl Operator {
             tokio::task::spawn_blocking(move || h.hash(&p)).await?
         };
         let now = self.now();
-        let (id, created) = ensure_account(&*self.store, email, hash, now).await?;
+        let EnsuredUser { id, created } = ensure_account(&*self.store, email, hash, now).await?;
         let grant = event(
             Some(org.id),
             "admin.role_grant",
             &format!("{} user={id}", role.as_str()),
         );
-        self.store.grant_role(id, org.id, role, &grant, now).await?;
+        let held = UserRole {
+            user_id: id,
+            org_id: org.id,
+            role,
+        };
+        self.store.grant_role(&held, &grant, now).await?;
         if created {
             self.store.require_password_change(id).await?;
         }
@@ -236,7 +243,15 @@ impl Operator {
         );
         match self
             .store
-            .remove_membership(id, org.id, role, &e, self.now())
+            .remove_membership(
+                &UserRole {
+                    user_id: id,
+                    org_id: org.id,
+                    role,
+                },
+                &e,
+                self.now(),
+            )
             .await
         {
             Ok(()) => Ok(org),

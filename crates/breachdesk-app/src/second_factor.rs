@@ -4,7 +4,9 @@
 //! administrator's, or a new account's). The pages that show the QR code and the forms stay in
 //! `breachdesk-web` (`desk/auth.rs`).
 
-use breachdesk_core::ports::{Aad, SessionRecord, SetupPurpose, UserAuth};
+use breachdesk_core::ports::{
+    Aad, EnsuredUser, RecoveryCode, SessionRecord, SetupLinkFor, SetupPurpose, UserAuth,
+};
 use breachdesk_crypto::TotpSecret;
 use uuid::Uuid;
 
@@ -96,7 +98,7 @@ impl App {
             return Ok(None);
         }
         if looks_like_recovery_code(typed) {
-            for (row, phc) in store.recovery_codes(user.id).await? {
+            for RecoveryCode { row, phc } in store.recovery_codes(user.id).await? {
                 if self.verify_secret(typed.to_owned(), phc).await?
                     && store.use_recovery_code(row, self.now()).await?
                 {
@@ -144,11 +146,11 @@ impl App {
         for purpose in [SetupPurpose::FirstAdmin, SetupPurpose::Account] {
             if let Some(user) = self.0.store.peek_setup_token(&digest, purpose, now).await? {
                 let user = match user {
-                    Some(id) => match self.0.store.user_auth_by_id(id).await? {
+                    SetupLinkFor::User(id) => match self.0.store.user_auth_by_id(id).await? {
                         Some(u) => Some(u),
                         None => return Ok(None),
                     },
-                    None => None,
+                    SetupLinkFor::FirstAdministrator => None,
                 };
                 return Ok(Some(SetupLink { purpose, user }));
             }
@@ -188,7 +190,7 @@ impl App {
             store.reset_login_failures(u.id).await?;
             u.id
         } else {
-            let (id, created) = store
+            let EnsuredUser { id, created } = store
                 .ensure_user(&breachdesk_core::ports::NewUser {
                     id: Uuid::now_v7(),
                     email: new.email.to_owned(),

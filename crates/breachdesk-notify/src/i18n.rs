@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use breachdesk_core::ports::OrgTemplate;
 use breachdesk_core::report::Language;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
@@ -141,10 +142,14 @@ fn variables(pattern_source: &str) -> Vec<String> {
 
 impl Overrides {
     /// Parses `(language, Fluent source)` pairs; every problem is reported, and none is allowed.
-    pub fn parse(sources: &[(Language, String)]) -> Result<Self, Vec<OverrideProblem>> {
+    pub fn parse(sources: &[OrgTemplate]) -> Result<Self, Vec<OverrideProblem>> {
         let mut problems = Vec::new();
         let mut bundles = Vec::new();
-        for (lang, src) in sources {
+        for OrgTemplate {
+            language: lang,
+            ftl: src,
+        } in sources
+        {
             if src.trim().is_empty() {
                 continue;
             }
@@ -227,11 +232,18 @@ impl Overrides {
 mod tests {
     use super::*;
 
+    fn template(language: Language, ftl: &str) -> OrgTemplate {
+        OrgTemplate {
+            language,
+            ftl: ftl.to_owned(),
+        }
+    }
+
     #[test]
     fn an_organisations_overrides_replace_defaults_and_bad_ones_are_refused() {
-        let ov = Overrides::parse(&[(
+        let ov = Overrides::parse(&[template(
             Language::Fi,
-            "letter-closing = Pahoittelemme. Museokortin asiakaspalvelu auttaa.\n".into(),
+            "letter-closing = Pahoittelemme. Museokortin asiakaspalvelu auttaa.\n",
         )])
         .unwrap();
         assert_eq!(
@@ -243,12 +255,12 @@ mod tests {
             text(Language::Sv, "letter-closing", &[])
         );
         let bad = Overrides::parse(&[
-            (Language::Sv, "letter-closng = typo\n".into()),
-            (
+            template(Language::Sv, "letter-closng = typo\n"),
+            template(
                 Language::En,
-                "letter-subject = { $org } { $ssn }\nbroken line without equals\n".into(),
+                "letter-subject = { $org } { $ssn }\nbroken line without equals\n",
             ),
-            (Language::Fi, "edpb-document-title = no\n".into()),
+            template(Language::Fi, "edpb-document-title = no\n"),
         ])
         .unwrap_err();
         assert!(bad.contains(&OverrideProblem::Unknown {

@@ -24,13 +24,16 @@ use breachdesk_core::case::{CaseStatus, CaseSummary};
 use breachdesk_core::grant::GrantRequest;
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
 use breachdesk_core::ports::{
-    ApiTokenInfo, CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, Conflict, DeliveryOutcome,
-    Member, NewApiToken, NewCase, NewOutboxMessage, NewReport, NewSupplement, NewUser,
-    OutboxCounts, OutboxMessage, Page, ReceiptRecord, RecipientRecord, ReportRecord, SessionRecord,
-    SessionStage, SetupPurpose, Store, StoreError, SupplementRecord, UserAuth,
+    AccessStore, AccountStore, ApiTokenInfo, AuditStore, Bounce, CaseChange, CaseEntryRecord,
+    CaseFilter, CaseRecord, CaseStore, Conflict, EnsuredUser, FailedMessage, IntakeStore, Member,
+    MessageOutcome, NewApiToken, NewCase, NewOutboxMessage, NewRecipient, NewReport, NewSupplement,
+    NewUser, NoticeStore, OrgTemplate, OrganisationStore, OutboxCounts, OutboxMessage, OutboxStore,
+    Page, ReceiptRecord, RecipientCounts, RecipientRecord, RecoveryCode, ReportRecord,
+    SessionRecord, SessionStage, SessionStore, SetupLinkFor, SetupPurpose, Store, StoreError,
+    SupplementRecord, TokenHolder, TokenStore, UserAuth, UserRole,
 };
 use breachdesk_core::report::{Language, ReportKind};
-use breachdesk_core::user::{Principal, Role, TokenScope};
+use breachdesk_core::user::{Principal, TokenScope};
 use jiff::Timestamp;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
@@ -313,7 +316,7 @@ impl PgStore {
         })
     }
 
-    async fn ensure_user_impl(&self, user: &NewUser) -> Result<(Uuid, bool), StoreError> {
+    async fn ensure_user_impl(&self, user: &NewUser) -> Result<EnsuredUser, StoreError> {
         let mut tx = self.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)
@@ -334,7 +337,10 @@ impl PgStore {
             .await
             .map_err(other)?;
         self.commit(tx).await?;
-        Ok((uuid(&row, "id")?, inserted))
+        Ok(EnsuredUser {
+            id: uuid(&row, "id")?,
+            created: inserted,
+        })
     }
 
     async fn insert_intake_impl(
@@ -609,7 +615,7 @@ impl PgStore {
         &self,
         token_hash: &[u8],
         now: Timestamp,
-    ) -> Result<Option<(Principal, TokenScope)>, StoreError> {
+    ) -> Result<Option<TokenHolder>, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT u.id, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
@@ -627,50 +633,18 @@ impl PgStore {
         let scope: String = row.try_get("scope").map_err(other)?;
         let scope = TokenScope::parse(&scope)
             .ok_or_else(|| StoreError::Other(format!("unknown token scope {scope:?}").into()))?;
-        Ok(Some((
-            Principal {
+        Ok(Some(TokenHolder {
+            principal: Principal {
                 user_id,
                 memberships: self.memberships_of(user_id).await?,
             },
             scope,
-        )))
+        }))
     }
 }
 
 #[async_trait]
-impl Store for PgStore {
-    fn counters(&self) -> std::sync::Arc<dyn breachdesk_core::ports::Counters> {
-        self.counters.clone()
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(())
-    }
-
-    async fn ping_writer(&self, now: Timestamp) -> Result<(), StoreError> {
-        self.write(async {
-            let mut tx = self.begin().await?;
-            sqlx::query(
-                "INSERT INTO writer_probe (id, at) VALUES (1, $1)
-                 ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at",
-            )
-            .bind(to_text(now))
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-            self.commit(tx).await
-        })
-        .await
-    }
-
-    fn writer_fault(&self) -> Option<String> {
-        self.health.get()
-    }
-
+impl OrganisationStore for PgStore {
     async fn create_org(
         &self,
         org: &NewOrganisation,
@@ -702,8 +676,11 @@ impl Store for PgStore {
             .map(org_from_row)
             .collect()
     }
+}
 
-    async fn ensure_user(&self, user: &NewUser) -> Result<(Uuid, bool), StoreError> {
+#[async_trait]
+impl AccountStore for PgStore {
+    async fn ensure_user(&self, user: &NewUser) -> Result<EnsuredUser, StoreError> {
         self.write(self.ensure_user_impl(user)).await
     }
 
@@ -715,429 +692,6 @@ impl Store for PgStore {
             .map_err(other)?
             .map(|r| uuid(&r, "id"))
             .transpose()
-    }
-
-    async fn add_membership(
-        &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.exec(
-            "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING",
-            &[
-                Some(user_id.to_string()),
-                Some(org_id.to_string()),
-                Some(role.as_str().to_owned()),
-                Some(to_text(now)),
-            ],
-        ))
-        .await?;
-        Ok(())
-    }
-
-    async fn create_token(
-        &self,
-        id: Uuid,
-        user_id: Uuid,
-        token_hash: &[u8],
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(async {
-            sqlx::query(
-                "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id.to_string())
-            .bind(user_id.to_string())
-            .bind(token_hash)
-            .bind(to_text(now))
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
-            self.health.set(None);
-            Ok(())
-        })
-        .await
-    }
-
-    async fn principal_by_token(
-        &self,
-        token_hash: &[u8],
-        now: Timestamp,
-    ) -> Result<Option<(Principal, TokenScope)>, StoreError> {
-        self.principal_by_token_impl(token_hash, now).await
-    }
-
-    async fn create_api_token(
-        &self,
-        token: &NewApiToken,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError> {
-        self.write(self.create_api_token_impl(token, audit)).await
-    }
-
-    async fn api_tokens(&self, user_ids: &[Uuid]) -> Result<Vec<ApiTokenInfo>, StoreError> {
-        self.api_tokens_impl(user_ids).await
-    }
-
-    async fn revoke_token(
-        &self,
-        id: Uuid,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.revoke_token_impl(id, audit, now)).await
-    }
-
-    async fn insert_intake(
-        &self,
-        case: &NewCase,
-        report: &NewReport,
-        year: i16,
-    ) -> Result<String, StoreError> {
-        self.write(self.insert_intake_impl(case, report, year))
-            .await
-    }
-
-    async fn list_cases(
-        &self,
-        org_ids: &[Uuid],
-        shared_with: Option<Uuid>,
-        page: Page,
-    ) -> Result<Vec<CaseSummary>, StoreError> {
-        self.list_cases_impl(org_ids, shared_with, page).await
-    }
-
-    async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
-        self.case_where("SELECT * FROM cases WHERE id = $1", &[id.to_string()])
-            .await
-    }
-
-    async fn case_by_reference(
-        &self,
-        org_id: Uuid,
-        reference: &str,
-    ) -> Result<Option<CaseRecord>, StoreError> {
-        // References are written in capitals; the unique index answers.
-        self.case_where(
-            "SELECT * FROM cases WHERE reference = $1 AND org_id = $2",
-            &[reference.to_uppercase(), org_id.to_string()],
-        )
-        .await
-    }
-
-    async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
-        self.reports_of_case_impl(case_id).await
-    }
-
-    async fn receipt_by_locator(&self, locator: &str) -> Result<Option<ReceiptRecord>, StoreError> {
-        self.receipt_by_locator_impl(locator).await
-    }
-
-    async fn record_receipt_failure(
-        &self,
-        report_id: Uuid,
-        max: i64,
-        lock_until: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.record_receipt_failure_impl(report_id, max, lock_until))
-            .await
-    }
-
-    async fn reset_receipt_failures(&self, report_id: Uuid) -> Result<(), StoreError> {
-        self.write(self.exec(
-            "UPDATE reports SET receipt_failures = 0, receipt_locked_until = NULL
-             WHERE id = $1 AND receipt_failures > 0",
-            &[Some(report_id.to_string())],
-        ))
-        .await?;
-        Ok(())
-    }
-
-    async fn insert_supplement(&self, supplement: &NewSupplement) -> Result<(), StoreError> {
-        self.write(self.insert_supplement_impl(supplement)).await
-    }
-
-    async fn supplements_of_report(
-        &self,
-        report_id: Uuid,
-    ) -> Result<Vec<SupplementRecord>, StoreError> {
-        self.supplements_of_report_impl(report_id).await
-    }
-
-    async fn find_cases(
-        &self,
-        org_ids: &[Uuid],
-        filter: &CaseFilter,
-    ) -> Result<Vec<CaseRecord>, StoreError> {
-        self.find_cases_impl(org_ids, filter).await
-    }
-
-    async fn change_case(
-        &self,
-        change: &CaseChange,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.change_case_impl(change, audit, now)).await
-    }
-
-    async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError> {
-        self.case_entries_impl(case_id).await
-    }
-
-    async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
-        sqlx::query_scalar("SELECT body FROM attachments WHERE case_id = $1 AND id = $2")
-            .bind(case_id.to_string())
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)
-    }
-
-    async fn mark_reminder_sent(
-        &self,
-        case_id: Uuid,
-        hours: i64,
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        self.write(async {
-            let done = sqlx::query(
-                "INSERT INTO reminders_sent (case_id, hours, sent_at) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(case_id.to_string())
-            .bind(hours)
-            .bind(to_text(now))
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
-            self.health.set(None);
-            Ok(done.rows_affected() == 1)
-        })
-        .await
-    }
-
-    async fn unmark_reminder(&self, case_id: Uuid, hours: i64) -> Result<(), StoreError> {
-        self.write(async {
-            sqlx::query("DELETE FROM reminders_sent WHERE case_id = $1 AND hours = $2")
-                .bind(case_id.to_string())
-                .bind(hours)
-                .execute(&self.pool)
-                .await
-                .map_err(map_err)?;
-            self.health.set(None);
-            Ok(())
-        })
-        .await
-    }
-
-    async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError> {
-        sqlx::query_scalar("SELECT hours FROM reminders_sent WHERE case_id = $1 ORDER BY hours")
-            .bind(case_id.to_string())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)
-    }
-
-    async fn org_templates(&self, org_id: Uuid) -> Result<Vec<(Language, String)>, StoreError> {
-        self.org_templates_impl(org_id).await
-    }
-
-    async fn set_org_templates(
-        &self,
-        org_id: Uuid,
-        templates: &[(Language, String)],
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.set_org_templates_impl(org_id, templates, audit, now))
-            .await
-    }
-
-    async fn import_recipients(
-        &self,
-        case_id: Uuid,
-        replace: bool,
-        recipients: &[(Uuid, bool, Vec<u8>)],
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.import_recipients_impl(case_id, replace, recipients, audit, now))
-            .await
-    }
-
-    async fn recipients(
-        &self,
-        case_id: Uuid,
-        after: u64,
-        limit: u32,
-    ) -> Result<Vec<RecipientRecord>, StoreError> {
-        self.recipients_impl(case_id, after, limit).await
-    }
-
-    async fn recipient_counts(&self, case_id: Uuid) -> Result<(u64, u64), StoreError> {
-        self.recipient_counts_impl(case_id).await
-    }
-
-    async fn queue_messages(
-        &self,
-        case_id: Uuid,
-        version: u32,
-        messages: &[NewOutboxMessage],
-        now: Timestamp,
-    ) -> Result<u64, StoreError> {
-        self.write(self.queue_messages_impl(case_id, version, messages, now))
-            .await
-    }
-
-    async fn queued_up_to(&self, case_id: Uuid) -> Result<u64, StoreError> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM outbox WHERE case_id = $1")
-                .bind(case_id.to_string())
-                .fetch_one(&self.pool)
-                .await
-                .map_err(other)?;
-        Ok(unsigned(n))
-    }
-
-    async fn claim_messages(
-        &self,
-        case_id: Uuid,
-        limit: u32,
-        now: Timestamp,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
-        self.write(self.claim_messages_impl(case_id, limit, now))
-            .await
-    }
-
-    async fn finish_messages(
-        &self,
-        outcomes: &[(Uuid, DeliveryOutcome)],
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.finish_messages_impl(outcomes, now)).await
-    }
-
-    async fn recover_messages(&self, case_id: Uuid) -> Result<u64, StoreError> {
-        self.write(self.exec(
-            "UPDATE outbox SET status = 'queued', in_doubt = TRUE, next_attempt_at = NULL
-             WHERE case_id = $1 AND status = 'sending'",
-            &[Some(case_id.to_string())],
-        ))
-        .await
-    }
-
-    async fn retry_failed_messages(
-        &self,
-        case_id: Uuid,
-        now: Timestamp,
-    ) -> Result<u64, StoreError> {
-        self.write(self.exec(
-            "UPDATE outbox SET status = 'queued', next_attempt_at = $1
-             WHERE case_id = $2 AND status = 'failed'",
-            &[Some(to_text(now)), Some(case_id.to_string())],
-        ))
-        .await
-    }
-
-    async fn outbox_counts(&self, case_id: Uuid) -> Result<OutboxCounts, StoreError> {
-        self.outbox_counts_impl(case_id).await
-    }
-
-    async fn cases_with_due_messages(&self, now: Timestamp) -> Result<Vec<Uuid>, StoreError> {
-        sqlx::query(
-            "SELECT DISTINCT case_id FROM outbox WHERE (status = 'queued'
-             AND (next_attempt_at IS NULL OR next_attempt_at <= $1)) OR status = 'sending'",
-        )
-        .bind(to_text(now))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(other)?
-        .iter()
-        .map(|r| uuid(r, "case_id"))
-        .collect()
-    }
-
-    async fn lease_outbox(
-        &self,
-        case_id: Uuid,
-        holder: Uuid,
-        ttl: std::time::Duration,
-    ) -> Result<bool, StoreError> {
-        // One statement: the upsert locks the row, so two servers cannot both take the lease.
-        // Both ends of the lease are the database's clock, not the servers' own.
-        let done = self
-            .write(async {
-                sqlx::query(
-                    "WITH t AS (SELECT clock_timestamp() AT TIME ZONE 'UTC' AS now)
-                     INSERT INTO outbox_locks (case_id, holder, expires_at)
-                     SELECT $1, $2, to_char(t.now + make_interval(secs => $3), 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM t
-                     ON CONFLICT (case_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-                     WHERE outbox_locks.holder = EXCLUDED.holder
-                        OR outbox_locks.expires_at <= to_char((SELECT now FROM t), 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
-                )
-                .bind(case_id.to_string())
-                .bind(holder.to_string())
-                .bind(ttl.as_secs_f64())
-                .execute(&self.pool)
-                .await
-                .map(|r| r.rows_affected())
-                .map_err(map_err)
-            })
-            .await?;
-        Ok(done == 1)
-    }
-
-    async fn release_outbox(&self, case_id: Uuid, holder: Uuid) -> Result<(), StoreError> {
-        self.write(self.exec(
-            "DELETE FROM outbox_locks WHERE case_id = $1 AND holder = $2",
-            &[Some(case_id.to_string()), Some(holder.to_string())],
-        ))
-        .await?;
-        Ok(())
-    }
-
-    async fn failed_messages(&self, case_id: Uuid) -> Result<Vec<(u64, String)>, StoreError> {
-        sqlx::query(
-            "SELECT seq, coalesce(last_error, '') AS e FROM outbox
-             WHERE case_id = $1 AND status = 'failed' ORDER BY seq",
-        )
-        .bind(case_id.to_string())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(other)?
-        .iter()
-        .map(|r| {
-            Ok((
-                unsigned(r.try_get("seq").map_err(other)?),
-                r.try_get("e").map_err(other)?,
-            ))
-        })
-        .collect()
-    }
-
-    async fn record_bounces(
-        &self,
-        case_id: Uuid,
-        bounces: &[(Uuid, String)],
-    ) -> Result<u64, StoreError> {
-        self.write(self.record_bounces_impl(case_id, bounces)).await
-    }
-
-    async fn append_audit(&self, events: &[AuditEvent], now: Timestamp) -> Result<(), StoreError> {
-        self.write(async {
-            let mut tx = self.begin().await?;
-            handling::append_audit_tx(&mut tx, events, now).await?;
-            self.commit(tx).await
-        })
-        .await
-    }
-
-    async fn audit_trail(&self, case_id: Option<Uuid>) -> Result<Vec<AuditRecord>, StoreError> {
-        self.audit_trail_impl(case_id).await
     }
 
     async fn count_users(&self) -> Result<i64, StoreError> {
@@ -1241,7 +795,7 @@ impl Store for PgStore {
         self.write(self.accept_totp_step_impl(user_id, step)).await
     }
 
-    async fn recovery_codes(&self, user_id: Uuid) -> Result<Vec<(i64, String)>, StoreError> {
+    async fn recovery_codes(&self, user_id: Uuid) -> Result<Vec<RecoveryCode>, StoreError> {
         self.recovery_codes_impl(user_id).await
     }
 
@@ -1249,6 +803,156 @@ impl Store for PgStore {
         self.write(self.use_recovery_code_impl(row, now)).await
     }
 
+    async fn set_user_disabled(
+        &self,
+        user_id: Uuid,
+        disabled: bool,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.set_user_disabled_impl(user_id, disabled, audit, now))
+            .await
+    }
+
+    async fn reset_second_factor(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.reset_second_factor_impl(user_id, audit, now))
+            .await
+    }
+}
+
+#[async_trait]
+impl AccessStore for PgStore {
+    async fn add_membership(&self, held: &UserRole, now: Timestamp) -> Result<(), StoreError> {
+        let UserRole {
+            user_id,
+            org_id,
+            role,
+        } = *held;
+        self.write(self.exec(
+            "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+            &[
+                Some(user_id.to_string()),
+                Some(org_id.to_string()),
+                Some(role.as_str().to_owned()),
+                Some(to_text(now)),
+            ],
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
+        self.members_impl(org_ids).await
+    }
+
+    async fn request_grant(
+        &self,
+        request: &GrantRequest,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.write(self.request_grant_impl(request, audit)).await
+    }
+
+    async fn open_grants(&self, org_ids: &[Uuid]) -> Result<Vec<GrantRequest>, StoreError> {
+        self.open_grants_impl(org_ids).await
+    }
+
+    async fn decide_grant(
+        &self,
+        id: Uuid,
+        decided_by: Uuid,
+        confirm: bool,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.decide_grant_impl(id, decided_by, confirm, audit, now))
+            .await
+    }
+
+    async fn grant_role(
+        &self,
+        held: &UserRole,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.grant_role_impl(held, audit, now)).await
+    }
+
+    async fn remove_membership(
+        &self,
+        held: &UserRole,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.remove_membership_impl(held, audit, now))
+            .await
+    }
+}
+
+#[async_trait]
+impl TokenStore for PgStore {
+    async fn create_token(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(async {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id.to_string())
+            .bind(user_id.to_string())
+            .bind(token_hash)
+            .bind(to_text(now))
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+            self.health.set(None);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn principal_by_token(
+        &self,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<TokenHolder>, StoreError> {
+        self.principal_by_token_impl(token_hash, now).await
+    }
+
+    async fn create_api_token(
+        &self,
+        token: &NewApiToken,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.write(self.create_api_token_impl(token, audit)).await
+    }
+
+    async fn api_tokens(&self, user_ids: &[Uuid]) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        self.api_tokens_impl(user_ids).await
+    }
+
+    async fn revoke_token(
+        &self,
+        id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.revoke_token_impl(id, audit, now)).await
+    }
+}
+
+#[async_trait]
+impl SessionStore for PgStore {
     async fn create_setup_token(
         &self,
         token_hash: &[u8],
@@ -1266,7 +970,7 @@ impl Store for PgStore {
         token_hash: &[u8],
         purpose: SetupPurpose,
         now: Timestamp,
-    ) -> Result<Option<Option<Uuid>>, StoreError> {
+    ) -> Result<Option<SetupLinkFor>, StoreError> {
         self.peek_setup_token_impl(token_hash, purpose, now).await
     }
 
@@ -1301,79 +1005,6 @@ impl Store for PgStore {
         self.write(self.end_session_impl(id_hash, now)).await
     }
 
-    async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
-        self.members_impl(org_ids).await
-    }
-
-    async fn request_grant(
-        &self,
-        request: &GrantRequest,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError> {
-        self.write(self.request_grant_impl(request, audit)).await
-    }
-
-    async fn open_grants(&self, org_ids: &[Uuid]) -> Result<Vec<GrantRequest>, StoreError> {
-        self.open_grants_impl(org_ids).await
-    }
-
-    async fn decide_grant(
-        &self,
-        id: Uuid,
-        decided_by: Uuid,
-        confirm: bool,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.decide_grant_impl(id, decided_by, confirm, audit, now))
-            .await
-    }
-
-    async fn grant_role(
-        &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.grant_role_impl(user_id, org_id, role, audit, now))
-            .await
-    }
-
-    async fn remove_membership(
-        &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.remove_membership_impl(user_id, org_id, role, audit, now))
-            .await
-    }
-
-    async fn set_user_disabled(
-        &self,
-        user_id: Uuid,
-        disabled: bool,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.set_user_disabled_impl(user_id, disabled, audit, now))
-            .await
-    }
-
-    async fn reset_second_factor(
-        &self,
-        user_id: Uuid,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(self.reset_second_factor_impl(user_id, audit, now))
-            .await
-    }
-
     async fn end_sessions_of(
         &self,
         user_id: Uuid,
@@ -1382,5 +1013,400 @@ impl Store for PgStore {
     ) -> Result<u64, StoreError> {
         self.write(self.end_sessions_of_impl(user_id, audit, now))
             .await
+    }
+}
+
+#[async_trait]
+impl IntakeStore for PgStore {
+    async fn insert_intake(
+        &self,
+        case: &NewCase,
+        report: &NewReport,
+        year: i16,
+    ) -> Result<String, StoreError> {
+        self.write(self.insert_intake_impl(case, report, year))
+            .await
+    }
+
+    async fn receipt_by_locator(&self, locator: &str) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.receipt_by_locator_impl(locator).await
+    }
+
+    async fn record_receipt_failure(
+        &self,
+        report_id: Uuid,
+        max: i64,
+        lock_until: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.record_receipt_failure_impl(report_id, max, lock_until))
+            .await
+    }
+
+    async fn reset_receipt_failures(&self, report_id: Uuid) -> Result<(), StoreError> {
+        self.write(self.exec(
+            "UPDATE reports SET receipt_failures = 0, receipt_locked_until = NULL
+             WHERE id = $1 AND receipt_failures > 0",
+            &[Some(report_id.to_string())],
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_supplement(&self, supplement: &NewSupplement) -> Result<(), StoreError> {
+        self.write(self.insert_supplement_impl(supplement)).await
+    }
+
+    async fn supplements_of_report(
+        &self,
+        report_id: Uuid,
+    ) -> Result<Vec<SupplementRecord>, StoreError> {
+        self.supplements_of_report_impl(report_id).await
+    }
+}
+
+#[async_trait]
+impl CaseStore for PgStore {
+    async fn list_cases(
+        &self,
+        org_ids: &[Uuid],
+        shared_with: Option<Uuid>,
+        page: Page,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        self.list_cases_impl(org_ids, shared_with, page).await
+    }
+
+    async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
+        self.case_where("SELECT * FROM cases WHERE id = $1", &[id.to_string()])
+            .await
+    }
+
+    async fn case_by_reference(
+        &self,
+        org_id: Uuid,
+        reference: &str,
+    ) -> Result<Option<CaseRecord>, StoreError> {
+        // References are written in capitals; the unique index answers.
+        self.case_where(
+            "SELECT * FROM cases WHERE reference = $1 AND org_id = $2",
+            &[reference.to_uppercase(), org_id.to_string()],
+        )
+        .await
+    }
+
+    async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
+        self.reports_of_case_impl(case_id).await
+    }
+
+    async fn find_cases(
+        &self,
+        org_ids: &[Uuid],
+        filter: &CaseFilter,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        self.find_cases_impl(org_ids, filter).await
+    }
+
+    async fn change_case(
+        &self,
+        change: &CaseChange,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.change_case_impl(change, audit, now)).await
+    }
+
+    async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError> {
+        self.case_entries_impl(case_id).await
+    }
+
+    async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT body FROM attachments WHERE case_id = $1 AND id = $2")
+            .bind(case_id.to_string())
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn mark_reminder_sent(
+        &self,
+        case_id: Uuid,
+        hours: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.write(async {
+            let done = sqlx::query(
+                "INSERT INTO reminders_sent (case_id, hours, sent_at) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(case_id.to_string())
+            .bind(hours)
+            .bind(to_text(now))
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+            self.health.set(None);
+            Ok(done.rows_affected() == 1)
+        })
+        .await
+    }
+
+    async fn unmark_reminder(&self, case_id: Uuid, hours: i64) -> Result<(), StoreError> {
+        self.write(async {
+            sqlx::query("DELETE FROM reminders_sent WHERE case_id = $1 AND hours = $2")
+                .bind(case_id.to_string())
+                .bind(hours)
+                .execute(&self.pool)
+                .await
+                .map_err(map_err)?;
+            self.health.set(None);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError> {
+        sqlx::query_scalar("SELECT hours FROM reminders_sent WHERE case_id = $1 ORDER BY hours")
+            .bind(case_id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
+    }
+}
+
+#[async_trait]
+impl NoticeStore for PgStore {
+    async fn org_templates(&self, org_id: Uuid) -> Result<Vec<OrgTemplate>, StoreError> {
+        self.org_templates_impl(org_id).await
+    }
+
+    async fn set_org_templates(
+        &self,
+        org_id: Uuid,
+        templates: &[OrgTemplate],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.set_org_templates_impl(org_id, templates, audit, now))
+            .await
+    }
+}
+
+#[async_trait]
+impl OutboxStore for PgStore {
+    async fn import_recipients(
+        &self,
+        case_id: Uuid,
+        replace: bool,
+        recipients: &[NewRecipient],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.import_recipients_impl(case_id, replace, recipients, audit, now))
+            .await
+    }
+
+    async fn recipients(
+        &self,
+        case_id: Uuid,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<RecipientRecord>, StoreError> {
+        self.recipients_impl(case_id, after, limit).await
+    }
+
+    async fn recipient_counts(&self, case_id: Uuid) -> Result<RecipientCounts, StoreError> {
+        self.recipient_counts_impl(case_id).await
+    }
+
+    async fn queue_messages(
+        &self,
+        case_id: Uuid,
+        version: u32,
+        messages: &[NewOutboxMessage],
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.write(self.queue_messages_impl(case_id, version, messages, now))
+            .await
+    }
+
+    async fn queued_up_to(&self, case_id: Uuid) -> Result<u64, StoreError> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM outbox WHERE case_id = $1")
+                .bind(case_id.to_string())
+                .fetch_one(&self.pool)
+                .await
+                .map_err(other)?;
+        Ok(unsigned(n))
+    }
+
+    async fn claim_messages(
+        &self,
+        case_id: Uuid,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.write(self.claim_messages_impl(case_id, limit, now))
+            .await
+    }
+
+    async fn finish_messages(
+        &self,
+        outcomes: &[MessageOutcome],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.finish_messages_impl(outcomes, now)).await
+    }
+
+    async fn recover_messages(&self, case_id: Uuid) -> Result<u64, StoreError> {
+        self.write(self.exec(
+            "UPDATE outbox SET status = 'queued', in_doubt = TRUE, next_attempt_at = NULL
+             WHERE case_id = $1 AND status = 'sending'",
+            &[Some(case_id.to_string())],
+        ))
+        .await
+    }
+
+    async fn retry_failed_messages(
+        &self,
+        case_id: Uuid,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.write(self.exec(
+            "UPDATE outbox SET status = 'queued', next_attempt_at = $1
+             WHERE case_id = $2 AND status = 'failed'",
+            &[Some(to_text(now)), Some(case_id.to_string())],
+        ))
+        .await
+    }
+
+    async fn outbox_counts(&self, case_id: Uuid) -> Result<OutboxCounts, StoreError> {
+        self.outbox_counts_impl(case_id).await
+    }
+
+    async fn cases_with_due_messages(&self, now: Timestamp) -> Result<Vec<Uuid>, StoreError> {
+        sqlx::query(
+            "SELECT DISTINCT case_id FROM outbox WHERE (status = 'queued'
+             AND (next_attempt_at IS NULL OR next_attempt_at <= $1)) OR status = 'sending'",
+        )
+        .bind(to_text(now))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?
+        .iter()
+        .map(|r| uuid(r, "case_id"))
+        .collect()
+    }
+
+    async fn lease_outbox(
+        &self,
+        case_id: Uuid,
+        holder: Uuid,
+        ttl: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        // One statement: the upsert locks the row, so two servers cannot both take the lease.
+        // Both ends of the lease are the database's clock, not the servers' own.
+        let done = self
+            .write(async {
+                sqlx::query(
+                    "WITH t AS (SELECT clock_timestamp() AT TIME ZONE 'UTC' AS now)
+                     INSERT INTO outbox_locks (case_id, holder, expires_at)
+                     SELECT $1, $2, to_char(t.now + make_interval(secs => $3), 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM t
+                     ON CONFLICT (case_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                     WHERE outbox_locks.holder = EXCLUDED.holder
+                        OR outbox_locks.expires_at <= to_char((SELECT now FROM t), 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+                )
+                .bind(case_id.to_string())
+                .bind(holder.to_string())
+                .bind(ttl.as_secs_f64())
+                .execute(&self.pool)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(map_err)
+            })
+            .await?;
+        Ok(done == 1)
+    }
+
+    async fn release_outbox(&self, case_id: Uuid, holder: Uuid) -> Result<(), StoreError> {
+        self.write(self.exec(
+            "DELETE FROM outbox_locks WHERE case_id = $1 AND holder = $2",
+            &[Some(case_id.to_string()), Some(holder.to_string())],
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn failed_messages(&self, case_id: Uuid) -> Result<Vec<FailedMessage>, StoreError> {
+        sqlx::query(
+            "SELECT seq, coalesce(last_error, '') AS e FROM outbox
+             WHERE case_id = $1 AND status = 'failed' ORDER BY seq",
+        )
+        .bind(case_id.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?
+        .iter()
+        .map(|r| {
+            Ok(FailedMessage {
+                seq: unsigned(r.try_get("seq").map_err(other)?),
+                reply: r.try_get("e").map_err(other)?,
+            })
+        })
+        .collect()
+    }
+
+    async fn record_bounces(&self, case_id: Uuid, bounces: &[Bounce]) -> Result<u64, StoreError> {
+        self.write(self.record_bounces_impl(case_id, bounces)).await
+    }
+}
+
+#[async_trait]
+impl AuditStore for PgStore {
+    async fn append_audit(&self, events: &[AuditEvent], now: Timestamp) -> Result<(), StoreError> {
+        self.write(async {
+            let mut tx = self.begin().await?;
+            handling::append_audit_tx(&mut tx, events, now).await?;
+            self.commit(tx).await
+        })
+        .await
+    }
+
+    async fn audit_trail(&self, case_id: Option<Uuid>) -> Result<Vec<AuditRecord>, StoreError> {
+        self.audit_trail_impl(case_id).await
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn counters(&self) -> std::sync::Arc<dyn breachdesk_core::ports::Counters> {
+        self.counters.clone()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn ping_writer(&self, now: Timestamp) -> Result<(), StoreError> {
+        self.write(async {
+            let mut tx = self.begin().await?;
+            sqlx::query(
+                "INSERT INTO writer_probe (id, at) VALUES (1, $1)
+                 ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at",
+            )
+            .bind(to_text(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+            self.commit(tx).await
+        })
+        .await
+    }
+
+    fn writer_fault(&self) -> Option<String> {
+        self.health.get()
     }
 }

@@ -13,13 +13,16 @@ use breachdesk_core::case::{CaseStatus, CaseSummary};
 use breachdesk_core::grant::GrantRequest;
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
 use breachdesk_core::ports::{
-    ApiTokenInfo, CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, DeliveryOutcome, Member,
-    NewApiToken, NewCase, NewOutboxMessage, NewReport, NewSupplement, NewUser, OutboxCounts,
-    OutboxMessage, Page, ReceiptRecord, RecipientRecord, ReportRecord, SessionRecord, SessionStage,
-    SetupPurpose, Store, StoreError, SupplementRecord, UserAuth,
+    AccessStore, AccountStore, ApiTokenInfo, AuditStore, Bounce, CaseChange, CaseEntryRecord,
+    CaseFilter, CaseRecord, CaseStore, EnsuredUser, FailedMessage, IntakeStore, Member,
+    MessageOutcome, NewApiToken, NewCase, NewOutboxMessage, NewRecipient, NewReport, NewSupplement,
+    NewUser, NoticeStore, OrgTemplate, OrganisationStore, OutboxCounts, OutboxMessage, OutboxStore,
+    Page, ReceiptRecord, RecipientCounts, RecipientRecord, RecoveryCode, ReportRecord,
+    SessionRecord, SessionStage, SessionStore, SetupLinkFor, SetupPurpose, Store, StoreError,
+    SupplementRecord, TokenHolder, TokenStore, UserAuth, UserRole,
 };
 use breachdesk_core::report::{Language, ReportKind};
-use breachdesk_core::user::{Principal, Role, TokenScope};
+use breachdesk_core::user::{Principal, TokenScope};
 use jiff::Timestamp;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -193,35 +196,7 @@ impl SqliteStore {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
-    fn counters(&self) -> std::sync::Arc<dyn breachdesk_core::ports::Counters> {
-        self.counters.clone()
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.read)
-            .await
-            .map_err(other)?;
-        Ok(())
-    }
-
-    async fn ping_writer(&self, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO writer_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
-        )
-        .bind(to_text(now))
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?;
-        tx.commit().await
-    }
-
-    fn writer_fault(&self) -> Option<String> {
-        self.health.fault()
-    }
-
+impl OrganisationStore for SqliteStore {
     async fn create_org(
         &self,
         org: &NewOrganisation,
@@ -275,8 +250,11 @@ impl Store for SqliteStore {
             .map(org_from_row)
             .collect()
     }
+}
 
-    async fn ensure_user(&self, user: &NewUser) -> Result<(Uuid, bool), StoreError> {
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn ensure_user(&self, user: &NewUser) -> Result<EnsuredUser, StoreError> {
         let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)
@@ -297,7 +275,10 @@ impl Store for SqliteStore {
             .await
             .map_err(other)?;
         tx.commit().await?;
-        Ok((uuid(&row, "id")?, inserted))
+        Ok(EnsuredUser {
+            id: uuid(&row, "id")?,
+            created: inserted,
+        })
     }
 
     async fn user_id_by_email(&self, email: &str) -> Result<Option<Uuid>, StoreError> {
@@ -308,549 +289,6 @@ impl Store for SqliteStore {
             .map_err(other)?
             .map(|r| uuid(&r, "id"))
             .transpose()
-    }
-
-    async fn add_membership(
-        &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(user_id.to_string())
-            .bind(org_id.to_string())
-            .bind(role.as_str())
-            .bind(to_text(now))
-            .execute(&self.write)
-            .await
-            .map_err(map_err)?;
-        Ok(())
-    }
-
-    async fn create_token(
-        &self,
-        id: Uuid,
-        user_id: Uuid,
-        token_hash: &[u8],
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(id.to_string())
-        .bind(user_id.to_string())
-        .bind(token_hash)
-        .bind(to_text(now))
-        .execute(&self.write)
-        .await
-        .map_err(map_err)?;
-        Ok(())
-    }
-
-    async fn principal_by_token(
-        &self,
-        token_hash: &[u8],
-        now: Timestamp,
-    ) -> Result<Option<(Principal, TokenScope)>, StoreError> {
-        let Some(row) = sqlx::query(
-            "SELECT u.id, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL
-               AND (t.expires_at IS NULL OR t.expires_at > ?)",
-        )
-        .bind(token_hash)
-        .bind(to_text(now))
-        .fetch_optional(&self.read)
-        .await
-        .map_err(other)?
-        else {
-            return Ok(None);
-        };
-        let user_id = uuid(&row, "id")?;
-        let scope: String = row.try_get("scope").map_err(other)?;
-        let scope = TokenScope::parse(&scope)
-            .ok_or_else(|| StoreError::Other(format!("unknown token scope {scope:?}").into()))?;
-        Ok(Some((
-            Principal {
-                user_id,
-                memberships: self.memberships_of(user_id).await?,
-            },
-            scope,
-        )))
-    }
-
-    async fn create_api_token(
-        &self,
-        token: &NewApiToken,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError> {
-        self.create_api_token_impl(token, audit).await
-    }
-
-    async fn api_tokens(&self, user_ids: &[Uuid]) -> Result<Vec<ApiTokenInfo>, StoreError> {
-        self.api_tokens_impl(user_ids).await
-    }
-
-    async fn revoke_token(
-        &self,
-        id: Uuid,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.revoke_token_impl(id, audit, now).await
-    }
-
-    async fn insert_intake(
-        &self,
-        case: &NewCase,
-        report: &NewReport,
-        year: i16,
-    ) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
-        // The counter row is the first write, so the transaction holds the write lock from here on.
-        let number: i64 = sqlx::query_scalar(
-            "INSERT INTO case_counters (org_id, year, last) VALUES (?, ?, 1)
-             ON CONFLICT (org_id, year) DO UPDATE SET last = last + 1 RETURNING last",
-        )
-        .bind(case.org_id.to_string())
-        .bind(year)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let prefix: String =
-            sqlx::query_scalar("SELECT ref_prefix FROM organisations WHERE id = ?")
-                .bind(case.org_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(other)?
-                .ok_or(StoreError::NotFound)?;
-        let reference = breachdesk_core::case::format_reference(&prefix, year, number);
-        let created = to_text(case.created_at);
-        sqlx::query("INSERT INTO cases (id, org_id, reference, status, created_at, updated_at, data_key) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(case.id.to_string())
-            .bind(case.org_id.to_string())
-            .bind(&reference)
-            .bind(CaseStatus::Received.as_str())
-            .bind(&created)
-            .bind(&created)
-            .bind(&case.wrapped_key.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        sqlx::query(
-            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(report.id.to_string())
-        .bind(report.case_id.to_string())
-        .bind(report.kind.as_str())
-        .bind(report.language.as_str())
-        .bind(to_text(report.created_at))
-        .bind(&report.receipt_locator)
-        .bind(&report.receipt_hash)
-        .bind(&report.body)
-        .bind(&report.contact)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let event = AuditEvent {
-            actor: None,
-            org_id: Some(case.org_id),
-            case_id: Some(case.id),
-            action: "report.received",
-            detail: format!("report={} kind={}", report.id, report.kind.as_str()),
-        };
-        handling::append_audit_tx(&mut tx, &[event], report.created_at).await?;
-        tx.commit().await?;
-        Ok(reference)
-    }
-
-    async fn list_cases(
-        &self,
-        org_ids: &[Uuid],
-        shared_with: Option<Uuid>,
-        page: Page,
-    ) -> Result<Vec<CaseSummary>, StoreError> {
-        if org_ids.is_empty() && shared_with.is_none() {
-            return Ok(Vec::new());
-        }
-        let mut q = QueryBuilder::new(
-            "SELECT c.id, c.org_id, o.slug, c.reference, c.status, c.created_at, c.updated_at,
-                    (SELECT COUNT(*) FROM reports r WHERE r.case_id = c.id) AS report_count,
-                    (SELECT r.kind FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at LIMIT 1) AS first_kind
-             FROM cases c JOIN organisations o ON o.id = c.org_id WHERE (c.org_id IN (",
-        );
-        let mut sep = q.separated(", ");
-        // `IN ('')` when there is no organisation: matches nothing, keeps the SQL one shape.
-        if org_ids.is_empty() {
-            sep.push_bind(String::new());
-        }
-        for id in org_ids {
-            sep.push_bind(id.to_string());
-        }
-        q.push(")");
-        if let Some(user) = shared_with {
-            q.push(" OR c.id IN (SELECT s.case_id FROM case_shares s WHERE s.user_id = ")
-                .push_bind(user.to_string())
-                .push(")");
-        }
-        q.push(") ORDER BY c.created_at DESC, c.id DESC LIMIT ")
-            .push_bind(page.limit)
-            .push(" OFFSET ")
-            .push_bind(page.offset);
-        q.build()
-            .fetch_all(&self.read)
-            .await
-            .map_err(other)?
-            .iter()
-            .map(|r| {
-                let status: String = r.try_get("status").map_err(other)?;
-                let first_kind: String = r.try_get("first_kind").map_err(other)?;
-                Ok(CaseSummary {
-                    id: uuid(r, "id")?,
-                    org_id: uuid(r, "org_id")?,
-                    org_slug: r.try_get("slug").map_err(other)?,
-                    reference: r.try_get("reference").map_err(other)?,
-                    status: status.parse().map_err(other)?,
-                    created_at: ts(r, "created_at")?,
-                    updated_at: ts(r, "updated_at")?,
-                    report_count: r.try_get("report_count").map_err(other)?,
-                    first_kind: kind(&first_kind)?,
-                })
-            })
-            .collect()
-    }
-
-    async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
-        let Some(r) = sqlx::query("SELECT * FROM cases WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&self.read)
-            .await
-            .map_err(other)?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(self.case_from_row(&r).await?))
-    }
-
-    async fn case_by_reference(
-        &self,
-        org_id: Uuid,
-        reference: &str,
-    ) -> Result<Option<CaseRecord>, StoreError> {
-        // References are written in capitals; the unique index answers.
-        let Some(r) = sqlx::query("SELECT * FROM cases WHERE reference = ? AND org_id = ?")
-            .bind(reference.to_uppercase())
-            .bind(org_id.to_string())
-            .fetch_optional(&self.read)
-            .await
-            .map_err(other)?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(self.case_from_row(&r).await?))
-    }
-
-    async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
-        sqlx::query("SELECT id, case_id, kind, language, created_at, body, contact FROM reports WHERE case_id = ? ORDER BY created_at, id")
-            .bind(case_id.to_string())
-            .fetch_all(&self.read)
-            .await
-            .map_err(other)?
-            .iter()
-            .map(|r| {
-                let k: String = r.try_get("kind").map_err(other)?;
-                let l: String = r.try_get("language").map_err(other)?;
-                Ok(ReportRecord {
-                    id: uuid(r, "id")?,
-                    case_id: uuid(r, "case_id")?,
-                    kind: kind(&k)?,
-                    created_at: ts(r, "created_at")?,
-                    language: language(&l),
-                    body: r.try_get("body").map_err(other)?,
-                    contact: r.try_get("contact").map_err(other)?,
-                })
-            })
-            .collect()
-    }
-
-    async fn receipt_by_locator(&self, locator: &str) -> Result<Option<ReceiptRecord>, StoreError> {
-        sqlx::query("SELECT id, case_id, receipt_hash, receipt_failures, receipt_locked_until FROM reports WHERE receipt_locator = ?")
-            .bind(locator)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(other)?
-            .map(|r| {
-                Ok(ReceiptRecord {
-                    report_id: uuid(&r, "id")?,
-                    case_id: uuid(&r, "case_id")?,
-                    receipt_hash: r.try_get("receipt_hash").map_err(other)?,
-                    failed_attempts: r.try_get("receipt_failures").map_err(other)?,
-                    locked_until: opt_ts(&r, "receipt_locked_until")?,
-                })
-            })
-            .transpose()
-    }
-
-    async fn record_receipt_failure(
-        &self,
-        report_id: Uuid,
-        max: i64,
-        lock_until: Timestamp,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE reports SET receipt_failures = receipt_failures + 1,
-                receipt_locked_until = CASE WHEN receipt_failures + 1 >= ? THEN ? ELSE receipt_locked_until END
-             WHERE id = ?",
-        )
-        .bind(max)
-        .bind(to_text(lock_until))
-        .bind(report_id.to_string())
-        .execute(&self.write)
-        .await
-        .map_err(other)?;
-        Ok(())
-    }
-
-    async fn reset_receipt_failures(&self, report_id: Uuid) -> Result<(), StoreError> {
-        sqlx::query("UPDATE reports SET receipt_failures = 0, receipt_locked_until = NULL WHERE id = ? AND receipt_failures > 0")
-            .bind(report_id.to_string())
-            .execute(&self.write)
-            .await
-            .map_err(other)?;
-        Ok(())
-    }
-
-    async fn insert_supplement(&self, s: &NewSupplement) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO supplements (id, report_id, created_at, body) VALUES (?, ?, ?, ?)",
-        )
-        .bind(s.id.to_string())
-        .bind(s.report_id.to_string())
-        .bind(to_text(s.created_at))
-        .bind(&s.body)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        sqlx::query(
-            "UPDATE cases SET updated_at = ? WHERE id = (SELECT case_id FROM reports WHERE id = ?)",
-        )
-        .bind(to_text(s.created_at))
-        .bind(s.report_id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?;
-        let case_id: Option<String> =
-            sqlx::query_scalar("SELECT case_id FROM reports WHERE id = ?")
-                .bind(s.report_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(other)?;
-        let event = AuditEvent {
-            actor: None,
-            org_id: None,
-            case_id: case_id.as_deref().and_then(|c| Uuid::parse_str(c).ok()),
-            action: "report.supplemented",
-            detail: format!("report={} supplement={}", s.report_id, s.id),
-        };
-        handling::append_audit_tx(&mut tx, &[event], s.created_at).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn supplements_of_report(
-        &self,
-        report_id: Uuid,
-    ) -> Result<Vec<SupplementRecord>, StoreError> {
-        sqlx::query("SELECT id, report_id, created_at, body FROM supplements WHERE report_id = ? ORDER BY created_at, id")
-            .bind(report_id.to_string())
-            .fetch_all(&self.read)
-            .await
-            .map_err(other)?
-            .iter()
-            .map(|r| {
-                Ok(SupplementRecord {
-                    id: uuid(r, "id")?,
-                    report_id: uuid(r, "report_id")?,
-                    created_at: ts(r, "created_at")?,
-                    body: r.try_get("body").map_err(other)?,
-                })
-            })
-            .collect()
-    }
-
-    async fn find_cases(
-        &self,
-        org_ids: &[Uuid],
-        filter: &CaseFilter,
-    ) -> Result<Vec<CaseRecord>, StoreError> {
-        self.find_cases_impl(org_ids, filter).await
-    }
-
-    async fn change_case(
-        &self,
-        change: &CaseChange,
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.change_case_impl(change, audit, now).await
-    }
-
-    async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError> {
-        self.case_entries_impl(case_id).await
-    }
-
-    async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
-        self.attachment_impl(case_id, id).await
-    }
-
-    async fn mark_reminder_sent(
-        &self,
-        case_id: Uuid,
-        hours: i64,
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        self.mark_reminder_sent_impl(case_id, hours, now).await
-    }
-
-    async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError> {
-        self.reminders_sent_impl(case_id).await
-    }
-
-    async fn unmark_reminder(&self, case_id: Uuid, hours: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM reminders_sent WHERE case_id = ? AND hours = ?")
-            .bind(case_id.to_string())
-            .bind(hours)
-            .execute(&self.write)
-            .await
-            .map_err(other)?;
-        Ok(())
-    }
-
-    async fn org_templates(&self, org_id: Uuid) -> Result<Vec<(Language, String)>, StoreError> {
-        self.org_templates_impl(org_id).await
-    }
-
-    async fn set_org_templates(
-        &self,
-        org_id: Uuid,
-        templates: &[(Language, String)],
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.set_org_templates_impl(org_id, templates, audit, now)
-            .await
-    }
-
-    async fn import_recipients(
-        &self,
-        case_id: Uuid,
-        replace: bool,
-        recipients: &[(Uuid, bool, Vec<u8>)],
-        audit: &AuditEvent,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.import_recipients_impl(case_id, replace, recipients, audit, now)
-            .await
-    }
-
-    async fn recipients(
-        &self,
-        case_id: Uuid,
-        after: u64,
-        limit: u32,
-    ) -> Result<Vec<RecipientRecord>, StoreError> {
-        self.recipients_impl(case_id, after, limit).await
-    }
-
-    async fn recipient_counts(&self, case_id: Uuid) -> Result<(u64, u64), StoreError> {
-        self.recipient_counts_impl(case_id).await
-    }
-
-    async fn queue_messages(
-        &self,
-        case_id: Uuid,
-        version: u32,
-        messages: &[NewOutboxMessage],
-        now: Timestamp,
-    ) -> Result<u64, StoreError> {
-        self.queue_messages_impl(case_id, version, messages, now)
-            .await
-    }
-
-    async fn queued_up_to(&self, case_id: Uuid) -> Result<u64, StoreError> {
-        self.queued_up_to_impl(case_id).await
-    }
-
-    async fn claim_messages(
-        &self,
-        case_id: Uuid,
-        limit: u32,
-        now: Timestamp,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
-        self.claim_messages_impl(case_id, limit, now).await
-    }
-
-    async fn finish_messages(
-        &self,
-        outcomes: &[(Uuid, DeliveryOutcome)],
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.finish_messages_impl(outcomes, now).await
-    }
-
-    async fn recover_messages(&self, case_id: Uuid) -> Result<u64, StoreError> {
-        self.recover_messages_impl(case_id).await
-    }
-
-    async fn retry_failed_messages(
-        &self,
-        case_id: Uuid,
-        now: Timestamp,
-    ) -> Result<u64, StoreError> {
-        self.retry_failed_messages_impl(case_id, now).await
-    }
-
-    async fn outbox_counts(&self, case_id: Uuid) -> Result<OutboxCounts, StoreError> {
-        self.outbox_counts_impl(case_id).await
-    }
-
-    async fn cases_with_due_messages(&self, now: Timestamp) -> Result<Vec<Uuid>, StoreError> {
-        self.cases_with_due_messages_impl(now).await
-    }
-
-    async fn lease_outbox(
-        &self,
-        case_id: Uuid,
-        holder: Uuid,
-        ttl: std::time::Duration,
-    ) -> Result<bool, StoreError> {
-        self.lease_outbox_impl(case_id, holder, ttl).await
-    }
-
-    async fn release_outbox(&self, case_id: Uuid, holder: Uuid) -> Result<(), StoreError> {
-        self.release_outbox_impl(case_id, holder).await
-    }
-
-    async fn failed_messages(&self, case_id: Uuid) -> Result<Vec<(u64, String)>, StoreError> {
-        self.failed_messages_impl(case_id).await
-    }
-
-    async fn record_bounces(
-        &self,
-        case_id: Uuid,
-        bounces: &[(Uuid, String)],
-    ) -> Result<u64, StoreError> {
-        self.record_bounces_impl(case_id, bounces).await
-    }
-
-    async fn append_audit(&self, events: &[AuditEvent], now: Timestamp) -> Result<(), StoreError> {
-        self.append_audit_impl(events, now).await
-    }
-
-    async fn audit_trail(&self, case_id: Option<Uuid>) -> Result<Vec<AuditRecord>, StoreError> {
-        self.audit_trail_impl(case_id).await
     }
 
     async fn count_users(&self) -> Result<i64, StoreError> {
@@ -962,7 +400,7 @@ impl Store for SqliteStore {
         self.accept_totp_step_impl(user_id, step).await
     }
 
-    async fn recovery_codes(&self, user_id: Uuid) -> Result<Vec<(i64, String)>, StoreError> {
+    async fn recovery_codes(&self, user_id: Uuid) -> Result<Vec<RecoveryCode>, StoreError> {
         self.recovery_codes_impl(user_id).await
     }
 
@@ -970,54 +408,44 @@ impl Store for SqliteStore {
         self.use_recovery_code_impl(row, now).await
     }
 
-    async fn create_setup_token(
+    async fn set_user_disabled(
         &self,
-        token_hash: &[u8],
-        user_id: Option<Uuid>,
-        purpose: SetupPurpose,
+        user_id: Uuid,
+        disabled: bool,
+        audit: &AuditEvent,
         now: Timestamp,
-        expires: Timestamp,
     ) -> Result<(), StoreError> {
-        self.create_setup_token_impl(token_hash, user_id, purpose, now, expires)
+        self.set_user_disabled_impl(user_id, disabled, audit, now)
             .await
     }
 
-    async fn peek_setup_token(
+    async fn reset_second_factor(
         &self,
-        token_hash: &[u8],
-        purpose: SetupPurpose,
-        now: Timestamp,
-    ) -> Result<Option<Option<Uuid>>, StoreError> {
-        self.peek_setup_token_impl(token_hash, purpose, now).await
-    }
-
-    async fn take_setup_token(
-        &self,
-        token_hash: &[u8],
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        self.take_setup_token_impl(token_hash, now).await
-    }
-
-    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
-        self.create_session_impl(session).await
-    }
-
-    async fn session(&self, id_hash: &[u8]) -> Result<Option<SessionRecord>, StoreError> {
-        self.session_impl(id_hash).await
-    }
-
-    async fn touch_session(
-        &self,
-        id_hash: &[u8],
-        stage: SessionStage,
+        user_id: Uuid,
+        audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.touch_session_impl(id_hash, stage, now).await
+        self.reset_second_factor_impl(user_id, audit, now).await
     }
+}
 
-    async fn end_session(&self, id_hash: &[u8], now: Timestamp) -> Result<(), StoreError> {
-        self.end_session_impl(id_hash, now).await
+#[async_trait]
+impl AccessStore for SqliteStore {
+    async fn add_membership(&self, held: &UserRole, now: Timestamp) -> Result<(), StoreError> {
+        let UserRole {
+            user_id,
+            org_id,
+            role,
+        } = *held;
+        sqlx::query("INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(user_id.to_string())
+            .bind(org_id.to_string())
+            .bind(role.as_str())
+            .bind(to_text(now))
+            .execute(&self.write)
+            .await
+            .map_err(map_err)?;
+        Ok(())
     }
 
     async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
@@ -1050,46 +478,148 @@ impl Store for SqliteStore {
 
     async fn grant_role(
         &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
+        held: &UserRole,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.grant_role_impl(user_id, org_id, role, audit, now)
-            .await
+        self.grant_role_impl(held, audit, now).await
     }
 
     async fn remove_membership(
         &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
+        held: &UserRole,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.remove_membership_impl(user_id, org_id, role, audit, now)
+        self.remove_membership_impl(held, audit, now).await
+    }
+}
+
+#[async_trait]
+impl TokenStore for SqliteStore {
+    async fn create_token(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(user_id.to_string())
+        .bind(token_hash)
+        .bind(to_text(now))
+        .execute(&self.write)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn principal_by_token(
+        &self,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<TokenHolder>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT u.id, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL
+               AND (t.expires_at IS NULL OR t.expires_at > ?)",
+        )
+        .bind(token_hash)
+        .bind(to_text(now))
+        .fetch_optional(&self.read)
+        .await
+        .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        let user_id = uuid(&row, "id")?;
+        let scope: String = row.try_get("scope").map_err(other)?;
+        let scope = TokenScope::parse(&scope)
+            .ok_or_else(|| StoreError::Other(format!("unknown token scope {scope:?}").into()))?;
+        Ok(Some(TokenHolder {
+            principal: Principal {
+                user_id,
+                memberships: self.memberships_of(user_id).await?,
+            },
+            scope,
+        }))
+    }
+
+    async fn create_api_token(
+        &self,
+        token: &NewApiToken,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.create_api_token_impl(token, audit).await
+    }
+
+    async fn api_tokens(&self, user_ids: &[Uuid]) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        self.api_tokens_impl(user_ids).await
+    }
+
+    async fn revoke_token(
+        &self,
+        id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.revoke_token_impl(id, audit, now).await
+    }
+}
+
+#[async_trait]
+impl SessionStore for SqliteStore {
+    async fn create_setup_token(
+        &self,
+        token_hash: &[u8],
+        user_id: Option<Uuid>,
+        purpose: SetupPurpose,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.create_setup_token_impl(token_hash, user_id, purpose, now, expires)
             .await
     }
 
-    async fn set_user_disabled(
+    async fn peek_setup_token(
         &self,
-        user_id: Uuid,
-        disabled: bool,
-        audit: &AuditEvent,
+        token_hash: &[u8],
+        purpose: SetupPurpose,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.set_user_disabled_impl(user_id, disabled, audit, now)
-            .await
+    ) -> Result<Option<SetupLinkFor>, StoreError> {
+        self.peek_setup_token_impl(token_hash, purpose, now).await
     }
 
-    async fn reset_second_factor(
+    async fn take_setup_token(
         &self,
-        user_id: Uuid,
-        audit: &AuditEvent,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.take_setup_token_impl(token_hash, now).await
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.create_session_impl(session).await
+    }
+
+    async fn session(&self, id_hash: &[u8]) -> Result<Option<SessionRecord>, StoreError> {
+        self.session_impl(id_hash).await
+    }
+
+    async fn touch_session(
+        &self,
+        id_hash: &[u8],
+        stage: SessionStage,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.reset_second_factor_impl(user_id, audit, now).await
+        self.touch_session_impl(id_hash, stage, now).await
+    }
+
+    async fn end_session(&self, id_hash: &[u8], now: Timestamp) -> Result<(), StoreError> {
+        self.end_session_impl(id_hash, now).await
     }
 
     async fn end_sessions_of(
@@ -1099,5 +629,500 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<u64, StoreError> {
         self.end_sessions_of_impl(user_id, audit, now).await
+    }
+}
+
+#[async_trait]
+impl IntakeStore for SqliteStore {
+    async fn insert_intake(
+        &self,
+        case: &NewCase,
+        report: &NewReport,
+        year: i16,
+    ) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        // The counter row is the first write, so the transaction holds the write lock from here on.
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO case_counters (org_id, year, last) VALUES (?, ?, 1)
+             ON CONFLICT (org_id, year) DO UPDATE SET last = last + 1 RETURNING last",
+        )
+        .bind(case.org_id.to_string())
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let prefix: String =
+            sqlx::query_scalar("SELECT ref_prefix FROM organisations WHERE id = ?")
+                .bind(case.org_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?
+                .ok_or(StoreError::NotFound)?;
+        let reference = breachdesk_core::case::format_reference(&prefix, year, number);
+        let created = to_text(case.created_at);
+        sqlx::query("INSERT INTO cases (id, org_id, reference, status, created_at, updated_at, data_key) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(case.id.to_string())
+            .bind(case.org_id.to_string())
+            .bind(&reference)
+            .bind(CaseStatus::Received.as_str())
+            .bind(&created)
+            .bind(&created)
+            .bind(&case.wrapped_key.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(report.id.to_string())
+        .bind(report.case_id.to_string())
+        .bind(report.kind.as_str())
+        .bind(report.language.as_str())
+        .bind(to_text(report.created_at))
+        .bind(&report.receipt_locator)
+        .bind(&report.receipt_hash)
+        .bind(&report.body)
+        .bind(&report.contact)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let event = AuditEvent {
+            actor: None,
+            org_id: Some(case.org_id),
+            case_id: Some(case.id),
+            action: "report.received",
+            detail: format!("report={} kind={}", report.id, report.kind.as_str()),
+        };
+        handling::append_audit_tx(&mut tx, &[event], report.created_at).await?;
+        tx.commit().await?;
+        Ok(reference)
+    }
+
+    async fn receipt_by_locator(&self, locator: &str) -> Result<Option<ReceiptRecord>, StoreError> {
+        sqlx::query("SELECT id, case_id, receipt_hash, receipt_failures, receipt_locked_until FROM reports WHERE receipt_locator = ?")
+            .bind(locator)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(other)?
+            .map(|r| {
+                Ok(ReceiptRecord {
+                    report_id: uuid(&r, "id")?,
+                    case_id: uuid(&r, "case_id")?,
+                    receipt_hash: r.try_get("receipt_hash").map_err(other)?,
+                    failed_attempts: r.try_get("receipt_failures").map_err(other)?,
+                    locked_until: opt_ts(&r, "receipt_locked_until")?,
+                })
+            })
+            .transpose()
+    }
+
+    async fn record_receipt_failure(
+        &self,
+        report_id: Uuid,
+        max: i64,
+        lock_until: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE reports SET receipt_failures = receipt_failures + 1,
+                receipt_locked_until = CASE WHEN receipt_failures + 1 >= ? THEN ? ELSE receipt_locked_until END
+             WHERE id = ?",
+        )
+        .bind(max)
+        .bind(to_text(lock_until))
+        .bind(report_id.to_string())
+        .execute(&self.write)
+        .await
+        .map_err(other)?;
+        Ok(())
+    }
+
+    async fn reset_receipt_failures(&self, report_id: Uuid) -> Result<(), StoreError> {
+        sqlx::query("UPDATE reports SET receipt_failures = 0, receipt_locked_until = NULL WHERE id = ? AND receipt_failures > 0")
+            .bind(report_id.to_string())
+            .execute(&self.write)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn insert_supplement(&self, s: &NewSupplement) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO supplements (id, report_id, created_at, body) VALUES (?, ?, ?, ?)",
+        )
+        .bind(s.id.to_string())
+        .bind(s.report_id.to_string())
+        .bind(to_text(s.created_at))
+        .bind(&s.body)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query(
+            "UPDATE cases SET updated_at = ? WHERE id = (SELECT case_id FROM reports WHERE id = ?)",
+        )
+        .bind(to_text(s.created_at))
+        .bind(s.report_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        let case_id: Option<String> =
+            sqlx::query_scalar("SELECT case_id FROM reports WHERE id = ?")
+                .bind(s.report_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?;
+        let event = AuditEvent {
+            actor: None,
+            org_id: None,
+            case_id: case_id.as_deref().and_then(|c| Uuid::parse_str(c).ok()),
+            action: "report.supplemented",
+            detail: format!("report={} supplement={}", s.report_id, s.id),
+        };
+        handling::append_audit_tx(&mut tx, &[event], s.created_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn supplements_of_report(
+        &self,
+        report_id: Uuid,
+    ) -> Result<Vec<SupplementRecord>, StoreError> {
+        sqlx::query("SELECT id, report_id, created_at, body FROM supplements WHERE report_id = ? ORDER BY created_at, id")
+            .bind(report_id.to_string())
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(|r| {
+                Ok(SupplementRecord {
+                    id: uuid(r, "id")?,
+                    report_id: uuid(r, "report_id")?,
+                    created_at: ts(r, "created_at")?,
+                    body: r.try_get("body").map_err(other)?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl CaseStore for SqliteStore {
+    async fn list_cases(
+        &self,
+        org_ids: &[Uuid],
+        shared_with: Option<Uuid>,
+        page: Page,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        if org_ids.is_empty() && shared_with.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::new(
+            "SELECT c.id, c.org_id, o.slug, c.reference, c.status, c.created_at, c.updated_at,
+                    (SELECT COUNT(*) FROM reports r WHERE r.case_id = c.id) AS report_count,
+                    (SELECT r.kind FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at LIMIT 1) AS first_kind
+             FROM cases c JOIN organisations o ON o.id = c.org_id WHERE (c.org_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        // `IN ('')` when there is no organisation: matches nothing, keeps the SQL one shape.
+        if org_ids.is_empty() {
+            sep.push_bind(String::new());
+        }
+        for id in org_ids {
+            sep.push_bind(id.to_string());
+        }
+        q.push(")");
+        if let Some(user) = shared_with {
+            q.push(" OR c.id IN (SELECT s.case_id FROM case_shares s WHERE s.user_id = ")
+                .push_bind(user.to_string())
+                .push(")");
+        }
+        q.push(") ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+            .push_bind(page.limit)
+            .push(" OFFSET ")
+            .push_bind(page.offset);
+        q.build()
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(|r| {
+                let status: String = r.try_get("status").map_err(other)?;
+                let first_kind: String = r.try_get("first_kind").map_err(other)?;
+                Ok(CaseSummary {
+                    id: uuid(r, "id")?,
+                    org_id: uuid(r, "org_id")?,
+                    org_slug: r.try_get("slug").map_err(other)?,
+                    reference: r.try_get("reference").map_err(other)?,
+                    status: status.parse().map_err(other)?,
+                    created_at: ts(r, "created_at")?,
+                    updated_at: ts(r, "updated_at")?,
+                    report_count: r.try_get("report_count").map_err(other)?,
+                    first_kind: kind(&first_kind)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn case_by_id(&self, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
+        let Some(r) = sqlx::query("SELECT * FROM cases WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(self.case_from_row(&r).await?))
+    }
+
+    async fn case_by_reference(
+        &self,
+        org_id: Uuid,
+        reference: &str,
+    ) -> Result<Option<CaseRecord>, StoreError> {
+        // References are written in capitals; the unique index answers.
+        let Some(r) = sqlx::query("SELECT * FROM cases WHERE reference = ? AND org_id = ?")
+            .bind(reference.to_uppercase())
+            .bind(org_id.to_string())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(self.case_from_row(&r).await?))
+    }
+
+    async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
+        sqlx::query("SELECT id, case_id, kind, language, created_at, body, contact FROM reports WHERE case_id = ? ORDER BY created_at, id")
+            .bind(case_id.to_string())
+            .fetch_all(&self.read)
+            .await
+            .map_err(other)?
+            .iter()
+            .map(|r| {
+                let k: String = r.try_get("kind").map_err(other)?;
+                let l: String = r.try_get("language").map_err(other)?;
+                Ok(ReportRecord {
+                    id: uuid(r, "id")?,
+                    case_id: uuid(r, "case_id")?,
+                    kind: kind(&k)?,
+                    created_at: ts(r, "created_at")?,
+                    language: language(&l),
+                    body: r.try_get("body").map_err(other)?,
+                    contact: r.try_get("contact").map_err(other)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn find_cases(
+        &self,
+        org_ids: &[Uuid],
+        filter: &CaseFilter,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        self.find_cases_impl(org_ids, filter).await
+    }
+
+    async fn change_case(
+        &self,
+        change: &CaseChange,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.change_case_impl(change, audit, now).await
+    }
+
+    async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError> {
+        self.case_entries_impl(case_id).await
+    }
+
+    async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
+        self.attachment_impl(case_id, id).await
+    }
+
+    async fn mark_reminder_sent(
+        &self,
+        case_id: Uuid,
+        hours: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.mark_reminder_sent_impl(case_id, hours, now).await
+    }
+
+    async fn unmark_reminder(&self, case_id: Uuid, hours: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM reminders_sent WHERE case_id = ? AND hours = ?")
+            .bind(case_id.to_string())
+            .bind(hours)
+            .execute(&self.write)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn reminders_sent(&self, case_id: Uuid) -> Result<Vec<i64>, StoreError> {
+        self.reminders_sent_impl(case_id).await
+    }
+}
+
+#[async_trait]
+impl NoticeStore for SqliteStore {
+    async fn org_templates(&self, org_id: Uuid) -> Result<Vec<OrgTemplate>, StoreError> {
+        self.org_templates_impl(org_id).await
+    }
+
+    async fn set_org_templates(
+        &self,
+        org_id: Uuid,
+        templates: &[OrgTemplate],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.set_org_templates_impl(org_id, templates, audit, now)
+            .await
+    }
+}
+
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    async fn import_recipients(
+        &self,
+        case_id: Uuid,
+        replace: bool,
+        recipients: &[NewRecipient],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.import_recipients_impl(case_id, replace, recipients, audit, now)
+            .await
+    }
+
+    async fn recipients(
+        &self,
+        case_id: Uuid,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<RecipientRecord>, StoreError> {
+        self.recipients_impl(case_id, after, limit).await
+    }
+
+    async fn recipient_counts(&self, case_id: Uuid) -> Result<RecipientCounts, StoreError> {
+        self.recipient_counts_impl(case_id).await
+    }
+
+    async fn queue_messages(
+        &self,
+        case_id: Uuid,
+        version: u32,
+        messages: &[NewOutboxMessage],
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.queue_messages_impl(case_id, version, messages, now)
+            .await
+    }
+
+    async fn queued_up_to(&self, case_id: Uuid) -> Result<u64, StoreError> {
+        self.queued_up_to_impl(case_id).await
+    }
+
+    async fn claim_messages(
+        &self,
+        case_id: Uuid,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.claim_messages_impl(case_id, limit, now).await
+    }
+
+    async fn finish_messages(
+        &self,
+        outcomes: &[MessageOutcome],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.finish_messages_impl(outcomes, now).await
+    }
+
+    async fn recover_messages(&self, case_id: Uuid) -> Result<u64, StoreError> {
+        self.recover_messages_impl(case_id).await
+    }
+
+    async fn retry_failed_messages(
+        &self,
+        case_id: Uuid,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.retry_failed_messages_impl(case_id, now).await
+    }
+
+    async fn outbox_counts(&self, case_id: Uuid) -> Result<OutboxCounts, StoreError> {
+        self.outbox_counts_impl(case_id).await
+    }
+
+    async fn cases_with_due_messages(&self, now: Timestamp) -> Result<Vec<Uuid>, StoreError> {
+        self.cases_with_due_messages_impl(now).await
+    }
+
+    async fn lease_outbox(
+        &self,
+        case_id: Uuid,
+        holder: Uuid,
+        ttl: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        self.lease_outbox_impl(case_id, holder, ttl).await
+    }
+
+    async fn release_outbox(&self, case_id: Uuid, holder: Uuid) -> Result<(), StoreError> {
+        self.release_outbox_impl(case_id, holder).await
+    }
+
+    async fn failed_messages(&self, case_id: Uuid) -> Result<Vec<FailedMessage>, StoreError> {
+        self.failed_messages_impl(case_id).await
+    }
+
+    async fn record_bounces(&self, case_id: Uuid, bounces: &[Bounce]) -> Result<u64, StoreError> {
+        self.record_bounces_impl(case_id, bounces).await
+    }
+}
+
+#[async_trait]
+impl AuditStore for SqliteStore {
+    async fn append_audit(&self, events: &[AuditEvent], now: Timestamp) -> Result<(), StoreError> {
+        self.append_audit_impl(events, now).await
+    }
+
+    async fn audit_trail(&self, case_id: Option<Uuid>) -> Result<Vec<AuditRecord>, StoreError> {
+        self.audit_trail_impl(case_id).await
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn counters(&self) -> std::sync::Arc<dyn breachdesk_core::ports::Counters> {
+        self.counters.clone()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn ping_writer(&self, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO writer_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+        )
+        .bind(to_text(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        tx.commit().await
+    }
+
+    fn writer_fault(&self) -> Option<String> {
+        self.health.fault()
     }
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use breachdesk_core::ports::{Keyring, Store};
+use breachdesk_core::ports::{AuditStore, Keyring};
 use breachdesk_crypto::MasterKeyring;
 use breachdesk_store::{PgStore, SqliteStore};
 

@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 use breachdesk_app::App;
 use breachdesk_app::letters::DeliveryOptions;
 use breachdesk_core::clock::SystemClock;
-use breachdesk_core::ports::{CaseRecord, Store};
+use breachdesk_core::ports::{CaseRecord, RecipientCounts, Store};
 use breachdesk_core::report::Language;
 use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKeyring};
 use breachdesk_notify::recipients;
@@ -103,7 +103,10 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             state
                 .import_recipients(&case, None, &imported, replace)
                 .await?;
-            let (email, letters) = state.letter_progress(&case).await?.1;
+            let RecipientCounts {
+                email,
+                post: letters,
+            } = state.letter_progress(&case).await?.1;
             say(&format!(
                 "imported {} recipients ({} without any address left out); the case has {email} by e-mail and {letters} by printed letter",
                 imported.recipients.len(),
@@ -202,7 +205,13 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
         NotifyCommand::Status { case, keys } => {
             let case = find_case(&*store, &case).await?;
             let (state, _) = state(&keys, data_dir, store)?;
-            let (c, (email, letters)) = state.letter_progress(&case).await?;
+            let (
+                c,
+                RecipientCounts {
+                    email,
+                    post: letters,
+                },
+            ) = state.letter_progress(&case).await?;
             say(&format!(
                 "recipients: {email} by e-mail, {letters} by printed letter\nqueued {} sending {} sent {} failed {} in doubt {}",
                 c.queued, c.sending, c.sent, c.failed, c.in_doubt

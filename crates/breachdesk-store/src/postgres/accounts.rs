@@ -4,8 +4,8 @@
 
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::grant::GrantRequest;
-use breachdesk_core::ports::{ApiTokenInfo, NewApiToken, StoreError};
-use breachdesk_core::user::{Role, TokenScope};
+use breachdesk_core::ports::{ApiTokenInfo, NewApiToken, StoreError, UserRole};
+use breachdesk_core::user::TokenScope;
 use jiff::Timestamp;
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
@@ -145,12 +145,15 @@ impl PgStore {
 
     pub(super) async fn grant_role_impl(
         &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
+        held: &UserRole,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let UserRole {
+            user_id,
+            org_id,
+            role,
+        } = *held;
         let mut tx = self.begin().await?;
         insert_membership(
             &mut tx,
@@ -166,12 +169,15 @@ impl PgStore {
 
     pub(super) async fn remove_membership_impl(
         &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
+        held: &UserRole,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let UserRole {
+            user_id,
+            org_id,
+            role,
+        } = *held;
         let mut tx = self.begin().await?;
         let removed =
             sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2 AND role = $3")

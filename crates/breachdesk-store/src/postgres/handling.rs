@@ -4,8 +4,8 @@
 use breachdesk_core::audit::{AuditEvent, AuditRecord, GENESIS};
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::ports::{
-    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, Conflict, Member, SessionRecord,
-    SessionStage, SetupPurpose, StoreError, UserAuth, WrappedKey,
+    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, Conflict, Member, NewShare, RecoveryCode,
+    SessionRecord, SessionStage, SetupLinkFor, SetupPurpose, StoreError, UserAuth, WrappedKey,
 };
 use breachdesk_core::report::Language;
 use breachdesk_core::user::{Membership, Principal};
@@ -289,7 +289,11 @@ impl PgStore {
                 .await
                 .map_err(other)?;
         }
-        if let Some((u, by)) = c.add_share {
+        if let Some(NewShare {
+            user_id: u,
+            granted_by: by,
+        }) = c.add_share
+        {
             sqlx::query(
                 "INSERT INTO case_shares (case_id, user_id, shared_by, created_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT DO NOTHING",
@@ -532,7 +536,7 @@ impl PgStore {
     pub(super) async fn recovery_codes_impl(
         &self,
         user_id: Uuid,
-    ) -> Result<Vec<(i64, String)>, StoreError> {
+    ) -> Result<Vec<RecoveryCode>, StoreError> {
         sqlx::query(
             "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id",
         )
@@ -542,10 +546,10 @@ impl PgStore {
         .map_err(other)?
         .iter()
         .map(|r| {
-            Ok((
-                r.try_get("id").map_err(other)?,
-                r.try_get("code_hash").map_err(other)?,
-            ))
+            Ok(RecoveryCode {
+                row: r.try_get("id").map_err(other)?,
+                phc: r.try_get("code_hash").map_err(other)?,
+            })
         })
         .collect()
     }
@@ -613,7 +617,7 @@ impl PgStore {
         hash: &[u8],
         purpose: SetupPurpose,
         now: Timestamp,
-    ) -> Result<Option<Option<Uuid>>, StoreError> {
+    ) -> Result<Option<SetupLinkFor>, StoreError> {
         let row = sqlx::query(
             "SELECT user_id FROM setup_tokens
              WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
@@ -625,7 +629,11 @@ impl PgStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(other)?;
-        row.map(|r| opt_uuid(&r, "user_id")).transpose()
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(match opt_uuid(&row, "user_id")? {
+            Some(user) => SetupLinkFor::User(user),
+            None => SetupLinkFor::FirstAdministrator,
+        }))
     }
 
     pub(super) async fn take_setup_token_impl(

@@ -4,8 +4,8 @@
 
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::ports::{
-    Conflict, DeliveryOutcome, NewOutboxMessage, OutboxCounts, OutboxMessage, RecipientRecord,
-    StoreError,
+    Bounce, Conflict, DeliveryOutcome, MessageOutcome, NewOutboxMessage, NewRecipient, OrgTemplate,
+    OutboxCounts, OutboxMessage, RecipientCounts, RecipientRecord, StoreError,
 };
 use breachdesk_core::report::Language;
 use jiff::Timestamp;
@@ -23,7 +23,7 @@ impl PgStore {
     pub(super) async fn org_templates_impl(
         &self,
         org_id: Uuid,
-    ) -> Result<Vec<(Language, String)>, StoreError> {
+    ) -> Result<Vec<OrgTemplate>, StoreError> {
         sqlx::query(
             "SELECT language, source FROM org_templates WHERE org_id = $1 ORDER BY language COLLATE \"C\"",
         )
@@ -34,10 +34,10 @@ impl PgStore {
         .iter()
         .map(|r| {
             let lang: String = r.try_get("language").map_err(other)?;
-            Ok((
-                Language::parse(&lang).unwrap_or_default(),
-                r.try_get("source").map_err(other)?,
-            ))
+            Ok(OrgTemplate {
+                language: Language::parse(&lang).unwrap_or_default(),
+                ftl: r.try_get("source").map_err(other)?,
+            })
         })
         .collect()
     }
@@ -45,7 +45,7 @@ impl PgStore {
     pub(super) async fn set_org_templates_impl(
         &self,
         org_id: Uuid,
-        templates: &[(Language, String)],
+        templates: &[OrgTemplate],
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -63,7 +63,11 @@ impl PgStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        for (lang, source) in templates.iter().filter(|(_, s)| !s.trim().is_empty()) {
+        for OrgTemplate {
+            language: lang,
+            ftl: source,
+        } in templates.iter().filter(|t| !t.ftl.trim().is_empty())
+        {
             sqlx::query(
                 "INSERT INTO org_templates (org_id, language, source, updated_at, updated_by)
                  VALUES ($1, $2, $3, $4, $5)",
@@ -85,7 +89,7 @@ impl PgStore {
         &self,
         case_id: Uuid,
         replace: bool,
-        recipients: &[(Uuid, bool, Vec<u8>)],
+        recipients: &[NewRecipient],
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -128,7 +132,7 @@ impl PgStore {
             let mut q = QueryBuilder::<Postgres>::new(
                 "INSERT INTO recipients (case_id, seq, id, email, body, created_at) ",
             );
-            q.push_values(chunk, |mut b, (id, email, body)| {
+            q.push_values(chunk, |mut b, NewRecipient { id, email, body }| {
                 seq += 1;
                 b.push_bind(&case)
                     .push_bind(seq)
@@ -174,7 +178,7 @@ impl PgStore {
     pub(super) async fn recipient_counts_impl(
         &self,
         case_id: Uuid,
-    ) -> Result<(u64, u64), StoreError> {
+    ) -> Result<RecipientCounts, StoreError> {
         let row = sqlx::query(
             "SELECT count(*) FILTER (WHERE email) AS e, count(*) FILTER (WHERE NOT email) AS p
              FROM recipients WHERE case_id = $1",
@@ -185,7 +189,10 @@ impl PgStore {
         .map_err(other)?;
         let e: i64 = row.try_get("e").map_err(other)?;
         let p: i64 = row.try_get("p").map_err(other)?;
-        Ok((unsigned(e), unsigned(p)))
+        Ok(RecipientCounts {
+            email: unsigned(e),
+            post: unsigned(p),
+        })
     }
 
     pub(super) async fn queue_messages_impl(
@@ -265,12 +272,16 @@ impl PgStore {
 
     pub(super) async fn finish_messages_impl(
         &self,
-        outcomes: &[(Uuid, DeliveryOutcome)],
+        outcomes: &[MessageOutcome],
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let now = to_text(now);
         let mut tx = self.begin().await?;
-        for (id, outcome) in outcomes {
+        for MessageOutcome {
+            message_id: id,
+            outcome,
+        } in outcomes
+        {
             let q = match outcome {
                 DeliveryOutcome::Sent => sqlx::query(
                     "UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL
@@ -331,11 +342,15 @@ impl PgStore {
     pub(super) async fn record_bounces_impl(
         &self,
         case_id: Uuid,
-        bounces: &[(Uuid, String)],
+        bounces: &[Bounce],
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
         let mut found = 0;
-        for (id, status) in bounces {
+        for Bounce {
+            message_id: id,
+            status,
+        } in bounces
+        {
             found += sqlx::query(
                 "UPDATE outbox SET status = 'failed', last_error = $1, next_attempt_at = NULL
                  WHERE id = $2 AND case_id = $3",

@@ -4,8 +4,8 @@
 
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::grant::GrantRequest;
-use breachdesk_core::ports::{ApiTokenInfo, NewApiToken, StoreError};
-use breachdesk_core::user::{Role, TokenScope};
+use breachdesk_core::ports::{ApiTokenInfo, NewApiToken, StoreError, UserRole};
+use breachdesk_core::user::TokenScope;
 use jiff::Timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -150,12 +150,15 @@ impl SqliteStore {
 
     pub(super) async fn grant_role_impl(
         &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
+        held: &UserRole,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let UserRole {
+            user_id,
+            org_id,
+            role,
+        } = *held;
         let mut tx = self.begin_write().await?;
         insert_membership(
             &mut tx,
@@ -171,12 +174,15 @@ impl SqliteStore {
 
     pub(super) async fn remove_membership_impl(
         &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        role: Role,
+        held: &UserRole,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let UserRole {
+            user_id,
+            org_id,
+            role,
+        } = *held;
         let mut tx = self.begin_write().await?;
         let removed =
             sqlx::query("DELETE FROM memberships WHERE user_id = ? AND org_id = ? AND role = ?")

@@ -4,8 +4,8 @@
 use breachdesk_core::audit::{AuditEvent, AuditRecord, GENESIS};
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::ports::{
-    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, Member, SessionRecord, SessionStage,
-    SetupPurpose, StoreError, UserAuth, WrappedKey,
+    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, Member, NewShare, RecoveryCode,
+    SessionRecord, SessionStage, SetupLinkFor, SetupPurpose, StoreError, UserAuth, WrappedKey,
 };
 use breachdesk_core::report::Language;
 use breachdesk_core::user::{Membership, Principal};
@@ -261,7 +261,11 @@ impl SqliteStore {
                 .await
                 .map_err(other)?;
         }
-        if let Some((u, by)) = c.add_share {
+        if let Some(NewShare {
+            user_id: u,
+            granted_by: by,
+        }) = c.add_share
+        {
             sqlx::query(
                 "INSERT OR IGNORE INTO case_shares (case_id, user_id, shared_by, created_at) VALUES (?, ?, ?, ?)",
             )
@@ -545,14 +549,19 @@ impl SqliteStore {
     pub(super) async fn recovery_codes_impl(
         &self,
         user_id: Uuid,
-    ) -> Result<Vec<(i64, String)>, StoreError> {
+    ) -> Result<Vec<RecoveryCode>, StoreError> {
         sqlx::query("SELECT rowid, code_hash FROM recovery_codes WHERE user_id = ? AND used_at IS NULL ORDER BY rowid")
             .bind(user_id.to_string())
             .fetch_all(&self.write)
             .await
             .map_err(other)?
             .iter()
-            .map(|r| Ok((r.try_get("rowid").map_err(other)?, r.try_get("code_hash").map_err(other)?)))
+            .map(|r| {
+                Ok(RecoveryCode {
+                    row: r.try_get("rowid").map_err(other)?,
+                    phc: r.try_get("code_hash").map_err(other)?,
+                })
+            })
             .collect()
     }
 
@@ -611,7 +620,7 @@ impl SqliteStore {
         hash: &[u8],
         purpose: SetupPurpose,
         now: Timestamp,
-    ) -> Result<Option<Option<Uuid>>, StoreError> {
+    ) -> Result<Option<SetupLinkFor>, StoreError> {
         let row = sqlx::query(
             "SELECT user_id FROM setup_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
                AND (purpose != 'first_admin' OR NOT EXISTS (SELECT 1 FROM users))",
@@ -622,7 +631,11 @@ impl SqliteStore {
         .fetch_optional(&self.write)
         .await
         .map_err(other)?;
-        row.map(|r| opt_uuid(&r, "user_id")).transpose()
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(match opt_uuid(&row, "user_id")? {
+            Some(user) => SetupLinkFor::User(user),
+            None => SetupLinkFor::FirstAdministrator,
+        }))
     }
 
     pub(super) async fn take_setup_token_impl(

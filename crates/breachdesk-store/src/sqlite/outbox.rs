@@ -3,7 +3,8 @@
 
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::ports::{
-    DeliveryOutcome, NewOutboxMessage, OutboxCounts, OutboxMessage, RecipientRecord, StoreError,
+    Bounce, DeliveryOutcome, FailedMessage, MessageOutcome, NewOutboxMessage, NewRecipient,
+    OrgTemplate, OutboxCounts, OutboxMessage, RecipientCounts, RecipientRecord, StoreError,
 };
 use breachdesk_core::report::Language;
 use jiff::Timestamp;
@@ -26,7 +27,7 @@ impl SqliteStore {
     pub(super) async fn org_templates_impl(
         &self,
         org_id: Uuid,
-    ) -> Result<Vec<(Language, String)>, StoreError> {
+    ) -> Result<Vec<OrgTemplate>, StoreError> {
         let rows = sqlx::query(
             "SELECT language, source FROM org_templates WHERE org_id = ? ORDER BY language",
         )
@@ -37,10 +38,10 @@ impl SqliteStore {
         rows.iter()
             .map(|r| {
                 let lang: String = r.try_get("language").map_err(other)?;
-                Ok((
-                    Language::parse(&lang).unwrap_or_default(),
-                    r.try_get("source").map_err(other)?,
-                ))
+                Ok(OrgTemplate {
+                    language: Language::parse(&lang).unwrap_or_default(),
+                    ftl: r.try_get("source").map_err(other)?,
+                })
             })
             .collect()
     }
@@ -48,7 +49,7 @@ impl SqliteStore {
     pub(super) async fn set_org_templates_impl(
         &self,
         org_id: Uuid,
-        templates: &[(Language, String)],
+        templates: &[OrgTemplate],
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -59,7 +60,11 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        for (lang, source) in templates.iter().filter(|(_, s)| !s.trim().is_empty()) {
+        for OrgTemplate {
+            language: lang,
+            ftl: source,
+        } in templates.iter().filter(|t| !t.ftl.trim().is_empty())
+        {
             sqlx::query(
                 "INSERT INTO org_templates (org_id, language, source, updated_at, updated_by) \
                  VALUES (?, ?, ?, ?, ?)",
@@ -81,7 +86,7 @@ impl SqliteStore {
         &self,
         case_id: Uuid,
         replace: bool,
-        recipients: &[(Uuid, bool, Vec<u8>)],
+        recipients: &[NewRecipient],
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -124,7 +129,7 @@ impl SqliteStore {
             let mut q = QueryBuilder::new(
                 "INSERT INTO recipients (case_id, seq, id, email, body, created_at) ",
             );
-            q.push_values(chunk, |mut b, (id, email, body)| {
+            q.push_values(chunk, |mut b, NewRecipient { id, email, body }| {
                 seq += 1;
                 b.push_bind(&case)
                     .push_bind(seq)
@@ -170,7 +175,7 @@ impl SqliteStore {
     pub(super) async fn recipient_counts_impl(
         &self,
         case_id: Uuid,
-    ) -> Result<(u64, u64), StoreError> {
+    ) -> Result<RecipientCounts, StoreError> {
         let row = sqlx::query(
             "SELECT coalesce(sum(email), 0) AS e, count(*) AS n FROM recipients WHERE case_id = ?",
         )
@@ -180,7 +185,10 @@ impl SqliteStore {
         .map_err(other)?;
         let e: i64 = row.try_get("e").map_err(other)?;
         let n: i64 = row.try_get("n").map_err(other)?;
-        Ok((e.cast_unsigned(), (n - e).cast_unsigned()))
+        Ok(RecipientCounts {
+            email: e.cast_unsigned(),
+            post: (n - e).cast_unsigned(),
+        })
     }
 
     pub(super) async fn queue_messages_impl(
@@ -270,7 +278,7 @@ impl SqliteStore {
 
     pub(super) async fn finish_messages_impl(
         &self,
-        outcomes: &[(Uuid, DeliveryOutcome)],
+        outcomes: &[MessageOutcome],
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let now = to_text(now);
@@ -401,7 +409,7 @@ impl SqliteStore {
     pub(super) async fn failed_messages_impl(
         &self,
         case_id: Uuid,
-    ) -> Result<Vec<(u64, String)>, StoreError> {
+    ) -> Result<Vec<FailedMessage>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, coalesce(last_error, '') AS e FROM outbox \
              WHERE case_id = ? AND status = 'failed' ORDER BY seq",
@@ -412,10 +420,10 @@ impl SqliteStore {
         .map_err(other)?;
         rows.iter()
             .map(|r| {
-                Ok((
-                    r.try_get::<i64, _>("seq").map_err(other)?.cast_unsigned(),
-                    r.try_get("e").map_err(other)?,
-                ))
+                Ok(FailedMessage {
+                    seq: r.try_get::<i64, _>("seq").map_err(other)?.cast_unsigned(),
+                    reply: r.try_get("e").map_err(other)?,
+                })
             })
             .collect()
     }
@@ -423,11 +431,15 @@ impl SqliteStore {
     pub(super) async fn record_bounces_impl(
         &self,
         case_id: Uuid,
-        bounces: &[(Uuid, String)],
+        bounces: &[Bounce],
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut found = 0;
-        for (id, status) in bounces {
+        for Bounce {
+            message_id: id,
+            status,
+        } in bounces
+        {
             found += sqlx::query(
                 "UPDATE outbox SET status = 'failed', last_error = ?, next_attempt_at = NULL \
                  WHERE id = ? AND case_id = ?",
@@ -447,10 +459,14 @@ impl SqliteStore {
 
 async fn finish_tx(
     tx: &mut WriteTx,
-    outcomes: &[(Uuid, DeliveryOutcome)],
+    outcomes: &[MessageOutcome],
     now: &str,
 ) -> Result<(), StoreError> {
-    for (id, outcome) in outcomes {
+    for MessageOutcome {
+        message_id: id,
+        outcome,
+    } in outcomes
+    {
         let q = match outcome {
             DeliveryOutcome::Sent => sqlx::query(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL \

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 
-use breachdesk_core::ports::Store;
+use breachdesk_core::ports::{AuditStore, Store};
 use breachdesk_store::{PgStore, SqliteStore};
 use sqlx::Row;
 

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
 use breachdesk_core::ports::{
-    NewCase, NewReport, NewSupplement, NewUser, Page, Store, StoreError, WrappedKey,
+    Bounce, DeliveryOutcome, EnsuredUser, FailedMessage, IntakeStore, MessageOutcome, NewCase,
+    NewRecipient, NewReport, NewShare, NewSupplement, NewUser, OrgTemplate, Page, RecipientCounts,
+    SetupLinkFor, Store, StoreError, TokenHolder, UserRole, WrappedKey,
 };
 use breachdesk_core::report::{Language, ReportKind};
 use breachdesk_core::user::Role;
@@ -208,7 +210,10 @@ async fn cases_and_reports_come_back_as_stored_and_only_for_the_asked_organisati
     db.change_case(
         &breachdesk_core::ports::CaseChange {
             case_id: c1.id,
-            add_share: Some((partner, giver)),
+            add_share: Some(NewShare {
+                user_id: partner,
+                granted_by: giver,
+            }),
             ..breachdesk_core::ports::CaseChange::default()
         },
         &breachdesk_core::audit::AuditEvent {
@@ -320,9 +325,9 @@ async fn tokens_resolve_to_principals_with_their_memberships(db: Arc<dyn Store>)
         password_hash: "$argon2id$x".into(),
         created_at: Timestamp::UNIX_EPOCH,
     };
-    let (id, created) = db.ensure_user(&user).await.unwrap();
+    let EnsuredUser { id, created } = db.ensure_user(&user).await.unwrap();
     assert!(created);
-    let (again, created) = db
+    let EnsuredUser { id: again, created } = db
         .ensure_user(&NewUser {
             id: Uuid::now_v7(),
             ..user.clone()
@@ -334,17 +339,34 @@ async fn tokens_resolve_to_principals_with_their_memberships(db: Arc<dyn Store>)
         db.user_id_by_email("dpo@uni.example").await.unwrap(),
         Some(id)
     );
-    db.add_membership(id, uni.id, Role::Dpo, Timestamp::UNIX_EPOCH)
-        .await
-        .unwrap();
-    db.add_membership(id, uni.id, Role::Dpo, Timestamp::UNIX_EPOCH)
-        .await
-        .unwrap();
+    db.add_membership(
+        &UserRole {
+            user_id: id,
+            org_id: uni.id,
+            role: Role::Dpo,
+        },
+        Timestamp::UNIX_EPOCH,
+    )
+    .await
+    .unwrap();
+    db.add_membership(
+        &UserRole {
+            user_id: id,
+            org_id: uni.id,
+            role: Role::Dpo,
+        },
+        Timestamp::UNIX_EPOCH,
+    )
+    .await
+    .unwrap();
     db.create_token(Uuid::now_v7(), id, &[1; 32], Timestamp::UNIX_EPOCH)
         .await
         .unwrap();
     let now = at("2026-06-01T00:00:00Z");
-    let (p, scope) = db.principal_by_token(&[1; 32], now).await.unwrap().unwrap();
+    let TokenHolder {
+        principal: p,
+        scope,
+    } = db.principal_by_token(&[1; 32], now).await.unwrap().unwrap();
     assert_eq!(p.user_id, id);
     assert_eq!(p.readable_orgs(), [uni.id]);
     assert_eq!(scope, breachdesk_core::user::TokenScope::CaseHandling);
@@ -372,7 +394,12 @@ async fn tokens_resolve_to_principals_with_their_memberships(db: Arc<dyn Store>)
         detail: String::new(),
     };
     db.create_api_token(&token, &event).await.unwrap();
-    let (_, scope) = db.principal_by_token(&[3; 32], now).await.unwrap().unwrap();
+    let scope = db
+        .principal_by_token(&[3; 32], now)
+        .await
+        .unwrap()
+        .unwrap()
+        .scope;
     assert_eq!(scope, breachdesk_core::user::TokenScope::ReadOnly);
     assert!(
         db.principal_by_token(&[3; 32], at("2026-07-01T00:00:00Z"))
@@ -444,7 +471,7 @@ mod handling {
             password_hash: "$argon2id$fake".into(),
             created_at: at("2026-01-01T00:00:00Z"),
         };
-        store.ensure_user(&new).await.unwrap().0
+        store.ensure_user(&new).await.unwrap().id
     }
 
     pub(super) async fn a_case_change_is_applied_with_its_audit_entry_or_not_at_all(
@@ -587,7 +614,10 @@ mod handling {
         let partner = user(&*db, "partner@museum.example").await;
         let share = CaseChange {
             case_id: case.id,
-            add_share: Some((partner, dpo)),
+            add_share: Some(NewShare {
+                user_id: partner,
+                granted_by: dpo,
+            }),
             ..CaseChange::default()
         };
         db.change_case(&share, &event(case.id, "case.share"), now)
@@ -738,11 +768,11 @@ mod handling {
         assert!(db.accept_totp_step(u, 101).await.unwrap());
         let codes = db.recovery_codes(u).await.unwrap();
         assert_eq!(
-            codes.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(),
+            codes.iter().map(|c| c.phc.as_str()).collect::<Vec<_>>(),
             vec!["h1", "h2"]
         );
-        assert!(db.use_recovery_code(codes[0].0, now).await.unwrap());
-        assert!(!db.use_recovery_code(codes[0].0, now).await.unwrap());
+        assert!(db.use_recovery_code(codes[0].row, now).await.unwrap());
+        assert!(!db.use_recovery_code(codes[0].row, now).await.unwrap());
         assert_eq!(db.recovery_codes(u).await.unwrap().len(), 1);
 
         // One-time links.
@@ -753,7 +783,7 @@ mod handling {
             db.peek_setup_token(b"hash-1", SetupPurpose::Account, now)
                 .await
                 .unwrap(),
-            Some(Some(u))
+            Some(SetupLinkFor::User(u))
         );
         assert_eq!(
             db.peek_setup_token(b"hash-1", SetupPurpose::FirstAdmin, now)
@@ -839,14 +869,21 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         action: "notice.subjects.recipients",
         detail: "added recipients=3".into(),
     };
-    let rows: Vec<(Uuid, bool, Vec<u8>)> = (0..3)
-        .map(|i| (Uuid::now_v7(), i != 2, vec![i; 8]))
+    let rows: Vec<NewRecipient> = (0..3)
+        .map(|i| NewRecipient {
+            id: Uuid::now_v7(),
+            email: i != 2,
+            body: vec![i; 8],
+        })
         .collect();
     store
         .import_recipients(c.id, false, &rows, &audit, t)
         .await
         .unwrap();
-    assert_eq!(store.recipient_counts(c.id).await.unwrap(), (2, 1));
+    assert_eq!(
+        store.recipient_counts(c.id).await.unwrap(),
+        RecipientCounts { email: 2, post: 1 }
+    );
     assert!(matches!(
         store
             .import_recipients(Uuid::now_v7(), false, &rows, &audit, t)
@@ -903,15 +940,15 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
     store
         .finish_messages(
             &[
-                (all[0].id, DeliveryOutcome::Sent),
-                (
+                outcome(all[0].id, DeliveryOutcome::Sent),
+                outcome(
                     all[1].id,
                     DeliveryOutcome::Retry {
                         reply: "421".into(),
                         at: later,
                     },
                 ),
-                (
+                outcome(
                     all[2].id,
                     DeliveryOutcome::Failed {
                         reply: "550".into(),
@@ -929,13 +966,13 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
     );
     assert_eq!(
         store.failed_messages(c.id).await.unwrap(),
-        vec![(3, "550".into())]
+        vec![failed(3, "550")]
     );
     // A delivery report returned later marks the sent one failed; an unknown id and another
     // case's id change nothing.
     assert_eq!(
         store
-            .record_bounces(Uuid::new_v4(), &[(all[0].id, "5.1.1".into())])
+            .record_bounces(Uuid::new_v4(), &[bounce(all[0].id, "5.1.1")])
             .await
             .unwrap(),
         0,
@@ -945,10 +982,7 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
         store
             .record_bounces(
                 c.id,
-                &[
-                    (all[0].id, "5.1.1".into()),
-                    (Uuid::new_v4(), "5.1.1".into())
-                ]
+                &[bounce(all[0].id, "5.1.1"), bounce(Uuid::new_v4(), "5.1.1")]
             )
             .await
             .unwrap(),
@@ -956,7 +990,7 @@ async fn the_outbox_queues_each_recipient_once_and_recovers_what_a_dead_run_left
     );
     assert_eq!(
         store.failed_messages(c.id).await.unwrap(),
-        vec![(1, "bounce 5.1.1".into()), (3, "550".into())]
+        vec![failed(1, "bounce 5.1.1"), failed(3, "550")]
     );
     // The retry is not due before its time.
     assert!(store.claim_messages(c.id, 10, t).await.unwrap().is_empty());
@@ -1020,8 +1054,8 @@ async fn roles_wait_for_their_decision_and_access_can_be_taken_away(db: Arc<dyn 
         password_hash: "!unset".into(),
         created_at: now,
     };
-    let (admin, _) = s.ensure_user(&user("admin@uni.example")).await.unwrap();
-    let (dpo, _) = s.ensure_user(&user("dpo@uni.example")).await.unwrap();
+    let admin = s.ensure_user(&user("admin@uni.example")).await.unwrap().id;
+    let dpo = s.ensure_user(&user("dpo@uni.example")).await.unwrap().id;
     let event = |action: &'static str| AuditEvent {
         actor: Some(admin),
         org_id: Some(uni.id),
@@ -1068,17 +1102,41 @@ async fn roles_wait_for_their_decision_and_access_can_be_taken_away(db: Arc<dyn 
     assert!(s.open_grants(&[uni.id]).await.unwrap().is_empty());
 
     // Taking it away again.
-    s.remove_membership(admin, uni.id, Role::Dpo, &event("admin.role_remove"), now)
-        .await
-        .unwrap();
+    s.remove_membership(
+        &UserRole {
+            user_id: admin,
+            org_id: uni.id,
+            role: Role::Dpo,
+        },
+        &event("admin.role_remove"),
+        now,
+    )
+    .await
+    .unwrap();
     assert!(matches!(
-        s.remove_membership(admin, uni.id, Role::Dpo, &event("admin.role_remove"), now)
-            .await,
+        s.remove_membership(
+            &UserRole {
+                user_id: admin,
+                org_id: uni.id,
+                role: Role::Dpo
+            },
+            &event("admin.role_remove"),
+            now
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
-    s.grant_role(dpo, uni.id, Role::Dpo, &event("admin.role_grant"), now)
-        .await
-        .unwrap();
+    s.grant_role(
+        &UserRole {
+            user_id: dpo,
+            org_id: uni.id,
+            role: Role::Dpo,
+        },
+        &event("admin.role_grant"),
+        now,
+    )
+    .await
+    .unwrap();
     s.create_token(Uuid::now_v7(), dpo, &[5; 32], now)
         .await
         .unwrap();
@@ -1196,7 +1254,7 @@ async fn concurrent_claims_never_share_a_message(db: Arc<dyn Store>) {
 async fn concurrent_login_attempts_are_counted_one_by_one(db: Arc<dyn Store>) {
     let now = at("2026-11-20T08:00:00Z");
     let until = at("2026-11-20T09:00:00Z");
-    let (u, _) = db
+    let u = db
         .ensure_user(&NewUser {
             id: Uuid::now_v7(),
             email: "dpo@uni.example".into(),
@@ -1204,7 +1262,8 @@ async fn concurrent_login_attempts_are_counted_one_by_one(db: Arc<dyn Store>) {
             created_at: now,
         })
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let tasks: Vec<_> = (0..12)
         .map(|_| {
             let store = Arc::clone(&db);
@@ -1251,21 +1310,47 @@ async fn the_remaining_methods_keep_their_promises(db: Arc<dyn Store>) {
         password_hash: "$argon2id$old".into(),
         created_at: now,
     };
-    let (dpo, _) = db.ensure_user(&user("dpo@uni.example")).await.unwrap();
-    let (auditor, _) = db.ensure_user(&user("auditor@uni.example")).await.unwrap();
-    let (curator, _) = db
+    let dpo = db.ensure_user(&user("dpo@uni.example")).await.unwrap().id;
+    let auditor = db
+        .ensure_user(&user("auditor@uni.example"))
+        .await
+        .unwrap()
+        .id;
+    let curator = db
         .ensure_user(&user("curator@museum.example"))
         .await
-        .unwrap();
-    db.add_membership(dpo, uni.id, Role::Dpo, now)
-        .await
-        .unwrap();
-    db.add_membership(auditor, uni.id, Role::Auditor, now)
-        .await
-        .unwrap();
-    db.add_membership(curator, museum.id, Role::Dpo, now)
-        .await
-        .unwrap();
+        .unwrap()
+        .id;
+    db.add_membership(
+        &UserRole {
+            user_id: dpo,
+            org_id: uni.id,
+            role: Role::Dpo,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    db.add_membership(
+        &UserRole {
+            user_id: auditor,
+            org_id: uni.id,
+            role: Role::Auditor,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    db.add_membership(
+        &UserRole {
+            user_id: curator,
+            org_id: museum.id,
+            role: Role::Dpo,
+        },
+        now,
+    )
+    .await
+    .unwrap();
     let members = db.members(&[uni.id]).await.unwrap();
     assert_eq!(
         members
@@ -1316,8 +1401,8 @@ async fn the_remaining_methods_keep_their_promises(db: Arc<dyn Store>) {
     db.set_org_templates(
         uni.id,
         &[
-            (Language::Sv, "a = b".into()),
-            (Language::Fi, "c = d".into()),
+            template(Language::Sv, "a = b"),
+            template(Language::Fi, "c = d"),
         ],
         &event("org.templates"),
         now,
@@ -1327,13 +1412,13 @@ async fn the_remaining_methods_keep_their_promises(db: Arc<dyn Store>) {
     assert_eq!(
         db.org_templates(uni.id).await.unwrap(),
         [
-            (Language::Fi, "c = d".into()),
-            (Language::Sv, "a = b".into())
+            template(Language::Fi, "c = d"),
+            template(Language::Sv, "a = b")
         ]
     );
     db.set_org_templates(
         uni.id,
-        &[(Language::Sv, " ".into()), (Language::En, "e = f".into())],
+        &[template(Language::Sv, " "), template(Language::En, "e = f")],
         &event("org.templates"),
         now,
     )
@@ -1341,7 +1426,7 @@ async fn the_remaining_methods_keep_their_promises(db: Arc<dyn Store>) {
     .unwrap();
     assert_eq!(
         db.org_templates(uni.id).await.unwrap(),
-        [(Language::En, "e = f".into())]
+        [template(Language::En, "e = f")]
     );
     assert!(db.org_templates(museum.id).await.unwrap().is_empty());
 
@@ -1360,7 +1445,10 @@ async fn the_remaining_methods_keep_their_promises(db: Arc<dyn Store>) {
         notification_required: Some(false),
         merged_into: Some(other_case.id),
         add_assignee: Some(dpo),
-        add_share: Some((curator, dpo)),
+        add_share: Some(NewShare {
+            user_id: curator,
+            granted_by: dpo,
+        }),
         attachment: Some(NewAttachment {
             id: attachment,
             size: 3,
@@ -1666,4 +1754,32 @@ async fn postgres_urls_open_through_connect_and_data_is_shared() {
         !dir.path().join("breachdesk.db").exists(),
         "no SQLite file made"
     );
+}
+
+fn outcome(message_id: Uuid, outcome: DeliveryOutcome) -> MessageOutcome {
+    MessageOutcome {
+        message_id,
+        outcome,
+    }
+}
+
+fn bounce(message_id: Uuid, status: &str) -> Bounce {
+    Bounce {
+        message_id,
+        status: status.to_owned(),
+    }
+}
+
+fn failed(seq: u64, reply: &str) -> FailedMessage {
+    FailedMessage {
+        seq,
+        reply: reply.to_owned(),
+    }
+}
+
+fn template(language: Language, ftl: &str) -> OrgTemplate {
+    OrgTemplate {
+        language,
+        ftl: ftl.to_owned(),
+    }
 }

@@ -179,7 +179,7 @@ impl FromRequestParts<AppState> for Handler {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?;
         match state.app().api_principal(token).await {
-            Ok(Some((p, scope))) => Ok(Self(p, scope)),
+            Ok(Some(holder)) => Ok(Self(holder.principal, holder.scope)),
             Ok(None) => Err(ApiError::Unauthorized),
             Err(e) => Err(e.into()),
         }

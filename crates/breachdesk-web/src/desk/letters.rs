@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use breachdesk_core::investigation::{self, Entry};
 use breachdesk_core::notice::{self, NoticeKind, Version};
-use breachdesk_core::ports::OutboxCounts;
+use breachdesk_core::ports::{FailedMessage, OutboxCounts};
 use breachdesk_core::report::Language;
 use breachdesk_core::workflow::Action;
 use breachdesk_notify::letter::{self, LetterFacts, LetterTemplate, Recipient, TemplateProblem};
@@ -91,7 +91,7 @@ struct SubjectsPage<'a> {
     by_email: u64,
     by_letter: u64,
     counts: OutboxCounts,
-    failed: Vec<(u64, String)>,
+    failed: Vec<FailedMessage>,
     approved: bool,
     smtp: bool,
     /// The organisation's slug when the user is its DPO (who edits its wording).
@@ -176,7 +176,7 @@ async fn render_page(
         })
         .collect();
     let case = &l.access.case;
-    let (Ok((counts, (by_email, by_letter))), Ok(failed), Ok(first)) = (
+    let (Ok((counts, recipients)), Ok(failed), Ok(first)) = (
         state.letter_progress(case).await,
         state.failed_letters(case).await,
         state.recipients_of(case, Some(1)).await,
@@ -221,8 +221,8 @@ async fn render_page(
         preview_of_recipient,
         problems: problems.iter().map(|p| problem_text(tr, p)).collect(),
         message,
-        by_email,
-        by_letter,
+        by_email: recipients.email,
+        by_letter: recipients.post,
         counts,
         failed,
         approved: l.versions.iter().any(|v| v.approved.is_some()),

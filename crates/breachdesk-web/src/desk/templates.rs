@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::org::Organisation;
+use breachdesk_core::ports::OrgTemplate;
 use breachdesk_core::report::Language;
 use breachdesk_core::user::Role;
 use breachdesk_notify::i18n::{OverrideProblem, Overrides};
@@ -96,7 +97,7 @@ fn render(
     state: &AppState,
     desk: &Desk,
     org: &Organisation,
-    sources: &[(Language, String)],
+    sources: &[OrgTemplate],
     ov: &Overrides,
     problems: &[OverrideProblem],
     previewing: bool,
@@ -106,8 +107,8 @@ fn render(
     let source_of = |l: Language| {
         sources
             .iter()
-            .find(|(x, _)| *x == l)
-            .map(|(_, s)| s.clone())
+            .find(|t| t.language == l)
+            .map(|t| t.ftl.clone())
             .unwrap_or_default()
     };
     let today = state.now().to_zoned(super::notices::zone()).date();
@@ -216,17 +217,16 @@ pub async fn save(
     if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
         return super::forbidden(&state, desk.lang);
     }
-    let sources: Vec<(Language, String)> = LANGUAGES
+    let sources: Vec<OrgTemplate> = LANGUAGES
         .iter()
-        .map(|l| {
-            (
-                *l,
-                form.get(&format!("source_{}", l.as_str()))
-                    .replace("\r\n", "\n"),
-            )
+        .map(|l| OrgTemplate {
+            language: *l,
+            ftl: form
+                .get(&format!("source_{}", l.as_str()))
+                .replace("\r\n", "\n"),
         })
         .collect();
-    let problems = if sources.iter().any(|(_, s)| s.chars().count() > MAX_SOURCE) {
+    let problems = if sources.iter().any(|t| t.ftl.chars().count() > MAX_SOURCE) {
         vec![OverrideProblem::Syntax {
             lang: Language::Fi,
             line: 0,
@@ -273,8 +273,8 @@ pub async fn save(
         action: "org.templates",
         detail: sources
             .iter()
-            .filter(|(_, s)| !s.trim().is_empty())
-            .map(|(l, _)| l.as_str())
+            .filter(|t| !t.ftl.trim().is_empty())
+            .map(|t| t.language.as_str())
             .collect::<Vec<_>>()
             .join(","),
     };

@@ -1,5 +1,6 @@
 //! The JSON API: intake, validation, case register, follow-up, `OpenAPI`.
 
+use breachdesk_core::ports::NewShare;
 use breachdesk_core::report::{ReportKind, fields_of};
 use breachdesk_core::user::Role;
 use breachdesk_web::Limits;
@@ -734,7 +735,10 @@ async fn the_api_reads_a_case_as_the_desk_does_including_shares_and_audits_the_r
         .change_case(
             &breachdesk_core::ports::CaseChange {
                 case_id,
-                add_share: Some((museum_dpo, uni_dpo)),
+                add_share: Some(NewShare {
+                    user_id: museum_dpo,
+                    granted_by: uni_dpo,
+                }),
                 ..breachdesk_core::ports::CaseChange::default()
             },
             &breachdesk_core::audit::AuditEvent {

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::org::Organisation;
-use breachdesk_core::ports::{Aad, CaseChange, NewUser, SecretHasher};
+use breachdesk_core::ports::{
+    Aad, CaseChange, EnsuredUser, NewShare, NewUser, SecretHasher, UserRole,
+};
 use breachdesk_core::user::Role;
 use breachdesk_crypto::{Argon2Hasher, HashCost, TotpSecret};
 use jiff::SignedDuration;
@@ -153,7 +155,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 impl TestApp {
     pub async fn account(&self, memberships: &[(&Organisation, Role)], email: &str) -> Account {
         let hash = Argon2Hasher::new(HashCost::Test).hash(PASSWORD);
-        let (id, _) = self
+        let EnsuredUser { id, .. } = self
             .store
             .ensure_user(&NewUser {
                 id: Uuid::now_v7(),
@@ -165,7 +167,14 @@ impl TestApp {
             .unwrap();
         for (org, role) in memberships {
             self.store
-                .add_membership(id, org.id, *role, jiff::Timestamp::UNIX_EPOCH)
+                .add_membership(
+                    &UserRole {
+                        user_id: id,
+                        org_id: org.id,
+                        role: *role,
+                    },
+                    jiff::Timestamp::UNIX_EPOCH,
+                )
                 .await
                 .unwrap();
         }
@@ -830,7 +839,10 @@ async fn who_may_read_and_change_a_case_role_by_role() {
         .change_case(
             &CaseChange {
                 case_id: case,
-                add_share: Some((partner.id, dpo_id)),
+                add_share: Some(NewShare {
+                    user_id: partner.id,
+                    granted_by: dpo_id,
+                }),
                 ..CaseChange::default()
             },
             &AuditEvent {
@@ -2386,7 +2398,14 @@ async fn access_is_taken_away_by_removing_roles_ending_sessions_resetting_and_di
         404
     );
     app.store
-        .add_membership(team.id, app.uni.id, Role::PrivacyTeam, app.state_now())
+        .add_membership(
+            &UserRole {
+                user_id: team.id,
+                org_id: app.uni.id,
+                role: Role::PrivacyTeam,
+            },
+            app.state_now(),
+        )
         .await
         .unwrap();
     assert_eq!(team_b.get(&case_path).await.status, 200);

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use breachdesk_core::clock::ManualClock;
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
-use breachdesk_core::ports::{NewUser, Store};
+use breachdesk_core::ports::{EnsuredUser, NewUser, Store, UserRole};
 use breachdesk_core::user::Role;
 use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring, token_digest};
 use breachdesk_web::{AppState, Limits};
@@ -115,7 +115,7 @@ impl TestApp {
 
     /// A user with `role` in `org` and a bearer token for them.
     pub async fn token(&self, org: &Organisation, email: &str, role: Role) -> String {
-        let (id, _) = self
+        let EnsuredUser { id, .. } = self
             .store
             .ensure_user(&NewUser {
                 id: Uuid::now_v7(),
@@ -126,7 +126,14 @@ impl TestApp {
             .await
             .unwrap();
         self.store
-            .add_membership(id, org.id, role, Timestamp::UNIX_EPOCH)
+            .add_membership(
+                &UserRole {
+                    user_id: id,
+                    org_id: org.id,
+                    role,
+                },
+                Timestamp::UNIX_EPOCH,
+            )
             .await
             .unwrap();
         let token = format!("bd_test_{}", Uuid::new_v4().simple());

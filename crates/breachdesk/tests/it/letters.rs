@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::investigation::{Entry, seal_entry};
 use breachdesk_core::notice::{NoticeKind, digest};
-use breachdesk_core::ports::{CaseChange, Keyring};
+use breachdesk_core::ports::{CaseChange, FailedMessage, Keyring};
 use breachdesk_crypto::{MasterKey, MasterKeyring};
 use breachdesk_notify::i18n::Overrides;
 use breachdesk_notify::letter::{self, LetterFacts};
@@ -479,7 +479,10 @@ fn returned_mail_marks_the_letters_it_reports_as_failed_and_nothing_else() {
         let failed = store.failed_messages(case_id).await.unwrap();
         assert_eq!(
             failed,
-            vec![(1, "bounce 5.1.1".to_owned())],
+            vec![FailedMessage {
+                seq: 1,
+                reply: "bounce 5.1.1".to_owned()
+            }],
             "the first recipient"
         );
         let trail = store.audit_trail(Some(case_id)).await.unwrap();

@@ -1,0 +1,23 @@
+//! Organisations: creating them and finding them by slug.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::org::{NewOrganisation, Organisation};
+
+/// Organisations: creating them and finding them by slug.
+#[async_trait]
+pub trait OrganisationStore: Send + Sync {
+    async fn create_org(
+        &self,
+        org: &NewOrganisation,
+        id: Uuid,
+        ref_prefix: &str,
+        now: Timestamp,
+    ) -> Result<Organisation, StoreError>;
+    async fn org_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StoreError>;
+    /// Every organisation of the installation, by name.
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
+}
