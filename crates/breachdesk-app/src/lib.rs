@@ -7,7 +7,7 @@
 //! record entries; `views`: what the desk pages read besides a case), roles, accounts and tokens
 //! under separation of duties (`access`), sessions (`sessions`), signing in (`sign_in`: the
 //! password step; `second_factor`: codes, enrolment, setup links), notices (`notices`: the
-//! organisation's wording, the published notice), deadline reminders (`reminders`), the letters
+//! organisation's wording, the published notice; `notice_facts`: a case's facts for the draft), deadline reminders (`reminders`), the letters
 //! to data subjects (`letters`), a leak scan into a case (`scan_import`), health checks
 //! (`health`), and the installation operator's commands (`operator`: organisations, accounts
 //! with a printed password, offboarding, tokens; no master key needed).
@@ -18,6 +18,7 @@ pub mod handling;
 pub mod health;
 pub mod intake;
 pub mod letters;
+pub mod notice_facts;
 pub mod notices;
 pub mod operator;
 mod rate;

@@ -61,7 +61,7 @@ pub struct OrgView {
 #[template(path = "desk/admin.html")]
 struct AdminPage<'a> {
     tr: Tr<'a>,
-    layout: super::cases::Layout,
+    layout: super::common::Layout,
     orgs: Vec<OrgView>,
     org_options: Vec<OptionView>,
     roles: Vec<OptionView>,
@@ -126,7 +126,7 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
     let chosen_role = outcome.values.get("role").cloned().unwrap_or_default();
     let page = AdminPage {
         tr,
-        layout: super::cases::layout_for(state, desk, "/admin"),
+        layout: super::common::layout_for(state, desk, "/admin"),
         orgs,
         org_options: all
             .iter()

@@ -8,13 +8,13 @@
 
 mod accounts;
 mod admin;
-mod assess;
 pub mod auth;
-mod cases;
-mod letters;
+mod case;
+mod common;
+mod dashboard;
+mod history;
 mod notices;
 mod roles;
-mod scope_form;
 pub mod session;
 mod templates;
 mod tokens;
@@ -32,13 +32,13 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
     Router::new()
         .route(
             "/desk/cases/{id}/attachments",
-            post(cases::upload_attachment)
+            post(case::attachments::upload_attachment)
                 // Files are larger than forms; multipart overhead on top of the file itself.
                 .layer(DefaultBodyLimit::max(max_attachment_bytes + 64 * 1024)),
         )
         .route(
             "/desk/cases/{id}/attachments/{attachment}",
-            get(cases::download_attachment),
+            get(case::attachments::download_attachment),
         )
         .route(
             "/setup/{token}",
@@ -57,7 +57,7 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             get(auth::enrol_page_get).post(auth::enrol_submit),
         )
         .route("/sign-out", post(auth::sign_out))
-        .route("/desk", get(cases::dashboard))
+        .route("/desk", get(dashboard::dashboard))
         .route("/admin", get(admin::admin_page))
         .route("/admin/orgs", post(admin::create_org))
         .route("/admin/accounts", post(admin::create_account))
@@ -73,32 +73,47 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/desk/tokens/{id}/revoke", post(tokens::revoke_token))
         .route("/desk/roles", get(roles::roles_page))
         .route("/desk/roles/{id}", post(roles::decide))
-        .route("/desk/cases/{id}", get(cases::case_page))
-        .route("/desk/cases/{id}/status", post(cases::change_status))
-        .route("/desk/cases/{id}/awareness", post(cases::set_awareness))
-        .route("/desk/cases/{id}/timeline", post(cases::add_timeline_event))
-        .route("/desk/cases/{id}/scope", post(cases::save_scope))
+        .route("/desk/cases/{id}", get(case::case_page))
+        .route("/desk/cases/{id}/status", post(case::record::change_status))
+        .route(
+            "/desk/cases/{id}/awareness",
+            post(case::record::set_awareness),
+        )
+        .route(
+            "/desk/cases/{id}/timeline",
+            post(case::record::add_timeline_event),
+        )
+        .route("/desk/cases/{id}/scope", post(case::record::save_scope))
         .route(
             "/desk/cases/{id}/notified",
-            post(cases::record_notification),
+            post(case::record::record_notification),
         )
-        .route("/desk/cases/{id}/assign", post(cases::assign))
-        .route("/desk/cases/{id}/merge", post(cases::merge))
+        .route("/desk/cases/{id}/assign", post(case::sharing::assign))
+        .route("/desk/cases/{id}/merge", post(case::sharing::merge))
         .route(
             "/desk/cases/{id}/assessment/answers",
-            post(assess::save_answers),
+            post(case::assessment::save_answers),
         )
-        .route("/desk/cases/{id}/assessment/decision", post(assess::decide))
-        .route("/desk/cases/{id}/questions", post(cases::ask_question))
-        .route("/desk/cases/{id}/share", post(cases::share))
-        .route("/desk/cases/{id}/tasks", post(cases::add_task))
-        .route("/desk/cases/{id}/tasks/{task}/done", post(cases::task_done))
-        .route("/desk/cases/{id}/meetings", post(cases::add_meeting))
+        .route(
+            "/desk/cases/{id}/assessment/decision",
+            post(case::assessment::decide),
+        )
+        .route(
+            "/desk/cases/{id}/questions",
+            post(case::record::ask_question),
+        )
+        .route("/desk/cases/{id}/share", post(case::sharing::share))
+        .route("/desk/cases/{id}/tasks", post(case::record::add_task))
+        .route(
+            "/desk/cases/{id}/tasks/{task}/done",
+            post(case::record::task_done),
+        )
+        .route("/desk/cases/{id}/meetings", post(case::record::add_meeting))
         .route(
             "/desk/cases/{id}/communications",
-            post(cases::add_communication),
+            post(case::record::add_communication),
         )
-        .route("/desk/cases/{id}/history", get(cases::history))
+        .route("/desk/cases/{id}/history", get(history::history))
         .route(
             "/desk/cases/{id}/notices/authority",
             get(notices::authority_page).post(notices::save_authority),
@@ -113,27 +128,27 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         )
         .route(
             "/desk/cases/{id}/notices/subjects",
-            get(letters::page).post(letters::save),
+            get(notices::letters::page).post(notices::letters::save),
         )
         .route(
             "/desk/cases/{id}/notices/subjects/{version}/approve",
-            post(letters::approve),
+            post(notices::letters::approve),
         )
         .route(
             "/desk/cases/{id}/notices/subjects/recipients",
-            post(letters::upload_recipients),
+            post(notices::letters::upload_recipients),
         )
         .route(
             "/desk/cases/{id}/notices/subjects/bounces",
-            post(letters::upload_bounces),
+            post(notices::letters::upload_bounces),
         )
         .route(
             "/desk/cases/{id}/notices/subjects/send",
-            post(letters::send),
+            post(notices::letters::send),
         )
         .route(
             "/desk/cases/{id}/notices/subjects/letters.pdf",
-            get(letters::letters_pdf),
+            get(notices::letters::letters_pdf),
         )
         .route(
             "/desk/orgs/{slug}/templates",

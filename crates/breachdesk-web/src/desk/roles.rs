@@ -32,7 +32,7 @@ pub struct RequestRow {
 #[template(path = "desk/roles.html")]
 struct RolesPage<'a> {
     tr: Tr<'a>,
-    layout: super::cases::Layout,
+    layout: super::common::Layout,
     rows: Vec<RequestRow>,
     notice: Option<String>,
 }
@@ -95,7 +95,7 @@ async fn render(state: &AppState, desk: &Desk, notice: Option<String>) -> Respon
         .collect();
     let page = RolesPage {
         tr,
-        layout: super::cases::layout_for(state, desk, "/desk/roles"),
+        layout: super::common::layout_for(state, desk, "/desk/roles"),
         rows,
         notice,
     };

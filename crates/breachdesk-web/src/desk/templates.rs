@@ -18,9 +18,7 @@ use breachdesk_notify::letter::{self, LetterFacts, Recipient};
 use breachdesk_notify::public::{self, PublicFacts};
 use breachdesk_notify::texts::LANGUAGES;
 
-use super::cases::{Layout, RecordForm, internal, layout_for};
-use super::letters::PreviewView;
-use super::notices::tr;
+use super::common::{Layout, PreviewView, RecordForm, internal, layout_for, tr, zone};
 use super::session::{self, Desk};
 use crate::pages::view::Tr;
 use crate::state::AppState;
@@ -58,11 +56,6 @@ async fn org_of_dpo(state: &AppState, desk: &Desk, slug: &str) -> Option<Organis
         .iter()
         .any(|m| m.org_id == org.id && m.role == Role::Dpo)
         .then_some(org)
-}
-
-/// The organisation's overrides as stored (they were checked when saved).
-pub(crate) async fn overrides_of(state: &AppState, org_id: uuid::Uuid) -> Overrides {
-    state.app().overrides_of(org_id).await
 }
 
 fn defaults(lang: Language) -> String {
@@ -111,7 +104,7 @@ fn render(
             .map(|t| t.ftl.clone())
             .unwrap_or_default()
     };
-    let today = state.now().to_zoned(super::notices::zone()).date();
+    let today = state.now().to_zoned(zone()).date();
     let letter_template = letter::draft(
         &LetterFacts {
             loss: breachdesk_notify::public::Loss::Disclosed,

@@ -37,7 +37,7 @@ pub struct TokenRow {
 #[template(path = "desk/tokens.html")]
 struct TokensPage<'a> {
     tr: Tr<'a>,
-    layout: super::cases::Layout,
+    layout: super::common::Layout,
     rows: Vec<TokenRow>,
     scopes: Vec<OptionView>,
     errors: Vec<String>,
@@ -107,7 +107,7 @@ async fn render(state: &AppState, desk: &Desk, shown: Shown, status: StatusCode)
         .collect();
     let page = TokensPage {
         tr,
-        layout: super::cases::layout_for(state, desk, "/desk/tokens"),
+        layout: super::common::layout_for(state, desk, "/desk/tokens"),
         rows,
         scopes,
         errors: shown.errors,

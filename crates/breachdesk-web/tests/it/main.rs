@@ -9,6 +9,7 @@ mod browser;
 mod desk;
 mod edge;
 mod helpers;
+mod layout;
 mod mail;
 mod notices;
 mod pages;

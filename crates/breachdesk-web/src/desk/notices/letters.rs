@@ -17,12 +17,11 @@ use breachdesk_notify::letter::{self, LetterFacts, LetterTemplate, Recipient, Te
 use breachdesk_notify::recipients;
 use breachdesk_notify::texts::LANGUAGES;
 
-use super::cases::{Layout, RecordForm, internal, layout_for, local};
-use super::notices::{
-    EditQuery, LanguageView, Loaded, PartView, VersionView, handling_error, load, load_for_form,
-    see, tr, zone,
+use super::{EditQuery, LanguageView, Loaded, PartView, VersionView, load, load_for_form, see};
+use crate::desk::common::{
+    Layout, PreviewView, RecordForm, handling_error, internal, layout_for, local, tr, zone,
 };
-use super::session::{self, Desk};
+use crate::desk::session::{self, Desk};
 use crate::pages::view::Tr;
 use crate::state::AppState;
 use breachdesk_app::letters::LetterError;
@@ -58,13 +57,6 @@ fn sample(lang: Language) -> Recipient {
         elements: letter::ELEMENTS.iter().map(|e| (*e).to_owned()).collect(),
         postal_address: None,
     }
-}
-
-#[derive(Debug)]
-pub struct PreviewView {
-    pub lang: &'static str,
-    pub subject: String,
-    pub body: String,
 }
 
 #[derive(Template)]
@@ -266,7 +258,7 @@ pub async fn page(
         match q.version {
             Some(n) => match l.versions.iter().find(|v| v.number == n) {
                 Some(v) => Some(v),
-                None => return super::not_found(&state, desk.lang),
+                None => return crate::desk::not_found(&state, desk.lang),
             },
             None => l.versions.last(),
         }
@@ -275,10 +267,7 @@ pub async fn page(
         Some(v) => (v.number, template_of(v)),
         None => (
             0,
-            letter::draft(
-                &facts(&l),
-                &super::templates::overrides_of(&state, l.access.case.org_id).await,
-            ),
+            letter::draft(&facts(&l), &state.overrides_of(l.access.case.org_id).await),
         ),
     };
     render_page(&state, &desk, &l, editing, &t, None, StatusCode::OK).await
@@ -370,7 +359,7 @@ pub async fn approve(
         Err(r) => return r,
     };
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return super::not_found(&state, desk.lang);
+        return crate::desk::not_found(&state, desk.lang);
     };
     let t = template_of(v);
     if v.approved.is_some() || !letter::problems(&t).is_empty() {
@@ -404,10 +393,7 @@ async fn editing_template(state: &AppState, l: &Loaded) -> (u32, LetterTemplate)
         Some(v) => (v.number, template_of(v)),
         None => (
             0,
-            letter::draft(
-                &facts(l),
-                &super::templates::overrides_of(state, l.access.case.org_id).await,
-            ),
+            letter::draft(&facts(l), &state.overrides_of(l.access.case.org_id).await),
         ),
     }
 }
@@ -423,7 +409,7 @@ async fn loaded_for_upload(
 ) -> Result<Loaded, Response> {
     let l = loaded(state, desk, id, via).await?;
     if !session::csrf_ok(&desk.session.csrf_token, csrf) || !l.access.may(Action::SendLetters) {
-        return Err(super::forbidden(state, desk.lang));
+        return Err(crate::desk::forbidden(state, desk.lang));
     }
     Ok(l)
 }
@@ -661,7 +647,7 @@ pub async fn letters_pdf(
         Err(r) => return r,
     };
     let Some(v) = l.versions.iter().rev().find(|v| v.approved.is_some()) else {
-        return super::not_found(&state, desk.lang);
+        return crate::desk::not_found(&state, desk.lang);
     };
     let t = template_of(v);
     let people = match state.recipients_of(&l.access.case, None).await {

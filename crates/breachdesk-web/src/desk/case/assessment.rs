@@ -16,8 +16,9 @@ use breachdesk_core::report::Language;
 use breachdesk_core::scope::Scope;
 use breachdesk_core::workflow::Action;
 
-use super::cases::{RecordForm, record_entry_with};
-use super::session::Desk;
+use super::record_entry_with;
+use crate::desk::common::RecordForm;
+use crate::desk::session::Desk;
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
 

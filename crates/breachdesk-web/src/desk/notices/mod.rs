@@ -12,183 +12,28 @@ use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::investigation::{self, Entry};
 use breachdesk_core::notice::{self, NoticeKind, Version};
 use breachdesk_core::org::Organisation;
-use breachdesk_core::report::{Language, ReportBody};
+use breachdesk_core::report::Language;
 use breachdesk_core::workflow::Action;
-use breachdesk_notify::authority::{
-    self, CaseFacts, ContactPerson, Discovery, RiskOutcome, SubjectsDecision,
-};
+use breachdesk_notify::authority::{self};
 use breachdesk_notify::edpb::{self, FieldKind, Problem, template};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::cases::{
-    DISPLAY_ZONE, Layout, RecordForm, access_or_404, internal, layout_for, local, local_input,
+use crate::desk::common::{
+    DISPLAY_ZONE, Layout, RecordForm, access_or_404, handling_error, internal, layout_for, local,
+    local_input, tr, zone,
 };
-use super::session::{self, Desk};
+use crate::desk::session::{self, Desk};
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
 use breachdesk_app::handling::{Access, HandlingError, OpenedCase};
+pub(super) mod letters;
+
+use breachdesk_app::notice_facts::{Author, case_facts};
 
 /// Longest free-text answer of the template.
 const MAX_FIELD: usize = investigation::MAX_TEXT;
-
-/// The case's facts as the notification draft needs them.
-pub(super) fn case_facts(
-    access: &Access,
-    opened: &OpenedCase,
-    org: Option<&Organisation>,
-    desk: &Desk,
-) -> CaseFacts {
-    let entries = &opened.entries;
-    let dpo = ContactPerson {
-        name: org.and_then(|o| o.dpo_name.clone()).unwrap_or_default(),
-        email: org.and_then(|o| o.dpo_email.clone()),
-        phone: org.and_then(|o| o.dpo_phone.clone()),
-    };
-    let me = ContactPerson {
-        name: desk
-            .user
-            .display_name
-            .clone()
-            .unwrap_or_else(|| desk.user.email.clone()),
-        email: Some(desk.user.email.clone()),
-        phone: None,
-    };
-    // The DPO of the organisation making the notification is named as such.
-    let reporting_person = if Some(desk.user.email.as_str()) == dpo.email.as_deref() {
-        dpo.clone()
-    } else {
-        me
-    };
-    let mut noticed: Vec<Timestamp> = Vec::new();
-    let mut how = Vec::new();
-    let mut what = Vec::new();
-    let mut systems = Vec::new();
-    let mut processors = Vec::new();
-    let mut discovery = Discovery::Controller;
-    let mut told_on = None;
-    for (rec, report, _) in &opened.reports {
-        match &report.body {
-            ReportBody::Breach(f) | ReportBody::Anonymous(f) => {
-                if let Ok(t) = f.noticed_at.parse::<Timestamp>() {
-                    noticed.push(t);
-                }
-                how.push(f.how_noticed.clone());
-                what.push(f.what_happened.clone());
-                systems.push(f.system.clone());
-                if matches!(report.body, ReportBody::Anonymous(_))
-                    && discovery == Discovery::Controller
-                    && opened.reports.len() == 1
-                {
-                    discovery = Discovery::External;
-                }
-            }
-            ReportBody::Processor(p) => {
-                if let Ok(t) = p.noticed_at.parse::<Timestamp>() {
-                    noticed.push(t);
-                }
-                what.push(p.nature.clone());
-                systems.extend(p.system.clone());
-                processors.push(p.processor_name.clone());
-                if opened.reports.len() == 1 {
-                    discovery = Discovery::Processor;
-                    told_on = Some(rec.created_at.to_zoned(zone()).date());
-                }
-            }
-        }
-    }
-    let scope = investigation::current_scope(entries).cloned();
-    let decision = entries.iter().rev().find_map(|(rec, e)| match e {
-        Entry::AssessmentDecision {
-            proposed,
-            communicate_to_subjects,
-            reason,
-            decided_risk,
-            ..
-        } => Some((rec, proposed, communicate_to_subjects, reason, decided_risk)),
-        _ => None,
-    });
-    let timeline = entries
-        .iter()
-        .filter_map(|(_, e)| match e {
-            Entry::TimelineEvent {
-                at, description, ..
-            } => Some(format!("{at} — {description}")),
-            _ => None,
-        })
-        .collect();
-    let (severity, risk, subjects, decision_reason, impact, likelihood) = match decision {
-        Some((_, proposed, communicate, reason, decided)) => {
-            let severity = proposed["severity"]["level"].as_str().map(|l| {
-                (
-                    l.to_owned(),
-                    proposed["severity"]["score"].as_f64().unwrap_or_default(),
-                )
-            });
-            // The risk as decided (an override's own), else the proposal's for decisions
-            // recorded before the decided risk was kept.
-            let decided_id = decided
-                .as_ref()
-                .map(|d| d.risk.as_str())
-                .or(proposed["risk"].as_str());
-            let risk = match decided_id {
-                Some("high") => Some(RiskOutcome::High),
-                Some("risk") => Some(RiskOutcome::Risk),
-                Some("unlikely") => Some(RiskOutcome::Unlikely),
-                _ => None,
-            };
-            let subjects = match communicate.as_str() {
-                "individual" => Some(SubjectsDecision::Individual { sent_on: None }),
-                "public" => Some(SubjectsDecision::Public),
-                "not_required" => match decided.as_ref().and_then(|d| d.exemption.as_deref()) {
-                    Some("a") => Some(SubjectsDecision::Exempt('a')),
-                    Some("b") => Some(SubjectsDecision::Exempt('b')),
-                    _ => Some(SubjectsDecision::NotRequired),
-                },
-                _ => None,
-            };
-            (
-                severity,
-                risk,
-                subjects,
-                reason.clone(),
-                decided.as_ref().map(|d| d.severity.clone()),
-                decided.as_ref().map(|d| d.likelihood.clone()),
-            )
-        }
-        None => (None, None, None, None, None, None),
-    };
-    CaseFacts {
-        reference: access.case.reference.clone(),
-        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
-        dpo,
-        reporting_person,
-        awareness_at: access.case.awareness_at,
-        noticed_at: noticed.into_iter().min(),
-        discovery,
-        told_on,
-        how_noticed: how.join("\n\n"),
-        what_happened: what.join("\n\n"),
-        reported_systems: systems.join("; "),
-        processors,
-        timeline,
-        scope,
-        severity,
-        impact,
-        likelihood,
-        risk,
-        subjects,
-        decision_reason,
-        authority_reference: notice::authority_reference(entries),
-        zone: zone(),
-    }
-}
-
-pub(super) fn zone() -> TimeZone {
-    TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC)
-}
 
 fn as_map(v: &Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
@@ -413,16 +258,9 @@ pub(super) async fn load_for_form(
     let l = load(state, desk, id, kind, via).await?;
     if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) || !l.access.may(needed)
     {
-        return Err(super::forbidden(state, desk.lang));
+        return Err(crate::desk::forbidden(state, desk.lang));
     }
     Ok(l)
-}
-
-pub(super) fn tr<'a>(state: &'a AppState, desk: &Desk) -> Tr<'a> {
-    Tr {
-        i18n: &state.0.i18n,
-        language: desk.lang,
-    }
 }
 
 /// Back to a notice's page after a change.
@@ -546,7 +384,7 @@ pub async fn authority_page(
         match q.version {
             Some(n) => match l.versions.iter().find(|v| v.number == n) {
                 Some(v) => Some(v),
-                None => return super::not_found(&state, desk.lang),
+                None => return crate::desk::not_found(&state, desk.lang),
             },
             None => l.versions.last(),
         }
@@ -554,7 +392,15 @@ pub async fn authority_page(
     let (editing, doc) = if let Some(v) = shown {
         (v.number, as_map(&v.content))
     } else {
-        let facts = case_facts(&l.access, &l.opened, l.org.as_ref(), &desk);
+        let author = Author {
+            name: desk
+                .user
+                .display_name
+                .clone()
+                .unwrap_or_else(|| desk.user.email.clone()),
+            email: desk.user.email.clone(),
+        };
+        let facts = case_facts(&l.access, &l.opened, l.org.as_ref(), &author, zone());
         (0, authority::draft(&facts, state.now()))
     };
     render(
@@ -626,13 +472,6 @@ pub async fn save_authority(
     }
 }
 
-pub(super) fn handling_error(state: &AppState, desk: &Desk, e: &HandlingError) -> Response {
-    match e {
-        HandlingError::Forbidden => super::forbidden(state, desk.lang),
-        e => internal(e),
-    }
-}
-
 /// The DPO approves one version exactly as it stands; a version with problems cannot be.
 pub async fn approve_authority(
     State(state): State<AppState>,
@@ -655,7 +494,7 @@ pub async fn approve_authority(
         Err(r) => return r,
     };
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return super::not_found(&state, desk.lang);
+        return crate::desk::not_found(&state, desk.lang);
     };
     let doc = as_map(&v.content);
     if v.approved.is_some()
@@ -711,7 +550,7 @@ pub async fn record_authority_submission(
         Err(r) => return r,
     };
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return super::not_found(&state, desk.lang);
+        return crate::desk::not_found(&state, desk.lang);
     };
     let tr = tr(&state, &desk);
     let doc = as_map(&v.content);
@@ -843,7 +682,7 @@ pub async fn export_authority(
         Err(r) => return r,
     };
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return super::not_found(&state, desk.lang);
+        return crate::desk::not_found(&state, desk.lang);
     };
     let lang = q
         .doc
@@ -924,7 +763,7 @@ pub async fn export_authority(
             )
                 .into_response()
         }
-        _ => super::not_found(&state, desk.lang),
+        _ => crate::desk::not_found(&state, desk.lang),
     }
 }
 
@@ -1090,7 +929,7 @@ pub async fn public_page(
         match q.version {
             Some(n) => match versions.iter().find(|v| v.number == n) {
                 Some(v) => Some(v),
-                None => return super::not_found(&state, desk.lang),
+                None => return crate::desk::not_found(&state, desk.lang),
             },
             None => versions.last(),
         }
@@ -1102,7 +941,7 @@ pub async fn public_page(
             0,
             public::draft(
                 &public_facts(&l.access, &l.opened, l.org.as_ref()),
-                &super::templates::overrides_of(&state, l.access.case.org_id).await,
+                &state.overrides_of(l.access.case.org_id).await,
             ),
         )
     };
@@ -1187,7 +1026,7 @@ pub async fn approve_public(
         Err(r) => return r,
     };
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return super::not_found(&state, desk.lang);
+        return crate::desk::not_found(&state, desk.lang);
     };
     let notice = public_notice_of(v);
     if v.approved.is_some() || !public::missing(&notice).is_empty() {

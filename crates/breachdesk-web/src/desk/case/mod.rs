@@ -1,0 +1,822 @@
+//! The case page: its reports, workflow, awareness time, scope, assessment and investigation
+//! record, and the forms on it. The page's actions live in the submodules (`record`: status,
+//! awareness, timeline, scope, tasks, meetings, communications, notification, questions;
+//! `attachments`; `sharing`: merge, assignment, shares; `assessment`: the assessment page and
+//! decision); a refused action shows this page again with its errors ([`refused`]).
+
+use crate::desk::common::{
+    DISPLAY_ZONE, DeadlineView, Layout, RecordForm, access_or_404, deadline_view, internal,
+    layout_for, local, local_input, status_label,
+};
+use crate::desk::session::{self, Desk};
+use crate::pages::view::{OptionView, Tr};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use breachdesk_app::handling::{Access, HandlingError, OpenedCase};
+use breachdesk_core::case::CaseStatus;
+use breachdesk_core::errors::FieldErrors;
+use breachdesk_core::investigation::{self, Entry};
+use breachdesk_core::workflow::{Action, TransitionError};
+use jiff::Timestamp;
+use scope_form::{FormValues, ScopeFormView, scope_lines};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub(super) mod assessment;
+pub(super) mod attachments;
+pub(super) mod record;
+mod scope_form;
+pub(super) mod sharing;
+
+// ---------------------------------------------------------------------------------------------
+// Case page
+
+#[derive(Debug)]
+pub struct Field {
+    label: String,
+    value: String,
+}
+
+#[derive(Debug)]
+pub struct ReportView {
+    /// The reference of the merged duplicate it came from.
+    from: Option<String>,
+    kind: String,
+    received: String,
+    fields: Vec<Field>,
+    supplements: Vec<Field>,
+}
+
+#[derive(Debug)]
+pub struct EventView {
+    at: String,
+    source: String,
+    description: String,
+}
+
+/// Errors and submitted values of the form that failed, to show it again.
+#[derive(Debug, Default)]
+pub struct FormState {
+    form: &'static str,
+    errors: Vec<String>,
+    values: HashMap<String, String>,
+    /// The scope form as submitted, when it is shown again.
+    scope: Option<FormValues>,
+}
+
+impl FormState {
+    fn value(&self, form: &str, field: &str) -> String {
+        if self.form == form {
+            self.values.get(field).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+
+    fn errors_of(&self, form: &str) -> Vec<String> {
+        if self.form == form {
+            self.errors.clone()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct AttachmentView {
+    id: Uuid,
+    file_name: String,
+    content_type: String,
+    size: String,
+    sha256: String,
+    description: String,
+    added: String,
+}
+
+#[derive(Debug)]
+pub struct QuestionView {
+    asked: String,
+    text: String,
+    answers: Vec<Field>,
+}
+
+#[derive(Debug)]
+pub struct PersonView {
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Debug)]
+pub struct TaskView {
+    id: Uuid,
+    title: String,
+    assignee: String,
+    due: String,
+    done: bool,
+}
+
+#[derive(Debug)]
+pub struct MeetingView {
+    at: String,
+    participants: String,
+    minutes: String,
+    decisions: String,
+}
+
+#[derive(Debug)]
+pub struct CommView {
+    at: String,
+    direction: String,
+    party: String,
+    summary: String,
+}
+
+/// "12.5 KiB", "3.2 MiB": sizes for people, in tenths.
+fn size_text(bytes: u64) -> String {
+    let (unit, div) = if bytes >= 1024 * 1024 {
+        ("MiB", 1024 * 1024)
+    } else {
+        ("KiB", 1024)
+    };
+    let tenths = bytes * 10 / div;
+    format!("{}.{} {unit}", tenths / 10, tenths % 10)
+}
+
+fn zoned_text(at: &str) -> String {
+    at.parse::<jiff::Zoned>().map_or_else(
+        |_| at.to_owned(),
+        |z| z.strftime("%Y-%m-%d %H:%M %Z").to_string(),
+    )
+}
+
+// One flag per form the user may or may not see: a page model, not a state machine.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Template)]
+#[template(path = "desk/case.html")]
+struct CasePage<'a> {
+    tr: Tr<'a>,
+    layout: Layout,
+    id: Uuid,
+    reference: String,
+    org: String,
+    status: String,
+    deadline: DeadlineView,
+    awareness: Option<String>,
+    awareness_value: String,
+    notified: Option<String>,
+    next: Vec<OptionView>,
+    zones: Vec<OptionView>,
+    may_status: bool,
+    may_awareness: bool,
+    may_record: bool,
+    timeline: Vec<EventView>,
+    reports: Vec<ReportView>,
+    status_errors: Vec<String>,
+    status_reason: String,
+    awareness_errors: Vec<String>,
+    awareness_reason: String,
+    timeline_errors: Vec<String>,
+    timeline_at: String,
+    timeline_source: String,
+    timeline_description: String,
+    scope: Vec<Field>,
+    scope_saved: Option<String>,
+    may_notify: bool,
+    notify_errors: Vec<String>,
+    notify: HashMap<&'static str, String>,
+    tasks: Vec<TaskView>,
+    meetings: Vec<MeetingView>,
+    communications: Vec<CommView>,
+    handlers: Vec<OptionView>,
+    record_errors: HashMap<&'static str, Vec<String>>,
+    record_values: HashMap<&'static str, String>,
+    assignees: Vec<PersonView>,
+    shares: Vec<PersonView>,
+    questions: Vec<QuestionView>,
+    assessment: assessment::AssessmentView,
+    assessment_errors: Vec<String>,
+    decision_errors: Vec<String>,
+    may_decide: bool,
+    attachments: Vec<AttachmentView>,
+    attachment_errors: Vec<String>,
+    max_attachment_mib: usize,
+    question_reports: Vec<OptionView>,
+    question_errors: Vec<String>,
+    question_text: String,
+    merged_into: Option<(Uuid, String)>,
+    may_merge: bool,
+    merge_errors: Vec<String>,
+    merge_value: String,
+    may_assign: bool,
+    may_share: bool,
+    people_errors: Vec<String>,
+    share_email: String,
+    scope_form: ScopeFormView,
+    scope_errors: Vec<String>,
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(json_text).collect::<Vec<_>>().join(", "),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn fields_of(tr: Tr<'_>, v: &serde_json::Value) -> Vec<Field> {
+    let serde_json::Value::Object(map) = v else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(k, v)| *k != "kind" && !v.is_null())
+        .map(|(k, v)| Field {
+            label: tr.t(&format!("field-{k}")),
+            value: json_text(v),
+        })
+        .collect()
+}
+
+fn zone_options(selected: &str) -> Vec<OptionView> {
+    crate::pages::TIME_ZONES
+        .iter()
+        .map(|z| OptionView {
+            value: (*z).to_owned(),
+            label: (*z).to_owned(),
+            selected: *z == selected,
+        })
+        .collect()
+}
+
+async fn render_case(
+    state: &AppState,
+    desk: &Desk,
+    access: &Access,
+    form: &FormState,
+    status: StatusCode,
+) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let opened: OpenedCase = match state.open_case(access, desk.user.id, "page").await {
+        Ok(o) => o,
+        Err(e) => return internal(&e),
+    };
+    let case = &access.case;
+    let now = state.now();
+    let org = match state.organisation(case.org_id).await {
+        Ok(o) => o.map_or_else(String::new, |o| o.name),
+        Err(e) => return internal(&e),
+    };
+    let mut timeline: Vec<(Timestamp, EventView)> = opened
+        .entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Entry::TimelineEvent {
+                at,
+                source,
+                description,
+            } => {
+                let z: jiff::Zoned = at.parse().ok()?;
+                Some((
+                    z.timestamp(),
+                    EventView {
+                        at: z.strftime("%Y-%m-%d %H:%M %Z").to_string(),
+                        source: source.clone(),
+                        description: description.clone(),
+                    },
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    timeline.sort_by_key(|(t, _)| *t);
+    let current_scope = opened.entries.iter().rev().find_map(|(record, e)| match e {
+        Entry::Scope(s) => Some((record.created_at, s.as_ref())),
+        _ => None,
+    });
+    let members = match state.members(&[case.org_id]).await {
+        Ok(m) => m,
+        Err(e) => return internal(&e),
+    };
+    let name_of = |id: Uuid| {
+        members.iter().find(|m| m.user_id == id).map_or_else(
+            || id.to_string(),
+            |m| m.display_name.clone().unwrap_or(m.email.clone()),
+        )
+    };
+    let done_tasks: Vec<Uuid> = opened
+        .entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Entry::TaskDone { task } => Some(*task),
+            _ => None,
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    let mut meetings = Vec::new();
+    let mut communications = Vec::new();
+    for (record, e) in &opened.entries {
+        match e {
+            Entry::Task {
+                title,
+                assignee,
+                due,
+            } => tasks.push(TaskView {
+                id: record.id,
+                title: title.clone(),
+                assignee: assignee.map(name_of).unwrap_or_default(),
+                due: due.map(|d| d.to_string()).unwrap_or_default(),
+                done: done_tasks.contains(&record.id),
+            }),
+            Entry::Meeting {
+                at,
+                participants,
+                minutes,
+                decisions,
+            } => meetings.push(MeetingView {
+                at: zoned_text(at),
+                participants: participants.clone(),
+                minutes: minutes.clone(),
+                decisions: decisions.clone(),
+            }),
+            Entry::Communication {
+                at,
+                direction,
+                party,
+                summary,
+            } => communications.push(CommView {
+                at: zoned_text(at),
+                direction: tr.t(match direction {
+                    investigation::Direction::Incoming => "desk-comm-incoming",
+                    investigation::Direction::Outgoing => "desk-comm-outgoing",
+                }),
+                party: party.clone(),
+                summary: summary.clone(),
+            }),
+            _ => {}
+        }
+    }
+    let record_form = ["task", "meeting", "communication"]
+        .into_iter()
+        .find(|f| *f == form.form);
+    let mut record_errors: HashMap<&'static str, Vec<String>> = HashMap::new();
+    let mut record_values: HashMap<&'static str, String> = HashMap::new();
+    if let Some(f) = record_form {
+        record_errors.insert(f, form.errors.clone());
+    }
+    for key in [
+        "title",
+        "assignee",
+        "due",
+        "at",
+        "zone",
+        "participants",
+        "minutes",
+        "decisions",
+        "direction",
+        "party",
+        "summary",
+    ] {
+        record_values.insert(
+            key,
+            record_form.map(|f| form.value(f, key)).unwrap_or_default(),
+        );
+    }
+    for f in ["task", "meeting", "communication"] {
+        record_errors.entry(f).or_default();
+    }
+    let selected_assignee = form.value("task", "assignee");
+    let mut handlers = vec![OptionView {
+        value: String::new(),
+        label: tr.t("desk-task-nobody"),
+        selected: selected_assignee.is_empty(),
+    }];
+    handlers.extend(
+        members
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.role,
+                    breachdesk_core::user::Role::Dpo
+                        | breachdesk_core::user::Role::SecurityManager
+                        | breachdesk_core::user::Role::PrivacyTeam
+                        | breachdesk_core::user::Role::SecurityTeam
+                )
+            })
+            .map(|m| OptionView {
+                value: m.user_id.to_string(),
+                label: m.display_name.clone().unwrap_or(m.email.clone()),
+                selected: selected_assignee == m.user_id.to_string(),
+            }),
+    );
+    handlers.dedup_by(|a, b| a.value == b.value);
+    let attachments = opened
+        .entries
+        .iter()
+        .filter_map(|(record, e)| match e {
+            Entry::Attachment {
+                id,
+                file_name,
+                content_type,
+                size,
+                sha256,
+                description,
+            } => Some(AttachmentView {
+                id: *id,
+                file_name: file_name.clone(),
+                content_type: content_type.clone(),
+                size: size_text(*size),
+                sha256: sha256.clone(),
+                description: description.clone(),
+                added: local(record.created_at),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut questions = Vec::new();
+    for (record, e) in &opened.entries {
+        if let Entry::Question { report, text } = e {
+            let answers = opened
+                .reports
+                .iter()
+                .filter(|(r, _, _)| r.id == *report)
+                .flat_map(|(_, _, sups)| sups.iter())
+                .filter(|(_, _, s)| s.answers == Some(record.id))
+                .map(|(_, at, s)| Field {
+                    label: local(*at),
+                    value: s.text.clone(),
+                })
+                .collect();
+            questions.push(QuestionView {
+                asked: local(record.created_at),
+                text: text.clone(),
+                answers,
+            });
+        }
+    }
+    let question_reports = opened
+        .reports
+        .iter()
+        .map(|(r, _, _)| OptionView {
+            value: r.id.to_string(),
+            label: format!(
+                "{} — {}",
+                tr.t(&format!("kind-{}", r.kind.as_str())),
+                local(r.created_at)
+            ),
+            selected: form.value("question", "report") == r.id.to_string(),
+        })
+        .collect();
+    let assignees = case
+        .assignees
+        .iter()
+        .map(|u| PersonView {
+            id: *u,
+            name: name_of(*u),
+        })
+        .collect();
+    let mut shares = Vec::new();
+    for u in &case.shared_with {
+        let name = match state.account_name(*u).await {
+            Ok(Some(name)) => name,
+            Ok(None) => u.to_string(),
+            Err(e) => return internal(&e),
+        };
+        shares.push(PersonView { id: *u, name });
+    }
+    let notify: HashMap<&'static str, String> = ["at", "zone", "delay_reasons", "reference"]
+        .into_iter()
+        .map(|k| (k, form.value("notified", k)))
+        .collect();
+    let scope_values = form.scope.clone().unwrap_or_else(|| {
+        current_scope.map_or_else(FormValues::default, |(_, s)| FormValues::of_scope(s))
+    });
+    let merged = match state.merged_reports(case, &desk.principal).await {
+        Ok(m) => m,
+        Err(e) => return internal(&e),
+    };
+    let reports = opened
+        .reports
+        .iter()
+        .map(|x| (None, x))
+        .chain(
+            merged
+                .iter()
+                .map(|(reference, x)| (Some(reference.clone()), x)),
+        )
+        .map(|(from, (r, o, sups))| {
+            let mut fields = fields_of(tr, &serde_json::to_value(&o.body).unwrap_or_default());
+            if let Some(c) = &o.contact {
+                fields.extend(fields_of(
+                    tr,
+                    &serde_json::json!({
+                        "reporter_name": c.name,
+                        "reporter_phone": c.phone,
+                        "reporter_email": c.email,
+                    }),
+                ));
+            }
+            ReportView {
+                from,
+                kind: tr.t(&format!("kind-{}", r.kind.as_str())),
+                received: local(r.created_at),
+                fields,
+                supplements: sups
+                    .iter()
+                    .map(|(_, at, s)| Field {
+                        label: local(*at),
+                        value: s.text.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let next_selected = form.value("status", "to");
+    let next = access
+        .next_statuses()
+        .into_iter()
+        .map(|s| OptionView {
+            value: s.as_str().to_owned(),
+            label: status_label(tr, s),
+            selected: s.as_str() == next_selected,
+        })
+        .collect::<Vec<_>>();
+    let zone = form.value("timeline", "zone");
+    let zone = if zone.is_empty() {
+        DISPLAY_ZONE.to_owned()
+    } else {
+        zone
+    };
+    let page = CasePage {
+        tr,
+        layout: layout_for(state, desk, &format!("/desk/cases/{}", case.id)),
+        id: case.id,
+        reference: case.reference.clone(),
+        org,
+        status: status_label(tr, case.status),
+        deadline: deadline_view(tr, case, now),
+        awareness: case.awareness_at.map(local),
+        awareness_value: {
+            let v = form.value("awareness", "at");
+            if v.is_empty() {
+                case.awareness_at.map(local_input).unwrap_or_default()
+            } else {
+                v
+            }
+        },
+        notified: case.notified_at.map(local),
+        may_status: !next.is_empty(),
+        next,
+        zones: zone_options(&zone),
+        may_awareness: access.may(Action::SetAwareness),
+        may_record: access.may(Action::EditInvestigation),
+        timeline: timeline.into_iter().map(|(_, v)| v).collect(),
+        reports,
+        status_errors: form.errors_of("status"),
+        status_reason: form.value("status", "reason"),
+        awareness_errors: form.errors_of("awareness"),
+        awareness_reason: form.value("awareness", "reason"),
+        timeline_errors: form.errors_of("timeline"),
+        timeline_at: form.value("timeline", "at"),
+        timeline_source: form.value("timeline", "source"),
+        timeline_description: form.value("timeline", "description"),
+        scope: current_scope
+            .map(|(_, s)| {
+                scope_lines(tr, s)
+                    .into_iter()
+                    .map(|(label, value)| Field { label, value })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        scope_saved: current_scope.map(|(at, _)| tr.t1("desk-scope-saved-by", "time", &local(at))),
+        scope_form: ScopeFormView::new(tr, &scope_values),
+        may_notify: case.status == CaseStatus::Assessed
+            && case.awareness_at.is_some()
+            && access.may(Action::RecordNotification),
+        notify_errors: form.errors_of("notified"),
+        notify,
+        tasks,
+        meetings,
+        communications,
+        handlers,
+        record_errors,
+        record_values,
+        assignees,
+        shares,
+        questions,
+        assessment: assessment::build(
+            tr,
+            &opened.entries,
+            (form.form == "assessment").then_some(&form.values),
+            &name_of,
+            &local,
+        ),
+        assessment_errors: form.errors_of("assessment"),
+        decision_errors: form.errors_of("decision"),
+        may_decide: access.may(Action::DecideAssessment),
+        attachments,
+        attachment_errors: form.errors_of("attachment"),
+        max_attachment_mib: state.0.limits.max_attachment_bytes / (1024 * 1024),
+        question_reports,
+        question_errors: form.errors_of("question"),
+        question_text: form.value("question", "text"),
+        merged_into: opened.entries.iter().rev().find_map(|(_, e)| match e {
+            Entry::MergedInto {
+                case, reference, ..
+            } => Some((*case, reference.clone())),
+            _ => None,
+        }),
+        may_merge: access.may(Action::Merge) && case.merged_into.is_none(),
+        merge_errors: form.errors_of("merge"),
+        merge_value: form.value("merge", "into"),
+        may_assign: access.may(Action::Assign),
+        may_share: access.may(Action::Share),
+        people_errors: form.errors_of("people"),
+        share_email: form.value("people", "email"),
+        scope_errors: form.errors_of("scope"),
+    };
+    crate::pages::html(status, &page, None)
+}
+
+pub async fn case_page(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Response {
+    match access_or_404(&state, &desk, &id).await {
+        Ok(access) => {
+            render_case(
+                &state,
+                &desk,
+                &access,
+                &FormState::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(r) => r,
+    }
+}
+
+fn field_errors_text(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
+    errors
+        .iter()
+        .flat_map(|(field, es)| {
+            // The form's own label: a desk field, or a question of the questionnaire.
+            let label = [format!("desk-field-{field}"), format!("quest-{field}")]
+                .into_iter()
+                .find(|id| tr.i18n.has(tr.language, id))
+                .map_or_else(|| field.to_owned(), |id| tr.t(&id));
+            es.iter()
+                .map(move |e| format!("{label}: {}", tr.i18n.field_error(tr.language, e)))
+        })
+        .collect()
+}
+
+/// Turns a refused step into the case page with the form's errors, or the right status.
+async fn refused(
+    state: &AppState,
+    desk: &Desk,
+    access: &Access,
+    form: &'static str,
+    values: HashMap<String, String>,
+    e: HandlingError,
+) -> Response {
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let (status, errors) = match e {
+        HandlingError::Forbidden | HandlingError::Transition(TransitionError::Forbidden { .. }) => {
+            return crate::desk::forbidden(state, desk.lang);
+        }
+        HandlingError::Transition(t) => {
+            let id = match t {
+                TransitionError::NotAllowed { .. } => "desk-transition-not-allowed",
+                TransitionError::AwarenessRequired => "desk-transition-awareness-required",
+                TransitionError::ReasonRequired => "desk-transition-reason-required",
+                TransitionError::Forbidden { .. } => "desk-forbidden-text",
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![tr.t(id)])
+        }
+        HandlingError::Invalid(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field_errors_text(tr, &errors),
+        ),
+        HandlingError::Stale => (StatusCode::CONFLICT, vec![tr.t("desk-stale")]),
+        HandlingError::Service(e) => return internal(&e),
+    };
+    // The page shows the case as it is now.
+    let fresh = match state.access(&desk.principal, access.case.id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return crate::desk::not_found(state, desk.lang),
+        Err(e) => return internal(&e),
+    };
+    let form = FormState {
+        form,
+        errors,
+        values,
+        scope: None,
+    };
+    render_case(state, desk, &fresh, &form, status).await
+}
+
+fn done(desk: &Desk, id: Uuid, anchor: &str) -> Response {
+    Redirect::to(&format!(
+        "/desk/cases/{id}?lang={}#{anchor}",
+        desk.lang.as_str()
+    ))
+    .into_response()
+}
+
+/// Adds one entry built from a form, or shows the form again with its errors.
+async fn record_entry(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    form_name: &'static str,
+    form: &RecordForm,
+    build: impl FnOnce(&Access, Timestamp) -> Result<Entry, FieldErrors>,
+) -> Response {
+    let needed = if form_name == "notified" {
+        Action::RecordNotification
+    } else {
+        Action::EditInvestigation
+    };
+    record_entry_with(state, desk, id, form_name, form, needed, |a, now, _| {
+        build(a, now)
+    })
+    .await
+}
+
+/// As [`record_entry`], for a form that needs `action` and, to decide, the case's record (opened
+/// only for the assessment decision, which keeps the proposal it decided on).
+pub(super) async fn record_entry_with(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    form_name: &'static str,
+    form: &RecordForm,
+    needed: Action,
+    build: impl FnOnce(
+        &Access,
+        Timestamp,
+        &[(breachdesk_core::ports::CaseEntryRecord, Entry)],
+    ) -> Result<Entry, FieldErrors>,
+) -> Response {
+    let access = match access_or_404(state, desk, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
+        return crate::desk::forbidden(state, desk.lang);
+    }
+    if !access.may(needed) {
+        return crate::desk::forbidden(state, desk.lang);
+    }
+    let entries = if form_name == "decision" {
+        match state.open_case(&access, desk.user.id, "decision").await {
+            Ok(o) => o.entries,
+            Err(e) => return internal(&e),
+        }
+    } else {
+        Vec::new()
+    };
+    let mut values = form.0.clone();
+    values.remove("csrf_token");
+    let result = match build(&access, state.now(), &entries) {
+        Err(errors) => Err(HandlingError::Invalid(errors)),
+        Ok(entry) if form_name == "notified" => {
+            state
+                .record_notification(&access, desk.user.id, &entry)
+                .await
+        }
+        Ok(entry) if form_name == "decision" => {
+            state.record_decision(&access, desk.user.id, &entry).await
+        }
+        Ok(entry) => state.add_entry(&access, desk.user.id, &entry).await,
+    };
+    let anchor = match form_name {
+        "notified" => "status",
+        "question" => "questions",
+        "timeline" => "timeline",
+        "assessment" | "decision" => "assessment",
+        _ => "record",
+    };
+    match result {
+        Ok(()) => done(desk, access.case.id, anchor),
+        Err(e) => refused(state, desk, &access, form_name, values, e).await,
+    }
+}
+
+fn zone_of(form: &RecordForm) -> &str {
+    match form.get("zone") {
+        "" => DISPLAY_ZONE,
+        z => z,
+    }
+}

@@ -1,0 +1,183 @@
+//! What every desk page shares: the page layout, times in the display zone, the deadline and
+//! status labels, access to a case by id (404 for a case the user may not read), the record
+//! form, and [`PageError`], the answer of a handler that could not serve its page.
+
+use super::session::{self, Desk};
+use crate::pages::view::{LangLink, Tr, language_links};
+use crate::state::AppState;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use breachdesk_app::handling::{Access, HandlingError};
+use breachdesk_core::case::CaseStatus;
+use breachdesk_core::deadline::{self, DeadlineState};
+use breachdesk_core::ports::CaseRecord;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The zone times are shown in, and the default of the time-zone choices.
+pub(crate) const DISPLAY_ZONE: &str = "Europe/Helsinki";
+
+pub(crate) fn internal(e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "desk request failed");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+pub(crate) fn local(t: Timestamp) -> String {
+    let tz = TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC);
+    t.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+/// The value of a `datetime-local` input for a time.
+pub(crate) fn local_input(t: Timestamp) -> String {
+    let tz = TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC);
+    t.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+pub(crate) fn not_required(case: &CaseRecord) -> bool {
+    case.status == CaseStatus::Unfounded || case.notification_required == Some(false)
+}
+
+pub(crate) fn deadline_of(case: &CaseRecord, now: Timestamp) -> DeadlineState {
+    deadline::state(case.awareness_at, case.notified_at, not_required(case), now)
+}
+
+/// The deadline in words, and its CSS class.
+#[derive(Debug, Clone)]
+pub(crate) struct DeadlineView {
+    pub state: &'static str,
+    pub text: String,
+    pub due: Option<String>,
+}
+
+pub(crate) fn deadline_view(tr: Tr<'_>, case: &CaseRecord, now: Timestamp) -> DeadlineView {
+    let st = deadline_of(case, now);
+    let text = match st {
+        DeadlineState::Running { left } | DeadlineState::Approaching { left } => {
+            tr.t1("desk-deadline-left", "time", &deadline::human(left))
+        }
+        DeadlineState::Overdue { by } => {
+            tr.t1("desk-deadline-overdue", "time", &deadline::human(by))
+        }
+        DeadlineState::MetLate { by } => {
+            tr.t1("desk-deadline-met-late", "time", &deadline::human(by))
+        }
+        other => tr.t(&format!("desk-deadline-{}", other.id())),
+    };
+    DeadlineView {
+        state: st.id(),
+        text,
+        due: case.awareness_at.map(|a| local(deadline::due_at(a))),
+    }
+}
+
+pub(crate) fn status_label(tr: Tr<'_>, s: CaseStatus) -> String {
+    tr.t(&format!("status-{}", s.as_str()))
+}
+
+pub(crate) fn layout_for(state: &AppState, desk: &Desk, base: &str) -> Layout {
+    layout(state, desk, base)
+}
+
+pub(crate) fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
+    Layout {
+        admin: desk.administers(),
+        roles: desk.administers()
+            || desk
+                .principal
+                .memberships
+                .iter()
+                .any(|m| m.role == breachdesk_core::user::Role::Dpo),
+        user: desk
+            .user
+            .display_name
+            .clone()
+            .unwrap_or_else(|| desk.user.email.clone()),
+        csrf: desk.session.csrf_token.clone(),
+        switch: language_links(&state.0.i18n, desk.lang, base),
+    }
+}
+
+/// What every desk page shows around its content.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    /// Show the link to administration.
+    pub admin: bool,
+    /// Show the link to roles waiting for a decision (DPOs and administrators).
+    pub roles: bool,
+    pub user: String,
+    pub csrf: String,
+    pub switch: Vec<LangLink>,
+}
+
+pub(crate) async fn access_or_404(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+) -> Result<Access, Response> {
+    let Ok(id) = Uuid::parse_str(id) else {
+        return Err(super::not_found(state, desk.lang));
+    };
+    match state.access(&desk.principal, id).await {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Err(super::not_found(state, desk.lang)),
+        Err(e) => Err(internal(&e)),
+    }
+}
+
+/// The case for a form: 404 unless the user may read it, 403 unless the form carries the
+/// session's CSRF token.
+pub(crate) async fn checked(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    csrf: &str,
+) -> Result<Access, Response> {
+    let access = access_or_404(state, desk, id).await?;
+    if !session::csrf_ok(&desk.session.csrf_token, csrf) {
+        return Err(super::forbidden(state, desk.lang));
+    }
+    Ok(access)
+}
+
+/// The fields of a record form, as submitted.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct RecordForm(pub(crate) HashMap<String, String>);
+
+impl RecordForm {
+    pub(crate) fn get(&self, k: &str) -> &str {
+        self.0.get(k).map_or("", String::as_str)
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+}
+
+#[derive(Debug)]
+pub struct PreviewView {
+    pub lang: &'static str,
+    pub subject: String,
+    pub body: String,
+}
+
+pub(crate) fn zone() -> TimeZone {
+    TimeZone::get(DISPLAY_ZONE).unwrap_or(TimeZone::UTC)
+}
+
+pub(crate) fn tr<'a>(state: &'a AppState, desk: &Desk) -> Tr<'a> {
+    Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    }
+}
+
+pub(crate) fn handling_error(state: &AppState, desk: &Desk, e: &HandlingError) -> Response {
+    match e {
+        HandlingError::Forbidden => crate::desk::forbidden(state, desk.lang),
+        e => internal(e),
+    }
+}
