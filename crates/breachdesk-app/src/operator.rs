@@ -10,16 +10,26 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::audit::{self, AuditEvent, AuditProblem};
 use breachdesk_core::clock::Clock;
 use breachdesk_core::org::{NewOrganisation, Organisation};
 use breachdesk_core::ports::{
-    ApiTokenInfo, EnsuredUser, NewApiToken, NewUser, SecretHasher, Store, StoreError, UserRole,
+    ApiTokenInfo, CaseRecord, EnsuredUser, NewApiToken, NewUser, SecretHasher, Store, StoreError,
+    UserRole,
 };
 use breachdesk_core::user::{Role, TokenScope};
 use jiff::Timestamp;
 use rand::RngCore;
 use uuid::Uuid;
+
+/// What [`Operator::verify_audit`] found.
+#[derive(Debug)]
+pub struct AuditCheck {
+    pub entries: usize,
+    /// The last entry's sequence number and hash (`None`: the trail is empty).
+    pub head: Option<(i64, [u8; 32])>,
+    pub problems: Vec<AuditProblem>,
+}
 
 /// Why an operator's command did nothing.
 #[derive(Debug, thiserror::Error)]
@@ -373,5 +383,38 @@ impl Operator {
             Err(StoreError::NotFound) => Err(OperatorError::NoToken(id)),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// A case by its id or its reference, among every organisation's cases (the console sees
+    /// all; nothing of its content is opened).
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn find_case(&self, wanted: &str) -> Result<Option<CaseRecord>, OperatorError> {
+        if let Ok(id) = Uuid::parse_str(wanted)
+            && let Some(c) = self.store.case_by_id(id).await?
+        {
+            return Ok(Some(c));
+        }
+        for org in self.store.organisations().await? {
+            if let Some(c) = self.store.case_by_reference(org.id, wanted).await? {
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The whole audit trail checked link by link: how many entries, the last one, and every
+    /// break (an entry edited, deleted or reordered).
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn verify_audit(&self) -> Result<AuditCheck, OperatorError> {
+        let trail = self.store.audit_trail(None).await?;
+        Ok(AuditCheck {
+            entries: trail.len(),
+            problems: audit::verify(&trail),
+            head: trail.last().map(|r| (r.seq, r.hash)),
+        })
     }
 }

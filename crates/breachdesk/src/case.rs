@@ -12,7 +12,6 @@ use breachdesk_core::scope::ScanFindings;
 use serde::Deserialize;
 
 use crate::cli::CaseCommand;
-use crate::notify::{find_case, state};
 
 /// The part of a `--subjects` line this reads: the categories of one person's data.
 #[derive(Deserialize)]
@@ -63,7 +62,7 @@ pub fn read_findings(input: impl BufRead) -> Result<ScanFindings, Vec<String>> {
 pub async fn run(cmd: CaseCommand, data_dir: &Path, store: Arc<dyn Store>) -> anyhow::Result<()> {
     match cmd {
         CaseCommand::ImportScan { case, file, keys } => {
-            let case = find_case(&*store, &case).await?;
+            let case = crate::commands::find_case(&store, &case).await?;
             let input = std::fs::File::open(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let found = match read_findings(std::io::BufReader::new(input)) {
@@ -74,7 +73,7 @@ pub async fn run(cmd: CaseCommand, data_dir: &Path, store: Arc<dyn Store>) -> an
                     problems.join("\n")
                 ),
             };
-            let (state, _) = state(&keys, data_dir, store)?;
+            let (state, _) = crate::commands::app(&keys, data_dir, store)?;
             let scope = state.import_scan(&case, None, &found).await?;
             let ids: Vec<String> = scope.affected.iter().map(|c| c.id()).collect();
             #[allow(clippy::print_stdout)]

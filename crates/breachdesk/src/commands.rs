@@ -48,7 +48,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
         Command::Notify(cmd) => crate::notify::run(cmd, data_dir, store).await,
         Command::Case(cmd) => crate::case::run(cmd, data_dir, store).await,
         Command::Migrate(_) => bail!("migrate runs before a store is opened"),
-        Command::Audit(AuditCommand::Verify) => audit_verify(&*store).await,
+        Command::Audit(AuditCommand::Verify) => audit_verify(&operator(&store)).await,
         Command::Org(OrgCommand::Create {
             slug,
             name,
@@ -126,8 +126,47 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
     }
 }
 
+/// A case by its reference (or id) among all organisations' cases.
+pub(crate) async fn find_case(
+    store: &Arc<dyn Store>,
+    wanted: &str,
+) -> anyhow::Result<breachdesk_core::ports::CaseRecord> {
+    operator(store)
+        .find_case(wanted)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no case {wanted:?}"))
+}
+
+/// The application for the letter commands: the store, the keys and, when configured, the
+/// SMTP courier — nothing of the web server (no rate limiters, translations or dummy hashes).
+pub(crate) fn app(
+    keys: &crate::cli::KeyArgs,
+    data_dir: &Path,
+    store: Arc<dyn Store>,
+) -> anyhow::Result<(breachdesk_app::App, crate::config::ConfigFile)> {
+    let config = crate::config::ConfigFile::load(keys.config.as_deref(), data_dir)?;
+    let key = master_key(keys.master_key_file.as_deref(), data_dir)?;
+    let courier = match &config.smtp {
+        Some(smtp) => Some(Arc::new(
+            breachdesk_notify::Courier::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?,
+        )),
+        None => None,
+    };
+    let app = breachdesk_app::App::new(
+        store,
+        Arc::new(MasterKeyring::new(&key)),
+        Arc::new(Argon2Hasher::new(HashCost::Owasp)),
+        Arc::new(SystemClock),
+        breachdesk_app::MailSettings {
+            courier,
+            ..breachdesk_app::MailSettings::default()
+        },
+    );
+    Ok((app, config))
+}
+
 /// The operator's use cases over the store (no master key needed).
-fn operator(store: &Arc<dyn Store>) -> breachdesk_app::operator::Operator {
+pub(crate) fn operator(store: &Arc<dyn Store>) -> breachdesk_app::operator::Operator {
     breachdesk_app::operator::Operator::new(
         store.clone(),
         Arc::new(Argon2Hasher::new(HashCost::Owasp)),
@@ -504,37 +543,36 @@ pub fn assess(args: &AssessArgs) -> anyhow::Result<()> {
 }
 
 /// `breachdesk audit verify`: the whole chain, every break named by its sequence number.
-async fn audit_verify(store: &dyn Store) -> anyhow::Result<()> {
-    let trail = store
-        .audit_trail(None)
+async fn audit_verify(operator: &breachdesk_app::operator::Operator) -> anyhow::Result<()> {
+    let check = operator
+        .verify_audit()
         .await
         .context("reading the audit trail")?;
-    let problems = breachdesk_core::audit::verify(&trail);
-    for p in &problems {
+    for p in &check.problems {
         say(&format!("BROKEN: {p}"))?;
     }
-    let head = trail.last().map_or_else(
+    let head = check.head.map_or_else(
         || "empty".to_owned(),
-        |r| {
+        |(seq, hash)| {
             use std::fmt::Write as _;
             let mut hex = String::with_capacity(64);
-            for b in r.hash {
+            for b in hash {
                 let _ = write!(hex, "{b:02x}");
             }
-            format!("seq {} hash {hex}", r.seq)
+            format!("seq {seq} hash {hex}")
         },
     );
-    if problems.is_empty() {
+    if check.problems.is_empty() {
         say(&format!(
             "audit trail intact: {} entries; head {head}",
-            trail.len()
+            check.entries
         ))?;
         Ok(())
     } else {
         say(&format!(
             "audit trail BROKEN: {} problem(s) in {} entries; head {head}",
-            problems.len(),
-            trail.len()
+            check.problems.len(),
+            check.entries
         ))?;
         std::process::exit(1);
     }

@@ -9,59 +9,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use breachdesk_app::App;
 use breachdesk_app::letters::DeliveryOptions;
-use breachdesk_core::clock::SystemClock;
-use breachdesk_core::ports::{CaseRecord, RecipientCounts, Store};
+use breachdesk_core::ports::{RecipientCounts, Store};
 use breachdesk_core::report::Language;
-use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKeyring};
 use breachdesk_notify::recipients;
 
-use crate::cli::{KeyArgs, NotifyCommand, RecipientFormat};
-use crate::config::ConfigFile;
-
-/// Finds a case by its reference (or id) among all organisations' cases.
-pub(crate) async fn find_case(store: &dyn Store, wanted: &str) -> anyhow::Result<CaseRecord> {
-    if let Ok(id) = uuid::Uuid::parse_str(wanted)
-        && let Some(c) = store.case_by_id(id).await?
-    {
-        return Ok(c);
-    }
-    for org in store.organisations().await? {
-        if let Some(c) = store.case_by_reference(org.id, wanted).await? {
-            return Ok(c);
-        }
-    }
-    bail!("no case {wanted:?}")
-}
-
-/// The application for the letter commands: the store, the keys and, when configured, the
-/// SMTP courier — nothing of the web server (no rate limiters, translations or dummy hashes).
-pub(crate) fn state(
-    keys: &KeyArgs,
-    data_dir: &Path,
-    store: Arc<dyn Store>,
-) -> anyhow::Result<(App, ConfigFile)> {
-    let config = ConfigFile::load(keys.config.as_deref(), data_dir)?;
-    let key = crate::commands::master_key(keys.master_key_file.as_deref(), data_dir)?;
-    let courier = match &config.smtp {
-        Some(smtp) => Some(Arc::new(
-            breachdesk_notify::Courier::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?,
-        )),
-        None => None,
-    };
-    let app = App::new(
-        store,
-        Arc::new(MasterKeyring::new(&key)),
-        Arc::new(Argon2Hasher::new(HashCost::Owasp)),
-        Arc::new(SystemClock),
-        breachdesk_app::MailSettings {
-            courier,
-            ..breachdesk_app::MailSettings::default()
-        },
-    );
-    Ok((app, config))
-}
+use crate::cli::{NotifyCommand, RecipientFormat};
 
 fn say(line: &str) {
     #[allow(clippy::print_stdout)]
@@ -83,7 +36,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             let Some(language) = Language::parse(&language) else {
                 bail!("--language must be fi, sv or en");
             };
-            let case = find_case(&*store, &case).await?;
+            let case = crate::commands::find_case(&store, &case).await?;
             let input = File::open(&file).with_context(|| format!("reading {}", file.display()))?;
             let parsed = match format {
                 RecipientFormat::Csv => recipients::from_csv(BufReader::new(input)),
@@ -99,7 +52,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
                     refused.to_string().trim_end()
                 ),
             };
-            let (state, _) = state(&keys, data_dir, store)?;
+            let (state, _) = crate::commands::app(&keys, data_dir, store)?;
             state
                 .import_recipients(&case, None, &imported, replace)
                 .await?;
@@ -122,8 +75,8 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             queue_only,
             keys,
         } => {
-            let case = find_case(&*store, &case).await?;
-            let (state, config) = state(&keys, data_dir, store)?;
+            let case = crate::commands::find_case(&store, &case).await?;
+            let (state, config) = crate::commands::app(&keys, data_dir, store)?;
             let configured = config.delivery();
             let options = DeliveryOptions {
                 connections: connections.unwrap_or(configured.connections).max(1),
@@ -173,7 +126,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             Ok(())
         }
         NotifyCommand::Bounces { case, paths, keys } => {
-            let case = find_case(&*store, &case).await?;
+            let case = crate::commands::find_case(&store, &case).await?;
             let mut files = Vec::new();
             for path in &paths {
                 mail_files(path, &mut files)
@@ -189,7 +142,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
                 .iter()
                 .flat_map(|c| breachdesk_scan::mail::split_mbox(c))
                 .collect();
-            let (state, _) = state(&keys, data_dir, store)?;
+            let (state, _) = crate::commands::app(&keys, data_dir, store)?;
             let r = state.record_bounces(&case, None, &messages).await?;
             say(&format!(
                 "{} messages read: {} letters marked failed, {} delayed (still being tried), {} delivered, {} reports about other messages, {} not delivery reports",
@@ -203,8 +156,8 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             Ok(())
         }
         NotifyCommand::Status { case, keys } => {
-            let case = find_case(&*store, &case).await?;
-            let (state, _) = state(&keys, data_dir, store)?;
+            let case = crate::commands::find_case(&store, &case).await?;
+            let (state, _) = crate::commands::app(&keys, data_dir, store)?;
             let (
                 c,
                 RecipientCounts {
