@@ -30,7 +30,6 @@
 mod common;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use breachdesk_app::letters::DeliveryOptions;
@@ -39,7 +38,10 @@ use breachdesk_core::ports::Store;
 use breachdesk_crypto::{Argon2Hasher, HashCost, MasterKey, MasterKeyring};
 use breachdesk_notify::{Courier, SmtpConfig, SmtpSecurity};
 use breachdesk_web::{AppState, Limits};
-use common::{app, approved_case, env, ms, new_org, pct, recipients, report, rust_sink};
+use common::{
+    Burst, app, approved_case, env, ms, new_org, pct, post_reports, recipients, rust_sink, serve,
+    stored_reports,
+};
 
 /// One configuration's stores: one per server, all on the same database.
 struct Setup {
@@ -97,11 +99,11 @@ fn intake(
     clients: usize,
     total: usize,
 ) -> Intake {
-    let (bases, shutdowns) = rt.block_on(async {
-        new_org(&*s.stores[0]).await;
-        let mut bases = Vec::new();
-        let mut shutdowns = Vec::new();
-        for store in &s.stores {
+    rt.block_on(new_org(&*s.stores[0]));
+    let (bases, shutdowns): (Vec<_>, Vec<_>) = s
+        .stores
+        .iter()
+        .map(|store| {
             let state = AppState::new(
                 store.clone(),
                 MasterKeyring::new(master),
@@ -113,70 +115,11 @@ fn intake(
                     ..Limits::default()
                 },
             );
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            bases.push(format!("http://{}", listener.local_addr().unwrap()));
-            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            tokio::spawn(breachdesk_web::serve(listener, state, async move {
-                let _ = rx.await;
-            }));
-            shutdowns.push(tx);
-        }
-        (bases, shutdowns)
-    });
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (elapsed, mut latencies) = client_rt.block_on(async {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(clients)
-            .build()
-            .unwrap();
-        let next = Arc::new(AtomicUsize::new(0));
-        let t = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..clients {
-            let (http, next, bases) = (http.clone(), next.clone(), bases.clone());
-            tasks.push(tokio::spawn(async move {
-                let mut lat = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= total {
-                        break;
-                    }
-                    let url = format!("{}/api/v1/orgs/uni/reports", bases[i % bases.len()]);
-                    let start = Instant::now();
-                    let r = http.post(&url).json(&report(i)).send().await.unwrap();
-                    assert_eq!(r.status(), 201);
-                    r.bytes().await.unwrap();
-                    lat.push(start.elapsed());
-                }
-                lat
-            }));
-        }
-        let mut all = Vec::new();
-        for task in tasks {
-            all.extend(task.await.unwrap());
-        }
-        (t.elapsed(), all)
-    });
-    latencies.sort_unstable();
-    let stored = rt.block_on(async {
-        let org = s.stores[0].org_by_slug("uni").await.unwrap().unwrap();
-        s.stores[0]
-            .list_cases(
-                &[org.id],
-                None,
-                breachdesk_core::ports::Page {
-                    limit: 100_000,
-                    offset: 0,
-                },
-            )
-            .await
-            .unwrap()
-            .len()
-    });
+            serve(rt, state)
+        })
+        .unzip();
+    let Burst { elapsed, latencies } = post_reports(&bases, clients, total);
+    let stored = stored_reports(rt, &*s.stores[0]);
     assert_eq!(stored, total, "every accepted report is stored");
     for tx in shutdowns {
         let _ = tx.send(());

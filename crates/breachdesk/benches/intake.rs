@@ -32,7 +32,7 @@ use breachdesk_core::ports::{Keyring, SecretHasher};
 use breachdesk_core::report::validate_report;
 use breachdesk_crypto::{Argon2Hasher, CaseCipher, HashCost, MasterKey, MasterKeyring};
 use breachdesk_web::{AppState, Limits};
-use common::{env, ms, new_org, pct, report};
+use common::{Burst, env, ms, new_org, pct, post_reports, report, serve, stored_reports};
 use uuid::Uuid;
 
 fn main() {
@@ -184,86 +184,26 @@ fn http_phase(
     label: &str,
 ) {
     let serve_dir = tempfile::tempdir_in(dir).unwrap();
-    let (base, store, shutdown) = rt.block_on(async {
-        let store = breachdesk_store::connect(None, serve_dir.path())
-            .await
-            .unwrap();
-        new_org(&*store).await;
-        let state = AppState::new(
-            store.clone(),
-            MasterKeyring::new(&MasterKey::generate()),
-            Argon2Hasher::new(HashCost::Owasp),
-            Arc::new(SystemClock),
-            Limits {
-                intake_per_minute: 0,
-                receipt_pool: pool,
-                ..Limits::default()
-            },
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(breachdesk_web::serve(listener, state, async move {
-            let _ = rx.await;
-        }));
-        (base, store, tx)
-    });
+    let store = rt
+        .block_on(breachdesk_store::connect(None, serve_dir.path()))
+        .unwrap();
+    rt.block_on(new_org(&*store));
+    let state = AppState::new(
+        store.clone(),
+        MasterKeyring::new(&MasterKey::generate()),
+        Argon2Hasher::new(HashCost::Owasp),
+        Arc::new(SystemClock),
+        Limits {
+            intake_per_minute: 0,
+            receipt_pool: pool,
+            ..Limits::default()
+        },
+    );
+    let (base, shutdown) = serve(rt, state);
     // Let the pool fill as it would while the server waits for reports.
     std::thread::sleep(warmup);
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (elapsed, mut latencies) = client_rt.block_on(async {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(clients)
-            .build()
-            .unwrap();
-        let url = format!("{base}/api/v1/orgs/uni/reports");
-        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let t = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..clients {
-            let (http, url, next) = (http.clone(), url.clone(), next.clone());
-            tasks.push(tokio::spawn(async move {
-                let mut lat = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= total {
-                        break;
-                    }
-                    let start = Instant::now();
-                    let r = http.post(&url).json(&report(i)).send().await.unwrap();
-                    assert_eq!(r.status(), 201);
-                    r.bytes().await.unwrap();
-                    lat.push(start.elapsed());
-                }
-                lat
-            }));
-        }
-        let mut all = Vec::new();
-        for task in tasks {
-            all.extend(task.await.unwrap());
-        }
-        (t.elapsed(), all)
-    });
-    latencies.sort_unstable();
-    let stored = rt.block_on(async {
-        let org = store.org_by_slug("uni").await.unwrap().unwrap();
-        store
-            .list_cases(
-                &[org.id],
-                None,
-                breachdesk_core::ports::Page {
-                    limit: 100_000,
-                    offset: 0,
-                },
-            )
-            .await
-            .unwrap()
-            .len()
-    });
+    let Burst { elapsed, latencies } = post_reports(&[base], clients, total);
+    let stored = stored_reports(rt, &*store);
     assert_eq!(stored, total, "every accepted report is stored");
     let _ = shutdown.send(());
     println!(

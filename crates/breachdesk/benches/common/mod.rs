@@ -1,4 +1,5 @@
-//! What the benchmark programs share: the report they send, figures, the Rust SMTP sink, the
+//! What the benchmark programs share: the report they send, figures, a server on a free port,
+//! the burst of reports over HTTP and the count of what was stored, the Rust SMTP sink, the
 //! approved case and the recipients of the letter benchmarks, the application over a store.
 
 #![allow(
@@ -241,4 +242,101 @@ pub fn app(store: &Arc<dyn Store>, master: &MasterKey, courier: Courier) -> App 
             ..MailSettings::default()
         },
     )
+}
+
+/// Serves `state` on a free local port; returns its base URL and the sender that stops it.
+pub fn serve(
+    rt: &tokio::runtime::Runtime,
+    state: breachdesk_web::AppState,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(breachdesk_web::serve(listener, state, async move {
+            let _ = rx.await;
+        }));
+        (base, tx)
+    })
+}
+
+/// What a burst of reports took: the whole, and each report's latency (sorted).
+pub struct Burst {
+    pub elapsed: Duration,
+    pub latencies: Vec<Duration>,
+}
+
+/// Posts `total` reports from `clients` concurrent clients (on a runtime of their own, one
+/// thread), spread round-robin over the servers at `bases`; every answer must be `201`.
+pub fn post_reports(bases: &[String], clients: usize, total: usize) -> Burst {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (elapsed, mut latencies) = client_rt.block_on(async {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(clients)
+            .build()
+            .unwrap();
+        let urls: Arc<Vec<String>> = Arc::new(
+            bases
+                .iter()
+                .map(|b| format!("{b}/api/v1/orgs/uni/reports"))
+                .collect(),
+        );
+        let next = Arc::new(AtomicUsize::new(0));
+        let t = std::time::Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..clients {
+            let (http, next, urls) = (http.clone(), next.clone(), urls.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= total {
+                        break;
+                    }
+                    let start = std::time::Instant::now();
+                    let r = http
+                        .post(&urls[i % urls.len()])
+                        .json(&report(i))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(r.status(), 201);
+                    r.bytes().await.unwrap();
+                    lat.push(start.elapsed());
+                }
+                lat
+            }));
+        }
+        let mut all = Vec::new();
+        for task in tasks {
+            all.extend(task.await.unwrap());
+        }
+        (t.elapsed(), all)
+    });
+    latencies.sort_unstable();
+    Burst { elapsed, latencies }
+}
+
+/// How many cases the organisation `uni` has: each accepted report made one.
+pub fn stored_reports(rt: &tokio::runtime::Runtime, store: &dyn Store) -> usize {
+    rt.block_on(async {
+        let org = store.org_by_slug("uni").await.unwrap().unwrap();
+        store
+            .list_cases(
+                &[org.id],
+                None,
+                breachdesk_core::ports::Page {
+                    limit: 100_000,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap()
+            .len()
+    })
 }
