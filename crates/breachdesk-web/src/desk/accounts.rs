@@ -2,6 +2,7 @@
 //! tokens are revoked), reset its second factor, end its sessions. The buttons are on the
 //! administration page; the rules and the audit are in `access.rs`.
 
+use crate::desk::common::{Page, PageError};
 use std::collections::HashMap;
 
 use axum::Form;
@@ -42,16 +43,16 @@ pub async fn account_action(
     desk: Desk,
     Path((user, action)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     let csrf = form.get("csrf_token").map_or("", String::as_str);
     if !session::csrf_ok(&desk.session.csrf_token, csrf) || !desk.administers() {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let (Ok(user), Some(action)) = (Uuid::parse_str(&user), AccountAction::parse(&action)) else {
-        return super::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let result = state.act_on_account(actor(&desk), user, action).await;
-    outcome(&state, &desk, result)
+    Ok(outcome(&state, &desk, result))
 }
 
 /// `POST /admin/memberships/remove` with `user`, `org` (slug) and `role`.
@@ -59,17 +60,17 @@ pub async fn remove_role(
     State(state): State<AppState>,
     desk: Desk,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     let get = |k: &str| form.get(k).map_or("", String::as_str);
     if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let org = match state.org(get("org")).await {
         Ok(o) => Some(o),
         Err(crate::service::ServiceError::NotFound) => None,
         Err(e) => {
             tracing::error!(error = %e, "role removal failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
     };
     let (Ok(user), Some(org), Ok(role)) = (
@@ -77,8 +78,8 @@ pub async fn remove_role(
         org,
         get("role").parse::<Role>(),
     ) else {
-        return super::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let result = state.remove_role(actor(&desk), user, org.id, role).await;
-    outcome(&state, &desk, result)
+    Ok(outcome(&state, &desk, result))
 }

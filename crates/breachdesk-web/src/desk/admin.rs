@@ -4,11 +4,12 @@
 //! the administrator who hands it over; nobody ever sees the account's password. Administrators
 //! read no case content.
 
+use crate::desk::common::{Page, PageError, internal};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
@@ -72,11 +73,6 @@ struct AdminPage<'a> {
     /// The setup link of the account just created, shown once.
     new_link: Option<(String, String)>,
     notice: Option<String>,
-}
-
-fn internal(e: &dyn std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "admin request failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 #[derive(Default)]
@@ -159,9 +155,9 @@ pub async fn admin_page(
     State(state): State<AppState>,
     desk: Desk,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     if !desk.administers() {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let notice = q.contains_key("done").then(|| {
         Tr {
@@ -174,7 +170,7 @@ pub async fn admin_page(
         notice,
         ..Outcome::default()
     };
-    render(&state, &desk, outcome, StatusCode::OK).await
+    Ok(render(&state, &desk, outcome, StatusCode::OK).await)
 }
 
 fn field_errors(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
@@ -213,12 +209,12 @@ pub async fn create_org(
     State(state): State<AppState>,
     desk: Desk,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     let get = |k: &str| form.get(k).map_or("", |v| v.trim());
     if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token"))
         || !desk.user.installation_admin
     {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let tr = Tr {
         i18n: &state.0.i18n,
@@ -246,7 +242,7 @@ pub async fn create_org(
     outcome.values.remove("csrf_token");
     let Some(slug) = slug.filter(|_| errors.is_empty()) else {
         outcome.org_errors = field_errors(tr, &errors);
-        return render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
     let prefix = slug.default_ref_prefix();
     let new = NewOrganisation {
@@ -256,7 +252,7 @@ pub async fn create_org(
         dpo_email: opt(dpo_email),
         dpo_phone: opt(get("dpo_phone")),
     };
-    match state.app().create_org(&new, &prefix).await {
+    Ok(match state.app().create_org(&new, &prefix).await {
         Ok(org) => {
             audit(
                 &state,
@@ -277,18 +273,18 @@ pub async fn create_org(
             outcome.org_errors = field_errors(tr, &errors);
             render(&state, &desk, outcome, StatusCode::CONFLICT).await
         }
-        Err(e) => internal(&e),
-    }
+        Err(e) => return Err(PageError::internal(&e)),
+    })
 }
 
 pub async fn create_account(
     State(state): State<AppState>,
     desk: Desk,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     let get = |k: &str| form.get(k).map_or("", |v| v.trim());
     if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) || !desk.administers() {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let tr = Tr {
         i18n: &state.0.i18n,
@@ -296,13 +292,13 @@ pub async fn create_account(
     };
     let all = match state.organisations().await {
         Ok(o) => o,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let mine = administered(&desk, &all);
     let mut errors = FieldErrors::new();
     let org = all.iter().find(|o| o.slug.as_str() == get("org"));
     match org {
-        Some(o) if !mine.contains(&o.id) => return super::forbidden(&state, desk.lang),
+        Some(o) if !mine.contains(&o.id) => return Err(PageError::forbidden(&state, desk.lang)),
         Some(_) => {}
         None => errors.add("org", FieldError::Required),
     }
@@ -333,11 +329,11 @@ pub async fn create_account(
     outcome.values.remove("csrf_token");
     let (Some(org), Some(role)) = (org, role) else {
         outcome.account_errors = field_errors(tr, &errors);
-        return render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
     if !errors.is_empty() {
         outcome.account_errors = field_errors(tr, &errors);
-        return render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await);
     }
     // The account first (a new one has no usable password until its owner follows the setup
     // link), then the role under separation of duties (issue 17): a role that reads case
@@ -345,14 +341,14 @@ pub async fn create_account(
     let account = state.app().ensure_account(&email).await;
     let (user_id, token) = match account {
         Ok(a) => a,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let actor = breachdesk_app::access::Actor {
         principal: &desk.principal,
         installation_admin: desk.user.installation_admin,
     };
     let given = state.give_role(actor, user_id, &email, org, role).await;
-    match given {
+    Ok(match given {
         Ok(given) => {
             audit(
                 &state,
@@ -391,6 +387,6 @@ pub async fn create_account(
             breachdesk_app::access::AccessError::Forbidden
             | breachdesk_app::access::AccessError::Refused(_),
         ) => super::forbidden(&state, desk.lang),
-        Err(e) => internal(&e),
-    }
+        Err(e) => return Err(PageError::internal(&e)),
+    })
 }

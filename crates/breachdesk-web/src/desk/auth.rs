@@ -2,6 +2,7 @@
 //! recovery codes), sign-out. Failures count towards a lock-out of the account and a rate limit
 //! of the client address; the answer never tells whether an e-mail address has an account.
 
+use crate::desk::common::{Page, PageError};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -45,11 +46,6 @@ pub fn language_of(explicit: Option<&str>, headers: &HeaderMap) -> Language {
                 .and_then(|v| v.to_str().ok()),
         )
     })
-}
-
-fn internal(e: &ServiceError) -> Response {
-    tracing::error!(error = %e, "sign-in step failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 fn with_cookie(mut r: Response, cookie: HeaderValue) -> Response {
@@ -175,12 +171,12 @@ pub async fn sign_in_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<SignInQuery>,
-) -> Response {
+) -> Page {
     // Someone already signed in goes straight to the cases.
     if let Ok(Some(s)) = session::current(&state, &headers).await
         && s.stage == SessionStage::Full
     {
-        return Redirect::to("/desk").into_response();
+        return Ok(Redirect::to("/desk").into_response());
     }
     let lang = language_of(q.lang.as_deref(), &headers);
     let (token, cookie) = csrf::token(&headers);
@@ -199,7 +195,7 @@ pub async fn sign_in_page(
         error: None,
         notice,
     };
-    crate::pages::html(StatusCode::OK, &page, cookie)
+    Ok(crate::pages::html(StatusCode::OK, &page, cookie))
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,7 +214,7 @@ pub async fn sign_in_submit(
     headers: HeaderMap,
     Query(q): Query<LangQuery>,
     Form(form): Form<SignInForm>,
-) -> Response {
+) -> Page {
     let lang = language_of(q.lang.as_deref(), &headers);
     let again = |status: StatusCode, error: &str, email: String| {
         let (token, cookie) = csrf::token(&headers);
@@ -234,14 +230,18 @@ pub async fn sign_in_submit(
         crate::pages::html(status, &page, cookie)
     };
     if !csrf::verify(&headers, form.csrf_token.as_ref()) {
-        return again(StatusCode::FORBIDDEN, "desk-form-expired", String::new());
+        return Ok(again(
+            StatusCode::FORBIDDEN,
+            "desk-form-expired",
+            String::new(),
+        ));
     }
     if state.sign_in_limited(ip).await {
-        return again(
+        return Ok(again(
             StatusCode::TOO_MANY_REQUESTS,
             "desk-rate-limited",
             String::new(),
-        );
+        ));
     }
     let email = form.email.trim().to_lowercase();
     let step = match state
@@ -250,14 +250,20 @@ pub async fn sign_in_submit(
         .await
     {
         Ok(step) => step,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let (next_stage, token) = match step {
         PasswordStep::Refused => {
-            return again(StatusCode::UNAUTHORIZED, "desk-sign-in-failed", email);
+            return Ok(again(
+                StatusCode::UNAUTHORIZED,
+                "desk-sign-in-failed",
+                email,
+            ));
         }
         PasswordStep::ChangePassword { token } => {
-            return Redirect::to(&format!("/setup/{token}?lang={}", lang.as_str())).into_response();
+            return Ok(
+                Redirect::to(&format!("/setup/{token}?lang={}", lang.as_str())).into_response(),
+            );
         }
         PasswordStep::Next { stage, token } => (stage, token),
     };
@@ -266,10 +272,10 @@ pub async fn sign_in_submit(
     } else {
         "/sign-in/enrol"
     };
-    with_cookie(
+    Ok(with_cookie(
         Redirect::to(&format!("{next}?lang={}", lang.as_str())).into_response(),
         session::set_cookie(&state, &token),
-    )
+    ))
 }
 
 /// The second step is done: the old token ends and a new, fully signed-in one begins.
@@ -279,9 +285,9 @@ async fn promote(state: &AppState, pending: &Pending, how: &str) -> Result<Strin
 
 // -- Second factor -----------------------------------------------------------------------------
 
-pub async fn code_page(State(state): State<AppState>, pending: Pending) -> Response {
+pub async fn code_page(State(state): State<AppState>, pending: Pending) -> Page {
     if pending.session.stage != SessionStage::Password {
-        return Redirect::to("/sign-in/enrol").into_response();
+        return Ok(Redirect::to("/sign-in/enrol").into_response());
     }
     let page = CodePage {
         tr: tr(&state, pending.lang),
@@ -289,7 +295,7 @@ pub async fn code_page(State(state): State<AppState>, pending: Pending) -> Respo
         csrf: pending.session.csrf_token.clone(),
         error: None,
     };
-    crate::pages::html(StatusCode::OK, &page, None)
+    Ok(crate::pages::html(StatusCode::OK, &page, None))
 }
 
 #[derive(Debug, Deserialize)]
@@ -305,7 +311,7 @@ pub async fn code_submit(
     ClientIp(ip): ClientIp,
     pending: Pending,
     Form(form): Form<CodeForm>,
-) -> Response {
+) -> Page {
     let lang = pending.lang;
     let again = |status: StatusCode, error: &str| {
         let tr = tr(&state, lang);
@@ -318,22 +324,22 @@ pub async fn code_submit(
         crate::pages::html(status, &page, None)
     };
     if pending.session.stage != SessionStage::Password {
-        return Redirect::to("/sign-in/enrol").into_response();
+        return Ok(Redirect::to("/sign-in/enrol").into_response());
     }
     if !session::csrf_ok(&pending.session.csrf_token, &form.csrf_token) {
-        return again(StatusCode::FORBIDDEN, "desk-form-expired");
+        return Ok(again(StatusCode::FORBIDDEN, "desk-form-expired"));
     }
     if state.sign_in_limited(ip).await {
-        return again(StatusCode::TOO_MANY_REQUESTS, "desk-rate-limited");
+        return Ok(again(StatusCode::TOO_MANY_REQUESTS, "desk-rate-limited"));
     }
     let reserved = match state.reserve_attempt(&pending.user).await {
         Ok(r) => r,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     if !reserved {
         // Locked: this half-signed-in session is of no further use.
         let _ = session::end(&state, &pending.session).await;
-        return again(StatusCode::UNAUTHORIZED, "desk-code-failed");
+        return Ok(again(StatusCode::UNAUTHORIZED, "desk-code-failed"));
     }
     let typed: String = form
         .code
@@ -343,16 +349,16 @@ pub async fn code_submit(
         .to_lowercase();
     let accepted = match check_code(&state, &pending.user, &typed).await {
         Ok(a) => a,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     if let Some(how) = accepted {
-        return match promote(&state, &pending, how).await {
+        return Ok(match promote(&state, &pending, how).await {
             Ok(token) => with_cookie(
                 Redirect::to(&format!("/desk?lang={}", lang.as_str())).into_response(),
                 session::set_cookie(&state, &token),
             ),
-            Err(e) => internal(&e),
-        };
+            Err(e) => return Err(PageError::internal(&e)),
+        });
     }
     audit(
         &state,
@@ -361,7 +367,7 @@ pub async fn code_submit(
         "second_factor",
     )
     .await;
-    again(StatusCode::UNAUTHORIZED, "desk-code-failed")
+    Ok(again(StatusCode::UNAUTHORIZED, "desk-code-failed"))
 }
 
 /// Checks a TOTP code (each time step accepted once) or an unused recovery code.
@@ -410,17 +416,17 @@ fn enrol_page(
     crate::pages::html(status, &page, None)
 }
 
-pub async fn enrol_page_get(State(state): State<AppState>, pending: Pending) -> Response {
+pub async fn enrol_page_get(State(state): State<AppState>, pending: Pending) -> Page {
     if pending.session.stage != SessionStage::Enrol {
-        return Redirect::to("/sign-in/code").into_response();
+        return Ok(Redirect::to("/sign-in/code").into_response());
     }
-    enrol_page(
+    Ok(enrol_page(
         &state,
         &pending,
         &TotpSecret::generate(),
         StatusCode::OK,
         None,
-    )
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -445,18 +451,18 @@ pub async fn enrol_submit(
     ClientIp(ip): ClientIp,
     pending: Pending,
     Form(form): Form<EnrolForm>,
-) -> Response {
+) -> Page {
     if pending.session.stage != SessionStage::Enrol {
-        return Redirect::to("/sign-in/code").into_response();
+        return Ok(Redirect::to("/sign-in/code").into_response());
     }
     if !session::csrf_ok(&pending.session.csrf_token, &form.csrf_token) {
-        return enrol_page(
+        return Ok(enrol_page(
             &state,
             &pending,
             &TotpSecret::generate(),
             StatusCode::FORBIDDEN,
             Some("desk-form-expired"),
-        );
+        ));
     }
     // The secret shown on the page comes back sealed; it opens only for this account.
     let secret = URL_SAFE_NO_PAD
@@ -464,47 +470,47 @@ pub async fn enrol_submit(
         .ok()
         .and_then(|b| state.app().open_offered_secret(pending.user.id, &b));
     let Some(secret) = secret else {
-        return enrol_page(
+        return Ok(enrol_page(
             &state,
             &pending,
             &TotpSecret::generate(),
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("desk-form-expired"),
-        );
+        ));
     };
     if state.sign_in_limited(ip).await {
-        return enrol_page(
+        return Ok(enrol_page(
             &state,
             &pending,
             &secret,
             StatusCode::TOO_MANY_REQUESTS,
             Some("desk-rate-limited"),
-        );
+        ));
     }
     let typed: String = form.code.chars().filter(char::is_ascii_digit).collect();
     let unix = u64::try_from(state.now().as_second()).unwrap_or(0);
     let Some(step) = secret.matching_step(&typed, unix) else {
-        return enrol_page(
+        return Ok(enrol_page(
             &state,
             &pending,
             &secret,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("desk-enrol-code-wrong"),
-        );
+        ));
     };
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
     let mut hashes = Vec::with_capacity(codes.len());
     for c in &codes {
         match state.hash_secret(c.clone()).await {
             Ok(h) => hashes.push(h),
-            Err(e) => return internal(&e),
+            Err(e) => return Err(PageError::internal(&e)),
         }
     }
     let result = state
         .app()
         .enrol_second_factor(&pending.session, &secret, step, &hashes)
         .await;
-    match result {
+    Ok(match result {
         Ok(token) => {
             let page = RecoveryCodesPage {
                 tr: tr(&state, pending.lang),
@@ -517,8 +523,8 @@ pub async fn enrol_submit(
                 Some(session::set_cookie(&state, &token)),
             )
         }
-        Err(e) => internal(&e),
-    }
+        Err(e) => return Err(PageError::internal(&e)),
+    })
 }
 
 // -- Sign-out ----------------------------------------------------------------------------------
@@ -533,18 +539,18 @@ pub async fn sign_out(
     State(state): State<AppState>,
     desk: Desk,
     Form(form): Form<CsrfOnly>,
-) -> Response {
+) -> Page {
     if !session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     if let Err(e) = session::end(&state, &desk.session).await {
-        return internal(&e);
+        return Err(PageError::internal(&e));
     }
     audit(&state, Some(desk.user.id), "auth.sign_out", "").await;
-    with_cookie(
+    Ok(with_cookie(
         Redirect::to("/sign-in?done=signed-out").into_response(),
         session::clear_cookie(&state),
-    )
+    ))
 }
 
 // -- Setup links -------------------------------------------------------------------------------
@@ -564,12 +570,12 @@ pub async fn setup_page(
     headers: HeaderMap,
     Path(token): Path<String>,
     Query(q): Query<LangQuery>,
-) -> Response {
+) -> Page {
     let lang = language_of(q.lang.as_deref(), &headers);
     let link = match state.app().setup_link(&token).await {
         Ok(Some(l)) => l,
-        Ok(None) => return setup_invalid(&state, lang),
-        Err(e) => return internal(&e),
+        Ok(None) => return Ok(setup_invalid(&state, lang)),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let (csrf, cookie) = csrf::token(&headers);
     let action = format!("/setup/{token}");
@@ -583,7 +589,7 @@ pub async fn setup_page(
         name: String::new(),
         errors: Vec::new(),
     };
-    crate::pages::html(StatusCode::OK, &page, cookie)
+    Ok(crate::pages::html(StatusCode::OK, &page, cookie))
 }
 
 #[derive(Debug, Deserialize)]
@@ -623,12 +629,12 @@ pub async fn setup_submit(
     Path(token): Path<String>,
     Query(q): Query<LangQuery>,
     Form(form): Form<SetupForm>,
-) -> Response {
+) -> Page {
     let lang = language_of(q.lang.as_deref(), &headers);
     let link = match state.app().setup_link(&token).await {
         Ok(Some(l)) => l,
-        Ok(None) => return setup_invalid(&state, lang),
-        Err(e) => return internal(&e),
+        Ok(None) => return Ok(setup_invalid(&state, lang)),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let first_admin = link.purpose == SetupPurpose::FirstAdmin;
     let existing = link.user.clone();
@@ -665,11 +671,15 @@ pub async fn setup_submit(
             name,
             errors: problems.iter().map(|p| tr.t(p)).collect(),
         };
-        return crate::pages::html(StatusCode::UNPROCESSABLE_ENTITY, &page, cookie);
+        return Ok(crate::pages::html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page,
+            cookie,
+        ));
     }
     let hash = match state.hash_secret(form.password.clone()).await {
         Ok(h) => h,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let result = state
         .app()
@@ -683,11 +693,11 @@ pub async fn setup_submit(
             },
         )
         .await;
-    match result {
+    Ok(match result {
         Ok(_) => {
             Redirect::to(&format!("/sign-in?done=setup&lang={}", lang.as_str())).into_response()
         }
         Err(ServiceError::NotFound) => setup_invalid(&state, lang),
-        Err(e) => internal(&e),
-    }
+        Err(e) => return Err(PageError::internal(&e)),
+    })
 }

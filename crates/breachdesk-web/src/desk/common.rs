@@ -11,6 +11,7 @@ use breachdesk_app::handling::{Access, HandlingError};
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::deadline::{self, DeadlineState};
 use breachdesk_core::ports::CaseRecord;
+use breachdesk_core::report::Language;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -116,14 +117,14 @@ pub(crate) async fn access_or_404(
     state: &AppState,
     desk: &Desk,
     id: &str,
-) -> Result<Access, Response> {
+) -> Result<Access, PageError> {
     let Ok(id) = Uuid::parse_str(id) else {
-        return Err(super::not_found(state, desk.lang));
+        return Err(PageError::not_found(state, desk.lang));
     };
     match state.access(&desk.principal, id).await {
         Ok(Some(a)) => Ok(a),
-        Ok(None) => Err(super::not_found(state, desk.lang)),
-        Err(e) => Err(internal(&e)),
+        Ok(None) => Err(PageError::not_found(state, desk.lang)),
+        Err(e) => Err(PageError::internal(&e)),
     }
 }
 
@@ -134,10 +135,10 @@ pub(crate) async fn checked(
     desk: &Desk,
     id: &str,
     csrf: &str,
-) -> Result<Access, Response> {
+) -> Result<Access, PageError> {
     let access = access_or_404(state, desk, id).await?;
     if !session::csrf_ok(&desk.session.csrf_token, csrf) {
-        return Err(super::forbidden(state, desk.lang));
+        return Err(PageError::forbidden(state, desk.lang));
     }
     Ok(access)
 }
@@ -179,5 +180,43 @@ pub(crate) fn handling_error(state: &AppState, desk: &Desk, e: &HandlingError) -
     match e {
         HandlingError::Forbidden => crate::desk::forbidden(state, desk.lang),
         e => internal(e),
+    }
+}
+
+/// Why a desk handler could not serve its page, as the answer to give instead: the 404 or 403
+/// page in the user's language, or a logged 500 that names nothing of the request. Handlers
+/// return a [`Page`] and pass these on with `?`.
+#[derive(Debug)]
+pub(crate) struct PageError(Response);
+
+/// What a desk handler answers.
+pub(crate) type Page = Result<Response, PageError>;
+
+impl PageError {
+    /// A failure of the application or the store: logged, answered with 500.
+    pub(crate) fn internal(e: &dyn std::fmt::Display) -> Self {
+        Self(internal(e))
+    }
+
+    /// The page does not exist for this user (a case they may not read included).
+    pub(crate) fn not_found(state: &AppState, lang: Language) -> Self {
+        Self(super::not_found(state, lang))
+    }
+
+    /// The user may not do this (or the form's CSRF token is wrong).
+    pub(crate) fn forbidden(state: &AppState, lang: Language) -> Self {
+        Self(super::forbidden(state, lang))
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl From<breachdesk_app::AppError> for PageError {
+    fn from(e: breachdesk_app::AppError) -> Self {
+        Self::internal(&e)
     }
 }

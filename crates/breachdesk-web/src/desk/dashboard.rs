@@ -3,15 +3,14 @@
 
 use super::session::Desk;
 use crate::desk::common::{
-    DISPLAY_ZONE, DeadlineView, Layout, deadline_of, deadline_view, internal, layout_for, local,
-    status_label,
+    DISPLAY_ZONE, DeadlineView, Layout, deadline_of, deadline_view, layout_for, local, status_label,
 };
+use crate::desk::common::{Page, PageError};
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::deadline::{self, DeadlineState};
 use breachdesk_core::org::Organisation;
@@ -105,7 +104,7 @@ pub async fn dashboard(
     State(state): State<AppState>,
     desk: Desk,
     Query(q): Query<DashQuery>,
-) -> Response {
+) -> Page {
     let tr = Tr {
         i18n: &state.0.i18n,
         language: desk.lang,
@@ -164,7 +163,7 @@ pub async fn dashboard(
     let readable = desk.principal.readable_orgs();
     let all_orgs = match state.organisations().await {
         Ok(o) => o,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let org_names: HashMap<Uuid, &Organisation> = all_orgs.iter().map(|o| (o.id, o)).collect();
     let org_filter = q.org.as_deref().filter(|o| !o.is_empty()).and_then(|slug| {
@@ -182,7 +181,7 @@ pub async fn dashboard(
     };
     let mut cases = match state.search_cases(&desk.principal, filter).await {
         Ok(c) => c,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let search =
         q.q.as_deref()
@@ -268,5 +267,5 @@ pub async fn dashboard(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    crate::pages::html(status, &page, None)
+    Ok(crate::pages::html(status, &page, None))
 }

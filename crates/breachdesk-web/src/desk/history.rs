@@ -1,13 +1,13 @@
 //! A case's history, read from the audit trail.
 
 use super::session::Desk;
-use crate::desk::common::{Layout, access_or_404, internal, layout_for, local};
+use crate::desk::common::{Layout, access_or_404, layout_for, local};
+use crate::desk::common::{Page, PageError};
 use crate::pages::view::Tr;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -33,15 +33,8 @@ struct HistoryPage<'a> {
     rows: Vec<HistoryRow>,
 }
 
-pub async fn history(
-    State(state): State<AppState>,
-    desk: Desk,
-    Path(id): Path<String>,
-) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn history(State(state): State<AppState>, desk: Desk, Path(id): Path<String>) -> Page {
+    let access = access_or_404(&state, &desk, &id).await?;
     let tr = Tr {
         i18n: &state.0.i18n,
         language: desk.lang,
@@ -49,7 +42,7 @@ pub async fn history(
     let result = state.case_history(&access.case).await;
     let (trail, members) = match result {
         Ok(x) => x,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let names: HashMap<Uuid, String> = members
         .into_iter()
@@ -80,5 +73,5 @@ pub async fn history(
         reference: access.case.reference.clone(),
         rows,
     };
-    crate::pages::html(StatusCode::OK, &page, None)
+    Ok(crate::pages::html(StatusCode::OK, &page, None))
 }

@@ -2,6 +2,7 @@
 //! administrator asked for; the installation's administrator confirms an organisation's first DPO. The
 //! rules are `core::grant`, applied by `access.rs`.
 
+use crate::desk::common::{Page, PageError};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -106,9 +107,9 @@ pub async fn roles_page(
     State(state): State<AppState>,
     desk: Desk,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     if !may_view(&desk) {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let tr = Tr {
         i18n: &state.0.i18n,
@@ -119,7 +120,7 @@ pub async fn roles_page(
         Some("refused") => Some(tr.t("roles-refused")),
         _ => None,
     };
-    render(&state, &desk, notice).await
+    Ok(render(&state, &desk, notice).await)
 }
 
 /// `POST /desk/roles/{id}` with `decision` = `confirm` | `refuse`.
@@ -128,33 +129,35 @@ pub async fn decide(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     let get = |k: &str| form.get(k).map_or("", String::as_str);
     if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) || !may_view(&desk) {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let Ok(id) = Uuid::parse_str(&id) else {
-        return super::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let confirm = match get("decision") {
         "confirm" => true,
         "refuse" => false,
-        _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        _ => return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response()),
     };
-    match state.decide_request(actor(&desk), id, confirm).await {
-        Ok(_) => Redirect::to(&format!(
-            "/desk/roles?lang={}&done={}",
-            desk.lang.as_str(),
-            if confirm { "confirmed" } else { "refused" }
-        ))
-        .into_response(),
-        Err(AccessError::NotFound) => super::not_found(&state, desk.lang),
-        Err(AccessError::Forbidden | AccessError::Refused(_)) => {
-            super::forbidden(&state, desk.lang)
-        }
-        Err(AccessError::Service(e)) => {
-            tracing::error!(error = %e, "role decision failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    Ok(
+        match state.decide_request(actor(&desk), id, confirm).await {
+            Ok(_) => Redirect::to(&format!(
+                "/desk/roles?lang={}&done={}",
+                desk.lang.as_str(),
+                if confirm { "confirmed" } else { "refused" }
+            ))
+            .into_response(),
+            Err(AccessError::NotFound) => super::not_found(&state, desk.lang),
+            Err(AccessError::Forbidden | AccessError::Refused(_)) => {
+                super::forbidden(&state, desk.lang)
+            }
+            Err(AccessError::Service(e)) => {
+                tracing::error!(error = %e, "role decision failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
+    )
 }

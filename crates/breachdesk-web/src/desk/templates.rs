@@ -3,6 +3,7 @@
 //! a public notice before saving. The organisation's DPO edits them; approved notices keep the
 //! text they were approved with.
 
+use crate::desk::common::{Page, PageError};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -18,7 +19,7 @@ use breachdesk_notify::letter::{self, LetterFacts, Recipient};
 use breachdesk_notify::public::{self, PublicFacts};
 use breachdesk_notify::texts::LANGUAGES;
 
-use super::common::{Layout, PreviewView, RecordForm, internal, layout_for, tr, zone};
+use super::common::{Layout, PreviewView, RecordForm, layout_for, tr, zone};
 use super::session::{self, Desk};
 use crate::pages::view::Tr;
 use crate::state::AppState;
@@ -175,16 +176,16 @@ fn render(
     crate::pages::html(status, &page, None)
 }
 
-pub async fn page(State(state): State<AppState>, desk: Desk, Path(slug): Path<String>) -> Response {
+pub async fn page(State(state): State<AppState>, desk: Desk, Path(slug): Path<String>) -> Page {
     let Some(org) = org_of_dpo(&state, &desk, &slug).await else {
-        return super::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let sources = match state.org_templates(org.id).await {
         Ok(s) => s,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let ov = Overrides::parse(&sources).unwrap_or_default();
-    render(
+    Ok(render(
         &state,
         &desk,
         &org,
@@ -193,7 +194,7 @@ pub async fn page(State(state): State<AppState>, desk: Desk, Path(slug): Path<St
         &[],
         false,
         StatusCode::OK,
-    )
+    ))
 }
 
 /// `action=preview` shows drafts in the edited wording without saving (the live preview);
@@ -203,12 +204,12 @@ pub async fn save(
     desk: Desk,
     Path(slug): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
+) -> Page {
     let Some(org) = org_of_dpo(&state, &desk, &slug).await else {
-        return super::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let sources: Vec<OrgTemplate> = LANGUAGES
         .iter()
@@ -235,7 +236,7 @@ pub async fn save(
     let ov = match parsed {
         Ok(ov) => ov,
         Err(problems) => {
-            return render(
+            return Ok(render(
                 &state,
                 &desk,
                 &org,
@@ -244,11 +245,11 @@ pub async fn save(
                 &problems,
                 true,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
     };
     if form.get("action") == "preview" {
-        return render(
+        return Ok(render(
             &state,
             &desk,
             &org,
@@ -257,7 +258,7 @@ pub async fn save(
             &[],
             true,
             StatusCode::OK,
-        );
+        ));
     }
     let audit = AuditEvent {
         actor: Some(desk.user.id),
@@ -272,12 +273,12 @@ pub async fn save(
             .join(","),
     };
     if let Err(e) = state.save_org_templates(org.id, &sources, &audit).await {
-        return internal(&e);
+        return Err(PageError::internal(&e));
     }
-    Redirect::to(&format!(
+    Ok(Redirect::to(&format!(
         "/desk/orgs/{}/templates?lang={}",
         org.slug.as_str(),
         desk.lang.as_str()
     ))
-    .into_response()
+    .into_response())
 }

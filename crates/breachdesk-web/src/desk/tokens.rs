@@ -3,6 +3,7 @@
 //! administrator sees and revokes the tokens of the accounts they administer. The rules are in
 //! `access.rs`.
 
+use crate::desk::common::{Page, PageError, internal};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -52,11 +53,6 @@ fn actor(desk: &Desk) -> Actor<'_> {
         principal: &desk.principal,
         installation_admin: desk.user.installation_admin,
     }
-}
-
-fn internal(e: &dyn std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "tokens page failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 struct Shown {
@@ -118,7 +114,7 @@ async fn render(state: &AppState, desk: &Desk, shown: Shown, status: StatusCode)
     crate::pages::html(status, &page, None)
 }
 
-pub async fn tokens_page(State(state): State<AppState>, desk: Desk) -> Response {
+pub async fn tokens_page(State(state): State<AppState>, desk: Desk) -> Page {
     let shown = Shown {
         errors: Vec::new(),
         name: String::new(),
@@ -126,7 +122,7 @@ pub async fn tokens_page(State(state): State<AppState>, desk: Desk) -> Response 
         scope: TokenScope::ReadOnly.as_str().into(),
         new_token: None,
     };
-    render(&state, &desk, shown, StatusCode::OK).await
+    Ok(render(&state, &desk, shown, StatusCode::OK).await)
 }
 
 /// `POST /desk/tokens`: `name`, `scope`, `days` (1–365).
@@ -134,10 +130,10 @@ pub async fn create_token(
     State(state): State<AppState>,
     desk: Desk,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     let get = |k: &str| form.get(k).map_or("", |v| v.trim());
     if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let tr = Tr {
         i18n: &state.0.i18n,
@@ -169,19 +165,21 @@ pub async fn create_token(
         new_token: None,
     };
     let (Some(scope), Some(days), true) = (scope, days, shown.errors.is_empty()) else {
-        return render(&state, &desk, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(render(&state, &desk, shown, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
-    match state
-        .create_own_token(actor(&desk), name, scope, days)
-        .await
-    {
-        Ok(token) => {
-            shown.new_token = Some(token);
-            shown.name.clear();
-            render(&state, &desk, shown, StatusCode::CREATED).await
-        }
-        Err(e) => internal(&e),
-    }
+    Ok(
+        match state
+            .create_own_token(actor(&desk), name, scope, days)
+            .await
+        {
+            Ok(token) => {
+                shown.new_token = Some(token);
+                shown.name.clear();
+                render(&state, &desk, shown, StatusCode::CREATED).await
+            }
+            Err(e) => return Err(PageError::internal(&e)),
+        },
+    )
 }
 
 /// `POST /desk/tokens/{id}/revoke`.
@@ -190,15 +188,15 @@ pub async fn revoke_token(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     let csrf = form.get("csrf_token").map_or("", String::as_str);
     if !session::csrf_ok(&desk.session.csrf_token, csrf) {
-        return super::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let Ok(id) = Uuid::parse_str(&id) else {
-        return super::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
-    match state.revoke_token(actor(&desk), id).await {
+    Ok(match state.revoke_token(actor(&desk), id).await {
         Ok(()) => {
             Redirect::to(&format!("/desk/tokens?lang={}", desk.lang.as_str())).into_response()
         }
@@ -206,6 +204,6 @@ pub async fn revoke_token(
         Err(AccessError::Forbidden | AccessError::Refused(_)) => {
             super::forbidden(&state, desk.lang)
         }
-        Err(AccessError::Service(e)) => internal(&e),
-    }
+        Err(AccessError::Service(e)) => return Err(PageError::internal(&e)),
+    })
 }

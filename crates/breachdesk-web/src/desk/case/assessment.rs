@@ -2,11 +2,11 @@
 //! engine's proposal with its reasons, and the handler's decision (accepted or overridden with a
 //! reason). Proposal and decision are both kept in the record and shown.
 
+use crate::desk::common::Page;
 use std::collections::HashMap;
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use breachdesk_core::assessment::questionnaire::{self, AnswerForm, Answers, Open};
 use breachdesk_core::assessment::{self, Assessment, DataCategory, explain, term};
 use breachdesk_core::errors::{FieldError, FieldErrors};
@@ -632,8 +632,8 @@ pub async fn save_answers(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    record_entry_with(
+) -> Page {
+    Ok(record_entry_with(
         &state,
         &desk,
         &id,
@@ -645,7 +645,7 @@ pub async fn save_answers(
             Ok(Entry::AssessmentAnswers(Box::new(answers)))
         },
     )
-    .await
+    .await)
 }
 
 pub async fn decide(
@@ -653,8 +653,8 @@ pub async fn decide(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    record_entry_with(
+) -> Page {
+    Ok(record_entry_with(
         &state,
         &desk,
         &id,
@@ -778,5 +778,5 @@ pub async fn decide(
             })
         },
     )
-    .await
+    .await)
 }

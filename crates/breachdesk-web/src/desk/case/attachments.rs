@@ -2,12 +2,13 @@
 //! with an audit entry.
 
 use super::{done, refused};
-use crate::desk::common::{access_or_404, internal};
+use crate::desk::common::access_or_404;
+use crate::desk::common::{Page, PageError};
 use crate::desk::session::{self, Desk};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use breachdesk_app::handling::HandlingError;
 use breachdesk_core::errors::FieldErrors;
 use breachdesk_core::workflow::Action;
@@ -19,12 +20,9 @@ pub async fn upload_attachment(
     desk: Desk,
     Path(id): Path<String>,
     mut multipart: axum::extract::Multipart,
-) -> Response {
+) -> Page {
     use breachdesk_core::errors::FieldError;
-    let access = match access_or_404(&state, &desk, &id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let access = access_or_404(&state, &desk, &id).await?;
     let max = state.0.limits.max_attachment_bytes;
     let (mut csrf, mut description, mut file_name) = (String::new(), String::new(), String::new());
     let mut bytes: Vec<u8> = Vec::new();
@@ -72,10 +70,10 @@ pub async fn upload_attachment(
         }
     }
     if problem.is_none() && !session::csrf_ok(&desk.session.csrf_token, &csrf) {
-        return crate::desk::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     if !access.may(Action::EditInvestigation) {
-        return crate::desk::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let detected = infer::get(&bytes).map(|t| t.mime_type());
     let result = match problem.map_or_else(
@@ -100,60 +98,59 @@ pub async fn upload_attachment(
             Err(HandlingError::Invalid(errors))
         }
     };
-    match result {
+    Ok(match result {
         Ok(()) => done(&desk, access.case.id, "attachments"),
         Err(e) => refused(&state, &desk, &access, "attachment", HashMap::new(), e).await,
-    }
+    })
 }
 
 pub async fn download_attachment(
     State(state): State<AppState>,
     desk: Desk,
     Path((id, attachment)): Path<(String, String)>,
-) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Page {
+    let access = access_or_404(&state, &desk, &id).await?;
     let Ok(attachment) = Uuid::parse_str(&attachment) else {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
-    match state.attachment(&access, desk.user.id, attachment).await {
-        Ok(Some((name, bytes))) => {
-            let ascii: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let encoded: String = form_urlencoded::byte_serialize(name.as_bytes())
-                .collect::<String>()
-                .replace('+', "%20");
-            let disposition =
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-            let mut r = (StatusCode::OK, bytes.to_vec()).into_response();
-            let h = r.headers_mut();
-            // Never rendered by the browser: a download of opaque bytes, in a sandbox.
-            h.insert(
-                axum::http::header::CONTENT_TYPE,
-                axum::http::HeaderValue::from_static("application/octet-stream"),
-            );
-            if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
-                h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    Ok(
+        match state.attachment(&access, desk.user.id, attachment).await {
+            Ok(Some((name, bytes))) => {
+                let ascii: String = name
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let encoded: String = form_urlencoded::byte_serialize(name.as_bytes())
+                    .collect::<String>()
+                    .replace('+', "%20");
+                let disposition =
+                    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+                let mut r = (StatusCode::OK, bytes.to_vec()).into_response();
+                let h = r.headers_mut();
+                // Never rendered by the browser: a download of opaque bytes, in a sandbox.
+                h.insert(
+                    axum::http::header::CONTENT_TYPE,
+                    axum::http::HeaderValue::from_static("application/octet-stream"),
+                );
+                if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
+                    h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+                }
+                h.insert(
+                    axum::http::header::CONTENT_SECURITY_POLICY,
+                    axum::http::HeaderValue::from_static(
+                        "default-src 'none'; sandbox; frame-ancestors 'none'",
+                    ),
+                );
+                r
             }
-            h.insert(
-                axum::http::header::CONTENT_SECURITY_POLICY,
-                axum::http::HeaderValue::from_static(
-                    "default-src 'none'; sandbox; frame-ancestors 'none'",
-                ),
-            );
-            r
-        }
-        Ok(None) => crate::desk::not_found(&state, desk.lang),
-        Err(e) => internal(&e),
-    }
+            Ok(None) => crate::desk::not_found(&state, desk.lang),
+            Err(e) => return Err(PageError::internal(&e)),
+        },
+    )
 }

@@ -4,6 +4,7 @@
 //! `attachments`; `sharing`: merge, assignment, shares; `assessment`: the assessment page and
 //! decision); a refused action shows this page again with its errors ([`refused`]).
 
+use crate::desk::common::Page;
 use crate::desk::common::{
     DISPLAY_ZONE, DeadlineView, Layout, RecordForm, access_or_404, deadline_view, internal,
     layout_for, local, local_input, status_label,
@@ -643,24 +644,16 @@ async fn render_case(
     crate::pages::html(status, &page, None)
 }
 
-pub async fn case_page(
-    State(state): State<AppState>,
-    desk: Desk,
-    Path(id): Path<String>,
-) -> Response {
-    match access_or_404(&state, &desk, &id).await {
-        Ok(access) => {
-            render_case(
-                &state,
-                &desk,
-                &access,
-                &FormState::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(r) => r,
-    }
+pub async fn case_page(State(state): State<AppState>, desk: Desk, Path(id): Path<String>) -> Page {
+    let access = access_or_404(&state, &desk, &id).await?;
+    Ok(render_case(
+        &state,
+        &desk,
+        &access,
+        &FormState::default(),
+        StatusCode::OK,
+    )
+    .await)
 }
 
 fn field_errors_text(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
@@ -771,7 +764,7 @@ pub(super) async fn record_entry_with(
 ) -> Response {
     let access = match access_or_404(state, desk, id).await {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) {
         return crate::desk::forbidden(state, desk.lang);

@@ -2,14 +2,14 @@
 
 use super::scope_form::FormValues;
 use super::{FormState, done, field_errors_text, record_entry, refused, render_case, zone_of};
-use crate::desk::common::{DISPLAY_ZONE, RecordForm, access_or_404, checked, internal};
+use crate::desk::common::{DISPLAY_ZONE, RecordForm, access_or_404, checked};
+use crate::desk::common::{Page, PageError};
 use crate::desk::session::{self, Desk};
 use crate::pages::view::Tr;
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use breachdesk_app::handling::HandlingError;
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::FieldErrors;
@@ -34,11 +34,8 @@ pub async fn change_status(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
-) -> Response {
-    let access = match checked(&state, &desk, &id, &form.csrf_token).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Page {
+    let access = checked(&state, &desk, &id, &form.csrf_token).await?;
     let values = HashMap::from([
         ("to".to_owned(), form.to.clone()),
         ("reason".to_owned(), form.reason.clone()),
@@ -48,13 +45,15 @@ pub async fn change_status(
             from: access.case.status,
             to: access.case.status,
         };
-        return refused(&state, &desk, &access, "status", values, e.into()).await;
+        return Ok(refused(&state, &desk, &access, "status", values, e.into()).await);
     };
     let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
-    match state.move_case(&access, desk.user.id, to, reason).await {
-        Ok(()) => done(&desk, access.case.id, "status"),
-        Err(e) => refused(&state, &desk, &access, "status", values, e).await,
-    }
+    Ok(
+        match state.move_case(&access, desk.user.id, to, reason).await {
+            Ok(()) => done(&desk, access.case.id, "status"),
+            Err(e) => refused(&state, &desk, &access, "status", values, e).await,
+        },
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,13 +73,10 @@ pub async fn set_awareness(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<AwarenessForm>,
-) -> Response {
-    let access = match checked(&state, &desk, &id, &form.csrf_token).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Page {
+    let access = checked(&state, &desk, &id, &form.csrf_token).await?;
     if !access.may(Action::SetAwareness) {
-        return crate::desk::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let values = HashMap::from([
         ("at".to_owned(), form.at.clone()),
@@ -102,7 +98,7 @@ pub async fn set_awareness(
                 e
             };
             errors.add("awareness_at", e);
-            return refused(
+            return Ok(refused(
                 &state,
                 &desk,
                 &access,
@@ -110,14 +106,16 @@ pub async fn set_awareness(
                 values,
                 HandlingError::Invalid(errors),
             )
-            .await;
+            .await);
         }
     };
     let reason = Some(form.reason.as_str());
-    match state.set_awareness(&access, desk.user.id, at, reason).await {
-        Ok(()) => done(&desk, access.case.id, "deadline"),
-        Err(e) => refused(&state, &desk, &access, "awareness", values, e).await,
-    }
+    Ok(
+        match state.set_awareness(&access, desk.user.id, at, reason).await {
+            Ok(()) => done(&desk, access.case.id, "deadline"),
+            Err(e) => refused(&state, &desk, &access, "awareness", values, e).await,
+        },
+    )
 }
 
 pub async fn add_timeline_event(
@@ -125,17 +123,19 @@ pub async fn add_timeline_event(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    record_entry(&state, &desk, &id, "timeline", &form, |_, now| {
-        investigation::timeline_event(
-            form.get("at"),
-            form.get("zone"),
-            form.get("source"),
-            form.get("description"),
-            now,
-        )
-    })
-    .await
+) -> Page {
+    Ok(
+        record_entry(&state, &desk, &id, "timeline", &form, |_, now| {
+            investigation::timeline_event(
+                form.get("at"),
+                form.get("zone"),
+                form.get("source"),
+                form.get("description"),
+                now,
+            )
+        })
+        .await,
+    )
 }
 
 pub async fn save_scope(
@@ -143,24 +143,21 @@ pub async fn save_scope(
     desk: Desk,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> Response {
-    let access = match access_or_404(&state, &desk, &id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Page {
+    let access = access_or_404(&state, &desk, &id).await?;
     let values = FormValues::parse(&body);
     if !session::csrf_ok(
         &desk.session.csrf_token,
         breachdesk_core::scope::ScopeForm::one(&values, "csrf_token"),
     ) || !access.may(Action::EditInvestigation)
     {
-        return crate::desk::forbidden(&state, desk.lang);
+        return Err(PageError::forbidden(&state, desk.lang));
     }
     let result = match breachdesk_core::scope::validate_scope(&values) {
         Ok(scope) => state.save_scope(&access, desk.user.id, scope).await,
         Err(errors) => Err(HandlingError::Invalid(errors)),
     };
-    match result {
+    Ok(match result {
         Ok(()) => done(&desk, access.case.id, "scope"),
         Err(HandlingError::Invalid(errors)) => {
             let tr = Tr {
@@ -183,7 +180,7 @@ pub async fn save_scope(
             .await
         }
         Err(e) => refused(&state, &desk, &access, "scope", HashMap::new(), e).await,
-    }
+    })
 }
 
 pub async fn add_task(
@@ -191,7 +188,7 @@ pub async fn add_task(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
+) -> Page {
     let assignee_text = form.get("assignee").to_owned();
     // An assignee must be a handler of the case's organisation.
     let assignee = if assignee_text.is_empty() {
@@ -205,11 +202,11 @@ pub async fn add_task(
     let handlers: Vec<Uuid> = match Uuid::parse_str(&id) {
         Ok(cid) => match state.assignable_handlers(cid).await {
             Ok(h) => h,
-            Err(e) => return internal(&e),
+            Err(e) => return Err(PageError::internal(&e)),
         },
         Err(_) => Vec::new(),
     };
-    record_entry(&state, &desk, &id, "task", &form, |_, _| {
+    Ok(record_entry(&state, &desk, &id, "task", &form, |_, _| {
         let mut errors = FieldErrors::new();
         let assignee = match assignee {
             Ok(Some(u)) if handlers.contains(&u) => Some(u),
@@ -236,7 +233,7 @@ pub async fn add_task(
             }
         }
     })
-    .await
+    .await)
 }
 
 pub async fn task_done(
@@ -244,24 +241,24 @@ pub async fn task_done(
     desk: Desk,
     Path((id, task)): Path<(String, String)>,
     Form(form): Form<RecordForm>,
-) -> Response {
+) -> Page {
     let Ok(task) = Uuid::parse_str(&task) else {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let known = match Uuid::parse_str(&id) {
         Ok(cid) => match state.has_task(cid, task).await {
             Ok(known) => known,
-            Err(e) => return internal(&e),
+            Err(e) => return Err(PageError::internal(&e)),
         },
         Err(_) => false,
     };
     if !known {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     }
-    record_entry(&state, &desk, &id, "task", &form, |_, _| {
+    Ok(record_entry(&state, &desk, &id, "task", &form, |_, _| {
         Ok(Entry::TaskDone { task })
     })
-    .await
+    .await)
 }
 
 pub async fn add_meeting(
@@ -269,18 +266,20 @@ pub async fn add_meeting(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    record_entry(&state, &desk, &id, "meeting", &form, |_, now| {
-        investigation::meeting(
-            form.get("at"),
-            zone_of(&form),
-            form.get("participants"),
-            form.get("minutes"),
-            form.get("decisions"),
-            now,
-        )
-    })
-    .await
+) -> Page {
+    Ok(
+        record_entry(&state, &desk, &id, "meeting", &form, |_, now| {
+            investigation::meeting(
+                form.get("at"),
+                zone_of(&form),
+                form.get("participants"),
+                form.get("minutes"),
+                form.get("decisions"),
+                now,
+            )
+        })
+        .await,
+    )
 }
 
 pub async fn add_communication(
@@ -288,18 +287,20 @@ pub async fn add_communication(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    record_entry(&state, &desk, &id, "communication", &form, |_, now| {
-        investigation::communication(
-            form.get("at"),
-            zone_of(&form),
-            form.get("direction"),
-            form.get("party"),
-            form.get("summary"),
-            now,
-        )
-    })
-    .await
+) -> Page {
+    Ok(
+        record_entry(&state, &desk, &id, "communication", &form, |_, now| {
+            investigation::communication(
+                form.get("at"),
+                zone_of(&form),
+                form.get("direction"),
+                form.get("party"),
+                form.get("summary"),
+                now,
+            )
+        })
+        .await,
+    )
 }
 
 pub async fn record_notification(
@@ -307,23 +308,25 @@ pub async fn record_notification(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    record_entry(&state, &desk, &id, "notified", &form, |access, now| {
-        let Some(awareness) = access.case.awareness_at else {
-            let mut e = FieldErrors::new();
-            e.add("at", breachdesk_core::errors::FieldError::BeforeAwareness);
-            return Err(e);
-        };
-        investigation::authority_notified(
-            form.get("at"),
-            zone_of(&form),
-            form.get("delay_reasons"),
-            form.get("reference"),
-            awareness,
-            now,
-        )
-    })
-    .await
+) -> Page {
+    Ok(
+        record_entry(&state, &desk, &id, "notified", &form, |access, now| {
+            let Some(awareness) = access.case.awareness_at else {
+                let mut e = FieldErrors::new();
+                e.add("at", breachdesk_core::errors::FieldError::BeforeAwareness);
+                return Err(e);
+            };
+            investigation::authority_notified(
+                form.get("at"),
+                zone_of(&form),
+                form.get("delay_reasons"),
+                form.get("reference"),
+                awareness,
+                now,
+            )
+        })
+        .await,
+    )
 }
 
 pub async fn ask_question(
@@ -331,15 +334,15 @@ pub async fn ask_question(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
+) -> Page {
     let reports = match Uuid::parse_str(&id) {
         Ok(cid) => match state.report_ids(cid).await {
             Ok(r) => r,
-            Err(e) => return internal(&e),
+            Err(e) => return Err(PageError::internal(&e)),
         },
         Err(_) => Vec::new(),
     };
-    record_entry(&state, &desk, &id, "question", &form, |_, _| {
+    Ok(record_entry(&state, &desk, &id, "question", &form, |_, _| {
         let mut errors = FieldErrors::new();
         let report = Uuid::parse_str(form.get("report"))
             .ok()
@@ -369,5 +372,5 @@ pub async fn ask_question(
             _ => Err(errors),
         }
     })
-    .await
+    .await)
 }

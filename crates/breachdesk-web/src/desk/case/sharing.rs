@@ -1,12 +1,12 @@
 //! Merging a case into another, assigning handlers and sharing a case by name.
 
 use super::{done, refused};
+use crate::desk::common::{Page, PageError};
 use crate::desk::common::{RecordForm, checked};
 use crate::desk::session::Desk;
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use breachdesk_app::handling::HandlingError;
 use breachdesk_core::errors::FieldErrors;
 use std::collections::HashMap;
@@ -17,27 +17,26 @@ pub async fn merge(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let access = match checked(&state, &desk, &id, form.get("csrf_token")).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Page {
+    let access = checked(&state, &desk, &id, form.get("csrf_token")).await?;
     let values = HashMap::from([
         ("into".to_owned(), form.get("into").to_owned()),
         ("reason".to_owned(), form.get("reason").to_owned()),
     ]);
-    match state
-        .merge(
-            &access,
-            &desk.principal,
-            form.get("into"),
-            Some(form.get("reason")),
-        )
-        .await
-    {
-        Ok(target) => done(&desk, target.id, "reports"),
-        Err(e) => refused(&state, &desk, &access, "merge", values, e).await,
-    }
+    Ok(
+        match state
+            .merge(
+                &access,
+                &desk.principal,
+                form.get("into"),
+                Some(form.get("reason")),
+            )
+            .await
+        {
+            Ok(target) => done(&desk, target.id, "reports"),
+            Err(e) => refused(&state, &desk, &access, "merge", values, e).await,
+        },
+    )
 }
 
 pub async fn assign(
@@ -45,11 +44,8 @@ pub async fn assign(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let access = match checked(&state, &desk, &id, form.get("csrf_token")).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Page {
+    let access = checked(&state, &desk, &id, form.get("csrf_token")).await?;
     let add = form.get("action") != "remove";
     let result = if let Ok(user) = Uuid::parse_str(form.get("user")) {
         state.assign(&access, desk.user.id, user, add).await
@@ -58,10 +54,10 @@ pub async fn assign(
         e.add("assignee", breachdesk_core::errors::FieldError::Required);
         Err(HandlingError::Invalid(e))
     };
-    match result {
+    Ok(match result {
         Ok(()) => done(&desk, access.case.id, "people"),
         Err(e) => refused(&state, &desk, &access, "people", HashMap::new(), e).await,
-    }
+    })
 }
 
 pub async fn share(
@@ -69,24 +65,23 @@ pub async fn share(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let access = match checked(&state, &desk, &id, form.get("csrf_token")).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Page {
+    let access = checked(&state, &desk, &id, form.get("csrf_token")).await?;
     let end = match form.get("end") {
         "" => None,
         u => match Uuid::parse_str(u) {
             Ok(u) => Some(u),
-            Err(_) => return crate::desk::not_found(&state, desk.lang),
+            Err(_) => return Err(PageError::not_found(&state, desk.lang)),
         },
     };
     let values = HashMap::from([("email".to_owned(), form.get("email").to_owned())]);
-    match state
-        .share(&access, desk.user.id, Some(form.get("email")), end)
-        .await
-    {
-        Ok(()) => done(&desk, access.case.id, "people"),
-        Err(e) => refused(&state, &desk, &access, "people", values, e).await,
-    }
+    Ok(
+        match state
+            .share(&access, desk.user.id, Some(form.get("email")), end)
+            .await
+        {
+            Ok(()) => done(&desk, access.case.id, "people"),
+            Err(e) => refused(&state, &desk, &access, "people", values, e).await,
+        },
+    )
 }

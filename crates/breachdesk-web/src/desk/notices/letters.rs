@@ -3,6 +3,7 @@
 //! versions, the DPO's approval, the recipient list (CSV or the scanner's subject list), the
 //! send with its progress, retrying failures, and the printed letter batch (PDF).
 
+use crate::desk::common::{Page, PageError};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
@@ -238,7 +239,7 @@ fn letter_label(tr: Tr<'_>, part: &str) -> String {
     }
 }
 
-async fn loaded(state: &AppState, desk: &Desk, id: &str, via: &str) -> Result<Loaded, Response> {
+async fn loaded(state: &AppState, desk: &Desk, id: &str, via: &str) -> Result<Loaded, PageError> {
     load(state, desk, id, KIND, via).await
 }
 
@@ -247,18 +248,15 @@ pub async fn page(
     desk: Desk,
     Path(id): Path<String>,
     Query(q): Query<EditQuery>,
-) -> Response {
-    let l = match loaded(&state, &desk, &id, "notice.subjects").await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> Page {
+    let l = loaded(&state, &desk, &id, "notice.subjects").await?;
     let shown = if q.fresh {
         None
     } else {
         match q.version {
             Some(n) => match l.versions.iter().find(|v| v.number == n) {
                 Some(v) => Some(v),
-                None => return crate::desk::not_found(&state, desk.lang),
+                None => return Err(PageError::not_found(&state, desk.lang)),
             },
             None => l.versions.last(),
         }
@@ -270,7 +268,7 @@ pub async fn page(
             letter::draft(&facts(&l), &state.overrides_of(l.access.case.org_id).await),
         ),
     };
-    render_page(&state, &desk, &l, editing, &t, None, StatusCode::OK).await
+    Ok(render_page(&state, &desk, &l, editing, &t, None, StatusCode::OK).await)
 }
 
 /// `action=preview` shows the letter as edited without saving anything (the live preview);
@@ -280,8 +278,8 @@ pub async fn save(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let l = match load_for_form(
+) -> Page {
+    let l = load_for_form(
         &state,
         &desk,
         &id,
@@ -290,11 +288,7 @@ pub async fn save(
         &form,
         Action::EditInvestigation,
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let mut t = LetterTemplate::default();
     let mut too_long = false;
     let keys: Vec<String> = letter::PARTS
@@ -312,7 +306,7 @@ pub async fn save(
     }
     if too_long {
         let msg = tr(&state, &desk).t("letter-too-long");
-        return render_page(
+        return Ok(render_page(
             &state,
             &desk,
             &l,
@@ -321,20 +315,22 @@ pub async fn save(
             Some(msg),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
-        .await;
+        .await);
     }
     if form.get("action") == "preview" {
-        return render_page(&state, &desk, &l, 0, &t, None, StatusCode::OK).await;
+        return Ok(render_page(&state, &desk, &l, 0, &t, None, StatusCode::OK).await);
     }
     let entry = Entry::NoticeVersion {
         notice: KIND,
         version: notice::next_number(&l.versions),
         content: serde_json::to_value(&t).unwrap_or_default(),
     };
-    match state.add_entry(&l.access, desk.user.id, &entry).await {
-        Ok(()) => see(&desk, l.access.case.id, KIND),
-        Err(e) => handling_error(&state, &desk, &e),
-    }
+    Ok(
+        match state.add_entry(&l.access, desk.user.id, &entry).await {
+            Ok(()) => see(&desk, l.access.case.id, KIND),
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
 }
 
 /// The DPO approves one version as it stands; only an approved version is ever sent.
@@ -343,8 +339,8 @@ pub async fn approve(
     desk: Desk,
     Path((id, version)): Path<(String, u32)>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let l = match load_for_form(
+) -> Page {
+    let l = load_for_form(
         &state,
         &desk,
         &id,
@@ -353,18 +349,14 @@ pub async fn approve(
         &form,
         Action::ApproveNotice,
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let t = template_of(v);
     if v.approved.is_some() || !letter::problems(&t).is_empty() {
         let msg = tr(&state, &desk).t("notice-cannot-approve");
-        return render_page(
+        return Ok(render_page(
             &state,
             &desk,
             &l,
@@ -373,17 +365,19 @@ pub async fn approve(
             Some(msg),
             StatusCode::CONFLICT,
         )
-        .await;
+        .await);
     }
     let entry = Entry::NoticeApproved {
         notice: KIND,
         version,
         sha256: notice::digest(&v.content),
     };
-    match state.approve_notice(&l.access, desk.user.id, &entry).await {
-        Ok(()) => see(&desk, l.access.case.id, KIND),
-        Err(e) => handling_error(&state, &desk, &e),
-    }
+    Ok(
+        match state.approve_notice(&l.access, desk.user.id, &entry).await {
+            Ok(()) => see(&desk, l.access.case.id, KIND),
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
 }
 
 /// The version being edited (0: none yet) and its template: the newest saved version, or a
@@ -406,10 +400,10 @@ async fn loaded_for_upload(
     id: &str,
     via: &str,
     csrf: &str,
-) -> Result<Loaded, Response> {
+) -> Result<Loaded, PageError> {
     let l = loaded(state, desk, id, via).await?;
     if !session::csrf_ok(&desk.session.csrf_token, csrf) || !l.access.may(Action::SendLetters) {
-        return Err(crate::desk::forbidden(state, desk.lang));
+        return Err(PageError::forbidden(state, desk.lang));
     }
     Ok(l)
 }
@@ -458,7 +452,7 @@ pub async fn upload_recipients(
     desk: Desk,
     Path(id): Path<String>,
     mut multipart: Multipart,
-) -> Response {
+) -> Page {
     let Upload {
         csrf,
         fields,
@@ -467,10 +461,7 @@ pub async fn upload_recipients(
     } = read_upload(&mut multipart, state.0.limits.max_attachment_bytes).await;
     let format = fields.get("format").map_or("", String::as_str);
     let replace = fields.contains_key("replace");
-    let l = match loaded_for_upload(&state, &desk, &id, "notice.subjects.recipients", &csrf).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    let l = loaded_for_upload(&state, &desk, &id, "notice.subjects.recipients", &csrf).await?;
     let (editing, current) = editing_template(&state, &l).await;
     let t = tr(&state, &desk);
     let refuse = |msg: String| async {
@@ -486,10 +477,10 @@ pub async fn upload_recipients(
         .await
     };
     if too_large {
-        return refuse(t.t("letter-file-too-large")).await;
+        return Ok(refuse(t.t("letter-file-too-large")).await);
     }
     if bytes.is_empty() {
-        return refuse(t.t("letter-file-missing")).await;
+        return Ok(refuse(t.t("letter-file-missing")).await);
     }
     let parsed = if format == "subjects" {
         recipients::from_subjects(bytes.as_slice(), Language::Fi)
@@ -499,22 +490,24 @@ pub async fn upload_recipients(
     let imported = match parsed {
         Ok(i) => i,
         Err(refused) => {
-            return refuse(format!(
+            return Ok(refuse(format!(
                 "{} {}",
                 t.t("letter-import-refused"),
                 refused.to_string().trim_end()
             ))
-            .await;
+            .await);
         }
     };
-    match state
-        .import_recipients(&l.access.case, Some(desk.user.id), &imported, replace)
-        .await
-    {
-        Ok(()) => see(&desk, l.access.case.id, KIND),
-        Err(LetterError::AlreadyQueued) => refuse(t.t("letter-already-queued")).await,
-        Err(e) => internal(&e),
-    }
+    Ok(
+        match state
+            .import_recipients(&l.access.case, Some(desk.user.id), &imported, replace)
+            .await
+        {
+            Ok(()) => see(&desk, l.access.case.id, KIND),
+            Err(LetterError::AlreadyQueued) => refuse(t.t("letter-already-queued")).await,
+            Err(e) => return Err(PageError::internal(&e)),
+        },
+    )
 }
 
 /// Returned mail (delivery status notifications as `.eml` or mbox): the letters reported
@@ -524,17 +517,14 @@ pub async fn upload_bounces(
     desk: Desk,
     Path(id): Path<String>,
     mut multipart: Multipart,
-) -> Response {
+) -> Page {
     let Upload {
         csrf,
         bytes,
         too_large,
         ..
     } = read_upload(&mut multipart, state.0.limits.max_attachment_bytes).await;
-    let l = match loaded_for_upload(&state, &desk, &id, "notice.subjects.bounces", &csrf).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    let l = loaded_for_upload(&state, &desk, &id, "notice.subjects.bounces", &csrf).await?;
     let (editing, current) = editing_template(&state, &l).await;
     let t = tr(&state, &desk);
     let (message, status) = if too_large {
@@ -565,10 +555,10 @@ pub async fn upload_bounces(
                 ),
                 StatusCode::OK,
             ),
-            Err(e) => return internal(&e),
+            Err(e) => return Err(PageError::internal(&e)),
         }
     };
-    render_page(&state, &desk, &l, editing, &current, Some(message), status).await
+    Ok(render_page(&state, &desk, &l, editing, &current, Some(message), status).await)
 }
 
 /// Queues the approved letter for every recipient not yet written to and delivers in the
@@ -578,8 +568,8 @@ pub async fn send(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let l = match load_for_form(
+) -> Page {
+    let l = load_for_form(
         &state,
         &desk,
         &id,
@@ -588,11 +578,7 @@ pub async fn send(
         &form,
         Action::SendLetters,
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let t = tr(&state, &desk);
     let (editing, current) = editing_template(&state, &l).await;
     let why = if !l.versions.iter().any(|v| v.approved.is_some()) {
@@ -603,7 +589,7 @@ pub async fn send(
         None
     };
     if let Some(msg) = why {
-        return render_page(
+        return Ok(render_page(
             &state,
             &desk,
             &l,
@@ -612,13 +598,13 @@ pub async fn send(
             Some(msg),
             StatusCode::CONFLICT,
         )
-        .await;
+        .await);
     }
     let case = l.access.case.clone();
     if form.get("retry_failed") == "1"
         && let Err(e) = state.retry_failed_letters(&case, Some(desk.user.id)).await
     {
-        return internal(&e);
+        return Err(PageError::internal(&e));
     }
     let actor = desk.user.id;
     let bg = state.clone();
@@ -632,7 +618,7 @@ pub async fn send(
             tracing::error!(case_id = %case.id, error = %e, "letters: the delivery run failed");
         }
     });
-    see(&desk, l.access.case.id, KIND)
+    Ok(see(&desk, l.access.case.id, KIND))
 }
 
 /// The printed letters of the recipients without an e-mail address, one per page-run, as one
@@ -641,18 +627,15 @@ pub async fn letters_pdf(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-) -> Response {
-    let l = match loaded(&state, &desk, &id, "notice.subjects.letters").await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> Page {
+    let l = loaded(&state, &desk, &id, "notice.subjects.letters").await?;
     let Some(v) = l.versions.iter().rev().find(|v| v.approved.is_some()) else {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let t = template_of(v);
     let people = match state.recipients_of(&l.access.case, None).await {
         Ok(p) => p,
-        Err(e) => return internal(&e),
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let docs: Vec<_> = people
         .iter()
@@ -660,7 +643,7 @@ pub async fn letters_pdf(
         .map(|r| letter::render(&t, r).to_document(r))
         .collect();
     let pdf = breachdesk_notify::pdf::render(&docs);
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (
@@ -673,5 +656,5 @@ pub async fn letters_pdf(
         ],
         pdf,
     )
-        .into_response()
+        .into_response())
 }

@@ -3,6 +3,7 @@
 //! DPO, exported (JSON, HTML, Markdown, PDF in fi/sv/en) and recorded as submitted with the
 //! authority's reference.
 
+use crate::desk::common::{Page, PageError};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -21,7 +22,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::desk::common::{
-    DISPLAY_ZONE, Layout, RecordForm, access_or_404, handling_error, internal, layout_for, local,
+    DISPLAY_ZONE, Layout, RecordForm, access_or_404, handling_error, layout_for, local,
     local_input, tr, zone,
 };
 use crate::desk::session::{self, Desk};
@@ -226,16 +227,16 @@ pub(super) async fn load(
     id: &str,
     kind: NoticeKind,
     via: &str,
-) -> Result<Loaded, Response> {
+) -> Result<Loaded, PageError> {
     let access = access_or_404(state, desk, id).await?;
     let opened = state
         .open_case(&access, desk.user.id, via)
         .await
-        .map_err(|e| internal(&e))?;
+        .map_err(|e| PageError::internal(&e))?;
     let org = state
         .organisation(access.case.org_id)
         .await
-        .map_err(|e| internal(&e))?;
+        .map_err(|e| PageError::internal(&e))?;
     let versions = notice::versions(kind, &opened.entries);
     Ok(Loaded {
         access,
@@ -254,11 +255,11 @@ pub(super) async fn load_for_form(
     via: &str,
     form: &RecordForm,
     needed: Action,
-) -> Result<Loaded, Response> {
+) -> Result<Loaded, PageError> {
     let l = load(state, desk, id, kind, via).await?;
     if !session::csrf_ok(&desk.session.csrf_token, form.get("csrf_token")) || !l.access.may(needed)
     {
-        return Err(crate::desk::forbidden(state, desk.lang));
+        return Err(PageError::forbidden(state, desk.lang));
     }
     Ok(l)
 }
@@ -365,26 +366,22 @@ pub async fn authority_page(
     desk: Desk,
     Path(id): Path<String>,
     Query(q): Query<EditQuery>,
-) -> Response {
-    let l = match load(
+) -> Page {
+    let l = load(
         &state,
         &desk,
         &id,
         NoticeKind::Authority,
         "notice.authority",
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let shown = if q.fresh {
         None
     } else {
         match q.version {
             Some(n) => match l.versions.iter().find(|v| v.number == n) {
                 Some(v) => Some(v),
-                None => return crate::desk::not_found(&state, desk.lang),
+                None => return Err(PageError::not_found(&state, desk.lang)),
             },
             None => l.versions.last(),
         }
@@ -403,7 +400,7 @@ pub async fn authority_page(
         let facts = case_facts(&l.access, &l.opened, l.org.as_ref(), &author, zone());
         (0, authority::draft(&facts, state.now()))
     };
-    render(
+    Ok(render(
         &state,
         &desk,
         &l,
@@ -413,7 +410,7 @@ pub async fn authority_page(
         Vec::new(),
         None,
         StatusCode::OK,
-    )
+    ))
 }
 
 /// Saves the form as a new version (drafts may be incomplete; the problems are shown).
@@ -422,8 +419,8 @@ pub async fn save_authority(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let l = match load_for_form(
+) -> Page {
+    let l = load_for_form(
         &state,
         &desk,
         &id,
@@ -432,11 +429,7 @@ pub async fn save_authority(
         &form,
         Action::EditInvestigation,
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let doc = match read_form(&form) {
         Ok(doc) => doc,
         Err(errors) => {
@@ -448,7 +441,7 @@ pub async fn save_authority(
                     typed.insert(f.key.clone(), Value::String(raw.to_owned()));
                 }
             }
-            return render(
+            return Ok(render(
                 &state,
                 &desk,
                 &l,
@@ -458,7 +451,7 @@ pub async fn save_authority(
                 Vec::new(),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
     };
     let entry = Entry::NoticeVersion {
@@ -466,10 +459,12 @@ pub async fn save_authority(
         version: notice::next_number(&l.versions),
         content: Value::Object(doc),
     };
-    match state.add_entry(&l.access, desk.user.id, &entry).await {
-        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
-        Err(e) => handling_error(&state, &desk, &e),
-    }
+    Ok(
+        match state.add_entry(&l.access, desk.user.id, &entry).await {
+            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
 }
 
 /// The DPO approves one version exactly as it stands; a version with problems cannot be.
@@ -478,8 +473,8 @@ pub async fn approve_authority(
     desk: Desk,
     Path((id, version)): Path<(String, u32)>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let l = match load_for_form(
+) -> Page {
+    let l = load_for_form(
         &state,
         &desk,
         &id,
@@ -488,13 +483,9 @@ pub async fn approve_authority(
         &form,
         Action::ApproveNotice,
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let doc = as_map(&v.content);
     if v.approved.is_some()
@@ -504,7 +495,7 @@ pub async fn approve_authority(
     {
         let tr = tr(&state, &desk);
         let msg = tr.t("notice-cannot-approve");
-        return render(
+        return Ok(render(
             &state,
             &desk,
             &l,
@@ -514,17 +505,19 @@ pub async fn approve_authority(
             Vec::new(),
             Some(msg),
             StatusCode::CONFLICT,
-        );
+        ));
     }
     let entry = Entry::NoticeApproved {
         notice: NoticeKind::Authority,
         version,
         sha256: notice::digest(&v.content),
     };
-    match state.approve_notice(&l.access, desk.user.id, &entry).await {
-        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
-        Err(e) => handling_error(&state, &desk, &e),
-    }
+    Ok(
+        match state.approve_notice(&l.access, desk.user.id, &entry).await {
+            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
 }
 
 /// Records that an approved version was submitted to the authority, when, and the
@@ -534,8 +527,8 @@ pub async fn record_authority_submission(
     desk: Desk,
     Path((id, version)): Path<(String, u32)>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let l = match load_for_form(
+) -> Page {
+    let l = load_for_form(
         &state,
         &desk,
         &id,
@@ -544,19 +537,15 @@ pub async fn record_authority_submission(
         &form,
         Action::RecordNotification,
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let tr = tr(&state, &desk);
     let doc = as_map(&v.content);
     if v.approved.is_none() || v.submitted.is_some() {
         let msg = tr.t("notice-cannot-record");
-        return render(
+        return Ok(render(
             &state,
             &desk,
             &l,
@@ -566,7 +555,7 @@ pub async fn record_authority_submission(
             Vec::new(),
             Some(msg),
             StatusCode::CONFLICT,
-        );
+        ));
     }
     let delay = doc
         .get("field_49")
@@ -574,7 +563,7 @@ pub async fn record_authority_submission(
         .unwrap_or_default();
     let Some(awareness) = l.access.case.awareness_at else {
         let msg = tr.t("desk-awareness-unset");
-        return render(
+        return Ok(render(
             &state,
             &desk,
             &l,
@@ -584,7 +573,7 @@ pub async fn record_authority_submission(
             vec![msg],
             None,
             StatusCode::CONFLICT,
-        );
+        ));
     };
     let built = investigation::authority_notified(
         form.get("at"),
@@ -606,7 +595,7 @@ pub async fn record_authority_submission(
             reference,
             version: Some(version),
         },
-        Ok(_) => return internal(&"unexpected entry"),
+        Ok(_) => return Err(PageError::internal(&"unexpected entry")),
         Err(errors) => {
             let errs = errors
                 .iter()
@@ -620,7 +609,7 @@ pub async fn record_authority_submission(
                     })
                 })
                 .collect();
-            return render(
+            return Ok(render(
                 &state,
                 &desk,
                 &l,
@@ -630,30 +619,32 @@ pub async fn record_authority_submission(
                 errs,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
     };
-    match state
-        .record_notification(&l.access, desk.user.id, &entry)
-        .await
-    {
-        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
-        Err(HandlingError::Transition(t)) => {
-            let msg = t.to_string();
-            render(
-                &state,
-                &desk,
-                &l,
-                v.number,
-                &doc,
-                None,
-                vec![msg],
-                None,
-                StatusCode::CONFLICT,
-            )
-        }
-        Err(e) => handling_error(&state, &desk, &e),
-    }
+    Ok(
+        match state
+            .record_notification(&l.access, desk.user.id, &entry)
+            .await
+        {
+            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
+            Err(HandlingError::Transition(t)) => {
+                let msg = t.to_string();
+                render(
+                    &state,
+                    &desk,
+                    &l,
+                    v.number,
+                    &doc,
+                    None,
+                    vec![msg],
+                    None,
+                    StatusCode::CONFLICT,
+                )
+            }
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -668,21 +659,17 @@ pub async fn export_authority(
     desk: Desk,
     Path((id, version, format)): Path<(String, u32, String)>,
     Query(q): Query<ExportQuery>,
-) -> Response {
-    let l = match load(
+) -> Page {
+    let l = load(
         &state,
         &desk,
         &id,
         NoticeKind::Authority,
         "notice.authority.export",
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let lang = q
         .doc
@@ -695,7 +682,7 @@ pub async fn export_authority(
         l.access.case.reference.to_lowercase()
     );
     let attachment = |ext: &str| format!("attachment; filename=\"{name}.{ext}\"");
-    match format.as_str() {
+    Ok(match format.as_str() {
         "json" => {
             // What is exported as the template's JSON validates against it.
             let problems = template().check(&doc, false);
@@ -705,7 +692,7 @@ pub async fn export_authority(
             {
                 let tr = tr(&state, &desk);
                 let msg = tr.t("notice-json-invalid");
-                return render(
+                return Ok(render(
                     &state,
                     &desk,
                     &l,
@@ -715,7 +702,7 @@ pub async fn export_authority(
                     Vec::new(),
                     Some(msg),
                     StatusCode::CONFLICT,
-                );
+                ));
             }
             let body = serde_json::to_vec_pretty(&v.content).unwrap_or_default();
             (
@@ -764,7 +751,7 @@ pub async fn export_authority(
                 .into_response()
         }
         _ => crate::desk::not_found(&state, desk.lang),
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -917,11 +904,8 @@ pub async fn public_page(
     desk: Desk,
     Path(id): Path<String>,
     Query(q): Query<EditQuery>,
-) -> Response {
-    let l = match load(&state, &desk, &id, NoticeKind::Public, "notice.public").await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> Page {
+    let l = load(&state, &desk, &id, NoticeKind::Public, "notice.public").await?;
     let versions = &l.versions;
     let shown = if q.fresh {
         None
@@ -929,7 +913,7 @@ pub async fn public_page(
         match q.version {
             Some(n) => match versions.iter().find(|v| v.number == n) {
                 Some(v) => Some(v),
-                None => return crate::desk::not_found(&state, desk.lang),
+                None => return Err(PageError::not_found(&state, desk.lang)),
             },
             None => versions.last(),
         }
@@ -945,7 +929,15 @@ pub async fn public_page(
             ),
         )
     };
-    render_public(&state, &desk, &l, editing, &notice, None, StatusCode::OK)
+    Ok(render_public(
+        &state,
+        &desk,
+        &l,
+        editing,
+        &notice,
+        None,
+        StatusCode::OK,
+    ))
 }
 
 /// Saves the three languages as a new version; the page shows it as the preview.
@@ -954,8 +946,8 @@ pub async fn save_public(
     desk: Desk,
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let l = match load_for_form(
+) -> Page {
+    let l = load_for_form(
         &state,
         &desk,
         &id,
@@ -964,11 +956,7 @@ pub async fn save_public(
         &form,
         Action::EditInvestigation,
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let mut notice = PublicNotice::default();
     let mut too_long = false;
     for lang in LANGUAGES {
@@ -983,7 +971,7 @@ pub async fn save_public(
         let msg = tr
             .i18n
             .field_error(desk.lang, &FieldError::TooLong { max: MAX_FIELD });
-        return render_public(
+        return Ok(render_public(
             &state,
             &desk,
             &l,
@@ -991,17 +979,19 @@ pub async fn save_public(
             &notice,
             Some(msg),
             StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        ));
     }
     let entry = Entry::NoticeVersion {
         notice: NoticeKind::Public,
         version: notice::next_number(&l.versions),
         content: serde_json::to_value(&notice).unwrap_or_default(),
     };
-    match state.add_entry(&l.access, desk.user.id, &entry).await {
-        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
-        Err(e) => handling_error(&state, &desk, &e),
-    }
+    Ok(
+        match state.add_entry(&l.access, desk.user.id, &entry).await {
+            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
 }
 
 /// The DPO approves a version: it is published at the notice's public address.
@@ -1010,8 +1000,8 @@ pub async fn approve_public(
     desk: Desk,
     Path((id, version)): Path<(String, u32)>,
     Form(form): Form<RecordForm>,
-) -> Response {
-    let l = match load_for_form(
+) -> Page {
+    let l = load_for_form(
         &state,
         &desk,
         &id,
@@ -1020,19 +1010,15 @@ pub async fn approve_public(
         &form,
         Action::ApproveNotice,
     )
-    .await
-    {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return crate::desk::not_found(&state, desk.lang);
+        return Err(PageError::not_found(&state, desk.lang));
     };
     let notice = public_notice_of(v);
     if v.approved.is_some() || !public::missing(&notice).is_empty() {
         let tr = tr(&state, &desk);
         let msg = tr.t("notice-cannot-approve");
-        return render_public(
+        return Ok(render_public(
             &state,
             &desk,
             &l,
@@ -1040,17 +1026,19 @@ pub async fn approve_public(
             &notice,
             Some(msg),
             StatusCode::CONFLICT,
-        );
+        ));
     }
     let entry = Entry::NoticeApproved {
         notice: NoticeKind::Public,
         version,
         sha256: notice::digest(&v.content),
     };
-    match state.approve_notice(&l.access, desk.user.id, &entry).await {
-        Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
-        Err(e) => handling_error(&state, &desk, &e),
-    }
+    Ok(
+        match state.approve_notice(&l.access, desk.user.id, &entry).await {
+            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
 }
 
 /// The newest approved public notice of a case, found by organisation and case reference.
@@ -1071,30 +1059,30 @@ async fn published(
 pub async fn public_notice(
     State(state): State<AppState>,
     Path((slug, reference)): Path<(String, String)>,
-) -> Response {
-    match published(&state, &slug, &reference).await {
+) -> Page {
+    Ok(match published(&state, &slug, &reference).await {
         Ok(Some(n)) => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             public::to_html(&n),
         )
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => internal(&e),
-    }
+        Err(e) => return Err(PageError::internal(&e)),
+    })
 }
 
 /// `GET /notices/{org}/{reference}/notice.md`: the same as Markdown.
 pub async fn public_notice_markdown(
     State(state): State<AppState>,
     Path((slug, reference)): Path<(String, String)>,
-) -> Response {
-    match published(&state, &slug, &reference).await {
+) -> Page {
+    Ok(match published(&state, &slug, &reference).await {
         Ok(Some(n)) => (
             [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
             public::to_markdown(&n),
         )
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => internal(&e),
-    }
+        Err(e) => return Err(PageError::internal(&e)),
+    })
 }
