@@ -1,6 +1,8 @@
 //! The test harness shared by the suites of several crates (dev only, never shipped): a fresh
 //! database on either backend — `SQLite` in a temporary directory, `PostgreSQL` in a schema of
-//! its own in the test database, dropped afterwards.
+//! its own in the test database, dropped afterwards; a real SMTP server ([`smtp`]); a real
+//! headless Chromium under chromedriver ([`browser`]); with the feature `web`, the web
+//! application served in this process (`server`).
 //!
 //! `PostgreSQL` is found at `BREACHDESK_TEST_POSTGRES_URL`, else at
 //! `postgres://postgres@127.0.0.1:5432/test`, else as the current OS user on the same database.
@@ -15,6 +17,11 @@
     clippy::must_use_candidate,
     reason = "a test harness: a failure to set up must stop the test loudly"
 )]
+
+pub mod browser;
+#[cfg(feature = "web")]
+pub mod server;
+pub mod smtp;
 
 use std::path::Path;
 use std::str::FromStr;

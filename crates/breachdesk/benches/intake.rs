@@ -199,13 +199,14 @@ fn http_phase(
             ..Limits::default()
         },
     );
-    let (base, shutdown) = serve(rt, state);
+    let served = serve(rt, state);
     // Let the pool fill as it would while the server waits for reports.
     std::thread::sleep(warmup);
-    let Burst { elapsed, latencies } = post_reports(&[base], clients, total);
+    let Burst { elapsed, latencies } =
+        post_reports(std::slice::from_ref(&served.base), clients, total);
     let stored = stored_reports(rt, &*store);
     assert_eq!(stored, total, "every accepted report is stored");
-    let _ = shutdown.send(());
+    drop(served);
     println!(
         "HTTP intake ({label}), {clients} clients, {total} reports: {:.0} reports/s; latency p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         total as f64 / elapsed.as_secs_f64(),

@@ -13,6 +13,8 @@ use uuid::Uuid;
 pub const NOW: &str = "2026-11-22T12:00:00Z";
 
 pub struct TestApp {
+    /// The server; first to go when the test app is dropped.
+    _served: breachdesk_testkit::server::Served,
     pub base: String,
     pub http: reqwest::Client,
     pub store: Arc<dyn Store>,
@@ -24,15 +26,6 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// The same master key as the server's, to seal what tests put in the store directly.
     pub keyring: MasterKeyring,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(s) = self.shutdown.take() {
-            let _ = s.send(());
-        }
-    }
 }
 
 pub async fn spawn() -> TestApp {
@@ -69,18 +62,13 @@ pub async fn spawn_full(limits: Limits, mail: Option<breachdesk_web::MailSetting
         Some(m) => state.with_mail(m),
         None => state,
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(breachdesk_web::serve(listener, state.clone(), async move {
-        let _ = rx.await;
-    }));
+    let served = breachdesk_testkit::server::serve(state.clone()).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     TestApp {
-        base,
+        base: served.base.clone(),
         http,
         store,
         db,
@@ -89,7 +77,7 @@ pub async fn spawn_full(limits: Limits, mail: Option<breachdesk_web::MailSetting
         state,
         clock,
         keyring: MasterKeyring::new(&master),
-        shutdown: Some(tx),
+        _served: served,
     }
 }
 

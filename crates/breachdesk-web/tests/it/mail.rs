@@ -1,8 +1,6 @@
-//! Deadline reminders by e-mail through a real SMTP server on localhost (aiosmtpd, a small
-//! standard Python server that `.ci/run` installs), read back from its Maildir.
+//! Deadline reminders by e-mail through a real SMTP server on localhost (aiosmtpd, from
+//! `breachdesk_testkit::smtp`; `scripts/test` installs it), read back from its Maildir.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use breachdesk_core::audit::AuditEvent;
@@ -12,107 +10,9 @@ use breachdesk_notify::{SmtpConfig, SmtpMailer, SmtpSecurity};
 use breachdesk_web::{Limits, MailSettings};
 use jiff::SignedDuration;
 
+use breachdesk_testkit::smtp::{SmtpOptions, SmtpServer, free_port};
+
 use crate::helpers::{TestApp, spawn_full};
-
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: tempfile::TempDir,
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// aiosmtpd's SMTP protocol with its Maildir handler; `pipelining` makes it advertise RFC 2920
-/// PIPELINING (aiosmtpd reads commands in order from its buffer, so it serves pipelined
-/// clients, it just does not say so). Recipients at `refused.invalid` get 550 and at
-/// `busy.invalid` 451, as real servers answer for an unknown user or a full queue; at
-/// `slow.invalid` the answer takes six seconds.
-const SERVER: &str = r#"
-import asyncio, sys
-from aiosmtpd.handlers import Mailbox
-from aiosmtpd.smtp import SMTP
-port, maildir, pipelining = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
-class Handler(Mailbox):
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        session.host_name = hostname
-        return responses[:1] + ["250-PIPELINING"] * pipelining + responses[1:]
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        domain = address.rpartition("@")[2].lower()
-        if domain == "refused.invalid":
-            return "550 5.1.1 No such user"
-        if domain == "busy.invalid":
-            return "451 4.3.0 Try again later"
-        if domain == "slow.invalid":
-            await asyncio.sleep(6)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-loop = asyncio.new_event_loop()
-loop.run_until_complete(loop.create_server(lambda: SMTP(Handler(maildir)), "127.0.0.1", port))
-print("ready", flush=True)
-loop.run_forever()
-"#;
-
-fn smtp_server() -> SmtpServer {
-    smtp_server_on(free_port(), false)
-}
-
-fn smtp_server_on(port: u16, pipelining: bool) -> SmtpServer {
-    let maildir = tempfile::tempdir().unwrap();
-    for sub in ["tmp", "new", "cur"] {
-        std::fs::create_dir(maildir.path().join(sub)).unwrap();
-    }
-    let mut child = Command::new(std::env::var("PYTHON").unwrap_or("python3".into()))
-        .args(["-c", SERVER, &port.to_string()])
-        .arg(maildir.path())
-        .arg(if pipelining { "1" } else { "0" })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 with aiosmtpd (pip install aiosmtpd, as .ci/run does)");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    assert_eq!(
-        line.trim(),
-        "ready",
-        "aiosmtpd did not start: is it installed?"
-    );
-    SmtpServer {
-        child,
-        port,
-        maildir,
-    }
-}
-
-impl SmtpServer {
-    fn messages(&self) -> Vec<String> {
-        let new: PathBuf = self.maildir.path().join("new");
-        let mut out: Vec<String> = std::fs::read_dir(&new)
-            .map(|d| {
-                d.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.sort();
-        out
-    }
-}
 
 fn mail_settings(port: u16) -> MailSettings {
     let mailer = SmtpMailer::new(&SmtpConfig {
@@ -201,7 +101,7 @@ fn recipients(messages: &[String]) -> Vec<String> {
 
 #[tokio::test]
 async fn reminders_go_to_the_dpos_and_assigned_handlers_once_at_24_48_and_64_hours() {
-    let server = smtp_server();
+    let server = SmtpServer::start();
     let app = spawn_full(
         Limits {
             intake_per_minute: 0,
@@ -355,7 +255,7 @@ fn letter_fields(page: &crate::desk::Page) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in_their_language() {
-    let server = smtp_server();
+    let server = SmtpServer::start();
     let app = spawn_full(
         Limits {
             intake_per_minute: 0,
@@ -746,7 +646,11 @@ async fn letters_the_server_could_not_take_are_retried_by_the_scheduler_after_th
     );
 
     // Not due yet: the scheduler's round sends nothing.
-    let server = smtp_server_on(port, false);
+    let server = SmtpServer::with(&SmtpOptions {
+        port: Some(port),
+        pipelining: false,
+        ..SmtpOptions::default()
+    });
     assert_eq!(app.state.deliver_due_letters().await.unwrap().sent, 0);
     assert!(server.messages().is_empty());
     // After the back-off it sends both, once.
@@ -801,7 +705,11 @@ async fn case_with_approved_letters<'a>(
 async fn one_connection_reports_each_refusal_and_goes_on_with_and_without_pipelining() {
     use breachdesk_notify::{Courier, SendError};
     for pipelining in [true, false] {
-        let server = smtp_server_on(free_port(), pipelining);
+        let server = SmtpServer::with(&SmtpOptions {
+            port: Some(free_port()),
+            pipelining,
+            ..SmtpOptions::default()
+        });
         let courier = Courier::new(&SmtpConfig {
             host: "127.0.0.1".into(),
             port: Some(server.port),
@@ -852,7 +760,7 @@ async fn one_connection_reports_each_refusal_and_goes_on_with_and_without_pipeli
 /// DPO for a second administrator), and every request and decision is mailed to the DPOs.
 #[tokio::test]
 async fn an_administrator_gives_no_one_a_case_reading_role_without_a_dpo() {
-    let server = smtp_server();
+    let server = SmtpServer::start();
     let app = spawn_full(
         Limits {
             intake_per_minute: 0,
@@ -1058,7 +966,7 @@ async fn an_administrator_gives_no_one_a_case_reading_role_without_a_dpo() {
 /// scheduler rounds at the same moment) send each deadline reminder once, not once each.
 #[tokio::test]
 async fn two_servers_on_one_database_send_each_reminder_once() {
-    let server = smtp_server();
+    let server = SmtpServer::start();
     let app = spawn_full(
         Limits {
             intake_per_minute: 0,
@@ -1118,7 +1026,7 @@ async fn two_servers_on_one_database_send_each_reminder_once() {
 /// not take the case over mid-run, and every recipient gets one message.
 #[tokio::test]
 async fn a_live_delivery_run_keeps_its_lease_while_a_slow_server_answers() {
-    let server = smtp_server();
+    let server = SmtpServer::start();
     let app = spawn_full(
         Limits {
             intake_per_minute: 0,

@@ -244,20 +244,12 @@ pub fn app(store: &Arc<dyn Store>, master: &MasterKey, courier: Courier) -> App 
     )
 }
 
-/// Serves `state` on a free local port; returns its base URL and the sender that stops it.
+/// Serves `state` on a free local port (the test kit's in-process server).
 pub fn serve(
     rt: &tokio::runtime::Runtime,
     state: breachdesk_web::AppState,
-) -> (String, tokio::sync::oneshot::Sender<()>) {
-    rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(breachdesk_web::serve(listener, state, async move {
-            let _ = rx.await;
-        }));
-        (base, tx)
-    })
+) -> breachdesk_testkit::server::Served {
+    rt.block_on(breachdesk_testkit::server::serve(state))
 }
 
 /// What a burst of reports took: the whole, and each report's latency (sorted).

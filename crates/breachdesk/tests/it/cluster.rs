@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use breachdesk_crypto::{MasterKey, MasterKeyring};
 use serde_json::Value;
 
-use super::letters::{approve_letter_in, free_port, one_message_each, received, slow_smtp_server};
+use breachdesk_testkit::smtp::{SmtpOptions, SmtpServer, free_port};
+
+use super::letters::{approve_letter_in, one_message_each};
 use super::{Server, bin, report, start};
 
 /// Recipients of the letter run.
@@ -218,8 +220,13 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     // Server A takes the run: B is stopped while the letters are queued, and started again
     // once A is sending.
     kill(&mut b);
-    let log = tmp.path().join("received.txt");
-    let _smtp = slow_smtp_server(port, &log, tmp.path(), 0.005);
+    // Slow enough that the kill comes mid-run; no message needs keeping, each is logged.
+    let smtp = SmtpServer::with(&SmtpOptions {
+        port: Some(port),
+        pipelining: true,
+        delay_secs: 0.005,
+        keep_prefix: Some("sample".into()),
+    });
     let queued = cli(
         &dir_b,
         &url,
@@ -233,7 +240,7 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     let wait_for = |n: usize, what: &str| {
         let started = Instant::now();
         loop {
-            let got = received(&log).len();
+            let got = smtp.received().len();
             if got >= n {
                 return got;
             }
@@ -248,7 +255,7 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     let b = serve(&dir_b, &url, &key);
     wait_for(N / 3, "A sends a third");
     kill(&mut a);
-    let at_kill = received(&log).len();
+    let at_kill = smtp.received().len();
     assert!(at_kill < N, "the kill came after the end");
 
     // B's scheduler takes over when A's lease runs out, and finishes.
@@ -266,7 +273,7 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     }
     drop(b);
 
-    let got = received(&log);
+    let got = smtp.received();
     let copies = one_message_each(&got, N);
     // The run that finished is B's, recorded once, with what it found in doubt.
     let trail = rt.block_on(store.audit_trail(Some(case_id))).unwrap();

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use breachdesk_core::audit::AuditEvent;
@@ -16,94 +16,9 @@ use breachdesk_crypto::{MasterKey, MasterKeyring};
 use breachdesk_notify::i18n::Overrides;
 use breachdesk_notify::letter::{self, LetterFacts};
 
+use breachdesk_testkit::smtp::{SmtpOptions, SmtpServer, free_port};
+
 use super::{ok, report, run, serve, setup};
-
-/// A real SMTP server (aiosmtpd's SMTP protocol class) whose handler records every message it
-/// accepts — one line "recipient TAB Message-ID" written before the 250 reply — and keeps the
-/// whole message of `sample-…` recipients. It advertises PIPELINING (RFC 2920), so the run
-/// under test sends MAIL, RCPT and DATA in one write. An optional fourth argument makes it take
-/// that many seconds over each message before recording and accepting it (a client killed
-/// meanwhile has delivered nothing: aiosmtpd cancels the handler when the connection drops).
-const SERVER: &str = r#"
-import asyncio, sys, os
-from aiosmtpd.smtp import SMTP
-port, log, keep = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-delay = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
-out = open(log, "a", buffering=1)
-class Handler:
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        session.host_name = hostname
-        return responses[:1] + ["250-PIPELINING"] + responses[1:]
-    async def handle_DATA(self, server, session, envelope):
-        if delay:
-            await asyncio.sleep(delay)
-        mid = ""
-        for line in envelope.content.split(b"\r\n"):
-            if line == b"":
-                break
-            if line.lower().startswith(b"message-id:"):
-                mid = line[11:].strip().decode()
-        for r in envelope.rcpt_tos:
-            out.write(f"{r}\t{mid}\n")
-            if r.startswith("sample"):
-                with open(os.path.join(keep, r + ".eml"), "wb") as f:
-                    f.write(envelope.content)
-        return "250 OK"
-loop = asyncio.new_event_loop()
-server = loop.run_until_complete(loop.create_server(lambda: SMTP(Handler()), "127.0.0.1", port))
-print("ready", flush=True)
-loop.run_forever()
-"#;
-
-pub(super) struct Smtp(Child);
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-pub(super) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn smtp_server(port: u16, log: &Path, keep: &Path) -> Smtp {
-    slow_smtp_server(port, log, keep, 0.0)
-}
-
-/// [`smtp_server`] taking `delay` seconds over each message before accepting it.
-pub(super) fn slow_smtp_server(port: u16, log: &Path, keep: &Path, delay: f64) -> Smtp {
-    let mut child = Command::new(std::env::var("PYTHON").unwrap_or("python3".into()))
-        .args(["-c", SERVER, &port.to_string()])
-        .arg(log)
-        .arg(keep)
-        .arg(delay.to_string())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 with aiosmtpd (pip install aiosmtpd, as .ci/run does)");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    assert_eq!(line.trim(), "ready", "aiosmtpd did not start");
-    Smtp(child)
-}
-
-pub(super) fn received(log: &Path) -> Vec<(String, String)> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(r, m)| (r.to_owned(), m.to_owned()))
-        .collect()
-}
 
 /// Asserts that each of `n` recipients got messages with a Message-ID, all the same message;
 /// returns how many second copies (same Message-ID) arrived in all.
@@ -275,10 +190,14 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
     );
     rt.block_on(approve_letter(&dir, case_id));
 
-    let log = tmp.path().join("received.txt");
-    let keep = tmp.path().join("kept");
-    std::fs::create_dir(&keep).unwrap();
-    let _smtp = smtp_server(port, &log, &keep);
+    // Only the sample recipients' whole messages are kept; every one is logged.
+    let smtp = SmtpServer::with(&SmtpOptions {
+        port: Some(port),
+        pipelining: true,
+        keep_prefix: Some("sample".into()),
+        ..SmtpOptions::default()
+    });
+    let log = smtp.log();
 
     // First run: killed (SIGKILL) once about a third has arrived.
     let mut first = super::bin()
@@ -306,7 +225,7 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
     }
     first.kill().unwrap();
     first.wait().unwrap();
-    let at_kill = received(&log).len();
+    let at_kill = smtp.received().len();
     assert!(at_kill < N, "the kill came after the end");
 
     // Second run: takes over when the dead run's lease has run out, and finishes.
@@ -323,7 +242,7 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
         "nothing queued twice: {out}"
     );
 
-    let got = received(&log);
+    let got = smtp.received();
     let copies = one_message_each(&got, N);
     eprintln!(
         "killed at {at_kill} received; in doubt {in_doubt}; second copies {copies}; total {}",
@@ -339,8 +258,8 @@ fn a_send_killed_midway_and_run_again_delivers_exactly_one_message_to_each_of_10
     assert!(status.contains(&format!("sent {N} failed 0")), "{status}");
 
     // Each person's letter in their language, naming only their own data.
-    let sv = std::fs::read_to_string(keep.join("sample-sv@example.se.eml")).unwrap();
-    let fi = std::fs::read_to_string(keep.join("sample-fi@example.fi.eml")).unwrap();
+    let sv = smtp.message_to("sample-sv@example.se").unwrap();
+    let fi = smtp.message_to("sample-fi@example.fi").unwrap();
     let body = |m: &str| {
         mailparse::parse_mail(m.as_bytes())
             .unwrap()
@@ -417,10 +336,13 @@ fn returned_mail_marks_the_letters_it_reports_as_failed_and_nothing_else() {
         ),
     )
     .unwrap();
-    let log = tmp.path().join("received.txt");
-    let _smtp = smtp_server(port, &log, tmp.path());
+    let smtp = SmtpServer::with(&SmtpOptions {
+        port: Some(port),
+        pipelining: true,
+        ..SmtpOptions::default()
+    });
     ok(&dir, &["notify", "send", &reference]);
-    let ids: HashMap<String, String> = received(&log).into_iter().collect();
+    let ids: HashMap<String, String> = smtp.received().into_iter().collect();
     assert_eq!(ids.len(), 3);
 
     // Returned mail as an mbox: a failure, a delay, a report about a message that is not ours,
