@@ -110,7 +110,6 @@ impl SmtpServer {
             .arg(options.delay_secs.to_string())
             .arg(options.keep_prefix.as_deref().unwrap_or(""))
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
             .spawn()
             .expect("python3 with aiosmtpd (scripts/test installs it: pip install aiosmtpd)");
         let mut line = String::new();

@@ -2,7 +2,7 @@
 //! organisations, accounts, access (memberships and role requests), tokens, sessions, intake,
 //! cases (and their investigation record), notices (an organisation's wording), outbox (letters
 //! to data subjects), audit, and the attempt counters. [`Store`] is all of them together with the
-//! health of the database; an adapter implements each aggregate in its own `impl` block.
+//! health of the database (and hands out the [`Counters`]); an adapter implements each aggregate in its own `impl` block.
 //! Parameters and results are named types ([`UserRole`], [`TokenHolder`], [`MessageOutcome`] …),
 //! never tuples, and a broken rule is a typed [`Conflict`].
 //!

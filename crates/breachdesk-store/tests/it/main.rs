@@ -695,6 +695,22 @@ mod handling {
     pub(super) async fn second_factor_setup_links_and_sessions(db: Arc<dyn Store>) {
         let now = at("2026-11-20T08:00:00Z");
         assert_eq!(db.count_users().await.unwrap(), 0);
+        // While no account exists, a first-administrator link is valid and names no account.
+        db.create_setup_token(
+            b"hash-0",
+            None,
+            SetupPurpose::FirstAdmin,
+            now,
+            at("2026-11-20T09:00:00Z"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            db.peek_setup_token(b"hash-0", SetupPurpose::FirstAdmin, now)
+                .await
+                .unwrap(),
+            Some(SetupLinkFor::FirstAdministrator)
+        );
         let u = user(&*db, "dpo@uni.example").await;
         assert_eq!(db.count_users().await.unwrap(), 1);
         let auth = db

@@ -2,12 +2,11 @@
 //! tokens are revoked), reset its second factor, end its sessions. The buttons are on the
 //! administration page; the rules and the audit are in `access.rs`.
 
-use crate::desk::common::{Page, PageError};
+use crate::desk::common::{Page, PageError, internal};
 use std::collections::HashMap;
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use breachdesk_core::user::Role;
 use uuid::Uuid;
@@ -30,10 +29,7 @@ fn outcome(state: &AppState, desk: &Desk, result: Result<(), AccessError>) -> Re
         }
         Err(AccessError::NotFound) => super::not_found(state, desk.lang),
         Err(AccessError::Forbidden | AccessError::Refused(_)) => super::forbidden(state, desk.lang),
-        Err(AccessError::Service(e)) => {
-            tracing::error!(error = %e, "account action failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(AccessError::Service(e)) => internal(&e),
     }
 }
 
@@ -68,10 +64,7 @@ pub async fn remove_role(
     let org = match state.org(get("org")).await {
         Ok(o) => Some(o),
         Err(crate::service::ServiceError::NotFound) => None,
-        Err(e) => {
-            tracing::error!(error = %e, "role removal failed");
-            return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
-        }
+        Err(e) => return Err(PageError::internal(&e)),
     };
     let (Ok(user), Some(org), Ok(role)) = (
         Uuid::parse_str(get("user")),

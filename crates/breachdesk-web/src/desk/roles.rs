@@ -2,7 +2,7 @@
 //! administrator asked for; the installation's administrator confirms an organisation's first DPO. The
 //! rules are `core::grant`, applied by `access.rs`.
 
-use crate::desk::common::{Page, PageError};
+use crate::desk::common::{Page, PageError, internal, zone};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -72,12 +72,9 @@ async fn render(state: &AppState, desk: &Desk, notice: Option<String>) -> Respon
     };
     let open = match state.open_requests(actor(desk)).await {
         Ok(o) => o,
-        Err(e) => {
-            tracing::error!(error = %e, "roles page failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(e) => return internal(&e),
     };
-    let tz = jiff::tz::TimeZone::get("Europe/Helsinki").unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = zone();
     let rows = open
         .into_iter()
         .map(|o| RequestRow {
@@ -154,10 +151,7 @@ pub async fn decide(
             Err(AccessError::Forbidden | AccessError::Refused(_)) => {
                 super::forbidden(&state, desk.lang)
             }
-            Err(AccessError::Service(e)) => {
-                tracing::error!(error = %e, "role decision failed");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
-            }
+            Err(AccessError::Service(e)) => internal(&e),
         },
     )
 }
