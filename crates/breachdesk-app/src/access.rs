@@ -32,6 +32,16 @@ pub enum AccessError {
     Service(#[from] ServiceError),
 }
 
+/// What [`App::add_account`] did.
+#[derive(Debug)]
+pub struct AccountAdded {
+    pub user_id: Uuid,
+    /// The one-time setup link's token, when the account is new.
+    pub setup_token: Option<String>,
+    /// The role given, or asked for from a DPO.
+    pub outcome: RoleOutcome,
+}
+
 impl From<StoreError> for AccessError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -593,19 +603,69 @@ impl App {
         }
     }
 
-    /// Creates an organisation (the caller has checked who may).
+    /// Creates an organisation (the caller has checked who may), audited as
+    /// `admin.org_create` by `actor` (`None`: the operator).
     ///
     /// # Errors
-    /// A conflict when the slug is taken; a storage error otherwise.
+    /// [`AppError::Conflict`] when the slug is taken; a storage error otherwise.
     pub async fn create_org(
         &self,
+        actor: Option<Uuid>,
         new: &breachdesk_core::org::NewOrganisation,
         ref_prefix: &str,
-    ) -> Result<Organisation, StoreError> {
-        self.0
+    ) -> Result<Organisation, crate::AppError> {
+        let org = self
+            .0
             .store
             .create_org(new, Uuid::now_v7(), ref_prefix, self.now())
-            .await
+            .await?;
+        self.record(AuditEvent {
+            actor,
+            org_id: Some(org.id),
+            case_id: None,
+            action: "admin.org_create",
+            detail: org.slug.as_str().to_owned(),
+        })
+        .await;
+        Ok(org)
+    }
+
+    /// An administrator's "add an account": the account (a new one gets a one-time setup
+    /// link, [`App::ensure_account`]), then the role under separation of duties
+    /// ([`App::give_role`]), audited as `admin.account_create`.
+    ///
+    /// # Errors
+    /// As [`App::give_role`]; a storage error.
+    pub async fn add_account(
+        &self,
+        actor: Actor<'_>,
+        email: &str,
+        org: &Organisation,
+        role: Role,
+    ) -> Result<AccountAdded, AccessError> {
+        let (user_id, setup_token) = self.ensure_account(email).await?;
+        let outcome = self.give_role(actor, user_id, email, org, role).await?;
+        self.record(AuditEvent {
+            actor: Some(actor.id()),
+            org_id: Some(org.id),
+            case_id: None,
+            action: "admin.account_create",
+            detail: format!(
+                "{} {}",
+                role.as_str(),
+                if setup_token.is_some() {
+                    "new"
+                } else {
+                    "existing"
+                }
+            ),
+        })
+        .await;
+        Ok(AccountAdded {
+            user_id,
+            setup_token,
+            outcome,
+        })
     }
 
     /// The account with this address, made if there is none; a new account has no usable

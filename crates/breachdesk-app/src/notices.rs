@@ -54,20 +54,33 @@ impl App {
         Overrides::parse(&sources).unwrap_or_default()
     }
 
-    /// Saves the organisation's wording (checked by the caller) with its audit entry.
+    /// Saves the organisation's wording (checked by the caller) with its audit entry, by `actor`.
     ///
     /// # Errors
     /// When the store fails.
     pub async fn save_org_templates(
         &self,
         org_id: Uuid,
+        actor: Uuid,
         sources: &[OrgTemplate],
-        audit: &AuditEvent,
     ) -> Result<(), AppError> {
+        // The languages whose wording the organisation now has (an empty text removes one).
+        let audit = AuditEvent {
+            actor: Some(actor),
+            org_id: Some(org_id),
+            case_id: None,
+            action: "org.templates",
+            detail: sources
+                .iter()
+                .filter(|t| !t.ftl.trim().is_empty())
+                .map(|t| t.language.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        };
         Ok(self
             .0
             .store
-            .set_org_templates(org_id, sources, audit, self.now())
+            .set_org_templates(org_id, sources, &audit, self.now())
             .await?)
     }
 

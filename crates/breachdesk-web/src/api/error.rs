@@ -115,8 +115,12 @@ impl From<ServiceError> for ApiError {
                 Self::field("receipt_code", "The receipt code is not valid.")
             }
             ServiceError::ReceiptLocked => Self::ReceiptLocked,
-            e @ (ServiceError::Store(_) | ServiceError::Task(_) | ServiceError::Crypto(_)) => {
-                // The store and crypto errors carry no personal data, only causes.
+            e @ (ServiceError::Store(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Task(_)
+            | ServiceError::Crypto(_)) => {
+                // The store and crypto errors carry no personal data, only causes; a conflict
+                // that no use case turned into an answer of its own is unexpected here.
                 tracing::error!(error = %e, "request failed");
                 Self::Internal
             }

@@ -10,10 +10,10 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use breachdesk_core::audit::AuditEvent;
+use breachdesk_app::AppError;
 use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::org::{NewOrganisation, OrgSlug, Organisation};
-use breachdesk_core::ports::StoreError;
+use breachdesk_core::ports::Conflict;
 use breachdesk_core::report::is_plausible_email;
 use breachdesk_core::user::Role;
 use breachdesk_core::workflow::{Action, Standing, may};
@@ -23,7 +23,7 @@ use uuid::Uuid;
 use super::session::{self, Desk};
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
-use breachdesk_app::access::RoleOutcome;
+use breachdesk_app::access::{AccountAdded, RoleOutcome};
 
 /// The organisations this user administers (all of them for the installation's administrator).
 fn administered(desk: &Desk, all: &[Organisation]) -> Vec<Uuid> {
@@ -188,23 +188,6 @@ fn field_errors(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
         .collect()
 }
 
-async fn audit(
-    state: &AppState,
-    desk: &Desk,
-    org: Option<Uuid>,
-    action: &'static str,
-    detail: String,
-) {
-    let event = AuditEvent {
-        actor: Some(desk.user.id),
-        org_id: org,
-        case_id: None,
-        action,
-        detail,
-    };
-    state.app().record(event).await;
-}
-
 pub async fn create_org(
     State(state): State<AppState>,
     desk: Desk,
@@ -252,29 +235,27 @@ pub async fn create_org(
         dpo_email: opt(dpo_email),
         dpo_phone: opt(get("dpo_phone")),
     };
-    Ok(match state.app().create_org(&new, &prefix).await {
-        Ok(org) => {
-            audit(
-                &state,
-                &desk,
-                Some(org.id),
-                "admin.org_create",
-                org.slug.as_str().to_owned(),
-            )
-            .await;
-            let outcome = Outcome {
-                notice: Some(tr.t1("admin-org-created", "name", &org.name)),
-                ..Outcome::default()
-            };
-            render(&state, &desk, outcome, StatusCode::CREATED).await
-        }
-        Err(StoreError::Conflict(_)) => {
-            errors.add("slug", FieldError::Taken);
-            outcome.org_errors = field_errors(tr, &errors);
-            render(&state, &desk, outcome, StatusCode::CONFLICT).await
-        }
-        Err(e) => return Err(PageError::internal(&e)),
-    })
+    Ok(
+        match state
+            .app()
+            .create_org(Some(desk.user.id), &new, &prefix)
+            .await
+        {
+            Ok(org) => {
+                let outcome = Outcome {
+                    notice: Some(tr.t1("admin-org-created", "name", &org.name)),
+                    ..Outcome::default()
+                };
+                render(&state, &desk, outcome, StatusCode::CREATED).await
+            }
+            Err(AppError::Conflict(Conflict::OrganisationSlug)) => {
+                errors.add("slug", FieldError::Taken);
+                outcome.org_errors = field_errors(tr, &errors);
+                render(&state, &desk, outcome, StatusCode::CONFLICT).await
+            }
+            Err(e) => return Err(PageError::internal(&e)),
+        },
+    )
 }
 
 pub async fn create_account(
@@ -338,30 +319,17 @@ pub async fn create_account(
     // The account first (a new one has no usable password until its owner follows the setup
     // link), then the role under separation of duties (issue 17): a role that reads case
     // content waits for a DPO of the organisation unless a DPO gives it.
-    let account = state.app().ensure_account(&email).await;
-    let (user_id, token) = match account {
-        Ok(a) => a,
-        Err(e) => return Err(PageError::internal(&e)),
-    };
     let actor = breachdesk_app::access::Actor {
         principal: &desk.principal,
         installation_admin: desk.user.installation_admin,
     };
-    let given = state.give_role(actor, user_id, &email, org, role).await;
-    Ok(match given {
-        Ok(given) => {
-            audit(
-                &state,
-                &desk,
-                Some(org.id),
-                "admin.account_create",
-                format!(
-                    "{} {}",
-                    role.as_str(),
-                    if token.is_some() { "new" } else { "existing" }
-                ),
-            )
-            .await;
+    let added = state.app().add_account(actor, &email, org, role).await;
+    Ok(match added {
+        Ok(AccountAdded {
+            setup_token: token,
+            outcome: given,
+            ..
+        }) => {
             let notice = match given {
                 RoleOutcome::Granted => tr.t1("admin-account-added", "email", &email),
                 RoleOutcome::Requested => tr.t1("admin-role-requested", "email", &email),

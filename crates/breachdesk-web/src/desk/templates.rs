@@ -9,7 +9,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::org::Organisation;
 use breachdesk_core::ports::OrgTemplate;
 use breachdesk_core::report::Language;
@@ -260,19 +259,10 @@ pub async fn save(
             StatusCode::OK,
         ));
     }
-    let audit = AuditEvent {
-        actor: Some(desk.user.id),
-        org_id: Some(org.id),
-        case_id: None,
-        action: "org.templates",
-        detail: sources
-            .iter()
-            .filter(|t| !t.ftl.trim().is_empty())
-            .map(|t| t.language.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
-    };
-    if let Err(e) = state.save_org_templates(org.id, &sources, &audit).await {
+    if let Err(e) = state
+        .save_org_templates(org.id, desk.user.id, &sources)
+        .await
+    {
         return Err(PageError::internal(&e));
     }
     Ok(Redirect::to(&format!(
