@@ -1,14 +1,17 @@
-//! The facts of a case as the notification to the supervisory authority is drafted from: the
-//! reports, the investigation record's scope, timeline and assessment decision, the
-//! organisation's DPO and the person writing the notice.
+//! The facts of a case as its notices are drafted from: the notification to the supervisory
+//! authority (the reports, the investigation record's scope, timeline and assessment decision,
+//! the organisation's DPO and the person writing it), the public notice and the personal
+//! letters (the scope, the dates, whom the organisation has told).
 
 use breachdesk_core::investigation::{self, Entry};
-use breachdesk_core::notice;
+use breachdesk_core::notice::{self, NoticeKind};
 use breachdesk_core::org::Organisation;
 use breachdesk_core::report::ReportBody;
 use breachdesk_notify::authority::{
     CaseFacts, ContactPerson, Discovery, RiskOutcome, SubjectsDecision,
 };
+use breachdesk_notify::letter::LetterFacts;
+use breachdesk_notify::public::{Loss, PublicFacts};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -168,5 +171,66 @@ pub fn case_facts(
         decision_reason,
         authority_reference: notice::authority_reference(entries),
         zone,
+    }
+}
+
+/// The case's facts as the public notice's draft needs them.
+#[must_use]
+pub fn public_facts(
+    access: &Access,
+    opened: &OpenedCase,
+    org: Option<&Organisation>,
+    zone: &TimeZone,
+) -> PublicFacts {
+    let scope = investigation::current_scope(&opened.entries);
+    let informed = notice::versions(NoticeKind::Subjects, &opened.entries)
+        .iter()
+        .any(|v| v.approved.is_some());
+    PublicFacts {
+        loss: Loss::of(scope),
+        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+        discovered_on: access
+            .case
+            .awareness_at
+            .map(|a| a.to_zoned(zone.clone()).date()),
+        measures: scope
+            .as_ref()
+            .map(|s| s.measures_after.clone())
+            .unwrap_or_default(),
+        subjects_count: scope.as_ref().and_then(|s| s.subjects.value),
+        affected: scope
+            .as_ref()
+            .map(|s| s.affected.clone())
+            .unwrap_or_default(),
+        not_affected: scope
+            .as_ref()
+            .map(|s| s.not_affected.clone())
+            .unwrap_or_default(),
+        authority_notified: access.case.notified_at.is_some(),
+        subjects_informed: informed,
+        dpo_email: org.and_then(|o| o.dpo_email.clone()),
+        dpo_phone: org.and_then(|o| o.dpo_phone.clone()),
+    }
+}
+
+/// The case's facts as the personal letters' draft needs them.
+#[must_use]
+pub fn letter_facts(
+    access: &Access,
+    opened: &OpenedCase,
+    org: Option<&Organisation>,
+    zone: &TimeZone,
+) -> LetterFacts {
+    let scope = investigation::current_scope(&opened.entries);
+    LetterFacts {
+        loss: Loss::of(scope),
+        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+        discovered_on: access
+            .case
+            .awareness_at
+            .map(|a| a.to_zoned(zone.clone()).date()),
+        measures: scope.map(|s| s.measures_after.clone()).unwrap_or_default(),
+        dpo_email: org.and_then(|o| o.dpo_email.clone()),
+        dpo_phone: org.and_then(|o| o.dpo_phone.clone()),
     }
 }

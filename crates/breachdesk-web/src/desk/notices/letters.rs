@@ -9,12 +9,13 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use breachdesk_app::notice_facts;
 use breachdesk_core::investigation::{self, Entry};
 use breachdesk_core::notice::{self, NoticeKind, Version};
 use breachdesk_core::ports::{FailedMessage, OutboxCounts};
 use breachdesk_core::report::Language;
 use breachdesk_core::workflow::Action;
-use breachdesk_notify::letter::{self, LetterFacts, LetterTemplate, Recipient, TemplateProblem};
+use breachdesk_notify::letter::{self, LetterTemplate, Recipient, TemplateProblem};
 use breachdesk_notify::recipients;
 use breachdesk_notify::texts::LANGUAGES;
 
@@ -28,22 +29,6 @@ use crate::state::AppState;
 use breachdesk_app::letters::LetterError;
 
 const KIND: NoticeKind = NoticeKind::Subjects;
-
-fn facts(l: &Loaded) -> LetterFacts {
-    let scope = investigation::current_scope(&l.opened.entries);
-    LetterFacts {
-        loss: breachdesk_notify::public::Loss::of(scope),
-        organisation: l.org.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-        discovered_on: l
-            .access
-            .case
-            .awareness_at
-            .map(|a| a.to_zoned(zone()).date()),
-        measures: scope.map(|s| s.measures_after.clone()).unwrap_or_default(),
-        dpo_email: l.org.as_ref().and_then(|o| o.dpo_email.clone()),
-        dpo_phone: l.org.as_ref().and_then(|o| o.dpo_phone.clone()),
-    }
-}
 
 fn template_of(v: &Version) -> LetterTemplate {
     serde_json::from_value(v.content.clone()).unwrap_or_default()
@@ -265,7 +250,10 @@ pub async fn page(
         Some(v) => (v.number, template_of(v)),
         None => (
             0,
-            letter::draft(&facts(&l), &state.overrides_of(l.access.case.org_id).await),
+            letter::draft(
+                &notice_facts::letter_facts(&l.access, &l.opened, l.org.as_ref(), &zone()),
+                &state.overrides_of(l.access.case.org_id).await,
+            ),
         ),
     };
     Ok(render_page(&state, &desk, &l, editing, &t, None, StatusCode::OK).await)
@@ -387,7 +375,10 @@ async fn editing_template(state: &AppState, l: &Loaded) -> (u32, LetterTemplate)
         Some(v) => (v.number, template_of(v)),
         None => (
             0,
-            letter::draft(&facts(l), &state.overrides_of(l.access.case.org_id).await),
+            letter::draft(
+                &notice_facts::letter_facts(&l.access, &l.opened, l.org.as_ref(), &zone()),
+                &state.overrides_of(l.access.case.org_id).await,
+            ),
         ),
     }
 }

@@ -31,7 +31,7 @@ use crate::state::AppState;
 use breachdesk_app::handling::{Access, HandlingError, OpenedCase};
 pub(super) mod letters;
 
-use breachdesk_app::notice_facts::{Author, case_facts};
+use breachdesk_app::notice_facts::{self, Author, case_facts};
 
 /// Longest free-text answer of the template.
 const MAX_FIELD: usize = investigation::MAX_TEXT;
@@ -758,36 +758,7 @@ pub async fn export_authority(
 // The public notice (Art. 34(3)(c)): three languages, versions, DPO approval = publication at
 // `/notices/{org}/{reference}` (HTML) and `/notices/{org}/{reference}/notice.md`.
 
-use breachdesk_notify::public::{self, LANGUAGES, PARTS, PublicFacts, PublicNotice};
-
-fn public_facts(access: &Access, opened: &OpenedCase, org: Option<&Organisation>) -> PublicFacts {
-    let scope = investigation::current_scope(&opened.entries);
-    let informed = notice::versions(NoticeKind::Subjects, &opened.entries)
-        .iter()
-        .any(|v| v.approved.is_some());
-    PublicFacts {
-        loss: public::Loss::of(scope),
-        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
-        discovered_on: access.case.awareness_at.map(|a| a.to_zoned(zone()).date()),
-        measures: scope
-            .as_ref()
-            .map(|s| s.measures_after.clone())
-            .unwrap_or_default(),
-        subjects_count: scope.as_ref().and_then(|s| s.subjects.value),
-        affected: scope
-            .as_ref()
-            .map(|s| s.affected.clone())
-            .unwrap_or_default(),
-        not_affected: scope
-            .as_ref()
-            .map(|s| s.not_affected.clone())
-            .unwrap_or_default(),
-        authority_notified: access.case.notified_at.is_some(),
-        subjects_informed: informed,
-        dpo_email: org.and_then(|o| o.dpo_email.clone()),
-        dpo_phone: org.and_then(|o| o.dpo_phone.clone()),
-    }
-}
+use breachdesk_notify::public::{self, LANGUAGES, PARTS, PublicNotice};
 
 #[derive(Debug)]
 pub struct PartView {
@@ -924,7 +895,7 @@ pub async fn public_page(
         (
             0,
             public::draft(
-                &public_facts(&l.access, &l.opened, l.org.as_ref()),
+                &notice_facts::public_facts(&l.access, &l.opened, l.org.as_ref(), &zone()),
                 &state.overrides_of(l.access.case.org_id).await,
             ),
         )
