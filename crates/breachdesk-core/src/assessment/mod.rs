@@ -7,6 +7,7 @@
 //! the input does not say is never assumed: the result is then
 //! [`Assessment::NeedsMoreInformation`] with the answers it needs.
 
+pub mod decision;
 mod engine;
 mod enisa;
 mod explain;

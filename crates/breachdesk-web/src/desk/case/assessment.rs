@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use axum::Form;
 use axum::extract::{Path, State};
 use breachdesk_core::assessment::questionnaire::{self, AnswerForm, Answers, Open};
-use breachdesk_core::assessment::{self, Assessment, DataCategory, explain, term};
-use breachdesk_core::errors::{FieldError, FieldErrors};
+use breachdesk_core::assessment::{self, Assessment, DataCategory, decision, explain, term};
 use breachdesk_core::investigation::{self, DecidedRisk, Entry};
 use breachdesk_core::ports::CaseEntryRecord;
 use breachdesk_core::report::Language;
@@ -614,19 +613,6 @@ fn decided_text(tr: Tr<'_>, d: &DecidedRisk) -> String {
 }
 
 /// The current proposal of a case (for a decision): the scope and answers as saved.
-fn current_proposal(entries: &[(CaseEntryRecord, Entry)]) -> Option<Assessment> {
-    let scope = investigation::current_scope(entries)?;
-    let answers = entries
-        .iter()
-        .rev()
-        .find_map(|(_, e)| match e {
-            Entry::AssessmentAnswers(a) => Some(a.as_ref().clone()),
-            _ => None,
-        })
-        .unwrap_or_default();
-    assessment::assess(&questionnaire::combine(scope, &answers)).ok()
-}
-
 pub async fn save_answers(
     State(state): State<AppState>,
     desk: Desk,
@@ -661,122 +647,7 @@ pub async fn decide(
         "decision",
         &form,
         Action::DecideAssessment,
-        |_, _, entries| {
-            let mut e = FieldErrors::new();
-            let proposal = current_proposal(entries);
-            let accepted = form.get("decision") == "accept";
-            let (notify_authority, communicate, decided_risk) = if accepted {
-                match &proposal {
-                    Some(Assessment::Assessed {
-                        decisions,
-                        risk_assessment,
-                        ..
-                    }) => (
-                        decisions.notify_authority,
-                        id_of(&decisions.communicate_to_subjects),
-                        Some(DecidedRisk {
-                            risk: risk_assessment.risk.id().to_owned(),
-                            severity: risk_assessment.severity.id().to_owned(),
-                            likelihood: risk_assessment.likelihood.id().to_owned(),
-                            exemption: decisions.exemption.map(str::to_owned),
-                        }),
-                    ),
-                    // A processor tells the controller; the controller decides the rest.
-                    Some(Assessment::NotifyController { .. }) => {
-                        (false, "not_required".to_owned(), None)
-                    }
-                    _ => {
-                        // Nothing complete to accept: only an override (with its reason)
-                        // decides.
-                        e.add("decision", FieldError::NoCompleteProposal);
-                        return Err(e);
-                    }
-                }
-            } else {
-                let authority = match form.get("notify_authority") {
-                    "yes" => Some(true),
-                    "no" => Some(false),
-                    _ => None,
-                };
-                if authority.is_none() {
-                    e.add("notify_authority", FieldError::Required);
-                }
-                let subjects = form.get("communicate_to_subjects");
-                if !["individual", "public", "not_required"].contains(&subjects) {
-                    e.add("communicate_to_subjects", FieldError::Required);
-                }
-                let mut chosen = |field: &'static str, allowed: &[&str]| {
-                    let v = form.get(field);
-                    if allowed.contains(&v) {
-                        v.to_owned()
-                    } else {
-                        e.add(field, FieldError::Required);
-                        String::new()
-                    }
-                };
-                let mut decided = DecidedRisk {
-                    risk: chosen("risk", &["unlikely", "risk", "high"]),
-                    severity: chosen("severity", &["low", "medium", "high", "very_high"]),
-                    likelihood: chosen(
-                        "likelihood",
-                        &["remote", "possible", "likely", "almost_certain"],
-                    ),
-                    exemption: match form.get("exemption") {
-                        "" => None,
-                        x @ ("a" | "b" | "c") => Some(x.to_owned()),
-                        _ => {
-                            e.add(
-                                "exemption",
-                                FieldError::InvalidChoice {
-                                    allowed: &["a", "b", "c"],
-                                },
-                            );
-                            None
-                        }
-                    },
-                };
-                // The decision must hold together as the law does: a risk is notified
-                // (Art. 33(1)); a high risk is communicated unless an Art. 34(3) exemption
-                // is named; a public communication is exemption (c).
-                if subjects == "public" {
-                    decided.exemption = Some("c".into());
-                }
-                if matches!(decided.risk.as_str(), "risk" | "high") && authority == Some(false) {
-                    e.add(
-                        "notify_authority",
-                        FieldError::InvalidChoice { allowed: &["yes"] },
-                    );
-                }
-                if decided.risk == "high"
-                    && subjects == "not_required"
-                    && !matches!(decided.exemption.as_deref(), Some("a" | "b"))
-                {
-                    e.add("exemption", FieldError::Required);
-                }
-                if form.get("reason").trim().is_empty() {
-                    e.add("reason", FieldError::Required);
-                }
-                if !e.is_empty() {
-                    return Err(e);
-                }
-                (
-                    authority.unwrap_or(true),
-                    subjects.to_owned(),
-                    Some(decided),
-                )
-            };
-            Ok(Entry::AssessmentDecision {
-                proposed: proposal
-                    .as_ref()
-                    .and_then(|p| serde_json::to_value(p).ok())
-                    .unwrap_or(serde_json::Value::Null),
-                accepted,
-                notify_authority,
-                communicate_to_subjects: communicate,
-                reason: Some(form.get("reason").trim().to_owned()).filter(|r| !r.is_empty()),
-                decided_risk,
-            })
-        },
+        |_, _, entries| decision::decide(decision::current_proposal(entries).as_ref(), &form),
     )
     .await)
 }
