@@ -174,6 +174,27 @@ pub(crate) fn operator(store: &Arc<dyn Store>) -> breachdesk_app::operator::Oper
     )
 }
 
+/// Why files cannot be written in `dir`, if they cannot: found by writing a small file there
+/// and removing it again.
+pub(crate) fn unwritable(dir: &Path) -> Option<&'static str> {
+    let probe = dir.join(format!(".breachdesk-write-check-{}", std::process::id()));
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"x"));
+    let _ = std::fs::remove_file(&probe);
+    match result {
+        Ok(()) => None,
+        Err(e) => Some(match e.kind() {
+            std::io::ErrorKind::ReadOnlyFilesystem => "on a read-only file system",
+            std::io::ErrorKind::StorageFull => "on a full file system",
+            std::io::ErrorKind::PermissionDenied => "not writable for this user",
+            _ => "not writable",
+        }),
+    }
+}
+
 pub(crate) fn master_key(file: Option<&Path>, data_dir: &Path) -> anyhow::Result<MasterKey> {
     if let Ok(text) = std::env::var("BREACHDESK_MASTER_KEY") {
         return MasterKey::from_base64(&text).context("BREACHDESK_MASTER_KEY");

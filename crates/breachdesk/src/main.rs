@@ -43,12 +43,41 @@ async fn main() -> anyhow::Result<()> {
     if let cli::Command::Migrate(args) = &cli.command {
         return migrate::run(args, cli.global.database_url.as_deref(), &data_dir).await;
     }
-    let store = breachdesk_store::connect_pooled(
+    // A server must be able to store what it acknowledges: on a data dir it cannot write to
+    // (a file system remounted read-only after errors, a full one), it does not start, and says
+    // why (SQLite would open such a database read-only and fail each report later).
+    if matches!(cli.command, cli::Command::Serve(_))
+        && cli.global.database_url.is_none()
+        && let Some(why) = commands::unwritable(&data_dir)
+    {
+        anyhow::bail!(
+            "the data dir {} is {why}: BreachDesk does not start where it cannot store what it \
+             acknowledges; make it writable and start again",
+            data_dir.display()
+        );
+    }
+    let store = match breachdesk_store::connect_pooled(
         cli.global.database_url.as_deref(),
         &data_dir,
         cli.global.database_pool,
     )
     .await
-    .context("opening the database")?;
+    {
+        Ok(store) => store,
+        Err(e) => {
+            // SQLite only says "unable to open database file": name the cause an operator can
+            // act on when it is the data dir itself (issue 17: a read-only or full file system).
+            if cli.global.database_url.is_none()
+                && let Some(why) = commands::unwritable(&data_dir)
+            {
+                anyhow::bail!(
+                    "the data dir {} is {why}: BreachDesk does not start where it cannot store \
+                     what it acknowledges; make it writable and start again",
+                    data_dir.display()
+                );
+            }
+            return Err(anyhow::Error::new(e).context("opening the database"));
+        }
+    };
     commands::run(cli.command, &data_dir, store).await
 }

@@ -1,5 +1,5 @@
 //! Storage faults on a real small file system (issue 17): a full disk under a burst of reports,
-//! and a database whose write lock another process holds. Nothing is acknowledged that was not stored, no case reference is
+//! a database whose write lock another process holds, and a data dir gone read-only. Nothing is acknowledged that was not stored, no case reference is
 //! handed out twice, and the writer heals when the fault clears, without a restart.
 //!
 //! The data dir lives on a tmpfs this test mounts and unmounts. Where mounting is not permitted
@@ -59,6 +59,21 @@ impl Drop for Tmpfs {
             .arg(self.dir.path())
             .status();
     }
+}
+
+/// Remounts the tmpfs at `path` read-only (`ro`) or read-write (`rw`); nothing may hold a file
+/// there open for writing.
+fn remount(path: &Path, how: &str) {
+    let out = Command::new("mount")
+        .args(["-o", &format!("remount,{how}")])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "remount {how}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Writes zeros into `path` until the file system is full.
@@ -296,6 +311,34 @@ fn a_full_disk_or_a_locked_database_never_acknowledges_a_lost_report_and_the_wri
         rt.block_on(check_receipt(&base, ack));
     }
     drop(server);
+
+    // The file system goes read-only while the server is down (as after an emergency remount):
+    // it does not start, says why, and has changed nothing.
+    remount(fs.path(), "ro");
+    let mut refused = super::bin()
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while refused.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = refused.kill();
+            panic!("serve started on a read-only file system");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let out = refused.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("is on a read-only file system"),
+        "the cause is named: {stderr}"
+    );
+    remount(fs.path(), "rw");
 
     // And after a restart, every acknowledged report is still there.
     let server = serve_with(&dir, super::bin(), std::process::Stdio::inherit());
