@@ -116,15 +116,15 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/desk/cases/{id}/history", get(history::history))
         .route(
             "/desk/cases/{id}/notices/authority",
-            get(notices::authority_page).post(notices::save_authority),
+            get(notices::notification::authority_page).post(notices::notification::save_authority),
         )
         .route(
             "/desk/cases/{id}/notices/public",
-            get(notices::public_page).post(notices::save_public),
+            get(notices::public_notice::public_page).post(notices::public_notice::save_public),
         )
         .route(
             "/desk/cases/{id}/notices/public/{version}/approve",
-            post(notices::approve_public),
+            post(notices::public_notice::approve_public),
         )
         .route(
             "/desk/cases/{id}/notices/subjects",
@@ -154,22 +154,25 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             "/desk/orgs/{slug}/templates",
             get(templates::page).post(templates::save),
         )
-        .route("/notices/{slug}/{reference}", get(notices::public_notice))
+        .route(
+            "/notices/{slug}/{reference}",
+            get(notices::public_notice::public_notice),
+        )
         .route(
             "/notices/{slug}/{reference}/notice.md",
-            get(notices::public_notice_markdown),
+            get(notices::public_notice::public_notice_markdown),
         )
         .route(
             "/desk/cases/{id}/notices/authority/{version}/approve",
-            post(notices::approve_authority),
+            post(notices::notification::approve_authority),
         )
         .route(
             "/desk/cases/{id}/notices/authority/{version}/submitted",
-            post(notices::record_authority_submission),
+            post(notices::notification::record_authority_submission),
         )
         .route(
             "/desk/cases/{id}/notices/authority/{version}/export/{format}",
-            get(notices::export_authority),
+            get(notices::notification::export_authority),
         )
 }
 

@@ -1,0 +1,305 @@
+//! The public notice (Art. 34(3)(c)): three languages, versions, DPO approval = publication at
+//! `/notices/{org}/{reference}` (HTML) and `/notices/{org}/{reference}/notice.md`.
+
+use super::{
+    EditQuery, LanguageView, Loaded, MAX_FIELD, PartView, VersionView, load, load_for_form, see,
+};
+use crate::desk::common::{Layout, RecordForm, handling_error, layout_for, local, tr, zone};
+use crate::desk::common::{Page, PageError};
+use crate::desk::session::Desk;
+use crate::pages::view::Tr;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use breachdesk_app::notice_facts::{self};
+use breachdesk_core::errors::FieldError;
+use breachdesk_core::investigation::Entry;
+use breachdesk_core::notice::{self, NoticeKind, Version};
+use breachdesk_core::workflow::Action;
+use breachdesk_notify::public::{self, LANGUAGES, PARTS, PublicNotice};
+
+#[derive(Template)]
+#[template(path = "desk/notice_public.html")]
+struct PublicPage<'a> {
+    tr: Tr<'a>,
+    layout: Layout,
+    id: uuid::Uuid,
+    reference: String,
+    editing: u32,
+    next: u32,
+    languages: Vec<LanguageView>,
+    versions: Vec<VersionView>,
+    may_edit: bool,
+    public_url: Option<String>,
+    preview: String,
+    message: Option<String>,
+}
+
+fn public_notice_of(v: &Version) -> PublicNotice {
+    serde_json::from_value(v.content.clone()).unwrap_or_default()
+}
+
+fn render_public(
+    state: &AppState,
+    desk: &Desk,
+    l: &Loaded,
+    editing: u32,
+    notice: &PublicNotice,
+    message: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = tr(state, desk);
+    let versions = &l.versions;
+    let missing = public::missing(notice);
+    let languages = LANGUAGES
+        .iter()
+        .map(|lang| LanguageView {
+            code: lang.as_str(),
+            name: tr.t(&format!("notice-lang-{}", lang.as_str())),
+            parts: PARTS
+                .iter()
+                .map(|p| PartView {
+                    name: format!("{}_{p}", lang.as_str()),
+                    label: tr.t(&format!("notice-public-{}", p.replace('_', "-"))),
+                    value: notice.parts(*lang).get(*p).cloned().unwrap_or_default(),
+                    missing: missing.contains(&(*lang, *p)),
+                })
+                .collect(),
+        })
+        .collect();
+    let may_approve = l.access.may(Action::ApproveNotice);
+    let version_views = versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let n = public::missing(&public_notice_of(v)).len();
+            VersionView {
+                number: v.number,
+                saved: local(v.saved_at),
+                approved: v.approved.map(|(_, at)| local(at)),
+                submitted: None,
+                problems: n,
+                can_approve: may_approve && v.approved.is_none() && n == 0,
+                can_record: false,
+            }
+        })
+        .collect();
+    let public_url = versions.iter().any(|v| v.approved.is_some()).then(|| {
+        let slug = l
+            .org
+            .as_ref()
+            .map(|o| o.slug.as_str().to_owned())
+            .unwrap_or_default();
+        format!("/notices/{slug}/{}", l.access.case.reference)
+    });
+    let page = PublicPage {
+        tr,
+        layout: layout_for(
+            state,
+            desk,
+            &format!("/desk/cases/{}/notices/public", l.access.case.id),
+        ),
+        id: l.access.case.id,
+        reference: l.access.case.reference.clone(),
+        editing,
+        next: notice::next_number(versions),
+        languages,
+        versions: version_views,
+        may_edit: l.access.may(Action::EditInvestigation),
+        public_url,
+        preview: public::articles_html(notice),
+        message,
+    };
+    crate::pages::html(status, &page, None)
+}
+
+pub async fn public_page(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Query(q): Query<EditQuery>,
+) -> Page {
+    let l = load(&state, &desk, &id, NoticeKind::Public, "notice.public").await?;
+    let versions = &l.versions;
+    let shown = if q.fresh {
+        None
+    } else {
+        match q.version {
+            Some(n) => match versions.iter().find(|v| v.number == n) {
+                Some(v) => Some(v),
+                None => return Err(PageError::not_found(&state, desk.lang)),
+            },
+            None => versions.last(),
+        }
+    };
+    let (editing, notice) = if let Some(v) = shown {
+        (v.number, public_notice_of(v))
+    } else {
+        (
+            0,
+            public::draft(
+                &notice_facts::public_facts(&l.access, &l.opened, l.org.as_ref(), &zone()),
+                &state.overrides_of(l.access.case.org_id).await,
+            ),
+        )
+    };
+    Ok(render_public(
+        &state,
+        &desk,
+        &l,
+        editing,
+        &notice,
+        None,
+        StatusCode::OK,
+    ))
+}
+
+/// Saves the three languages as a new version; the page shows it as the preview.
+pub async fn save_public(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Page {
+    let l = load_for_form(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Public,
+        "notice.public.save",
+        &form,
+        Action::EditInvestigation,
+    )
+    .await?;
+    let mut notice = PublicNotice::default();
+    let mut too_long = false;
+    for lang in LANGUAGES {
+        for part in PARTS {
+            let v = form.get(&format!("{}_{part}", lang.as_str())).trim();
+            too_long |= v.chars().count() > MAX_FIELD;
+            notice.parts_mut(lang).insert(part.to_owned(), v.to_owned());
+        }
+    }
+    if too_long {
+        let tr = tr(&state, &desk);
+        let msg = tr
+            .i18n
+            .field_error(desk.lang, &FieldError::TooLong { max: MAX_FIELD });
+        return Ok(render_public(
+            &state,
+            &desk,
+            &l,
+            0,
+            &notice,
+            Some(msg),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let entry = Entry::NoticeVersion {
+        notice: NoticeKind::Public,
+        version: notice::next_number(&l.versions),
+        content: serde_json::to_value(&notice).unwrap_or_default(),
+    };
+    Ok(
+        match state.add_entry(&l.access, desk.user.id, &entry).await {
+            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
+}
+
+/// The DPO approves a version: it is published at the notice's public address.
+pub async fn approve_public(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path((id, version)): Path<(String, u32)>,
+    Form(form): Form<RecordForm>,
+) -> Page {
+    let l = load_for_form(
+        &state,
+        &desk,
+        &id,
+        NoticeKind::Public,
+        "notice.public.approve",
+        &form,
+        Action::ApproveNotice,
+    )
+    .await?;
+    let Some(v) = l.versions.iter().find(|v| v.number == version) else {
+        return Err(PageError::not_found(&state, desk.lang));
+    };
+    let notice = public_notice_of(v);
+    if v.approved.is_some() || !public::missing(&notice).is_empty() {
+        let tr = tr(&state, &desk);
+        let msg = tr.t("notice-cannot-approve");
+        return Ok(render_public(
+            &state,
+            &desk,
+            &l,
+            v.number,
+            &notice,
+            Some(msg),
+            StatusCode::CONFLICT,
+        ));
+    }
+    let entry = Entry::NoticeApproved {
+        notice: NoticeKind::Public,
+        version,
+        sha256: notice::digest(&v.content),
+    };
+    Ok(
+        match state.approve_notice(&l.access, desk.user.id, &entry).await {
+            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
+            Err(e) => handling_error(&state, &desk, &e),
+        },
+    )
+}
+
+/// The newest approved public notice of a case, found by organisation and case reference.
+async fn published(
+    state: &AppState,
+    slug: &str,
+    reference: &str,
+) -> Result<Option<PublicNotice>, crate::service::ServiceError> {
+    Ok(state
+        .published_notice(slug, reference)
+        .await?
+        .as_ref()
+        .map(public_notice_of))
+}
+
+/// `GET /notices/{org}/{reference}`: the published notice, the three languages on one page.
+/// Public: what the DPO approved for publication and nothing else.
+pub async fn public_notice(
+    State(state): State<AppState>,
+    Path((slug, reference)): Path<(String, String)>,
+) -> Page {
+    Ok(match published(&state, &slug, &reference).await {
+        Ok(Some(n)) => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            public::to_html(&n),
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return Err(PageError::internal(&e)),
+    })
+}
+
+/// `GET /notices/{org}/{reference}/notice.md`: the same as Markdown.
+pub async fn public_notice_markdown(
+    State(state): State<AppState>,
+    Path((slug, reference)): Path<(String, String)>,
+) -> Page {
+    Ok(match published(&state, &slug, &reference).await {
+        Ok(Some(n)) => (
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            public::to_markdown(&n),
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return Err(PageError::internal(&e)),
+    })
+}
