@@ -187,7 +187,7 @@ pub(crate) fn handling_error(state: &AppState, desk: &Desk, e: &HandlingError) -
 /// page in the user's language, or a logged 500 that names nothing of the request. Handlers
 /// return a [`Page`] and pass these on with `?`.
 #[derive(Debug)]
-pub(crate) struct PageError(Response);
+pub(crate) struct PageError(Box<Response>);
 
 /// What a desk handler answers.
 pub(crate) type Page = Result<Response, PageError>;
@@ -195,23 +195,23 @@ pub(crate) type Page = Result<Response, PageError>;
 impl PageError {
     /// A failure of the application or the store: logged, answered with 500.
     pub(crate) fn internal(e: &dyn std::fmt::Display) -> Self {
-        Self(internal(e))
+        Self(Box::new(internal(e)))
     }
 
     /// The page does not exist for this user (a case they may not read included).
     pub(crate) fn not_found(state: &AppState, lang: Language) -> Self {
-        Self(super::not_found(state, lang))
+        Self(Box::new(super::not_found(state, lang)))
     }
 
     /// The user may not do this (or the form's CSRF token is wrong).
     pub(crate) fn forbidden(state: &AppState, lang: Language) -> Self {
-        Self(super::forbidden(state, lang))
+        Self(Box::new(super::forbidden(state, lang)))
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        self.0
+        *self.0
     }
 }
 

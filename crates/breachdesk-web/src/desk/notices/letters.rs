@@ -239,10 +239,7 @@ pub async fn page(
         None
     } else {
         match q.version {
-            Some(n) => match l.versions.iter().find(|v| v.number == n) {
-                Some(v) => Some(v),
-                None => return Err(PageError::not_found(&state, desk.lang)),
-            },
+            Some(n) => Some(l.version(n, &state, &desk)?),
             None => l.versions.last(),
         }
     };
@@ -338,9 +335,7 @@ pub async fn approve(
         Action::ApproveNotice,
     )
     .await?;
-    let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return Err(PageError::not_found(&state, desk.lang));
-    };
+    let v = l.version(version, &state, &desk)?;
     let t = template_of(v);
     if v.approved.is_some() || !letter::problems(&t).is_empty() {
         let msg = tr(&state, &desk).t("notice-cannot-approve");

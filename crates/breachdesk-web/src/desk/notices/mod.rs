@@ -59,6 +59,21 @@ pub(super) struct Loaded {
     pub(super) versions: Vec<Version>,
 }
 
+impl Loaded {
+    /// Version `number` of the notice, or the 404 page.
+    pub(super) fn version(
+        &self,
+        number: u32,
+        state: &AppState,
+        desk: &Desk,
+    ) -> Result<&Version, PageError> {
+        self.versions
+            .iter()
+            .find(|v| v.number == number)
+            .ok_or_else(|| PageError::not_found(state, desk.lang))
+    }
+}
+
 pub(super) async fn load(
     state: &AppState,
     desk: &Desk,

@@ -287,10 +287,7 @@ pub async fn authority_page(
         None
     } else {
         match q.version {
-            Some(n) => match l.versions.iter().find(|v| v.number == n) {
-                Some(v) => Some(v),
-                None => return Err(PageError::not_found(&state, desk.lang)),
-            },
+            Some(n) => Some(l.version(n, &state, &desk)?),
             None => l.versions.last(),
         }
     };
@@ -392,9 +389,7 @@ pub async fn approve_authority(
         Action::ApproveNotice,
     )
     .await?;
-    let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return Err(PageError::not_found(&state, desk.lang));
-    };
+    let v = l.version(version, &state, &desk)?;
     let doc = as_map(&v.content);
     if v.approved.is_some()
         || !template()
@@ -446,9 +441,7 @@ pub async fn record_authority_submission(
         Action::RecordNotification,
     )
     .await?;
-    let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return Err(PageError::not_found(&state, desk.lang));
-    };
+    let v = l.version(version, &state, &desk)?;
     let tr = tr(&state, &desk);
     let doc = as_map(&v.content);
     if v.approved.is_none() || v.submitted.is_some() {
@@ -576,9 +569,7 @@ pub async fn export_authority(
         "notice.authority.export",
     )
     .await?;
-    let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return Err(PageError::not_found(&state, desk.lang));
-    };
+    let v = l.version(version, &state, &desk)?;
     let lang = q
         .doc
         .as_deref()

@@ -228,9 +228,7 @@ pub async fn approve_public(
         Action::ApproveNotice,
     )
     .await?;
-    let Some(v) = l.versions.iter().find(|v| v.number == version) else {
-        return Err(PageError::not_found(&state, desk.lang));
-    };
+    let v = l.version(version, &state, &desk)?;
     let notice = public_notice_of(v);
     if v.approved.is_some() || !public::missing(&notice).is_empty() {
         let tr = tr(&state, &desk);
