@@ -17,20 +17,7 @@ use breachdesk_core::user::{Principal, Role, TokenScope};
 use uuid::Uuid;
 
 use crate::App;
-use crate::error::AppError as ServiceError;
-
-/// Why an access-control step was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum AccessError {
-    #[error("not permitted")]
-    Forbidden,
-    #[error("no such request, account or role")]
-    NotFound,
-    #[error(transparent)]
-    Refused(#[from] DecisionRefused),
-    #[error(transparent)]
-    Service(#[from] ServiceError),
-}
+use crate::error::AppError;
 
 /// What [`App::add_account`] did.
 #[derive(Debug)]
@@ -40,15 +27,6 @@ pub struct AccountAdded {
     pub setup_token: Option<String>,
     /// The role given, or asked for from a DPO.
     pub outcome: RoleOutcome,
-}
-
-impl From<StoreError> for AccessError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => Self::NotFound,
-            e => Self::Service(e.into()),
-        }
-    }
 }
 
 /// Who acts: their memberships and whether they administer the installation.
@@ -169,9 +147,9 @@ impl App {
         email: &str,
         org: &Organisation,
         role: Role,
-    ) -> Result<RoleOutcome, AccessError> {
+    ) -> Result<RoleOutcome, AppError> {
         if !actor.administers(org.id) && !actor.is_dpo(org.id) {
-            return Err(AccessError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let now = self.now();
         let store = &self.0.store;
@@ -219,7 +197,7 @@ impl App {
 
     /// The open requests of the organisations where the viewer is a DPO or administers, with
     /// whether the viewer may decide each.
-    pub async fn open_requests(&self, actor: Actor<'_>) -> Result<Vec<OpenRequest>, ServiceError> {
+    pub async fn open_requests(&self, actor: Actor<'_>) -> Result<Vec<OpenRequest>, AppError> {
         let store = &self.0.store;
         let orgs = store.organisations().await?;
         let visible: Vec<&Organisation> = orgs
@@ -259,10 +237,10 @@ impl App {
         actor: Actor<'_>,
         id: Uuid,
         confirm: bool,
-    ) -> Result<GrantRequest, AccessError> {
+    ) -> Result<GrantRequest, AppError> {
         let open = self.open_requests(actor).await?;
         let Some(found) = open.into_iter().find(|o| o.request.id == id) else {
-            return Err(AccessError::NotFound);
+            return Err(AppError::NotFound);
         };
         found.decidable?;
         let request = found.request;
@@ -275,7 +253,7 @@ impl App {
                 .is_none()
         {
             // The account was disabled since the request: nothing to confirm.
-            return Err(AccessError::NotFound);
+            return Err(AppError::NotFound);
         }
         let (action, mail) = if confirm {
             ("admin.role_confirm", "role-mail-confirmed")
@@ -318,15 +296,15 @@ impl App {
         user_id: Uuid,
         org_id: Uuid,
         role: Role,
-    ) -> Result<(), AccessError> {
+    ) -> Result<(), AppError> {
         if !actor.administers(org_id) && !actor.is_dpo(org_id) {
-            return Err(AccessError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         // The DPO role is taken away only by a DPO of the organisation (or on the command
         // line), so that no administrator can empty the organisation of DPOs and then have a
         // "first DPO" confirmed (issue 17).
         if role == Role::Dpo && !actor.is_dpo(org_id) {
-            return Err(AccessError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let event = access_event(
             actor.id(),
@@ -357,13 +335,13 @@ impl App {
         actor: Actor<'_>,
         user_id: Uuid,
         action: AccountAction,
-    ) -> Result<(), AccessError> {
+    ) -> Result<(), AppError> {
         let store = &self.0.store;
         if !self.may_act_on(actor, user_id).await? {
-            return Err(AccessError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         if action == AccountAction::Disable && user_id == actor.id() {
-            return Err(AccessError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let now = self.now();
         let event = access_event(
@@ -391,7 +369,7 @@ impl App {
     /// (or the operator on the command line): otherwise an administrator could disable the DPO
     /// and have the organisation's "first DPO" confirmed anew. The installation's administrator
     /// is acted on only by itself.
-    async fn may_act_on(&self, actor: Actor<'_>, user_id: Uuid) -> Result<bool, ServiceError> {
+    async fn may_act_on(&self, actor: Actor<'_>, user_id: Uuid) -> Result<bool, AppError> {
         let store = &self.0.store;
         let target = store.principal_by_user(user_id).await?;
         let target_installation_admin = store
@@ -428,7 +406,7 @@ impl App {
         name: &str,
         scope: TokenScope,
         days: i64,
-    ) -> Result<String, AccessError> {
+    ) -> Result<String, AppError> {
         let now = self.now();
         let (token, digest) = breachdesk_crypto::new_api_token();
         let new = NewApiToken {
@@ -455,7 +433,7 @@ impl App {
     pub async fn visible_tokens(
         &self,
         actor: Actor<'_>,
-    ) -> Result<Vec<(ApiTokenInfo, String)>, ServiceError> {
+    ) -> Result<Vec<(ApiTokenInfo, String)>, AppError> {
         let store = &self.0.store;
         let orgs: Vec<Uuid> = store
             .organisations()
@@ -486,10 +464,10 @@ impl App {
     }
 
     /// Revokes a token: its owner, or an administrator who may act on the owner's account.
-    pub async fn revoke_token(&self, actor: Actor<'_>, id: Uuid) -> Result<(), AccessError> {
+    pub async fn revoke_token(&self, actor: Actor<'_>, id: Uuid) -> Result<(), AppError> {
         let visible = self.visible_tokens(actor).await?;
         let Some((token, _)) = visible.iter().find(|(t, _)| t.id == id) else {
-            return Err(AccessError::NotFound);
+            return Err(AppError::NotFound);
         };
         let event = access_event(
             actor.id(),
@@ -585,7 +563,7 @@ impl App {
     ///
     /// # Errors
     /// When the store fails.
-    pub async fn api_principal(&self, token: &str) -> Result<Option<TokenHolder>, ServiceError> {
+    pub async fn api_principal(&self, token: &str) -> Result<Option<TokenHolder>, AppError> {
         let digest = breachdesk_crypto::token_digest(token);
         Ok(self.0.store.principal_by_token(&digest, self.now()).await?)
     }
@@ -642,7 +620,7 @@ impl App {
         email: &str,
         org: &Organisation,
         role: Role,
-    ) -> Result<AccountAdded, AccessError> {
+    ) -> Result<AccountAdded, AppError> {
         let (user_id, setup_token) = self.ensure_account(email).await?;
         let outcome = self.give_role(actor, user_id, email, org, role).await?;
         self.record(AuditEvent {

@@ -7,7 +7,7 @@ use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::FieldErrors;
 use breachdesk_core::intake::{OpenedReport, open_report, open_supplement};
 use breachdesk_core::investigation::{Entry, open_entry, seal_entry};
-use breachdesk_core::ports::{CaseChange, CaseFilter, CaseRecord, Keyring, NewShare, StoreError};
+use breachdesk_core::ports::{CaseChange, CaseFilter, CaseRecord, Keyring, NewShare};
 use breachdesk_core::report::SupplementBody;
 use breachdesk_core::user::{Principal, Role};
 use breachdesk_core::workflow::{self, Action, Standing, TransitionError};
@@ -15,33 +15,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::App;
-use crate::error::AppError as ServiceError;
-
-/// Why a handling step was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum HandlingError {
-    /// The user may see the case but not do this.
-    #[error("not permitted")]
-    Forbidden,
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-    #[error("invalid input")]
-    Invalid(FieldErrors),
-    /// Someone else changed the case since the page was loaded.
-    #[error("the case changed meanwhile")]
-    Stale,
-    #[error(transparent)]
-    Service(#[from] ServiceError),
-}
-
-impl From<StoreError> for HandlingError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict(breachdesk_core::ports::Conflict::CaseStatus) => Self::Stale,
-            e => Self::Service(e.into()),
-        }
-    }
-}
+use crate::error::AppError;
 
 /// A case and how the user stands to it.
 #[derive(Debug, Clone)]
@@ -97,7 +71,7 @@ impl Access {
             .collect()
     }
 
-    fn check_transition(&self, to: CaseStatus, reason: Option<&str>) -> Result<(), HandlingError> {
+    fn check_transition(&self, to: CaseStatus, reason: Option<&str>) -> Result<(), AppError> {
         let mut first_error = None;
         for r in &self.roles {
             match workflow::check_transition(
@@ -118,7 +92,7 @@ impl Access {
                 }
             }
         }
-        Err(first_error.map_or(HandlingError::Forbidden, HandlingError::Transition))
+        Err(first_error.map_or(AppError::Forbidden, AppError::Transition))
     }
 }
 
@@ -143,7 +117,7 @@ impl App {
         &self,
         principal: &Principal,
         id: Uuid,
-    ) -> Result<Option<Access>, ServiceError> {
+    ) -> Result<Option<Access>, AppError> {
         let Some(case) = self.0.store.case_by_id(id).await? else {
             return Ok(None);
         };
@@ -158,7 +132,7 @@ impl App {
         access: &Access,
         actor: Uuid,
         via: &str,
-    ) -> Result<OpenedCase, ServiceError> {
+    ) -> Result<OpenedCase, AppError> {
         let store = &self.0.store;
         let case = &access.case;
         store
@@ -199,14 +173,10 @@ impl App {
         entry: Option<&Entry>,
         action: &'static str,
         detail: String,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         let case = &access.case;
         if let Some(entry) = entry {
-            let key = self
-                .0
-                .keyring
-                .unwrap_case_key(case.id, &case.wrapped_key)
-                .map_err(ServiceError::from)?;
+            let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
             change.entry = Some(seal_entry(&key, entry, Some(actor)));
         }
         change.case_id = case.id;
@@ -232,7 +202,7 @@ impl App {
         actor: Uuid,
         to: CaseStatus,
         reason: Option<&str>,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         access.check_transition(to, reason)?;
         let from = access.case.status;
         let mut change = CaseChange {
@@ -265,9 +235,9 @@ impl App {
         actor: Uuid,
         at: Timestamp,
         reason: Option<&str>,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         if !access.may(Action::SetAwareness) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let mut errors = FieldErrors::new();
         if at > self.now() {
@@ -282,7 +252,7 @@ impl App {
             errors.add("reason", breachdesk_core::errors::FieldError::Required);
         }
         if !errors.is_empty() {
-            return Err(HandlingError::Invalid(errors));
+            return Err(AppError::Invalid(errors));
         }
         let entry = Entry::Awareness {
             at,
@@ -311,9 +281,9 @@ impl App {
         access: &Access,
         actor: Uuid,
         scope: breachdesk_core::scope::Scope,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         if !access.may(Action::EditInvestigation) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let change = CaseChange {
             categories: Some(scope.affected.iter().map(|c| c.id()).collect()),
@@ -332,12 +302,12 @@ impl App {
         access: &Access,
         actor: Uuid,
         entry: &Entry,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         let Entry::AuthorityNotified { at, .. } = entry else {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         };
         if !access.may(Action::RecordNotification) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         // A follow-up of a case already notified keeps its status and first notification time.
         let follow_up = access.case.status == CaseStatus::Notified;
@@ -383,14 +353,14 @@ impl App {
         principal: &Principal,
         target_reference: &str,
         reason: Option<&str>,
-    ) -> Result<CaseRecord, HandlingError> {
+    ) -> Result<CaseRecord, AppError> {
         if !access.may(Action::Merge) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let invalid = |code| {
             let mut e = FieldErrors::new();
             e.add("merge_into", code);
-            HandlingError::Invalid(e)
+            AppError::Invalid(e)
         };
         let reference = target_reference.trim().to_uppercase();
         if reference.is_empty() {
@@ -464,7 +434,7 @@ impl App {
         &self,
         case: &CaseRecord,
         principal: &Principal,
-    ) -> Result<Vec<(String, OpenedReportWith)>, ServiceError> {
+    ) -> Result<Vec<(String, OpenedReportWith)>, AppError> {
         let store = &self.0.store;
         let actor = principal.user_id;
         let mut out = Vec::new();
@@ -516,16 +486,12 @@ impl App {
         content_type: &str,
         description: &str,
         bytes: &[u8],
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         if !access.may(Action::EditInvestigation) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let case = &access.case;
-        let key = self
-            .0
-            .keyring
-            .unwrap_case_key(case.id, &case.wrapped_key)
-            .map_err(ServiceError::from)?;
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let (entry, stored) = breachdesk_core::investigation::seal_attachment(
             &key,
             file_name,
@@ -555,7 +521,7 @@ impl App {
         access: &Access,
         actor: Uuid,
         id: Uuid,
-    ) -> Result<Option<(String, zeroize::Zeroizing<Vec<u8>>)>, ServiceError> {
+    ) -> Result<Option<(String, zeroize::Zeroizing<Vec<u8>>)>, AppError> {
         let case = &access.case;
         // The read is in the audit trail before anything of the case is opened, as in
         // `open_case` (a request for an attachment that turns out not to exist is recorded too).
@@ -601,9 +567,9 @@ impl App {
         actor: Uuid,
         user: Uuid,
         add: bool,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         if !access.may(Action::Assign) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let handler = self
             .0
@@ -624,7 +590,7 @@ impl App {
                 "assignee",
                 breachdesk_core::errors::FieldError::InvalidChoice { allowed: &[] },
             );
-            return Err(HandlingError::Invalid(e));
+            return Err(AppError::Invalid(e));
         }
         let change = CaseChange {
             add_assignee: add.then_some(user),
@@ -644,14 +610,14 @@ impl App {
         actor: Uuid,
         email: Option<&str>,
         end: Option<Uuid>,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         if !access.may(Action::Share) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let invalid = |code| {
             let mut e = FieldErrors::new();
             e.add("share_email", code);
-            HandlingError::Invalid(e)
+            AppError::Invalid(e)
         };
         let change = if let Some(user) = end {
             CaseChange {
@@ -715,17 +681,17 @@ impl App {
         access: &Access,
         actor: Uuid,
         entry: &Entry,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         let Entry::AssessmentDecision {
             notify_authority,
             accepted,
             ..
         } = entry
         else {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         };
         if !access.may(Action::DecideAssessment) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         let change = CaseChange {
             notification_required: Some(*notify_authority),
@@ -752,15 +718,15 @@ impl App {
         access: &Access,
         actor: Uuid,
         entry: &Entry,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         let Entry::NoticeApproved {
             notice, version, ..
         } = entry
         else {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         };
         if !access.may(Action::ApproveNotice) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         self.apply(
             access,
@@ -779,9 +745,9 @@ impl App {
         access: &Access,
         actor: Uuid,
         entry: &Entry,
-    ) -> Result<(), HandlingError> {
+    ) -> Result<(), AppError> {
         if !access.may(Action::EditInvestigation) {
-            return Err(HandlingError::Forbidden);
+            return Err(AppError::Forbidden);
         }
         self.apply(
             access,
@@ -805,7 +771,7 @@ impl App {
         &self,
         principal: &Principal,
         page: breachdesk_core::ports::Page,
-    ) -> Result<Vec<breachdesk_core::case::CaseSummary>, ServiceError> {
+    ) -> Result<Vec<breachdesk_core::case::CaseSummary>, AppError> {
         Ok(self
             .0
             .store

@@ -31,6 +31,7 @@ use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 use crate::App;
+use crate::error::{AppError, Refusal};
 
 /// Recipients read, rendered and queued per round.
 const PAGE: u32 = 2000;
@@ -38,36 +39,6 @@ const PAGE: u32 = 2000;
 const MAX_ATTEMPTS: u32 = 8;
 /// How long a delivery run's lease lasts without renewal.
 const LEASE: std::time::Duration = std::time::Duration::from_secs(15);
-
-/// Why letters could not be queued or sent.
-#[derive(Debug, thiserror::Error)]
-pub enum LetterError {
-    #[error("no approved version of the letter to the data subjects")]
-    NotApproved,
-    #[error("no [smtp] in the configuration: letters cannot be sent")]
-    NoSmtp,
-    #[error("another delivery run holds this case (until its lease runs out)")]
-    Busy,
-    #[error("letters have already been queued: recipients can be added but not replaced")]
-    AlreadyQueued,
-    #[error("storage: {0}")]
-    Store(StoreError),
-    #[error("stored data could not be opened")]
-    Crypto(#[from] breachdesk_core::ports::CryptoError),
-    #[error("rendering the letters failed")]
-    Render,
-}
-
-impl From<StoreError> for LetterError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict(breachdesk_core::ports::Conflict::LettersAlreadyQueued) => {
-                Self::AlreadyQueued
-            }
-            e => Self::Store(e),
-        }
-    }
-}
 
 /// Group commit of delivery marks: a worker waits until its own mark is written before it sends
 /// the next message (so at most one sent-but-unmarked message per connection), and whichever
@@ -115,6 +86,8 @@ impl Marks {
 /// What a batch of returned mail said about a case's letters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BounceReport {
+    /// Messages read (every message of every file).
+    pub messages: u64,
     /// Letters now marked failed.
     pub failed: u64,
     /// Reports that delivery is still being tried.
@@ -182,10 +155,7 @@ fn outbox_aad(id: Uuid) -> Aad {
 }
 
 /// Opens a queued message: the envelope recipient and the message bytes.
-fn open_message<C: CaseCipher>(
-    key: &C,
-    m: &OutboxMessage,
-) -> Result<(String, Vec<u8>), LetterError> {
+fn open_message<C: CaseCipher>(key: &C, m: &OutboxMessage) -> Result<(String, Vec<u8>), AppError> {
     let plain = key.open(&outbox_aad(m.id), &m.body)?;
     let split = plain
         .iter()
@@ -229,19 +199,19 @@ impl RenderJob {
     fn render(
         &self,
         page: &[breachdesk_core::ports::RecipientRecord],
-    ) -> Result<Vec<NewOutboxMessage>, LetterError> {
+    ) -> Result<Vec<NewOutboxMessage>, AppError> {
         let key = self.keyring.unwrap_case_key(self.case_id, &self.wrapped)?;
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let chunk = page.len().div_ceil(cores).max(1);
         let key = &key;
-        let parts: Vec<Result<Vec<NewOutboxMessage>, LetterError>> = std::thread::scope(|s| {
+        let parts: Vec<Result<Vec<NewOutboxMessage>, AppError>> = std::thread::scope(|s| {
             let handles: Vec<_> = page
                 .chunks(chunk)
                 .map(|part| s.spawn(move || self.render_part(key, part)))
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or(Err(LetterError::Render)))
+                .map(|h| h.join().unwrap_or(Err(AppError::Render)))
                 .collect()
         });
         let mut out = Vec::with_capacity(page.len());
@@ -255,7 +225,7 @@ impl RenderJob {
         &self,
         key: &C,
         part: &[breachdesk_core::ports::RecipientRecord],
-    ) -> Result<Vec<NewOutboxMessage>, LetterError> {
+    ) -> Result<Vec<NewOutboxMessage>, AppError> {
         let mut messages = Vec::with_capacity(part.len());
         for r in part.iter().filter(|r| r.email) {
             let plain = key.open(&recipient_aad(r.id), &r.body)?;
@@ -291,15 +261,16 @@ impl RenderJob {
 }
 
 impl App {
-    fn courier(&self) -> Result<&Arc<Courier>, LetterError> {
-        self.0.mail.courier.as_ref().ok_or(LetterError::NoSmtp)
+    fn courier(&self) -> Result<&Arc<Courier>, AppError> {
+        self.0
+            .mail
+            .courier
+            .as_ref()
+            .ok_or(AppError::Refused(Refusal::NoSmtp))
     }
 
     /// The approved letter version to send: the newest one the DPO approved as it stands.
-    async fn approved_letter(
-        &self,
-        case: &CaseRecord,
-    ) -> Result<(u32, LetterTemplate), LetterError> {
+    async fn approved_letter(&self, case: &CaseRecord) -> Result<(u32, LetterTemplate), AppError> {
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let mut entries: Vec<(_, Entry)> = Vec::new();
         for e in self.0.store.case_entries(case.id).await? {
@@ -311,8 +282,9 @@ impl App {
             .iter()
             .rev()
             .find(|v| v.approved.is_some())
-            .ok_or(LetterError::NotApproved)?;
-        let t = serde_json::from_value(v.content.clone()).map_err(|_| LetterError::NotApproved)?;
+            .ok_or(AppError::Refused(Refusal::LettersNotApproved))?;
+        let t = serde_json::from_value(v.content.clone())
+            .map_err(|_| AppError::Refused(Refusal::LettersNotApproved))?;
         Ok((v.number, t))
     }
 
@@ -324,7 +296,7 @@ impl App {
         actor: Option<Uuid>,
         imported: &Imported,
         replace: bool,
-    ) -> Result<(), LetterError> {
+    ) -> Result<(), AppError> {
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let rows: Vec<NewRecipient> = imported
             .recipients
@@ -364,7 +336,7 @@ impl App {
         &self,
         case: &CaseRecord,
         limit: Option<usize>,
-    ) -> Result<Vec<Recipient>, LetterError> {
+    ) -> Result<Vec<Recipient>, AppError> {
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let mut out = Vec::new();
         let mut after = 0;
@@ -393,7 +365,7 @@ impl App {
         &self,
         case: &CaseRecord,
         actor: Option<Uuid>,
-    ) -> Result<u64, LetterError> {
+    ) -> Result<u64, AppError> {
         let (version, template) = self.approved_letter(case).await?;
         let courier = self.courier()?;
         let org = self
@@ -421,9 +393,8 @@ impl App {
         let mut after = store.queued_up_to(case.id).await?;
         let mut queued = 0;
         // A pipeline: the next page renders on the blocking pool while this one is inserted.
-        let mut pending: Option<
-            tokio::task::JoinHandle<Result<Vec<NewOutboxMessage>, LetterError>>,
-        > = None;
+        let mut pending: Option<tokio::task::JoinHandle<Result<Vec<NewOutboxMessage>, AppError>>> =
+            None;
         loop {
             let page = store.recipients(case.id, after, PAGE).await?;
             let next = if let Some(last) = page.last() {
@@ -434,7 +405,7 @@ impl App {
                 None
             };
             if let Some(done) = pending.take() {
-                let messages = done.await.map_err(|_| LetterError::Render)??;
+                let messages = done.await.map_err(|_| AppError::Render)??;
                 queued += store
                     .queue_messages(case.id, version, &messages, now)
                     .await?;
@@ -468,7 +439,7 @@ impl App {
         actor: Option<Uuid>,
         options: DeliveryOptions,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<DeliveryReport, LetterError> {
+    ) -> Result<DeliveryReport, AppError> {
         let courier = self.courier()?;
         let store = &self.0.store;
         let holder = Uuid::new_v4();
@@ -476,7 +447,7 @@ impl App {
         let give_up = tokio::time::Instant::now() + LEASE + std::time::Duration::from_secs(2);
         while !store.lease_outbox(case.id, holder, LEASE).await? {
             if !options.wait_for_lease || tokio::time::Instant::now() > give_up {
-                return Err(LetterError::Busy);
+                return Err(AppError::Refused(Refusal::DeliveryBusy));
             }
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
@@ -518,7 +489,7 @@ impl App {
         courier: &Courier,
         options: DeliveryOptions,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<DeliveryReport, LetterError> {
+    ) -> Result<DeliveryReport, AppError> {
         let store = &self.0.store;
         // We hold the lease: whatever is still "sending" was left by a run that died.
         let in_doubt = store.recover_messages(case.id).await?;
@@ -560,7 +531,7 @@ impl App {
                     let now = self.now();
                     if now.duration_since(*renewed) > SignedDuration::from_secs(3) {
                         if !store.lease_outbox(case.id, holder, LEASE).await? {
-                            return Err(LetterError::Busy);
+                            return Err(AppError::Refused(Refusal::DeliveryBusy));
                         }
                         *renewed = now;
                     }
@@ -575,7 +546,7 @@ impl App {
                     if lease_gone.load(std::sync::atomic::Ordering::SeqCst) {
                         // Left claimed: the run that takes over sends it, with the same
                         // Message-ID.
-                        return Err(LetterError::Busy);
+                        return Err(AppError::Refused(Refusal::DeliveryBusy));
                     }
                     let (to, bytes) = open_message(&key, &m)?;
                     if let Some(l) = &limiter {
@@ -615,7 +586,7 @@ impl App {
             if let Some(c) = conn {
                 c.quit().await;
             }
-            Ok::<_, LetterError>(report)
+            Ok::<_, AppError>(report)
         };
         let workers = futures::future::join_all((0..options.connections.max(1)).map(|_| worker()));
         let runs = tokio::select! {
@@ -638,7 +609,7 @@ impl App {
     /// The scheduler's round: delivers the due messages of every case (retries after a
     /// temporary refusal, and what a crashed run left), one case after another. A case another
     /// run holds is skipped.
-    pub async fn deliver_due_letters(&self) -> Result<DeliveryReport, LetterError> {
+    pub async fn deliver_due_letters(&self) -> Result<DeliveryReport, AppError> {
         let mut total = DeliveryReport::default();
         if self.0.mail.courier.is_none() {
             return Ok(total);
@@ -659,7 +630,7 @@ impl App {
                     total.in_doubt += r.in_doubt;
                 }
                 // Another run (another server) has it.
-                Err(LetterError::Busy) => {}
+                Err(AppError::Refused(Refusal::DeliveryBusy)) => {}
                 // One case's trouble does not stop the others' letters; it is tried again
                 // next round.
                 Err(e) => {
@@ -680,10 +651,7 @@ impl App {
     ///
     /// # Errors
     /// When the store fails.
-    pub async fn failed_letters(
-        &self,
-        case: &CaseRecord,
-    ) -> Result<Vec<FailedMessage>, LetterError> {
+    pub async fn failed_letters(&self, case: &CaseRecord) -> Result<Vec<FailedMessage>, AppError> {
         Ok(self.0.store.failed_messages(case.id).await?)
     }
 
@@ -691,7 +659,7 @@ impl App {
     pub async fn letter_progress(
         &self,
         case: &CaseRecord,
-    ) -> Result<(OutboxCounts, RecipientCounts), LetterError> {
+    ) -> Result<(OutboxCounts, RecipientCounts), AppError> {
         Ok((
             self.0.store.outbox_counts(case.id).await?,
             self.0.store.recipient_counts(case.id).await?,
@@ -700,16 +668,18 @@ impl App {
 
     /// Reads returned mail (delivery status notifications arriving after a server accepted a
     /// letter) and marks the case's letters they report as failed, with the status code.
-    /// Reports about other cases' messages and other mail are counted, never changed.
+    /// Reports about other cases' messages and other mail are counted, never changed. Each file
+    /// is one message (`.eml`) or a mailbox of them (mbox).
     pub async fn record_bounces(
         &self,
         case: &CaseRecord,
         actor: Option<Uuid>,
-        messages: &[&[u8]],
-    ) -> Result<BounceReport, LetterError> {
+        files: &[&[u8]],
+    ) -> Result<BounceReport, AppError> {
         let mut report = BounceReport::default();
         let mut failed = Vec::new();
-        for raw in messages {
+        for raw in files.iter().flat_map(|f| breachdesk_mbox::messages(f)) {
+            report.messages += 1;
             match bounce::read(raw) {
                 bounce::Report::Failed { message, status } => failed.push(Bounce {
                     message_id: message,
@@ -752,7 +722,7 @@ impl App {
         &self,
         case: &CaseRecord,
         actor: Option<Uuid>,
-    ) -> Result<u64, LetterError> {
+    ) -> Result<u64, AppError> {
         let n = self
             .0
             .store

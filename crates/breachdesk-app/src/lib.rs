@@ -31,7 +31,7 @@ pub mod sessions;
 pub mod sign_in;
 pub mod views;
 
-pub use error::AppError;
+pub use error::{AppError, Refusal};
 pub use rate::RateLimit;
 
 use std::sync::Arc;

@@ -22,6 +22,8 @@ use jiff::Timestamp;
 use rand::RngCore;
 use uuid::Uuid;
 
+use crate::error::{AppError, Refusal};
+
 /// What [`Operator::verify_audit`] found.
 #[derive(Debug)]
 pub struct AuditCheck {
@@ -29,33 +31,6 @@ pub struct AuditCheck {
     /// The last entry's sequence number and hash (`None`: the trail is empty).
     pub head: Option<(i64, [u8; 32])>,
     pub problems: Vec<AuditProblem>,
-}
-
-/// Why an operator's command did nothing.
-#[derive(Debug, thiserror::Error)]
-pub enum OperatorError {
-    #[error("no organisation with slug {0}")]
-    NoOrganisation(String),
-    #[error("no account with e-mail {0}")]
-    NoAccount(String),
-    #[error("no active user with e-mail {0}")]
-    NoActiveAccount(String),
-    #[error("{email} has no role {role} in {org}")]
-    NoSuchRole {
-        email: String,
-        role: Role,
-        org: String,
-    },
-    #[error("no valid token with id {0}")]
-    NoToken(Uuid),
-    #[error("--expires-days must be from 0 (never) to 3650")]
-    BadExpiry,
-    #[error("--name must be one line of 1 to 100 characters")]
-    BadTokenName,
-    #[error("storage: {0}")]
-    Store(#[from] StoreError),
-    #[error("background task failed")]
-    Task(#[from] tokio::task::JoinError),
 }
 
 /// The account with this address, made if there is none with `password_hash`; `true` when it
@@ -140,21 +115,21 @@ impl Operator {
         self.clock.now()
     }
 
-    async fn org(&self, slug: &str) -> Result<Organisation, OperatorError> {
+    async fn org(&self, slug: &str) -> Result<Organisation, AppError> {
         self.store
             .org_by_slug(slug)
             .await?
-            .ok_or_else(|| OperatorError::NoOrganisation(slug.to_owned()))
+            .ok_or_else(|| Refusal::NoOrganisation(slug.to_owned()).into())
     }
 
     /// The id of an account by its address, disabled ones included.
-    async fn account(&self, email: &str) -> Result<Uuid, OperatorError> {
+    async fn account(&self, email: &str) -> Result<Uuid, AppError> {
         let email = email.trim().to_lowercase();
         Ok(self
             .store
             .user_auth_by_email(&email)
             .await?
-            .ok_or(OperatorError::NoAccount(email))?
+            .ok_or(Refusal::NoAccount(email))?
             .id)
     }
 
@@ -182,7 +157,7 @@ impl Operator {
         org_slug: &str,
         email: &str,
         role: Role,
-    ) -> Result<(ConsoleAccount, Organisation), OperatorError> {
+    ) -> Result<(ConsoleAccount, Organisation), AppError> {
         let org = self.org(org_slug).await?;
         let mut bytes = [0u8; 18];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -220,7 +195,7 @@ impl Operator {
     ///
     /// # Errors
     /// When there is no such account or the store fails.
-    pub async fn set_disabled(&self, email: &str, disabled: bool) -> Result<(), OperatorError> {
+    pub async fn set_disabled(&self, email: &str, disabled: bool) -> Result<(), AppError> {
         let id = self.account(email).await?;
         let action = if disabled {
             "admin.account_disable"
@@ -243,7 +218,7 @@ impl Operator {
         org_slug: &str,
         email: &str,
         role: Role,
-    ) -> Result<Organisation, OperatorError> {
+    ) -> Result<Organisation, AppError> {
         let org = self.org(org_slug).await?;
         let id = self.account(email).await?;
         let e = event(
@@ -265,11 +240,12 @@ impl Operator {
             .await
         {
             Ok(()) => Ok(org),
-            Err(StoreError::NotFound) => Err(OperatorError::NoSuchRole {
+            Err(StoreError::NotFound) => Err(Refusal::NoSuchRole {
                 email: email.to_owned(),
                 role,
                 org: org.slug.as_str().to_owned(),
-            }),
+            }
+            .into()),
             Err(e) => Err(e.into()),
         }
     }
@@ -278,7 +254,7 @@ impl Operator {
     ///
     /// # Errors
     /// When there is no such account or the store fails.
-    pub async fn reset_second_factor(&self, email: &str) -> Result<(), OperatorError> {
+    pub async fn reset_second_factor(&self, email: &str) -> Result<(), AppError> {
         let id = self.account(email).await?;
         let e = event(None, "admin.second_factor_reset", &format!("user={id}"));
         self.store.reset_second_factor(id, &e, self.now()).await?;
@@ -289,7 +265,7 @@ impl Operator {
     ///
     /// # Errors
     /// When there is no such account or the store fails.
-    pub async fn end_sessions(&self, email: &str) -> Result<u64, OperatorError> {
+    pub async fn end_sessions(&self, email: &str) -> Result<u64, AppError> {
         let id = self.account(email).await?;
         let e = event(None, "admin.sessions_end", &format!("user={id}"));
         Ok(self.store.end_sessions_of(id, &e, self.now()).await?)
@@ -306,22 +282,22 @@ impl Operator {
         name: &str,
         scope: TokenScope,
         expires_days: i64,
-    ) -> Result<String, OperatorError> {
+    ) -> Result<String, AppError> {
         if !(0..=3650).contains(&expires_days) {
-            return Err(OperatorError::BadExpiry);
+            return Err(Refusal::BadExpiry.into());
         }
         if name.trim().is_empty()
             || name.chars().count() > 100
             || name.chars().any(char::is_control)
         {
-            return Err(OperatorError::BadTokenName);
+            return Err(Refusal::BadTokenName.into());
         }
         let email = email.trim().to_lowercase();
         let user = self
             .store
             .user_id_by_email(&email)
             .await?
-            .ok_or(OperatorError::NoActiveAccount(email))?;
+            .ok_or(Refusal::NoActiveAccount(email))?;
         let now = self.now();
         let (token, digest) = breachdesk_crypto::new_api_token();
         let new = NewApiToken {
@@ -351,7 +327,7 @@ impl Operator {
     ///
     /// # Errors
     /// When there is no such account or the store fails.
-    pub async fn tokens(&self, email: &str) -> Result<Vec<ListedToken>, OperatorError> {
+    pub async fn tokens(&self, email: &str) -> Result<Vec<ListedToken>, AppError> {
         let id = self.account(email).await?;
         let now = self.now();
         Ok(self
@@ -376,11 +352,11 @@ impl Operator {
     ///
     /// # Errors
     /// When there is no valid token with this id or the store fails.
-    pub async fn revoke_token(&self, id: Uuid) -> Result<(), OperatorError> {
+    pub async fn revoke_token(&self, id: Uuid) -> Result<(), AppError> {
         let e = event(None, "token.revoke", &format!("token={id}"));
         match self.store.revoke_token(id, &e, self.now()).await {
             Ok(()) => Ok(()),
-            Err(StoreError::NotFound) => Err(OperatorError::NoToken(id)),
+            Err(StoreError::NotFound) => Err(Refusal::NoToken(id).into()),
             Err(e) => Err(e.into()),
         }
     }
@@ -390,7 +366,7 @@ impl Operator {
     ///
     /// # Errors
     /// When the store fails.
-    pub async fn find_case(&self, wanted: &str) -> Result<Option<CaseRecord>, OperatorError> {
+    pub async fn find_case(&self, wanted: &str) -> Result<Option<CaseRecord>, AppError> {
         if let Ok(id) = Uuid::parse_str(wanted)
             && let Some(c) = self.store.case_by_id(id).await?
         {
@@ -409,7 +385,7 @@ impl Operator {
     ///
     /// # Errors
     /// When the store fails.
-    pub async fn verify_audit(&self) -> Result<AuditCheck, OperatorError> {
+    pub async fn verify_audit(&self) -> Result<AuditCheck, AppError> {
         let trail = self.store.audit_trail(None).await?;
         Ok(AuditCheck {
             entries: trail.len(),

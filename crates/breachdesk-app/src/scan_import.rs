@@ -6,19 +6,12 @@
 
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::investigation::{Entry, current_scope, open_entry, seal_entry};
-use breachdesk_core::ports::{CaseChange, CaseRecord, CryptoError, Keyring, StoreError};
+use breachdesk_core::ports::{CaseChange, CaseRecord, Keyring};
 use breachdesk_core::scope::{ScanFindings, Scope, with_scan};
 use uuid::Uuid;
 
 use crate::App;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportScanError {
-    #[error("storage: {0}")]
-    Store(#[from] StoreError),
-    #[error("stored data could not be opened")]
-    Crypto(#[from] CryptoError),
-}
+use crate::error::AppError;
 
 impl App {
     /// Saves the case's scope with the scan's findings merged in ([`with_scan`]) and returns it.
@@ -27,7 +20,7 @@ impl App {
         case: &CaseRecord,
         actor: Option<Uuid>,
         found: &ScanFindings,
-    ) -> Result<Scope, ImportScanError> {
+    ) -> Result<Scope, AppError> {
         let store = &self.0.store;
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let mut entries = Vec::new();

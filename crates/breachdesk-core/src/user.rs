@@ -12,16 +12,22 @@ pub enum Role {
     SecurityManager,
     PrivacyTeam,
     SecurityTeam,
+    /// The organisation's delegate for the letters to data subjects (its communications
+    /// officer): reads the organisation's cases, imports the letters' recipients and sends the
+    /// letters the DPO approved; changes nothing else (issue 17: recipients and sending are the
+    /// DPO's or an explicitly delegated role's, never an external handler's).
+    Communications,
     Auditor,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Dpo,
         Role::SecurityManager,
         Role::PrivacyTeam,
         Role::SecurityTeam,
+        Role::Communications,
         Role::Auditor,
         Role::Admin,
     ];
@@ -33,6 +39,7 @@ impl Role {
             Self::SecurityManager => "security_manager",
             Self::PrivacyTeam => "privacy_team",
             Self::SecurityTeam => "security_team",
+            Self::Communications => "communications",
             Self::Auditor => "auditor",
             Self::Admin => "admin",
         }
@@ -54,7 +61,7 @@ impl fmt::Display for Role {
 
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "unknown role {0:?}; expected one of dpo, security_manager, privacy_team, security_team, auditor, admin"
+    "unknown role {0:?}; expected one of dpo, security_manager, privacy_team, security_team, communications, auditor, admin"
 )]
 pub struct UnknownRole(String);
 

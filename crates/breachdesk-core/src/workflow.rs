@@ -30,8 +30,9 @@ pub enum Action {
     /// Approve a notice (authority, letters, public) for sending or publishing: the DPO only.
     ApproveNotice,
     /// Import the recipients of the letters to data subjects and send the approved letters:
-    /// the DPO only, never a shared external handler (issue 17: a recipient list decides who
-    /// receives mail signed by the organisation).
+    /// the DPO and the organisation's delegate for them (`Role::Communications`), never a
+    /// shared external handler (issue 17: a recipient list decides who receives mail signed by
+    /// the organisation).
     SendLetters,
     /// Read the audit trail of the whole organisation.
     ReadAuditTrail,
@@ -53,6 +54,8 @@ pub enum Standing {
 ///   the letters' recipients and their sending;
 /// - security manager: as the DPO, except sharing a case outside the organisation;
 /// - privacy and security team members: investigate (read, record, assign, merge, triage);
+/// - communications: the delegate for the letters: reads cases, imports the letters'
+///   recipients and sends what the DPO approved, changes nothing else;
 /// - auditor: reads cases and the audit trail, changes nothing;
 /// - administrator: accounts and settings, no case content;
 /// - a named handler of a joint controller: reads the shared case and adds to its record.
@@ -72,6 +75,7 @@ pub fn may(standing: Standing, action: Action) -> bool {
             Role::PrivacyTeam | Role::SecurityTeam => {
                 matches!(action, ReadCase | EditInvestigation | Assign | Merge)
             }
+            Role::Communications => matches!(action, ReadCase | SendLetters),
             Role::Auditor => matches!(action, ReadCase | ReadAuditTrail),
             Role::Admin => action == Administer,
         },
@@ -332,14 +336,19 @@ mod tests {
         assert!(may(Standing::Member(Role::SecurityManager), SetAwareness));
         assert!(may(Standing::Member(Role::Dpo), Share));
         assert!(!may(Standing::Member(Role::Dpo), Administer));
-        // Issue 17: recipients and sending are the DPO's alone.
+        // Issue 17: recipients and sending are the DPO's and the delegate's alone, and the
+        // delegate does nothing else but read.
         for role in Role::ALL {
             assert_eq!(
                 may(Standing::Member(role), SendLetters),
-                role == Role::Dpo,
+                matches!(role, Role::Dpo | Role::Communications),
                 "{role}"
             );
         }
+        assert_eq!(
+            allowed(Standing::Member(Role::Communications)),
+            vec![ReadCase, SendLetters]
+        );
         assert!(!may(Standing::SharedWith, SendLetters));
     }
 }

@@ -7,9 +7,9 @@ use std::io::{BufRead, Read};
 
 use breachdesk_core::report::Language;
 use lettre::Address;
-use serde::Deserialize;
 
 use crate::letter::{ELEMENTS, Recipient, is_hostile};
+use breachdesk_pii::SubjectLine;
 
 /// At most this many problems are reported (the rest are counted).
 const MAX_PROBLEMS: usize = 20;
@@ -304,15 +304,6 @@ pub fn from_csv(input: impl Read) -> Result<Imported, Refused> {
         });
     }
     c.finish()
-}
-
-#[derive(Deserialize)]
-struct SubjectLine {
-    #[serde(default)]
-    identifiers: HashMap<String, Vec<String>>,
-    categories: Vec<String>,
-    #[serde(default)]
-    language_hint: Option<String>,
 }
 
 /// The leak scanner's subject list (`--subjects FILE`, written with `--reveal`): one JSON line

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::{is_valid_iban, is_valid_payment_card, parse_hetu};
+use crate::{Category, is_valid_iban, is_valid_payment_card, parse_hetu};
 
 /// Which kind of protected identifier was found. The ids match the scanner's category ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,14 +18,20 @@ pub enum IdentifierKind {
 }
 
 impl IdentifierKind {
+    /// The category of personal data this identifier is.
+    #[must_use]
+    pub const fn category(self) -> Category {
+        match self {
+            Self::NationalId => Category::NationalId,
+            Self::PaymentCard => Category::PaymentCard,
+            Self::Iban => Category::Iban,
+        }
+    }
+
     /// The stable category id of DESIGN.md.
     #[must_use]
     pub const fn id(self) -> &'static str {
-        match self {
-            Self::NationalId => "national_id",
-            Self::PaymentCard => "payment_card",
-            Self::Iban => "iban",
-        }
+        self.category().id()
     }
 }
 

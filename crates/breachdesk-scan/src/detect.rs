@@ -11,75 +11,7 @@ use regex_automata::{Input, meta};
 
 use crate::rules;
 
-/// A category id of DESIGN.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Category {
-    PersonName,
-    PostalAddress,
-    NationalId,
-    PaymentCard,
-    Iban,
-    Email,
-    Phone,
-    IpAddress,
-    CustomerNumber,
-    DateOfBirth,
-    Credential,
-    Health,
-    Photo,
-}
-
-impl Category {
-    /// Every category, in the order of the enum (`ALL[c as usize] == c`).
-    pub const ALL: [Self; 13] = [
-        Self::PersonName,
-        Self::PostalAddress,
-        Self::NationalId,
-        Self::PaymentCard,
-        Self::Iban,
-        Self::Email,
-        Self::Phone,
-        Self::IpAddress,
-        Self::CustomerNumber,
-        Self::DateOfBirth,
-        Self::Credential,
-        Self::Health,
-        Self::Photo,
-    ];
-
-    #[must_use]
-    pub const fn id(self) -> &'static str {
-        match self {
-            Self::PersonName => "person_name",
-            Self::PostalAddress => "postal_address",
-            Self::NationalId => "national_id",
-            Self::PaymentCard => "payment_card",
-            Self::Iban => "iban",
-            Self::Email => "email",
-            Self::Phone => "phone",
-            Self::IpAddress => "ip_address",
-            Self::CustomerNumber => "customer_number",
-            Self::DateOfBirth => "date_of_birth",
-            Self::Credential => "credential",
-            Self::Health => "health",
-            Self::Photo => "photo",
-        }
-    }
-
-    /// Identifiers strong enough to say two records are about the same person.
-    #[must_use]
-    pub const fn is_strong(self) -> bool {
-        matches!(
-            self,
-            Self::NationalId
-                | Self::PaymentCard
-                | Self::Iban
-                | Self::Email
-                | Self::Phone
-                | Self::CustomerNumber
-        )
-    }
-}
+pub use breachdesk_pii::Category;
 
 /// One validated occurrence: its category and its value in a normal form (for counting distinct
 /// values and linking), never logged.

@@ -40,7 +40,7 @@ pub fn json(text: &str) -> Option<usize> {
 /// Mail splitting and parsing: messages and their records.
 #[must_use]
 pub fn mail(bytes: &[u8]) -> usize {
-    crate::mail::split_mbox(bytes)
+    breachdesk_mbox::messages(bytes)
         .into_iter()
         .filter_map(crate::mail::parse)
         .map(|m| m.records.len() + m.attachments.len())

@@ -178,20 +178,9 @@ pub struct FindingLine {
     pub subject: Option<u64>,
 }
 
-/// One data subject, as written to `--subjects`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SubjectLine {
-    pub subject: u64,
-    /// Identifiers by category (masked unless revealed).
-    pub identifiers: BTreeMap<&'static str, Vec<String>>,
-    /// Every category of this person's data found.
-    pub categories: Vec<&'static str>,
-    /// `fi`, `sv` or `en` when the person's records suggest one (a Finnish or Swedish phone or
-    /// e-mail domain), else absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub language_hint: Option<&'static str>,
-    pub files: Vec<String>,
-}
+/// One data subject, as written to `--subjects` (the format is `breachdesk-pii`'s, shared with
+/// its readers).
+pub type SubjectLine = breachdesk_pii::SubjectLine<&'static str>;
 
 /// The whole result.
 #[derive(Debug, Clone, Serialize)]
@@ -540,7 +529,7 @@ fn scan_mail(bytes: &[u8], cx: &Cx<'_>, depth: usize) -> Parts {
     let mut doc = Doc::built();
     // Per message: how many records it has, and its attachments' parts.
     let mut messages: Vec<(usize, Vec<(String, FileResult)>)> = Vec::new();
-    for message in mail::split_mbox(bytes) {
+    for message in breachdesk_mbox::messages(bytes) {
         let Some(m) = mail::parse(message) else {
             continue;
         };

@@ -13,37 +13,6 @@ pub struct Message {
     pub attachments: Vec<(String, Vec<u8>)>,
 }
 
-/// Splits an mbox into its messages (lines starting with `From ` separate them).
-#[must_use]
-pub fn split_mbox(bytes: &[u8]) -> Vec<&[u8]> {
-    let mut starts = Vec::new();
-    if bytes.starts_with(b"From ") {
-        starts.push(0);
-    }
-    let mut i = 0;
-    while let Some(pos) = bytes[i..].windows(6).position(|w| w == b"\nFrom ") {
-        starts.push(i + pos + 1);
-        i += pos + 1;
-    }
-    if starts.is_empty() {
-        return vec![bytes];
-    }
-    starts
-        .iter()
-        .enumerate()
-        .map(|(n, &s)| {
-            let end = starts.get(n + 1).copied().unwrap_or(bytes.len());
-            // Skip the "From " envelope line itself.
-            let body = &bytes[s..end];
-            let first_line = body
-                .iter()
-                .position(|b| *b == b'\n')
-                .map_or(body.len(), |p| p + 1);
-            &body[first_line..]
-        })
-        .collect()
-}
-
 fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
@@ -185,7 +154,7 @@ ZW1haWwKYW5uYUBleGFtcGxlLmZpCg==\r\n\
     #[test]
     fn an_mbox_splits_into_messages() {
         let mbox = b"From a@x Mon Jan 1 00:00:00 2026\nFrom: a@example.fi\n\none\n\nFrom b@x Mon Jan 1 00:00:00 2026\nFrom: b@example.fi\n\ntwo\n";
-        let parts = split_mbox(mbox);
+        let parts = breachdesk_mbox::messages(mbox);
         assert_eq!(parts.len(), 2);
         assert!(parse(parts[1]).unwrap().records[0].contains("b@example.fi"));
     }

@@ -12,6 +12,7 @@ pub mod api;
 mod client;
 mod desk;
 pub mod i18n;
+mod page;
 mod pages;
 mod server;
 mod service;

@@ -9,15 +9,9 @@ use anyhow::{Context, bail};
 use breachdesk_core::assessment::DataCategory;
 use breachdesk_core::ports::Store;
 use breachdesk_core::scope::ScanFindings;
-use serde::Deserialize;
+use breachdesk_pii::SubjectLine;
 
 use crate::cli::CaseCommand;
-
-/// The part of a `--subjects` line this reads: the categories of one person's data.
-#[derive(Deserialize)]
-struct SubjectLine {
-    categories: Vec<String>,
-}
 
 /// Reads the scanner's subject list: one JSON line per data subject. Every bad line is named
 /// (never with its content, which may hold identifiers); a file with any is refused whole.

@@ -378,7 +378,7 @@ pub enum UserCommand {
         org: String,
         #[arg(long)]
         email: String,
-        /// dpo | `security_manager` | `privacy_team` | `security_team` | auditor | admin
+        /// dpo | `security_manager` | `privacy_team` | `security_team` | communications | auditor | admin
         #[arg(long)]
         role: String,
     },

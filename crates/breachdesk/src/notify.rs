@@ -138,20 +138,12 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
                     std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
                 );
             }
-            let messages: Vec<&[u8]> = contents
-                .iter()
-                .flat_map(|c| breachdesk_scan::mail::split_mbox(c))
-                .collect();
+            let files: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
             let (state, _) = crate::commands::app(&keys, data_dir, store)?;
-            let r = state.record_bounces(&case, None, &messages).await?;
+            let r = state.record_bounces(&case, None, &files).await?;
             say(&format!(
                 "{} messages read: {} letters marked failed, {} delayed (still being tried), {} delivered, {} reports about other messages, {} not delivery reports",
-                messages.len(),
-                r.failed,
-                r.delayed,
-                r.delivered,
-                r.not_ours,
-                r.not_reports
+                r.messages, r.failed, r.delayed, r.delivered, r.not_ours, r.not_reports
             ));
             Ok(())
         }

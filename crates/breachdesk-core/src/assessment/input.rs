@@ -148,24 +148,9 @@ impl DataCategory {
         ]
     };
 
-    /// The ids of the categories the leak scanner finds (`breachdesk-scan`'s `Category`, whose
-    /// ids the binary's tests check against these) and a letter's data elements
-    /// (`breachdesk-notify`): one list, each id a category of this enum (checked below).
-    pub const SCANNED_IDS: [&'static str; 13] = [
-        "person_name",
-        "postal_address",
-        "national_id",
-        "payment_card",
-        "iban",
-        "email",
-        "phone",
-        "ip_address",
-        "customer_number",
-        "date_of_birth",
-        "credential",
-        "health",
-        "photo",
-    ];
+    /// The ids of the categories the leak scanner finds and a letter's data elements: defined
+    /// once, as `breachdesk_pii::Category`; each is a category of this enum (checked below).
+    pub const SCANNED_IDS: [&'static str; 13] = breachdesk_pii::Category::IDS;
 
     /// The id used in JSON and messages.
     #[must_use]

@@ -310,6 +310,7 @@ role-dpo = data protection officer
 role-security_manager = security manager
 role-privacy_team = privacy team
 role-security_team = security team
+role-communications = communications (sends the approved letters)
 role-auditor = auditor (reads only)
 role-admin = administrator (no case content)
 desk-assessment-title = Assessment (Art. 33 and 34)

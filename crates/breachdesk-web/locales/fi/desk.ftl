@@ -310,6 +310,7 @@ role-dpo = tietosuojavastaava
 role-security_manager = tietoturvapäällikkö
 role-privacy_team = tietosuojatiimi
 role-security_team = tietoturvatiimi
+role-communications = viestintä (lähettää hyväksytyt kirjeet)
 role-auditor = tarkastaja (vain luku)
 role-admin = ylläpitäjä (ei tapausten sisältöä)
 desk-assessment-title = Arviointi (33 ja 34 artikla)

@@ -310,6 +310,7 @@ role-dpo = dataskyddsombud
 role-security_manager = säkerhetschef
 role-privacy_team = dataskyddsteam
 role-security_team = säkerhetsteam
+role-communications = kommunikation (skickar de godkända breven)
 role-auditor = granskare (endast läsning)
 role-admin = administratör (inget ärendeinnehåll)
 desk-assessment-title = Bedömning (artiklarna 33 och 34)

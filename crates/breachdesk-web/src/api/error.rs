@@ -118,9 +118,15 @@ impl From<ServiceError> for ApiError {
             e @ (ServiceError::Store(_)
             | ServiceError::Conflict(_)
             | ServiceError::Task(_)
-            | ServiceError::Crypto(_)) => {
-                // The store and crypto errors carry no personal data, only causes; a conflict
-                // that no use case turned into an answer of its own is unexpected here.
+            | ServiceError::Crypto(_)
+            | ServiceError::Render
+            | ServiceError::Forbidden
+            | ServiceError::Invalid(_)
+            | ServiceError::Transition(_)
+            | ServiceError::Refused(_)) => {
+                // The store and crypto errors carry no personal data, only causes. A conflict
+                // or a refusal that no API handler turned into an answer of its own is
+                // unexpected here: the API calls no use case that refuses that way.
                 tracing::error!(error = %e, "request failed");
                 Self::Internal
             }

@@ -2,7 +2,7 @@
 //! tokens are revoked), reset its second factor, end its sessions. The buttons are on the
 //! administration page; the rules and the audit are in `access.rs`.
 
-use crate::desk::common::{Page, PageError, internal};
+use crate::desk::common::{Page, PageError};
 use std::collections::HashMap;
 
 use axum::Form;
@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 use super::session::{self, Desk};
 use crate::state::AppState;
-use breachdesk_app::access::{AccessError, AccountAction, Actor};
+use breachdesk_app::AppError;
+use breachdesk_app::access::{AccountAction, Actor};
 
 fn actor(desk: &Desk) -> Actor<'_> {
     Actor {
@@ -22,14 +23,12 @@ fn actor(desk: &Desk) -> Actor<'_> {
     }
 }
 
-fn outcome(state: &AppState, desk: &Desk, result: Result<(), AccessError>) -> Response {
+fn outcome(state: &AppState, desk: &Desk, result: Result<(), AppError>) -> Response {
     match result {
         Ok(()) => {
             Redirect::to(&format!("/admin?lang={}&done=1", desk.lang.as_str())).into_response()
         }
-        Err(AccessError::NotFound) => super::not_found(state, desk.lang),
-        Err(AccessError::Forbidden | AccessError::Refused(_)) => super::forbidden(state, desk.lang),
-        Err(AccessError::Service(e)) => internal(&e),
+        Err(e) => super::common::app_error(state, desk, &e),
     }
 }
 

@@ -297,6 +297,7 @@ pub async fn create_account(
                     "security_manager",
                     "privacy_team",
                     "security_team",
+                    "communications",
                     "auditor",
                     "admin",
                 ],
@@ -351,10 +352,9 @@ pub async fn create_account(
             };
             render(&state, &desk, outcome, StatusCode::CREATED).await
         }
-        Err(
-            breachdesk_app::access::AccessError::Forbidden
-            | breachdesk_app::access::AccessError::Refused(_),
-        ) => super::forbidden(&state, desk.lang),
+        Err(breachdesk_app::AppError::Forbidden | breachdesk_app::AppError::Refused(_)) => {
+            super::forbidden(&state, desk.lang)
+        }
         Err(e) => return Err(PageError::internal(&e)),
     })
 }

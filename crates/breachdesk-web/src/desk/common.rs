@@ -7,7 +7,8 @@ use crate::pages::view::{LangLink, Tr, language_links};
 use crate::state::AppState;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use breachdesk_app::handling::{Access, HandlingError};
+use breachdesk_app::AppError;
+use breachdesk_app::handling::Access;
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::deadline::{self, DeadlineState};
 use breachdesk_core::ports::CaseRecord;
@@ -176,42 +177,38 @@ pub(crate) fn tr<'a>(state: &'a AppState, desk: &Desk) -> Tr<'a> {
     }
 }
 
-pub(crate) fn handling_error(state: &AppState, desk: &Desk, e: &HandlingError) -> Response {
+/// The page for a use case's refusal that the handler does not answer itself: 404 for what does
+/// not exist (for this user), 403 for what they may not do, a logged 500 for the rest.
+pub(crate) fn app_error(state: &AppState, desk: &Desk, e: &AppError) -> Response {
     match e {
-        HandlingError::Forbidden => crate::desk::forbidden(state, desk.lang),
+        AppError::NotFound => crate::desk::not_found(state, desk.lang),
+        AppError::Forbidden
+        | AppError::Refused(breachdesk_app::Refusal::Grant(_))
+        | AppError::Transition(breachdesk_core::workflow::TransitionError::Forbidden { .. }) => {
+            crate::desk::forbidden(state, desk.lang)
+        }
         e => internal(e),
     }
 }
 
-/// Why a desk handler could not serve its page, as the answer to give instead: the 404 or 403
-/// page in the user's language, or a logged 500 that names nothing of the request. Handlers
-/// return a [`Page`] and pass these on with `?`.
-#[derive(Debug)]
-pub(crate) struct PageError(Box<Response>);
+pub(crate) use crate::page::{Page, PageError};
 
-/// What a desk handler answers.
-pub(crate) type Page = Result<Response, PageError>;
-
+/// The desk's answers instead of a page: the 404 or 403 page in the user's language, or a
+/// logged 500 that names nothing of the request.
 impl PageError {
     /// A failure of the application or the store: logged, answered with 500.
     pub(crate) fn internal(e: &dyn std::fmt::Display) -> Self {
-        Self(Box::new(internal(e)))
+        Self::new(internal(e))
     }
 
     /// The page does not exist for this user (a case they may not read included).
     pub(crate) fn not_found(state: &AppState, lang: Language) -> Self {
-        Self(Box::new(super::not_found(state, lang)))
+        Self::new(super::not_found(state, lang))
     }
 
     /// The user may not do this (or the form's CSRF token is wrong).
     pub(crate) fn forbidden(state: &AppState, lang: Language) -> Self {
-        Self(Box::new(super::forbidden(state, lang)))
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        *self.0
+        Self::new(super::forbidden(state, lang))
     }
 }
 

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::session::{self, Desk};
 use crate::pages::view::Tr;
 use crate::state::AppState;
-use breachdesk_app::access::{AccessError, Actor};
+use breachdesk_app::access::Actor;
 
 #[derive(Debug)]
 pub struct RequestRow {
@@ -147,11 +147,7 @@ pub async fn decide(
                 if confirm { "confirmed" } else { "refused" }
             ))
             .into_response(),
-            Err(AccessError::NotFound) => super::not_found(&state, desk.lang),
-            Err(AccessError::Forbidden | AccessError::Refused(_)) => {
-                super::forbidden(&state, desk.lang)
-            }
-            Err(AccessError::Service(e)) => internal(&e),
+            Err(e) => super::common::app_error(&state, &desk, &e),
         },
     )
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::session::{self, Desk};
 use crate::pages::view::{OptionView, Tr};
 use crate::state::AppState;
-use breachdesk_app::access::{AccessError, Actor};
+use breachdesk_app::access::Actor;
 
 /// Longest name of a token, in characters.
 const MAX_NAME: usize = 100;
@@ -200,10 +200,6 @@ pub async fn revoke_token(
         Ok(()) => {
             Redirect::to(&format!("/desk/tokens?lang={}", desk.lang.as_str())).into_response()
         }
-        Err(AccessError::NotFound) => super::not_found(&state, desk.lang),
-        Err(AccessError::Forbidden | AccessError::Refused(_)) => {
-            super::forbidden(&state, desk.lang)
-        }
-        Err(AccessError::Service(e)) => return Err(PageError::internal(&e)),
+        Err(e) => super::common::app_error(&state, &desk, &e),
     })
 }

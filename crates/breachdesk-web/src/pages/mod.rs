@@ -26,6 +26,7 @@ use self::view::{
     FieldView, LangLink, Spec, SummaryItem, Tr, Values, build_fields, language_links, warning_items,
 };
 use crate::client::ClientIp;
+use crate::page::{Page, PageError};
 use crate::service::ServiceError;
 use crate::state::AppState;
 use breachdesk_app::intake::ReporterView;
@@ -125,8 +126,9 @@ pub(crate) fn message(
     html(status, &page, None)
 }
 
-fn service_error_page(state: &AppState, lang: Language, e: &ServiceError) -> Response {
-    match e {
+/// The page to answer instead when a use case refuses: 404, 429, or a logged 500.
+fn service_error_page(state: &AppState, lang: Language, e: &ServiceError) -> PageError {
+    PageError::new(match e {
         ServiceError::NotFound => message(
             state,
             lang,
@@ -151,10 +153,18 @@ fn service_error_page(state: &AppState, lang: Language, e: &ServiceError) -> Res
                 "error-text",
             )
         }
-    }
+    })
 }
 
-fn form_rejection_page(state: &AppState, lang: Language, rejection: &FormRejection) -> Response {
+fn form_rejection_page(state: &AppState, lang: Language, rejection: &FormRejection) -> PageError {
+    PageError::new(form_rejection_response(state, lang, rejection))
+}
+
+fn form_rejection_response(
+    state: &AppState,
+    lang: Language,
+    rejection: &FormRejection,
+) -> Response {
     let status = rejection.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         let tr = Tr {
@@ -430,12 +440,12 @@ async fn report_page(
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
-) -> Response {
+) -> Page {
     let lang = language_of(q.lang.as_deref(), &headers);
-    let org = match state.org(&slug).await {
-        Ok(o) => o,
-        Err(e) => return service_error_page(&state, lang, &e),
-    };
+    let org = state
+        .org(&slug)
+        .await
+        .map_err(|e| service_error_page(&state, lang, &e))?;
     let csrf = csrf::token(&headers);
     if let Some(kind) = q.kind.as_deref().and_then(|k| k.parse::<ReportKind>().ok()) {
         let form = FormState {
@@ -444,7 +454,15 @@ async fn report_page(
             warnings: &[],
             top: None,
         };
-        return render_form(&state, &org, lang, kind, &form, csrf, StatusCode::OK);
+        return Ok(render_form(
+            &state,
+            &org,
+            lang,
+            kind,
+            &form,
+            csrf,
+            StatusCode::OK,
+        ));
     }
     let tr = Tr {
         i18n: &state.0.i18n,
@@ -472,7 +490,7 @@ async fn report_page(
         dpo,
         choices,
     };
-    html(StatusCode::OK, &page, csrf.1)
+    Ok(html(StatusCode::OK, &page, csrf.1))
 }
 
 async fn report_submit(
@@ -481,17 +499,15 @@ async fn report_submit(
     Path(slug): Path<String>,
     headers: HeaderMap,
     form: Result<Form<Values>, FormRejection>,
-) -> Response {
+) -> Page {
     let fallback_lang = language_of(None, &headers);
-    let values = match form {
-        Ok(Form(v)) => v,
-        Err(rejection) => return form_rejection_page(&state, fallback_lang, &rejection),
-    };
+    let Form(values) =
+        form.map_err(|rejection| form_rejection_page(&state, fallback_lang, &rejection))?;
     let lang = language_of(values.get("language").map(String::as_str), &headers);
-    let org = match state.org(&slug).await {
-        Ok(o) => o,
-        Err(e) => return service_error_page(&state, lang, &e),
-    };
+    let org = state
+        .org(&slug)
+        .await
+        .map_err(|e| service_error_page(&state, lang, &e))?;
     let Some(kind) = values
         .get("kind")
         .and_then(|k| k.parse::<ReportKind>().ok())
@@ -520,7 +536,15 @@ async fn report_submit(
             warnings: &[],
             top: Some("form-expired"),
         };
-        return render_form(&state, &org, lang, kind, &form, csrf, StatusCode::FORBIDDEN);
+        return Ok(render_form(
+            &state,
+            &org,
+            lang,
+            kind,
+            &form,
+            csrf,
+            StatusCode::FORBIDDEN,
+        ));
     }
     let mut errors = FieldErrors::new();
     let mut checked = with_zoned_time(&values, &mut errors);
@@ -535,7 +559,7 @@ async fn report_submit(
                 warnings: &[],
                 top: None,
             };
-            return render_form(
+            return Ok(render_form(
                 &state,
                 &org,
                 lang,
@@ -543,7 +567,7 @@ async fn report_submit(
                 &form,
                 csrf::token(&headers),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
         Err(mut e) => {
             for (field, errs) in errors.iter() {
@@ -557,7 +581,7 @@ async fn report_submit(
                 warnings: &[],
                 top: None,
             };
-            return render_form(
+            return Ok(render_form(
                 &state,
                 &org,
                 lang,
@@ -565,7 +589,7 @@ async fn report_submit(
                 &form,
                 csrf::token(&headers),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
     };
     let warnings = protected_data_warnings(&input);
@@ -579,7 +603,7 @@ async fn report_submit(
             warnings: &warnings,
             top: None,
         };
-        return render_form(
+        return Ok(render_form(
             &state,
             &org,
             lang,
@@ -587,28 +611,23 @@ async fn report_submit(
             &form,
             csrf::token(&headers),
             StatusCode::OK,
-        );
+        ));
     }
-    if let Err(e) = state.check_intake_rate(ip).await {
-        return service_error_page(&state, lang, &e);
-    }
-    match state.submit_report(&org, report).await {
-        Ok(accepted) => {
-            let tr = Tr {
-                i18n: &state.0.i18n,
-                language: lang,
-            };
-            let page = ReceiptPage {
-                tr,
-                switch: Vec::new(),
-                reference_line: tr.t1("receipt-reference", "reference", &accepted.reference),
-                code: accepted.receipt.expose_display(),
-                follow_up: format!("/follow-up?lang={}", lang.as_str()),
-            };
-            html(StatusCode::CREATED, &page, None)
-        }
-        Err(e) => service_error_page(&state, lang, &e),
-    }
+    let refused = |e: ServiceError| service_error_page(&state, lang, &e);
+    state.check_intake_rate(ip).await.map_err(refused)?;
+    let accepted = state.submit_report(&org, report).await.map_err(refused)?;
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: lang,
+    };
+    let page = ReceiptPage {
+        tr,
+        switch: Vec::new(),
+        reference_line: tr.t1("receipt-reference", "reference", &accepted.reference),
+        code: accepted.receipt.expose_display(),
+        follow_up: format!("/follow-up?lang={}", lang.as_str()),
+    };
+    Ok(html(StatusCode::CREATED, &page, None))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -797,16 +816,16 @@ async fn follow_up_page(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
-) -> Response {
+) -> Page {
     let lang = language_of(q.lang.as_deref(), &headers);
-    render_follow_up(
+    Ok(render_follow_up(
         &state,
         lang,
         &FieldErrors::new(),
         None,
         csrf::token(&headers),
         StatusCode::OK,
-    )
+    ))
 }
 
 /// Verifies the code of a follow-up form; on failure, the response to send.
@@ -816,16 +835,16 @@ async fn check_code(
     lang: Language,
     headers: &HeaderMap,
     values: &Values,
-) -> Result<(breachdesk_core::ports::ReceiptRecord, String), Response> {
+) -> Result<(breachdesk_core::ports::ReceiptRecord, String), PageError> {
     if !csrf::verify(headers, values.get(csrf::FIELD)) {
-        return Err(render_follow_up(
+        return Err(PageError::new(render_follow_up(
             state,
             lang,
             &FieldErrors::new(),
             Some(("receipt_code", "form-expired")),
             csrf::token(&HeaderMap::new()),
             StatusCode::FORBIDDEN,
-        ));
+        )));
     }
     let code = values
         .get("receipt_code")
@@ -834,41 +853,41 @@ async fn check_code(
     if code.is_empty() {
         let mut e = FieldErrors::new();
         e.add("receipt_code", FieldError::Required);
-        return Err(render_follow_up(
+        return Err(PageError::new(render_follow_up(
             state,
             lang,
             &e,
             None,
             csrf::token(headers),
             StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        )));
     }
     match state.verify_receipt(ip, &code).await {
         Ok(r) => Ok((r, code)),
-        Err(ServiceError::ReceiptInvalid) => Err(render_follow_up(
+        Err(ServiceError::ReceiptInvalid) => Err(PageError::new(render_follow_up(
             state,
             lang,
             &FieldErrors::new(),
             Some(("receipt_code", "follow-up-invalid")),
             csrf::token(headers),
             StatusCode::UNPROCESSABLE_ENTITY,
-        )),
-        Err(ServiceError::ReceiptLocked) => Err(render_follow_up(
+        ))),
+        Err(ServiceError::ReceiptLocked) => Err(PageError::new(render_follow_up(
             state,
             lang,
             &FieldErrors::new(),
             Some(("receipt_code", "follow-up-locked")),
             csrf::token(headers),
             StatusCode::FORBIDDEN,
-        )),
-        Err(ServiceError::RateLimited) => Err(render_follow_up(
+        ))),
+        Err(ServiceError::RateLimited) => Err(PageError::new(render_follow_up(
             state,
             lang,
             &FieldErrors::new(),
             Some(("receipt_code", "follow-up-rate-limited")),
             csrf::token(headers),
             StatusCode::TOO_MANY_REQUESTS,
-        )),
+        ))),
         Err(e) => Err(service_error_page(state, lang, &e)),
     }
 }
@@ -878,33 +897,26 @@ async fn follow_up_submit(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     form: Result<Form<Values>, FormRejection>,
-) -> Response {
-    let values = match form {
-        Ok(Form(v)) => v,
-        Err(rejection) => {
-            return form_rejection_page(&state, language_of(None, &headers), &rejection);
-        }
-    };
+) -> Page {
+    let Form(values) = form.map_err(|rejection| {
+        form_rejection_page(&state, language_of(None, &headers), &rejection)
+    })?;
     let lang = language_of(values.get("language").map(String::as_str), &headers);
-    let (receipt, code) = match check_code(&state, ip, lang, &headers, &values).await {
-        Ok(ok) => ok,
-        Err(page) => return page,
-    };
-    match state.follow_up_status(&receipt).await {
-        Ok(view) => render_status(
-            &state,
-            lang,
-            &view,
-            &code,
-            &Values::new(),
-            &FieldErrors::new(),
-            &[],
-            None,
-            csrf::token(&headers),
-            StatusCode::OK,
-        ),
-        Err(e) => service_error_page(&state, lang, &e),
-    }
+    let (receipt, code) = check_code(&state, ip, lang, &headers, &values).await?;
+    let refused = |e: ServiceError| service_error_page(&state, lang, &e);
+    let view = state.follow_up_status(&receipt).await.map_err(refused)?;
+    Ok(render_status(
+        &state,
+        lang,
+        &view,
+        &code,
+        &Values::new(),
+        &FieldErrors::new(),
+        &[],
+        None,
+        csrf::token(&headers),
+        StatusCode::OK,
+    ))
 }
 
 async fn supplement_submit(
@@ -912,22 +924,14 @@ async fn supplement_submit(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     form: Result<Form<Values>, FormRejection>,
-) -> Response {
-    let values = match form {
-        Ok(Form(v)) => v,
-        Err(rejection) => {
-            return form_rejection_page(&state, language_of(None, &headers), &rejection);
-        }
-    };
+) -> Page {
+    let Form(values) = form.map_err(|rejection| {
+        form_rejection_page(&state, language_of(None, &headers), &rejection)
+    })?;
     let lang = language_of(values.get("language").map(String::as_str), &headers);
-    let (receipt, code) = match check_code(&state, ip, lang, &headers, &values).await {
-        Ok(ok) => ok,
-        Err(page) => return page,
-    };
-    let view = match state.follow_up_status(&receipt).await {
-        Ok(v) => v,
-        Err(e) => return service_error_page(&state, lang, &e),
-    };
+    let (receipt, code) = check_code(&state, ip, lang, &headers, &values).await?;
+    let refused = |e: ServiceError| service_error_page(&state, lang, &e);
+    let view = state.follow_up_status(&receipt).await.map_err(refused)?;
     let mut shown: Values = values.clone();
     shown.retain(|k, _| k == "text" || k == "phase" || k == "answers");
     let input = FormInput(&shown);
@@ -939,7 +943,7 @@ async fn supplement_submit(
         {
             let mut e = FieldErrors::new();
             e.add("answers", FieldError::InvalidChoice { allowed: &[] });
-            return render_status(
+            return Ok(render_status(
                 &state,
                 lang,
                 &view,
@@ -950,11 +954,11 @@ async fn supplement_submit(
                 None,
                 csrf::token(&headers),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
         Ok(b) => b,
         Err(e) => {
-            return render_status(
+            return Ok(render_status(
                 &state,
                 lang,
                 &view,
@@ -965,12 +969,12 @@ async fn supplement_submit(
                 None,
                 csrf::token(&headers),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
     };
     let warnings = supplement_warnings(&input);
     if !warnings.is_empty() && values.get("acknowledge_warnings").is_none_or(|v| v != "on") {
-        return render_status(
+        return Ok(render_status(
             &state,
             lang,
             &view,
@@ -981,26 +985,25 @@ async fn supplement_submit(
             None,
             csrf::token(&headers),
             StatusCode::OK,
-        );
+        ));
     }
-    if let Err(e) = state.add_supplement(&receipt, &body).await {
-        return service_error_page(&state, lang, &e);
-    }
-    match state.follow_up_status(&receipt).await {
-        Ok(view) => render_status(
-            &state,
-            lang,
-            &view,
-            &code,
-            &Values::new(),
-            &FieldErrors::new(),
-            &[],
-            Some("supplement-added"),
-            csrf::token(&headers),
-            StatusCode::CREATED,
-        ),
-        Err(e) => service_error_page(&state, lang, &e),
-    }
+    state
+        .add_supplement(&receipt, &body)
+        .await
+        .map_err(refused)?;
+    let view = state.follow_up_status(&receipt).await.map_err(refused)?;
+    Ok(render_status(
+        &state,
+        lang,
+        &view,
+        &code,
+        &Values::new(),
+        &FieldErrors::new(),
+        &[],
+        Some("supplement-added"),
+        csrf::token(&headers),
+        StatusCode::CREATED,
+    ))
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -866,6 +866,7 @@ async fn who_may_read_and_change_a_case_role_by_role() {
         ("security_manager", 200, 200, 303, 303, 303),
         ("privacy_team", 200, 200, 303, 403, 303),
         ("security_team", 200, 200, 303, 403, 303),
+        ("communications", 200, 200, 403, 403, 403),
         ("auditor", 200, 200, 403, 403, 403),
         ("admin", 404, 404, 404, 404, 404),
         ("museum dpo", 404, 404, 404, 404, 404),

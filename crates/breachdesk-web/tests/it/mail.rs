@@ -663,6 +663,114 @@ async fn letters_the_server_could_not_take_are_retried_by_the_scheduler_after_th
     );
 }
 
+/// Issue 17: the organisation may delegate the letters to a communications officer — the one
+/// role besides the DPO that imports recipients and sends what the DPO approved. The delegate
+/// reads the case but approves nothing and changes nothing else; only a DPO of the
+/// organisation makes someone a delegate.
+#[tokio::test]
+async fn a_delegated_communications_officer_sends_the_approved_letters_and_does_nothing_else() {
+    let server = SmtpServer::start();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let comms = app
+        .account(&[(&app.uni, Role::Communications)], "viestinta@uni.example")
+        .await;
+    let (record, path, _dpo_browser) = case_with_approved_letters(
+        &app,
+        &dpo,
+        "email,language,elements\na@example.fi,fi,email\n",
+    )
+    .await;
+    let case = record.id;
+    let mut c = app.signed_in(&comms).await;
+
+    // The delegate sees the letters page with its forms, and the case.
+    let page = c.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("/notices/subjects/send"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("/notices/subjects/recipients"));
+    assert_eq!(
+        c.get(&format!("/desk/cases/{case}?lang=en")).await.status,
+        200
+    );
+
+    // Approving, editing the letter, the case's record and its status are not the delegate's.
+    let approve = format!("/desk/cases/{case}/notices/subjects/1/approve?lang=en");
+    assert_eq!(c.submit(&path, &approve, &[]).await.status, 403);
+    let mut fields = letter_fields(&page);
+    fields.push(("action".into(), "save".into()));
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(c.submit(&path, &path, &form).await.status, 403);
+    let case_page = format!("/desk/cases/{case}?lang=en");
+    let timeline = format!("/desk/cases/{case}/timeline?lang=en");
+    assert_eq!(
+        c.submit(
+            &case_page,
+            &timeline,
+            &[
+                ("at", "2026-12-01T10:00"),
+                ("zone", "Europe/Helsinki"),
+                ("source", "x"),
+                ("description", "y")
+            ]
+        )
+        .await
+        .status,
+        403
+    );
+
+    // The recipients and the sending are: a second recipient, then the run.
+    let csrf = page.hidden("csrf_token");
+    let upload = format!("/desk/cases/{case}/notices/subjects/recipients?lang=en");
+    let added = c
+        .upload(
+            &upload,
+            &csrf,
+            "more.csv",
+            b"email,language,elements\nb@example.fi,en,phone\n".to_vec(),
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let send = format!("/desk/cases/{case}/notices/subjects/send?lang=en");
+    assert_eq!(c.submit(&path, &send, &[]).await.status, 303);
+    let started = std::time::Instant::now();
+    while !c.get(&path).await.body.contains("<dd id=\"sent\">2</dd>") {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        recipients(&server.messages()),
+        vec!["a@example.fi", "b@example.fi"]
+    );
+    // The delegate's import and run are audited under their name.
+    let trail = app.store.audit_trail(Some(case)).await.unwrap();
+    for action in ["notice.subjects.recipients", "notice.subjects.queued"] {
+        assert!(
+            trail
+                .iter()
+                .any(|e| e.actor == Some(comms.id) && e.action == action),
+            "{action}"
+        );
+    }
+}
+
 /// A reported case whose letter the DPO saved and approved, with `csv`'s recipients uploaded:
 /// the case, its letters page and the DPO's browser.
 async fn case_with_approved_letters<'a>(
@@ -1085,7 +1193,12 @@ async fn a_live_delivery_run_keeps_its_lease_while_a_slow_server_answers() {
         )
         .await;
     assert!(
-        matches!(taken, Err(breachdesk_app::letters::LetterError::Busy)),
+        matches!(
+            taken,
+            Err(breachdesk_app::AppError::Refused(
+                breachdesk_app::Refusal::DeliveryBusy
+            ))
+        ),
         "the live run's lease was renewed: {taken:?}"
     );
     let report = first.await.unwrap().unwrap();

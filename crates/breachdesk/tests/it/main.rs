@@ -981,22 +981,3 @@ fn walk(dir: &Path) -> Vec<(PathBuf, u64)> {
     out.sort();
     out
 }
-
-/// Issue 19: the category ids are one list — the scanner's categories, the domain's
-/// (`DataCategory::SCANNED_IDS`, which every report, scope and assessment uses) and a letter's
-/// data elements are the same ids in the same order.
-#[test]
-fn the_scanner_the_domain_and_the_letters_share_one_list_of_category_ids() {
-    let scanner: Vec<&str> = breachdesk_scan::Category::ALL
-        .iter()
-        .map(|c| c.id())
-        .collect();
-    assert_eq!(
-        scanner,
-        breachdesk_core::assessment::DataCategory::SCANNED_IDS
-    );
-    assert_eq!(
-        breachdesk_notify::letter::ELEMENTS,
-        breachdesk_core::assessment::DataCategory::SCANNED_IDS
-    );
-}

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use breachdesk_app::handling::HandlingError;
+use breachdesk_app::AppError;
 use breachdesk_core::errors::FieldErrors;
 use breachdesk_core::workflow::Action;
 use std::collections::HashMap;
@@ -95,7 +95,7 @@ pub async fn upload_attachment(
         Err(e) => {
             let mut errors = FieldErrors::new();
             errors.add("file", e);
-            Err(HandlingError::Invalid(errors))
+            Err(AppError::Invalid(errors))
         }
     };
     Ok(match result {

@@ -6,8 +6,8 @@
 
 use crate::desk::common::Page;
 use crate::desk::common::{
-    DISPLAY_ZONE, DeadlineView, Layout, RecordForm, access_or_404, deadline_view, internal,
-    layout_for, local, local_input, status_label,
+    DISPLAY_ZONE, DeadlineView, Layout, RecordForm, access_or_404, app_error, deadline_view,
+    internal, layout_for, local, local_input, status_label,
 };
 use crate::desk::session::{self, Desk};
 use crate::pages::view::{OptionView, Tr};
@@ -16,47 +16,30 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use breachdesk_app::handling::{Access, HandlingError, OpenedCase};
+use breachdesk_app::AppError;
+use breachdesk_app::handling::{Access, OpenedCase};
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::FieldErrors;
-use breachdesk_core::investigation::{self, Entry};
+use breachdesk_core::investigation::Entry;
 use breachdesk_core::workflow::{Action, TransitionError};
 use jiff::Timestamp;
 use scope_form::{FormValues, ScopeFormView, scope_lines};
 use std::collections::HashMap;
 use uuid::Uuid;
+use views::{
+    AttachmentView, CommView, EventView, Field, MeetingView, PersonView, QuestionView, ReportView,
+    TaskView,
+};
 
 pub(super) mod assessment;
 pub(super) mod attachments;
 pub(super) mod record;
 mod scope_form;
 pub(super) mod sharing;
+mod views;
 
 // ---------------------------------------------------------------------------------------------
 // Case page
-
-#[derive(Debug)]
-pub struct Field {
-    label: String,
-    value: String,
-}
-
-#[derive(Debug)]
-pub struct ReportView {
-    /// The reference of the merged duplicate it came from.
-    from: Option<String>,
-    kind: String,
-    received: String,
-    fields: Vec<Field>,
-    supplements: Vec<Field>,
-}
-
-#[derive(Debug)]
-pub struct EventView {
-    at: String,
-    source: String,
-    description: String,
-}
 
 /// Errors and submitted values of the form that failed, to show it again.
 #[derive(Debug, Default)]
@@ -77,6 +60,47 @@ impl FormState {
         }
     }
 
+    /// The errors and values of the record's forms (task, meeting, communication), the one
+    /// that failed filled in.
+    fn record_forms(
+        &self,
+    ) -> (
+        HashMap<&'static str, Vec<String>>,
+        HashMap<&'static str, String>,
+    ) {
+        let failed = ["task", "meeting", "communication"]
+            .into_iter()
+            .find(|f| *f == self.form);
+        let errors = ["task", "meeting", "communication"]
+            .into_iter()
+            .map(|f| {
+                let e = if failed == Some(f) {
+                    self.errors.clone()
+                } else {
+                    Vec::new()
+                };
+                (f, e)
+            })
+            .collect();
+        let values = [
+            "title",
+            "assignee",
+            "due",
+            "at",
+            "zone",
+            "participants",
+            "minutes",
+            "decisions",
+            "direction",
+            "party",
+            "summary",
+        ]
+        .into_iter()
+        .map(|key| (key, failed.map(|f| self.value(f, key)).unwrap_or_default()))
+        .collect();
+        (errors, values)
+    }
+
     fn errors_of(&self, form: &str) -> Vec<String> {
         if self.form == form {
             self.errors.clone()
@@ -84,73 +108,6 @@ impl FormState {
             Vec::new()
         }
     }
-}
-
-#[derive(Debug)]
-pub struct AttachmentView {
-    id: Uuid,
-    file_name: String,
-    content_type: String,
-    size: String,
-    sha256: String,
-    description: String,
-    added: String,
-}
-
-#[derive(Debug)]
-pub struct QuestionView {
-    asked: String,
-    text: String,
-    answers: Vec<Field>,
-}
-
-#[derive(Debug)]
-pub struct PersonView {
-    id: Uuid,
-    name: String,
-}
-
-#[derive(Debug)]
-pub struct TaskView {
-    id: Uuid,
-    title: String,
-    assignee: String,
-    due: String,
-    done: bool,
-}
-
-#[derive(Debug)]
-pub struct MeetingView {
-    at: String,
-    participants: String,
-    minutes: String,
-    decisions: String,
-}
-
-#[derive(Debug)]
-pub struct CommView {
-    at: String,
-    direction: String,
-    party: String,
-    summary: String,
-}
-
-/// "12.5 KiB", "3.2 MiB": sizes for people, in tenths.
-fn size_text(bytes: u64) -> String {
-    let (unit, div) = if bytes >= 1024 * 1024 {
-        ("MiB", 1024 * 1024)
-    } else {
-        ("KiB", 1024)
-    };
-    let tenths = bytes * 10 / div;
-    format!("{}.{} {unit}", tenths / 10, tenths % 10)
-}
-
-fn zoned_text(at: &str) -> String {
-    at.parse::<jiff::Zoned>().map_or_else(
-        |_| at.to_owned(),
-        |z| z.strftime("%Y-%m-%d %H:%M %Z").to_string(),
-    )
 }
 
 // One flag per form the user may or may not see: a page model, not a state machine.
@@ -219,28 +176,6 @@ struct CasePage<'a> {
     scope_errors: Vec<String>,
 }
 
-fn json_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(a) => a.iter().map(json_text).collect::<Vec<_>>().join(", "),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn fields_of(tr: Tr<'_>, v: &serde_json::Value) -> Vec<Field> {
-    let serde_json::Value::Object(map) = v else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter(|(k, v)| *k != "kind" && !v.is_null())
-        .map(|(k, v)| Field {
-            label: tr.t(&format!("field-{k}")),
-            value: json_text(v),
-        })
-        .collect()
-}
-
 fn zone_options(selected: &str) -> Vec<OptionView> {
     crate::pages::TIME_ZONES
         .iter()
@@ -258,221 +193,36 @@ async fn render_case(
     access: &Access,
     form: &FormState,
     status: StatusCode,
-) -> Response {
+) -> Page {
     let tr = Tr {
         i18n: &state.0.i18n,
         language: desk.lang,
     };
-    let opened: OpenedCase = match state.open_case(access, desk.user.id, "page").await {
-        Ok(o) => o,
-        Err(e) => return internal(&e),
-    };
+    let opened: OpenedCase = state.open_case(access, desk.user.id, "page").await?;
     let case = &access.case;
     let now = state.now();
-    let org = match state.organisation(case.org_id).await {
-        Ok(o) => o.map_or_else(String::new, |o| o.name),
-        Err(e) => return internal(&e),
-    };
-    let mut timeline: Vec<(Timestamp, EventView)> = opened
-        .entries
-        .iter()
-        .filter_map(|(_, e)| match e {
-            Entry::TimelineEvent {
-                at,
-                source,
-                description,
-            } => {
-                let z: jiff::Zoned = at.parse().ok()?;
-                Some((
-                    z.timestamp(),
-                    EventView {
-                        at: z.strftime("%Y-%m-%d %H:%M %Z").to_string(),
-                        source: source.clone(),
-                        description: description.clone(),
-                    },
-                ))
-            }
-            _ => None,
-        })
-        .collect();
-    timeline.sort_by_key(|(t, _)| *t);
+    let org = state
+        .organisation(case.org_id)
+        .await?
+        .map_or_else(String::new, |o| o.name);
     let current_scope = opened.entries.iter().rev().find_map(|(record, e)| match e {
         Entry::Scope(s) => Some((record.created_at, s.as_ref())),
         _ => None,
     });
-    let members = match state.members(&[case.org_id]).await {
-        Ok(m) => m,
-        Err(e) => return internal(&e),
-    };
+    let members = state.members(&[case.org_id]).await?;
     let name_of = |id: Uuid| {
         members.iter().find(|m| m.user_id == id).map_or_else(
             || id.to_string(),
             |m| m.display_name.clone().unwrap_or(m.email.clone()),
         )
     };
-    let done_tasks: Vec<Uuid> = opened
-        .entries
-        .iter()
-        .filter_map(|(_, e)| match e {
-            Entry::TaskDone { task } => Some(*task),
-            _ => None,
-        })
-        .collect();
-    let mut tasks = Vec::new();
-    let mut meetings = Vec::new();
-    let mut communications = Vec::new();
-    for (record, e) in &opened.entries {
-        match e {
-            Entry::Task {
-                title,
-                assignee,
-                due,
-            } => tasks.push(TaskView {
-                id: record.id,
-                title: title.clone(),
-                assignee: assignee.map(name_of).unwrap_or_default(),
-                due: due.map(|d| d.to_string()).unwrap_or_default(),
-                done: done_tasks.contains(&record.id),
-            }),
-            Entry::Meeting {
-                at,
-                participants,
-                minutes,
-                decisions,
-            } => meetings.push(MeetingView {
-                at: zoned_text(at),
-                participants: participants.clone(),
-                minutes: minutes.clone(),
-                decisions: decisions.clone(),
-            }),
-            Entry::Communication {
-                at,
-                direction,
-                party,
-                summary,
-            } => communications.push(CommView {
-                at: zoned_text(at),
-                direction: tr.t(match direction {
-                    investigation::Direction::Incoming => "desk-comm-incoming",
-                    investigation::Direction::Outgoing => "desk-comm-outgoing",
-                }),
-                party: party.clone(),
-                summary: summary.clone(),
-            }),
-            _ => {}
-        }
-    }
-    let record_form = ["task", "meeting", "communication"]
-        .into_iter()
-        .find(|f| *f == form.form);
-    let mut record_errors: HashMap<&'static str, Vec<String>> = HashMap::new();
-    let mut record_values: HashMap<&'static str, String> = HashMap::new();
-    if let Some(f) = record_form {
-        record_errors.insert(f, form.errors.clone());
-    }
-    for key in [
-        "title",
-        "assignee",
-        "due",
-        "at",
-        "zone",
-        "participants",
-        "minutes",
-        "decisions",
-        "direction",
-        "party",
-        "summary",
-    ] {
-        record_values.insert(
-            key,
-            record_form.map(|f| form.value(f, key)).unwrap_or_default(),
-        );
-    }
-    for f in ["task", "meeting", "communication"] {
-        record_errors.entry(f).or_default();
-    }
-    let selected_assignee = form.value("task", "assignee");
-    let mut handlers = vec![OptionView {
-        value: String::new(),
-        label: tr.t("desk-task-nobody"),
-        selected: selected_assignee.is_empty(),
-    }];
-    handlers.extend(
-        members
-            .iter()
-            .filter(|m| {
-                matches!(
-                    m.role,
-                    breachdesk_core::user::Role::Dpo
-                        | breachdesk_core::user::Role::SecurityManager
-                        | breachdesk_core::user::Role::PrivacyTeam
-                        | breachdesk_core::user::Role::SecurityTeam
-                )
-            })
-            .map(|m| OptionView {
-                value: m.user_id.to_string(),
-                label: m.display_name.clone().unwrap_or(m.email.clone()),
-                selected: selected_assignee == m.user_id.to_string(),
-            }),
-    );
-    handlers.dedup_by(|a, b| a.value == b.value);
-    let attachments = opened
-        .entries
-        .iter()
-        .filter_map(|(record, e)| match e {
-            Entry::Attachment {
-                id,
-                file_name,
-                content_type,
-                size,
-                sha256,
-                description,
-            } => Some(AttachmentView {
-                id: *id,
-                file_name: file_name.clone(),
-                content_type: content_type.clone(),
-                size: size_text(*size),
-                sha256: sha256.clone(),
-                description: description.clone(),
-                added: local(record.created_at),
-            }),
-            _ => None,
-        })
-        .collect();
-    let mut questions = Vec::new();
-    for (record, e) in &opened.entries {
-        if let Entry::Question { report, text } = e {
-            let answers = opened
-                .reports
-                .iter()
-                .filter(|(r, _, _)| r.id == *report)
-                .flat_map(|(_, _, sups)| sups.iter())
-                .filter(|(_, _, s)| s.answers == Some(record.id))
-                .map(|(_, at, s)| Field {
-                    label: local(*at),
-                    value: s.text.clone(),
-                })
-                .collect();
-            questions.push(QuestionView {
-                asked: local(record.created_at),
-                text: text.clone(),
-                answers,
-            });
-        }
-    }
-    let question_reports = opened
-        .reports
-        .iter()
-        .map(|(r, _, _)| OptionView {
-            value: r.id.to_string(),
-            label: format!(
-                "{} — {}",
-                tr.t(&format!("kind-{}", r.kind.as_str())),
-                local(r.created_at)
-            ),
-            selected: form.value("question", "report") == r.id.to_string(),
-        })
-        .collect();
+    let views::RecordViews {
+        tasks,
+        meetings,
+        communications,
+    } = views::record(tr, &opened, &name_of);
+    let (record_errors, record_values) = form.record_forms();
+    let handlers = views::handler_options(tr, &members, &form.value("task", "assignee"));
     let assignees = case
         .assignees
         .iter()
@@ -483,11 +233,10 @@ async fn render_case(
         .collect();
     let mut shares = Vec::new();
     for u in &case.shared_with {
-        let name = match state.account_name(*u).await {
-            Ok(Some(name)) => name,
-            Ok(None) => u.to_string(),
-            Err(e) => return internal(&e),
-        };
+        let name = state
+            .account_name(*u)
+            .await?
+            .unwrap_or_else(|| u.to_string());
         shares.push(PersonView { id: *u, name });
     }
     let notify: HashMap<&'static str, String> = ["at", "zone", "delay_reasons", "reference"]
@@ -497,46 +246,8 @@ async fn render_case(
     let scope_values = form.scope.clone().unwrap_or_else(|| {
         current_scope.map_or_else(FormValues::default, |(_, s)| FormValues::of_scope(s))
     });
-    let merged = match state.merged_reports(case, &desk.principal).await {
-        Ok(m) => m,
-        Err(e) => return internal(&e),
-    };
-    let reports = opened
-        .reports
-        .iter()
-        .map(|x| (None, x))
-        .chain(
-            merged
-                .iter()
-                .map(|(reference, x)| (Some(reference.clone()), x)),
-        )
-        .map(|(from, (r, o, sups))| {
-            let mut fields = fields_of(tr, &serde_json::to_value(&o.body).unwrap_or_default());
-            if let Some(c) = &o.contact {
-                fields.extend(fields_of(
-                    tr,
-                    &serde_json::json!({
-                        "reporter_name": c.name,
-                        "reporter_phone": c.phone,
-                        "reporter_email": c.email,
-                    }),
-                ));
-            }
-            ReportView {
-                from,
-                kind: tr.t(&format!("kind-{}", r.kind.as_str())),
-                received: local(r.created_at),
-                fields,
-                supplements: sups
-                    .iter()
-                    .map(|(_, at, s)| Field {
-                        label: local(*at),
-                        value: s.text.clone(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let merged = state.merged_reports(case, &desk.principal).await?;
+    let reports = views::reports(tr, &opened, &merged);
     let next_selected = form.value("status", "to");
     let next = access
         .next_statuses()
@@ -576,7 +287,7 @@ async fn render_case(
         zones: zone_options(&zone),
         may_awareness: access.may(Action::SetAwareness),
         may_record: access.may(Action::EditInvestigation),
-        timeline: timeline.into_iter().map(|(_, v)| v).collect(),
+        timeline: views::timeline(&opened),
         reports,
         status_errors: form.errors_of("status"),
         status_reason: form.value("status", "reason"),
@@ -609,7 +320,7 @@ async fn render_case(
         record_values,
         assignees,
         shares,
-        questions,
+        questions: views::questions(&opened),
         assessment: assessment::build(
             tr,
             &opened.entries,
@@ -620,10 +331,10 @@ async fn render_case(
         assessment_errors: form.errors_of("assessment"),
         decision_errors: form.errors_of("decision"),
         may_decide: access.may(Action::DecideAssessment),
-        attachments,
+        attachments: views::attachments(&opened),
         attachment_errors: form.errors_of("attachment"),
         max_attachment_mib: state.0.limits.max_attachment_bytes / (1024 * 1024),
-        question_reports,
+        question_reports: views::question_reports(tr, &opened, &form.value("question", "report")),
         question_errors: form.errors_of("question"),
         question_text: form.value("question", "text"),
         merged_into: opened.entries.iter().rev().find_map(|(_, e)| match e {
@@ -641,19 +352,19 @@ async fn render_case(
         share_email: form.value("people", "email"),
         scope_errors: form.errors_of("scope"),
     };
-    crate::pages::html(status, &page, None)
+    Ok(crate::pages::html(status, &page, None))
 }
 
 pub async fn case_page(State(state): State<AppState>, desk: Desk, Path(id): Path<String>) -> Page {
     let access = access_or_404(&state, &desk, &id).await?;
-    Ok(render_case(
+    render_case(
         &state,
         &desk,
         &access,
         &FormState::default(),
         StatusCode::OK,
     )
-    .await)
+    .await
 }
 
 fn field_errors_text(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
@@ -678,17 +389,17 @@ async fn refused(
     access: &Access,
     form: &'static str,
     values: HashMap<String, String>,
-    e: HandlingError,
+    e: AppError,
 ) -> Response {
     let tr = Tr {
         i18n: &state.0.i18n,
         language: desk.lang,
     };
     let (status, errors) = match e {
-        HandlingError::Forbidden | HandlingError::Transition(TransitionError::Forbidden { .. }) => {
+        AppError::Forbidden | AppError::Transition(TransitionError::Forbidden { .. }) => {
             return crate::desk::forbidden(state, desk.lang);
         }
-        HandlingError::Transition(t) => {
+        AppError::Transition(t) => {
             let id = match t {
                 TransitionError::NotAllowed { .. } => "desk-transition-not-allowed",
                 TransitionError::AwarenessRequired => "desk-transition-awareness-required",
@@ -697,12 +408,12 @@ async fn refused(
             };
             (StatusCode::UNPROCESSABLE_ENTITY, vec![tr.t(id)])
         }
-        HandlingError::Invalid(errors) => (
+        AppError::Invalid(errors) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             field_errors_text(tr, &errors),
         ),
-        HandlingError::Stale => (StatusCode::CONFLICT, vec![tr.t("desk-stale")]),
-        HandlingError::Service(e) => return internal(&e),
+        e if e.is_stale() => (StatusCode::CONFLICT, vec![tr.t("desk-stale")]),
+        e => return app_error(state, desk, &e),
     };
     // The page shows the case as it is now.
     let fresh = match state.access(&desk.principal, access.case.id).await {
@@ -716,7 +427,9 @@ async fn refused(
         values,
         scope: None,
     };
-    render_case(state, desk, &fresh, &form, status).await
+    render_case(state, desk, &fresh, &form, status)
+        .await
+        .into_response()
 }
 
 fn done(desk: &Desk, id: Uuid, anchor: &str) -> Response {
@@ -783,7 +496,7 @@ pub(super) async fn record_entry_with(
     let mut values = form.0.clone();
     values.remove("csrf_token");
     let result = match build(&access, state.now(), &entries) {
-        Err(errors) => Err(HandlingError::Invalid(errors)),
+        Err(errors) => Err(AppError::Invalid(errors)),
         Ok(entry) if form_name == "notified" => {
             state
                 .record_notification(&access, desk.user.id, &entry)

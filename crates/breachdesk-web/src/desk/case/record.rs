@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use breachdesk_app::handling::HandlingError;
+use breachdesk_app::AppError;
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::FieldErrors;
 use breachdesk_core::investigation::{self, Entry};
@@ -104,7 +104,7 @@ pub async fn set_awareness(
                 &access,
                 "awareness",
                 values,
-                HandlingError::Invalid(errors),
+                AppError::Invalid(errors),
             )
             .await);
         }
@@ -155,11 +155,11 @@ pub async fn save_scope(
     }
     let result = match breachdesk_core::scope::validate_scope(&values) {
         Ok(scope) => state.save_scope(&access, desk.user.id, scope).await,
-        Err(errors) => Err(HandlingError::Invalid(errors)),
+        Err(errors) => Err(AppError::Invalid(errors)),
     };
     Ok(match result {
         Ok(()) => done(&desk, access.case.id, "scope"),
-        Err(HandlingError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let tr = Tr {
                 i18n: &state.0.i18n,
                 language: desk.lang,
@@ -170,14 +170,14 @@ pub async fn save_scope(
                 values: HashMap::new(),
                 scope: Some(values),
             };
-            render_case(
+            return render_case(
                 &state,
                 &desk,
                 &access,
                 &form,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
+            .await;
         }
         Err(e) => refused(&state, &desk, &access, "scope", HashMap::new(), e).await,
     })

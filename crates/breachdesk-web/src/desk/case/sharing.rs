@@ -7,7 +7,7 @@ use crate::desk::session::Desk;
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
-use breachdesk_app::handling::HandlingError;
+use breachdesk_app::AppError;
 use breachdesk_core::errors::FieldErrors;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -52,7 +52,7 @@ pub async fn assign(
     } else {
         let mut e = FieldErrors::new();
         e.add("assignee", breachdesk_core::errors::FieldError::Required);
-        Err(HandlingError::Invalid(e))
+        Err(AppError::Invalid(e))
     };
     Ok(match result {
         Ok(()) => done(&desk, access.case.id, "people"),

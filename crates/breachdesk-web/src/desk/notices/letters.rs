@@ -21,12 +21,13 @@ use breachdesk_notify::texts::LANGUAGES;
 
 use super::{EditQuery, LanguageView, Loaded, PartView, VersionView, load, load_for_form, see};
 use crate::desk::common::{
-    Layout, PreviewView, RecordForm, handling_error, internal, layout_for, local, tr, zone,
+    Layout, PreviewView, RecordForm, app_error, internal, layout_for, local, tr, zone,
 };
 use crate::desk::session::{self, Desk};
 use crate::pages::view::Tr;
 use crate::state::AppState;
-use breachdesk_app::letters::LetterError;
+use breachdesk_app::AppError;
+use breachdesk_core::ports::Conflict;
 
 const KIND: NoticeKind = NoticeKind::Subjects;
 
@@ -313,7 +314,7 @@ pub async fn save(
     Ok(
         match state.add_entry(&l.access, desk.user.id, &entry).await {
             Ok(()) => see(&desk, l.access.case.id, KIND),
-            Err(e) => handling_error(&state, &desk, &e),
+            Err(e) => app_error(&state, &desk, &e),
         },
     )
 }
@@ -358,7 +359,7 @@ pub async fn approve(
     Ok(
         match state.approve_notice(&l.access, desk.user.id, &entry).await {
             Ok(()) => see(&desk, l.access.case.id, KIND),
-            Err(e) => handling_error(&state, &desk, &e),
+            Err(e) => app_error(&state, &desk, &e),
         },
     )
 }
@@ -490,7 +491,9 @@ pub async fn upload_recipients(
             .await
         {
             Ok(()) => see(&desk, l.access.case.id, KIND),
-            Err(LetterError::AlreadyQueued) => refuse(t.t("letter-already-queued")).await,
+            Err(AppError::Conflict(Conflict::LettersAlreadyQueued)) => {
+                refuse(t.t("letter-already-queued")).await
+            }
             Err(e) => return Err(PageError::internal(&e)),
         },
     )
@@ -521,9 +524,8 @@ pub async fn upload_bounces(
     } else if bytes.is_empty() {
         (t.t("letter-file-missing"), StatusCode::UNPROCESSABLE_ENTITY)
     } else {
-        let messages = breachdesk_scan::mail::split_mbox(&bytes);
         match state
-            .record_bounces(&l.access.case, Some(desk.user.id), &messages)
+            .record_bounces(&l.access.case, Some(desk.user.id), &[&bytes])
             .await
         {
             Ok(r) => (

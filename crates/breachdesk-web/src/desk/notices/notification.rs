@@ -4,7 +4,7 @@
 
 use super::{EditQuery, Loaded, MAX_FIELD, VersionView, as_map, load, load_for_form, see};
 use crate::desk::common::{
-    DISPLAY_ZONE, Layout, RecordForm, handling_error, layout_for, local, local_input, tr, zone,
+    DISPLAY_ZONE, Layout, RecordForm, app_error, layout_for, local, local_input, tr, zone,
 };
 use crate::desk::common::{Page, PageError};
 use crate::desk::session::Desk;
@@ -15,7 +15,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use breachdesk_app::handling::{Access, HandlingError};
+use breachdesk_app::AppError;
+use breachdesk_app::handling::Access;
 use breachdesk_app::notice_facts::{Author, case_facts};
 use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::investigation::{self, Entry};
@@ -367,7 +368,7 @@ pub async fn save_authority(
     Ok(
         match state.add_entry(&l.access, desk.user.id, &entry).await {
             Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
-            Err(e) => handling_error(&state, &desk, &e),
+            Err(e) => app_error(&state, &desk, &e),
         },
     )
 }
@@ -418,7 +419,7 @@ pub async fn approve_authority(
     Ok(
         match state.approve_notice(&l.access, desk.user.id, &entry).await {
             Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
-            Err(e) => handling_error(&state, &desk, &e),
+            Err(e) => app_error(&state, &desk, &e),
         },
     )
 }
@@ -529,7 +530,7 @@ pub async fn record_authority_submission(
             .await
         {
             Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
-            Err(HandlingError::Transition(t)) => {
+            Err(AppError::Transition(t)) => {
                 let msg = t.to_string();
                 render(
                     &state,
@@ -543,7 +544,7 @@ pub async fn record_authority_submission(
                     StatusCode::CONFLICT,
                 )
             }
-            Err(e) => handling_error(&state, &desk, &e),
+            Err(e) => app_error(&state, &desk, &e),
         },
     )
 }

@@ -4,7 +4,7 @@
 use super::{
     EditQuery, LanguageView, Loaded, MAX_FIELD, PartView, VersionView, load, load_for_form, see,
 };
-use crate::desk::common::{Layout, RecordForm, handling_error, layout_for, local, tr, zone};
+use crate::desk::common::{Layout, RecordForm, app_error, layout_for, local, tr, zone};
 use crate::desk::common::{Page, PageError};
 use crate::desk::session::Desk;
 use crate::pages::view::Tr;
@@ -206,7 +206,7 @@ pub async fn save_public(
     Ok(
         match state.add_entry(&l.access, desk.user.id, &entry).await {
             Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
-            Err(e) => handling_error(&state, &desk, &e),
+            Err(e) => app_error(&state, &desk, &e),
         },
     )
 }
@@ -251,7 +251,7 @@ pub async fn approve_public(
     Ok(
         match state.approve_notice(&l.access, desk.user.id, &entry).await {
             Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
-            Err(e) => handling_error(&state, &desk, &e),
+            Err(e) => app_error(&state, &desk, &e),
         },
     )
 }
