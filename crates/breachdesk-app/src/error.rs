@@ -43,7 +43,7 @@ pub enum AppError {
     Task(#[from] tokio::task::JoinError),
     #[error("stored data could not be opened")]
     Crypto(#[from] CryptoError),
-    #[error("rendering the letters failed")]
+    #[error("rendering a document (letters, an export) failed")]
     Render,
 }
 

@@ -24,6 +24,7 @@ pub mod notice;
 pub mod org;
 pub mod ports;
 pub mod receipt;
+pub mod register;
 pub mod report;
 pub mod scope;
 pub mod user;

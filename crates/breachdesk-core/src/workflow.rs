@@ -36,6 +36,9 @@ pub enum Action {
     SendLetters,
     /// Read the audit trail of the whole organisation.
     ReadAuditTrail,
+    /// Read and export the organisation's breach register (Art. 33(5)): the DPO, the security
+    /// manager and the auditor.
+    ReadRegister,
     /// Manage accounts, roles and settings of the organisation (no case content).
     Administer,
 }
@@ -56,14 +59,14 @@ pub enum Standing {
 /// - privacy and security team members: investigate (read, record, assign, merge, triage);
 /// - communications: the delegate for the letters: reads cases, imports the letters'
 ///   recipients and sends what the DPO approved, changes nothing else;
-/// - auditor: reads cases and the audit trail, changes nothing;
+/// - auditor: reads cases, the audit trail and the register, changes nothing;
 /// - administrator: accounts and settings, no case content;
 /// - a named handler of a joint controller: reads the shared case and adds to its record.
 #[must_use]
 pub fn may(standing: Standing, action: Action) -> bool {
     use Action::{
         Administer, ApproveNotice, Assign, EditInvestigation, Merge, ReadAuditTrail, ReadCase,
-        SendLetters, Share,
+        ReadRegister, SendLetters, Share,
     };
     match standing {
         Standing::SharedWith => matches!(action, ReadCase | EditInvestigation),
@@ -76,7 +79,7 @@ pub fn may(standing: Standing, action: Action) -> bool {
                 matches!(action, ReadCase | EditInvestigation | Assign | Merge)
             }
             Role::Communications => matches!(action, ReadCase | SendLetters),
-            Role::Auditor => matches!(action, ReadCase | ReadAuditTrail),
+            Role::Auditor => matches!(action, ReadCase | ReadAuditTrail | ReadRegister),
             Role::Admin => action == Administer,
         },
     }
@@ -312,13 +315,14 @@ mod tests {
             ApproveNotice,
             SendLetters,
             ReadAuditTrail,
+            ReadRegister,
             Administer,
         ];
         let allowed = |s: Standing| all.into_iter().filter(|a| may(s, *a)).collect::<Vec<_>>();
         assert_eq!(allowed(Standing::Member(Role::Admin)), vec![Administer]);
         assert_eq!(
             allowed(Standing::Member(Role::Auditor)),
-            vec![ReadCase, ReadAuditTrail]
+            vec![ReadCase, ReadAuditTrail, ReadRegister]
         );
         assert_eq!(
             allowed(Standing::SharedWith),
@@ -350,5 +354,14 @@ mod tests {
             vec![ReadCase, SendLetters]
         );
         assert!(!may(Standing::SharedWith, SendLetters));
+        // Issue 21: the register is the DPO's, the security manager's and the auditor's.
+        for role in Role::ALL {
+            assert_eq!(
+                may(Standing::Member(role), ReadRegister),
+                matches!(role, Role::Dpo | Role::SecurityManager | Role::Auditor),
+                "{role}"
+            );
+        }
+        assert!(!may(Standing::SharedWith, ReadRegister));
     }
 }

@@ -658,3 +658,35 @@ setup-mail-body =
     { $link }
 
     If you did not expect this, do not use the link and tell your data protection officer.
+
+# The breach register (Art. 33(5), issue 21)
+desk-nav-register = Register
+register-title = Breach register
+register-intro = Every personal data breach of the organisation, notified or not, with its facts, effects and remedial action (GDPR Art. 33(5)). The supervisory authority may ask to see it.
+register-filters = Filter the register
+register-filter-invalid = The filter has values the register does not know; the whole register is shown.
+register-any = any
+register-year = Year
+register-nature = Nature
+register-nature-confidentiality = confidentiality
+register-nature-integrity = integrity
+register-nature-availability = availability
+register-decision = Decision
+register-decision-notify = authority notified or to be notified
+register-decision-no_notification = no notification needed
+register-decision-undecided = not decided yet
+register-export = Export
+register-empty = No breaches match.
+register-count = Breaches: { $count }.
+register-late-count = Notified late or overdue: { $count }.
+register-caption = Breaches, oldest first
+register-col-aware = Aware
+register-col-notified = Authority notified
+register-col-hours = Hours to notification
+register-col-categories = Data
+register-col-subjects = People
+register-col-decision = Notify the authority
+register-col-communicated = People told
+register-late = over 72 h
+register-yes = yes
+register-no = no

@@ -658,3 +658,35 @@ setup-mail-body =
     { $link }
 
     Jos et odottanut tätä, älä käytä linkkiä ja kerro asiasta tietosuojavastaavalle.
+
+# Tietoturvaloukkausrekisteri (art. 33(5), issue 21)
+desk-nav-register = Rekisteri
+register-title = Tietoturvaloukkausrekisteri
+register-intro = Organisaation kaikki henkilötietojen tietoturvaloukkaukset, ilmoitetut ja ilmoittamattomat, tosiseikkoineen, vaikutuksineen ja korjaavine toimineen (tietosuoja-asetuksen 33 artiklan 5 kohta). Valvontaviranomainen voi pyytää nähdä sen.
+register-filters = Rajaa rekisteriä
+register-filter-invalid = Rajauksessa on arvoja, joita rekisteri ei tunne; koko rekisteri näytetään.
+register-any = kaikki
+register-year = Vuosi
+register-nature = Luonne
+register-nature-confidentiality = luottamuksellisuus
+register-nature-integrity = eheys
+register-nature-availability = saatavuus
+register-decision = Päätös
+register-decision-notify = viranomaiselle ilmoitettu tai ilmoitettava
+register-decision-no_notification = ilmoitusta ei tarvita
+register-decision-undecided = ei vielä päätetty
+register-export = Vie
+register-empty = Ei rajausta vastaavia loukkauksia.
+register-count = Loukkauksia: { $count }.
+register-late-count = Ilmoitettu myöhässä tai myöhässä ilmoittamatta: { $count }.
+register-caption = Loukkaukset, vanhin ensin
+register-col-aware = Tietoon tullut
+register-col-notified = Viranomaiselle ilmoitettu
+register-col-hours = Tunteja ilmoitukseen
+register-col-categories = Tiedot
+register-col-subjects = Henkilöitä
+register-col-decision = Ilmoitus viranomaiselle
+register-col-communicated = Rekisteröidyille kerrottu
+register-late = yli 72 h
+register-yes = kyllä
+register-no = ei

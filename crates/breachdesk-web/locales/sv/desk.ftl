@@ -658,3 +658,35 @@ setup-mail-body =
     { $link }
 
     Om du inte väntade dig detta, använd inte länken och meddela dataskyddsombudet.
+
+# Registret över personuppgiftsincidenter (art. 33.5, issue 21)
+desk-nav-register = Register
+register-title = Incidentregister
+register-intro = Organisationens alla personuppgiftsincidenter, anmälda eller inte, med omständigheter, effekter och vidtagna korrigerande åtgärder (dataskyddsförordningen artikel 33.5). Tillsynsmyndigheten kan begära att få se det.
+register-filters = Avgränsa registret
+register-filter-invalid = Avgränsningen har värden som registret inte känner till; hela registret visas.
+register-any = alla
+register-year = År
+register-nature = Typ
+register-nature-confidentiality = konfidentialitet
+register-nature-integrity = riktighet
+register-nature-availability = tillgänglighet
+register-decision = Beslut
+register-decision-notify = anmäld eller ska anmälas till myndigheten
+register-decision-no_notification = ingen anmälan behövs
+register-decision-undecided = inte beslutat än
+register-export = Exportera
+register-empty = Inga incidenter matchar.
+register-count = Incidenter: { $count }.
+register-late-count = Anmälda för sent eller försenade: { $count }.
+register-caption = Incidenter, äldst först
+register-col-aware = Kännedom
+register-col-notified = Anmäld till myndigheten
+register-col-hours = Timmar till anmälan
+register-col-categories = Uppgifter
+register-col-subjects = Personer
+register-col-decision = Anmälan till myndigheten
+register-col-communicated = De registrerade informerade
+register-late = över 72 h
+register-yes = ja
+register-no = nej

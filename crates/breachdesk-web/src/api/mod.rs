@@ -20,8 +20,8 @@ use uuid::Uuid;
 use self::error::{ApiError, ErrorBody, ValidationErrors};
 use self::extract::{Handler, JsonObject};
 use self::schema::{
-    CaseDetail, CaseList, CaseListItem, FollowUpStatus, ListParams, ReportAccepted, ReportDto,
-    SupplementAccepted, SupplementDto, SupplementSummary, WarningDto,
+    CaseDetail, CaseList, CaseListItem, FollowUpStatus, ListParams, RegisterParams, ReportAccepted,
+    ReportDto, SupplementAccepted, SupplementDto, SupplementSummary, WarningDto,
 };
 use crate::client::ClientIp;
 use crate::state::AppState;
@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/follow-up/supplements", post(create_supplement))
         .route("/api/v1/cases", get(list_cases))
         .route("/api/v1/cases/{id}", get(get_case))
+        .route("/api/v1/register", get(register))
         .route("/api/v1/openapi.json", get(openapi))
 }
 
@@ -310,6 +311,76 @@ async fn get_case(
     }))
 }
 
+/// The organisation's breach register (GDPR Art. 33(5)): every breach, notified or not, with
+/// its facts, effects and remedial action. For the DPO, the security manager and the auditor of
+/// the organisation; each call is audited as an export.
+#[utoipa::path(
+    get,
+    path = "/api/v1/register",
+    tag = "cases",
+    params(RegisterParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The register: a JSON array of breaches, or CSV with `format=csv`"),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such organisation, or not one whose register the caller may read", body = ErrorBody),
+        (status = 422, body = ValidationErrors),
+    )
+)]
+async fn register(
+    State(state): State<AppState>,
+    Handler(principal, _scope): Handler,
+    Query(p): Query<RegisterParams>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    use breachdesk_app::App;
+    use breachdesk_app::register::ExportFormat;
+    let format = match p.format.as_deref().filter(|f| !f.is_empty()) {
+        None => ExportFormat::Json,
+        Some(f) => ExportFormat::parse(f)
+            .ok_or_else(|| ApiError::field("format", "Must be json or csv."))?,
+    };
+    let filter = breachdesk_core::register::RegisterFilter::parse(
+        p.year.as_deref(),
+        p.status.as_deref(),
+        p.nature.as_deref(),
+        p.category.as_deref(),
+        p.decision.as_deref(),
+    )
+    .map_err(|e| ApiError::invalid(&state.0.i18n, &e))?;
+    // An organisation whose register the caller may not read does not exist for them.
+    let org = if let Some(slug) = p.org.as_deref().filter(|s| !s.is_empty()) {
+        state.app().organisation_by_slug(slug).await?
+    } else {
+        state
+            .app()
+            .organisations()
+            .await?
+            .into_iter()
+            .find(|o| App::may_read_register(&principal, o.id))
+    }
+    .filter(|o| App::may_read_register(&principal, o.id))
+    .ok_or(ApiError::NotFound)?;
+    let file = state
+        .app()
+        .export_register(&principal, org.id, &filter, format)
+        .await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static(file.content_type),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            ),
+        ],
+        file.bytes,
+    )
+        .into_response())
+}
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -328,7 +399,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "BreachDesk API", description = "Personal data breach intake and case register."),
-    paths(create_report, follow_up, create_supplement, list_cases, get_case),
+    paths(create_report, follow_up, create_supplement, list_cases, get_case, register),
     modifiers(&BearerAuth),
     tags((name = "intake", description = "Public: report a breach, follow it up with the receipt code"),
          (name = "cases", description = "Handlers: the case register"))

@@ -232,3 +232,22 @@ pub struct ListParams {
     /// Skip this many (default 0).
     pub offset: Option<i64>,
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegisterParams {
+    /// The organisation's slug; default: the first whose register the caller may read.
+    pub org: Option<String>,
+    /// `json` (default) or `csv` (the export's column layout).
+    pub format: Option<String>,
+    /// Only breaches of this year (of the awareness time, else of the report).
+    pub year: Option<String>,
+    /// Only cases in this status (`received` … `closed`, `unfounded`).
+    pub status: Option<String>,
+    /// `confidentiality`, `integrity` or `availability`.
+    pub nature: Option<String>,
+    /// A data category id, e.g. `health`.
+    pub category: Option<String>,
+    /// `notify`, `no_notification` or `undecided`.
+    pub decision: Option<String>,
+}

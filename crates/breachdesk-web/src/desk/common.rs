@@ -11,6 +11,7 @@ use breachdesk_app::AppError;
 use breachdesk_app::handling::Access;
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::deadline::{self, DeadlineState};
+use breachdesk_core::errors::FieldErrors;
 use breachdesk_core::ports::CaseRecord;
 use breachdesk_core::report::Language;
 use jiff::Timestamp;
@@ -92,6 +93,12 @@ pub(crate) fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
                 .memberships
                 .iter()
                 .any(|m| m.role == breachdesk_core::user::Role::Dpo),
+        register: desk.principal.memberships.iter().any(|m| {
+            breachdesk_core::workflow::may(
+                breachdesk_core::workflow::Standing::Member(m.role),
+                breachdesk_core::workflow::Action::ReadRegister,
+            )
+        }),
         user: desk
             .user
             .display_name
@@ -109,6 +116,8 @@ pub(crate) struct Layout {
     pub admin: bool,
     /// Show the link to roles waiting for a decision (DPOs and administrators).
     pub roles: bool,
+    /// Show the link to the breach register (who may read one).
+    pub register: bool,
     pub user: String,
     pub csrf: String,
     pub switch: Vec<LangLink>,
@@ -216,4 +225,21 @@ impl From<breachdesk_app::AppError> for PageError {
     fn from(e: breachdesk_app::AppError) -> Self {
         Self::internal(&e)
     }
+}
+
+/// A form's field errors as sentences, each led by the field's own label (a desk field, or a
+/// question of the questionnaire).
+pub(crate) fn field_errors_text(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
+    errors
+        .iter()
+        .flat_map(|(field, es)| {
+            // The form's own label: a desk field, or a question of the questionnaire.
+            let label = [format!("desk-field-{field}"), format!("quest-{field}")]
+                .into_iter()
+                .find(|id| tr.i18n.has(tr.language, id))
+                .map_or_else(|| field.to_owned(), |id| tr.t(&id));
+            es.iter()
+                .map(move |e| format!("{label}: {}", tr.i18n.field_error(tr.language, e)))
+        })
+        .collect()
 }

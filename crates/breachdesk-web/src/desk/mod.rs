@@ -14,6 +14,7 @@ mod common;
 mod dashboard;
 mod history;
 mod notices;
+mod register;
 mod roles;
 pub mod session;
 mod templates;
@@ -114,6 +115,8 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             post(case::record::add_communication),
         )
         .route("/desk/cases/{id}/history", get(history::history))
+        .route("/desk/register", get(register::page))
+        .route("/desk/register/export", get(register::export))
         .route(
             "/desk/cases/{id}/notices/authority",
             get(notices::notification::authority_page).post(notices::notification::save_authority),

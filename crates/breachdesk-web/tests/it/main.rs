@@ -13,3 +13,4 @@ mod layout;
 mod mail;
 mod notices;
 mod pages;
+mod register;

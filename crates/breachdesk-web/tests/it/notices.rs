@@ -79,7 +79,7 @@ fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// A case of `uni` with awareness, scope, answers and the DPO's decision, in status assessed.
-async fn assessed_case(app: &TestApp, b: &mut Browser<'_>) -> Uuid {
+pub(crate) async fn assessed_case(app: &TestApp, b: &mut Browser<'_>) -> Uuid {
     let case = app.reported_case("uni").await;
     let page_path = format!("/desk/cases/{case}?lang=en");
     let aware = app.state_now() - SignedDuration::from_hours(10);

@@ -7,7 +7,7 @@
 use crate::desk::common::Page;
 use crate::desk::common::{
     DISPLAY_ZONE, DeadlineView, Layout, RecordForm, access_or_404, app_error, deadline_view,
-    internal, layout_for, local, local_input, status_label,
+    field_errors_text, internal, layout_for, local, local_input, status_label,
 };
 use crate::desk::session::{self, Desk};
 use crate::pages::view::{OptionView, Tr};
@@ -365,21 +365,6 @@ pub async fn case_page(State(state): State<AppState>, desk: Desk, Path(id): Path
         StatusCode::OK,
     )
     .await
-}
-
-fn field_errors_text(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String> {
-    errors
-        .iter()
-        .flat_map(|(field, es)| {
-            // The form's own label: a desk field, or a question of the questionnaire.
-            let label = [format!("desk-field-{field}"), format!("quest-{field}")]
-                .into_iter()
-                .find(|id| tr.i18n.has(tr.language, id))
-                .map_or_else(|| field.to_owned(), |id| tr.t(&id));
-            es.iter()
-                .map(move |e| format!("{label}: {}", tr.i18n.field_error(tr.language, e)))
-        })
-        .collect()
 }
 
 /// Turns a refused step into the case page with the form's errors, or the right status.

@@ -1,0 +1,173 @@
+//! The breach register (Art. 33(5), issue 21): every breach of an organisation with its facts,
+//! effects and remedial action, for the DPO, the security manager and the auditor
+//! (`Action::ReadRegister`), on the desk and through the API, and as a file for the authority.
+//! Each export is audited; reading the register opens every case's sealed record, so the
+//! register is built here, where the keys are.
+
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::investigation::{Entry, open_entry};
+use breachdesk_core::notice::NoticeKind;
+use breachdesk_core::ports::{CaseFilter, Keyring};
+use breachdesk_core::register::{COLUMNS, RegisterEntry, RegisterFilter};
+use breachdesk_core::user::Principal;
+use breachdesk_core::workflow::{Action, Standing, may};
+use uuid::Uuid;
+
+use crate::{App, AppError};
+
+/// A file format the register is exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+impl ExportFormat {
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "csv" => Some(Self::Csv),
+            "json" => Some(Self::Json),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+        }
+    }
+
+    #[must_use]
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Json => "application/json",
+        }
+    }
+}
+
+/// An exported register: the file's name, type and bytes.
+#[derive(Debug)]
+pub struct RegisterFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl App {
+    /// May this principal read the register of this organisation?
+    #[must_use]
+    pub fn may_read_register(principal: &Principal, org_id: Uuid) -> bool {
+        principal
+            .memberships
+            .iter()
+            .any(|m| m.org_id == org_id && may(Standing::Member(m.role), Action::ReadRegister))
+    }
+
+    /// The register of `org_id` as `principal` may read it, oldest breach first: every case of
+    /// the organisation except duplicates merged into another, that `filter` admits.
+    ///
+    /// # Errors
+    /// `Forbidden` unless the principal may read the organisation's register; store and
+    /// crypto failures.
+    pub async fn register(
+        &self,
+        principal: &Principal,
+        org_id: Uuid,
+        filter: &RegisterFilter,
+    ) -> Result<Vec<RegisterEntry>, AppError> {
+        if !Self::may_read_register(principal, org_id) {
+            return Err(AppError::Forbidden);
+        }
+        let store = &self.0.store;
+        let now = self.now();
+        let mut cases = store.find_cases(&[org_id], &CaseFilter::default()).await?;
+        cases.retain(|c| c.org_id == org_id && c.merged_into.is_none());
+        cases.sort_by_key(|c| (c.created_at, c.reference.clone()));
+        let mut register = Vec::with_capacity(cases.len());
+        for case in &cases {
+            let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+            let mut entries = Vec::new();
+            for record in store.case_entries(case.id).await? {
+                let entry = open_entry(&key, &record)?;
+                entries.push((record, entry));
+            }
+            let published = entries.iter().find_map(|(r, e)| match e {
+                Entry::NoticeApproved {
+                    notice: NoticeKind::Public,
+                    ..
+                } => Some(r.created_at),
+                _ => None,
+            });
+            let letters = store
+                .audit_trail(Some(case.id))
+                .await?
+                .into_iter()
+                .find(|a| a.action == "notice.subjects.queued")
+                .map(|a| a.at);
+            let communicated = [published, letters].into_iter().flatten().min();
+            let entry = RegisterEntry::of(case, &entries, communicated, now);
+            if filter.admits(&entry) {
+                register.push(entry);
+            }
+        }
+        Ok(register)
+    }
+
+    /// The register as a file, audited (`register.export`, with the format and the number of
+    /// rows; never their content).
+    ///
+    /// # Errors
+    /// As [`App::register`].
+    pub async fn export_register(
+        &self,
+        principal: &Principal,
+        org_id: Uuid,
+        filter: &RegisterFilter,
+        format: ExportFormat,
+    ) -> Result<RegisterFile, AppError> {
+        let register = self.register(principal, org_id, filter).await?;
+        let org = self.organisation(org_id).await?.ok_or(AppError::NotFound)?;
+        let bytes = match format {
+            ExportFormat::Csv => to_csv(&register).map_err(|_| AppError::Render)?,
+            ExportFormat::Json => {
+                serde_json::to_vec_pretty(&register).map_err(|_| AppError::Render)?
+            }
+        };
+        self.0
+            .store
+            .append_audit(
+                &[AuditEvent {
+                    actor: Some(principal.user_id),
+                    org_id: Some(org_id),
+                    case_id: None,
+                    action: "register.export",
+                    detail: format!("format={} rows={}", format.id(), register.len()),
+                }],
+                self.now(),
+            )
+            .await?;
+        let day = self.now().strftime("%Y-%m-%d");
+        Ok(RegisterFile {
+            file_name: format!("register-{}-{day}.{}", org.slug.as_str(), format.id()),
+            content_type: format.content_type(),
+            bytes,
+        })
+    }
+}
+
+/// The register as CSV: a header of [`COLUMNS`], one row per breach (RFC 4180, UTF-8).
+///
+/// # Errors
+/// Only if the CSV writer fails, which writing to memory does not.
+pub fn to_csv(register: &[RegisterEntry]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS)?;
+    for e in register {
+        w.write_record(e.cells())?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
