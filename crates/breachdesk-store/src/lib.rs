@@ -6,6 +6,7 @@
 //! conformance suite (`tests/it`). SQL lives only in this crate; ids and timestamps are made in
 //! Rust. [`connect`] picks the backend from the database URL.
 
+pub mod backup;
 pub mod copy;
 mod counters;
 mod postgres;

@@ -81,6 +81,29 @@ pub enum Command {
     /// copy's audit chain and case keys are checked before it is reported done. The `SQLite`
     /// file is not changed.
     Migrate(MigrateArgs),
+    /// Write a consistent, checked copy of the `SQLite` database to FILE while servers run
+    /// (the master key is never in it).
+    Backup(BackupArgs),
+    /// Replace the `SQLite` database with a backup, after checking it whole (intact, every case
+    /// key opened by this installation's master key, the audit chain verified); every `serve`
+    /// must be stopped. The replaced database is kept beside it.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write; it must not exist.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to restore.
+    pub file: PathBuf,
+    /// File holding the base64 master key. Default: `master.key` in the data dir.
+    /// `BREACHDESK_MASTER_KEY` may hold the key itself instead.
+    #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

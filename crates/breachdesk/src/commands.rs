@@ -48,6 +48,9 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
         Command::Notify(cmd) => crate::notify::run(cmd, data_dir, store).await,
         Command::Case(cmd) => crate::case::run(cmd, data_dir, store).await,
         Command::Migrate(_) => bail!("migrate runs before a store is opened"),
+        Command::Backup(_) | Command::Restore(_) => {
+            bail!("backup and restore run before a store is opened")
+        }
         Command::Audit(AuditCommand::Verify) => audit_verify(&operator(&store)).await,
         Command::Org(OrgCommand::Create {
             slug,

@@ -2,6 +2,7 @@
 //! subcommand. The logic lives in the library crates.
 
 mod accounts;
+mod backup;
 mod case;
 mod cli;
 mod commands;
@@ -43,6 +44,12 @@ async fn main() -> anyhow::Result<()> {
     if let cli::Command::Migrate(args) = &cli.command {
         return migrate::run(args, cli.global.database_url.as_deref(), &data_dir).await;
     }
+    if let cli::Command::Backup(args) = &cli.command {
+        return backup::backup(args, cli.global.database_url.as_deref(), &data_dir).await;
+    }
+    if let cli::Command::Restore(args) = &cli.command {
+        return backup::restore(args, cli.global.database_url.as_deref(), &data_dir).await;
+    }
     // A server must be able to store what it acknowledges: on a data dir it cannot write to
     // (a file system remounted read-only after errors, a full one), it does not start, and says
     // why (SQLite would open such a database read-only and fail each report later).
@@ -56,6 +63,20 @@ async fn main() -> anyhow::Result<()> {
             data_dir.display()
         );
     }
+    // Every server holds a shared lock on the data dir while it runs; a restore takes it
+    // exclusively, so neither starts while the other works.
+    let _serve_lock = if matches!(cli.command, cli::Command::Serve(_)) {
+        let lock = backup::lock_file(&data_dir)?;
+        if lock.try_lock_shared().is_err() {
+            anyhow::bail!(
+                "a restore is replacing the database in {}: start the server when it is done",
+                data_dir.display()
+            );
+        }
+        Some(lock)
+    } else {
+        None
+    };
     let store = match breachdesk_store::connect_pooled(
         cli.global.database_url.as_deref(),
         &data_dir,

@@ -10,6 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::{Value, json};
 
 mod accounts;
+mod backup;
 mod case;
 mod cluster;
 mod edge;

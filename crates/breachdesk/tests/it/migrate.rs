@@ -190,7 +190,7 @@ fn migrate_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     assert!(status.contains("recipients: 50 by e-mail"), "{status}");
 }
 
-async fn get_case(server: &Server, token: &str, id: uuid::Uuid) -> Value {
+pub(super) async fn get_case(server: &Server, token: &str, id: uuid::Uuid) -> Value {
     let r = reqwest::Client::new()
         .get(format!("{}/api/v1/cases/{id}", server.base))
         .bearer_auth(token)

@@ -1,0 +1,161 @@
+//! `breachdesk backup FILE` and `breachdesk restore FILE` (issue 21) for an `SQLite`
+//! installation. A backup is taken while servers run; a restore needs them stopped (each
+//! `serve` holds a shared lock on `breachdesk.lock` in the data dir), checks the backup whole
+//! before anything is replaced — an intact database, every case key opened by this
+//! installation's master key, the audit chain verified — and keeps the database it replaces
+//! beside it. The master key is never inside a backup.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use breachdesk_core::ports::{CaseFilter, Keyring, Store};
+use breachdesk_crypto::MasterKeyring;
+use breachdesk_store::SqliteStore;
+use breachdesk_store::backup::{backup_sqlite, inspect_sqlite, settle_sqlite};
+
+use crate::cli::{BackupArgs, RestoreArgs};
+
+const DB: &str = "breachdesk.db";
+const LOCK: &str = "breachdesk.lock";
+
+/// The lock `serve` holds (shared) and a restore takes (exclusive) on the data dir.
+pub(crate) fn lock_file(data_dir: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir.join(LOCK))
+        .with_context(|| format!("{}", data_dir.join(LOCK).display()))
+}
+
+fn sqlite_only(database_url: Option<&str>, what: &str) -> anyhow::Result<()> {
+    if database_url.is_some() {
+        bail!(
+            "{what} works on the SQLite database in the data dir; back up PostgreSQL with its own \
+             tools (pg_dump / pg_restore), and the master key apart from it"
+        );
+    }
+    Ok(())
+}
+
+pub async fn backup(
+    args: &BackupArgs,
+    database_url: Option<&str>,
+    data_dir: &Path,
+) -> anyhow::Result<()> {
+    sqlite_only(database_url, "backup")?;
+    let s = backup_sqlite(&data_dir.join(DB), &args.file)
+        .await
+        .with_context(|| format!("backup to {}", args.file.display()))?;
+    println!(
+        "backup {} written and checked: {} organisations, {} cases, {} audit entries, {} bytes. \
+         The master key is not in it: keep master.key apart from the backups (README, Backups).",
+        args.file.display(),
+        s.organisations,
+        s.cases,
+        s.audit_entries,
+        s.bytes
+    );
+    Ok(())
+}
+
+fn remove_with_journal(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+pub async fn restore(
+    args: &RestoreArgs,
+    database_url: Option<&str>,
+    data_dir: &Path,
+) -> anyhow::Result<()> {
+    sqlite_only(database_url, "restore")?;
+    let lock = lock_file(data_dir)?;
+    if lock.try_lock().is_err() {
+        bail!("a server is running on this data dir: stop every `serve` before restoring");
+    }
+    let summary = inspect_sqlite(&args.file)
+        .await
+        .with_context(|| format!("the backup {}", args.file.display()))?;
+    let key = crate::commands::existing_master_key(args.master_key_file.as_deref(), data_dir)?;
+    let keyring = MasterKeyring::new(&key);
+
+    // A working copy beside the database, brought up to this version's schema and checked.
+    let staged = data_dir.join(format!("{DB}.restoring"));
+    remove_with_journal(&staged);
+    std::fs::copy(&args.file, &staged).context("copying the backup into the data dir")?;
+    let checked = check(&staged, &keyring).await;
+    if let Err(e) = checked {
+        remove_with_journal(&staged);
+        return Err(e.context("the backup was not restored; nothing changed"));
+    }
+    settle_sqlite(&staged).await?;
+
+    let db = data_dir.join(DB);
+    let kept = if db.exists() {
+        settle_sqlite(&db)
+            .await
+            .context("settling the current database")?;
+        let stamp = jiff::Timestamp::now()
+            .strftime("%Y%m%dT%H%M%SZ")
+            .to_string();
+        let kept = data_dir.join(format!("{DB}.before-restore-{stamp}"));
+        std::fs::rename(&db, &kept).context("keeping the current database")?;
+        remove_with_journal(&db);
+        Some(kept)
+    } else {
+        None
+    };
+    std::fs::rename(&staged, &db).context("putting the backup in place")?;
+    std::fs::File::open(data_dir)
+        .and_then(|d| d.sync_all())
+        .context("syncing the data dir")?;
+    drop(lock);
+    println!(
+        "restored {}: {} organisations, {} cases, {} audit entries; every case key opened with \
+         this installation's master key and the audit chain verified.{}",
+        args.file.display(),
+        summary.organisations,
+        summary.cases,
+        summary.audit_entries,
+        kept.map(|k| format!(" The database it replaced is kept as {}.", k.display()))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// Opens the copy (its schema brought up to date), and checks that the master key opens every
+/// case key and that the audit chain verifies.
+async fn check(staged: &Path, keyring: &MasterKeyring) -> anyhow::Result<()> {
+    let sqlite = SqliteStore::open(staged)
+        .await
+        .context("opening the backup")?;
+    let store: Arc<dyn Store> = Arc::new(sqlite.clone());
+    let result = async {
+        let orgs: Vec<_> = store.organisations().await?.iter().map(|o| o.id).collect();
+        for case in store.find_cases(&orgs, &CaseFilter::default()).await? {
+            if keyring.unwrap_case_key(case.id, &case.wrapped_key).is_err() {
+                bail!(
+                    "this installation's master key does not open case {} of the backup: it was \
+                     taken with another key (give that one with --master-key-file)",
+                    case.reference
+                );
+            }
+        }
+        let audit = crate::commands::operator(&store).verify_audit().await?;
+        if !audit.problems.is_empty() {
+            bail!(
+                "the backup's audit chain does not verify ({} problems)",
+                audit.problems.len()
+            );
+        }
+        Ok(())
+    }
+    .await;
+    sqlite.close().await;
+    result
+}

@@ -1,0 +1,149 @@
+//! Backups (issue 21): `breachdesk backup FILE` while the server runs, and `breachdesk restore
+//! FILE`, which checks the backup whole before it replaces anything and never runs beside a
+//! server.
+
+use serde_json::Value;
+
+use super::{ok, report, run, serve, setup};
+
+async fn post(base: &str, i: usize) {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/orgs/uni/reports"))
+        .json(&report(i))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+}
+
+async fn cases(base: &str, token: &str) -> Vec<Value> {
+    let r = reqwest::Client::new()
+        .get(format!("{base}/api/v1/cases"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let list: Value = r.json().await.unwrap();
+    list["cases"].as_array().unwrap().clone()
+}
+
+fn sha(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let token = setup(&dir);
+    let server = serve(&dir);
+    rt.block_on(async {
+        for i in 0..3 {
+            post(&server.base, i).await;
+        }
+    });
+
+    // Taken while the server runs, checked, readable by its owner only, without the key.
+    let file = tmp.path().join("backup.db");
+    let out = ok(&dir, &["backup", file.to_str().unwrap()]);
+    assert!(out.contains("3 cases"), "{out}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let key_text = std::fs::read_to_string(dir.join("master.key")).unwrap();
+    let backup_bytes = std::fs::read(&file).unwrap();
+    assert!(
+        !backup_bytes
+            .windows(key_text.trim().len())
+            .any(|w| w == key_text.trim().as_bytes()),
+        "the master key is not in the backup"
+    );
+    assert!(
+        !String::from_utf8_lossy(&backup_bytes).contains("Unique event text 1"),
+        "reports stay sealed in the backup"
+    );
+    // A backup never overwrites a file.
+    let again = run(&dir, &["backup", file.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+
+    // No restore beside a running server.
+    rt.block_on(post(&server.base, 99));
+    let busy = run(&dir, &["restore", file.to_str().unwrap()]);
+    assert!(!busy.status.success());
+    assert!(
+        String::from_utf8_lossy(&busy.stderr).contains("a server is running"),
+        "{}",
+        String::from_utf8_lossy(&busy.stderr)
+    );
+    drop(server);
+    let db = dir.join("breachdesk.db");
+    let before = sha(&db);
+
+    // Refused whole, nothing changed: a damaged file, a backup under another installation's
+    // master key.
+    let junk = tmp.path().join("junk.db");
+    std::fs::write(&junk, b"not a database at all").unwrap();
+    let damaged = run(&dir, &["restore", junk.to_str().unwrap()]);
+    assert!(!damaged.status.success());
+    assert!(
+        String::from_utf8_lossy(&damaged.stderr).contains("not an SQLite database"),
+        "{}",
+        String::from_utf8_lossy(&damaged.stderr)
+    );
+    let other = tmp.path().join("other");
+    drop(serve(&other));
+    let wrong = run(
+        &dir,
+        &[
+            "restore",
+            file.to_str().unwrap(),
+            "--master-key-file",
+            other.join("master.key").to_str().unwrap(),
+        ],
+    );
+    assert!(!wrong.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("does not open case"),
+        "{}",
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+    assert_eq!(sha(&db), before, "a refused restore changes nothing");
+    assert!(!dir.join("breachdesk.db.restoring").exists());
+
+    // Restored: the three reports of the backup, each opened; the later one is not there; the
+    // replaced database is kept; the audit chain verifies.
+    let out = ok(&dir, &["restore", file.to_str().unwrap()]);
+    assert!(
+        out.contains("3 cases") && out.contains("before-restore"),
+        "{out}"
+    );
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("before-restore"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    ok(&dir, &["audit", "verify"]);
+    let server = serve(&dir);
+    rt.block_on(async {
+        let list = cases(&server.base, &token).await;
+        assert_eq!(list.len(), 3, "{list:?}");
+        for c in &list {
+            let id = c["id"].as_str().unwrap().parse().unwrap();
+            let case = super::migrate::get_case(&server, &token, id).await;
+            let text = case["reports"][0]["body"]["what_happened"]
+                .as_str()
+                .unwrap();
+            assert!(text.starts_with("Unique event text "), "{text}");
+            assert!(!text.contains("99"));
+        }
+        // And the restored installation takes reports again.
+        post(&server.base, 100).await;
+        assert_eq!(cases(&server.base, &token).await.len(), 4);
+    });
+}
