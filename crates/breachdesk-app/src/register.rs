@@ -68,12 +68,36 @@ impl App {
     }
 
     /// The register of `org_id` as `principal` may read it, oldest breach first: every case of
-    /// the organisation except duplicates merged into another, that `filter` admits.
+    /// the organisation except duplicates merged into another, that `filter` admits. The read
+    /// is audited (`register.read`, for the organisation, with the number of rows).
     ///
     /// # Errors
     /// `Forbidden` unless the principal may read the organisation's register; store and
     /// crypto failures.
     pub async fn register(
+        &self,
+        principal: &Principal,
+        org_id: Uuid,
+        filter: &RegisterFilter,
+    ) -> Result<Vec<RegisterEntry>, AppError> {
+        let register = self.entries(principal, org_id, filter).await?;
+        self.0
+            .store
+            .append_audit(
+                &[AuditEvent {
+                    actor: Some(principal.user_id),
+                    org_id: Some(org_id),
+                    case_id: None,
+                    action: "register.read",
+                    detail: format!("rows={}", register.len()),
+                }],
+                self.now(),
+            )
+            .await?;
+        Ok(register)
+    }
+
+    async fn entries(
         &self,
         principal: &Principal,
         org_id: Uuid,
@@ -106,7 +130,7 @@ impl App {
                 .audit_trail(Some(case.id))
                 .await?
                 .into_iter()
-                .find(|a| a.action == "notice.subjects.queued")
+                .find(|a| a.action == "notice.subjects.queued" && !a.detail.ends_with(" queued=0"))
                 .map(|a| a.at);
             let communicated = [published, letters].into_iter().flatten().min();
             let entry = RegisterEntry::of(case, &entries, communicated, now);
@@ -129,7 +153,7 @@ impl App {
         filter: &RegisterFilter,
         format: ExportFormat,
     ) -> Result<RegisterFile, AppError> {
-        let register = self.register(principal, org_id, filter).await?;
+        let register = self.entries(principal, org_id, filter).await?;
         let org = self.organisation(org_id).await?.ok_or(AppError::NotFound)?;
         let bytes = match format {
             ExportFormat::Csv => to_csv(&register).map_err(|_| AppError::Render)?,
@@ -159,6 +183,17 @@ impl App {
     }
 }
 
+/// A cell a spreadsheet shows as text: one starting like a formula (`=`, `+`, `-`, `@`, a tab
+/// or a carriage return — free text a handler, or a joint controller's handler, typed) is led
+/// by an apostrophe, so that opening the export never runs it (OWASP "CSV injection").
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// The register as CSV: a header of [`COLUMNS`], one row per breach (RFC 4180, UTF-8).
 ///
 /// # Errors
@@ -167,7 +202,29 @@ pub fn to_csv(register: &[RegisterEntry]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS)?;
     for e in register {
-        w.write_record(e.cells())?;
+        w.write_record(e.cells().iter().map(|c| inert(c).into_owned()))?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formula_cells_are_led_by_an_apostrophe_and_others_left_alone() {
+        for f in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(inert(f), format!("'{f}"));
+        }
+        for t in ["Sisu", "", "2026-03-02T09:00:00Z", "a=b"] {
+            assert_eq!(inert(t), t);
+        }
+    }
 }

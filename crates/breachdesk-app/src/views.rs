@@ -76,7 +76,14 @@ impl App {
             .members(&[case.org_id])
             .await?
             .into_iter()
-            .filter(|m| m.role.reads_case_content() && m.role != Role::Auditor)
+            .filter(|m| {
+                // The case's handlers: those who investigate (not the auditor, not the
+                // letters' delegate).
+                matches!(
+                    m.role,
+                    Role::Dpo | Role::SecurityManager | Role::PrivacyTeam | Role::SecurityTeam
+                )
+            })
             .map(|m| m.user_id)
             .collect())
     }

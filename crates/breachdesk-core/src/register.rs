@@ -9,19 +9,17 @@
 //! availability), the data categories, the categories and approximate numbers of people and
 //! records, the cause and systems (the current scope), the consequences (the decided risk, its
 //! severity and likelihood), the measures before and after, and the decision with its reason.
-//! The register's column layout ([`COLUMNS`]) is the export's and the import's alike.
+//! The register's column layout ([`COLUMNS`]) is the export's.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::case::CaseStatus;
+use crate::deadline::DeadlineState;
 use crate::errors::{FieldError, FieldErrors};
 use crate::investigation::Entry;
 use crate::ports::{CaseEntryRecord, CaseRecord};
 use crate::scope::Scope;
-
-/// Art. 33(1): notification "not later than 72 hours after having become aware".
-pub const NOTIFICATION_WINDOW: SignedDuration = SignedDuration::from_hours(72);
 
 /// One breach of the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,7 +36,9 @@ pub struct RegisterEntry {
     pub notified_at: Option<Timestamp>,
     /// Whole hours from awareness to the notification.
     pub hours_to_notification: Option<i64>,
-    /// Notified after 72 hours, or not yet notified although decided so and 72 hours are over.
+    /// Notified after 72 hours, or not notified and more than 72 hours after awareness unless
+    /// decided that no notification is needed (the clock of Art. 33(1) runs from awareness,
+    /// decided or not; the same rule as the desk's deadline, `deadline::state`).
     pub late: bool,
     /// The reasons given for a late notification (Art. 33(1)).
     pub delay_reasons: Option<String>,
@@ -78,7 +78,7 @@ pub struct RegisterEntry {
     pub decision_reason: Option<String>,
 }
 
-/// The register's columns, in the order of the export (CSV, XLSX) and of the import.
+/// The register's columns, in the order of the export.
 pub const COLUMNS: [&str; 30] = [
     "reference",
     "status",
@@ -166,13 +166,11 @@ impl RegisterEntry {
             (Some(a), Some(n)) => Some(n.duration_since(a).as_hours()),
             _ => None,
         };
-        let late = match (case.awareness_at, case.notified_at) {
-            (Some(a), Some(n)) => n.duration_since(a) > NOTIFICATION_WINDOW,
-            (Some(a), None) => {
-                notify_authority == Some(true) && now.duration_since(a) > NOTIFICATION_WINDOW
-            }
-            _ => false,
-        };
+        let not_required = case.status == CaseStatus::Unfounded || notify_authority == Some(false);
+        let late = matches!(
+            crate::deadline::state(case.awareness_at, case.notified_at, not_required, now),
+            DeadlineState::Overdue { .. } | DeadlineState::MetLate { .. }
+        );
         let risk = decision.as_ref().and_then(|d| d.4.clone());
         Self {
             reference: case.reference.clone(),
@@ -564,7 +562,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_notification_is_late_only_once_decided_and_past_72_hours() {
+    fn a_missing_notification_is_late_past_72_hours_unless_decided_not_needed() {
         let mut c = case();
         c.notified_at = None;
         c.status = CaseStatus::Assessed;
@@ -586,6 +584,9 @@ mod tests {
         assert!(!RegisterEntry::of(&c, &decided(true), None, within).late);
         assert!(RegisterEntry::of(&c, &decided(true), None, after).late);
         assert!(!RegisterEntry::of(&c, &decided(false), None, after).late);
+        // Undecided, the clock still runs (as on the desk's case list).
+        assert!(RegisterEntry::of(&c, &[], None, after).late);
+        assert!(!RegisterEntry::of(&c, &[], None, within).late);
         // An accepted proposal has no reason of its own to list.
         assert_eq!(
             RegisterEntry::of(&c, &decided(false), None, after).decision_reason,

@@ -48,7 +48,7 @@ pub async fn backup(
     let s = backup_sqlite(&data_dir.join(DB), &args.file)
         .await
         .with_context(|| format!("backup to {}", args.file.display()))?;
-    println!(
+    crate::commands::say(&format!(
         "backup {} written and checked: {} organisations, {} cases, {} audit entries, {} bytes. \
          The master key is not in it: keep master.key apart from the backups (README, Backups).",
         args.file.display(),
@@ -56,8 +56,7 @@ pub async fn backup(
         s.cases,
         s.audit_entries,
         s.bytes
-    );
-    Ok(())
+    ))
 }
 
 fn remove_with_journal(path: &Path) {
@@ -100,7 +99,7 @@ pub async fn restore(
         settle_sqlite(&db)
             .await
             .context("settling the current database")?;
-        let stamp = jiff::Timestamp::now()
+        let stamp = breachdesk_core::clock::Clock::now(&breachdesk_core::clock::SystemClock)
             .strftime("%Y%m%dT%H%M%SZ")
             .to_string();
         let kept = data_dir.join(format!("{DB}.before-restore-{stamp}"));
@@ -115,7 +114,7 @@ pub async fn restore(
         .and_then(|d| d.sync_all())
         .context("syncing the data dir")?;
     drop(lock);
-    println!(
+    crate::commands::say(&format!(
         "restored {}: {} organisations, {} cases, {} audit entries; every case key opened with \
          this installation's master key and the audit chain verified.{}",
         args.file.display(),
@@ -124,8 +123,7 @@ pub async fn restore(
         summary.audit_entries,
         kept.map(|k| format!(" The database it replaced is kept as {}.", k.display()))
             .unwrap_or_default()
-    );
-    Ok(())
+    ))
 }
 
 /// Opens the copy (its schema brought up to date), and checks that the master key opens every

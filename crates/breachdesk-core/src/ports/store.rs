@@ -94,7 +94,9 @@ impl std::fmt::Display for Conflict {
             Self::Membership => "membership",
             Self::RoleRequest => "role request",
             Self::CaseStatus => "case status",
-            Self::LettersAlreadyQueued => "letters already queued",
+            Self::LettersAlreadyQueued => {
+                "letters already queued: recipients can be added but not replaced"
+            }
             Self::Unique => "unique",
         })
     }

@@ -690,3 +690,5 @@ register-col-communicated = People told
 register-late = over 72 h
 register-yes = yes
 register-no = no
+audit-register-read = read the breach register
+audit-register-export = exported the breach register

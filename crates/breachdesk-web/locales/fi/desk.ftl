@@ -690,3 +690,5 @@ register-col-communicated = Rekisteröidyille kerrottu
 register-late = yli 72 h
 register-yes = kyllä
 register-no = ei
+audit-register-read = luki loukkausrekisterin
+audit-register-export = vei loukkausrekisterin

@@ -690,3 +690,5 @@ register-col-communicated = De registrerade informerade
 register-late = över 72 h
 register-yes = ja
 register-no = nej
+audit-register-read = läste incidentregistret
+audit-register-export = exporterade incidentregistret

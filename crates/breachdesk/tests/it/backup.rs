@@ -2,6 +2,8 @@
 //! FILE`, which checks the backup whole before it replaces anything and never runs beside a
 //! server.
 
+use std::os::unix::fs::PermissionsExt;
+
 use serde_json::Value;
 
 use super::{ok, report, run, serve, setup};
@@ -49,7 +51,6 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
     let file = tmp.path().join("backup.db");
     let out = ok(&dir, &["backup", file.to_str().unwrap()]);
     assert!(out.contains("3 cases"), "{out}");
-    use std::os::unix::fs::PermissionsExt;
     assert_eq!(
         std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
         0o600
@@ -146,4 +147,26 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
         post(&server.base, 100).await;
         assert_eq!(cases(&server.base, &token).await.len(), 4);
     });
+    drop(server);
+
+    // The drill: into a scratch data dir, with the production key from elsewhere.
+    let drill = tmp.path().join("drill");
+    let out = ok(
+        &drill,
+        &[
+            "restore",
+            file.to_str().unwrap(),
+            "--master-key-file",
+            dir.join("master.key").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.contains("3 cases") && !out.contains("before-restore"),
+        "{out}"
+    );
+    assert!(
+        !drill.join("master.key").exists(),
+        "no key is written by a restore"
+    );
+    ok(&drill, &["audit", "verify"]);
 }
