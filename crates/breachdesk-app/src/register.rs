@@ -108,7 +108,15 @@ impl App {
         }
         let store = &self.0.store;
         let now = self.now();
-        let mut cases = store.find_cases(&[org_id], &CaseFilter::default()).await?;
+        let mut cases = store
+            .find_cases(
+                &[org_id],
+                &CaseFilter {
+                    unlimited: true,
+                    ..CaseFilter::default()
+                },
+            )
+            .await?;
         cases.retain(|c| c.org_id == org_id && c.merged_into.is_none());
         cases.sort_by_key(|c| (c.created_at, c.reference.clone()));
         let mut register = Vec::with_capacity(cases.len());

@@ -135,7 +135,16 @@ async fn check(staged: &Path, keyring: &MasterKeyring) -> anyhow::Result<()> {
     let store: Arc<dyn Store> = Arc::new(sqlite.clone());
     let result = async {
         let orgs: Vec<_> = store.organisations().await?.iter().map(|o| o.id).collect();
-        for case in store.find_cases(&orgs, &CaseFilter::default()).await? {
+        for case in store
+            .find_cases(
+                &orgs,
+                &CaseFilter {
+                    unlimited: true,
+                    ..CaseFilter::default()
+                },
+            )
+            .await?
+        {
             if keyring.unwrap_case_key(case.id, &case.wrapped_key).is_err() {
                 bail!(
                     "this installation's master key does not open case {} of the backup: it was \

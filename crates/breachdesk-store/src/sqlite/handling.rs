@@ -187,7 +187,10 @@ impl SqliteStore {
                 .push_bind(format!(",{c},"))
                 .push(") > 0");
         }
-        q.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT 5000");
+        q.push(" ORDER BY c.created_at DESC, c.id DESC");
+        if !f.unlimited {
+            q.push(" LIMIT 5000");
+        }
         let rows = q.build().fetch_all(&self.read).await.map_err(other)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {

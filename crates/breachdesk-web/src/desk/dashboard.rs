@@ -178,6 +178,7 @@ pub async fn dashboard(
         created_to: to,
         category: category.clone(),
         shared_with: Some(desk.user.id),
+        unlimited: false,
     };
     let mut cases = match state.search_cases(&desk.principal, filter).await {
         Ok(c) => c,

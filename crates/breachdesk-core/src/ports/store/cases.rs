@@ -110,6 +110,9 @@ pub struct CaseFilter {
     pub category: Option<String>,
     /// Only cases assigned to or shared with this user, in addition to the organisations' own.
     pub shared_with: Option<Uuid>,
+    /// Every match (the register, a restore's key check); otherwise the newest 5,000, which is
+    /// what a list on a page can show.
+    pub unlimited: bool,
 }
 
 /// Which page of the register to return.
