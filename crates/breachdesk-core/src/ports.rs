@@ -105,10 +105,11 @@ pub mod store;
 pub use store::{
     AccessStore, AccountStore, ApiTokenInfo, AuditStore, Bounce, CaseChange, CaseEntryRecord,
     CaseFilter, CaseRecord, CaseStore, Conflict, CounterKey, Counters, DeliveryOutcome,
-    EnsuredUser, FailedMessage, IntakeStore, Member, MessageOutcome, NewApiToken, NewAttachment,
-    NewCase, NewCaseEntry, NewOutboxMessage, NewRecipient, NewReport, NewShare, NewSupplement,
-    NewUser, NoticeStore, OrgTemplate, OrganisationStore, OutboxCounts, OutboxMessage, OutboxStore,
-    Page, ReceiptRecord, RecipientCounts, RecipientRecord, RecoveryCode, ReportRecord,
-    SessionRecord, SessionStage, SessionStore, SetupLinkFor, SetupPurpose, Store, StoreError,
-    SupplementRecord, TokenHolder, TokenStore, UserAuth, UserRole,
+    Destruction, EnsuredUser, FailedMessage, Hold, IntakeStore, Member, MessageOutcome,
+    NewApiToken, NewAttachment, NewCase, NewCaseEntry, NewOutboxMessage, NewRecipient, NewReport,
+    NewShare, NewSupplement, NewUser, NoticeStore, OrgTemplate, OrganisationStore, OutboxCounts,
+    OutboxMessage, OutboxStore, Page, ReceiptRecord, RecipientCounts, RecipientRecord,
+    RecoveryCode, ReportRecord, RetentionStore, SessionRecord, SessionStage, SessionStore,
+    SetupLinkFor, SetupPurpose, Store, StoreError, SupplementRecord, TokenHolder, TokenStore,
+    UserAuth, UserRole,
 };

@@ -450,6 +450,10 @@ mod tests {
             merged_into: None,
             assignees: Vec::new(),
             shared_with: Vec::new(),
+            retain_until: None,
+            hold: None,
+            destroyed_at: None,
+            tombstone: None,
         }
     }
 

@@ -45,6 +45,7 @@ mod accounts;
 mod counters;
 mod handling;
 mod outbox;
+mod retention;
 
 /// Connections per process unless configured (`--database-pool`).
 pub(crate) const DEFAULT_POOL: u32 = 10;

@@ -35,6 +35,7 @@ use crate::time::{from_text, to_text};
 mod accounts;
 mod handling;
 mod outbox;
+mod retention;
 mod write;
 
 use write::{Durability, WriteTx, WriterHealth};
@@ -147,6 +148,8 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
+            // Freed pages are overwritten: a destroyed case leaves no bytes behind (issue 21).
+            .pragma("secure_delete", "ON")
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let write = SqlitePoolOptions::new()

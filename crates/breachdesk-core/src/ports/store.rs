@@ -1,6 +1,6 @@
 //! The persistence port, one trait per aggregate, each in its own file with its record types:
 //! organisations, accounts, access (memberships and role requests), tokens, sessions, intake,
-//! cases (and their investigation record), notices (an organisation's wording), outbox (letters
+//! cases (and their investigation record), retention (holds and destruction), notices (an organisation's wording), outbox (letters
 //! to data subjects), audit, and the attempt counters. [`Store`] is all of them together with the
 //! health of the database (and hands out the [`Counters`]); an adapter implements each aggregate in its own `impl` block.
 //! Parameters and results are named types ([`UserRole`], [`TokenHolder`], [`MessageOutcome`] …),
@@ -20,6 +20,7 @@ mod intake;
 mod notices;
 mod organisations;
 mod outbox;
+mod retention;
 mod sessions;
 mod tokens;
 
@@ -43,6 +44,7 @@ pub use outbox::{
     Bounce, DeliveryOutcome, FailedMessage, MessageOutcome, NewOutboxMessage, NewRecipient,
     OutboxCounts, OutboxMessage, OutboxStore, RecipientCounts, RecipientRecord,
 };
+pub use retention::{Destruction, Hold, RetentionStore};
 pub use sessions::{SessionRecord, SessionStage, SessionStore, SetupLinkFor, SetupPurpose};
 pub use tokens::{ApiTokenInfo, NewApiToken, TokenHolder, TokenStore};
 
@@ -79,6 +81,8 @@ pub enum Conflict {
     CaseStatus,
     /// Letters have already been queued: recipients can be added, not replaced.
     LettersAlreadyQueued,
+    /// The case is under a legal hold: nothing of it may be deleted.
+    Held,
     /// Another uniqueness rule.
     Unique,
 }
@@ -97,6 +101,7 @@ impl std::fmt::Display for Conflict {
             Self::LettersAlreadyQueued => {
                 "letters already queued: recipients can be added but not replaced"
             }
+            Self::Held => "the case is under a legal hold",
             Self::Unique => "unique",
         })
     }
@@ -114,6 +119,7 @@ pub trait Store:
     + CaseStore
     + NoticeStore
     + OutboxStore
+    + RetentionStore
     + AuditStore
     + fmt::Debug
 {

@@ -163,6 +163,10 @@ impl PgStore {
                     &id,
                 )
                 .await?,
+            retain_until: opt_ts(r, "retain_until")?,
+            hold: super::retention::hold_from_row(r)?,
+            destroyed_at: opt_ts(r, "destroyed_at")?,
+            tombstone: r.try_get("tombstone").map_err(other)?,
         })
     }
 

@@ -145,6 +145,10 @@ impl SqliteStore {
             merged_into: opt_uuid(r, "merged_into")?,
             assignees: self.case_people("case_assignees", &id).await?,
             shared_with: self.case_people("case_shares", &id).await?,
+            retain_until: opt_ts(r, "retain_until")?,
+            hold: super::retention::hold_from_row(r)?,
+            destroyed_at: opt_ts(r, "destroyed_at")?,
+            tombstone: r.try_get("tombstone").map_err(other)?,
         })
     }
 

@@ -1697,6 +1697,152 @@ async fn attempt_counters_count_windows_failures_and_waits(db: Arc<dyn Store>) {
     );
 }
 
+/// Issue 21: a case is due once its retention date has come, unless a hold stands; destroying
+/// it removes every row of its content with its key in one transaction and keeps a tombstone;
+/// a hold refuses destruction, an ended hold does not; a destroyed case cannot be held or
+/// destroyed again.
+async fn destruction_takes_every_row_and_the_key_and_never_a_held_case(db: Arc<dyn Store>) {
+    use breachdesk_core::ports::{Conflict, Destruction, Hold, StoreError};
+    let uni = org(&*db, "uni").await;
+    let (c, r) = intake(uni.id, "31111111", at("2026-03-01T10:00:00Z"));
+    db.insert_intake(&c, &r, 2026).await.unwrap();
+    db.insert_supplement(&NewSupplement {
+        id: Uuid::now_v7(),
+        report_id: r.id,
+        created_at: at("2026-03-02T10:00:00Z"),
+        body: vec![7; 8],
+    })
+    .await
+    .unwrap();
+    let (other, other_report) = intake(uni.id, "32222222", at("2026-03-01T11:00:00Z"));
+    db.insert_intake(&other, &other_report, 2026).await.unwrap();
+    let event = |action: &'static str| breachdesk_core::audit::AuditEvent {
+        actor: None,
+        org_id: Some(uni.id),
+        case_id: Some(c.id),
+        action,
+        detail: String::new(),
+    };
+    let now = at("2036-04-01T00:00:00Z");
+    assert!(
+        db.cases_due(now).await.unwrap().is_empty(),
+        "no date, never due"
+    );
+    db.set_retention(c.id, Some(at("2036-03-01T00:00:00Z")))
+        .await
+        .unwrap();
+    db.set_retention(other.id, Some(at("2036-06-01T00:00:00Z")))
+        .await
+        .unwrap();
+    let due: Vec<Uuid> = db
+        .cases_due(now)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(due, [c.id], "only what is due");
+
+    // A hold: not due, not destroyable; an ended hold is neither.
+    let hold = Hold {
+        reason: "police investigation 2036/12".into(),
+        until: Some(at("2036-05-01T00:00:00Z")),
+        set_by: Uuid::now_v7(),
+        set_at: at("2036-03-15T00:00:00Z"),
+    };
+    let unknown_user = db
+        .set_hold(c.id, Some(&hold), &event("case.hold"), now)
+        .await;
+    assert!(unknown_user.is_err(), "the one who holds is an account");
+    let dpo = db
+        .ensure_user(&NewUser {
+            id: Uuid::now_v7(),
+            email: "dpo@uni.example".into(),
+            password_hash: "x".into(),
+            created_at: Timestamp::UNIX_EPOCH,
+        })
+        .await
+        .unwrap()
+        .id;
+    let hold = Hold {
+        set_by: dpo,
+        ..hold
+    };
+    db.set_hold(c.id, Some(&hold), &event("case.hold"), now)
+        .await
+        .unwrap();
+    let on_hold = db.case_by_id(c.id).await.unwrap().unwrap();
+    assert_eq!(on_hold.hold.as_ref(), Some(&hold));
+    assert!(db.cases_due(now).await.unwrap().is_empty(), "held, not due");
+    let destruction = Destruction {
+        case_id: c.id,
+        tombstone: r#"{"reference":"UNI-2026-0001"}"#.into(),
+        reason: "retention".into(),
+        by: None,
+    };
+    let refused = db
+        .destroy_case(&destruction, &event("case.destroy"), now)
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(Conflict::Held))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        db.reports_of_case(c.id).await.unwrap().len(),
+        1,
+        "nothing went"
+    );
+    let after_hold = at("2036-05-02T00:00:00Z");
+    let due: Vec<Uuid> = db
+        .cases_due(after_hold)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(due, [c.id], "an ended hold stops nothing");
+
+    // Destroyed: content and key gone, the tombstone and the audit entry there, the other case
+    // untouched.
+    let trail_before = db.audit_trail(Some(c.id)).await.unwrap().len();
+    db.destroy_case(&destruction, &event("case.destroy"), after_hold)
+        .await
+        .unwrap();
+    let gone = db.case_by_id(c.id).await.unwrap().unwrap();
+    assert!(gone.wrapped_key.0.is_empty(), "the data key is gone");
+    assert_eq!(gone.destroyed_at, Some(after_hold));
+    assert_eq!(
+        gone.tombstone.as_deref(),
+        Some(destruction.tombstone.as_str())
+    );
+    assert!(gone.hold.is_none());
+    assert!(db.reports_of_case(c.id).await.unwrap().is_empty());
+    assert!(db.supplements_of_report(r.id).await.unwrap().is_empty());
+    assert!(db.case_entries(c.id).await.unwrap().is_empty());
+    assert_eq!(
+        db.audit_trail(Some(c.id)).await.unwrap().len(),
+        trail_before + 1
+    );
+    assert_eq!(db.reports_of_case(other.id).await.unwrap().len(), 1);
+    assert!(
+        db.cases_due(at("2037-01-01T00:00:00Z"))
+            .await
+            .unwrap()
+            .iter()
+            .all(|x| x.id != c.id)
+    );
+    assert!(matches!(
+        db.destroy_case(&destruction, &event("case.destroy"), after_hold)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        db.set_hold(c.id, Some(&hold), &event("case.hold"), after_hold)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 /// Runs each test body once per backend: `sqlite::<name>` and `postgres::<name>`.
 macro_rules! conformance {
     ($($name:ident = $body:path),* $(,)?) => {
@@ -1738,6 +1884,7 @@ conformance! {
     the_remaining_methods_keep_their_promises = crate::the_remaining_methods_keep_their_promises,
     guarded_writes_let_exactly_one_concurrent_writer_through = crate::guarded_writes_let_exactly_one_concurrent_writer_through,
     attempt_counters_count_windows_failures_and_waits = crate::attempt_counters_count_windows_failures_and_waits,
+    destruction_takes_every_row_and_the_key_and_never_a_held_case = crate::destruction_takes_every_row_and_the_key_and_never_a_held_case,
 }
 
 /// `PostgreSQL`: `connect` opens a `postgres://` URL, and what one store committed is there for

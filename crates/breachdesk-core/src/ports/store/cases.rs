@@ -31,6 +31,14 @@ pub struct CaseRecord {
     pub merged_into: Option<Uuid>,
     pub assignees: Vec<Uuid>,
     pub shared_with: Vec<Uuid>,
+    /// When the case is due for destruction (set when it is closed or found unfounded).
+    pub retain_until: Option<Timestamp>,
+    /// The legal hold, if one was set (it may have ended: [`super::Hold::stands`]).
+    pub hold: Option<super::Hold>,
+    /// When its content was destroyed: the row is then a tombstone.
+    pub destroyed_at: Option<Timestamp>,
+    /// What remains of a destroyed case for the register (JSON, no free text).
+    pub tombstone: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,73 @@
+//! The end of a case's life (issue 21): its retention date, the legal hold that stops any
+//! deletion, and destruction — the case's data key and every row of its content go in one
+//! transaction, leaving a tombstone without personal data so that the register stays complete.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use super::{CaseRecord, StoreError};
+use crate::audit::AuditEvent;
+
+/// A legal hold on a case (a dispute, an authority's inquiry, a criminal investigation): while
+/// it stands, nothing of the case is deleted by any path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    /// Why (the matter, not personal data: e.g. "police investigation 2026/1234").
+    pub reason: String,
+    /// When it ends by itself, if it was set with an end.
+    pub until: Option<Timestamp>,
+    pub set_by: Uuid,
+    pub set_at: Timestamp,
+}
+
+impl Hold {
+    /// Does the hold still stand at `now`?
+    #[must_use]
+    pub fn stands(&self, now: Timestamp) -> bool {
+        self.until.is_none_or(|u| now < u)
+    }
+}
+
+/// What remains of a destroyed case: who destroyed it, when and why, and the register's facts
+/// without free text (JSON of `register::Tombstone`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destruction {
+    pub case_id: Uuid,
+    /// The register entry without free text, as JSON.
+    pub tombstone: String,
+    pub reason: String,
+    pub by: Option<Uuid>,
+}
+
+#[async_trait]
+pub trait RetentionStore: Send + Sync {
+    /// Sets when the case is due for destruction (`None`: kept until set).
+    async fn set_retention(
+        &self,
+        case_id: Uuid,
+        until: Option<Timestamp>,
+    ) -> Result<(), StoreError>;
+    /// Sets (`Some`) or lifts (`None`) the case's legal hold, with its audit entry.
+    async fn set_hold(
+        &self,
+        case_id: Uuid,
+        hold: Option<&Hold>,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The cases whose retention date has come (`<= now`), not destroyed, whose hold (if any)
+    /// no longer stands.
+    async fn cases_due(&self, now: Timestamp) -> Result<Vec<CaseRecord>, StoreError>;
+    /// Destroys the case's content: its wrapped data key, reports and supplements, record
+    /// entries, attachments, letters and their recipients, assignments and shares — in one
+    /// transaction with its audit entry, keeping the case row as a tombstone. Refused with
+    /// `Conflict(Conflict::Held)` while a hold stands (checked in the same transaction), and
+    /// `NotFound` for an unknown or already destroyed case.
+    async fn destroy_case(
+        &self,
+        destruction: &Destruction,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+}

@@ -1,0 +1,186 @@
+//! The end of a case's life on `PostgreSQL` (issue 21): retention dates, legal holds,
+//! destruction. The case row is locked (`FOR UPDATE`) while its hold is checked, so a hold set
+//! by another server at the same moment either comes first and refuses the destruction, or
+//! waits for it and finds the case destroyed.
+
+use async_trait::async_trait;
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::ports::{CaseRecord, Conflict, Destruction, Hold, RetentionStore, StoreError};
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use uuid::Uuid;
+
+use super::handling::append_audit_tx;
+use super::{PgStore, opt_ts, other};
+use crate::time::to_text;
+
+/// The hold of a case row, if one was set.
+pub(super) fn hold_from_row(r: &PgRow) -> Result<Option<Hold>, StoreError> {
+    let reason: Option<String> = r.try_get("hold_reason").map_err(other)?;
+    let Some(reason) = reason else {
+        return Ok(None);
+    };
+    let by: Option<String> = r.try_get("hold_by").map_err(other)?;
+    Ok(Some(Hold {
+        reason,
+        until: opt_ts(r, "hold_until")?,
+        set_by: by
+            .as_deref()
+            .map(Uuid::parse_str)
+            .transpose()
+            .map_err(other)?
+            .unwrap_or_default(),
+        set_at: opt_ts(r, "hold_at")?.unwrap_or(Timestamp::UNIX_EPOCH),
+    }))
+}
+
+/// Tables holding a case's content, children before parents.
+const CONTENT: [&str; 9] = [
+    "DELETE FROM supplements WHERE report_id IN (SELECT id FROM reports WHERE case_id = $1)",
+    "DELETE FROM reports WHERE case_id = $1",
+    "DELETE FROM case_entries WHERE case_id = $1",
+    "DELETE FROM attachments WHERE case_id = $1",
+    "DELETE FROM outbox WHERE case_id = $1",
+    "DELETE FROM recipients WHERE case_id = $1",
+    "DELETE FROM outbox_locks WHERE case_id = $1",
+    "DELETE FROM case_assignees WHERE case_id = $1",
+    "DELETE FROM case_shares WHERE case_id = $1",
+];
+
+impl PgStore {
+    async fn set_hold_impl(
+        &self,
+        case_id: Uuid,
+        hold: Option<&Hold>,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE cases SET hold_reason = $1, hold_until = $2, hold_by = $3, hold_at = $4 \
+             WHERE id = $5 AND destroyed_at IS NULL",
+        )
+        .bind(hold.map(|h| h.reason.clone()))
+        .bind(hold.and_then(|h| h.until).map(to_text))
+        .bind(hold.map(|h| h.set_by.to_string()))
+        .bind(hold.map(|h| to_text(h.set_at)))
+        .bind(case_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        self.commit(tx).await
+    }
+
+    async fn destroy_case_impl(
+        &self,
+        d: &Destruction,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = d.case_id.to_string();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "SELECT hold_reason, hold_until FROM cases WHERE id = $1 AND destroyed_at IS NULL \
+             FOR UPDATE",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        let held: Option<String> = row.try_get("hold_reason").map_err(other)?;
+        if held.is_some() && opt_ts(&row, "hold_until")?.is_none_or(|u| now < u) {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        for statement in CONTENT {
+            sqlx::query(statement)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        sqlx::query(
+            "UPDATE cases SET data_key = NULL, destroyed_at = $1, tombstone = $2, \
+             hold_reason = NULL, hold_until = NULL, hold_by = NULL, hold_at = NULL, \
+             updated_at = $1 WHERE id = $3",
+        )
+        .bind(to_text(now))
+        .bind(&d.tombstone)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        self.commit(tx).await
+    }
+}
+
+#[async_trait]
+impl RetentionStore for PgStore {
+    async fn set_retention(
+        &self,
+        case_id: Uuid,
+        until: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        let n = self
+            .write(async {
+                sqlx::query(
+                    "UPDATE cases SET retain_until = $1 WHERE id = $2 AND destroyed_at IS NULL",
+                )
+                .bind(until.map(to_text))
+                .bind(case_id.to_string())
+                .execute(&self.pool)
+                .await
+                .map_err(other)
+            })
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn set_hold(
+        &self,
+        case_id: Uuid,
+        hold: Option<&Hold>,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.set_hold_impl(case_id, hold, audit, now))
+            .await
+    }
+
+    async fn cases_due(&self, now: Timestamp) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM cases WHERE destroyed_at IS NULL AND retain_until IS NOT NULL \
+             AND retain_until <= $1 AND (hold_reason IS NULL OR (hold_until IS NOT NULL \
+             AND hold_until <= $1)) ORDER BY retain_until, id",
+        )
+        .bind(to_text(now))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.case_from_row(r).await?);
+        }
+        Ok(out)
+    }
+
+    async fn destroy_case(
+        &self,
+        d: &Destruction,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.destroy_case_impl(d, audit, now)).await
+    }
+}

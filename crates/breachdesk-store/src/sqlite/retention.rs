@@ -1,0 +1,167 @@
+//! The end of a case's life on `SQLite` (issue 21): retention dates, legal holds, destruction.
+//! The database runs with `secure_delete` on, so the pages a destruction frees are overwritten
+//! with zeros; a checkpoint afterwards moves them out of the write-ahead log too.
+
+use async_trait::async_trait;
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::ports::{CaseRecord, Conflict, Destruction, Hold, RetentionStore, StoreError};
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use uuid::Uuid;
+
+use super::handling::append_audit_tx;
+use super::{SqliteStore, opt_ts, other};
+use crate::time::to_text;
+
+/// The hold of a case row, if one was set.
+pub(super) fn hold_from_row(r: &SqliteRow) -> Result<Option<Hold>, StoreError> {
+    let reason: Option<String> = r.try_get("hold_reason").map_err(other)?;
+    let Some(reason) = reason else {
+        return Ok(None);
+    };
+    let by: Option<String> = r.try_get("hold_by").map_err(other)?;
+    Ok(Some(Hold {
+        reason,
+        until: opt_ts(r, "hold_until")?,
+        set_by: by
+            .as_deref()
+            .map(Uuid::parse_str)
+            .transpose()
+            .map_err(other)?
+            .unwrap_or_default(),
+        set_at: opt_ts(r, "hold_at")?.unwrap_or(Timestamp::UNIX_EPOCH),
+    }))
+}
+
+/// Tables holding a case's content, children before parents.
+const CONTENT: [&str; 9] = [
+    "DELETE FROM supplements WHERE report_id IN (SELECT id FROM reports WHERE case_id = ?)",
+    "DELETE FROM reports WHERE case_id = ?",
+    "DELETE FROM case_entries WHERE case_id = ?",
+    "DELETE FROM attachments WHERE case_id = ?",
+    "DELETE FROM outbox WHERE case_id = ?",
+    "DELETE FROM recipients WHERE case_id = ?",
+    "DELETE FROM outbox_locks WHERE case_id = ?",
+    "DELETE FROM case_assignees WHERE case_id = ?",
+    "DELETE FROM case_shares WHERE case_id = ?",
+];
+
+#[async_trait]
+impl RetentionStore for SqliteStore {
+    async fn set_retention(
+        &self,
+        case_id: Uuid,
+        until: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n =
+            sqlx::query("UPDATE cases SET retain_until = ? WHERE id = ? AND destroyed_at IS NULL")
+                .bind(until.map(to_text))
+                .bind(case_id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?
+                .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await
+    }
+
+    async fn set_hold(
+        &self,
+        case_id: Uuid,
+        hold: Option<&Hold>,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE cases SET hold_reason = ?, hold_until = ?, hold_by = ?, hold_at = ? \
+             WHERE id = ? AND destroyed_at IS NULL",
+        )
+        .bind(hold.map(|h| h.reason.clone()))
+        .bind(hold.and_then(|h| h.until).map(to_text))
+        .bind(hold.map(|h| h.set_by.to_string()))
+        .bind(hold.map(|h| to_text(h.set_at)))
+        .bind(case_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
+    }
+
+    async fn cases_due(&self, now: Timestamp) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM cases WHERE destroyed_at IS NULL AND retain_until IS NOT NULL \
+             AND retain_until <= ? AND (hold_reason IS NULL OR (hold_until IS NOT NULL \
+             AND hold_until <= ?)) ORDER BY retain_until, id",
+        )
+        .bind(to_text(now))
+        .bind(to_text(now))
+        .fetch_all(&self.read)
+        .await
+        .map_err(other)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.case_from_row(r).await?);
+        }
+        Ok(out)
+    }
+
+    async fn destroy_case(
+        &self,
+        d: &Destruction,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = d.case_id.to_string();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT hold_reason, hold_until FROM cases WHERE id = ? AND destroyed_at IS NULL",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        let held: Option<String> = row.try_get("hold_reason").map_err(other)?;
+        if held.is_some() && opt_ts(&row, "hold_until")?.is_none_or(|u| now < u) {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        for statement in CONTENT {
+            sqlx::query(statement)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        sqlx::query(
+            "UPDATE cases SET data_key = NULL, destroyed_at = ?, tombstone = ?, \
+             hold_reason = NULL, hold_until = NULL, hold_by = NULL, hold_at = NULL, \
+             updated_at = ? WHERE id = ?",
+        )
+        .bind(to_text(now))
+        .bind(&d.tombstone)
+        .bind(to_text(now))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await?;
+        // Out of the write-ahead log too: its frames hold the freed (zeroed) pages' old content
+        // until a checkpoint copies the zeros back and the log is truncated.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.write)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+}
