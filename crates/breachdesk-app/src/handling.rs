@@ -121,6 +121,10 @@ impl App {
         let Some(case) = self.0.store.case_by_id(id).await? else {
             return Ok(None);
         };
+        // A destroyed case is a tombstone of the register, no longer a case anyone opens.
+        if case.destroyed_at.is_some() {
+            return Ok(None);
+        }
         let access = Access::of(principal, case);
         Ok(access.may(Action::ReadCase).then_some(access))
     }
@@ -225,7 +229,21 @@ impl App {
             "case.status",
             format!("{from}->{to}"),
         )
-        .await
+        .await?;
+        // Ending a case starts its retention period; reopening it stops it (issue 21).
+        let ends = |s: CaseStatus| matches!(s, CaseStatus::Closed | CaseStatus::Unfounded);
+        if ends(to) || ends(from) {
+            let retention = self
+                .organisation(access.case.org_id)
+                .await?
+                .map(|o| o.retention)
+                .unwrap_or_default();
+            self.0
+                .store
+                .set_retention(access.case.id, retention.until(to, self.now()))
+                .await?;
+        }
+        Ok(())
     }
 
     /// Sets the awareness time that starts the 72-hour clock; changing it needs a reason.

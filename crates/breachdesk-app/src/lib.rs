@@ -8,7 +8,7 @@
 //! under separation of duties (`access`), sessions (`sessions`), signing in (`sign_in`: the
 //! password step; `second_factor`: codes, enrolment, setup links), notices (`notices`: the
 //! organisation's wording, the published notice; `notice_facts`: a case's facts for the draft), deadline reminders (`reminders`), the letters
-//! to data subjects (`letters`), the breach register of Art. 33(5) and its exports (`register`), a leak scan into a case (`scan_import`), health checks
+//! to data subjects (`letters`), the breach register of Art. 33(5) and its exports (`register`), legal holds and the retention run that destroys what is due (`retention`), a leak scan into a case (`scan_import`), health checks
 //! (`health`), and the installation operator's commands (`operator`: organisations, accounts
 //! with a printed password, offboarding, tokens; no master key needed).
 
@@ -26,6 +26,7 @@ mod receipt_throttle;
 mod receipts;
 pub mod register;
 pub mod reminders;
+pub mod retention;
 pub mod scan_import;
 pub mod second_factor;
 pub mod sessions;

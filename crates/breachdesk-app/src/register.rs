@@ -121,6 +121,19 @@ impl App {
         cases.sort_by_key(|c| (c.created_at, c.reference.clone()));
         let mut register = Vec::with_capacity(cases.len());
         for case in &cases {
+            // A destroyed case stays in the register as what its tombstone kept.
+            if let Some(destroyed) = case.destroyed_at {
+                let mut entry: RegisterEntry = case
+                    .tombstone
+                    .as_deref()
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or_else(|| RegisterEntry::of(case, &[], None, now));
+                entry.destroyed_at = Some(destroyed);
+                if filter.admits(&entry) {
+                    register.push(entry);
+                }
+                continue;
+            }
             let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
             let mut entries = Vec::new();
             for record in store.case_entries(case.id).await? {

@@ -15,6 +15,8 @@ pub enum FieldError {
     NotCount,
     InvalidDateTime,
     InFuture,
+    /// Must lie ahead (the end of a legal hold).
+    NotAhead,
     TooOld,
     InvalidEmail,
     InvalidPhone,
@@ -62,6 +64,7 @@ impl FieldError {
             Self::NotCount => "not-count",
             Self::InvalidDateTime => "invalid-datetime",
             Self::InFuture => "in-future",
+            Self::NotAhead => "not-ahead",
             Self::TooOld => "too-old",
             Self::InvalidEmail => "invalid-email",
             Self::InvalidPhone => "invalid-phone",

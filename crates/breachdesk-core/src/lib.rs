@@ -26,6 +26,7 @@ pub mod ports;
 pub mod receipt;
 pub mod register;
 pub mod report;
+pub mod retention;
 pub mod scope;
 pub mod user;
 pub mod workflow;

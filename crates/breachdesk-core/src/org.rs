@@ -63,6 +63,8 @@ pub struct Organisation {
     pub dpo_name: Option<String>,
     pub dpo_email: Option<String>,
     pub dpo_phone: Option<String>,
+    /// How long its cases are kept once they end.
+    pub retention: crate::retention::Retention,
 }
 
 /// What `org create` supplies.

@@ -12,7 +12,7 @@
 //! The register's column layout ([`COLUMNS`]) is the export's.
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::case::CaseStatus;
 use crate::deadline::DeadlineState;
@@ -22,11 +22,11 @@ use crate::ports::{CaseEntryRecord, CaseRecord};
 use crate::scope::Scope;
 
 /// One breach of the register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterEntry {
     pub reference: String,
     /// The case's status id (`received` … `closed`, `unfounded`).
-    pub status: &'static str,
+    pub status: String,
     pub reported_at: Timestamp,
     /// The earliest event of the case's timeline.
     pub occurred_at: Option<Timestamp>,
@@ -48,18 +48,18 @@ pub struct RegisterEntry {
     /// published).
     pub communicated_at: Option<Timestamp>,
     /// `confidentiality`, `integrity`, `availability`: what was lost.
-    pub nature: Vec<&'static str>,
+    pub nature: Vec<String>,
     /// Data category ids affected.
     pub categories: Vec<String>,
     /// Categories of people concerned.
-    pub subject_categories: Vec<&'static str>,
+    pub subject_categories: Vec<String>,
     /// Approximate number of people; `None` when unknown or not yet scoped.
     pub subjects: Option<u64>,
     /// `exact`, `approximate` or `unknown`.
-    pub subjects_certainty: Option<&'static str>,
+    pub subjects_certainty: Option<String>,
     pub records: Option<u64>,
-    pub records_certainty: Option<&'static str>,
-    pub cause: Option<&'static str>,
+    pub records_certainty: Option<String>,
+    pub cause: Option<String>,
     pub systems: String,
     /// The decided risk to people: `unlikely`, `risk` or `high`.
     pub risk: Option<String>,
@@ -76,10 +76,19 @@ pub struct RegisterEntry {
     pub exemption: Option<String>,
     /// Why the decision departs from the proposal, when it does.
     pub decision_reason: Option<String>,
+    /// Under a legal hold now: nothing of the case may be deleted.
+    #[serde(default)]
+    pub held: bool,
+    /// When the case is due for destruction.
+    #[serde(default)]
+    pub retain_until: Option<Timestamp>,
+    /// When its content was destroyed (the entry is then what the tombstone kept).
+    #[serde(default)]
+    pub destroyed_at: Option<Timestamp>,
 }
 
 /// The register's columns, in the order of the export.
-pub const COLUMNS: [&str; 30] = [
+pub const COLUMNS: [&str; 33] = [
     "reference",
     "status",
     "reported_at",
@@ -110,6 +119,9 @@ pub const COLUMNS: [&str; 30] = [
     "exemption",
     "decision_reason",
     "decided",
+    "held",
+    "retain_until",
+    "destroyed_at",
 ];
 
 impl RegisterEntry {
@@ -174,7 +186,7 @@ impl RegisterEntry {
         let risk = decision.as_ref().and_then(|d| d.4.clone());
         Self {
             reference: case.reference.clone(),
-            status: case.status.as_str(),
+            status: case.status.as_str().to_owned(),
             reported_at: case.created_at,
             occurred_at,
             aware_at: case.awareness_at,
@@ -190,13 +202,18 @@ impl RegisterEntry {
                 |s| s.affected.iter().map(|c| c.id()).collect(),
             ),
             subject_categories: scope
-                .map(|s| s.subject_categories.iter().map(|c| c.id()).collect())
+                .map(|s| {
+                    s.subject_categories
+                        .iter()
+                        .map(|c| c.id().to_owned())
+                        .collect()
+                })
                 .unwrap_or_default(),
             subjects: scope.and_then(|s| s.subjects.value),
-            subjects_certainty: scope.map(|s| s.subjects.certainty.id()),
+            subjects_certainty: scope.map(|s| s.subjects.certainty.id().to_owned()),
             records: scope.and_then(|s| s.records.value),
-            records_certainty: scope.map(|s| s.records.certainty.id()),
-            cause: scope.map(|s| s.cause.id()),
+            records_certainty: scope.map(|s| s.records.certainty.id().to_owned()),
+            cause: scope.map(|s| s.cause.id().to_owned()),
             systems: scope.map(|s| s.systems.clone()).unwrap_or_default(),
             risk: risk.as_ref().map(|r| r.risk.clone()),
             severity: risk.as_ref().map(|r| r.severity.clone()),
@@ -209,6 +226,9 @@ impl RegisterEntry {
             decision_reason: decision
                 .as_ref()
                 .and_then(|d| if d.0 { None } else { d.3.clone() }),
+            held: case.hold.as_ref().is_some_and(|h| h.stands(now)),
+            retain_until: case.retain_until,
+            destroyed_at: case.destroyed_at,
         }
     }
 
@@ -221,7 +241,7 @@ impl RegisterEntry {
         let s = |s: Option<&str>| s.unwrap_or_default().to_owned();
         vec![
             self.reference.clone(),
-            self.status.to_owned(),
+            self.status.clone(),
             self.reported_at.to_string(),
             t(self.occurred_at),
             t(self.aware_at),
@@ -237,10 +257,10 @@ impl RegisterEntry {
             self.categories.join(";"),
             self.subject_categories.join(";"),
             n(self.subjects),
-            s(self.subjects_certainty),
+            s(self.subjects_certainty.as_deref()),
             n(self.records),
-            s(self.records_certainty),
-            s(self.cause),
+            s(self.records_certainty.as_deref()),
+            s(self.cause.as_deref()),
             self.systems.clone(),
             s(self.risk.as_deref()),
             s(self.severity.as_deref()),
@@ -254,7 +274,25 @@ impl RegisterEntry {
             s(self.exemption.as_deref()),
             s(self.decision_reason.as_deref()),
             (self.notify_authority.is_some()).to_string(),
+            self.held.to_string(),
+            t(self.retain_until),
+            t(self.destroyed_at),
         ]
+    }
+
+    /// What a destroyed case leaves in the register: the facts, counts and decision, without
+    /// the free text a handler wrote (systems, measures, reasons), which may name people.
+    #[must_use]
+    pub fn tombstone(&self) -> Self {
+        Self {
+            delay_reasons: None,
+            systems: String::new(),
+            measures_before: String::new(),
+            measures_after: String::new(),
+            decision_reason: None,
+            held: false,
+            ..self.clone()
+        }
     }
 
     /// The year the breach counts in: of the awareness time, else of the report (UTC).
@@ -267,18 +305,16 @@ impl RegisterEntry {
     }
 }
 
-fn nature_of(scope: &Scope) -> Vec<&'static str> {
-    let mut n = Vec::new();
-    if scope.confidentiality.is_some() {
-        n.push("confidentiality");
-    }
-    if scope.integrity.is_some() {
-        n.push("integrity");
-    }
-    if scope.availability.is_some() {
-        n.push("availability");
-    }
-    n
+fn nature_of(scope: &Scope) -> Vec<String> {
+    [
+        (scope.confidentiality.is_some(), "confidentiality"),
+        (scope.integrity.is_some(), "integrity"),
+        (scope.availability.is_some(), "availability"),
+    ]
+    .into_iter()
+    .filter(|(lost, _)| *lost)
+    .map(|(_, n)| n.to_owned())
+    .collect()
 }
 
 /// The natures of a breach, by id.
@@ -409,7 +445,10 @@ impl RegisterFilter {
     pub fn admits(&self, e: &RegisterEntry) -> bool {
         self.year.is_none_or(|y| e.year() == y)
             && self.status.is_none_or(|s| e.status == s.as_str())
-            && self.nature.as_deref().is_none_or(|n| e.nature.contains(&n))
+            && self
+                .nature
+                .as_deref()
+                .is_none_or(|n| e.nature.iter().any(|x| x == n))
             && self
                 .category
                 .as_deref()
@@ -542,17 +581,33 @@ mod tests {
         assert_eq!(e.categories, ["email", "health"]);
         assert_eq!(e.subject_categories, ["patients"]);
         assert_eq!(
-            (e.subjects, e.subjects_certainty),
-            (Some(1200), Some("approximate"))
+            (e.subjects, e.subjects_certainty.clone()),
+            (Some(1200), Some("approximate".to_owned()))
         );
-        assert_eq!((e.records, e.records_certainty), (None, Some("unknown")));
-        assert_eq!(e.cause, Some("external_malicious"));
+        assert_eq!(
+            (e.records, e.records_certainty.as_deref()),
+            (None, Some("unknown"))
+        );
+        assert_eq!(e.cause.as_deref(), Some("external_malicious"));
         assert_eq!(e.risk.as_deref(), Some("high"));
         assert_eq!(e.notify_authority, Some(true));
         assert_eq!(
             e.decision_reason.as_deref(),
             Some("health data of patients")
         );
+        let t = e.tombstone();
+        assert!(t.systems.is_empty() && t.measures_after.is_empty());
+        assert_eq!(
+            (t.delay_reasons.clone(), t.decision_reason.clone()),
+            (None, None)
+        );
+        assert_eq!(
+            (t.subjects, t.notify_authority, t.late),
+            (Some(1200), Some(true), true)
+        );
+        let back: RegisterEntry =
+            serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t, "a tombstone reads back as it was written");
         let cells = e.cells();
         assert_eq!(cells.len(), COLUMNS.len());
         assert_eq!(

@@ -39,6 +39,8 @@ pub enum Action {
     /// Read and export the organisation's breach register (Art. 33(5)): the DPO, the security
     /// manager and the auditor.
     ReadRegister,
+    /// Set or lift a legal hold on a case (nothing of it is deleted while it stands): the DPO.
+    LegalHold,
     /// Manage accounts, roles and settings of the organisation (no case content).
     Administer,
 }
@@ -65,16 +67,17 @@ pub enum Standing {
 #[must_use]
 pub fn may(standing: Standing, action: Action) -> bool {
     use Action::{
-        Administer, ApproveNotice, Assign, EditInvestigation, Merge, ReadAuditTrail, ReadCase,
-        ReadRegister, SendLetters, Share,
+        Administer, ApproveNotice, Assign, EditInvestigation, LegalHold, Merge, ReadAuditTrail,
+        ReadCase, ReadRegister, SendLetters, Share,
     };
     match standing {
         Standing::SharedWith => matches!(action, ReadCase | EditInvestigation),
         Standing::Member(role) => match role {
             Role::Dpo => action != Administer,
-            Role::SecurityManager => {
-                !matches!(action, Administer | Share | ApproveNotice | SendLetters)
-            }
+            Role::SecurityManager => !matches!(
+                action,
+                Administer | Share | ApproveNotice | SendLetters | LegalHold
+            ),
             Role::PrivacyTeam | Role::SecurityTeam => {
                 matches!(action, ReadCase | EditInvestigation | Assign | Merge)
             }
@@ -316,6 +319,7 @@ mod tests {
             SendLetters,
             ReadAuditTrail,
             ReadRegister,
+            LegalHold,
             Administer,
         ];
         let allowed = |s: Standing| all.into_iter().filter(|a| may(s, *a)).collect::<Vec<_>>();
@@ -363,5 +367,14 @@ mod tests {
             );
         }
         assert!(!may(Standing::SharedWith, ReadRegister));
+        // Issue 21: a legal hold is the DPO's alone.
+        for role in Role::ALL {
+            assert_eq!(
+                may(Standing::Member(role), LegalHold),
+                role == Role::Dpo,
+                "{role}"
+            );
+        }
+        assert!(!may(Standing::SharedWith, LegalHold));
     }
 }

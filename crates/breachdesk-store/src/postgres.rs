@@ -186,6 +186,15 @@ fn org_from_row(row: &PgRow) -> Result<Organisation, StoreError> {
         dpo_name: row.try_get("dpo_name").map_err(other)?,
         dpo_email: row.try_get("dpo_email").map_err(other)?,
         dpo_phone: row.try_get("dpo_phone").map_err(other)?,
+        retention: breachdesk_core::retention::Retention {
+            years: u16::try_from(row.try_get::<i32, _>("retention_years").map_err(other)?)
+                .map_err(other)?,
+            unfounded_days: u16::try_from(
+                row.try_get::<i32, _>("unfounded_retention_days")
+                    .map_err(other)?,
+            )
+            .map_err(other)?,
+        },
     })
 }
 
@@ -314,6 +323,7 @@ impl PgStore {
             dpo_name: org.dpo_name.clone(),
             dpo_email: org.dpo_email.clone(),
             dpo_phone: org.dpo_phone.clone(),
+            retention: breachdesk_core::retention::Retention::default(),
         })
     }
 

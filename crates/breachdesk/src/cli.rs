@@ -67,6 +67,9 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The end of cases' lives: destroy what is due (for cron; `serve` also runs it daily).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Scan a copy of leaked material for personal data: categories, counts, distinct people.
     /// Reads only; needs no data dir. Exit status 0 even when some files could not be read.
     Scan(ScanArgs),
@@ -242,6 +245,16 @@ pub struct ScanArgs {
     /// PDF, JSON); logs, tables, NDJSON, plain text and mailboxes are read in pieces at any size.
     #[arg(long, default_value_t = 256)]
     pub max_file_mib: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Destroy every case whose retention date has come and that no legal hold keeps: its data
+    /// key and content go, a tombstone stays in the register, each is audited.
+    Run {
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -52,6 +52,19 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
             bail!("backup and restore run before a store is opened")
         }
         Command::Audit(AuditCommand::Verify) => audit_verify(&operator(&store)).await,
+        Command::Retention(crate::cli::RetentionCommand::Run { keys }) => {
+            let (app, _) = app(&keys, data_dir, store)?;
+            let r = app.run_retention().await?;
+            say(&format!(
+                "retention: {} cases destroyed{}",
+                r.destroyed,
+                if r.held > 0 {
+                    format!(", {} held meanwhile and kept", r.held)
+                } else {
+                    String::new()
+                }
+            ))
+        }
         Command::Org(OrgCommand::Create {
             slug,
             name,
@@ -319,15 +332,29 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         public_url: base,
         delivery,
     });
-    // The scheduler: reminders that fell due go out within a round (a minute by default).
+    // The scheduler: reminders that fell due go out within a round (a minute by default); the
+    // retention run once a day (and at start).
     let every = std::time::Duration::from_secs(args.schedule_every_secs.max(1));
     let scheduler = {
         let state = state.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let day = std::time::Duration::from_hours(24);
+            let mut retention_ran: Option<std::time::Instant> = None;
             loop {
                 tick.tick().await;
+                if retention_ran.is_none_or(|t| t.elapsed() >= day) {
+                    match state.run_retention().await {
+                        Ok(r) => {
+                            retention_ran = Some(std::time::Instant::now());
+                            if r.destroyed > 0 {
+                                tracing::info!(destroyed = r.destroyed, "retention run");
+                            }
+                        }
+                        Err(e) => tracing::error!(error = %e, "retention: the run failed"),
+                    }
+                }
                 match state.send_due_reminders().await {
                     Ok(r) if r.failed > 0 => {
                         tracing::warn!(

@@ -122,6 +122,7 @@ field-error-not-boolean = Must be true or false.
 field-error-not-count = Must be a whole number, 0 or more.
 field-error-invalid-datetime = Give a date and time with a time zone offset, e.g. 2026-11-22T09:15:00+02:00.
 field-error-in-future = Cannot be in the future.
+field-error-not-ahead = Must be in the future.
 field-error-too-old = Is implausibly far in the past.
 field-error-invalid-email = Is not a valid e-mail address.
 field-error-invalid-phone = Is not a valid phone number.

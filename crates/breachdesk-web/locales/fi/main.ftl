@@ -122,6 +122,7 @@ field-error-not-boolean = On oltava tosi tai epätosi.
 field-error-not-count = On oltava kokonaisluku, vähintään 0.
 field-error-invalid-datetime = Anna päivämäärä ja kellonaika aikavyöhykkeen kanssa, esim. 2026-11-22T09:15:00+02:00.
 field-error-in-future = Ei voi olla tulevaisuudessa.
+field-error-not-ahead = Pitää olla tulevaisuudessa.
 field-error-too-old = On epäuskottavan kaukana menneisyydessä.
 field-error-invalid-email = Ei ole kelvollinen sähköpostiosoite.
 field-error-invalid-phone = Ei ole kelvollinen puhelinnumero.

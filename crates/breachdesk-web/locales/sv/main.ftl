@@ -122,6 +122,7 @@ field-error-not-boolean = Måste vara sant eller falskt.
 field-error-not-count = Måste vara ett heltal, 0 eller större.
 field-error-invalid-datetime = Ange datum och klockslag med tidszonsförskjutning, t.ex. 2026-11-22T09:15:00+02:00.
 field-error-in-future = Kan inte vara i framtiden.
+field-error-not-ahead = Måste ligga i framtiden.
 field-error-too-old = Är osannolikt långt tillbaka i tiden.
 field-error-invalid-email = Är inte en giltig e-postadress.
 field-error-invalid-phone = Är inte ett giltigt telefonnummer.

@@ -115,6 +115,11 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             post(case::record::add_communication),
         )
         .route("/desk/cases/{id}/history", get(history::history))
+        .route("/desk/cases/{id}/hold", post(case::retention::set_hold))
+        .route(
+            "/desk/cases/{id}/hold/lift",
+            post(case::retention::lift_hold),
+        )
         .route("/desk/register", get(register::page))
         .route("/desk/register/export", get(register::export))
         .route(

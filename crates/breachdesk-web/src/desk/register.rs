@@ -47,6 +47,9 @@ struct RowView {
     subjects: String,
     decision: String,
     communicated: String,
+    held: bool,
+    /// When the case was destroyed (the row is its tombstone).
+    destroyed: Option<String>,
 }
 
 #[derive(Template)]
@@ -111,12 +114,12 @@ fn options(
 fn row(tr: Tr<'_>, e: &RegisterEntry, may_open: bool, id: Option<String>) -> RowView {
     let yes_no = |b: bool| tr.t(if b { "register-yes" } else { "register-no" });
     RowView {
-        case_link: id.filter(|_| may_open),
+        case_link: id.filter(|_| may_open && e.destroyed_at.is_none()),
         reference: e.reference.clone(),
         status: e
             .status
             .parse::<CaseStatus>()
-            .map_or_else(|_| e.status.to_owned(), |s| status_label(tr, s)),
+            .map_or_else(|_| e.status.clone(), |s| status_label(tr, s)),
         aware: e.aware_at.map(local).unwrap_or_default(),
         notified: e.notified_at.map(local).unwrap_or_default(),
         hours: e
@@ -139,6 +142,8 @@ fn row(tr: Tr<'_>, e: &RegisterEntry, may_open: bool, id: Option<String>) -> Row
         subjects: e.subjects.map(|n| n.to_string()).unwrap_or_default(),
         decision: e.notify_authority.map(yes_no).unwrap_or_default(),
         communicated: e.communicated_at.map(local).unwrap_or_default(),
+        held: e.held,
+        destroyed: e.destroyed_at.map(local),
     }
 }
 

@@ -14,3 +14,4 @@ mod mail;
 mod notices;
 mod pages;
 mod register;
+mod retention;

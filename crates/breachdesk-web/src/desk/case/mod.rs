@@ -34,6 +34,7 @@ use views::{
 pub(super) mod assessment;
 pub(super) mod attachments;
 pub(super) mod record;
+pub(super) mod retention;
 mod scope_form;
 pub(super) mod sharing;
 mod views;
@@ -174,6 +175,20 @@ struct CasePage<'a> {
     share_email: String,
     scope_form: ScopeFormView,
     scope_errors: Vec<String>,
+    /// The legal hold standing now: its reason, its end, who set it and when.
+    hold: Option<HoldView>,
+    may_hold: bool,
+    hold_errors: Vec<String>,
+    hold_reason: String,
+    /// When the case is due for destruction, if it has ended.
+    retain_until: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct HoldView {
+    reason: String,
+    until: Option<String>,
+    set_at: String,
 }
 
 fn zone_options(selected: &str) -> Vec<OptionView> {
@@ -351,6 +366,19 @@ async fn render_case(
         people_errors: form.errors_of("people"),
         share_email: form.value("people", "email"),
         scope_errors: form.errors_of("scope"),
+        hold: case
+            .hold
+            .as_ref()
+            .filter(|h| h.stands(now))
+            .map(|h| HoldView {
+                reason: h.reason.clone(),
+                until: h.until.map(local),
+                set_at: local(h.set_at),
+            }),
+        may_hold: access.may(Action::LegalHold),
+        hold_errors: form.errors_of("hold"),
+        hold_reason: form.value("hold", "reason"),
+        retain_until: case.retain_until.map(local),
     };
     Ok(crate::pages::html(status, &page, None))
 }

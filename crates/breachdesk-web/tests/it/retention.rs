@@ -1,0 +1,173 @@
+//! The end of a case's life (issue 21): a case found unfounded gets its retention date, a legal
+//! hold set by the DPO keeps it past that date through any retention run, and once the hold is
+//! lifted the run destroys it — key and content gone from the database and its log, a tombstone
+//! left in the register, the audit chain intact.
+
+use breachdesk_core::user::Role;
+use jiff::SignedDuration;
+use uuid::Uuid;
+
+use crate::helpers::{breach, spawn};
+
+async fn case_with(app: &crate::helpers::TestApp, marker: &str) -> Uuid {
+    let mut body = breach();
+    body["what_happened"] = marker.into();
+    let r = app.post_report("uni", &body).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["case_id"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_held_case_outlives_its_retention_and_a_destroyed_one_leaves_only_its_tombstone() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let manager = app
+        .account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let (held_marker, gone_marker) = ("QZX-HELD-7311 leaked list", "QZX-GONE-9127 leaked list");
+    let held = case_with(&app, held_marker).await;
+    let gone = case_with(&app, gone_marker).await;
+    assert!(
+        app.db
+            .raw_contents()
+            .await
+            .windows(13)
+            .all(|w| w != b"QZX-GONE-9127"),
+        "sealed"
+    );
+
+    // Found unfounded: each gets its retention date (a year by default).
+    for case in [held, gone] {
+        let page = format!("/desk/cases/{case}?lang=en");
+        let p = b
+            .submit(
+                &page,
+                &format!("/desk/cases/{case}/status"),
+                &[("to", "unfounded"), ("reason", "a test message, no breach")],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let record = app.store.case_by_id(case).await.unwrap().unwrap();
+        assert_eq!(
+            record.retain_until,
+            Some(app.state_now() + SignedDuration::from_hours(24 * 365))
+        );
+    }
+    let page = format!("/desk/cases/{held}?lang=en");
+    assert!(b.get(&page).await.body.contains("id=\"retain-until\""));
+
+    // The hold: the DPO's alone, with a reason; a past end is refused.
+    let hold_path = format!("/desk/cases/{held}/hold");
+    let mut m = app.signed_in(&manager).await;
+    let csrf = m.get(&page).await.hidden("csrf_token");
+    let r = m
+        .post(
+            &hold_path,
+            &[("csrf_token", &csrf), ("reason", "court case 2027/55")],
+        )
+        .await;
+    assert_eq!(r.status, 403, "the security manager may not hold");
+    let r = b.submit(&page, &hold_path, &[("reason", "  ")]).await;
+    assert_eq!(r.status, 422);
+    let r = b
+        .submit(
+            &page,
+            &hold_path,
+            &[("reason", "court case 2027/55"), ("until", "2020-01-01")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "an end in the past");
+    let r = b
+        .submit(&page, &hold_path, &[("reason", "court case 2027/55")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let shown = b.get(&page).await;
+    assert!(
+        shown.body.contains("id=\"hold-standing\"") && shown.body.contains("court case 2027/55")
+    );
+
+    // A year and a day later: the run destroys the one without a hold, never the held one.
+    app.clock.advance(SignedDuration::from_hours(24 * 366));
+    let mut b = app.signed_in(&dpo).await;
+    let report = app.state.run_retention().await.unwrap();
+    assert_eq!((report.destroyed, report.held), (1, 0));
+    assert_eq!(
+        app.state.run_retention().await.unwrap().destroyed,
+        0,
+        "once"
+    );
+    let kept = app.store.case_by_id(held).await.unwrap().unwrap();
+    assert!(kept.destroyed_at.is_none() && !kept.wrapped_key.0.is_empty());
+    assert_eq!(app.store.reports_of_case(held).await.unwrap().len(), 1);
+    let destroyed = app.store.case_by_id(gone).await.unwrap().unwrap();
+    assert!(destroyed.destroyed_at.is_some() && destroyed.wrapped_key.0.is_empty());
+    assert!(app.store.reports_of_case(gone).await.unwrap().is_empty());
+    assert_eq!(
+        b.get(&format!("/desk/cases/{gone}?lang=en")).await.status,
+        404
+    );
+
+    // Nothing of it in the database, its log or its tables (the held one is still sealed).
+    let raw = app.db.raw_contents().await;
+    assert!(raw.windows(13).all(|w| w != b"QZX-GONE-9127"));
+    assert!(
+        !String::from_utf8_lossy(&raw).contains("a test message, no breach"),
+        "the status reason was in the sealed record and is gone with it"
+    );
+
+    // The register still lists it, as its tombstone; the held case shows its hold.
+    let register = b.get("/desk/register?lang=en").await;
+    assert_eq!(register.status, 200);
+    let gone_ref = destroyed.reference.clone();
+    assert!(
+        register.body.contains(&gone_ref),
+        "the tombstone stays in the register"
+    );
+    assert!(register.body.contains("destroyed "));
+    assert!(register.body.contains("legal hold"));
+    assert!(
+        !register.body.contains(&format!("/desk/cases/{gone}")),
+        "no link to a tombstone"
+    );
+
+    // Lifted (with a reason), the held case goes at the next run.
+    let r = b
+        .submit(
+            &page,
+            &format!("/desk/cases/{held}/hold/lift"),
+            &[("reason", "case settled")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(app.state.run_retention().await.unwrap().destroyed, 1);
+    assert!(
+        app.db
+            .raw_contents()
+            .await
+            .windows(13)
+            .all(|w| w != b"QZX-HELD-7311")
+    );
+
+    // The audit chain verifies with the destructions in it, and says who held and lifted.
+    let trail = app.store.audit_trail(None).await.unwrap();
+    assert!(
+        breachdesk_core::audit::verify(&trail).is_empty(),
+        "the chain verifies"
+    );
+    let actions: Vec<(&str, Option<Uuid>)> = trail
+        .iter()
+        .filter(|a| a.case_id == Some(held))
+        .map(|a| (a.action.as_str(), a.actor))
+        .collect();
+    for expected in [
+        ("case.hold", Some(dpo.id)),
+        ("case.hold_lifted", Some(dpo.id)),
+        ("case.destroyed", None),
+    ] {
+        assert!(actions.contains(&expected), "{expected:?} in {actions:?}");
+    }
+}
