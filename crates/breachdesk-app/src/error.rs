@@ -101,4 +101,6 @@ pub enum Refusal {
     BadExpiry,
     #[error("--name must be one line of 1 to 100 characters")]
     BadTokenName,
+    #[error("--years must be from 1 to 100 and --unfounded-days from 1 to 3650")]
+    BadRetention,
 }

@@ -147,6 +147,35 @@ impl Operator {
             .await
     }
 
+    /// Sets how long the organisation's cases are kept once they end (issue 21): years after a
+    /// case is closed (1–100) and days after it is found unfounded (1–3650). Audited.
+    ///
+    /// # Errors
+    /// A refusal for periods out of range or an unknown organisation; store failures.
+    pub async fn set_retention(
+        &self,
+        org_slug: &str,
+        retention: breachdesk_core::retention::Retention,
+    ) -> Result<Organisation, AppError> {
+        if !(1..=100).contains(&retention.years) || !(1..=3650).contains(&retention.unfounded_days)
+        {
+            return Err(Refusal::BadRetention.into());
+        }
+        let org = self.org(org_slug).await?;
+        let e = event(
+            Some(org.id),
+            "org.retention",
+            &format!(
+                "cli years={} unfounded_days={}",
+                retention.years, retention.unfounded_days
+            ),
+        );
+        self.store
+            .set_org_retention(org.id, retention, &e, self.now())
+            .await?;
+        Ok(Organisation { retention, ..org })
+    }
+
     /// Makes or finds the account and gives it `role` in the organisation directly; a new
     /// account gets a random password to print, which must be replaced at the first sign-in.
     ///

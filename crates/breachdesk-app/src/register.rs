@@ -20,6 +20,7 @@ use crate::{App, AppError};
 pub enum ExportFormat {
     Csv,
     Json,
+    Xlsx,
 }
 
 impl ExportFormat {
@@ -28,6 +29,7 @@ impl ExportFormat {
         match s {
             "csv" => Some(Self::Csv),
             "json" => Some(Self::Json),
+            "xlsx" => Some(Self::Xlsx),
             _ => None,
         }
     }
@@ -37,6 +39,7 @@ impl ExportFormat {
         match self {
             Self::Csv => "csv",
             Self::Json => "json",
+            Self::Xlsx => "xlsx",
         }
     }
 
@@ -45,6 +48,7 @@ impl ExportFormat {
         match self {
             Self::Csv => "text/csv; charset=utf-8",
             Self::Json => "application/json",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
 }
@@ -181,6 +185,7 @@ impl App {
             ExportFormat::Json => {
                 serde_json::to_vec_pretty(&register).map_err(|_| AppError::Render)?
             }
+            ExportFormat::Xlsx => to_xlsx(&register).map_err(|_| AppError::Render)?,
         };
         self.0
             .store
@@ -202,6 +207,36 @@ impl App {
             bytes,
         })
     }
+}
+
+/// The register as an Excel workbook: one sheet, the header of [`COLUMNS`] in bold and frozen,
+/// one row per breach; numbers are numbers, everything else text (so nothing is a formula).
+///
+/// # Errors
+/// When the workbook cannot be written.
+pub fn to_xlsx(register: &[RegisterEntry]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("register")?;
+    let bold = Format::new().set_bold();
+    for (c, name) in COLUMNS.iter().enumerate() {
+        let c = u16::try_from(c).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(0, c, *name, &bold)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let numeric = ["hours_to_notification", "subjects", "records"];
+    for (r, e) in register.iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        for (c, (name, cell)) in COLUMNS.iter().zip(e.cells()).enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            match cell.parse::<f64>() {
+                Ok(n) if numeric.contains(name) => sheet.write_number(r, c, n)?,
+                _ => sheet.write_string(r, c, cell)?,
+            };
+        }
+    }
+    book.save_to_buffer()
 }
 
 /// A cell a spreadsheet shows as text: one starting like a formula (`=`, `+`, `-`, `@`, a tab

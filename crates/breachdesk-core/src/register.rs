@@ -11,6 +11,8 @@
 //! severity and likelihood), the measures before and after, and the decision with its reason.
 //! The register's column layout ([`COLUMNS`]) is the export's.
 
+pub mod statistics;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 

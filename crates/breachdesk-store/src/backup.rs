@@ -122,6 +122,21 @@ pub async fn inspect_sqlite(file: &Path) -> Result<BackupSummary, StoreError> {
 /// # Errors
 /// When the database cannot be opened or changed.
 pub async fn settle_sqlite(db: &Path) -> Result<(), StoreError> {
+    // A pool closed a moment ago may still be closing its last connection on its worker
+    // thread; changing the journal mode needs the file to itself, so wait a little for it.
+    let mut tries = 0;
+    loop {
+        match settle_once(db).await {
+            Err(e) if tries < 50 && e.to_string().contains("locked") => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            result => return result,
+        }
+    }
+}
+
+async fn settle_once(db: &Path) -> Result<(), StoreError> {
     let url = format!("sqlite://{}", db.display());
     let mut conn = SqliteConnectOptions::from_str(&url)
         .map_err(other)?

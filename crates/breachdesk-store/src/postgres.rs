@@ -452,7 +452,8 @@ impl PgStore {
                 .push_bind(user.to_string())
                 .push(")");
         }
-        q.push(") ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+        // A destroyed case is a tombstone of the register, not a case to handle.
+        q.push(") AND c.destroyed_at IS NULL ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             .push_bind(page.limit)
             .push(" OFFSET ")
             .push_bind(page.offset);
@@ -686,6 +687,17 @@ impl OrganisationStore for PgStore {
             .iter()
             .map(org_from_row)
             .collect()
+    }
+
+    async fn set_org_retention(
+        &self,
+        org_id: Uuid,
+        retention: breachdesk_core::retention::Retention,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.set_org_retention_impl(org_id, retention, audit, now))
+            .await
     }
 }
 

@@ -263,6 +263,17 @@ impl OrganisationStore for SqliteStore {
             .map(org_from_row)
             .collect()
     }
+
+    async fn set_org_retention(
+        &self,
+        org_id: Uuid,
+        retention: breachdesk_core::retention::Retention,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.set_org_retention_impl(org_id, retention, audit, now)
+            .await
+    }
 }
 
 #[async_trait]
@@ -850,7 +861,8 @@ impl CaseStore for SqliteStore {
                 .push_bind(user.to_string())
                 .push(")");
         }
-        q.push(") ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+        // A destroyed case is a tombstone of the register, not a case to handle.
+        q.push(") AND c.destroyed_at IS NULL ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             .push_bind(page.limit)
             .push(" OFFSET ")
             .push_bind(page.offset);
@@ -1126,7 +1138,11 @@ impl Store for SqliteStore {
     async fn ping_writer(&self, now: Timestamp) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO writer_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+            // As much as a report writes and more (64 KiB): a probe that fits where a report
+            // does not (a few pages free in the write-ahead log of a full disk) would call a
+            // writer healthy that cannot store reports.
+            "INSERT INTO writer_probe (id, at, pad) VALUES (1, ?, zeroblob(65536)) \
+             ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = zeroblob(65536)",
         )
         .bind(to_text(now))
         .execute(&mut *tx)

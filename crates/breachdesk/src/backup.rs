@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use breachdesk_core::ports::{CaseFilter, Keyring, Store};
+use breachdesk_core::ports::{
+    CaseFilter, CaseStore, Keyring, OrganisationStore, RetentionStore, Store,
+};
 use breachdesk_crypto::MasterKeyring;
 use breachdesk_store::SqliteStore;
 use breachdesk_store::backup::{backup_sqlite, inspect_sqlite, settle_sqlite};
@@ -87,14 +89,21 @@ pub async fn restore(
     let staged = data_dir.join(format!("{DB}.restoring"));
     remove_with_journal(&staged);
     std::fs::copy(&args.file, &staged).context("copying the backup into the data dir")?;
+    let db = data_dir.join(DB);
     let checked = check(&staged, &keyring).await;
-    if let Err(e) = checked {
-        remove_with_journal(&staged);
-        return Err(e.context("the backup was not restored; nothing changed"));
-    }
+    let reapplied = match checked {
+        Ok(()) => destroy_again(&db, &staged).await,
+        Err(e) => Err(e),
+    };
+    let reapplied = match reapplied {
+        Ok(n) => n,
+        Err(e) => {
+            remove_with_journal(&staged);
+            return Err(e.context("the backup was not restored; nothing changed"));
+        }
+    };
     settle_sqlite(&staged).await?;
 
-    let db = data_dir.join(DB);
     let kept = if db.exists() {
         settle_sqlite(&db)
             .await
@@ -116,14 +125,86 @@ pub async fn restore(
     drop(lock);
     crate::commands::say(&format!(
         "restored {}: {} organisations, {} cases, {} audit entries; every case key opened with \
-         this installation's master key and the audit chain verified.{}",
+         this installation's master key and the audit chain verified.{}{}",
         args.file.display(),
         summary.organisations,
         summary.cases,
         summary.audit_entries,
+        if reapplied > 0 {
+            format!(" {reapplied} cases destroyed after the backup was taken were destroyed again.")
+        } else {
+            String::new()
+        },
         kept.map(|k| format!(" The database it replaced is kept as {}.", k.display()))
             .unwrap_or_default()
     ))
+}
+
+/// Destroys again, in the restored copy, every case the database being replaced had destroyed
+/// (a backup taken before a destruction still holds the case; restoring it must not bring the
+/// case back). Its hold, if the older copy still has one, is lifted first: the newer database
+/// shows it was lifted. Returns how many.
+async fn destroy_again(current: &Path, staged: &Path) -> anyhow::Result<u64> {
+    use breachdesk_core::audit::AuditEvent;
+    use breachdesk_core::ports::Destruction;
+    if !current.exists() {
+        return Ok(0);
+    }
+    let now = breachdesk_core::clock::Clock::now(&breachdesk_core::clock::SystemClock);
+    let old = SqliteStore::open(current)
+        .await
+        .context("opening the database being replaced")?;
+    let all = CaseFilter {
+        unlimited: true,
+        ..CaseFilter::default()
+    };
+    let orgs: Vec<_> = old.organisations().await?.iter().map(|o| o.id).collect();
+    let destroyed: Vec<_> = old
+        .find_cases(&orgs, &all)
+        .await?
+        .into_iter()
+        .filter(|c| c.destroyed_at.is_some())
+        .collect();
+    old.close().await;
+    if destroyed.is_empty() {
+        return Ok(0);
+    }
+    let copy = SqliteStore::open(staged).await?;
+    let mut n = 0;
+    let result: anyhow::Result<()> = async {
+        for case in &destroyed {
+            let Some(there) = copy.case_by_id(case.id).await? else {
+                continue;
+            };
+            if there.destroyed_at.is_some() {
+                continue;
+            }
+            let event = |action: &'static str| AuditEvent {
+                actor: None,
+                org_id: Some(case.org_id),
+                case_id: Some(case.id),
+                action,
+                detail: "restore: destroyed after the backup".into(),
+            };
+            if there.hold.is_some() {
+                copy.set_hold(case.id, None, &event("case.hold_lifted"), now)
+                    .await?;
+            }
+            let destruction = Destruction {
+                case_id: case.id,
+                tombstone: case.tombstone.clone().unwrap_or_default(),
+                reason: "retention".into(),
+                by: None,
+            };
+            copy.destroy_case(&destruction, &event("case.destroyed"), now)
+                .await?;
+            n += 1;
+        }
+        Ok(())
+    }
+    .await;
+    copy.close().await;
+    result.map(|()| n)
 }
 
 /// Opens the copy (its schema brought up to date), and checks that the master key opens every

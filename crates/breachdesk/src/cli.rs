@@ -402,6 +402,17 @@ pub enum OrgCommand {
         #[arg(long)]
         dpo_phone: Option<String>,
     },
+    /// Set how long the organisation's cases are kept once they end: years after a case is
+    /// closed (default 10) and days after it is found unfounded (default 365). Cases already
+    /// ended keep the date they got.
+    Retention {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        years: u16,
+        #[arg(long)]
+        unfounded_days: u16,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -65,6 +65,27 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
                 }
             ))
         }
+        Command::Org(OrgCommand::Retention {
+            org,
+            years,
+            unfounded_days,
+        }) => {
+            let org = operator(&store)
+                .set_retention(
+                    &org,
+                    breachdesk_core::retention::Retention {
+                        years,
+                        unfounded_days,
+                    },
+                )
+                .await?;
+            say(&format!(
+                "{}: closed cases are kept {} years, unfounded ones {} days",
+                org.slug.as_str(),
+                org.retention.years,
+                org.retention.unfounded_days
+            ))
+        }
         Command::Org(OrgCommand::Create {
             slug,
             name,

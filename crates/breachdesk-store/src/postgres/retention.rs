@@ -49,6 +49,32 @@ const CONTENT: [&str; 9] = [
 ];
 
 impl PgStore {
+    pub(super) async fn set_org_retention_impl(
+        &self,
+        org_id: Uuid,
+        retention: breachdesk_core::retention::Retention,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE organisations SET retention_years = $1, unfounded_retention_days = $2 \
+             WHERE id = $3",
+        )
+        .bind(i32::from(retention.years))
+        .bind(i32::from(retention.unfounded_days))
+        .bind(org_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        self.commit(tx).await
+    }
+
     async fn set_hold_impl(
         &self,
         case_id: Uuid,

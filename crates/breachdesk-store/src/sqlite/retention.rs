@@ -47,6 +47,33 @@ const CONTENT: [&str; 9] = [
     "DELETE FROM case_shares WHERE case_id = ?",
 ];
 
+impl SqliteStore {
+    pub(super) async fn set_org_retention_impl(
+        &self,
+        org_id: Uuid,
+        retention: breachdesk_core::retention::Retention,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE organisations SET retention_years = ?, unfounded_retention_days = ? WHERE id = ?",
+        )
+        .bind(i64::from(retention.years))
+        .bind(i64::from(retention.unfounded_days))
+        .bind(org_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
+    }
+}
+
 #[async_trait]
 impl RetentionStore for SqliteStore {
     async fn set_retention(

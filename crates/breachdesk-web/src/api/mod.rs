@@ -338,7 +338,7 @@ async fn register(
     let format = match p.format.as_deref().filter(|f| !f.is_empty()) {
         None => ExportFormat::Json,
         Some(f) => ExportFormat::parse(f)
-            .ok_or_else(|| ApiError::field("format", "Must be json or csv."))?,
+            .ok_or_else(|| ApiError::field("format", "Must be json, csv or xlsx."))?,
     };
     let filter = breachdesk_core::register::RegisterFilter::parse(
         p.year.as_deref(),

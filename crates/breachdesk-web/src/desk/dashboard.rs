@@ -184,6 +184,8 @@ pub async fn dashboard(
         Ok(c) => c,
         Err(e) => return Err(PageError::internal(&e)),
     };
+    // Destroyed cases are tombstones of the register (`/desk/register`), not cases to handle.
+    cases.retain(|c| c.destroyed_at.is_none());
     let search =
         q.q.as_deref()
             .map(str::trim)

@@ -41,6 +41,29 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
     assert!(!page.body.contains(&elsewhere_ref));
     assert!(page.body.contains("<td>1200</td>"), "the people concerned");
     assert!(page.body.contains("Breaches: 2."), "{}", page.body);
+    // At a glance: the numbers against the 72 hours and the charts, drawn on the server as SVG
+    // with a text alternative (no script: the page's CSP has none).
+    assert!(page.body.contains("id=\"statistics\""));
+    let open = page
+        .body
+        .find("Within the 72 hours or not yet aware</dt><dd>")
+        .unwrap();
+    assert!(page.body[open..].starts_with("Within the 72 hours or not yet aware</dt><dd>2</dd>"));
+    for chart in ["chart-months", "chart-natures"] {
+        assert!(
+            page.body.contains(&format!("<figure id=\"{chart}\">")),
+            "{chart}"
+        );
+    }
+    assert!(page.body.contains("<rect class=\"bar\""));
+    assert!(page.body.contains(
+        "<desc id=\"chart-natures-d\">confidentiality: 1; integrity: 0; availability: 0</desc>"
+    ));
+    assert!(
+        page.body.contains("<li>student register export: 1</li>"),
+        "top systems"
+    );
+    assert!(!page.body.contains("<script"));
 
     // Filters: by decision, by category, by year; a value the register does not know is named.
     let only = |body: &str, yes: &str, no: &str| body.contains(yes) && !body.contains(no);
@@ -112,6 +135,32 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
         .unwrap();
     assert_eq!(&other[col("decided")], "false");
 
+    // The Excel export: the same columns and rows, read back by an independent reader
+    // (calamine); numbers are numbers.
+    let (status, content_type, bytes) = b
+        .get_bytes("/desk/register/export?format=xlsx&org=uni")
+        .await;
+    assert_eq!(status, 200);
+    assert!(content_type.contains("spreadsheetml"), "{content_type}");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "register").unwrap();
+    let rows: Vec<Vec<calamine::Data>> = sheet.rows().map(<[calamine::Data]>::to_vec).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        rows[0].iter().map(ToString::to_string).collect::<Vec<_>>(),
+        COLUMNS
+    );
+    let xlsx_row = rows
+        .iter()
+        .find(|r| r[col("reference")].to_string() == assessed_ref)
+        .unwrap();
+    assert_eq!(xlsx_row[col("subjects")], calamine::Data::Float(1200.0));
+    assert_eq!(
+        xlsx_row[col("systems")].to_string(),
+        "Student register export"
+    );
+
     // The auditor reads it through the API as JSON; the same facts.
     let auditor = app
         .token(&app.uni, "auditor@uni.example", Role::Auditor)
@@ -143,7 +192,7 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
         .into_iter()
         .filter(|a| a.action == "register.export")
         .collect();
-    assert_eq!(exports.len(), 2, "{exports:?}");
+    assert_eq!(exports.len(), 3, "{exports:?}");
     let reads = app.store.audit_trail(None).await.unwrap();
     assert!(
         reads.iter().any(|a| a.action == "register.read"
@@ -153,7 +202,8 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
     );
     assert_eq!(exports[0].actor, Some(dpo.id));
     assert_eq!(exports[0].detail, "format=csv rows=2");
-    assert_eq!(exports[1].detail, "format=json rows=2");
+    assert_eq!(exports[1].detail, "format=xlsx rows=2");
+    assert_eq!(exports[2].detail, "format=json rows=2");
 
     // Who may not: a team member, the communications delegate, an administrator, and the DPO
     // of another organisation asking for this one — on the desk (403) and the API (404).
@@ -197,5 +247,5 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
         .iter()
         .filter(|a| a.action == "register.export")
         .count();
-    assert_eq!(exports_after, 2, "refused exports leave no export behind");
+    assert_eq!(exports_after, 3, "refused exports leave no export behind");
 }

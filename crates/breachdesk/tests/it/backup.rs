@@ -82,6 +82,32 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
         String::from_utf8_lossy(&busy.stderr)
     );
     drop(server);
+    // After the backup, one of its cases reaches the end of its retention and is destroyed
+    // (`retention run`, as cron would): restoring the older backup must not bring it back.
+    let doomed = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let orgs: Vec<_> = store
+            .organisations()
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        let first = store
+            .find_cases(&orgs, &breachdesk_core::ports::CaseFilter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .min_by_key(|c| c.created_at)
+            .unwrap();
+        store
+            .set_retention(first.id, Some(jiff::Timestamp::UNIX_EPOCH))
+            .await
+            .unwrap();
+        first.id
+    });
+    let out = ok(&dir, &["retention", "run"]);
+    assert!(out.contains("1 cases destroyed"), "{out}");
     let db = dir.join("breachdesk.db");
     let before = sha(&db);
 
@@ -123,6 +149,15 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
         out.contains("3 cases") && out.contains("before-restore"),
         "{out}"
     );
+    assert!(
+        out.contains("1 cases destroyed after the backup was taken were destroyed again"),
+        "{out}"
+    );
+    let restored = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        store.case_by_id(doomed).await.unwrap().unwrap()
+    });
+    assert!(restored.destroyed_at.is_some() && restored.wrapped_key.0.is_empty());
     let kept: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(Result::ok)
@@ -132,8 +167,16 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
     ok(&dir, &["audit", "verify"]);
     let server = serve(&dir);
     rt.block_on(async {
+        // Two cases to handle; the destroyed one is a tombstone (404), not listed.
         let list = cases(&server.base, &token).await;
-        assert_eq!(list.len(), 3, "{list:?}");
+        assert_eq!(list.len(), 2, "{list:?}");
+        let tombstone = reqwest::Client::new()
+            .get(format!("{}/api/v1/cases/{doomed}", server.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(tombstone.status(), 404);
         for c in &list {
             let id = c["id"].as_str().unwrap().parse().unwrap();
             let case = super::migrate::get_case(&server, &token, id).await;
@@ -145,7 +188,7 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
         }
         // And the restored installation takes reports again.
         post(&server.base, 100).await;
-        assert_eq!(cases(&server.base, &token).await.len(), 4);
+        assert_eq!(cases(&server.base, &token).await.len(), 3);
     });
     drop(server);
 

@@ -134,7 +134,7 @@ pub struct Page {
 #[async_trait]
 pub trait CaseStore: Send + Sync {
     /// The cases of the given organisations and those shared by name with `shared_with`,
-    /// newest first.
+    /// newest first; destroyed cases (tombstones) are not listed.
     async fn list_cases(
         &self,
         org_ids: &[Uuid],

@@ -20,4 +20,13 @@ pub trait OrganisationStore: Send + Sync {
     async fn org_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StoreError>;
     /// Every organisation of the installation, by name.
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
+    /// Sets how long the organisation's cases are kept once they end (issue 21), with its audit
+    /// entry. Cases already ended keep the date they got.
+    async fn set_org_retention(
+        &self,
+        org_id: Uuid,
+        retention: crate::retention::Retention,
+        audit: &crate::audit::AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
 }

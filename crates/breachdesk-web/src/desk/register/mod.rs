@@ -21,6 +21,8 @@ use breachdesk_core::org::Organisation;
 use breachdesk_core::register::{DecisionFilter, NATURES, RegisterEntry, RegisterFilter};
 use serde::Deserialize;
 
+mod charts;
+
 /// The register's query: the organisation (its slug), the filter, and for an export the format.
 #[derive(Debug, Default, Deserialize)]
 pub struct RegisterQuery {
@@ -68,6 +70,23 @@ struct RegisterPage<'a> {
     rows: Vec<RowView>,
     late: usize,
     export_query: String,
+    charts: Vec<charts::Chart>,
+    stats: StatsView,
+}
+
+/// The register's numbers beside its charts.
+#[derive(Debug)]
+struct StatsView {
+    in_time: u64,
+    late: u64,
+    overdue: u64,
+    not_required: u64,
+    open: u64,
+    median_hours: Option<i64>,
+    communicated: u64,
+    breaches: u64,
+    causes: Vec<(String, u64)>,
+    systems: Vec<(String, u64)>,
 }
 
 /// The organisations whose register this user may read, and the one asked for (the first when
@@ -186,6 +205,29 @@ pub async fn page(
             .find(|c| c.reference == reference && c.org_id == org.id)
             .map(|c| c.id.to_string())
     };
+    let statistics = breachdesk_core::register::statistics::statistics(&register);
+    let t = &statistics.timeliness;
+    let at_a_glance = StatsView {
+        in_time: t.in_time,
+        late: t.late,
+        overdue: t.overdue,
+        not_required: t.not_required,
+        open: t.open,
+        median_hours: t.median_hours,
+        communicated: statistics.communicated,
+        breaches: statistics.breaches,
+        causes: statistics
+            .causes
+            .iter()
+            .map(|c| (tr.t(&format!("scope-cause-{}", c.label)), c.count))
+            .collect(),
+        systems: statistics
+            .systems
+            .iter()
+            .map(|c| (c.label.clone(), c.count))
+            .collect(),
+    };
+    let charts = charts::charts(tr, &statistics);
     let rows: Vec<RowView> = register
         .iter()
         .map(|e| row(tr, e, true, link_of(&e.reference)))
@@ -258,6 +300,8 @@ pub async fn page(
         late: rows.iter().filter(|r| r.late).count(),
         rows,
         export_query,
+        charts,
+        stats: at_a_glance,
     };
     Ok(crate::pages::html(status, &page, None))
 }
