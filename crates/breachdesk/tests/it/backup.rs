@@ -213,3 +213,72 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
     );
     ok(&drill, &["audit", "verify"]);
 }
+
+/// Issue 21: the retention periods are the organisation's; the operator sets them, within
+/// bounds, audited; a refused value changes nothing.
+#[test]
+fn the_operator_sets_an_organisations_retention_periods() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    setup(&dir);
+    let out = ok(
+        &dir,
+        &[
+            "org",
+            "retention",
+            "--org",
+            "uni",
+            "--years",
+            "5",
+            "--unfounded-days",
+            "30",
+        ],
+    );
+    assert!(
+        out.contains("kept 5 years, unfounded ones 30 days"),
+        "{out}"
+    );
+    for bad in [["0", "30"], ["5", "0"], ["101", "30"], ["5", "4000"]] {
+        let r = run(
+            &dir,
+            &[
+                "org",
+                "retention",
+                "--org",
+                "uni",
+                "--years",
+                bad[0],
+                "--unfounded-days",
+                bad[1],
+            ],
+        );
+        assert!(!r.status.success(), "{bad:?}");
+        assert!(String::from_utf8_lossy(&r.stderr).contains("--years must be from 1 to 100"));
+    }
+    let unknown = run(
+        &dir,
+        &[
+            "org",
+            "retention",
+            "--org",
+            "nope",
+            "--years",
+            "5",
+            "--unfounded-days",
+            "30",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no organisation with slug nope"));
+    rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let org = store.org_by_slug("uni").await.unwrap().unwrap();
+        assert_eq!((org.retention.years, org.retention.unfounded_days), (5, 30));
+        let trail = store.audit_trail(None).await.unwrap();
+        assert_eq!(
+            trail.iter().filter(|a| a.action == "org.retention").count(),
+            1,
+            "audited once: refused values leave no entry"
+        );
+    });
+}
