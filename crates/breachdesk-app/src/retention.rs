@@ -5,9 +5,12 @@
 //! complete and the audit chain verifiable.
 
 use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::investigation::open_entry;
-use breachdesk_core::ports::{Conflict, Destruction, Hold, Keyring, StoreError};
+use breachdesk_core::ports::{
+    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, Keyring, StoreError,
+};
 use breachdesk_core::register::RegisterEntry;
 use breachdesk_core::workflow::Action;
 use jiff::Timestamp;
@@ -115,6 +118,115 @@ impl App {
         Ok(())
     }
 
+    /// Asks for the unfounded case to be destroyed before its retention date (the DPO's, with a
+    /// reason); a second handler confirms ([`App::confirm_deletion`]).
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but the DPO; `Invalid` without a reason or for a case that is not
+    /// unfounded; `Conflict(Held)` under a legal hold.
+    pub async fn request_deletion(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        if !access.may(Action::RequestDeletion) {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let mut errors = reason_errors("deletion_reason", reason);
+        if access.case.status != CaseStatus::Unfounded {
+            errors.add(
+                "deletion_reason",
+                FieldError::InvalidChoice {
+                    allowed: &["unfounded"],
+                },
+            );
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        if access.case.hold.as_ref().is_some_and(|h| h.stands(now)) {
+            return Err(AppError::Conflict(Conflict::Held));
+        }
+        let request = DeletionRequest {
+            by: actor,
+            at: now,
+            reason: reason.trim().to_owned(),
+        };
+        let audit = deletion_event(&access.case, actor, "case.deletion_requested");
+        self.0
+            .store
+            .set_deletion_request(access.case.id, Some(&request), &audit, now)
+            .await?;
+        Ok(())
+    }
+
+    /// Withdraws a request of early deletion (the DPO's).
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but the DPO; `NotFound` without a request.
+    pub async fn withdraw_deletion(&self, access: &Access, actor: Uuid) -> Result<(), AppError> {
+        if !access.may(Action::RequestDeletion) {
+            return Err(AppError::Forbidden);
+        }
+        if access.case.deletion_request.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let audit = deletion_event(&access.case, actor, "case.deletion_withdrawn");
+        self.0
+            .store
+            .set_deletion_request(access.case.id, None, &audit, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Confirms another handler's request: the case is destroyed now, by the confirming handler,
+    /// for the request's reason, leaving its tombstone (four eyes: nobody confirms their own
+    /// request).
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but a DPO or the security manager, and for the requester;
+    /// `NotFound` without a request; `Conflict(Held)` under a legal hold.
+    pub async fn confirm_deletion(&self, access: &Access, actor: Uuid) -> Result<(), AppError> {
+        if !access.may(Action::ConfirmDeletion) {
+            return Err(AppError::Forbidden);
+        }
+        let Some(request) = &access.case.deletion_request else {
+            return Err(AppError::NotFound);
+        };
+        if request.by == actor {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let tombstone = self.tombstone_of(&access.case, now).await?;
+        let destruction = Destruction {
+            case_id: access.case.id,
+            tombstone,
+            reason: request.reason.clone(),
+            by: Some(actor),
+        };
+        let audit = deletion_event(&access.case, actor, "case.destroyed");
+        self.0.store.destroy_case(&destruction, &audit, now).await?;
+        tracing::info!(case_id = %access.case.id, "case destroyed early on request");
+        Ok(())
+    }
+
+    /// The register's facts of a case about to be destroyed, without free text, as JSON.
+    async fn tombstone_of(&self, case: &CaseRecord, now: Timestamp) -> Result<String, AppError> {
+        let store = &self.0.store;
+        let mut entries = Vec::new();
+        if let Ok(key) = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key) {
+            for record in store.case_entries(case.id).await? {
+                if let Ok(entry) = open_entry(&key, &record) {
+                    entries.push((record, entry));
+                }
+            }
+        }
+        let tombstone = RegisterEntry::of(case, &entries, None, now).tombstone();
+        serde_json::to_string(&tombstone).map_err(|_| AppError::Render)
+    }
+
     /// Destroys every case whose retention date has come and that no hold keeps, each with a
     /// tombstone for the register and an audit entry (`case.destroyed`, `retention`).
     ///
@@ -126,18 +238,9 @@ impl App {
         let mut report = RetentionReport::default();
         for case in store.cases_due(now).await? {
             // The register's facts, from the sealed record while it can still be opened.
-            let mut entries = Vec::new();
-            if let Ok(key) = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key) {
-                for record in store.case_entries(case.id).await? {
-                    if let Ok(entry) = open_entry(&key, &record) {
-                        entries.push((record, entry));
-                    }
-                }
-            }
-            let tombstone = RegisterEntry::of(&case, &entries, None, now).tombstone();
             let destruction = Destruction {
                 case_id: case.id,
-                tombstone: serde_json::to_string(&tombstone).map_err(|_| AppError::Render)?,
+                tombstone: self.tombstone_of(&case, now).await?,
                 reason: "retention".into(),
                 by: None,
             };
@@ -160,5 +263,19 @@ impl App {
             }
         }
         Ok(report)
+    }
+}
+
+fn deletion_event(case: &CaseRecord, actor: Uuid, action: &'static str) -> AuditEvent {
+    AuditEvent {
+        actor: Some(actor),
+        org_id: Some(case.org_id),
+        case_id: Some(case.id),
+        action,
+        detail: if action == "case.destroyed" {
+            "early".into()
+        } else {
+            String::new()
+        },
     }
 }

@@ -104,12 +104,12 @@ pub mod store;
 
 pub use store::{
     AccessStore, AccountStore, ApiTokenInfo, AuditStore, Bounce, CaseChange, CaseEntryRecord,
-    CaseFilter, CaseRecord, CaseStore, Conflict, CounterKey, Counters, DeliveryOutcome,
-    Destruction, EnsuredUser, FailedMessage, Hold, IntakeStore, Member, MessageOutcome,
-    NewApiToken, NewAttachment, NewCase, NewCaseEntry, NewOutboxMessage, NewRecipient, NewReport,
-    NewShare, NewSupplement, NewUser, NoticeStore, OrgTemplate, OrganisationStore, OutboxCounts,
-    OutboxMessage, OutboxStore, Page, ReceiptRecord, RecipientCounts, RecipientRecord,
-    RecoveryCode, ReportRecord, RetentionStore, SessionRecord, SessionStage, SessionStore,
-    SetupLinkFor, SetupPurpose, Store, StoreError, SupplementRecord, TokenHolder, TokenStore,
-    UserAuth, UserRole,
+    CaseFilter, CaseRecord, CaseStore, Conflict, CounterKey, Counters, DeletionRequest,
+    DeliveryOutcome, Destruction, EnsuredUser, FailedMessage, Hold, IntakeStore, Member,
+    MessageOutcome, NewApiToken, NewAttachment, NewCase, NewCaseEntry, NewOutboxMessage,
+    NewRecipient, NewReport, NewShare, NewSupplement, NewUser, NoticeStore, OrgTemplate,
+    OrganisationStore, OutboxCounts, OutboxMessage, OutboxStore, Page, ReceiptRecord,
+    RecipientCounts, RecipientRecord, RecoveryCode, ReportRecord, RetentionStore, SessionRecord,
+    SessionStage, SessionStore, SetupLinkFor, SetupPurpose, Store, StoreError, SupplementRecord,
+    TokenHolder, TokenStore, UserAuth, UserRole,
 };

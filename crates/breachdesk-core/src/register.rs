@@ -495,6 +495,9 @@ mod tests {
             hold: None,
             destroyed_at: None,
             tombstone: None,
+            deletion_request: None,
+            destroyed_by: None,
+            destruction_reason: None,
         }
     }
 

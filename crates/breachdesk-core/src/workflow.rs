@@ -41,6 +41,12 @@ pub enum Action {
     ReadRegister,
     /// Set or lift a legal hold on a case (nothing of it is deleted while it stands): the DPO.
     LegalHold,
+    /// Ask for an unfounded case to be destroyed before its date, or withdraw the request: the
+    /// DPO.
+    RequestDeletion,
+    /// Confirm another's request to destroy a case early (never one's own): the DPO and the
+    /// security manager.
+    ConfirmDeletion,
     /// Manage accounts, roles and settings of the organisation (no case content).
     Administer,
 }
@@ -57,7 +63,8 @@ pub enum Standing {
 /// The one permission table. Roles (DESIGN.md "Who uses it"):
 /// - DPO: everything about cases, including sharing, deciding and recording notifications, and
 ///   the letters' recipients and their sending;
-/// - security manager: as the DPO, except sharing a case outside the organisation;
+/// - security manager: as the DPO, except sharing a case outside the organisation, approving
+///   notices, sending letters, legal holds and asking for early deletion (but confirming one);
 /// - privacy and security team members: investigate (read, record, assign, merge, triage);
 /// - communications: the delegate for the letters: reads cases, imports the letters'
 ///   recipients and sends what the DPO approved, changes nothing else;
@@ -68,7 +75,7 @@ pub enum Standing {
 pub fn may(standing: Standing, action: Action) -> bool {
     use Action::{
         Administer, ApproveNotice, Assign, EditInvestigation, LegalHold, Merge, ReadAuditTrail,
-        ReadCase, ReadRegister, SendLetters, Share,
+        ReadCase, ReadRegister, RequestDeletion, SendLetters, Share,
     };
     match standing {
         Standing::SharedWith => matches!(action, ReadCase | EditInvestigation),
@@ -76,7 +83,7 @@ pub fn may(standing: Standing, action: Action) -> bool {
             Role::Dpo => action != Administer,
             Role::SecurityManager => !matches!(
                 action,
-                Administer | Share | ApproveNotice | SendLetters | LegalHold
+                Administer | Share | ApproveNotice | SendLetters | LegalHold | RequestDeletion
             ),
             Role::PrivacyTeam | Role::SecurityTeam => {
                 matches!(action, ReadCase | EditInvestigation | Assign | Merge)
@@ -320,6 +327,8 @@ mod tests {
             ReadAuditTrail,
             ReadRegister,
             LegalHold,
+            RequestDeletion,
+            ConfirmDeletion,
             Administer,
         ];
         let allowed = |s: Standing| all.into_iter().filter(|a| may(s, *a)).collect::<Vec<_>>();
@@ -376,5 +385,19 @@ mod tests {
             );
         }
         assert!(!may(Standing::SharedWith, LegalHold));
+        // Early deletion: the DPO asks, a DPO or the security manager confirms.
+        for role in Role::ALL {
+            assert_eq!(
+                may(Standing::Member(role), RequestDeletion),
+                role == Role::Dpo,
+                "{role}"
+            );
+            assert_eq!(
+                may(Standing::Member(role), ConfirmDeletion),
+                matches!(role, Role::Dpo | Role::SecurityManager),
+                "{role}"
+            );
+        }
+        assert!(!may(Standing::SharedWith, ConfirmDeletion));
     }
 }

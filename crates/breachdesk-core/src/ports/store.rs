@@ -44,7 +44,7 @@ pub use outbox::{
     Bounce, DeliveryOutcome, FailedMessage, MessageOutcome, NewOutboxMessage, NewRecipient,
     OutboxCounts, OutboxMessage, OutboxStore, RecipientCounts, RecipientRecord,
 };
-pub use retention::{Destruction, Hold, RetentionStore};
+pub use retention::{DeletionRequest, Destruction, Hold, RetentionStore};
 pub use sessions::{SessionRecord, SessionStage, SessionStore, SetupLinkFor, SetupPurpose};
 pub use tokens::{ApiTokenInfo, NewApiToken, TokenHolder, TokenStore};
 

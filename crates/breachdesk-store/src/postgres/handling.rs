@@ -167,6 +167,9 @@ impl PgStore {
             hold: super::retention::hold_from_row(r)?,
             destroyed_at: opt_ts(r, "destroyed_at")?,
             tombstone: r.try_get("tombstone").map_err(other)?,
+            deletion_request: super::retention::deletion_request_from_row(r)?,
+            destroyed_by: opt_uuid(r, "destroyed_by")?,
+            destruction_reason: r.try_get("destruction_reason").map_err(other)?,
         })
     }
 

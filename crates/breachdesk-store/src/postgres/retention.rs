@@ -5,7 +5,9 @@
 
 use async_trait::async_trait;
 use breachdesk_core::audit::AuditEvent;
-use breachdesk_core::ports::{CaseRecord, Conflict, Destruction, Hold, RetentionStore, StoreError};
+use breachdesk_core::ports::{
+    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, RetentionStore, StoreError,
+};
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -32,6 +34,20 @@ pub(super) fn hold_from_row(r: &PgRow) -> Result<Option<Hold>, StoreError> {
             .map_err(other)?
             .unwrap_or_default(),
         set_at: opt_ts(r, "hold_at")?.unwrap_or(Timestamp::UNIX_EPOCH),
+    }))
+}
+
+/// The deletion request of a case row, if one waits.
+pub(super) fn deletion_request_from_row(r: &PgRow) -> Result<Option<DeletionRequest>, StoreError> {
+    let reason: Option<String> = r.try_get("deletion_reason").map_err(other)?;
+    let by: Option<String> = r.try_get("deletion_requested_by").map_err(other)?;
+    let (Some(reason), Some(by)) = (reason, by) else {
+        return Ok(None);
+    };
+    Ok(Some(DeletionRequest {
+        by: Uuid::parse_str(&by).map_err(other)?,
+        at: opt_ts(r, "deletion_requested_at")?.unwrap_or(Timestamp::UNIX_EPOCH),
+        reason,
     }))
 }
 
@@ -103,6 +119,33 @@ impl PgStore {
         self.commit(tx).await
     }
 
+    async fn set_deletion_request_impl(
+        &self,
+        case_id: Uuid,
+        request: Option<&DeletionRequest>,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE cases SET deletion_requested_by = $1, deletion_requested_at = $2, \
+             deletion_reason = $3 WHERE id = $4 AND destroyed_at IS NULL",
+        )
+        .bind(request.map(|r| r.by.to_string()))
+        .bind(request.map(|r| to_text(r.at)))
+        .bind(request.map(|r| r.reason.clone()))
+        .bind(case_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        self.commit(tx).await
+    }
+
     async fn destroy_case_impl(
         &self,
         d: &Destruction,
@@ -133,12 +176,16 @@ impl PgStore {
         }
         sqlx::query(
             "UPDATE cases SET data_key = NULL, destroyed_at = $1, tombstone = $2, \
+             destroyed_by = $4, destruction_reason = $5, \
              hold_reason = NULL, hold_until = NULL, hold_by = NULL, hold_at = NULL, \
+             deletion_requested_by = NULL, deletion_requested_at = NULL, deletion_reason = NULL, \
              updated_at = $1 WHERE id = $3",
         )
         .bind(to_text(now))
         .bind(&d.tombstone)
         .bind(&id)
+        .bind(d.by.map(|u| u.to_string()))
+        .bind(&d.reason)
         .execute(&mut *tx)
         .await
         .map_err(other)?;
@@ -181,6 +228,17 @@ impl RetentionStore for PgStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.write(self.set_hold_impl(case_id, hold, audit, now))
+            .await
+    }
+
+    async fn set_deletion_request(
+        &self,
+        case_id: Uuid,
+        request: Option<&DeletionRequest>,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.set_deletion_request_impl(case_id, request, audit, now))
             .await
     }
 

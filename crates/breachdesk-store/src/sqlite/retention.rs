@@ -4,7 +4,9 @@
 
 use async_trait::async_trait;
 use breachdesk_core::audit::AuditEvent;
-use breachdesk_core::ports::{CaseRecord, Conflict, Destruction, Hold, RetentionStore, StoreError};
+use breachdesk_core::ports::{
+    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, RetentionStore, StoreError,
+};
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -31,6 +33,22 @@ pub(super) fn hold_from_row(r: &SqliteRow) -> Result<Option<Hold>, StoreError> {
             .map_err(other)?
             .unwrap_or_default(),
         set_at: opt_ts(r, "hold_at")?.unwrap_or(Timestamp::UNIX_EPOCH),
+    }))
+}
+
+/// The deletion request of a case row, if one waits.
+pub(super) fn deletion_request_from_row(
+    r: &SqliteRow,
+) -> Result<Option<DeletionRequest>, StoreError> {
+    let reason: Option<String> = r.try_get("deletion_reason").map_err(other)?;
+    let by: Option<String> = r.try_get("deletion_requested_by").map_err(other)?;
+    let (Some(reason), Some(by)) = (reason, by) else {
+        return Ok(None);
+    };
+    Ok(Some(DeletionRequest {
+        by: Uuid::parse_str(&by).map_err(other)?,
+        at: opt_ts(r, "deletion_requested_at")?.unwrap_or(Timestamp::UNIX_EPOCH),
+        reason,
     }))
 }
 
@@ -124,6 +142,33 @@ impl RetentionStore for SqliteStore {
         tx.commit().await
     }
 
+    async fn set_deletion_request(
+        &self,
+        case_id: Uuid,
+        request: Option<&DeletionRequest>,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE cases SET deletion_requested_by = ?, deletion_requested_at = ?, \
+             deletion_reason = ? WHERE id = ? AND destroyed_at IS NULL",
+        )
+        .bind(request.map(|r| r.by.to_string()))
+        .bind(request.map(|r| to_text(r.at)))
+        .bind(request.map(|r| r.reason.clone()))
+        .bind(case_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
+    }
+
     async fn cases_due(&self, now: Timestamp) -> Result<Vec<CaseRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT * FROM cases WHERE destroyed_at IS NULL AND retain_until IS NOT NULL \
@@ -171,11 +216,15 @@ impl RetentionStore for SqliteStore {
         }
         sqlx::query(
             "UPDATE cases SET data_key = NULL, destroyed_at = ?, tombstone = ?, \
+             destroyed_by = ?, destruction_reason = ?, \
              hold_reason = NULL, hold_until = NULL, hold_by = NULL, hold_at = NULL, \
+             deletion_requested_by = NULL, deletion_requested_at = NULL, deletion_reason = NULL, \
              updated_at = ? WHERE id = ?",
         )
         .bind(to_text(now))
         .bind(&d.tombstone)
+        .bind(d.by.map(|u| u.to_string()))
+        .bind(&d.reason)
         .bind(to_text(now))
         .bind(&id)
         .execute(&mut *tx)

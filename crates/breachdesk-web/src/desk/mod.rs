@@ -120,6 +120,18 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             "/desk/cases/{id}/hold/lift",
             post(case::retention::lift_hold),
         )
+        .route(
+            "/desk/cases/{id}/deletion",
+            post(case::retention::request_deletion),
+        )
+        .route(
+            "/desk/cases/{id}/deletion/confirm",
+            post(case::retention::confirm_deletion),
+        )
+        .route(
+            "/desk/cases/{id}/deletion/withdraw",
+            post(case::retention::withdraw_deletion),
+        )
         .route("/desk/register", get(register::page))
         .route("/desk/register/export", get(register::export))
         .route(

@@ -171,3 +171,104 @@ async fn a_held_case_outlives_its_retention_and_a_destroyed_one_leaves_only_its_
         assert!(actions.contains(&expected), "{expected:?} in {actions:?}");
     }
 }
+
+/// Early deletion: the DPO asks, with a reason, for an unfounded case only; a second handler
+/// (never the one who asked, never a team member) confirms, and the case goes at once with who
+/// and why kept; a legal hold refuses the request.
+#[tokio::test]
+async fn an_unfounded_case_is_destroyed_early_only_when_a_second_handler_confirms() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let manager = app
+        .account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::PrivacyTeam)], "team@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let case = case_with(&app, "QZX-EARLY-5521 leaked list").await;
+    let page = format!("/desk/cases/{case}?lang=en");
+    let ask = format!("/desk/cases/{case}/deletion");
+    let confirm = format!("/desk/cases/{case}/deletion/confirm");
+
+    // Only an unfounded case, and only with a reason.
+    let r = b.submit(&page, &ask, &[("reason", "a test report")]).await;
+    assert_eq!(r.status, 422, "not unfounded");
+    let r = b
+        .submit(
+            &page,
+            &format!("/desk/cases/{case}/status"),
+            &[("to", "unfounded"), ("reason", "a test report")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(b.submit(&page, &ask, &[("reason", " ")]).await.status, 422);
+    // Under a legal hold, refused.
+    let hold = format!("/desk/cases/{case}/hold");
+    assert_eq!(
+        b.submit(&page, &hold, &[("reason", "inquiry 12")])
+            .await
+            .status,
+        303
+    );
+    let r = b.submit(&page, &ask, &[("reason", "a test report")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("Tapauksella on säilytysvelvoite"), "{}", r.body);
+    let lift = format!("/desk/cases/{case}/hold/lift");
+    assert_eq!(
+        b.submit(&page, &lift, &[("reason", "closed")]).await.status,
+        303
+    );
+    let r = b.submit(&page, &ask, &[("reason", "a test report")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        b.get(&page)
+            .await
+            .body
+            .contains("id=\"deletion-requested\"")
+    );
+
+    // Not by the one who asked, not by a team member.
+    assert_eq!(b.submit(&page, &confirm, &[]).await.status, 403);
+    let mut t = app.signed_in(&team).await;
+    let csrf = t.get(&page).await.hidden("csrf_token");
+    assert_eq!(t.post(&confirm, &[("csrf_token", &csrf)]).await.status, 403);
+    assert!(
+        app.store
+            .case_by_id(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .destroyed_at
+            .is_none()
+    );
+
+    // The security manager confirms: gone at once, who and why kept, audited.
+    let mut m = app.signed_in(&manager).await;
+    let r = m.submit(&page, &confirm, &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let gone = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert!(gone.destroyed_at.is_some() && gone.wrapped_key.0.is_empty());
+    assert_eq!(gone.destroyed_by, Some(manager.id));
+    assert_eq!(gone.destruction_reason.as_deref(), Some("a test report"));
+    assert!(
+        app.db
+            .raw_contents()
+            .await
+            .windows(14)
+            .all(|w| w != b"QZX-EARLY-5521")
+    );
+    let trail = app.store.audit_trail(Some(case)).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|a| a.action == "case.deletion_requested" && a.actor == Some(dpo.id))
+    );
+    assert!(trail.iter().any(|a| a.action == "case.destroyed"
+        && a.actor == Some(manager.id)
+        && a.detail == "early"));
+    assert!(breachdesk_core::audit::verify(&app.store.audit_trail(None).await.unwrap()).is_empty());
+    assert_eq!(m.get(&page).await.status, 404);
+}

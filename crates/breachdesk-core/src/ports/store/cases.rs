@@ -39,6 +39,11 @@ pub struct CaseRecord {
     pub destroyed_at: Option<Timestamp>,
     /// What remains of a destroyed case for the register (JSON, no free text).
     pub tombstone: Option<String>,
+    /// A request to destroy it early, waiting for a second handler.
+    pub deletion_request: Option<super::DeletionRequest>,
+    /// Who destroyed it (`None`: the retention run) and why.
+    pub destroyed_by: Option<Uuid>,
+    pub destruction_reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]

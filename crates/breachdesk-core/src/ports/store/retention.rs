@@ -29,6 +29,16 @@ impl Hold {
     }
 }
 
+/// A DPO's request to destroy an unfounded case before its date (issue 21), waiting for a
+/// second handler's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletionRequest {
+    pub by: Uuid,
+    pub at: Timestamp,
+    /// Why (required).
+    pub reason: String,
+}
+
 /// What remains of a destroyed case: who destroyed it, when and why, and the register's facts
 /// without free text (JSON of `register::Tombstone`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +69,15 @@ pub trait RetentionStore: Send + Sync {
     /// The cases whose retention date has come (`<= now`), not destroyed, whose hold (if any)
     /// no longer stands.
     async fn cases_due(&self, now: Timestamp) -> Result<Vec<CaseRecord>, StoreError>;
+    /// Records (`Some`) or withdraws (`None`) a request to destroy the case early, with its
+    /// audit entry. `NotFound` for an unknown or destroyed case.
+    async fn set_deletion_request(
+        &self,
+        case_id: Uuid,
+        request: Option<&DeletionRequest>,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Destroys the case's content: its wrapped data key, reports and supplements, record
     /// entries, attachments, letters and their recipients, assignments and shares — in one
     /// transaction with its audit entry, keeping the case row as a tombstone. Refused with

@@ -182,6 +182,19 @@ struct CasePage<'a> {
     hold_reason: String,
     /// When the case is due for destruction, if it has ended.
     retain_until: Option<String>,
+    /// A request to destroy the case early: who, when, why.
+    deletion: Option<DeletionView>,
+    may_request_deletion: bool,
+    may_confirm_deletion: bool,
+    deletion_errors: Vec<String>,
+    deletion_reason: String,
+}
+
+#[derive(Debug)]
+pub struct DeletionView {
+    by: String,
+    at: String,
+    reason: String,
 }
 
 #[derive(Debug)]
@@ -379,6 +392,20 @@ async fn render_case(
         hold_errors: form.errors_of("hold"),
         hold_reason: form.value("hold", "reason"),
         retain_until: case.retain_until.map(local),
+        deletion: case.deletion_request.as_ref().map(|r| DeletionView {
+            by: name_of(r.by),
+            at: local(r.at),
+            reason: r.reason.clone(),
+        }),
+        may_request_deletion: access.may(Action::RequestDeletion)
+            && case.status == CaseStatus::Unfounded,
+        may_confirm_deletion: access.may(Action::ConfirmDeletion)
+            && case
+                .deletion_request
+                .as_ref()
+                .is_some_and(|r| r.by != desk.user.id),
+        deletion_errors: form.errors_of("deletion"),
+        deletion_reason: form.value("deletion", "deletion_reason"),
     };
     Ok(crate::pages::html(status, &page, None))
 }
@@ -426,6 +453,9 @@ async fn refused(
             field_errors_text(tr, &errors),
         ),
         e if e.is_stale() => (StatusCode::CONFLICT, vec![tr.t("desk-stale")]),
+        AppError::Conflict(breachdesk_core::ports::Conflict::Held) => {
+            (StatusCode::CONFLICT, vec![tr.t("desk-held-refused")])
+        }
         e => return app_error(state, desk, &e),
     };
     // The page shows the case as it is now.

@@ -8,6 +8,7 @@ use crate::desk::session::Desk;
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
+use axum::response::IntoResponse;
 use breachdesk_app::AppError;
 use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::workflow::Action;
@@ -92,4 +93,67 @@ pub async fn lift_hold(
             Err(e) => refused(&state, &desk, &access, "hold", values, e).await,
         },
     )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeletionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /desk/cases/{id}/deletion`: the DPO asks for the unfounded case to be destroyed now.
+pub async fn request_deletion(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<DeletionForm>,
+) -> Page {
+    let access = checked(&state, &desk, &id, &form.csrf_token).await?;
+    if !access.may(Action::RequestDeletion) {
+        return Err(PageError::forbidden(&state, desk.lang));
+    }
+    let values = HashMap::from([("deletion_reason".to_owned(), form.reason.clone())]);
+    Ok(
+        match state
+            .request_deletion(&access, desk.user.id, &form.reason)
+            .await
+        {
+            Ok(()) => done(&desk, access.case.id, "retention"),
+            Err(e) => refused(&state, &desk, &access, "deletion", values, e).await,
+        },
+    )
+}
+
+/// `POST /desk/cases/{id}/deletion/confirm`: a second handler confirms; the case is destroyed.
+pub async fn confirm_deletion(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<DeletionForm>,
+) -> Page {
+    let access = checked(&state, &desk, &id, &form.csrf_token).await?;
+    match state.confirm_deletion(&access, desk.user.id).await {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!(
+            "/desk/register?lang={}",
+            desk.lang.as_str()
+        ))
+        .into_response()),
+        Err(e) => Ok(refused(&state, &desk, &access, "deletion", HashMap::new(), e).await),
+    }
+}
+
+/// `POST /desk/cases/{id}/deletion/withdraw`: the DPO withdraws the request.
+pub async fn withdraw_deletion(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<DeletionForm>,
+) -> Page {
+    let access = checked(&state, &desk, &id, &form.csrf_token).await?;
+    Ok(match state.withdraw_deletion(&access, desk.user.id).await {
+        Ok(()) => done(&desk, access.case.id, "retention"),
+        Err(e) => refused(&state, &desk, &access, "deletion", HashMap::new(), e).await,
+    })
 }
