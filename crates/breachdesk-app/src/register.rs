@@ -9,6 +9,7 @@ use breachdesk_core::investigation::{Entry, open_entry};
 use breachdesk_core::notice::NoticeKind;
 use breachdesk_core::ports::{CaseFilter, Keyring};
 use breachdesk_core::register::{COLUMNS, RegisterEntry, RegisterFilter};
+use breachdesk_core::report::Language;
 use breachdesk_core::user::Principal;
 use breachdesk_core::workflow::{Action, Standing, may};
 use uuid::Uuid;
@@ -21,6 +22,8 @@ pub enum ExportFormat {
     Csv,
     Json,
     Xlsx,
+    /// Printable, for the authority: one section a breach, in the reader's language.
+    Pdf,
 }
 
 impl ExportFormat {
@@ -30,6 +33,7 @@ impl ExportFormat {
             "csv" => Some(Self::Csv),
             "json" => Some(Self::Json),
             "xlsx" => Some(Self::Xlsx),
+            "pdf" => Some(Self::Pdf),
             _ => None,
         }
     }
@@ -40,6 +44,7 @@ impl ExportFormat {
             Self::Csv => "csv",
             Self::Json => "json",
             Self::Xlsx => "xlsx",
+            Self::Pdf => "pdf",
         }
     }
 
@@ -49,6 +54,7 @@ impl ExportFormat {
             Self::Csv => "text/csv; charset=utf-8",
             Self::Json => "application/json",
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Pdf => "application/pdf",
         }
     }
 }
@@ -177,6 +183,7 @@ impl App {
         org_id: Uuid,
         filter: &RegisterFilter,
         format: ExportFormat,
+        lang: Language,
     ) -> Result<RegisterFile, AppError> {
         let register = self.entries(principal, org_id, filter).await?;
         let org = self.organisation(org_id).await?.ok_or(AppError::NotFound)?;
@@ -186,6 +193,12 @@ impl App {
                 serde_json::to_vec_pretty(&register).map_err(|_| AppError::Render)?
             }
             ExportFormat::Xlsx => to_xlsx(&register).map_err(|_| AppError::Render)?,
+            ExportFormat::Pdf => {
+                let t = |id: &str| self.0.texts.message(lang, id, &[]);
+                let title = format!("{} — {}", t("register-title"), org.name);
+                let as_of = self.now().strftime("%Y-%m-%d").to_string();
+                breachdesk_notify::pdf::render(&[to_document(&register, &title, &as_of, lang, &t)])
+            }
         };
         self.0
             .store
@@ -207,6 +220,86 @@ impl App {
             bytes,
         })
     }
+}
+
+/// The register as a printable document: a section a breach with the facts, effects and
+/// remedial action of Art. 33(5), labelled in `lang` (`t` gives the texts).
+fn to_document(
+    register: &[RegisterEntry],
+    title: &str,
+    as_of: &str,
+    lang: Language,
+    t: &dyn Fn(&str) -> String,
+) -> breachdesk_notify::document::Document {
+    use breachdesk_core::assessment::term;
+    let mut doc = breachdesk_notify::document::Document::new(lang.as_str(), title);
+    doc.paragraph(format!(
+        "{} {as_of}. {}",
+        t("register-as-of"),
+        t("register-intro")
+    ));
+    let time =
+        |ts: Option<jiff::Timestamp>| ts.map(|x| x.strftime("%Y-%m-%d %H:%M UTC").to_string());
+    let yes_no = |b: bool| t(if b { "register-yes" } else { "register-no" });
+    for e in register {
+        doc.heading(e.reference.clone());
+        let mut field = |id: &str, value: Option<String>| {
+            if let Some(v) = value {
+                doc.field(t(&format!("register-field-{id}")), v);
+            }
+        };
+        field("status", Some(t(&format!("status-{}", e.status))));
+        field("occurred_at", time(e.occurred_at));
+        field("aware_at", time(e.aware_at));
+        field("notified_at", time(e.notified_at));
+        field(
+            "hours_to_notification",
+            e.hours_to_notification.map(|h| {
+                if e.late {
+                    format!("{h} ({})", t("register-late"))
+                } else {
+                    h.to_string()
+                }
+            }),
+        );
+        field("delay_reasons", e.delay_reasons.clone());
+        field(
+            "nature",
+            Some(
+                e.nature
+                    .iter()
+                    .map(|n| t(&format!("register-nature-{n}")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        );
+        field(
+            "categories",
+            Some(
+                e.categories
+                    .iter()
+                    .map(|c| term(lang, c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        );
+        field("subjects", e.subjects.map(|n| n.to_string()));
+        field("records", e.records.map(|n| n.to_string()));
+        field(
+            "cause",
+            e.cause.as_ref().map(|c| t(&format!("scope-cause-{c}"))),
+        );
+        field("systems", Some(e.systems.clone()));
+        field("risk", e.risk.clone());
+        field("measures_before", Some(e.measures_before.clone()));
+        field("measures_after", Some(e.measures_after.clone()));
+        field("notify_authority", e.notify_authority.map(yes_no));
+        field("communicated_at", time(e.communicated_at));
+        field("decision_reason", e.decision_reason.clone());
+        field("held", e.held.then(|| yes_no(true)));
+        field("destroyed_at", time(e.destroyed_at));
+    }
+    doc
 }
 
 /// The register as an Excel workbook: one sheet, the header of [`COLUMNS`] in bold and frozen,

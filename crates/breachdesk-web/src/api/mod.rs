@@ -338,7 +338,7 @@ async fn register(
     let format = match p.format.as_deref().filter(|f| !f.is_empty()) {
         None => ExportFormat::Json,
         Some(f) => ExportFormat::parse(f)
-            .ok_or_else(|| ApiError::field("format", "Must be json, csv or xlsx."))?,
+            .ok_or_else(|| ApiError::field("format", "Must be json, csv, xlsx or pdf."))?,
     };
     let filter = breachdesk_core::register::RegisterFilter::parse(
         p.year.as_deref(),
@@ -363,7 +363,7 @@ async fn register(
     .ok_or(ApiError::NotFound)?;
     let file = state
         .app()
-        .export_register(&principal, org.id, &filter, format)
+        .export_register(&principal, org.id, &filter, format, Language::En)
         .await?;
     Ok((
         [

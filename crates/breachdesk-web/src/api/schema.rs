@@ -238,7 +238,7 @@ pub struct ListParams {
 pub struct RegisterParams {
     /// The organisation's slug; default: the first whose register the caller may read.
     pub org: Option<String>,
-    /// `json` (default), `csv` or `xlsx` (the export's column layout).
+    /// `json` (default), `csv` or `xlsx` (the export's column layout), or `pdf` (printable).
     pub format: Option<String>,
     /// Only breaches of this year (of the awareness time, else of the report).
     pub year: Option<String>,

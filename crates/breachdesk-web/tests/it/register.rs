@@ -161,6 +161,18 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
         "Student register export"
     );
 
+    // The printable PDF for the authority, in the reader's language (read back by lopdf).
+    let (status, content_type, pdf) = b
+        .get_bytes("/desk/register/export?format=pdf&org=uni&lang=en")
+        .await;
+    assert_eq!((status, content_type.as_str()), (200, "application/pdf"));
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).unwrap();
+    assert!(text.contains(&assessed_ref) && text.contains(&received_ref), "{text}");
+    assert!(text.contains("People concerned (approx.)") && text.contains("1200"), "{text}");
+    assert!(text.contains("Student register export"), "{text}");
+
     // The auditor reads it through the API as JSON; the same facts.
     let auditor = app
         .token(&app.uni, "auditor@uni.example", Role::Auditor)
@@ -192,7 +204,7 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
         .into_iter()
         .filter(|a| a.action == "register.export")
         .collect();
-    assert_eq!(exports.len(), 3, "{exports:?}");
+    assert_eq!(exports.len(), 4, "{exports:?}");
     let reads = app.store.audit_trail(None).await.unwrap();
     assert!(
         reads.iter().any(|a| a.action == "register.read"
@@ -203,7 +215,8 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
     assert_eq!(exports[0].actor, Some(dpo.id));
     assert_eq!(exports[0].detail, "format=csv rows=2");
     assert_eq!(exports[1].detail, "format=xlsx rows=2");
-    assert_eq!(exports[2].detail, "format=json rows=2");
+    assert_eq!(exports[2].detail, "format=pdf rows=2");
+    assert_eq!(exports[3].detail, "format=json rows=2");
 
     // Who may not: a team member, the communications delegate, an administrator, and the DPO
     // of another organisation asking for this one — on the desk (403) and the API (404).
@@ -247,5 +260,5 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
         .iter()
         .filter(|a| a.action == "register.export")
         .count();
-    assert_eq!(exports_after, 3, "refused exports leave no export behind");
+    assert_eq!(exports_after, 4, "refused exports leave no export behind");
 }

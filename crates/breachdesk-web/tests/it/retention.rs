@@ -215,7 +215,11 @@ async fn an_unfounded_case_is_destroyed_early_only_when_a_second_handler_confirm
     );
     let r = b.submit(&page, &ask, &[("reason", "a test report")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
-    assert!(r.body.contains("Tapauksella on säilytysvelvoite"), "{}", r.body);
+    assert!(
+        r.body.contains("Tapauksella on säilytysvelvoite"),
+        "{}",
+        r.body
+    );
     let lift = format!("/desk/cases/{case}/hold/lift");
     assert_eq!(
         b.submit(&page, &lift, &[("reason", "closed")]).await.status,

@@ -332,7 +332,7 @@ pub async fn export(
         )));
     };
     let file = state
-        .export_register(&desk.principal, org.id, &filter, format)
+        .export_register(&desk.principal, org.id, &filter, format, desk.lang)
         .await?;
     Ok(download(file))
 }
