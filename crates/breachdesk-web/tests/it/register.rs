@@ -169,8 +169,14 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
     let doc = lopdf::Document::load_mem(&pdf).unwrap();
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     let text = doc.extract_text(&pages).unwrap();
-    assert!(text.contains(&assessed_ref) && text.contains(&received_ref), "{text}");
-    assert!(text.contains("People concerned (approx.)") && text.contains("1200"), "{text}");
+    assert!(
+        text.contains(&assessed_ref) && text.contains(&received_ref),
+        "{text}"
+    );
+    assert!(
+        text.contains("People concerned (approx.)") && text.contains("1200"),
+        "{text}"
+    );
     assert!(text.contains("Student register export"), "{text}");
 
     // The auditor reads it through the API as JSON; the same facts.
