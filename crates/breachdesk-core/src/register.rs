@@ -11,6 +11,7 @@
 //! severity and likelihood), the measures before and after, and the decision with its reason.
 //! The register's column layout ([`COLUMNS`]) is the export's.
 
+pub mod import;
 pub mod statistics;
 
 use jiff::Timestamp;
