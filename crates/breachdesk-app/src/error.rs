@@ -103,4 +103,7 @@ pub enum Refusal {
     BadTokenName,
     #[error("--years must be from 1 to 100 and --unfounded-days from 1 to 3650")]
     BadRetention,
+    /// The old register's file was refused whole; each problem names its line and column.
+    #[error("the file was refused, nothing was imported:\n{}", .0.join("\n"))]
+    ImportRefused(Vec<String>),
 }

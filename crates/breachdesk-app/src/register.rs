@@ -5,16 +5,16 @@
 //! register is built here, where the keys are.
 
 use breachdesk_core::audit::AuditEvent;
-use breachdesk_core::investigation::{Entry, open_entry};
+use breachdesk_core::investigation::{Entry, open_entry, seal_entry};
 use breachdesk_core::notice::NoticeKind;
-use breachdesk_core::ports::{CaseFilter, Keyring};
+use breachdesk_core::ports::{CaseFilter, ImportedCase, Keyring};
 use breachdesk_core::register::{COLUMNS, RegisterEntry, RegisterFilter};
 use breachdesk_core::report::Language;
 use breachdesk_core::user::Principal;
 use breachdesk_core::workflow::{Action, Standing, may};
 use uuid::Uuid;
 
-use crate::{App, AppError};
+use crate::{App, AppError, Refusal};
 
 /// A file format the register is exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,5 +375,129 @@ mod tests {
         for t in ["Sisu", "", "2026-03-02T09:00:00Z", "a=b"] {
             assert_eq!(inert(t), t);
         }
+    }
+}
+
+/// Rows of a CSV (UTF-8, a byte-order mark allowed, `,` or `;` between cells) or an XLSX file
+/// (its first sheet).
+fn rows_of(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+                .map_err(|_| "not a readable XLSX workbook".to_owned())?;
+        let sheet = book
+            .worksheet_range_at(0)
+            .ok_or_else(|| "the workbook has no sheet".to_owned())?
+            .map_err(|_| "the first sheet cannot be read".to_owned())?;
+        return Ok(sheet
+            .rows()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect());
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| "not UTF-8 text (save the CSV as UTF-8)".to_owned())?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map(|r| r.iter().map(str::to_owned).collect())
+                .map_err(|_| format!("line {}: not CSV", i + 1))
+        })
+        .collect()
+}
+
+impl App {
+    /// Brings an organisation's old breach register in (issue 21): a CSV or XLSX file in the
+    /// export's layout becomes closed (or unfounded) historical cases, sealed like the rest,
+    /// each with its retention date (the organisation's period after its last known date, and
+    /// at least 30 days from now, so that a hold can still be set), in one transaction with one
+    /// audit entry. `principal: None` is the operator at the console; otherwise the DPO.
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but the organisation's DPO; `Refused(ImportRefused)` naming every
+    /// bad line (nothing is imported); `Conflict(CaseReference)` when a reference exists.
+    pub async fn import_register(
+        &self,
+        principal: Option<&Principal>,
+        org_id: Uuid,
+        bytes: &[u8],
+    ) -> Result<usize, AppError> {
+        if let Some(p) = principal {
+            let may = p.memberships.iter().any(|m| {
+                m.org_id == org_id && may(Standing::Member(m.role), Action::ImportRegister)
+            });
+            if !may {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let org = self.organisation(org_id).await?.ok_or(AppError::NotFound)?;
+        let now = self.now();
+        let rows = rows_of(bytes).map_err(|e| Refusal::ImportRefused(vec![e]))?;
+        let entries = breachdesk_core::register::import::read(&rows, now).map_err(|problems| {
+            Refusal::ImportRefused(problems.iter().map(ToString::to_string).collect())
+        })?;
+        let actor = principal.map(|p| p.user_id);
+        let floor = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * 30))
+            .unwrap_or(now);
+        let cases: Vec<ImportedCase> = entries
+            .into_iter()
+            .map(|e| {
+                let id = Uuid::now_v7();
+                let (key, wrapped_key) = self.0.keyring.new_case_key(id);
+                let status = e
+                    .status
+                    .parse::<breachdesk_core::case::CaseStatus>()
+                    .unwrap_or(breachdesk_core::case::CaseStatus::Closed);
+                let last = [
+                    Some(e.reported_at),
+                    e.aware_at,
+                    e.notified_at,
+                    e.communicated_at,
+                ]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(e.reported_at);
+                let retain_until = org.retention.until(status, last).map(|t| t.max(floor));
+                ImportedCase {
+                    id,
+                    org_id,
+                    reference: e.reference.clone(),
+                    status,
+                    created_at: e.reported_at,
+                    awareness_at: e.aware_at,
+                    notified_at: e.notified_at,
+                    notification_required: e.notify_authority,
+                    categories: e.categories.clone(),
+                    retain_until,
+                    wrapped_key,
+                    entry: seal_entry(&key, &Entry::Imported(Box::new(e)), actor),
+                }
+            })
+            .collect();
+        let audit = AuditEvent {
+            actor,
+            org_id: Some(org_id),
+            case_id: None,
+            action: "register.import",
+            detail: format!("rows={}", cases.len()),
+        };
+        self.0.store.import_cases(&cases, &audit, now).await?;
+        tracing::info!(org_id = %org_id, rows = cases.len(), "old register imported");
+        Ok(cases.len())
     }
 }

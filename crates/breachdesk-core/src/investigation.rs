@@ -114,6 +114,9 @@ pub enum Entry {
         reference: String,
         reason: Option<String>,
     },
+    /// A breach of the past brought in from the organisation's old register (issue 21): what
+    /// the register said of it, as it was imported.
+    Imported(Box<crate::register::RegisterEntry>),
     /// A message to or from someone outside the team (supplier, police, authority, reporter).
     Communication {
         at: String,
@@ -178,6 +181,7 @@ impl Entry {
             Self::AssessmentDecision { .. } => "assessment_decision",
             Self::NoticeVersion { .. } => "notice_version",
             Self::NoticeApproved { .. } => "notice_approved",
+            Self::Imported(_) => "imported",
         }
     }
 

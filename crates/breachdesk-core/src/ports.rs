@@ -105,8 +105,8 @@ pub mod store;
 pub use store::{
     AccessStore, AccountStore, ApiTokenInfo, AuditStore, Bounce, CaseChange, CaseEntryRecord,
     CaseFilter, CaseRecord, CaseStore, Conflict, CounterKey, Counters, DeletionRequest,
-    DeliveryOutcome, Destruction, EnsuredUser, FailedMessage, Hold, IntakeStore, Member,
-    MessageOutcome, NewApiToken, NewAttachment, NewCase, NewCaseEntry, NewOutboxMessage,
+    DeliveryOutcome, Destruction, EnsuredUser, FailedMessage, Hold, ImportedCase, IntakeStore,
+    Member, MessageOutcome, NewApiToken, NewAttachment, NewCase, NewCaseEntry, NewOutboxMessage,
     NewRecipient, NewReport, NewShare, NewSupplement, NewUser, NoticeStore, OrgTemplate,
     OrganisationStore, OutboxCounts, OutboxMessage, OutboxStore, Page, ReceiptRecord,
     RecipientCounts, RecipientRecord, RecoveryCode, ReportRecord, RetentionStore, SessionRecord,

@@ -138,6 +138,20 @@ impl RegisterEntry {
         communicated_at: Option<Timestamp>,
         now: Timestamp,
     ) -> Self {
+        // A breach brought in from the old register is what the import said, as it stands now.
+        if let Some(imported) = entries.iter().rev().find_map(|(_, e)| match e {
+            Entry::Imported(r) => Some(r),
+            _ => None,
+        }) {
+            return Self {
+                status: case.status.as_str().to_owned(),
+                communicated_at: communicated_at.or(imported.communicated_at),
+                held: case.hold.as_ref().is_some_and(|h| h.stands(now)),
+                retain_until: case.retain_until,
+                destroyed_at: case.destroyed_at,
+                ..(**imported).clone()
+            };
+        }
         let scope: Option<&Scope> = crate::investigation::current_scope(entries);
         let occurred_at = entries
             .iter()

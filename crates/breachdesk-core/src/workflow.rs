@@ -41,6 +41,8 @@ pub enum Action {
     ReadRegister,
     /// Set or lift a legal hold on a case (nothing of it is deleted while it stands): the DPO.
     LegalHold,
+    /// Bring the organisation's old breach register in: the DPO.
+    ImportRegister,
     /// Ask for an unfounded case to be destroyed before its date, or withdraw the request: the
     /// DPO.
     RequestDeletion,
@@ -74,8 +76,8 @@ pub enum Standing {
 #[must_use]
 pub fn may(standing: Standing, action: Action) -> bool {
     use Action::{
-        Administer, ApproveNotice, Assign, EditInvestigation, LegalHold, Merge, ReadAuditTrail,
-        ReadCase, ReadRegister, RequestDeletion, SendLetters, Share,
+        Administer, ApproveNotice, Assign, EditInvestigation, ImportRegister, LegalHold, Merge,
+        ReadAuditTrail, ReadCase, ReadRegister, RequestDeletion, SendLetters, Share,
     };
     match standing {
         Standing::SharedWith => matches!(action, ReadCase | EditInvestigation),
@@ -83,7 +85,13 @@ pub fn may(standing: Standing, action: Action) -> bool {
             Role::Dpo => action != Administer,
             Role::SecurityManager => !matches!(
                 action,
-                Administer | Share | ApproveNotice | SendLetters | LegalHold | RequestDeletion
+                Administer
+                    | Share
+                    | ApproveNotice
+                    | SendLetters
+                    | LegalHold
+                    | RequestDeletion
+                    | ImportRegister
             ),
             Role::PrivacyTeam | Role::SecurityTeam => {
                 matches!(action, ReadCase | EditInvestigation | Assign | Merge)
@@ -329,6 +337,7 @@ mod tests {
             LegalHold,
             RequestDeletion,
             ConfirmDeletion,
+            ImportRegister,
             Administer,
         ];
         let allowed = |s: Standing| all.into_iter().filter(|a| may(s, *a)).collect::<Vec<_>>();
@@ -399,5 +408,12 @@ mod tests {
             );
         }
         assert!(!may(Standing::SharedWith, ConfirmDeletion));
+        for role in Role::ALL {
+            assert_eq!(
+                may(Standing::Member(role), ImportRegister),
+                role == Role::Dpo,
+                "{role}"
+            );
+        }
     }
 }

@@ -1141,6 +1141,15 @@ impl CaseStore for PgStore {
         self.case_entries_impl(case_id).await
     }
 
+    async fn import_cases(
+        &self,
+        cases: &[breachdesk_core::ports::ImportedCase],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.import_cases_impl(cases, audit, now)).await
+    }
+
     async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
         sqlx::query_scalar("SELECT body FROM attachments WHERE case_id = $1 AND id = $2")
             .bind(case_id.to_string())

@@ -963,6 +963,15 @@ impl CaseStore for SqliteStore {
         self.case_entries_impl(case_id).await
     }
 
+    async fn import_cases(
+        &self,
+        cases: &[breachdesk_core::ports::ImportedCase],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.import_cases_impl(cases, audit, now).await
+    }
+
     async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
         self.attachment_impl(case_id, id).await
     }

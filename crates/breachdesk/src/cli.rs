@@ -70,6 +70,9 @@ pub enum Command {
     /// The end of cases' lives: destroy what is due (for cron; `serve` also runs it daily).
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// The breach register (Art. 33(5)).
+    #[command(subcommand)]
+    Register(RegisterCommand),
     /// Scan a copy of leaked material for personal data: categories, counts, distinct people.
     /// Reads only; needs no data dir. Exit status 0 even when some files could not be read.
     Scan(ScanArgs),
@@ -245,6 +248,22 @@ pub struct ScanArgs {
     /// PDF, JSON); logs, tables, NDJSON, plain text and mailboxes are read in pieces at any size.
     #[arg(long, default_value_t = 256)]
     pub max_file_mib: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegisterCommand {
+    /// Bring an organisation's old breach register in: a CSV or XLSX file in the export's
+    /// column layout (README, The breach register) becomes closed historical cases, sealed like
+    /// the rest; a file with any bad line is refused whole, every bad line named.
+    Import {
+        /// The CSV or XLSX file.
+        file: PathBuf,
+        /// The organisation's slug.
+        #[arg(long)]
+        org: String,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

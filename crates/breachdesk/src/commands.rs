@@ -52,6 +52,21 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
             bail!("backup and restore run before a store is opened")
         }
         Command::Audit(AuditCommand::Verify) => audit_verify(&operator(&store)).await,
+        Command::Register(crate::cli::RegisterCommand::Import { file, org, keys }) => {
+            let meta = std::fs::metadata(&file).with_context(|| format!("{}", file.display()))?;
+            if meta.len() > 64 * 1024 * 1024 {
+                bail!("{}: larger than 64 MiB", file.display());
+            }
+            let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
+            let (app, _) = app(&keys, data_dir, store)?;
+            let Some(organisation) = app.organisation_by_slug(&org).await? else {
+                bail!("no organisation with slug {org}");
+            };
+            let n = app.import_register(None, organisation.id, &bytes).await?;
+            say(&format!(
+                "{n} breaches of the old register imported into {org} as closed historical cases"
+            ))
+        }
         Command::Retention(crate::cli::RetentionCommand::Run { keys }) => {
             let (app, _) = app(&keys, data_dir, store)?;
             let r = app.run_retention().await?;

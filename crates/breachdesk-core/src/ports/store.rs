@@ -33,8 +33,8 @@ pub use access::{AccessStore, Member, UserRole};
 pub use accounts::{AccountStore, EnsuredUser, NewUser, RecoveryCode, UserAuth};
 pub use audit::AuditStore;
 pub use cases::{
-    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, CaseStore, NewAttachment, NewCaseEntry,
-    NewShare, Page, ReportRecord,
+    CaseChange, CaseEntryRecord, CaseFilter, CaseRecord, CaseStore, ImportedCase, NewAttachment,
+    NewCaseEntry, NewShare, Page, ReportRecord,
 };
 pub use counters::{CounterKey, Counters};
 pub use intake::{IntakeStore, NewCase, NewReport, NewSupplement, ReceiptRecord, SupplementRecord};

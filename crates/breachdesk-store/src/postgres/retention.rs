@@ -65,6 +65,53 @@ const CONTENT: [&str; 9] = [
 ];
 
 impl PgStore {
+    pub(super) async fn import_cases_impl(
+        &self,
+        cases: &[breachdesk_core::ports::ImportedCase],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        for c in cases {
+            let id = c.id.to_string();
+            sqlx::query(
+                "INSERT INTO cases (id, org_id, reference, status, created_at, updated_at, \
+                 data_key, awareness_at, notified_at, notification_required, categories, \
+                 retain_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(&id)
+            .bind(c.org_id.to_string())
+            .bind(&c.reference)
+            .bind(c.status.as_str())
+            .bind(to_text(c.created_at))
+            .bind(to_text(now))
+            .bind(&c.wrapped_key.0)
+            .bind(c.awareness_at.map(to_text))
+            .bind(c.notified_at.map(to_text))
+            .bind(c.notification_required)
+            .bind(c.categories.join(","))
+            .bind(c.retain_until.map(to_text))
+            .execute(&mut *tx)
+            .await
+            .map_err(super::map_err)?;
+            sqlx::query(
+                "INSERT INTO case_entries (id, case_id, kind, created_at, created_by, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(c.entry.id.to_string())
+            .bind(&id)
+            .bind(c.entry.kind)
+            .bind(to_text(now))
+            .bind(c.entry.created_by.map(|u| u.to_string()))
+            .bind(&c.entry.body)
+            .execute(&mut *tx)
+            .await
+            .map_err(super::map_err)?;
+        }
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        self.commit(tx).await
+    }
+
     pub(super) async fn set_org_retention_impl(
         &self,
         org_id: Uuid,

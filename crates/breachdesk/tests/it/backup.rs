@@ -282,3 +282,93 @@ fn the_operator_sets_an_organisations_retention_periods() {
         );
     });
 }
+
+/// Issue 21: the old register comes in from a file in the export's layout; a file with a bad
+/// line is refused whole with the line named; the imported breaches are in the register with
+/// what the file said, sealed, as closed historical cases; the same file twice is refused.
+#[test]
+fn the_old_register_comes_in_whole_or_not_at_all() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let token = setup(&dir);
+    let header = "reference,reported_at,status,aware_at,notified_at,nature,categories,subjects,notify_authority,systems";
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}\nOLD-2019-1,2019-03-02,closed,2019-03-02T09:00:00Z,2019-03-04T09:00:00Z,confidentiality,email;health,1200,true,Patient portal MARKER-PORTAL\nOLD-2019-2,2019-05-01,closed,,,availability,shoe_size,,false,\n"
+        ),
+    )
+    .unwrap();
+    let refused = run(
+        &dir,
+        &["register", "import", bad.to_str().unwrap(), "--org", "uni"],
+    );
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("line 3, column categories"), "{err}");
+    assert!(!err.contains("shoe_size"), "values are never quoted");
+    let good = tmp.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "\u{feff}{header}\nOLD-2019-1,2019-03-02,closed,2019-03-02T09:00:00Z,2019-03-04T09:00:00Z,confidentiality,email;health,1200,true,Patient portal MARKER-PORTAL\nOLD-2019-2,2019-05-01,unfounded,,,availability,,,false,\n"
+        ),
+    )
+    .unwrap();
+    let out = ok(
+        &dir,
+        &["register", "import", good.to_str().unwrap(), "--org", "uni"],
+    );
+    assert!(out.contains("2 breaches"), "{out}");
+    let again = run(
+        &dir,
+        &["register", "import", good.to_str().unwrap(), "--org", "uni"],
+    );
+    assert!(!again.status.success(), "the same references twice");
+    let db = std::fs::read(dir.join("breachdesk.db")).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&db).contains("MARKER-PORTAL"),
+        "imported facts are sealed"
+    );
+    let server = serve(&dir);
+    rt.block_on(async {
+        let r = reqwest::Client::new()
+            .get(format!("{}/api/v1/register?org=uni", server.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let register: Value = r.json().await.unwrap();
+        let entries = register.as_array().unwrap();
+        assert_eq!(entries.len(), 2, "{register}");
+        let first = entries
+            .iter()
+            .find(|e| e["reference"] == "OLD-2019-1")
+            .unwrap();
+        assert_eq!(first["status"], "closed");
+        assert_eq!(first["subjects"], 1200);
+        assert_eq!(first["hours_to_notification"], 48);
+        assert_eq!(first["systems"], "Patient portal MARKER-PORTAL");
+        assert!(first["retain_until"].is_string(), "a retention date");
+        let second = entries
+            .iter()
+            .find(|e| e["reference"] == "OLD-2019-2")
+            .unwrap();
+        assert_eq!(second["status"], "unfounded");
+        assert_eq!(second["notify_authority"], false);
+    });
+    drop(server);
+    rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let trail = store.audit_trail(None).await.unwrap();
+        let imports: Vec<_> = trail
+            .iter()
+            .filter(|a| a.action == "register.import")
+            .collect();
+        assert_eq!(imports.len(), 1, "refused files leave no entry");
+        assert_eq!(imports[0].detail, "rows=2");
+    });
+}

@@ -81,6 +81,23 @@ pub struct CaseChange {
     pub attachment: Option<NewAttachment>,
 }
 
+/// A historical case to bring in: its row and its one sealed record entry.
+#[derive(Debug, Clone)]
+pub struct ImportedCase {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub reference: String,
+    pub status: CaseStatus,
+    pub created_at: Timestamp,
+    pub awareness_at: Option<Timestamp>,
+    pub notified_at: Option<Timestamp>,
+    pub notification_required: Option<bool>,
+    pub categories: Vec<String>,
+    pub retain_until: Option<Timestamp>,
+    pub wrapped_key: WrappedKey,
+    pub entry: NewCaseEntry,
+}
+
 /// A case shared by name with a handler (such as a joint controller's), and by whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NewShare {
@@ -168,6 +185,15 @@ pub trait CaseStore: Send + Sync {
         now: Timestamp,
     ) -> Result<(), StoreError>;
     async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError>;
+    /// Brings historical cases in (an organisation's old register, issue 21): every case with
+    /// its sealed record entry, and one audit entry, in one transaction — or nothing, with
+    /// `Conflict(CaseReference)` when a reference is taken.
+    async fn import_cases(
+        &self,
+        cases: &[ImportedCase],
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     async fn attachment(&self, case_id: Uuid, id: Uuid) -> Result<Option<Vec<u8>>, StoreError>;
     /// Records a reminder as sent; `false` if it already was (each goes once). Several servers
     /// claim a reminder with this before sending it: only the one that gets `true` sends.
