@@ -356,28 +356,6 @@ pub fn to_csv(register: &[RegisterEntry]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::inert;
-
-    #[test]
-    fn formula_cells_are_led_by_an_apostrophe_and_others_left_alone() {
-        for f in [
-            "=HYPERLINK(\"http://x\")",
-            "+1+1",
-            "-2+3",
-            "@SUM(A1)",
-            "\tx",
-            "\rx",
-        ] {
-            assert_eq!(inert(f), format!("'{f}"));
-        }
-        for t in ["Sisu", "", "2026-03-02T09:00:00Z", "a=b"] {
-            assert_eq!(inert(t), t);
-        }
-    }
-}
-
 /// Rows of a CSV (UTF-8, a byte-order mark allowed, `,` or `;` between cells) or an XLSX file
 /// (its first sheet).
 fn rows_of(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
@@ -499,5 +477,27 @@ impl App {
         self.0.store.import_cases(&cases, &audit, now).await?;
         tracing::info!(org_id = %org_id, rows = cases.len(), "old register imported");
         Ok(cases.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formula_cells_are_led_by_an_apostrophe_and_others_left_alone() {
+        for f in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(inert(f), format!("'{f}"));
+        }
+        for t in ["Sisu", "", "2026-03-02T09:00:00Z", "a=b"] {
+            assert_eq!(inert(t), t);
+        }
     }
 }

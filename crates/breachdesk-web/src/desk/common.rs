@@ -243,3 +243,40 @@ pub(crate) fn field_errors_text(tr: Tr<'_>, errors: &FieldErrors) -> Vec<String>
         })
         .collect()
 }
+
+/// A form with one file: the CSRF token, the other fields, and the file (at most `max` bytes).
+pub(crate) struct Upload {
+    pub(crate) csrf: String,
+    pub(crate) fields: std::collections::HashMap<String, String>,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) too_large: bool,
+}
+
+pub(crate) async fn read_upload(multipart: &mut axum::extract::Multipart, max: usize) -> Upload {
+    let mut upload = Upload {
+        csrf: String::new(),
+        fields: std::collections::HashMap::new(),
+        bytes: Vec::new(),
+        too_large: false,
+    };
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if upload.bytes.len() + chunk.len() > max {
+                    upload.too_large = true;
+                    break;
+                }
+                upload.bytes.extend_from_slice(&chunk);
+            }
+        } else {
+            let value = field.text().await.unwrap_or_default();
+            if name == "csrf_token" {
+                upload.csrf = value;
+            } else {
+                upload.fields.insert(name, value);
+            }
+        }
+    }
+    upload
+}

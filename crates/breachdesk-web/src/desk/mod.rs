@@ -134,6 +134,7 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         )
         .route("/desk/register", get(register::page))
         .route("/desk/register/export", get(register::export))
+        .route("/desk/register/import", post(register::import))
         .route(
             "/desk/cases/{id}/notices/authority",
             get(notices::notification::authority_page).post(notices::notification::save_authority),

@@ -268,3 +268,85 @@ async fn the_register_lists_every_breach_for_those_who_keep_it_and_exports_it_au
         .count();
     assert_eq!(exports_after, 4, "refused exports leave no export behind");
 }
+
+/// Issue 21: the DPO brings the old register in on the register page; a bad file is refused
+/// whole with its line named; a team member may not import.
+#[tokio::test]
+async fn the_dpo_brings_the_old_register_in_on_the_page_whole_or_not_at_all() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let page = b.get("/desk/register?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("action=\"/desk/register/import"),
+        "the import form"
+    );
+    let csrf = page.hidden("csrf_token");
+    let header = "reference,reported_at,status,nature,categories,subjects";
+    let bad = format!(
+        "{header}\nMUS-OLD-1,2018-06-01,closed,confidentiality,email,40\nMUS-OLD-2,2018-07-01,open,,,\n"
+    );
+    let r = b
+        .upload(
+            "/desk/register/import?lang=en",
+            &csrf,
+            "old.csv",
+            bad.into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("line 3, column status"), "{}", r.body);
+    let none = b.get("/desk/register?lang=en").await;
+    assert!(!none.body.contains("MUS-OLD-1"), "nothing was imported");
+    let good = format!(
+        "{header}\nMUS-OLD-1,2018-06-01,closed,confidentiality,email,40\nMUS-OLD-2,2018-07-01,unfounded,,,\n"
+    );
+    let r = b
+        .upload(
+            "/desk/register/import?lang=en",
+            &csrf,
+            "old.csv",
+            good.into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.location.clone().unwrap_or_default();
+    assert!(location.contains("imported=2"), "{location}");
+    let shown = b.get(&location).await;
+    assert!(
+        shown.body.contains("Imported: 2 breaches."),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("MUS-OLD-1") && shown.body.contains("MUS-OLD-2"));
+    assert!(shown.body.contains("<td>40</td>"));
+
+    // A team member reads no register and imports nothing.
+    let team = app
+        .account(&[(&app.museum, Role::PrivacyTeam)], "team@museum.example")
+        .await;
+    let mut t = app.signed_in(&team).await;
+    let csrf = t.get("/desk").await.hidden("csrf_token");
+    let r = t
+        .upload(
+            "/desk/register/import?lang=en",
+            &csrf,
+            "old.csv",
+            format!("{header}\nMUS-OLD-9,2018-06-01,closed,,,\n").into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(
+        app.store
+            .audit_trail(None)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|a| a.action == "register.import")
+            .count()
+            == 1
+    );
+}

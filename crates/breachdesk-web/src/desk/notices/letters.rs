@@ -21,7 +21,8 @@ use breachdesk_notify::texts::LANGUAGES;
 
 use super::{EditQuery, LanguageView, Loaded, PartView, VersionView, load, load_for_form, see};
 use crate::desk::common::{
-    Layout, PreviewView, RecordForm, app_error, internal, layout_for, local, tr, zone,
+    Layout, PreviewView, RecordForm, Upload, app_error, internal, layout_for, local, read_upload,
+    tr, zone,
 };
 use crate::desk::session::{self, Desk};
 use crate::pages::view::Tr;
@@ -393,43 +394,6 @@ async fn loaded_for_upload(
         return Err(PageError::forbidden(state, desk.lang));
     }
     Ok(l)
-}
-
-/// A form with one file: the CSRF token, the other fields, and the file (at most `max` bytes).
-struct Upload {
-    csrf: String,
-    fields: std::collections::HashMap<String, String>,
-    bytes: Vec<u8>,
-    too_large: bool,
-}
-
-async fn read_upload(multipart: &mut Multipart, max: usize) -> Upload {
-    let mut upload = Upload {
-        csrf: String::new(),
-        fields: std::collections::HashMap::new(),
-        bytes: Vec::new(),
-        too_large: false,
-    };
-    while let Ok(Some(mut field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            while let Ok(Some(chunk)) = field.chunk().await {
-                if upload.bytes.len() + chunk.len() > max {
-                    upload.too_large = true;
-                    break;
-                }
-                upload.bytes.extend_from_slice(&chunk);
-            }
-        } else {
-            let value = field.text().await.unwrap_or_default();
-            if name == "csrf_token" {
-                upload.csrf = value;
-            } else {
-                upload.fields.insert(name, value);
-            }
-        }
-    }
-    upload
 }
 
 /// The recipient list, uploaded: CSV or the scanner's subject list; accepted whole or refused

@@ -33,6 +33,8 @@ pub struct RegisterQuery {
     category: Option<String>,
     decision: Option<String>,
     format: Option<String>,
+    /// How many breaches an import just brought in.
+    imported: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -67,6 +69,12 @@ struct RegisterPage<'a> {
     categories: Vec<OptionView>,
     decisions: Vec<OptionView>,
     errors: Vec<String>,
+    /// The import form (the organisation's DPO), what it brought in, and why it refused a file.
+    may_import: bool,
+    imported: Option<usize>,
+    import_errors: Vec<String>,
+    csrf: String,
+    org_slug: String,
     rows: Vec<RowView>,
     late: usize,
     export_query: String,
@@ -172,7 +180,19 @@ pub async fn page(
     desk: Desk,
     Query(q): Query<RegisterQuery>,
 ) -> Page {
-    let (readable, org) = organisation(&state, &desk, q.org.as_deref()).await?;
+    render(&state, &desk, &q, Vec::new(), StatusCode::OK).await
+}
+
+/// The register page, with the import's refusal when there is one.
+async fn render(
+    state: &AppState,
+    desk: &Desk,
+    q: &RegisterQuery,
+    import_errors: Vec<String>,
+    status: StatusCode,
+) -> Page {
+    let state = state.clone();
+    let (readable, org) = organisation(&state, desk, q.org.as_deref()).await?;
     let tr = Tr {
         i18n: &state.0.i18n,
         language: desk.lang,
@@ -185,7 +205,7 @@ pub async fn page(
         q.decision.as_deref(),
     );
     let (filter, errors, status) = match parsed {
-        Ok(f) => (f, Vec::new(), StatusCode::OK),
+        Ok(f) => (f, Vec::new(), status),
         Err(e) => (
             RegisterFilter::default(),
             field_errors_text(tr, &e),
@@ -248,7 +268,7 @@ pub async fn page(
     .join("&");
     let page = RegisterPage {
         tr,
-        layout: layout_for(&state, &desk, "/desk/register"),
+        layout: layout_for(&state, desk, "/desk/register"),
         orgs: readable
             .iter()
             .map(|o| OptionView {
@@ -302,6 +322,17 @@ pub async fn page(
         export_query,
         charts,
         stats: at_a_glance,
+        may_import: desk.principal.memberships.iter().any(|m| {
+            m.org_id == org.id
+                && breachdesk_core::workflow::may(
+                    breachdesk_core::workflow::Standing::Member(m.role),
+                    breachdesk_core::workflow::Action::ImportRegister,
+                )
+        }),
+        imported: q.imported,
+        import_errors,
+        csrf: desk.session.csrf_token.clone(),
+        org_slug: org.slug.as_str().to_owned(),
     };
     Ok(crate::pages::html(status, &page, None))
 }
@@ -356,4 +387,65 @@ pub(crate) fn download(file: breachdesk_app::register::RegisterFile) -> Response
         file.bytes,
     )
         .into_response()
+}
+
+/// `POST /desk/register/import` (multipart: the organisation and the file): the DPO brings the
+/// old register in; a refused file shows the register again with every bad line named.
+pub async fn import(
+    State(state): State<AppState>,
+    desk: Desk,
+    mut multipart: axum::extract::Multipart,
+) -> Page {
+    let upload = crate::desk::common::read_upload(&mut multipart, 16 * 1024 * 1024).await;
+    if !crate::desk::session::csrf_ok(&desk.session.csrf_token, &upload.csrf) {
+        return Err(PageError::forbidden(&state, desk.lang));
+    }
+    let slug = upload.fields.get("org").cloned().unwrap_or_default();
+    let (_, org) = organisation(&state, &desk, Some(&slug)).await?;
+    let q = RegisterQuery {
+        org: Some(slug.clone()),
+        ..RegisterQuery::default()
+    };
+    let t = |id: &str| state.0.i18n.message(desk.lang, id, &[]);
+    if upload.too_large || upload.bytes.is_empty() {
+        let why = if upload.too_large {
+            "register-import-too-large"
+        } else {
+            "register-import-missing"
+        };
+        return render(
+            &state,
+            &desk,
+            &q,
+            vec![t(why)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state
+        .import_register(Some(&desk.principal), org.id, &upload.bytes)
+        .await
+    {
+        Ok(n) => Ok(axum::response::Redirect::to(&format!(
+            "/desk/register?org={slug}&imported={n}&lang={}",
+            desk.lang.as_str()
+        ))
+        .into_response()),
+        Err(breachdesk_app::AppError::Refused(breachdesk_app::Refusal::ImportRefused(lines))) => {
+            render(&state, &desk, &q, lines, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(breachdesk_app::AppError::Conflict(_)) => {
+            render(
+                &state,
+                &desk,
+                &q,
+                vec![t("register-import-taken")],
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::new(crate::desk::common::app_error(
+            &state, &desk, &e,
+        ))),
+    }
 }
