@@ -232,6 +232,20 @@ impl App {
         .await?;
         // Ending a case starts its retention period; reopening it stops it (issue 21).
         let ends = |s: CaseStatus| matches!(s, CaseStatus::Closed | CaseStatus::Unfounded);
+        // Reopening an unfounded case withdraws a request to destroy it early.
+        if from == CaseStatus::Unfounded && access.case.deletion_request.is_some() {
+            let audit = breachdesk_core::audit::AuditEvent {
+                actor: Some(actor),
+                org_id: Some(access.case.org_id),
+                case_id: Some(access.case.id),
+                action: "case.deletion_withdrawn",
+                detail: "reopened".into(),
+            };
+            self.0
+                .store
+                .set_deletion_request(access.case.id, None, &audit, self.now())
+                .await?;
+        }
         if ends(to) || ends(from) {
             let retention = self
                 .organisation(access.case.org_id)

@@ -198,6 +198,11 @@ impl App {
         if request.by == actor {
             return Err(AppError::Forbidden);
         }
+        // Only an unfounded case goes early (a request made before the case was reopened is
+        // withdrawn by the reopening; this guards a page loaded before it).
+        if access.case.status != CaseStatus::Unfounded {
+            return Err(AppError::Conflict(Conflict::CaseStatus));
+        }
         let now = self.now();
         let tombstone = self.tombstone_of(&access.case, now).await?;
         let destruction = Destruction {

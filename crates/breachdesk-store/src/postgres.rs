@@ -435,7 +435,7 @@ impl PgStore {
         let mut q = QueryBuilder::<Postgres>::new(
             "SELECT c.id, c.org_id, o.slug, c.reference, c.status, c.created_at, c.updated_at,
                     (SELECT COUNT(*) FROM reports r WHERE r.case_id = c.id) AS report_count,
-                    (SELECT r.kind FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at, r.id LIMIT 1) AS first_kind
+                    COALESCE((SELECT r.kind FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at, r.id LIMIT 1), 'breach') AS first_kind
              FROM cases c JOIN organisations o ON o.id = c.org_id WHERE (c.org_id IN (",
         );
         let mut sep = q.separated(", ");

@@ -140,10 +140,12 @@ pub async fn restore(
     ))
 }
 
-/// Destroys again, in the restored copy, every case the database being replaced had destroyed
-/// (a backup taken before a destruction still holds the case; restoring it must not bring the
-/// case back). Its hold, if the older copy still has one, is lifted first: the newer database
-/// shows it was lifted. Returns how many.
+/// Carries what the database being replaced knows over into the restored copy: every case it had
+/// destroyed is destroyed again (a backup taken before a destruction still holds the case;
+/// restoring it must not bring the case back — a hold the older copy still has is lifted first,
+/// as the newer database shows it was), and every legal hold it has stands in the copy too (a
+/// hold set after the backup must survive the restore: nothing of a held case is deleted).
+/// Returns how many cases were destroyed again.
 async fn destroy_again(current: &Path, staged: &Path) -> anyhow::Result<u64> {
     use breachdesk_core::audit::AuditEvent;
     use breachdesk_core::ports::Destruction;
@@ -159,14 +161,14 @@ async fn destroy_again(current: &Path, staged: &Path) -> anyhow::Result<u64> {
         ..CaseFilter::default()
     };
     let orgs: Vec<_> = old.organisations().await?.iter().map(|o| o.id).collect();
-    let destroyed: Vec<_> = old
+    let (destroyed, live): (Vec<_>, Vec<_>) = old
         .find_cases(&orgs, &all)
         .await?
         .into_iter()
-        .filter(|c| c.destroyed_at.is_some())
-        .collect();
+        .partition(|c| c.destroyed_at.is_some());
     old.close().await;
-    if destroyed.is_empty() {
+    let held: Vec<_> = live.into_iter().filter(|c| c.hold.is_some()).collect();
+    if destroyed.is_empty() && held.is_empty() {
         return Ok(0);
     }
     let copy = SqliteStore::open(staged).await?;
@@ -200,6 +202,22 @@ async fn destroy_again(current: &Path, staged: &Path) -> anyhow::Result<u64> {
                 .await?;
             n += 1;
         }
+        for case in &held {
+            let Some(there) = copy.case_by_id(case.id).await? else {
+                continue;
+            };
+            if there.destroyed_at.is_none() && there.hold != case.hold {
+                let audit = AuditEvent {
+                    actor: None,
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "case.hold",
+                    detail: "restore: set after the backup".into(),
+                };
+                copy.set_hold(case.id, case.hold.as_ref(), &audit, now)
+                    .await?;
+            }
+        }
         Ok(())
     }
     .await;
@@ -226,6 +244,16 @@ async fn check(staged: &Path, keyring: &MasterKeyring) -> anyhow::Result<()> {
             )
             .await?
         {
+            // A destroyed case has no key left (its tombstone stays): nothing to open.
+            if case.destroyed_at.is_some() {
+                if !case.wrapped_key.0.is_empty() {
+                    bail!(
+                        "case {} of the backup is destroyed but kept its key",
+                        case.reference
+                    );
+                }
+                continue;
+            }
             if keyring.unwrap_case_key(case.id, &case.wrapped_key).is_err() {
                 bail!(
                     "this installation's master key does not open case {} of the backup: it was \

@@ -63,19 +63,22 @@ async fn main() -> anyhow::Result<()> {
             data_dir.display()
         );
     }
-    // Every server holds a shared lock on the data dir while it runs; a restore takes it
-    // exclusively, so neither starts while the other works.
-    let _serve_lock = if matches!(cli.command, cli::Command::Serve(_)) {
-        let lock = backup::lock_file(&data_dir)?;
-        if lock.try_lock_shared().is_err() {
-            anyhow::bail!(
-                "a restore is replacing the database in {}: start the server when it is done",
-                data_dir.display()
-            );
+    // Every command that opens the database holds a shared lock on the data dir while it runs
+    // (`serve` for its lifetime, `retention run`, `register import` … for theirs); a restore
+    // takes it exclusively, so no write lands in a database being replaced. Where the lock file
+    // cannot be made (a read-only copy of a data dir), no restore can run there either.
+    let _data_dir_lock = match backup::lock_file(&data_dir) {
+        Ok(lock) => {
+            if lock.try_lock_shared().is_err() {
+                anyhow::bail!(
+                    "a restore is replacing the database in {}: run this when it is done",
+                    data_dir.display()
+                );
+            }
+            Some(lock)
         }
-        Some(lock)
-    } else {
-        None
+        Err(_) if !matches!(cli.command, cli::Command::Serve(_)) => None,
+        Err(e) => return Err(e),
     };
     let store = match breachdesk_store::connect_pooled(
         cli.global.database_url.as_deref(),

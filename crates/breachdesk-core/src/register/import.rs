@@ -83,11 +83,12 @@ pub fn read(rows: &[Vec<String>], now: Timestamp) -> Result<Vec<RegisterEntry>, 
         }]);
     };
     let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-    for h in &header {
+    for (i, h) in header.iter().enumerate() {
         if !COLUMNS.contains(&h.as_str()) {
+            // Named by its place, not its text: a file without a header line would show a row.
             problems.push(RowProblem {
                 line: 1,
-                column: h.clone(),
+                column: format!("#{}", i + 1),
                 problem: "not a column of the register (see the README for the layout)",
             });
         }
@@ -138,6 +139,12 @@ pub fn read(rows: &[Vec<String>], now: Timestamp) -> Result<Vec<RegisterEntry>, 
             || reference.contains(char::is_control)
         {
             bad("reference", "must be one line of 1 to 40 characters");
+        } else if looks_handed_out(reference) {
+            bad(
+                "reference",
+                "has the form of the references the desk hands out (PREFIX-YEAR-NUMBER): \
+                 give the old register's references another form, e.g. OLD-2019-7",
+            );
         } else if !seen.insert(reference.to_owned()) {
             bad("reference", "the same reference is on an earlier line");
         }
@@ -346,6 +353,21 @@ pub fn read(rows: &[Vec<String>], now: Timestamp) -> Result<Vec<RegisterEntry>, 
     }
 }
 
+/// Does the reference have the form intake gives new cases (`PREFIX-YYYY-NNNN`, four digits
+/// or more)? An imported case must never take a reference intake will hand out later.
+fn looks_handed_out(reference: &str) -> bool {
+    let mut parts = reference.rsplitn(3, '-');
+    let (Some(number), Some(year), Some(prefix)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !prefix.is_empty()
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && number.len() >= 4
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Is this a column the import reads (not one it recomputes)?
 #[must_use]
 pub fn is_read(column: &str) -> bool {
@@ -455,7 +477,8 @@ mod tests {
         let problems = read(&rows(&[&["reference", "colour"], &["A", "red"]]), now()).unwrap_err();
         let named: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(
-            named.iter().any(|n| n.starts_with("line 1, column colour")),
+            named.iter().any(|n| n.starts_with("line 1, column #2"))
+                && !named.iter().any(|n| n.contains("colour")),
             "{named:?}"
         );
         assert!(
@@ -476,5 +499,19 @@ mod tests {
         assert_eq!(ok.len(), 1, "a blank line is skipped");
         assert_eq!(ok[0].status, "closed");
         assert!(is_read("systems") && !is_read("late") && !is_read("colour"));
+        assert!(looks_handed_out("UNI-2026-0001") && looks_handed_out("A-B-2027-12345"));
+        assert!(!looks_handed_out("OLD-2019-7") && !looks_handed_out("2019-0001"));
+        let taken = read(
+            &rows(&[
+                &["reference", "reported_at"],
+                &["MUS-2027-0005", "2020-01-01"],
+            ]),
+            now(),
+        );
+        assert!(
+            taken.unwrap_err()[0]
+                .to_string()
+                .contains("form of the references")
+        );
     }
 }

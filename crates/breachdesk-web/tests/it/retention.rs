@@ -93,6 +93,29 @@ async fn a_held_case_outlives_its_retention_and_a_destroyed_one_leaves_only_its_
     // A year and a day later: the run destroys the one without a hold, never the held one.
     app.clock.advance(SignedDuration::from_hours(24 * 366));
     let mut b = app.signed_in(&dpo).await;
+    // What must go: the wrapped key and the sealed report, as bytes on disk (SQLite; the
+    // PostgreSQL suite checks the rows through the store below).
+    let sqlite = matches!(app.db.backend, breachdesk_testkit::Backend::Sqlite);
+    let key_bytes = app
+        .store
+        .case_by_id(gone)
+        .await
+        .unwrap()
+        .unwrap()
+        .wrapped_key
+        .0;
+    let sealed_report = app.store.reports_of_case(gone).await.unwrap()[0]
+        .body
+        .clone();
+    let on_disk = |raw: &[u8], needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    if sqlite {
+        let raw = app.db.raw_contents().await;
+        assert!(
+            on_disk(&raw, &key_bytes),
+            "the check can see the key before"
+        );
+        assert!(on_disk(&raw, &sealed_report[..32]), "and the sealed report");
+    }
     let report = app.state.run_retention().await.unwrap();
     assert_eq!((report.destroyed, report.held), (1, 0));
     assert_eq!(
@@ -113,6 +136,16 @@ async fn a_held_case_outlives_its_retention_and_a_destroyed_one_leaves_only_its_
 
     // Nothing of it in the database, its log or its tables (the held one is still sealed).
     let raw = app.db.raw_contents().await;
+    if sqlite {
+        assert!(
+            !on_disk(&raw, &key_bytes),
+            "the wrapped key is gone from the file and log"
+        );
+        assert!(
+            !on_disk(&raw, &sealed_report[..32]),
+            "so is the sealed report"
+        );
+    }
     assert!(raw.windows(13).all(|w| w != b"QZX-GONE-9127"));
     assert!(
         !String::from_utf8_lossy(&raw).contains("a test message, no breach"),

@@ -108,6 +108,52 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
     });
     let out = ok(&dir, &["retention", "run"]);
     assert!(out.contains("1 cases destroyed"), "{out}");
+    // And a legal hold is set on another case after the backup: it must survive the restore.
+    let held = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let dpo = store
+            .user_id_by_email("dpo@uni.example")
+            .await
+            .unwrap()
+            .unwrap();
+        let orgs: Vec<_> = store
+            .organisations()
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        let other = store
+            .find_cases(&orgs, &breachdesk_core::ports::CaseFilter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.id != doomed)
+            // One the backup holds (the last report came after it).
+            .min_by_key(|c| c.created_at)
+            .unwrap();
+        let hold = breachdesk_core::ports::Hold {
+            reason: "court case".into(),
+            until: None,
+            set_by: dpo,
+            set_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let audit = breachdesk_core::audit::AuditEvent {
+            actor: Some(dpo),
+            org_id: Some(other.org_id),
+            case_id: Some(other.id),
+            action: "case.hold",
+            detail: String::new(),
+        };
+        store
+            .set_hold(other.id, Some(&hold), &audit, jiff::Timestamp::UNIX_EPOCH)
+            .await
+            .unwrap();
+        other.id
+    });
+    // A backup taken after a destruction restores too (the tombstone has no key to open).
+    let later = tmp.path().join("later.db");
+    ok(&dir, &["backup", later.to_str().unwrap()]);
     let db = dir.join("breachdesk.db");
     let before = sha(&db);
 
@@ -158,6 +204,14 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
         store.case_by_id(doomed).await.unwrap().unwrap()
     });
     assert!(restored.destroyed_at.is_some() && restored.wrapped_key.0.is_empty());
+    let still_held = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        store.case_by_id(held).await.unwrap().unwrap()
+    });
+    assert!(
+        still_held.hold.is_some(),
+        "a hold set after the backup survives the restore"
+    );
     let kept: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(Result::ok)
@@ -212,6 +266,8 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
         "no key is written by a restore"
     );
     ok(&drill, &["audit", "verify"]);
+    let out = ok(&dir, &["restore", later.to_str().unwrap()]);
+    assert!(out.contains("restored"), "{out}");
 }
 
 /// Issue 21: the retention periods are the organisation's; the operator sets them, within
