@@ -266,6 +266,39 @@ async fn an_unfounded_case_is_destroyed_early_only_when_a_second_handler_confirm
             .body
             .contains("id=\"deletion-requested\"")
     );
+    // Reopening the case withdraws the request; asked again once it is unfounded again.
+    let status = format!("/desk/cases/{case}/status");
+    let r = b
+        .submit(
+            &page,
+            &status,
+            &[("to", "triage"), ("reason", "it was real after all")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let reopened = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert!(
+        reopened.deletion_request.is_none(),
+        "withdrawn by the reopening"
+    );
+    assert!(
+        reopened.retain_until.is_none(),
+        "and kept until it ends again"
+    );
+    let r = b
+        .submit(
+            &page,
+            &status,
+            &[("to", "unfounded"), ("reason", "a test report")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        b.submit(&page, &ask, &[("reason", "a test report")])
+            .await
+            .status,
+        303
+    );
 
     // Not by the one who asked, not by a team member.
     assert_eq!(b.submit(&page, &confirm, &[]).await.status, 403);

@@ -415,6 +415,18 @@ fn the_old_register_comes_in_whole_or_not_at_all() {
             .unwrap();
         assert_eq!(second["status"], "unfounded");
         assert_eq!(second["notify_authority"], false);
+        // The imported cases (no report of their own) list as breaches on the case list.
+        let r = reqwest::Client::new()
+            .get(format!("{}/api/v1/cases", server.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let list: Value = r.json().await.unwrap();
+        let cases = list["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 2, "{list}");
+        assert!(cases.iter().all(|c| c["kind"] == "breach"));
     });
     drop(server);
     rt.block_on(async {
