@@ -254,12 +254,29 @@ impl RetentionStore for SqliteStore {
         if held.is_some() && opt_ts(&row, "hold_until")?.is_none_or(|u| now < u) {
             return Err(StoreError::Conflict(Conflict::Held));
         }
-        for statement in CONTENT {
-            sqlx::query(statement)
-                .bind(&id)
-                .execute(&mut *tx)
-                .await
-                .map_err(other)?;
+        // The duplicates merged into it go with it (their reports are the case's too), unless
+        // one of them is held.
+        let mut duplicates = Vec::new();
+        for dup in sqlx::query("SELECT id, hold_reason, hold_until FROM cases WHERE merged_into = ? AND destroyed_at IS NULL")
+            .bind(&id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?
+        {
+            let held: Option<String> = dup.try_get("hold_reason").map_err(other)?;
+            if held.is_some() && opt_ts(&dup, "hold_until")?.is_none_or(|u| now < u) {
+                return Err(StoreError::Conflict(Conflict::Held));
+            }
+            duplicates.push(dup.try_get::<String, _>("id").map_err(other)?);
+        }
+        for case in std::iter::once(&id).chain(&duplicates) {
+            for statement in CONTENT {
+                sqlx::query(statement)
+                    .bind(case)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+            }
         }
         sqlx::query(
             "UPDATE cases SET data_key = NULL, destroyed_at = ?, tombstone = ?, \
@@ -277,6 +294,22 @@ impl RetentionStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
+        for dup in &duplicates {
+            sqlx::query(
+                "UPDATE cases SET data_key = NULL, destroyed_at = ?, destroyed_by = ?, \
+                 destruction_reason = ?, hold_reason = NULL, hold_until = NULL, hold_by = NULL, \
+                 hold_at = NULL, deletion_requested_by = NULL, deletion_requested_at = NULL, \
+                 deletion_reason = NULL, updated_at = ? WHERE id = ?",
+            )
+            .bind(to_text(now))
+            .bind(d.by.map(|u| u.to_string()))
+            .bind(&d.reason)
+            .bind(to_text(now))
+            .bind(dup)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         tx.commit().await?;
         // Out of the write-ahead log too: its frames hold the freed (zeroed) pages' old content

@@ -1804,6 +1804,41 @@ async fn destruction_takes_every_row_and_the_key_and_never_a_held_case(db: Arc<d
 
     // Destroyed: content and key gone, the tombstone and the audit entry there, the other case
     // untouched.
+    // A duplicate merged into the case goes with it, and its own hold stops both.
+    let (dup, dup_report) = intake(uni.id, "33333333", at("2026-03-01T12:00:00Z"));
+    db.insert_intake(&dup, &dup_report, 2026).await.unwrap();
+    db.change_case(
+        &breachdesk_core::ports::CaseChange {
+            case_id: dup.id,
+            merged_into: Some(c.id),
+            ..breachdesk_core::ports::CaseChange::default()
+        },
+        &event("case.merge"),
+        now,
+    )
+    .await
+    .unwrap();
+    let dup_hold = Hold {
+        until: None,
+        ..hold.clone()
+    };
+    db.set_hold(dup.id, Some(&dup_hold), &event("case.hold"), now)
+        .await
+        .unwrap();
+    // The case's own hold has ended by then: only the duplicate's stops it.
+    assert!(matches!(
+        db.destroy_case(&destruction, &event("case.destroy"), after_hold)
+            .await,
+        Err(StoreError::Conflict(Conflict::Held))
+    ));
+    assert_eq!(
+        db.reports_of_case(c.id).await.unwrap().len(),
+        1,
+        "nothing went"
+    );
+    db.set_hold(dup.id, None, &event("case.hold_lifted"), now)
+        .await
+        .unwrap();
     let trail_before = db.audit_trail(Some(c.id)).await.unwrap().len();
     db.destroy_case(&destruction, &event("case.destroy"), after_hold)
         .await
@@ -1824,6 +1859,12 @@ async fn destruction_takes_every_row_and_the_key_and_never_a_held_case(db: Arc<d
         trail_before + 1
     );
     assert_eq!(db.reports_of_case(other.id).await.unwrap().len(), 1);
+    let dup_gone = db.case_by_id(dup.id).await.unwrap().unwrap();
+    assert!(dup_gone.destroyed_at.is_some() && dup_gone.wrapped_key.0.is_empty());
+    assert!(
+        db.reports_of_case(dup.id).await.unwrap().is_empty(),
+        "the duplicate went too"
+    );
     assert!(
         db.cases_due(at("2037-01-01T00:00:00Z"))
             .await
