@@ -118,6 +118,48 @@ impl App {
         Ok(())
     }
 
+    /// Sets how long the organisation's cases are kept once they end (the DPO's, on the
+    /// register page; the operator's `org retention` does the same at the console).
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but the organisation's DPO; `Refused(BadRetention)` out of range.
+    pub async fn set_retention_periods(
+        &self,
+        principal: &breachdesk_core::user::Principal,
+        org_id: Uuid,
+        retention: breachdesk_core::retention::Retention,
+    ) -> Result<(), AppError> {
+        let may = principal.memberships.iter().any(|m| {
+            m.org_id == org_id
+                && breachdesk_core::workflow::may(
+                    breachdesk_core::workflow::Standing::Member(m.role),
+                    Action::ImportRegister,
+                )
+        });
+        if !may {
+            return Err(AppError::Forbidden);
+        }
+        if !(1..=100).contains(&retention.years) || !(1..=3650).contains(&retention.unfounded_days)
+        {
+            return Err(crate::Refusal::BadRetention.into());
+        }
+        let audit = AuditEvent {
+            actor: Some(principal.user_id),
+            org_id: Some(org_id),
+            case_id: None,
+            action: "org.retention",
+            detail: format!(
+                "years={} unfounded_days={}",
+                retention.years, retention.unfounded_days
+            ),
+        };
+        self.0
+            .store
+            .set_org_retention(org_id, retention, &audit, self.now())
+            .await?;
+        Ok(())
+    }
+
     /// Asks for the unfounded case to be destroyed before its retention date (the DPO's, with a
     /// reason); a second handler confirms ([`App::confirm_deletion`]).
     ///

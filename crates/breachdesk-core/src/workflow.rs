@@ -41,7 +41,8 @@ pub enum Action {
     ReadRegister,
     /// Set or lift a legal hold on a case (nothing of it is deleted while it stands): the DPO.
     LegalHold,
-    /// Bring the organisation's old breach register in: the DPO.
+    /// Bring the organisation's old breach register in, and set how long its cases are kept:
+    /// the DPO.
     ImportRegister,
     /// Ask for an unfounded case to be destroyed before its date, or withdraw the request: the
     /// DPO.

@@ -135,6 +135,7 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/desk/register", get(register::page))
         .route("/desk/register/export", get(register::export))
         .route("/desk/register/import", post(register::import))
+        .route("/desk/register/retention", post(register::set_retention))
         .route(
             "/desk/cases/{id}/notices/authority",
             get(notices::notification::authority_page).post(notices::notification::save_authority),

@@ -342,3 +342,93 @@ async fn an_unfounded_case_is_destroyed_early_only_when_a_second_handler_confirm
     assert!(breachdesk_core::audit::verify(&app.store.audit_trail(None).await.unwrap()).is_empty());
     assert_eq!(m.get(&page).await.status, 404);
 }
+
+/// The DPO sets the organisation's retention periods on the register page, within bounds and
+/// audited; a case found unfounded afterwards gets the new date; others may not set them.
+#[tokio::test]
+async fn the_dpo_sets_the_retention_periods_and_new_dates_follow_them() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let register = "/desk/register?lang=en";
+    let shown = b.get(register).await;
+    assert!(
+        shown
+            .body
+            .contains("destroyed 10 years after it was closed, an unfounded one 365 days")
+    );
+    let set = "/desk/register/retention?lang=en";
+    for bad in [["0", "30"], ["5", "9999"], ["five", "30"]] {
+        let r = b
+            .submit(
+                register,
+                set,
+                &[
+                    ("org", "uni"),
+                    ("years", bad[0]),
+                    ("unfounded_days", bad[1]),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{bad:?}");
+        assert!(r.body.contains("Give whole years from 1 to 100"));
+    }
+    let r = b
+        .submit(
+            register,
+            set,
+            &[("org", "uni"), ("years", "6"), ("unfounded_days", "30")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        b.get(register)
+            .await
+            .body
+            .contains("6 years after it was closed, an unfounded one 30 days")
+    );
+    let case = case_with(&app, "QZX-PERIOD-1").await;
+    let page = format!("/desk/cases/{case}?lang=en");
+    let r = b
+        .submit(
+            &page,
+            &format!("/desk/cases/{case}/status"),
+            &[("to", "unfounded"), ("reason", "no breach")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let record = app.store.case_by_id(case).await.unwrap().unwrap();
+    assert_eq!(
+        record.retain_until,
+        Some(app.state_now() + SignedDuration::from_hours(24 * 30))
+    );
+    let audited = app.store.audit_trail(None).await.unwrap();
+    assert_eq!(
+        audited
+            .iter()
+            .filter(|a| a.action == "org.retention" && a.actor == Some(dpo.id))
+            .count(),
+        1,
+        "set once, refused values leave nothing"
+    );
+    // The security manager reads the register but sets no periods.
+    let manager = app
+        .account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    let mut m = app.signed_in(&manager).await;
+    let csrf = m.get(register).await.hidden("csrf_token");
+    let r = m
+        .post(
+            set,
+            &[
+                ("csrf_token", &csrf),
+                ("org", "uni"),
+                ("years", "1"),
+                ("unfounded_days", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}

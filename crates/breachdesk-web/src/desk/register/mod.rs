@@ -75,6 +75,11 @@ struct RegisterPage<'a> {
     import_errors: Vec<String>,
     csrf: String,
     org_slug: String,
+    /// The organisation's retention periods, and why a change of them was refused.
+    retention_years: u16,
+    unfounded_days: u16,
+    retention_now: String,
+    retention_errors: Vec<String>,
     rows: Vec<RowView>,
     late: usize,
     export_query: String,
@@ -180,7 +185,7 @@ pub async fn page(
     desk: Desk,
     Query(q): Query<RegisterQuery>,
 ) -> Page {
-    render(&state, &desk, &q, Vec::new(), StatusCode::OK).await
+    render(&state, &desk, &q, Vec::new(), Vec::new(), StatusCode::OK).await
 }
 
 /// The register page, with the import's refusal when there is one.
@@ -189,6 +194,7 @@ async fn render(
     desk: &Desk,
     q: &RegisterQuery,
     import_errors: Vec<String>,
+    retention_errors: Vec<String>,
     status: StatusCode,
 ) -> Page {
     let state = state.clone();
@@ -333,6 +339,14 @@ async fn render(
         import_errors,
         csrf: desk.session.csrf_token.clone(),
         org_slug: org.slug.as_str().to_owned(),
+        retention_years: org.retention.years,
+        unfounded_days: org.retention.unfounded_days,
+        retention_now: tr.t2(
+            "register-retention-now",
+            ("years", &org.retention.years.to_string()),
+            ("days", &org.retention.unfounded_days.to_string()),
+        ),
+        retention_errors,
     };
     Ok(crate::pages::html(status, &page, None))
 }
@@ -418,6 +432,7 @@ pub async fn import(
             &desk,
             &q,
             vec![t(why)],
+            Vec::new(),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -432,7 +447,15 @@ pub async fn import(
         ))
         .into_response()),
         Err(breachdesk_app::AppError::Refused(breachdesk_app::Refusal::ImportRefused(lines))) => {
-            render(&state, &desk, &q, lines, StatusCode::UNPROCESSABLE_ENTITY).await
+            render(
+                &state,
+                &desk,
+                &q,
+                lines,
+                Vec::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(breachdesk_app::AppError::Conflict(_)) => {
             render(
@@ -440,7 +463,81 @@ pub async fn import(
                 &desk,
                 &q,
                 vec![t("register-import-taken")],
+                Vec::new(),
                 StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::new(crate::desk::common::app_error(
+            &state, &desk, &e,
+        ))),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RetentionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    years: String,
+    #[serde(default)]
+    unfounded_days: String,
+}
+
+/// `POST /desk/register/retention`: the DPO sets how long the organisation's cases are kept.
+pub async fn set_retention(
+    State(state): State<AppState>,
+    desk: Desk,
+    axum::Form(form): axum::Form<RetentionForm>,
+) -> Page {
+    if !crate::desk::session::csrf_ok(&desk.session.csrf_token, &form.csrf_token) {
+        return Err(PageError::forbidden(&state, desk.lang));
+    }
+    let (_, org) = organisation(&state, &desk, Some(&form.org)).await?;
+    let q = RegisterQuery {
+        org: Some(form.org.clone()),
+        ..RegisterQuery::default()
+    };
+    let periods = (
+        form.years.trim().parse::<u16>(),
+        form.unfounded_days.trim().parse::<u16>(),
+    );
+    let result = match periods {
+        (Ok(years), Ok(unfounded_days)) => {
+            state
+                .set_retention_periods(
+                    &desk.principal,
+                    org.id,
+                    breachdesk_core::retention::Retention {
+                        years,
+                        unfounded_days,
+                    },
+                )
+                .await
+        }
+        _ => Err(breachdesk_app::Refusal::BadRetention.into()),
+    };
+    match result {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!(
+            "/desk/register?org={}&lang={}",
+            org.slug.as_str(),
+            desk.lang.as_str()
+        ))
+        .into_response()),
+        Err(breachdesk_app::AppError::Refused(breachdesk_app::Refusal::BadRetention)) => {
+            let why = state
+                .0
+                .i18n
+                .message(desk.lang, "register-retention-invalid", &[]);
+            render(
+                &state,
+                &desk,
+                &q,
+                Vec::new(),
+                vec![why],
+                StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
         }
