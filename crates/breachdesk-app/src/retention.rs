@@ -204,6 +204,40 @@ impl App {
         Ok(())
     }
 
+    /// Deletes the case's recipient list and its letters before the case's end (early deletion
+    /// of the DPO, with a reason): the addresses of people written to need not be kept once the
+    /// letters are out. Returns how many recipients went.
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but the DPO; `Invalid` without a reason; `Conflict(Held)` under a
+    /// legal hold.
+    pub async fn delete_recipient_list(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        reason: &str,
+    ) -> Result<u64, AppError> {
+        if !access.may(Action::RequestDeletion) {
+            return Err(AppError::Forbidden);
+        }
+        let errors = reason_errors("reason", reason);
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let audit = AuditEvent {
+            actor: Some(actor),
+            org_id: Some(access.case.org_id),
+            case_id: Some(access.case.id),
+            action: "notice.subjects.recipients_deleted",
+            detail: "early deletion".into(),
+        };
+        Ok(self
+            .0
+            .store
+            .delete_recipients(access.case.id, &audit, self.now())
+            .await?)
+    }
+
     /// Withdraws a request of early deletion (the DPO's).
     ///
     /// # Errors

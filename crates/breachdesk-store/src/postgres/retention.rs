@@ -193,6 +193,48 @@ impl PgStore {
         self.commit(tx).await
     }
 
+    async fn delete_recipients_impl(
+        &self,
+        case_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let id = case_id.to_string();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "SELECT hold_reason, hold_until FROM cases WHERE id = $1 AND destroyed_at IS NULL \
+             FOR UPDATE",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        let held: Option<String> = row.try_get("hold_reason").map_err(other)?;
+        if held.is_some() && opt_ts(&row, "hold_until")?.is_none_or(|u| now < u) {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        for statement in [
+            "DELETE FROM outbox WHERE case_id = $1",
+            "DELETE FROM outbox_locks WHERE case_id = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        let n = sqlx::query("DELETE FROM recipients WHERE case_id = $1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?
+            .rows_affected();
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        self.commit(tx).await?;
+        Ok(n)
+    }
+
     async fn destroy_case_impl(
         &self,
         d: &Destruction,
@@ -336,6 +378,16 @@ impl RetentionStore for PgStore {
             out.push(self.case_from_row(r).await?);
         }
         Ok(out)
+    }
+
+    async fn delete_recipients(
+        &self,
+        case_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.write(self.delete_recipients_impl(case_id, audit, now))
+            .await
     }
 
     async fn destroy_case(

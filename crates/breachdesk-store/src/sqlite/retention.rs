@@ -234,6 +234,47 @@ impl RetentionStore for SqliteStore {
         Ok(out)
     }
 
+    async fn delete_recipients(
+        &self,
+        case_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let id = case_id.to_string();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT hold_reason, hold_until FROM cases WHERE id = ? AND destroyed_at IS NULL",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        let held: Option<String> = row.try_get("hold_reason").map_err(other)?;
+        if held.is_some() && opt_ts(&row, "hold_until")?.is_none_or(|u| now < u) {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        for statement in [
+            "DELETE FROM outbox WHERE case_id = ?",
+            "DELETE FROM outbox_locks WHERE case_id = ?",
+        ] {
+            sqlx::query(statement)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        let n = sqlx::query("DELETE FROM recipients WHERE case_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?
+            .rows_affected();
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
     async fn destroy_case(
         &self,
         d: &Destruction,

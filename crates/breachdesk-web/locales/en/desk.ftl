@@ -768,3 +768,7 @@ register-retention-years = Years after closing (1–100)
 register-retention-days = Days after finding a case unfounded (1–3650)
 register-retention-invalid = Give whole years from 1 to 100 and days from 1 to 3650.
 audit-org-retention = set the retention periods
+letter-delete-title = Delete the recipient list
+letter-delete-hint = Deletes every recipient's address and the letters queued or sent, now (the case itself stays). Give the reason; a legal hold refuses it.
+letter-delete-reason = Give the reason for deleting the recipient list.
+audit-notice-subjects-recipients_deleted = deleted the recipient list

@@ -768,3 +768,7 @@ register-retention-years = Vuosia sulkemisen jälkeen (1–100)
 register-retention-days = Päiviä aiheettomaksi toteamisen jälkeen (1–3650)
 register-retention-invalid = Anna kokonaiset vuodet väliltä 1–100 ja päivät väliltä 1–3650.
 audit-org-retention = asetti säilytysajat
+letter-delete-title = Poista vastaanottajaluettelo
+letter-delete-hint = Poistaa heti jokaisen vastaanottajan osoitteen sekä jonossa olevat ja lähetetyt kirjeet (tapaus itse jää). Anna peruste; säilytysvelvoite estää poiston.
+letter-delete-reason = Anna peruste vastaanottajaluettelon poistamiselle.
+audit-notice-subjects-recipients_deleted = poisti vastaanottajaluettelon

@@ -768,3 +768,7 @@ register-retention-years = År efter stängning (1–100)
 register-retention-days = Dagar efter att ärendet befunnits ogrundat (1–3650)
 register-retention-invalid = Ange hela år från 1 till 100 och dagar från 1 till 3650.
 audit-org-retention = satte bevarandetiderna
+letter-delete-title = Radera mottagarlistan
+letter-delete-hint = Raderar genast varje mottagares adress och de köade eller skickade breven (ärendet självt finns kvar). Ange skälet; bevarandeskyldighet hindrar raderingen.
+letter-delete-reason = Ange skälet att radera mottagarlistan.
+audit-notice-subjects-recipients_deleted = raderade mottagarlistan

@@ -161,6 +161,10 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             post(notices::letters::upload_recipients),
         )
         .route(
+            "/desk/cases/{id}/notices/subjects/recipients/delete",
+            post(notices::letters::delete_recipients),
+        )
+        .route(
             "/desk/cases/{id}/notices/subjects/bounces",
             post(notices::letters::upload_bounces),
         )

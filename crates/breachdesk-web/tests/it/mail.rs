@@ -1209,3 +1209,80 @@ async fn a_live_delivery_run_keeps_its_lease_while_a_slow_server_answers() {
         "each recipient once"
     );
 }
+
+/// Issue 21: the DPO deletes a recipient list early, with a reason; nobody else may; a hold
+/// refuses it.
+#[tokio::test]
+async fn the_dpo_deletes_a_recipient_list_early_with_a_reason_and_never_under_a_hold() {
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        None,
+    )
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let manager = app
+        .account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    let (record, path, mut b) = case_with_approved_letters(
+        &app,
+        &dpo,
+        "email,language,elements\na@example.fi,fi,email\nb@example.fi,en,phone\n",
+    )
+    .await;
+    let case = record.id;
+    let delete = format!("/desk/cases/{case}/notices/subjects/recipients/delete?lang=en");
+    assert!(b.get(&path).await.body.contains("id=\"delete-recipients\""));
+    let mut m = app.signed_in(&manager).await;
+    let csrf = m.get(&path).await.hidden("csrf_token");
+    assert_eq!(
+        m.post(&delete, &[("csrf_token", &csrf), ("reason", "done")])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        b.submit(&path, &delete, &[("reason", " ")]).await.status,
+        422
+    );
+    let page = format!("/desk/cases/{case}?lang=en");
+    let hold = format!("/desk/cases/{case}/hold");
+    assert_eq!(
+        b.submit(&page, &hold, &[("reason", "complaint 7")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        b.submit(&path, &delete, &[("reason", "letters are out")])
+            .await
+            .status,
+        409
+    );
+    assert_eq!(app.store.recipient_counts(case).await.unwrap().email, 2);
+    let lift = format!("/desk/cases/{case}/hold/lift");
+    assert_eq!(
+        b.submit(&page, &lift, &[("reason", "settled")])
+            .await
+            .status,
+        303
+    );
+    let r = b
+        .submit(&path, &delete, &[("reason", "letters are out")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(app.store.recipient_counts(case).await.unwrap().email, 0);
+    assert!(
+        app.store
+            .audit_trail(Some(case))
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.action == "notice.subjects.recipients_deleted" && a.actor == Some(dpo.id))
+    );
+}

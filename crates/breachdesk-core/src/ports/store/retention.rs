@@ -78,6 +78,15 @@ pub trait RetentionStore: Send + Sync {
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Deletes the case's recipient list and the letters queued or sent to it (early deletion,
+    /// issue 21), with its audit entry; the number of recipients deleted. Refused with
+    /// `Conflict(Held)` while a hold stands.
+    async fn delete_recipients(
+        &self,
+        case_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
     /// Destroys the case's content: its wrapped data key, reports and supplements, record
     /// entries, attachments, letters and their recipients, assignments and shares — in one
     /// transaction with its audit entry, keeping the case row as a tombstone. Refused with

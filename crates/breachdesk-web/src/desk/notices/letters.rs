@@ -64,6 +64,8 @@ struct SubjectsPage<'a> {
     versions: Vec<VersionView>,
     may_edit: bool,
     may_send: bool,
+    /// May delete the recipient list early (the DPO).
+    may_delete: bool,
     previews: Vec<PreviewView>,
     preview_of_recipient: bool,
     problems: Vec<String>,
@@ -197,6 +199,7 @@ async fn render_page(
         versions: version_views,
         may_edit: l.access.may(Action::EditInvestigation),
         may_send: l.access.may(Action::SendLetters),
+        may_delete: l.access.may(Action::RequestDeletion),
         previews,
         preview_of_recipient,
         problems: problems.iter().map(|p| problem_text(tr, p)).collect(),
@@ -461,6 +464,41 @@ pub async fn upload_recipients(
             Err(e) => return Err(PageError::internal(&e)),
         },
     )
+}
+
+/// Deletes the recipient list and its letters early (the DPO's, with a reason; never under a
+/// legal hold): the page then shows no recipients.
+pub async fn delete_recipients(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Page {
+    let l = load_for_form(
+        &state,
+        &desk,
+        &id,
+        KIND,
+        "notice.subjects.recipients_deleted",
+        &form,
+        Action::RequestDeletion,
+    )
+    .await?;
+    let t = tr(&state, &desk);
+    let (message, status) = match state
+        .delete_recipient_list(&l.access, desk.user.id, form.get("reason"))
+        .await
+    {
+        Ok(_) => return Ok(see(&desk, l.access.case.id, KIND)),
+        Err(AppError::Invalid(_)) => (
+            t.t("letter-delete-reason"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(AppError::Conflict(Conflict::Held)) => (t.t("desk-held-refused"), StatusCode::CONFLICT),
+        Err(e) => return Err(PageError::internal(&e)),
+    };
+    let (editing, current) = editing_template(&state, &l).await;
+    Ok(render_page(&state, &desk, &l, editing, &current, Some(message), status).await)
 }
 
 /// Returned mail (delivery status notifications as `.eml` or mbox): the letters reported
