@@ -37,6 +37,12 @@ pub(super) fn hold_from_row(r: &PgRow) -> Result<Option<Hold>, StoreError> {
     }))
 }
 
+/// Does the row's legal hold stand at `now` ([`Hold::stands`] on the two columns it needs)?
+fn stands(r: &PgRow, now: Timestamp) -> Result<bool, StoreError> {
+    let reason: Option<String> = r.try_get("hold_reason").map_err(other)?;
+    Ok(reason.is_some() && opt_ts(r, "hold_until")?.is_none_or(|u| now < u))
+}
+
 /// The deletion request of a case row, if one waits.
 pub(super) fn deletion_request_from_row(r: &PgRow) -> Result<Option<DeletionRequest>, StoreError> {
     let reason: Option<String> = r.try_get("deletion_reason").map_err(other)?;
@@ -210,8 +216,7 @@ impl PgStore {
         .await
         .map_err(other)?
         .ok_or(StoreError::NotFound)?;
-        let held: Option<String> = row.try_get("hold_reason").map_err(other)?;
-        if held.is_some() && opt_ts(&row, "hold_until")?.is_none_or(|u| now < u) {
+        if stands(&row, now)? {
             return Err(StoreError::Conflict(Conflict::Held));
         }
         for statement in [
@@ -252,8 +257,7 @@ impl PgStore {
         .await
         .map_err(other)?
         .ok_or(StoreError::NotFound)?;
-        let held: Option<String> = row.try_get("hold_reason").map_err(other)?;
-        if held.is_some() && opt_ts(&row, "hold_until")?.is_none_or(|u| now < u) {
+        if stands(&row, now)? {
             return Err(StoreError::Conflict(Conflict::Held));
         }
         // The duplicates merged into it go with it (their reports are the case's too), unless
@@ -265,8 +269,7 @@ impl PgStore {
             .await
             .map_err(other)?
         {
-            let held: Option<String> = dup.try_get("hold_reason").map_err(other)?;
-            if held.is_some() && opt_ts(&dup, "hold_until")?.is_none_or(|u| now < u) {
+            if stands(&dup, now)? {
                 return Err(StoreError::Conflict(Conflict::Held));
             }
             duplicates.push(dup.try_get::<String, _>("id").map_err(other)?);
