@@ -60,7 +60,7 @@ impl App {
         let pooled = self.0.intake.pool.as_ref().and_then(ReceiptPool::take);
         let mut sealed = if let Some(receipt) = pooled {
             // Sealing alone takes microseconds.
-            seal_intake(&*self.0.keyring, org.id, &report, receipt, now)
+            seal_intake(&*self.0.keyring, org.id, &report, receipt, now)?
         } else {
             let inner = self.0.clone();
             let org_id = org.id;
@@ -69,7 +69,7 @@ impl App {
                 let receipt = IssuedReceipt::new(&*inner.hasher);
                 seal_intake(&*inner.keyring, org_id, &report, receipt, now)
             })
-            .await?
+            .await??
         };
         let mut attempts = 0;
         loop {

@@ -435,7 +435,7 @@ impl App {
             .into_iter()
             .map(|e| {
                 let id = Uuid::now_v7();
-                let (key, wrapped_key) = self.0.keyring.new_case_key(id);
+                let (key, wrapped_key) = self.0.keyring.new_case_key(id)?;
                 let status = e
                     .status
                     .parse::<breachdesk_core::case::CaseStatus>()
@@ -451,7 +451,7 @@ impl App {
                 .max()
                 .unwrap_or(e.reported_at);
                 let retain_until = org.retention.until(status, last).map(|t| t.max(floor));
-                ImportedCase {
+                Ok(ImportedCase {
                     id,
                     org_id,
                     reference: e.reference.clone(),
@@ -464,9 +464,9 @@ impl App {
                     retain_until,
                     wrapped_key,
                     entry: seal_entry(&key, &Entry::Imported(Box::new(e)), actor),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, AppError>>()?;
         let audit = AuditEvent {
             actor,
             org_id: Some(org_id),

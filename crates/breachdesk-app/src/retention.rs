@@ -2,14 +2,15 @@
 //! retention run that destroys what is due — in `serve` once a day and by `breachdesk retention
 //! run`. Destroying a case takes its data key and every row of its content in one transaction
 //! and leaves a tombstone: the register's facts without free text, so the register stays
-//! complete and the audit chain verifiable.
+//! complete and the audit chain verifiable. Then its key in the key vault is destroyed, so that
+//! no older copy — write-ahead log, backup — opens either (crypto-shredding).
 
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::{FieldError, FieldErrors};
-use breachdesk_core::investigation::open_entry;
+use breachdesk_core::investigation::{DeletedItem, Entry, open_entry, seal_entry};
 use breachdesk_core::ports::{
-    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, Keyring, StoreError,
+    CaseFilter, CaseRecord, Conflict, DeletionRequest, Destruction, Hold, Keyring, StoreError,
 };
 use breachdesk_core::register::RegisterEntry;
 use breachdesk_core::workflow::Action;
@@ -26,6 +27,8 @@ pub struct RetentionReport {
     pub destroyed: u64,
     /// Cases due but held meanwhile (a hold set between the listing and the destruction).
     pub held: u64,
+    /// Case keys from before the key vault bound to it.
+    pub bound: u64,
 }
 
 fn reason_errors(field: &str, reason: &str) -> FieldErrors {
@@ -238,6 +241,132 @@ impl App {
             .await?)
     }
 
+    /// Deletes one report of the case early (the DPO's, with a reason): a report found to be
+    /// unneeded — a duplicate, one that holds more than the case needs. Its supplements go with
+    /// it; the record keeps a sealed note of what went and why. The case's only report goes
+    /// only with the whole case.
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but the DPO; `Invalid` without a reason; `NotFound` for a report
+    /// not the case's; `Conflict(Held)` under a legal hold; `Conflict(LastReport)`.
+    pub async fn delete_report(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        report_id: Uuid,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        if !access.may(Action::RequestDeletion) {
+            return Err(AppError::Forbidden);
+        }
+        let errors = reason_errors("reason", reason);
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let case = &access.case;
+        let store = &self.0.store;
+        // The case's own report and those of the duplicates merged into it (where a second
+        // report of a breach ends up).
+        let mut reports = store.reports_of_case(case.id).await?;
+        for dup in store
+            .find_cases(&[case.org_id], &CaseFilter::default())
+            .await?
+            .into_iter()
+            .filter(|c| c.merged_into == Some(case.id))
+        {
+            reports.extend(store.reports_of_case(dup.id).await?);
+        }
+        let Some(report) = reports.into_iter().find(|r| r.id == report_id) else {
+            return Err(AppError::NotFound);
+        };
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let note = seal_entry(
+            &key,
+            &Entry::EarlyDeletion {
+                item: DeletedItem::Report,
+                id: report_id,
+                label: format!(
+                    "{} · {}",
+                    report.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    report.kind.as_str()
+                ),
+                reason: reason.trim().to_owned(),
+            },
+            Some(actor),
+        );
+        let audit = AuditEvent {
+            actor: Some(actor),
+            org_id: Some(case.org_id),
+            case_id: Some(case.id),
+            action: "case.report_deleted",
+            detail: format!("report {report_id}"),
+        };
+        store
+            .delete_report(case.id, report_id, &note, &audit, self.now())
+            .await?;
+        tracing::info!(case_id = %case.id, %report_id, "report deleted early");
+        Ok(())
+    }
+
+    /// Deletes one attachment of the case early (the DPO's, with a reason): its content and the
+    /// record entry describing it; the record keeps a sealed note of its name and the reason.
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but the DPO; `Invalid` without a reason; `NotFound` for an
+    /// attachment not the case's; `Conflict(Held)` under a legal hold.
+    pub async fn delete_attachment(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        attachment_id: Uuid,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        if !access.may(Action::RequestDeletion) {
+            return Err(AppError::Forbidden);
+        }
+        let errors = reason_errors("reason", reason);
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let case = &access.case;
+        let store = &self.0.store;
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        let mut found = None;
+        for record in store.case_entries(case.id).await? {
+            if record.kind == "attachment"
+                && let Entry::Attachment { id, file_name, .. } = open_entry(&key, &record)?
+                && id == attachment_id
+            {
+                found = Some((record.id, file_name));
+            }
+        }
+        let Some((entry_id, file_name)) = found else {
+            return Err(AppError::NotFound);
+        };
+        let note = seal_entry(
+            &key,
+            &Entry::EarlyDeletion {
+                item: DeletedItem::Attachment,
+                id: attachment_id,
+                label: file_name,
+                reason: reason.trim().to_owned(),
+            },
+            Some(actor),
+        );
+        let audit = AuditEvent {
+            actor: Some(actor),
+            org_id: Some(case.org_id),
+            case_id: Some(case.id),
+            action: "case.attachment_deleted",
+            detail: format!("attachment {attachment_id}"),
+        };
+        store
+            .delete_attachment(case.id, attachment_id, entry_id, &note, &audit, self.now())
+            .await?;
+        tracing::info!(case_id = %case.id, %attachment_id, "attachment deleted early");
+        Ok(())
+    }
+
     /// Withdraws a request of early deletion (the DPO's).
     ///
     /// # Errors
@@ -288,9 +417,45 @@ impl App {
             by: Some(actor),
         };
         let audit = deletion_event(&access.case, actor, "case.destroyed");
-        self.0.store.destroy_case(&destruction, &audit, now).await?;
+        let destroyed = self.0.store.destroy_case(&destruction, &audit, now).await?;
+        self.shred(&destroyed)?;
         tracing::info!(case_id = %access.case.id, "case destroyed early on request");
         Ok(())
+    }
+
+    /// Destroys the vault keys of cases whose rows are gone: from then on no copy of them
+    /// (database, log, backup) opens. After the rows, never before: a hold set meanwhile makes
+    /// the store refuse, and the key must then stay.
+    fn shred(&self, cases: &[Uuid]) -> Result<(), AppError> {
+        for case in cases {
+            self.0.keyring.destroy_case_key(*case)?;
+        }
+        Ok(())
+    }
+
+    /// Binds every case key still wrapped under the master key alone (from before the key
+    /// vault) to the vault, so that destroying the case shreds it; returns how many. Safe to
+    /// run on several servers at once (compare and set; a key bound twice leaves one unused
+    /// vault file).
+    ///
+    /// # Errors
+    /// When the store or the vault fails.
+    pub async fn bind_case_keys(&self) -> Result<u64, AppError> {
+        let store = &self.0.store;
+        let mut n = 0;
+        for (case_id, old) in store.cases_without_vault().await? {
+            let Some(new) = self.0.keyring.bind_to_vault(case_id, &old)? else {
+                // No vault: nothing to bind to.
+                return Ok(0);
+            };
+            if store.rebind_case_key(case_id, &old, &new).await? {
+                n += 1;
+            }
+        }
+        if n > 0 {
+            tracing::info!(cases = n, "case keys bound to the key vault");
+        }
+        Ok(n)
     }
 
     /// The register's facts of a case about to be destroyed, without free text, as JSON.
@@ -317,6 +482,9 @@ impl App {
         let store = &self.0.store;
         let now = self.now();
         let mut report = RetentionReport::default();
+        // A key a crash left behind between a destruction's commit and its shredding.
+        self.shred(&store.destroyed_case_ids().await?)?;
+        report.bound = self.bind_case_keys().await?;
         for case in store.cases_due(now).await? {
             // The register's facts, from the sealed record while it can still be opened.
             let destruction = Destruction {
@@ -333,7 +501,8 @@ impl App {
                 detail: "retention".into(),
             };
             match store.destroy_case(&destruction, &audit, now).await {
-                Ok(()) => {
+                Ok(destroyed) => {
+                    self.shred(&destroyed)?;
                     report.destroyed += 1;
                     tracing::info!(case_id = %case.id, "case destroyed at the end of its retention");
                 }

@@ -82,17 +82,17 @@ pub fn seal_intake<K: Keyring>(
     report: &ValidReport,
     receipt: IssuedReceipt,
     now: Timestamp,
-) -> SealedIntake {
+) -> Result<SealedIntake, CryptoError> {
     let case_id = Uuid::now_v7();
     let report_id = Uuid::now_v7();
-    let (key, wrapped_key) = keyring.new_case_key(case_id);
+    let (key, wrapped_key) = keyring.new_case_key(case_id)?;
     let body = key.seal(&body_aad(report_id), &to_json(&report.body));
     let contact = report
         .contact
         .as_ref()
         .map(|c| key.seal(&contact_aad(report_id), &to_json(c)));
     let IssuedReceipt { code, hash } = receipt;
-    SealedIntake {
+    Ok(SealedIntake {
         case: NewCase {
             id: case_id,
             org_id,
@@ -111,7 +111,7 @@ pub fn seal_intake<K: Keyring>(
             contact,
         },
         receipt: code,
-    }
+    })
 }
 
 /// Replaces the receipt code of a sealed intake (after a locator collision).

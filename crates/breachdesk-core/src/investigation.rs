@@ -117,6 +117,15 @@ pub enum Entry {
     /// A breach of the past brought in from the organisation's old register (issue 21): what
     /// the register said of it, as it was imported.
     Imported(Box<crate::register::RegisterEntry>),
+    /// A report or an attachment of the case deleted early by the DPO (issue 21): what it
+    /// was, and why. The content itself is gone.
+    EarlyDeletion {
+        item: DeletedItem,
+        id: Uuid,
+        /// The report's time or the attachment's file name, so the record still says what went.
+        label: String,
+        reason: String,
+    },
     /// A message to or from someone outside the team (supplier, police, authority, reporter).
     Communication {
         at: String,
@@ -139,6 +148,14 @@ pub fn current_scope(entries: &[(CaseEntryRecord, Entry)]) -> Option<&crate::sco
 pub const MERGE_ENTRY: &str = "merged_into";
 
 /// Which way a communication went.
+/// What a DPO deleted early from a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeletedItem {
+    Report,
+    Attachment,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
@@ -182,6 +199,7 @@ impl Entry {
             Self::NoticeVersion { .. } => "notice_version",
             Self::NoticeApproved { .. } => "notice_approved",
             Self::Imported(_) => "imported",
+            Self::EarlyDeletion { .. } => "early_deletion",
         }
     }
 

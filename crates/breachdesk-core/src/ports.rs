@@ -42,6 +42,16 @@ pub enum CryptoError {
     Authentication,
     #[error("sealed value is malformed")]
     Malformed,
+    /// The case's key was destroyed (crypto-shredding): no copy of its data opens any more.
+    #[error("the case's key has been destroyed")]
+    Destroyed,
+    /// The key vault has no key for the case and no record of destroying it: the vault is
+    /// not the installation's, or a file of it was lost (restore the vault copy).
+    #[error("the key vault holds no key for this case")]
+    KeyMissing,
+    /// The key vault could not be read or written (the kind of I/O error, no path or data).
+    #[error("key vault: {0}")]
+    Vault(String),
 }
 
 /// Seals and opens the values of one case.
@@ -50,16 +60,40 @@ pub trait CaseCipher {
     fn open(&self, aad: &Aad, sealed: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoError>;
 }
 
-/// Makes and unwraps case keys under the installation's master key.
+/// Makes, unwraps and destroys case keys under the installation's master key (and, where the
+/// installation has one, its key vault outside the database).
 pub trait Keyring: Send + Sync + fmt::Debug {
     type CaseKey: CaseCipher;
 
-    fn new_case_key(&self, case_id: Uuid) -> (Self::CaseKey, WrappedKey);
+    /// A fresh data key for a new case and its wrapped form for the store. With a key vault,
+    /// the vault's part is durable before this returns.
+    ///
+    /// # Errors
+    /// When the key vault cannot be written (a full disk, say): the case must not be stored.
+    fn new_case_key(&self, case_id: Uuid) -> Result<(Self::CaseKey, WrappedKey), CryptoError>;
     fn unwrap_case_key(
         &self,
         case_id: Uuid,
         wrapped: &WrappedKey,
     ) -> Result<Self::CaseKey, CryptoError>;
+    /// Destroys what opens the case's wrapped key outside the database, so that no copy of it
+    /// (database, log, backup) opens again. Idempotent. Without a key vault there is nothing
+    /// outside the database to destroy and this does nothing.
+    ///
+    /// # Errors
+    /// When the key vault cannot be written.
+    fn destroy_case_key(&self, case_id: Uuid) -> Result<(), CryptoError>;
+    /// A case key wrapped before the installation had a key vault, wrapped again through the
+    /// vault (the data key itself stays, so nothing sealed changes); `None` when the key is
+    /// already bound to the vault or there is no vault.
+    ///
+    /// # Errors
+    /// When the key does not open or the vault cannot be written.
+    fn bind_to_vault(
+        &self,
+        case_id: Uuid,
+        wrapped: &WrappedKey,
+    ) -> Result<Option<WrappedKey>, CryptoError>;
 }
 
 /// Slow, salted hashing for low-entropy secrets (receipt codes, passwords).

@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::vault::KeyVault;
+
 const NONCE_LEN: usize = 24;
 const KEY_LEN: usize = 32;
 /// Version byte in front of every sealed value so the format can change without guessing.
@@ -155,9 +157,16 @@ fn open_with(
         .map_err(|_| CryptoError::Authentication)
 }
 
-/// The keyring of an installation: wraps and unwraps case keys under the master key.
+/// First byte of a data key wrapped through the key vault (a key wrapped under the master key
+/// alone starts with [`FORMAT_V1`]).
+const VAULT_BOUND: u8 = 2;
+
+/// The keyring of an installation: wraps and unwraps case keys under the master key and, with a
+/// [`KeyVault`], under a per-case vault key kept outside the database, which destroying the
+/// case destroys.
 pub struct MasterKeyring {
     cipher: XChaCha20Poly1305,
+    vault: Option<KeyVault>,
     /// Derived from the master key: keys the digests that stand for client addresses.
     pseudonym_key: Zeroizing<[u8; 32]>,
 }
@@ -169,6 +178,9 @@ impl fmt::Debug for MasterKeyring {
 }
 
 impl MasterKeyring {
+    /// A keyring without a key vault: case keys are wrapped under the master key alone, so a
+    /// destroyed case stays readable in a backup taken before (with the master key). For tests,
+    /// benchmarks and tools that only read; an installation runs [`Self::with_vault`].
     #[must_use]
     pub fn new(master: &MasterKey) -> Self {
         let mut derive = Sha256::new();
@@ -176,8 +188,100 @@ impl MasterKeyring {
         derive.update(master.0);
         Self {
             cipher: XChaCha20Poly1305::new(Key::from_slice(&master.0)),
+            vault: None,
             pseudonym_key: Zeroizing::new(derive.finalize().into()),
         }
+    }
+
+    /// The installation's keyring: new case keys are bound to the key vault.
+    #[must_use]
+    pub fn with_vault(master: &MasterKey, vault: KeyVault) -> Self {
+        Self {
+            vault: Some(vault),
+            ..Self::new(master)
+        }
+    }
+
+    /// The key vault, if the keyring has one.
+    #[must_use]
+    pub fn vault(&self) -> Option<&KeyVault> {
+        self.vault.as_ref()
+    }
+
+    fn vault_aad(case_id: Uuid) -> Vec<u8> {
+        Aad {
+            table: "vault",
+            column: "case_key",
+            row: case_id,
+        }
+        .to_bytes()
+    }
+
+    /// The cipher of the case's vault key.
+    fn vault_cipher(
+        &self,
+        vault: &KeyVault,
+        case_id: Uuid,
+    ) -> Result<XChaCha20Poly1305, CryptoError> {
+        let sealed = vault.get(case_id)?;
+        let raw = open_with(&self.cipher, &Self::vault_aad(case_id), &sealed)?;
+        if raw.len() != KEY_LEN {
+            return Err(CryptoError::Malformed);
+        }
+        Ok(XChaCha20Poly1305::new(Key::from_slice(&raw)))
+    }
+
+    /// A new vault key for the case, stored durably in the vault; its cipher.
+    fn new_vault_key(
+        &self,
+        vault: &KeyVault,
+        case_id: Uuid,
+    ) -> Result<XChaCha20Poly1305, CryptoError> {
+        let mut raw = Zeroizing::new([0u8; KEY_LEN]);
+        rand::rngs::OsRng.fill_bytes(raw.as_mut());
+        vault.put(
+            case_id,
+            &seal_with(&self.cipher, &Self::vault_aad(case_id), raw.as_ref()),
+        )?;
+        Ok(XChaCha20Poly1305::new(Key::from_slice(raw.as_ref())))
+    }
+
+    fn wrap(&self, case_id: Uuid, raw: &[u8]) -> Result<WrappedKey, CryptoError> {
+        match &self.vault {
+            None => Ok(WrappedKey(seal_with(
+                &self.cipher,
+                &Self::wrap_aad(case_id),
+                raw,
+            ))),
+            Some(vault) => {
+                let cipher = self.new_vault_key(vault, case_id)?;
+                let mut out = vec![VAULT_BOUND];
+                out.extend(seal_with(&cipher, &Self::wrap_aad(case_id), raw));
+                Ok(WrappedKey(out))
+            }
+        }
+    }
+
+    fn unwrap_raw(
+        &self,
+        case_id: Uuid,
+        wrapped: &WrappedKey,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        let raw = match wrapped.0.split_first() {
+            Some((&VAULT_BOUND, rest)) => {
+                let vault = self.vault.as_ref().ok_or(CryptoError::KeyMissing)?;
+                open_with(
+                    &self.vault_cipher(vault, case_id)?,
+                    &Self::wrap_aad(case_id),
+                    rest,
+                )?
+            }
+            _ => open_with(&self.cipher, &Self::wrap_aad(case_id), &wrapped.0)?,
+        };
+        if raw.len() != KEY_LEN {
+            return Err(CryptoError::Malformed);
+        }
+        Ok(raw)
     }
 
     /// A keyed digest of `parts` (length-prefixed), the same on every server of the
@@ -218,19 +322,34 @@ impl MasterKeyring {
 impl Keyring for MasterKeyring {
     type CaseKey = CaseKey;
 
-    fn new_case_key(&self, case_id: Uuid) -> (CaseKey, WrappedKey) {
+    fn new_case_key(&self, case_id: Uuid) -> Result<(CaseKey, WrappedKey), CryptoError> {
         let mut raw = Zeroizing::new([0u8; KEY_LEN]);
         rand::rngs::OsRng.fill_bytes(raw.as_mut());
-        let wrapped = seal_with(&self.cipher, &Self::wrap_aad(case_id), raw.as_ref());
-        (CaseKey::from_raw(raw.as_ref()), WrappedKey(wrapped))
+        let wrapped = self.wrap(case_id, raw.as_ref())?;
+        Ok((CaseKey::from_raw(raw.as_ref()), wrapped))
     }
 
     fn unwrap_case_key(&self, case_id: Uuid, wrapped: &WrappedKey) -> Result<CaseKey, CryptoError> {
-        let raw = open_with(&self.cipher, &Self::wrap_aad(case_id), &wrapped.0)?;
-        if raw.len() != KEY_LEN {
-            return Err(CryptoError::Malformed);
+        Ok(CaseKey::from_raw(&self.unwrap_raw(case_id, wrapped)?))
+    }
+
+    fn destroy_case_key(&self, case_id: Uuid) -> Result<(), CryptoError> {
+        match &self.vault {
+            Some(vault) => vault.destroy(case_id),
+            None => Ok(()),
         }
-        Ok(CaseKey::from_raw(&raw))
+    }
+
+    fn bind_to_vault(
+        &self,
+        case_id: Uuid,
+        wrapped: &WrappedKey,
+    ) -> Result<Option<WrappedKey>, CryptoError> {
+        if self.vault.is_none() || wrapped.0.first() == Some(&VAULT_BOUND) {
+            return Ok(None);
+        }
+        let raw = self.unwrap_raw(case_id, wrapped)?;
+        self.wrap(case_id, &raw).map(Some)
     }
 }
 
@@ -280,7 +399,7 @@ mod tests {
         let ring = MasterKeyring::new(&MasterKey::generate());
         let case = Uuid::new_v4();
         let row = Uuid::new_v4();
-        let (key, wrapped) = ring.new_case_key(case);
+        let (key, wrapped) = ring.new_case_key(case).unwrap();
         let sealed = key.seal(&aad("body", row), b"the grades list leaked");
         assert!(!sealed.windows(6).any(|w| w == b"grades"));
 
@@ -297,7 +416,7 @@ mod tests {
             again.open(&aad("body", Uuid::new_v4()), &sealed),
             Err(CryptoError::Authentication)
         ));
-        let (other, _) = ring.new_case_key(case);
+        let (other, _) = ring.new_case_key(case).unwrap();
         assert!(other.open(&aad("body", row), &sealed).is_err());
     }
 
@@ -306,7 +425,7 @@ mod tests {
         let master = MasterKey::generate();
         let ring = MasterKeyring::new(&master);
         let case = Uuid::new_v4();
-        let (_, wrapped) = ring.new_case_key(case);
+        let (_, wrapped) = ring.new_case_key(case).unwrap();
         assert!(ring.unwrap_case_key(Uuid::new_v4(), &wrapped).is_err());
         assert!(
             MasterKeyring::new(&MasterKey::generate())
@@ -319,6 +438,65 @@ mod tests {
                 .unwrap_case_key(case, &wrapped)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn destroying_the_vault_key_leaves_no_copy_of_the_case_openable_even_with_the_master_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let master = MasterKey::generate();
+        let ring =
+            MasterKeyring::with_vault(&master, KeyVault::open(&dir.path().join("keys")).unwrap());
+        let (case, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let row = Uuid::new_v4();
+        let (key, wrapped) = ring.new_case_key(case).unwrap();
+        let sealed = key.seal(&aad("body", row), b"marker-7431");
+        let (_, other_wrapped) = ring.new_case_key(other).unwrap();
+        // An old backup keeps `wrapped` and `sealed`; the master key alone does not open them.
+        assert!(matches!(
+            MasterKeyring::new(&master).unwrap_case_key(case, &wrapped),
+            Err(CryptoError::KeyMissing)
+        ));
+        ring.destroy_case_key(case).unwrap();
+        let again = MasterKeyring::with_vault(
+            &MasterKey::from_base64(&master.expose_base64()).unwrap(),
+            KeyVault::open(&dir.path().join("keys")).unwrap(),
+        );
+        assert!(matches!(
+            again.unwrap_case_key(case, &wrapped),
+            Err(CryptoError::Destroyed)
+        ));
+        // Other cases are untouched.
+        assert!(again.unwrap_case_key(other, &other_wrapped).is_ok());
+        assert!(!sealed.windows(6).any(|w| w == b"marker"));
+    }
+
+    #[test]
+    fn a_key_wrapped_before_the_vault_is_bound_to_it_and_still_opens_the_same_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let master = MasterKey::generate();
+        let legacy = MasterKeyring::new(&master);
+        let case = Uuid::new_v4();
+        let row = Uuid::new_v4();
+        let (key, old) = legacy.new_case_key(case).unwrap();
+        assert!(legacy.bind_to_vault(case, &old).unwrap().is_none());
+        let sealed = key.seal(&aad("body", row), b"kept");
+        let ring =
+            MasterKeyring::with_vault(&master, KeyVault::open(&dir.path().join("keys")).unwrap());
+        // The old form still opens, so nothing breaks before the binding has run.
+        assert!(ring.unwrap_case_key(case, &old).is_ok());
+        let bound = ring.bind_to_vault(case, &old).unwrap().unwrap();
+        assert_ne!(bound, old);
+        assert!(ring.bind_to_vault(case, &bound).unwrap().is_none());
+        let opened = ring.unwrap_case_key(case, &bound).unwrap();
+        assert_eq!(
+            opened.open(&aad("body", row), &sealed).unwrap().as_slice(),
+            b"kept"
+        );
+        ring.destroy_case_key(case).unwrap();
+        assert!(matches!(
+            ring.unwrap_case_key(case, &bound),
+            Err(CryptoError::Destroyed)
+        ));
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn main() {
     let t = Instant::now();
     for _ in 0..n {
         let id = Uuid::now_v7();
-        let (key, wrapped) = keyring.new_case_key(id);
+        let (key, wrapped) = keyring.new_case_key(id).unwrap();
         let aad = breachdesk_core::ports::Aad {
             table: "reports",
             column: "body",
@@ -113,7 +113,7 @@ fn main() {
             .map(|i| {
                 let v = report(i);
                 let valid = validate_report(&JsonInput(v.as_object().unwrap()), now).unwrap();
-                seal_intake(&keyring, org, &valid, IssuedReceipt::new(&fast), now)
+                seal_intake(&keyring, org, &valid, IssuedReceipt::new(&fast), now).unwrap()
             })
             .collect();
         let t = Instant::now();

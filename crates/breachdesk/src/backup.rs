@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use breachdesk_core::ports::{
-    CaseFilter, CaseStore, Keyring, OrganisationStore, RetentionStore, Store,
+    CaseFilter, CaseStore, CryptoError, Keyring, OrganisationStore, RetentionStore, Store,
 };
 use breachdesk_crypto::MasterKeyring;
 use breachdesk_store::SqliteStore;
@@ -83,16 +83,19 @@ pub async fn restore(
         .await
         .with_context(|| format!("the backup {}", args.file.display()))?;
     let key = crate::commands::existing_master_key(args.master_key_file.as_deref(), data_dir)?;
-    let keyring = MasterKeyring::new(&key);
+    let keyring = crate::commands::keyring(&key, args.key_vault.as_deref(), data_dir)?;
 
     // A working copy beside the database, brought up to this version's schema and checked.
     let staged = data_dir.join(format!("{DB}.restoring"));
     remove_with_journal(&staged);
     std::fs::copy(&args.file, &staged).context("copying the backup into the data dir")?;
     let db = data_dir.join(DB);
-    let checked = check(&staged, &keyring).await;
+    let checked = check(&staged, &keyring, args).await;
     let reapplied = match checked {
-        Ok(()) => destroy_again(&db, &staged).await,
+        Ok(shredded) => match destroy_again(&db, &staged).await {
+            Ok(n) => destroy_shredded(&staged, &shredded).await.map(|m| n + m),
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     let reapplied = match reapplied {
@@ -225,14 +228,76 @@ async fn destroy_again(current: &Path, staged: &Path) -> anyhow::Result<u64> {
     result.map(|()| n)
 }
 
-/// Opens the copy (its schema brought up to date), and checks that the master key opens every
-/// case key and that the audit chain verifies.
-async fn check(staged: &Path, keyring: &MasterKeyring) -> anyhow::Result<()> {
+/// Destroys in the copy the cases whose keys the key vault has destroyed since the backup was
+/// taken (crypto-shredded: nothing of them opens any more), leaving their tombstones with the
+/// facts the case row itself holds. This covers a database lost with the record of what it had
+/// destroyed: the vault remembers. Returns how many.
+async fn destroy_shredded(
+    staged: &Path,
+    shredded: &[breachdesk_core::ports::CaseRecord],
+) -> anyhow::Result<u64> {
+    use breachdesk_core::audit::AuditEvent;
+    use breachdesk_core::ports::Destruction;
+    if shredded.is_empty() {
+        return Ok(0);
+    }
+    let now = breachdesk_core::clock::Clock::now(&breachdesk_core::clock::SystemClock);
+    let copy = SqliteStore::open(staged).await?;
+    let mut n = 0;
+    let result: anyhow::Result<()> = async {
+        for case in shredded {
+            // Destroyed again already by what the database being replaced knew.
+            if copy
+                .case_by_id(case.id)
+                .await?
+                .is_none_or(|c| c.destroyed_at.is_some())
+            {
+                continue;
+            }
+            let event = |action: &'static str| AuditEvent {
+                actor: None,
+                org_id: Some(case.org_id),
+                case_id: Some(case.id),
+                action,
+                detail: "restore: key destroyed after the backup".into(),
+            };
+            if case.hold.is_some() {
+                copy.set_hold(case.id, None, &event("case.hold_lifted"), now)
+                    .await?;
+            }
+            let tombstone =
+                breachdesk_core::register::RegisterEntry::of(case, &[], None, now).tombstone();
+            let destruction = Destruction {
+                case_id: case.id,
+                tombstone: serde_json::to_string(&tombstone)?,
+                reason: "retention".into(),
+                by: None,
+            };
+            copy.destroy_case(&destruction, &event("case.destroyed"), now)
+                .await?;
+            n += 1;
+        }
+        Ok(())
+    }
+    .await;
+    copy.close().await;
+    result.map(|()| n)
+}
+
+/// Opens the copy (its schema brought up to date), and checks that the keys open every case —
+/// but those the key vault records as destroyed, which it returns — and that the audit chain
+/// verifies.
+async fn check(
+    staged: &Path,
+    keyring: &MasterKeyring,
+    args: &RestoreArgs,
+) -> anyhow::Result<Vec<breachdesk_core::ports::CaseRecord>> {
     let sqlite = SqliteStore::open(staged)
         .await
         .context("opening the backup")?;
     let store: Arc<dyn Store> = Arc::new(sqlite.clone());
     let result = async {
+        let mut shredded = Vec::new();
         let orgs: Vec<_> = store.organisations().await?.iter().map(|o| o.id).collect();
         for case in store
             .find_cases(
@@ -254,12 +319,24 @@ async fn check(staged: &Path, keyring: &MasterKeyring) -> anyhow::Result<()> {
                 }
                 continue;
             }
-            if keyring.unwrap_case_key(case.id, &case.wrapped_key).is_err() {
-                bail!(
+            match keyring.unwrap_case_key(case.id, &case.wrapped_key) {
+                Ok(_) => {}
+                Err(CryptoError::Destroyed) => shredded.push(case),
+                Err(CryptoError::KeyMissing) => bail!(
+                    "the key vault {} has no key for case {} of the backup: put the vault copy \
+                     back first (README, Backups), or give --key-vault",
+                    crate::commands::vault_dir(
+                        args.key_vault.as_deref(),
+                        staged.parent().unwrap_or(staged)
+                    )
+                    .display(),
+                    case.reference
+                ),
+                Err(_) => bail!(
                     "this installation's master key does not open case {} of the backup: it was \
                      taken with another key (give that one with --master-key-file)",
                     case.reference
-                );
+                ),
             }
         }
         let audit = crate::commands::operator(&store).verify_audit().await?;
@@ -269,7 +346,7 @@ async fn check(staged: &Path, keyring: &MasterKeyring) -> anyhow::Result<()> {
                 audit.problems.len()
             );
         }
-        Ok(())
+        Ok(shredded)
     }
     .await;
     sqlite.close().await;

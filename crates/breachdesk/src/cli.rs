@@ -110,6 +110,10 @@ pub struct RestoreArgs {
     /// `BREACHDESK_MASTER_KEY` may hold the key itself instead.
     #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
+    /// The key vault: the directory of per-case keys, outside the database and its backups
+    /// (crypto-shredding). Default: `case-keys` in the data dir.
+    #[arg(long, env = "BREACHDESK_KEY_VAULT")]
+    pub key_vault: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +127,10 @@ pub struct MigrateArgs {
     /// `BREACHDESK_MASTER_KEY` may hold the key itself instead.
     #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
+    /// The key vault: the directory of per-case keys, outside the database and its backups
+    /// (crypto-shredding). Default: `case-keys` in the data dir.
+    #[arg(long, env = "BREACHDESK_KEY_VAULT")]
+    pub key_vault: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +158,10 @@ pub struct KeyArgs {
     /// `BREACHDESK_MASTER_KEY` may hold the key itself instead.
     #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
+    /// The key vault: the directory of per-case keys, outside the database and its backups
+    /// (crypto-shredding). Default: `case-keys` in the data dir.
+    #[arg(long, env = "BREACHDESK_KEY_VAULT")]
+    pub key_vault: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -310,6 +322,10 @@ pub struct ServeArgs {
     /// created on first start. `BREACHDESK_MASTER_KEY` may hold the key itself instead.
     #[arg(long, env = "BREACHDESK_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
+    /// The key vault: the directory of per-case keys, outside the database and its backups
+    /// (crypto-shredding). Default: `case-keys` in the data dir.
+    #[arg(long, env = "BREACHDESK_KEY_VAULT")]
+    pub key_vault: Option<PathBuf>,
     /// How often the scheduler looks for work: reminders that fell due, letters due again,
     /// delivery runs another server left. Every server of an installation may run it; each
     /// piece of work is done once.

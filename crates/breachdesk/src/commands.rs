@@ -71,10 +71,18 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
             let (app, _) = app(&keys, data_dir, store)?;
             let r = app.run_retention().await?;
             say(&format!(
-                "retention: {} cases destroyed{}",
+                "retention: {} cases destroyed{}{}",
                 r.destroyed,
                 if r.held > 0 {
                     format!(", {} held meanwhile and kept", r.held)
+                } else {
+                    String::new()
+                },
+                if r.bound > 0 {
+                    format!(
+                        "; {} case keys from before the key vault bound to it",
+                        r.bound
+                    )
                 } else {
                     String::new()
                 }
@@ -206,7 +214,7 @@ pub(crate) fn app(
     };
     let app = breachdesk_app::App::new(
         store,
-        Arc::new(MasterKeyring::new(&key)),
+        Arc::new(keyring(&key, keys.key_vault.as_deref(), data_dir)?),
         Arc::new(Argon2Hasher::new(HashCost::Owasp)),
         Arc::new(SystemClock),
         breachdesk_app::MailSettings {
@@ -260,6 +268,23 @@ pub(crate) fn master_key(file: Option<&Path>, data_dir: &Path) -> anyhow::Result
         tracing::warn!(path = %path.display(), "created a new master key; back it up: without it no report can be read");
     }
     Ok(key)
+}
+
+/// Where the key vault is: `--key-vault` (or `BREACHDESK_KEY_VAULT`), else `case-keys` in the
+/// data dir.
+pub(crate) fn vault_dir(given: Option<&Path>, data_dir: &Path) -> std::path::PathBuf {
+    given.map_or_else(|| data_dir.join("case-keys"), Path::to_path_buf)
+}
+
+/// The installation's keyring: the master key and the key vault (created on first use, mode
+/// 0700).
+pub(crate) fn keyring(
+    key: &MasterKey,
+    vault: Option<&Path>,
+    data_dir: &Path,
+) -> anyhow::Result<MasterKeyring> {
+    let vault = breachdesk_crypto::KeyVault::open(&vault_dir(vault, data_dir))?;
+    Ok(MasterKeyring::with_vault(key, vault))
 }
 
 /// The installation's master key, which must exist already (from the environment, the given
@@ -330,7 +355,7 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
     };
     let state = breachdesk_web::AppState::new(
         store,
-        MasterKeyring::new(&key),
+        keyring(&key, args.key_vault.as_deref(), data_dir)?,
         Argon2Hasher::new(HashCost::Owasp),
         Arc::new(SystemClock),
         limits,

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use breachdesk_core::ports::{AuditStore, Keyring};
-use breachdesk_crypto::MasterKeyring;
 use breachdesk_store::{PgStore, SqliteStore};
 
 use crate::cli::MigrateArgs;
@@ -36,7 +35,7 @@ pub async fn run(
     // The key is checked before anything is written: a wrong one would leave a copy no one can
     // read under this installation's name.
     let master = crate::commands::existing_master_key(args.master_key_file.as_deref(), data_dir)?;
-    let keyring = MasterKeyring::new(&master);
+    let keyring = crate::commands::keyring(&master, args.key_vault.as_deref(), data_dir)?;
     let cases = source.case_keys().await.context("reading the cases")?;
     for (id, reference, wrapped) in &cases {
         keyring.unwrap_case_key(*id, wrapped).map_err(|_| {

@@ -83,6 +83,8 @@ pub enum Conflict {
     LettersAlreadyQueued,
     /// The case is under a legal hold: nothing of it may be deleted.
     Held,
+    /// The report is the case's only one: it goes only with the whole case.
+    LastReport,
     /// Another uniqueness rule.
     Unique,
 }
@@ -102,6 +104,7 @@ impl std::fmt::Display for Conflict {
                 "letters already queued: recipients can be added but not replaced"
             }
             Self::Held => "the case is under a legal hold",
+            Self::LastReport => "the case's only report goes only with the whole case",
             Self::Unique => "unique",
         })
     }

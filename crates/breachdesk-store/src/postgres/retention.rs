@@ -6,7 +6,8 @@
 use async_trait::async_trait;
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::ports::{
-    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, RetentionStore, StoreError,
+    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, NewCaseEntry, RetentionStore,
+    StoreError, WrappedKey,
 };
 use jiff::Timestamp;
 use sqlx::Row;
@@ -240,12 +241,110 @@ impl PgStore {
         Ok(n)
     }
 
+    async fn delete_report_impl(
+        &self,
+        case_id: Uuid,
+        report_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = case_id.to_string();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "SELECT hold_reason, hold_until FROM cases WHERE id = $1 AND destroyed_at IS NULL FOR UPDATE",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        if stands(&row, now)? {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        // The case's reports: its own and those of the duplicates merged into it.
+        let reports: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM reports WHERE case_id = $1 OR case_id IN \
+             (SELECT id FROM cases WHERE merged_into = $2 AND destroyed_at IS NULL)",
+        )
+        .bind(&id)
+        .bind(&id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(other)?;
+        let report = report_id.to_string();
+        if !reports.contains(&report) {
+            return Err(StoreError::NotFound);
+        }
+        if reports.len() < 2 {
+            return Err(StoreError::Conflict(Conflict::LastReport));
+        }
+        for statement in [
+            "DELETE FROM supplements WHERE report_id = $1",
+            "DELETE FROM reports WHERE id = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(&report)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        insert_note(&mut tx, &id, note, now).await?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        self.commit(tx).await
+    }
+
+    async fn delete_attachment_impl(
+        &self,
+        case_id: Uuid,
+        attachment_id: Uuid,
+        entry_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = case_id.to_string();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "SELECT hold_reason, hold_until FROM cases WHERE id = $1 AND destroyed_at IS NULL FOR UPDATE",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        if stands(&row, now)? {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        let gone = sqlx::query("DELETE FROM attachments WHERE id = $1 AND case_id = $2")
+            .bind(attachment_id.to_string())
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?
+            .rows_affected();
+        if gone != 1 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "DELETE FROM case_entries WHERE id = $1 AND case_id = $2 AND kind = 'attachment'",
+        )
+        .bind(entry_id.to_string())
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        insert_note(&mut tx, &id, note, now).await?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        self.commit(tx).await
+    }
+
     async fn destroy_case_impl(
         &self,
         d: &Destruction,
         audit: &AuditEvent,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<Uuid>, StoreError> {
         let id = d.case_id.to_string();
         let mut tx = self.begin().await?;
         let row = sqlx::query(
@@ -314,7 +413,8 @@ impl PgStore {
             .map_err(other)?;
         }
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
-        self.commit(tx).await
+        self.commit(tx).await?;
+        destroyed_ids(d.case_id, &duplicates)
     }
 }
 
@@ -398,7 +498,113 @@ impl RetentionStore for PgStore {
         d: &Destruction,
         audit: &AuditEvent,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<Uuid>, StoreError> {
         self.write(self.destroy_case_impl(d, audit, now)).await
     }
+
+    async fn delete_report(
+        &self,
+        case_id: Uuid,
+        report_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.delete_report_impl(case_id, report_id, note, audit, now))
+            .await
+    }
+
+    async fn delete_attachment(
+        &self,
+        case_id: Uuid,
+        attachment_id: Uuid,
+        entry_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.delete_attachment_impl(case_id, attachment_id, entry_id, note, audit, now))
+            .await
+    }
+
+    async fn destroyed_case_ids(&self) -> Result<Vec<Uuid>, StoreError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM cases WHERE destroyed_at IS NOT NULL ORDER BY id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
+        ids.iter().map(|i| parse_id(i)).collect()
+    }
+
+    async fn cases_without_vault(&self) -> Result<Vec<(Uuid, WrappedKey)>, StoreError> {
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, data_key FROM cases WHERE destroyed_at IS NULL AND data_key IS NOT NULL \
+             AND get_byte(data_key, 0) <> 2 ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.into_iter()
+            .map(|(id, key)| Ok((parse_id(&id)?, WrappedKey(key))))
+            .collect()
+    }
+
+    async fn rebind_case_key(
+        &self,
+        case_id: Uuid,
+        old: &WrappedKey,
+        new: &WrappedKey,
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .write(async {
+                sqlx::query(
+                    "UPDATE cases SET data_key = $1 WHERE id = $2 AND data_key = $3 \
+                     AND destroyed_at IS NULL",
+                )
+                .bind(&new.0)
+                .bind(case_id.to_string())
+                .bind(&old.0)
+                .execute(&self.pool)
+                .await
+                .map_err(other)
+                .map(|r| r.rows_affected())
+            })
+            .await?;
+        Ok(n == 1)
+    }
+}
+
+/// Records the sealed note of an early deletion in the case's record.
+async fn insert_note(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    case_id: &str,
+    note: &NewCaseEntry,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_entries (id, case_id, kind, created_at, created_by, body) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(note.id.to_string())
+    .bind(case_id)
+    .bind(note.kind)
+    .bind(to_text(now))
+    .bind(note.created_by.map(|u| u.to_string()))
+    .bind(&note.body)
+    .execute(&mut **tx)
+    .await
+    .map_err(other)?;
+    Ok(())
+}
+
+fn parse_id(id: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(id).map_err(other)
+}
+
+fn destroyed_ids(case: Uuid, duplicates: &[String]) -> Result<Vec<Uuid>, StoreError> {
+    let mut ids = vec![case];
+    for dup in duplicates {
+        ids.push(parse_id(dup)?);
+    }
+    Ok(ids)
 }

@@ -5,7 +5,8 @@
 use async_trait::async_trait;
 use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::ports::{
-    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, RetentionStore, StoreError,
+    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, NewCaseEntry, RetentionStore,
+    StoreError, WrappedKey,
 };
 use jiff::Timestamp;
 use sqlx::Row;
@@ -72,6 +73,116 @@ const CONTENT: [&str; 9] = [
 ];
 
 impl SqliteStore {
+    async fn delete_report_impl(
+        &self,
+        case_id: Uuid,
+        report_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = case_id.to_string();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT hold_reason, hold_until FROM cases WHERE id = ? AND destroyed_at IS NULL",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        if stands(&row, now)? {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        // The case's reports: its own and those of the duplicates merged into it.
+        let reports: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM reports WHERE case_id = ? OR case_id IN \
+             (SELECT id FROM cases WHERE merged_into = ? AND destroyed_at IS NULL)",
+        )
+        .bind(&id)
+        .bind(&id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(other)?;
+        let report = report_id.to_string();
+        if !reports.contains(&report) {
+            return Err(StoreError::NotFound);
+        }
+        if reports.len() < 2 {
+            return Err(StoreError::Conflict(Conflict::LastReport));
+        }
+        for statement in [
+            "DELETE FROM supplements WHERE report_id = ?",
+            "DELETE FROM reports WHERE id = ?",
+        ] {
+            sqlx::query(statement)
+                .bind(&report)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        insert_note(&mut tx, &id, note, now).await?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await?;
+        self.checkpoint().await
+    }
+
+    async fn delete_attachment_impl(
+        &self,
+        case_id: Uuid,
+        attachment_id: Uuid,
+        entry_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = case_id.to_string();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT hold_reason, hold_until FROM cases WHERE id = ? AND destroyed_at IS NULL",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        if stands(&row, now)? {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        let gone = sqlx::query("DELETE FROM attachments WHERE id = ? AND case_id = ?")
+            .bind(attachment_id.to_string())
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?
+            .rows_affected();
+        if gone != 1 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "DELETE FROM case_entries WHERE id = ? AND case_id = ? AND kind = 'attachment'",
+        )
+        .bind(entry_id.to_string())
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        insert_note(&mut tx, &id, note, now).await?;
+        append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await?;
+        self.checkpoint().await
+    }
+
+    /// Moves freed pages out of the write-ahead log too: its frames hold the (zeroed) pages'
+    /// old content until a checkpoint copies the zeros back and the log is truncated.
+    async fn checkpoint(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.write)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
     pub(super) async fn import_cases_impl(
         &self,
         cases: &[breachdesk_core::ports::ImportedCase],
@@ -285,7 +396,7 @@ impl RetentionStore for SqliteStore {
         d: &Destruction,
         audit: &AuditEvent,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<Uuid>, StoreError> {
         let id = d.case_id.to_string();
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -356,12 +467,110 @@ impl RetentionStore for SqliteStore {
         }
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         tx.commit().await?;
-        // Out of the write-ahead log too: its frames hold the freed (zeroed) pages' old content
-        // until a checkpoint copies the zeros back and the log is truncated.
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.write)
-            .await
-            .map_err(other)?;
-        Ok(())
+        self.checkpoint().await?;
+        destroyed_ids(d.case_id, &duplicates)
     }
+
+    async fn delete_report(
+        &self,
+        case_id: Uuid,
+        report_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.delete_report_impl(case_id, report_id, note, audit, now)
+            .await
+    }
+
+    async fn delete_attachment(
+        &self,
+        case_id: Uuid,
+        attachment_id: Uuid,
+        entry_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.delete_attachment_impl(case_id, attachment_id, entry_id, note, audit, now)
+            .await
+    }
+
+    async fn destroyed_case_ids(&self) -> Result<Vec<Uuid>, StoreError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM cases WHERE destroyed_at IS NOT NULL ORDER BY id")
+                .fetch_all(&self.read)
+                .await
+                .map_err(other)?;
+        ids.iter().map(|i| parse_id(i)).collect()
+    }
+
+    async fn cases_without_vault(&self) -> Result<Vec<(Uuid, WrappedKey)>, StoreError> {
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, data_key FROM cases WHERE destroyed_at IS NULL AND data_key IS NOT NULL \
+             AND substr(data_key, 1, 1) <> x'02' ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await
+        .map_err(other)?;
+        rows.into_iter()
+            .map(|(id, key)| Ok((parse_id(&id)?, WrappedKey(key))))
+            .collect()
+    }
+
+    async fn rebind_case_key(
+        &self,
+        case_id: Uuid,
+        old: &WrappedKey,
+        new: &WrappedKey,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE cases SET data_key = ? WHERE id = ? AND data_key = ? AND destroyed_at IS NULL",
+        )
+        .bind(&new.0)
+        .bind(case_id.to_string())
+        .bind(&old.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+}
+
+/// Records the sealed note of an early deletion in the case's record.
+async fn insert_note(
+    tx: &mut super::write::WriteTx,
+    case_id: &str,
+    note: &NewCaseEntry,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_entries (id, case_id, kind, created_at, created_by, body) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(note.id.to_string())
+    .bind(case_id)
+    .bind(note.kind)
+    .bind(to_text(now))
+    .bind(note.created_by.map(|u| u.to_string()))
+    .bind(&note.body)
+    .execute(&mut **tx)
+    .await
+    .map_err(other)?;
+    Ok(())
+}
+
+fn parse_id(id: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(id).map_err(other)
+}
+
+fn destroyed_ids(case: Uuid, duplicates: &[String]) -> Result<Vec<Uuid>, StoreError> {
+    let mut ids = vec![case];
+    for dup in duplicates {
+        ids.push(parse_id(dup)?);
+    }
+    Ok(ids)
 }

@@ -1840,9 +1840,17 @@ async fn destruction_takes_every_row_and_the_key_and_never_a_held_case(db: Arc<d
         .await
         .unwrap();
     let trail_before = db.audit_trail(Some(c.id)).await.unwrap().len();
-    db.destroy_case(&destruction, &event("case.destroy"), after_hold)
+    assert!(db.destroyed_case_ids().await.unwrap().is_empty());
+    let destroyed = db
+        .destroy_case(&destruction, &event("case.destroy"), after_hold)
         .await
         .unwrap();
+    assert_eq!(destroyed, vec![c.id, dup.id], "the case and its duplicate");
+    let mut all_destroyed = db.destroyed_case_ids().await.unwrap();
+    all_destroyed.sort();
+    let mut expected = vec![c.id, dup.id];
+    expected.sort();
+    assert_eq!(all_destroyed, expected);
     let gone = db.case_by_id(c.id).await.unwrap().unwrap();
     assert!(gone.wrapped_key.0.is_empty(), "the data key is gone");
     assert_eq!(gone.destroyed_at, Some(after_hold));
@@ -1882,6 +1890,36 @@ async fn destruction_takes_every_row_and_the_key_and_never_a_held_case(db: Arc<d
             .await,
         Err(StoreError::NotFound)
     ));
+
+    // Keys from before the key vault (first byte not 2) are listed for binding; binding is a
+    // compare and set; a destroyed case's key is neither listed nor bound.
+    let legacy = db.cases_without_vault().await.unwrap();
+    assert_eq!(
+        legacy.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        vec![other.id]
+    );
+    let bound = WrappedKey([vec![2], vec![9; 80]].concat());
+    assert!(
+        !db.rebind_case_key(other.id, &WrappedKey(vec![1; 72]), &bound)
+            .await
+            .unwrap(),
+        "not the key it holds: unchanged"
+    );
+    assert!(
+        db.rebind_case_key(other.id, &legacy[0].1, &bound)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        db.case_by_id(other.id).await.unwrap().unwrap().wrapped_key,
+        bound
+    );
+    assert!(db.cases_without_vault().await.unwrap().is_empty());
+    assert!(
+        !db.rebind_case_key(c.id, &WrappedKey(Vec::new()), &bound)
+            .await
+            .unwrap()
+    );
 }
 
 /// Runs each test body once per backend: `sqlite::<name>` and `postgres::<name>`.

@@ -129,6 +129,10 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             post(case::retention::confirm_deletion),
         )
         .route(
+            "/desk/cases/{id}/deletion/item",
+            post(case::retention::delete_item),
+        )
+        .route(
             "/desk/cases/{id}/deletion/withdraw",
             post(case::retention::withdraw_deletion),
         )

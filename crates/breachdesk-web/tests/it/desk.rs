@@ -964,6 +964,23 @@ async fn who_may_read_and_change_a_case_role_by_role() {
             .unwrap();
         let (api_status, _) = app.get_json(&format!("/api/v1/cases/{case}"), &token).await;
         assert_eq!(api_status, *read, "{who} reads the case through the API");
+        // Early deletion of a part (issue 21) is the DPO's alone: past the permission check the
+        // DPO meets "no such attachment" (404); other readers 403; the rest do not see the case.
+        let r = b
+            .post(
+                &format!("/desk/cases/{case}/deletion/item"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("item", &format!("attachment:{}", Uuid::now_v7())),
+                    ("reason", "matrix"),
+                ],
+            )
+            .await;
+        let expected = match (*name, *read) {
+            ("dpo", _) | (_, 404) => 404,
+            _ => 403,
+        };
+        assert_eq!(r.status, expected, "{who} deletes a part early");
     }
 }
 

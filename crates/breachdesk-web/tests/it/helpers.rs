@@ -24,8 +24,11 @@ pub struct TestApp {
     pub museum: Organisation,
     pub state: AppState,
     pub clock: Arc<ManualClock>,
-    /// The same master key as the server's, to seal what tests put in the store directly.
+    /// The same master key and key vault as the server's, to seal what tests put in the store
+    /// directly.
     pub keyring: MasterKeyring,
+    /// Holds the key vault (`keys` in it), where the server destroys keys.
+    pub vault: tempfile::TempDir,
 }
 
 pub async fn spawn() -> TestApp {
@@ -51,9 +54,11 @@ pub async fn spawn_full(limits: Limits, mail: Option<breachdesk_web::MailSetting
     let uni = org(&*store, "uni", "University of Example").await;
     let museum = org(&*store, "museum", "City Museum").await;
     let master = MasterKey::generate();
+    let vault = tempfile::tempdir().unwrap();
+    let open_vault = || breachdesk_crypto::KeyVault::open(&vault.path().join("keys")).unwrap();
     let state = AppState::new(
         store.clone(),
-        MasterKeyring::new(&master),
+        MasterKeyring::with_vault(&master, open_vault()),
         Argon2Hasher::new(HashCost::Test),
         clock.clone(),
         limits,
@@ -76,7 +81,8 @@ pub async fn spawn_full(limits: Limits, mail: Option<breachdesk_web::MailSetting
         museum,
         state,
         clock,
-        keyring: MasterKeyring::new(&master),
+        keyring: MasterKeyring::with_vault(&master, open_vault()),
+        vault,
         _served: served,
     }
 }

@@ -3,6 +3,7 @@
 //! lifted the run destroys it — key and content gone from the database and its log, a tombstone
 //! left in the register, the audit chain intact.
 
+use breachdesk_core::ports::Keyring;
 use breachdesk_core::user::Role;
 use jiff::SignedDuration;
 use uuid::Uuid;
@@ -316,9 +317,30 @@ async fn an_unfounded_case_is_destroyed_early_only_when_a_second_handler_confirm
     );
 
     // The security manager confirms: gone at once, who and why kept, audited.
+    // (The wrapped key as a backup taken now would hold it; it opens now.)
+    let in_backup = app
+        .store
+        .case_by_id(case)
+        .await
+        .unwrap()
+        .unwrap()
+        .wrapped_key;
+    assert!(app.keyring.unwrap_case_key(case, &in_backup).is_ok());
     let mut m = app.signed_in(&manager).await;
     let r = m.submit(&page, &confirm, &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
+    // Crypto-shredded: the older copy of the key no longer opens, the vault says why.
+    assert!(matches!(
+        app.keyring.unwrap_case_key(case, &in_backup),
+        Err(breachdesk_core::ports::CryptoError::Destroyed)
+    ));
+    assert!(
+        app.vault
+            .path()
+            .join("keys")
+            .join(format!("{case}.destroyed"))
+            .exists()
+    );
     let gone = app.store.case_by_id(case).await.unwrap().unwrap();
     assert!(gone.destroyed_at.is_some() && gone.wrapped_key.0.is_empty());
     assert_eq!(gone.destroyed_by, Some(manager.id));
@@ -431,4 +453,221 @@ async fn the_dpo_sets_the_retention_periods_and_new_dates_follow_them() {
         )
         .await;
     assert_eq!(r.status, 403);
+}
+
+/// Issue 21, early deletion of a part: the DPO deletes a report (here the second report of a
+/// breach, merged in as a duplicate) and an attachment, each with a reason; the content goes at
+/// once, the record keeps a sealed note of what and why, the audit trail has it; the case's last
+/// report is refused (it goes only with the whole case), so is anything under a legal hold, a
+/// missing reason, and anyone but the DPO.
+#[tokio::test]
+async fn the_dpo_deletes_a_report_or_an_attachment_early_with_a_reason() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let manager = app
+        .account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    let admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let case = case_with(&app, "QZX-FIRST-4410 the first report").await;
+    let dup = case_with(&app, "QZX-SECOND-8812 the same breach again").await;
+    let reference = app.store.case_by_id(case).await.unwrap().unwrap().reference;
+    let mut b = app.signed_in(&dpo).await;
+    let dup_page = format!("/desk/cases/{dup}?lang=en");
+    let p = b
+        .submit(
+            &dup_page,
+            &format!("/desk/cases/{dup}/merge?lang=en"),
+            &[("into", &reference), ("reason", "same incident")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = format!("/desk/cases/{case}?lang=en");
+    let csrf = b.get(&page).await.hidden("csrf_token");
+    let p = b
+        .upload(
+            &format!("/desk/cases/{case}/attachments?lang=en"),
+            &csrf,
+            "export.csv",
+            b"QZX-ATTACH-3391,Maija Meikalainen,maija@example.org\n".to_vec(),
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let record = app.store.case_by_id(case).await.unwrap().unwrap();
+    let key = app
+        .keyring
+        .unwrap_case_key(case, &record.wrapped_key)
+        .unwrap();
+    let attachment = app
+        .store
+        .case_entries(case)
+        .await
+        .unwrap()
+        .iter()
+        .find_map(
+            |e| match breachdesk_core::investigation::open_entry(&key, e).unwrap() {
+                breachdesk_core::investigation::Entry::Attachment { id, .. } => Some(id),
+                _ => None,
+            },
+        )
+        .unwrap();
+    let second = app.store.reports_of_case(dup).await.unwrap()[0].id;
+    let first = app.store.reports_of_case(case).await.unwrap()[0].id;
+
+    // The page offers both reports and the attachment to the DPO.
+    let body = b.get(&page).await.body;
+    for value in [
+        format!("report:{first}"),
+        format!("report:{second}"),
+        format!("attachment:{attachment}"),
+    ] {
+        assert!(body.contains(&value), "{value}");
+    }
+    let delete = format!("/desk/cases/{case}/deletion/item?lang=en");
+    let second_item = format!("report:{second}");
+
+    // Refused, changing nothing: no reason; an unknown item; others than the DPO.
+    let r = b
+        .submit(&page, &delete, &[("item", &second_item), ("reason", " ")])
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = b
+        .submit(
+            &page,
+            &delete,
+            &[
+                ("item", &format!("report:{}", Uuid::now_v7())),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let r = b
+        .submit(&page, &delete, &[("item", "nonsense"), ("reason", "x")])
+        .await;
+    assert_eq!(r.status, 422);
+    let mut ciso = app.signed_in(&manager).await;
+    let csrf_m = ciso.get(&page).await.hidden("csrf_token");
+    let r = ciso
+        .post(
+            &delete,
+            &[
+                ("csrf_token", &csrf_m),
+                ("item", &second_item),
+                ("reason", "not needed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403, "the security manager may not");
+    let mut administrator = app.signed_in(&admin).await;
+    let r = administrator
+        .post(
+            &delete,
+            &[
+                ("csrf_token", "whatever"),
+                ("item", &second_item),
+                ("reason", "not needed"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status == 404 || r.status == 403,
+        "the administrator may not"
+    );
+    assert_eq!(app.store.reports_of_case(dup).await.unwrap().len(), 1);
+
+    // Under a legal hold nothing goes.
+    let r = b
+        .submit(
+            &page,
+            &format!("/desk/cases/{case}/hold"),
+            &[("reason", "authority inquiry 2027/3")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let r = b
+        .submit(
+            &page,
+            &delete,
+            &[("item", &second_item), ("reason", "duplicate")],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("legal hold"));
+    let r = b
+        .submit(
+            &page,
+            &format!("/desk/cases/{case}/hold/lift"),
+            &[("reason", "inquiry closed")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+
+    // The duplicate's report goes, then the attachment.
+    let r = b
+        .submit(
+            &page,
+            &delete,
+            &[
+                ("item", &second_item),
+                ("reason", "a duplicate of the first report"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(app.store.reports_of_case(dup).await.unwrap().is_empty());
+    let r = b
+        .submit(
+            &page,
+            &delete,
+            &[
+                ("item", &format!("attachment:{attachment}")),
+                ("reason", "more personal data than the case needs"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        app.store
+            .attachment(case, attachment)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let raw = app.db.raw_contents().await;
+    for marker in [&b"QZX-SECOND-8812"[..], b"QZX-ATTACH-3391"] {
+        assert!(raw.windows(marker.len()).all(|w| w != marker));
+    }
+    // The record says what went and why; the last report is not offered and is refused.
+    let body = b.get(&page).await.body;
+    assert!(body.contains("Deleted early"), "{body}");
+    assert!(body.contains("a duplicate of the first report"));
+    assert!(body.contains("Attachment: export.csv"));
+    assert!(!body.contains(&format!("report:{first}")));
+    let r = b
+        .submit(
+            &page,
+            &delete,
+            &[
+                ("item", &format!("report:{first}")),
+                ("reason", "not needed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("only report"), "{}", r.body);
+    assert_eq!(app.store.reports_of_case(case).await.unwrap().len(), 1);
+    let trail = app.store.audit_trail(Some(case)).await.unwrap();
+    for action in ["case.report_deleted", "case.attachment_deleted"] {
+        assert!(
+            trail
+                .iter()
+                .any(|e| e.action == action && e.actor == Some(dpo.id)),
+            "{action}"
+        );
+    }
+    assert!(breachdesk_core::audit::verify(&app.store.audit_trail(None).await.unwrap()).is_empty());
 }

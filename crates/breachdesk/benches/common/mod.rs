@@ -179,7 +179,7 @@ pub async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid
     });
     let valid = validate_report(&JsonInput(v.as_object().unwrap()), now).unwrap();
     let fast = Argon2Hasher::new(HashCost::Test);
-    let s = seal_intake(keyring, org, &valid, IssuedReceipt::new(&fast), now);
+    let s = seal_intake(keyring, org, &valid, IssuedReceipt::new(&fast), now).unwrap();
     store.insert_intake(&s.case, &s.report, 2026).await.unwrap();
     let case = store.case_by_id(s.case.id).await.unwrap().unwrap();
     let key = keyring.unwrap_case_key(case.id, &case.wrapped_key).unwrap();

@@ -255,6 +255,8 @@ fn a_backup_taken_while_serving_restores_checked_and_never_beside_a_server() {
             file.to_str().unwrap(),
             "--master-key-file",
             dir.join("master.key").to_str().unwrap(),
+            "--key-vault",
+            dir.join("case-keys").to_str().unwrap(),
         ],
     );
     assert!(
@@ -439,4 +441,226 @@ fn the_old_register_comes_in_whole_or_not_at_all() {
         assert_eq!(imports.len(), 1, "refused files leave no entry");
         assert_eq!(imports[0].detail, "rows=2");
     });
+}
+
+/// Opens every report of `case` in the database file `db` (a copy is opened: opening brings the
+/// schema up to date) with the installation's master key and key vault.
+fn open_reports(
+    rt: &tokio::runtime::Runtime,
+    db: &std::path::Path,
+    data_dir: &std::path::Path,
+    case: uuid::Uuid,
+) -> Result<Vec<String>, breachdesk_core::ports::CryptoError> {
+    use breachdesk_core::ports::{CaseStore, Keyring};
+    let scratch = tempfile::tempdir().unwrap();
+    let copy = scratch.path().join("copy.db");
+    std::fs::copy(db, &copy).unwrap();
+    let master = breachdesk_crypto::MasterKey::read_file(&data_dir.join("master.key")).unwrap();
+    let keyring = breachdesk_crypto::MasterKeyring::with_vault(
+        &master,
+        breachdesk_crypto::KeyVault::open(&data_dir.join("case-keys")).unwrap(),
+    );
+    rt.block_on(async {
+        let store = breachdesk_store::SqliteStore::open(&copy).await.unwrap();
+        let record = store.case_by_id(case).await.unwrap().unwrap();
+        let key = keyring.unwrap_case_key(case, &record.wrapped_key)?;
+        let mut texts = Vec::new();
+        for r in store.reports_of_case(case).await.unwrap() {
+            let body = breachdesk_core::intake::open_report(&key, &r)?.body;
+            texts.push(serde_json::to_string(&body).unwrap());
+        }
+        store.close().await;
+        Ok(texts)
+    })
+}
+
+/// Issue 21, crypto-shredding: destroying a case destroys its key in the key vault, so a backup
+/// taken before does not open it any more — not with the master key, not when the database that
+/// knew of the destruction is lost — while every other case of the backup opens.
+#[test]
+fn a_destroyed_case_stays_unreadable_in_an_older_backup_even_with_the_database_lost() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let token = setup(&dir);
+    let server = serve(&dir);
+    rt.block_on(async {
+        for i in 0..2 {
+            post(&server.base, i).await;
+        }
+    });
+    let file = tmp.path().join("before.db");
+    ok(&dir, &["backup", file.to_str().unwrap()]);
+    drop(server);
+    let (doomed, kept) = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let orgs: Vec<_> = store
+            .organisations()
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        let mut all = store
+            .find_cases(&orgs, &breachdesk_core::ports::CaseFilter::default())
+            .await
+            .unwrap();
+        all.sort_by_key(|c| c.created_at);
+        store
+            .set_retention(all[0].id, Some(jiff::Timestamp::UNIX_EPOCH))
+            .await
+            .unwrap();
+        (all[0].id, all[1].id)
+    });
+    // Before the destruction the backup opens both cases: the check below can fail.
+    assert!(open_reports(&rt, &file, &dir, doomed).unwrap()[0].contains("Unique event text 0"));
+    let out = ok(&dir, &["retention", "run"]);
+    assert!(out.contains("1 cases destroyed"), "{out}");
+
+    // The vault keeps a marker, not the key.
+    let vault = dir.join("case-keys");
+    assert!(vault.join(format!("{doomed}.destroyed")).exists());
+    assert!(!vault.join(format!("{doomed}.key")).exists());
+    assert!(vault.join(format!("{kept}.key")).exists());
+    // The older backup, with the installation's own master key and vault: the destroyed case
+    // does not open, the other does.
+    assert!(matches!(
+        open_reports(&rt, &file, &dir, doomed),
+        Err(breachdesk_core::ports::CryptoError::Destroyed)
+    ));
+    assert!(open_reports(&rt, &file, &dir, kept).unwrap()[0].contains("Unique event text 1"));
+    // No plaintext of it in the database, its log or the backup either.
+    for path in [
+        dir.join("breachdesk.db"),
+        dir.join("breachdesk.db-wal"),
+        file.clone(),
+    ] {
+        if let Ok(bytes) = std::fs::read(&path) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("Unique event text"),
+                "{}",
+                path.display()
+            );
+        }
+    }
+
+    // The database is lost (with the record of what it destroyed); the older backup comes back
+    // with the vault: the destroyed case comes back as a tombstone, not as a case.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("breachdesk.db{suffix}")));
+    }
+    let out = ok(&dir, &["restore", file.to_str().unwrap()]);
+    assert!(
+        out.contains("1 cases destroyed after the backup was taken were destroyed again"),
+        "{out}"
+    );
+    ok(&dir, &["audit", "verify"]);
+    let server = serve(&dir);
+    rt.block_on(async {
+        let list = cases(&server.base, &token).await;
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(list[0]["id"].as_str().unwrap(), kept.to_string());
+        let gone = reqwest::Client::new()
+            .get(format!("{}/api/v1/cases/{doomed}", server.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gone.status(), 404);
+    });
+    drop(server);
+    let restored = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        store.case_by_id(doomed).await.unwrap().unwrap()
+    });
+    assert!(restored.destroyed_at.is_some() && restored.wrapped_key.0.is_empty());
+
+    // A vault that lost a file (not destroyed: missing) stops the restore with what to do.
+    std::fs::remove_file(vault.join(format!("{kept}.key"))).unwrap();
+    let refused = run(&dir, &["restore", file.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("has no key for case"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
+/// Issue 21: an installation from before the key vault has case keys wrapped under the master
+/// key alone; the retention run (at `serve` start and daily, or by cron) binds them to the vault,
+/// the data stays readable, and from then on destroying such a case shreds it too.
+#[test]
+fn case_keys_from_before_the_key_vault_are_bound_to_it_and_stay_readable() {
+    use breachdesk_core::clock::Clock;
+    use breachdesk_core::ports::{Keyring, WrappedKey};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let token = setup(&dir);
+    // The first start writes the master key.
+    drop(serve(&dir));
+    let master = breachdesk_crypto::MasterKey::read_file(&dir.join("master.key")).unwrap();
+    let legacy = breachdesk_crypto::MasterKeyring::new(&master);
+    let (case_id, old_key) = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        let org = store.org_by_slug("uni").await.unwrap().unwrap();
+        let now = breachdesk_core::clock::SystemClock.now();
+        let input = report(42);
+        let valid = breachdesk_core::report::validate_report(
+            &breachdesk_core::input::JsonInput(input.as_object().unwrap()),
+            now,
+        )
+        .unwrap();
+        let hasher = breachdesk_crypto::Argon2Hasher::new(breachdesk_crypto::HashCost::Test);
+        let sealed = breachdesk_core::intake::seal_intake(
+            &legacy,
+            org.id,
+            &valid,
+            breachdesk_core::intake::IssuedReceipt::new(&hasher),
+            now,
+        )
+        .unwrap();
+        store
+            .insert_intake(&sealed.case, &sealed.report, 2026)
+            .await
+            .unwrap();
+        (sealed.case.id, sealed.case.wrapped_key)
+    });
+    assert_ne!(old_key.0[0], 2, "wrapped under the master key alone");
+
+    let out = ok(&dir, &["retention", "run"]);
+    assert!(
+        out.contains("1 case keys from before the key vault bound to it"),
+        "{out}"
+    );
+    let now_key: WrappedKey = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        store
+            .case_by_id(case_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .wrapped_key
+    });
+    assert_eq!(now_key.0[0], 2, "bound to the vault");
+    assert!(
+        dir.join("case-keys")
+            .join(format!("{case_id}.key"))
+            .exists()
+    );
+    // Still readable through the server; a second run has nothing left to bind.
+    let server = serve(&dir);
+    rt.block_on(async {
+        let case = super::migrate::get_case(&server, &token, case_id).await;
+        let text = case["reports"][0]["body"]["what_happened"]
+            .as_str()
+            .unwrap();
+        assert!(text.starts_with("Unique event text 42"), "{text}");
+    });
+    drop(server);
+    let out = ok(&dir, &["retention", "run"]);
+    assert!(!out.contains("bound"), "{out}");
+    // The old form still opens with the master key alone (an older backup holds it): the
+    // binding protects from now on, which the README says.
+    assert!(legacy.unwrap_case_key(case_id, &old_key).is_ok());
 }

@@ -1,7 +1,6 @@
 //! `breachdesk case …` from the command line: a leak scan into a case's scope.
 
 use breachdesk_core::ports::Keyring;
-use breachdesk_crypto::{MasterKey, MasterKeyring};
 
 use super::letters::reported_case;
 use super::{ok, run, setup};
@@ -35,8 +34,7 @@ fn a_scan_becomes_the_case_scope_and_a_bad_subject_file_changes_nothing() {
         rt.block_on(async {
             let store = breachdesk_store::connect(None, &dir).await.unwrap();
             let case = store.case_by_id(case_id).await.unwrap().unwrap();
-            let master = MasterKey::read_file(&dir.join("master.key")).unwrap();
-            let key = MasterKeyring::new(&master)
+            let key = super::keyring(&dir)
                 .unwrap_case_key(case.id, &case.wrapped_key)
                 .unwrap();
             let entries: Vec<_> = store

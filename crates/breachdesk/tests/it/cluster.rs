@@ -25,12 +25,18 @@ const N: usize = 2000;
 /// The intake limit per client address and minute, which both servers count together.
 const INTAKE_PER_MINUTE: usize = 12;
 
-/// The binary with the installation's database and master key in its environment, as an
-/// operator's service unit would set them, and a data directory of its own.
+/// The key vault both servers mount (README, Several servers): beside their data dirs.
+fn shared_vault(dir: &Path) -> std::path::PathBuf {
+    dir.parent().unwrap().join("vault")
+}
+
+/// The binary with the installation's database, master key and key vault in its environment,
+/// as an operator's service unit would set them, and a data directory of its own.
 fn cmd(dir: &Path, url: &str, key: &str) -> Command {
     let mut c = bin();
     c.env("BREACHDESK_DATABASE_URL", url)
         .env("BREACHDESK_MASTER_KEY", key)
+        .env("BREACHDESK_KEY_VAULT", shared_vault(dir))
         .arg("--data-dir")
         .arg(dir);
     c
@@ -213,7 +219,10 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     );
     rt.block_on(approve_letter_in(
         &*store,
-        &MasterKeyring::new(&master),
+        &MasterKeyring::with_vault(
+            &master,
+            breachdesk_crypto::KeyVault::open(&shared_vault(&dir_a)).unwrap(),
+        ),
         case_id,
     ));
 

@@ -12,7 +12,7 @@ use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::investigation::{Entry, seal_entry};
 use breachdesk_core::notice::{NoticeKind, digest};
 use breachdesk_core::ports::{CaseChange, FailedMessage, Keyring};
-use breachdesk_crypto::{MasterKey, MasterKeyring};
+use breachdesk_crypto::MasterKeyring;
 use breachdesk_notify::i18n::Overrides;
 use breachdesk_notify::letter::{self, LetterFacts};
 
@@ -44,8 +44,7 @@ pub(super) fn one_message_each(got: &[(String, String)], n: usize) -> usize {
 /// itself is tested in the web crate).
 pub(super) async fn approve_letter(dir: &Path, case_id: uuid::Uuid) {
     let store = breachdesk_store::connect(None, dir).await.unwrap();
-    let master = MasterKey::read_file(&dir.join("master.key")).unwrap();
-    approve_letter_in(&*store, &MasterKeyring::new(&master), case_id).await;
+    approve_letter_in(&*store, &super::keyring(dir), case_id).await;
 }
 
 /// [`approve_letter`] in any store, under any key.

@@ -90,6 +90,15 @@ fn start(mut cmd: Command, stderr: Stdio) -> Server {
     Server { child, base, rest }
 }
 
+/// The installation's keyring in `dir`: its master key file and its key vault.
+fn keyring(dir: &Path) -> breachdesk_crypto::MasterKeyring {
+    let master = breachdesk_crypto::MasterKey::read_file(&dir.join("master.key")).unwrap();
+    breachdesk_crypto::MasterKeyring::with_vault(
+        &master,
+        breachdesk_crypto::KeyVault::open(&dir.join("case-keys")).unwrap(),
+    )
+}
+
 fn setup(dir: &Path) -> String {
     ok(
         dir,

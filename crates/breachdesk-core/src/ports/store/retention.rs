@@ -6,8 +6,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use super::{CaseRecord, StoreError};
+use super::{CaseRecord, NewCaseEntry, StoreError};
 use crate::audit::AuditEvent;
+use crate::ports::WrappedKey;
 
 /// A legal hold on a case (a dispute, an authority's inquiry, a criminal investigation): while
 /// it stands, nothing of the case is deleted by any path.
@@ -91,11 +92,51 @@ pub trait RetentionStore: Send + Sync {
     /// entries, attachments, letters and their recipients, assignments and shares — in one
     /// transaction with its audit entry, keeping the case row as a tombstone. Refused with
     /// `Conflict(Conflict::Held)` while a hold stands (checked in the same transaction), and
-    /// `NotFound` for an unknown or already destroyed case.
+    /// `NotFound` for an unknown or already destroyed case. Returns the ids of the cases
+    /// destroyed: the case and the duplicates merged into it, whose keys the caller destroys
+    /// next.
     async fn destroy_case(
         &self,
         destruction: &Destruction,
         audit: &AuditEvent,
         now: Timestamp,
+    ) -> Result<Vec<Uuid>, StoreError>;
+    /// Deletes one report of the case (or of a duplicate merged into it) and its supplements
+    /// early, recording `note` (the sealed [`crate::investigation::Entry::EarlyDeletion`]) and
+    /// the audit entry in the same transaction. `Conflict(Held)` under a legal hold,
+    /// `Conflict(LastReport)` for the case's only report, `NotFound` for a report not the case's.
+    async fn delete_report(
+        &self,
+        case_id: Uuid,
+        report_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Deletes one attachment of the case early: its content and the record entry `entry_id`
+    /// describing it, recording `note` and the audit entry in the same transaction.
+    /// `Conflict(Held)` under a legal hold, `NotFound` for an attachment not the case's.
+    async fn delete_attachment(
+        &self,
+        case_id: Uuid,
+        attachment_id: Uuid,
+        entry_id: Uuid,
+        note: &NewCaseEntry,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The ids of every destroyed case (their tombstones), for a sweep that destroys any key a
+    /// crash left behind.
+    async fn destroyed_case_ids(&self) -> Result<Vec<Uuid>, StoreError>;
+    /// Every case not destroyed whose key is still wrapped under the master key alone (the form
+    /// from before the key vault; its first byte is not 2), with that key.
+    async fn cases_without_vault(&self) -> Result<Vec<(Uuid, WrappedKey)>, StoreError>;
+    /// Replaces a case's wrapped key by the same data key wrapped through the key vault, if it
+    /// is still `old` (compare and set); whether it was replaced.
+    async fn rebind_case_key(
+        &self,
+        case_id: Uuid,
+        old: &WrappedKey,
+        new: &WrappedKey,
+    ) -> Result<bool, StoreError>;
 }

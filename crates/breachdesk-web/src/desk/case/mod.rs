@@ -188,6 +188,12 @@ struct CasePage<'a> {
     may_confirm_deletion: bool,
     deletion_errors: Vec<String>,
     deletion_reason: String,
+    /// Reports and attachments the DPO may delete early, and what went so.
+    may_delete_early: bool,
+    early_items: Vec<OptionView>,
+    early_deletions: Vec<views::EarlyDeletionView>,
+    early_errors: Vec<String>,
+    early_reason: String,
 }
 
 #[derive(Debug)]
@@ -406,6 +412,11 @@ async fn render_case(
                 .is_some_and(|r| r.by != desk.user.id),
         deletion_errors: form.errors_of("deletion"),
         deletion_reason: form.value("deletion", "deletion_reason"),
+        may_delete_early: access.may(Action::RequestDeletion),
+        early_items: views::early_items(tr, &opened, &merged, &form.value("early", "item")),
+        early_deletions: views::early_deletions(tr, &opened, &name_of),
+        early_errors: form.errors_of("early"),
+        early_reason: form.value("early", "early_reason"),
     };
     Ok(crate::pages::html(status, &page, None))
 }
@@ -455,6 +466,9 @@ async fn refused(
         e if e.is_stale() => (StatusCode::CONFLICT, vec![tr.t("desk-stale")]),
         AppError::Conflict(breachdesk_core::ports::Conflict::Held) => {
             (StatusCode::CONFLICT, vec![tr.t("desk-held-refused")])
+        }
+        AppError::Conflict(breachdesk_core::ports::Conflict::LastReport) => {
+            (StatusCode::CONFLICT, vec![tr.t("desk-early-last-report")])
         }
         e => return app_error(state, desk, &e),
     };

@@ -157,3 +157,57 @@ pub async fn withdraw_deletion(
         Err(e) => refused(&state, &desk, &access, "deletion", HashMap::new(), e).await,
     })
 }
+
+#[derive(Debug, Deserialize)]
+pub struct EarlyForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// `report:ID` or `attachment:ID`.
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /desk/cases/{id}/deletion/item`: the DPO deletes one report or attachment early, with
+/// a reason.
+pub async fn delete_item(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<EarlyForm>,
+) -> Page {
+    let access = checked(&state, &desk, &id, &form.csrf_token).await?;
+    if !access.may(Action::RequestDeletion) {
+        return Err(PageError::forbidden(&state, desk.lang));
+    }
+    let values = HashMap::from([
+        ("item".to_owned(), form.item.clone()),
+        ("early_reason".to_owned(), form.reason.clone()),
+    ]);
+    let parsed = form
+        .item
+        .split_once(':')
+        .and_then(|(kind, id)| Some((kind, id.parse::<uuid::Uuid>().ok()?)));
+    let result = match parsed {
+        Some(("report", item)) => {
+            state
+                .delete_report(&access, desk.user.id, item, &form.reason)
+                .await
+        }
+        Some(("attachment", item)) => {
+            state
+                .delete_attachment(&access, desk.user.id, item, &form.reason)
+                .await
+        }
+        _ => {
+            let mut errors = FieldErrors::new();
+            errors.add("item", FieldError::Required);
+            Err(AppError::Invalid(errors))
+        }
+    };
+    Ok(match result {
+        Ok(()) => done(&desk, access.case.id, "retention"),
+        Err(e) => refused(&state, &desk, &access, "early", values, e).await,
+    })
+}

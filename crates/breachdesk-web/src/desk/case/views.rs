@@ -315,6 +315,89 @@ pub(super) fn question_reports(tr: Tr<'_>, opened: &OpenedCase, selected: &str) 
         .collect()
 }
 
+/// What the DPO may delete early from the case: its reports while it has more than one (the
+/// last goes only with the whole case), and its attachments. Values `report:ID`,
+/// `attachment:ID`.
+pub(super) fn early_items(
+    tr: Tr<'_>,
+    opened: &OpenedCase,
+    merged: &[(String, OpenedReportWith)],
+    selected: &str,
+) -> Vec<OptionView> {
+    let mut items = Vec::new();
+    let reports = opened.reports.iter().map(|(r, _, _)| (None, r)).chain(
+        merged
+            .iter()
+            .map(|(reference, (r, _, _))| (Some(reference), r)),
+    );
+    if opened.reports.len() + merged.len() > 1 {
+        items.extend(reports.map(|(reference, r)| {
+            let value = format!("report:{}", r.id);
+            OptionView {
+                selected: selected == value,
+                label: format!(
+                    "{}: {} — {}{}",
+                    tr.t("desk-early-report"),
+                    tr.t(&format!("kind-{}", r.kind.as_str())),
+                    local(r.created_at),
+                    reference.map(|x| format!(" ({x})")).unwrap_or_default()
+                ),
+                value,
+            }
+        }));
+    }
+    items.extend(attachments(opened).into_iter().map(|a| {
+        let value = format!("attachment:{}", a.id);
+        OptionView {
+            selected: selected == value,
+            label: format!("{}: {}", tr.t("desk-early-attachment"), a.file_name),
+            value,
+        }
+    }));
+    items
+}
+
+/// What was deleted early from the case, from the record's sealed notes.
+pub(super) fn early_deletions(
+    tr: Tr<'_>,
+    opened: &OpenedCase,
+    name_of: &dyn Fn(Uuid) -> String,
+) -> Vec<EarlyDeletionView> {
+    opened
+        .entries
+        .iter()
+        .filter_map(|(record, e)| match e {
+            Entry::EarlyDeletion {
+                item,
+                label,
+                reason,
+                ..
+            } => Some(EarlyDeletionView {
+                what: format!(
+                    "{}: {label}",
+                    tr.t(match item {
+                        investigation::DeletedItem::Report => "desk-early-report",
+                        investigation::DeletedItem::Attachment => "desk-early-attachment",
+                    })
+                ),
+                reason: reason.clone(),
+                by: record.created_by.map(name_of).unwrap_or_default(),
+                at: local(record.created_at),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One report or attachment deleted early.
+#[derive(Debug)]
+pub struct EarlyDeletionView {
+    pub what: String,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}
+
 /// The case's own reports, then those of the duplicates merged into it (with their reference),
 /// each with its fields, the reporter's contact and the supplements.
 pub(super) fn reports(
