@@ -358,6 +358,23 @@ pub fn to_csv(register: &[RegisterEntry]) -> Result<Vec<u8>, csv::Error> {
 
 /// Rows of a CSV (UTF-8, a byte-order mark allowed, `,` or `;` between cells) or an XLSX file
 /// (its first sheet).
+/// A cell as text; a cell Excel keeps as a date (a serial number of days) as the day
+/// (`YYYY-MM-DD`), or the time (`YYYY-MM-DDTHH:MM:SSZ`, read as UTC like a plain day: Excel
+/// keeps no time zone).
+fn cell_text(cell: &calamine::Data) -> String {
+    match cell {
+        calamine::Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
+            if (h, mi, sec) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02}T{h:02}:{mi:02}:{sec:02}Z")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
 fn rows_of(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
     if bytes.starts_with(b"PK\x03\x04") {
         use calamine::Reader;
@@ -370,7 +387,7 @@ fn rows_of(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
             .map_err(|_| "the first sheet cannot be read".to_owned())?;
         return Ok(sheet
             .rows()
-            .map(|r| r.iter().map(ToString::to_string).collect())
+            .map(|r| r.iter().map(cell_text).collect())
             .collect());
     }
     let text = std::str::from_utf8(bytes)
@@ -427,6 +444,26 @@ impl App {
         let entries = breachdesk_core::register::import::read(&rows, now).map_err(|problems| {
             Refusal::ImportRefused(problems.iter().map(ToString::to_string).collect())
         })?;
+        // A reference the register already holds (the same file imported twice, say) is named;
+        // a reference is not personal data.
+        let mut taken = Vec::new();
+        for e in &entries {
+            if self
+                .0
+                .store
+                .case_by_reference(org_id, &e.reference)
+                .await?
+                .is_some()
+            {
+                taken.push(format!(
+                    "reference {} is already in the register",
+                    e.reference
+                ));
+            }
+        }
+        if !taken.is_empty() {
+            return Err(Refusal::ImportRefused(taken).into());
+        }
         let actor = principal.map(|p| p.user_id);
         let floor = now
             .checked_add(jiff::SignedDuration::from_hours(24 * 30))
@@ -482,7 +519,41 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use super::inert;
+    use super::{inert, rows_of};
+
+    /// A register kept in Excel has real date cells (serial numbers formatted as dates): they
+    /// come in as the day or the time, numbers and text as they are.
+    #[test]
+    fn excel_date_cells_come_in_as_days_and_times() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let day = Format::new().set_num_format("yyyy-mm-dd");
+        let time = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        sheet.write_string(0, 0, "reported_at").unwrap();
+        sheet
+            .write_datetime_with_format(1, 0, ExcelDateTime::from_ymd(2024, 3, 15).unwrap(), &day)
+            .unwrap();
+        sheet
+            .write_datetime_with_format(
+                1,
+                1,
+                ExcelDateTime::from_ymd(2024, 3, 15)
+                    .unwrap()
+                    .and_hms(9, 30, 0)
+                    .unwrap(),
+                &time,
+            )
+            .unwrap();
+        sheet.write_number(1, 2, 120).unwrap();
+        sheet.write_string(1, 3, "2024-03-16").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let rows = rows_of(&bytes).unwrap();
+        assert_eq!(
+            rows[1],
+            vec!["2024-03-15", "2024-03-15T09:30:00Z", "120", "2024-03-16"]
+        );
+    }
 
     #[test]
     fn formula_cells_are_led_by_an_apostrophe_and_others_left_alone() {

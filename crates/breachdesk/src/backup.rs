@@ -156,9 +156,16 @@ async fn destroy_again(current: &Path, staged: &Path) -> anyhow::Result<u64> {
         return Ok(0);
     }
     let now = breachdesk_core::clock::Clock::now(&breachdesk_core::clock::SystemClock);
-    let old = SqliteStore::open(current)
-        .await
-        .context("opening the database being replaced")?;
+    let old = match SqliteStore::open(current).await {
+        Ok(old) => old,
+        Err(e) => bail!(
+            "the database being replaced, {}, does not open ({e}). If it is damaged, move it \
+             (with its -wal and -shm files) out of the data dir and restore again: the cases \
+             destroyed since the backup stay destroyed (the key vault knows them), but legal \
+             holds set since the backup are not carried over — set them again",
+            current.display()
+        ),
+    };
     let all = CaseFilter {
         unlimited: true,
         ..CaseFilter::default()

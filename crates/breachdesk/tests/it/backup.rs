@@ -385,6 +385,12 @@ fn the_old_register_comes_in_whole_or_not_at_all() {
         &["register", "import", good.to_str().unwrap(), "--org", "uni"],
     );
     assert!(!again.status.success(), "the same references twice");
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        err.contains("reference OLD-2019-1 is already in the register")
+            && err.contains("reference OLD-2019-2 is already in the register"),
+        "{err}"
+    );
     let db = std::fs::read(dir.join("breachdesk.db")).unwrap();
     assert!(
         !String::from_utf8_lossy(&db).contains("MARKER-PORTAL"),
@@ -574,6 +580,31 @@ fn a_destroyed_case_stays_unreadable_in_an_older_backup_even_with_the_database_l
         store.case_by_id(doomed).await.unwrap().unwrap()
     });
     assert!(restored.destroyed_at.is_some() && restored.wrapped_key.0.is_empty());
+
+    // A damaged database in the way: refused with what to do, nothing changed; moved away, the
+    // restore goes through and the vault still keeps the destroyed case destroyed.
+    let db = dir.join("breachdesk.db");
+    std::fs::write(&db, b"damaged by a failing disk, not a database").unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("breachdesk.db{suffix}")));
+    }
+    let refused = run(&dir, &["restore", file.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("does not open") && err.contains("move it"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"damaged by a failing disk, not a database"
+    );
+    std::fs::rename(&db, tmp.path().join("damaged.db")).unwrap();
+    let out = ok(&dir, &["restore", file.to_str().unwrap()]);
+    assert!(
+        out.contains("1 cases destroyed after the backup was taken were destroyed again"),
+        "{out}"
+    );
 
     // A vault that lost a file (not destroyed: missing) stops the restore with what to do.
     std::fs::remove_file(vault.join(format!("{kept}.key"))).unwrap();
