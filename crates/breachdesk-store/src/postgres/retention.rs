@@ -359,6 +359,19 @@ impl PgStore {
         if stands(&row, now)? {
             return Err(StoreError::Conflict(Conflict::Held));
         }
+        // A duplicate is part of the case it was merged into: that case's hold keeps it too.
+        if let Some(target) = sqlx::query(
+            "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
+             WHERE c.id = $1",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+            && stands(&target, now)?
+        {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
         // The duplicates merged into it go with it (their reports are the case's too), unless
         // one of them is held.
         let mut duplicates = Vec::new();
@@ -468,9 +481,11 @@ impl RetentionStore for PgStore {
 
     async fn cases_due(&self, now: Timestamp) -> Result<Vec<CaseRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT * FROM cases WHERE destroyed_at IS NULL AND retain_until IS NOT NULL \
+            "SELECT * FROM cases c WHERE destroyed_at IS NULL AND retain_until IS NOT NULL \
              AND retain_until <= $1 AND (hold_reason IS NULL OR (hold_until IS NOT NULL \
-             AND hold_until <= $1)) ORDER BY retain_until, id",
+             AND hold_until <= $1)) AND NOT EXISTS (SELECT 1 FROM cases t \
+             WHERE t.id = c.merged_into AND t.hold_reason IS NOT NULL \
+             AND (t.hold_until IS NULL OR t.hold_until > $1)) ORDER BY retain_until, id",
         )
         .bind(to_text(now))
         .fetch_all(&self.pool)

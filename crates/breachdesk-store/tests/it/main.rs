@@ -1818,6 +1818,28 @@ async fn destruction_takes_every_row_and_the_key_and_never_a_held_case(db: Arc<d
     )
     .await
     .unwrap();
+    // The case's hold keeps its duplicate too, even when the duplicate's own date has come.
+    db.set_retention(dup.id, Some(at("2030-01-01T00:00:00Z")))
+        .await
+        .unwrap();
+    assert!(
+        db.cases_due(now)
+            .await
+            .unwrap()
+            .iter()
+            .all(|x| x.id != dup.id),
+        "the duplicate of a held case is not due"
+    );
+    let dup_destruction = Destruction {
+        case_id: dup.id,
+        ..destruction.clone()
+    };
+    assert!(matches!(
+        db.destroy_case(&dup_destruction, &event("case.destroy"), now)
+            .await,
+        Err(StoreError::Conflict(Conflict::Held))
+    ));
+    db.set_retention(dup.id, None).await.unwrap();
     let dup_hold = Hold {
         until: None,
         ..hold.clone()
