@@ -81,6 +81,8 @@ impl App {
             {
                 Ok(reference) => {
                     tracing::info!(case_id = %sealed.case.id, report_id = %sealed.report.id, kind = sealed.report.kind.as_str(), "report received");
+                    // Its alert to the DPO and the security manager goes out now.
+                    self.0.report_stored.notify_one();
                     return Ok(Accepted {
                         report_id: sealed.report.id,
                         case_id: sealed.case.id,

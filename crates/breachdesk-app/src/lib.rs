@@ -13,6 +13,7 @@
 //! with a printed password, offboarding, tokens; no master key needed).
 
 pub mod access;
+mod alerts;
 mod error;
 pub mod handling;
 pub mod health;
@@ -154,6 +155,8 @@ pub struct Parts {
     pub(crate) last_probe: health::LastProbe,
     /// See [`App::dummy_password_hash`].
     pub(crate) dummy_password_hash: std::sync::OnceLock<String>,
+    /// Woken when a report has been stored, so that its alert goes out at once.
+    pub(crate) report_stored: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for Parts {
@@ -219,7 +222,14 @@ impl App {
             lock_out: sign_in::LockOut::default(),
             dummy_password_hash: std::sync::OnceLock::new(),
             last_probe: tokio::sync::Mutex::new(None),
+            report_stored: tokio::sync::Notify::new(),
         }))
+    }
+
+    /// Waits until a report has been stored since the last wait (a scheduler runs the
+    /// new-report alerts then, not only on its tick).
+    pub async fn report_stored(&self) {
+        self.0.report_stored.notified().await;
     }
 
     /// Sets the account lock-out after wrong passwords or codes. Call before the application is

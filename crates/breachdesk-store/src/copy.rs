@@ -36,6 +36,7 @@ const TABLES: &[&str] = &[
     "case_entries",
     "attachments",
     "reminders_sent",
+    "report_alerts",
     "audit_log",
     "recipients",
     "outbox",

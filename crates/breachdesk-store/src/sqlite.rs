@@ -658,6 +658,51 @@ impl SessionStore for SqliteStore {
 
 #[async_trait]
 impl IntakeStore for SqliteStore {
+    async fn unalerted_reports(&self) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT r.id, r.case_id FROM reports r LEFT JOIN report_alerts a \
+             ON a.report_id = r.id WHERE a.report_id IS NULL ORDER BY r.created_at, r.id",
+        )
+        .fetch_all(&self.read)
+        .await
+        .map_err(other)?;
+        rows.iter()
+            .map(|(r, c)| {
+                Ok((
+                    Uuid::parse_str(r).map_err(other)?,
+                    Uuid::parse_str(c).map_err(other)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn claim_report_alert(
+        &self,
+        report_id: Uuid,
+        case_id: Uuid,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT OR IGNORE INTO report_alerts (report_id, case_id, sent_at) VALUES (?, ?, ?)",
+        )
+        .bind(report_id.to_string())
+        .bind(case_id.to_string())
+        .bind(to_text(now))
+        .execute(&self.write)
+        .await
+        .map_err(other)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn unclaim_report_alert(&self, report_id: Uuid) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM report_alerts WHERE report_id = ?")
+            .bind(report_id.to_string())
+            .execute(&self.write)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
     async fn insert_intake(
         &self,
         case: &NewCase,

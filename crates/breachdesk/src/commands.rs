@@ -393,8 +393,8 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         public_url: base,
         delivery,
     });
-    // The scheduler: reminders that fell due go out within a round (a minute by default); the
-    // retention run once a day (and at start).
+    // The scheduler: new-report alerts as soon as a report is stored; reminders that fell due
+    // within a round (a minute by default); the retention run once a day (and at start).
     let every = std::time::Duration::from_secs(args.schedule_every_secs.max(1));
     let scheduler = {
         let state = state.clone();
@@ -404,7 +404,22 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
             let day = std::time::Duration::from_hours(24);
             let mut retention_ran: Option<std::time::Instant> = None;
             loop {
-                tick.tick().await;
+                // A round on every tick, and at once when a report has been stored (its alert).
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = state.report_stored() => {}
+                }
+                match state.send_report_alerts().await {
+                    Ok(r) if r.failed > 0 => {
+                        tracing::warn!(
+                            sent = r.sent,
+                            failed = r.failed,
+                            "new-report alerts: some not delivered"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "new-report alerts: the store failed"),
+                }
                 if retention_ran.is_none_or(|t| t.elapsed() >= day) {
                     match state.run_retention().await {
                         Ok(r) => {

@@ -60,7 +60,7 @@ pub(super) fn deletion_request_from_row(
 }
 
 /// Tables holding a case's content, children before parents.
-const CONTENT: [&str; 9] = [
+const CONTENT: [&str; 10] = [
     "DELETE FROM supplements WHERE report_id IN (SELECT id FROM reports WHERE case_id = ?)",
     "DELETE FROM reports WHERE case_id = ?",
     "DELETE FROM case_entries WHERE case_id = ?",
@@ -70,6 +70,7 @@ const CONTENT: [&str; 9] = [
     "DELETE FROM outbox_locks WHERE case_id = ?",
     "DELETE FROM case_assignees WHERE case_id = ?",
     "DELETE FROM case_shares WHERE case_id = ?",
+    "DELETE FROM report_alerts WHERE case_id = ?",
 ];
 
 impl SqliteStore {
@@ -113,6 +114,7 @@ impl SqliteStore {
         }
         for statement in [
             "DELETE FROM supplements WHERE report_id = ?",
+            "DELETE FROM report_alerts WHERE report_id = ?",
             "DELETE FROM reports WHERE id = ?",
         ] {
             sqlx::query(statement)

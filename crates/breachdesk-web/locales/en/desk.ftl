@@ -138,6 +138,18 @@ audit-report-supplemented = reporter added information
 audit-case-reminder = deadline reminder sent
 reminder-left = { $time } left
 reminder-overdue = overdue by { $time }
+alert-subject = [BreachDesk] New report { $reference } ({ $kind })
+alert-body =
+    A new report has come in: case { $reference }, { $kind }, { $time }.
+    Decide soon whether the organisation is aware of a personal data breach: the 72 hours for notifying the supervisory authority (GDPR Art. 33(1)) run from that moment.
+
+    Open the case: { $link }
+
+    You receive this as the data protection officer or the security manager of the organisation. The mail carries nothing of the report; read it on the desk.
+alert-kind-breach = breach report
+alert-kind-processor = notification from a processor
+alert-kind-anonymous = anonymous report
+audit-case-alerted = alerted the DPO and the security manager to a new report
 reminder-subject = [BreachDesk] { $reference }: { $hours } h since awareness, { $left }
 reminder-body =
     Case { $reference }: the organisation became aware of the breach { $hours } hours ago.

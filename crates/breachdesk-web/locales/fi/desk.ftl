@@ -138,6 +138,18 @@ audit-report-supplemented = ilmoittaja lisäsi tietoja
 audit-case-reminder = määräaikamuistutus lähetetty
 reminder-left = { $time } jäljellä
 reminder-overdue = myöhässä { $time }
+alert-subject = [BreachDesk] Uusi ilmoitus { $reference } ({ $kind })
+alert-body =
+    Uusi ilmoitus on saapunut: tapaus { $reference }, { $kind }, { $time }.
+    Ratkaise pian, onko organisaatio tietoinen henkilötietojen tietoturvaloukkauksesta: 72 tuntia ilmoitukseen valvontaviranomaiselle (tietosuoja-asetuksen 33 artiklan 1 kohta) lasketaan siitä hetkestä.
+
+    Avaa tapaus: { $link }
+
+    Saat tämän organisaation tietosuojavastaavana tai tietoturvapäällikkönä. Viestissä ei ole mitään ilmoituksen sisällöstä; lue se työpöydältä.
+alert-kind-breach = loukkausilmoitus
+alert-kind-processor = käsittelijän ilmoitus
+alert-kind-anonymous = nimetön ilmoitus
+audit-case-alerted = ilmoitti uudesta ilmoituksesta tietosuojavastaavalle ja tietoturvapäällikölle
 reminder-subject = [BreachDesk] { $reference }: { $hours } h tietoiseksi tulemisesta, { $left }
 reminder-body =
     Tapaus { $reference }: organisaatio sai tiedon tietoturvaloukkauksesta { $hours } tuntia sitten.

@@ -138,6 +138,18 @@ audit-report-supplemented = anmälaren lade till uppgifter
 audit-case-reminder = påminnelse om tidsfristen skickad
 reminder-left = { $time } kvar
 reminder-overdue = försenad med { $time }
+alert-subject = [BreachDesk] Ny anmälan { $reference } ({ $kind })
+alert-body =
+    En ny anmälan har kommit in: ärende { $reference }, { $kind }, { $time }.
+    Avgör snart om organisationen har fått kännedom om en personuppgiftsincident: de 72 timmarna för anmälan till tillsynsmyndigheten (dataskyddsförordningen artikel 33.1) räknas från det ögonblicket.
+
+    Öppna ärendet: { $link }
+
+    Du får detta som organisationens dataskyddsombud eller säkerhetschef. Meddelandet innehåller inget av anmälan; läs den på skrivbordet.
+alert-kind-breach = incidentanmälan
+alert-kind-processor = anmälan från ett personuppgiftsbiträde
+alert-kind-anonymous = anonym anmälan
+audit-case-alerted = meddelade dataskyddsombudet och säkerhetschefen om en ny anmälan
 reminder-subject = [BreachDesk] { $reference }: { $hours } h sedan kännedom, { $left }
 reminder-body =
     Ärende { $reference }: organisationen fick kännedom om incidenten för { $hours } timmar sedan.

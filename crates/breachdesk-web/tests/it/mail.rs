@@ -1286,3 +1286,84 @@ async fn the_dpo_deletes_a_recipient_list_early_with_a_reason_and_never_under_a_
             .any(|a| a.action == "notice.subjects.recipients_deleted" && a.actor == Some(dpo.id))
     );
 }
+
+/// Issue 22: every new report mails the organisation's DPOs and security managers once — the
+/// reference, the kind, the time and a link, nothing of the content; other roles and other
+/// organisations get nothing; when no mail can be delivered the alert stays due.
+#[tokio::test]
+async fn a_new_report_alerts_the_dpo_and_the_security_manager_once_without_its_content() {
+    let server = SmtpServer::start();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    app.account(&[(&app.uni, Role::SecurityManager)], "ciso@uni.example")
+        .await;
+    app.account(&[(&app.uni, Role::SecurityTeam)], "team@uni.example")
+        .await;
+    app.account(&[(&app.museum, Role::Dpo)], "dpo@museum.example")
+        .await;
+    // Nothing waits before a report comes.
+    assert_eq!(app.state.send_report_alerts().await.unwrap().sent, 0);
+    let case = app.reported_case("uni").await;
+    let reference = app.store.case_by_id(case).await.unwrap().unwrap().reference;
+
+    let round = app.state.send_report_alerts().await.unwrap();
+    assert_eq!((round.sent, round.failed), (2, 0));
+    let mails = server.messages();
+    assert_eq!(recipients(&mails), ["ciso@uni.example", "dpo@uni.example"]);
+    for m in &mails {
+        let body = body_text(m);
+        assert!(body.contains(&reference), "{body}");
+        assert!(
+            body.contains("loukkausilmoitus"),
+            "in the reader's language: {body}"
+        );
+        assert!(body.contains(&format!("https://breachdesk.uni.example/desk/cases/{case}")));
+        for secret in ["grade list", "Meikäläinen", "maija", "Sisu"] {
+            assert!(!body.contains(secret) && !m.contains(secret), "{secret}");
+        }
+    }
+    // Once only.
+    assert_eq!(app.state.send_report_alerts().await.unwrap().sent, 0);
+    assert_eq!(server.messages().len(), 2);
+    let trail = app.store.audit_trail(Some(case)).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|a| a.action == "case.alerted" && a.detail.ends_with("to 2"))
+    );
+    // The history shows it in words.
+    let mut b = app.signed_in(&dpo).await;
+    let history = b.get(&format!("/desk/cases/{case}/history?lang=en")).await;
+    assert!(
+        history
+            .body
+            .contains("alerted the DPO and the security manager to a new report"),
+        "{}",
+        history.body
+    );
+
+    // The mail server is gone: nothing delivered, the alert stays due for the next round.
+    drop(server);
+    let later = app.reported_case("uni").await;
+    let round = app.state.send_report_alerts().await.unwrap();
+    assert_eq!((round.sent, round.failed), (0, 2));
+    assert!(
+        app.store
+            .unalerted_reports()
+            .await
+            .unwrap()
+            .iter()
+            .any(|(_, c)| *c == later),
+        "given back"
+    );
+}

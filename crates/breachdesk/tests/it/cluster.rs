@@ -246,10 +246,17 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
         queued.contains(&format!("{N} messages queued now")),
         "{queued}"
     );
+    // The letters, not the new-report alerts to the DPO (issue 22) the same server receives.
+    let letters = || {
+        smtp.received()
+            .into_iter()
+            .filter(|(to, _)| to.ends_with("@example.org"))
+            .collect::<Vec<_>>()
+    };
     let wait_for = |n: usize, what: &str| {
         let started = Instant::now();
         loop {
-            let got = smtp.received().len();
+            let got = letters().len();
             if got >= n {
                 return got;
             }
@@ -264,7 +271,7 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     let b = serve(&dir_b, &url, &key);
     wait_for(N / 3, "A sends a third");
     kill(&mut a);
-    let at_kill = smtp.received().len();
+    let at_kill = letters().len();
     assert!(at_kill < N, "the kill came after the end");
 
     // B's scheduler takes over when A's lease runs out, and finishes.
@@ -282,8 +289,26 @@ fn cluster_scenario(rt: &tokio::runtime::Runtime, url: &str) {
     }
     drop(b);
 
-    let got = smtp.received();
+    let got = letters();
     let copies = one_message_each(&got, N);
+    // Each report stored by either server alerted the DPO once: the claim is shared.
+    let alert_mails = smtp
+        .received()
+        .iter()
+        .filter(|(to, _)| to == "dpo@uni.example")
+        .count();
+    let whole = rt.block_on(store.audit_trail(None)).unwrap();
+    let mut alerted: Vec<&str> = whole
+        .iter()
+        .filter(|e| e.action == "case.alerted")
+        .filter_map(|e| e.detail.split(' ').nth(1))
+        .collect();
+    let events = alerted.len();
+    alerted.sort_unstable();
+    alerted.dedup();
+    assert!(events > 0, "the DPO was alerted");
+    assert_eq!(alerted.len(), events, "no report alerted twice");
+    assert_eq!(alert_mails, events, "one mail to the DPO per alert");
     // The run that finished is B's, recorded once, with what it found in doubt.
     let trail = rt.block_on(store.audit_trail(Some(case_id))).unwrap();
     let runs: Vec<&str> = trail

@@ -418,3 +418,54 @@ fn returned_mail_marks_the_letters_it_reports_as_failed_and_nothing_else() {
         );
     });
 }
+
+/// Issue 22: `serve` alerts the DPO to a new report at once — not at its next scheduler round
+/// (a minute away here) — with the reference and a link, nothing of the content.
+#[test]
+fn serve_alerts_the_dpo_to_a_new_report_within_seconds() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    super::setup(&dir);
+    let port = free_port();
+    std::fs::write(
+        dir.join("breachdesk.toml"),
+        format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"BreachDesk <breachdesk@uni.example>\"\n"
+        ),
+    )
+    .unwrap();
+    let smtp = SmtpServer::with(&SmtpOptions {
+        port: Some(port),
+        ..SmtpOptions::default()
+    });
+    let server = super::serve(&dir);
+    // The scheduler's first round runs at start; the next is a minute away.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(smtp.messages().is_empty());
+    let started = std::time::Instant::now();
+    let reference = rt.block_on(async {
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/orgs/uni/reports", server.base))
+            .json(&super::report(7))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["reference"].as_str().unwrap().to_owned()
+    });
+    let mail = loop {
+        if let Some(m) = smtp.message_to("dpo@uni.example") {
+            break m;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no alert within 20 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(mail.contains(&reference), "{mail}");
+    assert!(!mail.contains("Unique event text"), "no content");
+    drop(server);
+}

@@ -82,4 +82,15 @@ pub trait IntakeStore: Send + Sync {
         &self,
         report_id: Uuid,
     ) -> Result<Vec<SupplementRecord>, StoreError>;
+    /// The reports whose new-report alert has not been claimed, oldest first: `(report, case)`.
+    async fn unalerted_reports(&self) -> Result<Vec<(Uuid, Uuid)>, StoreError>;
+    /// Claims a report's alert before it is sent; `false` when another server claimed it.
+    async fn claim_report_alert(
+        &self,
+        report_id: Uuid,
+        case_id: Uuid,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Gives a claim back (nobody could be reached): the next round tries again.
+    async fn unclaim_report_alert(&self, report_id: Uuid) -> Result<(), StoreError>;
 }
