@@ -6,11 +6,14 @@
 //! A report's alert is claimed in the store before it is sent (with several servers only one
 //! sends); if nobody could be reached the claim is given back and the next round tries again.
 //! `serve` runs a round as soon as a report is stored and on every scheduler tick.
+//!
+//! A reporter who gave an e-mail address is told when a handler asks them a question — that a
+//! question waits on the follow-up page, never the question itself.
 
 use std::collections::BTreeMap;
 
 use breachdesk_core::audit::AuditEvent;
-use breachdesk_core::ports::{CaseRecord, MailError, OutgoingMail, StoreError};
+use breachdesk_core::ports::{CaseRecord, Keyring, MailError, OutgoingMail, StoreError};
 use breachdesk_core::report::Language;
 use breachdesk_core::user::Role;
 use uuid::Uuid;
@@ -114,6 +117,92 @@ impl App {
             subject: i18n.message(lang, "alert-subject", &args),
             body: i18n.message(lang, "alert-body", &args),
         }
+    }
+}
+
+impl App {
+    /// Tells the reporter of `report_id` (of the case or a duplicate merged into it), if they
+    /// gave an e-mail address, that a question waits for them on the follow-up page. Best
+    /// effort: the question stands on the page whether or not the mail goes; the outcome is
+    /// audited as `case.question_mailed` (to 1 or 0), never logged with the address.
+    ///
+    /// # Errors
+    /// When the store fails or the report's contact does not open.
+    pub(crate) async fn tell_reporter_of_question(
+        &self,
+        case: &CaseRecord,
+        report_id: Uuid,
+    ) -> Result<(), crate::AppError> {
+        let Some(mailer) = self.0.mail.mailer.clone() else {
+            return Ok(());
+        };
+        let store = &self.0.store;
+        let mut found = None;
+        for holder in std::iter::once(case.clone()).chain(
+            store
+                .find_cases(
+                    &[case.org_id],
+                    &breachdesk_core::ports::CaseFilter::default(),
+                )
+                .await?
+                .into_iter()
+                .filter(|c| c.merged_into == Some(case.id)),
+        ) {
+            if let Some(r) = store
+                .reports_of_case(holder.id)
+                .await?
+                .into_iter()
+                .find(|r| r.id == report_id)
+            {
+                found = Some((holder, r));
+                break;
+            }
+        }
+        let Some((holder, report)) = found else {
+            return Ok(());
+        };
+        let key = self
+            .0
+            .keyring
+            .unwrap_case_key(holder.id, &holder.wrapped_key)?;
+        let opened = breachdesk_core::intake::open_report(&key, &report)?;
+        let Some(email) = opened.contact.and_then(|c| c.email) else {
+            return Ok(());
+        };
+        let i18n = &*self.0.texts;
+        let link = format!(
+            "{}/follow-up?lang={}",
+            self.0.mail.public_url,
+            report.language.as_str()
+        );
+        let args = [
+            ("reference", case.reference.as_str()),
+            ("link", link.as_str()),
+        ];
+        let mail = OutgoingMail {
+            to: email,
+            subject: i18n.message(report.language, "question-mail-subject", &args),
+            body: i18n.message(report.language, "question-mail-body", &args),
+        };
+        let delivered = if mailer.send(&mail).await.is_ok() {
+            1
+        } else {
+            tracing::warn!(case_id = %case.id, "the reporter could not be told of a question");
+            0
+        };
+        store
+            .append_audit(
+                &[AuditEvent {
+                    actor: None,
+                    org_id: Some(case.org_id),
+                    case_id: Some(case.id),
+                    action: "case.question_mailed",
+                    detail: format!("report {report_id} to {delivered}"),
+                }],
+                self.now(),
+            )
+            .await?;
+        Ok(())
     }
 }
 

@@ -789,7 +789,14 @@ impl App {
             "case.entry",
             entry.kind().to_owned(),
         )
-        .await
+        .await?;
+        // A question waits for its reporter on the follow-up page: tell them it is there.
+        if let Entry::Question { report, .. } = entry
+            && let Err(e) = self.tell_reporter_of_question(&access.case, *report).await
+        {
+            tracing::warn!(case_id = %access.case.id, error = %e, "the reporter could not be told of a question");
+        }
+        Ok(())
     }
 }
 

@@ -138,6 +138,14 @@ audit-report-supplemented = reporter added information
 audit-case-reminder = deadline reminder sent
 reminder-left = { $time } left
 reminder-overdue = overdue by { $time }
+question-mail-subject = [BreachDesk] A question about your report { $reference }
+question-mail-body =
+    The people handling your report { $reference } have asked you a question.
+    Read it and answer on the follow-up page with the receipt code you were given when you reported:
+    { $link }
+
+    The question itself is not in this mail. This is an automatic message; do not reply to it.
+audit-case-question_mailed = told the reporter that a question waits
 alert-subject = [BreachDesk] New report { $reference } ({ $kind })
 alert-body =
     A new report has come in: case { $reference }, { $kind }, { $time }.

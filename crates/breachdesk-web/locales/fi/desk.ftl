@@ -138,6 +138,14 @@ audit-report-supplemented = ilmoittaja lisäsi tietoja
 audit-case-reminder = määräaikamuistutus lähetetty
 reminder-left = { $time } jäljellä
 reminder-overdue = myöhässä { $time }
+question-mail-subject = [BreachDesk] Kysymys ilmoituksestasi { $reference }
+question-mail-body =
+    Ilmoitustasi { $reference } käsittelevät ovat esittäneet sinulle kysymyksen.
+    Lue se ja vastaa seurantasivulla ilmoittaessasi saamallasi kuittauskoodilla:
+    { $link }
+
+    Kysymys itse ei ole tässä viestissä. Tämä on automaattinen viesti; älä vastaa siihen.
+audit-case-question_mailed = kertoi ilmoittajalle odottavasta kysymyksestä
 alert-subject = [BreachDesk] Uusi ilmoitus { $reference } ({ $kind })
 alert-body =
     Uusi ilmoitus on saapunut: tapaus { $reference }, { $kind }, { $time }.

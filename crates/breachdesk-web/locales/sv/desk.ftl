@@ -138,6 +138,14 @@ audit-report-supplemented = anmälaren lade till uppgifter
 audit-case-reminder = påminnelse om tidsfristen skickad
 reminder-left = { $time } kvar
 reminder-overdue = försenad med { $time }
+question-mail-subject = [BreachDesk] En fråga om din anmälan { $reference }
+question-mail-body =
+    De som handlägger din anmälan { $reference } har ställt en fråga till dig.
+    Läs den och svara på uppföljningssidan med den kvittokod du fick när du anmälde:
+    { $link }
+
+    Själva frågan finns inte i detta meddelande. Detta är ett automatiskt meddelande; svara inte på det.
+audit-case-question_mailed = berättade för anmälaren att en fråga väntar
 alert-subject = [BreachDesk] Ny anmälan { $reference } ({ $kind })
 alert-body =
     En ny anmälan har kommit in: ärende { $reference }, { $kind }, { $time }.

@@ -1367,3 +1367,65 @@ async fn a_new_report_alerts_the_dpo_and_the_security_manager_once_without_its_c
         "given back"
     );
 }
+
+/// Issue 22: a reporter who gave an e-mail address is told that a question waits for them on
+/// the follow-up page — in the report's language, with the reference and the link, never the
+/// question; an anonymous reporter gets nothing (there is no address).
+#[tokio::test]
+async fn a_reporter_with_an_address_is_told_that_a_question_waits_never_what_it_is() {
+    let server = SmtpServer::start();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    for (body, told) in [
+        (crate::helpers::breach(), true),
+        (crate::helpers::anonymous(), false),
+    ] {
+        let before = server.messages().len();
+        let r = app.post_report("uni", &body).await;
+        let accepted: serde_json::Value = r.json().await.unwrap();
+        let case: uuid::Uuid = accepted["case_id"].as_str().unwrap().parse().unwrap();
+        let report = accepted["id"].as_str().unwrap().to_owned();
+        let reference = accepted["reference"].as_str().unwrap().to_owned();
+        let page = format!("/desk/cases/{case}?lang=en");
+        let p = b
+            .submit(
+                &page,
+                &format!("/desk/cases/{case}/questions?lang=en"),
+                &[
+                    ("report", &report),
+                    ("text", "Which QZX-QUESTION-5120 printer was it?"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let mails = server.messages();
+        assert_eq!(mails.len(), before + usize::from(told));
+        let trail = app.store.audit_trail(Some(case)).await.unwrap();
+        assert_eq!(
+            trail.iter().any(|a| a.action == "case.question_mailed"),
+            told
+        );
+        if told {
+            let mail = server.message_to("maija.meikalainen@uni.example").unwrap();
+            let text = body_text(&mail);
+            assert!(mail.contains(&reference), "{mail}");
+            assert!(
+                text.contains("have asked you a question"),
+                "in English: {text}"
+            );
+            assert!(text.contains("https://breachdesk.uni.example/follow-up?lang=en"));
+            assert!(!mail.contains("QZX-QUESTION"), "never the question");
+        }
+    }
+}
