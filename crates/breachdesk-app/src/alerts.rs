@@ -37,9 +37,6 @@ impl App {
             let Some(case) = store.case_by_id(case_id).await? else {
                 continue;
             };
-            if !store.claim_report_alert(report_id, case_id, now).await? {
-                continue;
-            }
             let Some(report) = store
                 .reports_of_case(case_id)
                 .await?
@@ -61,7 +58,14 @@ impl App {
                 }
             }
             if recipients.is_empty() {
+                // Stays due: it goes once the organisation has a DPO or a security manager.
                 tracing::warn!(case_id = %case.id, "new report: the organisation has no DPO or security manager to alert");
+                continue;
+            }
+            // Claimed only now, just before sending (with several servers only the one whose
+            // claim succeeds sends; a crash between claim and send loses that alert, as with
+            // reminders).
+            if !store.claim_report_alert(report_id, case_id, now).await? {
                 continue;
             }
             let (mut delivered, mut failed) = (0, 0);

@@ -11,7 +11,7 @@ use breachdesk_core::investigation::{Entry, open_entry};
 use breachdesk_core::org::Organisation;
 use breachdesk_core::ports::{Keyring, ReceiptRecord, SecretHasher, StoreError};
 use breachdesk_core::receipt::ReceiptCode;
-use breachdesk_core::report::{Phase, ReportKind, SupplementBody, ValidReport};
+use breachdesk_core::report::{Channel, Phase, ReportKind, SupplementBody, ValidReport};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use uuid::Uuid;
@@ -49,12 +49,64 @@ impl App {
             .ok_or(ServiceError::NotFound)
     }
 
-    /// Seals and stores a new report as a new case; returns only after the commit is durable.
-    #[tracing::instrument(skip_all, fields(org_id = %org.id))]
+    /// Seals and stores a new report from the public form as a new case; returns only after the
+    /// commit is durable.
     pub async fn submit_report(
         &self,
         org: &Organisation,
         report: ValidReport,
+    ) -> Result<Accepted, ServiceError> {
+        self.submit_report_via(org, report, Channel::Form, None)
+            .await
+    }
+
+    /// Stores a report a handler took by phone or in person (issue 22), as a new case of `org`
+    /// with the channel and who took it (in the audit entry of its arrival too). The receipt
+    /// code is for the handler to pass on to the reporter.
+    ///
+    /// # Errors
+    /// `Forbidden` unless the principal handles cases of the organisation; `Invalid` for a
+    /// channel other than phone or in person.
+    pub async fn take_report(
+        &self,
+        principal: &breachdesk_core::user::Principal,
+        org: &Organisation,
+        report: ValidReport,
+        channel: Channel,
+    ) -> Result<Accepted, ServiceError> {
+        let may = principal.memberships.iter().any(|m| {
+            m.org_id == org.id
+                && breachdesk_core::workflow::may(
+                    breachdesk_core::workflow::Standing::Member(m.role),
+                    breachdesk_core::workflow::Action::TakeReport,
+                )
+        });
+        if !may {
+            return Err(ServiceError::Forbidden);
+        }
+        if !matches!(channel, Channel::Phone | Channel::InPerson) {
+            let mut errors = breachdesk_core::errors::FieldErrors::new();
+            errors.add(
+                "channel",
+                breachdesk_core::errors::FieldError::InvalidChoice {
+                    allowed: Channel::TAKEN,
+                },
+            );
+            return Err(ServiceError::Invalid(errors));
+        }
+        self.submit_report_via(org, report, channel, Some(principal.user_id))
+            .await
+    }
+
+    /// Seals and stores a new report as a new case, with how it came in; returns only after the
+    /// commit is durable.
+    #[tracing::instrument(skip_all, fields(org_id = %org.id, channel = channel.as_str()))]
+    pub async fn submit_report_via(
+        &self,
+        org: &Organisation,
+        report: ValidReport,
+        channel: Channel,
+        taken_by: Option<Uuid>,
     ) -> Result<Accepted, ServiceError> {
         let now = self.now();
         let pooled = self.0.intake.pool.as_ref().and_then(ReceiptPool::take);
@@ -71,6 +123,8 @@ impl App {
             })
             .await??
         };
+        sealed.report.channel = channel;
+        sealed.report.taken_by = taken_by;
         let mut attempts = 0;
         loop {
             match self

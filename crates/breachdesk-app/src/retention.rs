@@ -418,7 +418,7 @@ impl App {
         };
         let audit = deletion_event(&access.case, actor, "case.destroyed");
         let destroyed = self.0.store.destroy_case(&destruction, &audit, now).await?;
-        self.shred(&destroyed)?;
+        self.shred(&destroyed);
         tracing::info!(case_id = %access.case.id, "case destroyed early on request");
         Ok(())
     }
@@ -426,11 +426,14 @@ impl App {
     /// Destroys the vault keys of cases whose rows are gone: from then on no copy of them
     /// (database, log, backup) opens. After the rows, never before: a hold set meanwhile makes
     /// the store refuse, and the key must then stay.
-    fn shred(&self, cases: &[Uuid]) -> Result<(), AppError> {
+    /// A vault that cannot be written now is logged, not an error: the case is destroyed (its
+    /// rows are gone), and the next retention run's sweep destroys the key.
+    fn shred(&self, cases: &[Uuid]) {
         for case in cases {
-            self.0.keyring.destroy_case_key(*case)?;
+            if let Err(e) = self.0.keyring.destroy_case_key(*case) {
+                tracing::error!(case_id = %case, error = %e, "vault key not destroyed yet; the next retention run sweeps it");
+            }
         }
-        Ok(())
     }
 
     /// Binds every case key still wrapped under the master key alone (from before the key
@@ -444,9 +447,16 @@ impl App {
         let store = &self.0.store;
         let mut n = 0;
         for (case_id, old) in store.cases_without_vault().await? {
-            let Some(new) = self.0.keyring.bind_to_vault(case_id, &old)? else {
+            // One case's key that does not bind (damaged, or its vault key destroyed after this
+            // database was restored) is named in the log and left; the rest go on.
+            let new = match self.0.keyring.bind_to_vault(case_id, &old) {
+                Ok(Some(new)) => new,
                 // No vault: nothing to bind to.
-                return Ok(0);
+                Ok(None) => return Ok(0),
+                Err(e) => {
+                    tracing::error!(%case_id, error = %e, "case key not bound to the key vault");
+                    continue;
+                }
             };
             if store.rebind_case_key(case_id, &old, &new).await? {
                 n += 1;
@@ -482,8 +492,13 @@ impl App {
         let store = &self.0.store;
         let now = self.now();
         let mut report = RetentionReport::default();
-        // A key a crash left behind between a destruction's commit and its shredding.
-        self.shred(&store.destroyed_case_ids().await?)?;
+        // A key a crash left behind between a destruction's commit and its shredding; a vault
+        // that cannot be written now does not stop what is due (the next run sweeps again).
+        for case in store.destroyed_case_ids().await? {
+            if let Err(e) = self.0.keyring.destroy_case_key(case) {
+                tracing::error!(case_id = %case, error = %e, "vault key of a destroyed case not destroyed");
+            }
+        }
         report.bound = self.bind_case_keys().await?;
         for case in store.cases_due(now).await? {
             // The register's facts, from the sealed record while it can still be opened.
@@ -502,7 +517,7 @@ impl App {
             };
             match store.destroy_case(&destruction, &audit, now).await {
                 Ok(destroyed) => {
-                    self.shred(&destroyed)?;
+                    self.shred(&destroyed);
                     report.destroyed += 1;
                     tracing::info!(case_id = %case.id, "case destroyed at the end of its retention");
                 }

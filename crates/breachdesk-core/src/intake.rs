@@ -109,6 +109,8 @@ pub fn seal_intake<K: Keyring>(
             receipt_hash: hash,
             body,
             contact,
+            channel: crate::report::Channel::Form,
+            taken_by: None,
         },
         receipt: code,
     })

@@ -39,6 +39,53 @@ impl ReportKind {
     }
 }
 
+/// How a report reached the organisation: the public form, the API, e-mail, or a handler who
+/// took it by phone or in person and entered it on the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Form,
+    Api,
+    Email,
+    Phone,
+    InPerson,
+}
+
+impl Channel {
+    pub const NAMES: &'static [&'static str] = &["form", "api", "email", "phone", "in_person"];
+    /// What a handler may enter on the desk.
+    pub const TAKEN: &'static [&'static str] = &["phone", "in_person"];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Form => "form",
+            Self::Api => "api",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::InPerson => "in_person",
+        }
+    }
+}
+
+impl FromStr for Channel {
+    type Err = FieldError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "form" => Ok(Self::Form),
+            "api" => Ok(Self::Api),
+            "email" => Ok(Self::Email),
+            "phone" => Ok(Self::Phone),
+            "in_person" => Ok(Self::InPerson),
+            _ => Err(FieldError::InvalidChoice {
+                allowed: Self::NAMES,
+            }),
+        }
+    }
+}
+
 impl FromStr for ReportKind {
     type Err = FieldError;
 

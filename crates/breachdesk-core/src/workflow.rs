@@ -50,6 +50,9 @@ pub enum Action {
     /// Confirm another's request to destroy a case early (never one's own): the DPO and the
     /// security manager.
     ConfirmDeletion,
+    /// Enter a report taken by phone or in person on the desk (issue 22): those who handle
+    /// cases — the DPO, the security manager, the privacy and security teams.
+    TakeReport,
     /// Manage accounts, roles and settings of the organisation (no case content).
     Administer,
 }
@@ -78,7 +81,7 @@ pub enum Standing {
 pub fn may(standing: Standing, action: Action) -> bool {
     use Action::{
         Administer, ApproveNotice, Assign, EditInvestigation, ImportRegister, LegalHold, Merge,
-        ReadAuditTrail, ReadCase, ReadRegister, RequestDeletion, SendLetters, Share,
+        ReadAuditTrail, ReadCase, ReadRegister, RequestDeletion, SendLetters, Share, TakeReport,
     };
     match standing {
         Standing::SharedWith => matches!(action, ReadCase | EditInvestigation),
@@ -95,7 +98,10 @@ pub fn may(standing: Standing, action: Action) -> bool {
                     | ImportRegister
             ),
             Role::PrivacyTeam | Role::SecurityTeam => {
-                matches!(action, ReadCase | EditInvestigation | Assign | Merge)
+                matches!(
+                    action,
+                    ReadCase | EditInvestigation | Assign | Merge | TakeReport
+                )
             }
             Role::Communications => matches!(action, ReadCase | SendLetters),
             Role::Auditor => matches!(action, ReadCase | ReadAuditTrail | ReadRegister),
@@ -416,5 +422,17 @@ mod tests {
                 "{role}"
             );
         }
+        // A report taken by phone: those who handle cases, nobody else.
+        for role in Role::ALL {
+            assert_eq!(
+                may(Standing::Member(role), Action::TakeReport),
+                matches!(
+                    role,
+                    Role::Dpo | Role::SecurityManager | Role::PrivacyTeam | Role::SecurityTeam
+                ),
+                "{role}"
+            );
+        }
+        assert!(!may(Standing::SharedWith, Action::TakeReport));
     }
 }

@@ -231,7 +231,8 @@ impl MasterKeyring {
         Ok(XChaCha20Poly1305::new(Key::from_slice(&raw)))
     }
 
-    /// A new vault key for the case, stored durably in the vault; its cipher.
+    /// The case's vault key: a new one stored durably in the vault, or — when one stands
+    /// already (another server binding the same case at the same time) — that one; its cipher.
     fn new_vault_key(
         &self,
         vault: &KeyVault,
@@ -239,11 +240,15 @@ impl MasterKeyring {
     ) -> Result<XChaCha20Poly1305, CryptoError> {
         let mut raw = Zeroizing::new([0u8; KEY_LEN]);
         rand::rngs::OsRng.fill_bytes(raw.as_mut());
-        vault.put(
+        let published = vault.put(
             case_id,
             &seal_with(&self.cipher, &Self::vault_aad(case_id), raw.as_ref()),
         )?;
-        Ok(XChaCha20Poly1305::new(Key::from_slice(raw.as_ref())))
+        if published {
+            Ok(XChaCha20Poly1305::new(Key::from_slice(raw.as_ref())))
+        } else {
+            self.vault_cipher(vault, case_id)
+        }
     }
 
     fn wrap(&self, case_id: Uuid, raw: &[u8]) -> Result<WrappedKey, CryptoError> {
@@ -467,7 +472,7 @@ mod tests {
         ));
         // Other cases are untouched.
         assert!(again.unwrap_case_key(other, &other_wrapped).is_ok());
-        assert!(!sealed.windows(6).any(|w| w == b"marker"));
+        assert_eq!(sealed.first(), Some(&FORMAT_V1));
     }
 
     #[test]
@@ -497,6 +502,24 @@ mod tests {
             ring.unwrap_case_key(case, &bound),
             Err(CryptoError::Destroyed)
         ));
+    }
+
+    #[test]
+    fn two_servers_binding_one_case_at_once_end_up_with_one_key_that_opens_both_wraps() {
+        let dir = tempfile::tempdir().unwrap();
+        let master = MasterKey::generate();
+        let legacy = MasterKeyring::new(&master);
+        let case = Uuid::new_v4();
+        let (_, old) = legacy.new_case_key(case).unwrap();
+        let path = dir.path().join("keys");
+        let a = MasterKeyring::with_vault(&master, KeyVault::open(&path).unwrap());
+        let b = MasterKeyring::with_vault(&master, KeyVault::open(&path).unwrap());
+        let from_a = a.bind_to_vault(case, &old).unwrap().unwrap();
+        let from_b = b.bind_to_vault(case, &old).unwrap().unwrap();
+        // Whichever wrap the database keeps, the vault's one key opens it.
+        assert!(a.unwrap_case_key(case, &from_a).is_ok());
+        assert!(a.unwrap_case_key(case, &from_b).is_ok());
+        assert!(b.unwrap_case_key(case, &from_a).is_ok());
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //! marker lets a restore tell a destroyed case (destroy it again) from a vault that is missing a
 //! file (restore the vault copy).
 //!
-//! Every file is written once, atomically (a temporary file, synced, renamed, the directory
-//! synced), so that servers and commands sharing the directory need no lock between them.
+//! Every file is written once, atomically (a temporary file, synced, hard-linked under its name
+//! — which never replaces a file that stands — the directory synced), so that servers and
+//! commands sharing the directory need no lock between them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -92,7 +93,10 @@ impl KeyVault {
         std::fs::File::open(&self.dir)?.sync_all()
     }
 
-    fn write_new(&self, case_id: Uuid, kind: &str, bytes: &[u8]) -> std::io::Result<()> {
+    /// Writes the file whole and synced under a temporary name, then publishes it under its
+    /// own name without ever replacing one (a hard link fails when the name exists: another
+    /// process published first, and its file stands). `Ok(false)` when one stood already.
+    fn write_new(&self, case_id: Uuid, kind: &str, bytes: &[u8]) -> std::io::Result<bool> {
         let tmp = self
             .dir
             .join(format!("{case_id}.{kind}.{}.tmp", Uuid::new_v4()));
@@ -107,8 +111,14 @@ impl KeyVault {
             let mut file = opts.open(&tmp)?;
             file.write_all(bytes)?;
             file.sync_all()?;
-            std::fs::rename(&tmp, self.path(case_id, kind))?;
-            self.sync_dir()
+            let published = match std::fs::hard_link(&tmp, self.path(case_id, kind)) {
+                Ok(()) => true,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+                Err(e) => return Err(e),
+            };
+            std::fs::remove_file(&tmp)?;
+            self.sync_dir()?;
+            Ok(published)
         })();
         if written.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -116,13 +126,22 @@ impl KeyVault {
         written
     }
 
-    /// Stores the sealed vault key of a new case, durably, before the case is written.
-    pub(crate) fn put(&self, case_id: Uuid, sealed: &[u8]) -> Result<(), CryptoError> {
+    /// Stores the sealed vault key of a case, durably, before anything wrapped under it is
+    /// written. Never replaces a key that stands: `Ok(false)` then, and the caller uses that
+    /// one (two servers binding the same case at once end up with one key). A destruction
+    /// that came in between wins: the key is removed again and `Destroyed` returned.
+    pub(crate) fn put(&self, case_id: Uuid, sealed: &[u8]) -> Result<bool, CryptoError> {
         if self.path(case_id, DESTROYED).exists() {
             return Err(CryptoError::Destroyed);
         }
-        self.write_new(case_id, KEY, sealed)
-            .map_err(|e| vault_io(&e))
+        let published = self
+            .write_new(case_id, KEY, sealed)
+            .map_err(|e| vault_io(&e))?;
+        if self.path(case_id, DESTROYED).exists() {
+            self.destroy(case_id)?;
+            return Err(CryptoError::Destroyed);
+        }
+        Ok(published)
     }
 
     /// The sealed vault key of a case.

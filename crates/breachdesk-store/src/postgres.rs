@@ -170,6 +170,12 @@ fn int(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
+fn channel(row: &PgRow) -> Result<breachdesk_core::report::Channel, StoreError> {
+    let s: String = row.try_get("channel").map_err(other)?;
+    s.parse()
+        .map_err(|_| StoreError::Other(format!("unknown report channel {s:?} in database").into()))
+}
+
 fn kind(s: &str) -> Result<ReportKind, StoreError> {
     s.parse::<ReportKind>()
         .map_err(|_| StoreError::Other(format!("unknown report kind {s:?} in database").into()))
@@ -396,8 +402,8 @@ impl PgStore {
         .await
         .map_err(map_err)?;
         sqlx::query(
-            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact, channel, taken_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(report.id.to_string())
         .bind(report.case_id.to_string())
@@ -408,15 +414,22 @@ impl PgStore {
         .bind(&report.receipt_hash)
         .bind(&report.body)
         .bind(&report.contact)
+        .bind(report.channel.as_str())
+        .bind(report.taken_by.map(|u| u.to_string()))
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
         let event = AuditEvent {
-            actor: None,
+            actor: report.taken_by,
             org_id: Some(case.org_id),
             case_id: Some(case.id),
             action: "report.received",
-            detail: format!("report={} kind={}", report.id, report.kind.as_str()),
+            detail: format!(
+                "report={} kind={} channel={}",
+                report.id,
+                report.kind.as_str(),
+                report.channel.as_str()
+            ),
         };
         handling::append_audit_tx(&mut tx, &[event], report.created_at).await?;
         self.commit(tx).await?;
@@ -497,7 +510,7 @@ impl PgStore {
 
     async fn reports_of_case_impl(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
         sqlx::query(
-            "SELECT id, case_id, kind, language, created_at, body, contact FROM reports
+            "SELECT id, case_id, kind, language, created_at, body, contact, channel, taken_by FROM reports
              WHERE case_id = $1 ORDER BY created_at, id",
         )
         .bind(case_id.to_string())
@@ -516,6 +529,8 @@ impl PgStore {
                 language: Language::parse(&l).unwrap_or_default(),
                 body: r.try_get("body").map_err(other)?,
                 contact: r.try_get("contact").map_err(other)?,
+                channel: channel(r)?,
+                taken_by: opt_uuid(r, "taken_by")?,
             })
         })
         .collect()

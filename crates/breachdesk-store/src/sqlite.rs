@@ -109,6 +109,17 @@ fn opt_ts(row: &SqliteRow, col: &str) -> Result<Option<Timestamp>, StoreError> {
     s.as_deref().map(from_text).transpose()
 }
 
+fn channel(row: &SqliteRow) -> Result<breachdesk_core::report::Channel, StoreError> {
+    let s: String = row.try_get("channel").map_err(other)?;
+    s.parse()
+        .map_err(|_| StoreError::Other(format!("unknown report channel {s:?} in database").into()))
+}
+
+fn opt_uuid(row: &SqliteRow, col: &str) -> Result<Option<Uuid>, StoreError> {
+    let s: Option<String> = row.try_get(col).map_err(other)?;
+    s.as_deref().map(Uuid::parse_str).transpose().map_err(other)
+}
+
 fn kind(s: &str) -> Result<ReportKind, StoreError> {
     s.parse::<ReportKind>()
         .map_err(|_| StoreError::Other(format!("unknown report kind {s:?} in database").into()))
@@ -741,8 +752,8 @@ impl IntakeStore for SqliteStore {
             .await
             .map_err(map_err)?;
         sqlx::query(
-            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact, channel, taken_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(report.id.to_string())
         .bind(report.case_id.to_string())
@@ -753,15 +764,22 @@ impl IntakeStore for SqliteStore {
         .bind(&report.receipt_hash)
         .bind(&report.body)
         .bind(&report.contact)
+        .bind(report.channel.as_str())
+        .bind(report.taken_by.map(|u| u.to_string()))
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
         let event = AuditEvent {
-            actor: None,
+            actor: report.taken_by,
             org_id: Some(case.org_id),
             case_id: Some(case.id),
             action: "report.received",
-            detail: format!("report={} kind={}", report.id, report.kind.as_str()),
+            detail: format!(
+                "report={} kind={} channel={}",
+                report.id,
+                report.kind.as_str(),
+                report.channel.as_str()
+            ),
         };
         handling::append_audit_tx(&mut tx, &[event], report.created_at).await?;
         tx.commit().await?;
@@ -965,7 +983,7 @@ impl CaseStore for SqliteStore {
     }
 
     async fn reports_of_case(&self, case_id: Uuid) -> Result<Vec<ReportRecord>, StoreError> {
-        sqlx::query("SELECT id, case_id, kind, language, created_at, body, contact FROM reports WHERE case_id = ? ORDER BY created_at, id")
+        sqlx::query("SELECT id, case_id, kind, language, created_at, body, contact, channel, taken_by FROM reports WHERE case_id = ? ORDER BY created_at, id")
             .bind(case_id.to_string())
             .fetch_all(&self.read)
             .await
@@ -982,6 +1000,8 @@ impl CaseStore for SqliteStore {
                     language: language(&l),
                     body: r.try_get("body").map_err(other)?,
                     contact: r.try_get("contact").map_err(other)?,
+                    channel: channel(r)?,
+                    taken_by: opt_uuid(r, "taken_by")?,
                 })
             })
             .collect()

@@ -326,6 +326,12 @@ async fn check(
                 }
                 continue;
             }
+            // Destroyed since the backup, whatever form its key has in the backup (a key from
+            // before the vault opens with the master key alone): the vault remembers.
+            if keyring.vault().is_some_and(|v| v.is_destroyed(case.id)) {
+                shredded.push(case);
+                continue;
+            }
             match keyring.unwrap_case_key(case.id, &case.wrapped_key) {
                 Ok(_) => {}
                 Err(CryptoError::Destroyed) => shredded.push(case),

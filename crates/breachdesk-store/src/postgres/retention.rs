@@ -263,6 +263,32 @@ impl PgStore {
         if stands(&row, now)? {
             return Err(StoreError::Conflict(Conflict::Held));
         }
+        // A case merged into another is part of it: that case's hold keeps it too.
+        if let Some(target) = sqlx::query(
+            "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
+             WHERE c.id = $1 FOR SHARE OF t",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+            && stands(&target, now)?
+        {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        // The report may belong to a duplicate merged into the case: its own hold keeps it.
+        if let Some(own) = sqlx::query(
+            "SELECT c.hold_reason, c.hold_until FROM cases c JOIN reports r ON r.case_id = c.id \
+             WHERE r.id = $1",
+        )
+        .bind(report_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+            && stands(&own, now)?
+        {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
         // The case's reports: its own and those of the duplicates merged into it.
         let reports: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM reports WHERE case_id = $1 OR case_id IN \
@@ -318,6 +344,19 @@ impl PgStore {
         if stands(&row, now)? {
             return Err(StoreError::Conflict(Conflict::Held));
         }
+        // A case merged into another is part of it: that case's hold keeps it too.
+        if let Some(target) = sqlx::query(
+            "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
+             WHERE c.id = $1 FOR SHARE OF t",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+            && stands(&target, now)?
+        {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
         let gone = sqlx::query("DELETE FROM attachments WHERE id = $1 AND case_id = $2")
             .bind(attachment_id.to_string())
             .bind(&id)
@@ -364,7 +403,7 @@ impl PgStore {
         // A duplicate is part of the case it was merged into: that case's hold keeps it too.
         if let Some(target) = sqlx::query(
             "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
-             WHERE c.id = $1",
+             WHERE c.id = $1 FOR SHARE OF t",
         )
         .bind(&id)
         .fetch_optional(&mut *tx)
@@ -556,7 +595,7 @@ impl RetentionStore for PgStore {
     async fn cases_without_vault(&self) -> Result<Vec<(Uuid, WrappedKey)>, StoreError> {
         let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
             "SELECT id, data_key FROM cases WHERE destroyed_at IS NULL AND data_key IS NOT NULL \
-             AND get_byte(data_key, 0) <> 2 ORDER BY id",
+             AND octet_length(data_key) > 0 AND substring(data_key from 1 for 1) <> '\\x02'::bytea ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await

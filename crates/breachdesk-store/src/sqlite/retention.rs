@@ -95,6 +95,32 @@ impl SqliteStore {
         if stands(&row, now)? {
             return Err(StoreError::Conflict(Conflict::Held));
         }
+        // A case merged into another is part of it: that case's hold keeps it too.
+        if let Some(target) = sqlx::query(
+            "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
+             WHERE c.id = ?",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+            && stands(&target, now)?
+        {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        // The report may belong to a duplicate merged into the case: its own hold keeps it.
+        if let Some(own) = sqlx::query(
+            "SELECT c.hold_reason, c.hold_until FROM cases c JOIN reports r ON r.case_id = c.id \
+             WHERE r.id = ?",
+        )
+        .bind(report_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+            && stands(&own, now)?
+        {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
         // The case's reports: its own and those of the duplicates merged into it.
         let reports: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM reports WHERE case_id = ? OR case_id IN \
@@ -149,6 +175,19 @@ impl SqliteStore {
         .map_err(other)?
         .ok_or(StoreError::NotFound)?;
         if stands(&row, now)? {
+            return Err(StoreError::Conflict(Conflict::Held));
+        }
+        // A case merged into another is part of it: that case's hold keeps it too.
+        if let Some(target) = sqlx::query(
+            "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
+             WHERE c.id = ?",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+            && stands(&target, now)?
+        {
             return Err(StoreError::Conflict(Conflict::Held));
         }
         let gone = sqlx::query("DELETE FROM attachments WHERE id = ? AND case_id = ?")
@@ -526,7 +565,7 @@ impl RetentionStore for SqliteStore {
     async fn cases_without_vault(&self) -> Result<Vec<(Uuid, WrappedKey)>, StoreError> {
         let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
             "SELECT id, data_key FROM cases WHERE destroyed_at IS NULL AND data_key IS NOT NULL \
-             AND substr(data_key, 1, 1) <> x'02' ORDER BY id",
+             AND length(data_key) > 0 AND substr(data_key, 1, 1) <> x'02' ORDER BY id",
         )
         .fetch_all(&self.read)
         .await

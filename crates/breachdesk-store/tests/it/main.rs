@@ -60,8 +60,50 @@ fn intake(org_id: Uuid, locator: &str, now: Timestamp) -> (NewCase, NewReport) {
             receipt_hash: "$argon2id$fake".into(),
             body: b"sealed body".to_vec(),
             contact: Some(b"sealed contact".to_vec()),
+            channel: breachdesk_core::report::Channel::Form,
+            taken_by: None,
         },
     )
+}
+
+/// Issue 22: a report keeps how it came in and, when a handler took it by phone or in person,
+/// who that was — also in the audit entry of its arrival.
+async fn a_report_keeps_its_channel_and_who_took_it(db: Arc<dyn Store>) {
+    use breachdesk_core::report::Channel;
+    let uni = org(&*db, "uni").await;
+    let handler = db
+        .ensure_user(&NewUser {
+            id: Uuid::now_v7(),
+            email: "dpo@uni.example".into(),
+            password_hash: "x".into(),
+            created_at: Timestamp::UNIX_EPOCH,
+        })
+        .await
+        .unwrap()
+        .id;
+    let (form_case, form_report) = intake(uni.id, "41111111", at("2026-03-01T10:00:00Z"));
+    db.insert_intake(&form_case, &form_report, 2026)
+        .await
+        .unwrap();
+    let (case, mut report) = intake(uni.id, "42222222", at("2026-03-01T11:00:00Z"));
+    report.channel = Channel::Phone;
+    report.taken_by = Some(handler);
+    db.insert_intake(&case, &report, 2026).await.unwrap();
+    let stored = &db.reports_of_case(case.id).await.unwrap()[0];
+    assert_eq!(
+        (stored.channel, stored.taken_by),
+        (Channel::Phone, Some(handler))
+    );
+    let plain = &db.reports_of_case(form_case.id).await.unwrap()[0];
+    assert_eq!((plain.channel, plain.taken_by), (Channel::Form, None));
+    let trail = db.audit_trail(Some(case.id)).await.unwrap();
+    assert_eq!(trail[0].action, "report.received");
+    assert_eq!(trail[0].actor, Some(handler));
+    assert!(
+        trail[0].detail.ends_with("channel=phone"),
+        "{}",
+        trail[0].detail
+    );
 }
 
 async fn organisations_are_found_by_slug_and_slugs_are_unique(db: Arc<dyn Store>) {
@@ -1914,7 +1956,14 @@ async fn destruction_takes_every_row_and_the_key_and_never_a_held_case(db: Arc<d
     ));
 
     // Keys from before the key vault (first byte not 2) are listed for binding; binding is a
-    // compare and set; a destroyed case's key is neither listed nor bound.
+    // compare and set; a destroyed case's key is neither listed nor bound, nor is an empty one
+    // (which must not break the query either).
+    let (empty, empty_report) = intake(uni.id, "34444444", at("2026-03-01T13:00:00Z"));
+    let empty = breachdesk_core::ports::NewCase {
+        wrapped_key: WrappedKey(Vec::new()),
+        ..empty
+    };
+    db.insert_intake(&empty, &empty_report, 2026).await.unwrap();
     let legacy = db.cases_without_vault().await.unwrap();
     assert_eq!(
         legacy.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
@@ -1985,6 +2034,7 @@ conformance! {
     the_remaining_methods_keep_their_promises = crate::the_remaining_methods_keep_their_promises,
     guarded_writes_let_exactly_one_concurrent_writer_through = crate::guarded_writes_let_exactly_one_concurrent_writer_through,
     attempt_counters_count_windows_failures_and_waits = crate::attempt_counters_count_windows_failures_and_waits,
+    a_report_keeps_its_channel_and_who_took_it = crate::a_report_keeps_its_channel_and_who_took_it,
     destruction_takes_every_row_and_the_key_and_never_a_held_case = crate::destruction_takes_every_row_and_the_key_and_never_a_held_case,
 }
 

@@ -84,7 +84,9 @@ async fn create_report(
         validate_report(&input, state.now()).map_err(|e| ApiError::invalid(&state.0.i18n, &e))?;
     let warnings = warnings(&state, protected_data_warnings(&input));
     state.check_intake_rate(ip).await?;
-    let accepted = state.submit_report(&org, report).await?;
+    let accepted = state
+        .submit_report_via(&org, report, breachdesk_core::report::Channel::Api, None)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(ReportAccepted {

@@ -658,6 +658,9 @@ fn case_keys_from_before_the_key_vault_are_bound_to_it_and_stay_readable() {
         (sealed.case.id, sealed.case.wrapped_key)
     });
     assert_ne!(old_key.0[0], 2, "wrapped under the master key alone");
+    // A backup taken before the binding holds the old form.
+    let pre = tmp.path().join("pre-binding.db");
+    ok(&dir, &["backup", pre.to_str().unwrap()]);
 
     let out = ok(&dir, &["retention", "run"]);
     assert!(
@@ -694,4 +697,30 @@ fn case_keys_from_before_the_key_vault_are_bound_to_it_and_stay_readable() {
     // The old form still opens with the master key alone (an older backup holds it): the
     // binding protects from now on, which the README says.
     assert!(legacy.unwrap_case_key(case_id, &old_key).is_ok());
+
+    // Destroyed now; the database is lost; the pre-binding backup comes back. Its key for the
+    // case would open with the master key alone, but the vault's marker says the case is
+    // destroyed: it comes back as a tombstone.
+    rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        store
+            .set_retention(case_id, Some(jiff::Timestamp::UNIX_EPOCH))
+            .await
+            .unwrap();
+    });
+    let out = ok(&dir, &["retention", "run"]);
+    assert!(out.contains("1 cases destroyed"), "{out}");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("breachdesk.db{suffix}")));
+    }
+    let out = ok(&dir, &["restore", pre.to_str().unwrap()]);
+    assert!(
+        out.contains("1 cases destroyed after the backup was taken were destroyed again"),
+        "{out}"
+    );
+    let back = rt.block_on(async {
+        let store = breachdesk_store::connect(None, &dir).await.unwrap();
+        store.case_by_id(case_id).await.unwrap().unwrap()
+    });
+    assert!(back.destroyed_at.is_some() && back.wrapped_key.0.is_empty());
 }

@@ -55,6 +55,8 @@ pub struct ReportRecord {
     pub language: Language,
     pub body: Vec<u8>,
     pub contact: Option<Vec<u8>>,
+    pub channel: crate::report::Channel,
+    pub taken_by: Option<Uuid>,
 }
 
 /// A change to a case, applied in one transaction together with its audit entry. Only the

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::StoreError;
 use crate::ports::WrappedKey;
-use crate::report::{Language, ReportKind};
+use crate::report::{Channel, Language, ReportKind};
 
 /// A case to create, with its wrapped data key.
 #[derive(Debug, Clone)]
@@ -29,6 +29,10 @@ pub struct NewReport {
     pub receipt_hash: String,
     pub body: Vec<u8>,
     pub contact: Option<Vec<u8>>,
+    /// How it came in.
+    pub channel: Channel,
+    /// The handler who took it by phone or in person.
+    pub taken_by: Option<Uuid>,
 }
 
 /// What a receipt code leads to, for verifying it.
