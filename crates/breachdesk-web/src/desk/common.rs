@@ -99,6 +99,12 @@ pub(crate) fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
                 breachdesk_core::workflow::Action::ReadRegister,
             )
         }),
+        take_report: desk.principal.memberships.iter().any(|m| {
+            breachdesk_core::workflow::may(
+                breachdesk_core::workflow::Standing::Member(m.role),
+                breachdesk_core::workflow::Action::TakeReport,
+            )
+        }),
         user: desk
             .user
             .display_name
@@ -111,6 +117,10 @@ pub(crate) fn layout(state: &AppState, desk: &Desk, base: &str) -> Layout {
 
 /// What every desk page shows around its content.
 #[derive(Debug)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one flag per link of the navigation"
+)]
 pub(crate) struct Layout {
     /// Show the link to administration.
     pub admin: bool,
@@ -118,6 +128,8 @@ pub(crate) struct Layout {
     pub roles: bool,
     /// Show the link to the breach register (who may read one).
     pub register: bool,
+    /// Show the link to enter a report taken by phone (who handles cases).
+    pub take_report: bool,
     pub user: String,
     pub csrf: String,
     pub switch: Vec<LangLink>,

@@ -17,6 +17,7 @@ mod notices;
 mod register;
 mod roles;
 pub mod session;
+mod take_report;
 mod templates;
 mod tokens;
 
@@ -136,6 +137,8 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             "/desk/cases/{id}/deletion/withdraw",
             post(case::retention::withdraw_deletion),
         )
+        .route("/desk/reports/new", get(take_report::page))
+        .route("/desk/reports", post(take_report::take))
         .route("/desk/register", get(register::page))
         .route("/desk/register/export", get(register::export))
         .route("/desk/register/import", post(register::import))

@@ -309,7 +309,7 @@ fn options(tr: Tr<'_>) -> impl Fn(&'static str) -> Vec<(String, String)> + '_ {
 
 /// The browser sends `noticed_at` as local `YYYY-MM-DDTHH:MM` plus a zone; the domain wants
 /// RFC 3339 with the reporter's offset. A value that already carries an offset is kept as is.
-fn with_zoned_time(values: &Values, errors: &mut FieldErrors) -> Values {
+pub(crate) fn with_zoned_time(values: &Values, errors: &mut FieldErrors) -> Values {
     let mut out = values.clone();
     let Some(raw) = values
         .get("noticed_at")

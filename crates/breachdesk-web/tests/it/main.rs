@@ -15,3 +15,4 @@ mod notices;
 mod pages;
 mod register;
 mod retention;
+mod take_report;

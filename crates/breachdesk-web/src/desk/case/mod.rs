@@ -281,7 +281,7 @@ async fn render_case(
         current_scope.map_or_else(FormValues::default, |(_, s)| FormValues::of_scope(s))
     });
     let merged = state.merged_reports(case, &desk.principal).await?;
-    let reports = views::reports(tr, &opened, &merged);
+    let reports = views::reports(tr, &opened, &merged, &name_of);
     let next_selected = form.value("status", "to");
     let next = access
         .next_statuses()

@@ -25,6 +25,8 @@ pub struct ReportView {
     pub(super) from: Option<String>,
     pub(super) kind: String,
     pub(super) received: String,
+    /// "Taken by phone by N", for a report a handler entered on the desk.
+    pub(super) taken: Option<String>,
     pub(super) fields: Vec<Field>,
     pub(super) supplements: Vec<Field>,
 }
@@ -404,6 +406,7 @@ pub(super) fn reports(
     tr: Tr<'_>,
     opened: &OpenedCase,
     merged: &[(String, OpenedReportWith)],
+    name_of: &dyn Fn(Uuid) -> String,
 ) -> Vec<ReportView> {
     opened
         .reports
@@ -430,6 +433,17 @@ pub(super) fn reports(
                 from,
                 kind: tr.t(&format!("kind-{}", r.kind.as_str())),
                 received: local(r.created_at),
+                taken: r.taken_by.map(|by| {
+                    tr.t2(
+                        "desk-report-taken",
+                        (
+                            "channel",
+                            &tr.t(&format!("desk-channel-{}", r.channel.as_str()))
+                                .to_lowercase(),
+                        ),
+                        ("name", &name_of(by)),
+                    )
+                }),
                 fields,
                 supplements: sups
                     .iter()
