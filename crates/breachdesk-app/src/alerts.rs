@@ -142,16 +142,7 @@ impl App {
         };
         let store = &self.0.store;
         let mut found = None;
-        for holder in std::iter::once(case.clone()).chain(
-            store
-                .find_cases(
-                    &[case.org_id],
-                    &breachdesk_core::ports::CaseFilter::default(),
-                )
-                .await?
-                .into_iter()
-                .filter(|c| c.merged_into == Some(case.id)),
-        ) {
+        for holder in std::iter::once(case.clone()).chain(self.duplicates_of(case).await?) {
             if let Some(r) = store
                 .reports_of_case(holder.id)
                 .await?

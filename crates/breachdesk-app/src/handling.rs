@@ -404,10 +404,9 @@ impl App {
         let target = self
             .0
             .store
-            .find_cases(&[access.case.org_id], &CaseFilter::default())
+            .case_by_reference(access.case.org_id, &reference)
             .await?
-            .into_iter()
-            .find(|c| c.reference == reference && c.org_id == access.case.org_id);
+            .filter(|c| c.reference == reference && c.org_id == access.case.org_id);
         let Some(target) = target else {
             return Err(invalid(breachdesk_core::errors::FieldError::UnknownCase));
         };
@@ -458,6 +457,28 @@ impl App {
         Ok(target)
     }
 
+    /// The cases merged into `case` as duplicates (among all of its organisation's cases, not
+    /// only the newest a list shows).
+    pub(crate) async fn duplicates_of(
+        &self,
+        case: &CaseRecord,
+    ) -> Result<Vec<CaseRecord>, AppError> {
+        Ok(self
+            .0
+            .store
+            .find_cases(
+                &[case.org_id],
+                &CaseFilter {
+                    unlimited: true,
+                    ..CaseFilter::default()
+                },
+            )
+            .await?
+            .into_iter()
+            .filter(|c| c.merged_into == Some(case.id))
+            .collect())
+    }
+
     /// Reports of the cases merged into this one that the reader may read on their own, opened;
     /// each read is audited on its own case. A merge never widens who reads a report: a handler
     /// of a joint controller with whom only this case is shared does not see the reports of a
@@ -470,12 +491,7 @@ impl App {
         let store = &self.0.store;
         let actor = principal.user_id;
         let mut out = Vec::new();
-        for merged in store
-            .find_cases(&[case.org_id], &CaseFilter::default())
-            .await?
-            .into_iter()
-            .filter(|c| c.merged_into == Some(case.id))
-        {
+        for merged in self.duplicates_of(case).await? {
             let merged = Access::of(principal, merged);
             if !merged.may(Action::ReadCase) {
                 continue;

@@ -10,7 +10,7 @@ use breachdesk_core::case::CaseStatus;
 use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::investigation::{DeletedItem, Entry, open_entry, seal_entry};
 use breachdesk_core::ports::{
-    CaseFilter, CaseRecord, Conflict, DeletionRequest, Destruction, Hold, Keyring, StoreError,
+    CaseRecord, Conflict, DeletionRequest, Destruction, Hold, Keyring, StoreError,
 };
 use breachdesk_core::register::RegisterEntry;
 use breachdesk_core::workflow::Action;
@@ -268,12 +268,7 @@ impl App {
         // The case's own report and those of the duplicates merged into it (where a second
         // report of a breach ends up).
         let mut reports = store.reports_of_case(case.id).await?;
-        for dup in store
-            .find_cases(&[case.org_id], &CaseFilter::default())
-            .await?
-            .into_iter()
-            .filter(|c| c.merged_into == Some(case.id))
-        {
+        for dup in self.duplicates_of(case).await? {
             reports.extend(store.reports_of_case(dup.id).await?);
         }
         let Some(report) = reports.into_iter().find(|r| r.id == report_id) else {

@@ -66,6 +66,114 @@ fn intake(org_id: Uuid, locator: &str, now: Timestamp) -> (NewCase, NewReport) {
     )
 }
 
+/// Issue 21: deleting a report early honours every hold that covers it — the case's own, that
+/// of a duplicate the report came from, and that of the case a duplicate was merged into.
+async fn early_deletion_honours_the_holds_of_merged_cases(db: Arc<dyn Store>) {
+    use breachdesk_core::ports::{CaseChange, Conflict, Hold, StoreError};
+    let uni = org(&*db, "uni").await;
+    let dpo = db
+        .ensure_user(&NewUser {
+            id: Uuid::now_v7(),
+            email: "dpo@uni.example".into(),
+            password_hash: "x".into(),
+            created_at: Timestamp::UNIX_EPOCH,
+        })
+        .await
+        .unwrap()
+        .id;
+    let now = at("2026-04-01T00:00:00Z");
+    let event = |case: Uuid, action: &'static str| breachdesk_core::audit::AuditEvent {
+        actor: Some(dpo),
+        org_id: Some(uni.id),
+        case_id: Some(case),
+        action,
+        detail: String::new(),
+    };
+    let (c, r1) = intake(uni.id, "51111111", at("2026-03-01T10:00:00Z"));
+    db.insert_intake(&c, &r1, 2026).await.unwrap();
+    let (d, r2) = intake(uni.id, "52222222", at("2026-03-01T11:00:00Z"));
+    db.insert_intake(&d, &r2, 2026).await.unwrap();
+    db.change_case(
+        &CaseChange {
+            case_id: d.id,
+            merged_into: Some(c.id),
+            ..CaseChange::default()
+        },
+        &event(d.id, "case.merge"),
+        now,
+    )
+    .await
+    .unwrap();
+    let note = || breachdesk_core::ports::NewCaseEntry {
+        id: Uuid::now_v7(),
+        kind: "early_deletion",
+        created_by: Some(dpo),
+        body: vec![1],
+    };
+    let hold = Hold {
+        reason: "court case".into(),
+        until: None,
+        set_by: dpo,
+        set_at: now,
+    };
+    let refused_held =
+        |r: Result<(), StoreError>| matches!(r, Err(StoreError::Conflict(Conflict::Held)));
+    // The duplicate the report came from is held.
+    db.set_hold(d.id, Some(&hold), &event(d.id, "case.hold"), now)
+        .await
+        .unwrap();
+    assert!(refused_held(
+        db.delete_report(c.id, r2.id, &note(), &event(c.id, "x"), now)
+            .await
+    ));
+    db.set_hold(d.id, None, &event(d.id, "case.hold_lifted"), now)
+        .await
+        .unwrap();
+    // The case the duplicate was merged into is held: nothing of the duplicate goes either.
+    db.set_hold(c.id, Some(&hold), &event(c.id, "case.hold"), now)
+        .await
+        .unwrap();
+    assert!(refused_held(
+        db.delete_report(d.id, r2.id, &note(), &event(d.id, "x"), now)
+            .await
+    ));
+    assert!(refused_held(
+        db.delete_attachment(
+            d.id,
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            &note(),
+            &event(d.id, "x"),
+            now
+        )
+        .await
+    ));
+    db.set_hold(c.id, None, &event(c.id, "case.hold_lifted"), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.reports_of_case(d.id).await.unwrap().len(),
+        1,
+        "nothing went"
+    );
+    // Without holds: the duplicate's report goes from the case; the last one is refused.
+    db.delete_report(
+        c.id,
+        r2.id,
+        &note(),
+        &event(c.id, "case.report_deleted"),
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(db.reports_of_case(d.id).await.unwrap().is_empty());
+    assert!(matches!(
+        db.delete_report(c.id, r1.id, &note(), &event(c.id, "x"), now)
+            .await,
+        Err(StoreError::Conflict(Conflict::LastReport))
+    ));
+}
+
 /// Issue 22: a report keeps how it came in and, when a handler took it by phone or in person,
 /// who that was — also in the audit entry of its arrival.
 async fn a_report_keeps_its_channel_and_who_took_it(db: Arc<dyn Store>) {
@@ -2035,6 +2143,7 @@ conformance! {
     guarded_writes_let_exactly_one_concurrent_writer_through = crate::guarded_writes_let_exactly_one_concurrent_writer_through,
     attempt_counters_count_windows_failures_and_waits = crate::attempt_counters_count_windows_failures_and_waits,
     a_report_keeps_its_channel_and_who_took_it = crate::a_report_keeps_its_channel_and_who_took_it,
+    early_deletion_honours_the_holds_of_merged_cases = crate::early_deletion_honours_the_holds_of_merged_cases,
     destruction_takes_every_row_and_the_key_and_never_a_held_case = crate::destruction_takes_every_row_and_the_key_and_never_a_held_case,
 }
 
