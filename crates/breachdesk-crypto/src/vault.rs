@@ -185,6 +185,26 @@ impl KeyVault {
         }
     }
 
+    /// Whether the vault holds no key and no destruction marker at all (a new, or the wrong,
+    /// directory).
+    ///
+    /// # Errors
+    /// When the directory cannot be read.
+    pub fn is_empty(&self) -> Result<bool, VaultError> {
+        let entries = std::fs::read_dir(&self.dir).map_err(|source| VaultError::Io {
+            path: self.dir.display().to_string(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.ends_with(".key") || name.ends_with(".destroyed") {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Whether the vault holds a destruction marker for the case.
     #[must_use]
     pub fn is_destroyed(&self, case_id: Uuid) -> bool {

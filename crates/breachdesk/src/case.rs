@@ -67,7 +67,7 @@ pub async fn run(cmd: CaseCommand, data_dir: &Path, store: Arc<dyn Store>) -> an
                     problems.join("\n")
                 ),
             };
-            let (state, _) = crate::commands::app(&keys, data_dir, store)?;
+            let (state, _) = crate::commands::app(&keys, data_dir, store).await?;
             let scope = state.import_scan(&case, None, &found).await?;
             let ids: Vec<String> = scope.affected.iter().map(|c| c.id()).collect();
             #[allow(clippy::print_stdout)]

@@ -58,7 +58,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
                 bail!("{}: larger than 64 MiB", file.display());
             }
             let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
-            let (app, _) = app(&keys, data_dir, store)?;
+            let (app, _) = app(&keys, data_dir, store).await?;
             let Some(organisation) = app.organisation_by_slug(&org).await? else {
                 bail!("no organisation with slug {org}");
             };
@@ -68,7 +68,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
             ))
         }
         Command::Retention(crate::cli::RetentionCommand::Run { keys }) => {
-            let (app, _) = app(&keys, data_dir, store)?;
+            let (app, _) = app(&keys, data_dir, store).await?;
             let r = app.run_retention().await?;
             say(&format!(
                 "retention: {} cases destroyed{}{}",
@@ -199,7 +199,7 @@ pub(crate) async fn find_case(
 
 /// The application for the letter commands: the store, the keys and, when configured, the
 /// SMTP courier — nothing of the web server (no rate limiters, translations or dummy hashes).
-pub(crate) fn app(
+pub(crate) async fn app(
     keys: &crate::cli::KeyArgs,
     data_dir: &Path,
     store: Arc<dyn Store>,
@@ -212,9 +212,11 @@ pub(crate) fn app(
         )),
         None => None,
     };
+    let keyring = keyring(&key, keys.key_vault.as_deref(), data_dir)?;
+    check_vault(&*store, &keyring).await?;
     let app = breachdesk_app::App::new(
         store,
-        Arc::new(keyring(&key, keys.key_vault.as_deref(), data_dir)?),
+        Arc::new(keyring),
         Arc::new(Argon2Hasher::new(HashCost::Owasp)),
         Arc::new(SystemClock),
         breachdesk_app::MailSettings {
@@ -287,6 +289,25 @@ pub(crate) fn keyring(
     Ok(MasterKeyring::with_vault(key, vault))
 }
 
+/// Refuses a key vault that cannot be the installation's: one holding nothing while the
+/// database holds case keys bound to a vault (a server of several started without
+/// `BREACHDESK_KEY_VAULT`, a vault copy not put back): new cases would be readable only there,
+/// and no case there could be opened.
+pub(crate) async fn check_vault(store: &dyn Store, keyring: &MasterKeyring) -> anyhow::Result<()> {
+    if let Some(vault) = keyring.vault()
+        && vault.is_empty()?
+        && store.has_vault_bound_keys().await?
+    {
+        bail!(
+            "the key vault {} is empty, but this database holds cases whose keys are in a key \
+             vault: give the installation's vault with --key-vault (BREACHDESK_KEY_VAULT), or put \
+             its copy back (README, Backups); nothing was started",
+            vault.dir().display()
+        );
+    }
+    Ok(())
+}
+
 /// The installation's master key, which must exist already (from the environment, the given
 /// file or the data dir's `master.key`); never creates one.
 pub(crate) fn existing_master_key(
@@ -353,9 +374,11 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
         max_connections_per_address: args.max_connections_per_address,
         hsts_max_age: args.hsts_max_age,
     };
+    let keyring = keyring(&key, args.key_vault.as_deref(), data_dir)?;
+    check_vault(&*store, &keyring).await?;
     let state = breachdesk_web::AppState::new(
         store,
-        keyring(&key, args.key_vault.as_deref(), data_dir)?,
+        keyring,
         Argon2Hasher::new(HashCost::Owasp),
         Arc::new(SystemClock),
         limits,

@@ -52,7 +52,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
                     refused.to_string().trim_end()
                 ),
             };
-            let (state, _) = crate::commands::app(&keys, data_dir, store)?;
+            let (state, _) = crate::commands::app(&keys, data_dir, store).await?;
             state
                 .import_recipients(&case, None, &imported, replace)
                 .await?;
@@ -76,7 +76,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
             keys,
         } => {
             let case = crate::commands::find_case(&store, &case).await?;
-            let (state, config) = crate::commands::app(&keys, data_dir, store)?;
+            let (state, config) = crate::commands::app(&keys, data_dir, store).await?;
             let configured = config.delivery();
             let options = DeliveryOptions {
                 connections: connections.unwrap_or(configured.connections).max(1),
@@ -139,7 +139,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
                 );
             }
             let files: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
-            let (state, _) = crate::commands::app(&keys, data_dir, store)?;
+            let (state, _) = crate::commands::app(&keys, data_dir, store).await?;
             let r = state.record_bounces(&case, None, &files).await?;
             say(&format!(
                 "{} messages read: {} letters marked failed, {} delayed (still being tried), {} delivered, {} reports about other messages, {} not delivery reports",
@@ -149,7 +149,7 @@ pub async fn run(cmd: NotifyCommand, data_dir: &Path, store: Arc<dyn Store>) -> 
         }
         NotifyCommand::Status { case, keys } => {
             let case = crate::commands::find_case(&store, &case).await?;
-            let (state, _) = crate::commands::app(&keys, data_dir, store)?;
+            let (state, _) = crate::commands::app(&keys, data_dir, store).await?;
             let (
                 c,
                 RecipientCounts {

@@ -562,6 +562,16 @@ impl RetentionStore for SqliteStore {
         ids.iter().map(|i| parse_id(i)).collect()
     }
 
+    async fn has_vault_bound_keys(&self) -> Result<bool, StoreError> {
+        let found: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM cases WHERE data_key IS NOT NULL AND length(data_key) > 0 AND substr(data_key, 1, 1) = x'02' LIMIT 1",
+        )
+        .fetch_optional(&self.read)
+        .await
+        .map_err(other)?;
+        Ok(found.is_some())
+    }
+
     async fn cases_without_vault(&self) -> Result<Vec<(Uuid, WrappedKey)>, StoreError> {
         let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
             "SELECT id, data_key FROM cases WHERE destroyed_at IS NULL AND data_key IS NOT NULL \

@@ -724,3 +724,32 @@ fn case_keys_from_before_the_key_vault_are_bound_to_it_and_stay_readable() {
     });
     assert!(back.destroyed_at.is_some() && back.wrapped_key.0.is_empty());
 }
+
+/// Issue 21: a command given an empty key vault while the database holds vault-bound case keys
+/// (a server of several started without the shared vault) refuses to start, saying which vault
+/// and what to do, and writes nothing into that directory.
+#[test]
+fn an_empty_key_vault_beside_a_database_with_vault_bound_keys_is_refused() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    setup(&dir);
+    let server = serve(&dir);
+    rt.block_on(post(&server.base, 1));
+    drop(server);
+    let wrong = tmp.path().join("elsewhere");
+    let out = run(
+        &dir,
+        &["retention", "run", "--key-vault", wrong.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is empty, but this database holds cases"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&wrong).unwrap().count(), 0);
+    // The installation's own vault works.
+    let out = ok(&dir, &["retention", "run"]);
+    assert!(out.contains("0 cases destroyed"), "{out}");
+}

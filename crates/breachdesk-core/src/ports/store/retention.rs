@@ -128,6 +128,9 @@ pub trait RetentionStore: Send + Sync {
     /// The ids of every destroyed case (their tombstones), for a sweep that destroys any key a
     /// crash left behind.
     async fn destroyed_case_ids(&self) -> Result<Vec<Uuid>, StoreError>;
+    /// Whether any case's key is bound to a key vault (its first byte is 2): then an empty vault
+    /// is not this installation's.
+    async fn has_vault_bound_keys(&self) -> Result<bool, StoreError>;
     /// Every case not destroyed whose key is still wrapped under the master key alone (the form
     /// from before the key vault; its first byte is not 2), with that key.
     async fn cases_without_vault(&self) -> Result<Vec<(Uuid, WrappedKey)>, StoreError>;
