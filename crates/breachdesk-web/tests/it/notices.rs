@@ -332,6 +332,28 @@ async fn the_dpo_drafts_approves_exports_and_records_the_authority_notification(
         .await;
     assert_eq!((status, ct.as_str()), (200, "application/pdf"));
     assert!(pdf.starts_with(b"%PDF-"));
+    // Each language's file has a name of its own; the JSON has none to tell.
+    for (format, lang, expected) in [
+        ("pdf", "sv", "-authority-v1-sv.pdf\""),
+        ("pdf", "fi", "-authority-v1-fi.pdf\""),
+        ("md", "en", "-authority-v1-en.md\""),
+        ("json", "fi", "-authority-v1.json\""),
+    ] {
+        let r = app
+            .http
+            .get(app.url(&format!(
+                "/desk/cases/{case}/notices/authority/1/export/{format}?doc={lang}"
+            )))
+            .header(reqwest::header::COOKIE, b.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let disposition = r.headers()[reqwest::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(disposition.ends_with(expected), "{disposition}");
+    }
 
     // Submitted with the authority's reference: the case is notified.
     let submitted = format!("/desk/cases/{case}/notices/authority/1/submitted?lang=en");

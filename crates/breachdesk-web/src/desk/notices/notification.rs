@@ -581,7 +581,15 @@ pub async fn export_authority(
         "{}-authority-v{version}",
         l.access.case.reference.to_lowercase()
     );
-    let attachment = |ext: &str| format!("attachment; filename=\"{name}.{ext}\"");
+    // The readable documents are in one language each: the name says which, so that the
+    // Finnish, Swedish and English files do not overwrite each other in a download folder.
+    let attachment = |ext: &str| {
+        if ext == "json" {
+            format!("attachment; filename=\"{name}.{ext}\"")
+        } else {
+            format!("attachment; filename=\"{name}-{}.{ext}\"", lang.as_str())
+        }
+    };
     Ok(match format.as_str() {
         "json" => {
             // What is exported as the template's JSON validates against it.
