@@ -828,3 +828,4 @@ desk-field-system = System or service
 desk-field-reporter_name = Reporter's name
 desk-field-reporter_phone = Reporter's phone
 desk-field-reporter_email = Reporter's e-mail address
+admin-choose-org = Choose the organisation

@@ -828,3 +828,4 @@ desk-field-system = Järjestelmä tai palvelu
 desk-field-reporter_name = Ilmoittajan nimi
 desk-field-reporter_phone = Ilmoittajan puhelinnumero
 desk-field-reporter_email = Ilmoittajan sähköpostiosoite
+admin-choose-org = Valitse organisaatio

@@ -828,3 +828,4 @@ desk-field-system = System eller tjänst
 desk-field-reporter_name = Anmälarens namn
 desk-field-reporter_phone = Anmälarens telefon
 desk-field-reporter_email = Anmälarens e-postadress
+admin-choose-org = Välj organisationen

@@ -124,15 +124,30 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
         tr,
         layout: super::common::layout_for(state, desk, "/admin"),
         orgs,
-        org_options: all
-            .iter()
-            .filter(|o| mine.contains(&o.id))
-            .map(|o| OptionView {
-                value: o.slug.as_str().to_owned(),
-                label: o.name.clone(),
-                selected: chosen_org == o.slug.as_str(),
-            })
-            .collect(),
+        org_options: {
+            let options: Vec<OptionView> = all
+                .iter()
+                .filter(|o| mine.contains(&o.id))
+                .map(|o| OptionView {
+                    value: o.slug.as_str().to_owned(),
+                    label: o.name.clone(),
+                    selected: chosen_org == o.slug.as_str(),
+                })
+                .collect();
+            // With several organisations nothing is chosen for the administrator: an account
+            // in the wrong organisation is a leak waiting to happen.
+            if options.len() > 1 {
+                std::iter::once(OptionView {
+                    value: String::new(),
+                    label: tr.t("admin-choose-org"),
+                    selected: chosen_org.is_empty(),
+                })
+                .chain(options)
+                .collect()
+            } else {
+                options
+            }
+        },
         roles: Role::ALL
             .iter()
             .map(|r| OptionView {

@@ -1967,6 +1967,32 @@ async fn administrators_create_organisations_and_accounts_with_one_time_setup_li
     // The public form of the new organisation exists at once.
     assert_eq!(b.get("/report/hospital").await.status, 200);
 
+    // With several organisations none is chosen for the administrator (issue 23): an account
+    // is not created in whichever comes first.
+    let admin_page = b.get("/admin?lang=en").await.body;
+    assert!(
+        admin_page.contains("<option value=\"\" selected>Choose the organisation</option>"),
+        "{admin_page}"
+    );
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            "/admin/accounts?lang=en",
+            &[
+                ("org", ""),
+                ("email", "someone@hospital.example"),
+                ("role", "dpo"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(
+        app.store
+            .user_id_by_email("someone@hospital.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
     let p = b
         .submit(
             "/admin?lang=en",
