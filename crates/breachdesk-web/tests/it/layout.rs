@@ -97,3 +97,47 @@ fn the_layout_check_sees_a_sibling_import() {
     assert_eq!(names, ["common", "notices", "case"]);
     assert!(desk_names("use super::record_entry_with;", false).is_empty());
 }
+
+/// Every audit action the application writes about a case (`case.*`, `notice.*`, `report.*`)
+/// has a label in every language, so a case's history never shows a raw id (issue 23).
+#[test]
+fn every_case_audit_action_has_a_label_in_every_language() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for krate in ["breachdesk-app", "breachdesk-store"] {
+        rust_files(&root.join(krate).join("src"), &mut files);
+    }
+    let mut actions = std::collections::BTreeSet::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).unwrap();
+        // Every string literal that names such an action (`action: "…"`, or the action given
+        // to `apply` and the like).
+        for literal in source.split('"').skip(1).step_by(2) {
+            let is_action = ["case.", "notice.", "report."]
+                .iter()
+                .any(|p| literal.starts_with(p))
+                && literal
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+            if is_action {
+                actions.insert(literal.to_owned());
+            }
+        }
+    }
+    assert!(
+        actions.len() > 25,
+        "the scan finds the actions: {actions:?}"
+    );
+    for lang in ["fi", "sv", "en"] {
+        let ftl = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("locales/{lang}/desk.ftl")),
+        )
+        .unwrap();
+        let missing: Vec<_> = actions
+            .iter()
+            .map(|a| format!("audit-{}", a.replace('.', "-")))
+            .filter(|id| !ftl.lines().any(|l| l.starts_with(&format!("{id} ="))))
+            .collect();
+        assert!(missing.is_empty(), "{lang}: {missing:?}");
+    }
+}
