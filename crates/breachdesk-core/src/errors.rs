@@ -27,6 +27,8 @@ pub enum FieldError {
     NotAllowedForKind,
     UnknownField,
     InvalidSlug,
+    /// A case reference prefix must be 1–12 capital letters or digits.
+    InvalidRefPrefix,
     InvalidTimeZone,
     /// Contradicts another answer (e.g. a category both affected and not affected).
     Contradicts,
@@ -73,6 +75,7 @@ impl FieldError {
             Self::NotAllowedForKind => "not-allowed-for-kind",
             Self::UnknownField => "unknown-field",
             Self::InvalidSlug => "invalid-slug",
+            Self::InvalidRefPrefix => "invalid-ref-prefix",
             Self::InvalidTimeZone => "invalid-time-zone",
             Self::Contradicts => "contradicts",
             Self::DelayReasonsRequired => "delay-reasons-required",

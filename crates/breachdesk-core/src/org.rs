@@ -47,6 +47,17 @@ impl OrgSlug {
     }
 }
 
+/// Whether `prefix` can lead case references (`PREFIX-2026-0001`): 1–12 capital letters or
+/// digits.
+#[must_use]
+pub fn is_valid_ref_prefix(prefix: &str) -> bool {
+    !prefix.is_empty()
+        && prefix.len() <= 12
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 impl fmt::Display for OrgSlug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -131,12 +131,7 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
                 bail!("--dpo-email is not a valid e-mail address");
             }
             let prefix = ref_prefix.unwrap_or_else(|| slug.default_ref_prefix());
-            if prefix.is_empty()
-                || prefix.len() > 12
-                || !prefix
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-            {
+            if !breachdesk_core::org::is_valid_ref_prefix(&prefix) {
                 bail!("--ref-prefix: use 1–12 capital letters or digits");
             }
             let org = NewOrganisation {

@@ -319,6 +319,7 @@ admin-new-link = Setup link for { $email } (shown only now):
 admin-org-created = Organisation { $name } created.
 admin-account-added = { $email } added.
 admin-field-slug = Short name (in the report address /report/…)
+admin-field-ref_prefix = Prefix of case references (e.g. HUS for HUS-2026-0001; empty: from the short name)
 admin-field-name = Name
 admin-field-dpo_name = Data protection officer
 admin-field-dpo_email = DPO's e-mail

@@ -130,6 +130,7 @@ field-error-invalid-choice = Must be one of: { $allowed }.
 field-error-must-be-confirmed = Must be confirmed: a processor notifies confirmed breaches.
 field-error-not-allowed-for-kind = Is not allowed in this kind of report.
 field-error-unknown-field = Is not a known field.
+field-error-invalid-ref-prefix = Use 1–12 capital letters or digits (A–Z, 0–9).
 field-error-invalid-slug = Is not a valid identifier.
 field-error-invalid-time-zone = Is not a known time zone.
 field-error-contradicts = Contradicts another answer: a category cannot be both affected and not affected.

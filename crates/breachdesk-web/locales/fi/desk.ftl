@@ -319,6 +319,7 @@ admin-new-link = Käyttöönottolinkki tilille { $email } (näytetään vain nyt
 admin-org-created = Organisaatio { $name } luotu.
 admin-account-added = { $email } lisätty.
 admin-field-slug = Lyhyt nimi (ilmoitusosoitteessa /report/…)
+admin-field-ref_prefix = Tapausten viitteiden etuliite (esim. HUS: HUS-2026-0001; tyhjä: lyhyestä nimestä)
 admin-field-name = Nimi
 admin-field-dpo_name = Tietosuojavastaava
 admin-field-dpo_email = Tietosuojavastaavan sähköposti

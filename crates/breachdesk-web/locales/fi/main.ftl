@@ -130,6 +130,7 @@ field-error-invalid-choice = On oltava jokin seuraavista: { $allowed }.
 field-error-must-be-confirmed = On vahvistettava: käsittelijä ilmoittaa todetuista loukkauksista.
 field-error-not-allowed-for-kind = Ei ole sallittu tämän tyyppisessä ilmoituksessa.
 field-error-unknown-field = Ei ole tunnettu kenttä.
+field-error-invalid-ref-prefix = Käytä 1–12 isoa kirjainta tai numeroa (A–Z, 0–9).
 field-error-invalid-slug = Ei ole kelvollinen tunniste.
 field-error-invalid-time-zone = Ei ole tunnettu aikavyöhyke.
 field-error-contradicts = On ristiriidassa toisen vastauksen kanssa: tietoryhmä ei voi olla sekä kohteena että ei kohteena.

@@ -319,6 +319,7 @@ admin-new-link = Länk för { $email } (visas bara nu):
 admin-org-created = Organisationen { $name } skapad.
 admin-account-added = { $email } tillagd.
 admin-field-slug = Kortnamn (i anmälningsadressen /report/…)
+admin-field-ref_prefix = Prefix för ärendenas referenser (t.ex. HUS: HUS-2026-0001; tomt: från kortnamnet)
 admin-field-name = Namn
 admin-field-dpo_name = Dataskyddsombud
 admin-field-dpo_email = Dataskyddsombudets e-post

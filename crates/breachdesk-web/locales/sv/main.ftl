@@ -130,6 +130,7 @@ field-error-invalid-choice = Måste vara något av: { $allowed }.
 field-error-must-be-confirmed = Måste bekräftas: ett biträde anmäler konstaterade incidenter.
 field-error-not-allowed-for-kind = Är inte tillåtet i denna typ av anmälan.
 field-error-unknown-field = Är inte ett känt fält.
+field-error-invalid-ref-prefix = Använd 1–12 versaler eller siffror (A–Z, 0–9).
 field-error-invalid-slug = Är inte en giltig identifierare.
 field-error-invalid-time-zone = Är inte en känd tidszon.
 field-error-contradicts = Strider mot ett annat svar: en kategori kan inte både beröras och inte beröras.

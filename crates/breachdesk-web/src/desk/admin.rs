@@ -232,6 +232,11 @@ pub async fn create_org(
     if !dpo_email.is_empty() && !is_plausible_email(dpo_email) {
         errors.add("dpo_email", FieldError::InvalidEmail);
     }
+    // The prefix of case references, as given (in capitals) or from the short name.
+    let given_prefix = get("ref_prefix").to_ascii_uppercase();
+    if !given_prefix.is_empty() && !breachdesk_core::org::is_valid_ref_prefix(&given_prefix) {
+        errors.add("ref_prefix", FieldError::InvalidRefPrefix);
+    }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     let mut outcome = Outcome {
         values: form.clone(),
@@ -242,7 +247,11 @@ pub async fn create_org(
         outcome.org_errors = field_errors(tr, &errors);
         return Ok(render(&state, &desk, outcome, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
-    let prefix = slug.default_ref_prefix();
+    let prefix = if given_prefix.is_empty() {
+        slug.default_ref_prefix()
+    } else {
+        given_prefix
+    };
     let new = NewOrganisation {
         slug,
         name: name.to_owned(),

@@ -1959,11 +1959,32 @@ async fn administrators_create_organisations_and_accounts_with_one_time_setup_li
                 ("slug", "hospital"),
                 ("name", "Hospital District"),
                 ("dpo_email", "tietosuoja@hospital.example"),
+                ("ref_prefix", "HUS-1"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422, "a prefix of capitals and digits only");
+    assert!(
+        p.body.contains("Use 1–12 capital letters or digits"),
+        "{}",
+        p.body
+    );
+    assert!(app.store.org_by_slug("hospital").await.unwrap().is_none());
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            "/admin/orgs?lang=en",
+            &[
+                ("slug", "hospital"),
+                ("name", "Hospital District"),
+                ("dpo_email", "tietosuoja@hospital.example"),
+                ("ref_prefix", "hus"),
             ],
         )
         .await;
     assert_eq!(p.status, 201, "{}", p.body);
-    assert!(app.store.org_by_slug("hospital").await.unwrap().is_some());
+    let hospital = app.store.org_by_slug("hospital").await.unwrap().unwrap();
+    assert_eq!(hospital.ref_prefix, "HUS", "as given, in capitals");
     // The public form of the new organisation exists at once.
     assert_eq!(b.get("/report/hospital").await.status, 200);
 
