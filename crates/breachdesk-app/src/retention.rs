@@ -31,6 +31,19 @@ pub struct RetentionReport {
     pub bound: u64,
 }
 
+/// Early deletion of a part (a recipient list, a report, an attachment): the DPO's, with a reason.
+fn may_delete_early(access: &Access, reason: &str) -> Result<(), AppError> {
+    if !access.may(Action::RequestDeletion) {
+        return Err(AppError::Forbidden);
+    }
+    let errors = reason_errors("reason", reason);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
 fn reason_errors(field: &str, reason: &str) -> FieldErrors {
     let mut errors = FieldErrors::new();
     let reason = reason.trim();
@@ -220,13 +233,7 @@ impl App {
         actor: Uuid,
         reason: &str,
     ) -> Result<u64, AppError> {
-        if !access.may(Action::RequestDeletion) {
-            return Err(AppError::Forbidden);
-        }
-        let errors = reason_errors("reason", reason);
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
+        may_delete_early(access, reason)?;
         let audit = AuditEvent {
             actor: Some(actor),
             org_id: Some(access.case.org_id),
@@ -256,13 +263,7 @@ impl App {
         report_id: Uuid,
         reason: &str,
     ) -> Result<(), AppError> {
-        if !access.may(Action::RequestDeletion) {
-            return Err(AppError::Forbidden);
-        }
-        let errors = reason_errors("reason", reason);
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
+        may_delete_early(access, reason)?;
         let case = &access.case;
         let store = &self.0.store;
         // The case's own report and those of the duplicates merged into it (where a second
@@ -316,13 +317,7 @@ impl App {
         attachment_id: Uuid,
         reason: &str,
     ) -> Result<(), AppError> {
-        if !access.may(Action::RequestDeletion) {
-            return Err(AppError::Forbidden);
-        }
-        let errors = reason_errors("reason", reason);
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
+        may_delete_early(access, reason)?;
         let case = &access.case;
         let store = &self.0.store;
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;

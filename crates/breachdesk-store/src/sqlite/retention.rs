@@ -84,30 +84,7 @@ impl SqliteStore {
     ) -> Result<(), StoreError> {
         let id = case_id.to_string();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "SELECT hold_reason, hold_until FROM cases WHERE id = ? AND destroyed_at IS NULL",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(other)?
-        .ok_or(StoreError::NotFound)?;
-        if stands(&row, now)? {
-            return Err(StoreError::Conflict(Conflict::Held));
-        }
-        // A case merged into another is part of it: that case's hold keeps it too.
-        if let Some(target) = sqlx::query(
-            "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
-             WHERE c.id = ?",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(other)?
-            && stands(&target, now)?
-        {
-            return Err(StoreError::Conflict(Conflict::Held));
-        }
+        refuse_if_held(&mut tx, &id, now).await?;
         // The report may belong to a duplicate merged into the case: its own hold keeps it.
         if let Some(own) = sqlx::query(
             "SELECT c.hold_reason, c.hold_until FROM cases c JOIN reports r ON r.case_id = c.id \
@@ -166,30 +143,7 @@ impl SqliteStore {
     ) -> Result<(), StoreError> {
         let id = case_id.to_string();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "SELECT hold_reason, hold_until FROM cases WHERE id = ? AND destroyed_at IS NULL",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(other)?
-        .ok_or(StoreError::NotFound)?;
-        if stands(&row, now)? {
-            return Err(StoreError::Conflict(Conflict::Held));
-        }
-        // A case merged into another is part of it: that case's hold keeps it too.
-        if let Some(target) = sqlx::query(
-            "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
-             WHERE c.id = ?",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(other)?
-            && stands(&target, now)?
-        {
-            return Err(StoreError::Conflict(Conflict::Held));
-        }
+        refuse_if_held(&mut tx, &id, now).await?;
         let gone = sqlx::query("DELETE FROM attachments WHERE id = ? AND case_id = ?")
             .bind(attachment_id.to_string())
             .bind(&id)
@@ -443,30 +397,7 @@ impl RetentionStore for SqliteStore {
     ) -> Result<Vec<Uuid>, StoreError> {
         let id = d.case_id.to_string();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "SELECT hold_reason, hold_until FROM cases WHERE id = ? AND destroyed_at IS NULL",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(other)?
-        .ok_or(StoreError::NotFound)?;
-        if stands(&row, now)? {
-            return Err(StoreError::Conflict(Conflict::Held));
-        }
-        // A duplicate is part of the case it was merged into: that case's hold keeps it too.
-        if let Some(target) = sqlx::query(
-            "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
-             WHERE c.id = ?",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(other)?
-            && stands(&target, now)?
-        {
-            return Err(StoreError::Conflict(Conflict::Held));
-        }
+        refuse_if_held(&mut tx, &id, now).await?;
         // The duplicates merged into it go with it (their reports are the case's too), unless
         // one of them is held.
         let mut duplicates = Vec::new();
@@ -605,6 +536,40 @@ impl RetentionStore for SqliteStore {
         tx.commit().await?;
         Ok(n == 1)
     }
+}
+
+/// Refuses to delete anything of the case `id` while a hold keeps it: its own, or that of the
+/// case it was merged into (a duplicate is part of that case). `NotFound` for an unknown or
+/// destroyed case. In the deleting transaction, so that a hold set meanwhile is seen.
+async fn refuse_if_held(
+    tx: &mut super::write::WriteTx,
+    id: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let row = sqlx::query(
+        "SELECT hold_reason, hold_until FROM cases WHERE id = ? AND destroyed_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(other)?
+    .ok_or(StoreError::NotFound)?;
+    if stands(&row, now)? {
+        return Err(StoreError::Conflict(Conflict::Held));
+    }
+    if let Some(target) = sqlx::query(
+        "SELECT t.hold_reason, t.hold_until FROM cases t JOIN cases c ON t.id = c.merged_into \
+         WHERE c.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(other)?
+        && stands(&target, now)?
+    {
+        return Err(StoreError::Conflict(Conflict::Held));
+    }
+    Ok(())
 }
 
 /// Records the sealed note of an early deletion in the case's record.
