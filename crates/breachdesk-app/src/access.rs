@@ -493,6 +493,7 @@ impl App {
             to: email.to_owned(),
             subject: i18n.message(lang, "setup-mail-subject", &args),
             body: i18n.message(lang, "setup-mail-body", &args),
+            ..OutgoingMail::default()
         };
         if mailer.send(&mail).await.is_ok() {
             true
@@ -544,6 +545,7 @@ impl App {
                 to: address,
                 subject: i18n.message(lang, &format!("{message}-subject"), &args),
                 body: i18n.message(lang, &format!("{message}-body"), &args),
+                ..OutgoingMail::default()
             };
             if let Err(e) = mailer.send(&mail).await {
                 let kind = match e {

@@ -120,6 +120,7 @@ impl App {
             to: to.to_owned(),
             subject: i18n.message(lang, "alert-subject", &args),
             body: i18n.message(lang, "alert-body", &args),
+            ..OutgoingMail::default()
         }
     }
 }
@@ -178,6 +179,7 @@ impl App {
             to: email,
             subject: i18n.message(report.language, "question-mail-subject", &args),
             body: i18n.message(report.language, "question-mail-body", &args),
+            ..OutgoingMail::default()
         };
         let delivered = if mailer.send(&mail).await.is_ok() {
             1

@@ -31,7 +31,7 @@ pub struct Accepted {
 }
 
 /// The zone in which a case reference's year is counted.
-fn reference_year(now: Timestamp) -> i16 {
+pub(crate) fn reference_year(now: Timestamp) -> i16 {
     let tz = TimeZone::get("Europe/Helsinki").unwrap_or(TimeZone::UTC);
     now.to_zoned(tz).year()
 }

@@ -19,6 +19,7 @@ pub mod handling;
 pub mod health;
 pub mod intake;
 pub mod letters;
+pub mod mail_intake;
 pub mod notice_facts;
 pub mod notices;
 pub mod operator;

@@ -73,6 +73,14 @@ pub fn case_facts(
                     discovery = Discovery::External;
                 }
             }
+            ReportBody::Email(m) => {
+                // The reporter's own words; when it was noticed is for the handlers to establish.
+                what.push(
+                    format!("{}\n\n{}", m.mail_subject, m.mail_text)
+                        .trim()
+                        .to_owned(),
+                );
+            }
             ReportBody::Processor(p) => {
                 if let Ok(t) = p.noticed_at.parse::<Timestamp>() {
                     noticed.push(t);

@@ -148,6 +148,7 @@ impl App {
             to: to.to_owned(),
             subject: i18n.message(lang, "reminder-subject", &args),
             body: i18n.message(lang, "reminder-body", &args),
+            ..OutgoingMail::default()
         }
     }
 }

@@ -108,11 +108,26 @@ pub trait SecretHasher: Send + Sync + fmt::Debug {
 
 /// A plain-text e-mail to one recipient. Mail carries references and links, never the content
 /// of a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// Where replies should go, if not to the sender.
+    pub reply_to: Option<String>,
+    /// Set when the mail answers a received message automatically (RFC 3834).
+    pub auto_reply: Option<AutoReply>,
+}
+
+/// The headers of an automatic answer to a received message (RFC 3834): `Auto-Submitted:
+/// auto-replied`, `In-Reply-To` and `References` naming the message, and a Message-ID of its
+/// own, so that a reply to the answer can be recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoReply {
+    /// The received message's Message-ID, without angle brackets.
+    pub in_reply_to: String,
+    /// The answer's own Message-ID, without angle brackets.
+    pub message_id: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,10 +155,11 @@ pub use store::{
     AccessStore, AccountStore, ApiTokenInfo, AuditStore, Bounce, CaseChange, CaseEntryRecord,
     CaseFilter, CaseRecord, CaseStore, Conflict, CounterKey, Counters, DeletionRequest,
     DeliveryOutcome, Destruction, EnsuredUser, FailedMessage, Hold, ImportedCase, IntakeStore,
-    Member, MessageOutcome, NewApiToken, NewAttachment, NewCase, NewCaseEntry, NewOutboxMessage,
-    NewRecipient, NewReport, NewShare, NewSupplement, NewUser, NoticeStore, OrgTemplate,
-    OrganisationStore, OutboxCounts, OutboxMessage, OutboxStore, Page, ReceiptRecord,
-    RecipientCounts, RecipientRecord, RecoveryCode, ReportRecord, RetentionStore, SessionRecord,
-    SessionStage, SessionStore, SetupLinkFor, SetupPurpose, Store, StoreError, SupplementRecord,
-    TokenHolder, TokenStore, UserAuth, UserRole,
+    MailRecord, MailStore, MailStored, MailTarget, Member, MessageOutcome, NewApiToken,
+    NewAttachment, NewCase, NewCaseEntry, NewMail, NewOutboxMessage, NewRecipient, NewReport,
+    NewShare, NewSupplement, NewUser, NoticeStore, OrgTemplate, OrganisationStore, OutboxCounts,
+    OutboxMessage, OutboxStore, Page, ReceiptRecord, RecipientCounts, RecipientRecord,
+    RecoveryCode, ReportRecord, RetentionStore, SessionRecord, SessionStage, SessionStore,
+    SetupLinkFor, SetupPurpose, Store, StoreError, SupplementRecord, TokenHolder, TokenStore,
+    UserAuth, UserRole,
 };

@@ -174,13 +174,15 @@ pub enum ReportBody {
     Breach(BreachFacts),
     Anonymous(BreachFacts),
     Processor(ProcessorFacts),
+    /// A report e-mailed to one of the organisation's reporting addresses (mailbox intake).
+    Email(EmailFacts),
 }
 
 impl ReportBody {
     #[must_use]
     pub const fn kind(&self) -> ReportKind {
         match self {
-            Self::Breach(_) => ReportKind::Breach,
+            Self::Breach(_) | Self::Email(_) => ReportKind::Breach,
             Self::Anonymous(_) => ReportKind::Anonymous,
             Self::Processor(_) => ReportKind::Processor,
         }
@@ -195,6 +197,27 @@ pub struct BreachFacts {
     pub noticed_at: String,
     pub what_happened: String,
     pub system: String,
+}
+
+/// A report that came by e-mail, as the message said it: the reporter's own words, unsorted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailFacts {
+    /// The sender as the message names them (`Name <address>`).
+    pub mail_from: String,
+    /// The addresses it was sent to (To and Cc).
+    pub mail_to: String,
+    pub mail_subject: String,
+    /// When it was sent, by its Date header (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_sent_at: Option<String>,
+    pub mail_text: String,
+    /// Files the message carried that were not accepted (name and reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_refused: Option<String>,
+    /// What the message is if not a person's report: `malformed` (stored raw, the original
+    /// attached), `auto_reply`, `bounce` or `list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_flag: Option<String>,
 }
 
 /// A processor's notification with the content of Art. 33(3).

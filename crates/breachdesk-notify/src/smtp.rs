@@ -111,11 +111,25 @@ impl Mailer for SmtpMailer {
             .to
             .parse()
             .map_err(|e| MailError::Invalid(format!("recipient: {e}")))?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(reply_to) = &mail.reply_to {
+            let reply_to: Mailbox = reply_to
+                .parse()
+                .map_err(|e| MailError::Invalid(format!("reply-to: {e}")))?;
+            builder = builder.reply_to(reply_to);
+        }
+        if let Some(auto) = &mail.auto_reply {
+            builder = builder
+                .message_id(Some(format!("<{}>", auto.message_id)))
+                .in_reply_to(format!("<{}>", auto.in_reply_to))
+                .references(format!("<{}>", auto.in_reply_to))
+                .header(AutoSubmitted);
+        }
+        let message = builder
             .body(mail.body.clone())
             .map_err(|e| MailError::Invalid(e.to_string()))?;
         self.transport
@@ -123,6 +137,25 @@ impl Mailer for SmtpMailer {
             .await
             .map(|_| ())
             .map_err(|e| MailError::Transport(e.to_string()))
+    }
+}
+
+/// `Auto-Submitted: auto-replied` (RFC 3834): an answer sent by a program, which other programs
+/// must not answer again.
+#[derive(Debug, Clone, Copy)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "auto-replied".to_owned())
     }
 }
 

@@ -37,6 +37,7 @@ const TABLES: &[&str] = &[
     "attachments",
     "reminders_sent",
     "report_alerts",
+    "mail_messages",
     "audit_log",
     "recipients",
     "outbox",

@@ -34,6 +34,7 @@ use crate::time::{from_text, to_text};
 
 mod accounts;
 mod handling;
+mod mail;
 mod outbox;
 mod retention;
 mod write;
@@ -721,67 +722,7 @@ impl IntakeStore for SqliteStore {
         year: i16,
     ) -> Result<String, StoreError> {
         let mut tx = self.begin_write().await?;
-        // The counter row is the first write, so the transaction holds the write lock from here on.
-        let number: i64 = sqlx::query_scalar(
-            "INSERT INTO case_counters (org_id, year, last) VALUES (?, ?, 1)
-             ON CONFLICT (org_id, year) DO UPDATE SET last = last + 1 RETURNING last",
-        )
-        .bind(case.org_id.to_string())
-        .bind(year)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let prefix: String =
-            sqlx::query_scalar("SELECT ref_prefix FROM organisations WHERE id = ?")
-                .bind(case.org_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(other)?
-                .ok_or(StoreError::NotFound)?;
-        let reference = breachdesk_core::case::format_reference(&prefix, year, number);
-        let created = to_text(case.created_at);
-        sqlx::query("INSERT INTO cases (id, org_id, reference, status, created_at, updated_at, data_key) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(case.id.to_string())
-            .bind(case.org_id.to_string())
-            .bind(&reference)
-            .bind(CaseStatus::Received.as_str())
-            .bind(&created)
-            .bind(&created)
-            .bind(&case.wrapped_key.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        sqlx::query(
-            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact, channel, taken_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(report.id.to_string())
-        .bind(report.case_id.to_string())
-        .bind(report.kind.as_str())
-        .bind(report.language.as_str())
-        .bind(to_text(report.created_at))
-        .bind(&report.receipt_locator)
-        .bind(&report.receipt_hash)
-        .bind(&report.body)
-        .bind(&report.contact)
-        .bind(report.channel.as_str())
-        .bind(report.taken_by.map(|u| u.to_string()))
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let event = AuditEvent {
-            actor: report.taken_by,
-            org_id: Some(case.org_id),
-            case_id: Some(case.id),
-            action: "report.received",
-            detail: format!(
-                "report={} kind={} channel={}",
-                report.id,
-                report.kind.as_str(),
-                report.channel.as_str()
-            ),
-        };
-        handling::append_audit_tx(&mut tx, &[event], report.created_at).await?;
+        let reference = insert_intake_tx(&mut tx, case, report, year).await?;
         tx.commit().await?;
         Ok(reference)
     }
@@ -835,40 +776,8 @@ impl IntakeStore for SqliteStore {
 
     async fn insert_supplement(&self, s: &NewSupplement) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO supplements (id, report_id, created_at, body) VALUES (?, ?, ?, ?)",
-        )
-        .bind(s.id.to_string())
-        .bind(s.report_id.to_string())
-        .bind(to_text(s.created_at))
-        .bind(&s.body)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        sqlx::query(
-            "UPDATE cases SET updated_at = ? WHERE id = (SELECT case_id FROM reports WHERE id = ?)",
-        )
-        .bind(to_text(s.created_at))
-        .bind(s.report_id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?;
-        let case_id: Option<String> =
-            sqlx::query_scalar("SELECT case_id FROM reports WHERE id = ?")
-                .bind(s.report_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(other)?;
-        let event = AuditEvent {
-            actor: None,
-            org_id: None,
-            case_id: case_id.as_deref().and_then(|c| Uuid::parse_str(c).ok()),
-            action: "report.supplemented",
-            detail: format!("report={} supplement={}", s.report_id, s.id),
-        };
-        handling::append_audit_tx(&mut tx, &[event], s.created_at).await?;
-        tx.commit().await?;
-        Ok(())
+        insert_supplement_tx(&mut tx, s).await?;
+        tx.commit().await
     }
 
     async fn supplements_of_report(
@@ -1228,4 +1137,107 @@ impl Store for SqliteStore {
     fn writer_fault(&self) -> Option<String> {
         self.health.fault()
     }
+}
+
+/// A new case with its first report and its audit entry, within a write transaction.
+async fn insert_intake_tx(
+    tx: &mut WriteTx,
+    case: &NewCase,
+    report: &NewReport,
+    year: i16,
+) -> Result<String, StoreError> {
+    // The counter row is the first write, so the transaction holds the write lock from here on.
+    let number: i64 = sqlx::query_scalar(
+        "INSERT INTO case_counters (org_id, year, last) VALUES (?, ?, 1)
+             ON CONFLICT (org_id, year) DO UPDATE SET last = last + 1 RETURNING last",
+    )
+    .bind(case.org_id.to_string())
+    .bind(year)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let prefix: String = sqlx::query_scalar("SELECT ref_prefix FROM organisations WHERE id = ?")
+        .bind(case.org_id.to_string())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+    let reference = breachdesk_core::case::format_reference(&prefix, year, number);
+    let created = to_text(case.created_at);
+    sqlx::query("INSERT INTO cases (id, org_id, reference, status, created_at, updated_at, data_key) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(case.id.to_string())
+            .bind(case.org_id.to_string())
+            .bind(&reference)
+            .bind(CaseStatus::Received.as_str())
+            .bind(&created)
+            .bind(&created)
+            .bind(&case.wrapped_key.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+    sqlx::query(
+            "INSERT INTO reports (id, case_id, kind, language, created_at, receipt_locator, receipt_hash, body, contact, channel, taken_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(report.id.to_string())
+        .bind(report.case_id.to_string())
+        .bind(report.kind.as_str())
+        .bind(report.language.as_str())
+        .bind(to_text(report.created_at))
+        .bind(&report.receipt_locator)
+        .bind(&report.receipt_hash)
+        .bind(&report.body)
+        .bind(&report.contact)
+        .bind(report.channel.as_str())
+        .bind(report.taken_by.map(|u| u.to_string()))
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    let event = AuditEvent {
+        actor: report.taken_by,
+        org_id: Some(case.org_id),
+        case_id: Some(case.id),
+        action: "report.received",
+        detail: format!(
+            "report={} kind={} channel={}",
+            report.id,
+            report.kind.as_str(),
+            report.channel.as_str()
+        ),
+    };
+    handling::append_audit_tx(tx, &[event], report.created_at).await?;
+    Ok(reference)
+}
+
+/// A supplement to a report with its audit entry, within a write transaction.
+async fn insert_supplement_tx(tx: &mut WriteTx, s: &NewSupplement) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO supplements (id, report_id, created_at, body) VALUES (?, ?, ?, ?)")
+        .bind(s.id.to_string())
+        .bind(s.report_id.to_string())
+        .bind(to_text(s.created_at))
+        .bind(&s.body)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    sqlx::query(
+        "UPDATE cases SET updated_at = ? WHERE id = (SELECT case_id FROM reports WHERE id = ?)",
+    )
+    .bind(to_text(s.created_at))
+    .bind(s.report_id.to_string())
+    .execute(&mut **tx)
+    .await
+    .map_err(other)?;
+    let case_id: Option<String> = sqlx::query_scalar("SELECT case_id FROM reports WHERE id = ?")
+        .bind(s.report_id.to_string())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(other)?;
+    let event = AuditEvent {
+        actor: None,
+        org_id: None,
+        case_id: case_id.as_deref().and_then(|c| Uuid::parse_str(c).ok()),
+        action: "report.supplemented",
+        detail: format!("report={} supplement={}", s.report_id, s.id),
+    };
+    handling::append_audit_tx(tx, &[event], s.created_at).await
 }

@@ -467,8 +467,12 @@ async fn serve(args: ServeArgs, data_dir: &Path, store: Arc<dyn Store>) -> anyho
             }
         })
     };
+    let mailboxes = crate::mailboxes::start(&config, &state).await?;
     let served = breachdesk_web::serve(listener, state, shutdown).await;
     scheduler.abort();
+    for reader in mailboxes {
+        reader.abort();
+    }
     served?;
     tracing::info!("stopped");
     Ok(())

@@ -19,6 +19,19 @@
 //! [letters]                    # letters to data subjects
 //! connections = 4              # SMTP connections at once
 //! per_second = 200             # the relay's limit; default none
+//!
+//! [[intake.imap]]               # a reporting mailbox; one table each
+//! org = "uni"                  # the organisation's slug
+//! host = "imap.uni.example"
+//! port = 993
+//! security = "tls"             # or "starttls", or "none" for a server on localhost
+//! username = "tietosuoja"
+//! password_file = "/run/secrets/imap-tietosuoja"   # or password = "…" (file 0600)
+//! folder = "INBOX"             # default
+//! after = "move"               # default; or "delete"
+//! move_to = "BreachDesk"       # default
+//! address = "tietosuoja@uni.example"   # Reply-To of acknowledgements
+//! secure_instruction = "…"     # how to send protected data; default: the report form
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -35,6 +48,109 @@ pub struct ConfigFile {
     pub smtp: Option<SmtpConfig>,
     pub reminders: Option<Reminders>,
     pub letters: Option<Letters>,
+    pub intake: Option<Intake>,
+}
+
+/// `[intake]`: where reports arrive besides the forms and the API.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    /// `[[intake.imap]]`: the reporting mailboxes read over IMAP.
+    #[serde(default)]
+    pub imap: Vec<ImapMailbox>,
+}
+
+/// One `[[intake.imap]]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapMailbox {
+    pub org: String,
+    pub host: String,
+    pub port: Option<u16>,
+    pub security: String,
+    pub username: String,
+    pub password: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub folder: Option<String>,
+    pub after: Option<String>,
+    pub move_to: Option<String>,
+    pub address: Option<String>,
+    pub secure_instruction: Option<String>,
+    /// Seconds between readings without IDLE, and the longest IDLE wait (default 60).
+    pub poll_seconds: Option<u64>,
+}
+
+impl std::fmt::Debug for ImapMailbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapMailbox")
+            .field("org", &self.org)
+            .field("host", &self.host)
+            .field("folder", &self.folder)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ImapMailbox {
+    /// The mailbox as the reader takes it, and how its messages are answered; the password read
+    /// from its file. Every mistake named with the mailbox's place in the file.
+    pub fn resolve(
+        &self,
+        n: usize,
+    ) -> anyhow::Result<(
+        breachdesk_inbox::MailboxConfig,
+        breachdesk_app::mail_intake::MailIntakeSettings,
+    )> {
+        use breachdesk_inbox::{After, MailboxConfig, Security};
+        let at = format!("intake.imap[{n}] ({})", self.org);
+        let security = Security::parse(&self.security).map_err(|e| anyhow::anyhow!("{at}: {e}"))?;
+        if security == Security::None
+            && !matches!(self.host.as_str(), "localhost" | "127.0.0.1" | "::1")
+        {
+            bail!("{at}: security = \"none\" is only for a server on this machine (localhost)");
+        }
+        let password = match (&self.password, &self.password_file) {
+            (Some(p), None) => p.clone(),
+            (None, Some(file)) => std::fs::read_to_string(file)
+                .with_context(|| format!("{at}: reading password_file {}", file.display()))?
+                .trim_end_matches(['\r', '\n'])
+                .to_owned(),
+            _ => bail!("{at}: give exactly one of password and password_file"),
+        };
+        let after = match self.after.as_deref().unwrap_or("move") {
+            "move" => After::Move(
+                self.move_to
+                    .clone()
+                    .unwrap_or_else(|| "BreachDesk".to_owned()),
+            ),
+            "delete" if self.move_to.is_none() => After::Delete,
+            "delete" => bail!("{at}: move_to goes with after = \"move\""),
+            other => bail!("{at}: after = \"{other}\": expected \"move\" or \"delete\""),
+        };
+        let folder = self.folder.clone().unwrap_or_else(|| "INBOX".to_owned());
+        if matches!(&after, After::Move(to) if *to == folder) {
+            bail!("{at}: move_to is the folder read");
+        }
+        Ok((
+            MailboxConfig {
+                label: format!("{}/{}", self.org, folder),
+                host: self.host.clone(),
+                port: self.port.unwrap_or(match security {
+                    Security::Tls => 993,
+                    Security::StartTls | Security::None => 143,
+                }),
+                security,
+                username: self.username.clone(),
+                password: zeroize::Zeroizing::new(password),
+                folder,
+                after,
+                poll: std::time::Duration::from_secs(self.poll_seconds.unwrap_or(60).max(1)),
+            },
+            breachdesk_app::mail_intake::MailIntakeSettings {
+                address: self.address.clone(),
+                secure_instruction: self.secure_instruction.clone(),
+            },
+        ))
+    }
 }
 
 /// `[letters]`: how letters to data subjects are delivered.
@@ -84,13 +200,24 @@ impl ConfigFile {
         config
             .reminder_schedule()
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        for (n, mailbox) in config.intake.iter().flat_map(|i| &i.imap).enumerate() {
+            mailbox
+                .resolve(n)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        }
         #[cfg(unix)]
-        if config.smtp.as_ref().is_some_and(|s| s.password.is_some()) {
+        if config.smtp.as_ref().is_some_and(|s| s.password.is_some())
+            || config
+                .intake
+                .iter()
+                .flat_map(|i| &i.imap)
+                .any(|m| m.password.is_some())
+        {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path)?.permissions().mode();
             if mode & 0o077 != 0 {
                 bail!(
-                    "{} holds the SMTP password and is readable by others: chmod 600 it",
+                    "{} holds a password and is readable by others: chmod 600 it",
                     path.display()
                 );
             }

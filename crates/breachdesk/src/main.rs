@@ -7,6 +7,7 @@ mod case;
 mod cli;
 mod commands;
 mod config;
+mod mailboxes;
 mod migrate;
 mod notify;
 

@@ -1,5 +1,6 @@
 //! The persistence port, one trait per aggregate, each in its own file with its record types:
 //! organisations, accounts, access (memberships and role requests), tokens, sessions, intake,
+//! mailbox intake's messages,
 //! cases (and their investigation record), retention (holds and destruction), notices (an organisation's wording), outbox (letters
 //! to data subjects), audit, and the attempt counters. [`Store`] is all of them together with the
 //! health of the database (and hands out the [`Counters`]); an adapter implements each aggregate in its own `impl` block.
@@ -17,6 +18,7 @@ mod audit;
 mod cases;
 mod counters;
 mod intake;
+mod mail;
 mod notices;
 mod organisations;
 mod outbox;
@@ -38,6 +40,7 @@ pub use cases::{
 };
 pub use counters::{CounterKey, Counters};
 pub use intake::{IntakeStore, NewCase, NewReport, NewSupplement, ReceiptRecord, SupplementRecord};
+pub use mail::{MailRecord, MailStore, MailStored, MailTarget, NewMail};
 pub use notices::{NoticeStore, OrgTemplate};
 pub use organisations::OrganisationStore;
 pub use outbox::{
@@ -119,6 +122,7 @@ pub trait Store:
     + TokenStore
     + SessionStore
     + IntakeStore
+    + MailStore
     + CaseStore
     + NoticeStore
     + OutboxStore

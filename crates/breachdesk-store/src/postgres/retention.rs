@@ -59,7 +59,7 @@ pub(super) fn deletion_request_from_row(r: &PgRow) -> Result<Option<DeletionRequ
 }
 
 /// Tables holding a case's content, children before parents.
-const CONTENT: [&str; 10] = [
+const CONTENT: [&str; 11] = [
     "DELETE FROM supplements WHERE report_id IN (SELECT id FROM reports WHERE case_id = $1)",
     "DELETE FROM reports WHERE case_id = $1",
     "DELETE FROM case_entries WHERE case_id = $1",
@@ -70,6 +70,7 @@ const CONTENT: [&str; 10] = [
     "DELETE FROM case_assignees WHERE case_id = $1",
     "DELETE FROM case_shares WHERE case_id = $1",
     "DELETE FROM report_alerts WHERE case_id = $1",
+    "DELETE FROM mail_messages WHERE case_id = $1",
 ];
 
 impl PgStore {
@@ -286,6 +287,7 @@ impl PgStore {
         for statement in [
             "DELETE FROM supplements WHERE report_id = $1",
             "DELETE FROM report_alerts WHERE report_id = $1",
+            "DELETE FROM mail_messages WHERE report_id = $1",
             "DELETE FROM reports WHERE id = $1",
         ] {
             sqlx::query(statement)

@@ -60,7 +60,7 @@ pub(super) fn deletion_request_from_row(
 }
 
 /// Tables holding a case's content, children before parents.
-const CONTENT: [&str; 10] = [
+const CONTENT: [&str; 11] = [
     "DELETE FROM supplements WHERE report_id IN (SELECT id FROM reports WHERE case_id = ?)",
     "DELETE FROM reports WHERE case_id = ?",
     "DELETE FROM case_entries WHERE case_id = ?",
@@ -71,6 +71,7 @@ const CONTENT: [&str; 10] = [
     "DELETE FROM case_assignees WHERE case_id = ?",
     "DELETE FROM case_shares WHERE case_id = ?",
     "DELETE FROM report_alerts WHERE case_id = ?",
+    "DELETE FROM mail_messages WHERE case_id = ?",
 ];
 
 impl SqliteStore {
@@ -118,6 +119,7 @@ impl SqliteStore {
         for statement in [
             "DELETE FROM supplements WHERE report_id = ?",
             "DELETE FROM report_alerts WHERE report_id = ?",
+            "DELETE FROM mail_messages WHERE report_id = ?",
             "DELETE FROM reports WHERE id = ?",
         ] {
             sqlx::query(statement)

@@ -835,3 +835,20 @@ audit-notice-subjects-queued = queued the letters
 audit-notice-subjects-delivery = finished a delivery run of the letters
 audit-notice-subjects-bounces = recorded returned letters
 audit-notice-subjects-retry = sent failed letters again
+
+desk-report-emailed = Came by e-mail to the reporting address.
+mail-flag-malformed = The message could not be read; the original is attached (message.eml).
+mail-flag-auto_reply = An automatic reply (such as an out-of-office message), not acknowledged.
+mail-flag-bounce = A returned message or delivery report, not acknowledged.
+mail-flag-list = A message from a mailing list or bulk mail, not acknowledged.
+audit-report-acknowledged = acknowledged the e-mailed report to its sender
+mail-ack-subject = Your security incident report has been received ({ $reference })
+mail-ack-body =
+    Thank you for your report. It has been received and registered as { $reference }, and the data protection officer and the information security team of { $organisation } will handle it.
+
+    To add information, reply to this message and keep { $reference } in the subject.
+
+    This is an automatic acknowledgement; nothing of your message is quoted here.
+mail-ack-protected =
+    Your message seems to contain protected identifiers (such as a personal identity code, a payment card number or a bank account number). Please do not send such data by unprotected e-mail. { $instruction }
+mail-ack-instruction = If the handlers need them, send them over a protected connection through the report form: { $link }

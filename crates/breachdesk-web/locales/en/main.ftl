@@ -143,3 +143,11 @@ field-error-file-type-not-allowed = This kind of file is not accepted: PDF, imag
 field-error-file-too-large = The file is too large: at most { $max } MiB.
 field-error-taken = Is already in use.
 field-error-no-complete-proposal = There is no complete proposal to accept yet: answer the questions, or decide otherwise with a reason.
+
+field-mail_from = Sender
+field-mail_to = Recipients
+field-mail_subject = Subject
+field-mail_sent_at = Sent
+field-mail_text = Message
+field-mail_refused = Attachments not accepted
+field-mail_flag = Note

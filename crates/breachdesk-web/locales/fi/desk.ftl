@@ -835,3 +835,20 @@ audit-notice-subjects-queued = asetti kirjeet lähetysjonoon
 audit-notice-subjects-delivery = sai kirjeiden lähetyskierroksen valmiiksi
 audit-notice-subjects-bounces = kirjasi palautuneet kirjeet
 audit-notice-subjects-retry = lähetti epäonnistuneet kirjeet uudelleen
+
+desk-report-emailed = Tuli sähköpostitse ilmoitusosoitteeseen.
+mail-flag-malformed = Viestiä ei voitu lukea; alkuperäinen on liitteenä (message.eml).
+mail-flag-auto_reply = Automaattinen vastaus (esim. poissaoloviesti), ei kuitattu.
+mail-flag-bounce = Palautunut viesti tai toimitusilmoitus, ei kuitattu.
+mail-flag-list = Postituslistan tai joukkopostin viesti, ei kuitattu.
+audit-report-acknowledged = kuittasi sähköposti-ilmoituksen lähettäjälle
+mail-ack-subject = Tietoturvailmoituksesi on vastaanotettu ({ $reference })
+mail-ack-body =
+    Kiitos ilmoituksestasi. Se on vastaanotettu ja kirjattu tunnuksella { $reference }, ja sen käsittelevät tietosuojavastaava ja tietoturvatiimi ({ $organisation }).
+
+    Jos haluat lisätä tietoja, vastaa tähän viestiin ja säilytä aiheessa tunnus { $reference }.
+
+    Tämä on automaattinen kuittaus; viestisi sisältöä ei ole lainattu tässä.
+mail-ack-protected =
+    Viestisi näyttää sisältävän suojattavia tunnisteita (esimerkiksi henkilötunnuksen, maksukortin numeron tai tilinumeron). Älä lähetä tällaisia tietoja suojaamattomalla sähköpostilla. { $instruction }
+mail-ack-instruction = Jos käsittelijät tarvitsevat niitä, lähetä ne suojatulla yhteydellä ilmoituslomakkeen kautta: { $link }

@@ -143,3 +143,11 @@ field-error-file-type-not-allowed = Tämän tyyppistä tiedostoa ei hyväksytä:
 field-error-file-too-large = Tiedosto on liian suuri: enintään { $max } MiB.
 field-error-taken = On jo käytössä.
 field-error-no-complete-proposal = Hyväksyttävää kokonaista ehdotusta ei vielä ole: vastaa kysymyksiin tai päätä toisin perustellen.
+
+field-mail_from = Lähettäjä
+field-mail_to = Vastaanottajat
+field-mail_subject = Aihe
+field-mail_sent_at = Lähetetty
+field-mail_text = Viesti
+field-mail_refused = Liitteet, joita ei otettu vastaan
+field-mail_flag = Huomio

@@ -835,3 +835,20 @@ audit-notice-subjects-queued = ställde breven i kö
 audit-notice-subjects-delivery = slutförde en utskicksomgång av breven
 audit-notice-subjects-bounces = registrerade returnerade brev
 audit-notice-subjects-retry = skickade misslyckade brev igen
+
+desk-report-emailed = Kom per e-post till anmälningsadressen.
+mail-flag-malformed = Meddelandet kunde inte läsas; originalet är bifogat (message.eml).
+mail-flag-auto_reply = Automatiskt svar (t.ex. frånvaromeddelande), inte kvitterat.
+mail-flag-bounce = Returnerat meddelande eller leveransrapport, inte kvitterat.
+mail-flag-list = Meddelande från en e-postlista eller massutskick, inte kvitterat.
+audit-report-acknowledged = kvitterade e-postanmälan till avsändaren
+mail-ack-subject = Din anmälan om en säkerhetsincident har tagits emot ({ $reference })
+mail-ack-body =
+    Tack för din anmälan. Den har tagits emot och registrerats med beteckningen { $reference }, och dataskyddsombudet och informationssäkerhetsteamet vid { $organisation } behandlar den.
+
+    Om du vill lägga till uppgifter, svara på detta meddelande och behåll beteckningen { $reference } i ämnesraden.
+
+    Detta är en automatisk kvittering; innehållet i ditt meddelande citeras inte här.
+mail-ack-protected =
+    Ditt meddelande verkar innehålla skyddade identifierare (till exempel en personbeteckning, ett kortnummer eller ett kontonummer). Skicka inte sådana uppgifter med oskyddad e-post. { $instruction }
+mail-ack-instruction = Om handläggarna behöver dem, skicka dem över en skyddad förbindelse via anmälningsformuläret: { $link }

@@ -143,3 +143,11 @@ field-error-file-type-not-allowed = Den här typen av fil tas inte emot: PDF, bi
 field-error-file-too-large = Filen är för stor: högst { $max } MiB.
 field-error-taken = Används redan.
 field-error-no-complete-proposal = Det finns ännu inget fullständigt förslag att godkänna: besvara frågorna eller besluta annorlunda med ett skäl.
+
+field-mail_from = Avsändare
+field-mail_to = Mottagare
+field-mail_subject = Ämne
+field-mail_sent_at = Skickat
+field-mail_text = Meddelande
+field-mail_refused = Bilagor som inte togs emot
+field-mail_flag = Observera

@@ -122,7 +122,12 @@ pub(super) fn fields_of(tr: Tr<'_>, v: &serde_json::Value) -> Vec<Field> {
         .filter(|(k, v)| *k != "kind" && !v.is_null())
         .map(|(k, v)| Field {
             label: tr.t(&format!("field-{k}")),
-            value: json_text(v),
+            // A flag is a word of the product's own (`malformed`, `bounce`…): said in words.
+            value: if k == "mail_flag" {
+                tr.t(&format!("mail-flag-{}", json_text(v)))
+            } else {
+                json_text(v)
+            },
         })
         .collect()
 }
@@ -433,17 +438,23 @@ pub(super) fn reports(
                 from,
                 kind: tr.t(&format!("kind-{}", r.kind.as_str())),
                 received: local(r.created_at),
-                taken: r.taken_by.map(|by| {
-                    tr.t2(
-                        "desk-report-taken",
-                        (
-                            "channel",
-                            &tr.t(&format!("desk-channel-{}", r.channel.as_str()))
-                                .to_lowercase(),
-                        ),
-                        ("name", &name_of(by)),
-                    )
-                }),
+                taken: r
+                    .taken_by
+                    .map(|by| {
+                        tr.t2(
+                            "desk-report-taken",
+                            (
+                                "channel",
+                                &tr.t(&format!("desk-channel-{}", r.channel.as_str()))
+                                    .to_lowercase(),
+                            ),
+                            ("name", &name_of(by)),
+                        )
+                    })
+                    .or_else(|| {
+                        (r.channel == breachdesk_core::report::Channel::Email)
+                            .then(|| tr.t("desk-report-emailed"))
+                    }),
                 fields,
                 supplements: sups
                     .iter()

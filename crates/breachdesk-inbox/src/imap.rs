@@ -1,0 +1,330 @@
+//! Reading a mailbox over IMAP (`async-imap`), the way a help desk reads a shared mailbox: every
+//! message in the folder is handed to intake and, only once intake has stored it, moved to
+//! another folder or deleted, so that personal data do not linger in the mailbox. A crash in
+//! between leaves the message where it was; it is read again and intake recognises it.
+//!
+//! IDLE where the server offers it, polling otherwise; a lost connection is opened again after a
+//! growing pause.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_imap::Session;
+use futures::TryStreamExt;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use zeroize::Zeroizing;
+
+/// How many messages are fetched and settled at a time.
+const BATCH: usize = 200;
+
+/// How the connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the first byte (port 993).
+    Tls,
+    /// A plain connection upgraded with STARTTLS (port 143).
+    StartTls,
+    /// No protection: only for a server on the same machine.
+    None,
+}
+
+impl Security {
+    /// # Errors
+    /// For anything but `tls`, `starttls` or `none`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s {
+            "tls" => Ok(Self::Tls),
+            "starttls" => Ok(Self::StartTls),
+            "none" => Ok(Self::None),
+            other => Err(format!(
+                "security \"{other}\": expected \"tls\", \"starttls\" or \"none\""
+            )),
+        }
+    }
+}
+
+/// What becomes of a message once intake has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum After {
+    /// Moved to this folder (created if missing).
+    Move(String),
+    /// Deleted (flagged `\Deleted` and expunged).
+    Delete,
+}
+
+/// One mailbox to read.
+#[derive(Clone)]
+pub struct MailboxConfig {
+    /// A name for logs (the organisation and folder; never the account's secrets).
+    pub label: String,
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    pub password: Zeroizing<String>,
+    pub folder: String,
+    pub after: After,
+    /// How often the folder is read when the server has no IDLE, and the longest IDLE wait.
+    pub poll: Duration,
+}
+
+impl std::fmt::Debug for MailboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailboxConfig")
+            .field("label", &self.label)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("folder", &self.folder)
+            .field("after", &self.after)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What intake did with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Stored (or recognised as stored): move or delete it.
+    Done,
+    /// Not settled yet (the database or an acknowledgement failed): leave it for the next round.
+    Keep,
+}
+
+/// Intake, as the mailbox reader sees it.
+#[async_trait::async_trait]
+pub trait Sink: Send + Sync {
+    async fn accept(&self, raw: Vec<u8>) -> Disposition;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    #[error("IMAP: {0}")]
+    Imap(#[from] async_imap::error::Error),
+    #[error("connection: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error("the server closed the connection")]
+    Closed,
+}
+
+/// What a round of reading found, for logs and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub seen: usize,
+    pub settled: usize,
+}
+
+/// The stream type sessions run on: TCP, or TLS over TCP.
+pub trait IoStream: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> IoStream for T {}
+type Stream = Box<dyn IoStream>;
+
+fn tls_connector() -> tokio_rustls::TlsConnector {
+    let roots: tokio_rustls::rustls::RootCertStore =
+        webpki_roots::TLS_SERVER_ROOTS.iter().cloned().collect();
+    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("the ring provider supports the default TLS versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    tokio_rustls::TlsConnector::from(Arc::new(config))
+}
+
+async fn tls(host: &str, tcp: TcpStream) -> Result<Stream, InboxError> {
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_owned())
+        .map_err(|e| InboxError::Tls(e.to_string()))?;
+    let stream = tls_connector()
+        .connect(name, tcp)
+        .await
+        .map_err(|e| InboxError::Tls(e.to_string()))?;
+    Ok(Box::new(stream))
+}
+
+/// Opens a signed-in session with the folder selected.
+///
+/// # Errors
+/// When the server cannot be reached, refuses the account or has no such folder.
+pub async fn connect(cfg: &MailboxConfig) -> Result<Session<Box<dyn IoStream>>, InboxError> {
+    let tcp = tokio::time::timeout(
+        Duration::from_secs(30),
+        TcpStream::connect((cfg.host.as_str(), cfg.port)),
+    )
+    .await
+    .map_err(|_| InboxError::Io(std::io::ErrorKind::TimedOut.into()))??;
+    tcp.set_nodelay(true)?;
+    let stream: Stream = match cfg.security {
+        Security::Tls => tls(&cfg.host, tcp).await?,
+        Security::None => Box::new(tcp),
+        Security::StartTls => {
+            let mut client = async_imap::Client::new(tcp);
+            client.read_response().await?.ok_or(InboxError::Closed)?;
+            client.run_command_and_check_ok("STARTTLS", None).await?;
+            tls(&cfg.host, client.into_inner()).await?
+        }
+    };
+    let mut client = async_imap::Client::new(stream);
+    if cfg.security != Security::StartTls {
+        // The greeting (after STARTTLS there is none).
+        client.read_response().await?.ok_or(InboxError::Closed)?;
+    }
+    let mut session = client
+        .login(&cfg.username, cfg.password.as_str())
+        .await
+        .map_err(|(e, _)| e)?;
+    if let After::Move(to) = &cfg.after {
+        // Made once; "already exists" is the usual answer.
+        let _ = session.create(to).await;
+    }
+    session.select(&cfg.folder).await?;
+    Ok(session)
+}
+
+/// Reads every message now in the folder: each goes to intake, and what intake settled is moved
+/// or deleted, a batch at a time.
+///
+/// # Errors
+/// When the connection fails; what was settled before stays settled.
+pub async fn read_folder(
+    session: &mut Session<Stream>,
+    cfg: &MailboxConfig,
+    sink: &dyn Sink,
+    has_move: bool,
+) -> Result<Round, InboxError> {
+    let mut round = Round::default();
+    let mut uids: Vec<u32> = session.uid_search("ALL").await?.into_iter().collect();
+    uids.sort_unstable();
+    for batch in uids.chunks(BATCH) {
+        let set = uid_set(batch);
+        let mut settled = Vec::with_capacity(batch.len());
+        {
+            let mut fetches = session.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
+            while let Some(fetch) = fetches.try_next().await? {
+                let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) else {
+                    continue;
+                };
+                round.seen += 1;
+                if sink.accept(body.to_vec()).await == Disposition::Done {
+                    settled.push(uid);
+                }
+            }
+        }
+        if settled.is_empty() {
+            continue;
+        }
+        let set = uid_set(&settled);
+        match &cfg.after {
+            After::Move(to) if has_move => session.uid_mv(&set, to).await?,
+            After::Move(to) => {
+                session.uid_copy(&set, to).await?;
+                delete(session, &set).await?;
+            }
+            After::Delete => delete(session, &set).await?,
+        }
+        round.settled += settled.len();
+    }
+    Ok(round)
+}
+
+async fn delete(session: &mut Session<Stream>, set: &str) -> Result<(), InboxError> {
+    session
+        .uid_store(set, "+FLAGS.SILENT (\\Deleted)")
+        .await?
+        .try_collect::<Vec<_>>()
+        .await?;
+    session.expunge().await?.try_collect::<Vec<_>>().await?;
+    Ok(())
+}
+
+/// `1,2,5:9`: a UID set in as few ranges as the sorted UIDs allow.
+fn uid_set(uids: &[u32]) -> String {
+    use std::fmt::Write;
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        let mut end = start;
+        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
+            i += 1;
+            end = sorted[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        let _ = if start == end {
+            write!(out, "{start}")
+        } else {
+            write!(out, "{start}:{end}")
+        };
+        i += 1;
+    }
+    out
+}
+
+/// Reads the mailbox until the task is dropped: every message now in the folder, then each new
+/// one as IDLE announces it (or at every poll). A broken connection is opened again after a pause
+/// that grows to five minutes; the reason is logged without the account's secrets.
+pub async fn watch(cfg: MailboxConfig, sink: Arc<dyn Sink>) {
+    let mut pause = Duration::from_secs(1);
+    loop {
+        match session_loop(&cfg, &*sink, &mut pause).await {
+            Ok(()) => {}
+            Err(e) => {
+                tracing::warn!(mailbox = %cfg.label, error = %e, "mailbox intake: connection failed, trying again");
+            }
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_mins(5));
+    }
+}
+
+async fn session_loop(
+    cfg: &MailboxConfig,
+    sink: &dyn Sink,
+    pause: &mut Duration,
+) -> Result<(), InboxError> {
+    let mut session = connect(cfg).await?;
+    let caps = session.capabilities().await?;
+    let has_move = caps.has_str("MOVE");
+    let has_idle = caps.has_str("IDLE");
+    tracing::info!(mailbox = %cfg.label, idle = has_idle, "mailbox intake: connected");
+    *pause = Duration::from_secs(1);
+    loop {
+        let round = read_folder(&mut session, cfg, sink, has_move).await?;
+        if round.seen > 0 {
+            tracing::info!(mailbox = %cfg.label, seen = round.seen, settled = round.settled, "mailbox intake: read");
+        }
+        if round.settled < round.seen {
+            // Something is not settled (the database or an acknowledgement failed): wait a poll
+            // before trying it again rather than at once.
+            tokio::time::sleep(cfg.poll).await;
+            continue;
+        }
+        if has_idle {
+            let mut idle = session.idle();
+            idle.init().await?;
+            let (wait, _stop) = idle.wait_with_timeout(cfg.poll);
+            wait.await?;
+            session = idle.done().await?;
+        } else {
+            tokio::time::sleep(cfg.poll).await;
+            session.noop().await?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets_are_ranges() {
+        assert_eq!(uid_set(&[5, 1, 2, 3, 9, 10]), "1:3,5,9:10");
+        assert_eq!(uid_set(&[7]), "7");
+    }
+}

@@ -1,0 +1,174 @@
+//! Mailbox intake's messages on `PostgreSQL` (issue 22): a message, what it became and its
+//! attachments in one transaction, recognised by its key when read again.
+
+use async_trait::async_trait;
+use breachdesk_core::audit::AuditEvent;
+use breachdesk_core::ports::{MailRecord, MailStore, MailStored, MailTarget, NewMail, StoreError};
+use jiff::Timestamp;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::handling::append_audit_tx;
+use super::{PgStore, Tx, insert_intake_tx, insert_supplement_tx, map_err, opt_ts, other, uuid};
+use crate::time::to_text;
+
+async fn known(tx: &mut Tx, org_id: Uuid, key: &str) -> Result<Option<MailRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT m.case_id, m.report_id, m.new_case, m.ack_at, c.reference
+         FROM mail_messages m JOIN cases c ON c.id = m.case_id
+         WHERE m.org_id = $1 AND m.key = $2",
+    )
+    .bind(org_id.to_string())
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(other)?;
+    row.map(|r| {
+        Ok(MailRecord {
+            case_id: uuid(&r, "case_id")?,
+            reference: r.try_get("reference").map_err(other)?,
+            report_id: uuid(&r, "report_id")?,
+            new_case: r.try_get::<bool, _>("new_case").map_err(other)?,
+            acknowledged_at: opt_ts(&r, "ack_at")?,
+        })
+    })
+    .transpose()
+}
+
+#[async_trait]
+impl MailStore for PgStore {
+    async fn insert_mail(&self, mail: &NewMail) -> Result<MailStored, StoreError> {
+        let mut tx = self.begin().await?;
+        let (case_id, report_id, new_case) = match &mail.target {
+            MailTarget::NewCase { case, report, .. } => (case.id, report.id, true),
+            MailTarget::Supplement {
+                case_id,
+                supplement,
+            } => (*case_id, supplement.report_id, false),
+        };
+        let now = to_text(mail.received_at);
+        // The message's row first: a second reading of it (another server, the other mailbox)
+        // finds it here, or waits for this transaction and then finds it.
+        let claimed = sqlx::query(
+            "INSERT INTO mail_messages (org_id, key, case_id, report_id, new_case, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, key) DO NOTHING",
+        )
+        .bind(mail.org_id.to_string())
+        .bind(&mail.key)
+        .bind(case_id.to_string())
+        .bind(report_id.to_string())
+        .bind(new_case)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .rows_affected();
+        if claimed == 0 {
+            // Nothing written: the transaction ends without a commit.
+            let seen = known(&mut tx, mail.org_id, &mail.key)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            return Ok(MailStored::Seen(seen));
+        }
+        match &mail.target {
+            MailTarget::NewCase { case, report, year } => {
+                insert_intake_tx(&mut tx, case, report, *year).await?;
+            }
+            MailTarget::Supplement { supplement, .. } => {
+                insert_supplement_tx(&mut tx, supplement).await?;
+            }
+        }
+        let mut events = Vec::with_capacity(mail.attachments.len());
+        for (entry, content) in &mail.attachments {
+            sqlx::query(
+                "INSERT INTO attachments (id, case_id, created_at, size, body) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(content.id.to_string())
+            .bind(case_id.to_string())
+            .bind(&now)
+            .bind(content.size)
+            .bind(&content.body)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            sqlx::query("INSERT INTO case_entries (id, case_id, kind, created_at, created_by, body) VALUES ($1, $2, $3, $4, NULL, $5)")
+                .bind(entry.id.to_string())
+                .bind(case_id.to_string())
+                .bind(entry.kind)
+                .bind(&now)
+                .bind(&entry.body)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            events.push(AuditEvent {
+                actor: None,
+                org_id: Some(mail.org_id),
+                case_id: Some(case_id),
+                action: "case.attachment",
+                detail: format!("attachment {} from e-mail", content.id),
+            });
+        }
+        append_audit_tx(&mut tx, &events, mail.received_at).await?;
+        let stored = known(&mut tx, mail.org_id, &mail.key)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.commit(tx).await?;
+        Ok(MailStored::New(stored))
+    }
+
+    async fn mail_thread(&self, org_id: Uuid, keys: &[String]) -> Result<Option<Uuid>, StoreError> {
+        for key in keys.iter().rev() {
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT m.case_id FROM mail_messages m JOIN cases c ON c.id = m.case_id
+                 WHERE m.org_id = $1 AND (m.key = $2 OR m.ack_key = $3)
+                 ORDER BY m.received_at DESC LIMIT 1",
+            )
+            .bind(org_id.to_string())
+            .bind(key)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+            if let Some(id) = found {
+                return Ok(Some(Uuid::parse_str(&id).map_err(other)?));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn claim_mail_ack(
+        &self,
+        org_id: Uuid,
+        key: &str,
+        ack_key: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE mail_messages SET ack_at = $1, ack_key = $2 WHERE org_id = $3 AND key = $4 AND ack_at IS NULL",
+        )
+        .bind(to_text(now))
+        .bind(ack_key)
+        .bind(org_id.to_string())
+        .bind(key)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected();
+        self.commit(tx).await?;
+        Ok(n == 1)
+    }
+
+    async fn unclaim_mail_ack(&self, org_id: Uuid, key: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE mail_messages SET ack_at = NULL, ack_key = NULL WHERE org_id = $1 AND key = $2",
+        )
+        .bind(org_id.to_string())
+        .bind(key)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        self.commit(tx).await
+    }
+}
