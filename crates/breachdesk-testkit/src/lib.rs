@@ -19,6 +19,7 @@
 )]
 
 pub mod browser;
+pub mod imap;
 #[cfg(feature = "web")]
 pub mod server;
 pub mod smtp;

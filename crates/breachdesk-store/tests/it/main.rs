@@ -214,6 +214,188 @@ async fn a_report_keeps_its_channel_and_who_took_it(db: Arc<dyn Store>) {
     );
 }
 
+/// Issue 22: a message read from a mailbox is stored once with what it became — read again, or
+/// delivered to a second mailbox of the organisation, it is recognised and nothing is written;
+/// concurrent readings of one message store it once; replies find their case by the keys of
+/// stored messages and of acknowledgements; an acknowledgement is claimed once and can be given
+/// back; the rows go with the case.
+async fn mail_messages_are_stored_once_and_thread_replies(db: Arc<dyn Store>) {
+    use breachdesk_core::ports::{MailStored, MailTarget, NewAttachment, NewCaseEntry, NewMail};
+    let uni = org(&*db, "uni").await;
+    let museum = org(&*db, "museum").await;
+    let t = at("2026-05-01T10:00:00Z");
+    let new_mail = |org_id: Uuid, key: &str, locator: &str| {
+        let (case, mut report) = intake(org_id, locator, t);
+        report.channel = breachdesk_core::report::Channel::Email;
+        let attachment = NewAttachment {
+            id: Uuid::now_v7(),
+            size: 3,
+            body: b"sealed file".to_vec(),
+        };
+        NewMail {
+            org_id,
+            key: key.into(),
+            received_at: t,
+            target: MailTarget::NewCase {
+                case,
+                report,
+                year: 2026,
+            },
+            attachments: vec![(
+                NewCaseEntry {
+                    id: attachment.id,
+                    kind: "attachment",
+                    created_by: None,
+                    body: b"sealed entry".to_vec(),
+                },
+                attachment,
+            )],
+        }
+    };
+    let first = new_mail(uni.id, "key-1", "11110001");
+    let MailStored::New(stored) = db.insert_mail(&first).await.unwrap() else {
+        panic!("a new message is stored");
+    };
+    let MailTarget::NewCase { case, report, .. } = &first.target else {
+        unreachable!()
+    };
+    assert_eq!(stored.case_id, case.id);
+    assert_eq!(stored.report_id, report.id);
+    assert_eq!(stored.reference, "UNI-2026-0001");
+    assert!(stored.new_case);
+    assert_eq!(stored.acknowledged_at, None);
+    let entries = db.case_entries(case.id).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].kind, "attachment");
+    assert_eq!(
+        db.attachment(case.id, entries[0].id)
+            .await
+            .unwrap()
+            .unwrap(),
+        b"sealed file"
+    );
+    let reports = db.reports_of_case(case.id).await.unwrap();
+    assert_eq!(reports[0].channel, breachdesk_core::report::Channel::Email);
+
+    // The same message again (the other mailbox, or after a crash): nothing written.
+    let again = new_mail(uni.id, "key-1", "11110002");
+    let MailStored::Seen(seen) = db.insert_mail(&again).await.unwrap() else {
+        panic!("a message read twice is recognised");
+    };
+    assert_eq!(seen, stored);
+    let MailTarget::NewCase { case: c2, .. } = &again.target else {
+        unreachable!()
+    };
+    assert!(db.case_by_id(c2.id).await.unwrap().is_none());
+    // The same key in another organisation is another message.
+    let other = new_mail(museum.id, "key-1", "11110003");
+    assert!(matches!(
+        db.insert_mail(&other).await.unwrap(),
+        MailStored::New(_)
+    ));
+
+    // Concurrent readings of one new message: one stores it, the others see it.
+    let racers: Vec<NewMail> = (0..6)
+        .map(|i| new_mail(uni.id, "key-race", &format!("2222000{i}")))
+        .collect();
+    let outcomes = futures::future::join_all(racers.iter().map(|m| db.insert_mail(m))).await;
+    let new = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(MailStored::New(_))))
+        .count();
+    let seen = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(MailStored::Seen(_))))
+        .count();
+    assert_eq!((new, seen), (1, 5), "{outcomes:?}");
+
+    // A reply: a supplement to the case, found by the first message's key.
+    assert_eq!(
+        db.mail_thread(uni.id, &["unknown".into(), "key-1".into()])
+            .await
+            .unwrap(),
+        Some(case.id)
+    );
+    assert_eq!(
+        db.mail_thread(uni.id, &["unknown".into()]).await.unwrap(),
+        None
+    );
+    let supplement = NewSupplement {
+        id: Uuid::now_v7(),
+        report_id: report.id,
+        created_at: t,
+        body: b"sealed reply".to_vec(),
+    };
+    let reply = NewMail {
+        org_id: uni.id,
+        key: "key-2".into(),
+        received_at: t,
+        target: MailTarget::Supplement {
+            case_id: case.id,
+            supplement,
+        },
+        attachments: Vec::new(),
+    };
+    let MailStored::New(r) = db.insert_mail(&reply).await.unwrap() else {
+        panic!("a reply is stored");
+    };
+    assert!(!r.new_case);
+    assert_eq!(r.case_id, case.id);
+    assert_eq!(db.supplements_of_report(report.id).await.unwrap().len(), 1);
+
+    // The acknowledgement: claimed once; its own key threads a reply; given back, claimed again.
+    assert!(
+        db.claim_mail_ack(uni.id, "key-1", "ack-key", t)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.claim_mail_ack(uni.id, "key-1", "ack-key-b", t)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        db.mail_thread(uni.id, &["ack-key".into()]).await.unwrap(),
+        Some(case.id)
+    );
+    let MailStored::Seen(after) = db.insert_mail(&again).await.unwrap() else {
+        panic!("seen");
+    };
+    assert!(after.acknowledged_at.is_some());
+    db.unclaim_mail_ack(uni.id, "key-1").await.unwrap();
+    assert_eq!(
+        db.mail_thread(uni.id, &["ack-key".into()]).await.unwrap(),
+        None
+    );
+    assert!(
+        db.claim_mail_ack(uni.id, "key-1", "ack-key-c", t)
+            .await
+            .unwrap()
+    );
+
+    // Destroyed with the case: the keys no longer lead anywhere.
+    let destruction = breachdesk_core::ports::Destruction {
+        case_id: case.id,
+        tombstone: r#"{"reference":"UNI-2026-0001"}"#.into(),
+        reason: "retention".into(),
+        by: None,
+    };
+    let event = breachdesk_core::audit::AuditEvent {
+        actor: None,
+        org_id: Some(uni.id),
+        case_id: Some(case.id),
+        action: "case.destroy",
+        detail: String::new(),
+    };
+    db.destroy_case(&destruction, &event, t).await.unwrap();
+    assert_eq!(
+        db.mail_thread(uni.id, &["key-1".into(), "key-2".into()])
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 async fn organisations_are_found_by_slug_and_slugs_are_unique(db: Arc<dyn Store>) {
     let uni = org(&*db, "uni").await;
     let found = db.org_by_slug("uni").await.unwrap().unwrap();
@@ -2124,6 +2306,7 @@ macro_rules! conformance {
 }
 
 conformance! {
+    mail_messages_are_stored_once_and_thread_replies = crate::mail_messages_are_stored_once_and_thread_replies,
     organisations_are_found_by_slug_and_slugs_are_unique = crate::organisations_are_found_by_slug_and_slugs_are_unique,
     references_count_per_organisation_and_year = crate::references_count_per_organisation_and_year,
     an_intake_is_all_or_nothing = crate::an_intake_is_all_or_nothing,
