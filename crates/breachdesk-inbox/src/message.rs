@@ -246,6 +246,10 @@ fn from_parsed(parsed: &ParsedMail<'_>) -> Inbound {
                     }
                 }
             }
+            if mime != "message/rfc822" {
+                // A delivery report's machine parts: read for the thread, not kept as files.
+                continue;
+            }
         }
         let is_attachment = disposition.disposition == DispositionType::Attachment
             || file_name.is_some()
@@ -253,7 +257,13 @@ fn from_parsed(parsed: &ParsedMail<'_>) -> Inbound {
         if is_attachment {
             match part.get_body_raw() {
                 Ok(bytes) => attachments.push(Part {
-                    name: file_name.unwrap_or_else(|| "attachment".to_owned()),
+                    name: file_name.unwrap_or_else(|| {
+                        if mime == "message/rfc822" {
+                            "message.eml".to_owned()
+                        } else {
+                            "attachment".to_owned()
+                        }
+                    }),
                     bytes,
                 }),
                 Err(_) => malformed = true,

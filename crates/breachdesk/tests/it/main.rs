@@ -16,6 +16,7 @@ mod cluster;
 mod edge;
 mod faults;
 mod letters;
+mod mail;
 mod migrate;
 
 fn bin() -> Command {
