@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use std::fmt::Write;
+
 use futures::TryStreamExt;
 
 /// A running Dovecot; stopped when dropped.
@@ -67,10 +69,11 @@ impl ImapServer {
         for (user, password) in accounts {
             let home = root.join("home").join(user);
             std::fs::create_dir_all(&home).unwrap();
-            passwd.push_str(&format!(
-                "{user}:{{PLAIN}}{password}:{uid}:{gid}::{}::\n",
+            let _ = writeln!(
+                passwd,
+                "{user}:{{PLAIN}}{password}:{uid}:{gid}::{}::",
                 home.display()
-            ));
+            );
         }
         if is_root() {
             // The mail user owns its home and mail.
