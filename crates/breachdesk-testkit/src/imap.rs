@@ -46,6 +46,16 @@ pub fn available() -> bool {
 impl ImapServer {
     /// Starts Dovecot with the accounts `(user, password)`.
     pub fn start(accounts: &[(&str, &str)]) -> Self {
+        Self::with(accounts, false)
+    }
+
+    /// Starts Dovecot announcing neither IDLE nor MOVE, as older or smaller servers do: a
+    /// client must poll, and move by COPY, `\Deleted` and EXPUNGE.
+    pub fn without_idle_and_move(accounts: &[(&str, &str)]) -> Self {
+        Self::with(accounts, true)
+    }
+
+    fn with(accounts: &[(&str, &str)], plain: bool) -> Self {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -97,6 +107,7 @@ first_valid_uid = 1
 default_internal_user = {internal}
 default_login_user = {login}
 log_path = {root}/dovecot.log
+{capability}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
@@ -119,7 +130,12 @@ service anvil {{
   chroot =
 }}
 ",
-            root = root.display()
+            root = root.display(),
+            capability = if plain {
+                "imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE UNSELECT CHILDREN NAMESPACE UIDPLUS"
+            } else {
+                ""
+            }
         );
         std::fs::write(root.join("dovecot.conf"), config).unwrap();
         let child = Command::new(dovecot())

@@ -11,6 +11,7 @@ mod edge;
 mod helpers;
 mod layout;
 mod mail;
+mod mail_report;
 mod notices;
 mod pages;
 mod register;

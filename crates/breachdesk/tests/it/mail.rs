@@ -457,7 +457,8 @@ fn a_serve_killed_between_storing_and_moving_loses_nothing_and_stores_nothing_tw
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let token = setup(dir);
-    let imap = ImapServer::start(&[PRIVACY, SECURITY]);
+    // A server without IDLE and MOVE: the reader polls, and moves by copy and delete.
+    let imap = ImapServer::without_idle_and_move(&[PRIVACY, SECURITY]);
     write_config(dir, None, imap.port, 1);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let messages: Vec<Vec<u8>> = (0..N)
