@@ -12,7 +12,7 @@ use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
-use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{Address, Message};
 use serde::Deserialize;
 
 /// How the connection to the server is protected.
@@ -57,10 +57,15 @@ impl fmt::Debug for SmtpConfig {
     }
 }
 
-/// Delivers through one SMTP server.
+/// Delivers through one SMTP server: the day-to-day mail (alerts, reminders, acknowledgements,
+/// setup links), one message at a time over one kept connection (a [`Courier`] connection:
+/// `TCP_NODELAY`, so that the message's last small write is not held back for the server's
+/// delayed ACK — tens of milliseconds a message otherwise). A connection idle for a while, or
+/// broken, is replaced; a message a broken connection failed is tried once on a new one.
 pub struct SmtpMailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    courier: Courier,
     from: Mailbox,
+    kept: tokio::sync::Mutex<Option<(Connection, std::time::Instant)>>,
 }
 
 impl fmt::Debug for SmtpMailer {
@@ -71,35 +76,17 @@ impl fmt::Debug for SmtpMailer {
     }
 }
 
+/// How long a connection is kept without traffic (servers close idle ones after a few minutes).
+const KEEP_IDLE: Duration = Duration::from_secs(20);
+
 impl SmtpMailer {
-    /// Checks the configuration (sender address, TLS set-up); connects only when sending.
+    /// Checks the configuration (sender address); connects only when sending.
     pub fn new(config: &SmtpConfig) -> Result<Self, MailError> {
-        let from: Mailbox = config
-            .from
-            .parse()
-            .map_err(|e| MailError::Invalid(format!("smtp.from: {e}")))?;
-        let builder = match config.security {
-            SmtpSecurity::Starttls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
-                    .map_err(|e| MailError::Invalid(format!("smtp.host: {e}")))?
-            }
-            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)
-                .map_err(|e| MailError::Invalid(format!("smtp.host: {e}")))?,
-            SmtpSecurity::None => {
-                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
-            }
-        };
-        let mut builder =
-            builder.timeout(Some(Duration::from_secs(config.timeout_secs.unwrap_or(30))));
-        if let Some(port) = config.port {
-            builder = builder.port(port);
-        }
-        if let (Some(user), Some(password)) = (&config.username, &config.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
+        let courier = Courier::new(config)?;
         Ok(Self {
-            transport: builder.build(),
-            from,
+            from: courier.from().clone(),
+            courier,
+            kept: tokio::sync::Mutex::new(None),
         })
     }
 }
@@ -131,12 +118,36 @@ impl Mailer for SmtpMailer {
         }
         let message = builder
             .body(mail.body.clone())
-            .map_err(|e| MailError::Invalid(e.to_string()))?;
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| MailError::Transport(e.to_string()))
+            .map_err(|e| MailError::Invalid(e.to_string()))?
+            .formatted();
+        let mut kept = self.kept.lock().await;
+        for attempt in 0..2 {
+            let mut connection = match kept.take() {
+                Some((c, used)) if !c.broken() && used.elapsed() < KEEP_IDLE => c,
+                old => {
+                    if let Some((c, _)) = old {
+                        c.quit().await;
+                    }
+                    self.courier.connect().await.map_err(|e| match e {
+                        SendError::Permanent(code) => MailError::Invalid(code),
+                        SendError::Transient(code) => MailError::Transport(code),
+                    })?
+                }
+            };
+            let sent = connection.send(&self.from, &mail.to, &message).await;
+            let broken = connection.broken();
+            if !broken {
+                *kept = Some((connection, std::time::Instant::now()));
+            }
+            match sent {
+                Ok(()) => return Ok(()),
+                Err(SendError::Permanent(code)) => return Err(MailError::Invalid(code)),
+                // A kept connection the server had closed: once more on a new one.
+                Err(SendError::Transient(_)) if broken && attempt == 0 => {}
+                Err(SendError::Transient(code)) => return Err(MailError::Transport(code)),
+            }
+        }
+        Err(MailError::Transport("connection".into()))
     }
 }
 
