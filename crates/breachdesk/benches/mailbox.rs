@@ -189,7 +189,8 @@ fn main() {
         ],
     );
     // BENCH_SMTP=0: no SMTP server, so no acknowledgements and no alerts (intake alone).
-    let smtp = if env("BENCH_SMTP", 1) == 1 {
+    let with_smtp = env("BENCH_SMTP", 1) == 1;
+    let smtp = if with_smtp {
         format!(
             "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\nfrom = \"BreachDesk <breachdesk@uni.example>\"\n",
             rust_sink()
@@ -243,7 +244,12 @@ fn main() {
     let _ = server.kill();
     let _ = server.wait();
     println!(
-        "breachdesk serve (parse, seal, store fsynced, acknowledge by SMTP, move; from process start): {stored} stored in {:.2} s, {:.0} messages/s",
+        "breachdesk serve (parse, seal, store fsynced, {}move; from process start): {stored} stored in {:.2} s, {:.0} messages/s",
+        if with_smtp {
+            "acknowledge and alert by SMTP, "
+        } else {
+            "no SMTP, "
+        },
         ours.as_secs_f64(),
         stored as f64 / ours.as_secs_f64()
     );
