@@ -65,6 +65,8 @@ pub struct MailboxConfig {
     pub password: Zeroizing<String>,
     pub folder: String,
     pub after: After,
+    /// Certificate authorities trusted besides the web PKI's (an organisation's own CA), DER.
+    pub extra_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
     /// How often the folder is read when the server has no IDLE, and the longest IDLE wait.
     pub poll: Duration,
 }
@@ -121,9 +123,33 @@ pub trait IoStream: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> IoStream for T {}
 type Stream = Box<dyn IoStream>;
 
-fn tls_connector() -> tokio_rustls::TlsConnector {
-    let roots: tokio_rustls::rustls::RootCertStore =
+/// Reads the certificates of a PEM file (an organisation's CA for its IMAP server).
+///
+/// # Errors
+/// When the file cannot be read or holds no certificate.
+pub fn read_roots(
+    path: &std::path::Path,
+) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, String> {
+    use rustls_pki_types::pem::PemObject;
+    let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_file_iter(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{}: no certificate in the file", path.display()));
+    }
+    Ok(certs)
+}
+
+fn tls_connector(
+    extra: &[rustls_pki_types::CertificateDer<'static>],
+) -> tokio_rustls::TlsConnector {
+    let mut roots: tokio_rustls::rustls::RootCertStore =
         webpki_roots::TLS_SERVER_ROOTS.iter().cloned().collect();
+    for cert in extra {
+        // A certificate the store cannot take is left out; the handshake then says why.
+        let _ = roots.add(cert.clone());
+    }
     let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
         tokio_rustls::rustls::crypto::ring::default_provider(),
     ))
@@ -134,10 +160,11 @@ fn tls_connector() -> tokio_rustls::TlsConnector {
     tokio_rustls::TlsConnector::from(Arc::new(config))
 }
 
-async fn tls(host: &str, tcp: TcpStream) -> Result<Stream, InboxError> {
+async fn tls(cfg: &MailboxConfig, tcp: TcpStream) -> Result<Stream, InboxError> {
+    let host = cfg.host.as_str();
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_owned())
         .map_err(|e| InboxError::Tls(e.to_string()))?;
-    let stream = tls_connector()
+    let stream = tls_connector(&cfg.extra_roots)
         .connect(name, tcp)
         .await
         .map_err(|e| InboxError::Tls(e.to_string()))?;
@@ -157,13 +184,13 @@ pub async fn connect(cfg: &MailboxConfig) -> Result<Session<Box<dyn IoStream>>, 
     .map_err(|_| InboxError::Io(std::io::ErrorKind::TimedOut.into()))??;
     tcp.set_nodelay(true)?;
     let stream: Stream = match cfg.security {
-        Security::Tls => tls(&cfg.host, tcp).await?,
+        Security::Tls => tls(cfg, tcp).await?,
         Security::None => Box::new(tcp),
         Security::StartTls => {
             let mut client = async_imap::Client::new(tcp);
             client.read_response().await?.ok_or(InboxError::Closed)?;
             client.run_command_and_check_ok("STARTTLS", None).await?;
-            tls(&cfg.host, client.into_inner()).await?
+            tls(cfg, client.into_inner()).await?
         }
     };
     let mut client = async_imap::Client::new(stream);

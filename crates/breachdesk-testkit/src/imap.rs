@@ -17,6 +17,9 @@ use futures::TryStreamExt;
 pub struct ImapServer {
     child: Child,
     pub port: u16,
+    /// The implicit-TLS port, when started [`ImapServer::with_tls`] (the plain port then offers
+    /// STARTTLS).
+    pub tls_port: Option<u16>,
     dir: tempfile::TempDir,
 }
 
@@ -46,16 +49,29 @@ pub fn available() -> bool {
 impl ImapServer {
     /// Starts Dovecot with the accounts `(user, password)`.
     pub fn start(accounts: &[(&str, &str)]) -> Self {
-        Self::with(accounts, false)
+        Self::with(accounts, false, false)
+    }
+
+    /// Starts Dovecot with TLS: implicit TLS on [`ImapServer::tls_port`] and STARTTLS on the
+    /// plain port, with a server certificate for `localhost` and 127.0.0.1 issued by a CA of its
+    /// own ([`ImapServer::ca_file`]; made with `openssl`).
+    pub fn with_tls(accounts: &[(&str, &str)]) -> Self {
+        Self::with(accounts, false, true)
+    }
+
+    /// The PEM file of the CA that issued the TLS server certificate.
+    #[must_use]
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("tls").join("ca.pem")
     }
 
     /// Starts Dovecot announcing neither IDLE nor MOVE, as older or smaller servers do: a
     /// client must poll, and move by COPY, `\Deleted` and EXPUNGE.
     pub fn without_idle_and_move(accounts: &[(&str, &str)]) -> Self {
-        Self::with(accounts, true)
+        Self::with(accounts, true, false)
     }
 
-    fn with(accounts: &[(&str, &str)], plain: bool) -> Self {
+    fn with(accounts: &[(&str, &str)], plain: bool, tls: bool) -> Self {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -93,14 +109,24 @@ impl ImapServer {
                 .status();
         }
         std::fs::write(root.join("passwd"), passwd).unwrap();
+        let tls_port = tls.then(crate::smtp::free_port);
+        let ssl = if tls {
+            let dir = root.join("tls");
+            make_certificates(&dir);
+            format!(
+                "ssl = yes\nssl_cert = <{0}/server.pem\nssl_key = <{0}/server.key\n",
+                dir.display()
+            )
+        } else {
+            "ssl = no\n".to_owned()
+        };
         let config = format!(
             r"base_dir = {root}/run
 state_dir = {root}/state
 instance_name = breachdesk-test-{port}
 protocols = imap
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+{ssl}disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
@@ -122,7 +148,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps}
   }}
   chroot =
 }}
@@ -131,6 +158,7 @@ service anvil {{
 }}
 ",
             root = root.display(),
+            imaps = tls_port.unwrap_or(0),
             capability = if plain {
                 "imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE UNSELECT CHILDREN NAMESPACE UIDPLUS"
             } else {
@@ -146,7 +174,12 @@ service anvil {{
             .stderr(Stdio::inherit())
             .spawn()
             .expect("starting dovecot");
-        let server = Self { child, port, dir };
+        let server = Self {
+            child,
+            port,
+            tls_port,
+            dir,
+        };
         for _ in 0..200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return server;
@@ -214,6 +247,77 @@ service anvil {{
         let _ = s.logout().await;
         out
     }
+}
+
+/// A CA and a server certificate for `localhost` / 127.0.0.1 it issued, in `dir`.
+fn make_certificates(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=BreachDesk test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-out",
+        "server.pem",
+        "-extfile",
+        "server.ext",
+    ]);
+    // Dovecot reads the key as root before dropping privileges; others need not.
 }
 
 fn is_root() -> bool {

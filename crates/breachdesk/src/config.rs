@@ -32,6 +32,7 @@
 //! move_to = "BreachDesk"       # default
 //! address = "tietosuoja@uni.example"   # Reply-To of acknowledgements
 //! secure_instruction = "…"     # how to send protected data; default: the report form
+//! ca_file = "/etc/ssl/uni-ca.pem"  # a CA trusted besides the public ones
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -76,6 +77,9 @@ pub struct ImapMailbox {
     pub move_to: Option<String>,
     pub address: Option<String>,
     pub secure_instruction: Option<String>,
+    /// A PEM file of certificate authorities trusted besides the public ones (the organisation's
+    /// own CA for its IMAP server).
+    pub ca_file: Option<PathBuf>,
     /// Seconds between readings without IDLE, and the longest IDLE wait (default 60).
     pub poll_seconds: Option<u64>,
 }
@@ -127,12 +131,17 @@ impl ImapMailbox {
             other => bail!("{at}: after = \"{other}\": expected \"move\" or \"delete\""),
         };
         let folder = self.folder.clone().unwrap_or_else(|| "INBOX".to_owned());
+        let extra_roots = match &self.ca_file {
+            Some(file) => breachdesk_inbox::imap::read_roots(file)
+                .map_err(|e| anyhow::anyhow!("{at}: ca_file {e}"))?,
+            None => Vec::new(),
+        };
         if matches!(&after, After::Move(to) if *to == folder) {
             bail!("{at}: move_to is the folder read");
         }
         Ok((
             MailboxConfig {
-                label: format!("{}/{}", self.org, folder),
+                label: format!("intake.imap[{n}] {}/{folder}", self.org),
                 host: self.host.clone(),
                 port: self.port.unwrap_or(match security {
                     Security::Tls => 993,
@@ -143,6 +152,7 @@ impl ImapMailbox {
                 password: zeroize::Zeroizing::new(password),
                 folder,
                 after,
+                extra_roots,
                 poll: std::time::Duration::from_secs(self.poll_seconds.unwrap_or(60).max(1)),
             },
             breachdesk_app::mail_intake::MailIntakeSettings {

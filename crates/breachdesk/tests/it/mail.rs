@@ -540,3 +540,80 @@ async fn count_reports(dir: &Path) -> usize {
     pool.close().await;
     usize::try_from(n).unwrap()
 }
+
+/// `security = "tls"` and `"starttls"` against a Dovecot with a certificate of the
+/// organisation's own CA (`ca_file`); without the CA the server is not trusted and its messages
+/// stay where they are.
+#[test]
+fn mailboxes_are_read_over_tls_and_starttls_and_an_untrusted_server_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    const UNTRUSTED: (&str, &str) = ("epavarma", "pw-untrusted-3");
+    if skip() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir);
+    let imap = ImapServer::with_tls(&[PRIVACY, SECURITY, UNTRUSTED]);
+    let tls_port = imap.tls_port.unwrap();
+    let ca_file = imap.ca_file();
+    let mailbox = |(user, password): (&str, &str), security: &str, port: u16, ca: bool| {
+        format!(
+            "[[intake.imap]]\norg = \"uni\"\nhost = \"localhost\"\nport = {port}\nsecurity = \"{security}\"\nusername = \"{user}\"\npassword = \"{password}\"\npoll_seconds = 1\n{}\n",
+            if ca {
+                format!("ca_file = \"{}\"\n", ca_file.display())
+            } else {
+                String::new()
+            }
+        )
+    };
+    let config = [
+        mailbox(PRIVACY, "tls", tls_port, true),
+        mailbox(SECURITY, "starttls", imap.port, true),
+        mailbox(UNTRUSTED, "tls", tls_port, false),
+    ]
+    .concat();
+    let path = dir.join("breachdesk.toml");
+    std::fs::write(&path, config).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let one = |id: &str| {
+        crlf(&format!(
+            "From: A <a@uni.example>\nTo: tietosuoja@uni.example\nSubject: Over TLS {id}\nMessage-ID: <{id}@uni.example>\nContent-Type: text/plain\n\nSent over {id}.\n"
+        ))
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        imap.append(PRIVACY.0, PRIVACY.1, "INBOX", &[one("implicit-tls")])
+            .await;
+        imap.append(SECURITY.0, SECURITY.1, "INBOX", &[one("starttls")])
+            .await;
+        imap.append(UNTRUSTED.0, UNTRUSTED.1, "INBOX", &[one("untrusted")])
+            .await;
+    });
+    let server = serve(dir);
+    rt.block_on(async {
+        until(30, "both trusted mailboxes read", || async {
+            count_reports(dir).await == 2
+        })
+        .await;
+        // Several of the untrusted mailbox's attempts have failed by now.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(count_reports(dir).await, 2);
+        assert!(
+            imap.messages(PRIVACY.0, PRIVACY.1, "INBOX")
+                .await
+                .is_empty()
+        );
+        assert!(
+            imap.messages(SECURITY.0, SECURITY.1, "INBOX")
+                .await
+                .is_empty()
+        );
+        assert_eq!(
+            imap.messages(UNTRUSTED.0, UNTRUSTED.1, "INBOX").await.len(),
+            1,
+            "not read from a server whose certificate is not trusted"
+        );
+    });
+    drop(server);
+}
