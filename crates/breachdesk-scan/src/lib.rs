@@ -22,6 +22,7 @@ mod pdf;
 mod rules;
 mod sheet;
 mod spill;
+mod sql;
 mod stream;
 pub mod table;
 mod unionfind;
@@ -716,12 +717,20 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
+/// What the first piece of a large file says about the rest.
+enum Shape {
+    /// A table's delimiter and header.
+    Table(table::Shape),
+    /// An SQL dump's tables created so far.
+    Sql(sql::Tables),
+}
+
 /// Reads the pieces of one large text file into records.
 struct PieceReader {
     ext: String,
     cut: stream::Cut,
-    /// A table's shape, from its first piece.
-    table: Option<table::Shape>,
+    /// A table's shape or a dump's tables, from its first piece.
+    table: Option<Shape>,
 }
 
 impl PieceReader {
@@ -751,7 +760,10 @@ impl PieceReader {
         } else if let Some(shape) = &self.table {
             let text = decode(piece);
             let mut doc = Doc::built();
-            table::more_rows(&text, shape, &mut doc);
+            match shape {
+                Shape::Table(shape) => table::more_rows(&text, shape, &mut doc),
+                Shape::Sql(tables) => sql::read(&text, &mut tables.clone(), &mut doc),
+            }
             vec![(
                 String::new(),
                 FileResult::Scanned {
@@ -810,9 +822,16 @@ fn scan_text_shaped(
     ext: &str,
     text: Cow<'_, str>,
     options: &Options,
-) -> (FileResult, Option<table::Shape>) {
+) -> (FileResult, Option<Shape>) {
     let mut shape = None;
     let doc = match ext {
+        "sql" if sql::looks_like_dump(&text) => {
+            let mut doc = Doc::built();
+            let mut tables = sql::Tables::default();
+            sql::read(&text, &mut tables, &mut doc);
+            shape = Some(Shape::Sql(tables));
+            doc
+        }
         "json" => {
             let mut doc = Doc::built();
             if table::json(&text, &mut doc).is_ok() {
@@ -834,7 +853,7 @@ fn scan_text_shaped(
         }
         "csv" | "tsv" | "txt" | "" if looks_like_table(&text) => {
             let mut doc = Doc::built();
-            shape = Some(table::rows(&text, &mut doc));
+            shape = Some(Shape::Table(table::rows(&text, &mut doc)));
             doc
         }
         "csv" | "tsv" | "log" | "sql" => Doc::lines(text),
