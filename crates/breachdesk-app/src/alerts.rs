@@ -178,7 +178,16 @@ impl App {
         let mail = OutgoingMail {
             to: email,
             subject: i18n.message(report.language, "question-mail-subject", &args),
-            body: i18n.message(report.language, "question-mail-body", &args),
+            // An e-mailed report has no receipt code: its reporter answers by e-mail.
+            body: i18n.message(
+                report.language,
+                if report.channel == breachdesk_core::report::Channel::Email {
+                    "question-mail-body-email"
+                } else {
+                    "question-mail-body"
+                },
+                &args,
+            ),
             ..OutgoingMail::default()
         };
         let delivered = if mailer.send(&mail).await.is_ok() {

@@ -169,8 +169,13 @@ impl App {
             None => None,
         };
         if case.is_none() {
+            // A reference in the subject joins the case only when the sender is one of its
+            // reporters: anyone else mentioning a case (a second person reporting the same
+            // incident, a forwarded alert) makes a report of their own, alerted as such.
             for token in reference_candidates(&msg.subject) {
-                if let Some(found) = store.case_by_reference(org.id, token).await? {
+                if let Some(found) = store.case_by_reference(org.id, token).await?
+                    && self.sent_by_a_reporter(&found, msg).await?
+                {
                     case = Some(found);
                     break;
                 }
@@ -189,6 +194,28 @@ impl App {
         };
         let first = store.reports_of_case(case.id).await?.into_iter().next();
         Ok(first.map(|r| (case, r.id)))
+    }
+
+    /// Whether the message comes from the e-mail address of one of the case's reporters.
+    async fn sent_by_a_reporter(&self, case: &CaseRecord, msg: &Inbound) -> Result<bool, AppError> {
+        let Some(from) = msg.from.as_ref().map(|a| a.addr.to_lowercase()) else {
+            return Ok(false);
+        };
+        if case.destroyed_at.is_some() {
+            return Ok(false);
+        }
+        let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
+        for report in self.0.store.reports_of_case(case.id).await? {
+            let opened = breachdesk_core::intake::open_report(&key, &report)?;
+            if opened
+                .contact
+                .and_then(|c| c.email)
+                .is_some_and(|e| e.to_lowercase() == from)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn seal_new_report(
@@ -293,6 +320,14 @@ impl App {
         let (Some(to), Some(original)) = (msg.reply_address(), msg.message_id.as_deref()) else {
             return Ok(Acknowledgement::NotAnswered);
         };
+        if settings
+            .address
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(to))
+        {
+            // Mail from the reporting address itself: answering it would answer ourselves.
+            return Ok(Acknowledgement::NotAnswered);
+        }
         if record.acknowledged_at.is_some() {
             return Ok(Acknowledgement::AlreadySent);
         }
@@ -311,8 +346,9 @@ impl App {
         let message_id = format!("ack-{}@{host}", Uuid::new_v4());
         let store = &self.0.store;
         let now = self.now();
+        let ack_key = message_key(&message_id);
         if !store
-            .claim_mail_ack(org.id, &msg.key, &message_key(&message_id), now)
+            .claim_mail_ack(org.id, &msg.key, &ack_key, now)
             .await?
         {
             return Ok(Acknowledgement::AlreadySent);
@@ -344,7 +380,7 @@ impl App {
                     // Sending again will not help: the message is settled without it.
                     return Ok(Acknowledgement::NotAnswered);
                 }
-                store.unclaim_mail_ack(org.id, &msg.key).await?;
+                store.unclaim_mail_ack(org.id, &msg.key, &ack_key).await?;
                 Ok(Acknowledgement::Failed)
             }
         }
@@ -441,11 +477,13 @@ fn sort_parts(msg: &Inbound) -> (Vec<Accepted<'_>>, Vec<String>) {
     let mut accepted = Vec::new();
     let mut refused = Vec::new();
     if msg.malformed {
-        accepted.push((
-            "message.eml".to_owned(),
-            "message/rfc822",
-            msg.raw.as_slice(),
-        ));
+        // The original as text (never a file a mail program would open and run), at most
+        // `MAX_ATTACHMENT` of it.
+        let raw = &msg.raw[..msg.raw.len().min(MAX_ATTACHMENT)];
+        accepted.push(("message.eml.txt".to_owned(), "text/plain", raw));
+        if msg.raw.len() > MAX_ATTACHMENT {
+            refused.push("message.eml.txt: cut at 25 MiB".to_owned());
+        }
     }
     for part in &msg.attachments {
         let name = breachdesk_core::attachment::safe_file_name(&part.name);
@@ -453,13 +491,35 @@ fn sort_parts(msg: &Inbound) -> (Vec<Accepted<'_>>, Vec<String>) {
             refused.push(format!("{name}: too large"));
             continue;
         }
+        let is_message = std::path::Path::new(&name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("eml"));
         let detected = infer::get(&part.bytes).map(|t| t.mime_type());
         match breachdesk_core::attachment::accept(detected, &part.bytes) {
+            // Text is kept under a name that opens as text, whatever it was called
+            // (`x.html`, `x.js` and `x.hta` would be opened by what runs them).
+            Ok("text/plain") => accepted.push((as_text(&name), "text/plain", &part.bytes)),
             Ok(content_type) => accepted.push((name, content_type, part.bytes.as_slice())),
+            // A forwarded message in 8-bit text is evidence: kept as text.
+            Err(_) if is_message && detected.is_none() => {
+                accepted.push((as_text(&name), "text/plain", &part.bytes));
+            }
             Err(_) => refused.push(format!("{name}: type not accepted")),
         }
     }
     (accepted, refused)
+}
+
+/// A text file's name that opens as text: `.txt` added unless it ends in a text extension.
+fn as_text(name: &str) -> String {
+    let ext = std::path::Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    if matches!(ext.as_deref(), Some("txt" | "csv" | "log" | "tsv")) {
+        name.to_owned()
+    } else {
+        format!("{name}.txt")
+    }
 }
 
 /// Each accepted file sealed, with its record entry.

@@ -106,6 +106,11 @@ pub trait SecretHasher: Send + Sync + fmt::Debug {
 // ---------------------------------------------------------------------------------------------
 // Mail
 
+/// The header that marks the product's own mail (alerts, reminders, acknowledgements, setup
+/// links): mailbox intake never reads a message that carries it, so an alert that lands in a
+/// reporting mailbox stays there for the person it was sent to.
+pub const OWN_MAIL_HEADER: &str = "X-BreachDesk";
+
 /// A plain-text e-mail to one recipient. Mail carries references and links, never the content
 /// of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -210,8 +210,31 @@ pub async fn connect(cfg: &MailboxConfig) -> Result<Session<Box<dyn IoStream>>, 
     Ok(session)
 }
 
-/// Reads every message now in the folder: each goes to intake, and what intake settled is moved
-/// or deleted, a batch at a time.
+/// The longest one IMAP command (or one fetched message) may take before the connection is
+/// given up and opened again.
+const COMMAND_TIMEOUT: Duration = Duration::from_mins(2);
+
+async fn timed<T>(
+    f: impl std::future::Future<Output = Result<T, async_imap::error::Error>>,
+) -> Result<T, InboxError> {
+    match tokio::time::timeout(COMMAND_TIMEOUT, f).await {
+        Ok(r) => Ok(r?),
+        Err(_) => Err(InboxError::Io(std::io::ErrorKind::TimedOut.into())),
+    }
+}
+
+/// What the server offers that the reader uses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Capabilities {
+    pub moves: bool,
+    pub idle: bool,
+    /// `UID EXPUNGE` (RFC 4315): only the settled messages are expunged.
+    pub uidplus: bool,
+}
+
+/// Reads every message now in the folder — except those flagged `\Deleted` and the product's
+/// own mail ([`breachdesk_core::ports::OWN_MAIL_HEADER`]) — hands each to intake, and moves or
+/// deletes what intake settled, a batch at a time.
 ///
 /// # Errors
 /// When the connection fails; what was settled before stays settled.
@@ -219,17 +242,30 @@ pub async fn read_folder(
     session: &mut Session<Stream>,
     cfg: &MailboxConfig,
     sink: &dyn Sink,
-    has_move: bool,
+    caps: Capabilities,
 ) -> Result<Round, InboxError> {
     let mut round = Round::default();
-    let mut uids: Vec<u32> = session.uid_search("ALL").await?.into_iter().collect();
+    let query = format!(
+        "UNDELETED NOT HEADER {} \"\"",
+        breachdesk_core::ports::OWN_MAIL_HEADER
+    );
+    let mut uids: Vec<u32> = timed(session.uid_search(&query))
+        .await?
+        .into_iter()
+        .collect();
     uids.sort_unstable();
     for batch in uids.chunks(BATCH) {
         let set = uid_set(batch);
         let mut settled = Vec::with_capacity(batch.len());
         {
-            let mut fetches = session.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
-            while let Some(fetch) = fetches.try_next().await? {
+            let mut fetches = timed(session.uid_fetch(&set, "(UID BODY.PEEK[])")).await?;
+            loop {
+                let next = tokio::time::timeout(COMMAND_TIMEOUT, fetches.try_next()).await;
+                let Some(fetch) =
+                    next.map_err(|_| InboxError::Io(std::io::ErrorKind::TimedOut.into()))??
+                else {
+                    break;
+                };
                 let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) else {
                     continue;
                 };
@@ -244,25 +280,54 @@ pub async fn read_folder(
         }
         let set = uid_set(&settled);
         match &cfg.after {
-            After::Move(to) if has_move => session.uid_mv(&set, to).await?,
+            After::Move(to) if caps.moves => timed(session.uid_mv(&set, to)).await?,
             After::Move(to) => {
-                session.uid_copy(&set, to).await?;
-                delete(session, &set).await?;
+                timed(session.uid_copy(&set, to)).await?;
+                delete(session, &set, &settled, caps).await?;
             }
-            After::Delete => delete(session, &set).await?,
+            After::Delete => delete(session, &set, &settled, caps).await?,
         }
         round.settled += settled.len();
     }
     Ok(round)
 }
 
-async fn delete(session: &mut Session<Stream>, set: &str) -> Result<(), InboxError> {
-    session
-        .uid_store(set, "+FLAGS.SILENT (\\Deleted)")
-        .await?
-        .try_collect::<Vec<_>>()
+/// Flags the settled messages `\Deleted` and expunges exactly them: with `UID EXPUNGE` where the
+/// server has it; otherwise a plain `EXPUNGE` only when no other message of the folder is flagged
+/// (it would go too) — else they stay flagged, unread again, for the server's own expunge.
+async fn delete(
+    session: &mut Session<Stream>,
+    set: &str,
+    settled: &[u32],
+    caps: Capabilities,
+) -> Result<(), InboxError> {
+    timed(async {
+        session
+            .uid_store(set, "+FLAGS.SILENT (\\Deleted)")
+            .await?
+            .try_collect::<Vec<_>>()
+            .await
+    })
+    .await?;
+    if caps.uidplus {
+        timed(async {
+            session
+                .uid_expunge(set)
+                .await?
+                .try_collect::<Vec<_>>()
+                .await
+        })
         .await?;
-    session.expunge().await?.try_collect::<Vec<_>>().await?;
+        return Ok(());
+    }
+    let flagged = timed(session.uid_search("DELETED")).await?;
+    if flagged.iter().all(|uid| settled.contains(uid)) {
+        timed(async { session.expunge().await?.try_collect::<Vec<_>>().await }).await?;
+    } else {
+        tracing::warn!(
+            "mailbox intake: other messages are flagged deleted and the server has no UID EXPUNGE; the settled ones stay flagged until the server expunges"
+        );
+    }
     Ok(())
 }
 
@@ -315,14 +380,20 @@ async fn session_loop(
     sink: &dyn Sink,
     pause: &mut Duration,
 ) -> Result<(), InboxError> {
-    let mut session = connect(cfg).await?;
-    let caps = session.capabilities().await?;
-    let has_move = caps.has_str("MOVE");
-    let has_idle = caps.has_str("IDLE");
+    let mut session = tokio::time::timeout(COMMAND_TIMEOUT, connect(cfg))
+        .await
+        .map_err(|_| InboxError::Io(std::io::ErrorKind::TimedOut.into()))??;
+    let offered = timed(session.capabilities()).await?;
+    let caps = Capabilities {
+        moves: offered.has_str("MOVE"),
+        idle: offered.has_str("IDLE"),
+        uidplus: offered.has_str("UIDPLUS"),
+    };
+    let has_idle = caps.idle;
     tracing::info!(mailbox = %cfg.label, idle = has_idle, "mailbox intake: connected");
     *pause = Duration::from_secs(1);
     loop {
-        let round = read_folder(&mut session, cfg, sink, has_move).await?;
+        let round = read_folder(&mut session, cfg, sink, caps).await?;
         if round.seen > 0 {
             tracing::info!(mailbox = %cfg.label, seen = round.seen, settled = round.settled, "mailbox intake: read");
         }
@@ -334,13 +405,13 @@ async fn session_loop(
         }
         if has_idle {
             let mut idle = session.idle();
-            idle.init().await?;
+            timed(idle.init()).await?;
             let (wait, _stop) = idle.wait_with_timeout(cfg.poll);
             wait.await?;
-            session = idle.done().await?;
+            session = timed(idle.done()).await?;
         } else {
             tokio::time::sleep(cfg.poll).await;
-            session.noop().await?;
+            timed(session.noop()).await?;
         }
     }
 }

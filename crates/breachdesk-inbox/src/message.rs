@@ -8,6 +8,9 @@ use breachdesk_core::report::Language;
 use mailparse::{DispositionType, MailAddr, MailHeaderMap, ParsedMail};
 use sha2::{Digest, Sha256};
 
+/// The most Message-IDs of a message's thread that are looked up.
+const MAX_THREAD: usize = 20;
+
 /// The most parts of one message that are looked at (a message of thousands of tiny parts is
 /// read as far as this and flagged).
 const MAX_PARTS: usize = 500;
@@ -117,7 +120,7 @@ impl Inbound {
             Ok(parsed) => {
                 let mut msg = from_parsed(&parsed);
                 msg.raw = raw;
-                if msg.message_id.is_none() {
+                if msg.malformed && msg.message_id.is_none() {
                     msg.key = format!("raw-{}", hex(&Sha256::digest(&msg.raw)));
                 }
                 msg
@@ -183,8 +186,11 @@ fn addresses(parsed: &ParsedMail<'_>, name: &str) -> Option<mailparse::MailAddrL
 
 fn from_parsed(parsed: &ParsedMail<'_>) -> Inbound {
     let h = &parsed.headers;
+    // A message redirected to the reporting address (`Resent-*`) is its own delivery: several
+    // people redirecting one misdirected mail are several reports.
     let message_id = h
-        .get_first_value("Message-ID")
+        .get_first_value("Resent-Message-ID")
+        .or_else(|| h.get_first_value("Message-ID"))
         .and_then(|v| message_ids(&v).into_iter().next());
     let from = single(addresses(parsed, "From"));
     let reply_to = single(addresses(parsed, "Reply-To"));
@@ -208,14 +214,18 @@ fn from_parsed(parsed: &ParsedMail<'_>) -> Inbound {
     for field in ["In-Reply-To", "References"] {
         for v in h.get_all_values(field) {
             for id in message_ids(&v) {
-                if !thread.contains(&id) {
+                if !thread.contains(&id) && thread.len() < MAX_THREAD {
                     thread.push(id);
                 }
             }
         }
     }
+    let is_report = parsed
+        .ctype
+        .mimetype
+        .eq_ignore_ascii_case("multipart/report");
     let automatic = automatic(parsed, from.as_ref());
-    let mut text = None;
+    let mut text: Option<String> = None;
     let mut html = None;
     let mut attachments = Vec::new();
     let mut malformed = false;
@@ -238,10 +248,11 @@ fn from_parsed(parsed: &ParsedMail<'_>) -> Inbound {
             || mime == "text/rfc822-headers"
             || mime == "message/delivery-status"
         {
-            // What a bounce returns: the original's Message-ID threads the bounce.
-            if let Ok(body) = part.get_body_raw() {
+            // What a bounce returns: the original's Message-ID threads the bounce (a message
+            // merely forwarded as an attachment threads nothing: it may be a new report).
+            if is_report && let Ok(body) = part.get_body_raw() {
                 for id in returned_ids(&body) {
-                    if !thread.contains(&id) {
+                    if !thread.contains(&id) && thread.len() < MAX_THREAD {
                         thread.push(id);
                     }
                 }
@@ -276,11 +287,18 @@ fn from_parsed(parsed: &ParsedMail<'_>) -> Inbound {
                     html = Some(html_to_text(&body));
                 }
             }
-            Ok(body) => {
-                if text.is_none() {
-                    text = Some(body);
+            Ok(body) if mime == "text/plain" || mime.is_empty() => {
+                // Every inline text part, in order (a client may split the text around an
+                // image); the plain alternative of an HTML part is one of them.
+                match &mut text {
+                    Some(t) => {
+                        t.push_str("\n\n");
+                        t.push_str(&body);
+                    }
+                    None => text = Some(body),
                 }
             }
+            Ok(_) => {}
             Err(_) => malformed = true,
         }
     }
@@ -293,8 +311,23 @@ fn from_parsed(parsed: &ParsedMail<'_>) -> Inbound {
     if from.is_none() {
         malformed = true;
     }
+    let key = message_id.as_deref().map_or_else(
+        || {
+            // Without a Message-ID: what the sender wrote, not the trace headers each delivery
+            // adds, so a copy to the other address is recognised too.
+            let from = from.as_ref().map_or("", |a| a.addr.as_str());
+            let date = h.get_first_value("Date").unwrap_or_default();
+            format!(
+                "content-{}",
+                hex(&Sha256::digest(
+                    format!("{from}\n{date}\n{subject}\n{text}").as_bytes()
+                ))
+            )
+        },
+        message_key,
+    );
     Inbound {
-        key: message_id.as_deref().map(message_key).unwrap_or_default(),
+        key,
         message_id,
         from,
         reply_to,
@@ -337,7 +370,6 @@ fn automatic(parsed: &ParsedMail<'_>, from: Option<&Address>) -> Option<Automati
     if value("Auto-Submitted").is_some_and(|v| !v.starts_with("no"))
         || h.get_first_value("X-Autoreply").is_some()
         || h.get_first_value("X-Autorespond").is_some()
-        || value("X-Auto-Response-Suppress").is_some_and(|v| v.contains("all"))
         || value("Precedence").as_deref() == Some("auto_reply")
     {
         return Some(Automatic::AutoReply);
@@ -388,12 +420,64 @@ fn html_to_text(html: &str) -> String {
             i = next;
         }
     }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    entities(&out)
+}
+
+/// Character references: numeric ones, and the named ones Nordic text uses.
+fn entities(s: &str) -> String {
+    const NAMED: &[(&str, char)] = &[
+        ("nbsp", ' '),
+        ("lt", '<'),
+        ("gt", '>'),
+        ("quot", '"'),
+        ("apos", '\''),
+        ("amp", '&'),
+        ("auml", 'ä'),
+        ("ouml", 'ö'),
+        ("aring", 'å'),
+        ("Auml", 'Ä'),
+        ("Ouml", 'Ö'),
+        ("Aring", 'Å'),
+        ("uuml", 'ü'),
+        ("Uuml", 'Ü'),
+        ("eacute", 'é'),
+        ("euro", '€'),
+        ("ndash", '–'),
+        ("mdash", '—'),
+        ("hellip", '…'),
+        ("rsquo", '’'),
+        ("lsquo", '‘'),
+        ("rdquo", '”'),
+        ("ldquo", '“'),
+    ];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let decoded = after.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let name = &after[..end];
+            let c = if let Some(num) = name.strip_prefix('#') {
+                let n = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse().ok(),
+                };
+                n.and_then(char::from_u32)
+            } else {
+                NAMED.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+            };
+            c.map(|c| (c, end))
+        });
+        if let Some((c, end)) = decoded {
+            out.push(c);
+            rest = &after[end + 1..];
+        } else {
+            out.push('&');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The language a text is most likely written in, by its most common short words; Finnish
@@ -499,5 +583,50 @@ mod tests {
     fn html_bodies_are_read_as_text() {
         let t = html_to_text("<p>Hei &amp; moi</p><script>x()</script><br>rivi");
         assert_eq!(t, "Hei & moi\n\nrivi");
+        assert_eq!(
+            entities("V&auml;&#228;r&#xE4; &amp;c &unknown; & 5 &lt 6"),
+            "Vää: &c &unknown; & 5 &lt 6".replace(':', "rä")
+        );
+    }
+
+    #[test]
+    fn a_message_without_a_message_id_is_recognised_by_what_the_sender_wrote() {
+        let a = Inbound::read(
+            b"Received: by mx1\r\nFrom: a@x.fi\r\nSubject: s\r\nDate: Fri, 04 Dec 2026 09:00:00 +0000\r\n\r\nbody\r\n"
+                .to_vec(),
+        );
+        let b = Inbound::read(
+            b"Received: by mx2\r\nX-Other: 1\r\nFrom: a@x.fi\r\nSubject: s\r\nDate: Fri, 04 Dec 2026 09:00:00 +0000\r\n\r\nbody\r\n"
+                .to_vec(),
+        );
+        assert_eq!(a.key, b.key);
+        assert!(a.key.starts_with("content-"));
+        let resent = Inbound::read(
+            b"From: a@x.fi\r\nMessage-ID: <orig@x.fi>\r\nResent-Message-ID: <r1@y.fi>\r\n\r\nbody\r\n"
+                .to_vec(),
+        );
+        assert_eq!(resent.key, message_key("r1@y.fi"));
+    }
+
+    #[test]
+    fn a_forwarded_message_threads_nothing_but_a_bounce_does() {
+        let forward = b"From: a@x.fi\r\nMessage-ID: <f@x.fi>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@z.fi\r\nMessage-ID: <old@z.fi>\r\n\r\nold\r\n--b--\r\n";
+        let m = Inbound::read(forward.to_vec());
+        assert!(m.thread.is_empty(), "{:?}", m.thread);
+        assert_eq!(m.attachments.len(), 1);
+        let bounce =
+            String::from_utf8_lossy(forward).replace("multipart/mixed", "multipart/report");
+        let m = Inbound::read(bounce.into_bytes());
+        assert_eq!(m.thread, vec!["old@z.fi".to_owned()]);
+    }
+
+    #[test]
+    fn every_inline_text_part_is_kept() {
+        let m = Inbound::read(b"From: a@x.fi\r\nMessage-ID: <t@x.fi>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfirst\r\n--b\r\nContent-Type: image/png\r\nContent-Disposition: inline\r\n\r\nxx\r\n--b\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--b--\r\n".to_vec());
+        assert!(
+            m.text.contains("first") && m.text.contains("second"),
+            "{}",
+            m.text
+        );
     }
 }

@@ -66,6 +66,8 @@ pub struct SmtpMailer {
     courier: Courier,
     from: Mailbox,
     kept: tokio::sync::Mutex<Option<(Connection, std::time::Instant)>>,
+    /// The longest any step (connecting, one message) may take.
+    timeout: Duration,
 }
 
 impl fmt::Debug for SmtpMailer {
@@ -87,6 +89,7 @@ impl SmtpMailer {
             from: courier.from().clone(),
             courier,
             kept: tokio::sync::Mutex::new(None),
+            timeout: Duration::from_secs(config.timeout_secs.unwrap_or(30)),
         })
     }
 }
@@ -98,6 +101,7 @@ impl Mailer for SmtpMailer {
             .to
             .parse()
             .map_err(|e| MailError::Invalid(format!("recipient: {e}")))?;
+        let envelope_to = to.email.to_string();
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -109,32 +113,51 @@ impl Mailer for SmtpMailer {
                 .map_err(|e| MailError::Invalid(format!("reply-to: {e}")))?;
             builder = builder.reply_to(reply_to);
         }
+        builder = builder.header(OwnMail);
         if let Some(auto) = &mail.auto_reply {
             builder = builder
                 .message_id(Some(format!("<{}>", auto.message_id)))
                 .in_reply_to(format!("<{}>", auto.in_reply_to))
                 .references(format!("<{}>", auto.in_reply_to))
-                .header(AutoSubmitted);
+                .header(AutoSubmitted("auto-replied"));
+        } else {
+            // A Message-ID of its own (lettre draws it), as every mail should carry.
+            builder = builder
+                .message_id(None)
+                .header(AutoSubmitted("auto-generated"));
         }
         let message = builder
             .body(mail.body.clone())
             .map_err(|e| MailError::Invalid(e.to_string()))?
             .formatted();
+        // A server that stops answering must not hold every later mail: each step is timed.
+        let limit = self.timeout;
         let mut kept = self.kept.lock().await;
         for attempt in 0..2 {
             let mut connection = match kept.take() {
                 Some((c, used)) if !c.broken() && used.elapsed() < KEEP_IDLE => c,
                 old => {
                     if let Some((c, _)) = old {
-                        c.quit().await;
+                        let _ = tokio::time::timeout(limit, c.quit()).await;
                     }
-                    self.courier.connect().await.map_err(|e| match e {
-                        SendError::Permanent(code) => MailError::Invalid(code),
-                        SendError::Transient(code) => MailError::Transport(code),
-                    })?
+                    // A refusal at connecting or signing in (a wrong password, a busy server)
+                    // says nothing about this message: always worth another try later.
+                    match tokio::time::timeout(limit, self.courier.connect()).await {
+                        Ok(Ok(c)) => c,
+                        Ok(Err(SendError::Permanent(code) | SendError::Transient(code))) => {
+                            return Err(MailError::Transport(code));
+                        }
+                        Err(_) => return Err(MailError::Transport("timeout".into())),
+                    }
                 }
             };
-            let sent = connection.send(&self.from, &mail.to, &message).await;
+            let Ok(sent) =
+                tokio::time::timeout(limit, connection.send(&self.from, &envelope_to, &message))
+                    .await
+            else {
+                // Dropped mid-conversation: the connection is not used again.
+                return Err(MailError::Transport("timeout".into()));
+            };
             let broken = connection.broken();
             if !broken {
                 *kept = Some((connection, std::time::Instant::now()));
@@ -151,14 +174,38 @@ impl Mailer for SmtpMailer {
     }
 }
 
-/// `Auto-Submitted: auto-replied` (RFC 3834): an answer sent by a program, which other programs
-/// must not answer again.
-#[derive(Debug, Clone, Copy)]
-struct AutoSubmitted;
+/// `Auto-Submitted` (RFC 3834): mail sent by a program — `auto-replied` for an answer to a
+/// received message, `auto-generated` for the rest — which other programs must not answer.
+#[derive(Debug, Clone)]
+struct AutoSubmitted(&'static str);
 
 impl lettre::message::header::Header for AutoSubmitted {
     fn name() -> lettre::message::header::HeaderName {
         lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(if s.trim() == "auto-replied" {
+            "auto-replied"
+        } else {
+            "auto-generated"
+        }))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.to_owned())
+    }
+}
+
+/// [`breachdesk_core::ports::OWN_MAIL_HEADER`] on every mail the product sends.
+#[derive(Debug, Clone)]
+struct OwnMail;
+
+impl lettre::message::header::Header for OwnMail {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str(
+            breachdesk_core::ports::OWN_MAIL_HEADER,
+        )
     }
 
     fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
@@ -166,7 +213,7 @@ impl lettre::message::header::Header for AutoSubmitted {
     }
 
     fn display(&self) -> lettre::message::header::HeaderValue {
-        lettre::message::header::HeaderValue::new(Self::name(), "auto-replied".to_owned())
+        lettre::message::header::HeaderValue::new(Self::name(), "1".to_owned())
     }
 }
 

@@ -1,4 +1,4 @@
-//! SQL dumps (`mysqldump`, `pg_dump`, SQLite's `.dump`): each row is a record, and the column
+//! SQL dumps (`mysqldump`, `pg_dump`, the `.dump` of `SQLite`): each row is a record, and the column
 //! names of its table are the context, as a table's header is for CSV. Rows come from
 //! `INSERT … VALUES (…), (…)` statements (mysqldump's extended inserts put a thousand rows on
 //! one line) and from `COPY … FROM stdin` blocks; column names from the `CREATE TABLE` seen
@@ -97,7 +97,6 @@ fn balanced(s: &str) -> bool {
     for c in s.chars() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, '\'' | '"' | '`') => quote = Some(c),
             (None, '(') => {
                 depth += 1;
@@ -114,15 +113,12 @@ fn balanced(s: &str) -> bool {
 fn create_table(definition: &str) -> Option<(String, Vec<Column>)> {
     let open = definition.find('(')?;
     let head = &definition[..open];
-    let name = head
-        .split_whitespace()
-        .filter(|w| {
-            !matches!(
-                w.to_uppercase().as_str(),
-                "CREATE" | "TABLE" | "IF" | "NOT" | "EXISTS" | "TEMPORARY" | "UNLOGGED"
-            )
-        })
-        .next_back()?;
+    let name = head.split_whitespace().rfind(|w| {
+        !matches!(
+            w.to_uppercase().as_str(),
+            "CREATE" | "TABLE" | "IF" | "NOT" | "EXISTS" | "TEMPORARY" | "UNLOGGED"
+        )
+    })?;
     let body = &definition[open + 1..definition.rfind(')').unwrap_or(definition.len())];
     let mut columns = Vec::new();
     for part in split_top(body, ',') {
@@ -132,8 +128,16 @@ fn create_table(definition: &str) -> Option<(String, Vec<Column>)> {
         if first.is_empty()
             || matches!(
                 keyword.as_str(),
-                "PRIMARY" | "KEY" | "UNIQUE" | "CONSTRAINT" | "INDEX" | "FOREIGN" | "CHECK"
-                    | "FULLTEXT" | "SPATIAL" | "EXCLUDE"
+                "PRIMARY"
+                    | "KEY"
+                    | "UNIQUE"
+                    | "CONSTRAINT"
+                    | "INDEX"
+                    | "FOREIGN"
+                    | "CHECK"
+                    | "FULLTEXT"
+                    | "SPATIAL"
+                    | "EXCLUDE"
             )
         {
             continue;
@@ -152,7 +156,6 @@ fn split_top(s: &str, sep: char) -> Vec<&str> {
     for (i, c) in s.char_indices() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, '\'' | '"' | '`') => quote = Some(c),
             (None, '(') => depth += 1,
             (None, ')') => depth -= 1,
@@ -224,8 +227,7 @@ fn insert(statement: &str, tables: &Tables, doc: &mut Doc<'_>) {
     };
     let mut rest = &statement[values_at + "VALUES".len()..];
     let mut cells: Vec<String> = Vec::new();
-    loop {
-        let Some(open) = rest.find('(') else { break };
+    while let Some(open) = rest.find('(') {
         rest = &rest[open + 1..];
         cells.clear();
         let Some(after) = tuple(rest, &mut cells) else {
@@ -321,12 +323,14 @@ mod tests {
         let r = rows(dump);
         assert_eq!(r.len(), 2, "{r:?}");
         assert_eq!(r[0].0, "1 | Arnhild | Ljungdahl | Storgatan 1");
-        assert!(r[0]
-            .1
-            .contains(&(Category::PersonName, "arnhild ljungdahl".into())));
-        assert!(r[0]
-            .1
-            .contains(&(Category::PostalAddress, "storgatan 1".into())));
+        assert!(
+            r[0].1
+                .contains(&(Category::PersonName, "arnhild ljungdahl".into()))
+        );
+        assert!(
+            r[0].1
+                .contains(&(Category::PostalAddress, "storgatan 1".into()))
+        );
         assert_eq!(r[1].0, "2 | O'Brien | Kyrö, Aarre | ");
     }
 

@@ -39,8 +39,8 @@ pub fn column(header: &str) -> Column {
         "nimi" | "koko_nimi" | "name" | "full_name" | "fullname" | "namn" | "fullständigt_namn"
         | "customer_name" | "asiakkaan_nimi" | "henkilö" | "person" | "contact_name"
         | "yhteyshenkilö" | "kontaktperson" | "display_name" | "displayname" | "kontaktnamn"
-        | "cardholder" | "card_holder" | "holder_name" | "kortinhaltija" | "asiakas"
-        | "kund" | "kundnamn" | "customer" => Column::FullName,
+        | "cardholder" | "card_holder" | "holder_name" | "kortinhaltija" | "asiakas" | "kund"
+        | "kundnamn" | "customer" => Column::FullName,
         "etunimi" | "etunimet" | "kutsumanimi" | "first_name" | "firstname" | "given_name"
         | "förnamn" | "fornamn" => Column::FirstName,
         "sukunimi" | "last_name" | "lastname" | "surname" | "family_name" | "efternamn" => {

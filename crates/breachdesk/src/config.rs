@@ -131,6 +131,12 @@ impl ImapMailbox {
             other => bail!("{at}: after = \"{other}\": expected \"move\" or \"delete\""),
         };
         let folder = self.folder.clone().unwrap_or_else(|| "INBOX".to_owned());
+        if let Some(address) = &self.address
+            && (address.contains(char::is_whitespace)
+                || address.split('@').filter(|p| !p.is_empty()).count() != 2)
+        {
+            bail!("{at}: address \"{address}\" is not an e-mail address");
+        }
         let extra_roots = match &self.ca_file {
             Some(file) => breachdesk_inbox::imap::read_roots(file)
                 .map_err(|e| anyhow::anyhow!("{at}: ca_file {e}"))?,

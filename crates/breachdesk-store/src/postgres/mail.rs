@@ -64,7 +64,7 @@ impl MailStore for PgStore {
         .map_err(map_err)?
         .rows_affected();
         if claimed == 0 {
-            // Nothing written: the transaction ends without a commit.
+            // Nothing written: the transaction is rolled back when dropped.
             let seen = known(&mut tx, mail.org_id, &mail.key)
                 .await?
                 .ok_or(StoreError::NotFound)?;
@@ -159,13 +159,19 @@ impl MailStore for PgStore {
         Ok(n == 1)
     }
 
-    async fn unclaim_mail_ack(&self, org_id: Uuid, key: &str) -> Result<(), StoreError> {
+    async fn unclaim_mail_ack(
+        &self,
+        org_id: Uuid,
+        key: &str,
+        ack_key: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         sqlx::query(
-            "UPDATE mail_messages SET ack_at = NULL, ack_key = NULL WHERE org_id = $1 AND key = $2",
+            "UPDATE mail_messages SET ack_at = NULL, ack_key = NULL WHERE org_id = $1 AND key = $2 AND ack_key = $3",
         )
         .bind(org_id.to_string())
         .bind(key)
+        .bind(ack_key)
         .execute(&mut *tx)
         .await
         .map_err(other)?;

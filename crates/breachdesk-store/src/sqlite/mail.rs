@@ -69,10 +69,12 @@ impl MailStore for SqliteStore {
         .map_err(map_err)?
         .rows_affected();
         if claimed == 0 {
-            // Nothing written: the transaction ends without a commit.
+            // Nothing written; ended with a commit all the same, so that the writer's
+            // connection is kept (an unfinished transaction closes it).
             let seen = known(&mut tx, mail.org_id, &mail.key)
                 .await?
                 .ok_or(StoreError::NotFound)?;
+            tx.commit().await?;
             return Ok(MailStored::Seen(seen));
         }
         match &mail.target {
@@ -164,13 +166,19 @@ impl MailStore for SqliteStore {
         Ok(n == 1)
     }
 
-    async fn unclaim_mail_ack(&self, org_id: Uuid, key: &str) -> Result<(), StoreError> {
+    async fn unclaim_mail_ack(
+        &self,
+        org_id: Uuid,
+        key: &str,
+        ack_key: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE mail_messages SET ack_at = NULL, ack_key = NULL WHERE org_id = ? AND key = ?",
+            "UPDATE mail_messages SET ack_at = NULL, ack_key = NULL WHERE org_id = ? AND key = ? AND ack_key = ?",
         )
         .bind(org_id.to_string())
         .bind(key)
+        .bind(ack_key)
         .execute(&mut *tx)
         .await
         .map_err(other)?;

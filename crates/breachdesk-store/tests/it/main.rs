@@ -320,6 +320,17 @@ async fn mail_messages_are_stored_once_and_thread_replies(db: Arc<dyn Store>) {
         db.mail_thread(uni.id, &["unknown".into()]).await.unwrap(),
         None
     );
+    let MailTarget::NewCase {
+        case: museum_case, ..
+    } = &other.target
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        db.mail_thread(museum.id, &["key-1".into()]).await.unwrap(),
+        Some(museum_case.id),
+        "each organisation's messages lead to its own cases"
+    );
     let supplement = NewSupplement {
         id: Uuid::now_v7(),
         report_id: report.id,
@@ -362,7 +373,17 @@ async fn mail_messages_are_stored_once_and_thread_replies(db: Arc<dyn Store>) {
         panic!("seen");
     };
     assert!(after.acknowledged_at.is_some());
-    db.unclaim_mail_ack(uni.id, "key-1").await.unwrap();
+    // Another server's claim is not given back by this one.
+    db.unclaim_mail_ack(uni.id, "key-1", "not-mine")
+        .await
+        .unwrap();
+    assert_eq!(
+        db.mail_thread(uni.id, &["ack-key".into()]).await.unwrap(),
+        Some(case.id)
+    );
+    db.unclaim_mail_ack(uni.id, "key-1", "ack-key")
+        .await
+        .unwrap();
     assert_eq!(
         db.mail_thread(uni.id, &["ack-key".into()]).await.unwrap(),
         None

@@ -852,3 +852,9 @@ mail-ack-body =
 mail-ack-protected =
     Your message seems to contain protected identifiers (such as a personal identity code, a payment card number or a bank account number). Please do not send such data by unprotected e-mail. { $instruction }
 mail-ack-instruction = If the handlers need them, send them over a protected connection through the report form: { $link }
+
+question-mail-body-email =
+    The handlers of your report { $reference } have asked you a question.
+    Write to the address you sent your report to and keep { $reference } in the subject; the handlers will tell you the question.
+
+    The question itself is not in this message. This is an automatic message.

@@ -852,3 +852,9 @@ mail-ack-body =
 mail-ack-protected =
     Viestisi näyttää sisältävän suojattavia tunnisteita (esimerkiksi henkilötunnuksen, maksukortin numeron tai tilinumeron). Älä lähetä tällaisia tietoja suojaamattomalla sähköpostilla. { $instruction }
 mail-ack-instruction = Jos käsittelijät tarvitsevat niitä, lähetä ne suojatulla yhteydellä ilmoituslomakkeen kautta: { $link }
+
+question-mail-body-email =
+    Ilmoitustasi { $reference } käsittelevät ovat esittäneet sinulle kysymyksen.
+    Ota yhteyttä samaan osoitteeseen, johon lähetit ilmoituksesi, ja säilytä aiheessa tunnus { $reference }; käsittelijät kertovat kysymyksen.
+
+    Kysymys itse ei ole tässä viestissä. Tämä on automaattinen viesti.

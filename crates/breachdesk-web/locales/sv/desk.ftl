@@ -852,3 +852,9 @@ mail-ack-body =
 mail-ack-protected =
     Ditt meddelande verkar innehålla skyddade identifierare (till exempel en personbeteckning, ett kortnummer eller ett kontonummer). Skicka inte sådana uppgifter med oskyddad e-post. { $instruction }
 mail-ack-instruction = Om handläggarna behöver dem, skicka dem över en skyddad förbindelse via anmälningsformuläret: { $link }
+
+question-mail-body-email =
+    De som behandlar din anmälan { $reference } har ställt en fråga till dig.
+    Skriv till samma adress som du skickade anmälan till och behåll beteckningen { $reference } i ämnesraden; handläggarna berättar frågan.
+
+    Själva frågan finns inte i detta meddelande. Detta är ett automatiskt meddelande.

@@ -67,6 +67,26 @@ async fn an_emailed_report_reads_on_the_case_page_in_the_handlers_language() {
         "threaded by the reference in the subject"
     );
     assert_eq!(reply.case_id, first.case_id);
+    // Someone else naming the case in a subject is a report of their own, not a supplement.
+    let other = app
+        .state
+        .intake_mail(
+            &app.uni,
+            crlf(&format!(
+                "From: Kalle Kollega <kalle@uni.example>\n\
+                 To: tietosuoja@uni.example\n\
+                 Subject: Sama juttu kuin {}\n\
+                 Message-ID: <web-4@uni.example>\n\
+                 \n\
+                 Minullekin tuli palkkalista.\n",
+                first.reference
+            )),
+            &settings,
+        )
+        .await
+        .unwrap();
+    assert_eq!(other.outcome, MailOutcome::NewCase);
+    assert_ne!(other.case_id, first.case_id);
     let auto = app
         .state
         .intake_mail(

@@ -158,6 +158,21 @@ fn malformed() -> Vec<u8> {
     b"\x00\x01\x02 this is not a message\r\n\xff\xfe broken bytes and no headers\r\n".to_vec()
 }
 
+/// An alert the product sent to a DPO whose address is a reporting mailbox.
+fn own_alert() -> Vec<u8> {
+    crlf(
+        "From: BreachDesk <breachdesk@uni.example>\n\
+         To: tietosuoja@uni.example\n\
+         Subject: [BreachDesk] New report UNI-2026-0001 (breach report)\n\
+         Message-ID: <alert-1@breachdesk.test>\n\
+         Auto-Submitted: auto-generated\n\
+         X-BreachDesk: 1\n\
+         Content-Type: text/plain\n\
+         \n\
+         A new report has come in.\n",
+    )
+}
+
 fn bounce_of(ack_message_id: &str) -> Vec<u8> {
     crlf(&format!(
         "From: Mail Delivery System <MAILER-DAEMON@mx.uni.example>\n\
@@ -268,7 +283,7 @@ fn reports_mailed_to_either_address_become_cases_once_acknowledged_once_and_repl
             PRIVACY.0,
             PRIVACY.1,
             "INBOX",
-            &[swedish(), out_of_office(), malformed()],
+            &[swedish(), out_of_office(), malformed(), own_alert()],
         )
         .await;
         until(30, "five cases", || async { cases(&base, &token).await.len() >= 5 }).await;
@@ -403,8 +418,16 @@ fn reports_mailed_to_either_address_become_cases_once_acknowledged_once_and_repl
             .count();
         assert_eq!(alerts, 5, "{received:?}");
 
-        // Nothing lingers: the first mailbox moved its messages, the second deleted them.
-        assert!(imap.messages(PRIVACY.0, PRIVACY.1, "INBOX").await.is_empty());
+        // Nothing lingers: the first mailbox moved its messages, the second deleted them; only
+        // BreachDesk's own alert that landed in the reporting mailbox stays for its reader.
+        let left = imap.messages(PRIVACY.0, PRIVACY.1, "INBOX").await;
+        assert_eq!(left.len(), 1);
+        assert!(String::from_utf8_lossy(&left[0]).contains("X-BreachDesk: 1"));
+        // BreachDesk's own mail says what it is.
+        let alert = smtp.message_to("dpo@uni.example").unwrap();
+        assert!(alert.contains("X-BreachDesk: 1"), "{alert}");
+        assert!(alert.contains("Auto-Submitted: auto-generated"), "{alert}");
+        assert!(ack_fi.contains("X-BreachDesk: 1"), "{ack_fi}");
         assert_eq!(
             imap.messages(PRIVACY.0, PRIVACY.1, "BreachDesk").await.len(),
             5

@@ -77,6 +77,12 @@ pub trait MailStore: Send + Sync {
         ack_key: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
-    /// Gives the claim back (the mail could not be sent): the next reading tries again.
-    async fn unclaim_mail_ack(&self, org_id: Uuid, key: &str) -> Result<(), StoreError>;
+    /// Gives the claim `ack_key` back (the mail could not be sent): the next reading tries
+    /// again. A claim made since by another server stays.
+    async fn unclaim_mail_ack(
+        &self,
+        org_id: Uuid,
+        key: &str,
+        ack_key: &str,
+    ) -> Result<(), StoreError>;
 }
