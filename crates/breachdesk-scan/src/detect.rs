@@ -208,9 +208,9 @@ fn numbers_hit(
             }
             let d = digits(raw);
             let normal = if let Some(rest) = d.strip_prefix("00") {
-                rest.to_owned()
+                without_trunk(rest)
             } else if raw.starts_with('+') {
-                d
+                without_trunk(&d)
             } else if let Some(rest) = d.strip_prefix('0') {
                 // National format: Finnish mobile 04x/050, Swedish mobile 07x.
                 if rest.starts_with('7') {
@@ -244,6 +244,22 @@ fn numbers_hit(
             out.push(record, Category::IpAddress, ip.to_string());
             Some(end)
         }
+    }
+}
+
+/// The country codes an international number is read with (`rules.toml`'s phone pattern), the
+/// longer ones first.
+const COUNTRY_CODES: &[&str] = &[
+    "358", "351", "353", "354", "359", "370", "371", "372", "420", "46", "47", "45", "49", "44", "33",
+    "31", "32", "34", "39", "41", "43", "48", "1",
+];
+
+/// An international number without the national trunk `0` written after the country code
+/// (`+358 (0)40 …`, `+46 (0)8 …`): no number of these plans starts with `0` after its code.
+fn without_trunk(d: &str) -> String {
+    match COUNTRY_CODES.iter().find(|cc| d.starts_with(**cc)) {
+        Some(cc) if d[cc.len()..].starts_with('0') => format!("{cc}{}", &d[cc.len() + 1..]),
+        _ => d.to_owned(),
     }
 }
 
