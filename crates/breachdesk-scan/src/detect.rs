@@ -250,8 +250,8 @@ fn numbers_hit(
 /// The country codes an international number is read with (`rules.toml`'s phone pattern), the
 /// longer ones first.
 const COUNTRY_CODES: &[&str] = &[
-    "358", "351", "353", "354", "359", "370", "371", "372", "420", "46", "47", "45", "49", "44", "33",
-    "31", "32", "34", "39", "41", "43", "48", "1",
+    "358", "351", "353", "354", "359", "370", "371", "372", "420", "46", "47", "45", "49", "44",
+    "33", "31", "32", "34", "39", "41", "43", "48", "1",
 ];
 
 /// An international number without the national trunk `0` written after the country code
