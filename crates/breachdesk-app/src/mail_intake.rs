@@ -104,13 +104,36 @@ impl App {
         settings: &MailIntakeSettings,
     ) -> Result<MailIntake, AppError> {
         let msg = Inbound::read(raw);
+        // A message stored before (read again after a crash or an unsent acknowledgement, or
+        // delivered to the other address too) is neither threaded nor sealed again: sealing a
+        // new case would make a case key in the vault for nothing.
+        let (record, outcome) = match self.0.store.mail_message(org.id, &msg.key).await? {
+            Some(seen) => Self::seen(seen),
+            None => self.store_mail(org, &msg).await?,
+        };
+        let acknowledgement = self.acknowledge(org, &msg, &record, settings).await?;
+        Ok(MailIntake {
+            case_id: record.case_id,
+            reference: record.reference,
+            outcome,
+            acknowledgement,
+        })
+    }
+
+    /// Seals the message as a new case or a supplement and stores it; another reading may have
+    /// stored it meanwhile (another server, the other mailbox).
+    async fn store_mail(
+        &self,
+        org: &Organisation,
+        msg: &Inbound,
+    ) -> Result<(MailRecord, MailOutcome), AppError> {
         let now = self.now();
-        let case = self.thread_of(org, &msg).await?;
+        let case = self.thread_of(org, msg).await?;
         let mut attempts = 0;
         let (mail, stored) = loop {
             let mail = match &case {
-                Some((case, report_id)) => self.seal_reply(org, &msg, case, *report_id, now)?,
-                None => self.seal_new_report(org, &msg, now)?,
+                Some((case, report_id)) => self.seal_reply(org, msg, case, *report_id, now)?,
+                None => self.seal_new_report(org, msg, now)?,
             };
             match self.0.store.insert_mail(&mail).await {
                 Ok(stored) => break (mail, stored),
@@ -121,7 +144,7 @@ impl App {
                 Err(e) => return Err(e.into()),
             }
         };
-        let (record, outcome) = match stored {
+        Ok(match stored {
             MailStored::New(r) => {
                 let outcome = if r.new_case {
                     // Its alert to the DPO and the security manager goes out now.
@@ -140,18 +163,13 @@ impl App {
                 );
                 (r, outcome)
             }
-            MailStored::Seen(r) => {
-                tracing::info!(case_id = %r.case_id, "e-mail read again: stored before");
-                (r, MailOutcome::Seen)
-            }
-        };
-        let acknowledgement = self.acknowledge(org, &msg, &record, settings).await?;
-        Ok(MailIntake {
-            case_id: record.case_id,
-            reference: record.reference,
-            outcome,
-            acknowledgement,
+            MailStored::Seen(r) => Self::seen(r),
         })
+    }
+
+    fn seen(record: MailRecord) -> (MailRecord, MailOutcome) {
+        tracing::info!(case_id = %record.case_id, "e-mail read again: stored before");
+        (record, MailOutcome::Seen)
     }
 
     /// The case a message continues: one of the messages it answers (or the acknowledgement of

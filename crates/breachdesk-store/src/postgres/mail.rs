@@ -9,10 +9,14 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use super::handling::append_audit_tx;
-use super::{PgStore, Tx, insert_intake_tx, insert_supplement_tx, map_err, opt_ts, other, uuid};
+use super::{PgStore, insert_intake_tx, insert_supplement_tx, map_err, opt_ts, other, uuid};
 use crate::time::to_text;
 
-async fn known(tx: &mut Tx, org_id: Uuid, key: &str) -> Result<Option<MailRecord>, StoreError> {
+async fn known<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Postgres>,
+    org_id: Uuid,
+    key: &str,
+) -> Result<Option<MailRecord>, StoreError> {
     let row = sqlx::query(
         "SELECT m.case_id, m.report_id, m.new_case, m.ack_at, c.reference
          FROM mail_messages m JOIN cases c ON c.id = m.case_id
@@ -20,7 +24,7 @@ async fn known(tx: &mut Tx, org_id: Uuid, key: &str) -> Result<Option<MailRecord
     )
     .bind(org_id.to_string())
     .bind(key)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(ex)
     .await
     .map_err(other)?;
     row.map(|r| {
@@ -65,7 +69,7 @@ impl MailStore for PgStore {
         .rows_affected();
         if claimed == 0 {
             // Nothing written: the transaction is rolled back when dropped.
-            let seen = known(&mut tx, mail.org_id, &mail.key)
+            let seen = known(&mut *tx, mail.org_id, &mail.key)
                 .await?
                 .ok_or(StoreError::NotFound)?;
             return Ok(MailStored::Seen(seen));
@@ -109,11 +113,19 @@ impl MailStore for PgStore {
             });
         }
         append_audit_tx(&mut tx, &events, mail.received_at).await?;
-        let stored = known(&mut tx, mail.org_id, &mail.key)
+        let stored = known(&mut *tx, mail.org_id, &mail.key)
             .await?
             .ok_or(StoreError::NotFound)?;
         self.commit(tx).await?;
         Ok(MailStored::New(stored))
+    }
+
+    async fn mail_message(
+        &self,
+        org_id: Uuid,
+        key: &str,
+    ) -> Result<Option<MailRecord>, StoreError> {
+        known(&self.pool, org_id, key).await
     }
 
     async fn mail_thread(&self, org_id: Uuid, keys: &[String]) -> Result<Option<Uuid>, StoreError> {

@@ -9,12 +9,11 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use super::handling::append_audit_tx;
-use super::write::WriteTx;
 use super::{SqliteStore, insert_intake_tx, insert_supplement_tx, map_err, opt_ts, other, uuid};
 use crate::time::to_text;
 
-async fn known(
-    tx: &mut WriteTx,
+async fn known<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
     org_id: Uuid,
     key: &str,
 ) -> Result<Option<MailRecord>, StoreError> {
@@ -25,7 +24,7 @@ async fn known(
     )
     .bind(org_id.to_string())
     .bind(key)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(ex)
     .await
     .map_err(other)?;
     row.map(|r| {
@@ -71,7 +70,7 @@ impl MailStore for SqliteStore {
         if claimed == 0 {
             // Nothing written; ended with a commit all the same, so that the writer's
             // connection is kept (an unfinished transaction closes it).
-            let seen = known(&mut tx, mail.org_id, &mail.key)
+            let seen = known(&mut *tx, mail.org_id, &mail.key)
                 .await?
                 .ok_or(StoreError::NotFound)?;
             tx.commit().await?;
@@ -116,11 +115,19 @@ impl MailStore for SqliteStore {
             });
         }
         append_audit_tx(&mut tx, &events, mail.received_at).await?;
-        let stored = known(&mut tx, mail.org_id, &mail.key)
+        let stored = known(&mut *tx, mail.org_id, &mail.key)
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(MailStored::New(stored))
+    }
+
+    async fn mail_message(
+        &self,
+        org_id: Uuid,
+        key: &str,
+    ) -> Result<Option<MailRecord>, StoreError> {
+        known(&self.read, org_id, key).await
     }
 
     async fn mail_thread(&self, org_id: Uuid, keys: &[String]) -> Result<Option<Uuid>, StoreError> {

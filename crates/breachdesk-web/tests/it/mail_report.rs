@@ -87,39 +87,24 @@ async fn an_emailed_report_reads_on_the_case_page_in_the_handlers_language() {
         .unwrap();
     assert_eq!(other.outcome, MailOutcome::NewCase);
     assert_ne!(other.case_id, first.case_id);
+    let out_of_office = crlf(
+        "From: Loma <loma@uni.example>\n\
+         To: tietosuoja@uni.example\n\
+         Subject: Poissa\n\
+         Message-ID: <web-3@uni.example>\n\
+         Auto-Submitted: auto-replied\n\
+         \n\
+         Lomalla.\n",
+    );
     let auto = app
         .state
-        .intake_mail(
-            &app.uni,
-            crlf(
-                "From: Loma <loma@uni.example>\n\
-                 To: tietosuoja@uni.example\n\
-                 Subject: Poissa\n\
-                 Message-ID: <web-3@uni.example>\n\
-                 Auto-Submitted: auto-replied\n\
-                 \n\
-                 Lomalla.\n",
-            ),
-            &settings,
-        )
+        .intake_mail(&app.uni, out_of_office.clone(), &settings)
         .await
         .unwrap();
     // The same message again: recognised.
     let again = app
         .state
-        .intake_mail(
-            &app.uni,
-            crlf(
-                "From: Loma <loma@uni.example>\n\
-                 To: tietosuoja@uni.example\n\
-                 Subject: Poissa\n\
-                 Message-ID: <web-3@uni.example>\n\
-                 Auto-Submitted: auto-replied\n\
-                 \n\
-                 Lomalla.\n",
-            ),
-            &settings,
-        )
+        .intake_mail(&app.uni, out_of_office, &settings)
         .await
         .unwrap();
     assert_eq!(again.outcome, MailOutcome::Seen);

@@ -64,6 +64,9 @@ pub trait MailStore: Send + Sync {
     /// Stores the message and what it becomes in one durable transaction, unless a message with
     /// the same key was stored for the organisation before (then nothing is written).
     async fn insert_mail(&self, mail: &NewMail) -> Result<MailStored, StoreError>;
+    /// The message of the organisation stored with this key, if it was.
+    async fn mail_message(&self, org_id: Uuid, key: &str)
+    -> Result<Option<MailRecord>, StoreError>;
     /// The case of the organisation that one of these message keys (messages stored, or the
     /// acknowledgements sent for them) belongs to, if any is known; the newest wins.
     async fn mail_thread(&self, org_id: Uuid, keys: &[String]) -> Result<Option<Uuid>, StoreError>;
