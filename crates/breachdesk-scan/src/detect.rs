@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use regex_automata::{Input, meta};
 
+use crate::context::{self, CustomerNumbers};
+use crate::doc::Cue;
 use crate::rules;
 
 pub use breachdesk_pii::Category;
@@ -24,6 +26,10 @@ pub struct Hit {
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(rules::pattern("email")).expect("rule pattern"));
 // International (+358 / 00358 / +46 …) and Finnish or Swedish national mobile formats.
+/// A date written with separators (`01-12-2024`, `05 12 2026`): never a national number.
+static DATE_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{1,2}[-. /]\d{1,2}[-. /](?:19|20)\d\d$").expect("static regex")
+});
 static HETU_SHAPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$").expect("static regex"));
 
@@ -101,9 +107,13 @@ fn digits(s: &str) -> String {
 
 /// All validated personal data in one record of text.
 #[must_use]
-pub fn detect(text: &str, customer_number: Option<&Regex>, role_mailboxes: &[&str]) -> Vec<Hit> {
+pub fn detect(
+    text: &str,
+    customer_number: Option<&CustomerNumbers>,
+    role_mailboxes: &[&str],
+) -> Vec<Hit> {
     let whole = std::iter::once(0..text.len()).collect::<Vec<_>>();
-    detect_records(text, &whole, customer_number, role_mailboxes, true)
+    detect_records(text, &whole, &[], customer_number, role_mailboxes, true)
         .pop()
         .unwrap_or_default()
 }
@@ -114,6 +124,11 @@ struct Records<'r> {
     ranges: &'r [Range<usize>],
     cursor: usize,
     hits: Vec<Vec<Hit>>,
+    /// What cells' columns say about their numbers.
+    cues: &'r [(Range<usize>, Cue)],
+    /// Whether the text as a whole reads Swedish (for national numbers that Finland and Sweden
+    /// both use), found when first needed.
+    swedish_text: std::cell::OnceCell<bool>,
 }
 
 impl Records<'_> {
@@ -184,8 +199,16 @@ fn numbers_hit(
             breachdesk_pii::confirm(breachdesk_pii::IdentifierKind::PaymentCard, raw)?;
             let value = compact(raw);
             // Cards have 14 to 19 digits today; 13 digits that pass Luhn are far more often
-            // EAN-13 product codes than the Visa numbers of the 1990s.
-            if value.len() < 14 {
+            // EAN-13 product codes than the Visa numbers of the 1990s. One random number in
+            // ten passes Luhn: an issuer's range and length, and no column or label saying
+            // order, transaction, refund or reference, tell a card from an id.
+            if value.len() < 14
+                || !issued_card(&value)
+                || context::cue_at(out.cues, &(start..end)).is_some()
+                || range
+                    .as_ref()
+                    .is_some_and(|r| context::reference_before(text, r.start, start))
+            {
                 return None;
             }
             if let Some(record) = record {
@@ -211,15 +234,29 @@ fn numbers_hit(
                 without_trunk(rest)
             } else if raw.starts_with('+') {
                 without_trunk(&d)
+            } else if DATE_SHAPE.is_match(raw) {
+                return None;
             } else if let Some(rest) = d.strip_prefix('0') {
-                // National format: Finnish mobile 04x/050, Swedish mobile 07x.
-                if rest.starts_with('7') {
+                // A national number of Finland or Sweden: Swedish mobiles are 07x; the rest
+                // (Finnish mobiles 04x/050 and landlines, Swedish landlines such as Malmö's
+                // 040) by what the record, or else the text, reads like.
+                let r = &out.ranges[record];
+                let swedish = rest.starts_with('7')
+                    || swedish_record(&text[r.clone()])
+                        .unwrap_or_else(|| *out.swedish_text.get_or_init(|| swedish_text(text)));
+                if swedish {
+                    if !(7..=9).contains(&rest.len()) {
+                        return None;
+                    }
                     format!("46{rest}")
                 } else {
+                    if !(5..=9).contains(&rest.len()) {
+                        return None;
+                    }
                     format!("358{rest}")
                 }
             } else {
-                return None;
+                north_american(&d)?
             };
             if !(9..=15).contains(&normal.len()) {
                 return None;
@@ -247,6 +284,89 @@ fn numbers_hit(
     }
 }
 
+/// A card number of an issuer's range with a length that issuer gives (Visa, Mastercard,
+/// American Express, Discover, JCB, Diners Club, `UnionPay`, Maestro, Mir).
+fn issued_card(d: &str) -> bool {
+    let n = d.len();
+    let p = |k: usize| d.get(..k).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+    match d.as_bytes().first() {
+        Some(b'4') => matches!(n, 13 | 16 | 19),
+        Some(b'5') => {
+            (51..=55).contains(&p(2)) && n == 16
+                || matches!(p(2), 50 | 56..=59) && (12..=19).contains(&n)
+        }
+        Some(b'2') => {
+            (2221..=2720).contains(&p(4)) && n == 16
+                || (2200..=2204).contains(&p(4)) && (16..=19).contains(&n)
+        }
+        Some(b'3') => {
+            matches!(p(2), 34 | 37) && n == 15
+                || (3528..=3589).contains(&p(4)) && (16..=19).contains(&n)
+                || ((300..=305).contains(&p(3)) || matches!(p(2), 36 | 38 | 39))
+                    && (14..=19).contains(&n)
+        }
+        Some(b'6') => {
+            (p(4) == 6011
+                || (644..=649).contains(&p(3))
+                || p(2) == 65
+                || p(2) == 62
+                || matches!(p(4), 6304 | 6759 | 6761..=6763))
+                && (16..=19).contains(&n)
+                || matches!(p(2), 60 | 63 | 66..=69) && (12..=19).contains(&n) && p(4) != 6011
+        }
+        _ => false,
+    }
+}
+
+/// Swedish or Finnish by what a record says of itself (`None`: it does not say): a Swedish
+/// or Finnish international number, a Swedish postcode (`113 45`, `SE-`), `å`, common words.
+fn swedish_record(r: &str) -> Option<bool> {
+    static SV: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\+46|\b0046|\bSE-\d|\b\d{3} \d{2} (?-i:\p{Lu})|å|\b(?:och|är|kund|gatan|vägen|tack|hej)\b|\.se\b")
+            .expect("static regex")
+    });
+    static FI: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\+358|\b00358|\bFI-\d|\b(?:ja|on|asiakas|katu|tie|kiitos|hei|terveisin)\b|\.fi\b",
+        )
+        .expect("static regex")
+    });
+    match (SV.is_match(r), FI.is_match(r)) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a whole text reads Swedish rather than Finnish (by the first 64 KiB).
+fn swedish_text(text: &str) -> bool {
+    static SV: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\+46|\b\d{3} \d{2} (?-i:\p{Lu})|å|\b(?:och|är|kund|gatan|vägen)\b|\.se\b")
+            .expect("static regex")
+    });
+    static FI: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\+358|\b\d{5}\b|\b(?:ja|on|asiakas|katu|tie)\b|\.fi\b")
+            .expect("static regex")
+    });
+    let head = &text[..text.floor_char_boundary(text.len().min(64 * 1024))];
+    SV.find_iter(head).count() > FI.find_iter(head).count()
+}
+
+/// A North American number (`(212) 621-4239`, `415-556-8969`, `1-206-453-8968`) in E.164:
+/// area code and exchange of the plan (2–9 first, no `N11` area).
+fn north_american(d: &str) -> Option<String> {
+    let ten = match d.len() {
+        10 => d,
+        11 => d.strip_prefix('1')?,
+        _ => return None,
+    };
+    let b = ten.as_bytes();
+    let ok = (b'2'..=b'9').contains(&b[0])
+        && (b'2'..=b'9').contains(&b[3])
+        && !(b[1] == b'1' && b[2] == b'1');
+    ok.then(|| format!("1{ten}"))
+}
+
 /// The country codes an international number is read with (`rules.toml`'s phone pattern), the
 /// longer ones first.
 const COUNTRY_CODES: &[&str] = &[
@@ -264,15 +384,17 @@ fn without_trunk(d: &str) -> String {
 }
 
 /// All validated personal data in the records of `text`: `records` are sorted, non-overlapping
-/// byte ranges of it. Each pattern runs once over the whole text and each match goes to its
-/// record; a match that does not lie within one record is not a finding. Without
-/// `free_text_names` (every record's name is known from its columns) names are not looked for.
+/// byte ranges of it; `cues` what the columns of cells say (sorted). Each pattern runs once
+/// over the whole text and each match goes to its record; a match that does not lie within one
+/// record is not a finding. Without `free_text_names` (every record's name is known from its
+/// columns) names are not looked for.
 #[must_use]
 #[allow(clippy::too_many_lines)]
 pub fn detect_records(
     text: &str,
     records: &[Range<usize>],
-    customer_number: Option<&Regex>,
+    cues: &[(Range<usize>, Cue)],
+    customer_number: Option<&CustomerNumbers>,
     role_mailboxes: &[&str],
     free_text_names: bool,
 ) -> Vec<Vec<Hit>> {
@@ -280,6 +402,8 @@ pub fn detect_records(
         ranges: records,
         cursor: 0,
         hits: vec![Vec::new(); records.len()],
+        cues,
+        swedish_text: std::cell::OnceCell::new(),
     };
     if records.is_empty() {
         return out.hits;
@@ -394,11 +518,14 @@ pub fn detect_records(
             );
         }
     }
-    if let Some(re) = customer_number {
+    if let Some(c) = customer_number {
+        let mut found = Vec::new();
+        c.find(text, cues, &mut found);
+        found.sort_by_key(|f| f.0);
         out.restart();
-        for m in re.find_iter(text) {
-            if let Some(record) = out.of(m.start(), m.end()) {
-                out.push(record, Category::CustomerNumber, m.as_str().to_uppercase());
+        for (start, end, value) in found {
+            if let Some(record) = out.of(start, end) {
+                out.push(record, Category::CustomerNumber, value);
             }
         }
     }
@@ -507,9 +634,19 @@ mod tests {
         assert!(cats.contains(&"date_of_birth"));
         assert!(cats.contains(&"health"));
         assert!(cats.contains(&"credential"));
-        let re = Regex::new(r"(?-u:\b)MK-\d{6}(?-u:\b)").unwrap();
-        let hits = detect("asiakas MK-123456", Some(&re), rules::role_mailboxes());
+        let c = CustomerNumbers::new(Some(r"(?-u:\b)MK-\d{6}(?-u:\b)"), &[]).unwrap();
+        let hits = detect("asiakas MK-123456", Some(&c), rules::role_mailboxes());
         assert_eq!(hits[0].category, Category::CustomerNumber);
+        // A pattern of digits only counts after a label.
+        let c = CustomerNumbers::new(Some(r"[0-9]{7}"), &[]).unwrap();
+        let cats = |t: &str| -> Vec<&str> {
+            detect(t, Some(&c), rules::role_mailboxes())
+                .iter()
+                .map(|h| h.category.id())
+                .collect()
+        };
+        assert_eq!(cats("kundnummer 1234567"), ["customer_number"]);
+        assert!(cats("sensor reading 1234567").is_empty());
     }
 
     #[test]

@@ -18,6 +18,22 @@ pub struct Doc<'t> {
     pub records: Vec<Range<usize>>,
     /// What each record's columns or keys said: empty, or one entry per record.
     pub columns: Vec<Vec<Hit>>,
+    /// Cells whose column or key says what a number in them is (or is not), sorted by position:
+    /// the context that tells a customer number from a 7-digit metric, and a card from a
+    /// Luhn-valid transaction id.
+    pub cues: Vec<(Range<usize>, Cue)>,
+}
+
+/// What a cell's column or key says about the numbers in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// The organisation's customer number (`asiakasnumero`, `kundnummer`, `customer_no`).
+    CustomerNumber,
+    /// A telephone number (`puhelin`, `telefon`, `phone`): national formats are read here.
+    Phone,
+    /// An identifier that is no card, phone or customer number: an order, transaction or
+    /// refund id, a reference, an invoice number, an EAN code, a database key.
+    Reference,
 }
 
 impl<'t> Doc<'t> {
@@ -36,7 +52,7 @@ impl<'t> Doc<'t> {
         Self {
             text,
             records,
-            columns: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -63,7 +79,7 @@ impl<'t> Doc<'t> {
         Self {
             text,
             records,
-            columns: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -75,13 +91,28 @@ impl<'t> Doc<'t> {
 
     /// Adds a record of cells (joined by ` | `) with what its columns said.
     pub fn push<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>, columns: Vec<Hit>) {
+        self.push_cued(cells, &[], columns);
+    }
+
+    /// As [`Doc::push`], with what each cell's column says about its numbers (`cues[i]` for
+    /// cell `i`; cells beyond `cues` have none).
+    pub fn push_cued<S: AsRef<str>>(
+        &mut self,
+        cells: impl IntoIterator<Item = S>,
+        cues: &[Option<Cue>],
+        columns: Vec<Hit>,
+    ) {
         let text = self.text.to_mut();
         let start = text.len();
         for (i, cell) in cells.into_iter().enumerate() {
             if i > 0 {
                 text.push_str(" | ");
             }
+            let at = text.len();
             text.push_str(cell.as_ref());
+            if let Some(Some(cue)) = cues.get(i) {
+                self.cues.push((at..text.len(), *cue));
+            }
         }
         let end = text.len();
         // Records are separated by a line break, so that no word runs from one into the next.
@@ -106,6 +137,7 @@ impl<'t> Doc<'t> {
     pub fn truncate(&mut self, (records, bytes): (usize, usize)) {
         self.records.truncate(records);
         self.columns.truncate(records);
+        self.cues.retain(|(r, _)| r.end <= bytes);
         self.text.to_mut().truncate(bytes);
     }
 
@@ -140,5 +172,16 @@ mod tests {
         d.push(["c"], Vec::new());
         assert_eq!(texts(&d), ["a | b", "c"]);
         assert!(d.columns.is_empty());
+        // A cell's cue covers that cell's bytes only; a truncated record takes its cues along.
+        let mark = d.mark();
+        d.push_cued(
+            ["x", "1234567"],
+            &[None, Some(Cue::CustomerNumber)],
+            Vec::new(),
+        );
+        assert_eq!(d.cues.len(), 1);
+        assert_eq!(&d.text[d.cues[0].0.clone()], "1234567");
+        d.truncate(mark);
+        assert!(d.cues.is_empty());
     }
 }

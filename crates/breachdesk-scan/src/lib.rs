@@ -12,8 +12,10 @@
 //! so that memory does not grow with the leak.
 
 mod budget;
+pub mod context;
 pub mod detect;
 mod doc;
+mod html;
 mod link;
 pub mod mail;
 mod names;
@@ -27,6 +29,7 @@ mod stream;
 pub mod table;
 mod unionfind;
 mod untrusted;
+mod vcard;
 
 /// Parsers the scanner owns, exposed for the fuzzing property tests (not a stable API).
 #[doc(hidden)]
@@ -38,10 +41,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use regex::Regex;
 use serde::Serialize;
 
 use budget::{Budget, Limits};
+pub use context::{CustomerNumberError, CustomerNumbers};
 pub use detect::{Category, Hit, mask};
 use doc::Doc;
 pub use untrusted::Untrusted;
@@ -55,8 +58,9 @@ pub struct Options {
     /// Text files (logs, tables, NDJSON, plain text, mailboxes) larger than this are read in
     /// pieces of about this size, so that memory does not grow with a file.
     pub piece_bytes: u64,
-    /// The organisation's customer-number pattern.
-    pub customer_number: Option<Regex>,
+    /// The organisation's customer numbers: reported where a column or label says customer
+    /// number (or anywhere, for a distinctive pattern); none without this.
+    pub customer_number: Option<CustomerNumbers>,
     /// Show values in full in findings and subjects (masked otherwise).
     pub reveal: bool,
     /// Keep every occurrence for `--findings` (memory grows with them).
@@ -502,6 +506,7 @@ fn detect_all(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
     let found = detect::detect_records(
         &doc.text,
         &doc.records,
+        &doc.cues,
         options.customer_number.as_ref(),
         rules::role_mailboxes(),
         !named_by_columns,
@@ -830,6 +835,21 @@ fn scan_text_shaped(
             let mut tables = sql::Tables::default();
             sql::read(&text, &mut tables, &mut doc);
             shape = Some(Shape::Sql(tables));
+            doc
+        }
+        "vcf" | "vcard" => {
+            let mut doc = Doc::built();
+            vcard::read(&text, &mut doc);
+            doc
+        }
+        "html" | "htm" | "xhtml" | "" if html::looks_like_html(&text) => {
+            let mut doc = Doc::built();
+            html::read(&text, &mut doc);
+            doc
+        }
+        "txt" | "" if vcard::looks_like_vcard(&text) => {
+            let mut doc = Doc::built();
+            vcard::read(&text, &mut doc);
             doc
         }
         "json" => {

@@ -171,11 +171,7 @@ where
                 columns = Some(h);
                 continue;
             }
-            let hits = columns
-                .as_ref()
-                .map(|c| table::column_hits(c, &cells))
-                .unwrap_or_default();
-            doc.push(cells, hits);
+            table::push_row(doc, columns.as_deref(), &cells);
         }
     }
 }

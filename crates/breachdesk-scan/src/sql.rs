@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use crate::doc::Doc;
-use crate::table::{Column, column, column_hits};
+use crate::table::{Column, column, push_row};
 
 /// The tables a dump has created so far, by name, with the meaning of each column.
 #[derive(Debug, Clone, Default)]
@@ -47,11 +47,7 @@ pub fn read(text: &str, tables: &mut Tables, doc: &mut Doc<'_>) {
                 .split('\t')
                 .map(|c| if c == "\\N" { "" } else { c })
                 .collect();
-            let hits = columns
-                .as_ref()
-                .map(|c| column_hits(c, &cells))
-                .unwrap_or_default();
-            doc.push(cells.iter(), hits);
+            push_row(doc, columns.as_deref(), &cells);
             continue;
         }
         let trimmed = line.trim_start();
@@ -233,11 +229,7 @@ fn insert(statement: &str, tables: &Tables, doc: &mut Doc<'_>) {
         let Some(after) = tuple(rest, &mut cells) else {
             break;
         };
-        let hits = columns
-            .as_ref()
-            .map(|c| column_hits(c, &cells))
-            .unwrap_or_default();
-        doc.push(cells.iter(), hits);
+        push_row(doc, columns.as_deref(), &cells);
         rest = after;
     }
 }

@@ -3,12 +3,14 @@
 //! or a postal address make those values personal data even though no pattern could tell.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::detect::{Category, Hit};
-use crate::doc::Doc;
+use crate::doc::{Cue, Doc};
 
 /// What a column holds, by its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,43 +22,176 @@ pub enum Column {
     Postcode,
     City,
     DateOfBirth,
+    /// The organisation's customer number.
+    CustomerNumber,
+    Phone,
+    /// A payment card number (named so that no `…_number` rule makes it a reference).
+    Card,
+    /// An order, transaction or refund id, a reference, an EAN code, a key: no card, phone or
+    /// customer number is read in it.
+    Reference,
     Other,
 }
 
-fn normalise(h: &str) -> String {
-    h.trim()
-        .trim_matches('"')
-        .to_lowercase()
-        .chars()
-        .map(|c| if c == '-' || c == ' ' { '_' } else { c })
-        .collect()
+impl Column {
+    /// What the column tells the detectors about numbers in its cells.
+    #[must_use]
+    pub fn cue(self) -> Option<Cue> {
+        match self {
+            Self::CustomerNumber => Some(Cue::CustomerNumber),
+            Self::Phone => Some(Cue::Phone),
+            Self::Reference => Some(Cue::Reference),
+            _ => None,
+        }
+    }
 }
 
-/// The meaning of a header cell.
+/// A header as one lower-case word with `_` between its parts: `Customer No.` →
+/// `customer_no`, `postalCode` → `postal_code`, `"full-name"` → `full_name`.
+fn normalise(h: &str) -> String {
+    let h = h
+        .trim()
+        .trim_matches(['"', '\'', '`'])
+        .trim_end_matches(['.', ':', '#']);
+    let mut out = String::with_capacity(h.len() + 4);
+    let mut previous_lower = false;
+    for c in h.chars() {
+        if c.is_uppercase() && previous_lower {
+            out.push('_');
+        }
+        previous_lower = c.is_lowercase();
+        match c {
+            '-' | ' ' | '.' => {
+                if !out.ends_with('_') {
+                    out.push('_');
+                }
+            }
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The meaning of a header cell (a column name, a JSON key, a vCard property). JSON documents
+/// ask for the same few keys millions of times: the answers are kept per thread.
 #[must_use]
 pub fn column(header: &str) -> Column {
-    match normalise(header).as_str() {
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Column>> = RefCell::new(HashMap::new());
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(c) = seen.get(header) {
+            return *c;
+        }
+        let c = meaning(header);
+        // Bounded: a document whose keys are data (ids as keys) does not grow it without end.
+        if seen.len() >= 4096 {
+            seen.clear();
+        }
+        seen.insert(header.to_owned(), c);
+        c
+    })
+}
+
+/// Whether a header is one the lists name exactly (not only by a generic rule).
+fn exactly(header: &str) -> bool {
+    known(&normalise(header)) != Column::Other
+}
+
+fn meaning(header: &str) -> Column {
+    let h = normalise(header);
+    let known = known(&h);
+    if known != Column::Other {
+        return known;
+    }
+    generic(&h)
+}
+
+/// A header the lists name (normalised).
+fn known(h: &str) -> Column {
+    match h {
         "nimi" | "koko_nimi" | "name" | "full_name" | "fullname" | "namn" | "fullständigt_namn"
         | "customer_name" | "asiakkaan_nimi" | "henkilö" | "person" | "contact_name"
         | "yhteyshenkilö" | "kontaktperson" | "display_name" | "displayname" | "kontaktnamn"
-        | "cardholder" | "card_holder" | "holder_name" | "kortinhaltija" | "asiakas" | "kund"
-        | "kundnamn" | "customer" => Column::FullName,
+        | "cardholder" | "card_holder" | "holder_name" | "holder" | "kortinhaltija" | "asiakas"
+        | "kund" | "kundnamn" | "customer" | "member_name" | "jäsen" | "medlem" | "fn" => {
+            Column::FullName
+        }
         "etunimi" | "etunimet" | "kutsumanimi" | "first_name" | "firstname" | "given_name"
-        | "förnamn" | "fornamn" => Column::FirstName,
-        "sukunimi" | "last_name" | "lastname" | "surname" | "family_name" | "efternamn" => {
-            Column::LastName
+        | "givenname" | "given" | "first" | "fname" | "förnamn" | "fornamn" | "tilltalsnamn" => {
+            Column::FirstName
         }
+        "sukunimi" | "last_name" | "lastname" | "surname" | "family_name" | "familyname"
+        | "family" | "last" | "lname" | "efternamn" => Column::LastName,
         "osoite" | "katuosoite" | "lähiosoite" | "postiosoite" | "address" | "street"
-        | "street_address" | "address_line_1" | "address1" | "adress" | "gatuadress"
-        | "postadress" | "utdelningsadress" => Column::Street,
-        "postinumero" | "postcode" | "postal_code" | "zip" | "zip_code" | "postnummer" => {
-            Column::Postcode
+        | "street_address" | "streetaddress" | "address_line_1" | "address_line1" | "address1"
+        | "adress" | "gatuadress" | "postadress" | "utdelningsadress" | "street_line" => {
+            Column::Street
         }
-        "postitoimipaikka" | "kaupunki" | "kunta" | "city" | "town" | "ort" | "postort"
-        | "stad" => Column::City,
+        "postinumero" | "postinro" | "postcode" | "post_code" | "postal_code" | "zip"
+        | "zip_code" | "zipcode" | "postnummer" | "postnr" => Column::Postcode,
+        "postitoimipaikka" | "kaupunki" | "kunta" | "city" | "town" | "locality" | "ort"
+        | "postort" | "stad" => Column::City,
         "syntymäaika" | "syntymäpäivä" | "date_of_birth" | "birth_date" | "birthdate" | "dob"
-        | "födelsedatum" | "födelsedag" => Column::DateOfBirth,
+        | "bday" | "birthday" | "födelsedatum" | "födelsedag" => Column::DateOfBirth,
+        "card" | "card_number" | "cardnumber" | "card_no" | "pan" | "cc_number" | "kortti"
+        | "kortinnumero" | "kortin_numero" | "kort" | "kortnummer" | "credit_card" => Column::Card,
         _ => Column::Other,
+    }
+}
+
+/// A header by the words in it (normalised): phones, customer numbers, references.
+fn generic(h: &str) -> Column {
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    let ends = |words: &[&str]| words.iter().any(|w| h.ends_with(w));
+    if has(&["phone", "puhelin", "telefon", "mobil", "gsm", "matkapuh"]) || h == "tel" {
+        Column::Phone
+    } else if has(&[
+        "asiakasn",
+        "asiakas_n",
+        "kundn",
+        "kund_n",
+        "jäsenn",
+        "medlemsn",
+    ]) || (has(&["customer", "client", "member", "asiakas", "kund"])
+        && ends(&["_no", "_nr", "number", "numero", "nummer", "nro"]))
+    {
+        Column::CustomerNumber
+    } else if h == "id"
+        || h == "ref"
+        || ends(&[
+            "_id",
+            "_no",
+            "_nr",
+            "number",
+            "numero",
+            "nummer",
+            "nro",
+            "_ref",
+            "reference",
+        ])
+        || has(&[
+            "transaction",
+            "txn",
+            "refund",
+            "order",
+            "tilaus",
+            "invoice",
+            "lasku",
+            "faktura",
+            "viite",
+            "ean",
+            "gtin",
+            "sku",
+            "tracking",
+            "seuranta",
+            "session",
+            "build",
+        ])
+    {
+        Column::Reference
+    } else {
+        Column::Other
     }
 }
 
@@ -128,6 +263,18 @@ pub fn column_hits<S: AsRef<str>>(columns: &[Column], row: &[S]) -> Vec<Hit> {
     hits
 }
 
+/// Adds a row of cells to `doc` as a record, with what its columns say (when the columns are
+/// known).
+pub fn push_row<S: AsRef<str>>(doc: &mut Doc<'_>, columns: Option<&[Column]>, cells: &[S]) {
+    match columns {
+        Some(columns) => {
+            let cues: Vec<Option<Cue>> = columns.iter().map(|c| c.cue()).collect();
+            doc.push_cued(cells, &cues, column_hits(columns, cells));
+        }
+        None => doc.push(cells, Vec::new()),
+    }
+}
+
 /// How a table is read: its delimiter and, when its first row was a header, its columns. A
 /// large table read in pieces keeps the shape of its first piece.
 #[derive(Debug, Clone)]
@@ -176,12 +323,7 @@ fn read_rows(text: &str, shape: &mut Shape, header_first: bool, doc: &mut Doc<'_
             shape.columns = Some(h);
             continue;
         }
-        let hits = shape
-            .columns
-            .as_ref()
-            .map(|c| column_hits(c, &cells))
-            .unwrap_or_default();
-        doc.push(cells.iter(), hits);
+        push_row(doc, shape.columns.as_deref(), &cells);
     }
 }
 
@@ -210,79 +352,127 @@ impl<'de> Deserialize<'de> for Text<'de> {
     }
 }
 
-/// Walks a JSON value, adding a record to the doc for every object that holds scalars (its
-/// keys read like column headers, so `{"nimi": …, "osoite": …}` is a name and an address) and
-/// for every scalar in an array; gives back the value's own text when it is a scalar.
+/// A JSON value as the walk gives it back to its parent.
+enum Item<'de> {
+    /// A string or a number, as text.
+    Scalar(Cow<'de, str>),
+    /// The scalars of an object or an array that belong to the object around it: the key
+    /// each was found under (empty for an array's items), innermost key last.
+    Fields(Vec<(Cow<'de, str>, Cow<'de, str>)>),
+    /// Nothing to add (a boolean, `null`, or objects that became records of their own).
+    Nothing,
+}
+
+/// Walks a JSON value. An object is one record with everything nested in it (`{"name":
+/// {"given": …, "family": …}, "address": {…}, "phones": […]}` is one person), its keys read
+/// like column headers, the innermost key first (`name.given` is a first name, `customer.id` a
+/// customer number); an array's objects are records of their own (a list of customers).
 struct Walk<'d, 't>(&'d mut Doc<'t>);
 
 impl<'de> DeserializeSeed<'de> for Walk<'_, '_> {
-    type Value = Option<Cow<'de, str>>;
+    type Value = Item<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
+/// Adds an object's fields to `doc` as one record.
+fn push_object(doc: &mut Doc<'_>, fields: &[(Cow<'_, str>, Cow<'_, str>)]) {
+    let columns: Vec<Column> = fields.iter().map(|(k, _)| column(k)).collect();
+    let cells: Vec<&str> = fields.iter().map(|(_, v)| v.as_ref()).collect();
+    push_row(doc, Some(&columns), &cells);
+}
+
 impl<'de> Visitor<'de> for Walk<'_, '_> {
-    type Value = Option<Cow<'de, str>>;
+    type Value = Item<'de>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON value")
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Borrowed(v)))
+        Ok(Item::Scalar(Cow::Borrowed(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_owned())))
+        Ok(Item::Scalar(Cow::Owned(v.to_owned())))
     }
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v)))
+        Ok(Item::Scalar(Cow::Owned(v)))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_string())))
+        Ok(Item::Scalar(Cow::Owned(v.to_string())))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_string())))
+        Ok(Item::Scalar(Cow::Owned(v.to_string())))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_string())))
+        Ok(Item::Scalar(Cow::Owned(v.to_string())))
     }
     fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(Item::Nothing)
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(Item::Nothing)
     }
     fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(Item::Nothing)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Vec::new();
         while let Some(item) = seq.next_element_seed(Walk(&mut *self.0))? {
-            if let Some(text) = item {
-                self.0.push([text], Vec::new());
+            match item {
+                Item::Scalar(text) => fields.push((Cow::Borrowed(""), text)),
+                // An object in a list is a record of its own.
+                Item::Fields(inner) => push_object(self.0, &inner),
+                Item::Nothing => {}
             }
         }
-        Ok(None)
+        Ok(if fields.is_empty() {
+            Item::Nothing
+        } else {
+            Item::Fields(fields)
+        })
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut columns = Vec::new();
-        let mut cells = Vec::new();
+        let mut fields: Vec<(Cow<'de, str>, Cow<'de, str>)> = Vec::new();
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            if let Some(value) = map.next_value_seed(Walk(&mut *self.0))? {
-                columns.push(column(&key));
-                cells.push(value);
+            match map.next_value_seed(Walk(&mut *self.0))? {
+                Item::Scalar(text) => fields.push((key, text)),
+                Item::Fields(inner) => {
+                    // A nested key is named `outer_inner` where that names a column
+                    // (`customer.no`), else by the inner key where that does (`name.given`);
+                    // a list's items by the list's key (`phones`).
+                    for (k, v) in inner {
+                        let name = if k.is_empty() {
+                            key.clone()
+                        } else {
+                            let combined = format!("{key}_{k}");
+                            // A name the lists know beats one that only a generic rule (`…_id`,
+                            // `…nummer`) reads: `adress.postnummer` is a postcode.
+                            match (exactly(&combined), exactly(&k)) {
+                                (true, _) => Cow::Owned(combined),
+                                (false, true) => k,
+                                _ if column(&combined) != Column::Other => Cow::Owned(combined),
+                                _ if column(&k) != Column::Other => k,
+                                _ => Cow::Owned(combined),
+                            }
+                        };
+                        fields.push((name, v));
+                    }
+                }
+                Item::Nothing => {}
             }
         }
-        if !cells.is_empty() {
-            let hits = column_hits(&columns, &cells);
-            self.0.push(cells, hits);
-        }
-        Ok(None)
+        Ok(if fields.is_empty() {
+            Item::Nothing
+        } else {
+            Item::Fields(fields)
+        })
     }
 }
 
-/// Reads one JSON document into `doc` (a string at the top is a record of its own). On an error
-/// nothing is added.
+/// Reads one JSON document into `doc`: an object is a record, a list's objects and scalars
+/// records of their own. On an error nothing is added.
 pub fn json(text: &str, doc: &mut Doc<'_>) -> Result<(), serde_json::Error> {
     let mark = doc.mark();
     let mut de = serde_json::Deserializer::from_str(text);
@@ -290,12 +480,22 @@ pub fn json(text: &str, doc: &mut Doc<'_>) -> Result<(), serde_json::Error> {
         .deserialize(&mut de)
         .and_then(|top| de.end().map(|()| top));
     match read {
-        Ok(top) => {
-            if let Some(text) = top {
-                doc.push([text], Vec::new());
+        Ok(Item::Scalar(text)) => {
+            doc.push([text], Vec::new());
+            Ok(())
+        }
+        Ok(Item::Fields(fields)) => {
+            if fields.iter().all(|(k, _)| k.is_empty()) {
+                // A list of scalars at the top: each its own record.
+                for (_, v) in fields {
+                    doc.push([v], Vec::new());
+                }
+            } else {
+                push_object(doc, &fields);
             }
             Ok(())
         }
+        Ok(Item::Nothing) => Ok(()),
         Err(e) => {
             doc.truncate(mark);
             Err(e)
@@ -373,26 +573,54 @@ mod tests {
         .unwrap();
         let r = read(&doc);
         let texts: Vec<&str> = r.iter().map(|x| x.0.as_str()).collect();
-        // Inner objects first, each object's scalars joined, each scalar of an array alone.
+        // Each object of a list is one record with everything nested in it; a list's scalars
+        // belong to the object that holds the list.
         assert_eq!(
             texts,
             [
-                "85.76.12.3",
-                "Maija Meikäläinen | Mannerheimintie 1",
-                "vip",
-                "4111111111111111",
-                "Erik",
+                "Maija Meikäläinen | Mannerheimintie 1 | 85.76.12.3",
+                "Erik | vip | 4111111111111111",
                 "2"
             ]
         );
         assert_eq!(
-            r[1].1,
+            r[0].1,
             [
                 ("person_name", "maija meikäläinen".into()),
                 ("postal_address", "mannerheimintie 1".into())
             ]
         );
-        assert_eq!(r[4].1, [("person_name", "erik".into())]);
+        assert_eq!(r[1].1, [("person_name", "erik".into())]);
+        // Nested keys: the inner name where the lists know it, `outer_inner` where that names a
+        // column, never the outer's meaning for a field it does not describe.
+        let mut doc = Doc::built();
+        json(
+            r#"{"customer":{"name":{"given":"Rakel","family":"Tottie"},"email":"r@x.se","no":"1234567"},
+                "adress":{"gatuadress":"Storgatan 5","postnummer":"111 22","ort":"Stockholm"},
+                "order":{"id":"4111111111111111"}}"#,
+            &mut doc,
+        )
+        .unwrap();
+        let r = read(&doc);
+        assert_eq!(
+            r[0].1,
+            [
+                ("person_name", "rakel tottie".into()),
+                ("postal_address", "storgatan 5, 111 22 stockholm".into())
+            ]
+        );
+        let cued: Vec<(&str, Cue)> = doc
+            .cues
+            .iter()
+            .map(|(s, c)| (&doc.text[s.clone()], *c))
+            .collect();
+        assert_eq!(
+            cued,
+            [
+                ("1234567", Cue::CustomerNumber),
+                ("4111111111111111", Cue::Reference)
+            ]
+        );
         // A string at the top is a record; broken JSON adds nothing.
         let mut doc = Doc::built();
         json(r#""only 131052-308T""#, &mut doc).unwrap();

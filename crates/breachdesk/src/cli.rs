@@ -253,9 +253,20 @@ pub struct ScanArgs {
     /// Write values in full instead of masked.
     #[arg(long)]
     pub reveal: bool,
-    /// The organisation's customer-number pattern (a regular expression).
+    /// The organisation's customer-number pattern (a regular expression). A pattern of digits
+    /// only (`[0-9]{7}`) counts where context says customer number: a column or JSON key
+    /// (asiakasnumero, kundnummer, customer no …) or a label just before it
+    /// ("Asiakasnumeroni on", "Mitt kundnummer är", "Customer No.:"), since such numbers are
+    /// everywhere (metrics, order ids). A distinctive pattern, one whose every match begins or
+    /// ends with letters or a sign (`AS-[0-9]{6}`, `C[0-9]{7}`), counts anywhere except in a
+    /// column of order or transaction ids. Without a pattern, what a column or label calls a
+    /// customer number is reported as it is written.
     #[arg(long)]
     pub customer_number: Option<String>,
+    /// A further label that announces a customer number in the organisation's documents
+    /// (besides the built-in Finnish, Swedish and English ones); may be given many times.
+    #[arg(long = "customer-number-label", value_name = "TEXT")]
+    pub customer_number_labels: Vec<String>,
     /// Skip files larger than this many MiB that must be read whole (archives, office documents,
     /// PDF, JSON); logs, tables, NDJSON, plain text and mailboxes are read in pieces at any size.
     #[arg(long, default_value_t = 256)]

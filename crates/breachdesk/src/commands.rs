@@ -571,12 +571,11 @@ impl breachdesk_scan::Sink for JsonLines {
 pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     use std::fmt::Write as _;
 
-    let customer_number = args
-        .customer_number
-        .as_deref()
-        .map(regex::Regex::new)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--customer-number is not a valid regular expression: {e}"))?;
+    let customer_number = breachdesk_scan::CustomerNumbers::new(
+        args.customer_number.as_deref(),
+        &args.customer_number_labels,
+    )
+    .map_err(|e| anyhow::anyhow!("--customer-number: {e}"))?;
     let root = std::fs::canonicalize(&args.path)
         .with_context(|| format!("cannot read {}", args.path.display()))?;
     // Each output is written to a temporary file beside it, which replaces it only when the scan
@@ -607,7 +606,7 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     }
     let options = breachdesk_scan::Options {
         max_file_bytes: args.max_file_mib.max(1) * 1024 * 1024,
-        customer_number,
+        customer_number: Some(customer_number),
         reveal: args.reveal,
         collect_findings: args.findings.is_some(),
         collect_subjects: args.subjects.is_some(),
