@@ -242,8 +242,13 @@ fn numbers_hit(
                 // 040) by what the record, or else the text, reads like.
                 let r = &out.ranges[record];
                 let swedish = rest.starts_with('7')
-                    || swedish_record(&text[r.clone()])
-                        .unwrap_or_else(|| *out.swedish_text.get_or_init(|| swedish_text(text)));
+                    || match national_plans(raw) {
+                        (true, false) => false,
+                        (false, true) => true,
+                        _ => swedish_record(&text[r.clone()]).unwrap_or_else(|| {
+                            *out.swedish_text.get_or_init(|| swedish_text(text))
+                        }),
+                    };
                 if swedish {
                     if !(7..=9).contains(&rest.len()) {
                         return None;
@@ -318,38 +323,81 @@ fn issued_card(d: &str) -> bool {
     }
 }
 
-/// Swedish or Finnish by what a record says of itself (`None`: it does not say): a Swedish
-/// or Finnish international number, a Swedish postcode (`113 45`, `SE-`), `å`, common words.
+/// Signs that a text is Swedish or about Sweden (first pattern) or Finnish (second): strong
+/// ones (an international number, an IBAN, a postcode and street of the country, an identity
+/// code) count two, words and letters one.
+static COUNTRY_SIGNS: LazyLock<[(Regex, Regex); 2]> = LazyLock::new(|| {
+    let re = |p: &str| Regex::new(p).expect("static regex");
+    [
+        (
+            re(
+                r"\+46|\b0046|\bSE\d\d|\bSE-\d|\b\d{3} \d{2}(?: \p{Lu}| \||$)|\p{Ll}(?:gatan|vägen|gränd|torget|stigen|backen)\b|\b(?:19|20)\d{6}-\d{4}\b|\bSverige\b|\bSweden\b",
+            ),
+            re(
+                r"\+358|\b00358|\bFI\d\d|\bFI-\d|\b\d{5}(?: \p{Lu}| \||$)|\p{Ll}(?:katu|tie|kuja|polku|rinne|mäki|väylä|ranta|kaari|aukio)\b|\b\d{6}[-+A]\d{3}[0-9A-Y]\b|\bSuomi\b|\bFinland\b",
+            ),
+        ),
+        (
+            re(r"(?i)å|\b(?:och|är|kund|tack|hej|med vänlig)\b|\.se\b"),
+            re(r"(?i)\b(?:ja|on|asiakas|kiitos|hei|terveisin)\b|\.fi\b"),
+        ),
+    ]
+});
+
+/// How much more a text says Swedish than Finnish.
+fn swedish_score(text: &str) -> i64 {
+    let [(sv2, fi2), (sv1, fi1)] = &*COUNTRY_SIGNS;
+    let count = |re: &Regex| i64::try_from(re.find_iter(text).count()).unwrap_or(i64::MAX / 4);
+    2 * (count(sv2) - count(fi2)) + count(sv1) - count(fi1)
+}
+
+/// Swedish or Finnish by what a record says of itself (`None`: it says neither more).
 fn swedish_record(r: &str) -> Option<bool> {
-    static SV: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\+46|\b0046|\bSE-\d|\b\d{3} \d{2} (?-i:\p{Lu})|å|\b(?:och|är|kund|gatan|vägen|tack|hej)\b|\.se\b")
-            .expect("static regex")
-    });
-    static FI: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)\+358|\b00358|\bFI-\d|\b(?:ja|on|asiakas|katu|tie|kiitos|hei|terveisin)\b|\.fi\b",
-        )
-        .expect("static regex")
-    });
-    match (SV.is_match(r), FI.is_match(r)) {
-        (true, false) => Some(true),
-        (false, true) => Some(false),
-        _ => None,
+    match swedish_score(r) {
+        0 => None,
+        n => Some(n > 0),
     }
 }
 
-/// Whether a whole text reads Swedish rather than Finnish (by the first 64 KiB).
+/// Whether a whole text reads Swedish rather than Finnish (by its first 64 KiB).
 fn swedish_text(text: &str) -> bool {
-    static SV: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\+46|\b\d{3} \d{2} (?-i:\p{Lu})|å|\b(?:och|är|kund|gatan|vägen)\b|\.se\b")
-            .expect("static regex")
-    });
-    static FI: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\+358|\b\d{5}\b|\b(?:ja|on|asiakas|katu|tie)\b|\.fi\b")
-            .expect("static regex")
-    });
-    let head = &text[..text.floor_char_boundary(text.len().min(64 * 1024))];
-    SV.find_iter(head).count() > FI.find_iter(head).count()
+    swedish_score(&text[..text.floor_char_boundary(text.len().min(64 * 1024))]) > 0
+}
+
+/// Whether a national number, by its area code as written (the digits before the first
+/// blank or hyphen, or in parentheses), may be Finnish and may be Swedish. Sweden has one
+/// two-digit area code (08, Stockholm) and Finland six (02, 03, 05, 06, 08, 09); Finnish
+/// three-digit prefixes are 013–019, the mobile 04x and 050, and the national 02x, 03x, 010
+/// and 075; a Finnish mobile may be grouped `0401 098 528`. Written without a break, either.
+fn national_plans(raw: &str) -> (bool, bool) {
+    let raw = raw.trim_start();
+    let open = raw.starts_with('(');
+    let area: String = raw
+        .trim_start_matches('(')
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let rest = &raw[raw.len().min(area.len() + usize::from(open))..];
+    if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return (true, true);
+    }
+    let b = area.as_bytes();
+    let finnish = match b {
+        [b'0', d] => matches!(d, b'2' | b'3' | b'5' | b'6' | b'8' | b'9'),
+        [b'0', b'1', d] => (b'3'..=b'9').contains(d) || *d == b'0',
+        [b'0', b'2' | b'3' | b'4', _]
+        | [b'0', b'5', b'0']
+        | [b'0', b'7', b'5']
+        | [b'0', b'4', _, _]
+        | [b'0', b'5', b'0', _] => true,
+        _ => false,
+    };
+    let swedish = match b {
+        [b'0', d] => *d == b'8',
+        [b'0', d, _] | [b'0', d, _, _] => *d != b'0',
+        _ => false,
+    };
+    (finnish, swedish)
 }
 
 /// A North American number (`(212) 621-4239`, `415-556-8969`, `1-206-453-8968`) in E.164:
