@@ -22,6 +22,9 @@ pub struct Doc<'t> {
     /// the context that tells a customer number from a 7-digit metric, and a card from a
     /// Luhn-valid transaction id.
     pub cues: Vec<(Range<usize>, Cue)>,
+    /// What the format itself says of each record (a message's sender by its display name):
+    /// empty, or one entry per record; added to what the detectors find, overriding nothing.
+    pub given: Vec<Vec<Hit>>,
 }
 
 /// What a cell's column or key says about the numbers in it.
@@ -127,6 +130,18 @@ impl<'t> Doc<'t> {
         self.records.push(start..end);
     }
 
+    /// Adds a record of one text with what its format says of it.
+    pub fn push_given(&mut self, text: &str, given: Vec<Hit>) {
+        if !given.is_empty() && self.given.len() < self.records.len() {
+            self.given.resize_with(self.records.len(), Vec::new);
+        }
+        let keep = !given.is_empty() || !self.given.is_empty();
+        self.push([text], Vec::new());
+        if keep {
+            self.given.push(given);
+        }
+    }
+
     /// The number of records so far, and of bytes: a mark to go back to with [`Doc::truncate`].
     #[must_use]
     pub fn mark(&self) -> (usize, usize) {
@@ -137,8 +152,17 @@ impl<'t> Doc<'t> {
     pub fn truncate(&mut self, (records, bytes): (usize, usize)) {
         self.records.truncate(records);
         self.columns.truncate(records);
+        self.given.truncate(records);
         self.cues.retain(|(r, _)| r.end <= bytes);
         self.text.to_mut().truncate(bytes);
+    }
+
+    /// What the format said of record `i`.
+    pub fn take_given(&mut self, i: usize) -> Vec<Hit> {
+        self.given
+            .get_mut(i)
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The column hits of record `i` (none for text that has no columns).

@@ -524,6 +524,11 @@ fn detect_all(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
                 by_column.append(&mut hits);
                 hits = by_column;
             }
+            for g in doc.take_given(i) {
+                if !hits.contains(&g) {
+                    hits.push(g);
+                }
+            }
             hits
         })
         .collect()
@@ -539,8 +544,9 @@ fn scan_mail(bytes: &[u8], cx: &Cx<'_>, depth: usize) -> Parts {
         let Some(m) = mail::parse(message) else {
             continue;
         };
-        for r in &m.records {
-            doc.push([r], Vec::new());
+        let count = m.records.len();
+        for (text, given) in m.records {
+            doc.push_given(&text, given);
         }
         let mut parts = Vec::new();
         if depth < MAX_DEPTH {
@@ -553,7 +559,7 @@ fn scan_mail(bytes: &[u8], cx: &Cx<'_>, depth: usize) -> Parts {
                 );
             }
         }
-        messages.push((m.records.len(), parts));
+        messages.push((count, parts));
     }
     if messages.is_empty() {
         return vec![(String::new(), scan_plain("txt", bytes, options))];

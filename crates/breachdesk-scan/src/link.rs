@@ -47,10 +47,21 @@ fn link(
         return None;
     }
     let node = uf.add();
+    // The record's one name (a message that names its writer and others says nothing).
+    let mut names = hits.iter().filter(|h| h.category == Category::PersonName);
+    let first = names.next();
+    let who = match (
+        first,
+        names.find(|n| Some(n.value.as_str()) != first.map(|f| f.value.as_str())),
+    ) {
+        (Some(n), None) => name_words(&n.value),
+        _ => NO_NAME,
+    };
     for (category, key) in keys {
-        match owner.first(key, node) {
-            Some(other) => uf.union(node, other),
-            None => {
+        match owner.first(key, node, who) {
+            Owner::Earlier(other) => uf.union(node, other),
+            Owner::Shared => {}
+            Owner::This => {
                 // The linking map holds every strong identifier once: it counts them too.
                 if let Some(c) = category {
                     distinct[c as usize] += 1;
@@ -59,6 +70,44 @@ fn link(
         }
     }
     Some(node)
+}
+
+/// A name's first and last word, hashed (0: none): enough to tell `Maija Virtanen`,
+/// `Virtanen, Maija` and `Maija` apart from `Erkka Maijala`.
+type NameWords = [u32; 2];
+const NO_NAME: NameWords = [0, 0];
+
+fn name_words(name: &str) -> NameWords {
+    use std::hash::BuildHasher as _;
+    let hash = |w: &str| -> u32 {
+        let h = foldhash::quality::FixedState::with_seed(0x6e61_6d65).hash_one(w);
+        #[allow(clippy::cast_possible_truncation)] // a 32-bit digest of the word
+        let h = h as u32;
+        h.max(1)
+    };
+    let mut words = name
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty());
+    let first = words.next().map_or(0, hash);
+    let last = words.next_back().map_or(first, hash);
+    [first, last]
+}
+
+/// Whether two names may be the same person's: one shares a word with the other.
+fn same_person(a: NameWords, b: NameWords) -> bool {
+    a == NO_NAME || b == NO_NAME || a.iter().any(|w| b.contains(w))
+}
+
+/// What the linking map says of an identifier key for a record.
+enum Owner {
+    /// This record is the first with it.
+    This,
+    /// An earlier record had it: the two are one person.
+    Earlier(u32),
+    /// A record of another name has it (a reply quoting its customer's number), or records
+    /// of several have had it (a switchboard, a shared mailbox, the company's account): it
+    /// does not link this record.
+    Shared,
 }
 
 /// A fixed-size key for an identifier (or a name with an address): the same value always gives
@@ -70,13 +119,27 @@ fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
 }
 
 /// The record (union-find node) that first had each identifier key: the bulk of a scan's
-/// memory, one entry per distinct identifier. Keys are stored as two 32-bit halves (12 bytes an
-/// entry, not 16), and the map is split into shards by the key's top bits, so that growing it
+/// memory, one entry per distinct identifier: the key as two 32-bit halves, the node, the two
+/// word hashes of the name first seen with it and how many other names had it (24 bytes an entry,
+/// not 32). The map is split into shards by the key's top bits, so that growing it
 /// copies one shard at a time rather than the whole map — a single map of 20 million keys needs
 /// its old and its new table at once, half again its size.
 struct Owners {
-    shards: Vec<foldhash::HashMap<[u32; 2], u32>>,
+    shards: Vec<foldhash::HashMap<[u32; 2], Owned>>,
 }
+
+/// The first record with a key, the name seen with it, and how many records with another
+/// name had it too.
+#[derive(Clone, Copy)]
+struct Owned {
+    node: u32,
+    name: NameWords,
+    others: u8,
+}
+
+/// A key had by records of this many names besides the first is shared: a switchboard, a
+/// team's mailbox. One other name is not enough: a reply quotes its customer's number.
+const SHARED_AFTER: u8 = 2;
 
 impl Owners {
     const SHARD_BITS: u32 = 6;
@@ -89,16 +152,34 @@ impl Owners {
         }
     }
 
-    /// The node that had `key` first, or `None` when `node` is the first (and now owns it).
-    fn first(&mut self, key: u64, node: u32) -> Option<u32> {
+    /// Who had `key` first: `node` (which now owns it), an earlier record, or records of
+    /// people with different names (`name`, this record's), which makes the key shared.
+    fn first(&mut self, key: u64, node: u32, name: NameWords) -> Owner {
         let shard = usize::try_from(key >> (64 - Self::SHARD_BITS)).unwrap_or_default();
         #[allow(clippy::cast_possible_truncation)] // the two halves of the key
         let halves = [(key >> 32) as u32, key as u32];
         match self.shards[shard].entry(halves) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let owned = e.get_mut();
+                if owned.others >= SHARED_AFTER {
+                    Owner::Shared
+                } else if !same_person(owned.name, name) {
+                    owned.others += 1;
+                    Owner::Shared
+                } else {
+                    if owned.name == NO_NAME {
+                        owned.name = name;
+                    }
+                    Owner::Earlier(owned.node)
+                }
+            }
             std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(node);
-                None
+                e.insert(Owned {
+                    node,
+                    name,
+                    others: 0,
+                });
+                Owner::This
             }
         }
     }

@@ -1,15 +1,20 @@
 //! E-mail: single messages (`.eml`) and mailboxes (mbox). MIME parts, quoted-printable and base64,
 //! RFC 2047 headers and charsets are decoded by `mailparse`. A message is one record (its sender,
-//! subject and text: what one person wrote about one matter); each recipient is a record of its
-//! own, since the people a mail went to are not its author. Attachments are scanned as files of
-//! their own, named `mail.eml!attachment`.
+//! subject and text: what one person wrote about one matter); the text it quotes (`> …` lines) is
+//! a record of its own, since a reply quotes another person's message; each recipient is a
+//! record of its own, since the people a mail went to are not its author. A display name that
+//! reads as a person's (see [`crate::names::person_like`]) is that record's name, as written.
+//! Attachments are scanned as files of their own, named `mail.eml!attachment`.
 
 use mailparse::{MailHeaderMap, ParsedMail};
 
-/// What a message yields: text records, and attachments as (name, bytes).
+use crate::detect::{Category, Hit};
+
+/// What a message yields: text records with the names its headers give them, and attachments
+/// as (name, bytes).
 #[derive(Debug, Default)]
 pub struct Message {
-    pub records: Vec<String>,
+    pub records: Vec<(String, Vec<Hit>)>,
     pub attachments: Vec<(String, Vec<u8>)>,
 }
 
@@ -66,9 +71,8 @@ pub fn parse(bytes: &[u8]) -> Option<Message> {
     let mail = mailparse::parse_mail(bytes).ok()?;
     let headers = mail.get_headers();
     headers.get_first_value("From")?;
-    // The display name of an address is a person's name: written as a labelled line so that the
-    // name rule reads it ("Name: Päivi Pyörälä").
-    let people = |header: &str| -> Vec<String> {
+    // The addresses of a header, each with its display name when that reads as a person's.
+    let people = |header: &str| -> Vec<(String, Option<String>)> {
         headers
             .get_all_headers(header)
             .iter()
@@ -81,28 +85,62 @@ pub fn parse(bytes: &[u8]) -> Option<Message> {
                     })
                     .collect::<Vec<_>>()
             })
-            .map(|s| match s.display_name {
-                Some(name) if !name.trim().is_empty() => {
-                    format!("Name: {}\n{}", name.trim(), s.addr)
-                }
-                _ => s.addr,
+            .map(|s| {
+                let local = s.addr.split('@').next().unwrap_or_default().to_owned();
+                let name = s
+                    .display_name
+                    .map(|n| n.trim().trim_matches(['"', '\'']).trim().to_owned())
+                    .filter(|n| crate::names::person_like(n, &local));
+                (s.addr, name)
             })
             .collect()
     };
+    let name_hit = |name: Option<String>| -> Vec<Hit> {
+        name.map(|n| Hit {
+            category: Category::PersonName,
+            value: crate::names::normal(&n),
+        })
+        .into_iter()
+        .collect()
+    };
     let mut own = String::new();
-    for line in people("From").into_iter().chain(people("Reply-To")) {
-        own.push_str(&line);
+    let mut own_names = Vec::new();
+    for (addr, name) in people("From").into_iter().chain(people("Reply-To")) {
+        own.push_str(&addr);
         own.push('\n');
+        own_names.extend(name_hit(name));
     }
     for v in headers.get_all_values("Subject") {
         own.push_str(&v);
         own.push('\n');
     }
+    let mut body = String::new();
     let mut attachments = Vec::new();
-    walk(&mail, &mut own, &mut attachments);
-    let mut records = vec![own];
+    walk(&mail, &mut body, &mut attachments);
+    // What the message quotes is another message: a record of its own.
+    let mut quoted = String::new();
+    for line in body.lines() {
+        match line.trim_start().strip_prefix('>') {
+            Some(q) => {
+                quoted.push_str(q.trim_start_matches(['>', ' ']));
+                quoted.push('\n');
+            }
+            None => {
+                own.push_str(line);
+                own.push('\n');
+            }
+        }
+    }
+    let mut records = vec![(own, own_names)];
+    if !quoted.trim().is_empty() {
+        records.push((quoted, Vec::new()));
+    }
     for h in ["To", "Cc", "Bcc"] {
-        records.extend(people(h));
+        records.extend(
+            people(h)
+                .into_iter()
+                .map(|(addr, name)| (addr, name_hit(name))),
+        );
     }
     Some(Message {
         records,
@@ -135,17 +173,11 @@ Content-Transfer-Encoding: base64\r\n\
 ZW1haWwKYW5uYUBleGFtcGxlLmZpCg==\r\n\
 --XX--\r\n";
         let m = parse(eml).unwrap();
-        assert!(
-            m.records[0].contains("Name: Päivi Pyörälä"),
-            "{:?}",
-            m.records[0]
-        );
-        assert!(m.records[0].contains("131052-308T"));
-        assert!(m.records[0].contains("Tilaus"));
-        assert_eq!(
-            m.records[1..],
-            ["asiakaspalvelu@shop.example", "erik.s@example.se"]
-        );
+        assert_eq!(m.records[0].1[0].value, "päivi pyörälä");
+        assert!(m.records[0].0.contains("131052-308T"));
+        assert!(m.records[0].0.contains("Tilaus"));
+        let rest: Vec<&str> = m.records[1..].iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(rest, ["asiakaspalvelu@shop.example", "erik.s@example.se"]);
         assert_eq!(m.attachments.len(), 1);
         assert_eq!(m.attachments[0].0, "list.csv");
         assert_eq!(m.attachments[0].1, b"email\nanna@example.fi\n");
@@ -156,6 +188,27 @@ ZW1haWwKYW5uYUBleGFtcGxlLmZpCg==\r\n\
         let mbox = b"From a@x Mon Jan 1 00:00:00 2026\nFrom: a@example.fi\n\none\n\nFrom b@x Mon Jan 1 00:00:00 2026\nFrom: b@example.fi\n\ntwo\n";
         let parts = breachdesk_mbox::messages(mbox);
         assert_eq!(parts.len(), 2);
-        assert!(parse(parts[1]).unwrap().records[0].contains("b@example.fi"));
+        assert!(
+            parse(parts[1]).unwrap().records[0]
+                .0
+                .contains("b@example.fi")
+        );
+    }
+
+    #[test]
+    fn a_reply_quotes_another_message_and_a_company_is_no_person() {
+        let eml = "From: \"Kauppahuone Lumo\" <helpdesk@lumo.example>\n\
+To: \"Virtanen, Maija\" <maija.v@example.fi>, \"Asiakaspalvelu\" <ap@lumo.example>\n\
+Subject: Re: Tilaus\n\n\
+Hei Maija,\nkiitos.\n\n> Puhelinnumeroni on 040 123 4567.\n> t. Maija\n";
+        let m = parse(eml.as_bytes()).unwrap();
+        assert!(m.records[0].1.is_empty(), "{:?}", m.records[0]);
+        assert!(!m.records[0].0.contains("040 123"));
+        assert_eq!(
+            m.records[1].0,
+            "Puhelinnumeroni on 040 123 4567.\nt. Maija\n"
+        );
+        assert_eq!(m.records[2].1[0].value, "virtanen, maija");
+        assert!(m.records[3].1.is_empty());
     }
 }

@@ -167,6 +167,66 @@ pub(crate) fn by_place(re: &Regex, text: &str, out: &mut Vec<Found>) {
     }
 }
 
+/// Whether a display name (`"Maija Virtanen" <…>`) reads as a person's rather than a
+/// company's or a team's: `Last, First`; a word of it a known first name, a known or
+/// surname-shaped surname; or the address's local part spelling a word of it (`kmallat`,
+/// `paakkunainen.retu`) — so names on no list count when the address is theirs, and
+/// `Kauppahuone Lumo <helpdesk@…>` does not.
+pub(crate) fn person_like(display: &str, local: &str) -> bool {
+    let words: Vec<&str> = display
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let shaped = !words.is_empty()
+        && words.len() <= 4
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '.'))
+        });
+    if !shaped {
+        return false;
+    }
+    let capitalised = |w: &str| -> String {
+        let lower = w.to_lowercase();
+        let mut c = lower.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    };
+    if words.len() == 2 && display.contains(',') {
+        return true;
+    }
+    if words.iter().any(|w| {
+        let w = capitalised(w);
+        is_first(&w) || is_surname(&w)
+    }) {
+        return true;
+    }
+    let local = fold(local);
+    words.iter().any(|w| {
+        let w = fold(w);
+        w.chars().count() >= 3 && local.contains(&w)
+    })
+}
+
+/// Lower case without diacritics (`Pyörälä` → `pyorala`), as addresses spell names.
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'ä' | 'å' | 'á' | 'à' | 'â' => 'a',
+            'ö' | 'ø' | 'ó' | 'ô' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' => 'u',
+            'í' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c => c,
+        })
+        .collect()
+}
+
 /// A name's normal form: lower case, single spaces.
 pub(crate) fn normal(name: &str) -> String {
     name.split_whitespace()
