@@ -120,15 +120,12 @@ pub fn parse(bytes: &[u8]) -> Option<Message> {
     // What the message quotes is another message: a record of its own.
     let mut quoted = String::new();
     for line in body.lines() {
-        match line.trim_start().strip_prefix('>') {
-            Some(q) => {
-                quoted.push_str(q.trim_start_matches(['>', ' ']));
-                quoted.push('\n');
-            }
-            None => {
-                own.push_str(line);
-                own.push('\n');
-            }
+        if let Some(q) = line.trim_start().strip_prefix('>') {
+            quoted.push_str(q.trim_start_matches(['>', ' ']));
+            quoted.push('\n');
+        } else {
+            own.push_str(line);
+            own.push('\n');
         }
     }
     let mut records = vec![(own, own_names)];

@@ -646,5 +646,7 @@ fn large_text_files_read_in_pieces_give_what_reading_them_whole_gives() {
     assert_eq!(c["email"].distinct_values, 5 * n);
     assert_eq!(c["payment_card"].occurrences, n);
     assert!(c["phone"].occurrences >= 2 * n);
-    assert_eq!(c["person_name"].occurrences, 5 * n, "{c:?}");
+    // A table row, a JSON line, a note and a message (whose sender's display name and
+    // signature are one name of one record) name a person each.
+    assert_eq!(c["person_name"].occurrences, 4 * n, "{c:?}");
 }
