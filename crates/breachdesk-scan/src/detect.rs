@@ -97,6 +97,10 @@ static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
         HEALTH.as_str(),
         crate::names::SIGNATURE_HINT.as_str(),
         crate::names::SALUTATION_HINT.as_str(),
+        crate::names::CONTACT.as_str(),
+        crate::names::ADDRESS_BLOCK.as_str(),
+        crate::names::KEYED.as_str(),
+        crate::names::SHORT_SIGNATURE.as_str(),
     ])
     .expect("static regex set")
 });
@@ -520,20 +524,22 @@ pub fn detect_records(
             names.push((n.start(), n.end(), n.as_str().to_lowercase()));
         }
     }
-    let labelled = names.len();
+    // Where two readings overlap, the one of the earlier group wins: a label or a key; a
+    // signature; a salutation, words of contact or an address block; the gazetteers.
+    let mut ends = vec![names.len()];
+    crate::names::by_place(&crate::names::KEYED, when_names(9), &mut names);
+    ends.push(names.len());
     crate::names::by_place(&crate::names::SIGNATURE, when_names(5), &mut names);
-    let placed = names.len();
+    crate::names::by_place(&crate::names::SHORT_SIGNATURE, when_names(10), &mut names);
+    ends.push(names.len());
     crate::names::by_place(&crate::names::SALUTATION, when_names(6), &mut names);
-    let saluted = names.len();
+    crate::names::by_place(&crate::names::CONTACT, when_names(7), &mut names);
+    crate::names::by_place(&crate::names::ADDRESS_BLOCK, when_names(8), &mut names);
+    ends.push(names.len());
     if free_text_names {
         crate::names::by_gazetteer(text, &mut names);
     }
-    let rank = |i: usize| match i {
-        _ if i < labelled => 0,
-        _ if i < placed => 1,
-        _ if i < saluted => 2,
-        _ => 3,
-    };
+    let rank = |i: usize| ends.iter().position(|&e| i < e).unwrap_or(ends.len());
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_by_key(|&i| (names[i].0, rank(i)));
     let mut names_end = 0;

@@ -524,10 +524,11 @@ fn detect_all(mut doc: Doc<'_>, options: &Options) -> Vec<Vec<Hit>> {
                 by_column.append(&mut hits);
                 hits = by_column;
             }
-            for g in doc.take_given(i) {
-                if !hits.contains(&g) {
-                    hits.push(g);
-                }
+            // What the format says comes first: a message's sender is its record's person.
+            let given = doc.take_given(i);
+            if !given.is_empty() {
+                hits.retain(|h| !given.contains(h));
+                hits.splice(0..0, given);
             }
             hits
         })

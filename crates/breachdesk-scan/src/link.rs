@@ -40,23 +40,20 @@ fn link(
     if let (Some(n), Some(a)) = (name, address) {
         keys.push((
             None,
-            identifier_key(Category::PersonName, &n.value, &a.value),
+            identifier_key(
+                Category::PersonName,
+                &name_key(&n.value),
+                &address_key(&a.value),
+            ),
         ));
     }
     if keys.is_empty() {
         return None;
     }
     let node = uf.add();
-    // The record's one name (a message that names its writer and others says nothing).
-    let mut names = hits.iter().filter(|h| h.category == Category::PersonName);
-    let first = names.next();
-    let who = match (
-        first,
-        names.find(|n| Some(n.value.as_str()) != first.map(|f| f.value.as_str())),
-    ) {
-        (Some(n), None) => name_words(&n.value),
-        _ => NO_NAME,
-    };
+    // Whose record it is: its first name (a message's sender comes first, by the display name
+    // of its address).
+    let who = name.map_or(NO_NAME, |n| name_words(&n.value));
     for (category, key) in keys {
         match owner.first(key, node, who) {
             Owner::Earlier(other) => uf.union(node, other),
@@ -70,6 +67,23 @@ fn link(
         }
     }
     Some(node)
+}
+
+/// A name as a key: its words in order of the alphabet, so that `Virtanen, Maija` and `Maija
+/// Virtanen` are one.
+fn name_key(name: &str) -> String {
+    let mut words: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+/// An address as a key: its letters and digits only (`Storgatan 5, 111 22 Stockholm` as a
+/// column composes it and `Storgatan 5 111 22 Stockholm` as running text writes it are one).
+fn address_key(address: &str) -> String {
+    address.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// A name's first and last word, hashed (0: none): enough to tell `Maija Virtanen`,

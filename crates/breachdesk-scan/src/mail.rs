@@ -117,28 +117,45 @@ pub fn parse(bytes: &[u8]) -> Option<Message> {
     let mut body = String::new();
     let mut attachments = Vec::new();
     walk(&mail, &mut body, &mut attachments);
-    // What the message quotes is another message: a record of its own.
+    let mut recipients: Vec<(String, Vec<Hit>)> = ["To", "Cc", "Bcc"]
+        .into_iter()
+        .flat_map(|h| {
+            people(h)
+                .into_iter()
+                .map(|(addr, name)| (addr, name_hit(name)))
+        })
+        .collect();
+    // What the message quotes is another message: a record of its own. A salutation names
+    // whom the message is to, not who wrote it: with one recipient, its line goes to the
+    // recipient's record.
     let mut quoted = String::new();
+    let mut first = true;
     for line in body.lines() {
         if let Some(q) = line.trim_start().strip_prefix('>') {
             quoted.push_str(q.trim_start_matches(['>', ' ']));
             quoted.push('\n');
-        } else {
-            own.push_str(line);
-            own.push('\n');
+            continue;
         }
+        let was_first = first;
+        first &= line.trim().is_empty();
+        if was_first
+            && recipients.len() == 1
+            && crate::names::SALUTATION
+                .find(line)
+                .is_some_and(|m| line[..m.start()].trim().is_empty())
+        {
+            recipients[0].0.push('\n');
+            recipients[0].0.push_str(line);
+            continue;
+        }
+        own.push_str(line);
+        own.push('\n');
     }
     let mut records = vec![(own, own_names)];
     if !quoted.trim().is_empty() {
         records.push((quoted, Vec::new()));
     }
-    for h in ["To", "Cc", "Bcc"] {
-        records.extend(
-            people(h)
-                .into_iter()
-                .map(|(addr, name)| (addr, name_hit(name))),
-        );
-    }
+    records.extend(recipients);
     Some(Message {
         records,
         attachments,

@@ -54,6 +54,55 @@ pub(crate) static SIGNATURE_HINT: LazyLock<String> =
 pub(crate) static SALUTATION_HINT: LazyLock<String> =
     LazyLock::new(|| format!(r"(?m)(?:^|[ \t])(?i:{})[ \t]+\p{{Lu}}", *GREETINGS));
 
+static CONTACT_BEFORE: LazyLock<String> =
+    LazyLock::new(|| rules::alternation(&rules::RULES.lists.contact_before));
+static CONTACT_AFTER: LazyLock<String> =
+    LazyLock::new(|| rules::alternation(&rules::RULES.lists.contact_after));
+static NOT_NAMES: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
+    rules::RULES
+        .lists
+        .not_names
+        .iter()
+        .map(String::as_str)
+        .collect()
+});
+
+/// A name next to words of contact in a note: "Pratade med Nore Öhrvall", "Impi Kivilahti
+/// soitti" (two words before such a verb, so that a sentence's first word is not taken).
+pub(crate) static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:^|[^\p{{L}}])(?i:{})[ \t]+({WORD}(?:[ \t]+{WORD}){{1,2}})|({WORD}[ \t]+{WORD})[ \t]+(?i:{})(?:$|[^\p{{L}}])",
+        *CONTACT_BEFORE, *CONTACT_AFTER
+    ))
+    .expect("static regex")
+});
+
+/// A name on the line above a street address and a postcode with its town: the address block
+/// of a letter.
+pub(crate) static ADDRESS_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?m)^[ \t]*({WORD}(?:[ \t]+{WORD}){{1,3}})[ \t]*\r?\n[ \t]*\p{{Lu}}[^\n\d]{{1,40}}[ \t]\d{{1,4}}[^\n]{{0,24}}\r?\n[ \t]*(?:FI-|SE-)?(?:\d{{5}}|\d{{3}}[ \t]\d{{2}})[ \t]+\p{{Lu}}"
+    ))
+    .expect("static regex")
+});
+
+/// A name as the value of a key that says so, in a log line's JSON or key=value pairs:
+/// `"holder":"MAIJA VIRTANEN"`, `customer_name='Erik Svensson'`.
+pub(crate) static KEYED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i:["']?(?:card_?holder|holder|customer_?name|full_?name|display_?name|contact_?name|nimi|namn|kortinhaltija)["']?[ 	]*[:=][ 	]*["'])(\p{L}[\p{L}'.-]*(?:[ 	]+\p{L}[\p{L}'.-]*){1,3})["']"#,
+    )
+    .expect("static regex")
+});
+
+/// A signature of a closing abbreviation and a name on one line: `t. Maija`, `mvh Erik`.
+pub(crate) static SHORT_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?m)^[ \t]*(?i:t\.|terv\.|mvh|br|/)[ \t]+({WORD}(?:[ \t]+{WORD})?)[ \t]*\r?$"
+    ))
+    .expect("static regex")
+});
+
 /// The line after a closing phrase: the writer's name.
 pub(crate) static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -150,17 +199,19 @@ pub(crate) fn by_gazetteer(text: &str, out: &mut Vec<Found>) {
     }
 }
 
-/// Names after a closing phrase or a salutation: two or three capitalised words, or one known
-/// first name.
+/// Names by their place (after a closing phrase or a salutation, next to words of contact, above
+/// an address, after a key): the capitalised words there, unless one of them is a word that
+/// names no person (`Hyvä asiakas`, `Hello Customer Service`, `Lumo Oy`). The name is the
+/// first capture group that took part.
 pub(crate) fn by_place(re: &Regex, text: &str, out: &mut Vec<Found>) {
     for c in re.captures_iter(text) {
-        let Some(n) = c.get(1) else { continue };
-        let words: Vec<&str> = n.as_str().split_whitespace().collect();
-        let plausible = match words.as_slice() {
-            [one] => is_first(one),
-            [first, .., last] => is_first(first) || is_surname(last) || LAST.contains(first),
-            [] => false,
+        let Some(n) = c.iter().skip(1).flatten().next() else {
+            continue;
         };
+        let plausible = n
+            .as_str()
+            .split_whitespace()
+            .all(|w| w.chars().count() >= 2 && !NOT_NAMES.contains(w.to_lowercase().as_str()));
         if plausible {
             out.push((n.start(), n.end(), normal(n.as_str())));
         }

@@ -28,6 +28,9 @@ pub struct Lists {
     pub closings: Vec<String>,
     pub greetings: Vec<String>,
     pub surname_endings: Vec<String>,
+    pub contact_before: Vec<String>,
+    pub contact_after: Vec<String>,
+    pub not_names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
