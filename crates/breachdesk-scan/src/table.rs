@@ -5,6 +5,9 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -309,6 +312,9 @@ fn read_rows(text: &str, shape: &mut Shape, header_first: bool, doc: &mut Doc<'_
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut first_row = header_first;
+    // A table without a header row: its first rows are held back until their columns are
+    // read from what the cells look like.
+    let mut held: Option<Vec<Vec<String>>> = None;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -317,14 +323,90 @@ fn read_rows(text: &str, shape: &mut Shape, header_first: bool, doc: &mut Doc<'_
             Err(_) => continue,
         }
         let cells: Vec<&str> = record.iter().collect();
-        if std::mem::take(&mut first_row)
-            && let Some(h) = header(&cells)
-        {
-            shape.columns = Some(h);
+        if std::mem::take(&mut first_row) {
+            if let Some(h) = header(&cells) {
+                shape.columns = Some(h);
+                continue;
+            }
+            held = Some(Vec::new());
+        }
+        if let Some(rows) = held.as_mut() {
+            rows.push(cells.iter().map(|&c| c.to_owned()).collect());
+            if rows.len() < INFER_ROWS {
+                continue;
+            }
+            shape.columns = infer(rows);
+            for row in held.take().unwrap_or_default() {
+                push_row(doc, shape.columns.as_deref(), &row);
+            }
             continue;
         }
         push_row(doc, shape.columns.as_deref(), &cells);
     }
+    if let Some(rows) = held {
+        shape.columns = infer(&rows);
+        for row in rows {
+            push_row(doc, shape.columns.as_deref(), &row);
+        }
+    }
+}
+
+/// How many rows of a table without a header are looked at to read its columns.
+const INFER_ROWS: usize = 50;
+
+static NAME_CELL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Lu}[\p{L}'-]+,?(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}$").expect("static regex")
+});
+static STREET_CELL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\p{Lu}[\p{L} .'-]*[ \t]\d{1,4}(?:[ \t]?[A-Za-z]{1,2}(?:[ \t]?\d{1,3})?|[ \t](?:as\.?|lgh|bst|apt\.?)[ \t]?\d{1,4})?$",
+    )
+    .expect("static regex")
+});
+static POSTCODE_CELL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\d{5}|\d{3} \d{2})$").expect("static regex"));
+static TOWN_CELL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Lu}[\p{L}-]+(?:[ \t]\p{Lu}[\p{L}-]+)?$").expect("static regex")
+});
+
+/// The columns of a table without a header row, from what the cells of its first rows look
+/// like: a column of two or three capitalised words is a name (the first such), one of a street
+/// and number a street, five digits (or three and two) a postcode, and a word after a postcode
+/// its town. A column counts when four in five of its filled cells, and at least five, look so.
+/// `None` when no column could be read.
+fn infer(rows: &[Vec<String>]) -> Option<Vec<Column>> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let looks = |i: usize, re: &Regex| -> bool {
+        let filled: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.get(i).map(|c| c.trim()))
+            .filter(|c| !c.is_empty())
+            .collect();
+        filled.len() >= 5
+            && filled.iter().filter(|c| re.is_match(c)).count() * 5 >= filled.len() * 4
+    };
+    let mut columns = vec![Column::Other; width];
+    for i in 0..width {
+        if looks(i, &POSTCODE_CELL) {
+            columns[i] = Column::Postcode;
+        } else if looks(i, &STREET_CELL) {
+            columns[i] = Column::Street;
+        }
+    }
+    for i in 0..width {
+        if columns[i] != Column::Other {
+            continue;
+        }
+        if i > 0 && columns[i - 1] == Column::Postcode && looks(i, &TOWN_CELL) {
+            columns[i] = Column::City;
+        } else if !columns.contains(&Column::FullName) && looks(i, &NAME_CELL) {
+            columns[i] = Column::FullName;
+        }
+    }
+    columns
+        .iter()
+        .any(|c| *c != Column::Other)
+        .then_some(columns)
 }
 
 /// A JSON string as given: borrowed from the text unless it had escapes.
@@ -556,10 +638,42 @@ mod tests {
         let r = table("name,address\n\"Smith, John\",\"1 High Street, Leeds\"\n");
         assert_eq!(r[0].1[0].1, "smith, john");
         assert_eq!(r[0].0, "Smith, John | 1 High Street, Leeds");
-        // Without a header nothing is guessed from position.
+        // Without a header nothing is guessed from position, nor from a few rows.
         let r = table("4711,blue,42\n4712,red,7\n");
         assert_eq!(r.len(), 2);
         assert!(r.iter().all(|r| r.1.is_empty()));
+        // But the columns of a table without a header are read from its cells.
+        let mut old = String::new();
+        for (i, (name, street, post, town)) in [
+            ("Kailasalo Tiitus", "Haapatie 116", "13100", "HÄMEENLINNA"),
+            (
+                "Helenelund Tyyne",
+                "Humalistonkatu 67",
+                "53100",
+                "Lappeenranta",
+            ),
+            ("Álvarez Rüdiger", "Aurakatu 139 D 60", "04400", "JÄRVENPÄÄ"),
+            ("Aho Ilmari", "Sveavägen 44 lgh 1102", "113 45", "Stockholm"),
+            ("Berg Anna", "Koivukuja 3", "00100", "Helsinki"),
+            ("Nieminen Matti", "Rantatie 9 as. 4", "90100", "Oulu"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            old.push_str(&format!(
+                "{i},{name},x{i}@example.fi,{street},{post},{town},2012\n"
+            ));
+        }
+        let r = table(&old);
+        assert_eq!(r.len(), 6);
+        assert_eq!(
+            r[0].1,
+            [
+                ("person_name", "kailasalo tiitus".into()),
+                ("postal_address", "haapatie 116, 13100 hämeenlinna".into())
+            ]
+        );
+        assert_eq!(r[3].1[1].1, "sveavägen 44 lgh 1102, 113 45 stockholm");
     }
 
     #[test]
