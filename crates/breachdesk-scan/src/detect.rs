@@ -11,6 +11,7 @@ use regex_automata::{Input, meta};
 
 use crate::context::{self, CustomerNumbers};
 use crate::doc::Cue;
+use crate::names::{by_place, by_place_near};
 use crate::rules;
 
 pub use breachdesk_pii::Category;
@@ -97,10 +98,10 @@ static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
         HEALTH.as_str(),
         crate::names::SIGNATURE_HINT.as_str(),
         crate::names::SALUTATION_HINT.as_str(),
-        crate::names::CONTACT.as_str(),
-        crate::names::ADDRESS_BLOCK.as_str(),
-        crate::names::KEYED.as_str(),
-        crate::names::SHORT_SIGNATURE.as_str(),
+        crate::names::CONTACT_HINT.as_str(),
+        crate::names::ADDRESS_BLOCK_HINT.as_str(),
+        crate::names::KEYED_HINT.as_str(),
+        crate::names::SHORT_SIGNATURE_HINT.as_str(),
     ])
     .expect("static regex set")
 });
@@ -527,14 +528,38 @@ pub fn detect_records(
     // Where two readings overlap, the one of the earlier group wins: a label or a key; a
     // signature; a salutation, words of contact or an address block; the gazetteers.
     let mut ends = vec![names.len()];
-    crate::names::by_place(&crate::names::KEYED, when_names(9), &mut names);
+    by_place_near(
+        &crate::names::KEYED_HINT,
+        &crate::names::KEYED,
+        when_names(9),
+        (0, 80),
+        &mut names,
+    );
     ends.push(names.len());
-    crate::names::by_place(&crate::names::SIGNATURE, when_names(5), &mut names);
-    crate::names::by_place(&crate::names::SHORT_SIGNATURE, when_names(10), &mut names);
+    by_place(&crate::names::SIGNATURE, when_names(5), &mut names);
+    by_place_near(
+        &crate::names::SHORT_SIGNATURE_HINT,
+        &crate::names::SHORT_SIGNATURE,
+        when_names(10),
+        (0, 0),
+        &mut names,
+    );
     ends.push(names.len());
-    crate::names::by_place(&crate::names::SALUTATION, when_names(6), &mut names);
-    crate::names::by_place(&crate::names::CONTACT, when_names(7), &mut names);
-    crate::names::by_place(&crate::names::ADDRESS_BLOCK, when_names(8), &mut names);
+    by_place(&crate::names::SALUTATION, when_names(6), &mut names);
+    by_place_near(
+        &crate::names::CONTACT_HINT,
+        &crate::names::CONTACT,
+        when_names(7),
+        (80, 80),
+        &mut names,
+    );
+    by_place_near(
+        &crate::names::ADDRESS_BLOCK_HINT,
+        &crate::names::ADDRESS_BLOCK,
+        when_names(8),
+        (200, 0),
+        &mut names,
+    );
     ends.push(names.len());
     if free_text_names {
         crate::names::by_gazetteer(text, &mut names);

@@ -67,6 +67,58 @@ static NOT_NAMES: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Cheap signs of where the place patterns below may match (the patterns themselves, with
+/// their many Unicode word classes, are run only on the lines around such a sign).
+pub(crate) static CONTACT_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!("(?i:{}|{})", *CONTACT_BEFORE, *CONTACT_AFTER)).expect("static regex")
+});
+pub(crate) static ADDRESS_BLOCK_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?:FI-|SE-)?(?:\d{5}|\d{3}[ \t]\d{2})[ \t]+\p{Lu}")
+        .expect("static regex")
+});
+pub(crate) static KEYED_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i:card_?holder|holder|customer_?name|full_?name|display_?name|contact_?name|nimi|namn|kortinhaltija)["']?[ \t]*[:=]"#)
+        .expect("static regex")
+});
+pub(crate) static SHORT_SIGNATURE_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?i:t\.|terv\.|mvh|br|/)[ \t]+\p{Lu}").expect("static regex")
+});
+
+/// Runs a place pattern `re` on the lines around each match of `hint` (from `back` bytes
+/// before it to `ahead` bytes after, widened to whole lines of up to a few hundred bytes,
+/// overlapping windows joined), with [`by_place`]'s test of the name.
+pub(crate) fn by_place_near(
+    hint: &Regex,
+    re: &Regex,
+    text: &str,
+    (back, ahead): (usize, usize),
+    out: &mut Vec<Found>,
+) {
+    const LINE: usize = 400;
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for m in hint.find_iter(text) {
+        let s0 = text.floor_char_boundary(m.start().saturating_sub(back));
+        let s = text[..s0]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+            .max(text.floor_char_boundary(s0.saturating_sub(LINE)));
+        let e0 = text.ceil_char_boundary((m.end() + ahead).min(text.len()));
+        let e = text[e0..]
+            .find('\n')
+            .map_or(text.len(), |i| e0 + i)
+            .min(text.ceil_char_boundary((e0 + LINE).min(text.len())));
+        match windows.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => windows.push((s, e)),
+        }
+    }
+    for (s, e) in windows {
+        let mut found = Vec::new();
+        by_place(re, &text[s..e], &mut found);
+        out.extend(found.into_iter().map(|(a, b, n)| (a + s, b + s, n)));
+    }
+}
+
 /// A name next to words of contact in a note: "Pratade med Nore Öhrvall", "Impi Kivilahti
 /// soitti" (two words before such a verb, so that a sentence's first word is not taken).
 pub(crate) static CONTACT: LazyLock<Regex> = LazyLock::new(|| {

@@ -386,11 +386,11 @@ fn infer(rows: &[Vec<String>]) -> Option<Vec<Column>> {
             && filled.iter().filter(|c| re.is_match(c)).count() * 5 >= filled.len() * 4
     };
     let mut columns = vec![Column::Other; width];
-    for i in 0..width {
+    for (i, c) in columns.iter_mut().enumerate() {
         if looks(i, &POSTCODE_CELL) {
-            columns[i] = Column::Postcode;
+            *c = Column::Postcode;
         } else if looks(i, &STREET_CELL) {
-            columns[i] = Column::Street;
+            *c = Column::Street;
         }
     }
     for i in 0..width {
@@ -587,6 +587,8 @@ pub fn json(text: &str, doc: &mut Doc<'_>) -> Result<(), serde_json::Error> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     /// (record text, column hits' category ids and values) of a doc.
@@ -660,9 +662,11 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            old.push_str(&format!(
-                "{i},{name},x{i}@example.fi,{street},{post},{town},2012\n"
-            ));
+            writeln!(
+                old,
+                "{i},{name},x{i}@example.fi,{street},{post},{town},2012"
+            )
+            .unwrap();
         }
         let r = table(&old);
         assert_eq!(r.len(), 6);
