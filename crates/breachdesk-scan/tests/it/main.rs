@@ -650,3 +650,86 @@ fn large_text_files_read_in_pieces_give_what_reading_them_whole_gives() {
     // signature are one name of one record) name a person each.
     assert_eq!(c["person_name"].occurrences, 4 * n, "{c:?}");
 }
+
+/// A customer number of row `i` (seven digits).
+fn custno(i: usize) -> String {
+    format!("{:07}", 1_000_000 + i * 7)
+}
+
+#[test]
+fn a_dump_of_n_customers_gives_n_subjects_in_every_dump_format() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // mysqldump: one extended INSERT of 1,000 customers on one line, and an orders table whose
+    // 16-digit ids of a card issuer's range pass Luhn now and then and whose customer_id is a key, not a number.
+    let mut my = String::from(
+        "-- MySQL dump 10.13\nCREATE TABLE `customers` (\n  `id` int NOT NULL,\n  `first_name` varchar(50),\n  `last_name` varchar(50),\n  `email` varchar(100),\n  `customer_no` char(7)\n) ENGINE=InnoDB;\nINSERT INTO `customers` VALUES ",
+    );
+    for i in 0..1000 {
+        let sep = if i == 0 { "" } else { "," };
+        write!(
+            my,
+            "{sep}({i},'Eeva{i}','Tuominen{i}','eeva.{i}@example.fi','{}')",
+            custno(i)
+        )
+        .unwrap();
+    }
+    my.push_str(";\nCREATE TABLE `orders` (`order_id` bigint, `customer_id` int, `ean` char(13));\nINSERT INTO `orders` VALUES ");
+    for i in 0..200 {
+        let sep = if i == 0 { "" } else { "," };
+        write!(
+            my,
+            "{sep}({},{},'6417084100018')",
+            4_000_000_000_000_000u64 + i as u64 * 7919,
+            i % 1000
+        )
+        .unwrap();
+    }
+    my.push_str(";\n");
+    write(root, "my.sql", my.as_bytes());
+    // pg_dump: a COPY block of 300 contacts.
+    let mut pg = String::from(
+        "--\n-- PostgreSQL database dump\n--\nCREATE TABLE public.contacts (\n    contact_id integer NOT NULL,\n    full_name text,\n    phone text\n);\nCOPY public.contacts (contact_id, full_name, phone) FROM stdin;\n",
+    );
+    for i in 0..300 {
+        writeln!(
+            pg,
+            "{i}\tKalle Lindqvist{i}\t040 {:03} {:04}",
+            i % 1000,
+            1000 + i
+        )
+        .unwrap();
+    }
+    pg.push_str("\\.\n");
+    write(root, "pg.sql", pg.as_bytes());
+    // SQLite .dump: one INSERT per row.
+    let mut lite = String::from(
+        "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE members(id INTEGER PRIMARY KEY, name TEXT, email TEXT);\n",
+    );
+    for i in 0..200 {
+        writeln!(
+            lite,
+            "INSERT INTO members VALUES({i},'Åsa Berg{i}','asa.{i}@example.se');"
+        )
+        .unwrap();
+    }
+    lite.push_str("COMMIT;\n");
+    write(root, "lite.sql", lite.as_bytes());
+
+    let pattern = breachdesk_scan::CustomerNumbers::new(Some("[0-9]{7}"), &[]).unwrap();
+    let report = scan(
+        root,
+        &Options {
+            customer_number: Some(pattern),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(report.subjects, 1000 + 300 + 200);
+    let c = &report.categories;
+    assert_eq!(c["person_name"].distinct_values, 1000 + 300 + 200);
+    // Customer numbers from their column only: no order id, key or EAN code.
+    assert_eq!(c["customer_number"].distinct_values, 1000);
+    assert!(!c.contains_key("payment_card"), "{c:?}");
+}
