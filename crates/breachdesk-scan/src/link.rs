@@ -134,7 +134,7 @@ fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
 
 /// The record (union-find node) that first had each identifier key: the bulk of a scan's
 /// memory, one entry per distinct identifier: the key as two 32-bit halves, the node, the two
-/// word hashes of the name first seen with it and how many other names had it (24 bytes an entry,
+/// word hashes of the name first seen with it and two counts of later records (24 bytes an entry,
 /// not 32). The map is split into shards by the key's top bits, so that growing it
 /// copies one shard at a time rather than the whole map — a single map of 20 million keys needs
 /// its old and its new table at once, half again its size.
@@ -142,18 +142,24 @@ struct Owners {
     shards: Vec<foldhash::HashMap<[u32; 2], Owned>>,
 }
 
-/// The first record with a key, the name seen with it, and how many records with another
-/// name had it too.
+/// The first record with a key, the name seen with it, and how many later records had it with
+/// that name and with another.
 #[derive(Clone, Copy)]
 struct Owned {
     node: u32,
     name: NameWords,
-    others: u8,
+    same: u16,
+    others: u16,
 }
 
-/// A key had by records of this many names besides the first is shared: a switchboard, a
-/// team's mailbox. One other name is not enough: a reply quotes its customer's number.
-const SHARED_AFTER: u8 = 2;
+impl Owned {
+    /// Shared (a switchboard, a team's mailbox): records of other names have had it at least
+    /// twice, and as often as records of its first name. A customer's address quoted now and
+    /// then in a reply stays theirs.
+    fn shared(&self) -> bool {
+        self.others >= 2 && self.others >= self.same
+    }
+}
 
 impl Owners {
     const SHARD_BITS: u32 = 6;
@@ -175,15 +181,16 @@ impl Owners {
         match self.shards[shard].entry(halves) {
             std::collections::hash_map::Entry::Occupied(mut e) => {
                 let owned = e.get_mut();
-                if owned.others >= SHARED_AFTER {
+                if owned.shared() {
                     Owner::Shared
                 } else if !same_person(owned.name, name) {
-                    owned.others += 1;
+                    owned.others = owned.others.saturating_add(1);
                     Owner::Shared
                 } else {
                     if owned.name == NO_NAME {
                         owned.name = name;
                     }
+                    owned.same = owned.same.saturating_add(1);
                     Owner::Earlier(owned.node)
                 }
             }
@@ -191,6 +198,7 @@ impl Owners {
                 e.insert(Owned {
                     node,
                     name,
+                    same: 0,
                     others: 0,
                 });
                 Owner::This
