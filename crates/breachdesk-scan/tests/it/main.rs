@@ -676,12 +676,12 @@ fn a_dump_of_n_customers_gives_n_subjects_in_every_dump_format() {
         .unwrap();
     }
     my.push_str(";\nCREATE TABLE `orders` (`order_id` bigint, `customer_id` int, `ean` char(13));\nINSERT INTO `orders` VALUES ");
-    for i in 0..200 {
+    for i in 0..200u32 {
         let sep = if i == 0 { "" } else { "," };
         write!(
             my,
             "{sep}({},{},'6417084100018')",
-            4_000_000_000_000_000u64 + i as u64 * 7919,
+            4_000_000_000_000_000u64 + u64::from(i) * 7919,
             i % 1000
         )
         .unwrap();
