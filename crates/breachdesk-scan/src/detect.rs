@@ -330,21 +330,26 @@ fn issued_card(d: &str) -> bool {
 
 /// Signs that a text is Swedish or about Sweden (first pattern) or Finnish (second): strong
 /// ones (an international number, an IBAN, a postcode and street of the country, an identity
-/// code) count two, words and letters one.
+/// code) count two, words and letters one. No Unicode `\b`: the lazy DFA cannot run it, and these
+/// run on every record with a national number.
 static COUNTRY_SIGNS: LazyLock<[(Regex, Regex); 2]> = LazyLock::new(|| {
     let re = |p: &str| Regex::new(p).expect("static regex");
     [
         (
             re(
-                r"\+46|\b0046|\bSE\d\d|\bSE-\d|\b\d{3} \d{2}(?: \p{Lu}| \||$)|\p{Ll}(?:gatan|vägen|gränd|torget|stigen|backen)\b|\b(?:19|20)\d{6}-\d{4}\b|\bSverige\b|\bSweden\b",
+                r"\+46|(?-u:\b)0046|(?-u:\b)SE\d\d|(?-u:\b)SE-\d|(?-u:\b)\d{3} \d{2}(?: \p{Lu}| \||$)|\p{Ll}(?:gatan|vägen|gränd|torget|stigen|backen)(?:$|[^\p{L}])|(?-u:\b)(?:19|20)\d{6}-\d{4}(?-u:\b)|Sverige|Sweden",
             ),
             re(
-                r"\+358|\b00358|\bFI\d\d|\bFI-\d|\b\d{5}(?: \p{Lu}| \||$)|\p{Ll}(?:katu|tie|kuja|polku|rinne|mäki|väylä|ranta|kaari|aukio)\b|\b\d{6}[-+A]\d{3}[0-9A-Y]\b|\bSuomi\b|\bFinland\b",
+                r"\+358|(?-u:\b)00358|(?-u:\b)FI\d\d|(?-u:\b)FI-\d|(?-u:\b)\d{5}(?: \p{Lu}| \||$)|\p{Ll}(?:katu|tie|kuja|polku|rinne|mäki|väylä|ranta|kaari|aukio)(?:$|[^\p{L}])|(?-u:\b)\d{6}[-+A]\d{3}[0-9A-Y](?-u:\b)|Suomi|Finland",
             ),
         ),
         (
-            re(r"(?i)å|\b(?:och|är|kund|tack|hej|med vänlig)\b|\.se\b"),
-            re(r"(?i)\b(?:ja|on|asiakas|kiitos|hei|terveisin)\b|\.fi\b"),
+            re(
+                r"(?i)å|(?:^|[^\p{L}])(?:och|är|kund|tack|hej|med vänlig)(?:$|[^\p{L}])|\.se(?-u:\b)",
+            ),
+            re(
+                r"(?i)(?:^|[^\p{L}])(?:ja|on|asiakas|kiitos|hei|terveisin)(?:$|[^\p{L}])|\.fi(?-u:\b)",
+            ),
         ),
     ]
 });

@@ -80,10 +80,20 @@ fn name_key(name: &str) -> String {
     words.join(" ")
 }
 
-/// An address as a key: its letters and digits only (`Storgatan 5, 111 22 Stockholm` as a
-/// column composes it and `Storgatan 5 111 22 Stockholm` as running text writes it are one).
+/// An address as a key: its street's first word and first number (`storgatan 5`), so that the
+/// same street address is one however it is written — `Storgatan 5, 111 22 Stockholm` as a
+/// column composes it, `Storgatan 5 111 22 Stockholm` in running text, `7037 Magnolia Way,
+/// Portland` without its ZIP code.
 fn address_key(address: &str) -> String {
-    address.chars().filter(|c| c.is_alphanumeric()).collect()
+    let word = address
+        .split(|c: char| !c.is_alphabetic())
+        .find(|w| w.chars().count() >= 2)
+        .unwrap_or_default();
+    let number = address
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|n| !n.is_empty())
+        .unwrap_or_default();
+    format!("{word} {number}")
 }
 
 /// A name's first and last word, hashed (0: none): enough to tell `Maija Virtanen`,
@@ -722,6 +732,20 @@ fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_and_addresses_are_keyed_however_they_are_written() {
+        assert_eq!(name_key("virtanen, maija"), name_key("maija virtanen"));
+        assert_eq!(
+            address_key("storgatan 5, 111 22 stockholm"),
+            address_key("storgatan 5 111 22 stockholm")
+        );
+        assert_eq!(
+            address_key("7037 magnolia way, 97204 portland"),
+            address_key("7037 magnolia way portland")
+        );
+        assert_ne!(address_key("storgatan 5"), address_key("storgatan 7"));
+    }
 
     #[test]
     fn categories_are_indexed_by_their_place() {

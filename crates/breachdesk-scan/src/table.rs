@@ -357,14 +357,19 @@ const INFER_ROWS: usize = 50;
 static NAME_CELL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\p{Lu}[\p{L}'-]+,?(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}$").expect("static regex")
 });
+/// A street and number as the Nordic countries and Germany write it (`Aurakatu 139 D 60`,
+/// `Sveavägen 44 lgh 1102`), or number first as France and North America do (`104 rue du
+/// Faubourg`, `4141 Prospect Place`).
 static STREET_CELL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\p{Lu}[\p{L} .'-]*[ \t]\d{1,4}(?:[ \t]?[A-Za-z]{1,2}(?:[ \t]?\d{1,3})?|[ \t](?:as\.?|lgh|bst|apt\.?)[ \t]?\d{1,4})?$",
+        r"^(?:\p{Lu}[\p{L} .'-]*[ \t]\d{1,4}(?:[ \t]?[A-Za-z]{1,2}(?:[ \t]?\d{1,3})?|[ \t](?:as\.?|lgh|bst|apt\.?)[ \t]?\d{1,4})?|\d{1,5}(?:[ \t]?(?:bis|ter))?,?[ \t]\p{L}[\p{L} .'-]*\p{L}(?:[ \t](?:Apt\.?|Suite|#)[ \t]?\w{1,5})?)$",
     )
     .expect("static regex")
 });
-static POSTCODE_CELL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d{5}|\d{3} \d{2})$").expect("static regex"));
+/// A postcode: Finnish, French, German and US five digits, Swedish `113 45`, Canadian `K1P 5J2`.
+static POSTCODE_CELL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{5}|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d)$").expect("static regex")
+});
 static TOWN_CELL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\p{Lu}[\p{L}-]+(?:[ \t]\p{Lu}[\p{L}-]+)?$").expect("static regex")
 });
@@ -658,6 +663,8 @@ mod tests {
             ("Aho Ilmari", "Sveavägen 44 lgh 1102", "113 45", "Stockholm"),
             ("Berg Anna", "Koivukuja 3", "00100", "Helsinki"),
             ("Nieminen Matti", "Rantatie 9 as. 4", "90100", "Oulu"),
+            ("Tolliver Greer", "4141 Prospect Place", "78701", "AUSTIN"),
+            ("Moreau Jean", "104 rue du Faubourg", "33000", "Bordeaux"),
         ]
         .into_iter()
         .enumerate()
@@ -669,7 +676,7 @@ mod tests {
             .unwrap();
         }
         let r = table(&old);
-        assert_eq!(r.len(), 6);
+        assert_eq!(r.len(), 8);
         assert_eq!(
             r[0].1,
             [
@@ -678,6 +685,7 @@ mod tests {
             ]
         );
         assert_eq!(r[3].1[1].1, "sveavägen 44 lgh 1102, 113 45 stockholm");
+        assert_eq!(r[7].1[1].1, "104 rue du faubourg, 33000 bordeaux");
     }
 
     #[test]
