@@ -70,7 +70,11 @@ static NOT_NAMES: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
 /// Cheap signs of where the place patterns below may match (the patterns themselves, with
 /// their many Unicode word classes, are run only on the lines around such a sign).
 pub(crate) static CONTACT_HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!("(?i:{}|{})", *CONTACT_BEFORE, *CONTACT_AFTER)).expect("static regex")
+    Regex::new(&format!(
+        r"(?:^|[^\p{{L}}])(?i:{}|{})(?:$|[^\p{{L}}])",
+        *CONTACT_BEFORE, *CONTACT_AFTER
+    ))
+    .expect("static regex")
 });
 pub(crate) static ADDRESS_BLOCK_HINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*(?:FI-|SE-)?(?:\d{5}|\d{3}[ \t]\d{2})[ \t]+\p{Lu}")

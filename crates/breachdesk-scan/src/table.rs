@@ -79,14 +79,26 @@ fn normalise(h: &str) -> String {
 /// ask for the same few keys millions of times: the answers are kept per thread.
 #[must_use]
 pub fn column(header: &str) -> Column {
+    reading(header).0
+}
+
+/// A header's column, and whether the lists name it exactly (not only a generic rule such as
+/// `…_id` or `…nummer`); kept per thread.
+fn reading(header: &str) -> (Column, bool) {
     thread_local! {
-        static SEEN: RefCell<HashMap<String, Column>> = RefCell::new(HashMap::new());
+        static SEEN: RefCell<HashMap<String, (Column, bool)>> = RefCell::new(HashMap::new());
     }
     SEEN.with_borrow_mut(|seen| {
         if let Some(c) = seen.get(header) {
             return *c;
         }
-        let c = meaning(header);
+        let h = normalise(header);
+        let exact = known(&h);
+        let c = if exact == Column::Other {
+            (generic(&h), false)
+        } else {
+            (exact, true)
+        };
         // Bounded: a document whose keys are data (ids as keys) does not grow it without end.
         if seen.len() >= 4096 {
             seen.clear();
@@ -98,16 +110,7 @@ pub fn column(header: &str) -> Column {
 
 /// Whether a header is one the lists name exactly (not only by a generic rule).
 fn exactly(header: &str) -> bool {
-    known(&normalise(header)) != Column::Other
-}
-
-fn meaning(header: &str) -> Column {
-    let h = normalise(header);
-    let known = known(&h);
-    if known != Column::Other {
-        return known;
-    }
-    generic(&h)
+    reading(header).1
 }
 
 /// A header the lists name (normalised).
