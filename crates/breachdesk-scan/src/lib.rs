@@ -25,6 +25,7 @@ mod rules;
 mod sheet;
 mod spill;
 mod sql;
+mod sqlite;
 mod stream;
 pub mod table;
 mod unionfind;
@@ -413,6 +414,16 @@ fn member(
 fn scan_bytes(name: &str, bytes: &[u8], cx: &Cx<'_>, depth: usize) -> Parts {
     let options = cx.options;
     let ext = extension(Path::new(name));
+    if bytes.starts_with(sqlite::MAGIC) {
+        // SQLite reads a database from a file; a leak's member is not written to disk for it.
+        return vec![(
+            String::new(),
+            FileResult::Skipped(
+                "SQLite database inside an archive or a message: extract it and scan the file"
+                    .into(),
+            ),
+        )];
+    }
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let mut doc = Doc::built();
@@ -625,6 +636,19 @@ fn scan_file_unguarded(path: &Path, options: &Options, budget: &Budget) -> Parts
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
         return vec![(String::new(), FileResult::Failed(e.to_string()))];
+    }
+    if bytes.starts_with(sqlite::MAGIC) {
+        // A database is read by SQLite from the file itself, table by table.
+        drop(bytes);
+        let mut doc = Doc::built();
+        let result = sqlite::read(path, &mut doc).map_or_else(
+            |e| FileResult::Failed(format!("SQLite database not readable: {e}")),
+            |()| FileResult::Scanned {
+                records: detect_doc(doc, options),
+                photo: false,
+            },
+        );
+        return vec![(String::new(), result)];
     }
     let name = path
         .file_name()

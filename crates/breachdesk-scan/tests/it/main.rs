@@ -716,6 +716,31 @@ fn a_dump_of_n_customers_gives_n_subjects_in_every_dump_format() {
     }
     lite.push_str("COMMIT;\n");
     write(root, "lite.sql", lite.as_bytes());
+    // A SQLite database file of 400 members, and the same file inside a ZIP (not unpacked).
+    let db = root.join("app/members.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE members(id INTEGER PRIMARY KEY, etunimi TEXT, sukunimi TEXT, puhelin TEXT);",
+    )
+    .unwrap();
+    for i in 0..400 {
+        conn.execute(
+            "INSERT INTO members VALUES (?1, ?2, 'Saarinen', ?3)",
+            (
+                i,
+                format!("Onni{i}"),
+                format!("09 {:03} {:04}", 100 + i % 800, 1000 + i),
+            ),
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("members.db", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, &std::fs::read(&db).unwrap()).unwrap();
+    write(root, "app.zip", &zip.finish().unwrap().into_inner());
 
     let pattern = breachdesk_scan::CustomerNumbers::new(Some("[0-9]{7}"), &[]).unwrap();
     let report = scan(
@@ -726,9 +751,15 @@ fn a_dump_of_n_customers_gives_n_subjects_in_every_dump_format() {
         },
     )
     .unwrap();
-    assert_eq!(report.subjects, 1000 + 300 + 200);
+    assert_eq!(report.subjects, 1000 + 300 + 200 + 400);
     let c = &report.categories;
-    assert_eq!(c["person_name"].distinct_values, 1000 + 300 + 200);
+    assert_eq!(c["person_name"].distinct_values, 1000 + 300 + 200 + 400);
+    assert_eq!(report.files.skipped, 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0]
+            .reason
+            .contains("SQLite database inside an archive")
+    );
     // Customer numbers from their column only: no order id, key or EAN code.
     assert_eq!(c["customer_number"].distinct_values, 1000);
     assert!(!c.contains_key("payment_card"), "{c:?}");
