@@ -192,6 +192,9 @@ pub type SubjectLine = breachdesk_pii::SubjectLine<&'static str>;
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub subjects: u64,
+    /// Of the subjects, those that rest on one weak attribute: a name together with an address,
+    /// no identifier of their own (no e-mail, phone, national id, card, IBAN or customer number).
+    pub subjects_by_name_and_address: u64,
     pub categories: BTreeMap<&'static str, CategoryCount>,
     pub files: FileCounts,
     #[serde(skip)]

@@ -25,6 +25,7 @@ use crate::{
 fn link(
     hits: &[Hit],
     uf: &mut UnionFind,
+    strong: &mut Vec<bool>,
     owner: &mut Owners,
     distinct: &mut [u64; CATEGORIES],
 ) -> Option<u32> {
@@ -51,6 +52,7 @@ fn link(
         return None;
     }
     let node = uf.add();
+    strong.push(keys.iter().any(|(c, _)| c.is_some()));
     // Whose record it is: its first name (a message's sender comes first, by the display name
     // of its address).
     let who = name.map_or(NO_NAME, |n| name_words(&n.value));
@@ -261,6 +263,8 @@ pub(crate) struct Linker<'o> {
     counts: FileCounts,
     problems: Vec<FileProblem>,
     uf: UnionFind,
+    /// Per node: whether its record had a strong identifier (not only a name with an address).
+    strong: Vec<bool>,
     /// Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
     /// strings: two different identifiers sharing a hash would join two people, which at 10
     /// million identifiers has a probability of about 3 in a million.
@@ -297,6 +301,7 @@ impl<'o> Linker<'o> {
             counts,
             problems,
             uf: UnionFind::default(),
+            strong: Vec::new(),
             owner: Owners::new(),
             occurrences: [0; CATEGORIES],
             distinct: std::array::from_fn(|_| foldhash::HashSet::default()),
@@ -375,6 +380,7 @@ impl<'o> Linker<'o> {
                 let node = link(
                     &hits,
                     &mut self.uf,
+                    &mut self.strong,
                     &mut self.owner,
                     &mut self.strong_distinct,
                 );
@@ -396,6 +402,7 @@ impl<'o> Linker<'o> {
             counts,
             problems,
             mut uf,
+            strong,
             owner,
             occurrences,
             distinct,
@@ -429,6 +436,19 @@ impl<'o> Linker<'o> {
         drop(distinct);
         drop(owner);
         let subjects = uf.sets();
+        // Subjects that rest on a name with an address alone: no record of theirs had a strong
+        // identifier.
+        let mut held_strong = vec![false; strong.len()];
+        for (node, s) in (0u32..).zip(&strong) {
+            if *s {
+                held_strong[uf.find(node) as usize] = true;
+            }
+        }
+        let by_name_and_address = (0u32..)
+            .zip(&held_strong)
+            .filter(|(node, s)| !**s && uf.find(*node) == *node)
+            .count() as u64;
+        drop((strong, held_strong));
         if let Some((dir, writer)) = spill {
             let spill_error = spill_error(&dir);
             let buckets = if options.collect_subjects {
@@ -457,6 +477,7 @@ impl<'o> Linker<'o> {
         }
         Ok(Report {
             subjects,
+            subjects_by_name_and_address: by_name_and_address,
             categories,
             files: counts,
             problems,

@@ -640,6 +640,11 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     let _ = writeln!(out, "distinct data subjects: {}", report.subjects);
     let _ = writeln!(
         out,
+        "  of which identified only by a name with an address: {}",
+        report.subjects_by_name_and_address
+    );
+    let _ = writeln!(
+        out,
         "{:<18} {:>12} {:>16}",
         "category", "occurrences", "distinct values"
     );

@@ -247,6 +247,8 @@ fn a_name_with_an_address_links_records_that_share_no_other_identifier() {
     let report = scan(root, &Options::default()).unwrap();
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["subjects"], 2, "{json}");
+    // Both rest on a name with an address alone; the report says so.
+    assert_eq!(json["subjects_by_name_and_address"], 2, "{json}");
     assert_eq!(
         json["categories"]["person_name"]["occurrences"], 4,
         "{json}"
@@ -752,6 +754,9 @@ fn a_dump_of_n_customers_gives_n_subjects_in_every_dump_format() {
     )
     .unwrap();
     assert_eq!(report.subjects, 1000 + 300 + 200 + 400);
+    // The pg_dump's contacts have a phone each; the SQLite dump's and the database's members
+    // an e-mail or a phone: none rests on a name with an address.
+    assert_eq!(report.subjects_by_name_and_address, 0);
     let c = &report.categories;
     assert_eq!(c["person_name"].distinct_values, 1000 + 300 + 200 + 400);
     assert_eq!(report.files.skipped, 1, "{:?}", report.problems);
