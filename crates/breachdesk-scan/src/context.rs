@@ -179,6 +179,13 @@ impl CustomerNumbers {
     /// pattern's match there, or without a pattern a token of letters, digits and hyphens with
     /// at least three digits.
     fn value_in(&self, s: &str, whole: bool) -> Option<(usize, usize)> {
+        // A number is short: what follows a label is read no further than this (a run of
+        // letters after each of many labels would otherwise be read again and again).
+        let s = if whole {
+            s
+        } else {
+            &s[..s.floor_char_boundary(s.len().min(64))]
+        };
         let trimmed = s.trim_start();
         let lead = s.len() - trimmed.len();
         let token_len = trimmed

@@ -142,6 +142,9 @@ struct Records<'r> {
     /// Whether the text as a whole reads Swedish (for national numbers that Finland and Sweden
     /// both use), found when first needed.
     swedish_text: std::cell::OnceCell<bool>,
+    /// The last record whose country was read, and what it said (a row often holds two
+    /// national numbers).
+    swedish_record: Option<(usize, Option<bool>)>,
 }
 
 impl Records<'_> {
@@ -258,9 +261,19 @@ fn numbers_hit(
                     || match national_plans(raw) {
                         (true, false) => false,
                         (false, true) => true,
-                        _ => swedish_record(&text[r.clone()]).unwrap_or_else(|| {
-                            *out.swedish_text.get_or_init(|| swedish_text(text))
-                        }),
+                        _ => {
+                            let said = match out.swedish_record {
+                                Some((at, said)) if at == record => said,
+                                _ => {
+                                    let said = swedish_record(&text[r.clone()]);
+                                    out.swedish_record = Some((record, said));
+                                    said
+                                }
+                            };
+                            said.unwrap_or_else(|| {
+                                *out.swedish_text.get_or_init(|| swedish_text(text))
+                            })
+                        }
                     };
                 if swedish {
                     if !(7..=9).contains(&rest.len()) {
@@ -470,6 +483,7 @@ pub fn detect_records(
         hits: vec![Vec::new(); records.len()],
         cues,
         swedish_text: std::cell::OnceCell::new(),
+        swedish_record: None,
     };
     if records.is_empty() {
         return out.hits;

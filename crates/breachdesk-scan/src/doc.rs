@@ -32,7 +32,8 @@ pub struct Doc<'t> {
 pub enum Cue {
     /// The organisation's customer number (`asiakasnumero`, `kundnummer`, `customer_no`).
     CustomerNumber,
-    /// A telephone number (`puhelin`, `telefon`, `phone`): national formats are read here.
+    /// A telephone number (`puhelin`, `telefon`, `phone`): no card or customer number is read
+    /// in it.
     Phone,
     /// An identifier that is no card, phone or customer number: an order, transaction or
     /// refund id, a reference, an invoice number, an EAN code, a database key.

@@ -92,31 +92,18 @@ fn text_of(html: &str) -> String {
 
 /// The cells of one row (`<tr>…`): the text of each `<td>` / `<th>`, and whether all were `<th>`.
 fn cells(row: &str) -> (Vec<String>, bool) {
+    // The row ends at its `</tr>`; each cell at the next cell's start (one pass over the row).
+    let row = &row[..find(row, "</tr", 0).unwrap_or(row.len())];
     let mut out = Vec::new();
     let mut all_th = true;
-    let mut at = 0;
-    loop {
-        let td = tag(row, "<td", at);
-        let th = tag(row, "<th", at);
-        let (start, is_th) = match (td, th) {
-            (Some(d), Some(h)) if h < d => (h, true),
-            (Some(d), _) => (d, false),
-            (None, Some(h)) => (h, true),
-            (None, None) => break,
-        };
+    let mut next = next_cell(row, 0);
+    while let Some((start, is_th)) = next {
         let Some(gt) = row[start..].find('>') else {
             break;
         };
         let body = start + gt + 1;
-        let end = [
-            tag(row, "<td", body),
-            tag(row, "<th", body),
-            find(row, "</tr", body),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(row.len());
+        next = next_cell(row, body);
+        let end = next.map_or(row.len(), |(s, _)| s);
         out.push(
             text_of(&row[body..end])
                 .replace('\n', " ")
@@ -124,9 +111,25 @@ fn cells(row: &str) -> (Vec<String>, bool) {
                 .to_owned(),
         );
         all_th &= is_th;
-        at = end;
     }
     (out, all_th)
+}
+
+/// The next `<td` or `<th` tag at or after `from`, and whether it is a `<th`.
+fn next_cell(row: &str, from: usize) -> Option<(usize, bool)> {
+    let b = row.as_bytes();
+    let mut at = from;
+    while let Some(i) = row[at..].find('<').map(|i| at + i) {
+        let name = b.get(i + 1..i + 3).map(<[u8]>::to_ascii_lowercase);
+        let after = b.get(i + 3);
+        let is_cell_tag = matches!(name.as_deref(), Some(b"td" | b"th"))
+            && after.is_none_or(|c| matches!(c, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/'));
+        if is_cell_tag {
+            return Some((i, name.as_deref() == Some(b"th")));
+        }
+        at = i + 1;
+    }
+    None
 }
 
 /// Reads an HTML page into `doc`: table rows as records with their columns, other text as

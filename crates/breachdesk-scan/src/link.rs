@@ -82,20 +82,21 @@ fn name_key(name: &str) -> String {
     words.join(" ")
 }
 
-/// An address as a key: its street's first word and first number (`storgatan 5`), so that the
-/// same street address is one however it is written — `Storgatan 5, 111 22 Stockholm` as a
-/// column composes it, `Storgatan 5 111 22 Stockholm` in running text, `7037 Magnolia Way,
-/// Portland` without its ZIP code.
+/// An address as a key: its street's first word, its first number and its last word (the
+/// town), so that the same address is one however it is written — `Storgatan 5, 111 22
+/// Stockholm` as a column composes it, `Storgatan 5 111 22 Stockholm` in running text, `7037
+/// Magnolia Way, Portland` without its ZIP code — while Storgatan 5 in Uppsala is another.
 fn address_key(address: &str) -> String {
-    let word = address
+    let mut words = address
         .split(|c: char| !c.is_alphabetic())
-        .find(|w| w.chars().count() >= 2)
-        .unwrap_or_default();
+        .filter(|w| w.chars().count() >= 2);
+    let first = words.next().unwrap_or_default();
+    let town = words.next_back().unwrap_or_default();
     let number = address
         .split(|c: char| !c.is_ascii_digit())
         .find(|n| !n.is_empty())
         .unwrap_or_default();
-    format!("{word} {number}")
+    format!("{first} {number} {town}")
 }
 
 /// A name's first and last word, hashed (0: none): enough to tell `Maija Virtanen`,
@@ -210,7 +211,7 @@ impl Owners {
                 e.insert(Owned {
                     node,
                     name,
-                    same: 0,
+                    same: 1,
                     others: 0,
                 });
                 Owner::This
@@ -766,6 +767,10 @@ mod tests {
             address_key("7037 magnolia way portland")
         );
         assert_ne!(address_key("storgatan 5"), address_key("storgatan 7"));
+        assert_ne!(
+            address_key("storgatan 5, 111 22 stockholm"),
+            address_key("storgatan 5, 753 20 uppsala")
+        );
     }
 
     #[test]

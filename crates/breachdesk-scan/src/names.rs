@@ -102,15 +102,12 @@ pub(crate) fn by_place_near(
     let mut windows: Vec<(usize, usize)> = Vec::new();
     for m in hint.find_iter(text) {
         let s0 = text.floor_char_boundary(m.start().saturating_sub(back));
-        let s = text[..s0]
-            .rfind('\n')
-            .map_or(0, |i| i + 1)
-            .max(text.floor_char_boundary(s0.saturating_sub(LINE)));
+        // The line's start and end, looked for no further than `LINE` bytes away.
+        let floor = text.floor_char_boundary(s0.saturating_sub(LINE));
+        let s = text[floor..s0].rfind('\n').map_or(floor, |i| floor + i + 1);
         let e0 = text.ceil_char_boundary((m.end() + ahead).min(text.len()));
-        let e = text[e0..]
-            .find('\n')
-            .map_or(text.len(), |i| e0 + i)
-            .min(text.ceil_char_boundary((e0 + LINE).min(text.len())));
+        let ceiling = text.ceil_char_boundary((e0 + LINE).min(text.len()));
+        let e = text[e0..ceiling].find('\n').map_or(ceiling, |i| e0 + i);
         match windows.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => windows.push((s, e)),

@@ -163,6 +163,8 @@ fn generic(h: &str) -> Column {
         && ends(&["_no", "_nr", "number", "numero", "nummer", "nro"]))
     {
         Column::CustomerNumber
+    } else if has(&["card", "kortti", "kortin", "kortnummer"]) {
+        Column::Card
     } else if h == "id"
         || h == "ref"
         || ends(&[
@@ -176,24 +178,17 @@ fn generic(h: &str) -> Column {
             "_ref",
             "reference",
         ])
-        || has(&[
-            "transaction",
-            "txn",
-            "refund",
-            "order",
-            "tilaus",
-            "invoice",
-            "lasku",
-            "faktura",
-            "viite",
-            "ean",
-            "gtin",
-            "sku",
-            "tracking",
-            "seuranta",
-            "session",
-            "build",
-        ])
+        // Whole words of the header (`order_id`, `ean_code`), or a word's start (`tilausnro`,
+        // `transactionid`): never the inside of a word (`jean_dupont` is no EAN).
+        || h.split('_').any(|w| {
+            matches!(w, "txn" | "ean" | "ean13" | "gtin" | "sku" | "viite" | "build")
+                || [
+                    "transaction", "refund", "order", "tilaus", "invoice", "lasku", "faktura",
+                    "viitenum", "tracking", "seuranta", "session",
+                ]
+                .iter()
+                .any(|p| w.starts_with(p))
+        })
     {
         Column::Reference
     } else {
@@ -214,7 +209,15 @@ pub fn delimiter(first: &str) -> u8 {
 #[must_use]
 pub fn header<S: AsRef<str>>(cells: &[S]) -> Option<Vec<Column>> {
     let cols: Vec<Column> = cells.iter().map(|c| column(c.as_ref())).collect();
-    cols.iter().any(|c| *c != Column::Other).then_some(cols)
+    // A cell named exactly by the lists, or one that a generic rule reads and that looks like a
+    // header (no digits, no `@`): a data row (`Jean Dupont,jean@…,040 …`) is not taken for one.
+    let named = cells.iter().zip(&cols).any(|(c, col)| {
+        let c = c.as_ref();
+        *col != Column::Other
+            && (exactly(c)
+                || (!c.contains('@') && !c.chars().any(|ch| ch.is_ascii_digit()) && c.len() <= 40))
+    });
+    named.then_some(cols)
 }
 
 /// Personal data that a row holds by its columns (names, addresses, dates of birth).
@@ -384,6 +387,9 @@ static TOWN_CELL: LazyLock<Regex> = LazyLock::new(|| {
 /// `None` when no column could be read.
 fn infer(rows: &[Vec<String>]) -> Option<Vec<Column>> {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if width > 256 {
+        return None;
+    }
     let looks = |i: usize, re: &Regex| -> bool {
         let filled: Vec<&str> = rows
             .iter()
@@ -401,14 +407,16 @@ fn infer(rows: &[Vec<String>]) -> Option<Vec<Column>> {
             *c = Column::Street;
         }
     }
+    let mut named = false;
     for i in 0..width {
         if columns[i] != Column::Other {
             continue;
         }
         if i > 0 && columns[i - 1] == Column::Postcode && looks(i, &TOWN_CELL) {
             columns[i] = Column::City;
-        } else if !columns.contains(&Column::FullName) && looks(i, &NAME_CELL) {
+        } else if !named && looks(i, &NAME_CELL) {
             columns[i] = Column::FullName;
+            named = true;
         }
     }
     columns
@@ -528,6 +536,11 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match map.next_value_seed(Walk(&mut *self.0))? {
                 Item::Scalar(text) => fields.push((key, text)),
+                // An object under a key that is an id (`"u1": {…}`, `"1045": {…}`, Firebase's
+                // `"-Nab3…"`): one of a collection, a record of its own.
+                Item::Fields(inner) if key.chars().any(|c| c.is_ascii_digit()) => {
+                    push_object(self.0, &inner);
+                }
                 Item::Fields(inner) => {
                     // A nested key is named `outer_inner` where that names a column
                     // (`customer.no`), else by the inner key where that does (`name.given`);
@@ -720,6 +733,20 @@ mod tests {
             ]
         );
         assert_eq!(r[1].1, [("person_name", "erik".into())]);
+        // An object keyed by ids is a collection: each object a record.
+        let mut doc = Doc::built();
+        json(
+            r#"{"users":{"u1":{"name":"Ann Lee","email":"a@x.fi"},"u2":{"name":"Bo Ek","email":"b@x.fi"}}}"#,
+            &mut doc,
+        )
+        .unwrap();
+        assert_eq!(doc.records.len(), 2);
+        // A data row is not a header though a generic rule reads a cell of it; a card column
+        // named `…_number` is no reference.
+        assert!(header(&["Jean Dupont", "jean.dupont@example.fr", "040 123 4567"]).is_none());
+        assert_eq!(column("creditCardNumber"), Column::Card);
+        assert_eq!(column("order_id"), Column::Reference);
+        assert_eq!(column("ocean_view"), Column::Other);
         // Nested keys: the inner name where the lists know it, `outer_inner` where that names a
         // column, never the outer's meaning for a field it does not describe.
         let mut doc = Doc::built();

@@ -259,7 +259,7 @@ pub struct ScanArgs {
     /// ("Asiakasnumeroni on", "Mitt kundnummer är", "Customer No.:"), since such numbers are
     /// everywhere (metrics, order ids). A distinctive pattern, one whose every match begins or
     /// ends with letters or a sign (`AS-[0-9]{6}`, `C[0-9]{7}`), counts anywhere except in a
-    /// column of order or transaction ids. Without a pattern, what a column or label calls a
+    /// column of order or transaction ids or of phones. Without a pattern, what a column or label calls a
     /// customer number is reported as it is written.
     #[arg(long)]
     pub customer_number: Option<String>,
