@@ -44,6 +44,16 @@ fn text_of(html: &str) -> String {
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
         let after = &rest[open..];
+        // A `<` that opens no tag (`alle < 5 €`) is text.
+        if !after[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'))
+        {
+            out.push('<');
+            rest = &after[1..];
+            continue;
+        }
         let close = after.find('>').map_or(after.len(), |c| c + 1);
         let name: String = after[1..close.max(1)]
             .trim_start_matches('/')
@@ -182,7 +192,8 @@ mod tests {
             <table><thead><tr><th>J\u{e4}sennumero</th><th>Nimi</th><th>Osoite</th></tr></thead>\
             <tbody><tr><td>3081</td><td>Kirsikka <b>Mallat</b></td><td>Aurinkorinne 72, 01300 Vantaa</td></tr>\n\
             <tr>\n <td>8321</td>\n <td>Tiitus&nbsp;Kailasalo</td>\n <td>Haapatie 1, 13100 H&auml;meenlinna</td>\n</tr>\
-            </tbody></table><script>var x = '<td>no</td>';</script><p>Loppu &amp; kiitos</p></body></html>";
+            </tbody></table><script>var x = '<td>no</td>';</script><p>Loppu &amp; kiitos</p>\
+            <p>alle < 5 €, maija@x.fi</p></body></html>";
         assert!(looks_like_html(page));
         let mut doc = Doc::built();
         read(page, &mut doc);
@@ -195,6 +206,7 @@ mod tests {
                 "Jäsenet",
                 "Yhteydet: info@x.fi",
                 "Loppu & kiitos",
+                "alle < 5 €, maija@x.fi",
             ]
         );
         assert_eq!(doc.columns[0][0].value, "kirsikka mallat");
