@@ -146,6 +146,7 @@ impl CustomerNumbers {
         cues: &[(Range<usize>, Cue)],
         out: &mut Vec<(usize, usize, String)>,
     ) {
+        let from_cells = out.len();
         for (r, cue) in cues {
             if *cue == Cue::CustomerNumber {
                 let cell = &text[r.clone()];
@@ -154,6 +155,7 @@ impl CustomerNumbers {
                 }
             }
         }
+        let to_cells = out.len();
         if self.anywhere {
             let re = self.pattern.as_ref().expect("a distinctive pattern");
             for m in re.find_iter(text) {
@@ -168,7 +170,13 @@ impl CustomerNumbers {
             let rest = &text[m.end()..];
             if let Some((s, e)) = self.value_in(rest, false) {
                 let span = m.end() + s..m.end() + e;
-                if cue_at(cues, &span).is_none_or(|c| c == Cue::CustomerNumber) {
+                // Not in another cue's cell, and once (a customer number's cell may have given it).
+                // (The cells' numbers are in `out` in the order of the cells: found by halving.)
+                let cells = &out[from_cells..to_cells];
+                let taken = cells
+                    .binary_search_by_key(&span.start, |(s, _, _)| *s)
+                    .is_ok_and(|i| cells[i].1 == span.end);
+                if !taken && cue_at(cues, &span).is_none_or(|c| c == Cue::CustomerNumber) {
                     out.push((span.start, span.end, rest[s..e].to_uppercase()));
                 }
             }
@@ -269,6 +277,20 @@ mod tests {
         let mut out = Vec::new();
         c.find(text, &[(8..15, Cue::CustomerNumber)], &mut out);
         assert_eq!(out, [(8, 15, "0012345".into())]);
+        // A customer number's cell that holds its label too; and a bare number in such a cell
+        // after a label: each number once.
+        let text = "Asiakasnumero 0012345 | asiakasnro: 0054321";
+        let mut out = Vec::new();
+        c.find(
+            text,
+            &[(0..21, Cue::CustomerNumber), (36..43, Cue::CustomerNumber)],
+            &mut out,
+        );
+        out.sort();
+        assert_eq!(
+            out,
+            [(14, 21, "0012345".into()), (36, 43, "0054321".into())]
+        );
         assert_eq!(found(&c, "Kortnummer hos oss: K-99812"), ["K-99812"]);
         assert!(found(&c, "asiakasnumero ei tiedossa").is_empty());
         assert!(CustomerNumbers::new(Some("("), &[]).is_err());
