@@ -552,7 +552,7 @@ pub fn detect_records(
             names.push((n.start(), n.end(), n.as_str().to_lowercase()));
         }
     }
-    // Where two readings overlap, the one of the earlier group wins: a label or a key; a
+    // Where two readings overlap, the one of the earlier group wins: a label; a key; a
     // signature; a salutation, words of contact or an address block; the gazetteers.
     let mut ends = vec![names.len()];
     by_place_near(
