@@ -6,6 +6,7 @@ pub mod authority;
 pub mod bounce;
 pub mod document;
 pub mod edpb;
+mod font;
 pub mod i18n;
 pub mod letter;
 pub mod pdf;

@@ -1,113 +1,113 @@
-//! PDF output of documents: A4, the standard Helvetica faces in `WinAnsi` encoding (every letter
-//! of Finnish, Swedish and English, no font file to embed), words wrapped by the faces' real
-//! widths, pages broken as the text needs. Several documents make one PDF with each starting
-//! on a new page: a printable batch of letters.
+//! PDF output of documents: A4, `DejaVu Sans` and `Sans Bold` embedded as subsets of the glyphs a
+//! PDF uses (`font`: every name of the Latin, Greek, Cyrillic and Arabic scripts prints, and
+//! copies back out as text through each font's `ToUnicode` map), words wrapped by the shaped
+//! widths, pages broken as the text needs. Several documents make one PDF with each starting on
+//! a new page: a printable batch of letters.
 
+use std::collections::{BTreeMap, HashMap};
+
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use subsetter::GlyphRemapper;
 
 use crate::document::{Block, Document};
+use crate::font::{self, Style};
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 64.0;
 const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN;
 
-const REGULAR: Name<'static> = Name(b"F1");
-const BOLD: Name<'static> = Name(b"F2");
+const FONT_NAMES: [Name<'static>; 2] = [Name(b"F1"), Name(b"F2")];
 
-/// Helvetica advance widths (1/1000 em) of ASCII 32..=126, from the standard AFM metrics.
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // ' '../
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // 0..9
-    278, 278, 584, 584, 584, 556, 1015, // :..@
-    667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667,
-    611, 722, 667, 944, 667, 667, 611, // A..Z
-    278, 278, 278, 469, 556, 333, // [..`
-    556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500,
-    278, 556, 500, 722, 500, 500, 500, // a..z
-    334, 260, 334, 584, // {..~
-];
+/// Widths of words, measured once per PDF: a batch of letters repeats most of its words.
+#[derive(Default)]
+struct Measure {
+    cache: HashMap<(String, Style), f32>,
+}
 
-/// The `WinAnsi` (Windows-1252) byte of a character; `?` for what the encoding lacks.
-fn win_ansi(c: char) -> u8 {
-    match c {
-        ' '..='~' => c as u8,
-        '\u{a0}'..='\u{ff}' => u8::try_from(u32::from(c)).unwrap_or(b'?'),
-        '€' => 0x80,
-        '‚' => 0x82,
-        '„' => 0x84,
-        '…' => 0x85,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '™' => 0x99,
-        'Š' => 0x8a,
-        'š' => 0x9a,
-        'Ž' => 0x8e,
-        'ž' => 0x9e,
-        _ => b'?',
+impl Measure {
+    /// Width in points of `text` at `size`.
+    fn width(&mut self, text: &str, size: f32, style: Style) -> f32 {
+        let key = (text.to_string(), style);
+        let w = *self
+            .cache
+            .entry(key)
+            .or_insert_with(|| font::width(text, style));
+        w * size / 1000.0
     }
 }
 
-/// Width of one encoded byte in 1/1000 em; bold faces are taken a little wider.
-fn byte_width(b: u8, bold: bool) -> f32 {
-    let w = match b {
-        32..=126 => HELVETICA[usize::from(b - 32)],
-        // Accented capitals (À..Þ) and small letters (ß..ÿ) take their base letters' widths.
-        0xc0..=0xde => 700,
-        0x97 | 0x85 => 1000,
-        // ß..ÿ, the en dash and the rest.
-        _ => 556,
-    };
-    f32::from(w) * if bold { 1.07 } else { 1.0 }
-}
-
-fn width(bytes: &[u8], size: f32, bold: bool) -> f32 {
-    bytes.iter().map(|b| byte_width(*b, bold)).sum::<f32>() * size / 1000.0
-}
-
-/// Words wrapped into lines no wider than `max`; a word too long for a line is cut.
-fn wrap(text: &str, size: f32, bold: bool, max: f32) -> Vec<Vec<u8>> {
+/// Words wrapped into lines no wider than `max`; a word too long for a line is cut between
+/// letters.
+fn wrap(m: &mut Measure, text: &str, size: f32, style: Style, max: f32) -> Vec<String> {
     let mut lines = Vec::new();
+    let space = m.width(" ", size, style);
     for paragraph_line in text.lines() {
-        let mut line: Vec<u8> = Vec::new();
+        let mut line = String::new();
+        let mut line_w = 0.0;
         for word in paragraph_line.split_whitespace() {
-            let mut w: Vec<u8> = word.chars().map(win_ansi).collect();
-            let candidate_w =
-                width(&line, size, bold) + width(b" ", size, bold) + width(&w, size, bold);
-            if !line.is_empty() && candidate_w > max {
+            let mut w = word.to_string();
+            let mut w_w = m.width(&w, size, style);
+            if !line.is_empty() && line_w + space + w_w > max {
                 lines.push(std::mem::take(&mut line));
+                line_w = 0.0;
             }
-            while width(&w, size, bold) > max {
-                let mut cut = w.len();
-                while cut > 1 && width(&w[..cut], size, bold) > max {
-                    cut -= 1;
+            while w_w > max {
+                // Cut after the last letter that still fits (letter widths added up).
+                let mut cut = w.chars().next().map_or(w.len(), char::len_utf8);
+                let mut sum = 0.0;
+                for (i, c) in w.char_indices() {
+                    sum += m.width(c.encode_utf8(&mut [0; 4]), size, style);
+                    if sum > max {
+                        break;
+                    }
+                    cut = i + c.len_utf8();
                 }
-                let rest = w.split_off(cut);
+                let rest = w.split_off(cut.min(w.len()));
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
                 lines.push(w);
                 w = rest;
+                w_w = m.width(&w, size, style);
+                line_w = 0.0;
             }
             if !line.is_empty() {
-                line.push(b' ');
+                line.push(' ');
+                line_w += space;
             }
-            line.extend_from_slice(&w);
+            line.push_str(&w);
+            line_w += w_w;
         }
         lines.push(line);
     }
     lines
 }
 
+/// The glyphs a PDF uses, per face: their ids in the subset, widths and text.
+struct Used {
+    remapper: GlyphRemapper,
+    widths: BTreeMap<u16, f32>,
+    text: BTreeMap<u16, String>,
+}
+
+impl Used {
+    fn new() -> Self {
+        Self {
+            remapper: GlyphRemapper::new(),
+            widths: BTreeMap::new(),
+            text: BTreeMap::new(),
+        }
+    }
+}
+
 /// Lays text out page by page.
 struct Layout {
     pages: Vec<Content>,
     y: f32,
+    measure: Measure,
+    used: [Used; 2],
 }
 
 impl Layout {
@@ -115,6 +115,8 @@ impl Layout {
         Self {
             pages: Vec::new(),
             y: 0.0,
+            measure: Measure::default(),
+            used: [Used::new(), Used::new()],
         }
     }
 
@@ -129,18 +131,38 @@ impl Layout {
 
     fn text(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
         let leading = size * 1.35;
-        for line in wrap(text, size, bold, TEXT_W - indent) {
+        let style = if bold { Style::Bold } else { Style::Regular };
+        for line in wrap(&mut self.measure, text, size, style, TEXT_W - indent) {
             if self.y - leading < MARGIN {
                 self.new_page();
             }
             self.y -= leading;
+            let glyphs = font::shape(&line, style);
+            let face = font::face(style);
+            let used = &mut self.used[style.index()];
             let content = self.pages.last_mut().expect("a page was started");
             content
                 .begin_text()
-                .set_font(if bold { BOLD } else { REGULAR }, size)
-                .next_line(MARGIN + indent, self.y)
-                .show(Str(&line))
-                .end_text();
+                .set_font(FONT_NAMES[style.index()], size)
+                .next_line(MARGIN + indent, self.y);
+            let mut show = content.show_positioned();
+            let mut items = show.items();
+            for g in &glyphs {
+                let id = used.remapper.remap(g.id);
+                let natural = face.advance(g.id);
+                used.widths.entry(id).or_insert(natural);
+                if !g.text.is_empty() {
+                    used.text.entry(id).or_insert_with(|| g.text.clone());
+                }
+                items.show(Str(&id.to_be_bytes()));
+                // The shaper's advance where it differs from the face's own (kerning, marks).
+                if (natural - g.advance).abs() > 0.01 {
+                    items.adjust(natural - g.advance);
+                }
+            }
+            items.finish();
+            show.finish();
+            content.end_text();
         }
     }
 }
@@ -178,16 +200,17 @@ pub fn render(documents: &[Document]) -> Vec<u8> {
             }
         }
     }
-    write(layout.pages, documents.first().map(|d| d.title.as_str()))
+    write(layout, documents.first().map(|d| d.title.as_str()))
 }
 
-fn write(pages: Vec<Content>, title: Option<&str>) -> Vec<u8> {
+fn write(layout: Layout, title: Option<&str>) -> Vec<u8> {
+    let Layout { pages, used, .. } = layout;
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
-    let regular = Ref::new(3);
-    let bold = Ref::new(4);
-    let info = Ref::new(5);
-    let first_page = 6;
+    let info = Ref::new(3);
+    // Five objects per face: the Type 0 font, its CID font, descriptor, font file, ToUnicode.
+    let font_refs = [Ref::new(4), Ref::new(9)];
+    let first_page = 14;
     let mut pdf = Pdf::new();
     pdf.catalog(catalog).pages(tree);
     let ids: Vec<(Ref, Ref)> = (0..pages.len())
@@ -199,12 +222,9 @@ fn write(pages: Vec<Content>, title: Option<&str>) -> Vec<u8> {
     pdf.pages(tree)
         .kids(ids.iter().map(|(p, _)| *p))
         .count(i32::try_from(ids.len()).unwrap_or(i32::MAX));
-    pdf.type1_font(regular)
-        .base_font(Name(b"Helvetica"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold)
-        .base_font(Name(b"Helvetica-Bold"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    for (style, first) in [Style::Regular, Style::Bold].into_iter().zip(font_refs) {
+        embed(&mut pdf, first, font::face(style), &used[style.index()]);
+    }
     if let Some(t) = title {
         pdf.document_info(info)
             .title(TextStr(t))
@@ -216,7 +236,10 @@ fn write(pages: Vec<Content>, title: Option<&str>) -> Vec<u8> {
             .media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
             .contents(*content_id);
         let mut resources = page.resources();
-        resources.fonts().pair(REGULAR, regular).pair(BOLD, bold);
+        resources
+            .fonts()
+            .pair(FONT_NAMES[0], font_refs[0])
+            .pair(FONT_NAMES[1], font_refs[1]);
         resources.finish();
         page.finish();
         let data = content.finish();
@@ -225,6 +248,72 @@ fn write(pages: Vec<Content>, title: Option<&str>) -> Vec<u8> {
             .filter(Filter::FlateDecode);
     }
     pdf.finish()
+}
+
+/// One face as a Type 0 font with Identity-H encoding over a `TrueType` CID font whose CIDs are
+/// the glyph ids of the subset; five objects from `first`.
+fn embed(pdf: &mut Pdf, first: Ref, face: &font::Face, used: &Used) {
+    let cid_ref = Ref::new(first.get() + 1);
+    let descriptor_ref = Ref::new(first.get() + 2);
+    let file_ref = Ref::new(first.get() + 3);
+    let cmap_ref = Ref::new(first.get() + 4);
+    // A subset tag of six capitals, the same for the same glyphs.
+    let tag: String = {
+        let mut h: u32 = 2_166_136_261;
+        for g in used.remapper.remapped_gids() {
+            h = (h ^ u32::from(g)).wrapping_mul(16_777_619);
+        }
+        (0..6)
+            .map(|i| char::from(b'A' + u8::try_from((h >> (i * 5)) % 26).unwrap_or(0)))
+            .collect()
+    };
+    let base = format!("{tag}+{}", face.postscript_name);
+    let base = Name(base.as_bytes());
+    pdf.type0_font(first)
+        .base_font(base)
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid_ref)
+        .to_unicode(cmap_ref);
+    let system = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
+    let mut cid = pdf.cid_font(cid_ref);
+    cid.subtype(CidFontType::Type2)
+        .base_font(base)
+        .system_info(system)
+        .font_descriptor(descriptor_ref)
+        .default_width(0.0)
+        .cid_to_gid_map_predefined(Name(b"Identity"));
+    {
+        let mut widths = cid.widths();
+        for (id, w) in &used.widths {
+            widths.consecutive(*id, [*w]);
+        }
+    }
+    cid.finish();
+    let m = face.metrics();
+    pdf.font_descriptor(descriptor_ref)
+        .name(base)
+        .flags(FontFlags::NON_SYMBOLIC)
+        .bbox(Rect::new(m.bbox[0], m.bbox[1], m.bbox[2], m.bbox[3]))
+        .italic_angle(0.0)
+        .ascent(m.ascent)
+        .descent(m.descent)
+        .cap_height(m.cap_height)
+        .stem_v(80.0)
+        .font_file2(file_ref);
+    // The ids in the content are the subset's, so there is no falling back to the whole face;
+    // the built-in faces subset (tested with every script they cover).
+    let subset = subsetter::subset(face.ttf, 0, &used.remapper).expect("the built-in faces subset");
+    pdf.stream(file_ref, &compress(&subset))
+        .filter(Filter::FlateDecode);
+    let mut cmap = UnicodeCmap::new(Name(b"Custom"), system);
+    for (id, text) in &used.text {
+        cmap.pair_with_multiple(*id, text.chars());
+    }
+    pdf.cmap(cmap_ref, &cmap.finish());
 }
 
 fn compress(data: &[u8]) -> Vec<u8> {
@@ -238,15 +327,6 @@ fn compress(data: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finnish_and_swedish_letters_are_encoded_and_the_rest_replaced() {
-        let bytes: Vec<u8> = "äöåÄÖÅé€–✓".chars().map(win_ansi).collect();
-        assert_eq!(
-            bytes,
-            [0xe4, 0xf6, 0xe5, 0xc4, 0xd6, 0xc5, 0xe9, 0x80, 0x96, b'?']
-        );
-    }
 
     #[test]
     fn the_text_reads_back_from_the_pdf() {
@@ -274,10 +354,18 @@ mod tests {
         let text = "Henkilötietojen tietoturvaloukkaus koski opiskelijarekisterin tietoja. "
             .repeat(20)
             + &"W".repeat(300);
-        for line in wrap(&text, 10.0, false, TEXT_W) {
-            assert!(width(&line, 10.0, false) <= TEXT_W + 0.01);
+        let mut m = Measure::default();
+        let lines = wrap(&mut m, &text, 10.0, Style::Regular, TEXT_W);
+        assert!(lines.len() > 10);
+        for line in &lines {
+            assert!(
+                m.width(line, 10.0, Style::Regular) <= TEXT_W + 0.01,
+                "{line}"
+            );
         }
-        assert!((width(b"W", 1000.0, false) - 944.0).abs() < 1e-3);
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+        // DejaVu Sans's W is 989 units of 1000 (2025 of 2048).
+        assert!((m.width("W", 1000.0, Style::Regular) - 2025.0 * 1000.0 / 2048.0).abs() < 1e-3);
     }
 
     #[test]

@@ -487,7 +487,7 @@ fn pdf_text_is_read_page_by_page_and_a_bad_pdf_is_listed_with_its_reason() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     // Two pages (two documents): a letter with a name, an identity code and an address, and a
-    // contact list; written by BreachDesk's own PDF writer (Helvetica, WinAnsi).
+    // contact list; written by BreachDesk's own PDF writer (embedded DejaVu subsets, `ToUnicode` maps).
     let mut letter = Document::new("fi", "Päätös");
     letter.blocks = vec![
         Block::Paragraph("Nimi: Anna Virtanen".into()),

@@ -374,7 +374,7 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
     let csv = "email,name,language,elements,postal_address\n\
                anna@example.se,Anna Andersson,sv,iban;email,\n\
                matti@example.fi,Matti Meikäläinen,fi,national_id,\n\
-               ,Paper Person,en,health,\"1 Main Street\nHelsinki\"\n";
+               ,Ánde Ŋuolja-Đuođđa,en,health,\"1 Main Street\nHelsinki\"\n";
     let csrf = b.get(&path).await.hidden("csrf_token");
     let ok = b
         .upload(&upload, &csrf, "r.csv", csv.as_bytes().to_vec())
@@ -563,7 +563,8 @@ async fn letters_are_previewed_approved_by_the_dpo_and_sent_to_each_recipient_in
     assert_eq!((status, ct.as_str()), (200, "application/pdf"));
     let doc = lopdf::Document::load_mem(&pdf).unwrap();
     let text = doc.extract_text(&[1]).unwrap();
-    assert!(text.contains("Paper Person"), "{text}");
+    // A Northern Sámi name prints (an embedded Unicode font, not WinAnsi Helvetica).
+    assert!(text.contains("Ánde Ŋuolja-Đuođđa"), "{text}");
     assert!(text.contains("1 Main Street"), "{text}");
     assert!(text.contains("information about your health"), "{text}");
     assert!(text.contains("With our sincere apologies"), "{text}");
