@@ -44,9 +44,9 @@ const NEEDED: [&str; 7] = [
     "contact",
 ];
 
-/// The data elements a recipient can have: the leak scanner's category ids, defined once in
-/// the domain crate.
-pub const ELEMENTS: [&str; 13] = breachdesk_core::assessment::DataCategory::SCANNED_IDS;
+/// The data elements a recipient can have: every data category of the product (scope,
+/// assessment, letters and notices share the one list of the domain crate).
+pub const ELEMENTS: [&str; 27] = breachdesk_core::assessment::DataCategory::IDS;
 
 /// The only placeholder a template may use: the recipient's name.
 pub const NAME: &str = "{ $name }";
@@ -252,11 +252,14 @@ pub fn render(t: &LetterTemplate, r: &Recipient) -> Letter {
     ));
     para(&mut blocks, fill("consequences"));
     para(&mut blocks, fill("measures"));
-    let advice: Vec<String> = own
-        .iter()
-        .map(|e| get(&format!("advice.{e}")).trim().to_owned())
-        .filter(|a| !a.is_empty())
-        .collect();
+    // Categories may share advice (the special categories do): each piece once.
+    let mut advice: Vec<String> = Vec::new();
+    for e in &own {
+        let a = get(&format!("advice.{e}")).trim().to_owned();
+        if !a.is_empty() && !advice.contains(&a) {
+            advice.push(a);
+        }
+    }
     if !advice.is_empty() {
         para(&mut blocks, fill("advice"));
         blocks.push(LetterBlock::List(advice));
@@ -464,6 +467,59 @@ mod tests {
         assert!(body.contains("- henkilötunnuksesi\n"), "{body}");
         assert!(body.contains("luottokiellon"), "{body}");
         assert!(!body.contains("pankkitilisi"), "{body}");
+    }
+
+    #[test]
+    fn every_data_category_is_a_letter_element_with_its_name_in_each_language() {
+        let t = draft(&facts(), &Overrides::default());
+        for lang in LANGUAGES {
+            for e in ELEMENTS {
+                let name = t.get(lang, &format!("element.{e}"));
+                assert!(!name.trim().is_empty(), "{lang:?} {e}");
+                assert!(!name.contains("element-"), "{lang:?} {e}: {name}");
+            }
+        }
+        // A student whose grades and trade union membership leaked is told so, and given the
+        // advice for each once (the special categories share theirs).
+        let student = |language, elements: &[&str]| {
+            render(
+                &t,
+                &Recipient {
+                    email: Some("opiskelija@example.fi".into()),
+                    name: Some("Aino Opiskelija".into()),
+                    language,
+                    elements: elements.iter().map(|e| (*e).to_owned()).collect(),
+                    postal_address: None,
+                },
+            )
+            .to_text()
+        };
+        let fi = student(
+            Language::Fi,
+            &["education", "trade_union_membership", "political_opinions"],
+        );
+        assert!(
+            fi.contains("- opintojasi koskevia tietoja (kuten arvosanasi)\n"),
+            "{fi}"
+        );
+        assert!(
+            fi.contains("- ammattiliiton jäsenyyttäsi koskevia tietoja\n"),
+            "{fi}"
+        );
+        assert!(!fi.contains("asiakasnumero"), "{fi}");
+        assert_eq!(fi.matches("tee rikosilmoitus").count(), 1, "{fi}");
+        let sv = student(Language::Sv, &["education", "location"]);
+        assert!(
+            sv.contains("- uppgifter om dina studier (till exempel vitsord)\n"),
+            "{sv}"
+        );
+        assert!(sv.contains("spärrmarkering"), "{sv}");
+        let en = student(Language::En, &["education", "biometric"]);
+        assert!(
+            en.contains("- information about your studies (such as grades)\n"),
+            "{en}"
+        );
+        assert!(en.contains("identify yourself in another way"), "{en}");
     }
 
     #[test]

@@ -382,9 +382,12 @@ mod tests {
     fn a_csv_file_is_read_whole_with_its_columns_in_any_order() {
         let csv = "Name,email,elements,language,postal_address\n\
                    Anna Andersson,anna@example.fi,iban;email,sv,\n\
-                   Matti Meikäläinen,,national_id,,\"Katu 1\n00100 Helsinki\"\n";
+                   Matti Meikäläinen,,national_id,,\"Katu 1\n00100 Helsinki\"\n\
+                   Aino Opiskelija,aino@example.fi,education;health,fi,\n";
         let got = from_csv(csv.as_bytes()).unwrap();
-        assert_eq!(got.recipients.len(), 2);
+        assert_eq!(got.recipients.len(), 3);
+        // Every category of the product is an element: a student's grades too.
+        assert_eq!(got.recipients[2].elements, vec!["education", "health"]);
         assert_eq!(got.recipients[0].language, Language::Sv);
         assert_eq!(got.recipients[0].elements, vec!["iban", "email"]);
         assert_eq!(got.recipients[1].email, None);

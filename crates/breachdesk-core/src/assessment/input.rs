@@ -152,13 +152,62 @@ impl DataCategory {
     /// once, as `breachdesk_pii::Category`; each is a category of this enum (checked below).
     pub const SCANNED_IDS: [&'static str; 13] = breachdesk_pii::Category::IDS;
 
-    /// The id used in JSON and messages.
+    /// Every category's id, in the order of [`Self::ALL`]: the one list that scope, assessment,
+    /// letters and notices share.
+    pub const IDS: [&'static str; 27] = {
+        let mut ids = [""; 27];
+        let mut i = 0;
+        while i < ids.len() {
+            ids[i] = Self::ALL[i].as_str();
+            i += 1;
+        }
+        ids
+    };
+
+    /// The id used in JSON and messages (the serde name).
     #[must_use]
     pub fn id(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        self.as_str().to_owned()
+    }
+
+    /// The category with this id.
+    #[must_use]
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == id)
+    }
+
+    /// The id used in JSON and messages, as a constant.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::PersonName => "person_name",
+            Self::PostalAddress => "postal_address",
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::DateOfBirth => "date_of_birth",
+            Self::NationalId => "national_id",
+            Self::CustomerNumber => "customer_number",
+            Self::Photo => "photo",
+            Self::Education => "education",
+            Self::Employment => "employment",
+            Self::Family => "family",
+            Self::IpAddress => "ip_address",
+            Self::Location => "location",
+            Self::Behaviour => "behaviour",
+            Self::Iban => "iban",
+            Self::PaymentCard => "payment_card",
+            Self::Financial => "financial",
+            Self::Credential => "credential",
+            Self::Health => "health",
+            Self::RacialOrEthnicOrigin => "racial_or_ethnic_origin",
+            Self::PoliticalOpinions => "political_opinions",
+            Self::ReligiousOrPhilosophicalBeliefs => "religious_or_philosophical_beliefs",
+            Self::TradeUnionMembership => "trade_union_membership",
+            Self::Genetic => "genetic",
+            Self::Biometric => "biometric",
+            Self::SexLifeOrOrientation => "sex_life_or_orientation",
+            Self::CriminalConvictions => "criminal_convictions",
+        }
     }
 }
 
@@ -562,8 +611,16 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{id}: {e}"));
             assert_eq!(c.id(), id);
         }
-        for c in DataCategory::ALL {
-            assert!(!c.id().is_empty(), "{c:?}");
+        for (i, c) in DataCategory::ALL.into_iter().enumerate() {
+            // The constant ids are serde's names, and lead back.
+            let serde = serde_json::to_value(c).unwrap();
+            assert_eq!(serde.as_str(), Some(c.as_str()), "{c:?}");
+            assert_eq!(DataCategory::IDS[i], c.as_str());
+            assert_eq!(DataCategory::from_id(c.as_str()), Some(c));
         }
+        let mut ids = DataCategory::IDS.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), DataCategory::ALL.len());
     }
 }
