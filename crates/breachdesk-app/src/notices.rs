@@ -13,6 +13,14 @@ use uuid::Uuid;
 
 use crate::{App, AppError};
 
+/// A published public notice: its newest approved version, and when the first was approved
+/// (the publication date; the newest approval is the update date).
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub newest: Version,
+    pub first: jiff::Timestamp,
+}
+
 impl App {
     /// An organisation by id.
     ///
@@ -92,7 +100,7 @@ impl App {
         &self,
         slug: &str,
         reference: &str,
-    ) -> Result<Option<Version>, AppError> {
+    ) -> Result<Option<Published>, AppError> {
         let Some(org) = self.organisation_by_slug(slug).await? else {
             return Ok(None);
         };
@@ -107,9 +115,13 @@ impl App {
                 entries.push((e, opened));
             }
         }
-        Ok(notice::versions(NoticeKind::Public, &entries)
+        let versions = notice::versions(NoticeKind::Public, &entries);
+        let first = versions.iter().find_map(|v| v.approved.map(|(_, at)| at));
+        Ok(versions
             .into_iter()
             .rev()
-            .find(|v| v.approved.is_some()))
+            .find(|v| v.approved.is_some())
+            .zip(first)
+            .map(|(newest, first)| Published { newest, first }))
     }
 }

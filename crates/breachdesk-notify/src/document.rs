@@ -156,19 +156,40 @@ impl Document {
 /// A standalone HTML page around an already escaped body.
 #[must_use]
 pub fn html_page(lang: &str, title: &str, body: &str) -> String {
+    page(lang, title, &format!("<style>{STYLESHEET}</style>"), body)
+}
+
+/// A page served by the web server: the same, its styles from `stylesheet` (an address on the
+/// same origin), as a strict Content Security Policy (`style-src 'self'`) allows.
+#[must_use]
+pub fn html_page_linked(lang: &str, title: &str, stylesheet: &str, body: &str) -> String {
+    page(
+        lang,
+        title,
+        &format!("<link rel=\"stylesheet\" href=\"{}\">", escape(stylesheet)),
+        body,
+    )
+}
+
+fn page(lang: &str, title: &str, style: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n\
+         <title>{title}</title>\n{style}\n</head>\n<body>\n<main>\n{body}</main>\n\
          </body>\n</html>\n",
         lang = escape(lang),
         title = escape(title),
     )
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;color:#1a1a1a}\
-main{max-width:46rem;margin:2rem auto;padding:0 1rem}h1{font-size:1.6rem}h2{font-size:1.2rem;\
-margin-top:2rem;border-bottom:1px solid #ccc}dt{font-weight:600;margin-top:.75rem}dd{margin:0 0 0 1rem}";
+/// The styles of a document's HTML: inline in a saved file, served as a stylesheet for a
+/// published page.
+pub const STYLESHEET: &str = "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;color:#1a1a1a}\
+main{max-width:46rem;margin:2rem auto;padding:0 1rem}h1{font-size:1.6rem;overflow-wrap:break-word;\
+hyphens:auto}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}\
+dt{font-weight:600;margin-top:.75rem}dd{margin:0 0 0 1rem}\
+nav.languages ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}\
+p.dates{color:#555;font-size:.9rem}article+article{margin-top:3rem;border-top:2px solid #1a1a1a}";
 
 /// HTML text escaping.
 #[must_use]

@@ -61,6 +61,12 @@ pub enum TemplateProblem {
     Blank { lang: Language, part: String },
     /// `{ $… }` other than `{ $name }`, or a brace left open: it would reach the reader as is.
     Placeholder { lang: Language, part: String },
+    /// A paragraph of the part reads as another of the three languages (`found`).
+    WrongLanguage {
+        lang: Language,
+        part: String,
+        found: Language,
+    },
 }
 
 /// Everything that keeps a template from approval.
@@ -75,6 +81,15 @@ pub fn problems(t: &LetterTemplate) -> Vec<TemplateProblem> {
         })
         .collect();
     for lang in LANGUAGES {
+        for part in PARTS {
+            if let Some(found) = crate::language::foreign(lang, t.get(lang, part)) {
+                out.push(TemplateProblem::WrongLanguage {
+                    lang,
+                    part: part.to_owned(),
+                    found,
+                });
+            }
+        }
         for e in ELEMENTS {
             let part = format!("element.{e}");
             if t.get(lang, &part).trim().is_empty() {
@@ -136,11 +151,18 @@ pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
         parts.insert("consequences".into(), m(f.loss.consequences(), &[]));
         parts.insert(
             "measures".into(),
-            [m("measures", &[]), f.measures.clone()]
-                .into_iter()
-                .filter(|s| !s.trim().is_empty())
-                .collect::<Vec<_>>()
-                .join("\n\n"),
+            [
+                m("measures", &[]),
+                if crate::language::fits(lang, &f.measures) {
+                    f.measures.clone()
+                } else {
+                    String::new()
+                },
+            ]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
         );
         parts.insert("advice".into(), m("advice", &[]));
         parts.insert(
@@ -410,6 +432,20 @@ mod tests {
         assert!(
             t.get(Language::Fi, "measures")
                 .ends_with("Suljimme palvelun.")
+        );
+        let mut bad = t.clone();
+        bad.sv.insert(
+            "measures".into(),
+            "Vi stängde tjänsten.\n\nWe closed the service and reset every password at once."
+                .into(),
+        );
+        assert_eq!(
+            problems(&bad),
+            vec![TemplateProblem::WrongLanguage {
+                lang: Language::Sv,
+                part: "measures".into(),
+                found: Language::En
+            }]
         );
         let mut bad = t.clone();
         bad.en.insert("consequences".into(), " ".into());

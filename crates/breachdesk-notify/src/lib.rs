@@ -8,6 +8,7 @@ pub mod document;
 pub mod edpb;
 mod font;
 pub mod i18n;
+pub mod language;
 pub mod letter;
 pub mod pdf;
 pub mod public;

@@ -45,6 +45,22 @@ pub fn missing(notice: &PublicNotice) -> Vec<(Language, &'static str)> {
     notice.blank(&NEEDED)
 }
 
+/// Parts written in another of the three languages than their own, as `(language, part,
+/// the language they read as)`: a version with any is not approved.
+#[must_use]
+pub fn wrong_language(notice: &PublicNotice) -> Vec<(Language, &'static str, Language)> {
+    let mut out = Vec::new();
+    for lang in LANGUAGES {
+        for part in PARTS {
+            let text = notice.get(lang, part);
+            if let Some(found) = crate::language::foreign(lang, text) {
+                out.push((lang, part, found));
+            }
+        }
+    }
+    out
+}
+
 /// What the draft is written from.
 #[derive(Debug, Clone, Default)]
 pub struct PublicFacts {
@@ -158,7 +174,12 @@ pub fn draft(f: &PublicFacts, ov: &Overrides) -> PublicNotice {
             "what_happened".into(),
             [
                 t(f.loss.what_happened(), &[org.clone(), date]),
-                f.measures.clone(),
+                // The handler's words only in the language they are written in.
+                if crate::language::fits(lang, &f.measures) {
+                    f.measures.clone()
+                } else {
+                    String::new()
+                },
             ]
             .into_iter()
             .filter(|s| !s.trim().is_empty())
@@ -191,7 +212,8 @@ pub fn draft(f: &PublicFacts, ov: &Overrides) -> PublicNotice {
                 )
             },
         );
-        parts.insert("misuse".into(), t("misuse-none", &[]));
+        // Whether misuse has been seen is a fact for the handler to state, never a default.
+        parts.insert("misuse".into(), String::new());
         let mut informed = Vec::new();
         if f.authority_notified {
             informed.push(t("informed-authority", &[]));
@@ -262,21 +284,105 @@ pub fn articles_html(notice: &PublicNotice) -> String {
     body
 }
 
-/// One HTML page with the three languages (each section with its `lang`).
+/// One HTML page with the three languages (each section with its `lang`), styles inline: the
+/// file a DPO saves or sends.
 #[must_use]
 pub fn to_html(notice: &PublicNotice) -> String {
-    let title = LANGUAGES
+    crate::document::html_page("fi", &title(notice), &articles_html(notice))
+}
+
+/// The page title: the Finnish headline (the page's language), not three joined.
+fn title(notice: &PublicNotice) -> String {
+    LANGUAGES
         .iter()
-        .map(|l| {
-            notice
-                .parts(*l)
-                .get("headline")
-                .cloned()
-                .unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join(" / ");
-    crate::document::html_page("fi", &title, &articles_html(notice))
+        .map(|l| notice.get(*l, "headline").trim())
+        .find(|h| !h.is_empty())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// When a notice was published and last updated (the first and the newest approval).
+#[derive(Debug, Clone, Copy)]
+pub struct Publication {
+    pub published: jiff::civil::Date,
+    pub updated: jiff::civil::Date,
+}
+
+/// A date as each language writes it: 3.12.2026, 3.12.2026, 3 December 2026.
+#[must_use]
+pub fn date_in(lang: Language, d: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match lang {
+        Language::Fi | Language::Sv => format!("{}.{}.{}", d.day(), d.month(), d.year()),
+        Language::En => format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS[usize::try_from(d.month() - 1).unwrap_or(0)],
+            d.year()
+        ),
+    }
+}
+
+/// The published page: links between the three language versions, each version with its
+/// publication and update dates, styles from `stylesheet` (the server's CSP allows no inline
+/// style).
+#[must_use]
+pub fn to_published_html(notice: &PublicNotice, p: Publication, stylesheet: &str) -> String {
+    let mut body = String::from(
+        "<nav class=\"languages\" aria-label=\"Suomeksi · På svenska · In English\"><ul>\n",
+    );
+    for lang in LANGUAGES {
+        let _ = writeln!(
+            body,
+            "<li><a href=\"#{code}\" lang=\"{code}\" hreflang=\"{code}\">{name}</a></li>",
+            code = lang.as_str(),
+            name = text(lang, "public-language-name", &[]),
+        );
+    }
+    body.push_str("</ul></nav>\n");
+    for d in document(notice) {
+        let Some(lang) = Language::parse(&d.lang) else {
+            continue;
+        };
+        let published = text(
+            lang,
+            "public-published",
+            &[("date", date_in(lang, p.published))],
+        );
+        let dates = if p.updated > p.published {
+            format!(
+                "{published} · {}",
+                text(
+                    lang,
+                    "public-updated",
+                    &[("date", date_in(lang, p.updated))]
+                )
+            )
+        } else {
+            published
+        };
+        let _ = writeln!(
+            body,
+            "<article lang=\"{code}\" id=\"{code}\">\n<p class=\"dates\">{dates}</p>\n{}</article>",
+            d.html_body(),
+            code = d.lang,
+            dates = crate::document::escape(&dates),
+        );
+    }
+    crate::document::html_page_linked("fi", &title(notice), stylesheet, &body)
 }
 
 /// Markdown with the three languages one after another.
@@ -336,6 +442,25 @@ mod tests {
         let mut m = n.clone();
         m.sv.insert("customer_service".into(), " ".into());
         assert_eq!(missing(&m), vec![(Language::Sv, "customer_service")]);
+    }
+
+    #[test]
+    fn a_handlers_note_goes_only_into_the_version_of_its_language() {
+        let f = PublicFacts {
+            measures: "We closed the shared folder and reset every password the same day.".into(),
+            ..facts()
+        };
+        let n = draft(&f, &Overrides::default());
+        assert!(n.en["what_happened"].contains("shared folder"));
+        assert!(!n.fi["what_happened"].contains("shared folder"));
+        assert!(!n.sv["what_happened"].contains("shared folder"));
+        assert_eq!(wrong_language(&n), vec![]);
+        let mut mixed = n.clone();
+        mixed.fi.insert("what_happened".into(), f.measures.clone());
+        assert_eq!(
+            wrong_language(&mixed),
+            vec![(Language::Fi, "what_happened", Language::En)]
+        );
     }
 
     #[test]

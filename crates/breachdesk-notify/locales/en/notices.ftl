@@ -23,6 +23,9 @@ public-part-informed = Whom we have informed
 public-part-apology = Our apology
 public-part-customer-service = Customer service
 public-part-media = For the media
+public-language-name = In English
+public-published = Published { $date }
+public-updated = updated { $date }
 
 # Letter to a data subject (Art. 34(2) GDPR): clear and plain language, only the person's own data.
 letter-subject = { $org }: a data breach concerning your personal data

@@ -23,6 +23,9 @@ public-part-informed = Keille olemme ilmoittaneet
 public-part-apology = Pahoittelumme
 public-part-customer-service = Asiakaspalvelu
 public-part-media = Medialle
+public-language-name = Suomeksi
+public-published = Julkaistu { $date }
+public-updated = päivitetty { $date }
 
 # Kirje rekisteröidylle (tietosuoja-asetuksen 34 artiklan 2 kohta): selkeää kieltä, vain henkilön omat tiedot.
 letter-subject = { $org }: henkilötietojasi koskeva tietoturvaloukkaus

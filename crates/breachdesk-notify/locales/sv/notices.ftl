@@ -23,6 +23,9 @@ public-part-informed = Vem vi har informerat
 public-part-apology = Vi beklagar
 public-part-customer-service = Kundtjänst
 public-part-media = För media
+public-language-name = På svenska
+public-published = Publicerad { $date }
+public-updated = uppdaterad { $date }
 
 # Brev till den registrerade (artikel 34.2 i dataskyddsförordningen): klart och tydligt språk, bara personens egna uppgifter.
 letter-subject = { $org }: en personuppgiftsincident som gäller dina personuppgifter

@@ -521,6 +521,11 @@ notice-state-published = Published
 notice-public-approve = Approve and publish version
 notice-preview = Preview
 notice-public-missing = Write this before publishing.
+notice-wrong-language = This reads as { $found ->
+        [fi] Finnish
+        [sv] Swedish
+       *[en] English
+    }: write it in this version's language.
 notice-lang-fi = In Finnish
 notice-lang-sv = In Swedish
 notice-lang-en = In English

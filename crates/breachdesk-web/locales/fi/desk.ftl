@@ -521,6 +521,11 @@ notice-state-published = Julkaistu
 notice-public-approve = Hyväksy ja julkaise versio
 notice-preview = Esikatselu
 notice-public-missing = Kirjoita tämä ennen julkaisua.
+notice-wrong-language = Tämä on kirjoitettu { $found ->
+        [fi] suomeksi
+        [sv] ruotsiksi
+       *[en] englanniksi
+    }: kirjoita se tämän version kielellä.
 notice-lang-fi = Suomeksi
 notice-lang-sv = Ruotsiksi
 notice-lang-en = Englanniksi

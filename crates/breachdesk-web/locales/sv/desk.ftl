@@ -521,6 +521,11 @@ notice-state-published = Publicerad
 notice-public-approve = Godkänn och publicera version
 notice-preview = Förhandsvisning
 notice-public-missing = Skriv detta före publiceringen.
+notice-wrong-language = Det här är skrivet på { $found ->
+        [fi] finska
+        [sv] svenska
+       *[en] engelska
+    }: skriv det på den här versionens språk.
 notice-lang-fi = På finska
 notice-lang-sv = På svenska
 notice-lang-en = På engelska

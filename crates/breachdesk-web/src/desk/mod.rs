@@ -192,6 +192,10 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             get(notices::public_notice::public_notice),
         )
         .route(
+            "/static/notice.css",
+            get(notices::public_notice::notice_stylesheet),
+        )
+        .route(
             "/notices/{slug}/{reference}/notice.md",
             get(notices::public_notice::public_notice_markdown),
         )

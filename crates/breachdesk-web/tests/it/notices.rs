@@ -4,6 +4,7 @@
 //! follow-up names the authority's reference.
 
 use breachdesk_core::case::CaseStatus;
+use breachdesk_core::clock::Clock as _;
 use breachdesk_core::user::Role;
 use jiff::SignedDuration;
 use uuid::Uuid;
@@ -455,6 +456,13 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
     assert!(get("en_concerns").contains("1200"));
     // Nobody has been told yet: the notice must say whom the controller informed.
     assert_eq!(get("en_informed"), "");
+    // The handler's English note on the measures goes into the English version only.
+    assert!(get("en_what_happened").contains("The file was removed from the shared drive."));
+    assert!(!get("sv_what_happened").contains("The file was removed"));
+    assert!(!get("fi_what_happened").contains("The file was removed"));
+    // Whether misuse has been seen is the handler's to state: no default claim.
+    assert_eq!(get("fi_misuse"), "");
+    assert_eq!(get("en_misuse"), "");
     // Nothing is public before approval.
     assert_eq!(b.get(&public_url).await.status, 404);
 
@@ -494,9 +502,43 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
             ),
         ],
     );
+    // A version whose Finnish text carries an English paragraph is refused, the part named.
+    let mixed = with(
+        &incomplete,
+        &[(
+            "fi_what_happened",
+            &format!(
+                "{}\n\nWe closed the shared folder and reset the passwords of every account.",
+                get("fi_what_happened")
+            ),
+        )],
+    );
+    let p = b.submit(&desk_page, &desk_page, &pairs(&mixed)).await;
+    assert_eq!(p.status, 303);
+    let p = b
+        .submit(
+            &desk_page,
+            &format!("/desk/cases/{case}/notices/public/2/approve?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 409);
+    assert!(
+        p.body
+            .contains("This reads as English: write it in this version&#39;s language."),
+        "{}",
+        p.body
+    );
+    assert!(
+        p.body.contains("id=\"fi_what_happened-error\""),
+        "{}",
+        p.body
+    );
+    assert_eq!(b.get(&public_url).await.status, 404);
+
     let p = b.submit(&desk_page, &desk_page, &pairs(&incomplete)).await;
     assert_eq!(p.status, 303);
-    let approve2 = format!("/desk/cases/{case}/notices/public/2/approve?lang=en");
+    let approve2 = format!("/desk/cases/{case}/notices/public/3/approve?lang=en");
     let mut m = app.signed_in(&manager).await;
     let csrf = m.get("/desk").await.hidden("csrf_token");
     assert_eq!(
@@ -519,11 +561,48 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
     let anon = reqwest::get(app.url(&public_url)).await.unwrap();
     assert_eq!(anon.status(), 200);
     let html = anon.text().await.unwrap();
-    let fi = html.find("<article lang=\"fi\">").unwrap();
-    let sv = html.find("<article lang=\"sv\">").unwrap();
-    let en = html.find("<article lang=\"en\">").unwrap();
+    let fi = html.find("<article lang=\"fi\" id=\"fi\">").unwrap();
+    let sv = html.find("<article lang=\"sv\" id=\"sv\">").unwrap();
+    let en = html.find("<article lang=\"en\" id=\"en\">").unwrap();
     assert!(fi < sv && sv < en);
     assert!(html.contains("weekdays 9–16"));
+    // Styles from the server's own stylesheet, which the strict CSP allows; no inline style.
+    assert!(!html.contains("<style"), "{html}");
+    assert!(
+        html.contains("<link rel=\"stylesheet\" href=\"/static/notice.css\">"),
+        "{html}"
+    );
+    let css = reqwest::get(app.url("/static/notice.css")).await.unwrap();
+    assert_eq!(css.status(), 200);
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(css.text().await.unwrap().contains("max-width:46rem"));
+    // Links between the languages, each version dated as its readers write dates, one title.
+    for code in ["fi", "sv", "en"] {
+        assert!(html.contains(&format!("href=\"#{code}\"")), "{html}");
+        assert!(html.contains(&format!("<article lang=\"{code}\" id=\"{code}\">")));
+    }
+    let today = app
+        .clock
+        .now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Helsinki").unwrap())
+        .date();
+    assert!(
+        html.contains(&format!(
+            "Julkaistu {}.{}.{}",
+            today.day(),
+            today.month(),
+            today.year()
+        )),
+        "{html}"
+    );
+    assert!(html.contains("Published "), "{html}");
+    let title = &html[html.find("<title>").unwrap()..html.find("</title>").unwrap()];
+    assert!(!title.contains(" / "), "{title}");
     assert!(html.contains("press@uni.example"));
     let md = reqwest::get(app.url(&format!("{public_url}/notice.md")))
         .await

@@ -81,15 +81,22 @@ struct SubjectsPage<'a> {
 }
 
 fn problem_text(tr: Tr<'_>, p: &TemplateProblem) -> String {
-    let (lang, part, id) = match p {
-        TemplateProblem::Blank { lang, part } => (lang, part, "letter-problem-blank"),
-        TemplateProblem::Placeholder { lang, part } => (lang, part, "letter-problem-placeholder"),
+    let (lang, part, what) = match p {
+        TemplateProblem::Blank { lang, part } => (lang, part, tr.t("letter-problem-blank")),
+        TemplateProblem::Placeholder { lang, part } => {
+            (lang, part, tr.t("letter-problem-placeholder"))
+        }
+        TemplateProblem::WrongLanguage { lang, part, found } => (
+            lang,
+            part,
+            tr.t1("notice-wrong-language", "found", found.as_str()),
+        ),
     };
     format!(
         "{} ({}): {}",
         part,
         tr.t(&format!("notice-lang-{}", lang.as_str())),
-        tr.t(id)
+        what
     )
 }
 
@@ -105,17 +112,26 @@ async fn render_page(
     let t = template;
     let tr = tr(state, desk);
     let problems = letter::problems(t);
-    let blank: Vec<(Language, &str)> = problems
-        .iter()
-        .filter_map(|p| match p {
-            TemplateProblem::Blank { lang, part } | TemplateProblem::Placeholder { lang, part } => {
-                letter::PARTS
-                    .iter()
-                    .find(|x| **x == part)
-                    .map(|x| (*lang, *x))
-            }
-        })
-        .collect();
+    // Each part's first problem, said where the part is edited.
+    let error_of = |lang: Language, part: &str| -> String {
+        problems
+            .iter()
+            .find(|p| match p {
+                TemplateProblem::Blank { lang: l, part: x }
+                | TemplateProblem::Placeholder { lang: l, part: x }
+                | TemplateProblem::WrongLanguage {
+                    lang: l, part: x, ..
+                } => *l == lang && x == part,
+            })
+            .map(|p| match p {
+                TemplateProblem::Blank { .. } => tr.t("notice-public-missing"),
+                TemplateProblem::Placeholder { .. } => tr.t("letter-problem-placeholder"),
+                TemplateProblem::WrongLanguage { found, .. } => {
+                    tr.t1("notice-wrong-language", "found", found.as_str())
+                }
+            })
+            .unwrap_or_default()
+    };
     let languages = LANGUAGES
         .iter()
         .map(|lang| LanguageView {
@@ -134,7 +150,7 @@ async fn render_page(
                     name: format!("{}_{p}", lang.as_str()),
                     label: letter_label(tr, &p),
                     value: t.get(*lang, &p).to_owned(),
-                    missing: blank.contains(&(*lang, p.as_str())),
+                    error: error_of(*lang, &p),
                 })
                 .collect(),
         })

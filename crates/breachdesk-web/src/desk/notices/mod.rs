@@ -132,7 +132,8 @@ pub struct PartView {
     pub name: String,
     pub label: String,
     pub value: String,
-    pub missing: bool,
+    /// What keeps this part from approval (blank, another language), or empty.
+    pub error: String,
 }
 
 #[derive(Debug)]

@@ -18,6 +18,7 @@ use breachdesk_app::notice_facts::{self};
 use breachdesk_core::errors::FieldError;
 use breachdesk_core::investigation::Entry;
 use breachdesk_core::notice::{self, NoticeKind, Version};
+use breachdesk_core::report::Language;
 use breachdesk_core::workflow::Action;
 use breachdesk_notify::public::{self, LANGUAGES, PARTS, PublicNotice};
 
@@ -42,6 +43,11 @@ fn public_notice_of(v: &Version) -> PublicNotice {
     serde_json::from_value(v.content.clone()).unwrap_or_default()
 }
 
+/// What keeps a version from approval: parts left blank and parts in another language.
+fn problems(notice: &PublicNotice) -> usize {
+    public::missing(notice).len() + public::wrong_language(notice).len()
+}
+
 fn render_public(
     state: &AppState,
     desk: &Desk,
@@ -54,6 +60,17 @@ fn render_public(
     let tr = tr(state, desk);
     let versions = &l.versions;
     let missing = public::missing(notice);
+    let wrong = public::wrong_language(notice);
+    let error_of = |lang: Language, part: &str| -> String {
+        if missing.contains(&(lang, part)) {
+            tr.t("notice-public-missing")
+        } else if let Some((_, _, found)) = wrong.iter().find(|(l, p, _)| *l == lang && *p == part)
+        {
+            tr.t1("notice-wrong-language", "found", found.as_str())
+        } else {
+            String::new()
+        }
+    };
     let languages = LANGUAGES
         .iter()
         .map(|lang| LanguageView {
@@ -65,7 +82,7 @@ fn render_public(
                     name: format!("{}_{p}", lang.as_str()),
                     label: tr.t(&format!("notice-public-{}", p.replace('_', "-"))),
                     value: notice.parts(*lang).get(*p).cloned().unwrap_or_default(),
-                    missing: missing.contains(&(*lang, *p)),
+                    error: error_of(*lang, p),
                 })
                 .collect(),
         })
@@ -75,7 +92,7 @@ fn render_public(
         .iter()
         .rev()
         .map(|v| {
-            let n = public::missing(&public_notice_of(v)).len();
+            let n = problems(&public_notice_of(v));
             VersionView {
                 number: v.number,
                 saved: local(v.saved_at),
@@ -230,7 +247,7 @@ pub async fn approve_public(
     .await?;
     let v = l.version(version, &state, &desk)?;
     let notice = public_notice_of(v);
-    if v.approved.is_some() || !public::missing(&notice).is_empty() {
+    if v.approved.is_some() || problems(&notice) > 0 {
         let tr = tr(&state, &desk);
         let msg = tr.t("notice-cannot-approve");
         return Ok(render_public(
@@ -256,34 +273,60 @@ pub async fn approve_public(
     )
 }
 
-/// The newest approved public notice of a case, found by organisation and case reference.
+/// The newest approved public notice of a case, found by organisation and case reference, with
+/// its publication and update dates.
 async fn published(
     state: &AppState,
     slug: &str,
     reference: &str,
-) -> Result<Option<PublicNotice>, crate::service::ServiceError> {
+) -> Result<Option<(PublicNotice, public::Publication)>, crate::service::ServiceError> {
     Ok(state
         .published_notice(slug, reference)
         .await?
         .as_ref()
-        .map(public_notice_of))
+        .map(|p| {
+            let day = |t: jiff::Timestamp| t.to_zoned(zone()).date();
+            let updated = p.newest.approved.map_or(p.first, |(_, at)| at);
+            (
+                public_notice_of(&p.newest),
+                public::Publication {
+                    published: day(p.first),
+                    updated: day(updated),
+                },
+            )
+        }))
 }
 
-/// `GET /notices/{org}/{reference}`: the published notice, the three languages on one page.
-/// Public: what the DPO approved for publication and nothing else.
+/// `GET /notices/{org}/{reference}`: the published notice, the three languages on one page with
+/// links between them, dated, styled by `/static/notice.css`. Public: what the DPO approved for
+/// publication and nothing else.
 pub async fn public_notice(
     State(state): State<AppState>,
     Path((slug, reference)): Path<(String, String)>,
 ) -> Page {
     Ok(match published(&state, &slug, &reference).await {
-        Ok(Some(n)) => (
+        Ok(Some((n, dates))) => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            public::to_html(&n),
+            public::to_published_html(&n, dates, NOTICE_STYLESHEET),
         )
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => return Err(PageError::internal(&e)),
     })
+}
+
+/// Where the published notices' styles are served.
+pub const NOTICE_STYLESHEET: &str = "/static/notice.css";
+
+/// `GET /static/notice.css`: the styles of published notices.
+pub async fn notice_stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        breachdesk_notify::document::STYLESHEET,
+    )
 }
 
 /// `GET /notices/{org}/{reference}/notice.md`: the same as Markdown.
@@ -292,7 +335,7 @@ pub async fn public_notice_markdown(
     Path((slug, reference)): Path<(String, String)>,
 ) -> Page {
     Ok(match published(&state, &slug, &reference).await {
-        Ok(Some(n)) => (
+        Ok(Some((n, _))) => (
             [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
             public::to_markdown(&n),
         )
