@@ -10,14 +10,14 @@ use breachdesk_core::audit::AuditEvent;
 use breachdesk_core::grant::{self, Decider, DecisionRefused, GrantRequest, OnRequest};
 use breachdesk_core::org::Organisation;
 use breachdesk_core::ports::{
-    ApiTokenInfo, EnsuredUser, NewApiToken, OutgoingMail, StoreError, TokenHolder, UserRole,
+    ApiTokenInfo, EnsuredUser, Member, NewApiToken, OutgoingMail, StoreError, TokenHolder, UserRole,
 };
 use breachdesk_core::report::Language;
 use breachdesk_core::user::{Principal, Role, TokenScope};
 use uuid::Uuid;
 
 use crate::App;
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 
 /// What [`App::add_account`] did.
 #[derive(Debug)]
@@ -135,6 +135,91 @@ impl App {
             .await?
             .iter()
             .any(|m| m.role == Role::Dpo))
+    }
+
+    /// Refuses when `user_id` is the organisation's last active holder of `role` and the role
+    /// is one an organisation cannot be without: its DPO (who alone confirms case-reading
+    /// roles) and its administrator.
+    async fn keep_last(&self, user_id: Uuid, org_id: Uuid, role: Role) -> Result<(), AppError> {
+        if !matches!(role, Role::Dpo | Role::Admin) {
+            return Ok(());
+        }
+        let others = self
+            .0
+            .store
+            .members(&[org_id])
+            .await?
+            .iter()
+            .any(|m| m.role == role && m.user_id != user_id);
+        if others {
+            Ok(())
+        } else {
+            Err(Refusal::LastOfRole(role).into())
+        }
+    }
+
+    /// The roles of the disabled accounts of the organisations the actor administers.
+    pub async fn disabled_members(
+        &self,
+        actor: Actor<'_>,
+        org_ids: &[Uuid],
+    ) -> Result<Vec<Member>, AppError> {
+        let mine: Vec<Uuid> = org_ids
+            .iter()
+            .copied()
+            .filter(|o| actor.administers(*o))
+            .collect();
+        Ok(self.0.store.disabled_members(&mine).await?)
+    }
+
+    /// Moves an account's roles from one organisation to another, both administered by the
+    /// actor: each role is given in `to` under the usual rules (a case-reading role waits for
+    /// the DPO of `to`) and taken away in `from` (a DPO role only by a DPO of `from`; never the
+    /// last DPO or administrator). The account created in the wrong organisation loses its
+    /// access there at once.
+    pub async fn move_account(
+        &self,
+        actor: Actor<'_>,
+        user_id: Uuid,
+        from: &Organisation,
+        to: &Organisation,
+    ) -> Result<Vec<(Role, RoleOutcome)>, AppError> {
+        if !actor.administers(from.id) || !actor.administers(to.id) {
+            return Err(AppError::Forbidden);
+        }
+        if from.id == to.id {
+            return Err(Refusal::NothingToMove.into());
+        }
+        let held: Vec<Member> = self
+            .0
+            .store
+            .members(&[from.id])
+            .await?
+            .into_iter()
+            .filter(|m| m.user_id == user_id)
+            .collect();
+        if held.is_empty() {
+            return Err(Refusal::NothingToMove.into());
+        }
+        // Every rule is checked before anything changes.
+        for m in &held {
+            if m.role == Role::Dpo && !actor.is_dpo(from.id) {
+                return Err(AppError::Forbidden);
+            }
+            self.keep_last(user_id, from.id, m.role).await?;
+        }
+        let mut out = Vec::new();
+        for m in held {
+            let given = match self.give_role(actor, user_id, &m.email, to, m.role).await {
+                Err(AppError::Conflict(breachdesk_core::ports::Conflict::Membership)) => {
+                    RoleOutcome::Granted
+                }
+                r => r?,
+            };
+            self.remove_role(actor, user_id, from.id, m.role).await?;
+            out.push((m.role, given));
+        }
+        Ok(out)
     }
 
     /// Gives `role` in `org` to the account `user_id` (`email`) if the rules let the actor do so
@@ -306,6 +391,7 @@ impl App {
         if role == Role::Dpo && !actor.is_dpo(org_id) {
             return Err(AppError::Forbidden);
         }
+        self.keep_last(user_id, org_id, role).await?;
         let event = access_event(
             actor.id(),
             Some(org_id),
@@ -342,6 +428,13 @@ impl App {
         }
         if action == AccountAction::Disable && user_id == actor.id() {
             return Err(AppError::Forbidden);
+        }
+        if action == AccountAction::Disable
+            && let Some(target) = store.principal_by_user(user_id).await?
+        {
+            for m in &target.memberships {
+                self.keep_last(user_id, m.org_id, m.role).await?;
+            }
         }
         let now = self.now();
         let event = access_event(

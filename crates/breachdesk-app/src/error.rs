@@ -103,6 +103,14 @@ pub enum Refusal {
     BadTokenName,
     #[error("--years must be from 1 to 100 and --unfounded-days from 1 to 3650")]
     BadRetention,
+    /// The organisation's last DPO or last administrator would lose the role (removed, moved
+    /// or disabled): someone else must hold it first.
+    #[error("the organisation's last {0} keeps the role: give it to someone else first")]
+    LastOfRole(Role),
+    /// An account is moved only between two different organisations the actor administers,
+    /// and only when it has a role in the first.
+    #[error("the account has no role to move from that organisation")]
+    NothingToMove,
     /// The old register's file was refused whole; each problem names its line and column.
     #[error("the file was refused, nothing was imported:\n{}", .0.join("\n"))]
     ImportRefused(Vec<String>),

@@ -7,6 +7,7 @@
 use breachdesk_core::ports::{
     Aad, EnsuredUser, RecoveryCode, SessionRecord, SetupLinkFor, SetupPurpose, UserAuth,
 };
+use breachdesk_core::report::Language;
 use breachdesk_crypto::TotpSecret;
 use uuid::Uuid;
 
@@ -48,6 +49,8 @@ pub struct NewPassword<'a> {
     pub name: &'a str,
     /// The new password's Argon2 hash.
     pub password_hash: String,
+    /// The language the owner set the account up in: the desk and the account's mail keep it.
+    pub language: Language,
 }
 
 impl App {
@@ -207,6 +210,7 @@ impl App {
         if !new.name.is_empty() {
             store.set_display_name(id, new.name).await?;
         }
+        store.set_preferred_language(id, new.language).await?;
         let first_admin = link.purpose == SetupPurpose::FirstAdmin;
         self.audit_account(
             Some(id),

@@ -700,6 +700,22 @@ impl AccountStore for PgStore {
         Ok(())
     }
 
+    async fn set_preferred_language(
+        &self,
+        user_id: Uuid,
+        language: Language,
+    ) -> Result<(), StoreError> {
+        self.write(self.exec(
+            "UPDATE users SET preferred_language = $1 WHERE id = $2",
+            &[
+                Some(language.as_str().to_owned()),
+                Some(user_id.to_string()),
+            ],
+        ))
+        .await?;
+        Ok(())
+    }
+
     async fn reserve_login_attempt(
         &self,
         user_id: Uuid,
@@ -798,6 +814,10 @@ impl AccessStore for PgStore {
 
     async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
         self.members_impl(org_ids).await
+    }
+
+    async fn disabled_members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
+        self.disabled_members_impl(org_ids).await
     }
 
     async fn request_grant(

@@ -379,6 +379,22 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
+    async fn set_preferred_language(
+        &self,
+        user_id: Uuid,
+        language: Language,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET preferred_language = ? WHERE id = ?",
+            &[
+                Some(language.as_str().to_owned()),
+                Some(user_id.to_string()),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
     async fn reserve_login_attempt(
         &self,
         user_id: Uuid,
@@ -486,6 +502,10 @@ impl AccessStore for SqliteStore {
 
     async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
         self.members_impl(org_ids).await
+    }
+
+    async fn disabled_members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
+        self.disabled_members_impl(org_ids).await
     }
 
     async fn request_grant(

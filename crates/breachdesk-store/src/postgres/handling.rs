@@ -732,13 +732,32 @@ impl PgStore {
     }
 
     pub(super) async fn members_impl(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError> {
+        self.members_where(org_ids, false).await
+    }
+
+    pub(super) async fn disabled_members_impl(
+        &self,
+        org_ids: &[Uuid],
+    ) -> Result<Vec<Member>, StoreError> {
+        self.members_where(org_ids, true).await
+    }
+
+    /// Roles in the organisations of the active (or the disabled) accounts.
+    async fn members_where(
+        &self,
+        org_ids: &[Uuid],
+        disabled: bool,
+    ) -> Result<Vec<Member>, StoreError> {
         if org_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = QueryBuilder::<Postgres>::new(
+        let mut q = QueryBuilder::<Postgres>::new(if disabled {
             "SELECT u.id, u.email, u.display_name, m.org_id, m.role FROM memberships m
-             JOIN users u ON u.id = m.user_id WHERE u.disabled_at IS NULL AND m.org_id IN (",
-        );
+             JOIN users u ON u.id = m.user_id WHERE u.disabled_at IS NOT NULL AND m.org_id IN ("
+        } else {
+            "SELECT u.id, u.email, u.display_name, m.org_id, m.role FROM memberships m
+             JOIN users u ON u.id = m.user_id WHERE u.disabled_at IS NULL AND m.org_id IN ("
+        });
         let mut sep = q.separated(", ");
         for id in org_ids {
             sep.push_bind(id.to_string());

@@ -1526,10 +1526,27 @@ async fn roles_wait_for_their_decision_and_access_can_be_taken_away(db: Arc<dyn 
     assert!(s.principal_by_user(dpo).await.unwrap().is_none());
     assert!(s.principal_by_token(&[5; 32], now).await.unwrap().is_none());
     assert!(s.session(&[6; 32]).await.unwrap().unwrap().ended);
+    // A disabled account leaves the member lists and is listed among the disabled, roles kept.
+    assert!(
+        !s.members(&[uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == dpo)
+    );
+    let disabled = s.disabled_members(&[uni.id]).await.unwrap();
+    assert_eq!(
+        disabled
+            .iter()
+            .map(|m| (m.user_id, m.role))
+            .collect::<Vec<_>>(),
+        [(dpo, Role::Dpo)]
+    );
     s.set_user_disabled(dpo, false, &event("admin.account_enable"), now)
         .await
         .unwrap();
     assert!(s.principal_by_user(dpo).await.unwrap().is_some());
+    assert!(s.disabled_members(&[uni.id]).await.unwrap().is_empty());
     assert!(
         s.principal_by_token(&[5; 32], now).await.unwrap().is_none(),
         "revoked tokens stay revoked"
@@ -1731,12 +1748,18 @@ async fn the_remaining_methods_keep_their_promises(db: Arc<dyn Store>) {
     );
     assert_eq!(db.members(&[uni.id, museum.id]).await.unwrap().len(), 3);
     assert!(db.members(&[]).await.unwrap().is_empty());
+    assert!(db.disabled_members(&[uni.id]).await.unwrap().is_empty());
 
     // Account settings.
     db.require_password_change(dpo).await.unwrap();
     let a = db.user_auth_by_id(dpo).await.unwrap().unwrap();
     assert!(a.password_change_required);
     assert_eq!(a.language, Language::Fi);
+    db.set_preferred_language(dpo, Language::Sv).await.unwrap();
+    assert_eq!(
+        db.user_auth_by_id(dpo).await.unwrap().unwrap().language,
+        Language::Sv
+    );
     db.set_password(dpo, "$argon2id$new").await.unwrap();
     db.set_display_name(dpo, "Dana P. O.").await.unwrap();
     let a = db

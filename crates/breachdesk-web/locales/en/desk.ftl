@@ -630,6 +630,12 @@ admin-disable = Disable account
 admin-reset-second-factor = Reset authenticator
 admin-end-sessions = Sign out everywhere
 admin-done = Done.
+admin-refused-last = Not done: this account is the only one in the organisation with the role “{ $role }”. Give the role to someone else first.
+admin-refused-move = Not done: the account has no role to move from that organisation.
+admin-move-to = Move to
+admin-move = Move
+admin-enable = Enable account
+admin-disabled-accounts = Disabled accounts
 role-mail-requested-subject = [BreachDesk] A role waits for your decision: { $role }, { $org }
 role-mail-requested-body =
     The role { $role } in { $org } was requested for { $email }. It reads case content, so it is given only when a data protection officer of the organisation (or, for the first data protection officer, the installation's administrator) confirms it.

@@ -630,6 +630,12 @@ admin-disable = Poista tili käytöstä
 admin-reset-second-factor = Nollaa todennussovellus
 admin-end-sessions = Kirjaa ulos kaikkialta
 admin-done = Tehty.
+admin-refused-last = Ei tehty: tämä tili on organisaation ainoa, jolla on rooli ”{ $role }”. Anna rooli ensin jollekulle toiselle.
+admin-refused-move = Ei tehty: tilillä ei ole siirrettävää roolia tässä organisaatiossa.
+admin-move-to = Siirrä organisaatioon
+admin-move = Siirrä
+admin-enable = Ota tili käyttöön
+admin-disabled-accounts = Käytöstä poistetut tilit
 role-mail-requested-subject = [BreachDesk] Rooli odottaa päätöstäsi: { $role }, { $org }
 role-mail-requested-body =
     Käyttäjälle { $email } on pyydetty roolia { $role } organisaatiossa { $org }. Roolilla luetaan tapausten sisältöä, joten se annetaan vasta kun organisaation tietosuojavastaava (ensimmäisen tietosuojavastaavan kohdalla asennuksen pääylläpitäjä) vahvistaa sen.

@@ -630,6 +630,12 @@ admin-disable = Inaktivera kontot
 admin-reset-second-factor = Nollställ autentiseringsappen
 admin-end-sessions = Logga ut överallt
 admin-done = Klart.
+admin-refused-last = Inte gjort: detta konto är det enda i organisationen med rollen ”{ $role }”. Ge rollen till någon annan först.
+admin-refused-move = Inte gjort: kontot har ingen roll att flytta från den organisationen.
+admin-move-to = Flytta till
+admin-move = Flytta
+admin-enable = Aktivera kontot
+admin-disabled-accounts = Inaktiverade konton
 role-mail-requested-subject = [BreachDesk] En roll väntar på ditt beslut: { $role }, { $org }
 role-mail-requested-body =
     Rollen { $role } i { $org } har begärts för { $email }. Rollen läser ärendenas innehåll och ges därför först när organisationens dataskyddsombud (för det första dataskyddsombudet installationens huvudadministratör) bekräftar den.

@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::session::{self, Desk};
 use crate::state::AppState;
-use breachdesk_app::AppError;
 use breachdesk_app::access::{AccountAction, Actor};
+use breachdesk_app::{AppError, Refusal};
 
 fn actor(desk: &Desk) -> Actor<'_> {
     Actor {
@@ -23,10 +23,18 @@ fn actor(desk: &Desk) -> Actor<'_> {
     }
 }
 
-fn outcome(state: &AppState, desk: &Desk, result: Result<(), AppError>) -> Response {
+fn outcome<T>(state: &AppState, desk: &Desk, result: Result<T, AppError>) -> Response {
+    let lang = desk.lang.as_str();
     match result {
-        Ok(()) => {
-            Redirect::to(&format!("/admin?lang={}&done=1", desk.lang.as_str())).into_response()
+        Ok(_) => Redirect::to(&format!("/admin?lang={lang}&done=1")).into_response(),
+        // The rule that kept the organisation's last DPO or administrator is said on the page.
+        Err(AppError::Refused(Refusal::LastOfRole(role))) => Redirect::to(&format!(
+            "/admin?lang={lang}&refused=last&role={}",
+            role.as_str()
+        ))
+        .into_response(),
+        Err(AppError::Refused(Refusal::NothingToMove)) => {
+            Redirect::to(&format!("/admin?lang={lang}&refused=move")).into_response()
         }
         Err(e) => super::common::app_error(state, desk, &e),
     }
@@ -47,6 +55,35 @@ pub async fn account_action(
         return Err(PageError::not_found(&state, desk.lang));
     };
     let result = state.act_on_account(actor(&desk), user, action).await;
+    Ok(outcome(&state, &desk, result))
+}
+
+/// `POST /admin/accounts/{user}/move` with `from` and `to` (slugs): the account's roles in
+/// `from` are given in `to` (a case-reading role waits for the DPO of `to`) and removed from
+/// `from`. Both organisations must be the actor's to administer.
+pub async fn move_account(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(user): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Page {
+    let get = |k: &str| form.get(k).map_or("", String::as_str);
+    if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) || !desk.administers() {
+        return Err(PageError::forbidden(&state, desk.lang));
+    }
+    let org = async |slug: &str| match state.org(slug).await {
+        Ok(o) => Ok(Some(o)),
+        Err(crate::service::ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(PageError::internal(&e)),
+    };
+    let (Ok(user), Some(from), Some(to)) = (
+        Uuid::parse_str(&user),
+        org(get("from")).await?,
+        org(get("to")).await?,
+    ) else {
+        return Err(PageError::not_found(&state, desk.lang));
+    };
+    let result = state.move_account(actor(&desk), user, &from, &to).await;
     Ok(outcome(&state, &desk, result))
 }
 

@@ -56,6 +56,10 @@ pub struct OrgView {
     name: String,
     slug: String,
     members: Vec<MemberRow>,
+    /// Disabled accounts with roles here, to enable again.
+    disabled: Vec<MemberRow>,
+    /// The other organisations the viewer administers: where an account may be moved.
+    move_to: Vec<OptionView>,
 }
 
 #[derive(Template)]
@@ -98,6 +102,22 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
         Ok(m) => m,
         Err(e) => return internal(&e),
     };
+    let actor = breachdesk_app::access::Actor {
+        principal: &desk.principal,
+        installation_admin: desk.user.installation_admin,
+    };
+    let disabled = match state.disabled_members(actor, &mine).await {
+        Ok(m) => m,
+        Err(e) => return internal(&e),
+    };
+    let row = |m: &breachdesk_core::ports::Member| MemberRow {
+        user_id: m.user_id,
+        email: m.email.clone(),
+        name: m.display_name.clone().unwrap_or_default(),
+        role: tr.t(&format!("role-{}", m.role.as_str())),
+        role_value: m.role.as_str(),
+        own: m.user_id == desk.user.id,
+    };
     let orgs = all
         .iter()
         .filter(|o| mine.contains(&o.id))
@@ -107,13 +127,20 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
             members: members
                 .iter()
                 .filter(|m| m.org_id == o.id)
-                .map(|m| MemberRow {
-                    user_id: m.user_id,
-                    email: m.email.clone(),
-                    name: m.display_name.clone().unwrap_or_default(),
-                    role: tr.t(&format!("role-{}", m.role.as_str())),
-                    role_value: m.role.as_str(),
-                    own: m.user_id == desk.user.id,
+                .map(row)
+                .collect(),
+            disabled: disabled
+                .iter()
+                .filter(|m| m.org_id == o.id)
+                .map(row)
+                .collect(),
+            move_to: all
+                .iter()
+                .filter(|x| mine.contains(&x.id) && x.id != o.id)
+                .map(|x| OptionView {
+                    value: x.slug.as_str().to_owned(),
+                    label: x.name.clone(),
+                    selected: false,
                 })
                 .collect(),
         })
@@ -174,13 +201,29 @@ pub async fn admin_page(
     if !desk.administers() {
         return Err(PageError::forbidden(&state, desk.lang));
     }
-    let notice = q.contains_key("done").then(|| {
-        Tr {
-            i18n: &state.0.i18n,
-            language: desk.lang,
+    let tr = Tr {
+        i18n: &state.0.i18n,
+        language: desk.lang,
+    };
+    let notice = if q.contains_key("done") {
+        Some(tr.t("admin-done"))
+    } else {
+        match q.get("refused").map(String::as_str) {
+            Some("last") => {
+                let role = q
+                    .get("role")
+                    .and_then(|r| r.parse::<Role>().ok())
+                    .unwrap_or(Role::Dpo);
+                Some(tr.t1(
+                    "admin-refused-last",
+                    "role",
+                    &tr.t(&format!("role-{}", role.as_str())),
+                ))
+            }
+            Some("move") => Some(tr.t("admin-refused-move")),
+            _ => None,
         }
-        .t("admin-done")
-    });
+    };
     let outcome = Outcome {
         notice,
         ..Outcome::default()

@@ -690,6 +690,7 @@ pub async fn setup_submit(
                 email: &email,
                 name: &name,
                 password_hash: hash,
+                language: lang,
             },
         )
         .await;

@@ -2035,12 +2035,20 @@ async fn administrators_create_organisations_and_accounts_with_one_time_setup_li
     // The link is not shown again.
     assert!(!b.get("/admin?lang=en").await.body.contains(&path));
 
-    // The new DPO sets a password with it; it works once.
+    // The new DPO sets a password with it, in Swedish; it works once, and the language stays
+    // with the form and the account.
     let mut newcomer = Browser::new(&app);
+    let form = newcomer.get(&format!("{path}?lang=sv")).await;
+    assert!(
+        form.body
+            .contains(&format!("<form method=\"post\" action=\"{path}?lang=sv\">")),
+        "{}",
+        form.body
+    );
     let p = newcomer
         .submit(
-            &format!("{path}?lang=en"),
-            &format!("{path}?lang=en"),
+            &format!("{path}?lang=sv"),
+            &format!("{path}?lang=sv"),
             &[
                 ("name", "Hanna Hoitaja"),
                 ("password", PASSWORD),
@@ -2049,15 +2057,26 @@ async fn administrators_create_organisations_and_accounts_with_one_time_setup_li
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(p.location.as_deref(), Some("/sign-in?done=setup&lang=sv"));
     assert_eq!(newcomer.get(&path).await.status, 404);
+    // The account keeps Swedish: the desk speaks it where no page asks for another language.
+    assert_eq!(
+        app.store
+            .user_auth_by_email("dpo@hospital.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .language,
+        breachdesk_core::report::Language::Sv
+    );
     let p = newcomer
         .submit(
-            "/sign-in",
-            "/sign-in",
+            "/sign-in?done=setup&lang=sv",
+            "/sign-in?lang=sv",
             &[("email", "dpo@hospital.example"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(p.location.as_deref(), Some("/sign-in/enrol?lang=fi"));
+    assert_eq!(p.location.as_deref(), Some("/sign-in/enrol?lang=sv"));
 
     // An organisation's administrator adds accounts to their own organisation only.
     let mut org_admin = app.signed_in(&uni_admin).await;
@@ -2393,6 +2412,232 @@ async fn the_case_page_proposes_an_assessment_from_scope_and_questionnaire_and_k
     assert!(
         page.body
             .contains("very high · a high risk · notify the authority")
+    );
+}
+
+/// Issue 23: an account added to the wrong organisation is moved (its case-reading role waits
+/// for the DPO of the right one, its access in the wrong one ends at once); a disabled account is
+/// listed and enabled again; the last DPO and the last administrator keep their roles; moving
+/// needs both organisations administered.
+#[tokio::test]
+async fn accounts_are_moved_enabled_again_and_the_last_dpo_and_administrator_kept() {
+    let app = spawn_with(breachdesk_web::Limits {
+        intake_per_minute: 0,
+        sign_in_per_minute: 0,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let root = app.account(&[], "root@it.example").await;
+    app.store.set_installation_admin(root.id).await.unwrap();
+    let uni_admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let uni_dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    // Added to the museum by mistake: administrator and security team member.
+    let wrong = app
+        .account(
+            &[
+                (&app.museum, Role::Admin),
+                (&app.museum, Role::SecurityTeam),
+            ],
+            "wrong@uni.example",
+        )
+        .await;
+    let museum_admin = app
+        .account(&[(&app.museum, Role::Admin)], "admin@museum.example")
+        .await;
+    let museum_case = app.reported_case("museum").await;
+    let mut wrong_b = app.signed_in(&wrong).await;
+    assert_eq!(
+        wrong_b
+            .get(&format!("/desk/cases/{museum_case}?lang=en"))
+            .await
+            .status,
+        200
+    );
+
+    let mut root_b = app.signed_in(&root).await;
+    let page = root_b.get("/admin?lang=en").await;
+    let wrong_id = wrong.id.to_string();
+    assert!(
+        page.body
+            .contains(&format!("/admin/accounts/{wrong_id}/move")),
+        "{}",
+        page.body
+    );
+    let p = root_b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{wrong_id}/move?lang=en"),
+            &[("from", "museum"), ("to", "uni")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let roles_in = |members: Vec<breachdesk_core::ports::Member>| {
+        members
+            .into_iter()
+            .filter(|m| m.user_id == wrong.id)
+            .map(|m| m.role)
+            .collect::<Vec<_>>()
+    };
+    assert!(roles_in(app.store.members(&[app.museum.id]).await.unwrap()).is_empty());
+    // The administrator role is given at once; the case-reading one waits for the uni's DPO.
+    assert_eq!(
+        roles_in(app.store.members(&[app.uni.id]).await.unwrap()),
+        [Role::Admin]
+    );
+    let open = app.store.open_grants(&[app.uni.id]).await.unwrap();
+    assert!(
+        open.iter()
+            .any(|g| g.user_id == wrong.id && g.role == Role::SecurityTeam),
+        "{open:?}"
+    );
+    assert_eq!(
+        wrong_b
+            .get(&format!("/desk/cases/{museum_case}?lang=en"))
+            .await
+            .status,
+        404,
+        "no access left in the wrong organisation"
+    );
+    // Nothing left to move.
+    let p = root_b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{wrong_id}/move?lang=en"),
+            &[("from", "museum"), ("to", "uni")],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let p = root_b.get(p.location.as_deref().unwrap()).await;
+    assert!(
+        p.body.contains("the account has no role to move"),
+        "{}",
+        p.body
+    );
+
+    // Moving needs both organisations: the uni's administrator cannot move to the museum, nor
+    // can a handler move anyone.
+    let mut admin_b = app.signed_in(&uni_admin).await;
+    let page = admin_b.get("/admin?lang=en").await;
+    assert!(
+        !page.body.contains("/move?"),
+        "one organisation: nowhere to move"
+    );
+    let csrf = page.hidden("csrf_token");
+    let r = admin_b
+        .post(
+            &format!("/admin/accounts/{wrong_id}/move?lang=en"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("from", "uni"),
+                ("to", "museum"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let mut dpo_b = app.signed_in(&uni_dpo).await;
+    let csrf = dpo_b.get("/desk").await.hidden("csrf_token");
+    let r = dpo_b
+        .post(
+            &format!("/admin/accounts/{wrong_id}/move?lang=en"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("from", "uni"),
+                ("to", "museum"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+
+    // The last DPO keeps the role, even against their own wish; so does the last administrator.
+    let dpo_id = uni_dpo.id.to_string();
+    let r = dpo_b
+        .post(
+            "/admin/memberships/remove?lang=en",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("user", &dpo_id),
+                ("org", "uni"),
+                ("role", "dpo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/admin?lang=en&refused=last&role=dpo")
+    );
+    assert!(
+        app.store
+            .members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == uni_dpo.id && m.role == Role::Dpo)
+    );
+    let museum_admin_id = museum_admin.id.to_string();
+    let p = root_b
+        .submit(
+            "/admin?lang=en",
+            "/admin/memberships/remove?lang=en",
+            &[
+                ("user", &museum_admin_id),
+                ("org", "museum"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    let p = root_b.get(p.location.as_deref().unwrap()).await;
+    assert!(
+        p.body.contains("Not done: this account is the only one"),
+        "{}",
+        p.body
+    );
+    let p = root_b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{museum_admin_id}/disable?lang=en"),
+            &[],
+        )
+        .await;
+    let p = root_b.get(p.location.as_deref().unwrap()).await;
+    assert!(
+        p.body.contains("Not done: this account is the only one"),
+        "{}",
+        p.body
+    );
+
+    // Disabled, listed as such, enabled again.
+    let p = root_b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{}/disable?lang=en", uni_admin.id),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let page = root_b.get("/admin?lang=en").await;
+    assert!(
+        page.body.contains("<caption>Disabled accounts</caption>"),
+        "{}",
+        page.body
+    );
+    let enable = format!("/admin/accounts/{}/enable?lang=en", uni_admin.id);
+    assert!(page.body.contains(&enable), "{}", page.body);
+    let p = root_b.submit("/admin?lang=en", &enable, &[]).await;
+    assert_eq!(p.status, 303);
+    let p = root_b.get(p.location.as_deref().unwrap()).await;
+    assert!(!p.body.contains("<caption>Disabled accounts</caption>"));
+    assert_eq!(
+        app.signed_in(&uni_admin)
+            .await
+            .get("/admin?lang=en")
+            .await
+            .status,
+        200
     );
 }
 

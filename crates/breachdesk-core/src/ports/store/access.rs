@@ -33,6 +33,9 @@ pub trait AccessStore: Send + Sync {
     async fn add_membership(&self, held: &UserRole, now: Timestamp) -> Result<(), StoreError>;
     /// Members of the organisations, for assignment and sharing lists.
     async fn members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError>;
+    /// The roles of disabled accounts in the organisations, for the administrators who may
+    /// enable them again (never in assignment or sharing lists).
+    async fn disabled_members(&self, org_ids: &[Uuid]) -> Result<Vec<Member>, StoreError>;
     /// Records a request of a role that waits for a decision; `Conflict(Conflict::RoleRequest)` when
     /// the same request is open already.
     async fn request_grant(

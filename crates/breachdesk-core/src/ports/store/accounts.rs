@@ -68,6 +68,12 @@ pub trait AccountStore: Send + Sync {
     /// The owner must replace the password at the next sign-in.
     async fn require_password_change(&self, user_id: Uuid) -> Result<(), StoreError>;
     async fn set_display_name(&self, user_id: Uuid, name: &str) -> Result<(), StoreError>;
+    /// The language the desk and the account's mail use.
+    async fn set_preferred_language(
+        &self,
+        user_id: Uuid,
+        language: Language,
+    ) -> Result<(), StoreError>;
     /// Reserves one sign-in attempt (password or second factor) *before* it is verified, counting
     /// it as a failure: atomically, `false` while the account is locked at `now`; otherwise the
     /// attempt is counted, the account locked until `lock_until` when this is the `max`-th, and
