@@ -154,10 +154,7 @@ pub fn draft(facts: &CaseFacts, now: Timestamp) -> Map<String, Value> {
     // 2.3.1 other parties: the processors that reported.
     let others = !facts.processors.is_empty();
     d.insert("field_38".into(), s(if others { "a" } else { "b" }));
-    d.insert(
-        "field_39".into(),
-        s(if others { "Processor (Art. 28)" } else { "" }),
-    );
+    d.insert("field_39".into(), s(if others { PROCESSOR } else { "" }));
     d.insert("field_40".into(), s(facts.processors.join("; ")));
     d.insert("field_41".into(), s(""));
 
@@ -582,7 +579,7 @@ pub fn document(doc: &Map<String, Value>, lang: Language) -> Document {
             {
                 continue;
             }
-            (_, Value::String(t)) => t.clone(),
+            (_, Value::String(t)) => drafted(lang, &f.key, t).unwrap_or_else(|| t.clone()),
             (_, Value::Null) => continue,
             (_, v) => v.to_string(),
         };
@@ -600,6 +597,22 @@ pub fn document(doc: &Map<String, Value>, lang: Language) -> Document {
     }
     out
 }
+
+/// A value the draft writes into a free-text field of the template (the JSON keeps the
+/// template's English), as the document in `lang` says it: "Yes" of 2.3.1 is "Kyllä" in the
+/// Finnish PDF.
+fn drafted(lang: Language, key: &str, value: &str) -> Option<String> {
+    let id = match (key, value) {
+        ("field_29", "Yes") => "edpb-yes",
+        ("field_29", "No") => "edpb-no",
+        ("field_39", PROCESSOR) => "edpb-other-party-processor",
+        _ => return None,
+    };
+    Some(text(lang, id, &[]))
+}
+
+/// 2.3.1's qualification of the other parties the draft names: the processors that reported.
+const PROCESSOR: &str = "Processor (Art. 28)";
 
 /// `2026-11-20T10:00:00+02:00` → `2026-11-20 10:00 (UTC+02:00)`; anything else unchanged.
 fn readable_time(t: &str) -> String {
@@ -759,5 +772,41 @@ mod tests {
         let en = document(&doc, Language::En).to_markdown();
         assert!(en.contains("New Notification"), "{en}");
         assert!(en.contains("Students"));
+    }
+
+    #[test]
+    fn values_the_draft_writes_read_in_the_documents_language() {
+        let mut f = facts();
+        f.processors = vec!["Palvelu Oy".into()];
+        let doc = draft(&f, "2026-11-21T10:00:00Z".parse().unwrap());
+        // The JSON keeps the template's English.
+        assert_eq!(doc["field_29"], "Yes");
+        assert_eq!(doc["field_39"], PROCESSOR);
+        let values = |lang| -> Vec<String> {
+            document(&doc, lang)
+                .blocks
+                .iter()
+                .filter_map(|b| match b {
+                    crate::document::Block::Field { value, .. } => Some(value.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        for (lang, yes, processor) in [
+            (
+                Language::Fi,
+                "Kyllä",
+                "Henkilötietojen käsittelijä (28 artikla)",
+            ),
+            (Language::Sv, "Ja", "Personuppgiftsbiträde (artikel 28)"),
+            (Language::En, "Yes", PROCESSOR),
+        ] {
+            let v = values(lang);
+            assert!(v.iter().any(|x| x == yes), "{lang:?} {v:?}");
+            assert!(v.iter().any(|x| x == processor), "{lang:?} {v:?}");
+            if lang != Language::En {
+                assert!(!v.iter().any(|x| x == "Yes" || x == PROCESSOR), "{v:?}");
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ edpb-section-4 = Consequences, risk and measures
 edpb-section-6 = Other authorities and cross-border processing
 edpb-yes = Yes
 edpb-no = No
+edpb-other-party-processor = Processor (Art. 28)
 edpb-not-known = Unknown
 edpb-f13 = Contact details
 edpb-f31 = Contact details of the DPO

@@ -7,6 +7,7 @@ edpb-section-4 = Seuraukset, riski ja toimenpiteet
 edpb-section-6 = Muut viranomaiset ja rajat ylittävä käsittely
 edpb-yes = Kyllä
 edpb-no = Ei
+edpb-other-party-processor = Henkilötietojen käsittelijä (28 artikla)
 edpb-not-known = Ei tiedossa
 edpb-f3 = Ilmoituksen tyyppi
 edpb-f3-a = Uusi ilmoitus

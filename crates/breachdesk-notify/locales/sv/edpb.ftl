@@ -7,6 +7,7 @@ edpb-section-4 = Följder, risk och åtgärder
 edpb-section-6 = Andra myndigheter och gränsöverskridande behandling
 edpb-yes = Ja
 edpb-no = Nej
+edpb-other-party-processor = Personuppgiftsbiträde (artikel 28)
 edpb-not-known = Okänt
 edpb-f3 = Typ av anmälan
 edpb-f3-a = Ny anmälan
