@@ -333,6 +333,22 @@ async fn the_dpo_drafts_approves_exports_and_records_the_authority_notification(
         .await;
     assert_eq!((status, ct.as_str()), (200, "application/pdf"));
     assert!(pdf.starts_with(b"%PDF-"));
+    // Every format and language is linked from the page, Markdown too.
+    let page = b.get(&notice).await;
+    for format in [
+        "json",
+        "html?doc=fi",
+        "pdf?doc=sv",
+        "md?doc=fi",
+        "md?doc=sv",
+        "md?doc=en",
+    ] {
+        assert!(
+            page.body
+                .contains(&format!("/notices/authority/1/export/{format}")),
+            "{format}"
+        );
+    }
     // Each language's file has a name of its own; the JSON has none to tell.
     for (format, lang, expected) in [
         ("pdf", "sv", "-authority-v1-sv.pdf\""),
