@@ -176,7 +176,7 @@ impl App {
     /// actor: each role is given in `to` under the usual rules (a case-reading role waits for
     /// the DPO of `to`) and taken away in `from` (a DPO role only by a DPO of `from`; never the
     /// last DPO or administrator). The account created in the wrong organisation loses its
-    /// access there at once.
+    /// access there at once, before anything is given in `to`.
     pub async fn move_account(
         &self,
         actor: Actor<'_>,
@@ -208,15 +208,17 @@ impl App {
             }
             self.keep_last(user_id, from.id, m.role).await?;
         }
+        // Access in the wrong organisation ends first: should giving a role in `to` fail (its
+        // mail, say), the account holds less, never more, and the administrator adds it there.
         let mut out = Vec::new();
         for m in held {
+            self.remove_role(actor, user_id, from.id, m.role).await?;
             let given = match self.give_role(actor, user_id, &m.email, to, m.role).await {
                 Err(AppError::Conflict(breachdesk_core::ports::Conflict::Membership)) => {
                     RoleOutcome::Granted
                 }
                 r => r?,
             };
-            self.remove_role(actor, user_id, from.id, m.role).await?;
             out.push((m.role, given));
         }
         Ok(out)
@@ -464,7 +466,6 @@ impl App {
     /// is acted on only by itself.
     async fn may_act_on(&self, actor: Actor<'_>, user_id: Uuid) -> Result<bool, AppError> {
         let store = &self.0.store;
-        let target = store.principal_by_user(user_id).await?;
         let target_installation_admin = store
             .user_auth_by_id(user_id)
             .await?
@@ -472,23 +473,33 @@ impl App {
         if target_installation_admin && !actor.installation_admin {
             return Ok(false);
         }
-        if let Some(t) = &target {
-            let dpo_of: Vec<Uuid> = t
-                .memberships
-                .iter()
-                .filter(|m| m.role == Role::Dpo)
-                .map(|m| m.org_id)
-                .collect();
-            if !dpo_of.is_empty() && user_id != actor.id() {
-                return Ok(dpo_of.iter().all(|org| actor.is_dpo(*org)));
+        // The account's roles, whether it is active or disabled: enabling a disabled DPO is a
+        // DPO's to do as much as disabling one.
+        let roles: Vec<(Uuid, Role)> = match store.principal_by_user(user_id).await? {
+            Some(t) => t.memberships.iter().map(|m| (m.org_id, m.role)).collect(),
+            None => {
+                let orgs: Vec<Uuid> = store.organisations().await?.iter().map(|o| o.id).collect();
+                store
+                    .disabled_members(&orgs)
+                    .await?
+                    .iter()
+                    .filter(|m| m.user_id == user_id)
+                    .map(|m| (m.org_id, m.role))
+                    .collect()
             }
+        };
+        let dpo_of: Vec<Uuid> = roles
+            .iter()
+            .filter(|(_, r)| *r == Role::Dpo)
+            .map(|(o, _)| *o)
+            .collect();
+        if !dpo_of.is_empty() && user_id != actor.id() {
+            return Ok(dpo_of.iter().all(|org| actor.is_dpo(*org)));
         }
         if actor.installation_admin {
             return Ok(true);
         }
-        Ok(target.is_some_and(|t| {
-            !t.memberships.is_empty() && t.memberships.iter().all(|m| actor.administers(m.org_id))
-        }))
+        Ok(!roles.is_empty() && roles.iter().all(|(o, _)| actor.administers(*o)))
     }
 
     /// A new API token of the actor's own, shown once. Made on the desk, i.e. after the second

@@ -2610,6 +2610,27 @@ async fn accounts_are_moved_enabled_again_and_the_last_dpo_and_administrator_kep
         p.body
     );
 
+    // Nor is the last administrator moved away.
+    let p = root_b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{museum_admin_id}/move?lang=en"),
+            &[("from", "museum"), ("to", "uni")],
+        )
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/admin?lang=en&refused=last&role=admin")
+    );
+    assert!(
+        app.store
+            .members(&[app.museum.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == museum_admin.id)
+    );
+
     // Disabled, listed as such, enabled again.
     let p = root_b
         .submit(
@@ -2639,6 +2660,77 @@ async fn accounts_are_moved_enabled_again_and_the_last_dpo_and_administrator_kep
             .status,
         200
     );
+
+    // The organisation's own administrator enables what they disabled.
+    let team = app
+        .account(&[(&app.uni, Role::PrivacyTeam)], "team@uni.example")
+        .await;
+    let mut admin_b = app.signed_in(&uni_admin).await;
+    for action in ["disable", "enable"] {
+        let p = admin_b
+            .submit(
+                "/admin?lang=en",
+                &format!("/admin/accounts/{}/{action}?lang=en", team.id),
+                &[],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{action}: {}", p.body);
+    }
+    assert!(
+        app.store
+            .members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == team.id)
+    );
+    // A disabled DPO is enabled by a DPO of the organisation, not by an administrator, not
+    // even the installation's.
+    let dpo2 = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo2@uni.example")
+        .await;
+    // Accounts are acted on from the administration page: a DPO who also administers.
+    let dpo_admin = app
+        .account(
+            &[(&app.uni, Role::Dpo), (&app.uni, Role::Admin)],
+            "dpo-admin@uni.example",
+        )
+        .await;
+    let mut dpo_b = app.signed_in(&dpo_admin).await;
+    let csrf = dpo_b.get("/desk").await.hidden("csrf_token");
+    let disable = dpo_b
+        .post(
+            &format!("/admin/accounts/{}/disable?lang=en", dpo2.id),
+            &[("csrf_token", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(disable.status, 303);
+    let enable = format!("/admin/accounts/{}/enable?lang=en", dpo2.id);
+    let p = root_b.submit("/admin?lang=en", &enable, &[]).await;
+    assert_eq!(p.status, 403);
+    let csrf = admin_b.get("/admin?lang=en").await.hidden("csrf_token");
+    assert_eq!(
+        admin_b
+            .post(&enable, &[("csrf_token", csrf.as_str())])
+            .await
+            .status,
+        403
+    );
+    let csrf = csrf_of(&mut dpo_b).await;
+    let r = dpo_b.post(&enable, &[("csrf_token", csrf.as_str())]).await;
+    assert_eq!(r.status, 303);
+    assert!(
+        app.store
+            .members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == dpo2.id && m.role == Role::Dpo)
+    );
+}
+
+async fn csrf_of(b: &mut Browser<'_>) -> String {
+    b.get("/desk").await.hidden("csrf_token")
 }
 
 /// Issue 17: nothing could take access away. Now an administrator removes a role, ends
