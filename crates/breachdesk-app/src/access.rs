@@ -475,18 +475,17 @@ impl App {
         }
         // The account's roles, whether it is active or disabled: enabling a disabled DPO is a
         // DPO's to do as much as disabling one.
-        let roles: Vec<(Uuid, Role)> = match store.principal_by_user(user_id).await? {
-            Some(t) => t.memberships.iter().map(|m| (m.org_id, m.role)).collect(),
-            None => {
-                let orgs: Vec<Uuid> = store.organisations().await?.iter().map(|o| o.id).collect();
-                store
-                    .disabled_members(&orgs)
-                    .await?
-                    .iter()
-                    .filter(|m| m.user_id == user_id)
-                    .map(|m| (m.org_id, m.role))
-                    .collect()
-            }
+        let roles: Vec<(Uuid, Role)> = if let Some(t) = store.principal_by_user(user_id).await? {
+            t.memberships.iter().map(|m| (m.org_id, m.role)).collect()
+        } else {
+            let orgs: Vec<Uuid> = store.organisations().await?.iter().map(|o| o.id).collect();
+            store
+                .disabled_members(&orgs)
+                .await?
+                .iter()
+                .filter(|m| m.user_id == user_id)
+                .map(|m| (m.org_id, m.role))
+                .collect()
         };
         let dpo_of: Vec<Uuid> = roles
             .iter()

@@ -238,6 +238,7 @@ pub fn letter_facts(
             .awareness_at
             .map(|a| a.to_zoned(zone.clone()).date()),
         measures: scope.map(|s| s.measures_after.clone()).unwrap_or_default(),
+        authority_notified: access.case.notified_at.is_some(),
         dpo_email: org.and_then(|o| o.dpo_email.clone()),
         dpo_phone: org.and_then(|o| o.dpo_phone.clone()),
     }

@@ -214,7 +214,7 @@ fn count(errors: &mut FieldErrors, field: &str, certainty: &str, value: &str) ->
 fn categories(errors: &mut FieldErrors, field: &str, values: &[&str]) -> Vec<DataCategory> {
     let mut out = Vec::new();
     for v in values {
-        match DataCategory::ALL.iter().copied().find(|c| c.id() == *v) {
+        match DataCategory::from_id(v) {
             Some(c) if !out.contains(&c) => out.push(c),
             Some(_) => {}
             None => errors.add(field, FieldError::InvalidChoice { allowed: &[] }),

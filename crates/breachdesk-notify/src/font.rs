@@ -13,7 +13,7 @@
 use std::sync::LazyLock;
 
 use rustybuzz::{Direction, UnicodeBuffer};
-use unicode_bidi::BidiInfo;
+use unicode_bidi::{BidiInfo, Level};
 
 const REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
@@ -116,6 +116,9 @@ pub(crate) struct Glyph {
     pub(crate) id: u16,
     pub(crate) advance: f32,
     pub(crate) text: String,
+    /// The glyph is its cluster's only one: its text is exactly what it shows (a base letter
+    /// carrying a mark's text as well is not).
+    pub(crate) alone: bool,
 }
 
 /// Text the shaper need not see: nothing from Hebrew (U+0590) on, no combining marks.
@@ -129,7 +132,7 @@ pub(crate) fn width(text: &str, style: Style) -> f32 {
     let f = face(style);
     if simple(text) {
         text.chars()
-            .map(|c| f.shaper.glyph_index(c).map_or(0.0, |g| f.advance(g.0)))
+            .map(|c| f.advance(f.shaper.glyph_index(c).map_or(0, |g| g.0)))
             .sum()
     } else {
         shape(text, style).iter().map(|g| g.advance).sum()
@@ -148,11 +151,14 @@ pub(crate) fn shape(text: &str, style: Style) -> Vec<Glyph> {
                     id,
                     advance: f.advance(id),
                     text: c.to_string(),
+                    alone: true,
                 }
             })
             .collect();
     }
-    let bidi = BidiInfo::new(text, None);
+    // The documents are left-to-right: a Finnish line that starts with an Arabic name keeps its
+    // Finnish words in order, the name alone runs right to left.
+    let bidi = BidiInfo::new(text, Some(Level::ltr()));
     let mut glyphs = Vec::new();
     for paragraph in &bidi.paragraphs {
         let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
@@ -191,6 +197,10 @@ fn shape_run(f: &Face, run: &str, rtl: bool, out: &mut Vec<Glyph>) {
         run.get(start..end).unwrap_or_default().to_string()
     };
     let mut seen = std::collections::HashSet::new();
+    let mut per_cluster = std::collections::HashMap::new();
+    for info in shaped.glyph_infos() {
+        *per_cluster.entry(info.cluster).or_insert(0_usize) += 1;
+    }
     for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
         let cluster = info.cluster as usize;
         let id = u16::try_from(info.glyph_id).unwrap_or(0);
@@ -201,7 +211,13 @@ fn shape_run(f: &Face, run: &str, rtl: bool, out: &mut Vec<Glyph>) {
         } else {
             String::new()
         };
-        out.push(Glyph { id, advance, text });
+        let alone = per_cluster.get(&info.cluster) == Some(&1);
+        out.push(Glyph {
+            id,
+            advance,
+            text,
+            alone,
+        });
     }
 }
 
@@ -252,6 +268,15 @@ mod tests {
             .collect();
         assert_eq!(lacking, Vec::<char>::new());
         assert!(face(Style::Bold).has('ŋ') && face(Style::Bold).has('ح'));
+    }
+
+    #[test]
+    fn a_left_to_right_line_keeps_its_order_around_an_arabic_name() {
+        let glyphs = shape("محمد kirjoitti meille", Style::Regular);
+        let text: String = glyphs.iter().map(|g| g.text.as_str()).collect();
+        // The name first (its four letters right to left), then the Finnish words in order.
+        assert!(text.ends_with(" kirjoitti meille"), "{text}");
+        assert!(text.starts_with("دمحم"), "{text}");
     }
 
     #[test]

@@ -51,7 +51,9 @@ pub fn of_paragraph(text: &str) -> Option<Language> {
 /// of the three languages than `expected`, and that language.
 #[must_use]
 pub fn foreign(expected: Language, text: &str) -> Option<Language> {
-    // A paragraph of short lines (an address block, a list) is judged as a whole.
+    // A paragraph of short lines (an address block, a list) is judged as a whole; a browser's
+    // textarea sends CRLF line ends.
+    let text = text.replace("\r\n", "\n");
     text.split("\n\n")
         .filter_map(of_paragraph)
         .find(|l| *l != expected)
@@ -59,7 +61,7 @@ pub fn foreign(expected: Language, text: &str) -> Option<Language> {
 
 /// Whether a handler's text may go into the `lang` version of a draft: no paragraph of it
 /// reads as another of the three languages. A note written in English goes into the English
-/// version only; the others are left for the handler to write, and say so before approval.
+/// version only; in the others the handler writes it in their language before approval.
 #[must_use]
 pub fn fits(lang: Language, text: &str) -> bool {
     foreign(lang, text).is_none()
@@ -88,6 +90,13 @@ mod tests {
             ),
             Some(Language::Sv)
         );
+    }
+
+    #[test]
+    fn paragraphs_typed_in_a_browser_are_judged_one_by_one() {
+        let fi = "Tietoja päätyi ulkopuolisille yhteisen verkkolevyn kautta.\r\n\r\n\
+                  We closed the share and reset the passwords of every account.";
+        assert_eq!(foreign(Language::Fi, fi), Some(Language::En));
     }
 
     #[test]

@@ -118,6 +118,8 @@ pub struct LetterFacts {
     pub discovered_on: Option<Date>,
     /// What the controller did, in the handler's words (the scope's measures).
     pub measures: String,
+    /// The notification to the authority is recorded: only then does the letter say so.
+    pub authority_notified: bool,
     pub dpo_email: Option<String>,
     pub dpo_phone: Option<String>,
 }
@@ -152,6 +154,11 @@ pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
         parts.insert(
             "measures".into(),
             [
+                if f.authority_notified {
+                    m("measures-authority", &[])
+                } else {
+                    String::new()
+                },
                 m("measures", &[]),
                 if crate::language::fits(lang, &f.measures) {
                     f.measures.clone()
@@ -267,9 +274,18 @@ pub fn render(t: &LetterTemplate, r: &Recipient) -> Letter {
         .copied()
         .filter(|e| r.elements.iter().any(|x| x == e))
         .collect();
+    // A template approved before a category became an element has no name for it: the
+    // default name in the letter's language, never an empty line.
     blocks.push(LetterBlock::List(
         own.iter()
-            .map(|e| get(&format!("element.{e}")).to_owned())
+            .map(|e| {
+                let named = get(&format!("element.{e}")).trim();
+                if named.is_empty() {
+                    text(lang, &format!("letter-element-{e}"), &[])
+                } else {
+                    named.to_owned()
+                }
+            })
             .collect(),
     ));
     para(&mut blocks, fill("consequences"));
@@ -384,6 +400,7 @@ mod tests {
             organisation: "Museokortti Oy".into(),
             discovered_on: Some(jiff::civil::date(2026, 11, 20)),
             measures: "Suljimme palvelun.".into(),
+            authority_notified: false,
             dpo_email: Some("tietosuoja@museokortti.example".into()),
             dpo_phone: None,
         }
@@ -429,6 +446,23 @@ mod tests {
         let t = draft(&facts(), &Overrides::default());
         assert_eq!(problems(&t), vec![]);
         assert!(t.get(Language::Sv, "greeting").contains(NAME));
+        // The authority is named only once the notification is recorded.
+        assert!(
+            !t.get(Language::Fi, "measures")
+                .contains("tietosuojavaltuutetun")
+        );
+        let notified = draft(
+            &LetterFacts {
+                authority_notified: true,
+                ..facts()
+            },
+            &Overrides::default(),
+        );
+        assert!(
+            notified.get(Language::Fi, "measures").starts_with(
+                "Olemme ilmoittaneet loukkauksesta tietosuojavaltuutetun toimistolle."
+            )
+        );
         assert!(
             t.get(Language::Fi, "measures")
                 .ends_with("Suljimme palvelun.")
@@ -550,6 +584,26 @@ mod tests {
             "{sv}"
         );
         assert!(sv.contains("spärrmarkering"), "{sv}");
+        // A template approved before education was an element still names it.
+        let mut old = t.clone();
+        for lang in LANGUAGES {
+            old.parts_mut(lang).remove("element.education");
+        }
+        let l = render(
+            &old,
+            &Recipient {
+                email: None,
+                name: None,
+                language: Language::Sv,
+                elements: vec!["education".into()],
+                postal_address: None,
+            },
+        )
+        .to_text();
+        assert!(
+            l.contains("- uppgifter om dina studier (till exempel vitsord)\n"),
+            "{l}"
+        );
         let en = student(Language::En, &["education", "biometric"]);
         assert!(
             en.contains("- information about your studies (such as grades)\n"),

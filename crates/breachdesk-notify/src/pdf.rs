@@ -89,7 +89,8 @@ fn wrap(m: &mut Measure, text: &str, size: f32, style: Style, max: f32) -> Vec<S
 struct Used {
     remapper: GlyphRemapper,
     widths: BTreeMap<u16, f32>,
-    text: BTreeMap<u16, String>,
+    /// Each glyph's text and whether it was alone in its cluster.
+    text: BTreeMap<u16, (String, bool)>,
 }
 
 impl Used {
@@ -151,8 +152,17 @@ impl Layout {
                 let id = used.remapper.remap(g.id);
                 let natural = face.advance(g.id);
                 used.widths.entry(id).or_insert(natural);
-                if !g.text.is_empty() {
-                    used.text.entry(id).or_insert_with(|| g.text.clone());
+                // Copying text out: a glyph alone in its cluster maps to exactly its text and
+                // wins over a mapping made from a cluster it shared (a base letter with its
+                // mark); the missing-glyph box maps to nothing.
+                if g.id != 0 && !g.text.is_empty() {
+                    match used.text.get(&id) {
+                        Some((_, true)) => {}
+                        Some((_, false)) if !g.alone => {}
+                        _ => {
+                            used.text.insert(id, (g.text.clone(), g.alone));
+                        }
+                    }
                 }
                 items.show(Str(&id.to_be_bytes()));
                 // The shaper's advance where it differs from the face's own (kerning, marks).
@@ -310,7 +320,7 @@ fn embed(pdf: &mut Pdf, first: Ref, face: &font::Face, used: &Used) {
     pdf.stream(file_ref, &compress(&subset))
         .filter(Filter::FlateDecode);
     let mut cmap = UnicodeCmap::new(Name(b"Custom"), system);
-    for (id, text) in &used.text {
+    for (id, (text, _)) in &used.text {
         cmap.pair_with_multiple(*id, text.chars());
     }
     pdf.cmap(cmap_ref, &cmap.finish());

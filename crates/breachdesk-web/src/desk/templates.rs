@@ -111,6 +111,7 @@ fn render(
             organisation: org.name.clone(),
             discovered_on: Some(today),
             measures: String::new(),
+            authority_notified: false,
             dpo_email: org.dpo_email.clone(),
             dpo_phone: org.dpo_phone.clone(),
         },

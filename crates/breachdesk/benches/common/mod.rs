@@ -189,6 +189,7 @@ pub async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid
             organisation: "Museum Card Ltd".into(),
             discovered_on: Some(jiff::civil::date(2026, 11, 20)),
             measures: String::new(),
+            authority_notified: false,
             dpo_email: Some("dpo@museum.example".into()),
             dpo_phone: None,
         },

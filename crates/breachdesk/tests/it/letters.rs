@@ -61,6 +61,7 @@ pub(super) async fn approve_letter_in(
             organisation: "University of Example".into(),
             discovered_on: Some(jiff::civil::date(2026, 1, 5)),
             measures: String::new(),
+            authority_notified: false,
             dpo_email: Some("dpo@uni.example".into()),
             dpo_phone: None,
         },
