@@ -511,10 +511,13 @@ fn fill_subjects_communication(d: &mut Map<String, Value>, facts: &CaseFacts, tb
     }
 }
 
+/// How 5.x's method of risk assessment begins, as the draft writes it.
+const RISK_METHOD: &str = "Risk assessed as WP250 rev.01 and EDPB Guidelines 9/2022 describe it: the severity of the consequences for people and their likelihood, for each type of breach";
+/// Its second sentence: the ENISA score.
+const ENISA_METHOD: &str = ". Severity also scored with the ENISA 2013 method (SE = DPC × EI + CB)";
+
 fn risk_method(facts: &CaseFacts) -> String {
-    let mut out = String::from(
-        "Risk assessed as WP250 rev.01 and EDPB Guidelines 9/2022 describe it: the severity of the consequences for people and their likelihood, for each type of breach",
-    );
+    let mut out = String::from(RISK_METHOD);
     if let (Some(impact), Some(likelihood)) = (&facts.impact, &facts.likelihood) {
         let _ = write!(
             out,
@@ -523,7 +526,7 @@ fn risk_method(facts: &CaseFacts) -> String {
             likelihood.replace('_', " ")
         );
     }
-    out.push_str(". Severity also scored with the ENISA 2013 method (SE = DPC × EI + CB)");
+    out.push_str(ENISA_METHOD);
     if let Some((level, score)) = &facts.severity {
         let _ = write!(out, ": score {score:.2}, {level}");
     }
@@ -602,6 +605,9 @@ pub fn document(doc: &Map<String, Value>, lang: Language) -> Document {
 /// template's English), as the document in `lang` says it: "Yes" of 2.3.1 is "Kyllä" in the
 /// Finnish PDF.
 fn drafted(lang: Language, key: &str, value: &str) -> Option<String> {
+    if key == "field_90" {
+        return risk_method_in(lang, value);
+    }
     let id = match (key, value) {
         ("field_29", "Yes") => "edpb-yes",
         ("field_29", "No") => "edpb-no",
@@ -609,6 +615,58 @@ fn drafted(lang: Language, key: &str, value: &str) -> Option<String> {
         _ => return None,
     };
     Some(text(lang, id, &[]))
+}
+
+/// The method of risk assessment the draft wrote (see [`risk_method`]), said in `lang`: its
+/// levels in the language's words, the decision's reasoning as the handler wrote it. `None` for
+/// English, and for a text the DPO has edited (it is shown as written).
+fn risk_method_in(lang: Language, value: &str) -> Option<String> {
+    if lang == Language::En {
+        return None;
+    }
+    let rest = value.strip_prefix(RISK_METHOD)?;
+    let (decided, rest) = rest.split_once(ENISA_METHOD)?;
+    let mut out = vec![text(lang, "edpb-risk-method", &[])];
+    if !decided.is_empty() {
+        let (impact, likelihood) = decided
+            .strip_prefix(": severity ")?
+            .split_once(", likelihood ")?;
+        out.push(text(
+            lang,
+            "edpb-risk-decided",
+            &[
+                ("impact", term(lang, &impact.replace(' ', "_"))),
+                (
+                    "likelihood",
+                    term(
+                        lang,
+                        &format!("likelihood_{}", likelihood.replace(' ', "_")),
+                    ),
+                ),
+            ],
+        ));
+    }
+    out.push(text(lang, "edpb-risk-enisa", &[]));
+    let reason = if let Some(scored) = rest.strip_prefix(": score ") {
+        let (score, after) = scored.split_once(", ")?;
+        let (level, reason) = after.split_once('.')?;
+        out.push(text(
+            lang,
+            "edpb-risk-enisa-score",
+            &[
+                ("score", score.replace('.', ",")),
+                ("level", term(lang, level)),
+            ],
+        ));
+        reason
+    } else {
+        rest.strip_prefix('.')?
+    };
+    let reason = reason.trim();
+    if !reason.is_empty() {
+        out.push(reason.to_owned());
+    }
+    Some(out.join(" "))
 }
 
 /// 2.3.1's qualification of the other parties the draft names: the processors that reported.
@@ -792,6 +850,33 @@ mod tests {
                 })
                 .collect()
         };
+        // The method of risk assessment, in the document's language with the levels in its words.
+        let method = |lang| {
+            document(&doc, lang)
+                .blocks
+                .iter()
+                .find_map(|b| match b {
+                    crate::document::Block::Field { value, .. } if value.contains("WP250") => {
+                        Some(value.clone())
+                    }
+                    _ => None,
+                })
+                .unwrap()
+        };
+        let fi = method(Language::Fi);
+        assert!(fi.starts_with("Riski arvioitiin WP250 rev.01:n"), "{fi}");
+        assert!(
+            fi.contains("Vakavuus: korkea, todennäköisyys: todennäköinen."),
+            "{fi}"
+        );
+        assert!(fi.contains("ENISA-pisteet 3,50, taso: korkea."), "{fi}");
+        assert!(fi.ends_with("Identity codes of students"), "{fi}");
+        assert!(!fi.contains("Risk assessed"), "{fi}");
+        let sv = method(Language::Sv);
+        assert!(sv.starts_with("Risken bedömdes"), "{sv}");
+        assert!(method(Language::En).starts_with(RISK_METHOD));
+        // Edited by the DPO: shown as written.
+        assert_eq!(risk_method_in(Language::Fi, "Oma arviomme."), None);
         for (lang, yes, processor) in [
             (
                 Language::Fi,

@@ -9,6 +9,10 @@ edpb-section-6 = Other authorities and cross-border processing
 edpb-yes = Yes
 edpb-no = No
 edpb-other-party-processor = Processor (Art. 28)
+edpb-risk-method = Risk assessed as WP250 rev.01 and EDPB Guidelines 9/2022 describe it: the severity of the consequences for people and their likelihood, for each type of breach.
+edpb-risk-decided = Severity: { $impact }, likelihood: { $likelihood }.
+edpb-risk-enisa = Severity also scored with the ENISA 2013 method (SE = DPC × EI + CB).
+edpb-risk-enisa-score = ENISA score { $score }, level: { $level }.
 edpb-not-known = Unknown
 edpb-f13 = Contact details
 edpb-f31 = Contact details of the DPO

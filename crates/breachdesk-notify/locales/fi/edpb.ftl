@@ -8,6 +8,10 @@ edpb-section-6 = Muut viranomaiset ja rajat ylittävä käsittely
 edpb-yes = Kyllä
 edpb-no = Ei
 edpb-other-party-processor = Henkilötietojen käsittelijä (28 artikla)
+edpb-risk-method = Riski arvioitiin WP250 rev.01:n ja EDPB:n ohjeiden 9/2022 mukaisesti: seurausten vakavuus ihmisille ja niiden todennäköisyys kunkin loukkaustyypin osalta.
+edpb-risk-decided = Vakavuus: { $impact }, todennäköisyys: { $likelihood }.
+edpb-risk-enisa = Vakavuus pisteytettiin myös ENISAn vuoden 2013 menetelmällä (SE = DPC × EI + CB).
+edpb-risk-enisa-score = ENISA-pisteet { $score }, taso: { $level }.
 edpb-not-known = Ei tiedossa
 edpb-f3 = Ilmoituksen tyyppi
 edpb-f3-a = Uusi ilmoitus

@@ -8,6 +8,10 @@ edpb-section-6 = Andra myndigheter och gränsöverskridande behandling
 edpb-yes = Ja
 edpb-no = Nej
 edpb-other-party-processor = Personuppgiftsbiträde (artikel 28)
+edpb-risk-method = Risken bedömdes så som WP250 rev.01 och EDPB:s riktlinjer 9/2022 beskriver det: hur allvarliga följderna är för människor och hur sannolika de är, för varje typ av incident.
+edpb-risk-decided = Allvarlighet: { $impact }, sannolikhet: { $likelihood }.
+edpb-risk-enisa = Allvarligheten poängsattes också med ENISA:s metod från 2013 (SE = DPC × EI + CB).
+edpb-risk-enisa-score = ENISA-poäng { $score }, nivå: { $level }.
 edpb-not-known = Okänt
 edpb-f3 = Typ av anmälan
 edpb-f3-a = Ny anmälan
