@@ -49,6 +49,10 @@ pub struct MemberRow {
     role_value: &'static str,
     /// The viewer's own row: no button to disable oneself.
     own: bool,
+    /// The account's first row here, and the viewer may move it: the move form (which moves
+    /// all of the account's roles here) is shown once, and not where it would be refused (a
+    /// DPO's account, to an administrator who is not the organisation's DPO).
+    movable: bool,
 }
 
 #[derive(Debug)]
@@ -117,6 +121,7 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
         role: tr.t(&format!("role-{}", m.role.as_str())),
         role_value: m.role.as_str(),
         own: m.user_id == desk.user.id,
+        movable: false,
     };
     let orgs = all
         .iter()
@@ -124,11 +129,28 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
         .map(|o| OrgView {
             name: o.name.clone(),
             slug: o.slug.as_str().to_owned(),
-            members: members
-                .iter()
-                .filter(|m| m.org_id == o.id)
-                .map(row)
-                .collect(),
+            members: {
+                let here: Vec<&breachdesk_core::ports::Member> =
+                    members.iter().filter(|m| m.org_id == o.id).collect();
+                let viewer_is_dpo = desk
+                    .principal
+                    .memberships
+                    .iter()
+                    .any(|m| m.org_id == o.id && m.role == Role::Dpo);
+                here.iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        let first = !here[..i].iter().any(|x| x.user_id == m.user_id);
+                        let holds_dpo = here
+                            .iter()
+                            .any(|x| x.user_id == m.user_id && x.role == Role::Dpo);
+                        MemberRow {
+                            movable: first && (!holds_dpo || viewer_is_dpo),
+                            ..row(m)
+                        }
+                    })
+                    .collect()
+            },
             disabled: disabled
                 .iter()
                 .filter(|m| m.org_id == o.id)
