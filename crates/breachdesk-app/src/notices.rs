@@ -107,6 +107,43 @@ impl App {
         let Some(case) = self.0.store.case_by_reference(org.id, reference).await? else {
             return Ok(None);
         };
+        self.published_of(&case).await
+    }
+
+    /// The organisation's published public notices, newest case first (at most 500): what its
+    /// index page lists. Public like the notices themselves. One query finds the cases with an
+    /// approval; only their notice entries are opened.
+    ///
+    /// # Errors
+    /// When the store fails or a notice entry does not open.
+    pub async fn published_notices(
+        &self,
+        slug: &str,
+    ) -> Result<Option<(Organisation, Vec<(String, Published)>)>, AppError> {
+        let Some(org) = self.organisation_by_slug(slug).await? else {
+            return Ok(None);
+        };
+        let mut out = Vec::new();
+        for case in self
+            .0
+            .store
+            .cases_with_entry(org.id, "notice_approved", 500)
+            .await?
+        {
+            if let Some(p) = self.published_of(&case).await? {
+                out.push((case.reference.clone(), p));
+            }
+        }
+        Ok(Some((org, out)))
+    }
+
+    async fn published_of(
+        &self,
+        case: &breachdesk_core::ports::CaseRecord,
+    ) -> Result<Option<Published>, AppError> {
+        if case.destroyed_at.is_some() {
+            return Ok(None);
+        }
         let key = self.0.keyring.unwrap_case_key(case.id, &case.wrapped_key)?;
         let mut entries = Vec::new();
         for e in self.0.store.case_entries(case.id).await? {

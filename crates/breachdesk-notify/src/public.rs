@@ -385,6 +385,68 @@ pub fn to_published_html(notice: &PublicNotice, p: Publication, stylesheet: &str
     crate::document::html_page_linked("fi", &title(notice), stylesheet, &body)
 }
 
+/// One published notice as an organisation's index lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The notice's address (`/notices/{org}/{reference}`).
+    pub url: String,
+    pub notice: PublicNotice,
+    pub dates: Publication,
+}
+
+/// The index of an organisation's published notices: for each language a list of headlines
+/// with their dates, newest first, linked to the notices; styles from `stylesheet`.
+#[must_use]
+pub fn index_html(organisation: &str, notices: &[Listed], stylesheet: &str) -> String {
+    let mut body = String::new();
+    for lang in LANGUAGES {
+        let code = lang.as_str();
+        let _ = writeln!(
+            body,
+            "<article lang=\"{code}\" id=\"{code}\">\n<h1>{}</h1>",
+            crate::document::escape(&text(
+                lang,
+                "public-index-title",
+                &[("org", organisation.to_owned())]
+            ))
+        );
+        if notices.is_empty() {
+            let _ = writeln!(
+                body,
+                "<p>{}</p>",
+                crate::document::escape(&text(lang, "public-index-empty", &[]))
+            );
+        }
+        body.push_str("<ul>\n");
+        for n in notices {
+            let headline = n.notice.get(lang, "headline").trim();
+            let dated = text(
+                lang,
+                "public-published",
+                &[("date", date_in(lang, n.dates.published))],
+            );
+            let _ = writeln!(
+                body,
+                "<li><a href=\"{url}#{code}\" hreflang=\"{code}\">{headline}</a> <span class=\"dates\">{dated}</span></li>",
+                url = crate::document::escape(&n.url),
+                headline = crate::document::escape(headline),
+                dated = crate::document::escape(&dated),
+            );
+        }
+        body.push_str("</ul>\n</article>\n");
+    }
+    crate::document::html_page_linked(
+        "fi",
+        &text(
+            Language::Fi,
+            "public-index-title",
+            &[("org", organisation.to_owned())],
+        ),
+        stylesheet,
+        &body,
+    )
+}
+
 /// Markdown with the three languages one after another.
 #[must_use]
 pub fn to_markdown(notice: &PublicNotice) -> String {

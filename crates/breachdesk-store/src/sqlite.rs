@@ -957,6 +957,30 @@ impl CaseStore for SqliteStore {
         self.case_entries_impl(case_id).await
     }
 
+    async fn cases_with_entry(
+        &self,
+        org_id: Uuid,
+        kind: &str,
+        limit: i64,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.* FROM cases c WHERE c.org_id = ? AND c.destroyed_at IS NULL \
+             AND EXISTS (SELECT 1 FROM case_entries e WHERE e.case_id = c.id AND e.kind = ?) \
+             ORDER BY c.created_at DESC LIMIT ?",
+        )
+        .bind(org_id.to_string())
+        .bind(kind)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await
+        .map_err(other)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.case_from_row(r).await?);
+        }
+        Ok(out)
+    }
+
     async fn import_cases(
         &self,
         cases: &[breachdesk_core::ports::ImportedCase],

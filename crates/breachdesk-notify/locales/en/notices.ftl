@@ -25,6 +25,8 @@ public-part-media = For the media
 public-language-name = In English
 public-published = Published { $date }
 public-updated = updated { $date }
+public-index-title = { $org }: notices of personal data breaches
+public-index-empty = No notices published.
 
 # Letter to a data subject (Art. 34(2) GDPR): clear and plain language, only the person's own data.
 letter-subject = { $org }: a data breach concerning your personal data

@@ -25,6 +25,8 @@ public-part-media = Medialle
 public-language-name = Suomeksi
 public-published = Julkaistu { $date }
 public-updated = päivitetty { $date }
+public-index-title = { $org }: tiedotteet tietoturvaloukkauksista
+public-index-empty = Julkaistuja tiedotteita ei ole.
 
 # Kirje rekisteröidylle (tietosuoja-asetuksen 34 artiklan 2 kohta): selkeää kieltä, vain henkilön omat tiedot.
 letter-subject = { $org }: henkilötietojasi koskeva tietoturvaloukkaus

@@ -25,6 +25,8 @@ public-part-media = För media
 public-language-name = På svenska
 public-published = Publicerad { $date }
 public-updated = uppdaterad { $date }
+public-index-title = { $org }: meddelanden om personuppgiftsincidenter
+public-index-empty = Inga publicerade meddelanden.
 
 # Brev till den registrerade (artikel 34.2 i dataskyddsförordningen): klart och tydligt språk, bara personens egna uppgifter.
 letter-subject = { $org }: en personuppgiftsincident som gäller dina personuppgifter

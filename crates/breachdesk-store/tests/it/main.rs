@@ -267,6 +267,21 @@ async fn mail_messages_are_stored_once_and_thread_replies(db: Arc<dyn Store>) {
     let entries = db.case_entries(case.id).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].kind, "attachment");
+    // Cases found by the kind of an entry they hold, in one query.
+    let with = db.cases_with_entry(uni.id, "attachment", 10).await.unwrap();
+    assert_eq!(with.iter().map(|c| c.id).collect::<Vec<_>>(), [case.id]);
+    assert!(
+        db.cases_with_entry(uni.id, "notice_approved", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        db.cases_with_entry(Uuid::now_v7(), "attachment", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         db.attachment(case.id, entries[0].id)
             .await

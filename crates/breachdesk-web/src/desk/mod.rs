@@ -188,6 +188,7 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             "/desk/orgs/{slug}/templates",
             get(templates::page).post(templates::save),
         )
+        .route("/notices/{slug}", get(notices::public_notice::notice_index))
         .route(
             "/notices/{slug}/{reference}",
             get(notices::public_notice::public_notice),

@@ -619,6 +619,40 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
     assert!(html.contains("Published "), "{html}");
     let title = &html[html.find("<title>").unwrap()..html.find("</title>").unwrap()];
     assert!(!title.contains(" / "), "{title}");
+    // The organisation's index lists it in each language, linked and dated; another
+    // organisation's index does not; an unknown organisation has none.
+    let index = reqwest::get(app.url("/notices/uni")).await.unwrap();
+    assert_eq!(index.status(), 200);
+    let index = index.text().await.unwrap();
+    for code in ["fi", "sv", "en"] {
+        assert!(
+            index.contains(&format!(
+                "<a href=\"{public_url}#{code}\" hreflang=\"{code}\">"
+            )),
+            "{index}"
+        );
+    }
+    assert!(index.contains(&format!(
+        "{}: tiedotteet tietoturvaloukkauksista",
+        app.uni.name
+    )));
+    assert!(index.contains("Julkaistu "), "{index}");
+    assert!(index.contains("<link rel=\"stylesheet\" href=\"/static/notice.css\">"));
+    let other = reqwest::get(app.url("/notices/museum"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(other.contains("Julkaistuja tiedotteita ei ole."), "{other}");
+    assert!(!other.contains(&public_url));
+    assert_eq!(
+        reqwest::get(app.url("/notices/nobody"))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     assert!(html.contains("press@uni.example"));
     let md = reqwest::get(app.url(&format!("{public_url}/notice.md")))
         .await

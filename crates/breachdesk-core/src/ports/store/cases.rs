@@ -187,6 +187,15 @@ pub trait CaseStore: Send + Sync {
         now: Timestamp,
     ) -> Result<(), StoreError>;
     async fn case_entries(&self, case_id: Uuid) -> Result<Vec<CaseEntryRecord>, StoreError>;
+    /// The organisation's cases (not destroyed) whose record holds an entry of `kind`, newest
+    /// first, at most `limit`: one query, whatever the number of cases (the public index of an
+    /// organisation's notices asks it for `notice_approved`).
+    async fn cases_with_entry(
+        &self,
+        org_id: Uuid,
+        kind: &str,
+        limit: i64,
+    ) -> Result<Vec<CaseRecord>, StoreError>;
     /// Brings historical cases in (an organisation's old register, issue 21): every case with
     /// its sealed record entry, and one audit entry, in one transaction — or nothing, with
     /// `Conflict(CaseReference)` when a reference is taken.

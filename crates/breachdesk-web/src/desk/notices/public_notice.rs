@@ -315,6 +315,33 @@ pub async fn public_notice(
     })
 }
 
+/// `GET /notices/{org}`: the index of the organisation's published notices, each language's
+/// headlines with their publication dates, newest first. Public, like the notices.
+pub async fn notice_index(State(state): State<AppState>, Path(slug): Path<String>) -> Page {
+    let (org, published) = match state.published_notices(&slug).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok(StatusCode::NOT_FOUND.into_response()),
+        Err(e) => return Err(PageError::internal(&e)),
+    };
+    let day = |t: jiff::Timestamp| t.to_zoned(zone()).date();
+    let listed: Vec<public::Listed> = published
+        .iter()
+        .map(|(reference, p)| public::Listed {
+            url: format!("/notices/{}/{reference}", org.slug.as_str()),
+            notice: public_notice_of(&p.newest),
+            dates: public::Publication {
+                published: day(p.first),
+                updated: day(p.newest.approved.map_or(p.first, |(_, at)| at)),
+            },
+        })
+        .collect();
+    Ok((
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        public::index_html(&org.name, &listed, NOTICE_STYLESHEET),
+    )
+        .into_response())
+}
+
 /// Where the published notices' styles are served.
 pub const NOTICE_STYLESHEET: &str = "/static/notice.css";
 
