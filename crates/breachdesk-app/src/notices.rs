@@ -110,7 +110,7 @@ impl App {
         self.published_of(&case).await
     }
 
-    /// The organisation's published public notices, newest case first (at most 500): what its
+    /// The organisation's published public notices, newest case first (at most 100): what its
     /// index page lists. Public like the notices themselves. One query finds the cases with an
     /// approval; only their notice entries are opened.
     ///
@@ -127,7 +127,7 @@ impl App {
         for case in self
             .0
             .store
-            .cases_with_entry(org.id, "notice_approved", 500)
+            .cases_with_entry(org.id, "notice_approved", 100)
             .await?
         {
             if let Some(p) = self.published_of(&case).await? {
