@@ -341,9 +341,7 @@ pub fn date_in(lang: Language, d: jiff::civil::Date) -> String {
 /// style).
 #[must_use]
 pub fn to_published_html(notice: &PublicNotice, p: Publication, stylesheet: &str) -> String {
-    let mut body = String::from(
-        "<nav class=\"languages\" aria-label=\"Suomeksi · På svenska · In English\"><ul>\n",
-    );
+    let mut body = String::from("<nav class=\"languages\"><ul>\n");
     for lang in LANGUAGES {
         let _ = writeln!(
             body,
