@@ -67,6 +67,16 @@ pub fn fits(lang: Language, text: &str) -> bool {
     foreign(lang, text).is_none()
 }
 
+/// `text` when it [`fits`] the `lang` version, else nothing.
+#[must_use]
+pub fn only_if_fits(lang: Language, text: &str) -> String {
+    if fits(lang, text) {
+        text.to_owned()
+    } else {
+        String::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -160,11 +160,7 @@ pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
                     String::new()
                 },
                 m("measures", &[]),
-                if crate::language::fits(lang, &f.measures) {
-                    f.measures.clone()
-                } else {
-                    String::new()
-                },
+                crate::language::only_if_fits(lang, &f.measures),
             ]
             .into_iter()
             .filter(|s| !s.trim().is_empty())

@@ -175,11 +175,7 @@ pub fn draft(f: &PublicFacts, ov: &Overrides) -> PublicNotice {
             [
                 t(f.loss.what_happened(), &[org.clone(), date]),
                 // The handler's words only in the language they are written in.
-                if crate::language::fits(lang, &f.measures) {
-                    f.measures.clone()
-                } else {
-                    String::new()
-                },
+                crate::language::only_if_fits(lang, &f.measures),
             ]
             .into_iter()
             .filter(|s| !s.trim().is_empty())

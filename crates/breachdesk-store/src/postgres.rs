@@ -1147,11 +1147,7 @@ impl CaseStore for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(self.case_from_row(r).await?);
-        }
-        Ok(out)
+        self.cases_from_rows(&rows).await
     }
 
     async fn import_cases(

@@ -129,6 +129,18 @@ impl PgStore {
             .collect()
     }
 
+    /// Every row as a case, in order.
+    pub(super) async fn cases_from_rows(
+        &self,
+        rows: &[PgRow],
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(self.case_from_row(r).await?);
+        }
+        Ok(out)
+    }
+
     pub(super) async fn case_from_row(&self, r: &PgRow) -> Result<CaseRecord, StoreError> {
         let id: String = r.try_get("id").map_err(other)?;
         let status: String = r.try_get("status").map_err(other)?;
@@ -216,11 +228,7 @@ impl PgStore {
             q.push(" LIMIT 5000");
         }
         let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(self.case_from_row(r).await?);
-        }
-        Ok(out)
+        self.cases_from_rows(&rows).await
     }
 
     pub(super) async fn change_case_impl(
@@ -751,13 +759,11 @@ impl PgStore {
         if org_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = QueryBuilder::<Postgres>::new(if disabled {
-            "SELECT u.id, u.email, u.display_name, m.org_id, m.role FROM memberships m
-             JOIN users u ON u.id = m.user_id WHERE u.disabled_at IS NOT NULL AND m.org_id IN ("
-        } else {
-            "SELECT u.id, u.email, u.display_name, m.org_id, m.role FROM memberships m
-             JOIN users u ON u.id = m.user_id WHERE u.disabled_at IS NULL AND m.org_id IN ("
-        });
+        let mut q = QueryBuilder::<Postgres>::new(format!(
+            "SELECT u.id, u.email, u.display_name, m.org_id, m.role FROM memberships m \
+             JOIN users u ON u.id = m.user_id WHERE u.disabled_at {} AND m.org_id IN (",
+            if disabled { "IS NOT NULL" } else { "IS NULL" }
+        ));
         let mut sep = q.separated(", ");
         for id in org_ids {
             sep.push_bind(id.to_string());

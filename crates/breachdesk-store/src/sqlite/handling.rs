@@ -120,6 +120,18 @@ impl SqliteStore {
             .collect()
     }
 
+    /// Every row as a case, in order.
+    pub(super) async fn cases_from_rows(
+        &self,
+        rows: &[SqliteRow],
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(self.case_from_row(r).await?);
+        }
+        Ok(out)
+    }
+
     pub(super) async fn case_from_row(&self, r: &SqliteRow) -> Result<CaseRecord, StoreError> {
         let id: String = r.try_get("id").map_err(other)?;
         let status: String = r.try_get("status").map_err(other)?;
@@ -199,11 +211,7 @@ impl SqliteStore {
             q.push(" LIMIT 5000");
         }
         let rows = q.build().fetch_all(&self.read).await.map_err(other)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(self.case_from_row(r).await?);
-        }
-        Ok(out)
+        self.cases_from_rows(&rows).await
     }
 
     pub(super) async fn change_case_impl(
@@ -746,13 +754,11 @@ impl SqliteStore {
         if org_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = QueryBuilder::<Sqlite>::new(if disabled {
-            "SELECT u.id, u.email, u.display_name, m.org_id, m.role FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE u.disabled_at IS NOT NULL AND m.org_id IN ("
-        } else {
-            "SELECT u.id, u.email, u.display_name, m.org_id, m.role FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE u.disabled_at IS NULL AND m.org_id IN ("
-        });
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT u.id, u.email, u.display_name, m.org_id, m.role FROM memberships m \
+             JOIN users u ON u.id = m.user_id WHERE u.disabled_at {} AND m.org_id IN (",
+            if disabled { "IS NOT NULL" } else { "IS NULL" }
+        ));
         let mut sep = q.separated(", ");
         for id in org_ids {
             sep.push_bind(id.to_string());

@@ -344,11 +344,7 @@ impl RetentionStore for SqliteStore {
         .fetch_all(&self.read)
         .await
         .map_err(other)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(self.case_from_row(r).await?);
-        }
-        Ok(out)
+        self.cases_from_rows(&rows).await
     }
 
     async fn delete_recipients(

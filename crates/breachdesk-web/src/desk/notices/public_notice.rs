@@ -284,17 +284,16 @@ async fn published(
         .published_notice(slug, reference)
         .await?
         .as_ref()
-        .map(|p| {
-            let day = |t: jiff::Timestamp| t.to_zoned(zone()).date();
-            let updated = p.newest.approved.map_or(p.first, |(_, at)| at);
-            (
-                public_notice_of(&p.newest),
-                public::Publication {
-                    published: day(p.first),
-                    updated: day(updated),
-                },
-            )
-        }))
+        .map(|p| (public_notice_of(&p.newest), publication(p))))
+}
+
+/// A published notice's dates in the display zone: the first approval and the newest.
+fn publication(p: &breachdesk_app::notices::Published) -> public::Publication {
+    let day = |t: jiff::Timestamp| t.to_zoned(zone()).date();
+    public::Publication {
+        published: day(p.first),
+        updated: day(p.newest.approved.map_or(p.first, |(_, at)| at)),
+    }
 }
 
 /// `GET /notices/{org}/{reference}`: the published notice, the three languages on one page with
@@ -323,16 +322,12 @@ pub async fn notice_index(State(state): State<AppState>, Path(slug): Path<String
         Ok(None) => return Ok(StatusCode::NOT_FOUND.into_response()),
         Err(e) => return Err(PageError::internal(&e)),
     };
-    let day = |t: jiff::Timestamp| t.to_zoned(zone()).date();
     let listed: Vec<public::Listed> = published
         .iter()
         .map(|(reference, p)| public::Listed {
             url: format!("/notices/{}/{reference}", org.slug.as_str()),
             notice: public_notice_of(&p.newest),
-            dates: public::Publication {
-                published: day(p.first),
-                updated: day(p.newest.approved.map_or(p.first, |(_, at)| at)),
-            },
+            dates: publication(p),
         })
         .collect();
     Ok((
