@@ -327,6 +327,61 @@ impl App {
             .await
     }
 
+    /// Saves the facts the notices are written from, checked against the current scope (counts
+    /// only for affected categories, never-collected data neither affected nor unaffected), a
+    /// date of repair not after today in `zone`, and each text in its own language: a Finnish
+    /// cause that reads as English is refused, naming the field (`cause_fi`).
+    ///
+    /// # Errors
+    /// `Forbidden` without the right to edit the investigation, `Invalid` naming each field.
+    pub async fn save_notice_facts(
+        &self,
+        access: &Access,
+        opened: &OpenedCase,
+        actor: Uuid,
+        facts: breachdesk_core::notice_facts::NoticeFacts,
+        zone: jiff::tz::TimeZone,
+    ) -> Result<(), AppError> {
+        if !access.may(Action::EditInvestigation) {
+            return Err(AppError::Forbidden);
+        }
+        let scope = breachdesk_core::investigation::current_scope(&opened.entries);
+        let (affected, not_affected) = scope.map_or((&[][..], &[][..]), |s| {
+            (s.affected.as_slice(), s.not_affected.as_slice())
+        });
+        let today = self.now().to_zoned(zone).date();
+        let mut errors = facts
+            .check(affected, not_affected, today)
+            .err()
+            .unwrap_or_default();
+        for (field, text) in facts.texts() {
+            for (lang, t) in text.each() {
+                if let Some(found) = breachdesk_notify::language::foreign(lang, t) {
+                    errors.add(
+                        &format!("{field}_{}", lang.as_str()),
+                        breachdesk_core::errors::FieldError::WrongLanguage {
+                            found: found.as_str(),
+                        },
+                    );
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let detail = format!("{} categories", facts.categories.len());
+        let entry = Entry::NoticeFacts(Box::new(facts));
+        self.apply(
+            access,
+            actor,
+            CaseChange::default(),
+            Some(&entry),
+            "case.notice_facts",
+            detail,
+        )
+        .await
+    }
+
     /// Records the notification to the authority and moves the case to `notified` (core checks
     /// the role, the move and the reasons for a delay).
     pub async fn record_notification(

@@ -218,6 +218,13 @@ pub fn public_facts(
         subjects_informed: informed,
         dpo_email: org.and_then(|o| o.dpo_email.clone()),
         dpo_phone: org.and_then(|o| o.dpo_phone.clone()),
+        groups: scope
+            .map(|s| s.subject_categories.clone())
+            .unwrap_or_default(),
+        subjects_approximate: scope.is_some_and(|s| {
+            s.subjects.certainty == breachdesk_core::scope::Certainty::Approximate
+        }),
+        facts: investigation::current_notice_facts(&opened.entries).cloned(),
     }
 }
 
@@ -241,5 +248,6 @@ pub fn letter_facts(
         authority_notified: access.case.notified_at.is_some(),
         dpo_email: org.and_then(|o| o.dpo_email.clone()),
         dpo_phone: org.and_then(|o| o.dpo_phone.clone()),
+        facts: investigation::current_notice_facts(&opened.entries).cloned(),
     }
 }

@@ -52,6 +52,12 @@ pub enum FieldError {
     Taken,
     /// There is no complete proposal to accept.
     NoCompleteProposal,
+    /// A text of one language that reads as another (`found`: `fi`, `sv` or `en`).
+    WrongLanguage {
+        found: &'static str,
+    },
+    /// A date of repair for a breach still going on.
+    NotWhileOngoing,
 }
 
 impl FieldError {
@@ -87,6 +93,8 @@ impl FieldError {
             Self::FileTooLarge { .. } => "file-too-large",
             Self::Taken => "taken",
             Self::NoCompleteProposal => "no-complete-proposal",
+            Self::WrongLanguage { .. } => "wrong-language",
+            Self::NotWhileOngoing => "not-while-ongoing",
         }
     }
 
@@ -96,6 +104,7 @@ impl FieldError {
         match self {
             Self::TooLong { max } => vec![("max", max.to_string())],
             Self::InvalidChoice { allowed } => vec![("allowed", allowed.join(", "))],
+            Self::WrongLanguage { found } => vec![("found", (*found).to_owned())],
             Self::FileTooLarge { max_bytes } => {
                 vec![("max", (max_bytes / (1024 * 1024)).to_string())]
             }

@@ -126,6 +126,8 @@ pub enum Entry {
         label: String,
         reason: String,
     },
+    /// The facts the notices are written from ([`crate::notice_facts`]); the newest is current.
+    NoticeFacts(Box<crate::notice_facts::NoticeFacts>),
     /// A message to or from someone outside the team (supplier, police, authority, reporter).
     Communication {
         at: String,
@@ -140,6 +142,17 @@ pub enum Entry {
 pub fn current_scope(entries: &[(CaseEntryRecord, Entry)]) -> Option<&crate::scope::Scope> {
     entries.iter().rev().find_map(|(_, e)| match e {
         Entry::Scope(s) => Some(s.as_ref()),
+        _ => None,
+    })
+}
+
+/// The current facts of the notices: the newest saved in the record.
+#[must_use]
+pub fn current_notice_facts(
+    entries: &[(CaseEntryRecord, Entry)],
+) -> Option<&crate::notice_facts::NoticeFacts> {
+    entries.iter().rev().find_map(|(_, e)| match e {
+        Entry::NoticeFacts(f) => Some(f.as_ref()),
         _ => None,
     })
 }
@@ -200,6 +213,7 @@ impl Entry {
             Self::NoticeApproved { .. } => "notice_approved",
             Self::Imported(_) => "imported",
             Self::EarlyDeletion { .. } => "early_deletion",
+            Self::NoticeFacts(_) => "notice_facts",
         }
     }
 

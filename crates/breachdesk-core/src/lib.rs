@@ -21,6 +21,7 @@ pub mod input;
 pub mod intake;
 pub mod investigation;
 pub mod notice;
+pub mod notice_facts;
 pub mod org;
 pub mod ports;
 pub mod receipt;

@@ -122,22 +122,55 @@ pub struct LetterFacts {
     pub authority_notified: bool,
     pub dpo_email: Option<String>,
     pub dpo_phone: Option<String>,
+    /// The facts recorded for the notices: the cause and what was not reached, what people
+    /// should do, the police, the customer service and its hours, each language from its own
+    /// text.
+    pub facts: Option<breachdesk_core::notice_facts::NoticeFacts>,
 }
 
 /// The draft in all three languages, in the organisation's own words where it has them.
 #[must_use]
 pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
     let mut t = LetterTemplate::default();
-    let contacts: Vec<String> = [f.dpo_email.clone(), f.dpo_phone.clone()]
-        .into_iter()
-        .flatten()
-        .collect();
+    let facts = f.facts.as_ref();
+    let service = facts
+        .map(|x| x.service_contact.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    let contact_id = if service.is_some() {
+        "contact-service"
+    } else {
+        "contact"
+    };
+    let contacts: Vec<String> = match service {
+        Some(c) => vec![c],
+        None => [f.dpo_email.clone(), f.dpo_phone.clone()]
+            .into_iter()
+            .flatten()
+            .collect(),
+    };
+    let paragraphs = |parts: Vec<String>| {
+        parts
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
     for lang in LANGUAGES {
         let m = |id: &str, args: &[(&str, String)]| ov.text(lang, &format!("letter-{id}"), args);
+        // Words the handler wrote for the notices, in this language only.
+        let own = |pick: fn(
+            &breachdesk_core::notice_facts::NoticeFacts,
+        ) -> &breachdesk_core::notice_facts::Localised| {
+            facts
+                .map(|x| pick(x).get(lang).trim().to_owned())
+                .unwrap_or_default()
+        };
         let org = ("org", f.organisation.clone());
         let date = (
             "date",
-            f.discovered_on.map(|d| d.to_string()).unwrap_or_default(),
+            f.discovered_on
+                .map(|d| crate::public::date_in(lang, d))
+                .unwrap_or_default(),
         );
         let parts = t.parts_mut(lang);
         parts.insert("subject".into(), m("subject", std::slice::from_ref(&org)));
@@ -147,33 +180,56 @@ pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
         );
         parts.insert(
             "what_happened".into(),
-            m(f.loss.what_happened(), &[org, date]),
+            paragraphs(vec![
+                m(f.loss.what_happened(), &[org, date]),
+                own(|x| &x.cause),
+                own(|x| &x.not_reached),
+            ]),
         );
         parts.insert("your_data".into(), m("your-data", &[]));
         parts.insert("consequences".into(), m(f.loss.consequences(), &[]));
         parts.insert(
             "measures".into(),
-            [
+            paragraphs(vec![
                 if f.authority_notified {
                     m("measures-authority", &[])
                 } else {
                     String::new()
                 },
+                if facts.is_some_and(|x| x.police_informed) {
+                    m("measures-police", &[])
+                } else {
+                    String::new()
+                },
                 m("measures", &[]),
                 crate::language::only_if_fits(lang, &f.measures),
-            ]
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join("\n\n"),
+            ]),
         );
-        parts.insert("advice".into(), m("advice", &[]));
+        parts.insert(
+            "advice".into(),
+            paragraphs(vec![
+                if facts.is_some_and(|x| x.must_act) {
+                    own(|x| &x.action)
+                } else {
+                    String::new()
+                },
+                m("advice", &[]),
+            ]),
+        );
+        let hours = own(|x| &x.service_hours);
         parts.insert(
             "contact".into(),
             if contacts.is_empty() {
                 String::new()
             } else {
-                m("contact", &[("contacts", contacts.join(", "))])
+                paragraphs(vec![
+                    m(contact_id, &[("contacts", contacts.join(", "))]),
+                    if hours.is_empty() {
+                        String::new()
+                    } else {
+                        m("contact-hours", &[("hours", hours)])
+                    },
+                ])
             },
         );
         parts.insert("closing".into(), m("closing", &[]));
@@ -399,6 +455,7 @@ mod tests {
             authority_notified: false,
             dpo_email: Some("tietosuoja@museokortti.example".into()),
             dpo_phone: None,
+            facts: None,
         }
     }
 

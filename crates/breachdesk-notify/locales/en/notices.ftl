@@ -11,7 +11,7 @@ public-data-affected = The breach concerned the following data: { $list }.
 public-data-not-affected = The breach did not concern the following data: { $list }.
 public-informed-authority = We have notified the Office of the Data Protection Ombudsman.
 public-informed-subjects = We have also informed the people concerned.
-public-apology = { $org } apologises for what happened. We continue to investigate and will report any new information.
+public-apology = { $org } apologises for what happened.
 public-customer-service = More information: { $contacts }.
 public-part-what-happened = What happened
 public-part-concerns = Whom it concerns
@@ -28,6 +28,67 @@ public-updated = updated { $date }
 public-index-title = { $org }: notices of personal data breaches
 public-index-empty = No notices published.
 
+# A notice drafted from structured facts.
+public-headline-facts = { $org }: { $loss ->
+    [disclosed] personal data exposed to outsiders
+    [possibly] personal data may have been exposed to outsiders
+    [unavailable] personal data were unavailable
+    [lost] personal data were lost
+   *[altered] personal data were altered without authorisation
+  } – { $progress ->
+    [resolved] the fault is fixed
+    [contained] the breach is contained
+   *[ongoing] the investigation continues
+  }, { $act ->
+    [yes] please follow the advice
+   *[no] you do not need to do anything
+  }
+public-reach-all = The breach concerns all { $group ->
+    [customers] our customers
+    [employees] our employees
+    [students] our students
+    [patients] our patients
+    [users] our users
+    [subscribers] our subscribers
+   *[other] the people whose data we process
+  }.
+public-reach-part = The breach concerns only some of { $group ->
+    [customers] our customers
+    [employees] our employees
+    [students] our students
+    [patients] our patients
+    [users] our users
+    [subscribers] our subscribers
+   *[other] the people whose data we process
+  }.
+public-reach-not-yet-known = We are still finding out whom the breach concerns.
+public-people-count = { $approx ->
+    [yes] This is about { $count } people.
+   *[no] This is { $count } people.
+  }
+public-discovered = We discovered the breach on { $date }.
+public-progress-resolved = The fault was fixed on { $date }.
+public-progress-contained = The breach was contained on { $date } and is being fixed.
+public-progress-contained-undated = The breach has been contained and is being fixed.
+public-progress-ongoing = We are still investigating what happened.
+public-act-no = You do not need to do anything.
+public-act-yes = Please follow the advice below.
+public-data-affected-intro = The breach concerned the following data:
+public-category-count = { $category } ({ $count } people)
+public-data-not-affected-intro = The breach did not concern the following data:
+public-data-never-collected-intro = We do not collect or keep the following data, so the breach cannot have concerned them:
+public-misuse-none-seen = We have seen no sign that the data have been misused.
+public-misuse-seen = We have seen that the data have been misused.
+public-misuse-being-investigated = We are investigating whether the data have been misused.
+public-informed-police = We have reported the offence to the police.
+public-next-default = We continue to investigate and will report any new information.
+public-outside-help = We are investigating with the help of { $help }.
+public-service-hours = Opening hours: { $hours }.
+public-media = Media enquiries: { $contact }.
+public-part-data-never-collected = Which data we do not collect
+public-part-action = What you should do
+public-part-next-steps = What happens next
+
 # Letter to a data subject (Art. 34(2) GDPR): clear and plain language, only the person's own data.
 letter-subject = { $org }: a data breach concerning your personal data
 letter-greeting = Dear { $name },
@@ -43,8 +104,11 @@ letter-consequences-unavailable = Nothing indicates that your data reached outsi
 letter-consequences-altered = Some of your data may have been changed without authorisation. Until we have corrected them, decisions or messages based on them may be wrong.
 letter-measures = We continue to investigate what happened.
 letter-measures-authority = We have notified the Office of the Data Protection Ombudsman.
+letter-measures-police = We have reported the offence to the police.
 letter-advice = What you can do to protect yourself:
 letter-contact = If you have questions, please contact our data protection officer: { $contacts }.
+letter-contact-service = If you have questions, please contact our customer service: { $contacts }.
+letter-contact-hours = Opening hours: { $hours }.
 letter-closing = We are sorry for what happened.
 letter-part-subject = Subject
 letter-part-greeting = Greeting

@@ -11,7 +11,7 @@ public-data-affected = Loukkaus koski seuraavia tietoja: { $list }.
 public-data-not-affected = Loukkaus ei koskenut seuraavia tietoja: { $list }.
 public-informed-authority = Olemme ilmoittaneet loukkauksesta tietosuojavaltuutetun toimistolle.
 public-informed-subjects = Olemme ilmoittaneet asiasta myös loukkauksen kohteena oleville henkilöille.
-public-apology = { $org } pahoittelee tapahtunutta. Selvitämme asiaa edelleen ja tiedotamme, jos uutta tietoa ilmenee.
+public-apology = { $org } pahoittelee tapahtunutta.
 public-customer-service = Lisätietoja: { $contacts }.
 public-part-what-happened = Mitä tapahtui
 public-part-concerns = Keitä loukkaus koskee
@@ -28,6 +28,67 @@ public-updated = päivitetty { $date }
 public-index-title = { $org }: tiedotteet tietoturvaloukkauksista
 public-index-empty = Julkaistuja tiedotteita ei ole.
 
+# Rakenteisista tiedoista laadittu tiedote.
+public-headline-facts = { $org }: { $loss ->
+    [disclosed] henkilötietoja paljastui ulkopuolisille
+    [possibly] henkilötietoja on voinut paljastua ulkopuolisille
+    [unavailable] henkilötiedot eivät olleet käytettävissä
+    [lost] henkilötietoja menetettiin
+   *[altered] henkilötietoja muutettiin luvatta
+  } – { $progress ->
+    [resolved] vika on korjattu
+    [contained] loukkaus on saatu rajattua
+   *[ongoing] selvitys jatkuu
+  }, { $act ->
+    [yes] toimi ohjeiden mukaan
+   *[no] sinun ei tarvitse tehdä mitään
+  }
+public-reach-all = Loukkaus koskee kaikkia { $group ->
+    [customers] asiakkaitamme
+    [employees] työntekijöitämme
+    [students] opiskelijoitamme
+    [patients] potilaitamme
+    [users] käyttäjiämme
+    [subscribers] tilaajiamme
+   *[other] henkilöitä, joiden tietoja käsittelemme
+  }.
+public-reach-part = Loukkaus koskee vain osaa { $group ->
+    [customers] asiakkaistamme
+    [employees] työntekijöistämme
+    [students] opiskelijoistamme
+    [patients] potilaistamme
+    [users] käyttäjistämme
+    [subscribers] tilaajistamme
+   *[other] henkilöistä, joiden tietoja käsittelemme
+  }.
+public-reach-not-yet-known = Selvitämme vielä, keitä loukkaus koskee.
+public-people-count = { $approx ->
+    [yes] Kyse on noin { $count } henkilöstä.
+   *[no] Kyse on { $count } henkilöstä.
+  }
+public-discovered = Havaitsimme loukkauksen { $date }.
+public-progress-resolved = Vika korjattiin { $date }.
+public-progress-contained = Loukkaus saatiin rajattua { $date }, ja korjaus on käynnissä.
+public-progress-contained-undated = Loukkaus on saatu rajattua, ja korjaus on käynnissä.
+public-progress-ongoing = Selvitämme tapahtunutta edelleen.
+public-act-no = Sinun ei tarvitse tehdä mitään.
+public-act-yes = Pyydämme sinua toimimaan alla olevien ohjeiden mukaan.
+public-data-affected-intro = Loukkaus koski seuraavia tietoja:
+public-category-count = { $category } ({ $count } henkilöä)
+public-data-not-affected-intro = Loukkaus ei koskenut seuraavia tietoja:
+public-data-never-collected-intro = Emme kerää emmekä säilytä seuraavia tietoja, joten loukkaus ei voinut koskea niitä:
+public-misuse-none-seen = Emme ole havainneet, että tietoja olisi käytetty väärin.
+public-misuse-seen = Olemme havainneet, että tietoja on käytetty väärin.
+public-misuse-being-investigated = Selvitämme, onko tietoja käytetty väärin.
+public-informed-police = Olemme tehneet asiasta rikosilmoituksen poliisille.
+public-next-default = Selvitämme asiaa edelleen ja tiedotamme, jos uutta tietoa ilmenee.
+public-outside-help = Selvityksessä meitä auttaa { $help }.
+public-service-hours = Palveluaika: { $hours }.
+public-media = Median yhteydenotot: { $contact }.
+public-part-data-never-collected = Mitä tietoja emme kerää
+public-part-action = Mitä sinun tulee tehdä
+public-part-next-steps = Mitä seuraavaksi
+
 # Kirje rekisteröidylle (tietosuoja-asetuksen 34 artiklan 2 kohta): selkeää kieltä, vain henkilön omat tiedot.
 letter-subject = { $org }: henkilötietojasi koskeva tietoturvaloukkaus
 letter-greeting = Hyvä { $name },
@@ -43,8 +104,11 @@ letter-consequences-unavailable = Mikään ei viittaa siihen, että tietosi olis
 letter-consequences-altered = Joitakin tietojasi on voitu muuttaa luvatta. Ennen kuin olemme korjanneet ne, niihin perustuvat päätökset tai viestit voivat olla virheellisiä.
 letter-measures = Selvitämme tapahtunutta edelleen.
 letter-measures-authority = Olemme ilmoittaneet loukkauksesta tietosuojavaltuutetun toimistolle.
+letter-measures-police = Olemme tehneet asiasta rikosilmoituksen poliisille.
 letter-advice = Näin voit suojata itseäsi:
 letter-contact = Jos sinulla on kysyttävää, ota yhteyttä tietosuojavastaavaamme: { $contacts }.
+letter-contact-service = Jos sinulla on kysyttävää, ota yhteyttä asiakaspalveluumme: { $contacts }.
+letter-contact-hours = Palveluaika: { $hours }.
 letter-closing = Pahoittelemme tapahtunutta.
 letter-part-subject = Aihe
 letter-part-greeting = Tervehdys

@@ -11,7 +11,7 @@ public-data-affected = Incidenten berörde följande uppgifter: { $list }.
 public-data-not-affected = Incidenten berörde inte följande uppgifter: { $list }.
 public-informed-authority = Vi har anmält incidenten till dataombudsmannens byrå.
 public-informed-subjects = Vi har också informerat de berörda personerna.
-public-apology = { $org } beklagar det inträffade. Vi fortsätter att utreda saken och informerar om ny information framkommer.
+public-apology = { $org } beklagar det inträffade.
 public-customer-service = Mer information: { $contacts }.
 public-part-what-happened = Vad hände
 public-part-concerns = Vem berörs
@@ -28,6 +28,67 @@ public-updated = uppdaterad { $date }
 public-index-title = { $org }: meddelanden om personuppgiftsincidenter
 public-index-empty = Inga publicerade meddelanden.
 
+# Meddelande skrivet utifrån strukturerade uppgifter.
+public-headline-facts = { $org }: { $loss ->
+    [disclosed] personuppgifter röjdes för utomstående
+    [possibly] personuppgifter kan ha röjts för utomstående
+    [unavailable] personuppgifter var otillgängliga
+    [lost] personuppgifter gick förlorade
+   *[altered] personuppgifter ändrades obehörigt
+  } – { $progress ->
+    [resolved] felet är åtgärdat
+    [contained] incidenten är begränsad
+   *[ongoing] utredningen pågår
+  }, { $act ->
+    [yes] följ anvisningarna
+   *[no] du behöver inte göra något
+  }
+public-reach-all = Incidenten berör alla { $group ->
+    [customers] våra kunder
+    [employees] våra anställda
+    [students] våra studerande
+    [patients] våra patienter
+    [users] våra användare
+    [subscribers] våra prenumeranter
+   *[other] personer vars uppgifter vi behandlar
+  }.
+public-reach-part = Incidenten berör bara en del av { $group ->
+    [customers] våra kunder
+    [employees] våra anställda
+    [students] våra studerande
+    [patients] våra patienter
+    [users] våra användare
+    [subscribers] våra prenumeranter
+   *[other] de personer vars uppgifter vi behandlar
+  }.
+public-reach-not-yet-known = Vi utreder ännu vilka incidenten berör.
+public-people-count = { $approx ->
+    [yes] Det gäller cirka { $count } personer.
+   *[no] Det gäller { $count } personer.
+  }
+public-discovered = Vi upptäckte incidenten { $date }.
+public-progress-resolved = Felet åtgärdades { $date }.
+public-progress-contained = Incidenten begränsades { $date } och åtgärdas nu.
+public-progress-contained-undated = Incidenten har begränsats och åtgärdas nu.
+public-progress-ongoing = Vi utreder fortfarande vad som har hänt.
+public-act-no = Du behöver inte göra något.
+public-act-yes = Vi ber dig följa anvisningarna nedan.
+public-data-affected-intro = Incidenten berörde följande uppgifter:
+public-category-count = { $category } ({ $count } personer)
+public-data-not-affected-intro = Incidenten berörde inte följande uppgifter:
+public-data-never-collected-intro = Vi samlar inte in och lagrar inte följande uppgifter, så incidenten kan inte ha gällt dem:
+public-misuse-none-seen = Vi har inte sett tecken på att uppgifterna har missbrukats.
+public-misuse-seen = Vi har sett att uppgifterna har missbrukats.
+public-misuse-being-investigated = Vi utreder om uppgifterna har missbrukats.
+public-informed-police = Vi har gjort en polisanmälan.
+public-next-default = Vi fortsätter att utreda saken och informerar om ny information framkommer.
+public-outside-help = I utredningen får vi hjälp av { $help }.
+public-service-hours = Öppettider: { $hours }.
+public-media = Mediekontakter: { $contact }.
+public-part-data-never-collected = Vilka uppgifter vi inte samlar in
+public-part-action = Vad du ska göra
+public-part-next-steps = Vad händer härnäst
+
 # Brev till den registrerade (artikel 34.2 i dataskyddsförordningen): klart och tydligt språk, bara personens egna uppgifter.
 letter-subject = { $org }: en personuppgiftsincident som gäller dina personuppgifter
 letter-greeting = Bästa { $name },
@@ -43,8 +104,11 @@ letter-consequences-unavailable = Inget tyder på att dina uppgifter nått utoms
 letter-consequences-altered = Vissa av dina uppgifter kan ha ändrats obehörigt. Tills vi har rättat dem kan beslut eller meddelanden som bygger på dem vara felaktiga.
 letter-measures = Vi fortsätter att utreda vad som hände.
 letter-measures-authority = Vi har anmält incidenten till dataombudsmannens byrå.
+letter-measures-police = Vi har gjort en polisanmälan.
 letter-advice = Så här kan du skydda dig:
 letter-contact = Om du har frågor, kontakta vårt dataskyddsombud: { $contacts }.
+letter-contact-service = Om du har frågor, kontakta vår kundtjänst: { $contacts }.
+letter-contact-hours = Öppettider: { $hours }.
 letter-closing = Vi beklagar det inträffade.
 letter-part-subject = Ämne
 letter-part-greeting = Hälsning

@@ -133,7 +133,7 @@ field-error-unknown-field = Is not a known field.
 field-error-invalid-ref-prefix = Use 1–12 capital letters or digits (A–Z, 0–9).
 field-error-invalid-slug = Is not a valid identifier.
 field-error-invalid-time-zone = Is not a known time zone.
-field-error-contradicts = Contradicts another answer: a category cannot be both affected and not affected.
+field-error-contradicts = Contradicts another answer: a category is either affected, not affected or never collected, and counts are given for affected categories only.
 field-error-delay-reasons-required = The notification was made more than 72 hours after awareness: give the reasons for the delay (Art. 33(1)).
 field-error-before-awareness = Cannot be before the awareness time.
 field-error-unknown-account = Cannot be shared with this address: sharing needs an active handler account of another organisation (a joint controller's).
@@ -143,6 +143,12 @@ field-error-file-type-not-allowed = This kind of file is not accepted: PDF, imag
 field-error-file-too-large = The file is too large: at most { $max } MiB.
 field-error-taken = Is already in use.
 field-error-no-complete-proposal = There is no complete proposal to accept yet: answer the questions, or decide otherwise with a reason.
+field-error-wrong-language = This reads as { $found ->
+    [fi] Finnish
+    [sv] Swedish
+   *[en] English
+  }: write it in this field's language.
+field-error-not-while-ongoing = A breach still going on has no date of repair: choose contained or resolved, or leave the date empty.
 
 field-mail_from = Sender
 field-mail_to = Recipients

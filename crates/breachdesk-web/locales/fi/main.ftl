@@ -133,7 +133,7 @@ field-error-unknown-field = Ei ole tunnettu kenttä.
 field-error-invalid-ref-prefix = Käytä 1–12 isoa kirjainta tai numeroa (A–Z, 0–9).
 field-error-invalid-slug = Ei ole kelvollinen tunniste.
 field-error-invalid-time-zone = Ei ole tunnettu aikavyöhyke.
-field-error-contradicts = On ristiriidassa toisen vastauksen kanssa: tietoryhmä ei voi olla sekä kohteena että ei kohteena.
+field-error-contradicts = On ristiriidassa toisen vastauksen kanssa: tietoryhmä on joko kohteena, ei kohteena tai sitä ei ole koskaan kerätty, ja määrät annetaan vain kohteena oleville ryhmille.
 field-error-delay-reasons-required = Ilmoitus tehtiin yli 72 tuntia tietoiseksi tulemisen jälkeen: kerro viivästyksen syyt (33 artiklan 1 kohta).
 field-error-before-awareness = Ei voi olla ennen tietoiseksi tulemisen hetkeä.
 field-error-unknown-account = Tälle osoitteelle ei voi jakaa: jakaminen edellyttää toisen organisaation (yhteisrekisterinpitäjän) käsittelijän aktiivista tiliä.
@@ -143,6 +143,12 @@ field-error-file-type-not-allowed = Tämän tyyppistä tiedostoa ei hyväksytä:
 field-error-file-too-large = Tiedosto on liian suuri: enintään { $max } MiB.
 field-error-taken = On jo käytössä.
 field-error-no-complete-proposal = Hyväksyttävää kokonaista ehdotusta ei vielä ole: vastaa kysymyksiin tai päätä toisin perustellen.
+field-error-wrong-language = Teksti on { $found ->
+    [fi] suomea
+    [sv] ruotsia
+   *[en] englantia
+  }: kirjoita se tämän kentän kielellä.
+field-error-not-while-ongoing = Jatkuvalla loukkauksella ei ole korjauspäivää: valitse rajattu tai korjattu, tai jätä päivä tyhjäksi.
 
 field-mail_from = Lähettäjä
 field-mail_to = Vastaanottajat

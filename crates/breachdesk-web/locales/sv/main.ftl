@@ -133,7 +133,7 @@ field-error-unknown-field = Är inte ett känt fält.
 field-error-invalid-ref-prefix = Använd 1–12 versaler eller siffror (A–Z, 0–9).
 field-error-invalid-slug = Är inte en giltig identifierare.
 field-error-invalid-time-zone = Är inte en känd tidszon.
-field-error-contradicts = Strider mot ett annat svar: en kategori kan inte både beröras och inte beröras.
+field-error-contradicts = Strider mot ett annat svar: en kategori berörs, berörs inte eller har aldrig samlats in, och antal anges bara för kategorier som berörs.
 field-error-delay-reasons-required = Anmälan gjordes mer än 72 timmar efter kännedom: ange skälen till förseningen (artikel 33.1).
 field-error-before-awareness = Kan inte vara före tidpunkten för kännedom.
 field-error-unknown-account = Kan inte delas med den här adressen: delning kräver ett aktivt handläggarkonto hos en annan organisation (en gemensamt personuppgiftsansvarig).
@@ -143,6 +143,12 @@ field-error-file-type-not-allowed = Den här typen av fil tas inte emot: PDF, bi
 field-error-file-too-large = Filen är för stor: högst { $max } MiB.
 field-error-taken = Används redan.
 field-error-no-complete-proposal = Det finns ännu inget fullständigt förslag att godkänna: besvara frågorna eller besluta annorlunda med ett skäl.
+field-error-wrong-language = Texten är på { $found ->
+    [fi] finska
+    [sv] svenska
+   *[en] engelska
+  }: skriv den på fältets språk.
+field-error-not-while-ongoing = En incident som pågår har inget datum för åtgärd: välj begränsad eller åtgärdad, eller lämna datumet tomt.
 
 field-mail_from = Avsändare
 field-mail_to = Mottagare

@@ -149,6 +149,10 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             get(notices::notification::authority_page).post(notices::notification::save_authority),
         )
         .route(
+            "/desk/cases/{id}/notices/facts",
+            get(notices::facts::page).post(notices::facts::save),
+        )
+        .route(
             "/desk/cases/{id}/notices/public",
             get(notices::public_notice::public_page).post(notices::public_notice::save_public),
         )

@@ -114,6 +114,7 @@ fn render(
             authority_notified: false,
             dpo_email: org.dpo_email.clone(),
             dpo_phone: org.dpo_phone.clone(),
+            facts: None,
         },
         ov,
     );

@@ -429,6 +429,86 @@ async fn the_dpo_drafts_approves_exports_and_records_the_authority_notification(
 }
 
 /// The textareas of the public notice form, as the page shows them.
+/// The facts of the notices of an [`assessed_case`] (affected: names and health data of part of
+/// the patients; payment cards not affected), recorded through the facts form in three
+/// languages: fixed yesterday, nobody needs to act, no misuse seen, outside help, contacts.
+pub(crate) async fn record_facts(b: &mut Browser<'_>, case: Uuid) {
+    let path = format!("/desk/cases/{case}/notices/facts?lang=en");
+    let p = b.submit(&path, &path, &facts_form()).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+}
+
+fn facts_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("progress", "resolved"),
+        ("fixed_on", "2026-11-21"),
+        ("must_act", "no"),
+        ("reach", "part"),
+        (
+            "who_fi",
+            "Potilaat, joiden käynti kirjattiin marraskuun ensimmäisellä viikolla.",
+        ),
+        (
+            "who_sv",
+            "Patienter vars besök registrerades under den första veckan i november.",
+        ),
+        (
+            "who_en",
+            "Patients whose visit was recorded in the first week of November.",
+        ),
+        (
+            "cause_fi",
+            "Raportti tallennettiin vahingossa kansioon, johon oli pääsy liian monella.",
+        ),
+        (
+            "cause_sv",
+            "Rapporten sparades av misstag i en mapp som alltför många hade tillgång till.",
+        ),
+        (
+            "cause_en",
+            "The report was saved by mistake in a folder that too many people could open.",
+        ),
+        (
+            "not_reached_fi",
+            "Potilastietojärjestelmään ja maksutietoihin ei päästy käsiksi.",
+        ),
+        (
+            "not_reached_sv",
+            "Patientdatasystemet och betalningsuppgifterna nåddes inte.",
+        ),
+        (
+            "not_reached_en",
+            "The patient record system and payment data were not reached.",
+        ),
+        ("count_health", "1 200"),
+        ("caveat_health_fi", "vain käynnin syy, ei diagnooseja"),
+        (
+            "caveat_health_sv",
+            "endast orsaken till besöket, inga diagnoser",
+        ),
+        (
+            "caveat_health_en",
+            "only the reason for the visit, no diagnoses",
+        ),
+        ("never_national_id", "on"),
+        ("misuse", "none_seen"),
+        ("outside_help_fi", "ulkopuolinen tietoturvayhtiö"),
+        (
+            "outside_help_sv",
+            "ett utomstående informationssäkerhetsföretag",
+        ),
+        ("outside_help_en", "an outside information security company"),
+        ("service_contact", "potilaspalvelu@uni.example, 09 123 4567"),
+        ("service_hours_fi", "arkisin 9–16"),
+        ("service_hours_sv", "vardagar 9–16"),
+        ("service_hours_en", "weekdays 9–16"),
+        (
+            "media_contact",
+            "Viestintä, press@uni.example, 040 765 4321",
+        ),
+    ]
+}
+
 fn textareas(page: &Page) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for lang in ["fi", "sv", "en"] {
@@ -460,25 +540,49 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
 
     let page = b.get(&desk_page).await;
     assert_eq!(page.status, 200, "{}", page.body);
+    let bare = textareas(&page);
+    let bare_get = |k: &str| bare.iter().find(|(x, _)| x == k).unwrap().1.clone();
+    // Before the facts are recorded, whether misuse has been seen, what people should do and
+    // the lead are nobody's guess: blank, so the version cannot be approved.
+    for part in ["fi_misuse", "en_misuse", "sv_lead", "en_action", "fi_media"] {
+        assert_eq!(bare_get(part), "", "{part}");
+    }
+    record_facts(&mut b, case).await;
+    let page = b
+        .get(&format!(
+            "/desk/cases/{case}/notices/public?fresh=true&lang=en"
+        ))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
     let values = textareas(&page);
     let get = |k: &str| values.iter().find(|(x, _)| x == k).unwrap().1.clone();
     assert!(get("fi_headline").contains(&app.uni.name));
-    assert!(get("fi_data_not_affected").contains("maksukorttitiedot"));
     assert!(
-        get("sv_data_affected").contains("hälsouppgifter"),
+        get("fi_data_not_affected").contains("Maksukorttitiedot"),
+        "{}",
+        get("fi_data_not_affected")
+    );
+    assert!(
+        get("sv_data_affected").contains("Hälsouppgifter"),
         "{}",
         get("sv_data_affected")
     );
-    assert!(get("en_concerns").contains("1200"));
+    assert!(
+        get("en_concerns").contains("1,200"),
+        "{}",
+        get("en_concerns")
+    );
     // Nobody has been told yet: the notice must say whom the controller informed.
     assert_eq!(get("en_informed"), "");
     // The handler's English note on the measures goes into the English version only.
     assert!(get("en_what_happened").contains("The file was removed from the shared drive."));
     assert!(!get("sv_what_happened").contains("The file was removed"));
     assert!(!get("fi_what_happened").contains("The file was removed"));
-    // Whether misuse has been seen is the handler's to state: no default claim.
-    assert_eq!(get("fi_misuse"), "");
-    assert_eq!(get("en_misuse"), "");
+    assert!(
+        get("sv_misuse").contains("inte sett tecken"),
+        "{}",
+        get("sv_misuse")
+    );
     // Nothing is public before approval.
     assert_eq!(b.get(&public_url).await.status, 404);
 
@@ -860,4 +964,195 @@ async fn an_overridden_decision_must_be_coherent_and_the_draft_follows_it() {
         "{:?}",
         get("field_90")
     );
+}
+
+#[tokio::test]
+async fn the_notice_facts_are_checked_and_the_dpo_approves_the_drafted_notice_unchanged() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let comms = app
+        .account(&[(&app.uni, Role::Communications)], "comms@uni.example")
+        .await;
+    let admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    let case = assessed_case(&app, &mut b).await;
+    let reference = app.store.case_by_id(case).await.unwrap().unwrap().reference;
+    let facts_page = format!("/desk/cases/{case}/notices/facts?lang=en");
+
+    // The form names each affected category for its count and caveat, and offers as "never
+    // collected" only categories neither affected nor unaffected.
+    let page = b.get(&facts_page).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("name=\"count_health\""));
+    assert!(page.body.contains("name=\"caveat_health_sv\""));
+    assert!(page.body.contains("name=\"never_national_id\""));
+    assert!(!page.body.contains("name=\"never_health\""));
+    assert!(!page.body.contains("name=\"never_payment_card\""));
+    assert!(page.body.contains("lang=\"sv\""));
+
+    // Bad input: each problem named at its field, nothing saved.
+    let mut bad: Vec<(&str, &str)> = facts_form()
+        .into_iter()
+        .filter(|(k, _)| !["fixed_on", "cause_fi", "count_health"].contains(k))
+        .collect();
+    bad.extend([
+        (
+            "cause_fi",
+            "The report was saved by mistake in a folder that too many people could open.",
+        ),
+        ("count_health", "many"),
+        ("never_health", "on"),
+    ]);
+    let p = b.submit(&facts_page, &facts_page, &bad).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    for (field, message) in [
+        ("fixed_on", "This field is required"),
+        ("count_health", ""),
+        ("never_collected", "never collected"),
+    ] {
+        assert!(
+            p.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            p.body
+        );
+        assert!(p.body.contains(message), "{message}");
+    }
+    // The English cause in the Finnish field is caught only once the form parses; a
+    // resubmission with the form's structure right names it.
+    let mut wrong_language: Vec<(&str, &str)> = facts_form()
+        .into_iter()
+        .filter(|(k, _)| *k != "cause_fi")
+        .collect();
+    wrong_language.push((
+        "cause_fi",
+        "The report was saved by mistake in a folder that too many people could open.",
+    ));
+    let p = b.submit(&facts_page, &facts_page, &wrong_language).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.body.contains("id=\"cause_fi-error\""), "{}", p.body);
+    assert!(
+        p.body
+            .contains("This reads as English: write it in this field&#39;s language."),
+        "{}",
+        p.body
+    );
+    // What was typed stays in the form.
+    assert!(p.body.contains(">vardagar 9–16</textarea>"));
+    let page = b.get(&facts_page).await;
+    assert!(
+        !page.body.contains("potilaspalvelu@uni.example"),
+        "nothing was saved"
+    );
+
+    // Who may not: a communications officer reads cases but does not edit them; the
+    // administrator does not read cases at all; a form without the session's token is refused.
+    let mut c = app.signed_in(&comms).await;
+    let csrf = c.get("/desk").await.hidden("csrf_token");
+    let mut form = facts_form();
+    form.push(("csrf_token", csrf.as_str()));
+    assert_eq!(c.post(&facts_page, &form).await.status, 403);
+    let mut a = app.signed_in(&admin).await;
+    assert_eq!(a.get(&facts_page).await.status, 404);
+    let csrf = a.get("/desk").await.hidden("csrf_token");
+    let mut form = facts_form();
+    form.push(("csrf_token", csrf.as_str()));
+    assert_eq!(a.post(&facts_page, &form).await.status, 404);
+    assert_eq!(b.post(&facts_page, &facts_form()).await.status, 403);
+    let page = b.get(&facts_page).await;
+    assert!(
+        !page.body.contains("potilaspalvelu@uni.example"),
+        "nothing was saved"
+    );
+
+    // The DPO records the facts; the form shows them again.
+    record_facts(&mut b, case).await;
+    let page = b.get(&facts_page).await;
+    assert!(page.body.contains(">vardagar 9–16</textarea>"));
+    assert!(page.body.contains("value=\"1200\""), "{}", page.body);
+
+    // The draft from the facts is saved as it stands and approved: nothing rewritten.
+    let desk_page = format!("/desk/cases/{case}/notices/public?lang=en");
+    let page = b
+        .get(&format!(
+            "/desk/cases/{case}/notices/public?fresh=true&lang=en"
+        ))
+        .await;
+    let values = textareas(&page);
+    let p = b.submit(&desk_page, &desk_page, &pairs(&values)).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    // Nobody informed yet is the one part the case cannot fill: the notice says whom.
+    let p = b
+        .submit(
+            &desk_page,
+            &format!("/desk/cases/{case}/notices/public/1/approve?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 409, "no one informed yet");
+    let notified = format!("/desk/cases/{case}?lang=en");
+    let at = app
+        .state_now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let p = b
+        .submit(
+            &notified,
+            &format!("/desk/cases/{case}/notified"),
+            &[("at", &at), ("zone", "UTC"), ("reference", "TSV/77/2026")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b
+        .get(&format!(
+            "/desk/cases/{case}/notices/public?fresh=true&lang=en"
+        ))
+        .await;
+    let values = textareas(&page);
+    let p = b.submit(&desk_page, &desk_page, &pairs(&values)).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = b
+        .submit(
+            &desk_page,
+            &format!("/desk/cases/{case}/notices/public/2/approve?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // The published page carries every element, each language from its own texts.
+    let html = reqwest::get(app.url(&format!("/notices/uni/{reference}")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "vika on korjattu, sinun ei tarvitse tehdä mitään",
+        "felet är åtgärdat, du behöver inte göra något",
+        "the fault is fixed, you do not need to do anything",
+        "vain osaa potilaistamme",
+        "21.11.2026",
+        "21 November 2026",
+        "Raportti tallennettiin vahingossa",
+        "Patientdatasystemet och betalningsuppgifterna nåddes inte.",
+        "<li>Health data (1,200 people): only the reason for the visit, no diagnoses</li>",
+        "Mitä tietoja emme kerää",
+        "Emme ole havainneet, että tietoja olisi käytetty väärin.",
+        "tietosuojavaltuutetun toimistolle",
+        "ulkopuolinen tietoturvayhtiö",
+        "Palveluaika: arkisin 9–16.",
+        "Media enquiries: Viestintä, press@uni.example, 040 765 4321.",
+    ] {
+        assert!(html.contains(needle), "{needle}\n{html}");
+    }
+    // No English sentence in the Finnish article.
+    let fi = &html
+        [html.find("<article lang=\"fi\"").unwrap()..html.find("<article lang=\"sv\"").unwrap()];
+    assert!(!fi.contains("The report was saved"), "{fi}");
+    assert!(!fi.contains("outside information security"), "{fi}");
 }

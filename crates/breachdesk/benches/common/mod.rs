@@ -192,6 +192,7 @@ pub async fn approved_case(store: &dyn Store, keyring: &MasterKeyring, org: Uuid
             authority_notified: false,
             dpo_email: Some("dpo@museum.example".into()),
             dpo_phone: None,
+            facts: None,
         },
         &Overrides::default(),
     ))

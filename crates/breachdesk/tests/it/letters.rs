@@ -64,6 +64,7 @@ pub(super) async fn approve_letter_in(
             authority_notified: false,
             dpo_email: Some("dpo@uni.example".into()),
             dpo_phone: None,
+            facts: None,
         },
         &Overrides::default(),
     );

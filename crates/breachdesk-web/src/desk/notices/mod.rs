@@ -3,11 +3,12 @@
 //! DPO, exported (JSON, HTML, Markdown, PDF in fi/sv/en) and recorded as submitted with the
 //! authority's reference.
 //!
-//! One file a page: `notification.rs` (the notification to the authority, its export and
+//! One file a page: `facts.rs` (the facts the notices are drafted from), `notification.rs` (the notification to the authority, its export and
 //! submission), `public_notice.rs` (the public notice and its published page), `letters.rs`
 //! (the letters to data subjects); here what they share: loading a case's notice versions and
 //! the version views.
 
+pub(super) mod facts;
 pub(super) mod letters;
 pub(super) mod notification;
 pub(super) mod public_notice;
