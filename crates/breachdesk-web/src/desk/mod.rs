@@ -202,6 +202,10 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             get(notices::public_notice::notice_stylesheet),
         )
         .route(
+            "/notices/{slug}/{reference}/{words}",
+            get(notices::public_notice::public_notice_at),
+        )
+        .route(
             "/notices/{slug}/{reference}/notice.md",
             get(notices::public_notice::public_notice_markdown),
         )

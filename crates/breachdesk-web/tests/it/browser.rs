@@ -233,5 +233,52 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
     ] {
         assert!(history.contains(what), "{what}");
     }
+
+    // 10. The facts of the notices, in three languages, then the public notice drafted from
+    // them.
+    click_through(&c, Locator::LinkText("Back to the case")).await;
+    click_through(&c, Locator::LinkText("Facts for the notices")).await;
+    check_accessibility(&c, &axe, "facts for the notices").await;
+    for id in ["progress-2", "must_act-1", "reach-2", "misuse-2"] {
+        c.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    for (id, value) in [
+        (
+            "cause_fi",
+            "Hyökkääjä pääsi järjestelmään vanhentuneen ohjelmiston kautta.",
+        ),
+        (
+            "cause_sv",
+            "Angriparen tog sig in i systemet via en föråldrad programvara.",
+        ),
+        (
+            "cause_en",
+            "The attacker got into the system through outdated software.",
+        ),
+        ("media_contact", "Viestintä, press@uni.example"),
+    ] {
+        fill(&c, id, value).await;
+    }
+    submit(&c, "form[action*='notices/facts']").await;
+    assert!(body(&c).await.contains("The facts were saved."));
+    click_through(&c, Locator::Id("facts-draft")).await;
+    check_accessibility(&c, &axe, "public notice drafted from the facts").await;
+    let headline = c
+        .find(Locator::Id("fi_headline"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        headline.ends_with("loukkaus on saatu rajattua, sinun ei tarvitse tehdä mitään"),
+        "{headline}"
+    );
     c.close().await.unwrap();
 }

@@ -671,15 +671,35 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
 
     let p = b.submit(&desk_page, &approve2, &[]).await;
     assert_eq!(p.status, 303, "{}", p.body);
-    let page = b.get(&desk_page).await;
-    assert!(
-        page.body.contains(&format!("href=\"{public_url}\"")),
-        "the desk shows the address"
-    );
 
-    // Public, without signing in: the three languages on one page, Finnish first.
+    // Public, without signing in: the short address leads to the readable one, made of the
+    // Finnish headline's words; the three languages on one page, Finnish first.
     let anon = reqwest::get(app.url(&public_url)).await.unwrap();
     assert_eq!(anon.status(), 200);
+    let readable = anon.url().path().to_owned();
+    assert!(
+        readable.starts_with(&format!(
+            "{public_url}/henkilotietoja-paljastui-ulkopuolisille-vika-on-korjattu"
+        )),
+        "{readable}"
+    );
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for from in [
+        public_url.clone(),
+        format!("{public_url}/old-words-of-an-earlier-headline"),
+    ] {
+        let r = no_redirects.get(app.url(&from)).send().await.unwrap();
+        assert_eq!(r.status(), 308, "{from}");
+        assert_eq!(r.headers()["location"].to_str().unwrap(), readable);
+    }
+    let page = b.get(&desk_page).await;
+    assert!(
+        page.body.contains(&format!("href=\"{readable}\"")),
+        "the desk shows the address"
+    );
     let html = anon.text().await.unwrap();
     let fi = html.find("<article lang=\"fi\" id=\"fi\">").unwrap();
     let sv = html.find("<article lang=\"sv\" id=\"sv\">").unwrap();
@@ -731,7 +751,7 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
     for code in ["fi", "sv", "en"] {
         assert!(
             index.contains(&format!(
-                "<a href=\"{public_url}#{code}\" hreflang=\"{code}\">"
+                "<a href=\"{readable}#{code}\" hreflang=\"{code}\">"
             )),
             "{index}"
         );
@@ -750,6 +770,13 @@ async fn the_trilingual_public_notice_is_published_only_when_the_dpo_approves_it
         .unwrap();
     assert!(other.contains("Julkaistuja tiedotteita ei ole."), "{other}");
     assert!(!other.contains(&public_url));
+    assert_eq!(
+        reqwest::get(app.url(&format!("/notices/museum/{reference}/any-words")))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     assert_eq!(
         reqwest::get(app.url("/notices/nobody"))
             .await

@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use breachdesk_app::notice_facts::{self};
 use breachdesk_core::errors::FieldError;
 use breachdesk_core::investigation::Entry;
@@ -35,6 +35,7 @@ struct PublicPage<'a> {
     versions: Vec<VersionView>,
     may_edit: bool,
     public_url: Option<String>,
+    markdown_url: String,
     preview: String,
     message: Option<String>,
 }
@@ -104,14 +105,18 @@ fn render_public(
             }
         })
         .collect();
-    let public_url = versions.iter().any(|v| v.approved.is_some()).then(|| {
-        let slug = l
-            .org
-            .as_ref()
-            .map(|o| o.slug.as_str().to_owned())
-            .unwrap_or_default();
-        format!("/notices/{slug}/{}", l.access.case.reference)
-    });
+    let public_url = versions
+        .iter()
+        .rev()
+        .find(|v| v.approved.is_some())
+        .map(|v| {
+            let slug = l
+                .org
+                .as_ref()
+                .map(|o| o.slug.as_str().to_owned())
+                .unwrap_or_default();
+            address(&slug, &l.access.case.reference, &public_notice_of(v))
+        });
     let page = PublicPage {
         tr,
         layout: layout_for(
@@ -127,6 +132,11 @@ fn render_public(
         versions: version_views,
         may_edit: l.access.may(Action::EditInvestigation),
         public_url,
+        markdown_url: format!(
+            "/notices/{}/{}/notice.md",
+            l.org.as_ref().map(|o| o.slug.as_str()).unwrap_or_default(),
+            l.access.case.reference
+        ),
         preview: public::articles_html(notice),
         message,
     };
@@ -296,19 +306,61 @@ fn publication(p: &breachdesk_app::notices::Published) -> public::Publication {
     }
 }
 
-/// `GET /notices/{org}/{reference}`: the published notice, the three languages on one page with
-/// links between them, dated, styled by `/static/notice.css`. Public: what the DPO approved for
-/// publication and nothing else.
+/// The readable address of a published notice: `/notices/{org}/{reference}/{words of the
+/// Finnish headline}`.
+fn address(slug: &str, reference: &str, notice: &PublicNotice) -> String {
+    let words = public::address_words(notice);
+    if words.is_empty() {
+        format!("/notices/{slug}/{reference}")
+    } else {
+        format!("/notices/{slug}/{reference}/{words}")
+    }
+}
+
+fn notice_page(n: &PublicNotice, dates: public::Publication) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        public::to_published_html(n, dates, NOTICE_STYLESHEET),
+    )
+        .into_response()
+}
+
+/// `GET /notices/{org}/{reference}`: the published notice's short address, redirected to its
+/// readable one (a headline without letters is served here).
 pub async fn public_notice(
     State(state): State<AppState>,
     Path((slug, reference)): Path<(String, String)>,
 ) -> Page {
     Ok(match published(&state, &slug, &reference).await {
-        Ok(Some((n, dates))) => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            public::to_published_html(&n, dates, NOTICE_STYLESHEET),
-        )
-            .into_response(),
+        Ok(Some((n, dates))) => {
+            let to = address(&slug, &reference, &n);
+            if to == format!("/notices/{slug}/{reference}") {
+                notice_page(&n, dates)
+            } else {
+                Redirect::permanent(&to).into_response()
+            }
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return Err(PageError::internal(&e)),
+    })
+}
+
+/// `GET /notices/{org}/{reference}/{words}`: the published notice, the three languages on one
+/// page with links between them, dated, styled by `/static/notice.css`. Public: what the DPO
+/// approved for publication and nothing else. The words are the headline's; an address with
+/// older words (the headline changed in an update) is redirected to the current one.
+pub async fn public_notice_at(
+    State(state): State<AppState>,
+    Path((slug, reference, words)): Path<(String, String, String)>,
+) -> Page {
+    Ok(match published(&state, &slug, &reference).await {
+        Ok(Some((n, dates))) => {
+            if public::address_words(&n) == words {
+                notice_page(&n, dates)
+            } else {
+                Redirect::permanent(&address(&slug, &reference, &n)).into_response()
+            }
+        }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => return Err(PageError::internal(&e)),
     })
@@ -324,10 +376,13 @@ pub async fn notice_index(State(state): State<AppState>, Path(slug): Path<String
     };
     let listed: Vec<public::Listed> = published
         .iter()
-        .map(|(reference, p)| public::Listed {
-            url: format!("/notices/{}/{reference}", org.slug.as_str()),
-            notice: public_notice_of(&p.newest),
-            dates: publication(p),
+        .map(|(reference, p)| {
+            let notice = public_notice_of(&p.newest);
+            public::Listed {
+                url: address(org.slug.as_str(), reference, &notice),
+                notice,
+                dates: publication(p),
+            }
         })
         .collect();
     Ok((
