@@ -111,6 +111,10 @@ pub enum Refusal {
     /// and only when it has a role in the first.
     #[error("the account has no role to move from that organisation")]
     NothingToMove,
+    /// A public notice's version is not published: parts are blank or in another language than
+    /// their version's (each named), or it is already approved (no problems listed).
+    #[error("the version cannot be published as it stands")]
+    NoticeNotReady(Vec<crate::public_notice::NoticeProblem>),
     /// The old register's file was refused whole; each problem names its line and column.
     #[error("the file was refused, nothing was imported:\n{}", .0.join("\n"))]
     ImportRefused(Vec<String>),

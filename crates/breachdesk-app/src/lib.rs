@@ -23,6 +23,7 @@ pub mod mail_intake;
 pub mod notice_facts;
 pub mod notices;
 pub mod operator;
+pub mod public_notice;
 mod rate;
 mod receipt_throttle;
 mod receipts;

@@ -23,6 +23,10 @@ pub enum FieldError {
     InvalidChoice {
         allowed: &'static [&'static str],
     },
+    /// As [`Self::InvalidChoice`], for choices listed at run time.
+    NotAmong {
+        allowed: Vec<&'static str>,
+    },
     MustBeConfirmed,
     NotAllowedForKind,
     UnknownField,
@@ -76,7 +80,7 @@ impl FieldError {
             Self::TooOld => "too-old",
             Self::InvalidEmail => "invalid-email",
             Self::InvalidPhone => "invalid-phone",
-            Self::InvalidChoice { .. } => "invalid-choice",
+            Self::InvalidChoice { .. } | Self::NotAmong { .. } => "invalid-choice",
             Self::MustBeConfirmed => "must-be-confirmed",
             Self::NotAllowedForKind => "not-allowed-for-kind",
             Self::UnknownField => "unknown-field",
@@ -104,6 +108,7 @@ impl FieldError {
         match self {
             Self::TooLong { max } => vec![("max", max.to_string())],
             Self::InvalidChoice { allowed } => vec![("allowed", allowed.join(", "))],
+            Self::NotAmong { allowed } => vec![("allowed", allowed.join(", "))],
             Self::WrongLanguage { found } => vec![("found", (*found).to_owned())],
             Self::FileTooLarge { max_bytes } => {
                 vec![("max", (max_bytes / (1024 * 1024)).to_string())]

@@ -255,14 +255,19 @@ fn pick<T: Copy>(
     errors: &mut FieldErrors,
     field: &'static str,
     value: &str,
-    options: &[(&str, T)],
+    options: &[(&'static str, T)],
 ) -> Option<T> {
     if value.is_empty() {
         return None;
     }
     let found = options.iter().find(|(id, _)| *id == value).map(|(_, v)| *v);
     if found.is_none() {
-        errors.add(field, FieldError::InvalidChoice { allowed: &[] });
+        errors.add(
+            field,
+            FieldError::NotAmong {
+                allowed: options.iter().map(|(id, _)| *id).collect(),
+            },
+        );
     }
     found
 }

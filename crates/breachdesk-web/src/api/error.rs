@@ -22,6 +22,16 @@ pub enum ApiError {
     /// 401: no or an unknown bearer token.
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// 403: the caller may read the case but not do this (a read-only token, or a role that
+    /// does not allow it).
+    #[error("not permitted for this token or role")]
+    Forbidden,
+    /// 409: the case's workflow or state does not allow it now.
+    #[error("{0}")]
+    Conflict(String),
+    /// 409: a notice version is not ready to publish; each problem named.
+    #[error("the version cannot be published as it stands")]
+    NotReady(Vec<super::case_life::ProblemDto>),
     /// 404: no such organisation, case or route — also for cases of other organisations.
     #[error("not found")]
     NotFound,
@@ -52,6 +62,14 @@ pub struct ErrorBody {
     pub error: &'static str,
     /// Human-readable explanation in English.
     pub message: String,
+}
+
+/// Body of a 409 `not_ready`: why a notice version cannot be published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotReadyBody {
+    pub error: &'static str,
+    pub message: String,
+    pub problems: Vec<super::case_life::ProblemDto>,
 }
 
 /// Body of a 422: messages per field name.
@@ -94,6 +112,9 @@ impl ApiError {
             Self::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::NotReady(_) => (StatusCode::CONFLICT, "not_ready"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
@@ -115,12 +136,12 @@ impl From<ServiceError> for ApiError {
                 Self::field("receipt_code", "The receipt code is not valid.")
             }
             ServiceError::ReceiptLocked => Self::ReceiptLocked,
+            ServiceError::Forbidden => Self::Forbidden,
             e @ (ServiceError::Store(_)
             | ServiceError::Conflict(_)
             | ServiceError::Task(_)
             | ServiceError::Crypto(_)
             | ServiceError::Render
-            | ServiceError::Forbidden
             | ServiceError::Invalid(_)
             | ServiceError::Transition(_)
             | ServiceError::Refused(_)) => {
@@ -139,6 +160,15 @@ impl IntoResponse for ApiError {
         let (status, code) = self.status_and_code();
         let mut response = match self {
             Self::Invalid(errors) => (status, Json(ValidationErrors { errors })).into_response(),
+            Self::NotReady(problems) => (
+                status,
+                Json(NotReadyBody {
+                    error: code,
+                    message: "the version cannot be published as it stands".into(),
+                    problems,
+                }),
+            )
+                .into_response(),
             other => (
                 status,
                 Json(ErrorBody {

@@ -1,12 +1,13 @@
 //! The JSON API under `/api/v1`: public intake and follow-up, and the case register for handlers.
 
+mod case_life;
 pub mod error;
 pub mod extract;
 pub mod schema;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use breachdesk_core::input::JsonInput;
 use breachdesk_core::ports::Page;
@@ -34,6 +35,31 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases", get(list_cases))
         .route("/api/v1/cases/{id}", get(get_case))
         .route("/api/v1/register", get(register))
+        .route("/api/v1/cases/{id}/status", post(case_life::status))
+        .route("/api/v1/cases/{id}/awareness", put(case_life::awareness))
+        .route("/api/v1/cases/{id}/scope", put(case_life::scope))
+        .route(
+            "/api/v1/cases/{id}/assessment/answers",
+            put(case_life::answers),
+        )
+        .route(
+            "/api/v1/cases/{id}/assessment/decision",
+            post(case_life::decide),
+        )
+        .route("/api/v1/cases/{id}/notices/facts", put(case_life::facts))
+        .route(
+            "/api/v1/cases/{id}/notices/public",
+            get(case_life::public_notice),
+        )
+        .route(
+            "/api/v1/cases/{id}/notices/public/versions",
+            post(case_life::save_version),
+        )
+        .route(
+            "/api/v1/cases/{id}/notices/public/versions/{number}/approve",
+            post(case_life::approve),
+        )
+        .route("/api/v1/cases/{id}/notified", post(case_life::notified))
         .route("/api/v1/openapi.json", get(openapi))
 }
 
@@ -401,10 +427,14 @@ impl utoipa::Modify for BearerAuth {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "BreachDesk API", description = "Personal data breach intake and case register."),
-    paths(create_report, follow_up, create_supplement, list_cases, get_case, register),
+    paths(create_report, follow_up, create_supplement, list_cases, get_case, register,
+          case_life::status, case_life::awareness, case_life::scope, case_life::answers,
+          case_life::decide, case_life::facts, case_life::public_notice, case_life::save_version,
+          case_life::approve, case_life::notified),
     modifiers(&BearerAuth),
     tags((name = "intake", description = "Public: report a breach, follow it up with the receipt code"),
-         (name = "cases", description = "Handlers: the case register"))
+         (name = "cases", description = "Handlers: the case register"),
+         (name = "case life", description = "Handlers with a case_handling token: drive a case from report to published notice, with the desk's permissions and audit"))
 )]
 pub struct ApiDoc;
 

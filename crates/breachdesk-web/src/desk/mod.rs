@@ -11,6 +11,7 @@ mod admin;
 pub mod auth;
 mod case;
 mod common;
+pub(crate) use common::{DISPLAY_ZONE, zone};
 mod dashboard;
 mod history;
 mod notices;

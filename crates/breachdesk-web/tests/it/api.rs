@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{anonymous, breach, processor, spawn, spawn_with};
+use breachdesk_crypto::token_digest;
 
 const SECURITY_HEADERS: [(&str, &str); 4] = [
     (
@@ -771,4 +772,479 @@ async fn the_api_reads_a_case_as_the_desk_does_including_shares_and_audits_the_r
         .filter(|e| e.action == "case.read" && e.case_id == Some(case_id))
         .count();
     assert_eq!(reads, 2, "each read through the API is audited");
+}
+
+/// One JSON call with a bearer token: the status and the body (`null` when none).
+async fn call(
+    app: &crate::helpers::TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut r = app.http.request(method, app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn facts_json() -> Value {
+    json!({
+        "progress": "resolved",
+        "fixed_on": "2026-11-22",
+        "must_act": false,
+        "reach": "part",
+        "cause": {
+            "fi": "Arvosanalista lähetettiin vahingossa koko tiedekunnan postituslistalle.",
+            "sv": "Betygslistan skickades av misstag till hela fakultetens sändlista.",
+            "en": "The grade list was sent by mistake to the whole faculty mailing list."
+        },
+        "not_reached": {
+            "fi": "Opiskelijarekisteriin ei päästy käsiksi.",
+            "sv": "Studentregistret nåddes inte.",
+            "en": "The student register itself was not reached."
+        },
+        "categories": [{"category": "education", "count": 48, "caveat": {
+            "fi": "vain yhden kurssin arvosanat", "sv": "endast betygen i en kurs", "en": "only the grades of one course"}}],
+        "never_collected": ["national_id"],
+        "misuse": "none_seen",
+        "service_contact": "opintopalvelut@uni.example",
+        "service_hours": {"fi": "arkisin 9–15", "sv": "vardagar 9–15", "en": "weekdays 9–15"},
+        "media_contact": "Viestintä, press@uni.example"
+    })
+}
+
+#[tokio::test]
+async fn a_case_is_driven_from_report_to_published_notice_over_the_api() {
+    use reqwest::Method;
+    let app = spawn().await;
+    let created: Value = app
+        .post_report("uni", &breach())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let case = created["case_id"].as_str().unwrap().to_owned();
+    let dpo = app.token(&app.uni, "dpo@uni.example", Role::Dpo).await;
+    let team = app
+        .token(&app.uni, "team@uni.example", Role::PrivacyTeam)
+        .await;
+    let comms = app
+        .token(&app.uni, "comms@uni.example", Role::Communications)
+        .await;
+    let admin = app.token(&app.uni, "admin@uni.example", Role::Admin).await;
+    let other = app
+        .token(&app.museum, "dpo@museum.example", Role::Dpo)
+        .await;
+    let p = |rest: &str| format!("/api/v1/cases/{case}/{rest}");
+
+    // Who may not: another organisation's DPO and the administrator do not see the case; the
+    // communications officer reads it but changes nothing; a read-only token changes nothing.
+    let status_body = json!({"to": "triage"});
+    for (token, expected) in [(&other, 404), (&admin, 404), (&comms, 403)] {
+        let (s, _) = call(&app, Method::POST, &p("status"), token, Some(&status_body)).await;
+        assert_eq!(s, expected);
+    }
+    let read_only = {
+        let dpo_id = app
+            .store
+            .principal_by_token(&token_digest(&dpo), app.state_now())
+            .await
+            .unwrap()
+            .unwrap()
+            .principal
+            .user_id;
+        let token = format!("bd_test_{}", Uuid::new_v4().simple());
+        app.store
+            .create_api_token(
+                &breachdesk_core::ports::NewApiToken {
+                    id: Uuid::now_v7(),
+                    user_id: dpo_id,
+                    token_hash: token_digest(&token),
+                    name: "dashboard".into(),
+                    scope: breachdesk_core::user::TokenScope::ReadOnly,
+                    created_at: app.state_now(),
+                    expires_at: None,
+                },
+                &breachdesk_core::audit::AuditEvent {
+                    actor: Some(dpo_id),
+                    org_id: None,
+                    case_id: None,
+                    action: "token.create",
+                    detail: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        token
+    };
+    let (s, body) = call(
+        &app,
+        Method::POST,
+        &p("status"),
+        &read_only,
+        Some(&status_body),
+    )
+    .await;
+    assert_eq!((s, body["error"].as_str()), (403, Some("forbidden")));
+    let (s, _) = call(&app, Method::GET, &p("notices/public"), &read_only, None).await;
+    assert_eq!(s, 200, "a read-only token reads");
+
+    // The workflow, the awareness time, the scope, the assessment.
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("status"),
+        &team,
+        Some(&json!({"to": "triage"})),
+    )
+    .await;
+    assert_eq!((s, b["status"].as_str()), (200, Some("triage")), "{b}");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("status"),
+        &team,
+        Some(&json!({"to": "investigating"})),
+    )
+    .await;
+    assert_eq!(s, 409, "confirming needs the awareness time: {b}");
+    assert!(b["message"].as_str().unwrap().contains("awareness"), "{b}");
+    let (s, b) = call(
+        &app,
+        Method::PUT,
+        &p("awareness"),
+        &dpo,
+        Some(&json!({"at": "yesterday"})),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b["errors"]["at"].is_array());
+    let (s, b) = call(
+        &app,
+        Method::PUT,
+        &p("awareness"),
+        &dpo,
+        Some(&json!({"at": "2026-11-22T09:30:00+02:00"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["awareness_at"], "2026-11-22T07:30:00Z");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("status"),
+        &team,
+        Some(&json!({"to": "investigating"})),
+    )
+    .await;
+    assert_eq!(
+        (s, b["status"].as_str()),
+        (200, Some("investigating")),
+        "{b}"
+    );
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("status"),
+        &team,
+        Some(&json!({"to": "nonsense"})),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    let scope = json!({
+        "nature": ["confidentiality"],
+        "confidentiality_type": "disclosed",
+        "unintelligible": "no",
+        "affected": ["person_name", "education"],
+        "not_affected": ["email"],
+        "subject_categories": ["students"],
+        "subjects": "exact", "subjects_value": 48,
+        "records": "exact", "records_value": 48,
+        "cause": "internal_non_malicious",
+        "systems": "Sisu"
+    });
+    let (s, b) = call(
+        &app,
+        Method::PUT,
+        &p("scope"),
+        &team,
+        Some(&json!({"nature": ["wind"]})),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b["errors"]["nature"].is_array(), "{b}");
+    let (s, b) = call(&app, Method::PUT, &p("scope"), &team, Some(&scope)).await;
+    assert_eq!(s, 204, "{b}");
+    let answers = json!({
+        "acting_as": "controller", "recipients": "known_many", "containment": "none",
+        "identification": "maximum", "sector": "school", "vulnerable_people": "no",
+        "subsequent_measures_remove_high_risk": "no", "disproportionate_effort": "no",
+        "joint_controllers": "no", "at_processor": "no"
+    });
+    let (s, b) = call(
+        &app,
+        Method::PUT,
+        &p("assessment/answers"),
+        &team,
+        Some(&answers),
+    )
+    .await;
+    assert_eq!(s, 204, "{b}");
+    // Deciding is not the privacy team's.
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        &p("assessment/decision"),
+        &team,
+        Some(&json!({"decision": "accept"})),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("assessment/decision"),
+        &dpo,
+        Some(&json!({"decision": "accept"})),
+    )
+    .await;
+    assert_eq!(s, 204, "{b}");
+
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("status"),
+        &dpo,
+        Some(&json!({"to": "assessed"})),
+    )
+    .await;
+    assert_eq!((s, b["status"].as_str()), (200, Some("assessed")), "{b}");
+
+    // The facts: a Finnish text in English is refused, named; a count for a category not
+    // affected contradicts the scope; then the facts as they are.
+    let mut wrong = facts_json();
+    wrong["cause"]["fi"] = wrong["cause"]["en"].clone();
+    wrong["categories"][0]["category"] = json!("health");
+    let (s, b) = call(&app, Method::PUT, &p("notices/facts"), &team, Some(&wrong)).await;
+    assert_eq!(s, 422, "{b}");
+    assert!(
+        b["errors"]["cause_fi"][0]
+            .as_str()
+            .unwrap()
+            .contains("English"),
+        "{b}"
+    );
+    assert!(b["errors"]["count_health"].is_array(), "{b}");
+    let (s, b) = call(
+        &app,
+        Method::PUT,
+        &p("notices/facts"),
+        &team,
+        Some(&json!({"progress": "maybe"})),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    let (s, b) = call(
+        &app,
+        Method::PUT,
+        &p("notices/facts"),
+        &team,
+        Some(&facts_json()),
+    )
+    .await;
+    assert_eq!(s, 204, "{b}");
+
+    // The draft; saved as it stands; not publishable before the authority is told (nobody
+    // informed yet); the notification recorded; drafted again, saved, approved by the DPO only.
+    let (s, n) = call(&app, Method::GET, &p("notices/public"), &team, None).await;
+    assert_eq!(s, 200, "{n}");
+    assert_eq!(
+        n["draft_problems"],
+        json!([
+            {"language": "fi", "part": "informed", "problem": "blank"},
+            {"language": "sv", "part": "informed", "problem": "blank"},
+            {"language": "en", "part": "informed", "problem": "blank"}
+        ])
+    );
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/public/versions"),
+        &team,
+        Some(&n["draft"]),
+    )
+    .await;
+    assert_eq!((s, b["number"].as_u64()), (201, Some(1)), "{b}");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/public/versions/1/approve"),
+        &dpo,
+        None,
+    )
+    .await;
+    assert_eq!((s, b["error"].as_str()), (409, Some("not_ready")), "{b}");
+    assert_eq!(b["problems"].as_array().unwrap().len(), 3);
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notified"),
+        &dpo,
+        Some(&json!({"at": "2026-11-22T13:00:00+02:00", "reference": "TSV/99/2026"})),
+    )
+    .await;
+    assert_eq!((s, b["status"].as_str()), (200, Some("notified")), "{b}");
+    let (_, n) = call(&app, Method::GET, &p("notices/public"), &team, None).await;
+    assert_eq!(n["draft_problems"], json!([]), "{n}");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/public/versions"),
+        &team,
+        Some(&n["draft"]),
+    )
+    .await;
+    assert_eq!((s, b["problems"].clone()), (201, json!([])), "{b}");
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        &p("notices/public/versions/2/approve"),
+        &team,
+        None,
+    )
+    .await;
+    assert_eq!(s, 403, "only the DPO approves");
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        &p("notices/public/versions/9/approve"),
+        &dpo,
+        None,
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/public/versions/2/approve"),
+        &dpo,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let address = b["address"].as_str().unwrap().to_owned();
+    assert!(
+        address.starts_with("/notices/uni/UNI-2026-0001/"),
+        "{address}"
+    );
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/public/versions/2/approve"),
+        &dpo,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"].as_str()),
+        (409, Some("not_ready")),
+        "approved once"
+    );
+
+    // Published, as the desk would have published it.
+    let html = reqwest::get(app.url(&address))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "vain osaa opiskelijoistamme",
+        "Opiskelijarekisteriin ei päästy käsiksi.",
+        "Studentregistret nåddes inte.",
+        "only the grades of one course",
+        "tietosuojavaltuutetun toimistolle",
+        "Media enquiries: Viestintä, press@uni.example.",
+    ] {
+        assert!(html.contains(needle), "{needle}\n{html}");
+    }
+    // Each change is in the case's audit trail, by the token's owner, as the desk writes it.
+    let case_id: Uuid = case.parse().unwrap();
+    let trail = app.store.audit_trail(Some(case_id)).await.unwrap();
+    for action in [
+        "case.status",
+        "case.awareness",
+        "case.scope",
+        "case.notice_facts",
+        "notice.approved",
+        "case.notified",
+    ] {
+        assert!(
+            trail
+                .iter()
+                .any(|r| r.action == action && r.actor.is_some()),
+            "{action}: {:?}",
+            trail.iter().map(|r| r.action.clone()).collect::<Vec<_>>()
+        );
+    }
+    let (_, n) = call(&app, Method::GET, &p("notices/public"), &dpo, None).await;
+    assert_eq!(n["address"].as_str(), Some(address.as_str()));
+    let spec: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/cases/{id}/status",
+        "/api/v1/cases/{id}/notices/facts",
+        "/api/v1/cases/{id}/notices/public/versions/{number}/approve",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path}");
+    }
+}
+
+/// The example in `docs/examples/case-to-published-notice.sh` runs against a real server and
+/// publishes its notice: the documented path works as written.
+#[tokio::test]
+async fn the_documented_example_script_publishes_a_notice() {
+    let app = spawn().await;
+    let handler = app
+        .token(&app.uni, "team@uni.example", Role::PrivacyTeam)
+        .await;
+    let dpo = app.token(&app.uni, "dpo@uni.example", Role::Dpo).await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples/case-to-published-notice.sh");
+    let now = (app.state_now() - jiff::SignedDuration::from_hours(1))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let out = tokio::process::Command::new("bash")
+        .arg(&script)
+        .env("BASE", app.url(""))
+        .env("ORG", "uni")
+        .env("HANDLER_TOKEN", &handler)
+        .env("DPO_TOKEN", &dpo)
+        .env("NOW", &now)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("published at "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let page = reqwest::get(url).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("vain osaa opiskelijoistamme"), "{html}");
+    assert!(html.contains("only the grades of one course"), "{html}");
 }

@@ -14,9 +14,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use breachdesk_app::notice_facts::{self};
 use breachdesk_core::errors::FieldError;
-use breachdesk_core::investigation::Entry;
 use breachdesk_core::notice::{self, NoticeKind, Version};
 use breachdesk_core::report::Language;
 use breachdesk_core::workflow::Action;
@@ -41,12 +39,12 @@ struct PublicPage<'a> {
 }
 
 fn public_notice_of(v: &Version) -> PublicNotice {
-    serde_json::from_value(v.content.clone()).unwrap_or_default()
+    breachdesk_app::public_notice::notice_of(v)
 }
 
 /// What keeps a version from approval: parts left blank and parts in another language.
 fn problems(notice: &PublicNotice) -> usize {
-    public::missing(notice).len() + public::wrong_language(notice).len()
+    breachdesk_app::public_notice::problems(notice).len()
 }
 
 fn render_public(
@@ -167,10 +165,9 @@ pub async fn public_page(
     } else {
         (
             0,
-            public::draft(
-                &notice_facts::public_facts(&l.access, &l.opened, l.org.as_ref(), &zone()),
-                &state.overrides_of(l.access.case.org_id).await,
-            ),
+            state
+                .public_notice_draft(&l.access, &l.opened, &zone())
+                .await,
         )
     };
     Ok(render_public(
@@ -225,14 +222,12 @@ pub async fn save_public(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    let entry = Entry::NoticeVersion {
-        notice: NoticeKind::Public,
-        version: notice::next_number(&l.versions),
-        content: serde_json::to_value(&notice).unwrap_or_default(),
-    };
     Ok(
-        match state.add_entry(&l.access, desk.user.id, &entry).await {
-            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
+        match state
+            .save_public_version(&l.access, &l.opened, desk.user.id, &notice)
+            .await
+        {
+            Ok(_) => see(&desk, l.access.case.id, NoticeKind::Public),
             Err(e) => app_error(&state, &desk, &e),
         },
     )
@@ -256,28 +251,25 @@ pub async fn approve_public(
     )
     .await?;
     let v = l.version(version, &state, &desk)?;
-    let notice = public_notice_of(v);
-    if v.approved.is_some() || problems(&notice) > 0 {
-        let tr = tr(&state, &desk);
-        let msg = tr.t("notice-cannot-approve");
-        return Ok(render_public(
-            &state,
-            &desk,
-            &l,
-            v.number,
-            &notice,
-            Some(msg),
-            StatusCode::CONFLICT,
-        ));
-    }
-    let entry = Entry::NoticeApproved {
-        notice: NoticeKind::Public,
-        version,
-        sha256: notice::digest(&v.content),
-    };
     Ok(
-        match state.approve_notice(&l.access, desk.user.id, &entry).await {
+        match state
+            .approve_public_version(&l.access, &l.opened, desk.user.id, version)
+            .await
+        {
             Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
+            Err(breachdesk_app::AppError::Refused(breachdesk_app::Refusal::NoticeNotReady(_))) => {
+                let tr = tr(&state, &desk);
+                let msg = tr.t("notice-cannot-approve");
+                render_public(
+                    &state,
+                    &desk,
+                    &l,
+                    v.number,
+                    &public_notice_of(v),
+                    Some(msg),
+                    StatusCode::CONFLICT,
+                )
+            }
             Err(e) => app_error(&state, &desk, &e),
         },
     )
