@@ -930,3 +930,20 @@ question-mail-body-email =
     Write to the address you sent your report to and keep { $reference } in the subject; the handlers will tell you the question.
 
     The question itself is not in this message. This is an automatic message.
+report-field-reporter_name = Reporter's name
+report-field-reporter_phone = Reporter's phone
+report-field-reporter_email = Reporter's e-mail
+report-field-breach_confirmed = Breach confirmed by the processor
+report-field-phase = Phase of the notification
+report-field-how_noticed = How it was noticed
+report-field-noticed_at = When it was noticed
+report-field-what_happened = What happened
+report-field-system = System or processing concerned
+desk-case-parts = Parts of the case
+desk-case-what = What happened
+desk-case-facts = Key facts
+desk-case-work = The work
+desk-history-read = read the case
+desk-history-reads = read the case { $count } times
+desk-history-all-reads = Show every read
+desk-history-fold-reads = Fold the reads

@@ -930,3 +930,20 @@ question-mail-body-email =
     Ota yhteyttä samaan osoitteeseen, johon lähetit ilmoituksesi, ja säilytä aiheessa tunnus { $reference }; käsittelijät kertovat kysymyksen.
 
     Kysymys itse ei ole tässä viestissä. Tämä on automaattinen viesti.
+report-field-reporter_name = Ilmoittajan nimi
+report-field-reporter_phone = Ilmoittajan puhelin
+report-field-reporter_email = Ilmoittajan sähköposti
+report-field-breach_confirmed = Käsittelijä vahvistaa loukkauksen
+report-field-phase = Ilmoituksen vaihe
+report-field-how_noticed = Miten se havaittiin
+report-field-noticed_at = Milloin se havaittiin
+report-field-what_happened = Mitä tapahtui
+report-field-system = Käsittely tai järjestelmä
+desk-case-parts = Tapauksen osat
+desk-case-what = Mitä tapahtui
+desk-case-facts = Keskeiset tiedot
+desk-case-work = Työ
+desk-history-read = luki tapauksen
+desk-history-reads = luki tapauksen { $count } kertaa
+desk-history-all-reads = Näytä jokainen lukukerta
+desk-history-fold-reads = Tiivistä lukukerrat

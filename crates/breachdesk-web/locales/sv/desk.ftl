@@ -930,3 +930,20 @@ question-mail-body-email =
     Skriv till samma adress som du skickade anmälan till och behåll beteckningen { $reference } i ämnesraden; handläggarna berättar frågan.
 
     Själva frågan finns inte i detta meddelande. Detta är ett automatiskt meddelande.
+report-field-reporter_name = Anmälarens namn
+report-field-reporter_phone = Anmälarens telefon
+report-field-reporter_email = Anmälarens e-post
+report-field-breach_confirmed = Biträdet bekräftar incidenten
+report-field-phase = Anmälans fas
+report-field-how_noticed = Hur det upptäcktes
+report-field-noticed_at = När det upptäcktes
+report-field-what_happened = Vad som hände
+report-field-system = Behandling eller system
+desk-case-parts = Ärendets delar
+desk-case-what = Vad hände
+desk-case-facts = Viktiga uppgifter
+desk-case-work = Arbetet
+desk-history-read = läste ärendet
+desk-history-reads = läste ärendet { $count } gånger
+desk-history-all-reads = Visa varje läsning
+desk-history-fold-reads = Slå ihop läsningarna

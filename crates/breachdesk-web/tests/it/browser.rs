@@ -280,5 +280,47 @@ async fn main_flows_in_headless_chromium_pass_the_accessibility_check() {
         headline.ends_with("loukkaus on saatu rajattua, sinun ei tarvitse tehdä mitään"),
         "{headline}"
     );
+
+    // 11. The case page on a phone, 360 px wide, in Finnish and Swedish (the longest words):
+    // what happened first, nothing wider than the screen, the accessibility check, and a
+    // screenshot kept for a person to look at (target/browser/case-360-*.png).
+    c.set_window_size(360, 780).await.unwrap();
+    for lang in ["fi", "sv"] {
+        c.goto(&app.url(&format!("/desk/cases/{case}?lang={lang}")))
+            .await
+            .unwrap();
+        check_accessibility(&c, &axe, &format!("case page at 360 px ({lang})")).await;
+        let widths = c
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, inner) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+        assert!(
+            scroll <= inner,
+            "{lang}: the page is {scroll} px wide on a {inner} px screen"
+        );
+        let order = c
+            .execute(
+                "return ['case-what','case-facts','case-work'].map(id => document.getElementById(id).getBoundingClientRect().top);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let tops: Vec<f64> = order
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert!(tops[0] < tops[1] && tops[1] < tops[2], "{tops:?}");
+        let png = c.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("case-360-{lang}.png")), &png).unwrap();
+    }
     c.close().await.unwrap();
 }

@@ -805,6 +805,38 @@ async fn a_dpo_works_a_case_from_report_to_investigation_with_the_clock_in_view(
         "{}",
         history.body
     );
+    // Reads are folded between changes: three reads in a row are one row, and every read is
+    // listed on request.
+    for _ in 0..3 {
+        assert_eq!(
+            b.get(&format!("/desk/cases/{case}?lang=en")).await.status,
+            200
+        );
+    }
+    let history = b.get(&format!("/desk/cases/{case}/history?lang=en")).await;
+    let first_row = &history.body[history.body.find("<tbody>").unwrap()..];
+    let first_row = &first_row[..first_row.find("</tr>").unwrap()];
+    let folded: usize = first_row
+        .split("read the case ")
+        .nth(1)
+        .and_then(|r| r.split(" times").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{first_row}"));
+    assert!(folded >= 3, "{first_row}");
+    let all = b
+        .get(&format!("/desk/cases/{case}/history?reads=all&lang=en"))
+        .await;
+    assert!(!all.body.contains("times</td>"));
+    // Listed one by one: the same reads, up to the newest change.
+    let rows: Vec<&str> = all.body[all.body.find("<tbody>").unwrap()..]
+        .split("<tr")
+        .skip(1)
+        .collect();
+    let leading_reads = rows
+        .iter()
+        .take_while(|r| r.contains("<td>read the case</td>"))
+        .count();
+    assert_eq!(leading_reads, folded);
     let whole = app.store.audit_trail(None).await.unwrap();
     assert!(breachdesk_core::audit::verify(&whole).is_empty());
 }
@@ -3501,4 +3533,60 @@ async fn every_worked_example_gives_the_published_outcome_on_the_case_page() {
             other @ Assessment::NeedsMoreInformation { .. } => panic!("{id}: {other:?}"),
         }
     }
+}
+
+/// The case page leads with what happened and says the reports' values in words: the
+/// reporter's data under the desk's own labels, a processor's phase by name, yes and no for
+/// flags, times in the display zone — in each language.
+#[tokio::test]
+async fn the_case_page_leads_with_the_reports_in_words() {
+    let app = spawn().await;
+    let r = app
+        .post_report("uni", &crate::helpers::processor("initial"))
+        .await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let case = v["case_id"].as_str().unwrap();
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut b = app.signed_in(&dpo).await;
+    for (lang, phase, yes, confirmed) in [
+        ("en", "Initial", "yes", "Breach confirmed by the processor"),
+        (
+            "fi",
+            "Alustava",
+            "kyllä",
+            "Käsittelijä vahvistaa loukkauksen",
+        ),
+        ("sv", "Inledande", "ja", "Biträdet bekräftar incidenten"),
+    ] {
+        let page = b.get(&format!("/desk/cases/{case}?lang={lang}")).await;
+        assert_eq!(page.status, 200);
+        let body = &page.body;
+        let what = body.find("id=\"case-what\"").unwrap();
+        let facts = body.find("id=\"case-facts\"").unwrap();
+        let work = body.find("id=\"case-work\"").unwrap();
+        assert!(what < facts && facts < work, "what happened first");
+        let reports = body.find("id=\"reports\"").unwrap();
+        assert!(what < reports && reports < facts, "the reports lead");
+        assert!(
+            body.contains(&format!("<dd>{phase}</dd>")),
+            "{lang}: {body}"
+        );
+        assert!(
+            body.contains(&format!("<dt>{confirmed}</dt><dd>{yes}</dd>")),
+            "{lang}"
+        );
+        assert!(!body.contains("<dd>true</dd>"), "{lang}");
+        assert!(!body.contains("<dd>initial</dd>"), "{lang}");
+        // 2026-11-21T08:00:00+02:00 in the display zone, not as RFC 3339.
+        assert!(
+            body.contains("<dd>2026-11-21 08:00 EET</dd>"),
+            "{lang}: {body}"
+        );
+        assert!(!body.contains("2026-11-21T08:00:00+02:00"), "{lang}");
+    }
+    let page = b.get(&format!("/desk/cases/{case}?lang=en")).await;
+    assert!(!page.body.contains("Your name"));
 }

@@ -114,20 +114,37 @@ fn json_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// A report's fields in words: the desk's labels (the reporter's data is not "Your name"),
+/// yes and no for flags, the processor's phase by name, times in the display zone.
 pub(super) fn fields_of(tr: Tr<'_>, v: &serde_json::Value) -> Vec<Field> {
     let serde_json::Value::Object(map) = v else {
         return Vec::new();
     };
     map.iter()
         .filter(|(k, v)| *k != "kind" && !v.is_null())
-        .map(|(k, v)| Field {
-            label: tr.t(&format!("field-{k}")),
-            // A flag is a word of the product's own (`malformed`, `bounce`…): said in words.
-            value: if k == "mail_flag" {
-                tr.t(&format!("mail-flag-{}", json_text(v)))
-            } else {
-                json_text(v)
-            },
+        .map(|(k, v)| {
+            let desk_label = format!("report-field-{k}");
+            Field {
+                label: if tr.i18n.has(tr.language, &desk_label) {
+                    tr.t(&desk_label)
+                } else {
+                    tr.t(&format!("field-{k}"))
+                },
+                value: match (k.as_str(), v) {
+                    // A flag is a word of the product's own (`malformed`, `bounce`…).
+                    ("mail_flag", v) => tr.t(&format!("mail-flag-{}", json_text(v))),
+                    ("phase", serde_json::Value::String(p)) => tr.t(&format!("phase-{p}")),
+                    (_, serde_json::Value::Bool(b)) => {
+                        tr.t(if *b { "desk-yes" } else { "desk-no" })
+                    }
+                    (_, serde_json::Value::String(t)) => t
+                        .parse::<Timestamp>()
+                        .ok()
+                        .filter(|_| t.len() >= 20 && t.as_bytes()[10] == b'T')
+                        .map_or_else(|| t.clone(), local),
+                    (_, v) => json_text(v),
+                },
+            }
         })
         .collect()
 }
@@ -459,7 +476,15 @@ pub(super) fn reports(
                 supplements: sups
                     .iter()
                     .map(|(_, at, s)| Field {
-                        label: local(*at),
+                        // A processor's later notification says which phase it is.
+                        label: match s.phase {
+                            Some(p) => format!(
+                                "{} · {}",
+                                local(*at),
+                                tr.t(&format!("phase-{}", p.as_str()))
+                            ),
+                            None => local(*at),
+                        },
                         value: s.text.clone(),
                     })
                     .collect(),
