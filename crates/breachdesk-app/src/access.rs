@@ -87,6 +87,9 @@ pub enum AccountAction {
     Enable,
     ResetSecondFactor,
     EndSessions,
+    /// Every role ends and the account is disabled: it signs in nowhere and is listed in no
+    /// organisation. The account itself stays, as the actor its audit entries name.
+    Remove,
 }
 
 impl AccountAction {
@@ -97,6 +100,7 @@ impl AccountAction {
             "enable" => Some(Self::Enable),
             "second-factor" => Some(Self::ResetSecondFactor),
             "sessions" => Some(Self::EndSessions),
+            "remove" => Some(Self::Remove),
             _ => None,
         }
     }
@@ -107,6 +111,7 @@ impl AccountAction {
             Self::Enable => "admin.account_enable",
             Self::ResetSecondFactor => "admin.second_factor_reset",
             Self::EndSessions => "admin.sessions_end",
+            Self::Remove => "admin.account_remove",
         }
     }
 }
@@ -428,13 +433,16 @@ impl App {
         if !self.may_act_on(actor, user_id).await? {
             return Err(AppError::Forbidden);
         }
-        if action == AccountAction::Disable && user_id == actor.id() {
+        let ending = matches!(action, AccountAction::Disable | AccountAction::Remove);
+        if ending && user_id == actor.id() {
             return Err(AppError::Forbidden);
         }
-        if action == AccountAction::Disable
-            && let Some(target) = store.principal_by_user(user_id).await?
-        {
-            for m in &target.memberships {
+        let memberships = match store.principal_by_user(user_id).await? {
+            Some(target) => target.memberships,
+            None => Vec::new(),
+        };
+        if ending {
+            for m in &memberships {
                 self.keep_last(user_id, m.org_id, m.role).await?;
             }
         }
@@ -454,7 +462,73 @@ impl App {
             AccountAction::EndSessions => {
                 store.end_sessions_of(user_id, &event, now).await?;
             }
+            AccountAction::Remove => {
+                // Access ends first: disabled, the account can do nothing while its roles go.
+                store.set_user_disabled(user_id, true, &event, now).await?;
+                for m in &memberships {
+                    let removed = access_event(
+                        actor.id(),
+                        Some(m.org_id),
+                        "admin.role_remove",
+                        format!("{} user={user_id}", m.role.as_str()),
+                    );
+                    store
+                        .remove_membership(
+                            &UserRole {
+                                user_id,
+                                org_id: m.org_id,
+                                role: m.role,
+                            },
+                            &removed,
+                            now,
+                        )
+                        .await?;
+                }
+            }
         }
+        Ok(())
+    }
+
+    /// Changes the name an account is shown by (1–100 characters, one line), for an actor who
+    /// may act on the account (see [`Self::act_on_account`]); audited.
+    ///
+    /// # Errors
+    /// `Forbidden` for an account the actor may not act on; `Invalid` naming `display_name`.
+    pub async fn rename_account(
+        &self,
+        actor: Actor<'_>,
+        user_id: Uuid,
+        name: &str,
+    ) -> Result<(), AppError> {
+        if !self.may_act_on(actor, user_id).await? {
+            return Err(AppError::Forbidden);
+        }
+        let name = name.trim();
+        let mut errors = breachdesk_core::errors::FieldErrors::new();
+        if name.is_empty() {
+            errors.add(
+                "display_name",
+                breachdesk_core::errors::FieldError::Required,
+            );
+        } else if name.chars().count() > 100 {
+            errors.add(
+                "display_name",
+                breachdesk_core::errors::FieldError::TooLong { max: 100 },
+            );
+        } else if name.chars().any(char::is_control) {
+            errors.add("display_name", breachdesk_core::errors::FieldError::NotText);
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        self.0.store.set_display_name(user_id, name).await?;
+        self.record(access_event(
+            actor.id(),
+            None,
+            "admin.account_rename",
+            format!("user={user_id}"),
+        ))
+        .await;
         Ok(())
     }
 

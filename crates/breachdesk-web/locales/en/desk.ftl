@@ -947,3 +947,7 @@ desk-history-read = read the case
 desk-history-reads = read the case { $count } times
 desk-history-all-reads = Show every read
 desk-history-fold-reads = Fold the reads
+admin-refused-name = Not done: a name is one line of 1 to 100 characters.
+admin-field-display_name = Name
+admin-rename = Change the name
+admin-remove-account = Remove the account

@@ -947,3 +947,7 @@ desk-history-read = luki tapauksen
 desk-history-reads = luki tapauksen { $count } kertaa
 desk-history-all-reads = Näytä jokainen lukukerta
 desk-history-fold-reads = Tiivistä lukukerrat
+admin-refused-name = Ei tehty: nimi on yksi rivi, 1–100 merkkiä.
+admin-field-display_name = Nimi
+admin-rename = Muuta nimi
+admin-remove-account = Poista käyttäjätili

@@ -947,3 +947,7 @@ desk-history-read = läste ärendet
 desk-history-reads = läste ärendet { $count } gånger
 desk-history-all-reads = Visa varje läsning
 desk-history-fold-reads = Slå ihop läsningarna
+admin-refused-name = Inte gjort: ett namn är en rad med 1–100 tecken.
+admin-field-display_name = Namn
+admin-rename = Ändra namnet
+admin-remove-account = Ta bort kontot

@@ -1,5 +1,6 @@
 //! Taking access away (issue 17): remove a role, disable an account (its sessions end and its
-//! tokens are revoked), reset its second factor, end its sessions. The buttons are on the
+//! tokens are revoked), remove it (every role ends, the account is disabled), reset its second
+//! factor, end its sessions; and the name an account is shown by. The buttons are on the
 //! administration page; the rules and the audit are in `access.rs`.
 
 use crate::desk::common::{Page, PageError};
@@ -85,6 +86,35 @@ pub async fn move_account(
     };
     let result = state.move_account(actor(&desk), user, &from, &to).await;
     Ok(outcome(&state, &desk, result))
+}
+
+/// `POST /admin/accounts/{user}/name` with `display_name`: the name the account is shown by.
+pub async fn rename_account(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(user): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Page {
+    let get = |k: &str| form.get(k).map_or("", String::as_str);
+    if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) || !desk.administers() {
+        return Err(PageError::forbidden(&state, desk.lang));
+    }
+    let Ok(user) = Uuid::parse_str(&user) else {
+        return Err(PageError::not_found(&state, desk.lang));
+    };
+    Ok(
+        match state
+            .rename_account(actor(&desk), user, get("display_name"))
+            .await
+        {
+            // Nothing changed: the page says what a name must be.
+            Err(AppError::Invalid(_)) => {
+                Redirect::to(&format!("/admin?lang={}&refused=name", desk.lang.as_str()))
+                    .into_response()
+            }
+            result => outcome(&state, &desk, result),
+        },
+    )
 }
 
 /// `POST /admin/memberships/remove` with `user`, `org` (slug) and `role`.

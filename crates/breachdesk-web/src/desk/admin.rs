@@ -243,6 +243,7 @@ pub async fn admin_page(
                 ))
             }
             Some("move") => Some(tr.t("admin-refused-move")),
+            Some("name") => Some(tr.t("admin-refused-name")),
             _ => None,
         }
     };

@@ -66,6 +66,10 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/admin/accounts", post(admin::create_account))
         .route("/admin/accounts/{user}/move", post(accounts::move_account))
         .route(
+            "/admin/accounts/{user}/name",
+            post(accounts::rename_account),
+        )
+        .route(
             "/admin/accounts/{user}/{action}",
             post(accounts::account_action),
         )

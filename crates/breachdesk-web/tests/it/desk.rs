@@ -3590,3 +3590,212 @@ async fn the_case_page_leads_with_the_reports_in_words() {
     let page = b.get(&format!("/desk/cases/{case}?lang=en")).await;
     assert!(!page.body.contains("Your name"));
 }
+
+/// An organisation manages its own people: an administrator renames an account and removes
+/// one (every role ends, the account signs in nowhere and leaves the page, its history keeps
+/// its name); the last DPO cannot be removed; an administrator cannot remove a DPO, themself
+/// or another organisation's people.
+#[tokio::test]
+async fn an_administrator_renames_and_removes_accounts_within_the_rules() {
+    let app = spawn_with(breachdesk_web::Limits {
+        intake_per_minute: 0,
+        sign_in_per_minute: 0,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let second_admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin2@uni.example")
+        .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let leaver = app
+        .account(
+            &[
+                (&app.uni, Role::SecurityTeam),
+                (&app.uni, Role::Communications),
+            ],
+            "leaver@uni.example",
+        )
+        .await;
+    let museum_team = app
+        .account(&[(&app.museum, Role::SecurityTeam)], "team@museum.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let mut leaver_b = app.signed_in(&leaver).await;
+    assert_eq!(
+        leaver_b
+            .get(&format!("/desk/cases/{case}?lang=en"))
+            .await
+            .status,
+        200
+    );
+
+    let mut b = app.signed_in(&admin).await;
+    let page = b.get("/admin?lang=en").await;
+    let leaver_id = leaver.id.to_string();
+    assert!(
+        page.body
+            .contains(&format!("/admin/accounts/{leaver_id}/remove"))
+    );
+    assert!(
+        page.body
+            .contains(&format!("/admin/accounts/{leaver_id}/name"))
+    );
+    assert!(
+        !page
+            .body
+            .contains(&format!("/admin/accounts/{}/remove", admin.id)),
+        "no button to remove oneself"
+    );
+
+    // Rename: checked, audited, shown.
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{leaver_id}/name?lang=en"),
+            &[("display_name", "Leena Lähtijä")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(b.get("/admin?lang=en").await.body.contains("Leena Lähtijä"));
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{leaver_id}/name?lang=en"),
+            &[("display_name", "  ")],
+        )
+        .await;
+    assert_eq!(p.location.as_deref(), Some("/admin?lang=en&refused=name"));
+    let shown = b.get(p.location.as_deref().unwrap()).await;
+    assert!(
+        shown
+            .body
+            .contains("a name is one line of 1 to 100 characters")
+    );
+    assert!(shown.body.contains("Leena Lähtijä"), "nothing changed");
+
+    // Who may not: the administrator removes no DPO (a DPO's account is the DPOs' to act on),
+    // not themself, not another organisation's people; the DPO, no administrator, removes
+    // nobody from the administration page.
+    let csrf = b.get("/admin?lang=en").await.hidden("csrf_token");
+    for (user, expected) in [(dpo.id, 403), (admin.id, 403), (museum_team.id, 403)] {
+        let r = b
+            .post(
+                &format!("/admin/accounts/{user}/remove?lang=en"),
+                &[("csrf_token", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, expected, "{user}");
+    }
+    let mut dpo_b = app.signed_in(&dpo).await;
+    let dpo_csrf = dpo_b.get("/desk").await.hidden("csrf_token");
+    let r = dpo_b
+        .post(
+            &format!("/admin/accounts/{leaver_id}/remove?lang=en"),
+            &[("csrf_token", dpo_csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = b
+        .post(&format!("/admin/accounts/{leaver_id}/remove?lang=en"), &[])
+        .await;
+    assert_eq!(r.status, 403, "no CSRF token");
+    assert!(
+        app.store
+            .members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == leaver.id),
+        "nothing removed yet"
+    );
+
+    // Removal: every role ends, the session ends, the account is on no list.
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{leaver_id}/remove?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(
+        !app.store
+            .members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == leaver.id)
+    );
+    assert!(
+        !app.store
+            .disabled_members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == leaver.id)
+    );
+    assert_ne!(
+        leaver_b
+            .get(&format!("/desk/cases/{case}?lang=en"))
+            .await
+            .status,
+        200,
+        "the removed account's session is over"
+    );
+    let page = b.get("/admin?lang=en").await;
+    assert!(!page.body.contains("leaver@uni.example"));
+    let trail = app.store.audit_trail(None).await.unwrap();
+    for action in [
+        "admin.account_rename",
+        "admin.account_remove",
+        "admin.role_remove",
+    ] {
+        assert!(
+            trail
+                .iter()
+                .any(|r| r.action == action && r.actor == Some(admin.id)),
+            "{action}"
+        );
+    }
+
+    // The second administrator goes; the first is then the last and stays, even for the
+    // installation's administrator.
+    let second_id = second_admin.id.to_string();
+    let mut second_b = app.signed_in(&second_admin).await;
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{second_id}/remove?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.location.as_deref(), Some("/admin?lang=en&done=1"));
+    assert_ne!(second_b.get("/admin?lang=en").await.status, 200);
+    let root = app.account(&[], "root@it.example").await;
+    app.store.set_installation_admin(root.id).await.unwrap();
+    let mut root_b = app.signed_in(&root).await;
+    let p = root_b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{}/remove?lang=en", admin.id),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/admin?lang=en&refused=last&role=admin")
+    );
+    assert!(
+        app.store
+            .members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == admin.id && m.role == Role::Admin)
+    );
+}
