@@ -489,6 +489,55 @@ impl App {
         Ok(())
     }
 
+    /// Sets an organisation's name and its Swedish and English names (each one line of at most
+    /// 200 characters; the name itself is required), for its administrators and the
+    /// installation's; audited.
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone else; `Invalid` naming `name`, `name_sv` or `name_en`.
+    pub async fn rename_org(
+        &self,
+        actor: Actor<'_>,
+        org_id: Uuid,
+        names: &breachdesk_core::org::OrgName,
+    ) -> Result<(), AppError> {
+        use breachdesk_core::errors::{FieldError, FieldErrors};
+        if !actor.administers(org_id) {
+            return Err(AppError::Forbidden);
+        }
+        let clean = |s: &str| s.trim().to_owned();
+        let names = breachdesk_core::org::OrgName {
+            name: clean(&names.name),
+            sv: names.sv.as_deref().map(clean).filter(|s| !s.is_empty()),
+            en: names.en.as_deref().map(clean).filter(|s| !s.is_empty()),
+        };
+        let mut errors = FieldErrors::new();
+        if names.name.is_empty() {
+            errors.add("name", FieldError::Required);
+        }
+        for (field, v) in [
+            ("name", Some(names.name.as_str())),
+            ("name_sv", names.sv.as_deref()),
+            ("name_en", names.en.as_deref()),
+        ] {
+            let v = v.unwrap_or_default();
+            if v.chars().count() > 200 {
+                errors.add(field, FieldError::TooLong { max: 200 });
+            } else if v.chars().any(char::is_control) {
+                errors.add(field, FieldError::NotText);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let event = access_event(actor.id(), Some(org_id), "admin.org_rename", String::new());
+        self.0
+            .store
+            .set_org_names(org_id, &names, &event, self.now())
+            .await?;
+        Ok(())
+    }
+
     /// Changes the name an account is shown by (1–100 characters, one line), for an actor who
     /// may act on the account (see [`Self::act_on_account`]); audited.
     ///

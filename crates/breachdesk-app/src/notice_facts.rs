@@ -196,7 +196,7 @@ pub fn public_facts(
         .any(|v| v.approved.is_some());
     PublicFacts {
         loss: Loss::of(scope),
-        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+        organisation: org.map(Organisation::names).unwrap_or_default(),
         discovered_on: access
             .case
             .awareness_at
@@ -239,7 +239,7 @@ pub fn letter_facts(
     let scope = investigation::current_scope(&opened.entries);
     LetterFacts {
         loss: Loss::of(scope),
-        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+        organisation: org.map(Organisation::names).unwrap_or_default(),
         discovered_on: access
             .case
             .awareness_at

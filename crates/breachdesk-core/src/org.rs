@@ -69,7 +69,11 @@ impl fmt::Display for OrgSlug {
 pub struct Organisation {
     pub id: Uuid,
     pub slug: OrgSlug,
+    /// The name as given (usually Finnish): the default in every language.
     pub name: String,
+    /// The name in Swedish and in English, when it has one of its own.
+    pub name_sv: Option<String>,
+    pub name_en: Option<String>,
     pub ref_prefix: String,
     pub dpo_name: Option<String>,
     pub dpo_email: Option<String>,
@@ -83,7 +87,61 @@ pub struct Organisation {
 pub struct NewOrganisation {
     pub slug: OrgSlug,
     pub name: String,
+    pub name_sv: Option<String>,
+    pub name_en: Option<String>,
     pub dpo_name: Option<String>,
     pub dpo_email: Option<String>,
     pub dpo_phone: Option<String>,
+}
+
+/// An organisation's name in each language: its own Swedish or English name where it has one,
+/// else the name as given. Notices and letters say the name of their language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgName {
+    pub name: String,
+    pub sv: Option<String>,
+    pub en: Option<String>,
+}
+
+impl OrgName {
+    /// The name in `lang`.
+    #[must_use]
+    pub fn in_lang(&self, lang: crate::report::Language) -> &str {
+        let own = match lang {
+            crate::report::Language::Fi => None,
+            crate::report::Language::Sv => self.sv.as_deref(),
+            crate::report::Language::En => self.en.as_deref(),
+        };
+        own.filter(|n| !n.trim().is_empty()).unwrap_or(&self.name)
+    }
+}
+
+impl From<&str> for OrgName {
+    fn from(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            ..Self::default()
+        }
+    }
+}
+
+impl From<String> for OrgName {
+    fn from(name: String) -> Self {
+        Self {
+            name,
+            ..Self::default()
+        }
+    }
+}
+
+impl Organisation {
+    /// The organisation's names per language.
+    #[must_use]
+    pub fn names(&self) -> OrgName {
+        OrgName {
+            name: self.name.clone(),
+            sv: self.name_sv.clone(),
+            en: self.name_en.clone(),
+        }
+    }
 }

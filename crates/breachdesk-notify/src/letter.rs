@@ -112,7 +112,8 @@ pub fn problems(t: &LetterTemplate) -> Vec<TemplateProblem> {
 /// What the draft is written from.
 #[derive(Debug, Clone, Default)]
 pub struct LetterFacts {
-    pub organisation: String,
+    /// The organisation's name in each language.
+    pub organisation: breachdesk_core::org::OrgName,
     /// What happened to the data, so that the letter says it as it was.
     pub loss: crate::public::Loss,
     pub discovered_on: Option<Date>,
@@ -165,7 +166,7 @@ pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
                 .map(|x| pick(x).get(lang).trim().to_owned())
                 .unwrap_or_default()
         };
-        let org = ("org", f.organisation.clone());
+        let org = ("org", f.organisation.in_lang(lang).to_owned());
         let date = (
             "date",
             f.discovered_on

@@ -77,7 +77,8 @@ pub fn wrong_language(notice: &PublicNotice) -> Vec<(Language, &'static str, Lan
 /// What the draft is written from.
 #[derive(Debug, Clone, Default)]
 pub struct PublicFacts {
-    pub organisation: String,
+    /// The organisation's name in each language.
+    pub organisation: breachdesk_core::org::OrgName,
     /// What happened to the data, so that the notice says it as it was.
     pub loss: Loss,
     /// When it was discovered, as the notice says it (a date).
@@ -266,7 +267,7 @@ pub fn draft(f: &PublicFacts, ov: &Overrides) -> PublicNotice {
 #[allow(clippy::too_many_lines)]
 fn language_draft(f: &PublicFacts, ov: &Overrides, lang: Language) -> Parts {
     let t = |id: &str, args: &[(&str, String)]| ov.text(lang, &format!("public-{id}"), args);
-    let org = ("org", f.organisation.clone());
+    let org = ("org", f.organisation.in_lang(lang).to_owned());
     let date_of = |d: Option<jiff::civil::Date>| d.map(|d| date_in(lang, d)).unwrap_or_default();
     let discovered = ("date", date_of(f.discovered_on));
     let facts = f.facts.as_ref();
@@ -729,7 +730,11 @@ pub struct Listed {
 /// The index of an organisation's published notices: for each language a list of headlines
 /// with their dates, newest first, linked to the notices; styles from `stylesheet`.
 #[must_use]
-pub fn index_html(organisation: &str, notices: &[Listed], stylesheet: &str) -> String {
+pub fn index_html(
+    organisation: &breachdesk_core::org::OrgName,
+    notices: &[Listed],
+    stylesheet: &str,
+) -> String {
     let mut body = String::new();
     for lang in LANGUAGES {
         let code = lang.as_str();
@@ -739,7 +744,7 @@ pub fn index_html(organisation: &str, notices: &[Listed], stylesheet: &str) -> S
             crate::document::escape(&text(
                 lang,
                 "public-index-title",
-                &[("org", organisation.to_owned())]
+                &[("org", organisation.in_lang(lang).to_owned())]
             ))
         );
         if notices.is_empty() {
@@ -772,7 +777,7 @@ pub fn index_html(organisation: &str, notices: &[Listed], stylesheet: &str) -> S
         &text(
             Language::Fi,
             "public-index-title",
-            &[("org", organisation.to_owned())],
+            &[("org", organisation.name.clone())],
         ),
         stylesheet,
         &body,

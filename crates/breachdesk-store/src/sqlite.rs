@@ -137,6 +137,8 @@ fn org_from_row(row: &SqliteRow) -> Result<Organisation, StoreError> {
         slug: OrgSlug::try_from(slug.as_str())
             .map_err(|_| StoreError::Other("invalid slug in database".into()))?,
         name: row.try_get("name").map_err(other)?,
+        name_sv: row.try_get("name_sv").map_err(other)?,
+        name_en: row.try_get("name_en").map_err(other)?,
         ref_prefix: row.try_get("ref_prefix").map_err(other)?,
         dpo_name: row.try_get("dpo_name").map_err(other)?,
         dpo_email: row.try_get("dpo_email").map_err(other)?,
@@ -229,8 +231,8 @@ impl OrganisationStore for SqliteStore {
         now: Timestamp,
     ) -> Result<Organisation, StoreError> {
         sqlx::query(
-            "INSERT INTO organisations (id, slug, name, ref_prefix, dpo_name, dpo_email, dpo_phone, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO organisations (id, slug, name, ref_prefix, dpo_name, dpo_email, dpo_phone, created_at, name_sv, name_en)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id.to_string())
         .bind(org.slug.as_str())
@@ -240,6 +242,8 @@ impl OrganisationStore for SqliteStore {
         .bind(&org.dpo_email)
         .bind(&org.dpo_phone)
         .bind(to_text(now))
+        .bind(&org.name_sv)
+        .bind(&org.name_en)
         .execute(&self.write)
         .await
         .map_err(map_err)?;
@@ -247,6 +251,8 @@ impl OrganisationStore for SqliteStore {
             id,
             slug: org.slug.clone(),
             name: org.name.clone(),
+            name_sv: org.name_sv.clone(),
+            name_en: org.name_en.clone(),
             ref_prefix: ref_prefix.to_owned(),
             dpo_name: org.dpo_name.clone(),
             dpo_email: org.dpo_email.clone(),
@@ -285,6 +291,31 @@ impl OrganisationStore for SqliteStore {
     ) -> Result<(), StoreError> {
         self.set_org_retention_impl(org_id, retention, audit, now)
             .await
+    }
+
+    async fn set_org_names(
+        &self,
+        org_id: Uuid,
+        names: &breachdesk_core::org::OrgName,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n =
+            sqlx::query("UPDATE organisations SET name = ?, name_sv = ?, name_en = ? WHERE id = ?")
+                .bind(&names.name)
+                .bind(&names.sv)
+                .bind(&names.en)
+                .bind(org_id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?
+                .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        handling::append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
+        tx.commit().await
     }
 }
 

@@ -156,6 +156,8 @@ fn main() {
                 &NewOrganisation {
                     slug: OrgSlug::try_from("museum").unwrap(),
                     name: "Museum Card Ltd".into(),
+                    name_sv: None,
+                    name_en: None,
                     dpo_name: None,
                     dpo_email: None,
                     dpo_phone: None,

@@ -436,8 +436,15 @@ pub enum OrgCommand {
         /// Lower-case letters, digits and hyphens, e.g. `uni`.
         #[arg(long)]
         slug: String,
+        /// The name (usually Finnish): the default in every language.
         #[arg(long)]
         name: String,
+        /// The name in Swedish, for Swedish notices and letters.
+        #[arg(long)]
+        name_sv: Option<String>,
+        /// The name in English, for English notices and letters.
+        #[arg(long)]
+        name_en: Option<String>,
         /// Case reference prefix (default: the slug in capitals, e.g. `UNI`).
         #[arg(long)]
         ref_prefix: Option<String>,

@@ -112,6 +112,8 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
         Command::Org(OrgCommand::Create {
             slug,
             name,
+            name_sv,
+            name_en,
             ref_prefix,
             dpo_name,
             dpo_email,
@@ -137,6 +139,12 @@ pub async fn run(command: Command, data_dir: &Path, store: Arc<dyn Store>) -> an
             let org = NewOrganisation {
                 slug,
                 name: name.trim().to_owned(),
+                name_sv: name_sv
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| !n.is_empty()),
+                name_en: name_en
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| !n.is_empty()),
                 dpo_name,
                 dpo_email,
                 dpo_phone,

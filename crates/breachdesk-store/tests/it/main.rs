@@ -30,6 +30,8 @@ async fn org(store: &dyn Store, slug: &str) -> Organisation {
     let new = NewOrganisation {
         slug: OrgSlug::try_from(slug).unwrap(),
         name: format!("{slug} organisation"),
+        name_sv: None,
+        name_en: None,
         dpo_name: None,
         dpo_email: Some("dpo@example.fi".into()),
         dpo_phone: None,
@@ -441,6 +443,8 @@ async fn organisations_are_found_by_slug_and_slugs_are_unique(db: Arc<dyn Store>
     let again = NewOrganisation {
         slug: OrgSlug::try_from("uni").unwrap(),
         name: "x".into(),
+        name_sv: None,
+        name_en: None,
         dpo_name: None,
         dpo_email: None,
         dpo_phone: None,
@@ -456,6 +460,40 @@ async fn organisations_are_found_by_slug_and_slugs_are_unique(db: Arc<dyn Store>
         ),
         "{err:?}"
     );
+    // Its names per language: set together, with their audit entry; read back as set.
+    let names = breachdesk_core::org::OrgName {
+        name: "Helsingin yliopisto".into(),
+        sv: Some("Helsingfors universitet".into()),
+        en: Some("University of Helsinki".into()),
+    };
+    let event = breachdesk_core::audit::AuditEvent {
+        actor: None,
+        org_id: Some(uni.id),
+        case_id: None,
+        action: "admin.org_rename",
+        detail: String::new(),
+    };
+    db.set_org_names(uni.id, &names, &event, Timestamp::UNIX_EPOCH)
+        .await
+        .unwrap();
+    let found = db.org_by_slug("uni").await.unwrap().unwrap();
+    assert_eq!(found.names(), names);
+    assert_eq!(
+        found.names().in_lang(breachdesk_core::report::Language::Sv),
+        "Helsingfors universitet"
+    );
+    assert!(
+        db.audit_trail(None)
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.action == "admin.org_rename")
+    );
+    assert!(matches!(
+        db.set_org_names(Uuid::now_v7(), &names, &event, Timestamp::UNIX_EPOCH)
+            .await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 async fn references_count_per_organisation_and_year(db: Arc<dyn Store>) {

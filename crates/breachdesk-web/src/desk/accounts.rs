@@ -117,6 +117,40 @@ pub async fn rename_account(
     )
 }
 
+/// `POST /admin/orgs/{slug}/names` with `name`, `name_sv` and `name_en`: the organisation's
+/// name in each language, for its administrators.
+pub async fn rename_org(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(slug): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Page {
+    let get = |k: &str| form.get(k).map_or("", String::as_str);
+    if !session::csrf_ok(&desk.session.csrf_token, get("csrf_token")) || !desk.administers() {
+        return Err(PageError::forbidden(&state, desk.lang));
+    }
+    let org = match state.org(&slug).await {
+        Ok(o) => o,
+        Err(crate::service::ServiceError::NotFound) => {
+            return Err(PageError::not_found(&state, desk.lang));
+        }
+        Err(e) => return Err(PageError::internal(&e)),
+    };
+    let names = breachdesk_core::org::OrgName {
+        name: get("name").to_owned(),
+        sv: Some(get("name_sv").to_owned()),
+        en: Some(get("name_en").to_owned()),
+    };
+    Ok(match state.rename_org(actor(&desk), org.id, &names).await {
+        Err(AppError::Invalid(_)) => Redirect::to(&format!(
+            "/admin?lang={}&refused=org-name",
+            desk.lang.as_str()
+        ))
+        .into_response(),
+        result => outcome(&state, &desk, result),
+    })
+}
+
 /// `POST /admin/memberships/remove` with `user`, `org` (slug) and `role`.
 pub async fn remove_role(
     State(state): State<AppState>,

@@ -58,6 +58,8 @@ pub struct MemberRow {
 #[derive(Debug)]
 pub struct OrgView {
     name: String,
+    name_sv: String,
+    name_en: String,
     slug: String,
     members: Vec<MemberRow>,
     /// Disabled accounts with roles here, to enable again.
@@ -128,6 +130,8 @@ async fn render(state: &AppState, desk: &Desk, outcome: Outcome, status: StatusC
         .filter(|o| mine.contains(&o.id))
         .map(|o| OrgView {
             name: o.name.clone(),
+            name_sv: o.name_sv.clone().unwrap_or_default(),
+            name_en: o.name_en.clone().unwrap_or_default(),
             slug: o.slug.as_str().to_owned(),
             members: {
                 let here: Vec<&breachdesk_core::ports::Member> =
@@ -244,6 +248,7 @@ pub async fn admin_page(
             }
             Some("move") => Some(tr.t("admin-refused-move")),
             Some("name") => Some(tr.t("admin-refused-name")),
+            Some("org-name") => Some(tr.t("admin-refused-org-name")),
             _ => None,
         }
     };
@@ -291,8 +296,11 @@ pub async fn create_org(
     let name = get("name");
     if name.is_empty() {
         errors.add("name", FieldError::Required);
-    } else if name.chars().count() > 200 {
-        errors.add("name", FieldError::TooLong { max: 200 });
+    }
+    for field in ["name", "name_sv", "name_en"] {
+        if get(field).chars().count() > 200 {
+            errors.add(field, FieldError::TooLong { max: 200 });
+        }
     }
     let dpo_email = get("dpo_email");
     if !dpo_email.is_empty() && !is_plausible_email(dpo_email) {
@@ -321,6 +329,8 @@ pub async fn create_org(
     let new = NewOrganisation {
         slug,
         name: name.to_owned(),
+        name_sv: opt(get("name_sv")),
+        name_en: opt(get("name_en")),
         dpo_name: opt(get("dpo_name")),
         dpo_email: opt(dpo_email),
         dpo_phone: opt(get("dpo_phone")),

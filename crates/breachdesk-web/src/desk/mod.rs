@@ -63,6 +63,7 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/desk", get(dashboard::dashboard))
         .route("/admin", get(admin::admin_page))
         .route("/admin/orgs", post(admin::create_org))
+        .route("/admin/orgs/{slug}/names", post(accounts::rename_org))
         .route("/admin/accounts", post(admin::create_account))
         .route("/admin/accounts/{user}/move", post(accounts::move_account))
         .route(

@@ -108,7 +108,7 @@ fn render(
     let letter_template = letter::draft(
         &LetterFacts {
             loss: breachdesk_notify::public::Loss::Disclosed,
-            organisation: org.name.clone(),
+            organisation: org.names(),
             discovered_on: Some(today),
             measures: String::new(),
             authority_notified: false,
@@ -139,7 +139,7 @@ fn render(
     let notice = public::draft(
         &PublicFacts {
             loss: breachdesk_notify::public::Loss::Disclosed,
-            organisation: org.name.clone(),
+            organisation: org.names(),
             discovered_on: Some(today),
             subjects_count: Some(1200),
             affected: vec![breachdesk_core::assessment::DataCategory::Email],

@@ -2116,7 +2116,8 @@ async fn administrators_create_organisations_and_accounts_with_one_time_setup_li
     assert_eq!(page.status, 200);
     assert!(page.body.contains("dpo@uni.example"));
     assert!(!page.body.contains("Hospital District"));
-    assert!(!page.body.contains("/admin/orgs"));
+    // No form to create organisations (only the installation's administrator has one).
+    assert!(!page.body.contains("action=\"/admin/orgs?"));
     let csrf = page.hidden("csrf_token");
     let r = org_admin
         .post(
@@ -3798,4 +3799,79 @@ async fn an_administrator_renames_and_removes_accounts_within_the_rules() {
             .iter()
             .any(|m| m.user_id == admin.id && m.role == Role::Admin)
     );
+}
+
+/// An organisation's name per language: set by its administrator, used by each language's
+/// notice and letter; the DPO (no administrator) cannot change it; a blank name is refused.
+#[tokio::test]
+async fn an_organisations_name_in_each_language_reaches_its_notices() {
+    let app = spawn().await;
+    let admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let mut a = app.signed_in(&admin).await;
+    let names = [
+        ("name", "Esimerkin yliopisto"),
+        ("name_sv", "Exempels universitet"),
+        ("name_en", "University of Example"),
+    ];
+    let mut d = app.signed_in(&dpo).await;
+    let csrf = d.get("/desk").await.hidden("csrf_token");
+    let mut form = names.to_vec();
+    form.push(("csrf_token", csrf.as_str()));
+    assert_eq!(
+        d.post("/admin/orgs/uni/names?lang=en", &form).await.status,
+        403
+    );
+    let p = a
+        .submit(
+            "/admin?lang=en",
+            "/admin/orgs/uni/names?lang=en",
+            &[("name", " "), ("name_sv", "x"), ("name_en", "y")],
+        )
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/admin?lang=en&refused=org-name")
+    );
+    let p = a
+        .submit("/admin?lang=en", "/admin/orgs/uni/names?lang=en", &names)
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/admin?lang=en&done=1"),
+        "{}",
+        p.body
+    );
+    let org = app.store.org_by_slug("uni").await.unwrap().unwrap();
+    assert_eq!(org.name_sv.as_deref(), Some("Exempels universitet"));
+    let p = a
+        .submit("/admin?lang=en", "/admin/orgs/nobody/names?lang=en", &names)
+        .await;
+    assert_eq!(p.status, 404);
+
+    // The public notice's draft names the organisation in each version's language.
+    let case = crate::notices::assessed_case(&app, &mut d).await;
+    crate::notices::record_facts(&mut d, case).await;
+    let page = d
+        .get(&format!(
+            "/desk/cases/{case}/notices/public?fresh=true&lang=en"
+        ))
+        .await;
+    for (lang, name) in [
+        ("fi", "Esimerkin yliopisto"),
+        ("sv", "Exempels universitet"),
+        ("en", "University of Example"),
+    ] {
+        let id = format!("id=\"{lang}_headline\" name=\"{lang}_headline\" rows=\"3\">");
+        let at = page.body.find(&id).unwrap() + id.len();
+        assert!(
+            page.body[at..].starts_with(&format!("{name}:")),
+            "{lang}: {}",
+            &page.body[at..at + 80]
+        );
+    }
 }

@@ -91,6 +91,8 @@ async fn org(store: &dyn Store, slug: &str, name: &str) -> Organisation {
     let new = NewOrganisation {
         slug: OrgSlug::try_from(slug).unwrap(),
         name: name.into(),
+        name_sv: None,
+        name_en: None,
         dpo_name: Some("Data Protection Officer".into()),
         dpo_email: Some(format!("dpo@{slug}.example")),
         dpo_phone: None,

@@ -66,6 +66,8 @@ pub async fn new_org(store: &dyn Store) -> Uuid {
     let new = NewOrganisation {
         slug: OrgSlug::try_from("uni").unwrap(),
         name: "University".into(),
+        name_sv: None,
+        name_en: None,
         dpo_name: None,
         dpo_email: None,
         dpo_phone: None,

@@ -20,6 +20,14 @@ pub trait OrganisationStore: Send + Sync {
     async fn org_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StoreError>;
     /// Every organisation of the installation, by name.
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
+    /// Sets the organisation's name and its Swedish and English names, with the audit entry.
+    async fn set_org_names(
+        &self,
+        org_id: Uuid,
+        names: &crate::org::OrgName,
+        audit: &crate::audit::AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Sets how long the organisation's cases are kept once they end (issue 21), with its audit
     /// entry. Cases already ended keep the date they got.
     async fn set_org_retention(

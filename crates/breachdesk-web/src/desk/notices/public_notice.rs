@@ -379,7 +379,7 @@ pub async fn notice_index(State(state): State<AppState>, Path(slug): Path<String
         .collect();
     Ok((
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        public::index_html(&org.name, &listed, NOTICE_STYLESHEET),
+        public::index_html(&org.names(), &listed, NOTICE_STYLESHEET),
     )
         .into_response())
 }
