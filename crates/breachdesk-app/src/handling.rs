@@ -17,6 +17,15 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::AppError;
 
+/// Who was invited to a case, and the setup link to hand over when it could not be mailed.
+#[derive(Debug, Clone)]
+pub struct Invited {
+    pub user_id: Uuid,
+    pub setup_link: Option<String>,
+    /// The invitation went out by e-mail.
+    pub mailed: bool,
+}
+
 /// A case and how the user stands to it.
 #[derive(Debug, Clone)]
 pub struct Access {
@@ -775,6 +784,149 @@ impl App {
         };
         self.apply(access, actor, change, None, "case.share", detail)
             .await
+    }
+
+    /// Invites a joint controller's contact (or anyone outside the organisation) to one case by
+    /// e-mail address: an account they already have (with no role in this organisation, and no
+    /// role that must not read cases — no administrator or auditor elsewhere) gets the share; an
+    /// address without an account gets a new account with no role at all and a one-time setup
+    /// link (valid for a week), so that it can read this case and the cases shared with it later,
+    /// nothing else. Both are told by e-mail in `lang`; a setup link that could not be mailed is
+    /// returned for the inviter to hand over. Audited as `case.invite`.
+    ///
+    /// # Errors
+    /// `Forbidden` without the right to share; `Invalid` naming `invite_email` (blank, not an
+    /// address, of this organisation, or an account that may not be given cases).
+    pub async fn invite_to_case(
+        &self,
+        access: &Access,
+        actor: Uuid,
+        email: &str,
+        lang: breachdesk_core::report::Language,
+    ) -> Result<Invited, AppError> {
+        use breachdesk_core::errors::FieldError;
+        if !access.may(Action::Share) {
+            return Err(AppError::Forbidden);
+        }
+        let invalid = |code| {
+            let mut e = FieldErrors::new();
+            e.add("invite_email", code);
+            AppError::Invalid(e)
+        };
+        let email = email.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(invalid(FieldError::Required));
+        }
+        if !breachdesk_core::report::is_plausible_email(&email) {
+            return Err(invalid(FieldError::InvalidEmail));
+        }
+        let store = &self.0.store;
+        if let Some(existing) = store.user_auth_by_email(&email).await? {
+            let principal = if existing.disabled || existing.installation_admin {
+                None
+            } else {
+                store.principal_by_user(existing.id).await?
+            };
+            let Some(principal) = principal else {
+                return Err(invalid(FieldError::UnknownAccount));
+            };
+            if principal
+                .memberships
+                .iter()
+                .any(|m| m.org_id == access.case.org_id)
+            {
+                return Err(invalid(FieldError::OwnOrganisation));
+            }
+            // Separation of duties: an account that administers or audits somewhere is not
+            // given a case's content by a share.
+            if principal
+                .memberships
+                .iter()
+                .any(|m| !m.role.reads_case_content())
+            {
+                return Err(invalid(FieldError::UnknownAccount));
+            }
+        }
+        let (user_id, setup_token) = self.ensure_account(&email).await?;
+        let change = CaseChange {
+            add_share: Some(NewShare {
+                user_id,
+                granted_by: actor,
+            }),
+            ..CaseChange::default()
+        };
+        let detail = format!(
+            "{} {user_id}",
+            if setup_token.is_some() {
+                "new"
+            } else {
+                "existing"
+            }
+        );
+        self.apply(access, actor, change, None, "case.invite", detail)
+            .await?;
+        let base = &self.0.mail.public_url;
+        let case_link = format!("{base}/desk/cases/{}", access.case.id);
+        let setup_link = setup_token.map(|t| format!("{base}/setup/{t}"));
+        let mailed = self
+            .mail_invitation(
+                &email,
+                &access.case.reference,
+                &case_link,
+                setup_link.as_deref(),
+                lang,
+            )
+            .await;
+        Ok(Invited {
+            user_id,
+            setup_link: if mailed { None } else { setup_link },
+            mailed,
+        })
+    }
+
+    /// Tells the invited person: the case's reference and address (nothing of its content),
+    /// and for a new account the setup link. `false` when there is no mail or it failed.
+    async fn mail_invitation(
+        &self,
+        email: &str,
+        reference: &str,
+        case_link: &str,
+        setup_link: Option<&str>,
+        lang: breachdesk_core::report::Language,
+    ) -> bool {
+        let Some(mailer) = self.0.mail.mailer.clone() else {
+            return false;
+        };
+        let i18n = &*self.0.texts;
+        let (subject, body) = if let Some(link) = setup_link {
+            let args = [
+                ("reference", reference),
+                ("case", case_link),
+                ("link", link),
+            ];
+            (
+                i18n.message(lang, "invite-mail-subject", &args),
+                i18n.message(lang, "invite-mail-body", &args),
+            )
+        } else {
+            let args = [("reference", reference), ("case", case_link)];
+            (
+                i18n.message(lang, "share-mail-subject", &args),
+                i18n.message(lang, "share-mail-body", &args),
+            )
+        };
+        let mail = breachdesk_core::ports::OutgoingMail {
+            to: email.to_owned(),
+            subject,
+            body,
+            ..breachdesk_core::ports::OutgoingMail::default()
+        };
+        if mailer.send(&mail).await.is_ok() {
+            true
+        } else {
+            tracing::warn!("invitation not delivered; the setup link is shown to the inviter");
+            false
+        }
     }
 
     /// Records the decision on the assessment; it also settles whether the authority must be

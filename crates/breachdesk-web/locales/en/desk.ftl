@@ -956,3 +956,23 @@ admin-field-name_en = Name in English (optional)
 admin-org-names = The organisation's name in each language
 admin-org-names-save = Save the names
 admin-refused-org-name = Not done: the name is required, and each name is one line of at most 200 characters.
+desk-invite-title = Invite a joint controller's contact
+desk-invite-hint = Someone outside the organisation (for example the contact person of a joint controller or a processor) is given this case only. An address without an account gets one with no role and a one-time setup link by e-mail; they are told which case was shared, never its content.
+desk-invite-label = Their e-mail address
+desk-invite-submit = Invite to this case
+desk-invite-not-mailed = The invitation could not be mailed to { $email }: hand over this one-time setup link yourself (valid for 7 days). It is not shown again.
+audit-case-invite = invited someone outside the organisation to the case
+invite-mail-subject = [BreachDesk] Case { $reference } was shared with you
+invite-mail-body =
+    A personal data breach case ({ $reference }) was shared with you in BreachDesk. Set up your account with this one-time link (valid for 7 days), then open the case:
+
+    { $link }
+
+    { $case }
+
+    If you did not expect this, do not use the link and tell the sender.
+share-mail-subject = [BreachDesk] Case { $reference } was shared with you
+share-mail-body =
+    A personal data breach case ({ $reference }) was shared with you in BreachDesk. Sign in to open it:
+
+    { $case }

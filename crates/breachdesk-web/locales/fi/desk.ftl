@@ -956,3 +956,23 @@ admin-field-name_en = Nimi englanniksi (valinnainen)
 admin-org-names = Organisaation nimi kullakin kielellä
 admin-org-names-save = Tallenna nimet
 admin-refused-org-name = Ei tehty: nimi vaaditaan, ja kukin nimi on yksi rivi, enintään 200 merkkiä.
+desk-invite-title = Kutsu yhteisrekisterinpitäjän yhteyshenkilö
+desk-invite-hint = Organisaation ulkopuolinen henkilö (esimerkiksi yhteisrekisterinpitäjän tai käsittelijän yhteyshenkilö) saa vain tämän tapauksen. Osoite, jolla ei ole käyttäjätiliä, saa tilin ilman roolia ja kertakäyttöisen käyttöönottolinkin sähköpostilla; hänelle kerrotaan, mikä tapaus jaettiin, ei koskaan sen sisältöä.
+desk-invite-label = Hänen sähköpostiosoitteensa
+desk-invite-submit = Kutsu tähän tapaukseen
+desk-invite-not-mailed = Kutsua ei voitu lähettää osoitteeseen { $email }: anna tämä kertakäyttöinen käyttöönottolinkki itse (voimassa 7 päivää). Sitä ei näytetä uudelleen.
+audit-case-invite = kutsui organisaation ulkopuolisen henkilön tapaukseen
+invite-mail-subject = [BreachDesk] Tapaus { $reference } jaettiin sinulle
+invite-mail-body =
+    Sinulle jaettiin BreachDeskissä henkilötietojen tietoturvaloukkausta koskeva tapaus ({ $reference }). Ota käyttäjätilisi käyttöön tällä kertakäyttöisellä linkillä (voimassa 7 päivää) ja avaa sitten tapaus:
+
+    { $link }
+
+    { $case }
+
+    Jos et odottanut tätä, älä käytä linkkiä ja kerro asiasta lähettäjälle.
+share-mail-subject = [BreachDesk] Tapaus { $reference } jaettiin sinulle
+share-mail-body =
+    Sinulle jaettiin BreachDeskissä henkilötietojen tietoturvaloukkausta koskeva tapaus ({ $reference }). Kirjaudu sisään avataksesi sen:
+
+    { $case }

@@ -956,3 +956,23 @@ admin-field-name_en = Namn på engelska (valfritt)
 admin-org-names = Organisationens namn på varje språk
 admin-org-names-save = Spara namnen
 admin-refused-org-name = Inte gjort: namnet krävs och varje namn är en rad med högst 200 tecken.
+desk-invite-title = Bjud in en gemensamt personuppgiftsansvarigs kontaktperson
+desk-invite-hint = En person utanför organisationen (till exempel kontaktpersonen hos en gemensamt personuppgiftsansvarig eller ett personuppgiftsbiträde) får bara detta ärende. En adress utan konto får ett konto utan roll och en engångslänk per e-post; personen får veta vilket ärende som delats, aldrig dess innehåll.
+desk-invite-label = Personens e-postadress
+desk-invite-submit = Bjud in till detta ärende
+desk-invite-not-mailed = Inbjudan kunde inte skickas till { $email }: lämna själv över denna engångslänk (giltig i 7 dagar). Den visas inte igen.
+audit-case-invite = bjöd in en person utanför organisationen till ärendet
+invite-mail-subject = [BreachDesk] Ärende { $reference } har delats med dig
+invite-mail-body =
+    Ett ärende om en personuppgiftsincident ({ $reference }) har delats med dig i BreachDesk. Aktivera ditt konto med denna engångslänk (giltig i 7 dagar) och öppna sedan ärendet:
+
+    { $link }
+
+    { $case }
+
+    Om du inte väntade dig detta, använd inte länken och meddela avsändaren.
+share-mail-subject = [BreachDesk] Ärende { $reference } har delats med dig
+share-mail-body =
+    Ett ärende om en personuppgiftsincident ({ $reference }) har delats med dig i BreachDesk. Logga in för att öppna det:
+
+    { $case }

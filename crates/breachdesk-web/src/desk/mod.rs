@@ -112,6 +112,7 @@ pub fn routes(max_attachment_bytes: usize) -> Router<AppState> {
             post(case::record::ask_question),
         )
         .route("/desk/cases/{id}/share", post(case::sharing::share))
+        .route("/desk/cases/{id}/invite", post(case::sharing::invite))
         .route("/desk/cases/{id}/tasks", post(case::record::add_task))
         .route(
             "/desk/cases/{id}/tasks/{task}/done",

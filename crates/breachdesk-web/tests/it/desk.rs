@@ -3875,3 +3875,55 @@ async fn an_organisations_name_in_each_language_reaches_its_notices() {
         );
     }
 }
+
+/// Without outgoing mail, an invitation's one-time setup link is shown to the inviting DPO,
+/// once; the administrator cannot invite anyone to a case it may not read.
+#[tokio::test]
+async fn an_invitation_that_cannot_be_mailed_shows_its_link_once() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let admin = app
+        .account(&[(&app.uni, Role::Admin)], "admin@uni.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let case_path = format!("/desk/cases/{case}?lang=fi");
+    let invite = format!("/desk/cases/{case}/invite?lang=fi");
+    let mut b = app.signed_in(&dpo).await;
+    let p = b
+        .submit(
+            &case_path,
+            &invite,
+            &[("invite_email", "partner@joint.example")],
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert!(
+        p.body
+            .contains("Kutsua ei voitu lähettää osoitteeseen partner@joint.example")
+    );
+    let link = &p.body[p.body.find("<code id=\"invite-link\">").unwrap()..];
+    assert!(link.contains("/setup/"), "{link}");
+    let again = b.get(&case_path).await;
+    assert!(!again.body.contains("invite-link"), "shown once");
+    let mut a = app.signed_in(&admin).await;
+    let csrf = a.get("/admin?lang=en").await.hidden("csrf_token");
+    let r = a
+        .post(
+            &invite,
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("invite_email", "x@joint.example"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert!(
+        app.store
+            .user_auth_by_email("x@joint.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

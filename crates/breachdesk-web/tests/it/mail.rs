@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use breachdesk_core::audit::AuditEvent;
-use breachdesk_core::ports::CaseChange;
+use breachdesk_core::ports::{CaseChange, SecretHasher as _};
 use breachdesk_core::user::Role;
 use breachdesk_notify::{SmtpConfig, SmtpMailer, SmtpSecurity};
 use breachdesk_web::{Limits, MailSettings};
@@ -1429,4 +1429,175 @@ async fn a_reporter_with_an_address_is_told_that_a_question_waits_never_what_it_
             assert!(!mail.contains("QZX-QUESTION"), "never the question");
         }
     }
+}
+
+/// The DPO invites a joint controller's contact to one case by e-mail: a new address gets an
+/// account with no role and a one-time setup link, mailed with the case's reference and
+/// address and nothing of its content; the invited person reads that case and no other. Someone
+/// with an account elsewhere is told too. Addresses of the organisation itself, administrators
+/// elsewhere and blanks are refused; only the DPO invites.
+#[tokio::test]
+async fn the_dpo_invites_a_joint_controllers_contact_to_one_case_and_they_are_told() {
+    let server = SmtpServer::start();
+    let app = spawn_full(
+        Limits {
+            intake_per_minute: 0,
+            sign_in_per_minute: 0,
+            ..Limits::default()
+        },
+        Some(mail_settings(server.port)),
+    )
+    .await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let team = app
+        .account(&[(&app.uni, Role::PrivacyTeam)], "team@uni.example")
+        .await;
+    let museum_handler = app
+        .account(
+            &[(&app.museum, Role::SecurityTeam)],
+            "handler@museum.example",
+        )
+        .await;
+    app.account(&[(&app.museum, Role::Admin)], "admin@museum.example")
+        .await;
+    let case = app.reported_case("uni").await;
+    let other_case = app.reported_case("uni").await;
+    let reference = app.store.case_by_id(case).await.unwrap().unwrap().reference;
+    let case_path = format!("/desk/cases/{case}?lang=en");
+    let invite = format!("/desk/cases/{case}/invite?lang=en");
+    let before = server.messages().len();
+
+    let mut d = app.signed_in(&dpo).await;
+    // Refused, each named, nothing shared, nobody mailed.
+    for (email, message) in [
+        ("", "This field is required"),
+        ("not an address", "not a valid e-mail address"),
+        ("team@uni.example", ""),
+        ("admin@museum.example", ""),
+    ] {
+        let p = d
+            .submit(&case_path, &invite, &[("invite_email", email)])
+            .await;
+        assert_eq!(p.status, 422, "{email}: {}", p.body);
+        assert!(p.body.contains(message), "{email}");
+    }
+    // Only the DPO shares: the privacy team may not.
+    let mut t = app.signed_in(&team).await;
+    let p = t
+        .submit(
+            &case_path,
+            &invite,
+            &[("invite_email", "partner@joint.example")],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    assert_eq!(server.messages().len(), before);
+
+    // A new address: an account with no role, the case shared with it, an e-mail in the
+    // inviter's language with the setup link and the case's address — not its content.
+    let p = d
+        .submit(
+            &case_path,
+            &invite,
+            &[("invite_email", "Partner@Joint.example")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let mails = server.messages();
+    let mail = mails
+        .iter()
+        .find(|m| m.contains("To: partner@joint.example"))
+        .expect("the invitation was mailed");
+    let text = body_text(mail);
+    assert!(mail.contains(&reference), "{mail}");
+    assert!(
+        text.contains(&format!("https://breachdesk.uni.example/desk/cases/{case}")),
+        "{text}"
+    );
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/setup/"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .to_owned();
+    assert!(
+        !text.contains("faculty"),
+        "no content of the case in the mail"
+    );
+    let setup = d
+        .get(link.trim_start_matches("https://breachdesk.uni.example"))
+        .await;
+    assert_eq!(setup.status, 200, "the setup link opens");
+    let partner_id = app
+        .store
+        .user_auth_by_email("partner@joint.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let principal = app
+        .store
+        .principal_by_user(partner_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(principal.memberships.is_empty(), "no role anywhere");
+    assert!(
+        app.store
+            .case_by_id(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .shared_with
+            .contains(&partner_id)
+    );
+    // Once set up (here: a password and an authenticator given directly), the invited person
+    // reads this case and nothing else.
+    let partner = app.account(&[], "partner@joint.example").await;
+    assert_eq!(partner.id, partner_id);
+    app.store
+        .set_password(
+            partner_id,
+            &breachdesk_crypto::Argon2Hasher::new(breachdesk_crypto::HashCost::Test)
+                .hash(crate::desk::PASSWORD),
+        )
+        .await
+        .unwrap();
+    let mut p_b = app.signed_in(&partner).await;
+    assert_eq!(p_b.get(&case_path).await.status, 200);
+    assert_eq!(
+        p_b.get(&format!("/desk/cases/{other_case}?lang=en"))
+            .await
+            .status,
+        404
+    );
+    assert_ne!(p_b.get("/admin?lang=en").await.status, 200);
+    assert_ne!(p_b.get("/desk/register?lang=en").await.status, 200);
+
+    // A handler of another organisation is told that a case was shared with them.
+    let p = d
+        .submit(
+            &case_path,
+            &invite,
+            &[("invite_email", "handler@museum.example")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let mails = server.messages();
+    let told = mails
+        .iter()
+        .find(|m| m.contains("To: handler@museum.example"))
+        .expect("told");
+    assert!(!body_text(told).contains("/setup/"));
+    let mut h = app.signed_in(&museum_handler).await;
+    assert_eq!(h.get(&case_path).await.status, 200);
+    let trail = app.store.audit_trail(Some(case)).await.unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|r| r.action == "case.invite" && r.actor == Some(dpo.id))
+            .count(),
+        2
+    );
 }

@@ -50,6 +50,9 @@ pub struct FormState {
     values: HashMap<String, String>,
     /// The scope form as submitted, when it is shown again.
     scope: Option<FormValues>,
+    /// An invitation just made: what to say, and the setup link to hand over when it could not
+    /// be mailed (shown this once).
+    invited: Option<(String, Option<String>)>,
 }
 
 impl FormState {
@@ -173,6 +176,8 @@ struct CasePage<'a> {
     may_share: bool,
     people_errors: Vec<String>,
     share_email: String,
+    invite_email: String,
+    invited: Option<(String, Option<String>)>,
     scope_form: ScopeFormView,
     scope_errors: Vec<String>,
     /// The legal hold standing now: its reason, its end, who set it and when.
@@ -384,6 +389,8 @@ async fn render_case(
         may_share: access.may(Action::Share),
         people_errors: form.errors_of("people"),
         share_email: form.value("people", "email"),
+        invite_email: form.value("people", "invite_email"),
+        invited: form.invited.clone(),
         scope_errors: form.errors_of("scope"),
         hold: case
             .hold
@@ -482,7 +489,7 @@ async fn refused(
         form,
         errors,
         values,
-        scope: None,
+        ..FormState::default()
     };
     render_case(state, desk, &fresh, &form, status)
         .await

@@ -169,6 +169,7 @@ pub async fn save_scope(
                 errors: field_errors_text(tr, &errors),
                 values: HashMap::new(),
                 scope: Some(values),
+                ..FormState::default()
             };
             return render_case(
                 &state,

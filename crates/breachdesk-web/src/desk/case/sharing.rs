@@ -60,6 +60,52 @@ pub async fn assign(
     })
 }
 
+/// `POST /desk/cases/{id}/invite` with `invite_email`: a joint controller's contact (or anyone
+/// outside the organisation) is given this case; a new address gets an account with no role and
+/// a one-time setup link, mailed with the invitation (or shown here once when it cannot be).
+pub async fn invite(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Page {
+    let access = checked(&state, &desk, &id, form.get("csrf_token")).await?;
+    let email = form.get("invite_email").trim().to_owned();
+    let values = HashMap::from([("invite_email".to_owned(), email.clone())]);
+    Ok(
+        match state
+            .invite_to_case(&access, desk.user.id, &email, desk.lang)
+            .await
+        {
+            Ok(invited) if invited.mailed => done(&desk, access.case.id, "people"),
+            Ok(invited) => {
+                let tr = crate::desk::common::tr(&state, &desk);
+                let fresh = state
+                    .access(&desk.principal, access.case.id)
+                    .await
+                    .map_err(|e| PageError::internal(&e))?
+                    .ok_or_else(|| PageError::not_found(&state, desk.lang))?;
+                let form = super::FormState {
+                    invited: Some((
+                        tr.t1("desk-invite-not-mailed", "email", &email),
+                        invited.setup_link,
+                    )),
+                    ..super::FormState::default()
+                };
+                return super::render_case(
+                    &state,
+                    &desk,
+                    &fresh,
+                    &form,
+                    axum::http::StatusCode::CREATED,
+                )
+                .await;
+            }
+            Err(e) => refused(&state, &desk, &access, "people", values, e).await,
+        },
+    )
+}
+
 pub async fn share(
     State(state): State<AppState>,
     desk: Desk,
