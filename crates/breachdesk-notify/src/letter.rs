@@ -461,6 +461,91 @@ mod tests {
     }
 
     #[test]
+    fn a_letter_drafted_from_the_notice_facts_says_each_in_its_own_language() {
+        use breachdesk_core::notice_facts::{Localised, NoticeFacts, Progress, Reach};
+        let loc = |fi: &str, sv: &str, en: &str| Localised {
+            fi: fi.into(),
+            sv: sv.into(),
+            en: en.into(),
+        };
+        let f = LetterFacts {
+            organisation: breachdesk_core::org::OrgName {
+                name: "Museokortti Oy".into(),
+                sv: Some("Museikortet Ab".into()),
+                en: Some("Museum Card Ltd".into()),
+            },
+            authority_notified: true,
+            facts: Some(NoticeFacts {
+                progress: Progress::Resolved,
+                fixed_on: Some(jiff::civil::date(2026, 11, 21)),
+                must_act: true,
+                action: loc(
+                    "Vaihda salasanasi heti.",
+                    "Byt ditt lösenord genast.",
+                    "Change your password now.",
+                ),
+                reach: Reach::Part,
+                who: Localised::default(),
+                cause: loc(
+                    "Tilausraportti jäi virheellisen asetuksen vuoksi avoimeksi verkkoon.",
+                    "Orderrapporten låg öppen på nätet på grund av en felaktig inställning.",
+                    "The order report was left open on the web because of a wrong setting.",
+                ),
+                not_reached: loc(
+                    "Maksupalveluun ei päästy.",
+                    "Betaltjänsten nåddes inte.",
+                    "The payment service was not reached.",
+                ),
+                categories: vec![],
+                never_collected: vec![],
+                misuse: None,
+                misuse_note: Localised::default(),
+                police_informed: true,
+                next_steps: Localised::default(),
+                outside_help: Localised::default(),
+                service_contact: "asiakaspalvelu@museokortti.example".into(),
+                service_hours: loc("arkisin 9–16", "vardagar 9–16", "weekdays 9–16"),
+                media_contact: String::new(),
+            }),
+            ..facts()
+        };
+        let t = draft(&f, &Overrides::default());
+        assert_eq!(problems(&t), vec![], "approvable as drafted");
+        assert!(t.get(Language::Sv, "subject").contains("Museikortet Ab"));
+        assert!(
+            t.get(Language::En, "what_happened")
+                .contains("Museum Card Ltd")
+        );
+        assert!(t.get(Language::Fi, "what_happened").contains("20.11.2026"));
+        assert!(
+            t.get(Language::Fi, "what_happened")
+                .contains("Tilausraportti")
+        );
+        assert!(
+            !t.get(Language::Fi, "what_happened")
+                .contains("order report")
+        );
+        assert!(
+            t.get(Language::Sv, "what_happened")
+                .contains("Betaltjänsten nåddes inte.")
+        );
+        assert!(
+            t.get(Language::En, "advice")
+                .starts_with("Change your password now.")
+        );
+        assert!(t.get(Language::Fi, "measures").contains("poliisille"));
+        assert!(t.get(Language::En, "contact").contains("customer service"));
+        assert!(
+            t.get(Language::En, "contact")
+                .contains("Opening hours: weekdays 9–16.")
+        );
+        assert!(
+            !t.get(Language::En, "contact").contains("tietosuoja@"),
+            "the service's address, not the DPO's"
+        );
+    }
+
+    #[test]
     fn a_letter_says_what_happened_to_the_data_and_what_follows_from_it() {
         use crate::public::Loss;
         let lost = draft(

@@ -14,6 +14,7 @@ mod desk;
 pub mod i18n;
 mod page;
 mod pages;
+mod public_cache;
 mod server;
 mod service;
 mod state;

@@ -99,7 +99,17 @@ pub(crate) struct Inner {
     pub mail: MailSettings,
     /// The use cases that have moved to `breachdesk-app` (issue 19), over the same parts.
     pub app: breachdesk_app::App,
+    /// Published notices (by `slug/reference`) and organisations' notice indexes (by slug),
+    /// kept for a minute.
+    pub notices: crate::public_cache::PublicCache<Option<PublishedNotice>>,
+    pub indexes: crate::public_cache::PublicCache<Option<String>>,
 }
+
+/// A published notice as its pages need it.
+pub(crate) type PublishedNotice = (
+    breachdesk_notify::public::PublicNotice,
+    breachdesk_notify::public::Publication,
+);
 
 /// Cheap to clone; one per server.
 #[derive(Clone)]
@@ -124,6 +134,12 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
+    /// After an approval: this server serves the organisation's notices and index afresh.
+    pub(crate) fn forget_published(&self, slug: &str) {
+        self.0.indexes.forget(slug);
+        self.0.notices.forget_prefix(&format!("{slug}/"));
+    }
+
     #[must_use]
     pub fn new(
         store: Arc<dyn Store>,
@@ -163,6 +179,8 @@ impl AppState {
             limits,
             mail: MailSettings::default(),
             app,
+            notices: crate::public_cache::PublicCache::default(),
+            indexes: crate::public_cache::PublicCache::default(),
         }))
     }
 

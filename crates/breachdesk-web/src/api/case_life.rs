@@ -595,6 +595,9 @@ pub async fn approve(
         .approve_public_version(&access, &opened, principal.user_id, number)
         .await
         .map_err(|e| refused(&state, e))?;
+    if let Ok(Some(org)) = state.organisation(access.case.org_id).await {
+        state.forget_published(org.slug.as_str());
+    }
     let versions = notice::versions(NoticeKind::Public, &opened.entries);
     let v = versions
         .iter()

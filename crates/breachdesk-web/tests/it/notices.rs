@@ -1182,4 +1182,52 @@ async fn the_notice_facts_are_checked_and_the_dpo_approves_the_drafted_notice_un
         [html.find("<article lang=\"fi\"").unwrap()..html.find("<article lang=\"sv\"").unwrap()];
     assert!(!fi.contains("The report was saved"), "{fi}");
     assert!(!fi.contains("outside information security"), "{fi}");
+
+    // Published pages are kept for a minute, but an approval shows at once: a corrected
+    // headline is on the index and at the notice's (new) address right after it is approved.
+    let index = reqwest::get(app.url("/notices/uni"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(index.contains("vika on korjattu"), "{index}");
+    let page = b
+        .get(&format!("/desk/cases/{case}/notices/public?lang=en"))
+        .await;
+    let corrected = with(
+        &textareas(&page),
+        &[(
+            "fi_headline",
+            "Yliopisto: potilastietoja paljastui – korjattu versio",
+        )],
+    );
+    let p = b.submit(&desk_page, &desk_page, &pairs(&corrected)).await;
+    assert_eq!(p.status, 303);
+    let p = b
+        .submit(
+            &desk_page,
+            &format!("/desk/cases/{case}/notices/public/3/approve?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let index = reqwest::get(app.url("/notices/uni"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(index.contains("korjattu versio"), "{index}");
+    let notice = reqwest::get(app.url(&format!("/notices/uni/{reference}")))
+        .await
+        .unwrap();
+    assert!(
+        notice
+            .url()
+            .path()
+            .ends_with("/potilastietoja-paljastui-korjattu-versio"),
+        "{}",
+        notice.url()
+    );
 }

@@ -256,7 +256,12 @@ pub async fn approve_public(
             .approve_public_version(&l.access, &l.opened, desk.user.id, version)
             .await
         {
-            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Public),
+            Ok(()) => {
+                if let Some(o) = &l.org {
+                    state.forget_published(o.slug.as_str());
+                }
+                see(&desk, l.access.case.id, NoticeKind::Public)
+            }
             Err(breachdesk_app::AppError::Refused(breachdesk_app::Refusal::NoticeNotReady(_))) => {
                 let tr = tr(&state, &desk);
                 let msg = tr.t("notice-cannot-approve");
@@ -276,17 +281,23 @@ pub async fn approve_public(
 }
 
 /// The newest approved public notice of a case, found by organisation and case reference, with
-/// its publication and update dates.
+/// its publication and update dates (kept for a minute: see `public_cache`).
 async fn published(
     state: &AppState,
     slug: &str,
     reference: &str,
 ) -> Result<Option<(PublicNotice, public::Publication)>, crate::service::ServiceError> {
-    Ok(state
+    let key = format!("{slug}/{reference}");
+    if let Some(hit) = state.0.notices.get(&key) {
+        return Ok(hit);
+    }
+    let found = state
         .published_notice(slug, reference)
         .await?
         .as_ref()
-        .map(|p| (public_notice_of(&p.newest), publication(p))))
+        .map(|p| (public_notice_of(&p.newest), publication(p)));
+    state.0.notices.put(&key, found.clone());
+    Ok(found)
 }
 
 /// A published notice's dates in the display zone: the first approval and the newest.
@@ -361,27 +372,34 @@ pub async fn public_notice_at(
 /// `GET /notices/{org}`: the index of the organisation's published notices, each language's
 /// headlines with their publication dates, newest first. Public, like the notices.
 pub async fn notice_index(State(state): State<AppState>, Path(slug): Path<String>) -> Page {
-    let (org, published) = match state.published_notices(&slug).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return Ok(StatusCode::NOT_FOUND.into_response()),
-        Err(e) => return Err(PageError::internal(&e)),
-    };
-    let listed: Vec<public::Listed> = published
-        .iter()
-        .map(|(reference, p)| {
-            let notice = public_notice_of(&p.newest);
-            public::Listed {
-                url: address(org.slug.as_str(), reference, &notice),
-                notice,
-                dates: publication(p),
+    let html = if let Some(hit) = state.0.indexes.get(&slug) {
+        hit
+    } else {
+        let html = match state.published_notices(&slug).await {
+            Ok(Some((org, published))) => {
+                let listed: Vec<public::Listed> = published
+                    .iter()
+                    .map(|(reference, p)| {
+                        let notice = public_notice_of(&p.newest);
+                        public::Listed {
+                            url: address(org.slug.as_str(), reference, &notice),
+                            notice,
+                            dates: publication(p),
+                        }
+                    })
+                    .collect();
+                Some(public::index_html(&org.names(), &listed, NOTICE_STYLESHEET))
             }
-        })
-        .collect();
-    Ok((
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        public::index_html(&org.names(), &listed, NOTICE_STYLESHEET),
-    )
-        .into_response())
+            Ok(None) => None,
+            Err(e) => return Err(PageError::internal(&e)),
+        };
+        state.0.indexes.put(&slug, html.clone());
+        html
+    };
+    Ok(match html {
+        Some(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    })
 }
 
 /// Where the published notices' styles are served.
