@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long a page is served from memory.
-pub const TTL: Duration = Duration::from_secs(60);
+pub const TTL: Duration = Duration::from_mins(1);
 /// At most this many pages are kept.
 pub const CAPACITY: usize = 512;
 
