@@ -116,6 +116,17 @@ impl AccountAction {
     }
 }
 
+/// The store's own last-holder rule (checked inside its transaction, so that two changes at
+/// the same moment cannot both pass) as the product's refusal.
+fn last_holder(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(breachdesk_core::ports::Conflict::LastHolder(role)) => {
+            Refusal::LastOfRole(role).into()
+        }
+        e => e.into(),
+    }
+}
+
 fn access_event(
     actor: Uuid,
     org_id: Option<Uuid>,
@@ -407,7 +418,7 @@ impl App {
         );
         self.0
             .store
-            .remove_membership(
+            .remove_membership_keeping_last(
                 &UserRole {
                     user_id,
                     org_id,
@@ -416,7 +427,8 @@ impl App {
                 &event,
                 self.now(),
             )
-            .await?;
+            .await
+            .map_err(last_holder)?;
         Ok(())
     }
 
@@ -454,7 +466,10 @@ impl App {
             format!("user={user_id}"),
         );
         match action {
-            AccountAction::Disable => store.set_user_disabled(user_id, true, &event, now).await?,
+            AccountAction::Disable => store
+                .disable_user_keeping_last(user_id, &event, now)
+                .await
+                .map_err(last_holder)?,
             AccountAction::Enable => store.set_user_disabled(user_id, false, &event, now).await?,
             AccountAction::ResetSecondFactor => {
                 store.reset_second_factor(user_id, &event, now).await?;
@@ -464,7 +479,10 @@ impl App {
             }
             AccountAction::Remove => {
                 // Access ends first: disabled, the account can do nothing while its roles go.
-                store.set_user_disabled(user_id, true, &event, now).await?;
+                store
+                    .disable_user_keeping_last(user_id, &event, now)
+                    .await
+                    .map_err(last_holder)?;
                 for m in &memberships {
                     let removed = access_event(
                         actor.id(),
@@ -473,7 +491,7 @@ impl App {
                         format!("{} user={user_id}", m.role.as_str()),
                     );
                     store
-                        .remove_membership(
+                        .remove_membership_keeping_last(
                             &UserRole {
                                 user_id,
                                 org_id: m.org_id,
@@ -482,7 +500,8 @@ impl App {
                             &removed,
                             now,
                         )
-                        .await?;
+                        .await
+                        .map_err(last_holder)?;
                 }
             }
         }

@@ -810,7 +810,17 @@ impl AccountStore for PgStore {
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.write(self.set_user_disabled_impl(user_id, disabled, audit, now))
+        self.write(self.set_user_disabled_impl(user_id, disabled, false, audit, now))
+            .await
+    }
+
+    async fn disable_user_keeping_last(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.set_user_disabled_impl(user_id, true, true, audit, now))
             .await
     }
 
@@ -894,7 +904,17 @@ impl AccessStore for PgStore {
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.write(self.remove_membership_impl(held, audit, now))
+        self.write(self.remove_membership_impl(held, false, audit, now))
+            .await
+    }
+
+    async fn remove_membership_keeping_last(
+        &self,
+        held: &UserRole,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(self.remove_membership_impl(held, true, audit, now))
             .await
     }
 }

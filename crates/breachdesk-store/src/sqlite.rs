@@ -498,7 +498,17 @@ impl AccountStore for SqliteStore {
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.set_user_disabled_impl(user_id, disabled, audit, now)
+        self.set_user_disabled_impl(user_id, disabled, false, audit, now)
+            .await
+    }
+
+    async fn disable_user_keeping_last(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.set_user_disabled_impl(user_id, true, true, audit, now)
             .await
     }
 
@@ -578,7 +588,16 @@ impl AccessStore for SqliteStore {
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.remove_membership_impl(held, audit, now).await
+        self.remove_membership_impl(held, false, audit, now).await
+    }
+
+    async fn remove_membership_keeping_last(
+        &self,
+        held: &UserRole,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.remove_membership_impl(held, true, audit, now).await
     }
 }
 

@@ -88,6 +88,9 @@ pub enum Conflict {
     Held,
     /// The report is the case's only one: it goes only with the whole case.
     LastReport,
+    /// The change would leave an organisation without an active holder of a role it cannot be
+    /// without (its DPO, its administrator).
+    LastHolder(crate::user::Role),
     /// Another uniqueness rule.
     Unique,
 }
@@ -108,6 +111,7 @@ impl std::fmt::Display for Conflict {
             }
             Self::Held => "the case is under a legal hold",
             Self::LastReport => "the case's only report goes only with the whole case",
+            Self::LastHolder(_) => "last holder of a role",
             Self::Unique => "unique",
         })
     }

@@ -170,6 +170,7 @@ impl PgStore {
     pub(super) async fn remove_membership_impl(
         &self,
         held: &UserRole,
+        keep_last: bool,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -179,6 +180,9 @@ impl PgStore {
             role,
         } = *held;
         let mut tx = self.begin().await?;
+        if keep_last {
+            keep_last_tx(&mut tx, org_id, role, user_id).await?;
+        }
         let removed =
             sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2 AND role = $3")
                 .bind(user_id.to_string())
@@ -199,12 +203,31 @@ impl PgStore {
         &self,
         user_id: Uuid,
         disabled: bool,
+        keep_last: bool,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let id = user_id.to_string();
         let at = to_text(now);
         let mut tx = self.begin().await?;
+        if disabled && keep_last {
+            // In the organisations' order, so that two disablings lock them alike.
+            let held: Vec<(String, String)> = sqlx::query_as(
+                "SELECT org_id, role FROM memberships WHERE user_id = $1 AND role IN ('dpo', 'admin') \
+                 ORDER BY org_id, role",
+            )
+            .bind(&id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?;
+            for (org, role) in held {
+                let org = Uuid::parse_str(&org).map_err(other)?;
+                let role = role
+                    .parse::<breachdesk_core::user::Role>()
+                    .map_err(|_| StoreError::Other("unknown role in database".into()))?;
+                keep_last_tx(&mut tx, org, role, user_id).await?;
+            }
+        }
         let changed = sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
             .bind(disabled.then_some(&at))
             .bind(&id)
@@ -357,4 +380,41 @@ impl PgStore {
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         self.commit(tx).await
     }
+}
+
+/// Refuses (`Conflict::LastHolder`) when `user_id` is the organisation's last active holder of
+/// `role` and the role is one it cannot be without (DPO, administrator).
+async fn keep_last_tx(
+    tx: &mut Tx,
+    org_id: Uuid,
+    role: breachdesk_core::user::Role,
+    user_id: Uuid,
+) -> Result<(), StoreError> {
+    use breachdesk_core::user::Role;
+    if !matches!(role, Role::Dpo | Role::Admin) {
+        return Ok(());
+    }
+    // One role change of an organisation at a time: a second waits here, then counts what the
+    // first left.
+    sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+        .bind(org_id.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(other)?;
+    let others: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND m.role = $2 AND m.user_id <> $3 AND u.disabled_at IS NULL",
+    )
+    .bind(org_id.to_string())
+    .bind(role.as_str())
+    .bind(user_id.to_string())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(other)?;
+    if others == 0 {
+        return Err(StoreError::Conflict(
+            breachdesk_core::ports::Conflict::LastHolder(role),
+        ));
+    }
+    Ok(())
 }

@@ -175,6 +175,7 @@ impl SqliteStore {
     pub(super) async fn remove_membership_impl(
         &self,
         held: &UserRole,
+        keep_last: bool,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -184,6 +185,9 @@ impl SqliteStore {
             role,
         } = *held;
         let mut tx = self.begin_write().await?;
+        if keep_last {
+            keep_last_tx(&mut tx, org_id, role, user_id).await?;
+        }
         let removed =
             sqlx::query("DELETE FROM memberships WHERE user_id = ? AND org_id = ? AND role = ?")
                 .bind(user_id.to_string())
@@ -204,12 +208,31 @@ impl SqliteStore {
         &self,
         user_id: Uuid,
         disabled: bool,
+        keep_last: bool,
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let id = user_id.to_string();
         let at = to_text(now);
         let mut tx = self.begin_write().await?;
+        if disabled && keep_last {
+            // In the organisations' order, so that two disablings lock them alike.
+            let held: Vec<(String, String)> = sqlx::query_as(
+                "SELECT org_id, role FROM memberships WHERE user_id = ? AND role IN ('dpo', 'admin') \
+                 ORDER BY org_id, role",
+            )
+            .bind(&id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?;
+            for (org, role) in held {
+                let org = Uuid::parse_str(&org).map_err(other)?;
+                let role = role
+                    .parse::<breachdesk_core::user::Role>()
+                    .map_err(|_| StoreError::Other("unknown role in database".into()))?;
+                keep_last_tx(&mut tx, org, role, user_id).await?;
+            }
+        }
         let changed = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
             .bind(disabled.then_some(&at))
             .bind(&id)
@@ -361,4 +384,34 @@ impl SqliteStore {
         append_audit_tx(&mut tx, std::slice::from_ref(audit), now).await?;
         tx.commit().await
     }
+}
+
+/// Refuses (`Conflict::LastHolder`) when `user_id` is the organisation's last active holder of
+/// `role` and the role is one it cannot be without (DPO, administrator).
+async fn keep_last_tx(
+    tx: &mut WriteTx,
+    org_id: Uuid,
+    role: breachdesk_core::user::Role,
+    user_id: Uuid,
+) -> Result<(), StoreError> {
+    use breachdesk_core::user::Role;
+    if !matches!(role, Role::Dpo | Role::Admin) {
+        return Ok(());
+    }
+    let others: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = ? AND m.role = ? AND m.user_id <> ? AND u.disabled_at IS NULL",
+    )
+    .bind(org_id.to_string())
+    .bind(role.as_str())
+    .bind(user_id.to_string())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(other)?;
+    if others == 0 {
+        return Err(StoreError::Conflict(
+            breachdesk_core::ports::Conflict::LastHolder(role),
+        ));
+    }
+    Ok(())
 }

@@ -1690,6 +1690,133 @@ async fn concurrent_claims_never_share_a_message(db: Arc<dyn Store>) {
 }
 
 /// Concurrent sign-in attempts cannot outrun the lock-out count.
+/// The last DPO and the last administrator are kept by the store itself: two removals (or a
+/// removal and a disabling) of an organisation's two DPOs at the same moment — two servers —
+/// leave one; the operator's unguarded path still takes the last one away.
+async fn the_last_dpo_is_kept_even_against_simultaneous_removals(db: Arc<dyn Store>) {
+    use breachdesk_core::ports::{Conflict, UserRole};
+    let uni = org(&*db, "uni").await;
+    let now = at("2026-11-20T08:00:00Z");
+    let event = breachdesk_core::audit::AuditEvent {
+        actor: None,
+        org_id: Some(uni.id),
+        case_id: None,
+        action: "admin.role_remove",
+        detail: String::new(),
+    };
+    for round in 0..6 {
+        let mut dpos = Vec::new();
+        for who in ["a", "b"] {
+            let id = db
+                .ensure_user(&NewUser {
+                    id: Uuid::now_v7(),
+                    email: format!("dpo-{who}-{round}@uni.example"),
+                    password_hash: "$argon2id$fake".into(),
+                    created_at: now,
+                })
+                .await
+                .unwrap()
+                .id;
+            db.add_membership(
+                &UserRole {
+                    user_id: id,
+                    org_id: uni.id,
+                    role: Role::Dpo,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+            dpos.push(id);
+        }
+        let (a, b) = (dpos[0], dpos[1]);
+        let (s1, s2) = (Arc::clone(&db), Arc::clone(&db));
+        let (e1, e2) = (event.clone(), event.clone());
+        let org_id = uni.id;
+        let first = tokio::spawn(async move {
+            s1.remove_membership_keeping_last(
+                &UserRole {
+                    user_id: a,
+                    org_id,
+                    role: Role::Dpo,
+                },
+                &e1,
+                now,
+            )
+            .await
+        });
+        let second = tokio::spawn(async move {
+            if round % 2 == 0 {
+                s2.remove_membership_keeping_last(
+                    &UserRole {
+                        user_id: b,
+                        org_id,
+                        role: Role::Dpo,
+                    },
+                    &e2,
+                    now,
+                )
+                .await
+            } else {
+                s2.disable_user_keeping_last(b, &e2, now).await
+            }
+        });
+        let results = [first.await.unwrap(), second.await.unwrap()];
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "round {round}: {results:?}"
+        );
+        assert!(
+            results.iter().any(|r| matches!(
+                r,
+                Err(StoreError::Conflict(Conflict::LastHolder(Role::Dpo)))
+            )),
+            "{results:?}"
+        );
+        let active: Vec<Uuid> = db
+            .members(&[uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .filter(|m| m.role == Role::Dpo)
+            .map(|m| m.user_id)
+            .collect();
+        assert_eq!(active.len(), 1, "round {round}: one DPO stays");
+        // The last one: refused on the guarded paths, taken away on the operator's.
+        let last = active[0];
+        assert!(matches!(
+            db.disable_user_keeping_last(last, &event, now).await,
+            Err(StoreError::Conflict(Conflict::LastHolder(Role::Dpo)))
+        ));
+        db.remove_membership(
+            &UserRole {
+                user_id: last,
+                org_id: uni.id,
+                role: Role::Dpo,
+            },
+            &event,
+            now,
+        )
+        .await
+        .unwrap();
+        // The other's disabled account keeps its role row: clean it for the next round.
+        for id in [a, b] {
+            let _ = db
+                .remove_membership(
+                    &UserRole {
+                        user_id: id,
+                        org_id: uni.id,
+                        role: Role::Dpo,
+                    },
+                    &event,
+                    now,
+                )
+                .await;
+        }
+    }
+}
+
 async fn concurrent_login_attempts_are_counted_one_by_one(db: Arc<dyn Store>) {
     let now = at("2026-11-20T08:00:00Z");
     let until = at("2026-11-20T09:00:00Z");
@@ -2419,6 +2546,7 @@ conformance! {
     concurrent_intakes_take_consecutive_references = crate::concurrent_intakes_take_consecutive_references,
     concurrent_claims_never_share_a_message = crate::concurrent_claims_never_share_a_message,
     concurrent_login_attempts_are_counted_one_by_one = crate::concurrent_login_attempts_are_counted_one_by_one,
+    the_last_dpo_is_kept_even_against_simultaneous_removals = crate::the_last_dpo_is_kept_even_against_simultaneous_removals,
     the_remaining_methods_keep_their_promises = crate::the_remaining_methods_keep_their_promises,
     guarded_writes_let_exactly_one_concurrent_writer_through = crate::guarded_writes_let_exactly_one_concurrent_writer_through,
     attempt_counters_count_windows_failures_and_waits = crate::attempt_counters_count_windows_failures_and_waits,

@@ -69,4 +69,14 @@ pub trait AccessStore: Send + Sync {
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// As [`Self::remove_membership`], refused with `Conflict::LastHolder` when the account is
+    /// the organisation's last active DPO or administrator — checked in the same transaction,
+    /// serialised per organisation, so that two removals at the same moment (two servers) cannot
+    /// both pass. The desk's path; the operator's console keeps the unguarded one.
+    async fn remove_membership_keeping_last(
+        &self,
+        held: &UserRole,
+        audit: &crate::audit::AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
 }

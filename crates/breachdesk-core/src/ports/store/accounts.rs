@@ -111,6 +111,15 @@ pub trait AccountStore: Send + Sync {
         audit: &AuditEvent,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Disables an account as [`Self::set_user_disabled`] does, refused with
+    /// `Conflict::LastHolder` when it is the last active DPO or administrator of one of its
+    /// organisations (checked in the same transaction, serialised per organisation).
+    async fn disable_user_keeping_last(
+        &self,
+        user_id: Uuid,
+        audit: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Forgets the second factor and the recovery codes and ends the sessions: the next
     /// sign-in enrols anew.
     async fn reset_second_factor(
