@@ -179,6 +179,7 @@ pub fn case_facts(
         decision_reason,
         authority_reference: notice::authority_reference(entries),
         zone,
+        notice_facts: investigation::current_notice_facts(entries).cloned(),
     }
 }
 

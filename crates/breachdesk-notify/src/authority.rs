@@ -108,6 +108,10 @@ pub struct CaseFacts {
     pub authority_reference: Option<String>,
     /// The timezone dates are given in (the organisation's).
     pub zone: TimeZone,
+    /// The facts recorded for the notices: whether the police were told (2.6.1), and the cause
+    /// and what was not reached in Finnish — the supervisory authority's language — added to
+    /// the description of the incident.
+    pub notice_facts: Option<breachdesk_core::notice_facts::NoticeFacts>,
 }
 
 fn s(v: impl Into<String>) -> Value {
@@ -201,7 +205,28 @@ pub fn draft(facts: &CaseFacts, now: Timestamp) -> Map<String, Value> {
             scope.map_or(Cause::ToBeDetermined, |sc| sc.cause),
         )),
     );
-    d.insert("field_62".into(), s(facts.what_happened.clone()));
+    let told = facts.notice_facts.as_ref();
+    d.insert(
+        "field_62".into(),
+        s([
+            facts.what_happened.clone(),
+            told.map(|f| f.cause.fi.trim().to_owned())
+                .unwrap_or_default(),
+            told.map(|f| f.not_reached.fi.trim().to_owned())
+                .unwrap_or_default(),
+        ]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")),
+    );
+    // Reported to the police: a recorded fact only; without the facts the question stays open.
+    if let Some(f) = told {
+        d.insert(
+            "field_109".into(),
+            s(if f.police_informed { "a" } else { "b" }),
+        );
+    }
     let systems = scope
         .map(|sc| sc.systems.clone())
         .filter(|x| !x.trim().is_empty())
@@ -751,6 +776,7 @@ mod tests {
             decision_reason: Some("Identity codes of students".into()),
             authority_reference: None,
             zone: TimeZone::get("Europe/Helsinki").unwrap(),
+            notice_facts: None,
         }
     }
 
@@ -770,6 +796,64 @@ mod tests {
         assert!(doc["field_71"].as_str().unwrap().contains("Not affected"));
         let problems = template().check(&doc, false);
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn the_notice_facts_answer_the_police_question_and_describe_the_cause_in_finnish() {
+        use breachdesk_core::notice_facts::{Localised, NoticeFacts, Progress, Reach};
+        let now: Timestamp = "2026-11-21T10:00:00Z".parse().unwrap();
+        assert!(
+            draft(&facts(), now).get("field_109").is_none(),
+            "no fact, no answer"
+        );
+        let told = NoticeFacts {
+            progress: Progress::Resolved,
+            fixed_on: None,
+            must_act: false,
+            action: Localised::default(),
+            reach: Reach::All,
+            who: Localised::default(),
+            cause: Localised {
+                fi: "Rekisteriote tallennettiin vahingossa jaetulle levylle.".into(),
+                sv: "Utdraget sparades av misstag på en delad disk.".into(),
+                en: "The export was saved to a shared drive by mistake.".into(),
+            },
+            not_reached: Localised::default(),
+            categories: vec![],
+            never_collected: vec![],
+            misuse: None,
+            misuse_note: Localised::default(),
+            police_informed: true,
+            next_steps: Localised::default(),
+            outside_help: Localised::default(),
+            service_contact: String::new(),
+            service_hours: Localised::default(),
+            media_contact: String::new(),
+        };
+        let doc = draft(
+            &CaseFacts {
+                notice_facts: Some(told.clone()),
+                ..facts()
+            },
+            now,
+        );
+        assert_eq!(doc["field_109"], "a");
+        let described = doc["field_62"].as_str().unwrap();
+        assert!(described.contains("jaetulle levylle"), "{described}");
+        assert!(!described.contains("by mistake"), "{described}");
+        let problems = template().check(&doc, false);
+        assert!(problems.is_empty(), "{problems:?}");
+        let not_told = draft(
+            &CaseFacts {
+                notice_facts: Some(NoticeFacts {
+                    police_informed: false,
+                    ..told
+                }),
+                ..facts()
+            },
+            now,
+        );
+        assert_eq!(not_told["field_109"], "b");
     }
 
     #[test]
