@@ -160,14 +160,17 @@ impl App {
         if !matches!(role, Role::Dpo | Role::Admin) {
             return Ok(());
         }
-        let others = self
+        let holders: Vec<Uuid> = self
             .0
             .store
             .members(&[org_id])
             .await?
             .iter()
-            .any(|m| m.role == role && m.user_id != user_id);
-        if others {
+            .filter(|m| m.role == role)
+            .map(|m| m.user_id)
+            .collect();
+        // A disabled account holds nothing to keep; someone else holding it is enough.
+        if !holders.contains(&user_id) || holders.iter().any(|h| *h != user_id) {
             Ok(())
         } else {
             Err(Refusal::LastOfRole(role).into())
@@ -449,13 +452,19 @@ impl App {
         if ending && user_id == actor.id() {
             return Err(AppError::Forbidden);
         }
-        let memberships = match store.principal_by_user(user_id).await? {
-            Some(target) => target.memberships,
-            None => Vec::new(),
-        };
+        if action == AccountAction::Remove && !self.answers_for_every_role(actor, user_id).await? {
+            return Err(AppError::Forbidden);
+        }
+        // Whether the account is active or already disabled (a removal may finish one that
+        // stopped half-way).
+        let memberships = self.roles_of(user_id).await?;
+        let already_disabled = store
+            .user_auth_by_id(user_id)
+            .await?
+            .is_some_and(|u| u.disabled);
         if ending {
-            for m in &memberships {
-                self.keep_last(user_id, m.org_id, m.role).await?;
+            for (org_id, role) in &memberships {
+                self.keep_last(user_id, *org_id, *role).await?;
             }
         }
         let now = self.now();
@@ -479,23 +488,28 @@ impl App {
             }
             AccountAction::Remove => {
                 // Access ends first: disabled, the account can do nothing while its roles go.
-                store
-                    .disable_user_keeping_last(user_id, &event, now)
-                    .await
-                    .map_err(last_holder)?;
-                for m in &memberships {
+                // An account disabled before keeps the date it was disabled.
+                if already_disabled {
+                    self.record(event.clone()).await;
+                } else {
+                    store
+                        .disable_user_keeping_last(user_id, &event, now)
+                        .await
+                        .map_err(last_holder)?;
+                }
+                for (org_id, role) in &memberships {
                     let removed = access_event(
                         actor.id(),
-                        Some(m.org_id),
+                        Some(*org_id),
                         "admin.role_remove",
-                        format!("{} user={user_id}", m.role.as_str()),
+                        format!("{} user={user_id}", role.as_str()),
                     );
                     store
                         .remove_membership_keeping_last(
                             &UserRole {
                                 user_id,
-                                org_id: m.org_id,
-                                role: m.role,
+                                org_id: *org_id,
+                                role: *role,
                             },
                             &removed,
                             now,
@@ -568,7 +582,9 @@ impl App {
         user_id: Uuid,
         name: &str,
     ) -> Result<(), AppError> {
-        if !self.may_act_on(actor, user_id).await? {
+        if !self.may_act_on(actor, user_id).await?
+            || !self.answers_for_every_role(actor, user_id).await?
+        {
             return Err(AppError::Forbidden);
         }
         let name = name.trim();
@@ -600,6 +616,43 @@ impl App {
         Ok(())
     }
 
+    /// The account's roles, whether it is active or disabled.
+    async fn roles_of(&self, user_id: Uuid) -> Result<Vec<(Uuid, Role)>, AppError> {
+        let store = &self.0.store;
+        Ok(if let Some(t) = store.principal_by_user(user_id).await? {
+            t.memberships.iter().map(|m| (m.org_id, m.role)).collect()
+        } else {
+            let orgs: Vec<Uuid> = store.organisations().await?.iter().map(|o| o.id).collect();
+            store
+                .disabled_members(&orgs)
+                .await?
+                .iter()
+                .filter(|m| m.user_id == user_id)
+                .map(|m| (m.org_id, m.role))
+                .collect()
+        })
+    }
+
+    /// Removing or renaming an account touches every organisation it has roles in: each must be
+    /// one the actor administers or is the DPO of (a DPO role: is the DPO of). A DPO of one
+    /// organisation does not take away the account's roles in another.
+    async fn answers_for_every_role(
+        &self,
+        actor: Actor<'_>,
+        user_id: Uuid,
+    ) -> Result<bool, AppError> {
+        if actor.installation_admin {
+            return Ok(true);
+        }
+        Ok(self.roles_of(user_id).await?.iter().all(|(o, r)| {
+            if *r == Role::Dpo {
+                actor.is_dpo(*o)
+            } else {
+                actor.administers(*o) || actor.is_dpo(*o)
+            }
+        }))
+    }
+
     /// May the actor act on this account (see [`AppState::act_on_account`])?
     ///
     /// An account that is a DPO somewhere is acted on only by a DPO of each such organisation
@@ -617,18 +670,7 @@ impl App {
         }
         // The account's roles, whether it is active or disabled: enabling a disabled DPO is a
         // DPO's to do as much as disabling one.
-        let roles: Vec<(Uuid, Role)> = if let Some(t) = store.principal_by_user(user_id).await? {
-            t.memberships.iter().map(|m| (m.org_id, m.role)).collect()
-        } else {
-            let orgs: Vec<Uuid> = store.organisations().await?.iter().map(|o| o.id).collect();
-            store
-                .disabled_members(&orgs)
-                .await?
-                .iter()
-                .filter(|m| m.user_id == user_id)
-                .map(|m| (m.org_id, m.role))
-                .collect()
-        };
+        let roles = self.roles_of(user_id).await?;
         let dpo_of: Vec<Uuid> = roles
             .iter()
             .filter(|(_, r)| *r == Role::Dpo)
@@ -906,6 +948,12 @@ impl App {
         if !created {
             return Ok((id, None));
         }
+        Ok((id, Some(self.fresh_setup_token(id).await?)))
+    }
+
+    /// A new one-time setup token (valid for a week) for an account that was never set up.
+    pub(crate) async fn fresh_setup_token(&self, id: Uuid) -> Result<String, StoreError> {
+        let now = self.now();
         let (token, digest) = crate::sessions::new_token();
         self.0
             .store
@@ -917,6 +965,6 @@ impl App {
                 now + ACCOUNT_LINK_VALID,
             )
             .await?;
-        Ok((id, Some(token)))
+        Ok(token)
     }
 }

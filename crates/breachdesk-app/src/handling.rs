@@ -821,7 +821,11 @@ impl App {
             return Err(invalid(FieldError::InvalidEmail));
         }
         let store = &self.0.store;
+        let mut never_set_up = false;
         if let Some(existing) = store.user_auth_by_email(&email).await? {
+            // An account made by an earlier invitation and never set up (its link lost or
+            // expired) gets a fresh link below.
+            never_set_up = existing.password_hash.starts_with('!');
             let principal = if existing.disabled || existing.installation_admin {
                 None
             } else {
@@ -842,12 +846,15 @@ impl App {
             if principal
                 .memberships
                 .iter()
-                .any(|m| !m.role.reads_case_content())
+                .any(|m| !m.role.reads_case_content() || m.role == Role::Auditor)
             {
                 return Err(invalid(FieldError::UnknownAccount));
             }
         }
-        let (user_id, setup_token) = self.ensure_account(&email).await?;
+        let (user_id, mut setup_token) = self.ensure_account(&email).await?;
+        if setup_token.is_none() && never_set_up {
+            setup_token = Some(self.fresh_setup_token(user_id).await?);
+        }
         let change = CaseChange {
             add_share: Some(NewShare {
                 user_id,

@@ -76,8 +76,8 @@ impl FromStr for Role {
     }
 }
 
-/// What an API token may do (issue 17). Every endpoint of the API is read-only today; a
-/// `ReadOnly` token will be refused by the case-handling endpoints as they come.
+/// What an API token may do (issue 17): a `ReadOnly` token reads; the endpoints that change a
+/// case (`/api/v1/cases/{id}/…`, issue 23) answer it 403 and take only `CaseHandling`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenScope {
     ReadOnly,

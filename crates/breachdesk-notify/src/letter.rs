@@ -206,16 +206,16 @@ pub fn draft(f: &LetterFacts, ov: &Overrides) -> LetterTemplate {
                 crate::language::only_if_fits(lang, &f.measures),
             ]),
         );
+        // People who must act are told what to do in their own language, or the part stays
+        // blank and the template cannot be approved.
+        let action = own(|x| &x.action);
         parts.insert(
             "advice".into(),
-            paragraphs(vec![
-                if facts.is_some_and(|x| x.must_act) {
-                    own(|x| &x.action)
-                } else {
-                    String::new()
-                },
-                m("advice", &[]),
-            ]),
+            if facts.is_some_and(|x| x.must_act) && action.is_empty() {
+                String::new()
+            } else {
+                paragraphs(vec![action, m("advice", &[])])
+            },
         );
         let hours = own(|x| &x.service_hours);
         parts.insert(

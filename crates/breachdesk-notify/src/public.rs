@@ -404,7 +404,12 @@ fn language_draft(f: &PublicFacts, ov: &Overrides, lang: Language) -> Parts {
             .map(|x| {
                 bullets(
                     &t("data-never-collected-intro", &[]),
-                    x.never_collected.iter().map(|c| term(lang, c.as_str())),
+                    // Against the scope as it is now: a category since found affected (or
+                    // not affected) is not also "never collected".
+                    x.never_collected
+                        .iter()
+                        .filter(|c| !f.affected.contains(c) && !f.not_affected.contains(c))
+                        .map(|c| term(lang, c.as_str())),
                 )
             })
             .unwrap_or_default(),

@@ -396,11 +396,25 @@ async fn keep_last_tx(
     }
     // One role change of an organisation at a time: a second waits here, then counts what the
     // first left.
-    sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+    sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE")
         .bind(org_id.to_string())
         .execute(&mut **tx)
         .await
         .map_err(other)?;
+    // Only an active holder can be the last one: a disabled account's role goes freely.
+    let holds: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND m.role = $2 AND m.user_id = $3 AND u.disabled_at IS NULL",
+    )
+    .bind(org_id.to_string())
+    .bind(role.as_str())
+    .bind(user_id.to_string())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(other)?;
+    if holds == 0 {
+        return Ok(());
+    }
     let others: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.org_id = $1 AND m.role = $2 AND m.user_id <> $3 AND u.disabled_at IS NULL",

@@ -398,6 +398,20 @@ async fn keep_last_tx(
     if !matches!(role, Role::Dpo | Role::Admin) {
         return Ok(());
     }
+    // Only an active holder can be the last one: a disabled account's role goes freely.
+    let holds: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = ? AND m.role = ? AND m.user_id = ? AND u.disabled_at IS NULL",
+    )
+    .bind(org_id.to_string())
+    .bind(role.as_str())
+    .bind(user_id.to_string())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(other)?;
+    if holds == 0 {
+        return Ok(());
+    }
     let others: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.org_id = ? AND m.role = ? AND m.user_id <> ? AND u.disabled_at IS NULL",

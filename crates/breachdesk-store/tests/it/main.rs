@@ -1689,7 +1689,6 @@ async fn concurrent_claims_never_share_a_message(db: Arc<dyn Store>) {
     assert_eq!(db.outbox_counts(c.id).await.unwrap().sending, 60);
 }
 
-/// Concurrent sign-in attempts cannot outrun the lock-out count.
 /// The last DPO and the last administrator are kept by the store itself: two removals (or a
 /// removal and a disabling) of an organisation's two DPOs at the same moment — two servers —
 /// leave one; the operator's unguarded path still takes the last one away.
@@ -1817,6 +1816,7 @@ async fn the_last_dpo_is_kept_even_against_simultaneous_removals(db: Arc<dyn Sto
     }
 }
 
+/// Concurrent sign-in attempts cannot outrun the lock-out count.
 async fn concurrent_login_attempts_are_counted_one_by_one(db: Arc<dyn Store>) {
     let now = at("2026-11-20T08:00:00Z");
     let until = at("2026-11-20T09:00:00Z");

@@ -397,7 +397,8 @@ pub async fn facts(
 ) -> Result<StatusCode, ApiError> {
     let access = for_change(&state, &principal, token, &id, Action::EditInvestigation).await?;
     let facts: NoticeFacts = serde_json::from_value(Value::Object(body)).map_err(|e| {
-        // serde's message names the field and the expected form, never the input's text.
+        // serde's message names the field, the expected form and where it is; it may quote the
+        // caller's own value back to them, and is not logged.
         ApiError::field("facts", &format!("Not facts of the notices: {e}."))
     })?;
     let opened = opened(&state, &access, &principal, "api.notice.facts").await?;

@@ -142,6 +142,11 @@ pub async fn rename_org(
         en: Some(get("name_en").to_owned()),
     };
     Ok(match state.rename_org(actor(&desk), org.id, &names).await {
+        Ok(()) => {
+            // The notice index is titled with the names.
+            state.forget_published(org.slug.as_str());
+            Redirect::to(&format!("/admin?lang={}&done=1", desk.lang.as_str())).into_response()
+        }
         Err(AppError::Invalid(_)) => Redirect::to(&format!(
             "/admin?lang={}&refused=org-name",
             desk.lang.as_str()

@@ -3907,6 +3907,19 @@ async fn an_invitation_that_cannot_be_mailed_shows_its_link_once() {
     assert!(link.contains("/setup/"), "{link}");
     let again = b.get(&case_path).await;
     assert!(!again.body.contains("invite-link"), "shown once");
+    // Invited again before setting up (the link lost): a fresh link, the first one void.
+    let first_link = link[23..link.find("</code>").unwrap()].to_owned();
+    let p = b
+        .submit(
+            &case_path,
+            &invite,
+            &[("invite_email", "partner@joint.example")],
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    let second = &p.body[p.body.find("<code id=\"invite-link\">").unwrap() + 23..];
+    let second_link = second[..second.find("</code>").unwrap()].to_owned();
+    assert!(second_link.contains("/setup/") && second_link != first_link);
     let mut a = app.signed_in(&admin).await;
     let csrf = a.get("/admin?lang=en").await.hidden("csrf_token");
     let r = a
@@ -3925,5 +3938,98 @@ async fn an_invitation_that_cannot_be_mailed_shows_its_link_once() {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+/// Removing an account touches every organisation it has roles in: a DPO of one organisation
+/// cannot take away its roles in another; an account already disabled is removed whole.
+#[tokio::test]
+async fn removing_an_account_needs_every_organisation_and_finishes_a_disabled_one() {
+    let app = spawn_with(breachdesk_web::Limits {
+        intake_per_minute: 0,
+        sign_in_per_minute: 0,
+        ..breachdesk_web::Limits::default()
+    })
+    .await;
+    let actor = app
+        .account(
+            &[(&app.uni, Role::Dpo), (&app.uni, Role::Admin)],
+            "dpo-admin@uni.example",
+        )
+        .await;
+    let other_dpo = app
+        .account(
+            &[(&app.uni, Role::Dpo), (&app.museum, Role::SecurityTeam)],
+            "both@uni.example",
+        )
+        .await;
+    let leaver = app
+        .account(&[(&app.uni, Role::SecurityTeam)], "leaver@uni.example")
+        .await;
+    let mut b = app.signed_in(&actor).await;
+    let csrf = b.get("/admin?lang=en").await.hidden("csrf_token");
+    let r = b
+        .post(
+            &format!("/admin/accounts/{}/remove?lang=en", other_dpo.id),
+            &[("csrf_token", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 403, "the museum's role is not this DPO's to take");
+    assert!(
+        app.store
+            .members(&[app.museum.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == other_dpo.id),
+        "the museum role stays"
+    );
+    let r = b
+        .post(
+            &format!("/admin/accounts/{}/name?lang=en", other_dpo.id),
+            &[("csrf_token", csrf.as_str()), ("display_name", "Renamed")],
+        )
+        .await;
+    assert_eq!(r.status, 403, "nor to rename");
+
+    // Disabled first, removed later: its roles go, it leaves the disabled list.
+    let leaver_id = leaver.id.to_string();
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{leaver_id}/disable?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.location.as_deref(), Some("/admin?lang=en&done=1"));
+    assert!(
+        app.store
+            .disabled_members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == leaver.id)
+    );
+    let p = b
+        .submit(
+            "/admin?lang=en",
+            &format!("/admin/accounts/{leaver_id}/remove?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/admin?lang=en&done=1"),
+        "{}",
+        p.body
+    );
+    assert!(
+        !app.store
+            .disabled_members(&[app.uni.id])
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.user_id == leaver.id),
+        "removed whole"
     );
 }

@@ -1474,8 +1474,8 @@ async fn the_dpo_invites_a_joint_controllers_contact_to_one_case_and_they_are_to
     for (email, message) in [
         ("", "This field is required"),
         ("not an address", "not a valid e-mail address"),
-        ("team@uni.example", ""),
-        ("admin@museum.example", ""),
+        ("team@uni.example", "Belongs to this organisation"),
+        ("admin@museum.example", "Cannot be shared with this address"),
     ] {
         let p = d
             .submit(&case_path, &invite, &[("invite_email", email)])

@@ -287,7 +287,12 @@ async fn published(
     slug: &str,
     reference: &str,
 ) -> Result<Option<(PublicNotice, public::Publication)>, crate::service::ServiceError> {
-    let key = format!("{slug}/{reference}");
+    // One entry however the address is spelt (references are found case-insensitively).
+    let key = format!(
+        "{}/{}",
+        slug.to_ascii_lowercase(),
+        reference.to_ascii_uppercase()
+    );
     if let Some(hit) = state.0.notices.get(&key) {
         return Ok(hit);
     }
@@ -312,6 +317,7 @@ fn publication(p: &breachdesk_app::notices::Published) -> public::Publication {
 /// The readable address of a published notice: `/notices/{org}/{reference}/{words of the
 /// Finnish headline}`.
 fn address(slug: &str, reference: &str, notice: &PublicNotice) -> String {
+    let (slug, reference) = (slug.to_ascii_lowercase(), reference.to_ascii_uppercase());
     let words = public::address_words(notice);
     if words.is_empty() {
         format!("/notices/{slug}/{reference}")
