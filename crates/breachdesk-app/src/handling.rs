@@ -741,33 +741,15 @@ impl App {
             if email.is_empty() {
                 return Err(invalid(breachdesk_core::errors::FieldError::Required));
             }
-            let target = self.0.store.user_auth_by_email(&email).await?;
-            let principal = match target.filter(|u| !u.disabled) {
-                Some(t) => self.0.store.principal_by_user(t.id).await?,
-                None => None,
-            };
             // One answer for an unknown address, a disabled account and an account that
             // handles no other organisation's cases: the form does not tell which addresses
-            // have accounts (issue 17).
-            let Some(principal) = principal else {
-                return Err(invalid(breachdesk_core::errors::FieldError::UnknownAccount));
-            };
-            if principal
-                .memberships
-                .iter()
-                .any(|m| m.org_id == access.case.org_id)
-            {
-                return Err(invalid(
-                    breachdesk_core::errors::FieldError::OwnOrganisation,
-                ));
-            }
-            if !principal
-                .memberships
-                .iter()
-                .any(|m| m.role.reads_case_content())
-            {
-                return Err(invalid(breachdesk_core::errors::FieldError::UnknownAccount));
-            }
+            // have accounts (issue 17). Role-less contacts are reached by an invitation.
+            let principal = self
+                .shareable(&email, access.case.org_id)
+                .await?
+                .map_err(invalid)?
+                .filter(|p| p.memberships.iter().any(|m| m.role.reads_case_content()))
+                .ok_or_else(|| invalid(breachdesk_core::errors::FieldError::UnknownAccount))?;
             let target = principal;
             CaseChange {
                 add_share: Some(NewShare {
@@ -784,6 +766,42 @@ impl App {
         };
         self.apply(access, actor, change, None, "case.share", detail)
             .await
+    }
+
+    /// Whether the account of `email` may be given a case of `case_org` by name, one rule for
+    /// sharing and inviting: `Ok(None)` when there is no account; refused (the field error)
+    /// for a disabled account, the installation's administrator, an account with a role in the
+    /// case's own organisation, and one that administers or audits anywhere (separation of
+    /// duties: neither is given a case's content by a share).
+    async fn shareable(
+        &self,
+        email: &str,
+        case_org: Uuid,
+    ) -> Result<Result<Option<Principal>, breachdesk_core::errors::FieldError>, AppError> {
+        use breachdesk_core::errors::FieldError;
+        let store = &self.0.store;
+        let Some(existing) = store.user_auth_by_email(email).await? else {
+            return Ok(Ok(None));
+        };
+        let principal = if existing.disabled || existing.installation_admin {
+            None
+        } else {
+            store.principal_by_user(existing.id).await?
+        };
+        let Some(principal) = principal else {
+            return Ok(Err(FieldError::UnknownAccount));
+        };
+        if principal.memberships.iter().any(|m| m.org_id == case_org) {
+            return Ok(Err(FieldError::OwnOrganisation));
+        }
+        if principal
+            .memberships
+            .iter()
+            .any(|m| !m.role.reads_case_content() || m.role == Role::Auditor)
+        {
+            return Ok(Err(FieldError::UnknownAccount));
+        }
+        Ok(Ok(Some(principal)))
     }
 
     /// Invites a joint controller's contact (or anyone outside the organisation) to one case by
@@ -820,37 +838,21 @@ impl App {
         if !breachdesk_core::report::is_plausible_email(&email) {
             return Err(invalid(FieldError::InvalidEmail));
         }
-        let store = &self.0.store;
-        let mut never_set_up = false;
-        if let Some(existing) = store.user_auth_by_email(&email).await? {
-            // An account made by an earlier invitation and never set up (its link lost or
-            // expired) gets a fresh link below.
-            never_set_up = existing.password_hash.starts_with('!');
-            let principal = if existing.disabled || existing.installation_admin {
-                None
-            } else {
-                store.principal_by_user(existing.id).await?
-            };
-            let Some(principal) = principal else {
-                return Err(invalid(FieldError::UnknownAccount));
-            };
-            if principal
-                .memberships
-                .iter()
-                .any(|m| m.org_id == access.case.org_id)
-            {
-                return Err(invalid(FieldError::OwnOrganisation));
-            }
-            // Separation of duties: an account that administers or audits somewhere is not
-            // given a case's content by a share.
-            if principal
-                .memberships
-                .iter()
-                .any(|m| !m.role.reads_case_content() || m.role == Role::Auditor)
-            {
-                return Err(invalid(FieldError::UnknownAccount));
-            }
-        }
+        let existing = self
+            .shareable(&email, access.case.org_id)
+            .await?
+            .map_err(invalid)?;
+        // An account made by an earlier invitation and never set up (its link lost or expired)
+        // gets a fresh link below.
+        let never_set_up = match &existing {
+            Some(p) => self
+                .0
+                .store
+                .user_auth_by_id(p.user_id)
+                .await?
+                .is_some_and(|u| u.password_hash.starts_with('!')),
+            None => false,
+        };
         let (user_id, mut setup_token) = self.ensure_account(&email).await?;
         if setup_token.is_none() && never_set_up {
             setup_token = Some(self.fresh_setup_token(user_id).await?);
