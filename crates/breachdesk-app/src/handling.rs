@@ -17,6 +17,9 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::AppError;
 
+/// How many cases one search by system opens at most (the newest first).
+pub const SYSTEM_SEARCH_LIMIT: usize = 200;
+
 /// Who was invited to a case, and the setup link to hand over when it could not be mailed.
 #[derive(Debug, Clone)]
 pub struct Invited {
@@ -766,6 +769,53 @@ impl App {
         };
         self.apply(access, actor, change, None, "case.share", detail)
             .await
+    }
+
+    /// The cases among `candidates` (at most [`SYSTEM_SEARCH_LIMIT`], the caller's order) whose
+    /// reports or scope name a system containing `text` (case-insensitive). A system's name is
+    /// sealed content, so each case is opened — and that read is in the case's audit trail
+    /// (`case.read`, via `search`) like any other: searching is reading. Cases the principal may
+    /// not read are skipped unopened.
+    ///
+    /// # Errors
+    /// When the store or a case's key fails.
+    pub async fn cases_naming_system(
+        &self,
+        principal: &Principal,
+        candidates: &[Uuid],
+        text: &str,
+    ) -> Result<Vec<Uuid>, AppError> {
+        let needle = text.trim().to_lowercase();
+        if needle.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut found = Vec::new();
+        for id in candidates.iter().take(SYSTEM_SEARCH_LIMIT) {
+            let Some(access) = self.access(principal, *id).await? else {
+                continue;
+            };
+            if !access.may(Action::ReadCase) {
+                continue;
+            }
+            let opened = self.open_case(&access, principal.user_id, "search").await?;
+            let mut systems: Vec<String> = opened
+                .reports
+                .iter()
+                .filter_map(|(_, r, _)| match &r.body {
+                    breachdesk_core::report::ReportBody::Breach(f)
+                    | breachdesk_core::report::ReportBody::Anonymous(f) => Some(f.system.clone()),
+                    breachdesk_core::report::ReportBody::Processor(p) => p.system.clone(),
+                    breachdesk_core::report::ReportBody::Email(_) => None,
+                })
+                .collect();
+            if let Some(scope) = breachdesk_core::investigation::current_scope(&opened.entries) {
+                systems.push(scope.systems.clone());
+            }
+            if systems.iter().any(|s| s.to_lowercase().contains(&needle)) {
+                found.push(*id);
+            }
+        }
+        Ok(found)
     }
 
     /// Whether the account of `email` may be given a case of `case_org` by name, one rule for

@@ -976,3 +976,6 @@ share-mail-body =
     A personal data breach case ({ $reference }) was shared with you in BreachDesk. Sign in to open it:
 
     { $case }
+desk-filter-systems = Also search the systems named in the reports
+desk-filter-systems-hint = The system's name is encrypted in each report: every case the other filters leave (the newest 200) is opened to search it, and that read is recorded in the case's history.
+desk-searched-systems = Searched the systems of { $count } cases; each read is in the case's history.

@@ -976,3 +976,6 @@ share-mail-body =
     Sinulle jaettiin BreachDeskissä henkilötietojen tietoturvaloukkausta koskeva tapaus ({ $reference }). Kirjaudu sisään avataksesi sen:
 
     { $case }
+desk-filter-systems = Hae myös ilmoituksissa mainituista järjestelmistä
+desk-filter-systems-hint = Järjestelmän nimi on salattu kussakin ilmoituksessa: jokainen muiden suodattimien jättämä tapaus (uusimmat 200) avataan hakua varten, ja lukukerta kirjataan tapauksen historiaan.
+desk-searched-systems = Haettiin { $count } tapauksen järjestelmistä; jokainen lukukerta on tapauksen historiassa.

@@ -976,3 +976,6 @@ share-mail-body =
     Ett ärende om en personuppgiftsincident ({ $reference }) har delats med dig i BreachDesk. Logga in för att öppna det:
 
     { $case }
+desk-filter-systems = Sök även bland systemen som nämns i anmälningarna
+desk-filter-systems-hint = Systemets namn är krypterat i varje anmälan: varje ärende som de andra filtren lämnar (de 200 nyaste) öppnas för sökningen, och läsningen registreras i ärendets historik.
+desk-searched-systems = Sökte bland systemen i { $count } ärenden; varje läsning finns i ärendets historik.

@@ -33,6 +33,9 @@ pub struct DashQuery {
     category: Option<String>,
     deadline: Option<String>,
     q: Option<String>,
+    /// Also search the systems the reports name (opens each case; audited).
+    #[serde(default)]
+    systems: Option<String>,
 }
 
 #[derive(Debug)]
@@ -58,6 +61,9 @@ struct DashboardPage<'a> {
     from: String,
     to: String,
     q: String,
+    systems: bool,
+    /// How many cases a search by system opened.
+    searched: Option<usize>,
     errors: Vec<String>,
     reads_nothing: bool,
     administers: bool,
@@ -196,8 +202,26 @@ pub async fn dashboard(
             && c.merged_into.is_none()
             && org_filter.is_none_or(|o| c.org_id == o)
             && deadline_filter.is_none_or(|d| deadline_of(c, now).id() == d)
-            && (search.is_empty() || c.reference.contains(&search))
     });
+    // By reference (clear text); with `systems`, also by the systems the reports and the scope
+    // name — sealed, so each case the filters leave is opened and the read audited.
+    let systems = q.systems.as_deref() == Some("on") && !search.is_empty();
+    let mut searched = None;
+    if !search.is_empty() {
+        let by_system = if systems {
+            let mut newest: Vec<&breachdesk_core::ports::CaseRecord> = cases.iter().collect();
+            newest.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+            let ids: Vec<Uuid> = newest.iter().map(|c| c.id).collect();
+            searched = Some(ids.len().min(breachdesk_app::handling::SYSTEM_SEARCH_LIMIT));
+            state
+                .cases_naming_system(&desk.principal, &ids, &search)
+                .await
+                .map_err(|e| PageError::internal(&e))?
+        } else {
+            Vec::new()
+        };
+        cases.retain(|c| c.reference.contains(&search) || by_system.contains(&c.id));
+    }
     cases.sort_by_key(|c| sort_key(c, now));
     let rows = cases
         .iter()
@@ -260,6 +284,8 @@ pub async fn dashboard(
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
         q: q.q.clone().unwrap_or_default(),
+        systems,
+        searched,
         reads_nothing: readable.is_empty() && !desk.principal.memberships.is_empty()
             || desk.principal.memberships.is_empty(),
         administers: desk.administers(),

@@ -4033,3 +4033,61 @@ async fn removing_an_account_needs_every_organisation_and_finishes_a_disabled_on
         "removed whole"
     );
 }
+
+/// Search by system: the name is sealed in the reports, so the search opens each case the
+/// filters leave and records that read in the case's history; without asking for it, only
+/// references are searched and nothing is opened.
+#[tokio::test]
+async fn a_search_by_system_opens_the_cases_and_says_so_in_their_history() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let sisu = app.reported_case("uni").await;
+    let mut other = breach();
+    other["system"] = serde_json::json!("Moodle learning platform");
+    let r = app.post_report("uni", &other).await;
+    let moodle: Uuid = r.json::<serde_json::Value>().await.unwrap()["case_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let reads = |trail: &[breachdesk_core::audit::AuditRecord], case: Uuid| {
+        trail
+            .iter()
+            .filter(|r| r.action == "case.read" && r.case_id == Some(case) && r.detail == "search")
+            .count()
+    };
+    let mut b = app.signed_in(&dpo).await;
+    let page = b.get("/desk?lang=en&q=sisu").await;
+    assert!(
+        page.body.contains("No cases"),
+        "references only: {}",
+        page.body
+    );
+    let trail = app.store.audit_trail(None).await.unwrap();
+    assert_eq!(reads(&trail, sisu), 0, "nothing opened");
+
+    let page = b.get("/desk?lang=en&q=sisu&systems=on").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("/desk/cases/{sisu}?")),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&format!("/desk/cases/{moodle}?")));
+    assert!(
+        page.body.contains("Searched the systems of 2 cases"),
+        "{}",
+        page.body
+    );
+    let trail = app.store.audit_trail(None).await.unwrap();
+    assert_eq!(reads(&trail, sisu), 1);
+    assert_eq!(
+        reads(&trail, moodle),
+        1,
+        "every case searched is a case read"
+    );
+    let page = b.get("/desk?lang=fi&q=MOODLE&systems=on").await;
+    assert!(page.body.contains(&format!("/desk/cases/{moodle}?")));
+}
