@@ -22,6 +22,7 @@ pub const MAX_CONTACT: usize = 500;
 
 /// A text in Finnish, Swedish and English; a language not yet written is empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Localised {
     #[serde(default)]
     pub fi: String,
@@ -126,6 +127,7 @@ choices!(
 /// What the notice says of one affected category: how many people's data, and a caveat ("only
 /// the last four digits of the card number").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CategoryFact {
     pub category: DataCategory,
     #[serde(default)]
@@ -134,8 +136,10 @@ pub struct CategoryFact {
     pub caveat: Localised,
 }
 
-/// The facts of the notices.
+/// The facts of the notices. A key it does not know is refused (a misspelt fact must not
+/// vanish silently).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NoticeFacts {
     pub progress: Progress,
     /// When the breach was fixed (or contained); required once it is resolved.
@@ -414,5 +418,9 @@ mod tests {
         let minimal = serde_json::json!({"progress": "ongoing", "must_act": false, "reach": "all"});
         let m: NoticeFacts = serde_json::from_value(minimal).unwrap();
         assert!(m.misuse.is_none() && m.categories.is_empty());
+        let misspelt = serde_json::json!({"progress": "ongoing", "must_act": false, "reach": "all", "misuse_notes": {}});
+        assert!(serde_json::from_value::<NoticeFacts>(misspelt).is_err());
+        let german = serde_json::json!({"progress": "ongoing", "must_act": false, "reach": "all", "cause": {"de": "x"}});
+        assert!(serde_json::from_value::<NoticeFacts>(german).is_err());
     }
 }

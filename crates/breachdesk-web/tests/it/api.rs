@@ -1048,6 +1048,24 @@ async fn a_case_is_driven_from_report_to_published_notice_over_the_api() {
     )
     .await;
     assert_eq!(s, 422, "{b}");
+    let mut misspelt = facts_json();
+    misspelt["media_contcat"] = json!("x");
+    let (s, b) = call(
+        &app,
+        Method::PUT,
+        &p("notices/facts"),
+        &team,
+        Some(&misspelt),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(
+        b["errors"]["facts"][0]
+            .as_str()
+            .unwrap()
+            .contains("media_contcat"),
+        "{b}"
+    );
     let (s, b) = call(
         &app,
         Method::PUT,
