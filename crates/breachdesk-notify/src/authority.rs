@@ -494,7 +494,7 @@ fn fill_people_and_data(d: &mut Map<String, Value>, scope: Option<&Scope>, tbd: 
     let mut described = sc.affected.iter().map(name).collect::<Vec<_>>().join(", ");
     if !sc.not_affected.is_empty() {
         let not: Vec<String> = sc.not_affected.iter().map(name).collect();
-        described.push_str("\nNot affected: ");
+        described.push_str(NOT_AFFECTED);
         described.push_str(&not.join(", "));
     }
     d.insert("field_71".into(), s(described));
@@ -567,6 +567,18 @@ fn risk_method(facts: &CaseFacts) -> String {
 /// answered field with its title and the chosen option in words. Free text stays as written.
 #[must_use]
 pub fn document(doc: &Map<String, Value>, lang: Language) -> Document {
+    document_in(doc, lang, None)
+}
+
+/// [`document`], with the case's notice facts: a paragraph the draft took from them in Finnish
+/// (the cause, what was not reached) and that still stands as drafted is given in `lang`'s own
+/// words; anything the DPO wrote or changed stays as written.
+#[must_use]
+pub fn document_in(
+    doc: &Map<String, Value>,
+    lang: Language,
+    facts: Option<&breachdesk_core::notice_facts::NoticeFacts>,
+) -> Document {
     let template = crate::edpb::template();
     let title = text(lang, "edpb-document-title", &[]);
     let reference = doc
@@ -607,7 +619,8 @@ pub fn document(doc: &Map<String, Value>, lang: Language) -> Document {
             {
                 continue;
             }
-            (_, Value::String(t)) => drafted(lang, &f.key, t).unwrap_or_else(|| t.clone()),
+            (_, Value::String(t)) => drafted(lang, &f.key, t)
+                .unwrap_or_else(|| facts.map_or_else(|| t.clone(), |x| in_own_words(lang, t, x))),
             (_, Value::Null) => continue,
             (_, v) => v.to_string(),
         };
@@ -626,12 +639,38 @@ pub fn document(doc: &Map<String, Value>, lang: Language) -> Document {
     out
 }
 
+/// `text` with each paragraph drafted from the Finnish facts given in `lang`'s version of them.
+fn in_own_words(
+    lang: Language,
+    text: &str,
+    facts: &breachdesk_core::notice_facts::NoticeFacts,
+) -> String {
+    if lang == Language::Fi {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    for t in [&facts.cause, &facts.not_reached] {
+        let (fi, own) = (t.fi.trim(), t.get(lang).trim());
+        if !fi.is_empty() && !own.is_empty() {
+            out = out
+                .split("\n\n")
+                .map(|p| if p.trim() == fi { own } else { p })
+                .collect::<Vec<_>>()
+                .join("\n\n");
+        }
+    }
+    out
+}
+
 /// A value the draft writes into a free-text field of the template (the JSON keeps the
 /// template's English), as the document in `lang` says it: "Yes" of 2.3.1 is "Kyllä" in the
 /// Finnish PDF.
 fn drafted(lang: Language, key: &str, value: &str) -> Option<String> {
-    if key == "field_90" {
-        return risk_method_in(lang, value);
+    match key {
+        "field_90" => return risk_method_in(lang, value),
+        "field_66" => return subjects_in(lang, value),
+        "field_71" => return data_in(lang, value),
+        _ => {}
     }
     let id = match (key, value) {
         ("field_29", "Yes") => "edpb-yes",
@@ -641,6 +680,50 @@ fn drafted(lang: Language, key: &str, value: &str) -> Option<String> {
     };
     Some(text(lang, id, &[]))
 }
+
+/// 3.3's list of the groups of people as the draft wrote it (their ids), in `lang`'s words;
+/// `None` for a text the DPO wrote.
+fn subjects_in(lang: Language, value: &str) -> Option<String> {
+    let names: Option<Vec<String>> = value
+        .split(", ")
+        .map(|id| {
+            let c = SubjectCategory::parse(id.trim())?;
+            lookup(lang, &format!("edpb-f65-{}", subject_code(c)), &[])
+        })
+        .collect();
+    names.map(|n| n.join(", "))
+}
+
+/// 3.4's description of the data as the draft wrote it (the categories' English names, then
+/// "Not affected: …"), in `lang`'s words; `None` for a text the DPO wrote.
+fn data_in(lang: Language, value: &str) -> Option<String> {
+    if lang == Language::En {
+        return None;
+    }
+    let in_lang = |list: &str| -> Option<String> {
+        list.split(", ")
+            .map(|name| {
+                DataCategory::ALL
+                    .into_iter()
+                    .find(|c| term(Language::En, c.as_str()) == name)
+                    .map(|c| term(lang, c.as_str()))
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.join(", "))
+    };
+    match value.split_once(NOT_AFFECTED) {
+        Some((affected, not)) => Some(format!(
+            "{}\n{} {}",
+            in_lang(affected)?,
+            text(lang, "edpb-not-affected", &[]),
+            in_lang(not)?
+        )),
+        None => in_lang(value),
+    }
+}
+
+/// How the draft introduces 3.4's categories known not to be affected.
+const NOT_AFFECTED: &str = "\nNot affected: ";
 
 /// The method of risk assessment the draft wrote (see [`risk_method`]), said in `lang`: its
 /// levels in the language's words, the decision's reasoning as the handler wrote it. `None` for
@@ -799,6 +882,33 @@ mod tests {
     }
 
     #[test]
+    fn the_finnish_document_names_the_people_and_the_data_in_finnish() {
+        let now: Timestamp = "2026-11-21T10:00:00Z".parse().unwrap();
+        let f = facts();
+        let doc = draft(&f, now);
+        let sc = f.scope.as_ref().unwrap();
+        for lang in [Language::Fi, Language::Sv] {
+            let md = document(&doc, lang).to_markdown();
+            assert!(!md.contains("Not affected"), "{md}");
+            for c in sc.affected.iter().chain(&sc.not_affected) {
+                assert!(md.contains(&term(lang, c.as_str())), "{}: {md}", c.as_str());
+            }
+            for c in &sc.subject_categories {
+                let label = lookup(lang, &format!("edpb-f65-{}", subject_code(*c)), &[]).unwrap();
+                assert!(md.contains(&label), "{label}: {md}");
+            }
+        }
+        // A description the DPO wrote stays as written.
+        let mut own = doc.clone();
+        own.insert("field_71".into(), Value::String("Opintosuoritukset".into()));
+        assert!(
+            document(&own, Language::Sv)
+                .to_markdown()
+                .contains("Opintosuoritukset")
+        );
+    }
+
+    #[test]
     fn the_notice_facts_answer_the_police_question_and_describe_the_cause_in_finnish() {
         use breachdesk_core::notice_facts::{Localised, NoticeFacts, Progress, Reach};
         let now: Timestamp = "2026-11-21T10:00:00Z".parse().unwrap();
@@ -838,6 +948,24 @@ mod tests {
             now,
         );
         assert_eq!(doc["field_109"], "a");
+        // The Swedish and English documents give the cause in their own words; the reporter's
+        // words stay as written; an edited text stays as the DPO wrote it.
+        let sv = document_in(&doc, Language::Sv, Some(&told)).to_markdown();
+        assert!(sv.contains("Utdraget sparades av misstag"), "{sv}");
+        assert!(!sv.contains("jaetulle levylle"), "{sv}");
+        assert!(
+            sv.contains("A register export was saved to a shared drive"),
+            "{sv}"
+        );
+        let fi = document_in(&doc, Language::Fi, Some(&told)).to_markdown();
+        assert!(fi.contains("jaetulle levylle"), "{fi}");
+        let mut edited = doc.clone();
+        edited.insert(
+            "field_62".into(),
+            Value::String("Rekisteriote oli jaetulla levyllä kaksi päivää.".into()),
+        );
+        let sv = document_in(&edited, Language::Sv, Some(&told)).to_markdown();
+        assert!(sv.contains("kaksi päivää"), "{sv}");
         let described = doc["field_62"].as_str().unwrap();
         assert!(described.contains("jaetulle levylle"), "{described}");
         assert!(!described.contains("by mistake"), "{described}");

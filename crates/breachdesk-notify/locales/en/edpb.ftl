@@ -6,6 +6,7 @@ edpb-section-2 = Reporting person and contacts
 edpb-section-3 = Description of the breach
 edpb-section-4 = Consequences, risk and measures
 edpb-section-6 = Other authorities and cross-border processing
+edpb-not-affected = Not affected:
 edpb-yes = Yes
 edpb-no = No
 edpb-other-party-processor = Processor (Art. 28)

@@ -5,6 +5,7 @@ edpb-section-2 = Ilmoittaja ja yhteyshenkilöt
 edpb-section-3 = Loukkauksen kuvaus
 edpb-section-4 = Seuraukset, riski ja toimenpiteet
 edpb-section-6 = Muut viranomaiset ja rajat ylittävä käsittely
+edpb-not-affected = Ei koskenut:
 edpb-yes = Kyllä
 edpb-no = Ei
 edpb-other-party-processor = Henkilötietojen käsittelijä (28 artikla)

@@ -5,6 +5,7 @@ edpb-section-2 = Anmälare och kontaktpersoner
 edpb-section-3 = Beskrivning av incidenten
 edpb-section-4 = Följder, risk och åtgärder
 edpb-section-6 = Andra myndigheter och gränsöverskridande behandling
+edpb-not-affected = Berördes inte:
 edpb-yes = Ja
 edpb-no = Nej
 edpb-other-party-processor = Personuppgiftsbiträde (artikel 28)

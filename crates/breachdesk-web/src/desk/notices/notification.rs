@@ -623,7 +623,11 @@ pub async fn export_authority(
                 .into_response()
         }
         "html" => {
-            let d = authority::document(&doc, lang);
+            let d = authority::document_in(
+                &doc,
+                lang,
+                breachdesk_core::investigation::current_notice_facts(&l.opened.entries),
+            );
             (
                 [
                     (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
@@ -634,7 +638,11 @@ pub async fn export_authority(
                 .into_response()
         }
         "md" => {
-            let d = authority::document(&doc, lang);
+            let d = authority::document_in(
+                &doc,
+                lang,
+                breachdesk_core::investigation::current_notice_facts(&l.opened.entries),
+            );
             (
                 [
                     (
@@ -648,7 +656,11 @@ pub async fn export_authority(
                 .into_response()
         }
         "pdf" => {
-            let d = authority::document(&doc, lang);
+            let d = authority::document_in(
+                &doc,
+                lang,
+                breachdesk_core::investigation::current_notice_facts(&l.opened.entries),
+            );
             (
                 [
                     (header::CONTENT_TYPE, "application/pdf".to_owned()),
