@@ -1183,6 +1183,34 @@ async fn the_notice_facts_are_checked_and_the_dpo_approves_the_drafted_notice_un
     assert!(!fi.contains("The report was saved"), "{fi}");
     assert!(!fi.contains("outside information security"), "{fi}");
 
+    // The notification to the authority is drafted from the same facts: saved as drafted, its
+    // Swedish document gives the cause in Swedish and names the data in Swedish.
+    let authority = format!("/desk/cases/{case}/notices/authority?lang=en");
+    let page = b.get(&authority).await;
+    let values = form_values(&page);
+    let p = b.submit(&authority, &authority, &pairs(&values)).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let sv = b
+        .get(&format!(
+            "/desk/cases/{case}/notices/authority/1/export/md?doc=sv"
+        ))
+        .await;
+    assert_eq!(sv.status, 200);
+    assert!(
+        sv.body.contains(
+            "Rapporten sparades av misstag i en mapp som alltför många hade tillgång till."
+        ),
+        "{}",
+        sv.body
+    );
+    assert!(
+        !sv.body.contains("Raportti tallennettiin vahingossa"),
+        "{}",
+        sv.body
+    );
+    assert!(!sv.body.contains("Not affected"), "{}", sv.body);
+    assert!(sv.body.contains("hälsouppgifter"), "{}", sv.body);
+
     // Published pages are kept for a minute, but an approval shows at once: a corrected
     // headline is on the index and at the notice's (new) address right after it is approved.
     let index = reqwest::get(app.url("/notices/uni"))
