@@ -378,6 +378,69 @@ pub async fn decide(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Add to the investigation record: `{"kind": "timeline_event", "at", "zone", "source",
+/// "description"}`, `{"kind": "meeting", "at", "zone", "participants", "minutes", "decisions"}`,
+/// `{"kind": "communication", "at", "zone", "direction": "incoming"|"outgoing", "party",
+/// "summary"}` or `{"kind": "task", "title", "due": "YYYY-MM-DD"}` (tasks are assigned on the
+/// desk). Times as elsewhere: RFC 3339 with an offset, or local with `zone`.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{id}/record", tag = "case life",
+    params(("id" = Uuid, Path)), request_body(content = Object, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Added to the record"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ValidationErrors))
+)]
+pub async fn record(
+    State(state): State<AppState>,
+    Handler(principal, token): Handler,
+    Path(id): Path<String>,
+    JsonObject(body): JsonObject,
+) -> Result<StatusCode, ApiError> {
+    let access = for_change(&state, &principal, token, &id, Action::EditInvestigation).await?;
+    let form = JsonForm::of(&body);
+    let (local, zone) = local_time(&form);
+    let now = state.now();
+    let entry = match form.get("kind") {
+        "timeline_event" => investigation::timeline_event(
+            &local,
+            &zone,
+            form.get("source"),
+            form.get("description"),
+            now,
+        ),
+        "meeting" => investigation::meeting(
+            &local,
+            &zone,
+            form.get("participants"),
+            form.get("minutes"),
+            form.get("decisions"),
+            now,
+        ),
+        "communication" => investigation::communication(
+            &local,
+            &zone,
+            form.get("direction"),
+            form.get("party"),
+            form.get("summary"),
+            now,
+        ),
+        "task" => investigation::task(form.get("title"), None, form.get("due")),
+        _ => {
+            return Err(ApiError::field(
+                "kind",
+                "Must be one of: timeline_event, meeting, communication, task.",
+            ));
+        }
+    }
+    .map_err(|e| ApiError::invalid(&state.0.i18n, &e))?;
+    state
+        .add_entry(&access, principal.user_id, &entry)
+        .await
+        .map_err(|e| refused(&state, e))?;
+    Ok(StatusCode::CREATED)
+}
+
 /// Record the facts the notices are written from (the shape of
 /// `breachdesk_core::notice_facts::NoticeFacts`: `progress`, `fixed_on`, `must_act`, `reach`,
 /// texts as `{"fi": …, "sv": …, "en": …}`, `categories` with `count` and `caveat`, …).

@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/cases/{id}/assessment/decision",
             post(case_life::decide),
         )
+        .route("/api/v1/cases/{id}/record", post(case_life::record))
         .route("/api/v1/cases/{id}/notices/facts", put(case_life::facts))
         .route(
             "/api/v1/cases/{id}/notices/public",
@@ -429,7 +430,7 @@ impl utoipa::Modify for BearerAuth {
     info(title = "BreachDesk API", description = "Personal data breach intake and case register."),
     paths(create_report, follow_up, create_supplement, list_cases, get_case, register,
           case_life::status, case_life::awareness, case_life::scope, case_life::answers,
-          case_life::decide, case_life::facts, case_life::public_notice, case_life::save_version,
+          case_life::decide, case_life::record, case_life::facts, case_life::public_notice, case_life::save_version,
           case_life::approve, case_life::notified),
     modifiers(&BearerAuth),
     tags((name = "intake", description = "Public: report a breach, follow it up with the receipt code"),

@@ -1024,6 +1024,56 @@ async fn a_case_is_driven_from_report_to_published_notice_over_the_api() {
     .await;
     assert_eq!((s, b["status"].as_str()), (200, Some("assessed")), "{b}");
 
+    // The investigation record: a timeline event and a communication; bad ones named.
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("record"),
+        &team,
+        Some(&json!({"kind": "timeline_event", "at": "2026-11-22T08:40:00+02:00",
+            "source": "Mail server log", "description": "The list message went out to 412 addresses."})),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("record"),
+        &team,
+        Some(&json!({"kind": "communication", "at": "2026-11-22T10:00:00+02:00",
+            "direction": "outgoing", "party": "Faculty IT", "summary": "Asked to recall the message."})),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("record"),
+        &team,
+        Some(&json!({"kind": "poem"})),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b["errors"]["kind"].is_array());
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("record"),
+        &team,
+        Some(&json!({"kind": "timeline_event", "at": "2030-01-01T00:00:00Z", "source": "x", "description": "y"})),
+    )
+    .await;
+    assert_eq!(s, 422, "in the future: {b}");
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        &p("record"),
+        &read_only,
+        Some(&json!({"kind": "task", "title": "x"})),
+    )
+    .await;
+    assert_eq!(s, 403);
+
     // The facts: a Finnish text in English is refused, named; a count for a category not
     // affected contradicts the scope; then the facts as they are.
     let mut wrong = facts_json();
@@ -1194,6 +1244,7 @@ async fn a_case_is_driven_from_report_to_published_notice_over_the_api() {
     let case_id: Uuid = case.parse().unwrap();
     let trail = app.store.audit_trail(Some(case_id)).await.unwrap();
     for action in [
+        "case.entry",
         "case.status",
         "case.awareness",
         "case.scope",
