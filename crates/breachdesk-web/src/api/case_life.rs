@@ -672,6 +672,77 @@ pub async fn approve(
     }))
 }
 
+/// Which language a readable export is in.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ExportParams {
+    /// `fi`, `sv` or `en` (default `fi`) for `html`, `md` and `pdf`.
+    doc: Option<String>,
+}
+
+/// Export a version of the notification to the authority: `json` (the EDPB template's JSON,
+/// only when it validates), or `html`, `md`, `pdf` in `doc`'s language — the same documents as
+/// the desk's.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{id}/notices/authority/{number}/export/{format}", tag = "case life",
+    params(("id" = Uuid, Path), ("number" = u32, Path), ("format" = String, Path), ExportParams),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The file"), (status = 404, body = ErrorBody),
+              (status = 409, description = "The version's JSON does not validate against the template", body = ErrorBody),
+              (status = 422, body = ValidationErrors))
+)]
+pub async fn export_authority(
+    State(state): State<AppState>,
+    Handler(principal, _scope): Handler,
+    Path((id, number, format)): Path<(String, u32, String)>,
+    axum::extract::Query(q): axum::extract::Query<ExportParams>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let access = readable(&state, &principal, &id).await?;
+    let lang = match q.doc.as_deref() {
+        None | Some("") => breachdesk_core::report::Language::Fi,
+        Some(l) => breachdesk_core::report::Language::parse(l)
+            .ok_or_else(|| ApiError::field("doc", "Must be fi, sv or en."))?,
+    };
+    let opened = opened(&state, &access, &principal, "api.notice.authority.export").await?;
+    let versions = notice::versions(NoticeKind::Authority, &opened.entries);
+    let v = versions
+        .iter()
+        .find(|v| v.number == number)
+        .ok_or(ApiError::NotFound)?;
+    let doc = v.content.as_object().cloned().unwrap_or_default();
+    let facts = investigation::current_notice_facts(&opened.entries);
+    let readable = || breachdesk_notify::authority::document_in(&doc, lang, facts);
+    let (content_type, body) = match format.as_str() {
+        "json" => {
+            let invalid = breachdesk_notify::edpb::template()
+                .check(&doc, false)
+                .iter()
+                .any(|p| matches!(p.kind, breachdesk_notify::edpb::ProblemKind::Schema(_)));
+            if invalid {
+                return Err(ApiError::Conflict(
+                    "the version does not validate against the EDPB template".into(),
+                ));
+            }
+            (
+                "application/json",
+                serde_json::to_vec_pretty(&v.content).unwrap_or_default(),
+            )
+        }
+        "html" => (
+            "text/html; charset=utf-8",
+            readable().to_html().into_bytes(),
+        ),
+        "md" => (
+            "text/markdown; charset=utf-8",
+            readable().to_markdown().into_bytes(),
+        ),
+        "pdf" => ("application/pdf", readable().to_pdf()),
+        _ => return Err(ApiError::field("format", "Must be json, html, md or pdf.")),
+    };
+    Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
+}
+
 /// Record that the authority was notified (Art. 33): moves the case to `notified`.
 #[utoipa::path(
     post, path = "/api/v1/cases/{id}/notified", tag = "case life",

@@ -61,6 +61,10 @@ pub fn routes() -> Router<AppState> {
             post(case_life::approve),
         )
         .route("/api/v1/cases/{id}/notified", post(case_life::notified))
+        .route(
+            "/api/v1/cases/{id}/notices/authority/{number}/export/{format}",
+            get(case_life::export_authority),
+        )
         .route("/api/v1/openapi.json", get(openapi))
 }
 
@@ -431,7 +435,7 @@ impl utoipa::Modify for BearerAuth {
     paths(create_report, follow_up, create_supplement, list_cases, get_case, register,
           case_life::status, case_life::awareness, case_life::scope, case_life::answers,
           case_life::decide, case_life::record, case_life::facts, case_life::public_notice, case_life::save_version,
-          case_life::approve, case_life::notified),
+          case_life::approve, case_life::notified, case_life::export_authority),
     modifiers(&BearerAuth),
     tags((name = "intake", description = "Public: report a breach, follow it up with the receipt code"),
          (name = "cases", description = "Handlers: the case register"),

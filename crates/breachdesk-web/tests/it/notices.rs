@@ -1210,6 +1210,33 @@ async fn the_notice_facts_are_checked_and_the_dpo_approves_the_drafted_notice_un
     );
     assert!(!sv.body.contains("Not affected"), "{}", sv.body);
     assert!(sv.body.contains("hälsouppgifter"), "{}", sv.body);
+    // The same documents over the API, for a ticketing system: the Swedish Markdown, the
+    // template's JSON, the PDF; a format it does not know is named; the administrator sees no case.
+    let token = app.token_for(dpo.id).await;
+    let export = |format: &str| format!("/api/v1/cases/{case}/notices/authority/1/export/{format}");
+    let api_sv = app
+        .http
+        .get(app.url(&format!("{}?doc=sv", export("md"))))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api_sv.status(), 200);
+    assert_eq!(api_sv.text().await.unwrap(), sv.body);
+    let (status, json) = app.get_json(&export("json"), &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(json["field_109"], "b", "the police were not told");
+    let pdf = app
+        .http
+        .get(app.url(&export("pdf")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(app.get_json(&export("docx"), &token).await.0, 422);
+    let admin_token = app.token(&app.uni, "admin@uni.example", Role::Admin).await;
+    assert_eq!(app.get_json(&export("md"), &admin_token).await.0, 404);
 
     // Published pages are kept for a minute, but an approval shows at once: a corrected
     // headline is on the index and at the notice's (new) address right after it is approved.
