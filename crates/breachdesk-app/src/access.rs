@@ -616,6 +616,17 @@ impl App {
         Ok(())
     }
 
+    /// An account's sign-in record (name and address among it), for naming who writes.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn account_of(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Option<breachdesk_core::ports::UserAuth>, AppError> {
+        Ok(self.0.store.user_auth_by_id(user_id).await?)
+    }
+
     /// The account's roles, whether it is active or disabled.
     async fn roles_of(&self, user_id: Uuid) -> Result<Vec<(Uuid, Role)>, AppError> {
         let store = &self.0.store;

@@ -115,6 +115,10 @@ pub enum Refusal {
     /// their version's (each named), or it is already approved (no problems listed).
     #[error("the version cannot be published as it stands")]
     NoticeNotReady(Vec<crate::public_notice::NoticeProblem>),
+    /// A version of the notification to the authority is not approved: the template finds
+    /// these problems (each with its field), or it is already approved (none listed).
+    #[error("the notification cannot be approved as it stands")]
+    NotificationNotReady(Vec<breachdesk_notify::edpb::Problem>),
     /// The old register's file was refused whole; each problem names its line and column.
     #[error("the file was refused, nothing was imported:\n{}", .0.join("\n"))]
     ImportRefused(Vec<String>),

@@ -14,6 +14,7 @@
 
 pub mod access;
 mod alerts;
+pub mod authority_notice;
 mod error;
 pub mod handling;
 pub mod health;

@@ -672,6 +672,213 @@ pub async fn approve(
     }))
 }
 
+/// One problem of a notification version: its field and what is wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblemDto {
+    /// `field_NN`, or empty for the document as a whole.
+    pub field: String,
+    /// `schema`, `required`, `only-incomplete`, `withdraw-needs-follow-up`,
+    /// `late-reasons-required`.
+    pub problem: &'static str,
+}
+
+fn field_problems(found: &[breachdesk_notify::edpb::Problem]) -> Vec<FieldProblemDto> {
+    found
+        .iter()
+        .map(|p| FieldProblemDto {
+            field: p.field.clone(),
+            problem: p.kind.id(),
+        })
+        .collect()
+}
+
+/// The notification to the authority of a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorityNoticeDto {
+    /// The draft from the case: the EDPB template's fields.
+    #[schema(value_type = Object)]
+    pub draft: Map<String, Value>,
+    pub draft_problems: Vec<FieldProblemDto>,
+    pub versions: Vec<AuthorityVersionDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorityVersionDto {
+    pub number: u32,
+    pub saved_at: String,
+    pub approved_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub problems: Vec<FieldProblemDto>,
+}
+
+/// The notification to the authority: the draft from the case (written by the token's owner),
+/// the saved versions and what keeps each from approval.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{id}/notices/authority", tag = "case life",
+    params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = AuthorityNoticeDto), (status = 404, body = ErrorBody))
+)]
+pub async fn authority_notice(
+    State(state): State<AppState>,
+    Handler(principal, _scope): Handler,
+    Path(id): Path<String>,
+) -> Result<Json<AuthorityNoticeDto>, ApiError> {
+    let access = readable(&state, &principal, &id).await?;
+    let opened = opened(&state, &access, &principal, "api.notice.authority").await?;
+    let me = state
+        .account_of(principal.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let author = breachdesk_app::notice_facts::Author {
+        name: me.display_name.clone().unwrap_or_else(|| me.email.clone()),
+        email: me.email,
+    };
+    let draft = state
+        .authority_draft(&access, &opened, &author, crate::desk::zone())
+        .await;
+    let now = state.now();
+    let check = |doc: &Map<String, Value>| {
+        field_problems(&breachdesk_app::authority_notice::problems(
+            &access, doc, now,
+        ))
+    };
+    let versions = notice::versions(NoticeKind::Authority, &opened.entries)
+        .iter()
+        .map(|v| AuthorityVersionDto {
+            number: v.number,
+            saved_at: v.saved_at.to_string(),
+            approved_at: v.approved.map(|(_, at)| at.to_string()),
+            submitted_at: v.submitted.as_ref().map(|(at, _)| at.to_string()),
+            problems: check(&v.content.as_object().cloned().unwrap_or_default()),
+        })
+        .collect();
+    Ok(Json(AuthorityNoticeDto {
+        draft_problems: check(&draft),
+        draft,
+        versions,
+    }))
+}
+
+/// The template's fields of a body: only the template's keys, each value of its field's kind
+/// (a choice's code, text within the record's limit, a whole number, `true`/`false`).
+fn template_fields(body: Map<String, Value>) -> Result<Map<String, Value>, FieldErrors> {
+    use breachdesk_notify::edpb::FieldKind;
+    let template = breachdesk_notify::edpb::template();
+    let mut errors = FieldErrors::new();
+    for (key, value) in &body {
+        let Some(f) = template.fields.iter().find(|f| &f.key == key) else {
+            errors.add(key, FieldError::UnknownField);
+            continue;
+        };
+        let ok = match (f.kind, value) {
+            (FieldKind::Choice, Value::String(c)) => {
+                c.is_empty() || f.options.iter().any(|(code, _)| code == c)
+            }
+            (FieldKind::Integer, Value::Number(n)) => n.is_u64(),
+            (FieldKind::Boolean, Value::Bool(_)) => true,
+            (FieldKind::Text | FieldKind::Date | FieldKind::DateTime, Value::String(t)) => {
+                if t.chars().count() > investigation::MAX_TEXT {
+                    errors.add(
+                        key,
+                        FieldError::TooLong {
+                            max: investigation::MAX_TEXT,
+                        },
+                    );
+                }
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            errors.add(key, FieldError::NotAllowedForKind);
+        }
+    }
+    if errors.is_empty() {
+        Ok(body)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A notification version saved.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorityVersionSaved {
+    pub number: u32,
+    pub problems: Vec<FieldProblemDto>,
+}
+
+/// Save a version of the notification: the template's fields (the draft of
+/// `GET …/notices/authority` as it stands, or edited). Drafts may be incomplete.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{id}/notices/authority/versions", tag = "case life",
+    params(("id" = Uuid, Path)), request_body(content = Object, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses((status = 201, body = AuthorityVersionSaved), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ValidationErrors))
+)]
+pub async fn save_authority_version(
+    State(state): State<AppState>,
+    Handler(principal, token): Handler,
+    Path(id): Path<String>,
+    JsonObject(body): JsonObject,
+) -> Result<(StatusCode, Json<AuthorityVersionSaved>), ApiError> {
+    let access = for_change(&state, &principal, token, &id, Action::EditInvestigation).await?;
+    let doc = template_fields(body).map_err(|e| ApiError::invalid(&state.0.i18n, &e))?;
+    let opened = opened(&state, &access, &principal, "api.notice.authority.save").await?;
+    let problems = field_problems(&breachdesk_app::authority_notice::problems(
+        &access,
+        &doc,
+        state.now(),
+    ));
+    let number = state
+        .save_authority_version(&access, &opened, principal.user_id, doc)
+        .await
+        .map_err(|e| refused(&state, e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AuthorityVersionSaved { number, problems }),
+    ))
+}
+
+/// The DPO approves a version of the notification exactly as it stands.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{id}/notices/authority/versions/{number}/approve", tag = "case life",
+    params(("id" = Uuid, Path), ("number" = u32, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "Approved"),
+              (status = 403, description = "Only the DPO approves", body = ErrorBody),
+              (status = 404, body = ErrorBody),
+              (status = 409, description = "The template finds problems (listed), or already approved", body = ErrorBody))
+)]
+pub async fn approve_authority(
+    State(state): State<AppState>,
+    Handler(principal, token): Handler,
+    Path((id, number)): Path<(String, u32)>,
+) -> Result<StatusCode, ApiError> {
+    let access = for_change(&state, &principal, token, &id, Action::ApproveNotice).await?;
+    let opened = opened(&state, &access, &principal, "api.notice.authority.approve").await?;
+    match state
+        .approve_authority_version(&access, &opened, principal.user_id, number)
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(AppError::Refused(Refusal::NotificationNotReady(found))) => {
+            Err(ApiError::Conflict(if found.is_empty() {
+                "the version is approved already".into()
+            } else {
+                format!(
+                    "the template finds problems: {}",
+                    field_problems(&found)
+                        .iter()
+                        .map(|p| format!("{} ({})", p.field, p.problem))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }))
+        }
+        Err(e) => Err(refused(&state, e)),
+    }
+}
+
 /// Which language a readable export is in.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct ExportParams {

@@ -62,6 +62,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/cases/{id}/notified", post(case_life::notified))
         .route(
+            "/api/v1/cases/{id}/notices/authority",
+            get(case_life::authority_notice),
+        )
+        .route(
+            "/api/v1/cases/{id}/notices/authority/versions",
+            post(case_life::save_authority_version),
+        )
+        .route(
+            "/api/v1/cases/{id}/notices/authority/versions/{number}/approve",
+            post(case_life::approve_authority),
+        )
+        .route(
             "/api/v1/cases/{id}/notices/authority/{number}/export/{format}",
             get(case_life::export_authority),
         )
@@ -435,7 +447,9 @@ impl utoipa::Modify for BearerAuth {
     paths(create_report, follow_up, create_supplement, list_cases, get_case, register,
           case_life::status, case_life::awareness, case_life::scope, case_life::answers,
           case_life::decide, case_life::record, case_life::facts, case_life::public_notice, case_life::save_version,
-          case_life::approve, case_life::notified, case_life::export_authority),
+          case_life::approve, case_life::notified, case_life::export_authority,
+          case_life::authority_notice, case_life::save_authority_version,
+          case_life::approve_authority),
     modifiers(&BearerAuth),
     tags((name = "intake", description = "Public: report a breach, follow it up with the receipt code"),
          (name = "cases", description = "Handlers: the case register"),

@@ -1074,6 +1074,72 @@ async fn a_case_is_driven_from_report_to_published_notice_over_the_api() {
     .await;
     assert_eq!(s, 403);
 
+    // The notification to the authority: drafted from the case, saved, approved by the DPO
+    // only; a field the template does not have, or a code it does not know, is named.
+    let (s, n) = call(&app, Method::GET, &p("notices/authority"), &team, None).await;
+    assert_eq!(s, 200, "{n}");
+    assert_eq!(n["draft"]["field_7"], "UNI-2026-0001");
+    // Written by a privacy team member, not the DPO: their function (2.2) is theirs to give.
+    assert_eq!(
+        n["draft_problems"],
+        json!([{"field": "field_24", "problem": "required"}]),
+        "{n}"
+    );
+    let mut draft = n["draft"].clone();
+    draft["field_24"] = json!("Member of the privacy team");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/authority/versions"),
+        &team,
+        Some(&json!({"field_999": "x", "field_3": "z"})),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(
+        b["errors"]["field_999"].is_array() && b["errors"]["field_3"].is_array(),
+        "{b}"
+    );
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/authority/versions"),
+        &team,
+        Some(&draft),
+    )
+    .await;
+    assert_eq!((s, b["number"].as_u64()), (201, Some(1)), "{b}");
+    assert_eq!(b["problems"], json!([]));
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        &p("notices/authority/versions/1/approve"),
+        &team,
+        None,
+    )
+    .await;
+    assert_eq!(s, 403, "only the DPO approves");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/authority/versions/1/approve"),
+        &dpo,
+        None,
+    )
+    .await;
+    assert_eq!(s, 204, "{b}");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        &p("notices/authority/versions/1/approve"),
+        &dpo,
+        None,
+    )
+    .await;
+    assert_eq!(s, 409, "approved once: {b}");
+    let (_, n) = call(&app, Method::GET, &p("notices/authority"), &team, None).await;
+    assert!(n["versions"][0]["approved_at"].is_string(), "{n}");
+
     // The facts: a Finnish text in English is refused, named; a count for a category not
     // affected contradicts the scope; then the facts as they are.
     let mut wrong = facts_json();

@@ -17,7 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use breachdesk_app::AppError;
 use breachdesk_app::handling::Access;
-use breachdesk_app::notice_facts::{Author, case_facts};
+use breachdesk_app::notice_facts::Author;
 use breachdesk_core::errors::{FieldError, FieldErrors};
 use breachdesk_core::investigation::{self, Entry};
 use breachdesk_core::notice::{self, NoticeKind};
@@ -303,8 +303,12 @@ pub async fn authority_page(
                 .unwrap_or_else(|| desk.user.email.clone()),
             email: desk.user.email.clone(),
         };
-        let facts = case_facts(&l.access, &l.opened, l.org.as_ref(), &author, zone());
-        (0, authority::draft(&facts, state.now()))
+        (
+            0,
+            state
+                .authority_draft(&l.access, &l.opened, &author, zone())
+                .await,
+        )
     };
     Ok(render(
         &state,
@@ -360,14 +364,12 @@ pub async fn save_authority(
             ));
         }
     };
-    let entry = Entry::NoticeVersion {
-        notice: NoticeKind::Authority,
-        version: notice::next_number(&l.versions),
-        content: Value::Object(doc),
-    };
     Ok(
-        match state.add_entry(&l.access, desk.user.id, &entry).await {
-            Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
+        match state
+            .save_authority_version(&l.access, &l.opened, desk.user.id, doc)
+            .await
+        {
+            Ok(_) => see(&desk, l.access.case.id, NoticeKind::Authority),
             Err(e) => app_error(&state, &desk, &e),
         },
     )
@@ -392,33 +394,29 @@ pub async fn approve_authority(
     .await?;
     let v = l.version(version, &state, &desk)?;
     let doc = as_map(&v.content);
-    if v.approved.is_some()
-        || !template()
-            .check(&doc, late_now(&l.access, state.now()))
-            .is_empty()
-    {
-        let tr = tr(&state, &desk);
-        let msg = tr.t("notice-cannot-approve");
-        return Ok(render(
-            &state,
-            &desk,
-            &l,
-            v.number,
-            &doc,
-            None,
-            Vec::new(),
-            Some(msg),
-            StatusCode::CONFLICT,
-        ));
-    }
-    let entry = Entry::NoticeApproved {
-        notice: NoticeKind::Authority,
-        version,
-        sha256: notice::digest(&v.content),
-    };
     Ok(
-        match state.approve_notice(&l.access, desk.user.id, &entry).await {
+        match state
+            .approve_authority_version(&l.access, &l.opened, desk.user.id, version)
+            .await
+        {
             Ok(()) => see(&desk, l.access.case.id, NoticeKind::Authority),
+            Err(breachdesk_app::AppError::Refused(
+                breachdesk_app::Refusal::NotificationNotReady(_),
+            )) => {
+                let tr = tr(&state, &desk);
+                let msg = tr.t("notice-cannot-approve");
+                render(
+                    &state,
+                    &desk,
+                    &l,
+                    v.number,
+                    &doc,
+                    None,
+                    Vec::new(),
+                    Some(msg),
+                    StatusCode::CONFLICT,
+                )
+            }
             Err(e) => app_error(&state, &desk, &e),
         },
     )
