@@ -17,6 +17,12 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::AppError;
 
+/// An account a case may be given to by name, and whether its owner has set it up.
+struct ShareTarget {
+    principal: Principal,
+    set_up: bool,
+}
+
 /// How many cases one search by system opens at most (the newest first).
 pub const SYSTEM_SEARCH_LIMIT: usize = 200;
 
@@ -751,6 +757,7 @@ impl App {
                 .shareable(&email, access.case.org_id)
                 .await?
                 .map_err(invalid)?
+                .map(|t| t.principal)
                 .filter(|p| p.memberships.iter().any(|m| m.role.reads_case_content()))
                 .ok_or_else(|| invalid(breachdesk_core::errors::FieldError::UnknownAccount))?;
             let target = principal;
@@ -827,7 +834,7 @@ impl App {
         &self,
         email: &str,
         case_org: Uuid,
-    ) -> Result<Result<Option<Principal>, breachdesk_core::errors::FieldError>, AppError> {
+    ) -> Result<Result<Option<ShareTarget>, breachdesk_core::errors::FieldError>, AppError> {
         use breachdesk_core::errors::FieldError;
         let store = &self.0.store;
         let Some(existing) = store.user_auth_by_email(email).await? else {
@@ -851,7 +858,11 @@ impl App {
         {
             return Ok(Err(FieldError::UnknownAccount));
         }
-        Ok(Ok(Some(principal)))
+        Ok(Ok(Some(ShareTarget {
+            principal,
+            // A password of its own: not the marker of an account made and never set up.
+            set_up: !existing.password_hash.starts_with('!'),
+        })))
     }
 
     /// Invites a joint controller's contact (or anyone outside the organisation) to one case by
@@ -894,15 +905,7 @@ impl App {
             .map_err(invalid)?;
         // An account made by an earlier invitation and never set up (its link lost or expired)
         // gets a fresh link below.
-        let never_set_up = match &existing {
-            Some(p) => self
-                .0
-                .store
-                .user_auth_by_id(p.user_id)
-                .await?
-                .is_some_and(|u| u.password_hash.starts_with('!')),
-            None => false,
-        };
+        let never_set_up = existing.as_ref().is_some_and(|t| !t.set_up);
         let (user_id, mut setup_token) = self.ensure_account(&email).await?;
         if setup_token.is_none() && never_set_up {
             setup_token = Some(self.fresh_setup_token(user_id).await?);

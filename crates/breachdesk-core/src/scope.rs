@@ -162,7 +162,9 @@ pub trait ScopeForm {
 
 const MAX_SCOPE_TEXT: usize = 10_000;
 
-fn choice<T: Copy>(
+/// One choice of a form, by its id: required, and one of `allowed` (the field named in each
+/// error). Shared by the forms that read choices (the scope, the notices' facts).
+pub fn choice<T: Copy>(
     errors: &mut FieldErrors,
     field: &str,
     value: &str,

@@ -25,6 +25,7 @@ use breachdesk_core::notice::NoticeKind;
 use breachdesk_core::notice_facts::{
     CategoryFact, Localised, MAX_CONTACT, MAX_FACT_TEXT, Misuse, NoticeFacts, Progress, Reach,
 };
+use breachdesk_core::scope::choice;
 use breachdesk_core::workflow::Action;
 use breachdesk_notify::public::LANGUAGES;
 
@@ -152,24 +153,6 @@ fn localised(v: &RecordForm, name: &str) -> Localised {
         l.set(lang, v.get(&format!("{name}_{}", lang.as_str())).trim());
     }
     l
-}
-
-fn choice<T: Copy>(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    allowed: &'static [&'static str],
-) -> Option<T> {
-    if value.trim().is_empty() {
-        errors.add(field, FieldError::Required);
-        return None;
-    }
-    let parsed = parse(value.trim());
-    if parsed.is_none() {
-        errors.add(field, FieldError::InvalidChoice { allowed });
-    }
-    parsed
 }
 
 /// Reads the form into facts; what cannot be read is named by its field, together with what
