@@ -4091,3 +4091,104 @@ async fn a_search_by_system_opens_the_cases_and_says_so_in_their_history() {
     let page = b.get("/desk?lang=fi&q=MOODLE&systems=on").await;
     assert!(page.body.contains(&format!("/desk/cases/{moodle}?")));
 }
+
+/// The new actions of issue 23 and who may not take them: the auditor reads a case but records
+/// no notice facts and invites no one; a shared external handler (a joint controller's, named on
+/// the case) adds to the record but neither invites anyone nor approves a notice.
+#[tokio::test]
+async fn the_auditor_and_a_shared_external_handler_may_not_invite_or_approve() {
+    let app = spawn().await;
+    let dpo = app
+        .account(&[(&app.uni, Role::Dpo)], "dpo@uni.example")
+        .await;
+    let auditor = app
+        .account(&[(&app.uni, Role::Auditor)], "auditor@uni.example")
+        .await;
+    let partner = app
+        .account(
+            &[(&app.museum, Role::SecurityTeam)],
+            "partner@museum.example",
+        )
+        .await;
+    let mut d = app.signed_in(&dpo).await;
+    let case = crate::notices::assessed_case(&app, &mut d).await;
+    let p = d
+        .submit(
+            &format!("/desk/cases/{case}?lang=en"),
+            &format!("/desk/cases/{case}/share?lang=en"),
+            &[("email", "partner@museum.example")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    crate::notices::record_facts(&mut d, case).await;
+    let page = d
+        .get(&format!(
+            "/desk/cases/{case}/notices/public?fresh=true&lang=en"
+        ))
+        .await;
+    let draft: Vec<(String, String)> = breachdesk_notify::public::PARTS
+        .iter()
+        .flat_map(|p| ["fi", "sv", "en"].map(|l| (format!("{l}_{p}"), String::new())))
+        .collect();
+    assert!(page.body.contains("fi_headline"));
+    let p = d
+        .submit(
+            &format!("/desk/cases/{case}/notices/public?lang=en"),
+            &format!("/desk/cases/{case}/notices/public?lang=en"),
+            &draft
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(p.status, 303, "a version to approve");
+
+    for (who, account) in [("auditor", &auditor), ("shared", &partner)] {
+        let mut b = app.signed_in(account).await;
+        assert_eq!(
+            b.get(&format!("/desk/cases/{case}?lang=en")).await.status,
+            200,
+            "{who} reads the case"
+        );
+        let csrf = b.get("/desk").await.hidden("csrf_token");
+        let invite = b
+            .post(
+                &format!("/desk/cases/{case}/invite?lang=en"),
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("invite_email", "x@joint.example"),
+                ],
+            )
+            .await;
+        assert_eq!(invite.status, 403, "{who} invites no one");
+        let approve = b
+            .post(
+                &format!("/desk/cases/{case}/notices/public/1/approve?lang=en"),
+                &[("csrf_token", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(approve.status, 403, "{who} approves nothing");
+    }
+    let mut a = app.signed_in(&auditor).await;
+    let csrf = a.get("/desk").await.hidden("csrf_token");
+    let facts = a
+        .post(
+            &format!("/desk/cases/{case}/notices/facts?lang=en"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("progress", "ongoing"),
+                ("must_act", "no"),
+                ("reach", "all"),
+            ],
+        )
+        .await;
+    assert_eq!(facts.status, 403, "the auditor records no facts");
+    assert!(
+        app.store
+            .user_auth_by_email("x@joint.example")
+            .await
+            .unwrap()
+            .is_none(),
+        "no account was made"
+    );
+}
