@@ -33,20 +33,21 @@ fn link(
     let mut keys: Vec<(Option<Category>, u64)> = hits
         .iter()
         .filter(|h| h.category.is_strong())
-        .map(|h| (Some(h.category), identifier_key(h.category, &h.value, "")))
+        .map(|h| {
+            (
+                Some(h.category),
+                identifier_key(h.category, &link_value(h.category, &h.value), ""),
+            )
+        })
         .collect();
     // A name together with an address identifies a person; either alone does not.
     let name = hits.iter().find(|h| h.category == Category::PersonName);
     let address = hits.iter().find(|h| h.category == Category::PostalAddress);
     if let (Some(n), Some(a)) = (name, address) {
-        keys.push((
-            None,
-            identifier_key(
-                Category::PersonName,
-                &name_key(&n.value),
-                &address_key(&a.value),
-            ),
-        ));
+        let name = name_key(&n.value);
+        for address in address_keys(&a.value).into_iter().flatten() {
+            keys.push((None, identifier_key(Category::PersonName, &name, &address)));
+        }
     }
     if keys.is_empty() {
         return None;
@@ -71,32 +72,69 @@ fn link(
     Some(node)
 }
 
-/// A name as a key: its words in order of the alphabet, so that `Virtanen, Maija` and `Maija
-/// Virtanen` are one.
+/// A name as a key: its first and last word in order of the alphabet, so that `Virtanen,
+/// Maija`, `Maija Virtanen` and `Maija Liisa Virtanen` are one.
 fn name_key(name: &str) -> String {
-    let mut words: Vec<&str> = name
+    let mut words = name
         .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.sort_unstable();
-    words.join(" ")
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or_default();
+    let last = words.next_back().unwrap_or_default();
+    if first <= last {
+        format!("{first} {last}")
+    } else {
+        format!("{last} {first}")
+    }
 }
 
-/// An address as a key: its street's first word, its first number and its last word (the
-/// town), so that the same address is one however it is written — `Storgatan 5, 111 22
+/// An identifier as it links. A national number that Finland and Sweden both may have
+/// (`044 856 5548`: a Finnish mobile, or Kristianstad's area code) is read as one country's by
+/// what its text says, which a Swedish note about a Finnish customer gets wrong; so Finnish and
+/// Swedish numbers link by their national significant number, and `+358 44 856 5548` written
+/// elsewhere finds the same person. Two people with the same nine digits in the two countries
+/// in one leak would have to share a name as well to be joined (see [`Owners::first`]).
+fn link_value(category: Category, value: &str) -> std::borrow::Cow<'_, str> {
+    if category == Category::Phone
+        && let Some(national) = value
+            .strip_prefix("+358")
+            .or_else(|| value.strip_prefix("+46"))
+    {
+        return format!("+358|+46 {national}").into();
+    }
+    value.into()
+}
+
+/// An address as keys: its street's first word and its first number, with its postcode (five
+/// digits, or Sweden's three and two) and with its town (the last word of three letters or
+/// more), so that the same address is one however it is written — `Storgatan 5, 111 22
 /// Stockholm` as a column composes it, `Storgatan 5 111 22 Stockholm` in running text, `7037
-/// Magnolia Way, Portland` without its ZIP code — while Storgatan 5 in Uppsala is another.
-fn address_key(address: &str) -> String {
+/// Magnolia Way, Portland` without its ZIP code, `8553 Washington Boulevard, Chicago IL 60601`
+/// with a state, `Bergstraße 4, 60311 Frankfurt am Main` — while Storgatan 5 in Uppsala is
+/// another.
+fn address_keys(address: &str) -> [Option<String>; 2] {
     let mut words = address
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| w.chars().count() >= 2);
     let first = words.next().unwrap_or_default();
-    let town = words.next_back().unwrap_or_default();
-    let number = address
+    let town = words.filter(|w| w.chars().count() >= 3).next_back();
+    let mut numbers = address
         .split(|c: char| !c.is_ascii_digit())
-        .find(|n| !n.is_empty())
-        .unwrap_or_default();
-    format!("{first} {number} {town}")
+        .filter(|n| !n.is_empty());
+    let number = numbers.next().unwrap_or_default();
+    let rest: Vec<&str> = numbers.collect();
+    let postcode = rest
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, n)| match n.len() {
+            5 => Some((*n).to_owned()),
+            2 if i > 0 && rest[i - 1].len() == 3 => Some(format!("{}{n}", rest[i - 1])),
+            _ => None,
+        });
+    [
+        postcode.map(|p| format!("{first} {number} postcode {p}")),
+        town.map(|t| format!("{first} {number} town {t}")),
+    ]
 }
 
 /// A name's first and last word, hashed (0: none): enough to tell `Maija Virtanen`,
@@ -755,22 +793,79 @@ fn gather(
 mod tests {
     use super::*;
 
+    /// Whether two addresses share a key (and so link, with the same name).
+    fn same_address(a: &str, b: &str) -> bool {
+        let b = address_keys(b);
+        address_keys(a)
+            .into_iter()
+            .flatten()
+            .any(|k| b.contains(&Some(k)))
+    }
+
     #[test]
     fn names_and_addresses_are_keyed_however_they_are_written() {
         assert_eq!(name_key("virtanen, maija"), name_key("maija virtanen"));
+        assert_eq!(name_key("retu vieno kulju"), name_key("retu kulju"));
+        assert_ne!(name_key("maija virtanen"), name_key("maija virta"));
+        for (a, b) in [
+            (
+                "storgatan 5, 111 22 stockholm",
+                "storgatan 5 111 22 stockholm",
+            ),
+            (
+                "storgatan 5, 111 22 stockholm",
+                "storgatan 5, 11122 stockholm",
+            ),
+            (
+                "7037 magnolia way, 97204 portland",
+                "7037 magnolia way portland",
+            ),
+            (
+                "8553 washington boulevard, 60601 chicago",
+                "8553 washington boulevard chicago il 60601",
+            ),
+            (
+                "bergstraße 4, 60311 frankfurt am main",
+                "bergstraße 4 60311 frankfurt",
+            ),
+            (
+                "hovioikeudenpuistikko 19 f 51, 00710 helsinki",
+                "hovioikeudenpuistikko 19 f 51 00710 helsinki",
+            ),
+        ] {
+            assert!(same_address(a, b), "{a} / {b}");
+        }
+        for (a, b) in [
+            (
+                "storgatan 5, 111 22 stockholm",
+                "storgatan 7, 111 22 stockholm",
+            ),
+            (
+                "storgatan 5, 111 22 stockholm",
+                "storgatan 5, 753 20 uppsala",
+            ),
+            ("storgatan 5 stockholm", "storgatan 5 uppsala"),
+        ] {
+            assert!(!same_address(a, b), "{a} / {b}");
+        }
+        assert_eq!(address_keys("storgatan 5"), [None, None]);
+    }
+
+    #[test]
+    fn finnish_and_swedish_numbers_link_by_their_national_digits() {
         assert_eq!(
-            address_key("storgatan 5, 111 22 stockholm"),
-            address_key("storgatan 5 111 22 stockholm")
+            link_value(Category::Phone, "+358448565548"),
+            link_value(Category::Phone, "+46448565548")
         );
-        assert_eq!(
-            address_key("7037 magnolia way, 97204 portland"),
-            address_key("7037 magnolia way portland")
-        );
-        assert_ne!(address_key("storgatan 5"), address_key("storgatan 7"));
         assert_ne!(
-            address_key("storgatan 5, 111 22 stockholm"),
-            address_key("storgatan 5, 753 20 uppsala")
+            link_value(Category::Phone, "+358448565548"),
+            link_value(Category::Phone, "+358448565549")
         );
+        assert_eq!(
+            link_value(Category::Phone, "+4915112345678"),
+            "+4915112345678"
+        );
+        assert_eq!(link_value(Category::Email, "+358@x.fi"), "+358@x.fi");
     }
 
     #[test]
