@@ -116,7 +116,7 @@ fn address_keys(address: &str) -> [Option<String>; 2] {
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| w.chars().count() >= 2);
     let first = words.next().unwrap_or_default();
-    let town = words.filter(|w| w.chars().count() >= 3).next_back();
+    let town = words.rfind(|w| w.chars().count() >= 3);
     let mut numbers = address
         .split(|c: char| !c.is_ascii_digit())
         .filter(|n| !n.is_empty());
