@@ -137,13 +137,12 @@ fn address_parts(address: &str) -> (&str, &str, Option<String>, Option<&str>) {
 /// Portland` without its ZIP code, `8553 Washington Boulevard, Chicago IL 60601` with a state,
 /// `Bergstraße 4, 60311 Frankfurt am Main` — while Storgatan 5 in Uppsala is another.
 fn name_and_address_keys(name: &str, address: &str) -> [Option<u64>; 2] {
-    use std::hash::{BuildHasher as _, Hash as _, Hasher as _};
+    use std::hash::BuildHasher as _;
     let [a, b] = name_key(name);
     let (street, number, postcode, town) = address_parts(address);
     let key = |kind: u8, place: &str| -> u64 {
-        let mut h = foldhash::quality::FixedState::with_seed(0x6e61_6d65_6164_6472).build_hasher();
-        (a, b, street, number, kind, place).hash(&mut h);
-        h.finish()
+        foldhash::quality::FixedState::with_seed(0x6e61_6d65_6164_6472)
+            .hash_one((a, b, street, number, kind, place))
     };
     [postcode.map(|p| key(0, &p)), town.map(|t| key(1, t))]
 }
