@@ -14,6 +14,12 @@ mod notify;
 use anyhow::Context;
 use clap::Parser;
 
+/// mimalloc rather than the system's allocator: a leak scan allocates a value per finding on
+/// the reading threads and frees it on the linking thread, which glibc's allocator serves
+/// slowly (about a sixth of a scan's time was spent in it); see docs/BENCHMARKS.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `BREACHDESK_LOG` (default `info,sqlx=warn,tower_http=warn`), with one rule no setting can
 /// lift: axum's connection tracing names client addresses, which are personal data.
 fn log_filter() -> tracing_subscriber::EnvFilter {
