@@ -195,6 +195,12 @@ pub struct Report {
     /// Of the subjects, those that rest on one weak attribute: a name together with an address,
     /// no identifier of their own (no e-mail, phone, national id, card, IBAN or customer number).
     pub subjects_by_name_and_address: u64,
+    /// Of the subjects, those that may be people counted twice: known only by a payment
+    /// identifier (card, IBAN, customer number) and a full name that a subject with contact data
+    /// (e-mail, phone, identity code, address) also has — a payment gateway's log line with a
+    /// card and its holder. A name alone does not link, since two people can share one; so the
+    /// number of people lies between `subjects` less these and `subjects`.
+    pub subjects_named_like_another: u64,
     pub categories: BTreeMap<&'static str, CategoryCount>,
     pub files: FileCounts,
     #[serde(skip)]

@@ -25,7 +25,7 @@ use crate::{
 fn link(
     hits: &[Hit],
     uf: &mut UnionFind,
-    strong: &mut Vec<bool>,
+    nodes: &mut Vec<NodeFacts>,
     owner: &mut Owners,
     distinct: &mut [u64; CATEGORIES],
 ) -> Option<u32> {
@@ -50,10 +50,10 @@ fn link(
         return None;
     }
     let node = uf.add();
-    strong.push(keys.iter().any(|(c, _)| c.is_some()));
     // Whose record it is: its first name (a message's sender comes first, by the display name
     // of its address).
     let who = name.map_or(NO_NAME, |n| name_words(&n.value));
+    nodes.push(NodeFacts::of(hits, &keys, who));
     for (category, key) in keys {
         match owner.first(key, node, who) {
             Owner::Earlier(other) => uf.union(node, other),
@@ -171,6 +171,64 @@ fn name_words(name: &str) -> NameWords {
 /// Whether two names may be the same person's: one shares a word with the other.
 fn same_person(a: NameWords, b: NameWords) -> bool {
     a == NO_NAME || b == NO_NAME || a.iter().any(|w| b.contains(w))
+}
+
+/// What the end of a scan needs to know of a union-find node's record (8 bytes).
+#[derive(Clone, Copy)]
+struct NodeFacts {
+    /// Its full name (first and last word, in either order), hashed; 0: none.
+    name: u32,
+    /// It had a strong identifier (not only a name with an address).
+    strong: bool,
+    /// It had a way to reach its person — an e-mail address, a phone number, an identity code
+    /// or an address — and not only a payment identifier (a card, an IBAN, a customer number).
+    contact: bool,
+}
+
+impl NodeFacts {
+    fn of(hits: &[Hit], keys: &[(Option<Category>, u64)], who: NameWords) -> Self {
+        let [a, b] = who;
+        Self {
+            name: if a == 0 || a == b { 0 } else { (a ^ b).max(1) },
+            strong: keys.iter().any(|(c, _)| c.is_some()),
+            contact: keys.iter().any(|(c, _)| {
+                matches!(
+                    c,
+                    None | Some(Category::Email | Category::Phone | Category::NationalId)
+                )
+            }) || hits.iter().any(|h| h.category == Category::PostalAddress),
+        }
+    }
+}
+
+/// Subjects that may be people counted twice: known only by a payment identifier and a full
+/// name that a subject with contact data also has (a payment gateway's log line with a card and
+/// its holder). Linking them would be linking by a name alone, which is not done: two people
+/// can share a name. So the number of people lies between `subjects` less these and `subjects`.
+fn named_like_another(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
+    let mut contact = vec![false; nodes.len()];
+    let mut named: Vec<(u32, u32)> = Vec::new();
+    for (node, facts) in (0u32..).zip(nodes) {
+        let root = uf.find(node);
+        contact[root as usize] |= facts.contact;
+        if facts.name != 0 {
+            named.push((root, facts.name));
+        }
+    }
+    named.sort_unstable();
+    named.dedup();
+    let reachable: foldhash::HashSet<u32> = named
+        .iter()
+        .filter(|(root, _)| contact[*root as usize])
+        .map(|(_, name)| *name)
+        .collect();
+    let mut twins: Vec<u32> = named
+        .iter()
+        .filter(|(root, name)| !contact[*root as usize] && reachable.contains(name))
+        .map(|(root, _)| *root)
+        .collect();
+    twins.dedup();
+    twins.len() as u64
 }
 
 /// What the linking map says of an identifier key for a record.
@@ -312,8 +370,8 @@ pub(crate) struct Linker<'o> {
     counts: FileCounts,
     problems: Vec<FileProblem>,
     uf: UnionFind,
-    /// Per node: whether its record had a strong identifier (not only a name with an address).
-    strong: Vec<bool>,
+    /// Per node: what its record had.
+    nodes: Vec<NodeFacts>,
     /// Identifiers are kept as 64-bit hashes (foldhash's quality hasher, fixed seed), not as
     /// strings: two different identifiers sharing a hash would join two people, which at 10
     /// million identifiers has a probability of about 3 in a million.
@@ -350,7 +408,7 @@ impl<'o> Linker<'o> {
             counts,
             problems,
             uf: UnionFind::default(),
-            strong: Vec::new(),
+            nodes: Vec::new(),
             owner: Owners::new(),
             occurrences: [0; CATEGORIES],
             distinct: std::array::from_fn(|_| foldhash::HashSet::default()),
@@ -429,7 +487,7 @@ impl<'o> Linker<'o> {
                 let node = link(
                     &hits,
                     &mut self.uf,
-                    &mut self.strong,
+                    &mut self.nodes,
                     &mut self.owner,
                     &mut self.strong_distinct,
                 );
@@ -451,7 +509,7 @@ impl<'o> Linker<'o> {
             counts,
             problems,
             mut uf,
-            strong,
+            nodes,
             owner,
             occurrences,
             distinct,
@@ -487,9 +545,9 @@ impl<'o> Linker<'o> {
         let subjects = uf.sets();
         // Subjects that rest on a name with an address alone: no record of theirs had a strong
         // identifier.
-        let mut held_strong = vec![false; strong.len()];
-        for (node, s) in (0u32..).zip(&strong) {
-            if *s {
+        let mut held_strong = vec![false; nodes.len()];
+        for (node, facts) in (0u32..).zip(&nodes) {
+            if facts.strong {
                 held_strong[uf.find(node) as usize] = true;
             }
         }
@@ -497,7 +555,9 @@ impl<'o> Linker<'o> {
             .zip(&held_strong)
             .filter(|(node, s)| !**s && uf.find(*node) == *node)
             .count() as u64;
-        drop((strong, held_strong));
+        drop(held_strong);
+        let named_like_another = named_like_another(&mut uf, &nodes);
+        drop(nodes);
         if let Some((dir, writer)) = spill {
             let spill_error = spill_error(&dir);
             let buckets = if options.collect_subjects {
@@ -527,6 +587,7 @@ impl<'o> Linker<'o> {
         Ok(Report {
             subjects,
             subjects_by_name_and_address: by_name_and_address,
+            subjects_named_like_another: named_like_another,
             categories,
             files: counts,
             problems,

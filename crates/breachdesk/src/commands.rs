@@ -653,6 +653,12 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     );
     let _ = writeln!(
         out,
+        "  of which known only by a card, account or customer number and a name that another \
+         subject has (possibly the same people; a name alone does not link): {}",
+        report.subjects_named_like_another
+    );
+    let _ = writeln!(
+        out,
         "{:<18} {:>12} {:>16}",
         "category", "occurrences", "distinct values"
     );

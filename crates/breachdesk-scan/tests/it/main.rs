@@ -225,6 +225,40 @@ fn a_sink_that_cannot_write_stops_the_scan_with_its_error() {
 }
 
 #[test]
+fn a_card_with_a_name_another_subject_has_is_not_linked_but_counted_as_possibly_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "customers.csv",
+        "name,email,phone\n\
+         Maija Virtanen,maija.v@example.fi,040 123 4567\n\
+         Erik Svensson,erik.s@example.se,+46 70 123 45 67\n"
+            .as_bytes(),
+    );
+    // A payment gateway's log: a card and its holder, nothing else. Maija's card is hers only
+    // by her name; Kalle Nieminen's name is nobody else's; Erik's card line has his e-mail.
+    write(
+        root,
+        "gateway.log",
+        b"2026-11-02T10:00:01Z DEBUG gw request {\"pan\":\"4111111111111111\",\"holder\":\"MAIJA VIRTANEN\"}\n\
+          2026-11-02T10:00:02Z DEBUG gw request {\"pan\":\"4111111111111111\",\"holder\":\"MAIJA VIRTANEN\"}\n\
+          2026-11-02T10:00:03Z DEBUG gw request {\"pan\":\"5555555555554444\",\"holder\":\"KALLE NIEMINEN\"}\n\
+          2026-11-02T10:00:04Z DEBUG gw request {\"pan\":\"4012888888881881\",\"holder\":\"ERIK SVENSSON\",\"email\":\"erik.s@example.se\"}\n",
+    );
+    let report = scan(root, &Options::default()).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        json["categories"]["payment_card"]["distinct_values"], 3,
+        "{json}"
+    );
+    // Maija, Erik (with his card), Maija's card, Kalle's card: a name alone links no one.
+    assert_eq!(json["subjects"], 4, "{json}");
+    // Of them, Maija's card may be Maija: between 3 and 4 people.
+    assert_eq!(json["subjects_named_like_another"], 1, "{json}");
+}
+
+#[test]
 fn a_name_with_an_address_links_records_that_share_no_other_identifier() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -757,6 +791,7 @@ fn a_dump_of_n_customers_gives_n_subjects_in_every_dump_format() {
     // The pg_dump's contacts have a phone each; the SQLite dump's and the database's members
     // an e-mail or a phone: none rests on a name with an address.
     assert_eq!(report.subjects_by_name_and_address, 0);
+    assert_eq!(report.subjects_named_like_another, 0);
     let c = &report.categories;
     assert_eq!(c["person_name"].distinct_values, 1000 + 300 + 200 + 400);
     assert_eq!(report.files.skipped, 1, "{:?}", report.problems);
