@@ -207,26 +207,31 @@ impl NodeFacts {
 /// can share a name. So the number of people lies between `subjects` less these and `subjects`.
 fn named_like_another(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
     let mut contact = vec![false; nodes.len()];
-    let mut named: Vec<(u32, u32)> = Vec::new();
     for (node, facts) in (0u32..).zip(nodes) {
-        let root = uf.find(node);
-        contact[root as usize] |= facts.contact;
-        if facts.name != 0 {
-            named.push((root, facts.name));
+        if facts.contact {
+            contact[uf.find(node) as usize] = true;
         }
     }
-    named.sort_unstable();
-    named.dedup();
-    let reachable: foldhash::HashSet<u32> = named
-        .iter()
-        .filter(|(root, _)| contact[*root as usize])
-        .map(|(_, name)| *name)
+    // The names of subjects with contact data (few: one per person), and the subjects without.
+    let mut reachable: foldhash::HashSet<u32> = foldhash::HashSet::default();
+    let mut unreachable: Vec<(u32, u32)> = Vec::new();
+    for (node, facts) in (0u32..).zip(nodes) {
+        if facts.name == 0 {
+            continue;
+        }
+        let root = uf.find(node);
+        if contact[root as usize] {
+            reachable.insert(facts.name);
+        } else {
+            unreachable.push((root, facts.name));
+        }
+    }
+    let mut twins: Vec<u32> = unreachable
+        .into_iter()
+        .filter(|(_, name)| reachable.contains(name))
+        .map(|(root, _)| root)
         .collect();
-    let mut twins: Vec<u32> = named
-        .iter()
-        .filter(|(root, name)| !contact[*root as usize] && reachable.contains(name))
-        .map(|(root, _)| *root)
-        .collect();
+    twins.sort_unstable();
     twins.dedup();
     twins.len() as u64
 }
