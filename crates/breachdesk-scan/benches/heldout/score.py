@@ -171,11 +171,17 @@ def main() -> None:
              "precision": tp / len(all_f) if all_f else 1.0, "recall": tp / len(all_t) if all_t else 1.0}
     found_subjects = int(report.get("subjects", 0))
     error = (found_subjects - truth_subjects) / truth_subjects * 100 if truth_subjects else 0.0
+    # Subjects the scanner says may be people counted twice (a payment identifier with a name
+    # another subject has): the number of people it gives is a range.
+    twice = int(report.get("subjects_named_like_another", 0))
+    lower_error = (found_subjects - twice - truth_subjects) / truth_subjects * 100 if truth_subjects else 0.0
     result = {
         "command": cmd, "elapsed_s": round(elapsed, 3), "customer_number_pattern": args.customer_number or None,
         "exclude_shared": args.exclude_shared, "files": report.get("files"),
         "categories": rows, "total": total,
-        "subjects": {"found": found_subjects, "truth": truth_subjects, "error_pct": round(error, 2)},
+        "subjects": {"found": found_subjects, "truth": truth_subjects, "error_pct": round(error, 2),
+                     "named_like_another": twice, "lower_end": found_subjects - twice,
+                     "lower_end_error_pct": round(lower_error, 2)},
         "unscored_findings": dict(unscored), "occurrences": occurrences,
     }
     sizes = [len(v) for v in subject_people.values()]
@@ -230,6 +236,8 @@ def main() -> None:
     print(f"| **all** | {total['planted']} | {total['found']} | {total['precision']:.3f} | "
           f"{total['recall']:.3f} | |")
     print(f"\ndistinct data subjects: found {found_subjects}, truth {truth_subjects}, error {error:+.1f} %")
+    print(f"possibly counted twice (a payment identifier with a name another subject has): {twice}; "
+          f"lower end {found_subjects - twice}, error {lower_error:+.1f} %")
     ln = result["linking"]
     print(f"linking: {ln['subjects_with_findings']} subjects in the findings; {ln['holding_one_person']} hold one "
           f"true person, {ln['holding_several_people']} hold several ({ln['people_in_shared_subjects']} people, the "
