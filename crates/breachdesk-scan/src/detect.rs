@@ -37,8 +37,10 @@ static HETU_SHAPE: LazyLock<Regex> =
 /// The identifiers made of digits (and an IBAN's country code), found in one pass of one
 /// automaton: a pattern per kind, the first listed winning where two start at the same place.
 /// One pass costs about a quarter of five.
-/// Compiled without Unicode: `\d` is `[0-9]` (the identifiers are ASCII digits, and Unicode's
-/// 760 digits made the automaton several times larger), `\b` and `(?i)` are ASCII.
+/// Compiled without Unicode: `\d` is `[0-9]` (the identifiers are ASCII digits) and `(?i)` folds
+/// ASCII only; the rules' `\b` are ASCII already. A rule for these categories must so stay
+/// within what an ASCII pattern may say (no `.` or `[^…]`, which could match within a UTF-8
+/// character and are refused when this is built), as `rules.toml` says.
 static NUMBERS: LazyLock<meta::Regex> = LazyLock::new(|| {
     meta::Builder::new()
         .configure(meta::Config::new().hybrid_cache_capacity(DFA_CACHE))
@@ -382,13 +384,21 @@ fn swedish_score(text: &str) -> i64 {
     COUNTRY_CACHE.with_borrow_mut(|cache| {
         let mut input = Input::new(text);
         let mut score = 0;
-        // No sign matches the empty string: each match moves on.
+        // No sign matches the empty string. A sign that ends in the character after its word
+        // (`Storgatan ` of `Storgatan och`) gives that character back, so that a word sign can
+        // start there, as it could when each kind was counted in a pass of its own.
         while let Some(m) = COUNTRY_SIGNS.search_with(cache, &input) {
             score += WEIGHT[m.pattern().as_usize()];
-            if m.end() >= text.len() {
+            let next = match text[m.range()].chars().next_back() {
+                Some(c) if !c.is_alphanumeric() && m.end() - c.len_utf8() > m.start() => {
+                    m.end() - c.len_utf8()
+                }
+                _ => m.end(),
+            };
+            if next >= text.len() {
                 break;
             }
-            input.set_start(m.end().max(m.start() + 1));
+            input.set_start(next);
         }
         score
     })
@@ -783,6 +793,17 @@ mod tests {
         assert!(f.iter().any(|h| h.0 == "postal_address"), "{f:?}");
         // An invoice line with a number and a postcode-like figure is not an address.
         assert!(found("Invoice 12345 total 00100 EUR").is_empty());
+    }
+
+    #[test]
+    fn the_signs_of_a_country_are_counted_each() {
+        // A street of the country (2) and a word of its language (1) side by side.
+        assert_eq!(swedish_score("Storgatan och"), 3);
+        assert_eq!(swedish_score("Mannerheimintie ja"), -3);
+        assert_eq!(swedish_score("tack, hej"), 2);
+        assert_eq!(swedish_score("kiitos ja hei"), -3);
+        assert_eq!(swedish_score("+46 70 123 45 67"), 2);
+        assert_eq!(swedish_score("nothing here"), 0);
     }
 
     #[test]

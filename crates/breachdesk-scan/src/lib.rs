@@ -196,10 +196,11 @@ pub struct Report {
     /// no identifier of their own (no e-mail, phone, national id, card, IBAN or customer number).
     pub subjects_by_name_and_address: u64,
     /// Of the subjects, those that may be people counted twice: known only by a payment
-    /// identifier (card, IBAN, customer number) and a full name that a subject with contact data
-    /// (e-mail, phone, identity code, address) also has — a payment gateway's log line with a
-    /// card and its holder. A name alone does not link, since two people can share one; so the
-    /// number of people lies between `subjects` less these and `subjects`.
+    /// identifier (card, IBAN, customer number) and a full name that another subject with
+    /// contact or identifying data (e-mail, phone, identity code, address) also has — a payment
+    /// gateway's log line with a card and its holder. A name alone does not link, since two
+    /// people can share one: at most this many of the subjects may be duplicates of others
+    /// (other wrong splits and joins are not in this figure).
     pub subjects_named_like_another: u64,
     pub categories: BTreeMap<&'static str, CategoryCount>,
     pub files: FileCounts,
@@ -292,12 +293,12 @@ fn batches(files: &[(PathBuf, u64)]) -> impl Iterator<Item = &[(PathBuf, u64)]> 
         if rest.is_empty() {
             return None;
         }
-        let mut bytes = 0;
+        let mut bytes: u64 = 0;
         let n = rest
             .iter()
             .take(LINK_BATCH)
             .take_while(|(_, len)| {
-                bytes += len;
+                bytes = bytes.saturating_add(*len);
                 bytes <= LINK_BATCH_BYTES
             })
             .count()

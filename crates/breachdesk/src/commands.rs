@@ -654,7 +654,8 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     let _ = writeln!(
         out,
         "  of which known only by a card, account or customer number and a name that another \
-         subject has (possibly the same people; a name alone does not link): {}",
+         subject with contact details has (at most this many may be duplicates; a name alone \
+         does not link): {}",
         report.subjects_named_like_another
     );
     let _ = writeln!(

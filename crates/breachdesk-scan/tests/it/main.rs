@@ -256,6 +256,53 @@ fn a_card_with_a_name_another_subject_has_is_not_linked_but_counted_as_possibly_
     assert_eq!(json["subjects"], 4, "{json}");
     // Of them, Maija's card may be Maija: between 3 and 4 people.
     assert_eq!(json["subjects_named_like_another"], 1, "{json}");
+
+    // Two cards with the same name and nobody reachable of that name; a holder with one name.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "gateway.log",
+        b"DEBUG gw {\"pan\":\"4111111111111111\",\"holder\":\"KALLE NIEMINEN\"}\n\
+          DEBUG gw {\"pan\":\"5555555555554444\",\"holder\":\"KALLE NIEMINEN\"}\n\
+          DEBUG gw {\"pan\":\"4012888888881881\",\"holder\":\"MAIJA\"}\n",
+    );
+    write(
+        dir.path(),
+        "people.csv",
+        b"name,email\nMaija,maija@example.fi\n",
+    );
+    let json = serde_json::to_value(scan(dir.path(), &Options::default()).unwrap()).unwrap();
+    assert_eq!(json["subjects"], 4, "{json}");
+    assert_eq!(json["subjects_named_like_another"], 0, "{json}");
+}
+
+#[test]
+fn finnish_and_swedish_numbers_of_the_same_digits_link_only_with_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "customers.csv",
+        "name,phone,email\nPekko Huovila,+358 44 856 5548,pekko@example.fi\n".as_bytes(),
+    );
+    // A Swedish note about him: the national number read as Kristianstad's.
+    write(
+        root,
+        "notes.txt",
+        "Pratade med Pekko Huovila idag, tel 044-856 55 48, han är nöjd och tackar.\n".as_bytes(),
+    );
+    let json = serde_json::to_value(scan(root, &Options::default()).unwrap()).unwrap();
+    assert_eq!(json["subjects"], 1, "{json}");
+    // The same digits with no name, or with another name, stay another person.
+    write(root, "sms.log", b"SMS sent to +46 44 856 55 48\n");
+    write(
+        root,
+        "kunder.csv",
+        "namn,telefon\nIngrid Blom,+46 44 856 55 48\n".as_bytes(),
+    );
+    let json = serde_json::to_value(scan(root, &Options::default()).unwrap()).unwrap();
+    assert_eq!(json["subjects"], 2, "{json}");
+    assert_eq!(json["categories"]["phone"]["distinct_values"], 2, "{json}");
 }
 
 #[test]
