@@ -22,6 +22,23 @@ pub use breachdesk_pii::Category;
 pub struct Hit {
     pub category: Category,
     pub value: String,
+    /// A Finnish or Swedish national number whose country the words around it chose, not the
+    /// number itself (`044 856 5548`: a Finnish mobile or Kristianstad's area code). The
+    /// linker may read it as the other country's when the leak holds that number written
+    /// internationally and never this one ([`crate::link`]).
+    pub country_guessed: bool,
+}
+
+impl Hit {
+    /// A finding as the text says it.
+    #[must_use]
+    pub fn new(category: Category, value: String) -> Self {
+        Self {
+            category,
+            value,
+            country_guessed: false,
+        }
+    }
 }
 
 static EMAIL: LazyLock<Regex> =
@@ -168,7 +185,7 @@ impl Records<'_> {
     }
 
     fn push(&mut self, record: usize, category: Category, value: String) {
-        self.hits[record].push(Hit { category, value });
+        self.hits[record].push(Hit::new(category, value));
     }
 }
 
@@ -251,6 +268,7 @@ fn numbers_hit(
                 return None;
             }
             let d = digits(raw);
+            let mut guessed = false;
             let normal = if let Some(rest) = d.strip_prefix("00") {
                 without_trunk(rest)
             } else if raw.starts_with('+') {
@@ -267,6 +285,7 @@ fn numbers_hit(
                         (true, false) => false,
                         (false, true) => true,
                         _ => {
+                            guessed = true;
                             let said = match out.swedish_record {
                                 Some((at, said)) if at == record => said,
                                 _ => {
@@ -297,7 +316,11 @@ fn numbers_hit(
             if !(9..=15).contains(&normal.len()) {
                 return None;
             }
-            out.push(record, Category::Phone, format!("+{normal}"));
+            out.hits[record].push(Hit {
+                category: Category::Phone,
+                value: format!("+{normal}"),
+                country_guessed: guessed,
+            });
             Some(end)
         }
         _ => {

@@ -27,13 +27,25 @@ fn link(
     uf: &mut UnionFind,
     nodes: &mut Vec<NodeFacts>,
     owner: &mut Owners,
+    guessed: &mut foldhash::HashMap<u64, u64>,
     distinct: &mut [u64; CATEGORIES],
 ) -> Option<u32> {
-    // (the category whose distinct values a new key counts, the key)
-    let mut keys: Vec<(Option<Category>, u64)> = hits
+    // (the category whose distinct values a new key counts, the key, whether it is a number
+    // read without a guess at its country)
+    let mut keys: Vec<(Option<Category>, u64, bool)> = hits
         .iter()
         .filter(|h| h.category.is_strong())
-        .map(|h| (Some(h.category), identifier_key(h.category, &h.value, "")))
+        .map(|h| {
+            let key = identifier_key(h.category, &h.value, "");
+            if h.country_guessed
+                && let Some(other) = other_country(&h.value)
+            {
+                guessed
+                    .entry(key)
+                    .or_insert_with(|| identifier_key(h.category, &other, ""));
+            }
+            (Some(h.category), key, !h.country_guessed)
+        })
         .collect();
     // A name together with an address identifies a person; either alone does not.
     let name = hits.iter().find(|h| h.category == Category::PersonName);
@@ -42,7 +54,7 @@ fn link(
         keys.extend(
             hits.iter()
                 .filter_map(|h| nordic_phone_key(h.category, &h.value))
-                .map(|k| (None, k)),
+                .map(|k| (None, k, false)),
         );
     }
     if let (Some(n), Some(a)) = (name, address) {
@@ -50,7 +62,7 @@ fn link(
             name_and_address_keys(&n.value, &a.value)
                 .into_iter()
                 .flatten()
-                .map(|k| (None, k)),
+                .map(|k| (None, k, false)),
         );
     }
     if keys.is_empty() {
@@ -61,8 +73,8 @@ fn link(
     // of its address).
     let who = name.map_or(NO_NAME, |n| name_words(&n.value));
     nodes.push(NodeFacts::of(hits, &keys, who));
-    for (category, key) in keys {
-        match owner.first(key, node, who) {
+    for (category, key, certain) in keys {
+        match owner.first(key, node, who, certain) {
             Owner::Earlier(other) => uf.union(node, other),
             Owner::Shared => {}
             Owner::This => {
@@ -121,6 +133,45 @@ fn nordic_phone_key(category: Category, value: &str) -> Option<u64> {
         .strip_prefix("+358")
         .or_else(|| value.strip_prefix("+46"))?;
     Some(identifier_key(category, national, "+358|+46"))
+}
+
+/// The other reading of a Finnish or Swedish number: `+358 44 …` for `+46 44 …` and back.
+fn other_country(value: &str) -> Option<String> {
+    if let Some(national) = value.strip_prefix("+358") {
+        Some(format!("+46{national}"))
+    } else {
+        value
+            .strip_prefix("+46")
+            .map(|national| format!("+358{national}"))
+    }
+}
+
+/// National numbers read as the other country's: a number whose country the words around it
+/// guessed (a log that reads Swedish sends an SMS to `044 856 5548`) is the other country's
+/// when the leak holds that number written so that its country is certain (`+358 44 856 5548`)
+/// and never so with the country guessed. Its records join the records of the certain number
+/// (unless either is shared or their names differ). Gives back the keys read again.
+fn read_again(
+    guessed: &foldhash::HashMap<u64, u64>,
+    owner: &Owners,
+    uf: &mut UnionFind,
+) -> foldhash::HashSet<u64> {
+    let mut again = foldhash::HashSet::default();
+    for (&key, &other) in guessed {
+        let (Some(this), Some(that)) = (owner.get(key), owner.get(other)) else {
+            continue;
+        };
+        if !this.certain()
+            && that.certain()
+            && !this.shared()
+            && !that.shared()
+            && same_person(this.name, that.name)
+        {
+            uf.union(this.node, that.node);
+            again.insert(key);
+        }
+    }
+    again
 }
 
 /// Words of a flat's or a floor's number, never a town (`Storgatan 5 lgh 1102`).
@@ -211,12 +262,12 @@ struct NodeFacts {
 }
 
 impl NodeFacts {
-    fn of(hits: &[Hit], keys: &[(Option<Category>, u64)], who: NameWords) -> Self {
+    fn of(hits: &[Hit], keys: &[(Option<Category>, u64, bool)], who: NameWords) -> Self {
         let [a, b] = who;
         Self {
             name: if a == 0 || a == b { 0 } else { (a ^ b).max(1) },
-            strong: keys.iter().any(|(c, _)| c.is_some()),
-            contact: keys.iter().any(|(c, _)| {
+            strong: keys.iter().any(|(c, _, _)| c.is_some()),
+            contact: keys.iter().any(|(c, _, _)| {
                 matches!(
                     c,
                     None | Some(Category::Email | Category::Phone | Category::NationalId)
@@ -299,16 +350,28 @@ struct Owners {
 struct Owned {
     node: u32,
     name: NameWords,
+    /// The count of records of the same name (15 bits), and in the top bit whether a record
+    /// had it read without a guess (see [`Hit::country_guessed`]).
     same: u16,
     others: u16,
 }
 
 impl Owned {
+    const CERTAIN: u16 = 0x8000;
+
+    fn same(&self) -> u16 {
+        self.same & !Self::CERTAIN
+    }
+
+    fn certain(&self) -> bool {
+        self.same & Self::CERTAIN != 0
+    }
+
     /// Shared (a switchboard, a team's mailbox): records of other names have had it at least
     /// twice, and as often as records of its first name. A customer's address quoted now and
     /// then in a reply stays theirs.
     fn shared(&self) -> bool {
-        self.others >= 2 && self.others >= self.same
+        self.others >= 2 && self.others >= self.same()
     }
 }
 
@@ -325,13 +388,13 @@ impl Owners {
 
     /// Who had `key` first: `node` (which now owns it), an earlier record, or records of
     /// people with different names (`name`, this record's), which makes the key shared.
-    fn first(&mut self, key: u64, node: u32, name: NameWords) -> Owner {
-        let shard = usize::try_from(key >> (64 - Self::SHARD_BITS)).unwrap_or_default();
-        #[allow(clippy::cast_possible_truncation)] // the two halves of the key
-        let halves = [(key >> 32) as u32, key as u32];
+    fn first(&mut self, key: u64, node: u32, name: NameWords, certain: bool) -> Owner {
+        let (shard, halves) = Self::place(key);
+        let certain = if certain { Owned::CERTAIN } else { 0 };
         match self.shards[shard].entry(halves) {
             std::collections::hash_map::Entry::Occupied(mut e) => {
                 let owned = e.get_mut();
+                owned.same |= certain;
                 if owned.shared() {
                     Owner::Shared
                 } else if !same_person(owned.name, name) {
@@ -341,7 +404,9 @@ impl Owners {
                     if owned.name == NO_NAME {
                         owned.name = name;
                     }
-                    owned.same = owned.same.saturating_add(1);
+                    if owned.same() < !Owned::CERTAIN {
+                        owned.same += 1;
+                    }
                     Owner::Earlier(owned.node)
                 }
             }
@@ -349,12 +414,25 @@ impl Owners {
                 e.insert(Owned {
                     node,
                     name,
-                    same: 1,
+                    same: 1 | certain,
                     others: 0,
                 });
                 Owner::This
             }
         }
+    }
+
+    /// The first record with `key`, if any had it.
+    fn get(&self, key: u64) -> Option<Owned> {
+        let (shard, halves) = Self::place(key);
+        self.shards[shard].get(&halves).copied()
+    }
+
+    /// A key's shard (by its top bits) and its two halves.
+    fn place(key: u64) -> (usize, [u32; 2]) {
+        let shard = usize::try_from(key >> (64 - Self::SHARD_BITS)).unwrap_or_default();
+        #[allow(clippy::cast_possible_truncation)] // the two halves of the key
+        (shard, [(key >> 32) as u32, key as u32])
     }
 }
 
@@ -408,6 +486,8 @@ pub(crate) struct Linker<'o> {
     /// strings: two different identifiers sharing a hash would join two people, which at 10
     /// million identifiers has a probability of about 3 in a million.
     owner: Owners,
+    /// The keys of national numbers whose country was guessed, with the other country's key.
+    guessed: foldhash::HashMap<u64, u64>,
     /// Occurrences by category (indexed by `Category as usize`: this is counted per hit).
     occurrences: [u64; CATEGORIES],
     /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
@@ -442,6 +522,7 @@ impl<'o> Linker<'o> {
             uf: UnionFind::default(),
             nodes: Vec::new(),
             owner: Owners::new(),
+            guessed: foldhash::HashMap::default(),
             occurrences: [0; CATEGORIES],
             distinct: std::array::from_fn(|_| foldhash::HashSet::default()),
             strong_distinct: [0; CATEGORIES],
@@ -521,6 +602,7 @@ impl<'o> Linker<'o> {
                     &mut self.uf,
                     &mut self.nodes,
                     &mut self.owner,
+                    &mut self.guessed,
                     &mut self.strong_distinct,
                 );
                 // A record of nobody matters only to the findings.
@@ -543,15 +625,20 @@ impl<'o> Linker<'o> {
             mut uf,
             nodes,
             owner,
+            guessed,
             occurrences,
             distinct,
-            strong_distinct,
+            mut strong_distinct,
             spill,
             failed,
         } = self;
         if let (Some(source), Some((dir, _))) = (failed, &spill) {
             return Err(spill_error(dir)(source));
         }
+        let read_again = read_again(&guessed, &owner, &mut uf);
+        drop(guessed);
+        // A number read again is one already counted.
+        strong_distinct[Category::Phone as usize] -= read_again.len() as u64;
         // The categories found, with their occurrences and distinct values.
         let categories: BTreeMap<&'static str, CategoryCount> = Category::ALL
             .into_iter()
@@ -606,6 +693,7 @@ impl<'o> Linker<'o> {
                 dir: &dir,
                 options,
                 uf: &mut uf,
+                read_again: &read_again,
                 subjects,
                 buckets,
                 sink,
@@ -653,6 +741,8 @@ struct Numbering<'a, 'o> {
     dir: &'a Path,
     options: &'o Options,
     uf: &'a mut UnionFind,
+    /// The keys of numbers whose country was guessed wrong: shown as the other country's.
+    read_again: &'a foldhash::HashSet<u64>,
     /// The number of subjects (the union-find's sets).
     subjects: u64,
     buckets: Vec<SpillWriter>,
@@ -723,6 +813,15 @@ impl Numbering<'_, '_> {
             for h in &mut hits[..n] {
                 h.0 = category(reader.u8().map_err(spill_error)?).map_err(spill_error)?;
                 reader.str_into(&mut h.1).map_err(spill_error)?;
+                if h.0 == Category::Phone
+                    && !self.read_again.is_empty()
+                    && self
+                        .read_again
+                        .contains(&identifier_key(Category::Phone, &h.1, ""))
+                    && let Some(other) = other_country(&h.1)
+                {
+                    h.1 = other;
+                }
             }
             let hits = &hits[..n];
             let subject = (node != NO_NODE).then(|| {

@@ -96,12 +96,9 @@ pub fn parse(bytes: &[u8]) -> Option<Message> {
             .collect()
     };
     let name_hit = |name: Option<String>| -> Vec<Hit> {
-        name.map(|n| Hit {
-            category: Category::PersonName,
-            value: crate::names::normal(&n),
-        })
-        .into_iter()
-        .collect()
+        name.map(|n| Hit::new(Category::PersonName, crate::names::normal(&n)))
+            .into_iter()
+            .collect()
     };
     let mut own = String::new();
     let mut own_names = Vec::new();

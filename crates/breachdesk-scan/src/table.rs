@@ -243,10 +243,7 @@ pub fn column_hits<S: AsRef<str>>(columns: &[Column], row: &[S]) -> Vec<Hit> {
         (None, Some(_) | None, None) => None,
     };
     if let Some(name) = name.filter(|n| n.chars().any(char::is_alphabetic)) {
-        hits.push(Hit {
-            category: Category::PersonName,
-            value: name.to_lowercase(),
-        });
+        hits.push(Hit::new(Category::PersonName, name.to_lowercase()));
     }
     if let Some(street) = cell(Column::Street).filter(|s| s.chars().any(char::is_alphabetic)) {
         let mut value = street.to_lowercase();
@@ -258,16 +255,10 @@ pub fn column_hits<S: AsRef<str>>(columns: &[Column], row: &[S]) -> Vec<Hit> {
             value.push(' ');
             value.push_str(&c.to_lowercase());
         }
-        hits.push(Hit {
-            category: Category::PostalAddress,
-            value,
-        });
+        hits.push(Hit::new(Category::PostalAddress, value));
     }
     if let Some(d) = cell(Column::DateOfBirth) {
-        hits.push(Hit {
-            category: Category::DateOfBirth,
-            value: d.to_owned(),
-        });
+        hits.push(Hit::new(Category::DateOfBirth, d.to_owned()));
     }
     hits
 }

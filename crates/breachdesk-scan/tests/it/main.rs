@@ -306,6 +306,51 @@ fn finnish_and_swedish_numbers_of_the_same_digits_link_only_with_the_same_name()
 }
 
 #[test]
+fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "customers.csv",
+        "name,phone,email\nPekko Huovila,+358 44 856 5548,pekko@example.fi\n".as_bytes(),
+    );
+    // A log that reads Swedish sends an SMS, with no name, to the same digits written
+    // nationally: read as Kristianstad's `+46 44 …` by the words around it.
+    write(
+        root,
+        "sms.log",
+        "2024-10-03 sms skickat till 044-856 55 48 med kod 4471 och tack\n".as_bytes(),
+    );
+    let options = Options {
+        reveal: true,
+        ..Options::default()
+    };
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    // The leak holds the number in its international form and never a Swedish one: one
+    // person, one number, and the log's finding shows it as Finnish.
+    assert_eq!(json["subjects"], 1, "{json}");
+    assert_eq!(json["categories"]["phone"]["distinct_values"], 1, "{json}");
+    let sms: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.file == "sms.log" && f.category == "phone")
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(sms, ["+358448565548"], "{json}");
+    // Once the leak also holds a Swedish number of these digits, written so that its country is
+    // certain, the guess stands: the log's number may be hers, and stays away from Pekko.
+    write(
+        root,
+        "kunder.csv",
+        "namn,telefon\nIngrid Blom,+46 44 856 55 48\n".as_bytes(),
+    );
+    let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
+    assert_eq!(json["subjects"], 2, "{json}");
+    assert_eq!(json["categories"]["phone"]["distinct_values"], 2, "{json}");
+}
+
+#[test]
 fn a_name_with_an_address_links_records_that_share_no_other_identifier() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
