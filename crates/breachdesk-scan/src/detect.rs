@@ -27,6 +27,10 @@ pub struct Hit {
     /// linker may read it as the other country's when the leak holds that number written
     /// internationally and never this one ([`crate::link`]).
     pub country_guessed: bool,
+    /// A masked card (`****1845`, `4156 **** **** 1845`): its last four digits, never a finding
+    /// (the card number is not there), only what links a card's holder to a customer whose
+    /// records show the same card masked ([`crate::link`]).
+    pub masked_card: bool,
 }
 
 impl Hit {
@@ -37,6 +41,7 @@ impl Hit {
             category,
             value,
             country_guessed: false,
+            masked_card: false,
         }
     }
 }
@@ -68,6 +73,7 @@ static NUMBERS: LazyLock<meta::Regex> = LazyLock::new(|| {
             rules::pattern("phone"),
             rules::pattern("payment_card"),
             rules::pattern("ip_address"),
+            MASKED_CARD,
         ])
         .expect("rule patterns")
 });
@@ -79,6 +85,12 @@ const N_HETU: usize = 0;
 const N_IBAN: usize = 1;
 const N_PHONE: usize = 2;
 const N_CARD: usize = 3;
+const N_IP: usize = 4;
+const N_MASKED: usize = 5;
+
+/// A card masked as payment systems log and print it: the last four digits shown, the first
+/// four or six perhaps, the rest starred or crossed out.
+const MASKED_CARD: &str = r"(?:(?-u:\b)[0-9]{4,6}[ -]?)?(?:\*{4}|X{4}|x{4})(?:[ -]?(?:\*{2,8}|X{2,8}|x{2,8})){0,3}[ -]?[0-9]{4}(?-u:\b)";
 
 thread_local! {
     static NUMBERS_CACHE: RefCell<meta::Cache> = RefCell::new(NUMBERS.create_cache());
@@ -320,10 +332,26 @@ fn numbers_hit(
                 category: Category::Phone,
                 value: format!("+{normal}"),
                 country_guessed: guessed,
+                masked_card: false,
             });
             Some(end)
         }
-        _ => {
+        N_MASKED => {
+            let record = record?;
+            if after.is_some_and(|c| c.is_ascii_alphanumeric())
+                || before.is_some_and(|c| matches!(c, '*' | 'X' | 'x'))
+            {
+                return None;
+            }
+            out.hits[record].push(Hit {
+                category: Category::PaymentCard,
+                value: raw[raw.len() - 4..].to_owned(),
+                country_guessed: false,
+                masked_card: true,
+            });
+            Some(end)
+        }
+        N_IP => {
             // An IPv4 address. Version strings (1.2.3.4-beta, v1.2.3.4) and longer dotted
             // numbers are not addresses.
             let record = record?;
@@ -340,6 +368,7 @@ fn numbers_hit(
             out.push(record, Category::IpAddress, ip.to_string());
             Some(end)
         }
+        _ => None,
     }
 }
 
@@ -827,6 +856,26 @@ mod tests {
         assert_eq!(swedish_score("kiitos ja hei"), -3);
         assert_eq!(swedish_score("+46 70 123 45 67"), 2);
         assert_eq!(swedish_score("nothing here"), 0);
+    }
+
+    #[test]
+    fn masked_cards_give_their_last_four_digits_for_linking_only() {
+        for (text, ending) in [
+            ("payment.captured card=****1881 customer_no=3675913", "1881"),
+            ("4012 **** **** 1881 captured", "1881"),
+            ("kortti XXXX-XXXX-XXXX-4444", "4444"),
+            ("pan 401288******1881.", "1881"),
+        ] {
+            let hits = detect(text, None, rules::role_mailboxes());
+            let masked: Vec<_> = hits.iter().filter(|h| h.masked_card).collect();
+            assert_eq!(masked.len(), 1, "{text}: {hits:?}");
+            assert_eq!(masked[0].value, ending, "{text}");
+            assert_eq!(masked[0].category, Category::PaymentCard);
+        }
+        for text in ["rating ***** 2024", "id ****12345", "*****1881"] {
+            let hits = detect(text, None, rules::role_mailboxes());
+            assert!(hits.iter().all(|h| !h.masked_card), "{text}: {hits:?}");
+        }
     }
 
     #[test]

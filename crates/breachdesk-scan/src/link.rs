@@ -34,7 +34,7 @@ fn link(
     // read without a guess at its country)
     let mut keys: Vec<(Option<Category>, u64, bool)> = hits
         .iter()
-        .filter(|h| h.category.is_strong())
+        .filter(|h| h.category.is_strong() && !h.masked_card)
         .map(|h| {
             let key = identifier_key(h.category, &h.value, "");
             if h.country_guessed
@@ -68,6 +68,7 @@ fn link(
     if keys.is_empty() {
         return None;
     }
+    // A masked card alone identifies no one; it only says what a subject's card ends in.
     let node = uf.add();
     // Whose record it is: its first name (a message's sender comes first, by the display name
     // of its address).
@@ -259,7 +260,11 @@ struct NodeFacts {
     /// It had a way to reach its person — an e-mail address, a phone number, an identity code
     /// or an address — and not only a payment identifier (a card, an IBAN, a customer number).
     contact: bool,
+    /// The last four digits of its first card, whole or masked; [`NO_CARD`]: none.
+    card_ending: u16,
 }
+
+const NO_CARD: u16 = u16::MAX;
 
 impl NodeFacts {
     fn of(hits: &[Hit], keys: &[(Option<Category>, u64, bool)], who: NameWords) -> Self {
@@ -273,8 +278,100 @@ impl NodeFacts {
                     None | Some(Category::Email | Category::Phone | Category::NationalId)
                 )
             }) || hits.iter().any(|h| h.category == Category::PostalAddress),
+            card_ending: hits
+                .iter()
+                .filter(|h| h.category == Category::PaymentCard)
+                .find_map(|h| h.value.get(h.value.len().saturating_sub(4)..)?.parse().ok())
+                .unwrap_or(NO_CARD),
         }
     }
+}
+
+/// Which subjects have contact data (by union-find root).
+fn with_contact(uf: &mut UnionFind, nodes: &[NodeFacts]) -> Vec<bool> {
+    let mut contact = vec![false; nodes.len()];
+    for (node, facts) in (0u32..).zip(nodes) {
+        if facts.contact {
+            contact[uf.find(node) as usize] = true;
+        }
+    }
+    contact
+}
+
+/// Joins a subject known only by a card and its holder's full name (a payment gateway's log
+/// line) to the one subject with contact data that has the same full name and a card, whole or
+/// masked (`card=****1845` beside a customer number), ending in the same four digits: a name
+/// with a second attribute, the card's ending. Where two subjects with contact data have that
+/// name and ending, nothing is joined. A subject of more than eight names or card endings (a
+/// switchboard's, a shared mailbox's) offers none. Gives the number of subjects joined.
+fn by_name_and_card_ending(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
+    const MANY: usize = 8;
+    let contact = with_contact(uf, nodes);
+    // Names and card endings of the subjects with contact data, by subject.
+    let mut names: Vec<(u32, u32)> = Vec::new();
+    let mut endings: Vec<(u32, u16)> = Vec::new();
+    for (node, facts) in (0u32..).zip(nodes) {
+        let root = uf.find(node);
+        if !contact[root as usize] {
+            continue;
+        }
+        if facts.name != 0 {
+            names.push((root, facts.name));
+        }
+        if facts.card_ending != NO_CARD {
+            endings.push((root, facts.card_ending));
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    endings.sort_unstable();
+    endings.dedup();
+    // (name, ending) → the one subject that has both (`None`: more than one).
+    let mut known: foldhash::HashMap<(u32, u16), Option<u32>> = foldhash::HashMap::default();
+    let (mut i, mut j) = (0, 0);
+    while i < names.len() && j < endings.len() {
+        let (a, b) = (names[i].0, endings[j].0);
+        if a != b {
+            if a < b {
+                i += 1
+            } else {
+                j += 1
+            }
+            continue;
+        }
+        let n = names[i..].iter().take_while(|x| x.0 == a).count();
+        let e = endings[j..].iter().take_while(|x| x.0 == a).count();
+        if n <= MANY && e <= MANY {
+            for &(_, name) in &names[i..i + n] {
+                for &(_, ending) in &endings[j..j + e] {
+                    known
+                        .entry((name, ending))
+                        .and_modify(|r| {
+                            if *r != Some(a) {
+                                *r = None;
+                            }
+                        })
+                        .or_insert(Some(a));
+                }
+            }
+        }
+        i += n;
+        j += e;
+    }
+    let mut joined = 0;
+    for (node, facts) in (0u32..).zip(nodes) {
+        if facts.name == 0 || facts.card_ending == NO_CARD || contact[uf.find(node) as usize] {
+            continue;
+        }
+        if let Some(Some(to)) = known.get(&(facts.name, facts.card_ending)) {
+            let (x, y) = (uf.find(node), uf.find(*to));
+            if x != y {
+                uf.union(x, y);
+                joined += 1;
+            }
+        }
+    }
+    joined
 }
 
 /// Subjects that may be people counted twice: known only by a payment identifier and a full
@@ -284,12 +381,7 @@ impl NodeFacts {
 /// are compared by a 32-bit digest: with a million distinct names of reachable subjects, about
 /// one name in four thousand would match by chance.
 fn named_like_another(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
-    let mut contact = vec![false; nodes.len()];
-    for (node, facts) in (0u32..).zip(nodes) {
-        if facts.contact {
-            contact[uf.find(node) as usize] = true;
-        }
-    }
+    let contact = with_contact(uf, nodes);
     // The names of subjects with contact data (few: one per person), and the subjects without.
     let mut reachable: foldhash::HashSet<u32> = foldhash::HashSet::default();
     let mut unreachable: Vec<(u32, u32)> = Vec::new();
@@ -590,7 +682,7 @@ impl<'o> Linker<'o> {
                 return false;
             }
             for hits in records {
-                for h in &hits {
+                for h in hits.iter().filter(|h| !h.masked_card) {
                     self.occurrences[h.category as usize] += 1;
                     if !h.category.is_strong() {
                         self.distinct[h.category as usize]
@@ -661,6 +753,7 @@ impl<'o> Linker<'o> {
             .collect();
         drop(distinct);
         drop(owner);
+        by_name_and_card_ending(&mut uf, &nodes);
         let subjects = uf.sets();
         // Subjects that rest on a name with an address alone: no record of theirs had a strong
         // identifier.
@@ -720,8 +813,10 @@ impl<'o> Linker<'o> {
 fn spill_record(w: &mut SpillWriter, node: Option<u32>, hits: &[Hit]) -> io::Result<()> {
     w.put_u8(RECORD)?;
     w.put_u32(node.unwrap_or(NO_NODE))?;
-    w.put_u32(u32::try_from(hits.len()).map_err(io::Error::other)?)?;
-    for h in hits {
+    // A masked card is no finding.
+    let findings = || hits.iter().filter(|h| !h.masked_card);
+    w.put_u32(u32::try_from(findings().count()).map_err(io::Error::other)?)?;
+    for h in findings() {
         w.put_u8(h.category as u8)?;
         w.put_str(&h.value)?;
     }

@@ -277,6 +277,75 @@ fn a_card_with_a_name_another_subject_has_is_not_linked_but_counted_as_possibly_
 }
 
 #[test]
+fn a_card_and_its_holder_join_the_one_customer_of_that_name_whose_masked_card_ends_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "customers.csv",
+        "name,email,customer_no\nPekko Huovila,pekko@example.fi,3675913\n".as_bytes(),
+    );
+    // The shop's log shows his card masked beside his customer number, the gateway's log the
+    // whole card with his name.
+    write(
+        root,
+        "app.log",
+        b"INFO payment.captured amount=12.00 card=****1881 customer_no=3675913\n\
+          INFO payment.captured amount=9.50 card=****0005 customer_no=7654321\n",
+    );
+    write(
+        root,
+        "gateway.log",
+        b"DEBUG gw request {\"pan\":\"4012888888881881\",\"holder\":\"PEKKO HUOVILA\"}\n",
+    );
+    let options = Options {
+        customer_number: Some(
+            breachdesk_scan::CustomerNumbers::new(Some("(?-u:\\b)[0-9]{7}(?-u:\\b)"), &[]).unwrap(),
+        ),
+        ..Options::default()
+    };
+    let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
+    // Pekko, and whoever has customer number 7654321: the gateway's card is Pekko's.
+    assert_eq!(json["subjects"], 2, "{json}");
+    assert_eq!(json["subjects_named_like_another"], 0, "{json}");
+    // A masked card is no finding: one card, seen once.
+    assert_eq!(
+        json["categories"]["payment_card"]["occurrences"], 1,
+        "{json}"
+    );
+    assert_eq!(
+        json["categories"]["payment_card"]["distinct_values"], 1,
+        "{json}"
+    );
+
+    // A second Pekko Huovila whose masked card ends alike: the card could be either's.
+    write(
+        root,
+        "more.csv",
+        "name,email,customer_no\nPekko Huovila,pekko.h@example.com,1234567\n".as_bytes(),
+    );
+    write(
+        root,
+        "app2.log",
+        b"INFO payment.captured amount=1.00 card=4012 **** **** 1881 customer_no=1234567\n",
+    );
+    let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
+    assert_eq!(json["subjects"], 4, "{json}");
+    assert_eq!(json["subjects_named_like_another"], 1, "{json}");
+    // Only one Pekko, but his masked card ends otherwise: nothing to join by.
+    std::fs::remove_file(root.join("more.csv")).unwrap();
+    std::fs::remove_file(root.join("app2.log")).unwrap();
+    write(
+        root,
+        "app.log",
+        b"INFO payment.captured amount=12.00 card=XXXX-XXXX-XXXX-4444 customer_no=3675913\n",
+    );
+    let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
+    assert_eq!(json["subjects"], 2, "{json}");
+    assert_eq!(json["subjects_named_like_another"], 1, "{json}");
+}
+
+#[test]
 fn finnish_and_swedish_numbers_of_the_same_digits_link_only_with_the_same_name() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
