@@ -328,35 +328,31 @@ fn by_name_and_card_ending(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
     endings.dedup();
     // (name, ending) → the one subject that has both (`None`: more than one).
     let mut known: foldhash::HashMap<(u32, u16), Option<u32>> = foldhash::HashMap::default();
-    let (mut i, mut j) = (0, 0);
-    while i < names.len() && j < endings.len() {
-        let (a, b) = (names[i].0, endings[j].0);
-        if a != b {
-            if a < b {
-                i += 1
-            } else {
-                j += 1
-            }
+    // Both lists are sorted by subject: walk them side by side.
+    let mut endings_of = endings.chunk_by(|x, y| x.0 == y.0).peekable();
+    for names_of in names.chunk_by(|x, y| x.0 == y.0) {
+        let root = names_of[0].0;
+        while endings_of.peek().is_some_and(|e| e[0].0 < root) {
+            endings_of.next();
+        }
+        let Some(ends) = endings_of.peek().filter(|e| e[0].0 == root) else {
+            continue;
+        };
+        if names_of.len() > MANY || ends.len() > MANY {
             continue;
         }
-        let n = names[i..].iter().take_while(|x| x.0 == a).count();
-        let e = endings[j..].iter().take_while(|x| x.0 == a).count();
-        if n <= MANY && e <= MANY {
-            for &(_, name) in &names[i..i + n] {
-                for &(_, ending) in &endings[j..j + e] {
-                    known
-                        .entry((name, ending))
-                        .and_modify(|r| {
-                            if *r != Some(a) {
-                                *r = None;
-                            }
-                        })
-                        .or_insert(Some(a));
-                }
+        for &(_, name) in names_of {
+            for &(_, ending) in *ends {
+                known
+                    .entry((name, ending))
+                    .and_modify(|r| {
+                        if *r != Some(root) {
+                            *r = None;
+                        }
+                    })
+                    .or_insert(Some(root));
             }
         }
-        i += n;
-        j += e;
     }
     let mut joined = 0;
     for (node, facts) in (0u32..).zip(nodes) {
