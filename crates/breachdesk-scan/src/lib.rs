@@ -198,7 +198,8 @@ pub struct Report {
     /// Of the subjects, those that may be people counted twice: known only by a payment
     /// identifier (card, IBAN, customer number) and a full name that another subject with
     /// contact or identifying data (e-mail, phone, identity code, address) also has — a payment
-    /// gateway's log line with a card and its holder. A name alone does not link, since two
+    /// gateway's log line with a card and its holder, where no one subject of that name has a
+    /// card, whole or masked, with the same last four digits. A name alone does not link, since two
     /// people can share one: at most this many of the subjects may be duplicates of others
     /// (other wrong splits and joins are not in this figure).
     pub subjects_named_like_another: u64,
