@@ -128,6 +128,11 @@ def main() -> None:
     # Which true people each of the scanner's subjects holds, and the other way round.
     subject_people: dict[int, set[str]] = collections.defaultdict(set)
     person_subjects: dict[str, set[int]] = collections.defaultdict(set)
+    # The same by identifiers only, each of one person in its file: a record names other people
+    # too (a reply quoting its customer and signed by staff, a note), and people of one household
+    # share an address, neither of which is a link between them.
+    subject_people_by_ids: dict[int, set[str]] = collections.defaultdict(set)
+    person_subjects_by_ids: dict[str, set[int]] = collections.defaultdict(set)
     occurrences = 0
     with open(findings_path, encoding="utf-8") as f:
         for line in f:
@@ -147,6 +152,9 @@ def main() -> None:
             if s is not None:
                 sids = truth.get(key, set()) - {""}
                 subject_people[s].update(sids)
+                if cat != "person_name" and len(sids) == 1:
+                    subject_people_by_ids[s].update(sids)
+                    person_subjects_by_ids[next(iter(sids))].add(s)
                 for sid in sids:
                     person_subjects[sid].add(s)
     if tmp:
@@ -194,6 +202,9 @@ def main() -> None:
         "holding_no_true_person": sum(1 for n in sizes if n == 0),
         "people_split_over_several_subjects": sum(1 for v in person_subjects.values() if len(v) > 1),
         "people_in_no_subject": truth_subjects - len(person_subjects),
+        "holding_several_people_by_identifiers": sum(1 for v in subject_people_by_ids.values() if len(v) > 1),
+        "people_in_shared_subjects_by_identifiers": sum(len(v) for v in subject_people_by_ids.values() if len(v) > 1),
+        "people_split_by_identifiers": sum(1 for v in person_subjects_by_ids.values() if len(v) > 1),
     }
     if args.breakdown:
         bd = {}
@@ -244,6 +255,11 @@ def main() -> None:
           f"largest {ln['largest_subject_people']}), {ln['holding_no_true_person']} hold only false positives; "
           f"{ln['people_split_over_several_subjects']} people are split over several subjects, "
           f"{ln['people_in_no_subject']} are in none")
+    print(f"  by identifiers other than names, each one person's in its file (a record also names others, "
+          f"a household shares an address): "
+          f"{ln['holding_several_people_by_identifiers']} subjects hold several people "
+          f"({ln['people_in_shared_subjects_by_identifiers']} people); "
+          f"{ln['people_split_by_identifiers']} people are split over several")
     if unscored:
         print("other categories found (not scored): "
               + ", ".join(f"{c} {n}" for c, n in sorted(unscored.items())))
