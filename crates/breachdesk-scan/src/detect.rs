@@ -88,6 +88,11 @@ const N_CARD: usize = 3;
 const N_IP: usize = 4;
 const N_MASKED: usize = 5;
 
+/// A word of cards before a mask that keeps only the last digits.
+static MASKED_CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:card|kort|pan|visa|mastercard|amex)[^\n]{0,12}$").expect("static regex")
+});
+
 /// A card masked as payment systems log and print it: the last four digits shown, the first
 /// four or six perhaps, the rest starred or crossed out.
 const MASKED_CARD: &str = r"(?:(?-u:\b)[0-9]{4,6}[ -]?)?(?:\*{4}|X{4}|x{4})(?:[ -]?(?:\*{2,8}|X{2,8}|x{2,8})){0,3}[ -]?[0-9]{4}(?-u:\b)";
@@ -155,6 +160,17 @@ fn digits(s: &str) -> String {
 /// All validated personal data in one record of text.
 #[must_use]
 pub fn detect(
+    text: &str,
+    customer_number: Option<&CustomerNumbers>,
+    role_mailboxes: &[&str],
+) -> Vec<Hit> {
+    let mut hits = detect_with_masked(text, customer_number, role_mailboxes);
+    hits.retain(|h| !h.masked_card);
+    hits
+}
+
+/// As [`detect`], with the masked cards that only linking reads.
+fn detect_with_masked(
     text: &str,
     customer_number: Option<&CustomerNumbers>,
     role_mailboxes: &[&str],
@@ -337,19 +353,32 @@ fn numbers_hit(
             Some(end)
         }
         N_MASKED => {
+            // Only a mask that keeps the issuer's first digits, or one after a word of cards
+            // (`card=****1845`, `kortti **** 1845`), is a card's: stars before four digits are
+            // also ratings, redacted years and masked accounts. Its four digits are read again,
+            // since they may begin another identifier (`PIN **** 0401 098 528`).
             let record = record?;
+            let digits_at = end - 4;
+            let with_issuer = raw.as_bytes()[0].is_ascii_digit();
+            let r = &out.ranges[record];
+            let card_word = || {
+                let from = text.floor_char_boundary(start.saturating_sub(32).max(r.start));
+                MASKED_CARD_WORD.is_match(&text[from..start])
+            };
             if after.is_some_and(|c| c.is_ascii_alphanumeric())
-                || before.is_some_and(|c| matches!(c, '*' | 'X' | 'x'))
+                || before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '*')
+                || context::cue_at(out.cues, &(start..end)).is_some()
+                || !(with_issuer || card_word())
             {
                 return None;
             }
             out.hits[record].push(Hit {
                 category: Category::PaymentCard,
-                value: raw[raw.len() - 4..].to_owned(),
+                value: text[digits_at..end].to_owned(),
                 country_guessed: false,
                 masked_card: true,
             });
-            Some(end)
+            Some(digits_at)
         }
         N_IP => {
             // An IPv4 address. Version strings (1.2.3.4-beta, v1.2.3.4) and longer dotted
@@ -860,22 +889,43 @@ mod tests {
 
     #[test]
     fn masked_cards_give_their_last_four_digits_for_linking_only() {
+        let masked = |text: &str| -> Vec<String> {
+            detect_with_masked(text, None, rules::role_mailboxes())
+                .into_iter()
+                .filter(|h| h.masked_card)
+                .map(|h| h.value)
+                .collect()
+        };
         for (text, ending) in [
             ("payment.captured card=****1881 customer_no=3675913", "1881"),
             ("4012 **** **** 1881 captured", "1881"),
             ("kortti XXXX-XXXX-XXXX-4444", "4444"),
             ("pan 401288******1881.", "1881"),
         ] {
-            let hits = detect(text, None, rules::role_mailboxes());
-            let masked: Vec<_> = hits.iter().filter(|h| h.masked_card).collect();
-            assert_eq!(masked.len(), 1, "{text}: {hits:?}");
-            assert_eq!(masked[0].value, ending, "{text}");
-            assert_eq!(masked[0].category, Category::PaymentCard);
+            assert_eq!(masked(text), [ending], "{text}");
+            // Never a finding of the public detection.
+            assert!(found(text).iter().all(|h| h.0 != "payment_card"), "{text}");
         }
-        for text in ["rating ***** 2024", "id ****12345", "*****1881"] {
-            let hits = detect(text, None, rules::role_mailboxes());
-            assert!(hits.iter().all(|h| !h.masked_card), "{text}: {hits:?}");
+        for text in [
+            "rating ***** 2024",
+            "rating **** 2024",
+            "id ****12345",
+            "*****1881",
+            "Account ****5678",
+            "IBAN FI49 **** **** **** 1234 56",
+            "personnummer XXXXXX-1234",
+            "SKU-XXXX-1234",
+            "IDXXXX1234",
+        ] {
+            assert!(masked(text).is_empty(), "{text}: {:?}", masked(text));
         }
+        // The digits after a mask are read again: a mask before a phone number or a card.
+        let f = found("PIN **** 0401 098 528, card XXXX 4012 8888 8888 1881");
+        assert!(f.contains(&("phone", "+358401098528".into())), "{f:?}");
+        assert!(
+            f.contains(&("payment_card", "4012888888881881".into())),
+            "{f:?}"
+        );
     }
 
     #[test]

@@ -198,11 +198,15 @@ pub struct Report {
     /// Of the subjects, those that may be people counted twice: known only by a payment
     /// identifier (card, IBAN, customer number) and a full name that another subject with
     /// contact or identifying data (e-mail, phone, identity code, address) also has — a payment
-    /// gateway's log line with a card and its holder, where no one subject of that name has a
-    /// card, whole or masked, with the same last four digits. A name alone does not link, since two
+    /// gateway's log line with a card and its holder, that could not be joined by the card's
+    /// ending (see the next figure). A name alone does not link, since two
     /// people can share one: at most this many of the subjects may be duplicates of others
     /// (other wrong splits and joins are not in this figure).
     pub subjects_named_like_another: u64,
+    /// Subjects known only by a card and its holder's full name that were joined to the one
+    /// subject with contact data of that name whose records show the card masked with the same
+    /// last four digits: were any of them other people, the subjects would be this many more.
+    pub subjects_joined_by_name_and_card_ending: u64,
     pub categories: BTreeMap<&'static str, CategoryCount>,
     pub files: FileCounts,
     #[serde(skip)]

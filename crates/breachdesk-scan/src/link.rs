@@ -38,11 +38,10 @@ fn link(
         .map(|h| {
             let key = identifier_key(h.category, &h.value, "");
             if h.country_guessed
+                && !guessed.contains_key(&key)
                 && let Some(other) = other_country(&h.value)
             {
-                guessed
-                    .entry(key)
-                    .or_insert_with(|| identifier_key(h.category, &other, ""));
+                guessed.insert(key, identifier_key(h.category, &other, ""));
             }
             (Some(h.category), key, !h.country_guessed)
         })
@@ -124,8 +123,8 @@ fn name_key(name: &str) -> [&str; 2] {
 /// Finnish customer gets wrong; so a record with a name links through this key to a record of the
 /// same name with `+358 44 856 5548`. Only records with a name have it, and a record of another
 /// name does not link through it (see [`Owners::first`]): a Finnish mobile and a Malmö number of
-/// the same digits, without names, stay two. The number's own key (and its count of distinct
-/// values) is the number as read.
+/// the same digits, without names, stay two. The number's own key is the number as read (see
+/// [`read_again`] for when that reading is corrected at the end).
 fn nordic_phone_key(category: Category, value: &str) -> Option<u64> {
     if category != Category::Phone {
         return None;
@@ -148,10 +147,12 @@ fn other_country(value: &str) -> Option<String> {
 }
 
 /// National numbers read as the other country's: a number whose country the words around it
-/// guessed (a log that reads Swedish sends an SMS to `044 856 5548`) is the other country's
+/// guessed (a Swedish note about a Finnish customer: `044 856 5548`) is the other country's
 /// when the leak holds that number written so that its country is certain (`+358 44 856 5548`)
-/// and never so with the country guessed. Its records join the records of the certain number
-/// (unless either is shared or their names differ). Gives back the keys read again.
+/// and never this reading so, and the two were first seen with names of the same person. Its
+/// records join the certain number's, its findings show it so and it is counted once. Without
+/// names on both sides nothing changes: a Finnish mobile and a Malmö number of the same digits,
+/// the Swedish one written only nationally, are two people. Gives back the keys read again.
 fn read_again(
     guessed: &foldhash::HashMap<u64, u64>,
     owner: &Owners,
@@ -166,6 +167,8 @@ fn read_again(
             && that.certain()
             && !this.shared()
             && !that.shared()
+            && this.name != NO_NAME
+            && that.name != NO_NAME
             && same_person(this.name, that.name)
         {
             uf.union(this.node, that.node);
@@ -260,11 +263,13 @@ struct NodeFacts {
     /// It had a way to reach its person — an e-mail address, a phone number, an identity code
     /// or an address — and not only a payment identifier (a card, an IBAN, a customer number).
     contact: bool,
-    /// The last four digits of its first card, whole or masked; [`NO_CARD`]: none.
+    /// The last four digits of its first card, with [`MASKED`] when the card was masked;
+    /// [`NO_CARD`]: none.
     card_ending: u16,
 }
 
 const NO_CARD: u16 = u16::MAX;
+const MASKED: u16 = 0x8000;
 
 impl NodeFacts {
     fn of(hits: &[Hit], keys: &[(Option<Category>, u64, bool)], who: NameWords) -> Self {
@@ -281,7 +286,18 @@ impl NodeFacts {
             card_ending: hits
                 .iter()
                 .filter(|h| h.category == Category::PaymentCard)
-                .find_map(|h| h.value.get(h.value.len().saturating_sub(4)..)?.parse().ok())
+                .find_map(|h| {
+                    let ending: u16 = h
+                        .value
+                        .get(h.value.len().saturating_sub(4)..)?
+                        .parse()
+                        .ok()?;
+                    Some(if h.masked_card {
+                        ending | MASKED
+                    } else {
+                        ending
+                    })
+                })
                 .unwrap_or(NO_CARD),
         }
     }
@@ -299,27 +315,32 @@ fn with_contact(uf: &mut UnionFind, nodes: &[NodeFacts]) -> Vec<bool> {
 }
 
 /// Joins a subject known only by a card and its holder's full name (a payment gateway's log
-/// line) to the one subject with contact data that has the same full name and a card, whole or
-/// masked (`card=****1845` beside a customer number), ending in the same four digits: a name
-/// with a second attribute, the card's ending. Where two subjects with contact data have that
-/// name and ending, nothing is joined. A subject of more than eight names or card endings (a
-/// switchboard's, a shared mailbox's) offers none. Gives the number of subjects joined.
+/// line) to the one subject with contact data that has the same full name and that card masked
+/// with the same last four digits (`card=****1845` beside a customer number): a name with a
+/// second attribute. A whole card offers nothing (the same card would have linked already; a
+/// different one with the same ending says nothing). Nothing is joined where two subjects with
+/// contact data have that name and ending, or where the card's subject points at two; a
+/// subject of more than eight names or masked cards (a switchboard's, a shared mailbox's) offers
+/// none. Decided on the subjects as they were before any such join. Gives the number of
+/// subjects joined.
 fn by_name_and_card_ending(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
     const MANY: usize = 8;
     let contact = with_contact(uf, nodes);
-    // Names and card endings of the subjects with contact data, by subject.
+    let roots: Vec<u32> = (0..u32::try_from(nodes.len()).unwrap_or(u32::MAX))
+        .map(|node| uf.find(node))
+        .collect();
+    // Names and masked cards' endings of the subjects with contact data, by subject.
     let mut names: Vec<(u32, u32)> = Vec::new();
     let mut endings: Vec<(u32, u16)> = Vec::new();
-    for (node, facts) in (0u32..).zip(nodes) {
-        let root = uf.find(node);
+    for (&root, facts) in roots.iter().zip(nodes) {
         if !contact[root as usize] {
             continue;
         }
         if facts.name != 0 {
             names.push((root, facts.name));
         }
-        if facts.card_ending != NO_CARD {
-            endings.push((root, facts.card_ending));
+        if facts.card_ending != NO_CARD && facts.card_ending & MASKED != 0 {
+            endings.push((root, facts.card_ending & !MASKED));
         }
     }
     names.sort_unstable();
@@ -354,17 +375,27 @@ fn by_name_and_card_ending(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
             }
         }
     }
-    let mut joined = 0;
-    for (node, facts) in (0u32..).zip(nodes) {
-        if facts.name == 0 || facts.card_ending == NO_CARD || contact[uf.find(node) as usize] {
+    // What each card's subject points at: (its root, the subject it may be; `None`: several).
+    let mut points: Vec<(u32, Option<u32>)> = Vec::new();
+    for (&root, facts) in roots.iter().zip(nodes) {
+        if facts.name == 0
+            || facts.card_ending == NO_CARD
+            || facts.card_ending & MASKED != 0
+            || contact[root as usize]
+        {
             continue;
         }
-        if let Some(Some(to)) = known.get(&(facts.name, facts.card_ending)) {
-            let (x, y) = (uf.find(node), uf.find(*to));
-            if x != y {
-                uf.union(x, y);
-                joined += 1;
-            }
+        if let Some(&to) = known.get(&(facts.name, facts.card_ending)) {
+            points.push((root, to));
+        }
+    }
+    points.sort_unstable();
+    points.dedup();
+    let mut joined = 0;
+    for of_one in points.chunk_by(|x, y| x.0 == y.0) {
+        if let [(root, Some(to))] = of_one {
+            uf.union(*root, *to);
+            joined += 1;
         }
     }
     joined
@@ -749,7 +780,7 @@ impl<'o> Linker<'o> {
             .collect();
         drop(distinct);
         drop(owner);
-        by_name_and_card_ending(&mut uf, &nodes);
+        let joined_by_card_ending = by_name_and_card_ending(&mut uf, &nodes);
         let subjects = uf.sets();
         // Subjects that rest on a name with an address alone: no record of theirs had a strong
         // identifier.
@@ -797,6 +828,7 @@ impl<'o> Linker<'o> {
             subjects,
             subjects_by_name_and_address: by_name_and_address,
             subjects_named_like_another: named_like_another,
+            subjects_joined_by_name_and_card_ending: joined_by_card_ending,
             categories,
             files: counts,
             problems,
@@ -1172,6 +1204,30 @@ mod tests {
             key("+358448565548"),
             Some(identifier_key(Category::Phone, "+358448565548", ""))
         );
+    }
+
+    #[test]
+    fn the_linking_map_keeps_whether_a_key_was_ever_read_without_a_guess() {
+        let mut owners = Owners::new();
+        let maija = name_words("maija virtanen");
+        assert!(matches!(owners.first(7, 0, maija, false), Owner::This));
+        assert!(!owners.get(7).unwrap().certain());
+        assert!(matches!(owners.first(7, 1, maija, true), Owner::Earlier(0)));
+        assert!(matches!(
+            owners.first(7, 2, NO_NAME, false),
+            Owner::Earlier(0)
+        ));
+        let owned = owners.get(7).unwrap();
+        assert!(owned.certain(), "once certain, always");
+        assert_eq!(owned.same(), 3);
+        // The count stops below the bit and never clears it.
+        for node in 3..40_000 {
+            owners.first(7, node, maija, false);
+        }
+        let owned = owners.get(7).unwrap();
+        assert!(owned.certain());
+        assert_eq!(owned.same(), 0x7FFF);
+        assert!(owners.get(8).is_none());
     }
 
     #[test]

@@ -660,6 +660,13 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     );
     let _ = writeln!(
         out,
+        "  joined to another: a card and its holder's name to the one subject of that name whose \
+         records show the card masked with the same last four digits (were any of them other \
+         people, there would be this many more): {}",
+        report.subjects_joined_by_name_and_card_ending
+    );
+    let _ = writeln!(
+        out,
         "{:<18} {:>12} {:>16}",
         "category", "occurrences", "distinct values"
     );

@@ -302,13 +302,16 @@ fn a_card_and_its_holder_join_the_one_customer_of_that_name_whose_masked_card_en
         customer_number: Some(
             breachdesk_scan::CustomerNumbers::new(Some("(?-u:\\b)[0-9]{7}(?-u:\\b)"), &[]).unwrap(),
         ),
+        reveal: true,
         ..Options::default()
     };
-    let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
     // Pekko, and whoever has customer number 7654321: the gateway's card is Pekko's.
     assert_eq!(json["subjects"], 2, "{json}");
     assert_eq!(json["subjects_named_like_another"], 0, "{json}");
-    // A masked card is no finding: one card, seen once.
+    assert_eq!(json["subjects_joined_by_name_and_card_ending"], 1, "{json}");
+    // A masked card is no finding: one card, seen once, and no finding or subject shows a mask.
     assert_eq!(
         json["categories"]["payment_card"]["occurrences"], 1,
         "{json}"
@@ -316,6 +319,23 @@ fn a_card_and_its_holder_join_the_one_customer_of_that_name_whose_masked_card_en
     assert_eq!(
         json["categories"]["payment_card"]["distinct_values"], 1,
         "{json}"
+    );
+    let cards: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.category == "payment_card")
+        .map(|f| (f.file.as_str(), f.value.as_str()))
+        .collect();
+    assert_eq!(cards, [("gateway.log", "4012888888881881")]);
+    assert_eq!(report.subject_lines.len(), 2);
+    assert!(
+        report
+            .subject_lines
+            .iter()
+            .flat_map(|s| s.identifiers.values().flatten())
+            .all(|v| v != "1881" && v != "0005"),
+        "{:?}",
+        report.subject_lines
     );
 
     // A second Pekko Huovila whose masked card ends alike: the card could be either's.
@@ -332,6 +352,7 @@ fn a_card_and_its_holder_join_the_one_customer_of_that_name_whose_masked_card_en
     let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
     assert_eq!(json["subjects"], 4, "{json}");
     assert_eq!(json["subjects_named_like_another"], 1, "{json}");
+    assert_eq!(json["subjects_joined_by_name_and_card_ending"], 0, "{json}");
     // Only one Pekko, but his masked card ends otherwise: nothing to join by.
     std::fs::remove_file(root.join("more.csv")).unwrap();
     std::fs::remove_file(root.join("app2.log")).unwrap();
@@ -343,6 +364,16 @@ fn a_card_and_its_holder_join_the_one_customer_of_that_name_whose_masked_card_en
     let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
     assert_eq!(json["subjects"], 2, "{json}");
     assert_eq!(json["subjects_named_like_another"], 1, "{json}");
+    // A whole card of his with the same ending is another card: it offers nothing.
+    write(
+        root,
+        "customers.csv",
+        "name,email,card\nPekko Huovila,pekko@example.fi,4111 1111 1111 1881\n".as_bytes(),
+    );
+    std::fs::remove_file(root.join("app.log")).unwrap();
+    let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
+    assert_eq!(json["subjects"], 2, "{json}");
+    assert_eq!(json["subjects_joined_by_name_and_card_ending"], 0, "{json}");
 }
 
 #[test]
@@ -376,6 +407,18 @@ fn finnish_and_swedish_numbers_of_the_same_digits_link_only_with_the_same_name()
 
 #[test]
 fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_elsewhere() {
+    let options = Options {
+        reveal: true,
+        ..Options::default()
+    };
+    let phones_of = |report: &breachdesk_scan::Report, file: &str| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.file == file && f.category == "phone")
+            .map(|f| f.value.clone())
+            .collect()
+    };
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(
@@ -383,40 +426,48 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
         "customers.csv",
         "name,phone,email\nPekko Huovila,+358 44 856 5548,pekko@example.fi\n".as_bytes(),
     );
-    // A log that reads Swedish sends an SMS, with no name, to the same digits written
-    // nationally: read as Kristianstad's `+46 44 …` by the words around it.
+    // A Swedish note about him writes his number nationally: read as Kristianstad's `+46 44 …`
+    // by its words.
+    write(
+        root,
+        "notes.txt",
+        "Pratade med Pekko Huovila idag, tel 044-856 55 48, han är nöjd och tackar.\n".as_bytes(),
+    );
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    // The leak holds the number with its country and never as Swedish, with the same name: one
+    // person, one number, shown as Finnish in the note too.
+    assert_eq!(json["subjects"], 1, "{json}");
+    assert_eq!(json["categories"]["phone"]["distinct_values"], 1, "{json}");
+    assert_eq!(phones_of(&report, "notes.txt"), ["+358448565548"]);
+
+    // Once the leak also holds the Swedish reading with its country (a nameless line), the
+    // guess stands: the note's number is counted and shown as read.
+    write(root, "sms.log", b"SMS sent to +46 44 856 55 48\n");
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["categories"]["phone"]["distinct_values"], 2, "{json}");
+    assert_eq!(phones_of(&report, "notes.txt"), ["+46448565548"]);
+
+    // A nameless line with the same digits, read as Swedish by its words, is not Pekko's: a
+    // Malmö or Kristianstad number written nationally may have them.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "customers.csv",
+        "name,phone,email\nPekko Huovila,+358 44 856 5548,pekko@example.fi\n".as_bytes(),
+    );
     write(
         root,
         "sms.log",
         "2024-10-03 sms skickat till 044-856 55 48 med kod 4471 och tack\n".as_bytes(),
     );
-    let options = Options {
-        reveal: true,
-        ..Options::default()
-    };
     let report = scan(root, &options).unwrap();
     let json = serde_json::to_value(&report).unwrap();
-    // The leak holds the number in its international form and never a Swedish one: one
-    // person, one number, and the log's finding shows it as Finnish.
-    assert_eq!(json["subjects"], 1, "{json}");
-    assert_eq!(json["categories"]["phone"]["distinct_values"], 1, "{json}");
-    let sms: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.file == "sms.log" && f.category == "phone")
-        .map(|f| f.value.as_str())
-        .collect();
-    assert_eq!(sms, ["+358448565548"], "{json}");
-    // Once the leak also holds a Swedish number of these digits, written so that its country is
-    // certain, the guess stands: the log's number may be hers, and stays away from Pekko.
-    write(
-        root,
-        "kunder.csv",
-        "namn,telefon\nIngrid Blom,+46 44 856 55 48\n".as_bytes(),
-    );
-    let json = serde_json::to_value(scan(root, &options).unwrap()).unwrap();
     assert_eq!(json["subjects"], 2, "{json}");
     assert_eq!(json["categories"]["phone"]["distinct_values"], 2, "{json}");
+    assert_eq!(phones_of(&report, "sms.log"), ["+46448565548"]);
 }
 
 #[test]
