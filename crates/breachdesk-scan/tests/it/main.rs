@@ -376,15 +376,14 @@ fn a_card_and_its_holder_join_the_one_customer_of_that_name_whose_masked_card_en
     assert_eq!(json["subjects_joined_by_name_and_card_ending"], 0, "{json}");
 }
 
+/// A Finnish customer whose number the leak writes with its country.
+const PEKKO: &str = "name,phone,email\nPekko Huovila,+358 44 856 5548,pekko@example.fi\n";
+
 #[test]
 fn finnish_and_swedish_numbers_of_the_same_digits_link_only_with_the_same_name() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "customers.csv",
-        "name,phone,email\nPekko Huovila,+358 44 856 5548,pekko@example.fi\n".as_bytes(),
-    );
+    write(root, "customers.csv", PEKKO.as_bytes());
     // A Swedish note about him: the national number read as Kristianstad's.
     write(
         root,
@@ -421,11 +420,7 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
     };
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "customers.csv",
-        "name,phone,email\nPekko Huovila,+358 44 856 5548,pekko@example.fi\n".as_bytes(),
-    );
+    write(root, "customers.csv", PEKKO.as_bytes());
     // A Swedish note about him writes his number nationally: read as Kristianstad's `+46 44 …`
     // by its words.
     write(
@@ -453,11 +448,7 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
     // Malmö or Kristianstad number written nationally may have them.
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "customers.csv",
-        "name,phone,email\nPekko Huovila,+358 44 856 5548,pekko@example.fi\n".as_bytes(),
-    );
+    write(root, "customers.csv", PEKKO.as_bytes());
     write(
         root,
         "sms.log",
