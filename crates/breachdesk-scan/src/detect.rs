@@ -49,12 +49,36 @@ impl Hit {
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(rules::pattern("email")).expect("rule pattern"));
 // International (+358 / 00358 / +46 …) and Finnish or Swedish national mobile formats.
-/// A date written with separators (`01-12-2024`, `05 12 2026`): never a national number.
-static DATE_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\d{1,2}[-. /]\d{1,2}[-. /](?:19|20)\d\d$").expect("static regex")
-});
-static HETU_SHAPE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$").expect("static regex"));
+/// A date written with separators (`01-12-2024`, `05 12 2026`): never a national number. The
+/// shape of `\d{1,2}[-. /]\d{1,2}[-. /](?:19|20)\d\d`, checked on the bytes (this runs on every
+/// national phone candidate).
+fn date_shaped(raw: &str) -> bool {
+    let sep = |b: u8| matches!(b, b'-' | b'.' | b' ' | b'/');
+    let mut parts = raw.as_bytes().split(|&b| sep(b));
+    let (Some(d), Some(m), Some(y), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let all_digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
+    (1..=2).contains(&d.len())
+        && (1..=2).contains(&m.len())
+        && y.len() == 4
+        && all_digits(d)
+        && all_digits(m)
+        && all_digits(y)
+        && matches!(&y[..2], b"19" | b"20")
+}
+
+/// Shaped like an identity code (`\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]`), whatever its check character.
+fn hetu_shaped(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    b.len() == 11
+        && b[..6].iter().all(u8::is_ascii_digit)
+        && matches!(b[6], b'-' | b'+' | b'A'..=b'F' | b'U'..=b'Y')
+        && b[7..10].iter().all(u8::is_ascii_digit)
+        && (b[10].is_ascii_digit() || matches!(b[10], b'A'..=b'Y'))
+}
 
 /// The identifiers made of digits (and an IBAN's country code), found in one pass of one
 /// automaton: a pattern per kind, the first listed winning where two start at the same place.
@@ -287,7 +311,7 @@ fn numbers_hit(
             // characters) is a phone number, even with a wrong check character; nor is a number
             // inside a longer run of digits or letters (an IBAN, an order number, a UUID).
             let record = record?;
-            if HETU_SHAPE.is_match(raw)
+            if hetu_shaped(raw)
                 || before.is_some_and(|c| c.is_ascii_alphanumeric())
                 || after.is_some_and(|c| c.is_ascii_alphanumeric())
                 || glued(after, after2)
@@ -301,7 +325,7 @@ fn numbers_hit(
                 without_trunk(rest)
             } else if raw.starts_with('+') {
                 without_trunk(&d)
-            } else if DATE_SHAPE.is_match(raw) {
+            } else if date_shaped(raw) {
                 return None;
             } else if let Some(rest) = d.strip_prefix('0') {
                 // A national number of Finland or Sweden: Swedish mobiles are 07x; the rest
@@ -394,7 +418,8 @@ fn numbers_hit(
             if ip.is_unspecified() || ip.is_loopback() || ip.is_broadcast() {
                 return None;
             }
-            out.push(record, Category::IpAddress, ip.to_string());
+            // The parser refuses octets with leading zeros: what it took is its normal form.
+            out.push(record, Category::IpAddress, raw.to_owned());
             Some(end)
         }
         _ => None,
@@ -925,6 +950,71 @@ mod tests {
         assert!(
             f.contains(&("payment_card", "4012888888881881".into())),
             "{f:?}"
+        );
+    }
+
+    #[test]
+    fn the_shape_checks_agree_with_the_patterns_they_replace() {
+        let date = Regex::new(r"^[0-9]{1,2}[-. /][0-9]{1,2}[-. /](?:19|20)[0-9][0-9]$").unwrap();
+        let hetu = Regex::new(r"^[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]$").unwrap();
+        // Strings of both shapes and their near misses: valid examples with up to two
+        // characters replaced, one dropped or one added, drawn by a fixed linear congruential
+        // sequence from an alphabet of digits, separators and letters in and out of the sets.
+        let alphabet = b"0129-. /+AFGUYZa";
+        let seeds = [
+            "01-12-2024",
+            "5.6.1999",
+            "31 12 2000",
+            "131052-308T",
+            "010101+1234",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            usize::try_from(x >> 33).unwrap_or_default() % n
+        };
+        let mut agreed = [0_u32; 2];
+        for _ in 0..200_000 {
+            let mut s = seeds[next(seeds.len())].as_bytes().to_vec();
+            for _ in 0..next(3) {
+                let at = next(s.len());
+                let c = alphabet[next(alphabet.len())];
+                match next(4) {
+                    0 => {
+                        s.remove(at);
+                    }
+                    1 => s.insert(at, c),
+                    _ => s[at] = c,
+                }
+            }
+            let s = String::from_utf8(s).unwrap();
+            assert_eq!(date_shaped(&s), date.is_match(&s), "{s:?}");
+            assert_eq!(hetu_shaped(&s), hetu.is_match(&s), "{s:?}");
+            agreed[0] += u32::from(date.is_match(&s));
+            agreed[1] += u32::from(hetu.is_match(&s));
+        }
+        for (s, d) in [
+            ("01-12-2024", true),
+            ("5 12 1999", true),
+            ("01-12-2124", false),
+        ] {
+            assert_eq!(date_shaped(s), d, "{s}");
+        }
+        for (s, h) in [
+            ("131052-308T", true),
+            ("131052+3081", true),
+            ("131052Z308T", false),
+        ] {
+            assert_eq!(hetu_shaped(s), h, "{s}");
+        }
+        // The comparison saw strings of both shapes, not only misses.
+        assert!(agreed.iter().all(|&n| n > 0), "{agreed:?}");
+        // An address with a leading zero is no address to the parser, so what parses is
+        // written as it is normally written.
+        assert!("10.01.2.3".parse::<Ipv4Addr>().is_err());
+        assert_eq!(
+            found("from 85.76.12.3"),
+            [("ip_address", "85.76.12.3".into())]
         );
     }
 
