@@ -117,6 +117,15 @@ static MASKED_CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:card|kort|pan|visa|mastercard|amex)[^\n]{0,12}$").expect("static regex")
 });
 
+/// A word of cards just before a number (nothing but blanks, signs and short words between):
+/// what a short or an old card number needs to count.
+static CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:cards?|cc|credit|debit|kortti|kortin|korttinumero|kort|kortet|kortnummer|visa|mastercard|maestro|amex|jcb)\b[^\n\d]{0,16}$",
+    )
+    .expect("static regex")
+});
+
 /// A card masked as payment systems log and print it: the last four digits shown, the first
 /// four or six perhaps, the rest starred or crossed out.
 const MASKED_CARD: &str = r"(?:(?-u:\b)[0-9]{4,6}[ -]?)?(?:\*{4}|X{4}|x{4})(?:[ -]?(?:\*{2,8}|X{2,8}|x{2,8})){0,3}[ -]?[0-9]{4}(?-u:\b)";
@@ -171,6 +180,7 @@ static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
         crate::names::ADDRESS_BLOCK_HINT.as_str(),
         crate::names::KEYED_HINT.as_str(),
         crate::names::SHORT_SIGNATURE_HINT.as_str(),
+        crate::names::NAMING_HINT.as_str(),
     ])
     .dfa_size_limit(DFA_CACHE)
     .build()
@@ -288,12 +298,21 @@ fn numbers_hit(
         N_CARD => {
             breachdesk_pii::confirm(breachdesk_pii::IdentifierKind::PaymentCard, raw)?;
             let value = compact(raw);
-            // Cards have 14 to 19 digits today; 13 digits that pass Luhn are far more often
-            // EAN-13 product codes than the Visa numbers of the 1990s. One random number in
-            // ten passes Luhn: an issuer's range and length, and no column or label saying
-            // order, transaction, refund or reference, tell a card from an id.
-            if value.len() < 14
-                || !issued_card(&value)
+            // One random number in ten passes Luhn: an issuer's range and length, and no column
+            // or label saying order, transaction, refund or reference, tell a card from an id.
+            // Most cards have 14 to 19 digits; twelve and thirteen (Maestro, the Visa numbers of
+            // the 1990s) are more often UPC and EAN-13 product codes and millisecond
+            // timestamps: they count only after a word of cards (`card`, `cc`, `kortti`). (JCB's
+            // old 15-digit ranges 1800 and 2131, which some generators still draw, are no
+            // issuer's today and are not read.)
+            let weak = value.len() < 14;
+            let card_word = || {
+                let r = range.as_ref().map_or(0, |r| r.start);
+                let from = text.floor_char_boundary(start.saturating_sub(40).max(r));
+                CARD_WORD.is_match(&text[from..start])
+            };
+            if !issued_card(&value)
+                || (weak && !card_word())
                 || context::cue_at(out.cues, &(start..end)).is_some()
                 || range
                     .as_ref()
@@ -681,7 +700,8 @@ pub fn detect_records(
         }
     }
     // Where two readings overlap, the one of the earlier group wins: a label; a key; a
-    // signature; a salutation, words of contact or an address block; the gazetteers.
+    // signature; a salutation, a naming phrase or title, words of contact or an address block;
+    // the gazetteers.
     let mut ends = vec![names.len()];
     by_place_near(
         &crate::names::KEYED_HINT,
@@ -701,6 +721,13 @@ pub fn detect_records(
     );
     ends.push(names.len());
     by_place(&crate::names::SALUTATION, when_names(6), &mut names);
+    by_place_near(
+        &crate::names::NAMING_HINT,
+        &crate::names::NAMING_PLACE,
+        when_names(11),
+        (40, 80),
+        &mut names,
+    );
     by_place_near(
         &crate::names::CONTACT_HINT,
         &crate::names::CONTACT,
@@ -851,6 +878,31 @@ mod tests {
             "FI21 1234 5600 0007 86", // IBAN with a wrong check
         ] {
             assert!(found(decoy).is_empty(), "{decoy}: {:?}", found(decoy));
+        }
+    }
+
+    #[test]
+    fn short_and_old_card_numbers_count_after_a_word_of_cards_only() {
+        // Luhn-valid: a Visa of 13 digits, a Maestro of 12.
+        for (text, card) in [
+            (
+                "Could you block my card 4218196001337 please",
+                "4218196001337",
+            ),
+            ("cc 676160024573", "676160024573"),
+            ("my credit card number is 4218196001337.", "4218196001337"),
+        ] {
+            assert_eq!(found(text), [("payment_card", card.to_owned())], "{text}");
+            // The same digits as a product code or in running text: no card.
+            let plain = text
+                .replace("credit card", "item")
+                .replace("card", "item")
+                .replace("cc", "sku");
+            assert!(
+                found(&plain).iter().all(|h| h.0 != "payment_card"),
+                "{plain}: {:?}",
+                found(&plain)
+            );
         }
     }
 

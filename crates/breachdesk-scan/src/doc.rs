@@ -27,6 +27,39 @@ pub struct Doc<'t> {
     pub given: Vec<Vec<Hit>>,
 }
 
+/// A text with its escaped line breaks and tabs (`\n`, `\r`, `\t` written as two characters, as
+/// logs and exports of JSON strings have them) read as what they stand for, so that
+/// `…\nName: Maija Virtanen\nPhone: …` has a label and a name that ends at its line, and
+/// `\nMaija.V@example.fi` no address starting with `n`. The two characters become a blank and
+/// the break (`\r` two blanks): every offset stays, and the records, found before this, stay
+/// what the file's own lines or paragraphs make them. An escape before a lower-case letter
+/// (`C:\new`) and an escaped backslash (`\\n`) are left as they are.
+#[must_use]
+pub fn escaped_breaks_read(text: Cow<'_, str>) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let escapes: Vec<usize> = memchr::memchr_iter(b'\\', b)
+        .filter(|&i| {
+            matches!(b.get(i + 1), Some(b'n' | b'r' | b't'))
+                && (i == 0 || b[i - 1] != b'\\')
+                && !b.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+        })
+        .collect();
+    if escapes.is_empty() {
+        return text;
+    }
+    let mut bytes = text.into_owned().into_bytes();
+    for i in escapes {
+        bytes[i] = b' ';
+        bytes[i + 1] = match bytes[i + 1] {
+            b'n' => b'\n',
+            b't' => b'\t',
+            _ => b' ',
+        };
+    }
+    // Only ASCII was replaced by ASCII.
+    Cow::Owned(String::from_utf8(bytes).expect("ASCII for ASCII keeps UTF-8"))
+}
+
 /// What a cell's column or key says about the numbers in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cue {
@@ -54,7 +87,7 @@ impl<'t> Doc<'t> {
             start += line.len();
         }
         Self {
-            text,
+            text: escaped_breaks_read(text),
             records,
             ..Self::default()
         }
@@ -81,7 +114,7 @@ impl<'t> Doc<'t> {
             records.push(s..text.len());
         }
         Self {
-            text,
+            text: escaped_breaks_read(text),
             records,
             ..Self::default()
         }
@@ -177,6 +210,22 @@ impl<'t> Doc<'t> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn escaped_breaks_are_read_as_breaks_and_offsets_stay() {
+        let text = r"a\nName: Maija\r\n\tX \\n C:\new \n";
+        let out = escaped_breaks_read(text.into());
+        assert_eq!(out.len(), text.len());
+        assert_eq!(out, "a \nName: Maija   \n \tX \\\\n C:\\new  \n");
+        // Before a lower-case letter it may be a path or a word: left.
+        assert_eq!(escaped_breaks_read(r"\tally \nb".into()), r"\tally \nb");
+        // Nothing to do: the text is not copied.
+        assert!(matches!(
+            escaped_breaks_read("plain".into()),
+            Cow::Borrowed(_)
+        ));
+    }
+
     use super::*;
 
     fn texts<'a>(d: &'a Doc<'_>) -> Vec<&'a str> {

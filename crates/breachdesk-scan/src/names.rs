@@ -1,6 +1,7 @@
 //! Names of people in free text, where no column or key says "name": by a label ("Nimi: …"), by
 //! the place of a signature (the line after "Ystävällisin terveisin", "Med vänlig hälsning",
-//! "Best regards"), by a salutation ("Hei Maija", "Hej Erik Svensson", "Dear John Smith"), and
+//! "Best regards"), by a salutation ("Hei Maija", "Hej Erik Svensson", "Dear John Smith"), by
+//! words that say who someone is or a title ("My name is Diego Lima", "Mrs. Flores"), and
 //! by gazetteers of Finnish, Swedish and English first names and surnames from public name
 //! statistics (`data/names/`, sources in each file's header): a known first name followed by a
 //! known surname, or by a word shaped like one (-nen, -sson, -berg, -ström …), or a known
@@ -135,6 +136,32 @@ pub(crate) static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static ADDRESS_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?m)^[ \t]*({WORD}(?:[ \t]+{WORD}){{1,3}})[ \t]*\r?\n[ \t]*\p{{Lu}}[^\n\d]{{1,40}}[ \t]\d{{1,4}}[^\n]{{0,24}}\r?\n[ \t]*(?:FI-|SE-)?(?:\d{{5}}|\d{{3}}[ \t]\d{{2}})[ \t]+\p{{Lu}}"
+    ))
+    .expect("static regex")
+});
+
+static NAMING: LazyLock<String> = LazyLock::new(|| rules::alternation(&rules::RULES.lists.naming));
+static TITLES: LazyLock<String> = LazyLock::new(|| rules::alternation(&rules::RULES.lists.titles));
+
+/// Cheap signs of a naming phrase or a title before a capitalised word.
+pub(crate) static NAMING_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i:{})[ \t]+(?:(?i:him|her)[ \t]+)?\p{{Lu}}|(?:{})\.?[ \t]+\p{{Lu}}",
+        *NAMING, *TITLES
+    ))
+    .expect("static regex")
+});
+
+/// A name after words that say who someone is (`My name is Diego Lima`, `jag heter Åsa
+/// Berg`), or after a title (`Mrs. Flores`, `Ms. Lenka T. Mizerová`): up to three capitalised
+/// words, initials between them; after a title a single word (a surname) too, after a phrase
+/// two or more, as a first name alone after "named" is as often a pet's or a product's.
+pub(crate) static NAMING_PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    let initial = r"\p{Lu}\.";
+    Regex::new(&format!(
+        r"(?:^|[^\p{{L}}])(?i:{naming})[ \t]+(?:(?i:him|her)[ \t]+)?(?:(?:{titles})\.?[ \t]+)?({WORD}(?:[ \t]+{initial})?(?:[ \t]+{WORD}){{1,2}})|(?:^|[^\p{{L}}])(?:{titles})\.?[ \t]+({WORD}(?:[ \t]+{initial})?(?:[ \t]+{WORD}){{0,2}})",
+        naming = *NAMING,
+        titles = *TITLES,
     ))
     .expect("static regex")
 });
@@ -421,5 +448,33 @@ mod tests {
             names,
             ["kaisu rautiainen", "george whitfield-brown", "ingrid"]
         );
+    }
+
+    #[test]
+    fn names_after_a_naming_phrase_or_a_title() {
+        let named = |text: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            by_place_near(&NAMING_HINT, &NAMING_PLACE, text, (40, 80), &mut out);
+            out.into_iter().map(|f| f.2).collect()
+        };
+        assert_eq!(named("Hi, my name is Diego Lima."), ["diego lima"]);
+        assert_eq!(named("Jag heter Åsa Berg och ringer om"), ["åsa berg"]);
+        assert_eq!(named("She named him Ruben Oduya"), ["ruben oduya"]);
+        assert_eq!(named("For my take on Mrs. Flores, see"), ["flores"]);
+        assert_eq!(
+            named("join accounts with Ms. Lenka T. Mizerová"),
+            ["lenka t. mizerová"]
+        );
+        for decoy in [
+            // A first name alone after a phrase, a lower-case word, no capital, a word that
+            // names no person, a title inside a word.
+            "the cat is named Misty",
+            "the file is named report.txt",
+            "my name is on the list",
+            "Dear Mr. Customer",
+            "Summers are warm",
+        ] {
+            assert!(named(decoy).is_empty(), "{decoy}: {:?}", named(decoy));
+        }
     }
 }

@@ -30,6 +30,8 @@ pub struct Lists {
     pub surname_endings: Vec<String>,
     pub contact_before: Vec<String>,
     pub contact_after: Vec<String>,
+    pub naming: Vec<String>,
+    pub titles: Vec<String>,
     pub not_names: Vec<String>,
 }
 

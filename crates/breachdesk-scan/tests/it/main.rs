@@ -462,6 +462,45 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
 }
 
 #[test]
+fn escaped_line_breaks_in_a_log_separate_labels_and_values() {
+    let options = Options {
+        reveal: true,
+        ..Options::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A log that writes a form's text with its line breaks escaped, as JSON strings have them.
+    write(
+        root,
+        "form.log",
+        r"2026-03-01 12:00:01 form received: Date: 2026-03-01\nName: Malvin Frøyland\nPhone: +47 93 81 88 21\n\nE-mail:\nMalvin.Froyland@example.no\n".as_bytes(),
+    );
+    // A path whose escape-like pair begins a word stays as it is.
+    write(
+        root,
+        "paths.log",
+        br"opened C:\new\tally.txt for Maija.V@example.fi",
+    );
+    let report = scan(root, &options).unwrap();
+    let of = |file: &str, category: &str| -> Vec<String> {
+        let mut v: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.file == file && f.category == category)
+            .map(|f| f.value.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(of("form.log", "person_name"), ["malvin frøyland"]);
+    assert_eq!(of("form.log", "email"), ["malvin.froyland@example.no"]);
+    assert_eq!(of("form.log", "phone"), ["+4793818821"]);
+    assert_eq!(of("paths.log", "email"), ["maija.v@example.fi"]);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["subjects"], 2, "{json}");
+}
+
+#[test]
 fn a_name_with_an_address_links_records_that_share_no_other_identifier() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
