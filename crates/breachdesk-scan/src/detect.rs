@@ -117,11 +117,13 @@ static MASKED_CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:card|kort|pan|visa|mastercard|amex)[^\n]{0,12}$").expect("static regex")
 });
 
-/// A word of cards just before a number (nothing but blanks, signs and short words between):
-/// what a short or an old card number needs to count.
+/// A word of cards just before a number, with at most blanks, signs and the words of a label
+/// between (`card # `, `credit card number is `, `kortin numero on `, `cc `): what a short card
+/// number needs to count. Not Swedish `visa` (show) nor `credit`/`debit`, which bank statements
+/// write before amounts and references.
 static CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:cards?|cc|credit|debit|kortti|kortin|korttinumero|kort|kortet|kortnummer|visa|mastercard|maestro|amex|jcb)\b[^\n\d]{0,16}$",
+        r"(?i)\b(?:cards?|cc|kortti|kortin|korttinumero|kortnummer|kort|kortet|mastercard|maestro|amex|jcb)(?:[ \t#:=.-]|\b(?:number|no|nr|numero|nummer|is|on|är)\b){1,16}$",
     )
     .expect("static regex")
 });
@@ -301,10 +303,9 @@ fn numbers_hit(
             // One random number in ten passes Luhn: an issuer's range and length, and no column
             // or label saying order, transaction, refund or reference, tell a card from an id.
             // Most cards have 14 to 19 digits; twelve and thirteen (Maestro, the Visa numbers of
-            // the 1990s) are more often UPC and EAN-13 product codes and millisecond
-            // timestamps: they count only after a word of cards (`card`, `cc`, `kortti`). (JCB's
-            // old 15-digit ranges 1800 and 2131, which some generators still draw, are no
-            // issuer's today and are not read.)
+            // the 1990s) are more often UPC and EAN-13 product codes: they count only after a
+            // word of cards (`card`, `cc`, `kortti`). (JCB's old 15-digit ranges 1800 and 2131,
+            // which some generators still draw, are no issuer's today and are not read.)
             let weak = value.len() < 14;
             let card_word = || {
                 let r = range.as_ref().map_or(0, |r| r.start);
@@ -893,6 +894,12 @@ mod tests {
             ("my credit card number is 4218196001337.", "4218196001337"),
         ] {
             assert_eq!(found(text), [("payment_card", card.to_owned())], "{text}");
+            // A word between the card word and the number, or a cell's separator: no card.
+            let apart = text.replace(card, &format!("| {card}"));
+            assert!(
+                found(&apart).iter().all(|h| h.0 != "payment_card"),
+                "{apart}"
+            );
             // The same digits as a product code or in running text: no card.
             let plain = text
                 .replace("credit card", "item")
@@ -904,6 +911,14 @@ mod tests {
                 found(&plain)
             );
         }
+    }
+
+    #[test]
+    fn a_name_after_a_naming_phrase_is_found_in_a_record() {
+        let f = found("Hi, my name is Diego Lima and I lost my card");
+        assert!(f.contains(&("person_name", "diego lima".into())), "{f:?}");
+        let f = found("Please ask Mrs. Flores to call back");
+        assert!(f.contains(&("person_name", "flores".into())), "{f:?}");
     }
 
     #[test]

@@ -30,17 +30,21 @@ pub struct Doc<'t> {
 /// A text with its escaped line breaks and tabs (`\n`, `\r`, `\t` written as two characters, as
 /// logs and exports of JSON strings have them) read as what they stand for, so that
 /// `…\nName: Maija Virtanen\nPhone: …` has a label and a name that ends at its line, and
-/// `\nMaija.V@example.fi` no address starting with `n`. The two characters become a blank and
+/// `\nMaija.V@example.fi` no address starting with `n` (`\nmaija.v@…` still does: before a
+/// lower-case letter the pair is left, see below). The two characters become a blank and
 /// the break (`\r` two blanks): every offset stays, and the records, found before this, stay
 /// what the file's own lines or paragraphs make them. An escape before a lower-case letter
-/// (`C:\new`) and an escaped backslash (`\\n`) are left as they are.
+/// (`C:\new`) and an escaped backslash (`\\n`) are left as they are. Every text read as
+/// lines or paragraphs goes through this (logs, plain text, documents' text).
 #[must_use]
 pub fn escaped_breaks_read(text: Cow<'_, str>) -> Cow<'_, str> {
     let b = text.as_bytes();
     let escapes: Vec<usize> = memchr::memchr_iter(b'\\', b)
         .filter(|&i| {
+            // An escape when the backslashes that end at it are odd in number (`\\\n`).
+            let run = b[..=i].iter().rev().take_while(|&&c| c == b'\\').count();
             matches!(b.get(i + 1), Some(b'n' | b'r' | b't'))
-                && (i == 0 || b[i - 1] != b'\\')
+                && run % 2 == 1
                 && !b.get(i + 2).is_some_and(u8::is_ascii_lowercase)
         })
         .collect();
@@ -213,10 +217,10 @@ mod tests {
 
     #[test]
     fn escaped_breaks_are_read_as_breaks_and_offsets_stay() {
-        let text = r"a\nName: Maija\r\n\tX \\n C:\new \n";
+        let text = r"a\nName: Maija\r\n\tX \\n \\\nY C:\new \n";
         let out = escaped_breaks_read(text.into());
         assert_eq!(out.len(), text.len());
-        assert_eq!(out, "a \nName: Maija   \n \tX \\\\n C:\\new  \n");
+        assert_eq!(out, "a \nName: Maija   \n \tX \\\\n \\\\ \nY C:\\new  \n");
         // Before a lower-case letter it may be a path or a word: left.
         assert_eq!(escaped_breaks_read(r"\tally \nb".into()), r"\tally \nb");
         // Nothing to do: the text is not copied.

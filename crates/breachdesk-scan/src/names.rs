@@ -146,7 +146,7 @@ static TITLES: LazyLock<String> = LazyLock::new(|| rules::alternation(&rules::RU
 /// Cheap signs of a naming phrase or a title before a capitalised word.
 pub(crate) static NAMING_HINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i:{})[ \t]+(?:(?i:him|her)[ \t]+)?\p{{Lu}}|(?:{})\.?[ \t]+\p{{Lu}}",
+        r"(?i:{})[ \t]+\p{{Lu}}|(?:{})\.?[ \t]+\p{{Lu}}",
         *NAMING, *TITLES
     ))
     .expect("static regex")
@@ -155,11 +155,11 @@ pub(crate) static NAMING_HINT: LazyLock<Regex> = LazyLock::new(|| {
 /// A name after words that say who someone is (`My name is Diego Lima`, `jag heter Åsa
 /// Berg`), or after a title (`Mrs. Flores`, `Ms. Lenka T. Mizerová`): up to three capitalised
 /// words, initials between them; after a title a single word (a surname) too, after a phrase
-/// two or more, as a first name alone after "named" is as often a pet's or a product's.
+/// two or more (a first name alone there is as often a pet's or a nickname).
 pub(crate) static NAMING_PLACE: LazyLock<Regex> = LazyLock::new(|| {
     let initial = r"\p{Lu}\.";
     Regex::new(&format!(
-        r"(?:^|[^\p{{L}}])(?i:{naming})[ \t]+(?:(?i:him|her)[ \t]+)?(?:(?:{titles})\.?[ \t]+)?({WORD}(?:[ \t]+{initial})?(?:[ \t]+{WORD}){{1,2}})|(?:^|[^\p{{L}}])(?:{titles})\.?[ \t]+({WORD}(?:[ \t]+{initial})?(?:[ \t]+{WORD}){{0,2}})",
+        r"(?:^|[^\p{{L}}])(?i:{naming})[ \t]+(?:(?:{titles})\.?[ \t]+)?({WORD}(?:[ \t]+{initial})?(?:[ \t]+{WORD}){{1,2}})|(?:^|[^\p{{L}}])(?:{titles})\.?[ \t]+({WORD}(?:[ \t]+{initial})?(?:[ \t]+{WORD}){{0,2}})",
         naming = *NAMING,
         titles = *TITLES,
     ))
@@ -468,11 +468,13 @@ mod tests {
         for decoy in [
             // A first name alone after a phrase, a lower-case word, no capital, a word that
             // names no person, a title inside a word.
-            "the cat is named Misty",
-            "the file is named report.txt",
+            "she named him Misty",
+            "a folder named New Folder",
+            "Named Pipes Provider: Could not open a connection",
+            "the server name is Production Database",
             "my name is on the list",
             "Dear Mr. Customer",
-            "Summers are warm",
+            "the BBC ProMs Festival",
         ] {
             assert!(named(decoy).is_empty(), "{decoy}: {:?}", named(decoy));
         }

@@ -7,7 +7,7 @@ MIT licence) with the settings of its own README (`lower_case_ratio=0.05`, its 2
 3,000 fake people from FakeNameGenerator.com and its entity providers), and writes:
 
     DIR/leak/sentences-NNN.txt   K sentences a file, one paragraph each (a blank line between)
-    DIR/truth.tsv                file TAB category TAB value TAB sentence  (heldout/score.py's format)
+    DIR/truth.tsv                file TAB category TAB value TAB sentence number (heldout/score.py's format)
     DIR/ignore.tsv               phone numbers that libphonenumber (the `phonenumbers` port) finds
                                  invalid in every region below, and IPv6 addresses: not counted
                                  either way
@@ -18,15 +18,17 @@ MIT licence) with the settings of its own README (`lower_case_ratio=0.05`, its 2
 What this script decides, and nothing else: which of the generator's entity types are which of the
 scanner's categories, and the value each is compared by.
 
-- PERSON -> person_name; spans of PERSON next to each other (first name, last name) are one name.
-- EMAIL_ADDRESS -> email; CREDIT_CARD -> payment_card (digits); IBAN_CODE -> iban (compact).
-- PHONE_NUMBER -> phone, compared by its national significant number, when libphonenumber reads it
+- Names (person, first_name, last_name …) -> person_name; a first and a last name with only a
+  blank between are one name.
+- email -> email; credit_card_number -> payment_card (digits); iban -> iban (compact).
+- phone_number -> phone, compared by its national significant number, when libphonenumber reads it
   as a valid number of a Nordic, EU or North American region; else ignored (the country the
   scanner gives a number is not scored: a number written nationally has none in the text).
-- IP_ADDRESS -> ip_address when it is IPv4 (the scanner reads IPv4 only), else ignored.
-- STREET_ADDRESS -> postal_address as written, each run of such spans one address.
-- The rest (dates, ages, SSNs, driver's licences, organisations, places, titles, URLs, ZIP codes
-  alone) are no category the scanner scores; a finding of another category is not scored.
+- ip_address -> ip_address when it is IPv4 (the scanner reads IPv4 only), else ignored.
+- address (a whole address) -> postal_address as written; a street name, building number, flat
+  or postcode alone is not scored.
+- The rest (dates, ages, SSNs, driver's licences, organisations, places, titles, URLs) are no
+  category the scanner scores; a finding of another category is not scored.
 """
 
 import argparse
@@ -43,26 +45,34 @@ REGIONS = ["US", "CA", "FI", "SE", "NO", "DK", "IS", "DE", "FR", "NL", "BE", "LU
            "IE", "GB", "AT", "CH", "PL", "CZ", "SK", "HU", "SI", "HR", "RO", "BG", "GR", "CY", "MT",
            "EE", "LV", "LT"]
 
+# The generator's own entity types (its spans keep them: the script passes a mapping of each type
+# to itself) and the scanner's category of each; parts of an address alone (a street name, a
+# building number, a flat, a postcode) are no address the scanner reports and are not scored.
 CATEGORY = {
-    "PERSON": "person_name",
-    "EMAIL_ADDRESS": "email",
-    "CREDIT_CARD": "payment_card",
-    "IBAN_CODE": "iban",
-    "PHONE_NUMBER": "phone",
-    "IP_ADDRESS": "ip_address",
-    "STREET_ADDRESS": "postal_address",
+    **{t: "person_name" for t in (
+        "person", "name", "name_female", "name_male", "first_name", "first_name_male",
+        "first_name_female", "first_name_nonbinary", "last_name", "last_name_male",
+        "last_name_female")},
+    "email": "email",
+    "credit_card_number": "payment_card",
+    "credit_card": "payment_card",
+    "iban": "iban",
+    "phone_number": "phone",
+    "ip_address": "ip_address",
+    "address": "postal_address",
 }
 
 
 def runs(text, spans):
-    """Spans of one scored category next to each other (only blanks between) as one value."""
+    """The scored values of a sentence: a name's parts next to each other (a first name, blanks,
+    a last name) are one name; names separated by anything else (`A, B and C`) stay apart."""
     out = []
     for s in sorted(spans, key=lambda s: s.start_position):
         cat = CATEGORY.get(s.entity_type)
         if cat is None:
             continue
-        if (out and out[-1][0] == cat and cat in ("person_name", "postal_address")
-                and text[out[-1][2]:s.start_position].strip(" ,\n") == ""):
+        if (out and out[-1][0] == cat == "person_name"
+                and text[out[-1][2]:s.start_position] in (" ", "\t")):
             out[-1][2] = s.end_position
         else:
             out.append([cat, s.start_position, s.end_position])
@@ -107,8 +117,8 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--locale", default="en")
     ap.add_argument("--templates", choices=("all", "even", "odd"), default="all",
-                    help="the generator's templates by their line number: the even ones for looking "
-                         "at misses, the odd ones held out for reporting")
+                    help="the generator's templates by their index in its file (from 0): the even "
+                         "ones for looking at misses, the odd ones held out for reporting")
     args = ap.parse_args()
 
     random.seed(args.seed)
@@ -117,8 +127,9 @@ def main():
     templates = [t.strip() for t in presidio_templates_file_path.read_text().splitlines()]
     if args.templates != "all":
         templates = templates[0 if args.templates == "even" else 1::2]
+    own_types = {t: t for t in PresidioSentenceFaker.ENTITY_TYPE_MAPPING}
     faker = PresidioSentenceFaker(args.locale, lower_case_ratio=0.05, random_seed=args.seed,
-                                  sentence_templates=templates)
+                                  sentence_templates=templates, entity_type_mapping=own_types)
     samples = faker.generate_new_fake_sentences(args.sentences)
 
     args.out.mkdir(parents=True, exist_ok=False)

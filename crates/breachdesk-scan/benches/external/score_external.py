@@ -9,7 +9,7 @@ which both sides give as their national significant number (libphonenumber's rea
 scanner's E.164 value), since the leak writes most numbers without a country.
 
 Names and addresses are also scored by overlap: a planted value counts as found when a finding
-of its category in the same file contains it or lies within it (the scanner reads `Maija
+of its category in the same file (of 100 sentences: so this runs high) contains it or lies within it (the scanner reads `Maija
 Virtanen` where the leak says `Mrs. Maija Virtanen`, an address with its town where the
 generator's span ends at the street). Exact figures are the ones to quote; overlap shows how much
 of the difference is where a value begins and ends.
@@ -40,7 +40,7 @@ def comparable(category, value):
     return "".join(c for c in value.lower() if not (c.isspace() or c in ",-"))
 
 
-def read(path, with_sid):
+def read(path):
     out = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
@@ -58,8 +58,14 @@ def main():
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     side = args.leak.resolve().parent
-    truth = read(side / "truth.tsv", True)
-    ignore = read(side / "ignore.tsv", False)
+    truth = read(side / "truth.tsv")
+    ignore = read(side / "ignore.tsv")
+    # An ignored phone is written as the text has it (`0380 7558505`): a finding is that number
+    # when the digits written end with the finding's national significant number.
+    ignored_phones = collections.defaultdict(list)
+    for file, cat, digits in ignore:
+        if cat == "phone":
+            ignored_phones[file].append(digits)
 
     with tempfile.TemporaryDirectory(prefix="external-score-") as tmp:
         findings_path = pathlib.Path(tmp) / "findings.jsonl"
@@ -75,8 +81,10 @@ def main():
             if x["category"] not in CATEGORIES:
                 continue
             key = (x["file"], x["category"], comparable(x["category"], x["value"]))
-            if key not in ignore:
-                found.add(key)
+            if key in ignore or (x["category"] == "phone" and len(key[2]) >= 6 and any(
+                    d.endswith(key[2]) for d in ignored_phones[x["file"]])):
+                continue
+            found.add(key)
 
     rows = {}
     for cat in CATEGORIES:
