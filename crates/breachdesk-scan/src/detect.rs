@@ -166,6 +166,22 @@ static ADDRESS: LazyLock<Regex> =
 static HEALTH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(rules::pattern("health")).expect("rule pattern"));
 
+/// A label that says phone and the number after it (on the same line or the next): what
+/// [`crate::plans`] reads when the numbers automaton's reading did not take the number.
+static PHONE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:^|[^\p{{L}}])(?:{})[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?(\(?[0-9][0-9 .()/-]{{4,18}}[0-9])",
+        rules::alternation(&rules::RULES.lists.phone_labels)
+    ))
+    .expect("static regex")
+});
+
+/// A date or a time in a run of digits (`12.03.2024`, `2024-03-12`): no telephone number.
+static DATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:19|20)[0-9]{2}[-./][0-9]{1,2}[-./][0-9]{1,2}|[0-9]{1,2}[-./][0-9]{1,2}[-./](?:19|20)[0-9]{2}")
+        .expect("static regex")
+});
+
 /// Which of the context patterns (date of birth, credential, labelled name, address, health,
 /// signature, salutation)
 /// occur at all: one pass for the five, then only those that do are run for their matches.
@@ -183,6 +199,7 @@ static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
         crate::names::KEYED_HINT.as_str(),
         crate::names::SHORT_SIGNATURE_HINT.as_str(),
         crate::names::NAMING_HINT.as_str(),
+        PHONE_LABEL.as_str(),
     ])
     .dfa_size_limit(DFA_CACHE)
     .build()
@@ -231,6 +248,8 @@ struct Records<'r> {
     /// The last record whose country was read, and what it said (a row often holds two
     /// national numbers).
     swedish_record: Option<(usize, Option<bool>)>,
+    /// Where the numbers automaton found telephone numbers, in order.
+    phones: Vec<Range<usize>>,
 }
 
 impl Records<'_> {
@@ -394,6 +413,7 @@ fn numbers_hit(
                 country_guessed: guessed,
                 masked_card: false,
             });
+            out.phones.push(start..end);
             Some(end)
         }
         N_MASKED => {
@@ -610,6 +630,42 @@ fn without_trunk(d: &str) -> String {
     }
 }
 
+/// National numbers of other plans after a phone label (`Phone: 9381 8821`): those the numbers
+/// automaton's reading did not take, when a Nordic, EU or North American plan takes them
+/// ([`crate::plans`]); never a date, an identity code or a cell whose column says reference.
+/// `labelled` is the text, or empty when no label occurs in it.
+fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
+    out.restart();
+    for c in PHONE_LABEL.captures_iter(labelled) {
+        let Some(n) = c.get(1) else {
+            continue;
+        };
+        let (start, end) = (n.start(), n.end());
+        let raw = n.as_str();
+        let taken = {
+            let i = out.phones.partition_point(|p| p.end <= start);
+            out.phones.get(i).is_some_and(|p| p.start < end)
+        };
+        if taken
+            || text[end..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+            || hetu_shaped(raw)
+            || DATED.is_match(raw)
+            || context::cue_at(out.cues, &(start..end)) == Some(Cue::Reference)
+        {
+            continue;
+        }
+        let Some(record) = out.of(start, end) else {
+            continue;
+        };
+        if let Some(digits) = crate::plans::national(raw) {
+            out.push(record, Category::Phone, digits);
+        }
+    }
+}
+
 /// All validated personal data in the records of `text`: `records` are sorted, non-overlapping
 /// byte ranges of it; `cues` what the columns of cells say (sorted). Each pattern runs once
 /// over the whole text and each match goes to its record; a match that does not lie within one
@@ -632,6 +688,7 @@ pub fn detect_records(
         cues,
         swedish_text: std::cell::OnceCell::new(),
         swedish_record: None,
+        phones: Vec::new(),
     };
     if records.is_empty() {
         return out.hits;
@@ -659,6 +716,8 @@ pub fn detect_records(
             }
         });
     }
+    let when = |i: usize| if context.matched(i) { text } else { "" };
+    labelled_phones(text, when(12), &mut out);
     out.restart();
     for m in EMAIL.find_iter(if has_at { text } else { "" }) {
         let Some(record) = out.of(m.start(), m.end()) else {
@@ -670,7 +729,6 @@ pub fn detect_records(
             out.push(record, Category::Email, value);
         }
     }
-    let when = |i: usize| if context.matched(i) { text } else { "" };
     out.restart();
     for c in DOB.captures_iter(when(0)) {
         if let (Some(all), Some(d)) = (c.get(0), c.get(1))
@@ -919,6 +977,48 @@ mod tests {
         assert!(f.contains(&("person_name", "diego lima".into())), "{f:?}");
         let f = found("Please ask Mrs. Flores to call back");
         assert!(f.contains(&("person_name", "flores".into())), "{f:?}");
+    }
+
+    #[test]
+    fn a_national_number_of_another_plan_counts_after_a_phone_label() {
+        for (text, digits) in [
+            ("Name: Malvin Froyland\nPhone: 9381 8821", "93818821"),
+            (
+                "How can we reach you? You can call me at 03.17.74.30.53",
+                "0317743053",
+            ),
+            ("Mobile:\n0664 313 06 34", "06643130634"),
+        ] {
+            let phones: Vec<String> = found(text)
+                .into_iter()
+                .filter(|h| h.0 == "phone")
+                .map(|h| h.1)
+                .collect();
+            assert_eq!(phones, [digits], "{text}");
+            // Without the label the same digits are no number.
+            let bare = text
+                .replace("Phone:", "Room")
+                .replace("call me at", "see")
+                .replace("Mobile:", "Order");
+            assert!(found(&bare).iter().all(|h| h.0 != "phone"), "{bare}");
+        }
+        for decoy in [
+            "Hotel 9381 8821",
+            "Desk: 12.03.2024",
+            "Tel: 12",
+            "Phone: 0380 7558505",
+        ] {
+            assert!(found(decoy).iter().all(|h| h.0 != "phone"), "{decoy}");
+        }
+        // A number the plans of the scanner's own reading take is read once, as before.
+        assert_eq!(
+            found("Phone: +358 40 123 4567"),
+            [("phone", "+358401234567".into())]
+        );
+        assert_eq!(
+            found("puh. 040 123 4567"),
+            [("phone", "+358401234567".into())]
+        );
     }
 
     #[test]

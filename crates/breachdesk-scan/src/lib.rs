@@ -21,6 +21,7 @@ pub mod mail;
 mod names;
 mod office;
 mod pdf;
+mod plans;
 mod rules;
 mod sheet;
 mod spill;

@@ -31,6 +31,7 @@ pub struct Lists {
     pub contact_before: Vec<String>,
     pub contact_after: Vec<String>,
     pub naming: Vec<String>,
+    pub phone_labels: Vec<String>,
     pub titles: Vec<String>,
     pub not_names: Vec<String>,
 }

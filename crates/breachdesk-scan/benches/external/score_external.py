@@ -6,7 +6,8 @@ Runs `SCANNER scan DIR/leak --json --reveal --findings TMP` and compares per (fi
 value) with DIR/truth.tsv, leaving out what DIR/ignore.tsv lists. Values are compared as
 heldout/score.py compares them (lower case, without blanks, commas and hyphens), except phones,
 which both sides give as their national significant number (libphonenumber's reading of the
-scanner's E.164 value), since the leak writes most numbers without a country.
+scanner's E.164 value), since the leak writes most numbers without a country; a number the
+scanner gives as national digits (no country known) is the planted one its digits end with.
 
 Names and addresses are also scored by overlap: a planted value counts as found when a finding
 of its category in the same file (of 100 sentences: so this runs high) contains it or lies within it (the scanner reads `Maija
@@ -62,6 +63,10 @@ def main():
     ignore = read(side / "ignore.tsv")
     # An ignored phone is written as the text has it (`0380 7558505`): a finding is that number
     # when the digits written end with the finding's national significant number.
+    truth_phones = collections.defaultdict(list)
+    for k in truth:
+        if k[1] == "phone":
+            truth_phones[k[0]].append(k)
     ignored_phones = collections.defaultdict(list)
     for file, cat, digits in ignore:
         if cat == "phone":
@@ -81,6 +86,12 @@ def main():
             if x["category"] not in CATEGORIES:
                 continue
             key = (x["file"], x["category"], comparable(x["category"], x["value"]))
+            if x["category"] == "phone" and not x["value"].startswith("+"):
+                # A national number the scanner could give no country (its digits as written,
+                # trunk prefix and all): the planted number whose national significant number
+                # those digits end with.
+                key = next((k for k in truth_phones[x["file"]] if len(k[2]) >= 6 and key[2].endswith(k[2])),
+                           (key[0], key[1], key[2].lstrip("0")))
             if key in ignore or (x["category"] == "phone" and len(key[2]) >= 6 and any(
                     d.endswith(key[2]) for d in ignored_phones[x["file"]])):
                 continue
