@@ -660,7 +660,7 @@ fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
         let Some(record) = out.of(start, end) else {
             continue;
         };
-        if let Some(digits) = crate::plans::national(raw) {
+        if let Some(digits) = crate::plans::national(digits(raw)) {
             out.push(record, Category::Phone, digits);
         }
     }
@@ -941,7 +941,7 @@ mod tests {
     }
 
     #[test]
-    fn short_and_old_card_numbers_count_after_a_word_of_cards_only() {
+    fn short_card_numbers_count_after_a_word_of_cards_only() {
         // Luhn-valid: a Visa of 13 digits, a Maestro of 12.
         for (text, card) in [
             (

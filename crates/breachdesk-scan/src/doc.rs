@@ -64,6 +64,28 @@ pub fn escaped_breaks_read(text: Cow<'_, str>) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8(bytes).expect("ASCII for ASCII keeps UTF-8"))
 }
 
+/// The byte ranges of a text's paragraphs (blank-line separated).
+#[must_use]
+pub fn paragraph_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut records = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            if let Some(s) = start.take() {
+                records.push(s..offset);
+            }
+        } else if start.is_none() {
+            start = Some(offset);
+        }
+        offset += line.len();
+    }
+    if let Some(s) = start {
+        records.push(s..text.len());
+    }
+    records
+}
+
 /// What a cell's column or key says about the numbers in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cue {
@@ -101,22 +123,7 @@ impl<'t> Doc<'t> {
     /// address block, one entry of a list.
     #[must_use]
     pub fn paragraphs(text: Cow<'t, str>) -> Self {
-        let mut records = Vec::new();
-        let mut start: Option<usize> = None;
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            if line.trim().is_empty() {
-                if let Some(s) = start.take() {
-                    records.push(s..offset);
-                }
-            } else if start.is_none() {
-                start = Some(offset);
-            }
-            offset += line.len();
-        }
-        if let Some(s) = start {
-            records.push(s..text.len());
-        }
+        let records = paragraph_ranges(&text);
         Self {
             text: escaped_breaks_read(text),
             records,
@@ -214,6 +221,7 @@ impl<'t> Doc<'t> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn escaped_breaks_are_read_as_breaks_and_offsets_stay() {
@@ -229,8 +237,6 @@ mod tests {
             Cow::Borrowed(_)
         ));
     }
-
-    use super::*;
 
     fn texts<'a>(d: &'a Doc<'_>) -> Vec<&'a str> {
         d.records.iter().map(|r| &d.text[r.clone()]).collect()

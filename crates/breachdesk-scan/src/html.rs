@@ -3,9 +3,7 @@
 //! around the tables is read in paragraphs. Tags are dropped and character references decoded
 //! (`html-escape`); scripts and styles are not text.
 
-use std::borrow::Cow;
-
-use crate::doc::Doc;
+use crate::doc::{Doc, paragraph_ranges};
 use crate::table::{self, Column};
 
 /// Whether a text is an HTML page (by its first kilobytes).
@@ -176,9 +174,8 @@ pub fn read(html: &str, doc: &mut Doc<'_>) {
     }
     outside.push_str(&html[at..]);
     let text = text_of(&outside);
-    let paragraphs = Doc::paragraphs(Cow::Borrowed(text.as_str()));
-    for r in &paragraphs.records {
-        doc.push([text[r.clone()].trim_end()], Vec::new());
+    for r in paragraph_ranges(&text) {
+        doc.push([text[r].trim_end()], Vec::new());
     }
 }
 
