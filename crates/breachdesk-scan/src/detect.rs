@@ -70,6 +70,18 @@ fn date_shaped(raw: &str) -> bool {
         && matches!(&y[..2], b"19" | b"20")
 }
 
+/// Shaped like a US social security number (`012-75-4961`: three, two and four digits with
+/// hyphens): no national telephone number is grouped so.
+fn ssn_shaped(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    b.len() == 11
+        && b[3] == b'-'
+        && b[6] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 3 || i == 6 || c.is_ascii_digit())
+}
+
 /// Shaped like an identity code (`\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]`), whatever its check character.
 fn hetu_shaped(raw: &str) -> bool {
     let b = raw.as_bytes();
@@ -152,6 +164,29 @@ fn restart(text: &str, start: usize, end: usize) -> usize {
 fn glued(a: Option<char>, b: Option<char>) -> bool {
     matches!(a, Some('-' | '.')) && b.is_some_and(|c| c.is_ascii_alphanumeric())
 }
+
+/// Whether `rest` (the text right after a phone number) begins with an extension that ends
+/// there: `x704`, `ext. 55`, `ext 1234` — the number before it is a phone number all the same
+/// (`289-755-8556x659`), and the extension is no part of it.
+fn extension_follows(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    let skip = if b.first() == Some(&b'x') {
+        1
+    } else if b.len() > 3 && b[..3].eq_ignore_ascii_case(b"ext") {
+        let mut i = 3;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+        }
+        if b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
+    } else {
+        return false;
+    };
+    let digits = b[skip..].iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=5).contains(&digits) && !b.get(skip + digits).is_some_and(u8::is_ascii_alphanumeric)
+}
 static DOB: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(rules::pattern("date_of_birth")).expect("rule pattern"));
 static CREDENTIAL: LazyLock<Regex> =
@@ -166,12 +201,17 @@ static ADDRESS: LazyLock<Regex> =
 static HEALTH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(rules::pattern("health")).expect("rule pattern"));
 
-/// A label that says phone and the number after it (on the same line or the next): what
-/// [`crate::plans`] reads when the numbers automaton's reading did not take the number.
+/// A label that says phone or a word of calling or texting, with up to three small words after
+/// it (`Phone number is`, `call me at`, `answering at`, `messages to`), and the number after it (on the same line or
+/// the next): what [`crate::plans`] reads when the numbers automaton's reading did not take the
+/// number.
 static PHONE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    let lists = &rules::RULES.lists;
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}])(?:{})[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?(\(?[0-9][0-9 .()/-]{{4,18}}[0-9])",
-        rules::alternation(&rules::RULES.lists.phone_labels)
+        r"(?i)(?:^|[^\p{{L}}])(?:{}|{})(?:[ \t]+(?:{})){{0,3}}[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?(\(?[0-9][0-9 .()/-]{{4,18}}[0-9])",
+        rules::alternation(&lists.phone_labels),
+        rules::alternation(&lists.phone_verbs),
+        rules::alternation(&lists.phone_between),
     ))
     .expect("static regex")
 });
@@ -281,6 +321,11 @@ fn numbers_hit(
     end: usize,
     out: &mut Records<'_>,
 ) -> Option<usize> {
+    // A North American number's extension (`8556x659`) is matched with it and is no part of it.
+    let end = match kind {
+        N_PHONE => text[start..end].find('x').map_or(end, |x| start + x),
+        _ => end,
+    };
     let raw = &text[start..end];
     let compact = |s: &str| -> String {
         s.chars()
@@ -352,7 +397,8 @@ fn numbers_hit(
             let record = record?;
             if hetu_shaped(raw)
                 || before.is_some_and(|c| c.is_ascii_alphanumeric())
-                || after.is_some_and(|c| c.is_ascii_alphanumeric())
+                || (after.is_some_and(|c| c.is_ascii_alphanumeric())
+                    && !extension_follows(&text[end..]))
                 || glued(after, after2)
                 || glued(before, text[..start].chars().rev().nth(1))
             {
@@ -364,7 +410,7 @@ fn numbers_hit(
                 without_trunk(rest)
             } else if raw.starts_with('+') {
                 without_trunk(&d)
-            } else if date_shaped(raw) {
+            } else if date_shaped(raw) || ssn_shaped(raw) {
                 return None;
             } else if let Some(rest) = d.strip_prefix('0') {
                 // A national number of Finland or Sweden: Swedish mobiles are 07x; the rest
@@ -614,6 +660,28 @@ fn north_american(d: &str) -> Option<String> {
     ok.then(|| format!("1{ten}"))
 }
 
+/// Grouped as North American numbers are (`415-556-8969`, `(415) 556-8969`, `1.415.556.8969`):
+/// such a number is that plan's or none, so what [`north_american`] rejects (`911-555-1234`)
+/// no other plan reads.
+fn north_american_shaped(raw: &str) -> bool {
+    let mut b = raw.as_bytes();
+    if let [b'1', sep, rest @ ..] = b
+        && matches!(sep, b' ' | b'.' | b'-')
+    {
+        b = rest;
+    }
+    let digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
+    let rest = match b {
+        [b'(', a, c, d, b')', rest @ ..] if digits(&[*a, *c, *d]) => {
+            rest.strip_prefix(b" ").unwrap_or(rest)
+        }
+        [a, c, d, sep, rest @ ..] if digits(&[*a, *c, *d]) && matches!(sep, b'.' | b'-') => rest,
+        _ => return false,
+    };
+    matches!(rest, [e1, e2, e3, sep, l @ ..]
+        if digits(&[*e1, *e2, *e3]) && matches!(sep, b'.' | b'-') && l.len() == 4 && digits(l))
+}
+
 /// The country codes an international number is read with (`rules.toml`'s phone pattern), the
 /// longer ones first.
 const COUNTRY_CODES: &[&str] = &[
@@ -647,11 +715,14 @@ fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
             out.phones.get(i).is_some_and(|p| p.start < end)
         };
         if taken
-            || text[end..]
+            || (text[end..]
                 .chars()
                 .next()
                 .is_some_and(char::is_alphanumeric)
+                && !extension_follows(&text[end..]))
             || hetu_shaped(raw)
+            || ssn_shaped(raw)
+            || north_american_shaped(raw)
             || DATED.is_match(raw)
             || context::cue_at(out.cues, &(start..end)) == Some(Cue::Reference)
         {
@@ -1018,6 +1089,73 @@ mod tests {
         assert_eq!(
             found("puh. 040 123 4567"),
             [("phone", "+358401234567".into())]
+        );
+    }
+
+    #[test]
+    fn a_national_number_after_a_word_of_calling_or_texting_counts() {
+        for (text, digits) in [
+            ("They're not answering at 22 187936", "22187936"),
+            (
+                "I would like to stop receiving messages to 40-29-18-24",
+                "40291824",
+            ),
+            ("You can call 9637 3075 after five", "96373075"),
+            ("Ring honom på 9381 8821", "93818821"),
+            ("Please text me on 0664 313 06 34", "06643130634"),
+            ("My phone number is 9381 8821.", "93818821"),
+        ] {
+            let phones: Vec<String> = found(text)
+                .into_iter()
+                .filter(|h| h.0 == "phone")
+                .map(|h| h.1)
+                .collect();
+            assert_eq!(phones, [digits], "{text}");
+        }
+        // A log's counters and words of calling far from the number are no cue.
+        for decoy in [
+            "worker stats: messages: 40291824 sms: 93818821 calls: 96373075",
+            "Call the office about invoice 96373075",
+            "We could not reach the target of 22 187936 units",
+        ] {
+            assert!(found(decoy).iter().all(|h| h.0 != "phone"), "{decoy}");
+        }
+    }
+
+    #[test]
+    fn an_extension_after_a_number_leaves_the_number_a_phone() {
+        for (text, phone) in [
+            ("Fax: 289-755-8556x659", "+12897558556"),
+            ("Desk: (415) 556-8969 x12", "+14155568969"),
+            ("Call 415-556-8969 ext. 55 today", "+14155568969"),
+            ("Mobile: 9381 8821x44", "93818821"),
+        ] {
+            assert_eq!(found(text), [("phone", phone.into())], "{text}");
+        }
+        // Grouped as North America groups numbers, a number is that plan's or none.
+        assert!(north_american_shaped("(415) 556-8969"));
+        assert!(north_american_shaped("1-911-555-1234"));
+        assert!(!north_american_shaped("040-123 4567"));
+        assert!(found("Fax: 196-655-3307x704").is_empty());
+        // Letters glued to a number are still no extension.
+        for decoy in ["Fax: 289-755-8556xyz", "id 415-556-8969x123456"] {
+            assert!(found(decoy).iter().all(|h| h.0 != "phone"), "{decoy}");
+        }
+    }
+
+    #[test]
+    fn a_social_security_number_is_no_national_phone_number() {
+        for decoy in [
+            "His social security number is 012-75-4961",
+            "Phone: 028-29-9971",
+        ] {
+            assert!(found(decoy).iter().all(|h| h.0 != "phone"), "{decoy}");
+        }
+        // A national landline grouped as Finns and Swedes group it is still one.
+        let f = found("puh. 012-754 961");
+        assert!(
+            matches!(&f[..], [(c, v)] if *c == "phone" && v.ends_with("12754961")),
+            "{f:?}"
         );
     }
 

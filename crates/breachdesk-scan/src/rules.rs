@@ -32,6 +32,8 @@ pub struct Lists {
     pub contact_after: Vec<String>,
     pub naming: Vec<String>,
     pub phone_labels: Vec<String>,
+    pub phone_verbs: Vec<String>,
+    pub phone_between: Vec<String>,
     pub titles: Vec<String>,
     pub not_names: Vec<String>,
 }
