@@ -39,9 +39,20 @@ static LAST: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Runs of two to four capitalised words on one line.
-static RUN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"{WORD}(?:[ \t]+{WORD}){{1,3}}")).expect("static regex"));
+/// Runs of two to four capitalised words on one line, perhaps with an initial between two of them
+/// (`Ben A. Lundgren`, `Tero S Lahtinen`).
+static RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"{WORD}(?:(?:[ \t]+\p{{Lu}}\.?)?[ \t]+{WORD}){{1,3}}"
+    ))
+    .expect("static regex")
+});
+
+/// An initial: one capital letter, perhaps with a full stop (`A.`, `S`).
+fn is_initial(word: &str) -> bool {
+    let mut c = word.chars();
+    c.next().is_some_and(char::is_uppercase) && matches!(c.as_str(), "" | ".")
+}
 
 static CLOSINGS: LazyLock<String> =
     LazyLock::new(|| rules::alternation(&rules::RULES.lists.closings));
@@ -229,8 +240,9 @@ fn names_in(run: &str) -> Vec<(usize, usize)> {
             let mut j = i + 1;
             while j < n {
                 let w = words[j].1;
-                // A middle name ("Anna Maria Virtanen") when a surname follows it.
-                if is_first(w) && j + 1 < n && is_surname(words[j + 1].1) {
+                // A middle name or initial ("Anna Maria Virtanen", "Ben A. Lundgren") when a
+                // surname follows it.
+                if (is_first(w) || is_initial(w)) && j + 1 < n && is_surname(words[j + 1].1) {
                     j += 1;
                     continue;
                 }
@@ -408,6 +420,37 @@ mod tests {
             gazetteer("Called Olivia Walker about it"),
             ["olivia walker"]
         );
+    }
+
+    #[test]
+    fn names_with_an_initial_and_surnames_of_other_nordic_and_european_shapes() {
+        for (text, name) in [
+            ("Please ask Ben A. Lundgren to sign", "ben a. lundgren"),
+            ("Tero S Lahtinen called", "tero s lahtinen"),
+            ("Kontakt: Emma Sørensen, Aarhus", "emma sørensen"),
+            ("Anna Jóhannesdóttir wrote", "anna jóhannesdóttir"),
+            ("sent by Maria Kvapilová yesterday", "maria kvapilová"),
+            ("with Peter Kozłowski and", "peter kozłowski"),
+            ("the account of Elena Mironova was", "elena mironova"),
+        ] {
+            assert_eq!(gazetteer(text), [name], "{text}");
+        }
+        // An initial is a middle name only between a first name and a surname; a surname's
+        // ending on a word of under five letters, or after a word no list knows, is no name.
+        for decoy in [
+            "Plan B Project",
+            "Vitamin D Levels",
+            "Grade A. Results",
+            "Anna Ski",
+            "Cosmos Cluster Review",
+            "Board Ski Resort",
+        ] {
+            assert!(
+                gazetteer(decoy).is_empty(),
+                "{decoy}: {:?}",
+                gazetteer(decoy)
+            );
+        }
     }
 
     #[test]
