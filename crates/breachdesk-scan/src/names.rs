@@ -2,13 +2,17 @@
 //! the place of a signature (the line after "Ystävällisin terveisin", "Med vänlig hälsning",
 //! "Best regards"), by a salutation ("Hei Maija", "Hej Erik Svensson", "Dear John Smith"), by
 //! words that say who someone is or a title ("My name is Diego Lima", "Mrs. Flores"), and
-//! by gazetteers of Finnish, Swedish and English first names and surnames from public name
-//! statistics (`data/names/`, sources in each file's header): a known first name followed by a
-//! known surname, or by a word shaped like one (-nen, -sson, -berg, -ström …), or a known
-//! surname followed by a known first name, as registers write them.
+//! by gazetteers of first names and surnames from public name statistics (`data/names/`: Finnish,
+//! Swedish and English ones, and those of the other Nordic, EU and North American countries;
+//! sources in each file's header): a known first name followed by a known surname, or by a word
+//! shaped like one (-nen, -sson, -berg, -sen, -ski, -ová …), perhaps with an initial between
+//! (`Ben A. Lundgren`), or a known surname followed by a known first name, as registers write
+//! them.
 //!
 //! A capitalised word pair alone is not a name ("Helsinki Airport", "Anna Palautetta"): one of
-//! the two words must be a known first name and the other a known or surname-shaped surname.
+//! the two words must be a known first name and the other a known or surname-shaped surname; and
+//! a pair that names a street, a place or a firm (`Nelson Mandela Drive`, `4908 Leroy Lane`,
+//! `Via Carlo Cattaneo`, `Atlas Mara Ltd`) is no person's name.
 
 use std::sync::LazyLock;
 
@@ -29,6 +33,7 @@ static FIRST: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
     list(include_str!("../data/names/fi-first.txt"))
         .chain(list(include_str!("../data/names/sv-first.txt")))
         .chain(list(include_str!("../data/names/en-first.txt")))
+        .chain(list(include_str!("../data/names/eu-first.txt")))
         .collect()
 });
 
@@ -36,6 +41,7 @@ static LAST: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
     list(include_str!("../data/names/fi-last.txt"))
         .chain(list(include_str!("../data/names/sv-last.txt")))
         .chain(list(include_str!("../data/names/en-last.txt")))
+        .chain(list(include_str!("../data/names/eu-last.txt")))
         .collect()
 });
 
@@ -273,6 +279,49 @@ fn names_in(run: &str) -> Vec<(usize, usize)> {
 /// A name found: its byte range in the text and its normal form (lower case).
 pub(crate) type Found = (usize, usize, String);
 
+static PLACE_AFTER: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
+    rules::RULES
+        .lists
+        .place_after
+        .iter()
+        .map(String::as_str)
+        .collect()
+});
+static STREET_BEFORE: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
+    rules::RULES
+        .lists
+        .street_before
+        .iter()
+        .map(String::as_str)
+        .collect()
+});
+
+/// Whether the name at `start..end` of `text` is part of a street's, a place's or an
+/// organisation's name: after a house number or a word of streets (`4908 Leroy Lane`,
+/// `boulevard Aristide Briand`), or before a word of places (`Nelson Mandela Drive`, `Atlas Mara
+/// Ltd`), on the same line.
+fn names_a_place(text: &str, start: usize, end: usize) -> bool {
+    let word_of = |w: &str| w.trim_end_matches('.').to_lowercase();
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    let previous = before
+        .rsplit(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | '"'))
+        .next()
+        .unwrap_or_default();
+    if before.len() < start
+        && !previous.is_empty()
+        && (previous.bytes().all(|b| b.is_ascii_digit())
+            || STREET_BEFORE.contains(word_of(previous).as_str()))
+    {
+        return true;
+    }
+    let after = text[end..].trim_start_matches([' ', '\t']);
+    let next: &str = after
+        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .next()
+        .unwrap_or_default();
+    after.len() < text.len() - end && PLACE_AFTER.contains(word_of(next).as_str())
+}
+
 /// Names in `text` by the gazetteers, with their byte ranges.
 pub(crate) fn by_gazetteer(text: &str, out: &mut Vec<Found>) {
     for m in RUN.find_iter(text) {
@@ -285,8 +334,10 @@ pub(crate) fn by_gazetteer(text: &str, out: &mut Vec<Found>) {
             continue;
         }
         for (s, e) in names_in(m.as_str()) {
-            let name = &m.as_str()[s..e];
-            out.push((m.start() + s, m.start() + e, normal(name)));
+            let (start, end) = (m.start() + s, m.start() + e);
+            if !names_a_place(text, start, end) {
+                out.push((start, end, normal(&text[start..end])));
+            }
         }
     }
 }
@@ -419,6 +470,35 @@ mod tests {
         assert_eq!(
             gazetteer("Called Olivia Walker about it"),
             ["olivia walker"]
+        );
+    }
+
+    #[test]
+    fn names_of_streets_places_and_firms_are_no_persons() {
+        for decoy in [
+            "Service SA\n541 Nelson Mandela Drive",
+            "shows on Martim Bridge Street today",
+            "69 boulevard Aristide Briand",
+            "461 Via Carlo Cattaneo 88",
+            "199 4908 Leroy Lane",
+            "Atlas Mara Ltd, Lusaka",
+            "Hoidettiin Maria Hospital -yksikössä",
+        ] {
+            assert!(
+                gazetteer(decoy).is_empty(),
+                "{decoy}: {:?}",
+                gazetteer(decoy)
+            );
+        }
+        // A person's name beside a number or a word of places on another line, or after a
+        // comma, is still one.
+        assert_eq!(
+            gazetteer("Order 1234\nNelson Mandela\nDrive safely"),
+            ["nelson mandela"]
+        );
+        assert_eq!(
+            gazetteer("Room 12, Emma Walker, Street team"),
+            ["emma walker"]
         );
     }
 

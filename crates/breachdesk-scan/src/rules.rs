@@ -36,6 +36,8 @@ pub struct Lists {
     pub phone_between: Vec<String>,
     pub titles: Vec<String>,
     pub not_names: Vec<String>,
+    pub place_after: Vec<String>,
+    pub street_before: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
