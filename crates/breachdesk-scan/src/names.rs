@@ -347,16 +347,45 @@ pub(crate) fn by_gazetteer(text: &str, out: &mut Vec<Found>) {
 /// names no person (`Hyvä asiakas`, `Hello Customer Service`, `Lumo Oy`). The name is the
 /// first capture group that took part.
 pub(crate) fn by_place(re: &Regex, text: &str, out: &mut Vec<Found>) {
-    for c in re.captures_iter(text) {
+    // Where to search next: `want` when it is past `at`, else the next character.
+    let onward = |text: &str, at: usize, want: usize| {
+        if want > at {
+            want
+        } else {
+            at + text[at..].chars().next().map_or(1, char::len_utf8)
+        }
+    };
+    let mut at = 0;
+    while at <= text.len()
+        && let Some(c) = re.captures_at(text, at)
+    {
+        let whole = c.get(0).map_or(text.len(), |m| m.end());
         let Some(n) = c.iter().skip(1).flatten().next() else {
+            at = onward(text, at, whole);
             continue;
         };
-        let plausible = n
-            .as_str()
-            .split_whitespace()
-            .all(|w| w.chars().count() >= 2 && !NOT_NAMES.contains(w.to_lowercase().as_str()));
+        let plausible = n.as_str().split_whitespace().all(|w| {
+            let w = w.to_lowercase();
+            w.chars().count() >= 2
+                && !NOT_NAMES.contains(w.as_str())
+                && !rules::RULES
+                    .lists
+                    .titles
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(w.trim_end_matches('.')))
+        });
         if plausible {
             out.push((n.start(), n.end(), normal(n.as_str())));
+            at = onward(text, at, whole);
+        } else {
+            // What was read as the name may itself open the place (`Mr. Mr. James Guibord`:
+            // a title written twice): look again from the character before it, which the
+            // patterns read as the start of a word.
+            let before = text[..n.start()]
+                .char_indices()
+                .next_back()
+                .map_or(0, |(i, _)| i);
+            at = onward(text, at, before);
         }
     }
 }
@@ -587,6 +616,11 @@ mod tests {
         assert_eq!(
             named("join accounts with Ms. Lenka T. Mizerová"),
             ["lenka t. mizerová"]
+        );
+        // A title written twice is no name; the name after it is.
+        assert_eq!(
+            named("correct it to Mr. Mr. James Guibord?"),
+            ["james guibord"]
         );
         for decoy in [
             // A first name alone after a phrase, a lower-case word, no capital, a word that
