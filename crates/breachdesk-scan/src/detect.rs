@@ -170,7 +170,7 @@ fn glued(a: Option<char>, b: Option<char>) -> bool {
 /// (`289-755-8556x659`), and the extension is no part of it.
 fn extension_follows(rest: &str) -> bool {
     let b = rest.as_bytes();
-    let skip = if b.first() == Some(&b'x') {
+    let skip = if matches!(b.first(), Some(b'x' | b'X')) {
         1
     } else if b.len() > 3 && b[..3].eq_ignore_ascii_case(b"ext") {
         let mut i = 3;
@@ -185,7 +185,11 @@ fn extension_follows(rest: &str) -> bool {
         return false;
     };
     let digits = b[skip..].iter().take_while(|c| c.is_ascii_digit()).count();
-    (1..=5).contains(&digits) && !b.get(skip + digits).is_some_and(u8::is_ascii_alphanumeric)
+    (1..=5).contains(&digits)
+        && !rest[skip + digits..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
 }
 static DOB: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(rules::pattern("date_of_birth")).expect("rule pattern"));
@@ -201,20 +205,36 @@ static ADDRESS: LazyLock<Regex> =
 static HEALTH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(rules::pattern("health")).expect("rule pattern"));
 
-/// A label that says phone or a word of calling or texting, with up to three small words after
-/// it (`Phone number is`, `call me at`, `answering at`, `messages to`), and the number after it (on the same line or
-/// the next): what [`crate::plans`] reads when the numbers automaton's reading did not take the
-/// number.
+/// A label that says phone, with up to three small words after it (`Phone number is`, `Tel.
+/// no.`), and the number after it, on the same line or the next (group 1); or a word of calling
+/// or texting and a blank, with up to three small words (`call me at`, `answering at`, `messages
+/// to`), and the number (group 2). What [`crate::plans`] reads when the numbers automaton's
+/// reading did not take the number.
 static PHONE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     let lists = &rules::RULES.lists;
+    let number = r"(\(?[0-9][0-9 .()/-]{4,18}[0-9])";
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}])(?:{}|{})(?:[ \t]+(?:{})){{0,3}}[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?(\(?[0-9][0-9 .()/-]{{4,18}}[0-9])",
-        rules::alternation(&lists.phone_labels),
-        rules::alternation(&lists.phone_verbs),
-        rules::alternation(&lists.phone_between),
+        r"(?i)(?:^|[^\p{{L}}])(?:(?:{labels})(?:[ \t]+(?:{between}|{label_between})){{0,3}}[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?{number}|(?:{verbs})(?:[ \t]+(?:{between})){{0,3}}[ \t]+{number})",
+        labels = rules::alternation(&lists.phone_labels),
+        verbs = rules::alternation(&lists.phone_verbs),
+        between = rules::alternation(&lists.phone_between),
+        label_between = rules::alternation(&lists.phone_label_between),
     ))
     .expect("static regex")
 });
+
+/// Runs of digits no phone number is written as, whatever the words before them: a date with a
+/// two-digit year (`12.03.24`, `03/12/24`), a time range (`14.30-15.00`), a dotted quad
+/// (`2.23.20.76`), a sum with decimals (`1 299.00`).
+static NOT_A_PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[0-9]{1,2}[-./][0-9]{1,2}[-./][0-9]{2}|[0-9]{1,2}\.[0-9]{2} ?- ?[0-9]{1,2}\.[0-9]{2}|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9 ]+\.[0-9]{2})$")
+        .expect("static regex")
+});
+
+/// A count or an amount grouped by thousands (`250 000`, `2 345 678`): after a word of calling it
+/// is how many (`we phoned 250 000 customers`), not a number to call.
+static THOUSANDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[1-9][0-9]{0,2}(?: [0-9]{3})+$").expect("static regex"));
 
 /// A date or a time in a run of digits (`12.03.2024`, `2024-03-12`): no telephone number.
 static DATED: LazyLock<Regex> = LazyLock::new(|| {
@@ -323,7 +343,7 @@ fn numbers_hit(
 ) -> Option<usize> {
     // A North American number's extension (`8556x659`) is matched with it and is no part of it.
     let end = match kind {
-        N_PHONE => text[start..end].find('x').map_or(end, |x| start + x),
+        N_PHONE => text[start..end].find(['x', 'X']).map_or(end, |x| start + x),
         _ => end,
     };
     let raw = &text[start..end];
@@ -705,7 +725,7 @@ fn without_trunk(d: &str) -> String {
 fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
     out.restart();
     for c in PHONE_LABEL.captures_iter(labelled) {
-        let Some(n) = c.get(1) else {
+        let (Some(n), after_verb) = (c.get(1).or_else(|| c.get(2)), c.get(2).is_some()) else {
             continue;
         };
         let (start, end) = (n.start(), n.end());
@@ -724,6 +744,8 @@ fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
             || ssn_shaped(raw)
             || north_american_shaped(raw)
             || DATED.is_match(raw)
+            || NOT_A_PHONE.is_match(raw)
+            || (after_verb && THOUSANDS.is_match(raw))
             || context::cue_at(out.cues, &(start..end)) == Some(Cue::Reference)
         {
             continue;
@@ -1112,11 +1134,30 @@ mod tests {
                 .collect();
             assert_eq!(phones, [digits], "{text}");
         }
-        // A log's counters and words of calling far from the number are no cue.
+        // A log's counters and keys, words of calling far from the number, and what after a
+        // word of calling is a count, an amount, a date, a time or an address are no cue.
         for decoy in [
             "worker stats: messages: 40291824 sms: 93818821 calls: 96373075",
             "Call the office about invoice 96373075",
             "We could not reach the target of 22 187936 units",
+            "Call #40291824 closed by agent",
+            "Call number 40291824 escalated",
+            "Help desk #40291824 resolved",
+            "event call=40291824 status=ok",
+            "rpc call: 40291824 took 12ms",
+            "dial=40291824 ok",
+            "Asiakas soitti 14.30-15.00 välillä",
+            "Please call at 14.30-15.30 tomorrow",
+            "Asiakas soitti 12.03.24 reklamaatiosta",
+            "called on 03/12/24",
+            "reach us on 01.12.24",
+            "The call was 1 234 567 seconds",
+            "The phone is 1 299.00 EUR",
+            "we phoned 250 000 customers",
+            "Vi vill nå 100 000 kunder i år",
+            "Det er nå 12 345 678 brukere",
+            "Vi ringde 2 345 678 samtal i fjol",
+            "WhatsApp 2.23.20.76 started",
         ] {
             assert!(found(decoy).iter().all(|h| h.0 != "phone"), "{decoy}");
         }
@@ -1129,6 +1170,10 @@ mod tests {
             ("Desk: (415) 556-8969 x12", "+14155568969"),
             ("Call 415-556-8969 ext. 55 today", "+14155568969"),
             ("Mobile: 9381 8821x44", "93818821"),
+            ("phone 415-556-8969X12", "+14155568969"),
+            ("+358 40 123 4567x12", "+358401234567"),
+            ("Asiakas 040 1234567x12", "+358401234567"),
+            ("Phone: 040 1234567x12", "+358401234567"),
         ] {
             assert_eq!(found(text), [("phone", phone.into())], "{text}");
         }
@@ -1138,7 +1183,11 @@ mod tests {
         assert!(!north_american_shaped("040-123 4567"));
         assert!(found("Fax: 196-655-3307x704").is_empty());
         // Letters glued to a number are still no extension.
-        for decoy in ["Fax: 289-755-8556xyz", "id 415-556-8969x123456"] {
+        for decoy in [
+            "Fax: 289-755-8556xyz",
+            "id 415-556-8969x123456",
+            "Mobile: 9381 8821x4é",
+        ] {
             assert!(found(decoy).iter().all(|h| h.0 != "phone"), "{decoy}");
         }
     }

@@ -28,12 +28,14 @@ pub struct Lists {
     pub closings: Vec<String>,
     pub greetings: Vec<String>,
     pub surname_endings: Vec<String>,
+    pub other_surname_endings: Vec<String>,
     pub contact_before: Vec<String>,
     pub contact_after: Vec<String>,
     pub naming: Vec<String>,
     pub phone_labels: Vec<String>,
     pub phone_verbs: Vec<String>,
     pub phone_between: Vec<String>,
+    pub phone_label_between: Vec<String>,
     pub titles: Vec<String>,
     pub not_names: Vec<String>,
     pub place_after: Vec<String>,
@@ -71,6 +73,8 @@ static ROLE_MAILBOXES: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| words(&RULES.lists.role_mailboxes));
 static SURNAME_ENDINGS: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| words(&RULES.lists.surname_endings));
+static OTHER_SURNAME_ENDINGS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| words(&RULES.lists.other_surname_endings));
 
 /// Mailboxes of a role, not a person (`info@`, `asiakaspalvelu@`, `noreply@` …).
 #[must_use]
@@ -78,10 +82,17 @@ pub fn role_mailboxes() -> &'static [&'static str] {
     &ROLE_MAILBOXES
 }
 
-/// Endings of surnames the gazetteers do not hold (-nen, -sson, -berg …).
+/// Endings of Finnish, Swedish and English surnames the gazetteers do not hold (-nen, -sson,
+/// -berg …).
 #[must_use]
 pub fn surname_endings() -> &'static [&'static str] {
     &SURNAME_ENDINGS
+}
+
+/// Endings of other countries' surnames (-sen, -ski, -ová …).
+#[must_use]
+pub fn other_surname_endings() -> &'static [&'static str] {
+    &OTHER_SURNAME_ENDINGS
 }
 
 /// A list of phrases as a regex alternation (each phrase escaped).
