@@ -5,14 +5,16 @@
 //! by gazetteers of first names and surnames from public name statistics (`data/names/`: Finnish,
 //! Swedish and English ones, and those of the other Nordic, EU and North American countries;
 //! sources in each file's header): a known first name followed by a known surname, or by a word
-//! shaped like one (-nen, -sson, -berg, -sen, -ski, -ová …), perhaps with an initial between
-//! (`Ben A. Lundgren`), or a known surname followed by a known first name, as registers write
-//! them.
+//! shaped like one (-nen, -sson, -berg; after a Finnish, Swedish or English first name also
+//! -sen, -ski, -ová …), perhaps with an initial between (`Ben A. Lundgren`), or a known surname
+//! followed by a known first name, as registers write them.
 //!
 //! A capitalised word pair alone is not a name ("Helsinki Airport", "Anna Palautetta"): one of
-//! the two words must be a known first name and the other a known or surname-shaped surname; and
-//! a pair that names a street, a place or a firm (`Nelson Mandela Drive`, `4908 Leroy Lane`,
-//! `Via Carlo Cattaneo`, `Atlas Mara Ltd`) is no person's name.
+//! the two words must be a known first name and the other a known or surname-shaped surname, and
+//! one of them must be on the Finnish, Swedish or English lists (the other countries' lists hold
+//! words of these languages too: `Till`, `Tack`, `Santa`, `Costa`); and a pair the gazetteers
+//! read that names a street, a place or a firm (`Nelson Mandela Drive`, `4908 Leroy Lane`, `Via
+//! Carlo Cattaneo`, `Atlas Mara Ltd`) is no person's name.
 
 use std::sync::LazyLock;
 
