@@ -1072,6 +1072,15 @@ mod tests {
         assert!(f.contains(&("person_name", "flores".into())), "{f:?}");
     }
 
+    /// The phone findings of a text, as found.
+    fn phones(text: &str) -> Vec<String> {
+        found(text)
+            .into_iter()
+            .filter(|h| h.0 == "phone")
+            .map(|h| h.1)
+            .collect()
+    }
+
     #[test]
     fn a_national_number_of_another_plan_counts_after_a_phone_label() {
         for (text, digits) in [
@@ -1082,12 +1091,7 @@ mod tests {
             ),
             ("Mobile:\n0664 313 06 34", "06643130634"),
         ] {
-            let phones: Vec<String> = found(text)
-                .into_iter()
-                .filter(|h| h.0 == "phone")
-                .map(|h| h.1)
-                .collect();
-            assert_eq!(phones, [digits], "{text}");
+            assert_eq!(phones(text), [digits], "{text}");
             // Without the label the same digits are no number.
             let bare = text
                 .replace("Phone:", "Room")
@@ -1127,12 +1131,7 @@ mod tests {
             ("Please text me on 0664 313 06 34", "06643130634"),
             ("My phone number is 9381 8821.", "93818821"),
         ] {
-            let phones: Vec<String> = found(text)
-                .into_iter()
-                .filter(|h| h.0 == "phone")
-                .map(|h| h.1)
-                .collect();
-            assert_eq!(phones, [digits], "{text}");
+            assert_eq!(phones(text), [digits], "{text}");
         }
         // A log's counters and keys, words of calling far from the number, and what after a
         // word of calling is a count, an amount, a date, a time or an address are no cue.
