@@ -1,9 +1,9 @@
 //! National numbers of the numbering plans that the scanner's own reading (Finland, Sweden, North
-//! America: `detect.rs`) does not know, after a label that says phone: `Phone: 9381 8821`,
-//! `Mobile: 0664 313 06 34`, `call me at 03.17.74.30.53`. libphonenumber's metadata (the
-//! `phonenumber` crate) says in which plans of the Nordic, EU and North American countries the
-//! number is valid; without a label no such number is read, since almost any run of eight to ten
-//! digits is valid somewhere.
+//! America: `detect.rs`) does not know, after a label that says phone or a word of calling or
+//! texting: `Phone: 9381 8821`, `Mobile: 0664 313 06 34`, `call me at 03.17.74.30.53`, `not
+//! answering at 22 187936`. libphonenumber's metadata (the `phonenumber` crate) says in which plans
+//! of the Nordic, EU and North American countries the number is valid; without such a word no such
+//! number is read, since almost any run of eight to ten digits is valid somewhere.
 
 use phonenumber::country::Id;
 
