@@ -88,12 +88,20 @@ static CONTACT_BEFORE: LazyLock<String> =
     LazyLock::new(|| rules::alternation(&rules::RULES.lists.contact_before));
 static CONTACT_AFTER: LazyLock<String> =
     LazyLock::new(|| rules::alternation(&rules::RULES.lists.contact_after));
-static NOT_NAMES: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
+/// A list of `rules.toml` as a set of its words.
+fn word_set(list: &'static [String]) -> foldhash::HashSet<&'static str> {
+    list.iter().map(String::as_str).collect()
+}
+
+static NOT_NAMES: LazyLock<foldhash::HashSet<&'static str>> =
+    LazyLock::new(|| word_set(&rules::RULES.lists.not_names));
+/// The titles in lower case (`mr`, `fröken`): a title is no name.
+static TITLE_WORDS: LazyLock<foldhash::HashSet<String>> = LazyLock::new(|| {
     rules::RULES
         .lists
-        .not_names
+        .titles
         .iter()
-        .map(String::as_str)
+        .map(|t| t.to_lowercase())
         .collect()
 });
 
@@ -320,22 +328,10 @@ fn names_in(run: &str) -> Vec<(usize, usize)> {
 /// A name found: its byte range in the text and its normal form (lower case).
 pub(crate) type Found = (usize, usize, String);
 
-static PLACE_AFTER: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
-    rules::RULES
-        .lists
-        .place_after
-        .iter()
-        .map(String::as_str)
-        .collect()
-});
-static STREET_BEFORE: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
-    rules::RULES
-        .lists
-        .street_before
-        .iter()
-        .map(String::as_str)
-        .collect()
-});
+static PLACE_AFTER: LazyLock<foldhash::HashSet<&'static str>> =
+    LazyLock::new(|| word_set(&rules::RULES.lists.place_after));
+static STREET_BEFORE: LazyLock<foldhash::HashSet<&'static str>> =
+    LazyLock::new(|| word_set(&rules::RULES.lists.street_before));
 
 /// Whether the name at `start..end` of `text` is part of a street's, a place's or an
 /// organisation's name, on the same line: after a word of streets that is capitalised or follows
@@ -430,11 +426,7 @@ pub(crate) fn by_place(re: &Regex, text: &str, out: &mut Vec<Found>) {
             let w = w.to_lowercase();
             w.chars().count() >= 2
                 && !NOT_NAMES.contains(w.as_str())
-                && !rules::RULES
-                    .lists
-                    .titles
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(w.trim_end_matches('.')))
+                && !TITLE_WORDS.contains(w.trim_end_matches('.'))
         });
         if plausible {
             out.push((n.start(), n.end(), normal(n.as_str())));
