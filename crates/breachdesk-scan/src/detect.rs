@@ -208,17 +208,19 @@ static HEALTH: LazyLock<Regex> =
 /// A label that says phone, with up to three small words after it (`Phone number is`, `Tel.
 /// no.`), and the number after it, on the same line or the next (group 1); or a word of calling
 /// or texting and a blank, with up to three small words (`call me at`, `answering at`, `messages
-/// to`), and the number (group 2). What [`crate::plans`] reads when the numbers automaton's
-/// reading did not take the number.
+/// to`), and the number (group 2); or a number alone on its line with a label after it, as a
+/// business card writes it (`22 171741 office`, `040 123 4567 (mobile)`; group 3). What
+/// [`crate::plans`] reads when the numbers automaton's reading did not take the number.
 static PHONE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     let lists = &rules::RULES.lists;
     let number = r"(\(?[0-9][0-9 .()/-]{4,18}[0-9])";
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}])(?:(?:{labels})(?:[ \t]+(?:{between}|{label_between})){{0,3}}[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?{number}|(?:{verbs})(?:[ \t]+(?:{between})){{0,3}}[ \t]+{number})",
+        r"(?i)(?:^|[^\p{{L}}])(?:(?:{labels})(?:[ \t]+(?:{between}|{label_between})){{0,3}}[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?{number}|(?:{verbs})(?:[ \t]+(?:{between})){{0,3}}[ \t]+{number})|(?m:^)[ \t]*{number}[ \t]+(?:{after}|\((?:{after})\))[ \t]*\r?(?m:$)",
         labels = rules::alternation(&lists.phone_labels),
         verbs = rules::alternation(&lists.phone_verbs),
         between = rules::alternation(&lists.phone_between),
         label_between = rules::alternation(&lists.phone_label_between),
+        after = rules::alternation(&lists.phone_labels_after),
     ))
     .expect("static regex")
 });
@@ -726,7 +728,10 @@ fn without_trunk(d: &str) -> String {
 fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
     out.restart();
     for c in PHONE_LABEL.captures_iter(labelled) {
-        let (Some(n), after_verb) = (c.get(1).or_else(|| c.get(2)), c.get(2).is_some()) else {
+        let (Some(n), after_verb) = (
+            c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)),
+            c.get(2).is_some(),
+        ) else {
             continue;
         };
         let (start, end) = (n.start(), n.end());
@@ -1117,6 +1122,28 @@ mod tests {
             found("puh. 040 123 4567"),
             [("phone", "+358401234567".into())]
         );
+    }
+
+    #[test]
+    fn a_number_alone_on_its_line_with_a_label_after_it_counts() {
+        // A business card: each number on a line of its own, its kind after it.
+        let card = "Anna Berg\nAcme Oy\n22 171741 office\n76 581 025 fax\n\
+                    9381 8821 (mobile)\n";
+        assert_eq!(phones(card), ["22171741", "76581025", "93818821"]);
+        for decoy in [
+            // Not alone on its line: a log's or a sentence's words around it.
+            "rows 1522963 home",
+            "moved 9381 8821 office chairs",
+            "9381 8821 office chairs",
+            "Budget 2024: 9381 8821 office",
+            // Alone, but no word of phones after it, or a date, a sum or an id with one.
+            "9381 8821 offices",
+            "9381 8821",
+            "12.03.2024 office",
+            "1 299.00 office",
+        ] {
+            assert!(phones(decoy).is_empty(), "{decoy}: {:?}", phones(decoy));
+        }
     }
 
     #[test]

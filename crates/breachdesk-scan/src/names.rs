@@ -615,6 +615,7 @@ mod tests {
             "461 Via Carlo Cattaneo 88",
             "199 4908 Leroy Lane",
             "Atlas Mara Ltd, Lusaka",
+            "a director of Philip Morris International Inc.",
             "Hoidettiin Maria Hospital -yksikössä",
         ] {
             assert!(

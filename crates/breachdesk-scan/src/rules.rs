@@ -36,6 +36,7 @@ pub struct Lists {
     pub phone_verbs: Vec<String>,
     pub phone_between: Vec<String>,
     pub phone_label_between: Vec<String>,
+    pub phone_labels_after: Vec<String>,
     pub titles: Vec<String>,
     pub not_names: Vec<String>,
     pub place_after: Vec<String>,

@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -86,7 +85,8 @@ pub fn column(header: &str) -> Column {
 /// `…_id` or `…nummer`); kept per thread.
 fn reading(header: &str) -> (Column, bool) {
     thread_local! {
-        static SEEN: RefCell<HashMap<String, (Column, bool)>> = RefCell::new(HashMap::new());
+        static SEEN: RefCell<foldhash::HashMap<String, (Column, bool)>> =
+            RefCell::new(foldhash::HashMap::default());
     }
     SEEN.with_borrow_mut(|seen| {
         if let Some(c) = seen.get(header) {

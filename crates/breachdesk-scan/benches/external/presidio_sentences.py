@@ -116,9 +116,10 @@ def main():
     ap.add_argument("--per-file", type=int, default=100)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--locale", default="en")
-    ap.add_argument("--templates", choices=("all", "even", "odd"), default="all",
+    ap.add_argument("--templates", choices=("all", "even", "odd", "odd-a", "odd-b"), default="all",
                     help="the generator's templates by their index in its file (from 0): the even "
-                         "ones for looking at misses, the odd ones held out for reporting")
+                         "ones and odd-a (1 mod 4) for looking at misses, odd-b (3 mod 4) held out "
+                         "for reporting; odd is both quarters")
     args = ap.parse_args()
 
     random.seed(args.seed)
@@ -126,7 +127,8 @@ def main():
 
     templates = [t.strip() for t in presidio_templates_file_path.read_text().splitlines()]
     if args.templates != "all":
-        templates = templates[0 if args.templates == "even" else 1::2]
+        start, step = {"even": (0, 2), "odd": (1, 2), "odd-a": (1, 4), "odd-b": (3, 4)}[args.templates]
+        templates = templates[start::step]
     own_types = {t: t for t in PresidioSentenceFaker.ENTITY_TYPE_MAPPING}
     faker = PresidioSentenceFaker(args.locale, lower_case_ratio=0.05, random_seed=args.seed,
                                   sentence_templates=templates, entity_type_mapping=own_types)
