@@ -208,22 +208,38 @@ static HEALTH: LazyLock<Regex> =
 /// A label that says phone, with up to three small words after it (`Phone number is`, `Tel.
 /// no.`), and the number after it, on the same line or the next (group 1); or a word of calling
 /// or texting and a blank, with up to three small words (`call me at`, `answering at`, `messages
-/// to`), and the number (group 2); or a number alone on its line with a label after it, as a
-/// business card writes it (`22 171741 office`, `040 123 4567 (mobile)`; group 3). What
-/// [`crate::plans`] reads when the numbers automaton's reading did not take the number.
+/// to`), and the number (group 2). What [`crate::plans`] reads when the numbers automaton's
+/// reading did not take the number.
 static PHONE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     let lists = &rules::RULES.lists;
-    let number = r"(\(?[0-9][0-9 .()/-]{4,18}[0-9])";
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}])(?:(?:{labels})(?:[ \t]+(?:{between}|{label_between})){{0,3}}[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?{number}|(?:{verbs})(?:[ \t]+(?:{between})){{0,3}}[ \t]+{number})|(?m:^)[ \t]*{number}[ \t]+(?:{after}|\((?:{after})\))[ \t]*\r?(?m:$)",
+        r"(?i)(?:^|[^\p{{L}}])(?:(?:{labels})(?:[ \t]+(?:{between}|{label_between})){{0,3}}[ \t]*[.:=]?[ \t]*(?:\r?\n[ \t]*)?{PHONE_DIGITS}|(?:{verbs})(?:[ \t]+(?:{between})){{0,3}}[ \t]+{PHONE_DIGITS})",
         labels = rules::alternation(&lists.phone_labels),
         verbs = rules::alternation(&lists.phone_verbs),
         between = rules::alternation(&lists.phone_between),
         label_between = rules::alternation(&lists.phone_label_between),
-        after = rules::alternation(&lists.phone_labels_after),
     ))
     .expect("static regex")
 });
+
+/// What a number after a label may look like (the plans decide whether it is one).
+const PHONE_DIGITS: &str = r"(\(?[0-9][0-9 .()/-]{4,18}[0-9])";
+
+/// A number alone on its line with a label after it, as a business card writes it (`22 171741
+/// office`, `9381 8821 (mobile)`, `+41 58 567 28 72 fax`); the number is group 1 (with a `+`,
+/// which the numbers automaton reads). Its own pass, so that a label it takes at a line's end is
+/// still read by [`PHONE_LABEL`] for the number on the next line.
+static PHONE_LABEL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    let after = rules::alternation(&rules::RULES.lists.phone_labels_after);
+    Regex::new(&format!(
+        r"(?im)^[ \t]*(\+?{PHONE_DIGITS})[ \t]+(?:{after}|\((?:{after})\))[ \t]*\r?$"
+    ))
+    .expect("static regex")
+});
+
+/// A numbered list's number before an item (`1. `, `2) `): the line is no business card's.
+static LIST_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,3}[.)][ \t]").expect("static regex"));
 
 /// Runs of digits no phone number is written as, whatever the words before them: a date with a
 /// two-digit year (`12.03.24`, `03/12/24`), a time range (`14.30-15.00`), a dotted quad
@@ -262,6 +278,7 @@ static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
         crate::names::SHORT_SIGNATURE_HINT.as_str(),
         crate::names::NAMING_HINT.as_str(),
         PHONE_LABEL.as_str(),
+        PHONE_LABEL_AFTER.as_str(),
     ])
     .dfa_size_limit(DFA_CACHE)
     .build()
@@ -720,22 +737,59 @@ fn without_trunk(d: &str) -> String {
     }
 }
 
+/// How a number came to be read as a phone number without the numbers automaton.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cued {
+    /// After a label (`Phone: 9381 8821`).
+    Label,
+    /// After a word of calling (`answering at 22 187936`).
+    Verb,
+    /// Alone on its line with a label after it, beside another such line (a business card).
+    After,
+}
+
 /// National numbers of other plans after a phone label or a word of calling ([`PHONE_LABEL`]:
-/// `Phone: 9381 8821`, `answering at 22 187936`): those the numbers automaton's reading did not
-/// take, when a Nordic, EU or North American plan takes them ([`crate::plans`]); never a date, a
-/// time, a sum, an identity code or a cell whose column says reference, nor after a word of
-/// calling a count. `labelled` is the text, or empty when no label occurs in it.
-fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
-    out.restart();
+/// `Phone: 9381 8821`, `answering at 22 187936`), or alone on a business card's line with a label
+/// after it ([`PHONE_LABEL_AFTER`]: `22 171741 office`) when the line above or below is one too:
+/// those the numbers automaton's reading did not take, when a Nordic, EU or North American plan
+/// takes them ([`crate::plans`]); never a date, a time, a sum, an identity code or a cell whose
+/// column says reference, nor after a word of calling or on a card's line a count grouped by
+/// thousands, nor a numbered list's item. `labelled` and `carded` are the text, or empty when
+/// no label of the kind occurs in it.
+fn labelled_phones(text: &str, labelled: &str, carded: &str, out: &mut Records<'_>) {
+    let mut found: Vec<(Range<usize>, Cued)> = Vec::new();
     for c in PHONE_LABEL.captures_iter(labelled) {
-        let (Some(n), after_verb) = (
-            c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)),
-            c.get(2).is_some(),
-        ) else {
-            continue;
-        };
-        let (start, end) = (n.start(), n.end());
-        let raw = n.as_str();
+        if let Some(n) = c.get(1) {
+            found.push((n.range(), Cued::Label));
+        } else if let Some(n) = c.get(2) {
+            found.push((n.range(), Cued::Verb));
+        }
+    }
+    // A card lists its numbers one under another (office, fax, mobile): a line counts beside
+    // another that reads as a number, never alone (`1234567 work` in a note is an id).
+    let lines: Vec<(Range<usize>, Range<usize>)> = PHONE_LABEL_AFTER
+        .captures_iter(carded)
+        .filter_map(|c| Some((c.get(0)?.range(), c.get(1)?.range())))
+        .filter(|(_, n)| !shaped_otherwise(&text[n.clone()], Cued::After))
+        .collect();
+    let adjacent = |a: &Range<usize>, b: &Range<usize>| {
+        let between = &text[a.end.min(b.end)..a.start.max(b.start)];
+        between.bytes().all(|c| c.is_ascii_whitespace())
+            && between.bytes().filter(|&c| c == b'\n').count() == 1
+    };
+    for (i, (line, n)) in lines.iter().enumerate() {
+        let beside = |j: usize| lines.get(j).is_some_and(|(other, _)| adjacent(line, other));
+        // A number with its country is the numbers automaton's to read; here only a neighbour.
+        if !text[n.clone()].starts_with('+') && ((i > 0 && beside(i - 1)) || beside(i + 1)) {
+            found.push((n.clone(), Cued::After));
+        }
+    }
+    found.sort_by_key(|(n, _)| (n.start, n.end));
+    found.dedup_by_key(|(n, _)| n.clone());
+    out.restart();
+    for (n, cued) in found {
+        let (start, end) = (n.start, n.end);
+        let raw = &text[n];
         let taken = {
             let i = out.phones.partition_point(|p| p.end <= start);
             out.phones.get(i).is_some_and(|p| p.start < end)
@@ -746,12 +800,8 @@ fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
                 .next()
                 .is_some_and(char::is_alphanumeric)
                 && !extension_follows(&text[end..]))
-            || hetu_shaped(raw)
-            || ssn_shaped(raw)
+            || shaped_otherwise(raw, cued)
             || north_american_shaped(raw)
-            || DATED.is_match(raw)
-            || NOT_A_PHONE.is_match(raw)
-            || (after_verb && THOUSANDS.is_match(raw))
             || context::cue_at(out.cues, &(start..end)) == Some(Cue::Reference)
         {
             continue;
@@ -763,6 +813,19 @@ fn labelled_phones(text: &str, labelled: &str, out: &mut Records<'_>) {
             out.push(record, Category::Phone, digits);
         }
     }
+}
+
+/// A run of digits that reads as something other than a phone number, whatever the label: an
+/// identity code, a US social security number, a date, a time range, a sum; after a word of
+/// calling or on a card's line a count grouped by thousands (`we phoned 250 000 customers`,
+/// `150 000 home`); on a card's line a numbered list's item (`1. 9381 8821 home`).
+fn shaped_otherwise(raw: &str, cued: Cued) -> bool {
+    hetu_shaped(raw)
+        || ssn_shaped(raw)
+        || DATED.is_match(raw)
+        || NOT_A_PHONE.is_match(raw)
+        || (cued != Cued::Label && THOUSANDS.is_match(raw))
+        || (cued == Cued::After && LIST_ITEM.is_match(raw))
 }
 
 /// All validated personal data in the records of `text`: `records` are sorted, non-overlapping
@@ -816,7 +879,7 @@ pub fn detect_records(
         });
     }
     let when = |i: usize| if context.matched(i) { text } else { "" };
-    labelled_phones(text, when(12), &mut out);
+    labelled_phones(text, when(12), when(13), &mut out);
     out.restart();
     for m in EMAIL.find_iter(if has_at { text } else { "" }) {
         let Some(record) = out.of(m.start(), m.end()) else {
@@ -1126,24 +1189,38 @@ mod tests {
 
     #[test]
     fn a_number_alone_on_its_line_with_a_label_after_it_counts() {
-        // A business card: each number on a line of its own, its kind after it.
-        let card = "Anna Berg\nAcme Oy\n22 171741 office\n76 581 025 fax\n\
-                    9381 8821 (mobile)\n";
-        assert_eq!(phones(card), ["22171741", "76581025", "93818821"]);
+        // A business card: its numbers one under another, each with its kind after it.
+        let card = "Anna Berg\nAcme Oy\n22 171741 office\n9381 8821 (mobile)\n";
+        assert_eq!(phones(card), ["22171741", "93818821"]);
+        // Beside a line the numbers automaton reads (`+41 …`), a card's line counts too.
+        assert_eq!(
+            phones("Acme Oy\n22 270578 office\n+41 58 567 28 72 fax\n"),
+            ["+41585672872", "22270578"]
+        );
         for decoy in [
-            // Not alone on its line: a log's or a sentence's words around it.
-            "rows 1522963 home",
-            "moved 9381 8821 office chairs",
-            "9381 8821 office chairs",
-            "Budget 2024: 9381 8821 office",
-            // Alone, but no word of phones after it, or a date, a sum or an id with one.
-            "9381 8821 offices",
-            "9381 8821",
-            "12.03.2024 office",
-            "1 299.00 office",
+            // A line alone is no card.
+            "Anna Berg\n22 171741 office\nanna@example.com",
+            "Totals\n1234567 work",
+            // Other words on the line: a log's, a sentence's.
+            "rows 1522963 home\nrows 1522964 home",
+            "moved 9381 8821 office chairs\n9381 8822 office chairs",
+            // Counts, amounts and a numbered list's items, one under another.
+            "Totals\n150 000 home\n1 299 000 office",
+            "1. 9381 8821 home\n2. 9381 8822 office",
+            // No word of phones after it, or a date or a sum with one.
+            "9381 8821 offices\n9381 8822 offices",
+            "12.03.2024 office\n13.03.2024 office",
+            "1 299.00 office\n2 399.00 home",
         ] {
             assert!(phones(decoy).is_empty(), "{decoy}: {:?}", phones(decoy));
         }
+        // A label at a line's end still reads the number on the next line when its own line's
+        // number is none (a date), as before cards were read.
+        assert_eq!(phones("Anna Berg\n12.03.2024 fax\n9381 8821"), ["93818821"]);
+        assert_eq!(
+            phones("Anna Berg\n9381 8821 mobile\n22 171741\n"),
+            ["22171741"]
+        );
     }
 
     #[test]

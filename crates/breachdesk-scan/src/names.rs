@@ -330,6 +330,8 @@ pub(crate) type Found = (usize, usize, String);
 
 static PLACE_AFTER: LazyLock<foldhash::HashSet<&'static str>> =
     LazyLock::new(|| word_set(&rules::RULES.lists.place_after));
+static FIRM_WORDS: LazyLock<foldhash::HashSet<&'static str>> =
+    LazyLock::new(|| word_set(&rules::RULES.lists.firm_words));
 static STREET_BEFORE: LazyLock<foldhash::HashSet<&'static str>> =
     LazyLock::new(|| word_set(&rules::RULES.lists.street_before));
 
@@ -373,11 +375,25 @@ fn names_a_place(text: &str, start: usize, end: usize) -> bool {
     if after.len() == text.len() - end {
         return false;
     }
-    let next: &str = after
+    let (capital, next) = first_word(after);
+    // A word of firms that is also a heading's (`International`) counts when a word of firms
+    // follows it: `Philip Morris International Inc.`, not `Laura Santos International Relations`.
+    let firm = || {
+        FIRM_WORDS.contains(next.trim_end_matches('.').to_lowercase().as_str()) && {
+            let (capital, then) = first_word(after[next.len()..].trim_start_matches([' ', '\t']));
+            capital && place(then)
+        }
+    };
+    after.starts_with('&') || (capital && (place(next) || firm()))
+}
+
+/// The first word of `s` (letters, digits and full stops), and whether it is capitalised.
+fn first_word(s: &str) -> (bool, &str) {
+    let w = s
         .split(|c: char| !(c.is_alphanumeric() || c == '.'))
         .next()
         .unwrap_or_default();
-    after.starts_with('&') || (next.chars().next().is_some_and(char::is_uppercase) && place(next))
+    (w.chars().next().is_some_and(char::is_uppercase), w)
 }
 
 /// Names in `text` by the gazetteers, with their byte ranges.
@@ -616,6 +632,7 @@ mod tests {
             "199 4908 Leroy Lane",
             "Atlas Mara Ltd, Lusaka",
             "a director of Philip Morris International Inc.",
+            "Erik Johansson Holdings AB",
             "Hoidettiin Maria Hospital -yksikössä",
         ] {
             assert!(
@@ -642,6 +659,16 @@ mod tests {
             ("Maija Virtanen bank account FI21", "maija virtanen"),
             ("Transfer to Mark Jones bank account", "mark jones"),
             ("Mark Jones co-signed the loan", "mark jones"),
+            // A word of firms that is also a heading's, without a firm's word after it.
+            (
+                "The board: Laura Santos International Relations lead",
+                "laura santos",
+            ),
+            ("Sarah Miller Limited edition prints", "sarah miller"),
+            (
+                "Approved by Peter Nilsson Incorporated in 2019",
+                "peter nilsson",
+            ),
         ] {
             assert_eq!(gazetteer(text), [name], "{text}");
         }

@@ -40,6 +40,7 @@ pub struct Lists {
     pub titles: Vec<String>,
     pub not_names: Vec<String>,
     pub place_after: Vec<String>,
+    pub firm_words: Vec<String>,
     pub street_before: Vec<String>,
 }
 
