@@ -237,9 +237,16 @@ static PHONE_LABEL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// A numbered list's number before an item (`1. `, `2) `): the line is no business card's.
-static LIST_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[0-9]{1,3}[.)][ \t]").expect("static regex"));
+/// What a line of numbers with a word after it is when it is no business card's: a numbered
+/// list's item (`1. 9381 8821 home`), a count grouped by thousands with dots (`125.000 home`), a
+/// range of years (`2015-2019 koti`) or of clock times (`1500-1700 work`), a date written with a
+/// blank (`12.03. 2024`).
+static NOT_ON_A_CARD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[0-9]{1,3}[.)][ \t]|[1-9][0-9]{0,2}(?:\.[0-9]{3})+$|(?:19|20)[0-9]{2} ?[-/ ] ?(?:19|20)[0-9]{2}$|[0-2][0-9][0-5][0-9] ?- ?[0-2][0-9][0-5][0-9]$|[0-9]{1,2}\.[0-9]{1,2}\. (?:19|20)[0-9]{2}$)",
+    )
+    .expect("static regex")
+});
 
 /// Runs of digits no phone number is written as, whatever the words before them: a date with a
 /// two-digit year (`12.03.24`, `03/12/24`), a time range (`14.30-15.00`), a dotted quad
@@ -818,14 +825,14 @@ fn labelled_phones(text: &str, labelled: &str, carded: &str, out: &mut Records<'
 /// A run of digits that reads as something other than a phone number, whatever the label: an
 /// identity code, a US social security number, a date, a time range, a sum; after a word of
 /// calling or on a card's line a count grouped by thousands (`we phoned 250 000 customers`,
-/// `150 000 home`); on a card's line a numbered list's item (`1. 9381 8821 home`).
+/// `150 000 home`); on a card's line what [`NOT_ON_A_CARD`] says (a list's item, a range of years).
 fn shaped_otherwise(raw: &str, cued: Cued) -> bool {
     hetu_shaped(raw)
         || ssn_shaped(raw)
         || DATED.is_match(raw)
         || NOT_A_PHONE.is_match(raw)
         || (cued != Cued::Label && THOUSANDS.is_match(raw))
-        || (cued == Cued::After && LIST_ITEM.is_match(raw))
+        || (cued == Cued::After && NOT_ON_A_CARD.is_match(raw))
 }
 
 /// All validated personal data in the records of `text`: `records` are sorted, non-overlapping
@@ -1207,6 +1214,12 @@ mod tests {
             // Counts, amounts and a numbered list's items, one under another.
             "Totals\n150 000 home\n1 299 000 office",
             "1. 9381 8821 home\n2. 9381 8822 office",
+            "125.000 home\n1.250.000 office",
+            // Ranges of years and of clock times, and dates, one under another.
+            "Asuinhistoria\n2015-2019 koti\n2019-2024 koti",
+            "2023 2024 koti\n2024 2025 hem",
+            "1500-1700 work\n1700-1900 home",
+            "12.03. 2024 koti\n13.03. 2024 koti",
             // No word of phones after it, or a date or a sum with one.
             "9381 8821 offices\n9381 8822 offices",
             "12.03.2024 office\n13.03.2024 office",
