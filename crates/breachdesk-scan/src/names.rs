@@ -339,10 +339,14 @@ static STREET_BEFORE: LazyLock<foldhash::HashSet<&'static str>> =
 /// organisation's name, on the same line: after a word of streets that is capitalised or follows
 /// a house number (`boulevard Aristide Briand` after `69`, `Via Carlo Cattaneo`); before a
 /// capitalised word of places or firms, or `&` (`Nelson Mandela Drive`, `Atlas Mara Ltd`, `James
-/// Fisher & Sons`); or after a house number when its last word is a word of places (`4908 Leroy
-/// Lane`).
+/// Fisher & Sons`), or before a word of firms that is also a heading's when a word of firms
+/// follows it (`Philip Morris International Inc.`); or after a house number when its last word is
+/// a word of places (`4908 Leroy Lane`).
 fn names_a_place(text: &str, start: usize, end: usize) -> bool {
-    let place = |w: &str| PLACE_AFTER.contains(w.trim_end_matches('.').to_lowercase().as_str());
+    let listed = |set: &foldhash::HashSet<&str>, w: &str| {
+        set.contains(w.trim_end_matches('.').to_lowercase().as_str())
+    };
+    let place = |w: &str| listed(&PLACE_AFTER, w);
     let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
     let line_before = &text[text[..start].rfind('\n').map_or(0, |i| i + 1)..start];
     let before = line_before.trim_end_matches([' ', '\t']);
@@ -379,7 +383,7 @@ fn names_a_place(text: &str, start: usize, end: usize) -> bool {
     // A word of firms that is also a heading's (`International`) counts when a word of firms
     // follows it: `Philip Morris International Inc.`, not `Laura Santos International Relations`.
     let firm = || {
-        FIRM_WORDS.contains(next.trim_end_matches('.').to_lowercase().as_str()) && {
+        listed(&FIRM_WORDS, next) && {
             let (capital, then) = first_word(after[next.len()..].trim_start_matches([' ', '\t']));
             capital && place(then)
         }
