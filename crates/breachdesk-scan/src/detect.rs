@@ -888,13 +888,26 @@ pub fn detect_records(
     let when = |i: usize| if context.matched(i) { text } else { "" };
     labelled_phones(text, when(12), when(13), &mut out);
     out.restart();
+    // A person's addresses, with the part of their record around them: where a name they spell
+    // is looked for.
+    let mut spelling: Vec<(Range<usize>, String)> = Vec::new();
     for m in EMAIL.find_iter(if has_at { text } else { "" }) {
         let Some(record) = out.of(m.start(), m.end()) else {
             continue;
         };
         let value = m.as_str().to_lowercase();
-        let local = value.split('@').next().unwrap_or_default();
-        if !role_mailboxes.contains(&local) {
+        let local_len = value.find('@').unwrap_or_default();
+        if !role_mailboxes.contains(&&value[..local_len]) {
+            if free_text_names {
+                let r = &out.ranges[record];
+                let from = text.floor_char_boundary(
+                    m.start()
+                        .saturating_sub(crate::names::SPELT_NEAR)
+                        .max(r.start),
+                );
+                let to = text.ceil_char_boundary((m.end() + crate::names::SPELT_NEAR).min(r.end));
+                spelling.push((from..to, value[..local_len].to_owned()));
+            }
             out.push(record, Category::Email, value);
         }
     }
@@ -938,6 +951,9 @@ pub fn detect_records(
         (0, 80),
         &mut names,
     );
+    for (window, local) in spelling {
+        crate::names::by_address(text, window, &local, &mut names);
+    }
     ends.push(names.len());
     by_place(&crate::names::SIGNATURE, when_names(5), &mut names);
     by_place_near(
@@ -1070,6 +1086,46 @@ mod tests {
             .into_iter()
             .map(|h| (h.category.id(), h.value))
             .collect()
+    }
+
+    fn names(text: &str, records: &[Range<usize>]) -> Vec<Vec<String>> {
+        detect_records(text, records, &[], None, rules::role_mailboxes(), true)
+            .into_iter()
+            .map(|hits| {
+                hits.into_iter()
+                    .filter(|h| h.category == Category::PersonName)
+                    .map(|h| h.value)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_name_its_record_s_address_spells_is_found_on_no_list() {
+        // Names on none of the scanner's lists, spelt by an address of the same record: the two
+        // words in either order, all of them, or the first one's initial and the surname.
+        let text = "Quilla Zertovane\nCard holder\nE-mail: QuillaZertovane@example.com\n\n\
+                    Wrote to zertovane.quilla@example.com about Quilla Zertovane today.\n\n\
+                    Osk Brannimir\nOffice support\nobrannimir@example.org\n\n\
+                    Ljuda D. Vrestak, ljuda.d.vrestak@example.hr\n";
+        let whole = std::iter::once(0..text.len()).collect::<Vec<_>>();
+        let got = names(text, &whole).concat();
+        for want in ["quilla zertovane", "osk brannimir", "ljuda d. vrestak"] {
+            assert!(got.contains(&want.to_owned()), "{want}: {got:?}");
+        }
+        // A team's, a firm's or a street's words, titles, a local part of four letters or one
+        // that spells only one word, and an address of another record spell no one.
+        let decoys = "Customer Service <customerservice@example.fi>\n\
+                      Atlas Mara Ltd, atlasmara@example.com\n\
+                      Quorn Street 5, quornstreet@example.com\n\
+                      Mrs Ms <mrsms@example.com>\n\
+                      Al Bo <albo@example.com>\n\
+                      Tomsk Ferrovan <ferrovan@example.com>\n\
+                      Brannok Tessaly\n\nnothing here\n\nbrannoktessaly@example.com\n";
+        let first = decoys.find("\n\nnothing").unwrap();
+        let split = [0..first, first + 2..decoys.len()];
+        let got = names(decoys, &split).concat();
+        assert!(got.is_empty(), "{got:?}");
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! read that names a street, a place or a firm (`Nelson Mandela Drive`, `4908 Leroy Lane`, `Via
 //! Carlo Cattaneo`, `Atlas Mara Ltd`) is no person's name.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -415,6 +416,78 @@ pub(crate) fn by_gazetteer(text: &str, out: &mut Vec<Found>) {
             let (start, end) = (m.start() + s, m.start() + e);
             if !names_a_place(text, start, end) {
                 out.push((start, end, normal(&text[start..end])));
+            }
+        }
+    }
+}
+
+/// How far from an e-mail address a name it spells is looked for (within the address's record).
+pub(crate) const SPELT_NEAR: usize = 300;
+
+/// Names that an e-mail address of the same record spells, on no list or on one: the capitalised
+/// words (a run of two to four, as the gazetteers read them, an initial between allowed) in
+/// `window` whose letters are the address's local part's — first name and surname in either
+/// order, or all the run's words, or the first name's initial and the surname (`Leigha Mackay`
+/// beside `LeighaMackay@…`, `Szemere Csapó` beside `csapo.szemere@…`, `Bars Sinko` beside
+/// `bsinko@…`). `local` is the local part in lower case; its digits, dots, hyphens and
+/// underscores are no letters of the name. A word that names no person, a title, a word of
+/// places or firms, keeps the words from counting (`Customer Service` beside
+/// `customerservice@…`, `Atlas Mara Ltd`), as does a run that names a street or a firm.
+pub(crate) fn by_address(text: &str, window: Range<usize>, local: &str, out: &mut Vec<Found>) {
+    let key: String = fold(local).chars().filter(|c| c.is_alphabetic()).collect();
+    if key.chars().count() < 5 {
+        return;
+    }
+    let window = &text[window];
+    for m in RUN.find_iter(window) {
+        if window[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let words: Vec<(usize, &str)> = m
+            .as_str()
+            .split([' ', '\t'])
+            .filter(|w| !w.is_empty() && !is_initial(w))
+            .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+            .collect();
+        let folded: Vec<String> = words.iter().map(|(_, w)| fold(w)).collect();
+        let spelt = |i: usize, j: usize| {
+            let (first, last) = (&folded[i], &folded[j]);
+            // All the words, an initial between too (`ljuda.d.vrestak`).
+            let all: String = fold(&text[words[i].0..words[j].0 + words[j].1.len()])
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .collect();
+            key == all
+                || key == format!("{first}{last}")
+                || key == format!("{last}{first}")
+                || (last.chars().count() >= 4
+                    && first
+                        .chars()
+                        .next()
+                        .is_some_and(|c| key.strip_prefix(c) == Some(last.as_str())))
+        };
+        let no_name = |w: &str| {
+            let w = w.trim_end_matches('.').to_lowercase();
+            NOT_NAMES.contains(w.as_str())
+                || TITLE_WORDS.contains(&w)
+                || PLACE_AFTER.contains(w.as_str())
+                || FIRM_WORDS.contains(w.as_str())
+        };
+        'from: for i in 0..words.len() {
+            for j in i + 1..words.len().min(i + 3) {
+                if spelt(i, j) {
+                    let (start, end) = (words[i].0, words[j].0 + words[j].1.len());
+                    if !words[i..=j].iter().any(|(_, w)| no_name(w))
+                        && !names_a_place(text, start, end)
+                    {
+                        out.push((start, end, normal(&text[start..end])));
+                    }
+                    break 'from;
+                }
             }
         }
     }
