@@ -951,8 +951,13 @@ pub fn detect_records(
         (0, 80),
         &mut names,
     );
+    let runs = if free_text_names {
+        crate::names::runs(text)
+    } else {
+        Vec::new()
+    };
     for (window, local) in spelling {
-        crate::names::by_address(text, window, &local, &mut names);
+        crate::names::by_address(text, &runs, window, &local, &mut names);
     }
     ends.push(names.len());
     by_place(&crate::names::SIGNATURE, when_names(5), &mut names);
@@ -988,7 +993,7 @@ pub fn detect_records(
     );
     ends.push(names.len());
     if free_text_names {
-        crate::names::by_gazetteer(text, &mut names);
+        crate::names::by_gazetteer(text, &runs, &mut names);
     }
     let rank = |i: usize| ends.iter().position(|&e| i < e).unwrap_or(ends.len());
     let mut order: Vec<usize> = (0..names.len()).collect();

@@ -401,19 +401,26 @@ fn first_word(s: &str) -> (bool, &str) {
     (w.chars().next().is_some_and(char::is_uppercase), w)
 }
 
-/// Names in `text` by the gazetteers, with their byte ranges.
-pub(crate) fn by_gazetteer(text: &str, out: &mut Vec<Found>) {
-    for m in RUN.find_iter(text) {
-        // Not the middle of a word (`McDonald` seen from `Donald`).
-        if text[..m.start()]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-        {
-            continue;
-        }
-        for (s, e) in names_in(m.as_str()) {
-            let (start, end) = (m.start() + s, m.start() + e);
+/// The runs of capitalised words in `text` that may hold a name (two to four on one line, an
+/// initial between allowed), not starting inside a word (`McDonald` seen from `Donald`): what
+/// [`by_gazetteer`] and [`by_address`] read, found in one pass.
+pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
+    RUN.find_iter(text)
+        .filter(|m| {
+            !text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        })
+        .map(|m| m.range())
+        .collect()
+}
+
+/// Names in `text` by the gazetteers, with their byte ranges, in its [`runs`].
+pub(crate) fn by_gazetteer(text: &str, runs: &[Range<usize>], out: &mut Vec<Found>) {
+    for run in runs {
+        for (s, e) in names_in(&text[run.clone()]) {
+            let (start, end) = (run.start + s, run.start + e);
             if !names_a_place(text, start, end) {
                 out.push((start, end, normal(&text[start..end])));
             }
@@ -425,30 +432,43 @@ pub(crate) fn by_gazetteer(text: &str, out: &mut Vec<Found>) {
 pub(crate) const SPELT_NEAR: usize = 300;
 
 /// Names that an e-mail address of the same record spells, on no list or on one: the capitalised
-/// words (a run of two to four, as the gazetteers read them, an initial between allowed) in
-/// `window` whose letters are the address's local part's — first name and surname in either
-/// order, or all the run's words, or the first name's initial and the surname (`Leigha Mackay`
+/// words of a run (as the gazetteers read them, among `runs`) in `window` whose letters are the
+/// address's local part's — first name and surname in either order, or all the run's words, or
+/// the first name's initial and the surname (`Leigha Mackay`
 /// beside `LeighaMackay@…`, `Szemere Csapó` beside `csapo.szemere@…`, `Bars Sinko` beside
 /// `bsinko@…`). `local` is the local part in lower case; its digits, dots, hyphens and
 /// underscores are no letters of the name. A word that names no person, a title, a word of
 /// places or firms, keeps the words from counting (`Customer Service` beside
 /// `customerservice@…`, `Atlas Mara Ltd`), as does a run that names a street or a firm.
-pub(crate) fn by_address(text: &str, window: Range<usize>, local: &str, out: &mut Vec<Found>) {
+pub(crate) fn by_address(
+    text: &str,
+    runs: &[Range<usize>],
+    window: Range<usize>,
+    local: &str,
+    out: &mut Vec<Found>,
+) {
     let key: String = fold(local).chars().filter(|c| c.is_alphabetic()).collect();
     if key.chars().count() < 5 {
         return;
     }
-    let window = &text[window];
-    for m in RUN.find_iter(window) {
-        if window[..m.start()]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-        {
+    let from = runs.partition_point(|r| r.start < window.start);
+    for run in runs[from..]
+        .iter()
+        .take_while(|r| r.start < window.end)
+        .filter(|r| r.end <= window.end)
+    {
+        // Most runs near an address spell nothing: none of their words begins as it does.
+        let opens = |w: &str| {
+            w.chars()
+                .next()
+                .and_then(|c| c.to_lowercase().next())
+                .map(fold_char)
+                == key.chars().next()
+        };
+        if !text[run.clone()].split([' ', '\t']).any(opens) {
             continue;
         }
-        let words: Vec<(usize, &str)> = m
-            .as_str()
+        let words: Vec<(usize, &str)> = text[run.clone()]
             .split([' ', '\t'])
             .filter(|w| !w.is_empty() && !is_initial(w))
             .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
@@ -461,9 +481,12 @@ pub(crate) fn by_address(text: &str, window: Range<usize>, local: &str, out: &mu
                 .chars()
                 .filter(|c| c.is_alphabetic())
                 .collect();
+            let joined = |a: &str, b: &str| {
+                key.len() == a.len() + b.len() && key.starts_with(a) && key.ends_with(b)
+            };
             key == all
-                || key == format!("{first}{last}")
-                || key == format!("{last}{first}")
+                || joined(first, last)
+                || joined(last, first)
                 || (last.chars().count() >= 4
                     && first
                         .chars()
@@ -582,19 +605,21 @@ pub(crate) fn person_like(display: &str, local: &str) -> bool {
 
 /// Lower case without diacritics (`Pyörälä` → `pyorala`), as addresses spell names.
 fn fold(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'ä' | 'å' | 'á' | 'à' | 'â' => 'a',
-            'ö' | 'ø' | 'ó' | 'ô' => 'o',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'ü' | 'ú' => 'u',
-            'í' | 'ï' => 'i',
-            'ñ' => 'n',
-            'ç' => 'c',
-            c => c,
-        })
-        .collect()
+    s.to_lowercase().chars().map(fold_char).collect()
+}
+
+/// A lower-case letter without its diacritic, as [`fold`] writes it.
+fn fold_char(c: char) -> char {
+    match c {
+        'ä' | 'å' | 'á' | 'à' | 'â' => 'a',
+        'ö' | 'ø' | 'ó' | 'ô' => 'o',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'ü' | 'ú' => 'u',
+        'í' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ç' => 'c',
+        c => c,
+    }
 }
 
 /// A name's normal form: lower case, single spaces.
@@ -611,7 +636,7 @@ mod tests {
 
     fn gazetteer(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        by_gazetteer(text, &mut out);
+        by_gazetteer(text, &runs(text), &mut out);
         out.into_iter().map(|f| f.2).collect()
     }
 
