@@ -11,7 +11,7 @@ use regex_automata::{Input, meta};
 
 use crate::context::{self, CustomerNumbers};
 use crate::doc::Cue;
-use crate::names::{by_place, by_place_near};
+use crate::names::by_place_near;
 use crate::rules;
 
 pub use breachdesk_pii::Category;
@@ -960,7 +960,14 @@ pub fn detect_records(
         crate::names::by_address(text, &runs, window, &local, &mut names);
     }
     ends.push(names.len());
-    by_place(&crate::names::SIGNATURE, when_names(5), &mut names);
+    // A signature's phrase ends its line: the name is on the line after it.
+    by_place_near(
+        &crate::names::SIGNATURE_HINT,
+        &crate::names::SIGNATURE,
+        when_names(5),
+        (0, 0),
+        &mut names,
+    );
     by_place_near(
         &crate::names::SHORT_SIGNATURE_HINT,
         &crate::names::SHORT_SIGNATURE,
@@ -969,7 +976,13 @@ pub fn detect_records(
         &mut names,
     );
     ends.push(names.len());
-    by_place(&crate::names::SALUTATION, when_names(6), &mut names);
+    by_place_near(
+        &crate::names::SALUTATION_HINT,
+        &crate::names::SALUTATION,
+        when_names(6),
+        (0, 0),
+        &mut names,
+    );
     by_place_near(
         &crate::names::NAMING_HINT,
         &crate::names::NAMING_PLACE,

@@ -78,12 +78,18 @@ static CLOSINGS: LazyLock<String> =
 static GREETINGS: LazyLock<String> =
     LazyLock::new(|| rules::alternation(&rules::RULES.lists.greetings));
 
-/// Cheap tests of whether a text may hold a signature or a salutation at all (the phrase and
-/// what must follow it), before the patterns that read the name are run.
-pub(crate) static SIGNATURE_HINT: LazyLock<String> =
-    LazyLock::new(|| format!(r"(?im)^[ \t]*(?:{})[ \t,.!]*\r?\n", *CLOSINGS));
-pub(crate) static SALUTATION_HINT: LazyLock<String> =
-    LazyLock::new(|| format!(r"(?m)(?:^|[ \t])(?i:{})[ \t]+\p{{Lu}}", *GREETINGS));
+/// Cheap signs of a signature or a salutation (the phrase and what must follow it): whether a
+/// text may hold one at all, and where the patterns that read the name are run.
+pub(crate) static SIGNATURE_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?im)^[ \t]*(?:{})[ \t,.!]*\r?\n", *CLOSINGS)).expect("static regex")
+});
+pub(crate) static SALUTATION_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?m)(?:^|[ \t])(?i:{})[ \t]+\p{{Lu}}",
+        *GREETINGS
+    ))
+    .expect("static regex")
+});
 
 static CONTACT_BEFORE: LazyLock<String> =
     LazyLock::new(|| rules::alternation(&rules::RULES.lists.contact_before));
