@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use regex_automata::{Input, meta};
+use regex_automata::{Input, MatchKind, hybrid, meta};
 
 use crate::context::{self, CustomerNumbers};
 use crate::doc::Cue;
@@ -267,11 +267,14 @@ static DATED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Which of the context patterns (date of birth, credential, labelled name, address, health,
-/// signature, salutation)
-/// occur at all: one pass for the five, then only those that do are run for their matches.
-static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
-    regex::RegexSetBuilder::new([
+/// The context patterns (date of birth, credential, labelled name, address, health), the
+/// hints of the names' places (signature, salutation, words of contact, address block, key,
+/// short signature, naming phrase or title) and the phone labels, in one automaton: one
+/// overlapping pass over a text says which of them occur — only those are run for their
+/// matches — and where each hint of a name's place ends, so that the place's pattern is run
+/// on the lines there without a pass of its own.
+static CONTEXT_PATTERNS: LazyLock<[&'static str; 14]> = LazyLock::new(|| {
+    [
         DOB.as_str(),
         CREDENTIAL.as_str(),
         LABELLED_NAME.as_str(),
@@ -286,11 +289,92 @@ static CONTEXT: LazyLock<regex::RegexSet> = LazyLock::new(|| {
         crate::names::NAMING_HINT.as_str(),
         PHONE_LABEL.as_str(),
         PHONE_LABEL_AFTER.as_str(),
-    ])
-    .dfa_size_limit(DFA_CACHE)
-    .build()
-    .expect("static regex set")
+    ]
 });
+/// The patterns of [`CONTEXT_PATTERNS`] that are hints of a name's place.
+const NAME_HINTS: Range<usize> = 5..12;
+
+static CONTEXT: LazyLock<hybrid::dfa::DFA> = LazyLock::new(|| {
+    hybrid::dfa::DFA::builder()
+        .configure(
+            hybrid::dfa::DFA::config()
+                .match_kind(MatchKind::All)
+                .cache_capacity(DFA_CACHE),
+        )
+        .build_many(&CONTEXT_PATTERNS[..])
+        .expect("static regex set")
+});
+
+thread_local! {
+    static CONTEXT_CACHE: RefCell<hybrid::dfa::Cache> = RefCell::new(CONTEXT.create_cache());
+}
+
+/// How far before the end of a hint of a name's place its start may be (the longest phrase and
+/// the blanks around it); the lines there are read whole.
+const HINT_SPAN: usize = 120;
+
+/// What the context automaton saw in a text.
+struct Signs {
+    /// Which patterns occur (bit `i` for pattern `i`).
+    occur: u32,
+    /// Where the hints of names' places end, by pattern; `None` when the automaton gave up and
+    /// the hints must be searched for one by one.
+    hint_ends: Option<[Vec<usize>; NAME_HINTS.end - NAME_HINTS.start]>,
+}
+
+impl Signs {
+    fn of(text: &str) -> Signs {
+        let mut occur = 0u32;
+        let mut hint_ends: [Vec<usize>; NAME_HINTS.end - NAME_HINTS.start] = Default::default();
+        let seen = CONTEXT_CACHE.with_borrow_mut(|cache| {
+            let input = Input::new(text);
+            let mut state = hybrid::dfa::OverlappingState::start();
+            loop {
+                CONTEXT.try_search_overlapping_fwd(cache, &input, &mut state)?;
+                let Some(m) = state.get_match() else {
+                    return Ok::<(), regex_automata::MatchError>(());
+                };
+                let i = m.pattern().as_usize();
+                occur |= 1 << i;
+                if NAME_HINTS.contains(&i) {
+                    let ends = &mut hint_ends[i - NAME_HINTS.start];
+                    if ends.last() != Some(&m.offset()) {
+                        ends.push(m.offset());
+                    }
+                }
+            }
+        });
+        match seen {
+            Ok(()) => Signs {
+                occur,
+                hint_ends: Some(hint_ends),
+            },
+            Err(_) => Signs {
+                occur: u32::MAX,
+                hint_ends: None,
+            },
+        }
+    }
+
+    fn occurs(&self, i: usize) -> bool {
+        self.occur & (1 << i) != 0
+    }
+
+    /// Where the hint of a name's place `i` (`hint`, its pattern) stands in `text`: the spans
+    /// the automaton's ends give, or the hint's own matches when it gave up.
+    fn hints(&self, i: usize, hint: &Regex, text: &str) -> Vec<Range<usize>> {
+        if !self.occurs(i) {
+            return Vec::new();
+        }
+        match &self.hint_ends {
+            Some(ends) => ends[i - NAME_HINTS.start]
+                .iter()
+                .map(|&end| text.floor_char_boundary(end.saturating_sub(HINT_SPAN))..end)
+                .collect(),
+            None => hint.find_iter(text).map(|m| m.range()).collect(),
+        }
+    }
+}
 
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -867,7 +951,7 @@ pub fn detect_records(
     let bytes = text.as_bytes();
     let has_digit = bytes.iter().any(u8::is_ascii_digit);
     let has_at = bytes.contains(&b'@');
-    let context = CONTEXT.matches(text);
+    let signs = Signs::of(text);
     out.restart();
     if has_digit {
         NUMBERS_CACHE.with_borrow_mut(|cache| {
@@ -885,7 +969,7 @@ pub fn detect_records(
             }
         });
     }
-    let when = |i: usize| if context.matched(i) { text } else { "" };
+    let when = |i: usize| if signs.occurs(i) { text } else { "" };
     labelled_phones(text, when(12), when(13), &mut out);
     out.restart();
     // A person's addresses, with the part of their record around them: where a name they spell
@@ -935,6 +1019,13 @@ pub fn detect_records(
     // readings overlap, the first of these wins.
     let mut names: Vec<(usize, usize, String)> = Vec::new();
     let when_names = |i: usize| if free_text_names { when(i) } else { "" };
+    let near = |i: usize, hint: &Regex| {
+        if free_text_names {
+            signs.hints(i, hint, text)
+        } else {
+            Vec::new()
+        }
+    };
     for c in LABELLED_NAME.captures_iter(when_names(2)) {
         if let Some(n) = c.get(1) {
             names.push((n.start(), n.end(), n.as_str().to_lowercase()));
@@ -945,9 +1036,9 @@ pub fn detect_records(
     // the gazetteers.
     let mut ends = vec![names.len()];
     by_place_near(
-        &crate::names::KEYED_HINT,
+        &near(9, &crate::names::KEYED_HINT),
         &crate::names::KEYED,
-        when_names(9),
+        text,
         (0, 80),
         &mut names,
     );
@@ -962,45 +1053,45 @@ pub fn detect_records(
     ends.push(names.len());
     // A signature's phrase ends its line: the name is on the line after it.
     by_place_near(
-        &crate::names::SIGNATURE_HINT,
+        &near(5, &crate::names::SIGNATURE_HINT),
         &crate::names::SIGNATURE,
-        when_names(5),
+        text,
         (0, 0),
         &mut names,
     );
     by_place_near(
-        &crate::names::SHORT_SIGNATURE_HINT,
+        &near(10, &crate::names::SHORT_SIGNATURE_HINT),
         &crate::names::SHORT_SIGNATURE,
-        when_names(10),
+        text,
         (0, 0),
         &mut names,
     );
     ends.push(names.len());
     by_place_near(
-        &crate::names::SALUTATION_HINT,
+        &near(6, &crate::names::SALUTATION_HINT),
         &crate::names::SALUTATION,
-        when_names(6),
+        text,
         (0, 0),
         &mut names,
     );
     by_place_near(
-        &crate::names::NAMING_HINT,
+        &near(11, &crate::names::NAMING_HINT),
         &crate::names::NAMING_PLACE,
-        when_names(11),
+        text,
         (40, 80),
         &mut names,
     );
     by_place_near(
-        &crate::names::CONTACT_HINT,
+        &near(7, &crate::names::CONTACT_HINT),
         &crate::names::CONTACT,
-        when_names(7),
+        text,
         (80, 80),
         &mut names,
     );
     by_place_near(
-        &crate::names::ADDRESS_BLOCK_HINT,
+        &near(8, &crate::names::ADDRESS_BLOCK_HINT),
         &crate::names::ADDRESS_BLOCK,
-        when_names(8),
+        text,
         (200, 0),
         &mut names,
     );
@@ -1144,6 +1235,69 @@ mod tests {
         let split = [0..first, first + 2..decoys.len()];
         let got = names(decoys, &split).concat();
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn the_context_automaton_places_names_as_the_hints_own_passes_do() {
+        let text = "Hei Maija Virtanen,\nkiitos viestistä.\n\nYstävällisin terveisin\nErik \
+                    Holmström\nt. Aino\n{\"holder\":\"JUHANI KORHONEN\"}\nPratade med Nore \
+                    Öhrvall igår.\nMy name is Diego Lima and Mrs. Flores called.\n\nKalle \
+                    Mäkinen\nMannerheimintie 5 A 3\n00100 HELSINKI\n";
+        let places: [(usize, &Regex, &Regex, (usize, usize)); 7] = [
+            (
+                5,
+                &crate::names::SIGNATURE_HINT,
+                &crate::names::SIGNATURE,
+                (0, 0),
+            ),
+            (
+                6,
+                &crate::names::SALUTATION_HINT,
+                &crate::names::SALUTATION,
+                (0, 0),
+            ),
+            (
+                7,
+                &crate::names::CONTACT_HINT,
+                &crate::names::CONTACT,
+                (80, 80),
+            ),
+            (
+                8,
+                &crate::names::ADDRESS_BLOCK_HINT,
+                &crate::names::ADDRESS_BLOCK,
+                (200, 0),
+            ),
+            (9, &crate::names::KEYED_HINT, &crate::names::KEYED, (0, 80)),
+            (
+                10,
+                &crate::names::SHORT_SIGNATURE_HINT,
+                &crate::names::SHORT_SIGNATURE,
+                (0, 0),
+            ),
+            (
+                11,
+                &crate::names::NAMING_HINT,
+                &crate::names::NAMING_PLACE,
+                (40, 80),
+            ),
+        ];
+        let seen = Signs::of(text);
+        assert!(seen.hint_ends.is_some());
+        let searched = Signs {
+            occur: u32::MAX,
+            hint_ends: None,
+        };
+        for (i, hint, place, margins) in places {
+            let found = |signs: &Signs| {
+                let mut out = Vec::new();
+                by_place_near(&signs.hints(i, hint, text), place, text, margins, &mut out);
+                out
+            };
+            let by_automaton = found(&seen);
+            assert!(!by_automaton.is_empty(), "pattern {i}");
+            assert_eq!(by_automaton, found(&searched), "pattern {i}");
+        }
     }
 
     #[test]

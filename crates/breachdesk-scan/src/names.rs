@@ -133,11 +133,11 @@ pub(crate) static SHORT_SIGNATURE_HINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*(?i:t\.|terv\.|mvh|br|/)[ \t]+\p{Lu}").expect("static regex")
 });
 
-/// Runs a place pattern `re` on the lines around each match of `hint` (from `back` bytes
-/// before it to `ahead` bytes after, widened to whole lines of up to a few hundred bytes,
-/// overlapping windows joined), with [`by_place`]'s test of the name.
+/// Runs a place pattern `re` on the lines around each of its `hints` (spans of `text` in
+/// order: from `back` bytes before one to `ahead` bytes after, widened to whole lines of up to
+/// a few hundred bytes, overlapping windows joined), with [`by_place`]'s test of the name.
 pub(crate) fn by_place_near(
-    hint: &Regex,
+    hints: &[Range<usize>],
     re: &Regex,
     text: &str,
     (back, ahead): (usize, usize),
@@ -145,12 +145,12 @@ pub(crate) fn by_place_near(
 ) {
     const LINE: usize = 400;
     let mut windows: Vec<(usize, usize)> = Vec::new();
-    for m in hint.find_iter(text) {
-        let s0 = text.floor_char_boundary(m.start().saturating_sub(back));
+    for m in hints {
+        let s0 = text.floor_char_boundary(m.start.saturating_sub(back));
         // The line's start and end, looked for no further than `LINE` bytes away.
         let floor = text.floor_char_boundary(s0.saturating_sub(LINE));
         let s = text[floor..s0].rfind('\n').map_or(floor, |i| floor + i + 1);
-        let e0 = text.ceil_char_boundary((m.end() + ahead).min(text.len()));
+        let e0 = text.ceil_char_boundary((m.end + ahead).min(text.len()));
         let ceiling = text.ceil_char_boundary((e0 + LINE).min(text.len()));
         let e = text[e0..ceiling].find('\n').map_or(ceiling, |i| e0 + i);
         match windows.last_mut() {
@@ -863,7 +863,8 @@ mod tests {
     fn names_after_a_naming_phrase_or_a_title() {
         let named = |text: &str| -> Vec<String> {
             let mut out = Vec::new();
-            by_place_near(&NAMING_HINT, &NAMING_PLACE, text, (40, 80), &mut out);
+            let hints: Vec<_> = NAMING_HINT.find_iter(text).map(|m| m.range()).collect();
+            by_place_near(&hints, &NAMING_PLACE, text, (40, 80), &mut out);
             out.into_iter().map(|f| f.2).collect()
         };
         assert_eq!(named("Hi, my name is Diego Lima."), ["diego lima"]);
