@@ -309,9 +309,9 @@ thread_local! {
     static CONTEXT_CACHE: RefCell<hybrid::dfa::Cache> = RefCell::new(CONTEXT.create_cache());
 }
 
-/// How far before the end of a hint of a name's place its start may be (the longest phrase and
-/// the blanks around it); the lines there are read whole.
-const HINT_SPAN: usize = 120;
+/// How far back from the end of a hint of a name's place the start of its line is looked for
+/// (a right-aligned address block's indentation, blanks between a postcode and its town).
+const HINT_LINE: usize = 4096;
 
 /// What the context automaton saw in a text.
 struct Signs {
@@ -369,7 +369,16 @@ impl Signs {
         match &self.hint_ends {
             Some(ends) => ends[i - NAME_HINTS.start]
                 .iter()
-                .map(|&end| text.floor_char_boundary(end.saturating_sub(HINT_SPAN))..end)
+                .map(|&end| {
+                    // A hint lies on one line, but for the line break that ends a signature's
+                    // phrase: it starts no earlier than the line of its last byte.
+                    let last = end.saturating_sub(1);
+                    let floor = text.floor_char_boundary(last.saturating_sub(HINT_LINE));
+                    let start = text[floor..last]
+                        .rfind('\n')
+                        .map_or(floor, |n| floor + n + 1);
+                    start..end
+                })
                 .collect(),
             None => hint.find_iter(text).map(|m| m.range()).collect(),
         }
@@ -1047,9 +1056,6 @@ pub fn detect_records(
     } else {
         Vec::new()
     };
-    for (window, local) in spelling {
-        crate::names::by_address(text, &runs, window, &local, &mut names);
-    }
     ends.push(names.len());
     // A signature's phrase ends its line: the name is on the line after it.
     by_place_near(
@@ -1098,6 +1104,12 @@ pub fn detect_records(
     ends.push(names.len());
     if free_text_names {
         crate::names::by_gazetteer(text, &runs, &mut names);
+    }
+    // Last: where another reading overlaps a name an address spells, the other one is kept
+    // (`Maija Liisa Virtanen` by the gazetteers beside `maija.liisa@…`).
+    ends.push(names.len());
+    for (window, local) in spelling {
+        crate::names::by_address(text, &runs, window, &local, &mut names);
     }
     let rank = |i: usize| ends.iter().position(|&e| i < e).unwrap_or(ends.len());
     let mut order: Vec<usize> = (0..names.len()).collect();
@@ -1211,29 +1223,64 @@ mod tests {
 
     #[test]
     fn a_name_its_record_s_address_spells_is_found_on_no_list() {
-        // Names on none of the scanner's lists, spelt by an address of the same record: the two
-        // words in either order, all of them, or the first one's initial and the surname.
-        let text = "Quilla Zertovane\nCard holder\nE-mail: QuillaZertovane@example.com\n\n\
-                    Wrote to zertovane.quilla@example.com about Quilla Zertovane today.\n\n\
-                    Osk Brannimir\nOffice support\nobrannimir@example.org\n\n\
-                    Ljuda D. Vrestak, ljuda.d.vrestak@example.hr\n";
-        let whole = std::iter::once(0..text.len()).collect::<Vec<_>>();
-        let got = names(text, &whole).concat();
-        for want in ["quilla zertovane", "osk brannimir", "ljuda d. vrestak"] {
-            assert!(got.contains(&want.to_owned()), "{want}: {got:?}");
+        // One word of each on a list, the other on none (`Zertovane`, `Brannimir`, `Vrestak`),
+        // spelt by an address of the same record: the two words, the two in the other order,
+        // all of them with an initial, the first one's initial and the surname. Each text is one
+        // record.
+        let one =
+            |text: &str| names(text, &std::iter::once(0..text.len()).collect::<Vec<_>>()).concat();
+        for (text, want) in [
+            (
+                "Maija Zertovane\nCard holder\nE-mail: MaijaZertovane@example.com\n",
+                "maija zertovane",
+            ),
+            (
+                "Wrote to zertovane.maija@example.com about Maija Zertovane.",
+                "maija zertovane",
+            ),
+            (
+                "Erik Brannimir\nOffice support\nebrannimir@example.org\n",
+                "erik brannimir",
+            ),
+            (
+                "Anna D. Vrestak, anna.d.vrestak@example.hr",
+                "anna d. vrestak",
+            ),
+            // Where another reading overlaps, the other one is kept.
+            (
+                "Signed by Maija Liisa Virtanen, maija.liisa@example.fi",
+                "maija liisa virtanen",
+            ),
+            // A greeting is no part of the name (the salutation's reading stands).
+            (
+                "Dear Zertovane,\nplease reply to dzertovane@example.com",
+                "zertovane",
+            ),
+        ] {
+            assert_eq!(one(text), [want], "{text}");
         }
-        // A team's, a firm's or a street's words, titles, a local part of four letters or one
-        // that spells only one word, and an address of another record spell no one.
-        let decoys = "Customer Service <customerservice@example.fi>\n\
-                      Atlas Mara Ltd, atlasmara@example.com\n\
-                      Quorn Street 5, quornstreet@example.com\n\
-                      Mrs Ms <mrsms@example.com>\n\
-                      Al Bo <albo@example.com>\n\
-                      Tomsk Ferrovan <ferrovan@example.com>\n\
-                      Brannok Tessaly\n\nnothing here\n\nbrannoktessaly@example.com\n";
-        let first = decoys.find("\n\nnothing").unwrap();
-        let split = [0..first, first + 2..decoys.len()];
-        let got = names(decoys, &split).concat();
+        // A firm's or a team's words (on no list, or listed as no names), a street's, titles,
+        // a local part of four letters or one that spells only one word, a name
+        // more than 300 bytes from the address, and an address of another record spell no one.
+        let far = format!(
+            "Maija Zertovane {} maijazertovane@example.com",
+            "x".repeat(310)
+        );
+        for text in [
+            "Nordic Trading <nordictrading@example.com>",
+            "Customer Service <customerservice@example.fi>",
+            "Atlas Mara Ltd, atlasmara@example.com",
+            "Quorn Street 5, quornstreet@example.com",
+            "Mrs Ms <mrsms@example.com>",
+            "Al Bo <albo@example.com>",
+            "Maija Zertovane <zertovane@example.com>",
+            far.as_str(),
+        ] {
+            assert!(one(text).is_empty(), "{text}: {:?}", one(text));
+        }
+        let two = "Maija Zertovane\n\nnothing here\n\nmaijazertovane@example.com\n";
+        let first = two.find("\n\nnothing").unwrap();
+        let got = names(two, &[0..first, first + 2..two.len()]).concat();
         assert!(got.is_empty(), "{got:?}");
     }
 
@@ -1242,7 +1289,16 @@ mod tests {
         let text = "Hei Maija Virtanen,\nkiitos viestistä.\n\nYstävällisin terveisin\nErik \
                     Holmström\nt. Aino\n{\"holder\":\"JUHANI KORHONEN\"}\nPratade med Nore \
                     Öhrvall igår.\nMy name is Diego Lima and Mrs. Flores called.\n\nKalle \
-                    Mäkinen\nMannerheimintie 5 A 3\n00100 HELSINKI\n";
+                    Mäkinen\nMannerheimintie 5 A 3\n00100 HELSINKI\n\n";
+        // A right-aligned address block (as `pdftotext -layout` writes one) and a town far
+        // from its postcode: hints longer than any phrase.
+        let pad = " ".repeat(150);
+        let text = format!(
+            "{text}{pad}Sulo Kivilahti\n{pad}Hämeenkatu 3\n{pad}33100 TAMPERE\n\nAino Sorsa\n\
+             Pispalantie 4\n33200{}TAMPERE\n",
+            " ".repeat(300)
+        );
+        let text = text.as_str();
         let places: [(usize, &Regex, &Regex, (usize, usize)); 7] = [
             (
                 5,
@@ -1297,6 +1353,10 @@ mod tests {
             let by_automaton = found(&seen);
             assert!(!by_automaton.is_empty(), "pattern {i}");
             assert_eq!(by_automaton, found(&searched), "pattern {i}");
+            // As the whole text read by the place's pattern.
+            let mut whole = Vec::new();
+            crate::names::by_place(place, text, &mut whole);
+            assert_eq!(by_automaton, whole, "pattern {i}");
         }
     }
 

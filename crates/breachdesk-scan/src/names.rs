@@ -102,6 +102,16 @@ fn word_set(list: &'static [String]) -> foldhash::HashSet<&'static str> {
 
 static NOT_NAMES: LazyLock<foldhash::HashSet<&'static str>> =
     LazyLock::new(|| word_set(&rules::RULES.lists.not_names));
+/// The words of greetings and closing phrases (`dear`, `hei`, `regards`): no part of a name.
+static GREETING_WORDS: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
+    let lists = &rules::RULES.lists;
+    lists
+        .greetings
+        .iter()
+        .chain(&lists.closings)
+        .flat_map(|phrase| phrase.split_whitespace())
+        .collect()
+});
 /// The titles in lower case (`mr`, `fröken`): a title is no name.
 static TITLE_WORDS: LazyLock<foldhash::HashSet<String>> = LazyLock::new(|| {
     rules::RULES
@@ -443,9 +453,12 @@ pub(crate) const SPELT_NEAR: usize = 300;
 /// the first name's initial and the surname (`Leigha Mackay`
 /// beside `LeighaMackay@…`, `Szemere Csapó` beside `csapo.szemere@…`, `Bars Sinko` beside
 /// `bsinko@…`). `local` is the local part in lower case; its digits, dots, hyphens and
-/// underscores are no letters of the name. A word that names no person, a title, a word of
-/// places or firms, keeps the words from counting (`Customer Service` beside
-/// `customerservice@…`, `Atlas Mara Ltd`), as does a run that names a street or a firm.
+/// underscores are no letters of the name. One of the words must be a first name or a surname
+/// of any list or a surname's shape (a firm's mailbox spells its words too: `Nordic Trading`
+/// beside `nordictrading@…`); a word that names no person, a title, a greeting's or a closing's
+/// word, or a word of places or firms keeps the words from counting (`Customer Service` beside
+/// `customerservice@…`, `Dear Zertovane` beside `dzertovane@…`), as does a run that names a
+/// street or a firm.
 pub(crate) fn by_address(
     text: &str,
     runs: &[Range<usize>],
@@ -505,12 +518,18 @@ pub(crate) fn by_address(
                 || TITLE_WORDS.contains(&w)
                 || PLACE_AFTER.contains(w.as_str())
                 || FIRM_WORDS.contains(w.as_str())
+                || GREETING_WORDS.contains(w.as_str())
         };
+        // A firm's or a team's mailbox spells its words too (`Nordic Trading` beside
+        // `nordictrading@`): one word must be a first name or a surname of any list, or a
+        // surname's shape; the other may be on none.
+        let name_like = |w: &str| is_any_first(w) || is_any_surname(w);
         'from: for i in 0..words.len() {
             for j in i + 1..words.len().min(i + 3) {
                 if spelt(i, j) {
                     let (start, end) = (words[i].0, words[j].0 + words[j].1.len());
                     if !words[i..=j].iter().any(|(_, w)| no_name(w))
+                        && words[i..=j].iter().any(|(_, w)| name_like(w))
                         && !names_a_place(text, start, end)
                     {
                         out.push((start, end, normal(&text[start..end])));
