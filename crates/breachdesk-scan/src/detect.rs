@@ -372,7 +372,7 @@ impl Signs {
                 .map(|&end| {
                     // A hint lies on one line, but for the line break that ends a signature's
                     // phrase: it starts no earlier than the line of its last byte.
-                    let last = end.saturating_sub(1);
+                    let last = text.floor_char_boundary(end.saturating_sub(1));
                     let floor = text.floor_char_boundary(last.saturating_sub(HINT_LINE));
                     let start = text[floor..last]
                         .rfind('\n')
@@ -1286,7 +1286,7 @@ mod tests {
 
     #[test]
     fn the_context_automaton_places_names_as_the_hints_own_passes_do() {
-        let text = "Hei Maija Virtanen,\nkiitos viestistä.\n\nYstävällisin terveisin\nErik \
+        let text = "Hej Åsa Öberg,\ntack.\nHei Maija Virtanen,\nkiitos viestistä.\n\nYstävällisin terveisin\nErik \
                     Holmström\nt. Aino\n{\"holder\":\"JUHANI KORHONEN\"}\nPratade med Nore \
                     Öhrvall igår.\nMy name is Diego Lima and Mrs. Flores called.\n\nKalle \
                     Mäkinen\nMannerheimintie 5 A 3\n00100 HELSINKI\n\n";
