@@ -1223,7 +1223,7 @@ mod tests {
 
     #[test]
     fn a_name_its_record_s_address_spells_is_found_on_no_list() {
-        // One word of each on a list, the other on none (`Zertovane`, `Brannimir`, `Vrestak`),
+        // A first name of a list and a surname on none (`Zertovane`, `Brannimir`, `Vrestak`),
         // spelt by an address of the same record: the two words, the two in the other order,
         // all of them with an initial, the first one's initial and the surname. Each text is one
         // record.
@@ -1259,7 +1259,7 @@ mod tests {
         ] {
             assert_eq!(one(text), [want], "{text}");
         }
-        // A firm's or a team's words (on no list, or listed as no names), a street's, titles,
+        // A firm's or a team's words (no first name, or listed as no names), a street's, titles,
         // a local part of four letters or one that spells only one word, a name
         // more than 300 bytes from the address, and an address of another record spell no one.
         let far = format!(
@@ -1268,6 +1268,7 @@ mod tests {
         );
         for text in [
             "Nordic Trading <nordictrading@example.com>",
+            "Red Cross, redcross@example.org",
             "Customer Service <customerservice@example.fi>",
             "Atlas Mara Ltd, atlasmara@example.com",
             "Quorn Street 5, quornstreet@example.com",

@@ -450,12 +450,11 @@ pub(crate) const SPELT_NEAR: usize = 300;
 /// Names that an e-mail address of the same record spells, on no list or on one: the capitalised
 /// words of a run (as the gazetteers read them, among `runs`) in `window` whose letters are the
 /// address's local part's — first name and surname in either order, or all the run's words, or
-/// the first name's initial and the surname (`Leigha Mackay`
-/// beside `LeighaMackay@…`, `Szemere Csapó` beside `csapo.szemere@…`, `Bars Sinko` beside
-/// `bsinko@…`). `local` is the local part in lower case; its digits, dots, hyphens and
-/// underscores are no letters of the name. One of the words must be a first name or a surname
-/// of any list or a surname's shape (a firm's mailbox spells its words too: `Nordic Trading`
-/// beside `nordictrading@…`); a word that names no person, a title, a greeting's or a closing's
+/// the first name's initial and the surname (`Maija Zertovane` beside `MaijaZertovane@…`,
+/// `zertovane.maija@…` or `mzertovane@…`). `local` is the local part in lower case; its digits, dots, hyphens and
+/// underscores are no letters of the name. The first word must be a first name of any list (a
+/// firm's or a place's mailbox spells its words too: `Nordic Trading` beside `nordictrading@…`,
+/// `Red Cross` beside `redcross@…`); a word that names no person, a title, a greeting's or a closing's
 /// word, or a word of places or firms keeps the words from counting (`Customer Service` beside
 /// `customerservice@…`, `Dear Zertovane` beside `dzertovane@…`), as does a run that names a
 /// street or a firm.
@@ -520,16 +519,15 @@ pub(crate) fn by_address(
                 || FIRM_WORDS.contains(w.as_str())
                 || GREETING_WORDS.contains(w.as_str())
         };
-        // A firm's or a team's mailbox spells its words too (`Nordic Trading` beside
-        // `nordictrading@`): one word must be a first name or a surname of any list, or a
-        // surname's shape; the other may be on none.
-        let name_like = |w: &str| is_any_first(w) || is_any_surname(w);
+        // A firm's, a team's or a place's mailbox spells its words too (`Nordic Trading` beside
+        // `nordictrading@`, `Red Cross`, `New York`; many surnames are words): the first word
+        // must be a first name of any list; the surname may be on none.
         'from: for i in 0..words.len() {
             for j in i + 1..words.len().min(i + 3) {
                 if spelt(i, j) {
                     let (start, end) = (words[i].0, words[j].0 + words[j].1.len());
                     if !words[i..=j].iter().any(|(_, w)| no_name(w))
-                        && words[i..=j].iter().any(|(_, w)| name_like(w))
+                        && is_any_first(words[i].1)
                         && !names_a_place(text, start, end)
                     {
                         out.push((start, end, normal(&text[start..end])));
