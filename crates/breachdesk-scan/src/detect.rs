@@ -1035,6 +1035,12 @@ pub fn detect_records(
             Vec::new()
         }
     };
+    // The runs of capitalised words the gazetteers and the addresses read.
+    let runs = if free_text_names {
+        crate::names::runs(text)
+    } else {
+        Vec::new()
+    };
     for c in LABELLED_NAME.captures_iter(when_names(2)) {
         if let Some(n) = c.get(1) {
             names.push((n.start(), n.end(), n.as_str().to_lowercase()));
@@ -1051,11 +1057,6 @@ pub fn detect_records(
         (0, 80),
         &mut names,
     );
-    let runs = if free_text_names {
-        crate::names::runs(text)
-    } else {
-        Vec::new()
-    };
     ends.push(names.len());
     // A signature's phrase ends its line: the name is on the line after it.
     by_place_near(
