@@ -360,12 +360,18 @@ static STREET_BEFORE: LazyLock<foldhash::HashSet<&'static str>> =
 /// follows it (`Philip Morris International Inc.`); or after a house number when its last word is
 /// a word of places (`4908 Leroy Lane`).
 fn names_a_place(text: &str, start: usize, end: usize) -> bool {
+    const LOOK_BACK: usize = 256;
     let listed = |set: &foldhash::HashSet<&str>, w: &str| {
         set.contains(w.trim_end_matches('.').to_lowercase().as_str())
     };
     let place = |w: &str| listed(&PLACE_AFTER, w);
     let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
-    let line_before = &text[text[..start].rfind('\n').map_or(0, |i| i + 1)..start];
+    // The words before it on its line (no further back than two words can be: on a line of a
+    // whole file's length, looking further made each name cost the line).
+    let floor = text.floor_char_boundary(start.saturating_sub(LOOK_BACK));
+    let line_before = &text[text[floor..start]
+        .rfind('\n')
+        .map_or(floor, |i| floor + i + 1)..start];
     let before = line_before.trim_end_matches([' ', '\t']);
     if before.len() < line_before.len() {
         let back: Vec<&str> = before
@@ -450,11 +456,13 @@ pub(crate) const SPELT_NEAR: usize = 300;
 /// Names that an e-mail address of the same record spells, on no list or on one: the capitalised
 /// words of a run (as the gazetteers read them, among `runs`) in `window` whose letters are the
 /// address's local part's — first name and surname in either order, or all the run's words, or
-/// the first name's initial and the surname (`Maija Zertovane` beside `MaijaZertovane@…`,
-/// `zertovane.maija@…` or `mzertovane@…`). `local` is the local part in lower case; its digits, dots, hyphens and
-/// underscores are no letters of the name. The first word must be a first name of any list (a
-/// firm's or a place's mailbox spells its words too: `Nordic Trading` beside `nordictrading@…`,
-/// `Red Cross` beside `redcross@…`); a word that names no person, a title, a greeting's or a closing's
+/// the first name's initial and the surname (`Luca Bianchi` beside `LucaBianchi@…`,
+/// `bianchi.luca@…` or `lbianchi@…`). `local` is the local part in lower case; its digits, dots, hyphens and
+/// underscores are no letters of the name. The first word must be a first name and the last a
+/// surname of any list or a surname's shape (a firm's or a place's mailbox spells its words too:
+/// `Nordic Trading` beside `nordictrading@…`, `Red Cross`, `Alma Media`); so it finds the names
+/// whose two words are both of the other countries' lists, which the gazetteers alone do not
+/// take (`Marek Nowak` beside `marek.nowak@…`); a word that names no person, a title, a greeting's or a closing's
 /// word, or a word of places or firms keeps the words from counting (`Customer Service` beside
 /// `customerservice@…`, `Dear Zertovane` beside `dzertovane@…`), as does a run that names a
 /// street or a firm.
@@ -520,14 +528,16 @@ pub(crate) fn by_address(
                 || GREETING_WORDS.contains(w.as_str())
         };
         // A firm's, a team's or a place's mailbox spells its words too (`Nordic Trading` beside
-        // `nordictrading@`, `Red Cross`, `New York`; many surnames are words): the first word
-        // must be a first name of any list; the surname may be on none.
+        // `nordictrading@`, `Red Cross`, `New York`, `Alma Media`: many surnames are words, many
+        // firms begin with a first name): the first word must be a first name of any list and
+        // the last a surname of any list or of a surname's shape.
         'from: for i in 0..words.len() {
             for j in i + 1..words.len().min(i + 3) {
                 if spelt(i, j) {
                     let (start, end) = (words[i].0, words[j].0 + words[j].1.len());
                     if !words[i..=j].iter().any(|(_, w)| no_name(w))
                         && is_any_first(words[i].1)
+                        && is_any_surname(words[j].1)
                         && !names_a_place(text, start, end)
                     {
                         out.push((start, end, normal(&text[start..end])));
