@@ -453,19 +453,19 @@ pub(crate) fn by_gazetteer(text: &str, runs: &[Range<usize>], out: &mut Vec<Foun
 /// How far from an e-mail address a name it spells is looked for (within the address's record).
 pub(crate) const SPELT_NEAR: usize = 300;
 
-/// Names that an e-mail address of the same record spells, on no list or on one: the capitalised
-/// words of a run (as the gazetteers read them, among `runs`) in `window` whose letters are the
-/// address's local part's — first name and surname in either order, or all the run's words, or
-/// the first name's initial and the surname (`Luca Bianchi` beside `LucaBianchi@…`,
-/// `bianchi.luca@…` or `lbianchi@…`). `local` is the local part in lower case; its digits, dots, hyphens and
+/// Names that an e-mail address of the same record spells: the capitalised words of a run (as
+/// the gazetteers read them, among `runs`) in `window` whose letters are the address's local
+/// part's — first name and surname in either order, or all the run's words, or the first
+/// name's initial and the surname (`Luca Bianchi` beside `LucaBianchi@…`, `bianchi.luca@…` or
+/// `lbianchi@…`). `local` is the local part in lower case; its digits, dots, hyphens and
 /// underscores are no letters of the name. The first word must be a first name and the last a
-/// surname of any list or a surname's shape (a firm's or a place's mailbox spells its words too:
-/// `Nordic Trading` beside `nordictrading@…`, `Red Cross`, `Alma Media`); so it finds the names
-/// whose two words are both of the other countries' lists, which the gazetteers alone do not
-/// take (`Marek Nowak` beside `marek.nowak@…`); a word that names no person, a title, a greeting's or a closing's
-/// word, or a word of places or firms keeps the words from counting (`Customer Service` beside
-/// `customerservice@…`, `Dear Zertovane` beside `dzertovane@…`), as does a run that names a
-/// street or a firm.
+/// surname of any list or a surname's shape (a firm's or a place's mailbox spells its words
+/// too: `Nordic Trading` beside `nordictrading@…`, `Red Cross`, `Alma Media`); so it adds the
+/// names whose two words are both of the other countries' lists, which the gazetteers alone do
+/// not take. A word that names no person, a title, a greeting's or a closing's word, or a word
+/// of places or firms keeps the words from counting (`Customer Service` beside
+/// `customerservice@…`, `Dear Bianchi` beside `dbianchi@…`), as does a run that names a street
+/// or a firm.
 pub(crate) fn by_address(
     text: &str,
     runs: &[Range<usize>],
