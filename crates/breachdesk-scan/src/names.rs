@@ -145,7 +145,7 @@ pub(crate) static SHORT_SIGNATURE_HINT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Runs a place pattern `re` on the lines around each of its `hints` (spans of `text` in
 /// order: from `back` bytes before one to `ahead` bytes after, widened to whole lines of up to
-/// a few hundred bytes, overlapping windows joined), with [`by_place`]'s test of the name.
+/// a few hundred bytes, overlapping windows joined), with [`by_place_from`]'s test of the name.
 pub(crate) fn by_place_near(
     hints: &[Range<usize>],
     re: &Regex,
@@ -169,9 +169,7 @@ pub(crate) fn by_place_near(
         }
     }
     for (s, e) in windows {
-        let mut found = Vec::new();
-        by_place(re, &text[s..e], &mut found);
-        out.extend(found.into_iter().map(|(a, b, n)| (a + s, b + s, n)));
+        by_place_from(re, &text[..e], s, out);
     }
 }
 
@@ -549,11 +547,19 @@ pub(crate) fn by_address(
     }
 }
 
-/// Names by their place (after a closing phrase or a salutation, next to words of contact, above
-/// an address, after a key): the capitalised words there, unless one of them is a word that
-/// names no person (`Hyvä asiakas`, `Hello Customer Service`, `Lumo Oy`). The name is the
-/// first capture group that took part.
+/// [`by_place_from`] over the whole text.
+#[cfg(test)]
 pub(crate) fn by_place(re: &Regex, text: &str, out: &mut Vec<Found>) {
+    by_place_from(re, text, 0, out);
+}
+
+/// Names by their place (after a closing phrase or a salutation, next to words of contact, above
+/// an address, after a key), from byte `from` of `text` on — what stands before it is still
+/// seen as the context of a match there (a window that begins inside a line is no line's
+/// start): the capitalised words there, unless one of them is a word that names no person
+/// (`Hyvä asiakas`, `Hello Customer Service`, `Lumo Oy`). The name is the first capture group
+/// that took part.
+fn by_place_from(re: &Regex, text: &str, from: usize, out: &mut Vec<Found>) {
     // Where to search next: `want` when it is past `at`, else the next character.
     let onward = |text: &str, at: usize, want: usize| {
         if want > at {
@@ -562,7 +568,7 @@ pub(crate) fn by_place(re: &Regex, text: &str, out: &mut Vec<Found>) {
             at + text[at..].chars().next().map_or(1, char::len_utf8)
         }
     };
-    let mut at = 0;
+    let mut at = from;
     while at <= text.len()
         && let Some(c) = re.captures_at(text, at)
     {
@@ -671,6 +677,22 @@ mod tests {
         let mut out = Vec::new();
         by_gazetteer(text, &runs(text), &mut out);
         out.into_iter().map(|f| f.2).collect()
+    }
+
+    #[test]
+    fn a_window_that_begins_inside_a_line_is_no_line_s_start() {
+        // The window around a hint reaches 400 bytes back when no line starts nearer; where it
+        // begins, `hi` of `sushi` is no greeting at a line's start.
+        let text = format!(
+            "We ate sushi Bar, lovely. {} Hei Xandor Qwyllup, kiitos",
+            "y".repeat(500)
+        );
+        let at = text.find("hi Bar").unwrap() + 400;
+        let mut out = Vec::new();
+        let hint = std::iter::once(at..at + 1).collect::<Vec<_>>();
+        by_place_near(&hint, &SALUTATION, &text, (0, 0), &mut out);
+        let found: Vec<&str> = out.iter().map(|f| f.2.as_str()).collect();
+        assert_eq!(found, ["xandor qwyllup"]);
     }
 
     #[test]
