@@ -313,19 +313,22 @@ thread_local! {
 /// (a right-aligned address block's indentation, blanks between a postcode and its town).
 const HINT_LINE: usize = 4096;
 
+/// Where the hints of names' places end in a text, by pattern.
+type HintEnds = [Vec<usize>; NAME_HINTS.end - NAME_HINTS.start];
+
 /// What the context automaton saw in a text.
 struct Signs {
     /// Which patterns occur (bit `i` for pattern `i`).
     occur: u32,
     /// Where the hints of names' places end, by pattern; `None` when the automaton gave up and
     /// the hints must be searched for one by one.
-    hint_ends: Option<[Vec<usize>; NAME_HINTS.end - NAME_HINTS.start]>,
+    hint_ends: Option<HintEnds>,
 }
 
 impl Signs {
     fn of(text: &str) -> Signs {
         let mut occur = 0u32;
-        let mut hint_ends: [Vec<usize>; NAME_HINTS.end - NAME_HINTS.start] = Default::default();
+        let mut hint_ends = HintEnds::default();
         let seen = CONTEXT_CACHE.with_borrow_mut(|cache| {
             let input = Input::new(text);
             let mut state = hybrid::dfa::OverlappingState::start();
@@ -1240,7 +1243,7 @@ mod tests {
     }
 
     #[test]
-    fn a_name_its_record_s_address_spells_is_found_on_no_list() {
+    fn a_name_its_record_s_address_spells_is_found() {
         // A first name and a surname of the other countries' lists (`Luca`, `Zofia`; `Bianchi`,
         // `Nowak`), which the gazetteers alone do not take, spelt by an address of the same
         // record: the two words, the two in the other order, all of them with an initial, the

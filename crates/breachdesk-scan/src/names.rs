@@ -500,7 +500,7 @@ pub(crate) fn by_address(
         let folded: Vec<String> = words.iter().map(|(_, w)| fold(w)).collect();
         let spelt = |i: usize, j: usize| {
             let (first, last) = (&folded[i], &folded[j]);
-            // All the words, an initial between too (`ljuda.d.vrestak`).
+            // All the words, an initial between too (`luca.d.nowak`).
             let all: String = fold(&text[words[i].0..words[j].0 + words[j].1.len()])
                 .chars()
                 .filter(|c| c.is_alphabetic())
