@@ -16,10 +16,12 @@
 //! read that names a street, a place or a firm (`Nelson Mandela Drive`, `4908 Leroy Lane`, `Via
 //! Carlo Cattaneo`, `Atlas Mara Ltd`) is no person's name.
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use regex_automata::{Anchored, Input, meta};
 
 use crate::rules;
 
@@ -60,12 +62,23 @@ static LAST_OTHER: LazyLock<foldhash::HashSet<&'static str>> =
 
 /// Runs of two to four capitalised words on one line, perhaps with an initial between two of them
 /// (`Ben A. Lundgren`, `Tero S Lahtinen`).
-static RUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"{WORD}(?:(?:[ \t]+\p{{Lu}}\.?)?[ \t]+{WORD}){{1,3}}"
-    ))
-    .expect("static regex")
+fn run_pattern() -> String {
+    format!(r"{WORD}(?:(?:[ \t]+\p{{Lu}}\.?)?[ \t]+{WORD}){{1,3}}")
+}
+
+/// [`run_pattern`], searched only where a run can begin (see [`runs`]).
+static RUN: LazyLock<meta::Regex> = LazyLock::new(|| {
+    meta::Builder::new()
+        .configure(meta::Config::new().hybrid_cache_capacity(RUN_CACHE))
+        .build(&run_pattern())
+        .expect("static regex")
 });
+
+const RUN_CACHE: usize = 4 * 1024 * 1024;
+
+thread_local! {
+    static RUN_SEARCH: RefCell<meta::Cache> = RefCell::new(RUN.create_cache());
+}
 
 /// An initial: one capital letter, perhaps with a full stop (`A.`, `S`).
 fn is_initial(word: &str) -> bool {
@@ -424,16 +437,75 @@ fn first_word(s: &str) -> (bool, &str) {
 /// The runs of capitalised words in `text` that may hold a name (two to four on one line, an
 /// initial between allowed), not starting inside a word (`McDonald` seen from `Donald`): what
 /// [`by_gazetteer`] and [`by_address`] read, found in one pass.
+///
+/// A run begins with a capital followed by a small letter or an apostrophe, so the automaton is
+/// started only there, anchored: most of a text (digits, small letters, `INFO`, `GET`) is passed
+/// over byte by byte without it. The runs are those the pattern finds searching the whole text
+/// from left to right (a test checks it).
 pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
-    RUN.find_iter(text)
-        .filter(|m| {
-            !text[..m.start()]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-        })
-        .map(|m| m.range())
-        .collect()
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    RUN_SEARCH.with_borrow_mut(|cache| {
+        let mut i = 0;
+        while i < b.len() {
+            i = next_capital_or_lead(b, i);
+            if i >= b.len() {
+                break;
+            }
+            let may_begin = match b[i] {
+                c if c.is_ascii_uppercase() => b
+                    .get(i + 1)
+                    .is_some_and(|&n| n.is_ascii_lowercase() || n == b'\'' || n >= 0x80),
+                // A lead byte: a capital outside ASCII (`Åsa`, `Öberg`) may begin one.
+                c if c >= 0xC0 => text[i..].chars().next().is_some_and(char::is_uppercase),
+                _ => false,
+            };
+            if !may_begin {
+                i += 1;
+                continue;
+            }
+            let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+            match RUN.search_with(cache, &input) {
+                Some(m) => {
+                    if !text[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric)
+                    {
+                        found.push(m.range());
+                    }
+                    i = m.end();
+                }
+                None => i += 1,
+            }
+        }
+    });
+    found
+}
+
+/// The first byte at or after `from` that is an ASCII capital or the lead byte of a character
+/// outside ASCII's first two blocks (`b.len()` if none): eight bytes are tested at a time.
+fn next_capital_or_lead(b: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    while let Some(chunk) = b.get(from..from + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let ascii = x & (ONES * 0x7F);
+        // Per byte, no carry between bytes: a byte's low seven bits plus 0x3F reach 0x80 when
+        // it is at least `A`, plus 0x25 when it is past `Z`.
+        let capital = (ascii + ONES * 0x3F) & !(ascii + ONES * 0x25) & !x & HIGH;
+        // A lead byte of two bytes or more has its top two bits set.
+        let lead = x & (x << 1) & HIGH;
+        let any = capital | lead;
+        if any != 0 {
+            return from + (any.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    b[from.min(b.len())..]
+        .iter()
+        .position(|&c| c.is_ascii_uppercase() || c >= 0xC0)
+        .map_or(b.len(), |p| from + p)
 }
 
 /// Names in `text` by the gazetteers, with their byte ranges, in its [`runs`].
@@ -677,6 +749,111 @@ mod tests {
         let mut out = Vec::new();
         by_gazetteer(text, &runs(text), &mut out);
         out.into_iter().map(|f| f.2).collect()
+    }
+
+    /// The runs as the pattern gives them searching the whole text (what [`runs`] was before it
+    /// looked for where a run may begin).
+    fn runs_of_the_whole_search(text: &str) -> Vec<Range<usize>> {
+        Regex::new(&run_pattern())
+            .unwrap()
+            .find_iter(text)
+            .filter(|m| {
+                !text[..m.start()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            })
+            .map(|m| m.range())
+            .collect()
+    }
+
+    #[test]
+    fn the_next_capital_or_lead_byte_is_the_first_one() {
+        // Every byte value at every place of a 20-byte text of small letters.
+        for at in 0..20 {
+            for c in 0..=255u8 {
+                let mut b = vec![b'x'; 20];
+                b[at] = c;
+                let wanted = if c.is_ascii_uppercase() || c >= 0xC0 {
+                    at
+                } else {
+                    20
+                };
+                for from in 0..=at {
+                    assert_eq!(
+                        next_capital_or_lead(&b, from),
+                        wanted,
+                        "{c:#x} at {at} from {from}"
+                    );
+                }
+                assert_eq!(next_capital_or_lead(&b, at + 1), 20);
+            }
+        }
+        assert_eq!(next_capital_or_lead(b"", 0), 0);
+    }
+
+    #[test]
+    fn runs_are_those_of_a_search_of_the_whole_text() {
+        // Pieces that begin, end, break and glue runs: capitals inside words, after letters and
+        // digits, outside ASCII (`Åsa`, `Ölund`, Greek, a title-case digraph), apostrophes, initials,
+        // tabs, line breaks, words in capitals.
+        let pieces = [
+            "Maija",
+            "Virtanen",
+            "Åsa",
+            "Öberg",
+            "O'Brien",
+            "O’Neil",
+            "McDonald",
+            "Anna-Liisa",
+            "A.",
+            "S",
+            "INFO",
+            "GET",
+            "xAbc",
+            "9Bo",
+            "Σωκράτης",
+            "Παπαδόπουλος",
+            "ǅemal",
+            "Ⅻ",
+            "é",
+            "ß",
+            "Ääkkönen",
+            "Über",
+            "the",
+            "and",
+            "Ltd",
+            "-",
+            "'",
+            ".",
+            ",",
+            "1234",
+            "@",
+            "ÅÄÖ",
+            "Ła",
+            "Żaneta",
+        ];
+        let gaps = [" ", " ", " ", "\t", "\n", "", ", ", "  "];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).unwrap()
+        };
+        let mut checked = 0;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..next(24) {
+                text.push_str(pieces[next(pieces.len())]);
+                text.push_str(gaps[next(gaps.len())]);
+            }
+            let expected = runs_of_the_whole_search(&text);
+            checked += expected.len();
+            assert_eq!(runs(&text), expected, "{text:?}");
+        }
+        // The texts did hold runs to compare.
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]
