@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use regex_automata::{Input, MatchKind, hybrid, meta};
+use smol_str::{SmolStr, StrExt as _, format_smolstr};
 
 use crate::context::{self, CustomerNumbers};
 use crate::doc::Cue;
@@ -21,7 +22,7 @@ pub use breachdesk_pii::Category;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub category: Category,
-    pub value: String,
+    pub value: SmolStr,
     /// A Finnish or Swedish national number whose country the words around it chose, not the
     /// number itself (`044 856 5548`: a Finnish mobile or Kristianstad's area code). The
     /// linker may read it as the other country's when the leak holds that number written
@@ -36,10 +37,10 @@ pub struct Hit {
 impl Hit {
     /// A finding as the text says it.
     #[must_use]
-    pub fn new(category: Category, value: String) -> Self {
+    pub fn new(category: Category, value: impl Into<SmolStr>) -> Self {
         Self {
             category,
-            value,
+            value: value.into(),
             country_guessed: false,
             masked_card: false,
         }
@@ -449,7 +450,7 @@ impl Records<'_> {
         (r.start <= start && end <= r.end).then_some(self.cursor)
     }
 
-    fn push(&mut self, record: usize, category: Category, value: String) {
+    fn push(&mut self, record: usize, category: Category, value: impl Into<SmolStr>) {
         self.hits[record].push(Hit::new(category, value));
     }
 }
@@ -492,7 +493,11 @@ fn numbers_hit(
         N_HETU => {
             breachdesk_pii::confirm(breachdesk_pii::IdentifierKind::NationalId, raw)?;
             if let Some(record) = record {
-                out.push(record, Category::NationalId, raw.to_ascii_uppercase());
+                out.push(
+                    record,
+                    Category::NationalId,
+                    raw.to_ascii_uppercase_smolstr(),
+                );
             }
             Some(end)
         }
@@ -597,7 +602,7 @@ fn numbers_hit(
             }
             out.hits[record].push(Hit {
                 category: Category::Phone,
-                value: format!("+{normal}"),
+                value: format_smolstr!("+{normal}"),
                 country_guessed: guessed,
                 masked_card: false,
             });
@@ -626,7 +631,7 @@ fn numbers_hit(
             }
             out.hits[record].push(Hit {
                 category: Category::PaymentCard,
-                value: text[digits_at..end].to_owned(),
+                value: SmolStr::new(&text[digits_at..end]),
                 country_guessed: false,
                 masked_card: true,
             });
@@ -647,7 +652,7 @@ fn numbers_hit(
                 return None;
             }
             // The parser refuses octets with leading zeros: what it took is its normal form.
-            out.push(record, Category::IpAddress, raw.to_owned());
+            out.push(record, Category::IpAddress, raw);
             Some(end)
         }
         _ => None,
@@ -991,7 +996,7 @@ pub fn detect_records(
         let Some(record) = out.of(m.start(), m.end()) else {
             continue;
         };
-        let value = m.as_str().to_lowercase();
+        let value = m.as_str().to_lowercase_smolstr();
         let local_len = value.find('@').unwrap_or_default();
         if !role_mailboxes.contains(&&value[..local_len]) {
             if free_text_names {
@@ -1012,19 +1017,19 @@ pub fn detect_records(
         if let (Some(all), Some(d)) = (c.get(0), c.get(1))
             && let Some(record) = out.of(all.start(), all.end())
         {
-            out.push(record, Category::DateOfBirth, d.as_str().to_owned());
+            out.push(record, Category::DateOfBirth, d.as_str());
         }
     }
     out.restart();
     for m in CREDENTIAL.find_iter(when(1)) {
         if let Some(record) = out.of(m.start(), m.end()) {
-            out.push(record, Category::Credential, m.as_str().to_owned());
+            out.push(record, Category::Credential, m.as_str());
         }
     }
     out.restart();
     for m in HEALTH.find_iter(when(4)) {
         if let Some(record) = out.of(m.start(), m.end()) {
-            out.push(record, Category::Health, m.as_str().to_lowercase());
+            out.push(record, Category::Health, m.as_str().to_lowercase_smolstr());
         }
     }
     // Names: by a label, a signature's place, a salutation or the gazetteers — where two
@@ -1226,7 +1231,7 @@ mod tests {
     fn found(text: &str) -> Vec<(&'static str, String)> {
         detect(text, None, rules::role_mailboxes())
             .into_iter()
-            .map(|h| (h.category.id(), h.value))
+            .map(|h| (h.category.id(), h.value.to_string()))
             .collect()
     }
 
@@ -1236,7 +1241,7 @@ mod tests {
             .map(|hits| {
                 hits.into_iter()
                     .filter(|h| h.category == Category::PersonName)
-                    .map(|h| h.value)
+                    .map(|h| h.value.to_string())
                     .collect()
             })
             .collect()
@@ -1701,7 +1706,7 @@ mod tests {
             detect_with_masked(text, None, rules::role_mailboxes())
                 .into_iter()
                 .filter(|h| h.masked_card)
-                .map(|h| h.value)
+                .map(|h| h.value.to_string())
                 .collect()
         };
         for (text, ending) in [

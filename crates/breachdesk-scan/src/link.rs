@@ -75,7 +75,7 @@ fn link(
     nodes.push(NodeFacts::of(hits, &keys, who));
     for (category, key, certain) in keys {
         match owner.first(key, node, who, certain) {
-            Owner::Earlier(other) => uf.union(node, other),
+            Owner::Earlier(kept) => *kept = uf.union(node, *kept),
             Owner::Shared => {}
             Owner::This => {
                 // The linking map holds every strong identifier once: it counts them too.
@@ -434,11 +434,13 @@ fn named_like_another(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
 }
 
 /// What the linking map says of an identifier key for a record.
-enum Owner {
+enum Owner<'a> {
     /// This record is the first with it.
     This,
-    /// An earlier record had it: the two are one person.
-    Earlier(u32),
+    /// An earlier record had it: the two are one person. The node the map keeps for it (of
+    /// that person's records; the caller makes it their set's root, so that the next record
+    /// with the key finds the root at once).
+    Earlier(&'a mut u32),
     /// A record of another name has it (a reply quoting its customer's number), or records
     /// of several have had it (a switchboard, a shared mailbox, the company's account): it
     /// does not link this record.
@@ -507,12 +509,12 @@ impl Owners {
 
     /// Who had `key` first: `node` (which now owns it), an earlier record, or records of
     /// people with different names (`name`, this record's), which makes the key shared.
-    fn first(&mut self, key: u64, node: u32, name: NameWords, certain: bool) -> Owner {
+    fn first(&mut self, key: u64, node: u32, name: NameWords, certain: bool) -> Owner<'_> {
         let (shard, halves) = Self::place(key);
         let certain = if certain { Owned::CERTAIN } else { 0 };
         match self.shards[shard].entry(halves) {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                let owned = e.get_mut();
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let owned = e.into_mut();
                 owned.same |= certain;
                 if owned.shared() {
                     Owner::Shared
@@ -526,7 +528,7 @@ impl Owners {
                     if owned.same() < !Owned::CERTAIN {
                         owned.same += 1;
                     }
-                    Owner::Earlier(owned.node)
+                    Owner::Earlier(&mut owned.node)
                 }
             }
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -1212,10 +1214,13 @@ mod tests {
         let maija = name_words("maija virtanen");
         assert!(matches!(owners.first(7, 0, maija, false), Owner::This));
         assert!(!owners.get(7).unwrap().certain());
-        assert!(matches!(owners.first(7, 1, maija, true), Owner::Earlier(0)));
+        assert!(matches!(
+            owners.first(7, 1, maija, true),
+            Owner::Earlier(&mut 0)
+        ));
         assert!(matches!(
             owners.first(7, 2, NO_NAME, false),
-            Owner::Earlier(0)
+            Owner::Earlier(&mut 0)
         ));
         let owned = owners.get(7).unwrap();
         assert!(owned.certain(), "once certain, always");

@@ -124,7 +124,7 @@ mod tests {
                 let hits = detect(text, None, role_mailboxes());
                 assert!(
                     hits.iter()
-                        .any(|h| h.category.id() == rule.category && &h.value == value),
+                        .any(|h| h.category.id() == rule.category && h.value == value),
                     "{}: {text:?} should give {value:?}, gave {hits:?}",
                     rule.category
                 );

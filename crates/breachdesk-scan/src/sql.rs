@@ -298,7 +298,11 @@ mod tests {
                     doc.text[r.clone()].to_owned(),
                     columns
                         .get(i)
-                        .map(|h| h.iter().map(|h| (h.category, h.value.clone())).collect())
+                        .map(|h| {
+                            h.iter()
+                                .map(|h| (h.category, h.value.to_string()))
+                                .collect()
+                        })
                         .unwrap_or_default(),
                 )
             })

@@ -613,7 +613,7 @@ mod tests {
                 (
                     doc.text[r.clone()].to_owned(),
                     hits.iter()
-                        .map(|h| (h.category.id(), h.value.clone()))
+                        .map(|h| (h.category.id(), h.value.to_string()))
                         .collect(),
                 )
             })
