@@ -159,9 +159,12 @@ pub(crate) static SHORT_SIGNATURE_HINT: LazyLock<Regex> = LazyLock::new(|| {
 /// Runs a place pattern `re` on the lines around each of its `hints` (spans of `text` in
 /// order: from `back` bytes before one to `ahead` bytes after, widened to whole lines of up to
 /// a few hundred bytes, overlapping windows joined), with [`by_place_from`]'s test of the name.
+/// With `capitalised` (the pattern's names are capitalised words, [`WORD`]) a window where no
+/// such word begins is not searched: in a log, most lines with a word of contact hold none.
 pub(crate) fn by_place_near(
     hints: &[Range<usize>],
     re: &Regex,
+    capitalised: bool,
     text: &str,
     (back, ahead): (usize, usize),
     out: &mut Vec<Found>,
@@ -182,7 +185,40 @@ pub(crate) fn by_place_near(
         }
     }
     for (s, e) in windows {
-        by_place_from(re, &text[..e], s, out);
+        if !capitalised || word_begins_in(&text[..e], s) {
+            by_place_from(re, &text[..e], s, out);
+        }
+    }
+}
+
+/// Whether a capitalised word ([`WORD`]) may begin in `text` at or after `from`: a capital
+/// followed by a small letter or an apostrophe, or a capital outside ASCII.
+fn word_begins_in(text: &str, from: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = from;
+    loop {
+        i = next_capital_or_lead(b, i);
+        if i >= b.len() {
+            return false;
+        }
+        if word_may_begin(text, i) {
+            return true;
+        }
+        i += 1;
+    }
+}
+
+/// Whether a capitalised word may begin at byte `i` of `text` (a character's first byte, or a
+/// byte within one, which never begins a word).
+fn word_may_begin(text: &str, i: usize) -> bool {
+    let b = text.as_bytes();
+    match b[i] {
+        c if c.is_ascii_uppercase() => b
+            .get(i + 1)
+            .is_some_and(|&n| n.is_ascii_lowercase() || n == b'\'' || n >= 0x80),
+        // A lead byte: a capital outside ASCII (`Åsa`, `Öberg`) may begin one.
+        c if c >= 0xC0 => text[i..].chars().next().is_some_and(char::is_uppercase),
+        _ => false,
     }
 }
 
@@ -452,15 +488,7 @@ pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
             if i >= b.len() {
                 break;
             }
-            let may_begin = match b[i] {
-                c if c.is_ascii_uppercase() => b
-                    .get(i + 1)
-                    .is_some_and(|&n| n.is_ascii_lowercase() || n == b'\'' || n >= 0x80),
-                // A lead byte: a capital outside ASCII (`Åsa`, `Öberg`) may begin one.
-                c if c >= 0xC0 => text[i..].chars().next().is_some_and(char::is_uppercase),
-                _ => false,
-            };
-            if !may_begin {
+            if !word_may_begin(text, i) {
                 i += 1;
                 continue;
             }
@@ -793,6 +821,35 @@ mod tests {
     }
 
     #[test]
+    fn a_capitalised_word_is_looked_for_from_where_the_window_begins() {
+        let log = "2024-10-27T00:00:03 INFO [profile] field=phone new=\"0502 696 710\" by=self";
+        assert!(
+            !word_begins_in(log, 0),
+            "capitals alone, digits and small letters"
+        );
+        for (text, from) in [
+            ("soitti Maija", 0),
+            ("x Åsa", 0),
+            ("x O'Brien", 0),
+            ("x O’Neil", 0),
+            ("x Ölund", 2),
+            ("GET Äiti", 0),
+        ] {
+            assert!(word_begins_in(text, from), "{text}");
+        }
+        assert!(
+            !word_begins_in("Maija soitti", 1),
+            "it began before the window"
+        );
+        assert!(
+            !word_begins_in("ABC DEF G.", 0),
+            "capitals without a small letter after"
+        );
+        // Outside ASCII any capital is taken as one that may begin a word (the pattern decides).
+        assert!(word_begins_in("ÅÄÖ", 0));
+    }
+
+    #[test]
     fn runs_are_those_of_a_search_of_the_whole_text() {
         // Pieces that begin, end, break and glue runs: capitals inside words, after letters and
         // digits, outside ASCII (`Åsa`, `Ölund`, Greek, a title-case digraph), apostrophes, initials,
@@ -867,7 +924,7 @@ mod tests {
         let at = text.find("hi Bar").unwrap() + 400;
         let mut out = Vec::new();
         let hint = std::iter::once(at..at + 1).collect::<Vec<_>>();
-        by_place_near(&hint, &SALUTATION, &text, (0, 0), &mut out);
+        by_place_near(&hint, &SALUTATION, true, &text, (0, 0), &mut out);
         let found: Vec<&str> = out.iter().map(|f| f.2.as_str()).collect();
         assert_eq!(found, ["xandor qwyllup"]);
     }
@@ -1090,7 +1147,7 @@ mod tests {
         let named = |text: &str| -> Vec<String> {
             let mut out = Vec::new();
             let hints: Vec<_> = NAMING_HINT.find_iter(text).map(|m| m.range()).collect();
-            by_place_near(&hints, &NAMING_PLACE, text, (40, 80), &mut out);
+            by_place_near(&hints, &NAMING_PLACE, true, text, (40, 80), &mut out);
             out.into_iter().map(|f| f.2).collect()
         };
         assert_eq!(named("Hi, my name is Diego Lima."), ["diego lima"]);
