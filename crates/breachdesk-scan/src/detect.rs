@@ -12,7 +12,7 @@ use smol_str::{SmolStr, StrExt as _, format_smolstr};
 
 use crate::context::{self, CustomerNumbers};
 use crate::doc::Cue;
-use crate::names::by_place_near;
+use crate::names::{Written, by_place_near};
 use crate::rules;
 
 pub use breachdesk_pii::Category;
@@ -386,6 +386,16 @@ impl Signs {
                 .collect(),
             None => hint.find_iter(text).map(|m| m.range()).collect(),
         }
+    }
+}
+
+/// `s` in small letters as `str::to_lowercase` writes it (a word's last `Σ` is `ς`), without a
+/// `String` when `s` is ASCII and short.
+fn lowercase(s: &str) -> SmolStr {
+    if s.is_ascii() {
+        s.to_ascii_lowercase_smolstr()
+    } else {
+        SmolStr::from(s.to_lowercase())
     }
 }
 
@@ -996,7 +1006,7 @@ pub fn detect_records(
         let Some(record) = out.of(m.start(), m.end()) else {
             continue;
         };
-        let value = m.as_str().to_lowercase_smolstr();
+        let value = lowercase(m.as_str());
         let local_len = value.find('@').unwrap_or_default();
         if !role_mailboxes.contains(&&value[..local_len]) {
             if free_text_names {
@@ -1029,7 +1039,7 @@ pub fn detect_records(
     out.restart();
     for m in HEALTH.find_iter(when(4)) {
         if let Some(record) = out.of(m.start(), m.end()) {
-            out.push(record, Category::Health, m.as_str().to_lowercase_smolstr());
+            out.push(record, Category::Health, lowercase(m.as_str()));
         }
     }
     // Names: by a label, a signature's place, a salutation or the gazetteers — where two
@@ -1061,7 +1071,7 @@ pub fn detect_records(
     by_place_near(
         &near(9, &crate::names::KEYED_HINT),
         &crate::names::KEYED,
-        false,
+        Written::AnyCase,
         text,
         (0, 80),
         &mut names,
@@ -1071,7 +1081,7 @@ pub fn detect_records(
     by_place_near(
         &near(5, &crate::names::SIGNATURE_HINT),
         &crate::names::SIGNATURE,
-        true,
+        Written::Capitalised,
         text,
         (0, 0),
         &mut names,
@@ -1079,7 +1089,7 @@ pub fn detect_records(
     by_place_near(
         &near(10, &crate::names::SHORT_SIGNATURE_HINT),
         &crate::names::SHORT_SIGNATURE,
-        true,
+        Written::Capitalised,
         text,
         (0, 0),
         &mut names,
@@ -1088,7 +1098,7 @@ pub fn detect_records(
     by_place_near(
         &near(6, &crate::names::SALUTATION_HINT),
         &crate::names::SALUTATION,
-        true,
+        Written::Capitalised,
         text,
         (0, 0),
         &mut names,
@@ -1096,7 +1106,7 @@ pub fn detect_records(
     by_place_near(
         &near(11, &crate::names::NAMING_HINT),
         &crate::names::NAMING_PLACE,
-        true,
+        Written::Capitalised,
         text,
         (40, 80),
         &mut names,
@@ -1104,7 +1114,7 @@ pub fn detect_records(
     by_place_near(
         &near(7, &crate::names::CONTACT_HINT),
         &crate::names::CONTACT,
-        true,
+        Written::Capitalised,
         text,
         (80, 80),
         &mut names,
@@ -1112,7 +1122,7 @@ pub fn detect_records(
     by_place_near(
         &near(8, &crate::names::ADDRESS_BLOCK_HINT),
         &crate::names::ADDRESS_BLOCK,
-        true,
+        Written::Capitalised,
         text,
         (200, 0),
         &mut names,
@@ -1320,6 +1330,10 @@ mod tests {
         assert!(got.is_empty(), "{got:?}");
     }
 
+    /// A name's place: its pattern's index in the context automaton, its hint, its pattern, how
+    /// its names are written, the margins around a hint.
+    type Place<'a> = (usize, &'a Regex, &'a Regex, Written, (usize, usize));
+
     #[test]
     fn the_context_automaton_places_names_as_the_hints_own_passes_do() {
         let text = "Hej Åsa Öberg,\ntack.\nHei Maija Virtanen,\nkiitos viestistä.\n\nYstävällisin terveisin\nErik \
@@ -1335,42 +1349,54 @@ mod tests {
             " ".repeat(300)
         );
         let text = text.as_str();
-        let places: [(usize, &Regex, &Regex, (usize, usize)); 7] = [
+        let places: [Place<'_>; 7] = [
             (
                 5,
                 &crate::names::SIGNATURE_HINT,
                 &crate::names::SIGNATURE,
+                Written::Capitalised,
                 (0, 0),
             ),
             (
                 6,
                 &crate::names::SALUTATION_HINT,
                 &crate::names::SALUTATION,
+                Written::Capitalised,
                 (0, 0),
             ),
             (
                 7,
                 &crate::names::CONTACT_HINT,
                 &crate::names::CONTACT,
+                Written::Capitalised,
                 (80, 80),
             ),
             (
                 8,
                 &crate::names::ADDRESS_BLOCK_HINT,
                 &crate::names::ADDRESS_BLOCK,
+                Written::Capitalised,
                 (200, 0),
             ),
-            (9, &crate::names::KEYED_HINT, &crate::names::KEYED, (0, 80)),
+            (
+                9,
+                &crate::names::KEYED_HINT,
+                &crate::names::KEYED,
+                Written::AnyCase,
+                (0, 80),
+            ),
             (
                 10,
                 &crate::names::SHORT_SIGNATURE_HINT,
                 &crate::names::SHORT_SIGNATURE,
+                Written::Capitalised,
                 (0, 0),
             ),
             (
                 11,
                 &crate::names::NAMING_HINT,
                 &crate::names::NAMING_PLACE,
+                Written::Capitalised,
                 (40, 80),
             ),
         ];
@@ -1380,25 +1406,44 @@ mod tests {
             occur: u32::MAX,
             hint_ends: None,
         };
-        for (i, hint, place, margins) in places {
-            // The key's names may be in capitals; the other places' are capitalised words.
-            let capitalised = i != 9;
-            let found = |signs: &Signs, capitalised: bool| {
+        for (i, hint, place, written, margins) in places {
+            let found = |signs: &Signs, written: Written| {
                 let mut out = Vec::new();
                 let hints = signs.hints(i, hint, text);
-                by_place_near(&hints, place, capitalised, text, margins, &mut out);
+                by_place_near(&hints, place, written, text, margins, &mut out);
                 out
             };
-            let by_automaton = found(&seen, capitalised);
+            let by_automaton = found(&seen, written);
             assert!(!by_automaton.is_empty(), "pattern {i}");
-            assert_eq!(by_automaton, found(&searched, capitalised), "pattern {i}");
+            assert_eq!(by_automaton, found(&searched, written), "pattern {i}");
             // Windows without a capitalised word are passed over only where none is found.
-            assert_eq!(by_automaton, found(&seen, false), "pattern {i}");
+            assert_eq!(by_automaton, found(&seen, Written::AnyCase), "pattern {i}");
             // As the whole text read by the place's pattern.
             let mut whole = Vec::new();
             crate::names::by_place(place, text, &mut whole);
             assert_eq!(by_automaton, whole, "pattern {i}");
         }
+    }
+
+    #[test]
+    fn values_are_lower_cased_as_str_to_lowercase_does() {
+        // A word's last sigma is final however short the value (a small string's own
+        // lower-casing went letter by letter and wrote `σ`); ASCII stays as it was.
+        let text =
+            "diagnoosi psykiatriΣ1\nDiagnosis PSYKIATRIAAAAAAAAAAAAAΣ_\nMaija.Virtanen@Example.COM";
+        let values: Vec<(&str, String)> = found(text)
+            .into_iter()
+            .filter(|(c, _)| matches!(*c, "health" | "email"))
+            .collect();
+        let expected = [
+            ("email", "maija.virtanen@example.com"),
+            ("health", "diagnoosi"),
+            ("health", "psykiatriς1"),
+            ("health", "diagnosis"),
+            ("health", "psykiatriaaaaaaaaaaaaaς_"),
+        ];
+        assert_eq!(values, expected.map(|(c, v)| (c, v.to_owned())));
+        assert_eq!(lowercase("ΟΔΟΣ ΜΙΑ"), "οδο\u{3c2} μια");
     }
 
     #[test]

@@ -455,8 +455,10 @@ fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
         .hash_one((category, value, with))
 }
 
-/// The record (union-find node) that first had each identifier key: the bulk of a scan's
-/// memory, one entry per distinct identifier: the key as two 32-bit halves, the node, the two
+/// Whose each identifier key is: a union-find node of the records that had it (the first one's,
+/// then the root of its set as it was when a record with the key last joined it, so that the
+/// next one finds the root at once): the bulk of a scan's memory, one entry per distinct
+/// identifier: the key as two 32-bit halves, the node, the two
 /// word hashes of the name first seen with it and two counts of later records (24 bytes an entry,
 /// not 32). The map is split into shards by the key's top bits, so that growing it
 /// copies one shard at a time rather than the whole map — a single map of 20 million keys needs
@@ -465,8 +467,8 @@ struct Owners {
     shards: Vec<foldhash::HashMap<[u32; 2], Owned>>,
 }
 
-/// The first record with a key, the name seen with it, and how many later records had it with
-/// that name and with another.
+/// A node of the records with a key (see [`Owners`]), the name seen first with it, and how many
+/// later records had it with that name and with another.
 #[derive(Clone, Copy)]
 struct Owned {
     node: u32,
@@ -543,7 +545,7 @@ impl Owners {
         }
     }
 
-    /// The first record with `key`, if any had it.
+    /// Who has `key` (see [`Owners`]), if any record had it.
     fn get(&self, key: u64) -> Option<Owned> {
         let (shard, halves) = Self::place(key);
         self.shards[shard].get(&halves).copied()

@@ -67,14 +67,8 @@ fn run_pattern() -> String {
 }
 
 /// [`run_pattern`], searched only where a run can begin (see [`runs`]).
-static RUN: LazyLock<meta::Regex> = LazyLock::new(|| {
-    meta::Builder::new()
-        .configure(meta::Config::new().hybrid_cache_capacity(RUN_CACHE))
-        .build(&run_pattern())
-        .expect("static regex")
-});
-
-const RUN_CACHE: usize = 4 * 1024 * 1024;
+static RUN: LazyLock<meta::Regex> =
+    LazyLock::new(|| meta::Regex::new(&run_pattern()).expect("static regex"));
 
 thread_local! {
     static RUN_SEARCH: RefCell<meta::Cache> = RefCell::new(RUN.create_cache());
@@ -159,12 +153,12 @@ pub(crate) static SHORT_SIGNATURE_HINT: LazyLock<Regex> = LazyLock::new(|| {
 /// Runs a place pattern `re` on the lines around each of its `hints` (spans of `text` in
 /// order: from `back` bytes before one to `ahead` bytes after, widened to whole lines of up to
 /// a few hundred bytes, overlapping windows joined), with [`by_place_from`]'s test of the name.
-/// With `capitalised` (the pattern's names are capitalised words, [`WORD`]) a window where no
-/// such word begins is not searched: in a log, most lines with a word of contact hold none.
+/// Where the pattern's names are [`Written::Capitalised`], a window where no such word may begin
+/// is not searched: in a log, most lines with a word of contact hold none.
 pub(crate) fn by_place_near(
     hints: &[Range<usize>],
     re: &Regex,
-    capitalised: bool,
+    written: Written,
     text: &str,
     (back, ahead): (usize, usize),
     out: &mut Vec<Found>,
@@ -185,14 +179,23 @@ pub(crate) fn by_place_near(
         }
     }
     for (s, e) in windows {
-        if !capitalised || word_begins_in(&text[..e], s) {
+        if written == Written::AnyCase || word_begins_in(&text[..e], s) {
             by_place_from(re, &text[..e], s, out);
         }
     }
 }
 
-/// Whether a capitalised word ([`WORD`]) may begin in `text` at or after `from`: a capital
-/// followed by a small letter or an apostrophe, or a capital outside ASCII.
+/// How a place's pattern writes the names it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// As capitalised words ([`WORD`]).
+    Capitalised,
+    /// In letters of either case (a key's value: `"holder":"MAIJA VIRTANEN"`).
+    AnyCase,
+}
+
+/// Whether a capitalised word ([`WORD`]) may begin in `text` at or after `from` (see
+/// [`word_may_begin`]).
 fn word_begins_in(text: &str, from: usize) -> bool {
     let b = text.as_bytes();
     let mut i = from;
@@ -208,8 +211,10 @@ fn word_begins_in(text: &str, from: usize) -> bool {
     }
 }
 
-/// Whether a capitalised word may begin at byte `i` of `text` (a character's first byte, or a
-/// byte within one, which never begins a word).
+/// Whether a capitalised word may begin at byte `i` of `text`: an ASCII capital followed by a
+/// small letter, an apostrophe or a byte outside ASCII (`’`, `ä`), or any capital outside ASCII
+/// (a superset of what `\p{Lu}` holds; the pattern decides). A byte within a character never
+/// begins one.
 fn word_may_begin(text: &str, i: usize) -> bool {
     let b = text.as_bytes();
     match b[i] {
@@ -474,9 +479,10 @@ fn first_word(s: &str) -> (bool, &str) {
 /// initial between allowed), not starting inside a word (`McDonald` seen from `Donald`): what
 /// [`by_gazetteer`] and [`by_address`] read, found in one pass.
 ///
-/// A run begins with a capital followed by a small letter or an apostrophe, so the automaton is
-/// started only there, anchored: most of a text (digits, small letters, `INFO`, `GET`) is passed
-/// over byte by byte without it. The runs are those the pattern finds searching the whole text
+/// A run begins where [`word_may_begin`] says a capitalised word may (an ASCII capital followed
+/// by a small letter, an apostrophe or a byte outside ASCII, or any capital outside ASCII), so
+/// the automaton is started only there, anchored: most of a text (digits, small letters, `INFO`,
+/// `GET`) is passed over eight bytes at a time without it. The runs are those the pattern finds searching the whole text
 /// from left to right (a test checks it).
 pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
@@ -511,8 +517,8 @@ pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
     found
 }
 
-/// The first byte at or after `from` that is an ASCII capital or the lead byte of a character
-/// outside ASCII's first two blocks (`b.len()` if none): eight bytes are tested at a time.
+/// The first byte at or after `from` that is an ASCII capital or the first byte of a character
+/// outside ASCII (`b.len()` if none): eight bytes are tested at a time.
 fn next_capital_or_lead(b: &[u8], mut from: usize) -> usize {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = ONES * 0x80;
@@ -924,7 +930,14 @@ mod tests {
         let at = text.find("hi Bar").unwrap() + 400;
         let mut out = Vec::new();
         let hint = std::iter::once(at..at + 1).collect::<Vec<_>>();
-        by_place_near(&hint, &SALUTATION, true, &text, (0, 0), &mut out);
+        by_place_near(
+            &hint,
+            &SALUTATION,
+            Written::Capitalised,
+            &text,
+            (0, 0),
+            &mut out,
+        );
         let found: Vec<&str> = out.iter().map(|f| f.2.as_str()).collect();
         assert_eq!(found, ["xandor qwyllup"]);
     }
@@ -1147,7 +1160,14 @@ mod tests {
         let named = |text: &str| -> Vec<String> {
             let mut out = Vec::new();
             let hints: Vec<_> = NAMING_HINT.find_iter(text).map(|m| m.range()).collect();
-            by_place_near(&hints, &NAMING_PLACE, true, text, (40, 80), &mut out);
+            by_place_near(
+                &hints,
+                &NAMING_PLACE,
+                Written::Capitalised,
+                text,
+                (40, 80),
+                &mut out,
+            );
             out.into_iter().map(|f| f.2).collect()
         };
         assert_eq!(named("Hi, my name is Diego Lima."), ["diego lima"]);
