@@ -705,8 +705,8 @@ fn issued_card(d: &str) -> bool {
 
 /// Signs that a text is Swedish or about Sweden or Finnish: strong ones (an international
 /// number, an IBAN, a postcode and street of the country, an identity code; the first two
-/// patterns) count two, words and letters (the last two) one. No Unicode `\b`: the lazy DFA cannot run it, and these
-/// run on every record with a national number.
+/// patterns) count two, words and letters (the last two) one. No Unicode `\b`: the lazy DFA
+/// cannot run it, and these run on every record with a national number.
 static COUNTRY_SIGNS: LazyLock<meta::Regex> = LazyLock::new(|| {
     meta::Builder::new()
         .configure(meta::Config::new().hybrid_cache_capacity(DFA_CACHE))

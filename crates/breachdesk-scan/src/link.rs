@@ -455,14 +455,13 @@ fn identifier_key(category: Category, value: &str, with: &str) -> u64 {
         .hash_one((category, value, with))
 }
 
-/// Whose each identifier key is: a union-find node of the records that had it (the first one's,
-/// then the root of its set as it was when a record with the key last joined it, so that the
-/// next one finds the root at once): the bulk of a scan's memory, one entry per distinct
-/// identifier: the key as two 32-bit halves, the node, the two
-/// word hashes of the name first seen with it and two counts of later records (24 bytes an entry,
-/// not 32). The map is split into shards by the key's top bits, so that growing it
-/// copies one shard at a time rather than the whole map — a single map of 20 million keys needs
-/// its old and its new table at once, half again its size.
+/// The linking map: for each identifier key, a union-find node of the records that had it (at
+/// first the first record's; after each join, the root its set then had, so that the next record
+/// with the key finds the root at once), the two word hashes of the name first seen with it and
+/// two counts of later records. It is the bulk of a scan's memory: one entry of 24 bytes (not 32)
+/// per distinct identifier, the key kept as two 32-bit halves. The map is split into shards by the
+/// key's top bits, so that growing it copies one shard at a time rather than the whole map — a
+/// single map of 20 million keys needs its old and its new table at once, half again its size.
 struct Owners {
     shards: Vec<foldhash::HashMap<[u32; 2], Owned>>,
 }

@@ -482,8 +482,8 @@ fn first_word(s: &str) -> (bool, &str) {
 /// A run begins where [`word_may_begin`] says a capitalised word may (an ASCII capital followed
 /// by a small letter, an apostrophe or a byte outside ASCII, or any capital outside ASCII), so
 /// the automaton is started only there, anchored: most of a text (digits, small letters, `INFO`,
-/// `GET`) is passed over eight bytes at a time without it. The runs are those the pattern finds searching the whole text
-/// from left to right (a test checks it).
+/// `GET`) is passed over eight bytes at a time without it. The runs are those the pattern finds
+/// searching the whole text from left to right (a test checks it).
 pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut found = Vec::new();
