@@ -194,20 +194,21 @@ pub(crate) enum Written {
     AnyCase,
 }
 
-/// Whether a capitalised word ([`WORD`]) may begin in `text` at or after `from` (see
-/// [`word_may_begin`]).
+/// Whether a capitalised word ([`WORD`]) may begin in `text` at or after `from`.
 fn word_begins_in(text: &str, from: usize) -> bool {
+    next_word_start(text, from) < text.len()
+}
+
+/// The first byte at or after `from` where [`word_may_begin`] says a capitalised word may
+/// begin (`text.len()` if none).
+fn next_word_start(text: &str, mut from: usize) -> usize {
     let b = text.as_bytes();
-    let mut i = from;
     loop {
-        i = next_capital_or_lead(b, i);
-        if i >= b.len() {
-            return false;
+        from = next_capital_or_lead(b, from);
+        if from >= b.len() || word_may_begin(text, from) {
+            return from;
         }
-        if word_may_begin(text, i) {
-            return true;
-        }
-        i += 1;
+        from += 1;
     }
 }
 
@@ -485,18 +486,13 @@ fn first_word(s: &str) -> (bool, &str) {
 /// `GET`) is passed over eight bytes at a time without it. The runs are those the pattern finds
 /// searching the whole text from left to right (a test checks it).
 pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
-    let b = text.as_bytes();
     let mut found = Vec::new();
     RUN_SEARCH.with_borrow_mut(|cache| {
         let mut i = 0;
-        while i < b.len() {
-            i = next_capital_or_lead(b, i);
-            if i >= b.len() {
+        loop {
+            i = next_word_start(text, i);
+            if i >= text.len() {
                 break;
-            }
-            if !word_may_begin(text, i) {
-                i += 1;
-                continue;
             }
             let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
             match RUN.search_with(cache, &input) {
