@@ -23,15 +23,35 @@ pub use breachdesk_pii::Category;
 pub struct Hit {
     pub category: Category,
     pub value: SmolStr,
-    /// A Finnish or Swedish national number whose country the words around it chose, not the
-    /// number itself (`044 856 5548`: a Finnish mobile or Kristianstad's area code). The
-    /// linker may read it as the other country's when the leak holds that number written
+    /// Whether a Finnish or Swedish national number's country was guessed, and from what
+    /// (`044 856 5548`: a Finnish mobile or Kristianstad's area code). The linker may read a
+    /// guessed number as the other country's when the leak holds that number written
     /// internationally and never this one ([`crate::link`]).
-    pub country_guessed: bool,
+    pub country: Country,
     /// A masked card (`****1845`, `4156 **** **** 1845`): its last four digits, never a finding
     /// (the card number is not there), only what links a card's holder to a customer whose
     /// records show the same card masked ([`crate::link`]).
     pub masked_card: bool,
+}
+
+/// How a phone number's country was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Country {
+    /// From the number as written (`+358 44 …`), or the plans of only one country allow it.
+    Written,
+    /// Both plans allow it, and its record's own words chose (`sms skickat till 044-856 55 48`).
+    ByItsRecord,
+    /// Both plans allow it and its record says nothing either way (a log line of keys and
+    /// numbers): the rest of its text chose, a vote over everyone else in it.
+    ByItsText,
+}
+
+impl Country {
+    /// Whether the country is the number's own.
+    #[must_use]
+    pub fn certain(self) -> bool {
+        self == Self::Written
+    }
 }
 
 impl Hit {
@@ -41,7 +61,7 @@ impl Hit {
         Self {
             category,
             value: value.into(),
-            country_guessed: false,
+            country: Country::Written,
             masked_card: false,
         }
     }
@@ -562,7 +582,7 @@ fn numbers_hit(
                 return None;
             }
             let d = digits(raw);
-            let mut guessed = false;
+            let mut country = Country::Written;
             let normal = if let Some(rest) = d.strip_prefix("00") {
                 without_trunk(rest)
             } else if raw.starts_with('+') {
@@ -579,7 +599,6 @@ fn numbers_hit(
                         (true, false) => false,
                         (false, true) => true,
                         _ => {
-                            guessed = true;
                             let said = match out.swedish_record {
                                 Some((at, said)) if at == record => said,
                                 _ => {
@@ -588,9 +607,13 @@ fn numbers_hit(
                                     said
                                 }
                             };
-                            said.unwrap_or_else(|| {
+                            if let Some(said) = said {
+                                country = Country::ByItsRecord;
+                                said
+                            } else {
+                                country = Country::ByItsText;
                                 *out.swedish_text.get_or_init(|| swedish_text(text))
-                            })
+                            }
                         }
                     };
                 if swedish {
@@ -613,7 +636,7 @@ fn numbers_hit(
             out.hits[record].push(Hit {
                 category: Category::Phone,
                 value: format_smolstr!("+{normal}"),
-                country_guessed: guessed,
+                country,
                 masked_card: false,
             });
             out.phones.push(start..end);
@@ -642,7 +665,7 @@ fn numbers_hit(
             out.hits[record].push(Hit {
                 category: Category::PaymentCard,
                 value: SmolStr::new(&text[digits_at..end]),
-                country_guessed: false,
+                country: Country::Written,
                 masked_card: true,
             });
             Some(digits_at)

@@ -47,7 +47,7 @@ use serde::Serialize;
 
 use budget::{Budget, Limits};
 pub use context::{CustomerNumberError, CustomerNumbers};
-pub use detect::{Category, Hit, mask};
+pub use detect::{Category, Country, Hit, mask};
 use doc::Doc;
 pub use untrusted::Untrusted;
 

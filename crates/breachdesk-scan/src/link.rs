@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use crate::spill::{SpillReader, SpillWriter};
 use crate::unionfind::UnionFind;
 use crate::{
-    Category, CategoryCount, FileCounts, FileProblem, FileResult, FindingLine, Hit, Options,
-    Report, ScanError, Sink, SubjectLine, mask,
+    Category, CategoryCount, Country, FileCounts, FileProblem, FileResult, FindingLine, Hit,
+    Options, Report, ScanError, Sink, SubjectLine, mask,
 };
 
 /// Makes a record with a strong identifier a node of the union-find, joined to every earlier
@@ -27,7 +27,7 @@ fn link(
     uf: &mut UnionFind,
     nodes: &mut Vec<NodeFacts>,
     owner: &mut Owners,
-    guessed: &mut foldhash::HashMap<u64, u64>,
+    guessed: &mut foldhash::HashMap<u64, Guessed>,
     distinct: &mut [u64; CATEGORIES],
 ) -> Option<u32> {
     // (the category whose distinct values a new key counts, the key, whether it is a number
@@ -37,13 +37,19 @@ fn link(
         .filter(|h| h.category.is_strong() && !h.masked_card)
         .map(|h| {
             let key = identifier_key(h.category, &h.value, "");
-            if h.country_guessed
-                && !guessed.contains_key(&key)
+            if !h.country.certain()
                 && let Some(other) = other_country(&h.value)
             {
-                guessed.insert(key, identifier_key(h.category, &other, ""));
+                let by_record = h.country == Country::ByItsRecord;
+                guessed
+                    .entry(key)
+                    .and_modify(|g| g.by_record |= by_record)
+                    .or_insert_with(|| Guessed {
+                        other: identifier_key(h.category, &other, ""),
+                        by_record,
+                    });
             }
-            (Some(h.category), key, !h.country_guessed)
+            (Some(h.category), key, h.country.certain())
         })
         .collect();
     // A name together with an address identifies a person; either alone does not.
@@ -57,12 +63,28 @@ fn link(
         );
     }
     if let (Some(n), Some(a)) = (name, address) {
-        keys.extend(
-            name_and_address_keys(&n.value, &a.value)
-                .into_iter()
-                .flatten()
-                .map(|k| (None, k, false)),
-        );
+        // The record's person may be written more than one way in it (a message's display name
+        // in full, its signature by the first name alone, which a reply's quote repeats without
+        // the display name): each way that shares a word with the first is a key with the
+        // address. Another person the record names is not.
+        let first = name_words(&n.value);
+        let mut ways: Vec<[&str; 2]> = Vec::new();
+        for other in hits.iter().filter(|h| {
+            h.category == Category::PersonName
+                && (std::ptr::eq(*h, n) || same_person(first, name_words(&h.value)))
+        }) {
+            let way = name_key(&other.value);
+            if ways.contains(&way) {
+                continue;
+            }
+            ways.push(way);
+            keys.extend(
+                name_and_address_keys(&other.value, &a.value)
+                    .into_iter()
+                    .flatten()
+                    .map(|k| (None, k, false)),
+            );
+        }
     }
     if keys.is_empty() {
         return None;
@@ -146,30 +168,51 @@ fn other_country(value: &str) -> Option<String> {
     }
 }
 
-/// National numbers read as the other country's: a number whose country the words around it
-/// guessed (a Swedish note about a Finnish customer: `044 856 5548`) is the other country's
-/// when the leak holds that number written so that its country is certain (`+358 44 856 5548`)
-/// and never this reading so, and the two were first seen with names of the same person. Its
-/// records join the certain number's, its findings show it so and it is counted once. Without
-/// names on both sides nothing changes: a Finnish mobile and a Malmö number of the same digits,
-/// the Swedish one written only nationally, are two people. Gives back the keys read again.
+/// A national number whose country was guessed: the key of the other country's reading, and
+/// whether a record's own words ever chose its country (see [`Country`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Guessed {
+    other: u64,
+    by_record: bool,
+}
+
+/// National numbers read as the other country's: a number whose country was guessed (a Swedish
+/// note about a Finnish customer: `044 856 5548`) is the other country's when the leak holds
+/// that number written so that its country is certain (`+358 44 856 5548`) by one person with a
+/// name, never this reading so, and either
+///
+/// - the two were first seen with names of the same person, or
+/// - no record with this reading had a name, and none had words that chose its country: a log
+///   line of keys and numbers (`sms.sent to=044 856 5548 code=4471`), whose country only a vote
+///   over the rest of its text gave.
+///
+/// Its records join the certain number's, its findings show it so and it is counted once. A
+/// nameless line whose own words chose (`sms skickat till 044-856 55 48`) or a number of
+/// another name stays another person: a Finnish mobile and a Malmö number of the same digits.
+/// The nameless join errs only when a third person, named nowhere, has a number whose digits
+/// are those of another country's number in the same leak: one number of a few million in
+/// the subscriber range. Gives back the keys read again.
 fn read_again(
-    guessed: &foldhash::HashMap<u64, u64>,
+    guessed: &foldhash::HashMap<u64, Guessed>,
     owner: &Owners,
     uf: &mut UnionFind,
 ) -> foldhash::HashSet<u64> {
     let mut again = foldhash::HashSet::default();
-    for (&key, &other) in guessed {
-        let (Some(this), Some(that)) = (owner.get(key), owner.get(other)) else {
+    for (&key, g) in guessed {
+        let (Some(this), Some(that)) = (owner.get(key), owner.get(g.other)) else {
             continue;
+        };
+        let same = if this.name == NO_NAME {
+            !g.by_record
+        } else {
+            same_person(this.name, that.name)
         };
         if !this.certain()
             && that.certain()
             && !this.shared()
             && !that.shared()
-            && this.name != NO_NAME
             && that.name != NO_NAME
-            && same_person(this.name, that.name)
+            && same
         {
             uf.union(this.node, that.node);
             again.insert(key);
@@ -609,7 +652,7 @@ pub(crate) struct Linker<'o> {
     /// million identifiers has a probability of about 3 in a million.
     owner: Owners,
     /// The keys of national numbers whose country was guessed, with the other country's key.
-    guessed: foldhash::HashMap<u64, u64>,
+    guessed: foldhash::HashMap<u64, Guessed>,
     /// Occurrences by category (indexed by `Category as usize`: this is counted per hit).
     occurrences: [u64; CATEGORIES],
     /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.

@@ -459,6 +459,107 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
     assert_eq!(json["subjects"], 2, "{json}");
     assert_eq!(json["categories"]["phone"]["distinct_values"], 2, "{json}");
     assert_eq!(phones_of(&report, "sms.log"), ["+46448565548"]);
+
+    // A nameless log line of keys and numbers says nothing of its country: the rest of the log
+    // (Swedish customers' lines) chose Sweden, a vote over other people. Read as the number the
+    // leak holds with its country and a name, it is Pekko's.
+    let log = "2024-10-03T10:00:01 INFO sms.sent to=044-856 55 48 code=4471\n\
+                       2024-10-03T10:00:02 INFO note kund tack och hej, Storgatan 5\n\
+                       2024-10-03T10:00:03 INFO note kund tack och hej, Sveavägen 9\n";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "customers.csv", PEKKO.as_bytes());
+    write(root, "app.log", log.as_bytes());
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["subjects"], 1, "{json}");
+    assert_eq!(json["categories"]["phone"]["distinct_values"], 1, "{json}");
+    assert_eq!(phones_of(&report, "app.log"), ["+358448565548"]);
+    // Not when the number with its country is nobody named (a nameless line too): nothing says
+    // whose the digits are.
+    write(
+        root,
+        "customers.csv",
+        "phone,email\n+358 44 856 5548,pekko@example.fi\n".as_bytes(),
+    );
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["subjects"], 2, "{json}");
+    assert_eq!(phones_of(&report, "app.log"), ["+46448565548"]);
+    // Nor when the leak also holds this reading with its country.
+    write(root, "customers.csv", PEKKO.as_bytes());
+    write(root, "sms.log", b"SMS sent to +46 44 856 55 48\n");
+    let report = scan(root, &options).unwrap();
+    assert_eq!(phones_of(&report, "app.log"), ["+46448565548"]);
+}
+
+#[test]
+fn a_quoted_message_signed_with_a_first_name_links_by_that_name_and_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A customer writes her new address and signs with her first name; the reply quotes the
+    // message, so the quote holds the first name and the address but not her e-mail.
+    let mbox = "From frideo31@brev.example Sun Nov 10 00:05:31 2024\n\
+                From: Fride =?utf-8?q?=C3=96sterlind?= <frideo31@brev.example>\n\
+                To: info@lumo.example\n\
+                Subject: Ny adress\n\
+                Content-Type: text/plain; charset=\"utf-8\"\n\
+                \n\
+                Goddag,\n\
+                \n\
+                Min nya adress är Stora Nygatan 33 SE-111 22 Stockholm.\n\
+                Hälsningar från Maija Virtanen som bor där också.\n\
+                \n\
+                Mvh\n\
+                Fride\n\
+                \n\
+                From info@lumo.example Mon Nov 11 03:05:31 2024\n\
+                From: \"Kauppahuone Lumo\" <info@lumo.example>\n\
+                To: kundtjanst@lumo.example\n\
+                Subject: Re: Ny adress\n\
+                Content-Type: text/plain; charset=\"utf-8\"\n\
+                \n\
+                Vi har tagit emot meddelandet nedan.\n\
+                \n\
+                > Min nya adress är Stora Nygatan 33 SE-111 22 Stockholm.\n\
+                >\n\
+                > Mvh\n\
+                > Fride\n";
+    write(root, "mail/support.mbox", mbox.as_bytes());
+    // Another person at that address, named in her message: someone else.
+    write(
+        root,
+        "members.csv",
+        "name,address\nMaija Virtanen,Stora Nygatan 33 SE-111 22 Stockholm\n".as_bytes(),
+    );
+    let options = Options {
+        reveal: true,
+        ..Options::default()
+    };
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    let subject_of = |file: &str, category: &str, value: &str| -> Vec<Option<u64>> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.file == file && f.category == category && f.value == value)
+            .map(|f| f.subject)
+            .collect()
+    };
+    let fride = subject_of("mail/support.mbox", "email", "frideo31@brev.example");
+    assert_eq!(fride.len(), 1, "{json}");
+    // Her message and the reply's quote: one person.
+    assert_eq!(
+        subject_of("mail/support.mbox", "person_name", "fride"),
+        [fride[0], fride[0]],
+        "{json}"
+    );
+    // Maija, whom Fride's record names beside the address, is not Fride (her name shares no
+    // word with Fride's, and the linking map does not join records of different names).
+    let maija = subject_of("members.csv", "person_name", "maija virtanen");
+    assert_eq!(maija.len(), 1, "{json}");
+    assert_ne!(maija, fride, "{json}");
+    assert_eq!(json["subjects"], 2, "{json}");
 }
 
 #[test]
