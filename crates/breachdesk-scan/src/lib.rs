@@ -208,6 +208,17 @@ pub struct Report {
     /// subject with contact data of that name whose records show the card masked with the same
     /// last four digits: were any of them other people, the subjects would be this many more.
     pub subjects_joined_by_name_and_card_ending: u64,
+    /// Subjects joined to another because a Finnish or Swedish number written without its
+    /// country, whose country was guessed, was read as the other country's number that the
+    /// leak holds with its country and a name (`040 123 4567` in a log line of keys and
+    /// numbers, `+46 40 123 45 67` in a customer list): were any of them other people, the
+    /// subjects would be this many more.
+    pub subjects_joined_by_a_number_read_again: u64,
+    /// Subjects known by a part of a name with an address (a reply's quote signed `Fride`,
+    /// with her new address) joined to the one subject with a full name of that part at that
+    /// address (`Fride Österlind`): were any of them other people, the subjects would be this
+    /// many more.
+    pub subjects_joined_by_part_of_a_name_and_address: u64,
     pub categories: BTreeMap<&'static str, CategoryCount>,
     pub files: FileCounts,
     #[serde(skip)]

@@ -28,6 +28,7 @@ fn link(
     nodes: &mut Vec<NodeFacts>,
     owner: &mut Owners,
     guessed: &mut foldhash::HashMap<u64, Guessed>,
+    short: &mut foldhash::HashMap<u64, NamePart>,
     distinct: &mut [u64; CATEGORIES],
 ) -> Option<u32> {
     // (the category whose distinct values a new key counts, the key, whether it is a number
@@ -62,29 +63,15 @@ fn link(
                 .map(|k| (None, k, false)),
         );
     }
+    let mut parts: Vec<u64> = Vec::new();
     if let (Some(n), Some(a)) = (name, address) {
-        // The record's person may be written more than one way in it (a message's display name
-        // in full, its signature by the first name alone, which a reply's quote repeats without
-        // the display name): each way that shares a word with the first is a key with the
-        // address. Another person the record names is not.
-        let first = name_words(&n.value);
-        let mut ways: Vec<[&str; 2]> = Vec::new();
-        for other in hits.iter().filter(|h| {
-            h.category == Category::PersonName
-                && (std::ptr::eq(*h, n) || same_person(first, name_words(&h.value)))
-        }) {
-            let way = name_key(&other.value);
-            if ways.contains(&way) {
-                continue;
-            }
-            ways.push(way);
-            keys.extend(
-                name_and_address_keys(&other.value, &a.value)
-                    .into_iter()
-                    .flatten()
-                    .map(|k| (None, k, false)),
-            );
-        }
+        keys.extend(
+            name_and_address_keys(&n.value, &a.value)
+                .into_iter()
+                .flatten()
+                .map(|k| (None, k, false)),
+        );
+        parts = name_parts_and_address_keys(&n.value, &a.value);
     }
     if keys.is_empty() {
         return None;
@@ -95,6 +82,19 @@ fn link(
     // of its address).
     let who = name.map_or(NO_NAME, |n| name_words(&n.value));
     nodes.push(NodeFacts::of(hits, &keys, who));
+    if !parts.is_empty() {
+        let full = full_name_key(name.map_or("", |n| n.value.as_str()));
+        for key in parts {
+            short
+                .entry(key)
+                .and_modify(|p| p.ambiguous |= p.full != full)
+                .or_insert(NamePart {
+                    node,
+                    full,
+                    ambiguous: false,
+                });
+        }
+    }
     for (category, key, certain) in keys {
         match owner.first(key, node, who, certain) {
             Owner::Earlier(kept) => *kept = uf.union(node, *kept),
@@ -182,28 +182,42 @@ pub(crate) struct Guessed {
 /// name, never this reading so, and either
 ///
 /// - the two were first seen with names of the same person, or
-/// - no record with this reading had a name, and none had words that chose its country: a log
-///   line of keys and numbers (`sms.sent to=044 856 5548 code=4471`), whose country only a vote
-///   over the rest of its text gave.
+/// - the person of this reading is named nowhere (no record of the subject it belongs to had a
+///   name), no other name ever had the certain reading, and no record with this reading had
+///   words that chose its country: a log line of keys and numbers (`sms.sent to=044 856 5548
+///   code=4471`), whose country only a vote over the rest of its text gave.
 ///
 /// Its records join the certain number's, its findings show it so and it is counted once. A
 /// nameless line whose own words chose (`sms skickat till 044-856 55 48`) or a number of
 /// another name stays another person: a Finnish mobile and a Malmö number of the same digits.
-/// The nameless join errs only when a third person, named nowhere, has a number whose digits
-/// are those of another country's number in the same leak: one number of a few million in
-/// the subscriber range. Gives back the keys read again.
+/// The nameless join is wrong when such a line is a Swedish number (or a Finnish one read as
+/// Swedish) that shares its digits with another country's number the leak holds: of S such
+/// lines and F numbers of the other country in one seven-digit subscriber range, about S × F /
+/// 10⁷ (on our 1 GiB leak, some 250 lines and a few thousand numbers: under one). The report
+/// counts these joins. Gives back the keys read again, and how many subjects they joined (two
+/// records of one subject read again join nothing).
 fn read_again(
     guessed: &foldhash::HashMap<u64, Guessed>,
     owner: &Owners,
     uf: &mut UnionFind,
-) -> foldhash::HashSet<u64> {
+    nodes: &[NodeFacts],
+) -> (foldhash::HashSet<u64>, u64) {
+    // Whether a subject has a name, by union-find root; kept for the roots that joins make.
+    let mut named = vec![false; nodes.len()];
+    for (node, facts) in (0u32..).zip(nodes) {
+        if facts.has(NodeFacts::NAMED) {
+            named[uf.find(node) as usize] = true;
+        }
+    }
     let mut again = foldhash::HashSet::default();
+    let mut joined = 0;
     for (&key, g) in guessed {
         let (Some(this), Some(that)) = (owner.get(key), owner.get(g.other)) else {
             continue;
         };
+        let (a, b) = (uf.find(this.node), uf.find(that.node));
         let same = if this.name == NO_NAME {
-            !g.by_record
+            !g.by_record && !named[a as usize] && that.others == 0
         } else {
             same_person(this.name, that.name)
         };
@@ -214,11 +228,15 @@ fn read_again(
             && that.name != NO_NAME
             && same
         {
-            uf.union(this.node, that.node);
+            if a != b {
+                joined += 1;
+                let root = uf.union(a, b);
+                named[root as usize] = named[a as usize] || named[b as usize];
+            }
             again.insert(key);
         }
     }
-    again
+    (again, joined)
 }
 
 /// Words of a flat's or a floor's number, never a town (`Storgatan 5 lgh 1102`).
@@ -270,6 +288,66 @@ fn name_and_address_keys(name: &str, address: &str) -> [Option<u64>; 2] {
     }
 }
 
+/// The name-and-address keys of each part of a full name alone (`Fride` and `Österlind` of
+/// `Fride Österlind`) with its address: none for a name of one word.
+fn name_parts_and_address_keys(name: &str, address: &str) -> Vec<u64> {
+    let [a, b] = name_key(name);
+    if a.is_empty() || a == b {
+        return Vec::new();
+    }
+    [a, b]
+        .into_iter()
+        .flat_map(|part| name_and_address_keys(part, address))
+        .flatten()
+        .collect()
+}
+
+/// A full name however it is written (`Virtanen, Maija` is `Maija Virtanen`), hashed.
+fn full_name_key(name: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    foldhash::quality::FixedState::with_seed(0x6675_6c6c).hash_one(name_key(name))
+}
+
+/// A part of a full name with an address (see [`name_parts_and_address_keys`]): the node of
+/// the first record that had it, whose full name, and whether records of another full name
+/// had it too (two Annas at one address).
+#[derive(Clone, Copy)]
+pub(crate) struct NamePart {
+    node: u32,
+    full: u64,
+    ambiguous: bool,
+}
+
+/// Joins the records of a person named only in part, with an address, to the one person of a
+/// full name with that part at that address: a reply quotes a customer's message and its
+/// signature, `Fride`, without the display name `Fride Österlind` that her own message had with
+/// the same address. Not when two full names have that part at that address (`Anna Lind` and
+/// `Anna Berg` of one office, `Maija` and `Matti Virtanen` of one home), nor through a key that
+/// several names share. Gives the number of subjects joined.
+fn by_part_of_a_name(
+    short: &foldhash::HashMap<u64, NamePart>,
+    owner: &Owners,
+    uf: &mut UnionFind,
+) -> u64 {
+    let mut joined = 0;
+    for (&key, part) in short {
+        if part.ambiguous {
+            continue;
+        }
+        let Some(named_in_part) = owner.get(key) else {
+            continue;
+        };
+        if named_in_part.shared() || named_in_part.others > 0 {
+            continue;
+        }
+        if uf.find(named_in_part.node) != uf.find(part.node) {
+            joined += 1;
+            uf.union(named_in_part.node, part.node);
+        }
+    }
+    joined
+}
+
 /// A name's first and last word, hashed (0: none): enough to tell `Maija Virtanen`,
 /// `Virtanen, Maija` and `Maija` apart from `Erkka Maijala`.
 type NameWords = [u32; 2];
@@ -301,11 +379,8 @@ fn same_person(a: NameWords, b: NameWords) -> bool {
 struct NodeFacts {
     /// Its full name (first and last word, in either order), hashed; 0: none.
     name: u32,
-    /// It had a strong identifier (not only a name with an address).
-    strong: bool,
-    /// It had a way to reach its person — an e-mail address, a phone number, an identity code
-    /// or an address — and not only a payment identifier (a card, an IBAN, a customer number).
-    contact: bool,
+    /// [`NodeFacts::STRONG`], [`NodeFacts::CONTACT`], [`NodeFacts::NAMED`].
+    flags: u8,
     /// The last four digits of its first card, with [`MASKED`] when the card was masked;
     /// [`NO_CARD`]: none.
     card_ending: u16,
@@ -315,17 +390,33 @@ const NO_CARD: u16 = u16::MAX;
 const MASKED: u16 = 0x8000;
 
 impl NodeFacts {
+    /// It had a strong identifier (not only a name with an address).
+    const STRONG: u8 = 1;
+    /// It had a way to reach its person — an e-mail address, a phone number, an identity code
+    /// or an address — and not only a payment identifier (a card, an IBAN, a customer number).
+    const CONTACT: u8 = 2;
+    /// It had a name, if only a first name.
+    const NAMED: u8 = 4;
+
     fn of(hits: &[Hit], keys: &[(Option<Category>, u64, bool)], who: NameWords) -> Self {
         let [a, b] = who;
+        let strong = keys.iter().any(|(c, _, _)| c.is_some());
+        let contact = keys.iter().any(|(c, _, _)| {
+            matches!(
+                c,
+                None | Some(Category::Email | Category::Phone | Category::NationalId)
+            )
+        }) || hits.iter().any(|h| h.category == Category::PostalAddress);
         Self {
             name: if a == 0 || a == b { 0 } else { (a ^ b).max(1) },
-            strong: keys.iter().any(|(c, _, _)| c.is_some()),
-            contact: keys.iter().any(|(c, _, _)| {
-                matches!(
-                    c,
-                    None | Some(Category::Email | Category::Phone | Category::NationalId)
-                )
-            }) || hits.iter().any(|h| h.category == Category::PostalAddress),
+            flags: [
+                (strong, Self::STRONG),
+                (contact, Self::CONTACT),
+                (who != NO_NAME, Self::NAMED),
+            ]
+            .into_iter()
+            .filter(|&(set, _)| set)
+            .fold(0, |flags, (_, flag)| flags | flag),
             card_ending: hits
                 .iter()
                 .filter(|h| h.category == Category::PaymentCard)
@@ -344,13 +435,17 @@ impl NodeFacts {
                 .unwrap_or(NO_CARD),
         }
     }
+
+    fn has(self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
 }
 
 /// Which subjects have contact data (by union-find root).
 fn with_contact(uf: &mut UnionFind, nodes: &[NodeFacts]) -> Vec<bool> {
     let mut contact = vec![false; nodes.len()];
     for (node, facts) in (0u32..).zip(nodes) {
-        if facts.contact {
+        if facts.has(NodeFacts::CONTACT) {
             contact[uf.find(node) as usize] = true;
         }
     }
@@ -516,7 +611,7 @@ struct Owned {
     node: u32,
     name: NameWords,
     /// The count of records of the same name (15 bits), and in the top bit whether a record
-    /// had it read without a guess (see [`Hit::country_guessed`]).
+    /// had it with its country certain (see [`Hit::country`]).
     same: u16,
     others: u16,
 }
@@ -651,8 +746,11 @@ pub(crate) struct Linker<'o> {
     /// strings: two different identifiers sharing a hash would join two people, which at 10
     /// million identifiers has a probability of about 3 in a million.
     owner: Owners,
-    /// The keys of national numbers whose country was guessed, with the other country's key.
+    /// The keys of national numbers whose country was guessed, with the other country's key
+    /// and whether a record's own words ever chose (see [`read_again`]).
     guessed: foldhash::HashMap<u64, Guessed>,
+    /// The parts of full names with addresses (see [`by_part_of_a_name`]).
+    short: foldhash::HashMap<u64, NamePart>,
     /// Occurrences by category (indexed by `Category as usize`: this is counted per hit).
     occurrences: [u64; CATEGORIES],
     /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
@@ -688,6 +786,7 @@ impl<'o> Linker<'o> {
             nodes: Vec::new(),
             owner: Owners::new(),
             guessed: foldhash::HashMap::default(),
+            short: foldhash::HashMap::default(),
             occurrences: [0; CATEGORIES],
             distinct: std::array::from_fn(|_| foldhash::HashSet::default()),
             strong_distinct: [0; CATEGORIES],
@@ -768,6 +867,7 @@ impl<'o> Linker<'o> {
                     &mut self.nodes,
                     &mut self.owner,
                     &mut self.guessed,
+                    &mut self.short,
                     &mut self.strong_distinct,
                 );
                 // A record of nobody matters only to the findings.
@@ -791,6 +891,7 @@ impl<'o> Linker<'o> {
             nodes,
             owner,
             guessed,
+            short,
             occurrences,
             distinct,
             mut strong_distinct,
@@ -800,8 +901,11 @@ impl<'o> Linker<'o> {
         if let (Some(source), Some((dir, _))) = (failed, &spill) {
             return Err(spill_error(dir)(source));
         }
-        let read_again = read_again(&guessed, &owner, &mut uf);
+        let (read_again, joined_by_number_read_again) =
+            read_again(&guessed, &owner, &mut uf, &nodes);
         drop(guessed);
+        let joined_by_part_of_a_name = by_part_of_a_name(&short, &owner, &mut uf);
+        drop(short);
         // A number read again is one already counted.
         strong_distinct[Category::Phone as usize] -= read_again.len() as u64;
         // The categories found, with their occurrences and distinct values.
@@ -832,7 +936,7 @@ impl<'o> Linker<'o> {
         // identifier.
         let mut held_strong = vec![false; nodes.len()];
         for (node, facts) in (0u32..).zip(&nodes) {
-            if facts.strong {
+            if facts.has(NodeFacts::STRONG) {
                 held_strong[uf.find(node) as usize] = true;
             }
         }
@@ -875,6 +979,8 @@ impl<'o> Linker<'o> {
             subjects_by_name_and_address: by_name_and_address,
             subjects_named_like_another: named_like_another,
             subjects_joined_by_name_and_card_ending: joined_by_card_ending,
+            subjects_joined_by_a_number_read_again: joined_by_number_read_again,
+            subjects_joined_by_part_of_a_name_and_address: joined_by_part_of_a_name,
             categories,
             files: counts,
             problems,

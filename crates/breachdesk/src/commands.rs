@@ -667,6 +667,20 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     );
     let _ = writeln!(
         out,
+        "  joined to another: a Finnish or Swedish number written without its country, read as \
+         the other country's number that the leak holds with its country and a name (were any \
+         of them other people, there would be this many more): {}",
+        report.subjects_joined_by_a_number_read_again
+    );
+    let _ = writeln!(
+        out,
+        "  joined to another: a first name or surname with an address, to the one subject of a \
+         full name with it at that address (were any of them other people, there would be this \
+         many more): {}",
+        report.subjects_joined_by_part_of_a_name_and_address
+    );
+    let _ = writeln!(
+        out,
         "{:<18} {:>12} {:>16}",
         "category", "occurrences", "distinct values"
     );

@@ -435,6 +435,9 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
     assert_eq!(json["subjects"], 1, "{json}");
     assert_eq!(json["categories"]["phone"]["distinct_values"], 1, "{json}");
     assert_eq!(phones_of(&report, "notes.txt"), ["+358448565548"]);
+    // The name and the number's national digits had joined the two already: the reading
+    // joined no subject.
+    assert_eq!(json["subjects_joined_by_a_number_read_again"], 0, "{json}");
 
     // Once the leak also holds the Swedish reading with its country (a nameless line), the
     // guess stands: the note's number is counted and shown as read.
@@ -475,6 +478,8 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
     assert_eq!(json["subjects"], 1, "{json}");
     assert_eq!(json["categories"]["phone"]["distinct_values"], 1, "{json}");
     assert_eq!(phones_of(&report, "app.log"), ["+358448565548"]);
+    // The report says what rests on that reading.
+    assert_eq!(json["subjects_joined_by_a_number_read_again"], 1, "{json}");
     // Not when the number with its country is nobody named (a nameless line too): nothing says
     // whose the digits are.
     write(
@@ -486,8 +491,39 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["subjects"], 2, "{json}");
     assert_eq!(phones_of(&report, "app.log"), ["+46448565548"]);
-    // Nor when the leak also holds this reading with its country.
+    assert_eq!(json["subjects_joined_by_a_number_read_again"], 0, "{json}");
+    // Nor when two named people have the number with its country: whose would it be?
+    write(
+        root,
+        "customers.csv",
+        "name,phone\nPekko Huovila,+358 44 856 5548\nAnna Lind,+358 44 856 5548\n".as_bytes(),
+    );
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(phones_of(&report, "app.log"), ["+46448565548"], "{json}");
+    assert_eq!(json["subjects_joined_by_a_number_read_again"], 0, "{json}");
+    // Nor when the line's person is named elsewhere, by another identifier on the line: that
+    // is a Swedish customer's number.
     write(root, "customers.csv", PEKKO.as_bytes());
+    write(
+        root,
+        "app.log",
+        log.replace("code=4471", "user=ingrid@mail.example code=4471")
+            .as_bytes(),
+    );
+    write(
+        root,
+        "kunder.csv",
+        "namn,e-post,adress\nIngrid Blom,ingrid@mail.example,Storgatan 5 291 31 Kristianstad\n"
+            .as_bytes(),
+    );
+    let report = scan(root, &options).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["subjects"], 2, "{json}");
+    assert_eq!(phones_of(&report, "app.log"), ["+46448565548"], "{json}");
+    std::fs::remove_file(root.join("kunder.csv")).unwrap();
+    write(root, "app.log", log.as_bytes());
+    // Nor when the leak also holds this reading with its country.
     write(root, "sms.log", b"SMS sent to +46 44 856 55 48\n");
     let report = scan(root, &options).unwrap();
     assert_eq!(phones_of(&report, "app.log"), ["+46448565548"]);
@@ -554,12 +590,84 @@ fn a_quoted_message_signed_with_a_first_name_links_by_that_name_and_the_address(
         [fride[0], fride[0]],
         "{json}"
     );
-    // Maija, whom Fride's record names beside the address, is not Fride (her name shares no
-    // word with Fride's, and the linking map does not join records of different names).
+    assert_eq!(
+        json["subjects_joined_by_part_of_a_name_and_address"], 1,
+        "{json}"
+    );
+    // Maija, whom Fride's record names beside the address, is not Fride.
     let maija = subject_of("members.csv", "person_name", "maija virtanen");
     assert_eq!(maija.len(), 1, "{json}");
     assert_ne!(maija, fride, "{json}");
     assert_eq!(json["subjects"], 2, "{json}");
+}
+
+#[test]
+fn a_part_of_a_name_with_an_address_joins_no_one_when_two_full_names_have_it() {
+    let options = Options {
+        reveal: true,
+        ..Options::default()
+    };
+    let subjects = |root: &Path, file: &str, category: &str, value: &str| -> Vec<Option<u64>> {
+        let report = scan(root, &options).unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.file == file && f.category == category && f.value == value)
+            .map(|f| f.subject)
+            .collect()
+    };
+    // Two Annas of one office sign with the first name; a quote signed `Anna` with the
+    // office's address could be either.
+    let message = |who: &str, address: &str| {
+        format!(
+            "From {address} Mon Nov 11 03:05:31 2024\nFrom: {who} <{address}>\n\
+             To: info@lumo.example\nSubject: Adress\n\n\
+             Vi har flyttat till Stora Nygatan 33 SE-111 22 Stockholm.\n\nMvh\nAnna\n\n"
+        )
+    };
+    let quote = "From info@lumo.example Tue Nov 12 03:05:31 2024\n\
+                 From: info@lumo.example\nTo: kundtjanst@lumo.example\nSubject: Re: Adress\n\n\
+                 Se nedan.\n\n\
+                 > Vi har flyttat till Stora Nygatan 33 SE-111 22 Stockholm.\n>\n> Mvh\n> Anna\n";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mbox = message("Anna Lind", "anna.lind@acme.example")
+        + &message("Anna Berg", "anna.berg@acme.example")
+        + quote;
+    write(root, "support.mbox", mbox.as_bytes());
+    let lind = subjects(root, "support.mbox", "email", "anna.lind@acme.example");
+    let berg = subjects(root, "support.mbox", "email", "anna.berg@acme.example");
+    assert_eq!(lind.len(), 1);
+    assert_eq!(berg.len(), 1);
+    assert_ne!(lind, berg);
+    let quoted = subjects(root, "support.mbox", "person_name", "anna");
+    assert_eq!(quoted.len(), 3, "{quoted:?}");
+    // Each signature is its own message's; the quote is neither's.
+    assert_eq!(quoted[..2], [lind[0], berg[0]]);
+    assert_ne!(quoted[2], lind[0]);
+    assert_ne!(quoted[2], berg[0]);
+
+    // Two of one household share a surname: a note of hers that names him beside the address
+    // does not make them one.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "note.txt",
+        "Maija Virtanen (maija.virtanen@example.fi) soitti. Uusi osoite on Mannerheimintie 12 \
+         00100 Helsinki, jossa myös Matti Virtanen asuu.\n"
+            .as_bytes(),
+    );
+    write(
+        root,
+        "members.csv",
+        "name,address,email\nMatti Virtanen,Mannerheimintie 12 00100 Helsinki,matti@example.fi\n"
+            .as_bytes(),
+    );
+    let maija = subjects(root, "note.txt", "email", "maija.virtanen@example.fi");
+    let matti = subjects(root, "members.csv", "email", "matti@example.fi");
+    assert_eq!(maija.len(), 1);
+    assert_ne!(maija, matti);
 }
 
 #[test]
