@@ -185,7 +185,8 @@ pub(crate) struct Guessed {
 /// - the person of this reading is named nowhere (no record of the subject it belongs to had a
 ///   name), no other name ever had the certain reading, and no record with this reading had
 ///   words that chose its country: a log line of keys and numbers (`sms.sent to=044 856 5548
-///   code=4471`), whose country only a vote over the rest of its text gave.
+///   code=4471`), whose country only a vote over the rest of its text gave; or its records
+///   are of the certain number's subject already.
 ///
 /// Its records join the certain number's, its findings show it so and it is counted once. A
 /// nameless line whose own words chose (`sms skickat till 044-856 55 48`) or a number of
@@ -216,8 +217,9 @@ fn read_again(
             continue;
         };
         let (a, b) = (uf.find(this.node), uf.find(that.node));
+        // (Records of one subject already: reading the number again joins nothing.)
         let same = if this.name == NO_NAME {
-            !g.by_record && !named[a as usize] && that.others == 0
+            a == b || !g.by_record && !named[a as usize] && that.others == 0
         } else {
             same_person(this.name, that.name)
         };
