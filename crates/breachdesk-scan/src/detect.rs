@@ -25,8 +25,8 @@ pub struct Hit {
     pub value: SmolStr,
     /// Whether a Finnish or Swedish national number's country was guessed, and from what
     /// (`044 856 5548`: a Finnish mobile or Kristianstad's area code). The linker may read a
-    /// guessed number as the other country's when the leak holds that number written
-    /// internationally and never this one ([`crate::link`]).
+    /// guessed number as the other country's when the leak holds that number with its country
+    /// certain and never this one ([`crate::link`]).
     pub country: Country,
     /// A masked card (`****1845`, `4156 **** **** 1845`): its last four digits, never a finding
     /// (the card number is not there), only what links a card's holder to a customer whose

@@ -214,11 +214,10 @@ pub struct Report {
     /// numbers, `+46 40 123 45 67` in a customer list): were any of them other people, the
     /// subjects would be this many more.
     pub subjects_joined_by_a_number_read_again: u64,
-    /// Subjects known by a part of a name with an address (a reply's quote signed `Fride`,
-    /// with her new address) joined to the one subject with a full name of that part at that
-    /// address (`Fride Österlind`): were any of them other people, the subjects would be this
-    /// many more.
-    pub subjects_joined_by_part_of_a_name_and_address: u64,
+    /// Subjects known by one name with an address (a reply's quote signed `Fride`, with her new
+    /// address) joined to the one subject of a full name whose first name it is at that address
+    /// (`Fride Österlind`): were any of them other people, the subjects would be this many more.
+    pub subjects_joined_by_first_name_and_address: u64,
     pub categories: BTreeMap<&'static str, CategoryCount>,
     pub files: FileCounts,
     #[serde(skip)]

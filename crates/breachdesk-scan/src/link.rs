@@ -27,10 +27,14 @@ fn link(
     uf: &mut UnionFind,
     nodes: &mut Vec<NodeFacts>,
     owner: &mut Owners,
-    guessed: &mut foldhash::HashMap<u64, Guessed>,
-    short: &mut foldhash::HashMap<u64, NamePart>,
+    later: &mut Later,
     distinct: &mut [u64; CATEGORIES],
 ) -> Option<u32> {
+    let Later {
+        guessed,
+        first_names,
+        one_name,
+    } = later;
     // (the category whose distinct values a new key counts, the key, whether it is a number
     // read without a guess at its country)
     let mut keys: Vec<(Option<Category>, u64, bool)> = hits
@@ -63,7 +67,6 @@ fn link(
                 .map(|k| (None, k, false)),
         );
     }
-    let mut parts: Vec<u64> = Vec::new();
     if let (Some(n), Some(a)) = (name, address) {
         keys.extend(
             name_and_address_keys(&n.value, &a.value)
@@ -71,7 +74,6 @@ fn link(
                 .flatten()
                 .map(|k| (None, k, false)),
         );
-        parts = name_parts_and_address_keys(&n.value, &a.value);
     }
     if keys.is_empty() {
         return None;
@@ -82,16 +84,24 @@ fn link(
     // of its address).
     let who = name.map_or(NO_NAME, |n| name_words(&n.value));
     nodes.push(NodeFacts::of(hits, &keys, who));
-    if !parts.is_empty() {
-        let full = full_name_key(name.map_or("", |n| n.value.as_str()));
-        for key in parts {
-            short
+    if let (Some(n), Some(a)) = (name, address) {
+        let (key, postcode, town) = first_name_at(&n.value, &a.value);
+        let facts = nodes[node as usize];
+        if facts.name == 0 {
+            one_name.push((node, (key, postcode, town)));
+        } else {
+            first_names
                 .entry(key)
-                .and_modify(|p| p.ambiguous |= p.full != full)
-                .or_insert(NamePart {
+                .and_modify(|at| {
+                    if at.name != facts.name || !at.same_place(postcode, town) {
+                        at.name = FirstNameAt::AMBIGUOUS;
+                    }
+                })
+                .or_insert(FirstNameAt {
                     node,
-                    full,
-                    ambiguous: false,
+                    name: facts.name,
+                    postcode,
+                    town,
                 });
         }
     }
@@ -168,6 +178,18 @@ fn other_country(value: &str) -> Option<String> {
     }
 }
 
+/// What the linking gathers for the joins decided at the end of the scan.
+#[derive(Default)]
+pub(crate) struct Later {
+    /// The keys of national numbers whose country was guessed, with the other country's key
+    /// and whether a record's own words ever chose (see [`read_again`]).
+    guessed: foldhash::HashMap<u64, Guessed>,
+    /// Full names' first names at addresses, and the records of one name with an address (see
+    /// [`by_first_name`]).
+    first_names: foldhash::HashMap<u64, FirstNameAt>,
+    one_name: Vec<OneName>,
+}
+
 /// A national number whose country was guessed: the key of the other country's reading, and
 /// whether a record's own words ever chose its country (see [`Country`]).
 #[derive(Clone, Copy)]
@@ -178,8 +200,8 @@ pub(crate) struct Guessed {
 
 /// National numbers read as the other country's: a number whose country was guessed (a Swedish
 /// note about a Finnish customer: `044 856 5548`) is the other country's when the leak holds
-/// that number written so that its country is certain (`+358 44 856 5548`) by one person with a
-/// name, never this reading so, and either
+/// that number with its country certain (`+358 44 856 5548`) in a record with a name, never this
+/// reading so, neither reading is shared, and either
 ///
 /// - the two were first seen with names of the same person, or
 /// - the person of this reading is named nowhere (no record of the subject it belongs to had a
@@ -191,6 +213,8 @@ pub(crate) struct Guessed {
 /// Its records join the certain number's, its findings show it so and it is counted once. A
 /// nameless line whose own words chose (`sms skickat till 044-856 55 48`) or a number of
 /// another name stays another person: a Finnish mobile and a Malmö number of the same digits.
+/// Decided on the subjects as they were before any such reading, in a fixed order: a subject
+/// whose numbers would be read as two other subjects' is read as neither.
 /// The nameless join is wrong when such a line is a Swedish number (or a Finnish one read as
 /// Swedish) that shares its digits with another country's number the leak holds: of S such
 /// lines and F numbers of the other country in one seven-digit subscriber range, about S × F /
@@ -203,15 +227,16 @@ fn read_again(
     uf: &mut UnionFind,
     nodes: &[NodeFacts],
 ) -> (foldhash::HashSet<u64>, u64) {
-    // Whether a subject has a name, by union-find root; kept for the roots that joins make.
+    // Decided on the subjects as they were before any such reading: whether each has a name,
+    // and for each subject of guessed numbers, the certain numbers' subjects they point at.
     let mut named = vec![false; nodes.len()];
     for (node, facts) in (0u32..).zip(nodes) {
         if facts.has(NodeFacts::NAMED) {
             named[uf.find(node) as usize] = true;
         }
     }
-    let mut again = foldhash::HashSet::default();
-    let mut joined = 0;
+    // (the guessed number's subject, the certain number's subject, the guessed key)
+    let mut readings: Vec<(u32, u32, u64)> = Vec::new();
     for (&key, g) in guessed {
         let (Some(this), Some(that)) = (owner.get(key), owner.get(g.other)) else {
             continue;
@@ -230,13 +255,24 @@ fn read_again(
             && that.name != NO_NAME
             && same
         {
-            if a != b {
-                joined += 1;
-                let root = uf.union(a, b);
-                named[root as usize] = named[a as usize] || named[b as usize];
-            }
-            again.insert(key);
+            readings.push((a, b, key));
         }
+    }
+    readings.sort_unstable();
+    let mut again = foldhash::HashSet::default();
+    let mut joined = 0;
+    // A subject whose numbers point at two others' (`044 856 5548` and `040 123 4567` on one
+    // nameless line, each another person's with its country) is read as neither.
+    for group in readings.chunk_by(|x, y| x.0 == y.0) {
+        let (a, b, _) = group[0];
+        if group.iter().any(|r| r.1 != b) {
+            continue;
+        }
+        if uf.find(a) != uf.find(b) {
+            joined += 1;
+            uf.union(a, b);
+        }
+        again.extend(group.iter().map(|r| r.2));
     }
     (again, joined)
 }
@@ -290,61 +326,114 @@ fn name_and_address_keys(name: &str, address: &str) -> [Option<u64>; 2] {
     }
 }
 
-/// The name-and-address keys of each part of a full name alone (`Fride` and `Österlind` of
-/// `Fride Österlind`) with its address: none for a name of one word.
-fn name_parts_and_address_keys(name: &str, address: &str) -> Vec<u64> {
-    let [a, b] = name_key(name);
-    if a.is_empty() || a == b {
-        return Vec::new();
-    }
-    [a, b]
-        .into_iter()
-        .flat_map(|part| name_and_address_keys(part, address))
-        .flatten()
-        .collect()
-}
-
-/// A full name however it is written (`Virtanen, Maija` is `Maija Virtanen`), hashed.
-fn full_name_key(name: &str) -> u64 {
+/// A person's first name with the street and number of an address, and the address's postcode
+/// and town hashed (0: none): what a record of one name and an address (a reply's quote signed
+/// `Fride`) is compared with (see [`by_first_name`]).
+fn first_name_at(name: &str, address: &str) -> (u64, u32, u32) {
     use std::hash::BuildHasher as _;
-    foldhash::quality::FixedState::with_seed(0x6675_6c6c).hash_one(name_key(name))
+    let given = if let Some((_, given)) = name.split_once(',') {
+        words(given).first().copied().unwrap_or_default()
+    } else {
+        words(name).first().copied().unwrap_or_default()
+    };
+    let (street, number, postcode, town) = address_parts(address);
+    let hasher = foldhash::quality::FixedState::with_seed(0x6669_7273_7461_7421);
+    #[allow(clippy::cast_possible_truncation)] // a 32-bit digest of a postcode or a town
+    let digest = |part: Option<&str>| part.map_or(0, |p| (hasher.hash_one(p) as u32).max(1));
+    (
+        hasher.hash_one((given, street, number)),
+        digest(postcode.as_deref()),
+        digest(town),
+    )
 }
 
-/// A part of a full name with an address (see [`name_parts_and_address_keys`]): the node of
-/// the first record that had it, whose full name, and whether records of another full name
-/// had it too (two Annas at one address).
+/// A full name's first name at a street and number (see [`first_name_at`]): the first record
+/// with it, its full name ([`NodeFacts::name`]; [`FirstNameAt::AMBIGUOUS`] when another full
+/// name, or the same one at another postcode or town, had it too) and its postcode and town.
 #[derive(Clone, Copy)]
-pub(crate) struct NamePart {
+pub(crate) struct FirstNameAt {
     node: u32,
-    full: u64,
-    ambiguous: bool,
+    name: u32,
+    postcode: u32,
+    town: u32,
 }
 
-/// Joins the records of a person named only in part, with an address, to the one person of a
-/// full name with that part at that address: a reply quotes a customer's message and its
-/// signature, `Fride`, without the display name `Fride Österlind` that her own message had with
-/// the same address. Not when two full names have that part at that address (`Anna Lind` and
-/// `Anna Berg` of one office, `Maija` and `Matti Virtanen` of one home), nor through a key that
-/// several names share. Gives the number of subjects joined.
-fn by_part_of_a_name(
-    short: &foldhash::HashMap<u64, NamePart>,
-    owner: &Owners,
+impl FirstNameAt {
+    const AMBIGUOUS: u32 = 0;
+
+    /// Whether `postcode` and `town` (0: none) are this address's: each that both have is the
+    /// same, and at least one is there.
+    fn same_place(self, postcode: u32, town: u32) -> bool {
+        let agree = |a: u32, b: u32| a == 0 || b == 0 || a == b;
+        agree(self.postcode, postcode)
+            && agree(self.town, town)
+            && (self.postcode != 0 && self.postcode == postcode
+                || self.town != 0 && self.town == town)
+    }
+}
+
+/// A record of a name of one word with an address: its node and [`first_name_at`].
+pub(crate) type OneName = (u32, (u64, u32, u32));
+
+/// Joins a person known by one name and an address to the one person of a full name whose
+/// first name it is, at that address: a reply quotes a customer's message and its signature,
+/// `Fride`, without the display name `Fride Österlind` that her own message had with the same
+/// address. Decided on the subjects as they were before any such join, and not
+///
+/// - when two full names have that first name at that street and number (two Annas of one
+///   office), or one full name at two postcodes or towns there;
+/// - when the subject of the one name points at two full names (two messages signed `Anna`
+///   from one mailbox, each with another address), or already has a full name that is not
+///   that one (a message from `anna.berg@…` signed `Anna` with Anna Lind's address).
+///
+/// A surname alone (`Virtanen`, a household's) is never looked up. Gives the number of subjects
+/// joined.
+fn by_first_name(
+    full: &foldhash::HashMap<u64, FirstNameAt>,
+    one_name: &[OneName],
     uf: &mut UnionFind,
+    nodes: &[NodeFacts],
 ) -> u64 {
+    if one_name.is_empty() {
+        return 0;
+    }
+    let roots: Vec<u32> = (0..u32::try_from(nodes.len()).unwrap_or(u32::MAX))
+        .map(|node| uf.find(node))
+        .collect();
+    // Each subject's full name (0: none), and whether it has several.
+    let mut name = vec![0u32; nodes.len()];
+    let mut several = vec![false; nodes.len()];
+    for (&root, facts) in roots.iter().zip(nodes) {
+        let r = root as usize;
+        if facts.name != 0 {
+            if name[r] == 0 {
+                name[r] = facts.name;
+            } else if name[r] != facts.name {
+                several[r] = true;
+            }
+        }
+    }
+    // (the one name's subject, the full name's subject, the full name)
+    let mut found: Vec<(u32, u32, u32)> = one_name
+        .iter()
+        .filter_map(|&(node, (key, postcode, town))| {
+            let at = full.get(&key)?;
+            (at.name != FirstNameAt::AMBIGUOUS && at.same_place(postcode, town))
+                .then(|| (roots[node as usize], roots[at.node as usize], at.name))
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup();
     let mut joined = 0;
-    for (&key, part) in short {
-        if part.ambiguous {
+    for group in found.chunk_by(|x, y| x.0 == y.0) {
+        let (one, whole, full_name) = group[0];
+        let r = one as usize;
+        if group.len() > 1 || several[r] || name[r] != 0 && name[r] != full_name {
             continue;
         }
-        let Some(named_in_part) = owner.get(key) else {
-            continue;
-        };
-        if named_in_part.shared() || named_in_part.others > 0 {
-            continue;
-        }
-        if uf.find(named_in_part.node) != uf.find(part.node) {
+        if uf.find(one) != uf.find(whole) {
             joined += 1;
-            uf.union(named_in_part.node, part.node);
+            uf.union(one, whole);
         }
     }
     joined
@@ -748,11 +837,8 @@ pub(crate) struct Linker<'o> {
     /// strings: two different identifiers sharing a hash would join two people, which at 10
     /// million identifiers has a probability of about 3 in a million.
     owner: Owners,
-    /// The keys of national numbers whose country was guessed, with the other country's key
-    /// and whether a record's own words ever chose (see [`read_again`]).
-    guessed: foldhash::HashMap<u64, Guessed>,
-    /// The parts of full names with addresses (see [`by_part_of_a_name`]).
-    short: foldhash::HashMap<u64, NamePart>,
+    /// What the joins at the end need.
+    later: Later,
     /// Occurrences by category (indexed by `Category as usize`: this is counted per hit).
     occurrences: [u64; CATEGORIES],
     /// Distinct values: of identifiers, counted by the linking map; of the rest, a set of keys.
@@ -787,8 +873,7 @@ impl<'o> Linker<'o> {
             uf: UnionFind::default(),
             nodes: Vec::new(),
             owner: Owners::new(),
-            guessed: foldhash::HashMap::default(),
-            short: foldhash::HashMap::default(),
+            later: Later::default(),
             occurrences: [0; CATEGORIES],
             distinct: std::array::from_fn(|_| foldhash::HashSet::default()),
             strong_distinct: [0; CATEGORIES],
@@ -868,8 +953,7 @@ impl<'o> Linker<'o> {
                     &mut self.uf,
                     &mut self.nodes,
                     &mut self.owner,
-                    &mut self.guessed,
-                    &mut self.short,
+                    &mut self.later,
                     &mut self.strong_distinct,
                 );
                 // A record of nobody matters only to the findings.
@@ -892,8 +976,12 @@ impl<'o> Linker<'o> {
             mut uf,
             nodes,
             owner,
-            guessed,
-            short,
+            later:
+                Later {
+                    guessed,
+                    first_names,
+                    one_name,
+                },
             occurrences,
             distinct,
             mut strong_distinct,
@@ -906,8 +994,9 @@ impl<'o> Linker<'o> {
         let (read_again, joined_by_number_read_again) =
             read_again(&guessed, &owner, &mut uf, &nodes);
         drop(guessed);
-        let joined_by_part_of_a_name = by_part_of_a_name(&short, &owner, &mut uf);
-        drop(short);
+        let joined_by_first_name = by_first_name(&first_names, &one_name, &mut uf, &nodes);
+        drop(first_names);
+        drop(one_name);
         // A number read again is one already counted.
         strong_distinct[Category::Phone as usize] -= read_again.len() as u64;
         // The categories found, with their occurrences and distinct values.
@@ -982,7 +1071,7 @@ impl<'o> Linker<'o> {
             subjects_named_like_another: named_like_another,
             subjects_joined_by_name_and_card_ending: joined_by_card_ending,
             subjects_joined_by_a_number_read_again: joined_by_number_read_again,
-            subjects_joined_by_part_of_a_name_and_address: joined_by_part_of_a_name,
+            subjects_joined_by_first_name_and_address: joined_by_first_name,
             categories,
             files: counts,
             problems,

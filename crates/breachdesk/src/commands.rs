@@ -674,10 +674,10 @@ pub fn scan(args: &crate::cli::ScanArgs) -> anyhow::Result<()> {
     );
     let _ = writeln!(
         out,
-        "  joined to another: a first name or surname with an address, to the one subject of a \
-         full name with it at that address (were any of them other people, there would be this \
-         many more): {}",
-        report.subjects_joined_by_part_of_a_name_and_address
+        "  joined to another: a first name alone with an address, to the one subject of a full \
+         name with that first name at that address (were any of them other people, there would \
+         be this many more): {}",
+        report.subjects_joined_by_first_name_and_address
     );
     let _ = writeln!(
         out,

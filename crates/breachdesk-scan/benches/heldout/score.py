@@ -192,7 +192,7 @@ def main() -> None:
                      "lower_end_error_pct": round(lower_error, 2),
                      "joined_by_a_number_read_again": int(report.get("subjects_joined_by_a_number_read_again", 0)),
                      "joined_by_name_and_card_ending": int(report.get("subjects_joined_by_name_and_card_ending", 0)),
-                     "joined_by_part_of_a_name_and_address": int(report.get("subjects_joined_by_part_of_a_name_and_address", 0))},
+                     "joined_by_first_name_and_address": int(report.get("subjects_joined_by_first_name_and_address", 0))},
         "unscored_findings": dict(unscored), "occurrences": occurrences,
     }
     sizes = [len(v) for v in subject_people.values()]
@@ -255,8 +255,8 @@ def main() -> None:
     joins = result["subjects"]
     print(f"joined by the scanner's weaker rules (each a subject more, were it another person): by a "
           f"number read as the other country's {joins['joined_by_a_number_read_again']}, by a name and a "
-          f"masked card's ending {joins['joined_by_name_and_card_ending']}, by a part of a name with an address "
-          f"{joins['joined_by_part_of_a_name_and_address']}")
+          f"masked card's ending {joins['joined_by_name_and_card_ending']}, by a first name with an address "
+          f"{joins['joined_by_first_name_and_address']}")
     ln = result["linking"]
     print(f"linking: {ln['subjects_with_findings']} subjects in the findings; {ln['holding_one_person']} hold one "
           f"true person, {ln['holding_several_people']} hold several ({ln['people_in_shared_subjects']} people, the "
