@@ -84,19 +84,16 @@ fn link(
     // of its address).
     let who = name.map_or(NO_NAME, |n| name_words(&n.value));
     nodes.push(NodeFacts::of(hits, &keys, who));
-    if let (Some(n), Some(a)) = (name, address) {
-        let (key, postcode, town) = first_name_at(&n.value, &a.value);
+    if let (Some(n), Some(a)) = (name, address)
+        && let Some((key, postcode, town)) = first_name_at(&n.value, &a.value)
+    {
         let facts = nodes[node as usize];
         if facts.name == 0 {
-            one_name.push((node, (key, postcode, town)));
+            one_name.entry((key, postcode, town)).or_insert(node);
         } else {
             first_names
                 .entry(key)
-                .and_modify(|at| {
-                    if at.name != facts.name || !at.same_place(postcode, town) {
-                        at.name = FirstNameAt::AMBIGUOUS;
-                    }
-                })
+                .and_modify(|at| at.add(facts.name, postcode, town))
                 .or_insert(FirstNameAt {
                     node,
                     name: facts.name,
@@ -187,7 +184,7 @@ pub(crate) struct Later {
     /// Full names' first names at addresses, and the records of one name with an address (see
     /// [`by_first_name`]).
     first_names: foldhash::HashMap<u64, FirstNameAt>,
-    one_name: Vec<OneName>,
+    one_name: OneName,
 }
 
 /// A national number whose country was guessed: the key of the other country's reading, and
@@ -328,28 +325,33 @@ fn name_and_address_keys(name: &str, address: &str) -> [Option<u64>; 2] {
 
 /// A person's first name with the street and number of an address, and the address's postcode
 /// and town hashed (0: none): what a record of one name and an address (a reply's quote signed
-/// `Fride`) is compared with (see [`by_first_name`]).
-fn first_name_at(name: &str, address: &str) -> (u64, u32, u32) {
+/// `Fride`) is compared with (see [`by_first_name`]). None when the first name is empty or may be
+/// a surname (`Virtanen`, and `VIRTANEN MAIJA` of a register that writes the surname first).
+fn first_name_at(name: &str, address: &str) -> Option<(u64, u32, u32)> {
     use std::hash::BuildHasher as _;
     let given = if let Some((_, given)) = name.split_once(',') {
         words(given).first().copied().unwrap_or_default()
     } else {
         words(name).first().copied().unwrap_or_default()
     };
+    if given.is_empty() || crate::names::may_be_surname(given) {
+        return None;
+    }
     let (street, number, postcode, town) = address_parts(address);
     let hasher = foldhash::quality::FixedState::with_seed(0x6669_7273_7461_7421);
     #[allow(clippy::cast_possible_truncation)] // a 32-bit digest of a postcode or a town
     let digest = |part: Option<&str>| part.map_or(0, |p| (hasher.hash_one(p) as u32).max(1));
-    (
+    Some((
         hasher.hash_one((given, street, number)),
         digest(postcode.as_deref()),
         digest(town),
-    )
+    ))
 }
 
 /// A full name's first name at a street and number (see [`first_name_at`]): the first record
-/// with it, its full name ([`NodeFacts::name`]; [`FirstNameAt::AMBIGUOUS`] when another full
-/// name, or the same one at another postcode or town, had it too) and its postcode and town.
+/// with it, its full name ([`NodeFacts::name`]; [`FirstNameAt::AMBIGUOUS`] once records of two
+/// full names, or of two postcodes or two towns, had it) and the postcode and town its records
+/// gave (0: none did). The same whatever the order of the records.
 #[derive(Clone, Copy)]
 pub(crate) struct FirstNameAt {
     node: u32,
@@ -360,6 +362,23 @@ pub(crate) struct FirstNameAt {
 
 impl FirstNameAt {
     const AMBIGUOUS: u32 = 0;
+
+    /// Another record's full name, postcode and town with this first name at this street.
+    fn add(&mut self, name: u32, postcode: u32, town: u32) {
+        let merge = |kept: &mut u32, new: u32| {
+            if *kept == 0 {
+                *kept = new;
+                true
+            } else {
+                new == 0 || new == *kept
+            }
+        };
+        let same =
+            name == self.name && merge(&mut self.postcode, postcode) && merge(&mut self.town, town);
+        if !same {
+            self.name = Self::AMBIGUOUS;
+        }
+    }
 
     /// Whether `postcode` and `town` (0: none) are this address's: each that both have is the
     /// same, and at least one is there.
@@ -372,25 +391,29 @@ impl FirstNameAt {
     }
 }
 
-/// A record of a name of one word with an address: its node and [`first_name_at`].
-pub(crate) type OneName = (u32, (u64, u32, u32));
+/// The records of one name with an address, by [`first_name_at`]: the first record of each.
+/// Records of one name at one address share a name-and-address key, and so a subject.
+pub(crate) type OneName = foldhash::HashMap<(u64, u32, u32), u32>;
 
 /// Joins a person known by one name and an address to the one person of a full name whose
 /// first name it is, at that address: a reply quotes a customer's message and its signature,
 /// `Fride`, without the display name `Fride Österlind` that her own message had with the same
-/// address. Decided on the subjects as they were before any such join, and not
+/// address. Decided on the subjects as they were before any such join, and only when every
+/// record of one name with an address in the subject finds the same full name there: not
 ///
 /// - when two full names have that first name at that street and number (two Annas of one
-///   office), or one full name at two postcodes or towns there;
-/// - when the subject of the one name points at two full names (two messages signed `Anna`
-///   from one mailbox, each with another address), or already has a full name that is not
-///   that one (a message from `anna.berg@…` signed `Anna` with Anna Lind's address).
+///   office), or their records give two postcodes or two towns;
+/// - when one of the subject's records finds none, or another (a staff member who signs `Anna`
+///   and writes to customers at their addresses; two messages signed `Anna` from one mailbox,
+///   each with another Anna's address);
+/// - when the subject has a full name already that is not that one (a message from
+///   `anna.berg@…` signed `Anna` with Anna Lind's address).
 ///
-/// A surname alone (`Virtanen`, a household's) is never looked up. Gives the number of subjects
-/// joined.
+/// A word that may be a surname (a household's `Virtanen`) is never looked up. Gives the number
+/// of subjects joined.
 fn by_first_name(
     full: &foldhash::HashMap<u64, FirstNameAt>,
-    one_name: &[OneName],
+    one_name: &OneName,
     uf: &mut UnionFind,
     nodes: &[NodeFacts],
 ) -> u64 {
@@ -413,21 +436,26 @@ fn by_first_name(
             }
         }
     }
-    // (the one name's subject, the full name's subject, the full name)
-    let mut found: Vec<(u32, u32, u32)> = one_name
+    // (the one name's subject, the full name's subject and name; `None`: found none)
+    let mut found: Vec<(u32, Option<(u32, u32)>)> = one_name
         .iter()
-        .filter_map(|&(node, (key, postcode, town))| {
-            let at = full.get(&key)?;
-            (at.name != FirstNameAt::AMBIGUOUS && at.same_place(postcode, town))
-                .then(|| (roots[node as usize], roots[at.node as usize], at.name))
+        .map(|(&(key, postcode, town), &node)| {
+            let whole = full
+                .get(&key)
+                .filter(|at| at.name != FirstNameAt::AMBIGUOUS && at.same_place(postcode, town))
+                .map(|at| (roots[at.node as usize], at.name));
+            (roots[node as usize], whole)
         })
         .collect();
     found.sort_unstable();
     found.dedup();
     let mut joined = 0;
     for group in found.chunk_by(|x, y| x.0 == y.0) {
-        let (one, whole, full_name) = group[0];
+        let (one, whole) = group[0];
         let r = one as usize;
+        let Some((whole, full_name)) = whole else {
+            continue;
+        };
         if group.len() > 1 || several[r] || name[r] != 0 && name[r] != full_name {
             continue;
         }

@@ -324,6 +324,17 @@ fn is_any_surname(word: &str) -> bool {
         || surname_shaped(word, rules::other_surname_endings())
 }
 
+/// Whether a word in small letters (`virtanen`) is a surname of any list or shape: a name of one
+/// such word is never taken for a first name.
+pub(crate) fn may_be_surname(lower: &str) -> bool {
+    let mut chars = lower.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let word: String = first.to_uppercase().chain(chars).collect();
+    is_any_surname(&word)
+}
+
 fn is_first(word: &str) -> bool {
     // "Anna-Liisa": the whole, or each part, a known first name.
     FIRST.contains(word) || (word.contains('-') && word.split('-').all(|p| FIRST.contains(p)))

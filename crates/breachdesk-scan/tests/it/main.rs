@@ -700,7 +700,87 @@ fn a_first_name_with_an_address_joins_no_one_when_it_could_be_two() {
              Subject: Adress\n\n{body}\n\nMvh\nAnna\n\n"
         )
     };
-    let cases: [(&str, Files, u64); 3] = [
+    let mail_from = |from: &str, body: &str| {
+        format!(
+            "From x@example Tue Nov 12 03:05:31 2024\nFrom: {from}\nTo: kundtjanst@lumo.example\n\
+             Subject: Adress\n\n{body}\n\n"
+        )
+    };
+    let staff_mail = mail_from(
+        "Anna Lind <anna.lind@brev.example>",
+        "Min nya adress är Storgatan 5 111 22 Stockholm.\n\nMvh\nAnna Lind",
+    ) + &mail_from(
+        "Anna <anna@lumo.example>",
+        "Tack, vi har ändrat din adress till Storgatan 5 111 22 Stockholm.\n\nMvh\nAnna",
+    ) + &mail_from(
+        "Bertil Ek <bertil.ek@post.example>",
+        "Hej, jag bor nu på Kungsgatan 1 111 43 Stockholm.\n\nBertil",
+    ) + &mail_from(
+        "Anna <anna@lumo.example>",
+        "Tack Bertil, din adress är nu Kungsgatan 1 111 43 Stockholm.\n\nMvh\nAnna",
+    );
+    let cases: [(&str, Files, u64); 7] = [
+        (
+            // Two people of one name at one street and number of two towns: which one's?
+            "two Anna Linds at Storgatan 5, of Stockholm and of Uppsala",
+            vec![
+                (
+                    "a.csv",
+                    "name,address,email\nAnna Lind,\"Storgatan 5, 111 22 Stockholm\",anna@lind.example\n"
+                        .to_owned(),
+                ),
+                (
+                    "b.csv",
+                    "name,address,email\nAnna Lind,\"Storgatan 5, 753 20 Uppsala\",lind@uppsala.example\n"
+                        .to_owned(),
+                ),
+                (
+                    "c.csv",
+                    "name,address\nAnna,\"Storgatan 5, 111 22 Stockholm\"\n".to_owned(),
+                ),
+            ],
+            3,
+        ),
+        (
+            // A staff member who signs with her first name writes to customers at their
+            // addresses: she is not the customer of that first name.
+            "a staff member's replies signed Anna, one to Anna Lind",
+            vec![("support.mbox", staff_mail)],
+            3,
+        ),
+        (
+            // A register that writes the surname first, and a surname alone: never a first name.
+            "a surname alone where a register writes VIRTANEN MAIJA",
+            vec![
+                (
+                    "a_members.csv",
+                    "name,address,email\nVIRTANEN MAIJA,\"Mannerheimintie 12, 00100 Helsinki\",maija@example.fi\n"
+                        .to_owned(),
+                ),
+                (
+                    "b_household.csv",
+                    "name,address,email\nVirtanen,\"Mannerheimintie 12, 00100 Helsinki\",matti.v@example.fi\n"
+                        .to_owned(),
+                ),
+            ],
+            2,
+        ),
+        (
+            "a surname written with a comma and no first name",
+            vec![
+                (
+                    "a.csv",
+                    "name;address;email\nAnna Lind,;\"Storgatan 5, 111 22 Stockholm\";anna@lind.example\n"
+                        .to_owned(),
+                ),
+                (
+                    "b.csv",
+                    "name;address;email\nBerg,;\"Storgatan 5, 111 22 Stockholm\";berg@family.example\n"
+                        .to_owned(),
+                ),
+            ],
+            2,
+        ),
         (
             // Her subject has a full name already, and it is not the one at that address.
             "a message from Anna Berg's address, signed Anna, with Anna Lind's address",
@@ -778,6 +858,35 @@ fn a_first_name_with_an_address_joins_no_one_when_it_could_be_two() {
         assert_eq!(
             json["subjects_joined_by_first_name_and_address"], 0,
             "{what}"
+        );
+    }
+    // One Anna Lind whose records give the address with and without its postcode or town, and
+    // a record of `Anna` there: the join does not depend on which of her records comes first.
+    let rows = [
+        "Anna Lind,\"Storgatan 5, 111 22 Stockholm\",anna.lind@acme.example",
+        "Anna Lind,\"Storgatan 5, 111 22\",anna.l@post.example",
+        "Anna Lind,\"Storgatan 5, Stockholm\",lind.anna@mejl.example",
+    ];
+    for order in [[0, 1, 2], [1, 2, 0], [2, 1, 0]] {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, row) in order.into_iter().enumerate() {
+            write(
+                dir.path(),
+                &format!("{i}.csv"),
+                format!("name,address,email\n{}\n", rows[row]).as_bytes(),
+            );
+        }
+        write(
+            dir.path(),
+            "one.csv",
+            "name,address\nAnna,\"Storgatan 5, 111 22 Stockholm\"\n".as_bytes(),
+        );
+        let report = scan(dir.path(), &options).unwrap();
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["subjects"], 1, "{order:?}: {json}");
+        assert_eq!(
+            json["subjects_joined_by_first_name_and_address"], 1,
+            "{order:?}"
         );
     }
 }
