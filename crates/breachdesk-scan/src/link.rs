@@ -93,13 +93,8 @@ fn link(
         } else {
             first_names
                 .entry(key)
-                .and_modify(|at| at.add(facts.name, postcode, town))
-                .or_insert(FirstNameAt {
-                    node,
-                    name: facts.name,
-                    postcode,
-                    town,
-                });
+                .and_modify(|at| at.add(node, facts.name, postcode, town))
+                .or_insert(FirstNameAt::new(node, facts.name, postcode, town));
         }
     }
     for (category, key, certain) in keys {
@@ -358,13 +353,32 @@ pub(crate) struct FirstNameAt {
     name: u32,
     postcode: u32,
     town: u32,
+    /// A record whose place shares neither postcode nor town with the first's (`111 22` and
+    /// `Uppsala`): it shares no key with it, and may be another person of the same name; the
+    /// two must be one subject at the end. [`NO_NODE`]: none.
+    apart: u32,
 }
 
 impl FirstNameAt {
     const AMBIGUOUS: u32 = 0;
 
-    /// Another record's full name, postcode and town with this first name at this street.
-    fn add(&mut self, name: u32, postcode: u32, town: u32) {
+    fn new(node: u32, name: u32, postcode: u32, town: u32) -> Self {
+        Self {
+            node,
+            name,
+            postcode,
+            town,
+            apart: NO_NODE,
+        }
+    }
+
+    /// Another record's (`node`) full name, postcode and town with this first name at this
+    /// street.
+    fn add(&mut self, node: u32, name: u32, postcode: u32, town: u32) {
+        let shares = |kept: u32, new: u32| kept != 0 && kept == new;
+        if !shares(self.postcode, postcode) && !shares(self.town, town) && self.apart == NO_NODE {
+            self.apart = node;
+        }
         let merge = |kept: &mut u32, new: u32| {
             if *kept == 0 {
                 *kept = new;
@@ -402,7 +416,9 @@ pub(crate) type OneName = foldhash::HashMap<(u64, u32, u32), u32>;
 /// record of one name with an address in the subject finds the same full name there: not
 ///
 /// - when two full names have that first name at that street and number (two Annas of one
-///   office), or their records give two postcodes or two towns;
+///   office), or their records give two postcodes or two towns, or records of two subjects give
+///   one only the postcode and the other only the town (two Anna Linds, of `Storgatan 5, 111 22`
+///   and of `Storgatan 5, Uppsala`);
 /// - when one of the subject's records finds none, or another (a staff member who signs `Anna`
 ///   and writes to customers at their addresses; two messages signed `Anna` from one mailbox,
 ///   each with another Anna's address);
@@ -442,7 +458,12 @@ fn by_first_name(
         .map(|(&(key, postcode, town), &node)| {
             let whole = full
                 .get(&key)
-                .filter(|at| at.name != FirstNameAt::AMBIGUOUS && at.same_place(postcode, town))
+                .filter(|at| {
+                    at.name != FirstNameAt::AMBIGUOUS
+                        && at.same_place(postcode, town)
+                        && (at.apart == NO_NODE
+                            || roots[at.apart as usize] == roots[at.node as usize])
+                })
                 .map(|at| (roots[at.node as usize], at.name));
             (roots[node as usize], whole)
         })

@@ -324,15 +324,16 @@ fn is_any_surname(word: &str) -> bool {
         || surname_shaped(word, rules::other_surname_endings())
 }
 
-/// Whether a word in small letters (`virtanen`) is a surname of any list or shape: a name of one
-/// such word is never taken for a first name.
+/// Whether a word in small letters (`virtanen`) is a surname of any list or shape and no first
+/// name of any list (`erik` and `hanna` are both): a name of one such word is never taken for a
+/// first name.
 pub(crate) fn may_be_surname(lower: &str) -> bool {
     let mut chars = lower.chars();
     let Some(first) = chars.next() else {
         return false;
     };
     let word: String = first.to_uppercase().chain(chars).collect();
-    is_any_surname(&word)
+    is_any_surname(&word) && !is_any_first(&word)
 }
 
 fn is_first(word: &str) -> bool {

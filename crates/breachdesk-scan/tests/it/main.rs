@@ -719,7 +719,47 @@ fn a_first_name_with_an_address_joins_no_one_when_it_could_be_two() {
         "Anna <anna@lumo.example>",
         "Tack Bertil, din adress är nu Kungsgatan 1 111 43 Stockholm.\n\nMvh\nAnna",
     );
-    let cases: [(&str, Files, u64); 7] = [
+    let cases: [(&str, Files, u64); 9] = [
+        (
+            // Two Anna Linds, one written with the postcode only, the other with the town only:
+            // their records share no key, and the record of `Anna` could be either's.
+            "Anna Lind of Storgatan 5, 111 22 and Anna Lind of Storgatan 5, Uppsala",
+            vec![
+                (
+                    "a.csv",
+                    "name,address,email\nAnna Lind,\"Storgatan 5, 111 22\",a@lind.example\n".to_owned(),
+                ),
+                (
+                    "b.csv",
+                    "name,address,email\nAnna Lind,\"Storgatan 5, Uppsala\",b@uppsala.example\n"
+                        .to_owned(),
+                ),
+                (
+                    "c.csv",
+                    "name,address\nAnna,\"Storgatan 5, 111 22\"\n".to_owned(),
+                ),
+            ],
+            3,
+        ),
+        (
+            "the same, the other way round",
+            vec![
+                (
+                    "a.csv",
+                    "name,address,email\nAnna Lind,\"Storgatan 5, Uppsala\",b@uppsala.example\n"
+                        .to_owned(),
+                ),
+                (
+                    "b.csv",
+                    "name,address,email\nAnna Lind,\"Storgatan 5, 111 22\",a@lind.example\n".to_owned(),
+                ),
+                (
+                    "c.csv",
+                    "name,address\nAnna,\"Storgatan 5, 111 22\"\n".to_owned(),
+                ),
+            ],
+            3,
+        ),
         (
             // Two people of one name at one street and number of two towns: which one's?
             "two Anna Linds at Storgatan 5, of Stockholm and of Uppsala",
@@ -860,6 +900,21 @@ fn a_first_name_with_an_address_joins_no_one_when_it_could_be_two() {
             "{what}"
         );
     }
+    // A first name that is also a surname somewhere (`Erik`, `Hanna`) is still a first name.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.csv",
+        "name,address,email\nErik Lind,\"Storgatan 5, 111 22 Stockholm\",erik@lind.example\n"
+            .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "b.csv",
+        "name,address\nErik,\"Storgatan 5, 111 22 Stockholm\"\n".as_bytes(),
+    );
+    let json = serde_json::to_value(scan(dir.path(), &options).unwrap()).unwrap();
+    assert_eq!(json["subjects"], 1, "{json}");
     // One Anna Lind whose records give the address with and without its postcode or town, and
     // a record of `Anna` there: the join does not depend on which of her records comes first.
     let rows = [
