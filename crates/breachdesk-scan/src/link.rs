@@ -35,8 +35,8 @@ fn link(
         first_names,
         one_name,
     } = later;
-    // (the category whose distinct values a new key counts, the key, whether it is a number
-    // read without a guess at its country)
+    // (the category whose distinct values a new key counts, the key, whether its country, if it
+    // is a number, is certain)
     let mut keys: Vec<(Option<Category>, u64, bool)> = hits
         .iter()
         .filter(|h| h.category.is_strong() && !h.masked_card)
@@ -207,6 +207,7 @@ pub(crate) struct Guessed {
 /// another name stays another person: a Finnish mobile and a Malmö number of the same digits.
 /// Decided on the subjects as they were before any such reading, in a fixed order: a subject
 /// whose numbers would be read as two other subjects' is read as neither.
+///
 /// The nameless join is wrong when such a line is a Swedish number (or a Finnish one read as
 /// Swedish) that shares its digits with another country's number the leak holds: of S such
 /// lines and F numbers of the other country in one seven-digit subscriber range, about S × F /
@@ -425,8 +426,8 @@ pub(crate) type OneName = foldhash::HashMap<(u64, u32, u32), u32>;
 /// - when the subject has a full name already that is not that one (a message from
 ///   `anna.berg@…` signed `Anna` with Anna Lind's address).
 ///
-/// A word that may be a surname (a household's `Virtanen`) is never looked up. Gives the number
-/// of subjects joined.
+/// A word that may be a surname and is no first name (a household's `Virtanen`) is never looked
+/// up. Gives the number of subjects joined.
 fn by_first_name(
     full: &foldhash::HashMap<u64, FirstNameAt>,
     one_name: &OneName,
