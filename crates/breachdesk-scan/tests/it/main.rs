@@ -469,84 +469,118 @@ fn a_national_number_whose_country_was_guessed_is_read_as_the_leak_writes_it_els
     let log = "2024-10-03T10:00:01 INFO sms.sent to=044-856 55 48 code=4471\n\
                        2024-10-03T10:00:02 INFO note kund tack och hej, Storgatan 5\n\
                        2024-10-03T10:00:03 INFO note kund tack och hej, Sveavägen 9\n";
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write(root, "customers.csv", PEKKO.as_bytes());
-    write(root, "app.log", log.as_bytes());
-    let report = scan(root, &options).unwrap();
-    let json = serde_json::to_value(&report).unwrap();
-    assert_eq!(json["subjects"], 1, "{json}");
-    assert_eq!(json["categories"]["phone"]["distinct_values"], 1, "{json}");
-    assert_eq!(phones_of(&report, "app.log"), ["+358448565548"]);
-    // The report says what rests on that reading.
-    assert_eq!(json["subjects_joined_by_a_number_read_again"], 1, "{json}");
-    // Not when the number with its country is nobody named (a nameless line too): nothing says
-    // whose the digits are.
-    write(
-        root,
-        "customers.csv",
-        "phone,email\n+358 44 856 5548,pekko@example.fi\n".as_bytes(),
-    );
-    let report = scan(root, &options).unwrap();
-    let json = serde_json::to_value(&report).unwrap();
-    assert_eq!(json["subjects"], 2, "{json}");
-    assert_eq!(phones_of(&report, "app.log"), ["+46448565548"]);
-    assert_eq!(json["subjects_joined_by_a_number_read_again"], 0, "{json}");
-    // Nor when two named people have the number with its country: whose would it be?
-    write(
-        root,
-        "customers.csv",
-        "name,phone\nPekko Huovila,+358 44 856 5548\nAnna Lind,+358 44 856 5548\n".as_bytes(),
-    );
-    let report = scan(root, &options).unwrap();
-    let json = serde_json::to_value(&report).unwrap();
-    assert_eq!(phones_of(&report, "app.log"), ["+46448565548"], "{json}");
-    assert_eq!(json["subjects_joined_by_a_number_read_again"], 0, "{json}");
-    // Nor when the line's person is named elsewhere, by another identifier on the line: that
-    // is a Swedish customer's number.
-    write(root, "customers.csv", PEKKO.as_bytes());
-    write(
-        root,
-        "app.log",
-        log.replace("code=4471", "user=ingrid@mail.example code=4471")
-            .as_bytes(),
-    );
-    write(
-        root,
-        "kunder.csv",
-        "namn,e-post,adress\nIngrid Blom,ingrid@mail.example,Storgatan 5 291 31 Kristianstad\n"
-            .as_bytes(),
-    );
-    let report = scan(root, &options).unwrap();
-    let json = serde_json::to_value(&report).unwrap();
-    assert_eq!(json["subjects"], 2, "{json}");
-    assert_eq!(phones_of(&report, "app.log"), ["+46448565548"], "{json}");
-    std::fs::remove_file(root.join("kunder.csv")).unwrap();
-    // Nor when the line's numbers would be two people's: it is neither's, whatever the order
-    // the readings are looked at in.
-    write(
-        root,
-        "customers.csv",
-        "name,phone\nPekko Huovila,+358 44 856 5548\nMatti Nieminen,+358 40 123 4567\n".as_bytes(),
-    );
-    write(
-        root,
-        "app.log",
-        log.replace("code=4471", "cc=040-123 45 67 code=4471")
-            .as_bytes(),
-    );
-    for _ in 0..4 {
-        let report = scan(root, &options).unwrap();
-        let json = serde_json::to_value(&report).unwrap();
-        assert_eq!(json["subjects"], 3, "{json}");
-        assert_eq!(json["subjects_joined_by_a_number_read_again"], 0, "{json}");
+    let pekko = PEKKO.to_owned();
+    let ingrid =
+        "namn,e-post,adress\nIngrid Blom,ingrid@mail.example,Storgatan 5 291 31 Kristianstad\n";
+    // (what, the leak's files, subjects, the log line's number as shown, subjects joined by it)
+    let cases: [(&str, Files, u64, &str, u64); 6] = [
+        (
+            "Pekko's number with its country in his row",
+            vec![
+                ("customers.csv", pekko.clone()),
+                ("app.log", log.to_owned()),
+            ],
+            1,
+            "+358448565548",
+            1,
+        ),
+        (
+            // Nothing says whose the digits are.
+            "the number with its country in a nameless row",
+            vec![
+                (
+                    "customers.csv",
+                    "phone,email\n+358 44 856 5548,pekko@example.fi\n".to_owned(),
+                ),
+                ("app.log", log.to_owned()),
+            ],
+            2,
+            "+46448565548",
+            0,
+        ),
+        (
+            // Whose would it be?
+            "two named people with the number with its country",
+            vec![
+                (
+                    "customers.csv",
+                    "name,phone\nPekko Huovila,+358 44 856 5548\nAnna Lind,+358 44 856 5548\n"
+                        .to_owned(),
+                ),
+                ("app.log", log.to_owned()),
+            ],
+            3,
+            "+46448565548",
+            0,
+        ),
+        (
+            // The line's person is named elsewhere, by another identifier on the line: a
+            // Swedish customer's number.
+            "the line's e-mail is Ingrid's",
+            vec![
+                ("customers.csv", pekko.clone()),
+                ("kunder.csv", ingrid.to_owned()),
+                (
+                    "app.log",
+                    log.replace("code=4471", "user=ingrid@mail.example code=4471"),
+                ),
+            ],
+            2,
+            "+46448565548",
+            0,
+        ),
+        (
+            // The line's numbers would be two people's: it is neither's, whatever the order the
+            // readings are looked at in.
+            "the line's two numbers are Pekko's and Matti's with their country",
+            vec![
+                (
+                    "customers.csv",
+                    "name,phone\nPekko Huovila,+358 44 856 5548\nMatti Nieminen,+358 40 123 4567\n"
+                        .to_owned(),
+                ),
+                (
+                    "app.log",
+                    log.replace("code=4471", "cc=040-123 45 67 code=4471"),
+                ),
+            ],
+            3,
+            "+46448565548",
+            0,
+        ),
+        (
+            "the leak also holds this reading with its country",
+            vec![
+                ("customers.csv", pekko),
+                ("app.log", log.to_owned()),
+                ("sms.log", "SMS sent to +46 44 856 55 48\n".to_owned()),
+            ],
+            2,
+            "+46448565548",
+            0,
+        ),
+    ];
+    for (what, files, subjects, shown, joined) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in &files {
+            write(dir.path(), name, text.as_bytes());
+        }
+        // Several runs: the readings are decided in a fixed order, not a hash map's.
+        for _ in 0..3 {
+            let report = scan(dir.path(), &options).unwrap();
+            let json = serde_json::to_value(&report).unwrap();
+            assert_eq!(json["subjects"], subjects, "{what}: {json}");
+            assert_eq!(
+                json["subjects_joined_by_a_number_read_again"], joined,
+                "{what}: {json}"
+            );
+            let log_phones = phones_of(&report, "app.log");
+            assert!(
+                log_phones.iter().any(|p| p == shown),
+                "{what}: {log_phones:?}"
+            );
+        }
     }
-    write(root, "customers.csv", PEKKO.as_bytes());
-    write(root, "app.log", log.as_bytes());
-    // Nor when the leak also holds this reading with its country.
-    write(root, "sms.log", b"SMS sent to +46 44 856 55 48\n");
-    let report = scan(root, &options).unwrap();
-    assert_eq!(phones_of(&report, "app.log"), ["+46448565548"]);
 }
 
 #[test]
@@ -594,14 +628,8 @@ fn a_quoted_message_signed_with_a_first_name_links_by_that_name_and_the_address(
     };
     let report = scan(root, &options).unwrap();
     let json = serde_json::to_value(&report).unwrap();
-    let subject_of = |file: &str, category: &str, value: &str| -> Vec<Option<u64>> {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.file == file && f.category == category && f.value == value)
-            .map(|f| f.subject)
-            .collect()
-    };
+    let subject_of =
+        |file: &str, category: &str, value: &str| subjects_of(&report, file, category, value);
     let fride = subject_of("mail/support.mbox", "email", "frideo31@brev.example");
     assert_eq!(fride.len(), 1, "{json}");
     // Her message and the reply's quote: one person.
@@ -624,20 +652,29 @@ fn a_quoted_message_signed_with_a_first_name_links_by_that_name_and_the_address(
 /// A leak's files: name and text.
 type Files = Vec<(&'static str, String)>;
 
+/// The subjects of the findings of `value` in `file`, one a finding.
+fn subjects_of(
+    report: &breachdesk_scan::Report,
+    file: &str,
+    category: &str,
+    value: &str,
+) -> Vec<Option<u64>> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.file == file && f.category == category && f.value == value)
+        .map(|f| f.subject)
+        .collect()
+}
+
 #[test]
 fn a_first_name_with_an_address_joins_no_one_when_it_could_be_two() {
     let options = Options {
         reveal: true,
         ..Options::default()
     };
-    let subjects = |root: &Path, file: &str, category: &str, value: &str| -> Vec<Option<u64>> {
-        let report = scan(root, &options).unwrap();
-        report
-            .findings
-            .iter()
-            .filter(|f| f.file == file && f.category == category && f.value == value)
-            .map(|f| f.subject)
-            .collect()
+    let subjects = |root: &Path, file: &str, category: &str, value: &str| {
+        subjects_of(&scan(root, &options).unwrap(), file, category, value)
     };
     // Two Annas of one office sign with the first name; a quote signed `Anna` with the
     // office's address could be either.
