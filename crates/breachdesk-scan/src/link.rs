@@ -222,12 +222,7 @@ fn read_again(
 ) -> (foldhash::HashSet<u64>, u64) {
     // Decided on the subjects as they were before any such reading: whether each has a name,
     // and for each subject of guessed numbers, the certain numbers' subjects they point at.
-    let mut named = vec![false; nodes.len()];
-    for (node, facts) in (0u32..).zip(nodes) {
-        if facts.has(NodeFacts::NAMED) {
-            named[uf.find(node) as usize] = true;
-        }
-    }
+    let named = subjects_with(uf, nodes, NodeFacts::NAMED);
     // (the guessed number's subject, the certain number's subject, the guessed key)
     let mut readings: Vec<(u32, u32, u64)> = Vec::new();
     for (&key, g) in guessed {
@@ -437,9 +432,7 @@ fn by_first_name(
     if one_name.is_empty() {
         return 0;
     }
-    let roots: Vec<u32> = (0..u32::try_from(nodes.len()).unwrap_or(u32::MAX))
-        .map(|node| uf.find(node))
-        .collect();
+    let roots = roots(uf, nodes.len());
     // Each subject's full name (0: none), and whether it has several.
     let mut name = vec![0u32; nodes.len()];
     let mut several = vec![false; nodes.len()];
@@ -582,15 +575,22 @@ impl NodeFacts {
     }
 }
 
-/// Which subjects have contact data (by union-find root).
-fn with_contact(uf: &mut UnionFind, nodes: &[NodeFacts]) -> Vec<bool> {
-    let mut contact = vec![false; nodes.len()];
+/// Which subjects have a record with `flag` (see [`NodeFacts`]), by union-find root.
+fn subjects_with(uf: &mut UnionFind, nodes: &[NodeFacts], flag: u8) -> Vec<bool> {
+    let mut with = vec![false; nodes.len()];
     for (node, facts) in (0u32..).zip(nodes) {
-        if facts.has(NodeFacts::CONTACT) {
-            contact[uf.find(node) as usize] = true;
+        if facts.has(flag) {
+            with[uf.find(node) as usize] = true;
         }
     }
-    contact
+    with
+}
+
+/// Each node's union-find root, as the subjects are now.
+fn roots(uf: &mut UnionFind, nodes: usize) -> Vec<u32> {
+    (0..u32::try_from(nodes).unwrap_or(u32::MAX))
+        .map(|node| uf.find(node))
+        .collect()
 }
 
 /// Joins a subject known only by a card and its holder's full name (a payment gateway's log
@@ -604,10 +604,8 @@ fn with_contact(uf: &mut UnionFind, nodes: &[NodeFacts]) -> Vec<bool> {
 /// subjects joined.
 fn by_name_and_card_ending(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
     const MANY: usize = 8;
-    let contact = with_contact(uf, nodes);
-    let roots: Vec<u32> = (0..u32::try_from(nodes.len()).unwrap_or(u32::MAX))
-        .map(|node| uf.find(node))
-        .collect();
+    let contact = subjects_with(uf, nodes, NodeFacts::CONTACT);
+    let roots = roots(uf, nodes.len());
     // Names and masked cards' endings of the subjects with contact data, by subject.
     let mut names: Vec<(u32, u32)> = Vec::new();
     let mut endings: Vec<(u32, u16)> = Vec::new();
@@ -687,7 +685,7 @@ fn by_name_and_card_ending(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
 /// are compared by a 32-bit digest: with a million distinct names of reachable subjects, about
 /// one name in four thousand would match by chance.
 fn named_like_another(uf: &mut UnionFind, nodes: &[NodeFacts]) -> u64 {
-    let contact = with_contact(uf, nodes);
+    let contact = subjects_with(uf, nodes, NodeFacts::CONTACT);
     // The names of subjects with contact data (few: one per person), and the subjects without.
     let mut reachable: foldhash::HashSet<u32> = foldhash::HashSet::default();
     let mut unreachable: Vec<(u32, u32)> = Vec::new();
@@ -1075,12 +1073,7 @@ impl<'o> Linker<'o> {
         let subjects = uf.sets();
         // Subjects that rest on a name with an address alone: no record of theirs had a strong
         // identifier.
-        let mut held_strong = vec![false; nodes.len()];
-        for (node, facts) in (0u32..).zip(&nodes) {
-            if facts.has(NodeFacts::STRONG) {
-                held_strong[uf.find(node) as usize] = true;
-            }
-        }
+        let held_strong = subjects_with(&mut uf, &nodes, NodeFacts::STRONG);
         let by_name_and_address = (0u32..)
             .zip(&held_strong)
             .filter(|(node, s)| !**s && uf.find(*node) == *node)
