@@ -539,26 +539,38 @@ fn numbers_hit(
             Some(start + len)
         }
         N_CARD => {
-            breachdesk_pii::confirm(breachdesk_pii::IdentifierKind::PaymentCard, raw)?;
-            let value = compact(raw);
+            let value = if breachdesk_pii::confirm(breachdesk_pii::IdentifierKind::PaymentCard, raw)
+                .is_some()
+            {
+                compact(raw)
+            } else if raw.starts_with("1800") || raw.starts_with("2131") {
+                let value = compact(raw);
+                (old_jcb(&value) && breachdesk_pii::luhn_valid(value.as_bytes()))
+                    .then_some(value)?
+            } else {
+                return None;
+            };
             // One random number in ten passes Luhn: an issuer's range and length, and no column
-            // or label saying order, transaction, refund or reference, tell a card from an id.
+            // or label saying order, transaction, refund or reference, tell a card from an id —
+            // but a word of cards right before the number is the nearer label (`the last 10
+            // transactions of card 4175…`, `refund to card …`).
             // Most cards have 14 to 19 digits; twelve and thirteen (Maestro, the Visa numbers of
             // the 1990s) are more often UPC and EAN-13 product codes: they count only after a
-            // word of cards (`card`, `cc`, `kortti`). (JCB's old 15-digit ranges 1800 and 2131,
-            // which some generators still draw, are no issuer's today and are not read.)
-            let weak = value.len() < 14;
+            // word of cards (`card`, `cc`, `kortti`). So do JCB's old 15-digit ranges 1800 and
+            // 2131, which an old register may still hold and which no issuer gives today.
+            let weak = value.len() < 14 || old_jcb(&value);
             let card_word = || {
                 let r = range.as_ref().map_or(0, |r| r.start);
                 let from = text.floor_char_boundary(start.saturating_sub(40).max(r));
                 CARD_WORD.is_match(&text[from..start])
             };
-            if !issued_card(&value)
+            if !(issued_card(&value) || old_jcb(&value))
                 || (weak && !card_word())
                 || context::cue_at(out.cues, &(start..end)).is_some()
-                || range
+                || (range
                     .as_ref()
                     .is_some_and(|r| context::reference_before(text, r.start, start))
+                    && !card_word())
             {
                 return None;
             }
@@ -724,6 +736,11 @@ fn issued_card(d: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// A card number of JCB's old 15-digit ranges (1800, 2131): a card's only after a word of cards.
+fn old_jcb(d: &str) -> bool {
+    d.len() == 15 && (d.starts_with("1800") || d.starts_with("2131"))
 }
 
 /// Signs that a text is Swedish or about Sweden or Finnish: strong ones (an international
@@ -1522,7 +1539,7 @@ mod tests {
 
     #[test]
     fn short_card_numbers_count_after_a_word_of_cards_only() {
-        // Luhn-valid: a Visa of 13 digits, a Maestro of 12.
+        // Luhn-valid: a Visa of 13 digits, a Maestro of 12, JCB's old 15-digit ones.
         for (text, card) in [
             (
                 "Could you block my card 4218196001337 please",
@@ -1530,6 +1547,8 @@ mod tests {
             ),
             ("cc 676160024573", "676160024573"),
             ("my credit card number is 4218196001337.", "4218196001337"),
+            ("My card 213121913619398 expires soon", "213121913619398"),
+            ("I have lost my card 180002621745965.", "180002621745965"),
         ] {
             assert_eq!(found(text), [("payment_card", card.to_owned())], "{text}");
             // A word between the card word and the number, or a cell's separator: no card.
@@ -1548,6 +1567,34 @@ mod tests {
                 "{plain}: {:?}",
                 found(&plain)
             );
+        }
+    }
+
+    #[test]
+    fn a_word_of_cards_right_before_a_number_outweighs_a_reference_further_back() {
+        let cards = |text: &str| -> Vec<String> {
+            found(text)
+                .into_iter()
+                .filter(|h| h.0 == "payment_card")
+                .map(|h| h.1)
+                .collect()
+        };
+        for text in [
+            "Need to see last 10 transaction of card 4175655125674681",
+            "Refund to card 4175 6551 2567 4681 made",
+            "Tilauksen maksanut kortti 4175655125674681",
+        ] {
+            assert_eq!(cards(text), ["4175655125674681"], "{text}");
+        }
+        // The label nearest the number says reference: no card, a word of cards before it or not.
+        for decoy in [
+            "card transaction id 4175655125674681",
+            "card txn=4175655125674681",
+            r#"{"card_txn":"4175655125674681"}"#,
+            "transaction_id=4175655125674681",
+            "Need to see transaction 4175655125674681",
+        ] {
+            assert!(cards(decoy).is_empty(), "{decoy}");
         }
     }
 
