@@ -28,7 +28,7 @@ const CUSTOMER_LABELS: &[&str] = &[
 /// reference or a product code: no card and no customer number.
 static REFERENCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)(?:txn|transa[ck]tion|trans|refund|return|retur|palautus|hyvitys|order|tilau|beställning|ref|reference|viite|invoice|lasku|faktura|ean|gtin|sku|tracking|seuranta|kolli|session|build|job|jobb|ajo|task|ticket|tiketti|case|ärende|receipt|kuitti|kvitto|id)[\p{L}_. -]{0,14}[\s:=#"'(/]{0,4}$"#,
+        r#"(?i)(?:txn|transa[ck]tion|trans|refund|return|retur|palautus|hyvitys|order|tilau|beställning|ref|reference|viite|invoice|lasku|faktura|gtin|sku|tracking|seuranta|kolli|session|build|job|jobb|ajo|task|ticket|tiketti|case|ärende|receipt|kuitti|kvitto|(?:^|[^\p{L}])(?:id|ean))[\p{L}_. -]{0,14}[\s:=#"'(/]{0,4}$"#,
     )
     .expect("static regex")
 });
@@ -315,7 +315,15 @@ mod tests {
             let text = format!("{t}4111111111111111");
             assert!(reference_before(&text, 0, t.len()), "{t}");
         }
-        for t in ["card=", "kortti ", "Visa ", "maksettu kortilla "] {
+        // `id` and `ean` inside a word (`paid`, `Jean`) are no label.
+        for t in [
+            "card=",
+            "kortti ",
+            "Visa ",
+            "maksettu kortilla ",
+            "Paid with card ",
+            "Jean Smith, card ",
+        ] {
             let text = format!("{t}4111111111111111");
             assert!(!reference_before(&text, 0, t.len()), "{t}");
         }

@@ -150,14 +150,30 @@ static MASKED_CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:card|kort|pan|visa|mastercard|amex)[^\n]{0,12}$").expect("static regex")
 });
 
-/// A word of cards just before a number, with at most blanks, signs and the words of a label
-/// between (`card # `, `credit card number is `, `kortin numero on `, `cc `): what a short card
-/// number needs to count. Not Swedish `visa` (show) nor `credit`/`debit`, which bank statements
+/// The words of cards. Not Swedish `visa` (show) nor `credit`/`debit`, which bank statements
 /// write before amounts and references.
+const CARD_WORDS: &str =
+    "cards?|cc|kortti|kortin|korttinumero|kortnummer|kort|kortet|mastercard|maestro|amex|jcb";
+
+/// What may stand between a word of cards and its number: blanks, signs, quotes and the words
+/// of a label (`card # `, `credit card number is `, `kortin numero on `, `"card_number":"`).
+const CARD_LABEL: &str =
+    r#"(?:[ \t#:=."'-]|_(?:number|no|nr)|\b(?:number|no|nr|numero|nummer|is|on|är)\b){1,16}$"#;
+
+/// A word of cards just before a number (`card # `, `cc `, `"card":"`): what a short card number
+/// (or one of JCB's old ranges) needs to count.
 static CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:cards?|cc|kortti|kortin|korttinumero|kortnummer|kort|kortet|mastercard|maestro|amex|jcb)(?:[ \t#:=.-]|\b(?:number|no|nr|numero|nummer|is|on|är)\b){1,16}$",
-    )
+    Regex::new(&format!(r"(?i)\b(?:{CARD_WORDS}){CARD_LABEL}")).expect("static regex")
+});
+
+/// A word of cards after a preposition just before a number (`transactions of card `, `paid
+/// with card `, `refund to card `, `betalt med kort `): it outweighs a word of references further
+/// back, which is then about the card, not the number. Right after a word of references (`Order
+/// card `, `ID card `, `Refund gift card `) the card word is part of the reference's name.
+static CARD_AFTER_A_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:of|for|on|with|to|from|by|via|using|på|med|till|från|för|av)[ \t]+(?:(?:the|my|your|our|their|his|her|this|that|a|min|mitt|din|ditt)[ \t]+)?(?:{CARD_WORDS}){CARD_LABEL}"
+    ))
     .expect("static regex")
 });
 
@@ -543,34 +559,34 @@ fn numbers_hit(
                 .is_some()
             {
                 compact(raw)
-            } else if raw.starts_with("1800") || raw.starts_with("2131") {
+            } else if (raw.starts_with("1800") || raw.starts_with("2131"))
+                && raw.bytes().filter(u8::is_ascii_digit).count() == 15
+            {
                 let value = compact(raw);
-                (old_jcb(&value) && breachdesk_pii::luhn_valid(value.as_bytes()))
-                    .then_some(value)?
+                breachdesk_pii::luhn_valid(value.as_bytes()).then_some(value)?
             } else {
                 return None;
             };
             // One random number in ten passes Luhn: an issuer's range and length, and no column
             // or label saying order, transaction, refund or reference, tell a card from an id —
-            // but a word of cards right before the number is the nearer label (`the last 10
-            // transactions of card 4175…`, `refund to card …`).
+            // but a word of cards after a preposition right before the number is the nearer
+            // label (`the last 10 transactions of card 4175…`, `refund to card …`).
             // Most cards have 14 to 19 digits; twelve and thirteen (Maestro, the Visa numbers of
             // the 1990s) are more often UPC and EAN-13 product codes: they count only after a
             // word of cards (`card`, `cc`, `kortti`). So do JCB's old 15-digit ranges 1800 and
             // 2131, which an old register may still hold and which no issuer gives today.
             let weak = value.len() < 14 || old_jcb(&value);
-            let card_word = || {
+            let before = {
                 let r = range.as_ref().map_or(0, |r| r.start);
-                let from = text.floor_char_boundary(start.saturating_sub(40).max(r));
-                CARD_WORD.is_match(&text[from..start])
+                &text[text.floor_char_boundary(start.saturating_sub(40).max(r))..start]
             };
             if !(issued_card(&value) || old_jcb(&value))
-                || (weak && !card_word())
+                || (weak && !CARD_WORD.is_match(before))
                 || context::cue_at(out.cues, &(start..end)).is_some()
                 || (range
                     .as_ref()
                     .is_some_and(|r| context::reference_before(text, r.start, start))
-                    && !card_word())
+                    && !CARD_AFTER_A_PREPOSITION.is_match(before))
             {
                 return None;
             }
@@ -1535,6 +1551,8 @@ mod tests {
             ("my credit card number is 4218196001337.", "4218196001337"),
             ("My card 213121913619398 expires soon", "213121913619398"),
             ("I have lost my card 180002621745965.", "180002621745965"),
+            (r#"{"card_number":"180002621745965"}"#, "180002621745965"),
+            (r#"{"card": "213121913619398"}"#, "213121913619398"),
         ] {
             assert_eq!(found(text), [("payment_card", card.to_owned())], "{text}");
             // A word between the card word and the number, or a cell's separator: no card.
@@ -1557,7 +1575,7 @@ mod tests {
     }
 
     #[test]
-    fn a_word_of_cards_right_before_a_number_outweighs_a_reference_further_back() {
+    fn a_word_of_cards_after_a_preposition_outweighs_a_reference_further_back() {
         let cards = |text: &str| -> Vec<String> {
             found(text)
                 .into_iter()
@@ -1568,17 +1586,30 @@ mod tests {
         for text in [
             "Need to see last 10 transaction of card 4175655125674681",
             "Refund to card 4175 6551 2567 4681 made",
+            "Paid with card 4175655125674681",
+            "Retur till kort 4175655125674681",
             "Tilauksen maksanut kortti 4175655125674681",
         ] {
             assert_eq!(cards(text), ["4175655125674681"], "{text}");
         }
-        // The label nearest the number says reference: no card, a word of cards before it or not.
+        // The label nearest the number says reference, or the word of cards is part of the
+        // reference's name (`Order card`, `ID card`, `gift card` after `Refund`): no card.
         for decoy in [
             "card transaction id 4175655125674681",
             "card txn=4175655125674681",
             r#"{"card_txn":"4175655125674681"}"#,
             "transaction_id=4175655125674681",
             "Need to see transaction 4175655125674681",
+            "Order card 4175655125674681",
+            "ID card 4175655125674681",
+            "ID card no. 4175655125674681",
+            "Job card #4175655125674681",
+            "Invoice card 4175655125674681",
+            "Viite kortti 4175655125674681",
+            "Refund gift card 4175655125674681",
+            "SKU card 5012345678908",
+            "EAN card 5012345678908",
+            "order card 5012345678908",
         ] {
             assert!(cards(decoy).is_empty(), "{decoy}");
         }
