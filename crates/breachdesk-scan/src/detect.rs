@@ -155,27 +155,32 @@ static MASKED_CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
 const CARD_WORDS: &str =
     "cards?|cc|kortti|kortin|korttinumero|kortnummer|kort|kortet|mastercard|maestro|amex|jcb";
 
-/// What may stand between a word of cards and its number: blanks, signs, quotes and the words
-/// of a label (`card # `, `credit card number is `, `kortin numero on `, `"card_number":"`).
-const CARD_LABEL: &str =
-    r#"(?:[ \t#:=."'-]|_(?:number|no|nr)|\b(?:number|no|nr|numero|nummer|is|on|är)\b){1,16}$"#;
+/// What may stand between a word of cards and its number: blanks, signs and the words of a
+/// label (`card # `, `credit card number is `, `kortin numero on `).
+const CARD_LABEL: &str = r"(?:[ \t#:=.-]|\b(?:number|no|nr|numero|nummer|is|on|är)\b){1,16}$";
 
-/// A word of cards just before a number (`card # `, `cc `, `"card":"`): what a short card number
-/// (or one of JCB's old ranges) needs to count.
+/// A word of cards just before a number (`card # `, `cc `): what a short card number needs to
+/// count.
 static CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b(?:{CARD_WORDS}){CARD_LABEL}")).expect("static regex")
 });
 
 /// A word of cards after a preposition just before a number (`transactions of card `, `paid
-/// with card `, `refund to card `, `betalt med kort `): it outweighs a word of references further
-/// back, which is then about the card, not the number. Right after a word of references (`Order
-/// card `, `ID card `, `Refund gift card `) the card word is part of the reference's name.
+/// with card `, `refund to my debit card `, `retur till ert kort `): it outweighs a word of
+/// references further back, which is then about the card, not the number. Right after a word of
+/// references (`Order card `, `ID card `, `Refund gift card `) the card word is part of the
+/// reference's name. Not for a product code's label (`EAN for card `) nor a short number.
 static CARD_AFTER_A_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:of|for|on|with|to|from|by|via|using|på|med|till|från|för|av)[ \t]+(?:(?:the|my|your|our|their|his|her|this|that|a|min|mitt|din|ditt)[ \t]+)?(?:{CARD_WORDS}){CARD_LABEL}"
+        r"(?i)\b(?:of|for|on|with|to|from|by|via|using|på|med|till|från|för|av)[ \t]+(?:(?:the|my|your|our|their|his|her|this|that|a|min|mitt|din|ditt|er|ert|vår|vårt|sin|sitt|deras)[ \t]+)?(?:(?:credit|debit|payment|bank|visa|kredit|debet|betal)[ \t]+)?(?:{CARD_WORDS}){CARD_LABEL}"
     ))
     .expect("static regex")
 });
+
+/// The label of a product code before a number (`EAN`, `GTIN-13`, `SKU`): a word of cards after it
+/// does not make the number a card.
+static PRODUCT_CODE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:ean|gtin|sku)").expect("static regex"));
 
 /// A card masked as payment systems log and print it: the last four digits shown, the first
 /// four or six perhaps, the rest starred or crossed out.
@@ -555,38 +560,33 @@ fn numbers_hit(
             Some(start + len)
         }
         N_CARD => {
-            let value = if breachdesk_pii::confirm(breachdesk_pii::IdentifierKind::PaymentCard, raw)
-                .is_some()
-            {
-                compact(raw)
-            } else if (raw.starts_with("1800") || raw.starts_with("2131"))
-                && raw.bytes().filter(u8::is_ascii_digit).count() == 15
-            {
-                let value = compact(raw);
-                breachdesk_pii::luhn_valid(value.as_bytes()).then_some(value)?
-            } else {
-                return None;
-            };
+            breachdesk_pii::confirm(breachdesk_pii::IdentifierKind::PaymentCard, raw)?;
+            let value = compact(raw);
             // One random number in ten passes Luhn: an issuer's range and length, and no column
             // or label saying order, transaction, refund or reference, tell a card from an id —
             // but a word of cards after a preposition right before the number is the nearer
             // label (`the last 10 transactions of card 4175…`, `refund to card …`).
             // Most cards have 14 to 19 digits; twelve and thirteen (Maestro, the Visa numbers of
             // the 1990s) are more often UPC and EAN-13 product codes: they count only after a
-            // word of cards (`card`, `cc`, `kortti`). So do JCB's old 15-digit ranges 1800 and
-            // 2131, which an old register may still hold and which no issuer gives today.
-            let weak = value.len() < 14 || old_jcb(&value);
+            // word of cards (`card`, `cc`, `kortti`). (JCB's old 15-digit ranges 1800 and 2131,
+            // which some generators still draw, are no issuer's today and are not read.)
+            let weak = value.len() < 14;
             let before = {
                 let r = range.as_ref().map_or(0, |r| r.start);
                 &text[text.floor_char_boundary(start.saturating_sub(40).max(r))..start]
             };
-            if !(issued_card(&value) || old_jcb(&value))
+            let about_the_card = || {
+                !weak
+                    && CARD_AFTER_A_PREPOSITION.is_match(before)
+                    && !PRODUCT_CODE_BEFORE.is_match(before)
+            };
+            if !issued_card(&value)
                 || (weak && !CARD_WORD.is_match(before))
                 || context::cue_at(out.cues, &(start..end)).is_some()
                 || (range
                     .as_ref()
                     .is_some_and(|r| context::reference_before(text, r.start, start))
-                    && !CARD_AFTER_A_PREPOSITION.is_match(before))
+                    && !about_the_card())
             {
                 return None;
             }
@@ -752,11 +752,6 @@ fn issued_card(d: &str) -> bool {
         }
         _ => false,
     }
-}
-
-/// A card number of JCB's old 15-digit ranges (1800, 2131): a card's only after a word of cards.
-fn old_jcb(d: &str) -> bool {
-    d.len() == 15 && (d.starts_with("1800") || d.starts_with("2131"))
 }
 
 /// Signs that a text is Swedish or about Sweden or Finnish: strong ones (an international
@@ -1541,7 +1536,7 @@ mod tests {
 
     #[test]
     fn short_card_numbers_count_after_a_word_of_cards_only() {
-        // Luhn-valid: a Visa of 13 digits, a Maestro of 12, JCB's old 15-digit ones.
+        // Luhn-valid: a Visa of 13 digits, a Maestro of 12.
         for (text, card) in [
             (
                 "Could you block my card 4218196001337 please",
@@ -1549,10 +1544,6 @@ mod tests {
             ),
             ("cc 676160024573", "676160024573"),
             ("my credit card number is 4218196001337.", "4218196001337"),
-            ("My card 213121913619398 expires soon", "213121913619398"),
-            ("I have lost my card 180002621745965.", "180002621745965"),
-            (r#"{"card_number":"180002621745965"}"#, "180002621745965"),
-            (r#"{"card": "213121913619398"}"#, "213121913619398"),
         ] {
             assert_eq!(found(text), [("payment_card", card.to_owned())], "{text}");
             // A word between the card word and the number, or a cell's separator: no card.
@@ -1588,6 +1579,8 @@ mod tests {
             "Refund to card 4175 6551 2567 4681 made",
             "Paid with card 4175655125674681",
             "Retur till kort 4175655125674681",
+            "Refund to my debit card 4175655125674681",
+            "Retur till ert kort 4175655125674681",
             "Tilauksen maksanut kortti 4175655125674681",
         ] {
             assert_eq!(cards(text), ["4175655125674681"], "{text}");
@@ -1610,6 +1603,17 @@ mod tests {
             "SKU card 5012345678908",
             "EAN card 5012345678908",
             "order card 5012345678908",
+            "EAN for card 5012345678908",
+            "SKU for the card 6901234567892",
+            "GTIN of card 4175655125674681",
+            "Order for card 5012345678908",
+            "userid=4175655125674681",
+            r#"{"paymentId":"4175655125674681"}"#,
+            "BetalningsID: 4175655125674681",
+            "customerid=4175655125674681",
+            // JCB's old 15-digit ranges: no issuer's today.
+            "My card 213121913619398 expires soon",
+            "library card 180002621745965",
         ] {
             assert!(cards(decoy).is_empty(), "{decoy}");
         }
