@@ -26,11 +26,12 @@ const CUSTOMER_LABELS: &[&str] = &[
 
 /// Words that, written just before a number, say it is an order, transaction or refund id, a
 /// reference or a product code: no card and no customer number. `id` and `ean` glued to a word
-/// count only right before the number (`productId":"`, `userid=`), not with words between
-/// (`paid with card `, `Jean Smith, card `).
+/// count only right before the number, and only as the end of a key written in small letters or
+/// in camel case (`userid=`, `productId":"`, `BetalningsID: `), not in a name (`Ingrid `, `David
+/// `, `Jean `) nor with words between (`paid with card `, `Jean Smith, card `).
 static REFERENCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)(?:txn|transa[ck]tion|trans|refund|return|retur|palautus|hyvitys|order|tilau|beställning|ref|reference|viite|invoice|lasku|faktura|gtin(?:-?[0-9]{1,2})?|sku|tracking|seuranta|kolli|session|build|job|jobb|ajo|task|ticket|tiketti|case|ärende|receipt|kuitti|kvitto|(?:^|[^\p{L}])(?:id|ean(?:-?[0-9]{1,2})?))[\p{L}_. -]{0,14}[\s:=#"'(/]{0,4}$|\p{L}(?:id|ean)[\s:=#"'(/]{0,4}$"#,
+        r#"(?i)(?:txn|transa[ck]tion|trans|refund|return|retur|palautus|hyvitys|order|tilau|beställning|ref|reference|viite|invoice|lasku|faktura|gtin(?:-?[0-9]{1,2})?|sku|tracking|seuranta|kolli|session|build|job|jobb|ajo|task|ticket|tiketti|case|ärende|receipt|kuitti|kvitto|(?:^|[^\p{L}])(?:id|ean(?:-?[0-9]{1,2})?))[\p{L}_. -]{0,14}[\s:=#"'(/]{0,4}$|(?-i:\p{L}(?:Id|ID|Ean|EAN)|(?:^|[^\p{L}])\p{Ll}+(?:id|ean))[\s:=#"'(/]{0,4}$"#,
     )
     .expect("static regex")
 });
@@ -316,6 +317,9 @@ mod tests {
             "productId\":\"",
             "userid=",
             "EAN13 ",
+            "BetalningsID: ",
+            "tapahtumaid ",
+            "USERID=",
             "ean-13: ",
             "GTIN-14 ",
         ] {
@@ -330,6 +334,9 @@ mod tests {
             "maksettu kortilla ",
             "Paid with card ",
             "Jean Smith, card ",
+            "Ingrid ",
+            "Astrid Lindqvist, David ",
+            "Sigrid: ",
         ] {
             let text = format!("{t}4111111111111111");
             assert!(!reference_before(&text, 0, t.len()), "{t}");

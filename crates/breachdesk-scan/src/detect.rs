@@ -1582,6 +1582,8 @@ mod tests {
             "Refund to my debit card 4175655125674681",
             "Retur till ert kort 4175655125674681",
             "Tilauksen maksanut kortti 4175655125674681",
+            "Ingrid Berg 4175655125674681",
+            "Sigrid: 4175655125674681",
         ] {
             assert_eq!(cards(text), ["4175655125674681"], "{text}");
         }
