@@ -25,14 +25,16 @@ const CUSTOMER_LABELS: &[&str] = &[
 ];
 
 /// Words that, written just before a number, say it is an order, transaction or refund id, a
-/// reference or a product code: no card and no customer number. `id` and `ean` glued to a word
-/// count only right before the number, and only as the end of a key written in small letters or
-/// in camel case (`userid=`, `productId":"`, `BetalningsID: `), not in a name (`Ingrid `, `David
-/// `, `Jean `) nor with words between (`paid with card `, `Jean Smith, card `).
+/// reference or a product code: no card and no customer number. A product code's label may carry
+/// its length (`EAN-13`, `GTIN 14`). `id` and `ean` glued to a word are a key's when written in
+/// camel or capital case (`paymentId is `, `BetalningsID: `, `productEan13 `); glued in small
+/// letters only right before the number (`userid=`, `tapahtumaid `), since small words end so too
+/// (`paid with card `, `valid until `); never at the end of a name (`Ingrid `, `David `, `Jean `).
 static REFERENCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)(?:txn|transa[ck]tion|trans|refund|return|retur|palautus|hyvitys|order|tilau|beställning|ref|reference|viite|invoice|lasku|faktura|gtin(?:-?[0-9]{1,2})?|sku|tracking|seuranta|kolli|session|build|job|jobb|ajo|task|ticket|tiketti|case|ärende|receipt|kuitti|kvitto|(?:^|[^\p{L}])(?:id|ean(?:-?[0-9]{1,2})?))[\p{L}_. -]{0,14}[\s:=#"'(/]{0,4}$|(?-i:\p{L}(?:Id|ID|Ean|EAN)|(?:^|[^\p{L}])\p{Ll}+(?:id|ean))[\s:=#"'(/]{0,4}$"#,
-    )
+    const LENGTH: &str = "(?:[-_ ]?[0-9]{1,3})?";
+    Regex::new(&format!(
+        r#"(?i)(?:(?:txn|transa[ck]tion|trans|refund|return|retur|palautus|hyvitys|order|tilau|beställning|ref|reference|viite|invoice|lasku|faktura|gtin{LENGTH}|sku|tracking|seuranta|kolli|session|build|job|jobb|ajo|task|ticket|tiketti|case|ärende|receipt|kuitti|kvitto|(?:^|[^\p{{L}}])(?:id|ean{LENGTH})|(?-i:\p{{L}}(?:Id|ID|Ean{LENGTH}|EAN{LENGTH})))[\p{{L}}_. -]{{0,14}}|(?-i:(?:^|[^\p{{L}}])\p{{Ll}}+(?:id|ean)))[\s:=#"'(/)]{{0,4}}$"#,
+    ))
     .expect("static regex")
 });
 
@@ -317,6 +319,14 @@ mod tests {
             "productId\":\"",
             "userid=",
             "EAN13 ",
+            "EAN 13 ",
+            "(EAN-13) ",
+            "gtin_14=",
+            "ProductEAN13 ",
+            "paymentId is ",
+            "customerId value: ",
+            "KundID nr ",
+            "userIds: ",
             "BetalningsID: ",
             "tapahtumaid ",
             "USERID=",
@@ -337,6 +347,7 @@ mod tests {
             "Ingrid ",
             "Astrid Lindqvist, David ",
             "Sigrid: ",
+            "Valid until ",
         ] {
             let text = format!("{t}4111111111111111");
             assert!(!reference_before(&text, 0, t.len()), "{t}");

@@ -179,8 +179,10 @@ static CARD_AFTER_A_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The label of a product code before a number (`EAN`, `GTIN-13`, `SKU`): a word of cards after it
 /// does not make the number a card.
-static PRODUCT_CODE_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:ean|gtin|sku)").expect("static regex"));
+static PRODUCT_CODE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i:(?:\b|_)(?:ean|gtin|sku)|(?-i:\p{Ll}(?:Ean|EAN|Gtin|GTIN|Sku|SKU)))(?:[-_ ]?[0-9]{1,3})?\b")
+        .expect("static regex")
+});
 
 /// A card masked as payment systems log and print it: the last four digits shown, the first
 /// four or six perhaps, the rest starred or crossed out.
@@ -1584,6 +1586,7 @@ mod tests {
             "Tilauksen maksanut kortti 4175655125674681",
             "Ingrid Berg 4175655125674681",
             "Sigrid: 4175655125674681",
+            "Det skulle vara retur till kort 4175655125674681",
         ] {
             assert_eq!(cards(text), ["4175655125674681"], "{text}");
         }
@@ -1606,6 +1609,8 @@ mod tests {
             "EAN card 5012345678908",
             "order card 5012345678908",
             "EAN for card 5012345678908",
+            "productEan for card 4175655125674681",
+            "paymentId is 4175655125674681",
             "SKU for the card 6901234567892",
             "GTIN of card 4175655125674681",
             "Order for card 5012345678908",
