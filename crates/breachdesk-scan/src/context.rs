@@ -336,7 +336,7 @@ mod tests {
             let text = format!("{t}4111111111111111");
             assert!(reference_before(&text, 0, t.len()), "{t}");
         }
-        // `id` and `ean` inside a word (`paid`, `Jean`) are no label.
+        // No label: a word of cards, and `id` or `ean` ending a name or a small word.
         for t in [
             "card=",
             "kortti ",
