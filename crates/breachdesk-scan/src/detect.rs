@@ -157,7 +157,7 @@ const CARD_WORDS: &str =
 
 /// What may stand between a word of cards and its number: blanks, signs and the words of a
 /// label (`card # `, `credit card number is `, `kortin numero on `).
-const CARD_LABEL: &str = r"(?:[ \t#:=.-]|\b(?:number|no|nr|numero|nummer|is|on|är)\b){1,16}$";
+const CARD_LABEL: &str = r"(?:[ \t#:=.-]|\b(?:number|no|nr|nro|numero|nummer|is|on|är)\b){1,16}$";
 
 /// A word of cards just before a number (`card # `, `cc `): what a short card number needs to
 /// count.
@@ -167,13 +167,14 @@ static CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A word of cards after a preposition just before a number (`transactions of card `, `paid
 /// with card `, `refund to my debit card `, `retur till ert kort `), or a Finnish card word in a
-/// case that says the same (`Hyvitys kortille `, `maksettu pankkikortilla `): it outweighs a word
+/// case that says the same (`Hyvitys kortille `, `Lasku kortilleni `; a word of its own, not the
+/// end of `ID-kortilla`, `Hyvitys-kortille`, `lahjakortille`): it outweighs a word
 /// of references further back, which is then about the card, not the number. Right after a word
 /// of references (`Order card `, `ID card `, `Refund gift card `) the card word is part of the
 /// reference's name. Not for a product code's label (`EAN for card `) nor a short number.
 static CARD_AFTER_A_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:\b(?:of|for|on|with|to|from|by|via|using|på|med|till|från|för|av)[ \t]+(?:(?:the|my|your|our|their|his|her|this|that|a|min|mitt|din|ditt|er|ert|vår|vårt|sin|sitt|deras)[ \t]+)?(?:(?:credit|debit|payment|bank|visa|kredit|debet|betal)[ \t]+)?(?:{CARD_WORDS})|\b(?:maksu|luotto|pankki|debit|credit)?kort(?:ille|illa|ilta|ista)(?:si|nne|mme)?){CARD_LABEL}"
+        r"(?i)(?:\b(?:of|for|on|with|to|from|by|via|using|på|med|till|från|för|av)[ \t]+(?:(?:the|my|your|our|their|his|her|this|that|a|min|mitt|din|ditt|er|ert|vår|vårt|sin|sitt|deras)[ \t]+)?(?:(?:credit|debit|payment|bank|visa|kredit|debet|betal)[ \t]+)?(?:{CARD_WORDS})|(?:^|[ \t])(?:maksu|luotto|pankki|debit|credit)?kort(?:ille|illa|ilta|ista)(?:ni|si|nsa|nsä|mme|nne|en|an|än)?){CARD_LABEL}"
     ))
     .expect("static regex")
 });
@@ -1589,8 +1590,9 @@ mod tests {
             "Sigrid: 4175655125674681",
             "Det skulle vara retur till kort 4175655125674681",
             "Hyvitys kortille 4175655125674681",
-            "Tilaus maksettu pankkikortilla 4175655125674681",
-            "Palautus kortillesi nro 4175655125674681",
+            "Lasku kortilleni 4175655125674681",
+            "Hyvitys kortille nro 4175655125674681",
+            "Tilaus kortilla 4175655125674681",
         ] {
             assert_eq!(cards(text), ["4175655125674681"], "{text}");
         }
@@ -1623,6 +1625,8 @@ mod tests {
             "BetalningsID: 4175655125674681",
             "customerid=4175655125674681",
             "Viite: kortilla 5012345678908",
+            "Tunnistettu ID-kortilla 4175655125674681",
+            "Hyvitys-kortille 4175655125674681",
             // JCB's old 15-digit ranges: no issuer's today.
             "My card 213121913619398 expires soon",
             "library card 180002621745965",
