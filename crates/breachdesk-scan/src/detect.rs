@@ -168,10 +168,10 @@ static CARD_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// A word of cards after a preposition just before a number (`transactions of card `, `paid
 /// with card `, `refund to my debit card `, `retur till ert kort `), or a Finnish card word in a
 /// case that says the same (`Hyvitys kortille `, `Lasku kortilleni `; a word of its own, not the
-/// end of `ID-kortilla`, `Hyvitys-kortille`, `lahjakortille`): it outweighs a word
-/// of references further back, which is then about the card, not the number. Right after a word
-/// of references (`Order card `, `ID card `, `Refund gift card `) the card word is part of the
-/// reference's name. Not for a product code's label (`EAN for card `) nor a short number.
+/// end of `ID-kortilla`, `Hyvitys-kortille`, `lahjakortille`): it outweighs a word of references
+/// further back, which is then about the card, not the number. Right after a word of references
+/// (`Order card `, `ID card `, `Refund gift card `) the card word is part of the reference's
+/// name. Not for a product code's label (`EAN for card `) nor a short number.
 static CARD_AFTER_A_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)(?:\b(?:of|for|on|with|to|from|by|via|using|på|med|till|från|för|av)[ \t]+(?:(?:the|my|your|our|their|his|her|this|that|a|min|mitt|din|ditt|er|ert|vår|vårt|sin|sitt|deras)[ \t]+)?(?:(?:credit|debit|payment|bank|visa|kredit|debet|betal)[ \t]+)?(?:{CARD_WORDS})|(?:^|[ \t])(?:maksu|luotto|pankki|debit|credit)?kort(?:ille|illa|ilta|ista)(?:ni|si|nsa|nsä|mme|nne|en|an|än)?){CARD_LABEL}"
