@@ -24,6 +24,24 @@ const CUSTOMER_LABELS: &[&str] = &[
     r"member(?:ship)?[ _.-]?(?:no|nr|number|id)",
 ];
 
+/// A product code's length written after its label (`EAN-13`, `GTIN 14`, `ean_8`).
+const LENGTH: &str = "(?:[-_ ]?[0-9]{1,3})?";
+
+/// The label of a product code (`EAN`, `GTIN-13`, `SKU`, `productEan13`), a whole word.
+static PRODUCT_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i:(?:\b|_)(?:ean|gtin|sku)|(?-i:\p{{Ll}}(?:Ean|EAN|Gtin|GTIN|Sku|SKU))){LENGTH}\b"
+    ))
+    .expect("static regex")
+});
+
+/// Whether `text` (what stands before a number) names a product code anywhere: a word of cards
+/// after it (`EAN for card `) does not make the number a card.
+#[must_use]
+pub fn names_a_product_code(text: &str) -> bool {
+    PRODUCT_CODE.is_match(text)
+}
+
 /// Words that, written just before a number, say it is an order, transaction or refund id, a
 /// reference or a product code: no card and no customer number. A product code's label may carry
 /// its length (`EAN-13`, `GTIN 14`). `id` and `ean` glued to a word are a key's when written in
@@ -31,7 +49,6 @@ const CUSTOMER_LABELS: &[&str] = &[
 /// letters only right before the number (`userid=`, `tapahtumaid `), since small words end so too
 /// (`paid with card `, `valid until `); never at the end of a name (`Ingrid `, `David `, `Jean `).
 static REFERENCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    const LENGTH: &str = "(?:[-_ ]?[0-9]{1,3})?";
     Regex::new(&format!(
         r#"(?i)(?:(?:txn|transa[ck]tion|trans|refund|return|retur|palautus|hyvitys|order|tilau|beställning|ref|reference|viite|invoice|lasku|faktura|gtin{LENGTH}|sku|tracking|seuranta|kolli|session|build|job|jobb|ajo|task|ticket|tiketti|case|ärende|receipt|kuitti|kvitto|(?:^|[^\p{{L}}])(?:id|ean{LENGTH})|(?-i:\p{{L}}(?:Id|ID|Ean{LENGTH}|EAN{LENGTH})))[\p{{L}}_. -]{{0,14}}|(?-i:(?:^|[^\p{{L}}])\p{{Ll}}+(?:id|ean)))[\s:=#"'(/)]{{0,4}}$"#,
     ))

@@ -179,13 +179,6 @@ static CARD_AFTER_A_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// The label of a product code before a number (`EAN`, `GTIN-13`, `SKU`): a word of cards after it
-/// does not make the number a card.
-static PRODUCT_CODE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i:(?:\b|_)(?:ean|gtin|sku)|(?-i:\p{Ll}(?:Ean|EAN|Gtin|GTIN|Sku|SKU)))(?:[-_ ]?[0-9]{1,3})?\b")
-        .expect("static regex")
-});
-
 /// A card masked as payment systems log and print it: the last four digits shown, the first
 /// four or six perhaps, the rest starred or crossed out.
 const MASKED_CARD: &str = r"(?:(?-u:\b)[0-9]{4,6}[ -]?)?(?:\*{4}|X{4}|x{4})(?:[ -]?(?:\*{2,8}|X{2,8}|x{2,8})){0,3}[ -]?[0-9]{4}(?-u:\b)";
@@ -582,7 +575,7 @@ fn numbers_hit(
             let about_the_card = || {
                 !weak
                     && CARD_AFTER_A_PREPOSITION.is_match(before)
-                    && !PRODUCT_CODE_BEFORE.is_match(before)
+                    && !context::names_a_product_code(before)
             };
             if !issued_card(&value)
                 || (weak && !CARD_WORD.is_match(before))
